@@ -1,0 +1,3 @@
+module atq.test/target
+
+go 1.21

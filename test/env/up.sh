@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Brings up the real test environment on a fresh machine of this kind, idempotently:
+#   Debian's docker.io, dockerd with a TLS-only TCP API on 127.0.0.1:2376, a single-node swarm,
+#   the JMeter image and the target image.
+# With --two-node: additionally a two-node swarm of docker-in-docker nodes (manager + worker) whose
+# manager's TLS API is published on 127.0.0.1:23760, with both images loaded on both nodes.
+# Prints `export NAME=value` lines on stdout (progress goes to stderr):  eval "$(test/env/up.sh)"
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+mode=single
+case "${1:-}" in
+  "") ;;
+  --two-node) mode=two-node ;;
+  *) echo "usage: $0 [--two-node]" >&2; exit 2 ;;
+esac
+
+certs=${ATQ_TEST_CERT_DIR:-$repo/.atq-env/certs}
+"$here/certs.sh" "$certs"
+"$here/dockerd.sh" "$certs"
+jmeter_image=$("$here/images/jmeter/build.sh")
+target_image=$("$here/images/target/build.sh")
+host=tcp://127.0.0.1:${ATQ_TEST_TLS_PORT:-2376}
+if [ "$mode" = two-node ]; then
+  host=$("$here/two-node.sh" "$certs" "$jmeter_image" "$target_image")
+fi
+
+cat <<OUT
+export DOCKER_HOST=$host
+export DOCKER_TLS_VERIFY=1
+export DOCKER_CERT_PATH=$certs
+export ATQ_TEST_JMETER_IMAGE=$jmeter_image
+export ATQ_TEST_TARGET_IMAGE=$target_image
+OUT
