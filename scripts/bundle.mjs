@@ -1,0 +1,27 @@
+// Bundles the CLI into dist/ (committed, so `uses:`/`npx` need no install step).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: false,
+  legalComments: 'linked',
+  // ssh2 (pulled in by docker-modem) probes optional native addons inside try/catch; we never use SSH.
+  external: ['cpu-features', '*.node'],
+  banner: {
+    // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename.
+    js: [
+      '#!/usr/bin/env node',
+      "import { createRequire as __atqCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __atqFileURLToPath } from 'node:url';",
+      'const require = __atqCreateRequire(import.meta.url);',
+      'const __filename = __atqFileURLToPath(import.meta.url);',
+      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+});

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { TarArchive } from 'archiver';
+import { AtqError } from '../errors.js';
+import type { Selection } from './select.js';
+import { checkPlan } from './plan-check.js';
+
+/**
+ * Swarm configs are the only way to get files into containers without a shared filesystem or a registry.
+ * Engine 20.10 caps one config at 500 KB (1000 KB from 23), so the archive is split below that.
+ */
+export const CONFIG_CHUNK_BYTES = 450 * 1024;
+
+export interface Bundle {
+  archive: Buffer;
+  chunks: Buffer[];
+  fileCount: number;
+  warnings: string[];
+}
+
+export async function checkPlans(selection: Selection): Promise<string[]> {
+  const bundled = new Set(selection.files.map((f) => f.rel));
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const plan of selection.plans) {
+    const facts = checkPlan(plan.rel, await readFile(plan.abs, 'utf8'), bundled);
+    problems.push(...facts.problems);
+    warnings.push(...facts.warnings);
+  }
+  if (problems.length) {
+    throw new AtqError('BUNDLE_INVALID', `The test plan cannot run:\n  - ${problems.join('\n  - ')}`, { problems });
+  }
+  return warnings;
+}
+
+/** Packs the selection as a .tar.gz (entries relative to the test dir) and splits it for Swarm configs. */
+export async function packBundle(selection: Selection, maxBytes: number): Promise<Bundle> {
+  const warnings = await checkPlans(selection);
+  const total = selection.files.reduce((sum, f) => sum + f.size, 0);
+  if (total > maxBytes * 4) throw tooLarge(selection, total, maxBytes, 'uncompressed');
+  const archive = await new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    const tar = new TarArchive({ gzip: true, gzipOptions: { level: 6 } });
+    tar.on('data', (d: Buffer) => parts.push(d));
+    tar.on('end', () => resolve(Buffer.concat(parts)));
+    tar.on('error', reject);
+    tar.on('warning', reject);
+    // Fixed mode and date: the same files give the same archive, and containers running as any user can read it.
+    for (const f of selection.files) tar.file(f.abs, { name: f.rel, mode: 0o644, date: new Date(0) });
+    void tar.finalize();
+  });
+  if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, 'compressed');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES) chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
+  return { archive, chunks, fileCount: selection.files.length, warnings };
+}
+
+function tooLarge(selection: Selection, size: number, max: number, kind: string): AtqError {
+  const biggest = [...selection.files]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 5)
+    .map((f) => `${f.rel} (${mb(f.size)})`);
+  return new AtqError(
+    'BUNDLE_TOO_LARGE',
+    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(', ')}. ` +
+      'Narrow --files, or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).',
+    { size, max },
+  );
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;

@@ -1,0 +1,68 @@
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { AtqError } from '../errors.js';
+
+export interface BundleFile {
+  /** Path inside the test dir, with forward slashes: also its path inside the containers. */
+  rel: string;
+  abs: string;
+  size: number;
+}
+
+export interface Selection {
+  testDir: string;
+  plans: BundleFile[];
+  /** Every file shipped, plans included, sorted by path. */
+  files: BundleFile[];
+}
+
+const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/atq-results/**'];
+
+/**
+ * Finds the plans and data files under testDir. Anything that resolves outside testDir (a symlink
+ * pointing out) is refused: shipping it would leak files the user did not mean to send.
+ */
+export async function selectFiles(
+  testDir: string,
+  planGlobs: string[],
+  fileGlobs: string[],
+  ignore: string[] = [],
+): Promise<Selection> {
+  const dirStat = await stat(testDir).catch(() => undefined);
+  if (!dirStat?.isDirectory()) {
+    throw new AtqError('BUNDLE_INVALID', `Test directory ${testDir} does not exist or is not a folder; set --test-dir.`);
+  }
+  const root = await realpath(testDir);
+  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: [...ALWAYS_IGNORED, ...ignore], unique: true };
+  const planPaths = (await fg(planGlobs, options)).sort();
+  if (planPaths.length === 0) {
+    throw new AtqError(
+      'BUNDLE_INVALID',
+      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(', ')} under ${testDir}; ` +
+        'check --plan and --test-dir.',
+      { testDir, planGlobs },
+    );
+  }
+  const dataPaths = await fg(fileGlobs, options);
+  const all = [...new Set([...planPaths, ...dataPaths])].sort();
+
+  const problems: string[] = [];
+  const files: BundleFile[] = [];
+  for (const rel of all) {
+    const abs = path.join(testDir, rel);
+    const real = await realpath(abs);
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
+      continue;
+    }
+    files.push({ rel: rel.split(path.sep).join('/'), abs, size: (await stat(real)).size });
+  }
+  if (problems.length) {
+    throw new AtqError('BUNDLE_INVALID', `Refusing to ship files from outside the test directory:\n  - ${problems.join('\n  - ')}`, {
+      problems,
+    });
+  }
+  const planSet = new Set(planPaths.map((p) => p.split(path.sep).join('/')));
+  return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
+}

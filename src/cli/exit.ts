@@ -1,0 +1,15 @@
+import { ConfigError, isAtqError } from '../errors.js';
+
+export const EXIT = { ok: 0, error: 1, gatesFailed: 3, interrupted: 130 } as const;
+
+/** The one place the CLI turns an error into a message and an exit code. */
+export function reportError(e: unknown, write: (text: string) => void): number {
+  if (isAtqError(e)) {
+    write(`atq: error [${e.code}]: ${e.message}`);
+    if (e instanceof ConfigError) write('Run `atq help` for the options.');
+    return e.code === 'RUN_ABORTED' ? EXIT.interrupted : EXIT.error;
+  }
+  write(`atq: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  write('This is a bug in atq; please report it with the output above.');
+  return EXIT.error;
+}

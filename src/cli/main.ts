@@ -1,0 +1,42 @@
+import { cleanupCommand, CLEANUP_HELP } from './cleanup.js';
+import { doctorCommand, DOCTOR_HELP } from './doctor.js';
+import { EXIT, reportError } from './exit.js';
+import { runCommand } from './run.js';
+import { runHelp } from './args.js';
+
+const HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
+
+Commands:
+  atq run       run the plan(s) on N workers and copy the results out   (atq run --help)
+  atq cleanup   remove what runs left on the swarm                      (atq cleanup --help)
+  atq doctor    check the connection, the swarm and the images          (atq doctor --help)
+
+Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const cwd = process.cwd();
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, cwd);
+      case 'cleanup':
+        return await cleanupCommand(rest, cwd);
+      case 'doctor':
+        return await doctorCommand(rest, cwd);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n\n${runHelp()}\n\n${CLEANUP_HELP}\n\n${DOCTOR_HELP}\n`);
+        return EXIT.ok;
+      default:
+        process.stderr.write(`atq: unknown command "${command}"; use run, cleanup or doctor (atq help)\n`);
+        return EXIT.error;
+    }
+  } catch (e) {
+    return reportError(e, (t) => process.stderr.write(t + '\n'));
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

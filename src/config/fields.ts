@@ -1,0 +1,44 @@
+/**
+ * The option table shared by atq.yml and the CLI: one name per option (the flag's long name), its kind,
+ * and the help text. Keeping one table means the file, the flags and the docs cannot drift apart.
+ */
+export type FieldKind = 'string' | 'list' | 'int' | 'bool' | 'duration' | 'props' | 'size' | 'wait';
+
+export interface Field {
+  name: string;
+  kind: FieldKind;
+  help: string;
+  arg?: string;
+}
+
+export const FIELDS: Field[] = [
+  { name: 'plan', kind: 'list', arg: 'GLOB', help: 'plan(s) to run, relative to --test-dir (default **/*.jmx)' },
+  { name: 'files', kind: 'list', arg: 'GLOB', help: 'data files to ship (default csv, tsv, txt, json, xml, properties, dat)' },
+  { name: 'test-dir', kind: 'string', arg: 'DIR', help: 'folder with the plans and their data (default .)' },
+  { name: 'workers', kind: 'int', arg: 'N', help: 'number of JMeter workers (default 2)' },
+  { name: 'image', kind: 'string', arg: 'IMG', help: 'JMeter image for master and workers' },
+  { name: 'worker-image', kind: 'string', arg: 'IMG', help: 'JMeter image for the workers (default --image)' },
+  { name: 'master-image', kind: 'string', arg: 'IMG', help: 'JMeter image for the master (default --image)' },
+  { name: 'prop', kind: 'props', arg: 'KEY=VALUE', help: 'JMeter property, sent to workers (-G) and master (-J)' },
+  { name: 'jmeter-arg', kind: 'list', arg: 'ARG', help: "extra argument for the master's jmeter command" },
+  { name: 'out', kind: 'string', arg: 'DIR', help: 'results folder; each run writes <out>/<run id>/ (default atq-results)' },
+  { name: 'timeout', kind: 'duration', arg: 'DURATION', help: 'limit for the whole run (default 30m)' },
+  { name: 'ready-timeout', kind: 'duration', arg: 'DURATION', help: 'limit for the workers to be ready (default 2m)' },
+  { name: 'delay', kind: 'duration', arg: 'DURATION', help: 'wait this long after the workers are ready (default 0s)' },
+  { name: 'wait-command', kind: 'wait', arg: 'CMD', help: 'shell command that must succeed on the run network before the master starts' },
+  { name: 'wait-expected', kind: 'string', arg: 'TEXT', help: "output --wait-command must print (trimmed)" },
+  { name: 'wait-timeout', kind: 'duration', arg: 'DURATION', help: 'limit for --wait-command (default 1m)' },
+  { name: 'wait-image', kind: 'string', arg: 'IMG', help: 'image for --wait-command (default the worker image)' },
+  { name: 'attach-network', kind: 'list', arg: 'NAME', help: 'also join master and workers to this attachable network' },
+  { name: 'network-encryption', kind: 'bool', help: 'encrypt the run network (IPsec; needs ESP between nodes)' },
+  { name: 'rmi-ssl', kind: 'string', arg: 'on|off', help: 'RMI over SSL with a per-run keystore (default on)' },
+  { name: 'keep', kind: 'bool', help: 'leave the run\'s services, network and configs in place (debugging)' },
+  { name: 'max-bundle-size', kind: 'size', arg: 'SIZE', help: 'refuse test bundles larger than this (default 20MB)' },
+  { name: 'docker-host', kind: 'string', arg: 'URL', help: 'Docker API (default $DOCKER_HOST)' },
+  { name: 'tls-ca', kind: 'string', arg: 'PATH|PEM', help: 'CA certificate (default $DOCKER_CERT_PATH/ca.pem)' },
+  { name: 'tls-cert', kind: 'string', arg: 'PATH|PEM', help: 'client certificate (default $DOCKER_CERT_PATH/cert.pem)' },
+  { name: 'tls-key', kind: 'string', arg: 'PATH|PEM', help: 'client key (default $DOCKER_CERT_PATH/key.pem)' },
+  { name: 'insecure-plaintext', kind: 'bool', help: 'allow tcp:// without TLS (anyone on the path controls your engine)' },
+];
+
+export const FIELD_NAMES = new Set(FIELDS.map((f) => f.name));

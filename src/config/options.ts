@@ -1,0 +1,60 @@
+/** Everything one run needs, validated. Produced by config/resolve.ts from atq.yml and flags. */
+export interface WaitCommand {
+  /** Shell command run (in a loop) in an isolated container on the run's network. */
+  command: string;
+  /** When set, the command's trimmed output must equal this; otherwise exit status 0 is enough. */
+  expectedResult?: string;
+  timeoutMs: number;
+  image?: string;
+}
+
+export interface DockerOptions {
+  /** DOCKER_HOST form: unix:///path, tcp://host:port. Defaults to the environment. */
+  host?: string;
+  /** CA / client cert / key: each a file path or the PEM text itself (CI secrets). */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecurePlaintext: boolean;
+}
+
+export interface RunOptions {
+  /** Absolute path of the folder whose files are shipped to the containers. */
+  testDir: string;
+  /** Globs (relative to testDir) of the plans to run, one after another. */
+  plans: string[];
+  /** Globs (relative to testDir) of the data files shipped with the plans. */
+  files: string[];
+  workers: number;
+  workerImage: string;
+  masterImage: string;
+  /** JMeter properties: sent to the workers (-G) and set on the master (-J). */
+  props: Record<string, string>;
+  /** Extra arguments for the master's jmeter command line. */
+  jmeterArgs: string[];
+  /** Base output folder; each run writes to <outDir>/<run id>/. */
+  outDir: string;
+  timeoutMs: number;
+  readyTimeoutMs: number;
+  delayMs: number;
+  waitCommand?: WaitCommand;
+  attachNetworks: string[];
+  networkEncryption: boolean;
+  rmiSsl: boolean;
+  keep: boolean;
+  maxBundleBytes: number;
+  docker: DockerOptions;
+}
+
+export const DEFAULTS = {
+  plans: ['**/*.jmx'],
+  files: ['**/*.csv', '**/*.tsv', '**/*.txt', '**/*.json', '**/*.xml', '**/*.properties', '**/*.dat'],
+  workers: 2,
+  outDir: 'atq-results',
+  timeout: '30m',
+  readyTimeout: '2m',
+  delay: '0s',
+  waitTimeout: '1m',
+  maxBundleSize: '20MB',
+  rmiSsl: true,
+} as const;

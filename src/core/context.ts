@@ -1,0 +1,35 @@
+import type { RunOptions } from '../config/options.js';
+import type { SwarmClient } from '../swarm/client.js';
+import type { NetworkInfo } from '../swarm/types.js';
+import type { Logger } from '../util/log.js';
+import type { RunResources } from './cleanup.js';
+
+/** A file mounted into every JMeter container (a bundle part or an RMI secret). */
+export interface Mount {
+  id: string;
+  name: string;
+  target: string;
+}
+
+/** What the stages share. Built step by step by run.ts; each stage reads only what it needs. */
+export interface RunContext {
+  runId: string;
+  options: RunOptions;
+  client: SwarmClient;
+  logger: Logger;
+  signal: AbortSignal;
+  resources: RunResources;
+  /** The node whose API we talk to: the master runs there so its files can be copied out. */
+  nodeId: string;
+  network: NetworkInfo & { subnet: string };
+  /** Networks master and workers join: the run network first, then --attach-network ones. */
+  networkIds: string[];
+  configs: Mount[];
+  secrets: Mount[];
+  /** Absolute time (ms) by which the whole run must be over. */
+  deadline: number;
+}
+
+export function serviceName(runId: string, role: string): string {
+  return `atq-${runId}-${role}`;
+}

@@ -1,0 +1,89 @@
+import { AtqError } from '../errors.js';
+import { masterScript } from '../jmeter/commands.js';
+import { formatProgress, parseSummary } from '../jmeter/summariser.js';
+import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { serviceName, type RunContext } from './context.js';
+import { pollUntil, runTimeout } from './deadline.js';
+import type { WorkerWatch } from './workers.js';
+
+export interface MasterRun {
+  serviceId: string;
+  task: TaskInfo;
+}
+
+/** JMeter properties ATQ sets on the master before the user's own (which win). */
+const MASTER_DEFAULT_PROPS: Record<string, string> = { 'summariser.interval': '10' };
+
+export async function startMaster(
+  ctx: RunContext,
+  index: number,
+  plan: string,
+  remotes: string[],
+  exitRemotes: boolean,
+): Promise<string> {
+  const name = serviceName(ctx.runId, `master-${index + 1}`);
+  const script = masterScript({
+    plan,
+    remotes,
+    props: ctx.options.props,
+    extraArgs: [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs],
+    exitRemotes,
+    rmi: { ssl: ctx.options.rmiSsl },
+  });
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.masterImage,
+    labels: ctx.resources.labels('master'),
+    command: ['sh', '-c', script],
+    // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
+    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: 'master', ATQ_WORKERS: remotes.join(','), REMOTES: remotes.join(',') },
+    replicas: 1,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: ctx.secrets,
+    hostname: '{{.Service.Name}}',
+    // The archive API is node-local: the master must run where we can copy its results from.
+    constraints: [`node.id==${ctx.nodeId}`],
+  });
+  ctx.resources.track('service', id, name);
+  return id;
+}
+
+/** Streams the master's output with a prefix and turns JMeter's summariser lines into progress. */
+export function followMaster(ctx: RunContext, serviceId: string, stop: AbortSignal): Promise<void> {
+  return (async () => {
+    try {
+      for await (const { stream, line } of ctx.client.logs('service', serviceId, { follow: true, signal: stop })) {
+        const progress = parseSummary(line);
+        if (progress) ctx.logger.progress(formatProgress(progress));
+        ctx.logger.output('master', stream === 'stdout' ? line : `[${stream}] ${line}`);
+      }
+    } catch (e) {
+      if (!stop.aborted) ctx.logger.warn(`stopped following the master's output: ${(e as Error).message}`);
+    }
+  })();
+}
+
+/** Waits for the master's task to end, failing early if a worker dies or the run's time is up. */
+export async function waitForMaster(ctx: RunContext, serviceId: string, watch: WorkerWatch): Promise<TaskInfo> {
+  const done = pollUntil<TaskInfo>({
+    deadline: ctx.deadline,
+    intervalMs: 1000,
+    signal: ctx.signal,
+    check: async () => {
+      const task = (await ctx.client.tasks(serviceId)).at(-1);
+      return task && FINAL_STATES.has(task.state) ? task : undefined;
+    },
+    onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was running the plan'),
+  });
+  const task = await Promise.race([done, watch.failure]);
+  if (task.state !== 'complete' && task.state !== 'failed') {
+    throw new AtqError(
+      'MASTER_FAILED',
+      `The JMeter master could not run: its task is ${task.state}${task.error ? `: ${task.error}` : ''}. ` +
+        'Check that the master image exists on the manager node you connect to.',
+      { task },
+    );
+  }
+  return task;
+}

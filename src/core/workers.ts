@@ -1,0 +1,140 @@
+import { AtqError } from '../errors.js';
+import { workerHealthCommand, workerScript } from '../jmeter/commands.js';
+import { tail } from '../jmeter/log-check.js';
+import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { sleep } from '../util/abort.js';
+import { formatDuration } from '../util/duration.js';
+import { pollUntil } from './deadline.js';
+import { indent, readLogs } from './logs.js';
+import { serviceName, type RunContext } from './context.js';
+
+export async function startWorkers(ctx: RunContext): Promise<string> {
+  const name = serviceName(ctx.runId, 'workers');
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels('workers'),
+    command: ['sh', '-c', workerScript({ ssl: ctx.options.rmiSsl })],
+    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: 'worker' },
+    replicas: ctx.options.workers,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: ctx.secrets,
+    hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+    // Swarm reports a task "running" only once healthy: both RMI ports listening means ready.
+    healthCheck: {
+      test: workerHealthCommand(),
+      intervalMs: 1000,
+      timeoutMs: 3000,
+      retries: 3,
+      startPeriodMs: ctx.options.readyTimeoutMs,
+    },
+  });
+  ctx.resources.track('service', id, name);
+  return id;
+}
+
+export function describeTask(t: TaskInfo): string {
+  const exit = t.exitCode !== undefined && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}` : '';
+  const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : '';
+  return `worker ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
+}
+
+/** Explains failed or unready workers: their state, Docker's error, and the end of their output. */
+export async function explainWorkers(ctx: RunContext, tasks: TaskInfo[]): Promise<string> {
+  const parts: string[] = [];
+  for (const t of tasks) {
+    const logs = t.containerId ? tail(await readLogs(ctx.client, 'task', t.id, 40), 12) : '';
+    parts.push(`  - ${describeTask(t)}${logs ? `\n    last output:\n${indent(logs, '      ')}` : ''}`);
+  }
+  return parts.join('\n');
+}
+
+/** The newest task per slot: with restart policy none there is one, but a rescheduled node can add more. */
+function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
+  const bySlot = new Map<number, TaskInfo>();
+  for (const t of tasks) bySlot.set(t.slot, t);
+  return [...bySlot.values()];
+}
+
+export interface ReadyWorkers {
+  tasks: TaskInfo[];
+  addresses: string[];
+}
+
+/** Waits until every worker runs and listens on its RMI ports; fails fast when one cannot start. */
+export async function waitForWorkers(ctx: RunContext, serviceId: string): Promise<ReadyWorkers> {
+  const want = ctx.options.workers;
+  const started = Date.now();
+  const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
+  let last: TaskInfo[] = [];
+  let reported = '';
+  return pollUntil({
+    deadline,
+    intervalMs: 500,
+    signal: ctx.signal,
+    check: async () => {
+      last = currentTasks(await ctx.client.tasks(serviceId));
+      const dead = last.filter((t) => FINAL_STATES.has(t.state));
+      if (dead.length) {
+        throw new AtqError(
+          'WORKERS_NOT_READY',
+          `${dead.length} of ${want} JMeter worker(s) could not start:\n${await explainWorkers(ctx, dead)}\n` +
+            'Check that the image exists on every node and runs jmeter-server.',
+          { tasks: dead },
+        );
+      }
+      const ready = last.filter((t) => t.state === 'running' && t.addresses[ctx.network.id]);
+      const line = `workers ready: ${ready.length}/${want}`;
+      if (line !== reported) ctx.logger.progress((reported = line));
+      if (ready.length < want) return undefined;
+      return { tasks: ready, addresses: ready.map((t) => t.addresses[ctx.network.id] as string) };
+    },
+    onTimeout: async () => {
+      const unready = last.filter((t) => t.state !== 'running');
+      return new AtqError(
+        'WORKERS_NOT_READY',
+        `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ` +
+          `${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):\n` +
+          `${(await explainWorkers(ctx, unready.length ? unready : last)) || '  - no task was scheduled (is there a node that can run it?)'}`,
+        { tasks: unready },
+      );
+    },
+  });
+}
+
+/**
+ * Watches the workers while a plan runs: a worker that dies mid-run fails the run with its reason instead
+ * of leaving the master waiting for samples that never come. Workers told to exit (-X) may complete.
+ */
+export class WorkerWatch {
+  private stopped = false;
+  readonly failure: Promise<never>;
+
+  constructor(ctx: RunContext, serviceId: string, expected: string[], allowComplete: () => boolean) {
+    this.failure = (async (): Promise<never> => {
+      for (;;) {
+        await sleep(1000, ctx.signal);
+        if (this.stopped) return new Promise<never>(() => {});
+        const tasks = currentTasks(await ctx.client.tasks(serviceId)).filter((t) => expected.includes(t.id));
+        const dead = tasks.filter(
+          (t) => FINAL_STATES.has(t.state) && !(t.state === 'complete' && t.exitCode === 0 && allowComplete()),
+        );
+        if (dead.length && !this.stopped) {
+          throw new AtqError(
+            'WORKER_FAILED',
+            `A JMeter worker stopped in the middle of the test:\n${await explainWorkers(ctx, dead)}\n` +
+              'The results so far were kept. A container killed from outside (or by the OOM killer) shows exit code 137.',
+            { tasks: dead },
+          );
+        }
+      }
+    })();
+    // The watcher's rejection is consumed by whoever races it; never let it go unhandled.
+    this.failure.catch(() => {});
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}

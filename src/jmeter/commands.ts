@@ -1,0 +1,129 @@
+import { PATHS, RMI_REGISTRY_PORT, RMI_SERVER_PORT } from './ports.js';
+
+/** Single-quotes a value for POSIX sh. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Shell run first in every JMeter container. Kept to POSIX sh, cat, tar, gzip and awk so that any JMeter
+ * image works, not only ours. Exit codes 96/97 mark setup failures the core explains to the user.
+ */
+export const PRELUDE = `set -e
+mkdir -p ${PATHS.testDir} ${PATHS.outDir}
+if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
+  echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
+fi
+cd ${PATHS.testDir}
+JM=$(command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 || true)
+if [ -z "$JM" ]; then
+  echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
+fi
+# RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
+ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
+  function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
+  BEGIN { split(net, p, "/"); lo = n(p[1]); hi = lo + 2 ^ (32 - p[2]) }
+  /32 host/ { v = n(prev); if (v >= lo && v < hi) { print prev; exit } }
+  { prev = $2 }' /proc/net/fib_trie)
+if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
+`;
+
+export interface RmiSettings {
+  ssl: boolean;
+}
+
+function rmiArgs(rmi: RmiSettings, flag: '-J' | '-q'): string[] {
+  if (!rmi.ssl) return ['-Jserver.rmi.ssl.disable=true'];
+  return flag === '-q' ? ['-q', PATHS.rmiProperties] : [];
+}
+
+/** The worker: jmeter-server on fixed ports, announcing its own overlay address. */
+export function workerScript(rmi: RmiSettings): string {
+  const args = [
+    '-s',
+    `-Dserver_port=${RMI_REGISTRY_PORT}`,
+    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
+    '-Djava.rmi.server.hostname="$ATQ_IP"',
+    // The worker's log goes to stdout, so service logs carry it (and it survives the container).
+    '-j',
+    '/dev/stdout',
+    ...rmiArgs(rmi, '-q'),
+  ];
+  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"\nexec "$JM" ${args.join(' ')}\n`;
+}
+
+export interface MasterCommand {
+  /** Plan path inside the test dir (forward slashes). */
+  plan: string;
+  remotes: string[];
+  props: Record<string, string>;
+  extraArgs: string[];
+  /** Tell the workers to exit when this plan ends (the last plan of the run). */
+  exitRemotes: boolean;
+  rmi: RmiSettings;
+}
+
+/** JTL settings every run needs: CSV with a header, and the hostname column to see which worker sent what. */
+export const JTL_PROPERTIES: Record<string, string> = {
+  'jmeter.save.saveservice.output_format': 'csv',
+  'jmeter.save.saveservice.print_field_names': 'true',
+  'jmeter.save.saveservice.hostname': 'true',
+  'jmeter.save.saveservice.thread_counts': 'true',
+  'jmeter.save.saveservice.timestamp_format': 'ms',
+};
+
+export function masterArgs(cmd: MasterCommand): string[] {
+  const props = Object.entries(cmd.props);
+  return [
+    '-n',
+    '-t',
+    `${PATHS.testDir}/${cmd.plan}`,
+    '-R',
+    cmd.remotes.join(','),
+    ...(cmd.exitRemotes ? ['-X'] : []),
+    '-l',
+    `${PATHS.outDir}/results.jtl`,
+    '-j',
+    `${PATHS.outDir}/jmeter.log`,
+    '-Djava.rmi.server.hostname=$ATQ_IP',
+    // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
+    // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
+    // firewall between master and workers, so ephemeral ports cost nothing.
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...rmiArgs(cmd.rmi, '-q'),
+    ...props.map(([k, v]) => `-G${k}=${v}`),
+    ...props.map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs,
+  ];
+}
+
+/** The master: runs one plan against the workers; its exit ends the plan. */
+export function masterScript(cmd: MasterCommand): string {
+  const args = masterArgs(cmd).map((a) => (a.includes('$ATQ_IP') ? `"${a.replace('$ATQ_IP', '${ATQ_IP}')}"` : shQuote(a)));
+  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"\nexec "$JM" ${args.join(' ')}\n`;
+}
+
+/**
+ * The wait command runs in a loop until it succeeds (and prints the expected text, when one is set).
+ * The deadline is enforced from outside by removing the container.
+ */
+export function waitScript(command: string, expected: string | undefined): string {
+  const check =
+    expected === undefined
+      ? '[ "$rc" -eq 0 ]'
+      : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
+  return `while :; do
+  rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
+  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
+  echo "atq-wait: not yet (exit $rc): $out"
+  sleep 1
+done
+`;
+}
+
+/** Health check for workers: both RMI ports listening (read from /proc, so the image needs only grep). */
+export function workerHealthCommand(): string[] {
+  const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
+  const listening = (p: number) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
+  return ['CMD-SHELL', `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
+}

@@ -1,0 +1,12 @@
+/** Fixed ports: one per role, so RMI needs no port range and the run network carries nothing else. */
+export const RMI_REGISTRY_PORT = 1099;
+export const RMI_SERVER_PORT = 50000;
+
+/** Where things live inside every container: the same absolute paths on master and workers. */
+export const PATHS = {
+  bundleParts: '/atq/bundle',
+  testDir: '/atq/test',
+  outDir: '/atq/out',
+  rmiKeystore: '/run/secrets/atq-rmi-keystore.p12',
+  rmiProperties: '/run/secrets/atq-rmi.properties',
+} as const;

@@ -1,0 +1,315 @@
+import Docker from 'dockerode';
+import { AtqError, errorMessage } from '../errors.js';
+import type { Connection } from './connection.js';
+import { demuxLines, type LogLine } from './demux.js';
+import type {
+  EngineInfo,
+  LabelledObject,
+  Labels,
+  NetworkInfo,
+  NodeInfo,
+  ObjectKind,
+  ServiceSpecInput,
+  TaskInfo,
+  TaskState,
+} from './types.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is mapped to our types here, once */
+
+/** The one place that speaks to the Docker Engine. Everything above it uses these typed calls. */
+export class SwarmClient {
+  private constructor(
+    private readonly docker: Docker,
+    readonly url: string,
+  ) {}
+
+  /** dockerode's typings model the callback overloads badly for list calls with filters. */
+  private get api(): any {
+    return this.docker;
+  }
+
+  static open(conn: Connection): SwarmClient {
+    const docker = conn.socketPath
+      ? new Docker({ socketPath: conn.socketPath })
+      : new Docker({
+          host: conn.host,
+          port: conn.port,
+          protocol: conn.protocol,
+          ca: conn.ca,
+          cert: conn.cert,
+          key: conn.key,
+          timeout: 60_000,
+        });
+    return new SwarmClient(docker, conn.url);
+  }
+
+  async info(): Promise<EngineInfo> {
+    const [info, version] = await Promise.all([
+      this.call('reach the Docker engine', () => this.docker.info()),
+      this.call('reach the Docker engine', () => this.docker.version()),
+    ]);
+    return {
+      nodeId: info.Swarm?.NodeID ?? '',
+      nodeAddr: info.Swarm?.NodeAddr ?? '',
+      localNodeState: info.Swarm?.LocalNodeState ?? 'inactive',
+      isManager: Boolean(info.Swarm?.ControlAvailable),
+      serverVersion: info.ServerVersion,
+      apiVersion: version.ApiVersion,
+      nodes: info.Swarm?.Nodes ?? 0,
+    };
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    const nodes: any[] = await this.call('list nodes', () => this.docker.listNodes());
+    return nodes.map((n) => ({
+      id: n.ID,
+      hostname: n.Description?.Hostname ?? '',
+      role: n.Spec?.Role ?? '',
+      state: n.Status?.State ?? '',
+      availability: n.Spec?.Availability ?? '',
+      addr: n.Status?.Addr ?? '',
+    }));
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (e: any) {
+      if (e?.statusCode === 404) return false;
+      throw this.apiError(`inspect image ${ref}`, e);
+    }
+  }
+
+  async createNetwork(name: string, labels: Labels, encrypted: boolean): Promise<NetworkInfo> {
+    const created: any = await this.call(`create network ${name}`, () =>
+      this.docker.createNetwork({
+        Name: name,
+        Driver: 'overlay',
+        Attachable: true,
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: encrypted ? { encrypted: 'true' } : {},
+      }),
+    );
+    return (await this.inspectNetwork(created.id)) as NetworkInfo;
+  }
+
+  async inspectNetwork(idOrName: string): Promise<NetworkInfo | undefined> {
+    try {
+      const n: any = await this.docker.getNetwork(idOrName).inspect();
+      return {
+        id: n.Id,
+        name: n.Name,
+        scope: n.Scope,
+        driver: n.Driver,
+        attachable: Boolean(n.Attachable),
+        subnet: n.IPAM?.Config?.[0]?.Subnet,
+      };
+    } catch (e: any) {
+      if (e?.statusCode === 404) return undefined;
+      throw this.apiError(`inspect network ${idOrName}`, e);
+    }
+  }
+
+  async createConfig(name: string, data: Buffer, labels: Labels): Promise<string> {
+    const res: any = await this.call(`create config ${name}`, () =>
+      this.docker.createConfig({ Name: name, Labels: labels, Data: data.toString('base64') }),
+    );
+    return res.id ?? res.ID;
+  }
+
+  async createSecret(name: string, data: Buffer, labels: Labels): Promise<string> {
+    const res: any = await this.call(`create secret ${name}`, () =>
+      this.docker.createSecret({ Name: name, Labels: labels, Data: data.toString('base64') }),
+    );
+    return res.id ?? res.ID;
+  }
+
+  async createService(spec: ServiceSpecInput): Promise<string> {
+    // Mounted files need explicit owner and mode through the raw API, or they end up unreadable (0000).
+    const file = (target: string) => ({ Name: target, UID: '0', GID: '0', Mode: 0o444 });
+    const body: any = {
+      Name: spec.name,
+      Labels: spec.labels,
+      TaskTemplate: {
+        ContainerSpec: {
+          Image: spec.image,
+          Command: spec.command,
+          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+          Labels: spec.labels,
+          Hostname: spec.hostname,
+          Configs: spec.configs.map((c) => ({ ConfigID: c.id, ConfigName: c.name, File: file(c.target) })),
+          Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
+          HealthCheck: spec.healthCheck && {
+            Test: spec.healthCheck.test,
+            Interval: spec.healthCheck.intervalMs * 1e6,
+            Timeout: spec.healthCheck.timeoutMs * 1e6,
+            Retries: spec.healthCheck.retries,
+            StartPeriod: spec.healthCheck.startPeriodMs * 1e6,
+          },
+        },
+        RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
+        Placement: {
+          Constraints: spec.constraints ?? [],
+          Preferences: [{ Spread: { SpreadDescriptor: 'node.id' } }],
+        },
+        Networks: spec.networks.map((Target) => ({ Target })),
+      },
+      Mode: spec.global ? { Global: {} } : { Replicated: { Replicas: spec.replicas } },
+      // dnsrr: every task's own address is what RMI needs, and VIPs need IPVS (absent on many hosts).
+      EndpointSpec: { Mode: 'dnsrr' },
+    };
+    const res: any = await this.call(`create service ${spec.name}`, () => this.docker.createService(body));
+    return res.id ?? res.ID;
+  }
+
+  async tasks(serviceId: string): Promise<TaskInfo[]> {
+    const tasks: any[] = await this.call(`list tasks of ${serviceId}`, () =>
+      this.api.listTasks({ filters: { service: [serviceId] } }),
+    );
+    return tasks.map(toTaskInfo).sort((a, b) => a.slot - b.slot || a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Follows (or reads) a service's or a task's output, demultiplexed into lines. */
+  async *logs(
+    kind: 'service' | 'task',
+    id: string,
+    opts: { follow: boolean; tail?: number; signal?: AbortSignal },
+  ): AsyncGenerator<LogLine> {
+    const target: any = kind === 'service' ? this.docker.getService(id) : this.docker.getTask(id);
+    const stream: any = await this.call(`read logs of ${kind} ${id}`, () =>
+      target.logs({ follow: opts.follow, stdout: true, stderr: true, tail: opts.tail ?? 'all' }),
+    );
+    if (Buffer.isBuffer(stream) || typeof stream === 'string') {
+      yield* demuxLines((async function* () {
+        yield stream as Buffer;
+      })());
+      return;
+    }
+    const onAbort = () => stream.destroy();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      yield* demuxLines(stream);
+    } catch (e) {
+      if (!opts.signal?.aborted) throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      stream.destroy();
+    }
+  }
+
+  /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
+  async getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream> {
+    return this.call(`copy ${path} out of container ${containerId.slice(0, 12)}`, () =>
+      this.docker.getContainer(containerId).getArchive({ path }),
+    );
+  }
+
+  /** Every object carrying `label` (e.g. "atq.run" or "atq.run=<id>"). */
+  async listLabelled(label: string): Promise<LabelledObject[]> {
+    const filters = { label: [label] };
+    const [services, networks, configs, secrets, containers] = (await Promise.all([
+      this.call('list services', () => this.api.listServices({ filters })),
+      this.call('list networks', () => this.api.listNetworks({ filters })),
+      this.call('list configs', () => this.api.listConfigs({ filters })),
+      this.call('list secrets', () => this.api.listSecrets({ filters })),
+      this.call('list containers', () => this.api.listContainers({ all: true, filters })),
+    ])) as any[][] as [any[], any[], any[], any[], any[]];
+    const swarmObject = (kind: ObjectKind) => (o: any) => ({
+      kind,
+      id: o.ID,
+      name: o.Spec?.Name ?? '',
+      labels: o.Spec?.Labels ?? {},
+      createdAt: o.CreatedAt,
+    });
+    return [
+      ...services.map(swarmObject('service')),
+      ...containers.map((c: any) => ({
+        kind: 'container' as const,
+        id: c.Id,
+        name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+        labels: c.Labels ?? {},
+        createdAt: new Date(c.Created * 1000).toISOString(),
+      })),
+      ...configs.map(swarmObject('config')),
+      ...secrets.map(swarmObject('secret')),
+      ...networks.map((n: any) => ({
+        kind: 'network' as const,
+        id: n.Id,
+        name: n.Name,
+        labels: n.Labels ?? {},
+        createdAt: n.Created,
+      })),
+    ];
+  }
+
+  /** Removes one object; true when it is gone (including "was already gone"). */
+  async remove(kind: ObjectKind, id: string): Promise<boolean> {
+    try {
+      const d = this.docker;
+      if (kind === 'service') await d.getService(id).remove();
+      else if (kind === 'container') await d.getContainer(id).remove({ force: true, v: true });
+      else if (kind === 'config') await d.getConfig(id).remove();
+      else if (kind === 'secret') await d.getSecret(id).remove();
+      else await d.getNetwork(id).remove();
+      return true;
+    } catch (e: any) {
+      if (e?.statusCode === 404) return true;
+      throw this.apiError(`remove ${kind} ${id}`, e);
+    }
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.apiError(what, e);
+    }
+  }
+
+  private apiError(what: string, e: any): AtqError {
+    const code: string | undefined = e?.code;
+    const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
+    if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|ENOENT|EACCES/.test(code)) {
+      return new AtqError(
+        'DOCKER_CONNECT',
+        `Cannot ${what} at ${this.url}: ${code}. Is the engine running and DOCKER_HOST right?`,
+        { url: this.url, code },
+        { cause: e },
+      );
+    }
+    if (/certificate|SSL|TLS|self.signed|EPROTO/i.test(`${code ?? ''} ${reason}`)) {
+      return new AtqError(
+        'DOCKER_CONNECT',
+        `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's ` +
+          'certificate and that the client certificate and key belong together.',
+        { url: this.url, code },
+        { cause: e },
+      );
+    }
+    return new AtqError('DOCKER_API', `Docker refused to ${what}: ${reason}`, { status: e?.statusCode }, { cause: e });
+  }
+}
+
+function toTaskInfo(t: any): TaskInfo {
+  const addresses: Record<string, string> = {};
+  for (const att of t.NetworksAttachments ?? []) {
+    const addr: string | undefined = att.Addresses?.[0];
+    if (addr && att.Network?.ID) addresses[att.Network.ID] = addr.split('/')[0] as string;
+  }
+  return {
+    id: t.ID,
+    serviceId: t.ServiceID,
+    slot: t.Slot ?? 0,
+    nodeId: t.NodeID ?? '',
+    state: (t.Status?.State ?? 'new') as TaskState,
+    desiredState: t.DesiredState ?? '',
+    message: t.Status?.Message ?? '',
+    error: t.Status?.Err ?? '',
+    exitCode: t.Status?.ContainerStatus?.ExitCode,
+    containerId: t.Status?.ContainerStatus?.ContainerID || undefined,
+    addresses,
+    createdAt: t.CreatedAt ?? '',
+  };
+}

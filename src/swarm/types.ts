@@ -1,0 +1,102 @@
+/** Our own view of the Swarm objects the core works with: small, typed, independent of dockerode. */
+export type Labels = Record<string, string>;
+
+export type TaskState =
+  | 'new'
+  | 'allocated'
+  | 'pending'
+  | 'assigned'
+  | 'accepted'
+  | 'preparing'
+  | 'ready'
+  | 'starting'
+  | 'running'
+  | 'complete'
+  | 'shutdown'
+  | 'failed'
+  | 'rejected'
+  | 'remove'
+  | 'orphaned';
+
+/** States from which a task never comes back. */
+export const FINAL_STATES: ReadonlySet<TaskState> = new Set([
+  'complete',
+  'shutdown',
+  'failed',
+  'rejected',
+  'remove',
+  'orphaned',
+]);
+
+export interface TaskInfo {
+  id: string;
+  serviceId: string;
+  slot: number;
+  nodeId: string;
+  state: TaskState;
+  desiredState: string;
+  message: string;
+  error: string;
+  exitCode?: number;
+  containerId?: string;
+  /** network id -> address (no prefix length) */
+  addresses: Record<string, string>;
+  createdAt: string;
+}
+
+export interface ServiceSpecInput {
+  name: string;
+  image: string;
+  labels: Labels;
+  command: string[];
+  env: Record<string, string>;
+  /** Replica count; ignored with `global`. */
+  replicas: number;
+  /** One task on every node (doctor's image probe). */
+  global?: boolean;
+  networks: string[];
+  configs: { id: string; name: string; target: string }[];
+  secrets: { id: string; name: string; target: string }[];
+  hostname?: string;
+  /** e.g. ["node.id==abc"] */
+  constraints?: string[];
+  healthCheck?: { test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number };
+}
+
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  scope: string;
+  driver: string;
+  attachable: boolean;
+  subnet?: string;
+}
+
+export interface EngineInfo {
+  nodeId: string;
+  nodeAddr: string;
+  localNodeState: string;
+  isManager: boolean;
+  serverVersion: string;
+  apiVersion: string;
+  nodes: number;
+}
+
+export interface NodeInfo {
+  id: string;
+  hostname: string;
+  role: string;
+  state: string;
+  availability: string;
+  addr: string;
+}
+
+export type ObjectKind = 'service' | 'container' | 'config' | 'secret' | 'network';
+
+export interface LabelledObject {
+  kind: ObjectKind;
+  id: string;
+  name: string;
+  labels: Labels;
+  createdAt?: string;
+}

@@ -1,0 +1,22 @@
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses "1500ms", "30s", "5m", "2h", "1h30m" or a bare number of seconds into milliseconds.
+ * Returns undefined for anything else so validation can report it with the field's name.
+ */
+export function parseDuration(input: string | number): number | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input * 1000 : undefined;
+  const text = input.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] as string] as number), 0);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${Math.round(s - m * 60)}s`;
+}

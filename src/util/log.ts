@@ -1,0 +1,11 @@
+/** Where the core reports what it does. Fronts decide how it looks (console, Actions log groups...). */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** A line of a container's output, shown with the container's role as prefix. */
+  output(prefix: string, line: string): void;
+  /** A progress line; a front may overwrite the previous one on a TTY. */
+  progress(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, output() {}, progress() {} };
