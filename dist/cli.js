@@ -99054,6 +99054,13 @@ function abortError(signal) {
   return new AbortedError(typeof reason === "string" ? reason : "aborted");
 }
 
+// src/util/log.ts
+var silentLogger = { info() {
+}, warn() {
+}, output() {
+}, progress() {
+} };
+
 // src/core/run-id.ts
 import { randomBytes } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
@@ -99124,17 +99131,31 @@ var RunResources = class {
   }
   dispose() {
     this.disposing ??= (async () => {
-      let labelled = [];
-      try {
-        labelled = await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
-      } catch (e) {
-        this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
-      }
       const ids = new Set(this.tracked.map((o) => o.id));
-      const all = [...this.tracked, ...labelled.filter((o) => !ids.has(o.id))];
-      return removeAll(this.client, all, this.logger);
+      const result = await removeAll(this.client, [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))], this.logger);
+      const deadline = Date.now() + 3e4;
+      let left = await this.labelled();
+      while (left.length && Date.now() < deadline) {
+        await sleep(500);
+        await removeAll(this.client, left, silentLogger, 1e4);
+        left = await this.labelled();
+      }
+      const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
+      result.failed = left.map((o) => ({ object: o, error: errors.get(o.id) ?? "still listed 30 s after removal" }));
+      if (left.length) {
+        this.logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`);
+      }
+      return result;
     })();
     return this.disposing;
+  }
+  async labelled() {
+    try {
+      return await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
+    } catch (e) {
+      this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
+      return [];
+    }
   }
 };
 
@@ -99283,7 +99304,12 @@ var SwarmClient = class _SwarmClient {
         Options: encrypted ? { encrypted: "true" } : {}
       })
     );
-    return await this.inspectNetwork(created.id);
+    const deadline = Date.now() + 15e3;
+    for (; ; ) {
+      const n = await this.inspectNetwork(created.id);
+      if (n.subnet || Date.now() > deadline) return n;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   async inspectNetwork(idOrName) {
     try {
@@ -99661,13 +99687,6 @@ var FINAL_STATES = /* @__PURE__ */ new Set([
   "remove",
   "orphaned"
 ]);
-
-// src/util/log.ts
-var silentLogger = { info() {
-}, warn() {
-}, output() {
-}, progress() {
-} };
 
 // src/core/logs.ts
 async function readLogs(client, kind, id, tail2) {
@@ -106388,6 +106407,7 @@ async function runLoadTest(options, deps) {
     workerImage: options.workerImage,
     workersRequested: options.workers,
     workerAddresses: [],
+    workers: [],
     startedAt: new Date(started).toISOString(),
     stages: {}
   };
@@ -106452,7 +106472,9 @@ async function runLoadTest(options, deps) {
       const name = serviceName(runId, "net");
       const n = await client.createNetwork(name, res.labels("network"), options.networkEncryption);
       res.track("network", n.id, name);
-      if (!n.subnet) throw new AtqError("DOCKER_API", `Network ${name} was created without a subnet; cannot place RMI.`);
+      if (!n.subnet) {
+        throw new AtqError("DOCKER_API", `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`);
+      }
       return { ...n, subnet: n.subnet };
     });
     const { configs, secrets } = await stage("ship", async () => {
@@ -106499,6 +106521,12 @@ async function runLoadTest(options, deps) {
     const ready = await stage("ready", () => waitForWorkers(c, workersId));
     workerTasks = ready.tasks;
     report.workerAddresses = ready.addresses;
+    const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
+    report.workers = ready.tasks.map((t, i) => ({
+      slot: t.slot,
+      address: ready.addresses[i],
+      node: nodeNames.get(t.nodeId) ?? t.nodeId
+    }));
     logger.info(`workers ready: ${ready.addresses.join(", ")}`);
     await stage("wait", () => runWaitCommand(c, ready.addresses));
     if (options.delayMs > 0) {

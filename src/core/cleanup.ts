@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
-import type { Logger } from '../util/log.js';
+import { silentLogger, type Logger } from '../util/log.js';
 import { RUN_LABEL } from './run-id.js';
 
 /** Services first (their containers go with them), then what they used, the network last. */
@@ -96,16 +96,33 @@ export class RunResources {
 
   dispose(): Promise<SweepResult> {
     this.disposing ??= (async () => {
-      let labelled: LabelledObject[] = [];
-      try {
-        labelled = await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
-      } catch (e) {
-        this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
-      }
       const ids = new Set(this.tracked.map((o) => o.id));
-      const all = [...this.tracked, ...labelled.filter((o) => !ids.has(o.id))];
-      return removeAll(this.client, all, this.logger);
+      const result = await removeAll(this.client, [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))], this.logger);
+      // Docker finishes some removals in the background (a swarm network lingers on a node for a moment):
+      // we are done only when nothing labelled with the run id is listed any more.
+      const deadline = Date.now() + 30_000;
+      let left = await this.labelled();
+      while (left.length && Date.now() < deadline) {
+        await sleep(500);
+        await removeAll(this.client, left, silentLogger, 10_000);
+        left = await this.labelled();
+      }
+      const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
+      result.failed = left.map((o) => ({ object: o, error: errors.get(o.id) ?? 'still listed 30 s after removal' }));
+      if (left.length) {
+        this.logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
+      }
+      return result;
     })();
     return this.disposing;
+  }
+
+  private async labelled(): Promise<LabelledObject[]> {
+    try {
+      return await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
+    } catch (e) {
+      this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
+      return [];
+    }
   }
 }

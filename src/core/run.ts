@@ -39,6 +39,8 @@ export interface RunReport {
   workerImage: string;
   workersRequested: number;
   workerAddresses: string[];
+  /** Where each worker ran: slot, overlay address, node hostname. */
+  workers: { slot: number; address: string; node: string }[];
   startedAt: string;
   endedAt?: string;
   /** Wall time per stage, in milliseconds. */
@@ -73,6 +75,7 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
     workerImage: options.workerImage,
     workersRequested: options.workers,
     workerAddresses: [],
+    workers: [],
     startedAt: new Date(started).toISOString(),
     stages: {},
   };
@@ -146,7 +149,9 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
       const name = serviceName(runId, 'net');
       const n = await client.createNetwork(name, res.labels('network'), options.networkEncryption);
       res.track('network', n.id, name);
-      if (!n.subnet) throw new AtqError('DOCKER_API', `Network ${name} was created without a subnet; cannot place RMI.`);
+      if (!n.subnet) {
+        throw new AtqError('DOCKER_API', `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`);
+      }
       return { ...n, subnet: n.subnet };
     });
 
@@ -195,6 +200,12 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
     const ready = await stage('ready', () => waitForWorkers(c, workersId as string));
     workerTasks = ready.tasks;
     report.workerAddresses = ready.addresses;
+    const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
+    report.workers = ready.tasks.map((t, i) => ({
+      slot: t.slot,
+      address: ready.addresses[i] as string,
+      node: nodeNames.get(t.nodeId) ?? t.nodeId,
+    }));
     logger.info(`workers ready: ${ready.addresses.join(', ')}`);
 
     await stage('wait', () => runWaitCommand(c, ready.addresses));

@@ -92,7 +92,13 @@ export class SwarmClient {
         Options: encrypted ? { encrypted: 'true' } : {},
       }),
     );
-    return (await this.inspectNetwork(created.id)) as NetworkInfo;
+    // The swarm allocator assigns the subnet asynchronously; the first inspect can come before it.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const n = (await this.inspectNetwork(created.id)) as NetworkInfo;
+      if (n.subnet || Date.now() > deadline) return n;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   async inspectNetwork(idOrName: string): Promise<NetworkInfo | undefined> {

@@ -3,7 +3,8 @@
 #   Debian's docker.io, dockerd with a TLS-only TCP API on 127.0.0.1:2376, a single-node swarm,
 #   the JMeter image and the target image.
 # With --two-node: additionally a two-node swarm of docker-in-docker nodes (manager + worker) whose
-# manager's TLS API is published on 127.0.0.1:23760, with both images loaded on both nodes.
+# manager's TLS API is published on 127.0.0.1:23760 (ATQ_TEST_TWO_NODE_DOCKER_HOST), with both images
+# loaded on both nodes. The single-node variables stay as they are.
 # Prints `export NAME=value` lines on stdout (progress goes to stderr):  eval "$(test/env/up.sh)"
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,15 +21,16 @@ certs=${ATQ_TEST_CERT_DIR:-$repo/.atq-env/certs}
 "$here/dockerd.sh" "$certs"
 jmeter_image=$("$here/images/jmeter/build.sh")
 target_image=$("$here/images/target/build.sh")
-host=tcp://127.0.0.1:${ATQ_TEST_TLS_PORT:-2376}
+two_node=""
 if [ "$mode" = two-node ]; then
-  host=$("$here/two-node.sh" "$certs" "$jmeter_image" "$target_image")
+  two_node=$("$here/two-node.sh" "$certs" "$jmeter_image" "$target_image")
 fi
 
 cat <<OUT
-export DOCKER_HOST=$host
+export DOCKER_HOST=tcp://127.0.0.1:${ATQ_TEST_TLS_PORT:-2376}
 export DOCKER_TLS_VERIFY=1
 export DOCKER_CERT_PATH=$certs
 export ATQ_TEST_JMETER_IMAGE=$jmeter_image
 export ATQ_TEST_TARGET_IMAGE=$target_image
 OUT
+[ -z "$two_node" ] || echo "export ATQ_TEST_TWO_NODE_DOCKER_HOST=$two_node"

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, runIdOf } from '../helpers/cli.js';
+import { jmeterImage, killContainer, testClient } from '../helpers/env.js';
+import { leftovers, startTarget, type Target } from '../helpers/target.js';
+
+const client = testClient();
+const plans = path.resolve('test/fixtures/plans');
+const broken = path.resolve('test/fixtures/broken');
+let target: Target;
+let out: string;
+
+beforeAll(async () => {
+  target = await startTarget(client);
+  out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
+});
+afterAll(async () => {
+  await target?.dispose();
+});
+
+const args = (testDir: string, ...more: string[]) => [
+  'run',
+  '--image',
+  jmeterImage(),
+  '--attach-network',
+  target.network,
+  '--prop',
+  `target.host=${target.host}`,
+  '--out',
+  out,
+  '--test-dir',
+  testDir,
+  ...more,
+];
+
+/** A plan that keeps the workers busy for minutes: each sample waits 200 ms at the target. */
+const longRun = ['--prop', 'loops=100000', '--prop', 'target.path=/?delay=200'];
+
+describe('every failure says what went wrong and leaves nothing on the swarm', () => {
+  test('an image that does not exist: the workers cannot start, and Docker\'s reason is quoted', async () => {
+    const res = await runCli([...args(path.join(plans, 'http')), '--image', 'atq-no-such-image:1', '--ready-timeout', '60s']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[WORKERS_NOT_READY]');
+    expect(res.stderr).toMatch(/No such image: atq-no-such-image:1/);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('a malformed .jmx is refused before anything is created, naming the file and the XML error', async () => {
+    const before = await leftovers(client);
+    const res = await runCli(args(path.join(broken, 'malformed')));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[BUNDLE_INVALID]');
+    expect(res.stderr).toMatch(/plan\.jmx is not well-formed XML: .*\d+:\d+/);
+    expect(await leftovers(client)).toEqual(before);
+  });
+
+  test('a plan referencing a CSV that is not in the test directory is refused with the path', async () => {
+    const res = await runCli(args(path.join(broken, 'missing-csv')));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[BUNDLE_INVALID]');
+    expect(res.stderr).toContain('CSV Data Set file "data/nobody.csv"');
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('a plan JMeter cannot load fails the run with JMeter\'s own error line', async () => {
+    const res = await runCli(args(path.join(broken, 'unloadable')));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[JMETER_PLAN_FAILED]');
+    expect(res.stderr).toMatch(/NoSuchSampler|CannotResolveClassException|Problem loading XML/);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('a worker container killed mid-run fails the run with that worker and its exit code', async () => {
+    let killed = false;
+    const res = await runCli(args(path.join(plans, 'http'), ...longRun), {
+      onOutput: (soFar) => {
+        if (killed || !soFar.includes('Remote engines have been started')) return;
+        killed = true;
+        void (async () => {
+          const runId = /run (\S+): results go to/.exec(soFar)?.[1] as string;
+          const [worker] = (await client.listLabelled(`atq.run=${runId}`)).filter(
+            (o) => o.kind === 'container' && o.labels['atq.role'] === 'workers',
+          );
+          await killContainer(worker!.id);
+        })();
+      },
+    });
+    expect(killed).toBe(true);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[WORKER_FAILED]');
+    expect(res.stderr).toMatch(/worker \d \(task \w+\) is failed, exit code 137/);
+    // What the master recorded before the failure is kept.
+    expect(existsSync(path.join(out, runIdOf(res), 'results.jtl'))).toBe(true);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('--timeout stops a run that takes too long, keeps partial results and cleans up', async () => {
+    const res = await runCli(args(path.join(plans, 'http'), ...longRun, '--timeout', '25s'));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[RUN_TIMEOUT]');
+    expect(res.stderr).toContain('--timeout of 25.0s');
+    expect(existsSync(path.join(out, runIdOf(res), 'results.jtl'))).toBe(true);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('SIGINT mid-run removes everything and exits 130', async () => {
+    let sent = false;
+    const res = await runCli(args(path.join(plans, 'http'), ...longRun), {
+      onOutput: (soFar, child) => {
+        if (!sent && soFar.includes('progress: ') && soFar.includes('samples in')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('[RUN_ABORTED]');
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('plaintext tcp:// is refused unless asked for, with what to do', async () => {
+    const res = await runCli([...args(path.join(plans, 'http')), '--docker-host', 'tcp://127.0.0.1:2375'], {
+      env: { DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[DOCKER_CONNECT]');
+    expect(res.stderr).toContain('--insecure-plaintext');
+  });
+});

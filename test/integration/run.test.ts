@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, runIdOf } from '../helpers/cli.js';
+import { jmeterImage, testClient } from '../helpers/env.js';
+import { readJtl } from '../helpers/jtl.js';
+import { leftovers, startTarget, type Target } from '../helpers/target.js';
+
+const client = testClient();
+const plans = path.resolve('test/fixtures/plans');
+let target: Target;
+let out: string;
+
+beforeAll(async () => {
+  target = await startTarget(client);
+  out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
+});
+afterAll(async () => {
+  await target?.dispose();
+});
+
+const baseArgs = () => [
+  'run',
+  '--image',
+  jmeterImage(),
+  '--attach-network',
+  target.network,
+  '--prop',
+  `target.host=${target.host}`,
+  '--out',
+  out,
+];
+
+describe('atq run on the real TLS swarm', () => {
+  test('runs a plan on 2 workers: every sample recorded, load from both workers, nothing left behind', async () => {
+    const res = await runCli([...baseArgs(), '--test-dir', path.join(plans, 'http'), '--prop', 'threads=3', '--prop', 'loops=7']);
+    expect(res.stderr).toContain('succeeded');
+    expect(res.code).toBe(0);
+    const runId = runIdOf(res);
+    const dir = path.join(out, runId);
+    const rows = readJtl(path.join(dir, 'results.jtl'));
+    expect(rows).toHaveLength(2 * 3 * 7);
+    expect(rows.every((r) => r.success === 'true' && r.responseCode === '200')).toBe(true);
+    const hosts = new Set(rows.map((r) => r.Hostname));
+    expect([...hosts].sort()).toEqual([`atq-${runId}-workers-1`, `atq-${runId}-workers-2`]);
+    for (const f of ['jmeter.log', 'logs/master.log', 'logs/worker-1.log', 'logs/worker-2.log']) {
+      expect(existsSync(path.join(dir, f))).toBe(true);
+    }
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ runId, status: 'succeeded', workersRequested: 2, workerImage: jmeterImage() });
+    expect(run.workerAddresses).toHaveLength(2);
+    expect(run.plans[0]).toMatchObject({ plan: 'basic.jmx', samples: 42, exitCode: 0 });
+    expect(Object.keys(run.stages)).toEqual(expect.arrayContaining(['connect', 'ready', 'master-run', 'cleanup']));
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
+  test('a CSV read through a path relative to the plan works on every worker', async () => {
+    const res = await runCli([...baseArgs(), '--test-dir', path.join(plans, 'csv')]);
+    expect(res.code).toBe(0);
+    const rows = readJtl(path.join(out, runIdOf(res), 'results.jtl'));
+    // 1 thread x 3 loops on each of 2 workers; each worker reads the CSV from its own copy.
+    expect(rows).toHaveLength(6);
+    const users = rows.map((r) => (r.URL ?? '').split('/users/')[1]).sort();
+    expect(users).toEqual(['alice', 'alice', 'bob', 'bob', 'carol', 'carol']);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('several plans run one after another on the same workers, with results per plan', async () => {
+    const res = await runCli([...baseArgs(), '--test-dir', plans, '--prop', 'loops=2']);
+    expect(res.code).toBe(0);
+    const dir = path.join(out, runIdOf(res));
+    expect(readJtl(path.join(dir, 'csv_users', 'results.jtl'))).toHaveLength(6);
+    expect(readJtl(path.join(dir, 'http_basic', 'results.jtl'))).toHaveLength(2 * 2 * 2);
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run.plans.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'succeeded']);
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('a wait command gates the master and sees the workers; one that never succeeds fails the run', async () => {
+    const ok = await runCli([
+      ...baseArgs(),
+      '--test-dir',
+      path.join(plans, 'http'),
+      '--wait-command',
+      `bash -c 'echo > /dev/tcp/${target.host}/8080' && echo "$ATQ_WORKERS" | tr ',' '\\n' | wc -l`,
+      '--wait-expected',
+      '2',
+    ]);
+    expect(ok.stderr).toContain('wait command succeeded');
+    expect(ok.code).toBe(0);
+    const bad = await runCli([
+      ...baseArgs(),
+      '--test-dir',
+      path.join(plans, 'http'),
+      '--wait-command',
+      'echo not-ready',
+      '--wait-expected',
+      'ready',
+      '--wait-timeout',
+      '4s',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('[WAIT_COMMAND_FAILED]');
+    expect(bad.stderr).toContain('not-ready');
+    expect(await leftovers(client, runIdOf(bad))).toEqual([]);
+  });
+
+  test('two runs at once on the same swarm both succeed, each with only its own workers', async () => {
+    const args = [...baseArgs(), '--test-dir', path.join(plans, 'http'), '--prop', 'loops=5'];
+    const [a, b] = await Promise.all([runCli(args), runCli(args)]);
+    for (const res of [a, b]) {
+      expect(res.code).toBe(0);
+      const runId = runIdOf(res);
+      const rows = readJtl(path.join(out, runId, 'results.jtl'));
+      expect(rows).toHaveLength(2 * 2 * 5);
+      expect(rows.every((r) => r.Hostname?.startsWith(`atq-${runId}-workers-`))).toBe(true);
+      expect(await leftovers(client, runId)).toEqual([]);
+    }
+    expect(runIdOf(a)).not.toEqual(runIdOf(b));
+  });
+});
