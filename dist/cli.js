@@ -98784,38 +98784,129 @@ var DEFAULTS = {
 
 // src/config/fields.ts
 var FIELDS = [
-  { name: "plan", kind: "list", arg: "GLOB", help: "plan(s) to run, relative to --test-dir (default **/*.jmx)" },
-  { name: "files", kind: "list", arg: "GLOB", help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)" },
+  {
+    name: "plan",
+    kind: "list",
+    arg: "GLOB",
+    help: "plan(s) to run, relative to --test-dir (default **/*.jmx)"
+  },
+  {
+    name: "files",
+    kind: "list",
+    arg: "GLOB",
+    help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)"
+  },
   { name: "test-dir", kind: "string", arg: "DIR", help: "folder with the plans and their data (default .)" },
   { name: "workers", kind: "int", arg: "N", help: "number of JMeter workers (default 2)" },
   { name: "image", kind: "string", arg: "IMG", help: "JMeter image for master and workers" },
-  { name: "worker-image", kind: "string", arg: "IMG", help: "JMeter image for the workers (default --image)" },
+  {
+    name: "worker-image",
+    kind: "string",
+    arg: "IMG",
+    help: "JMeter image for the workers (default --image)"
+  },
   { name: "master-image", kind: "string", arg: "IMG", help: "JMeter image for the master (default --image)" },
-  { name: "prop", kind: "props", arg: "KEY=VALUE", help: "JMeter property, sent to workers (-G) and master (-J)" },
+  {
+    name: "prop",
+    kind: "props",
+    arg: "KEY=VALUE",
+    help: "JMeter property, sent to workers (-G) and master (-J)"
+  },
   { name: "jmeter-arg", kind: "list", arg: "ARG", help: "extra argument for the master's jmeter command" },
-  { name: "out", kind: "string", arg: "DIR", help: "results folder; each run writes <out>/<run id>/ (default atq-results)" },
+  {
+    name: "out",
+    kind: "string",
+    arg: "DIR",
+    help: "results folder; each run writes <out>/<run id>/ (default atq-results)"
+  },
   { name: "timeout", kind: "duration", arg: "DURATION", help: "limit for the whole run (default 30m)" },
-  { name: "ready-timeout", kind: "duration", arg: "DURATION", help: "limit for the workers to be ready (default 2m)" },
-  { name: "delay", kind: "duration", arg: "DURATION", help: "wait this long after the workers are ready (default 0s)" },
-  { name: "wait-command", kind: "wait", arg: "CMD", help: "shell command that must succeed on the run network before the master starts" },
+  {
+    name: "ready-timeout",
+    kind: "duration",
+    arg: "DURATION",
+    help: "limit for the workers to be ready (default 2m)"
+  },
+  {
+    name: "delay",
+    kind: "duration",
+    arg: "DURATION",
+    help: "wait this long after the workers are ready (default 0s)"
+  },
+  {
+    name: "wait-command",
+    kind: "wait",
+    arg: "CMD",
+    help: "shell command that must succeed on the run network before the master starts"
+  },
   { name: "wait-expected", kind: "string", arg: "TEXT", help: "output --wait-command must print (trimmed)" },
   { name: "wait-timeout", kind: "duration", arg: "DURATION", help: "limit for --wait-command (default 1m)" },
-  { name: "wait-image", kind: "string", arg: "IMG", help: "image for --wait-command (default the worker image)" },
-  { name: "attach-network", kind: "list", arg: "NAME", help: "also join master and workers to this attachable network" },
-  { name: "network-encryption", kind: "bool", help: "encrypt the run network (IPsec; needs ESP between nodes)" },
-  { name: "rmi-ssl", kind: "string", arg: "on|off", help: "RMI over SSL with a per-run keystore (default on)" },
+  {
+    name: "wait-image",
+    kind: "string",
+    arg: "IMG",
+    help: "image for --wait-command (default the worker image)"
+  },
+  {
+    name: "attach-network",
+    kind: "list",
+    arg: "NAME",
+    help: "also join master and workers to this attachable network"
+  },
+  {
+    name: "network-encryption",
+    kind: "bool",
+    help: "encrypt the run network (IPsec; needs ESP between nodes)"
+  },
+  {
+    name: "rmi-ssl",
+    kind: "string",
+    arg: "on|off",
+    help: "RMI over SSL with a per-run keystore (default on)"
+  },
   { name: "keep", kind: "bool", help: "leave the run's services, network and configs in place (debugging)" },
-  { name: "max-bundle-size", kind: "size", arg: "SIZE", help: "refuse test bundles larger than this (default 20MB)" },
+  {
+    name: "max-bundle-size",
+    kind: "size",
+    arg: "SIZE",
+    help: "refuse test bundles larger than this (default 20MB)"
+  },
   { name: "docker-host", kind: "string", arg: "URL", help: "Docker API (default $DOCKER_HOST)" },
-  { name: "tls-ca", kind: "string", arg: "PATH|PEM", help: "CA certificate (default $DOCKER_CERT_PATH/ca.pem)" },
-  { name: "tls-cert", kind: "string", arg: "PATH|PEM", help: "client certificate (default $DOCKER_CERT_PATH/cert.pem)" },
-  { name: "tls-key", kind: "string", arg: "PATH|PEM", help: "client key (default $DOCKER_CERT_PATH/key.pem)" },
-  { name: "insecure-plaintext", kind: "bool", help: "allow tcp:// without TLS (anyone on the path controls your engine)" }
+  {
+    name: "tls-ca",
+    kind: "string",
+    arg: "PATH|PEM",
+    help: "CA certificate (default $DOCKER_CERT_PATH/ca.pem)"
+  },
+  {
+    name: "tls-cert",
+    kind: "string",
+    arg: "PATH|PEM",
+    help: "client certificate (default $DOCKER_CERT_PATH/cert.pem)"
+  },
+  {
+    name: "tls-key",
+    kind: "string",
+    arg: "PATH|PEM",
+    help: "client key (default $DOCKER_CERT_PATH/key.pem)"
+  },
+  {
+    name: "insecure-plaintext",
+    kind: "bool",
+    help: "allow tcp:// without TLS (anyone on the path controls your engine)"
+  }
 ];
 var FIELD_NAMES = new Set(FIELDS.map((f) => f.name));
 
 // src/config/resolve.ts
-var SIZE_UNITS = { "": 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3 };
+var SIZE_UNITS = {
+  "": 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3
+};
 function parseSize(input) {
   if (typeof input === "number") return input >= 0 ? input : void 0;
   if (typeof input !== "string") return void 0;
@@ -98866,12 +98957,16 @@ function resolveOptions(file, flags, cwd, fileDir = cwd) {
   const workers = get("workers", DEFAULTS.workers);
   if (workers < 1 || workers > 500) problems.push(`workers: ${workers} is out of range; use 1 to 500`);
   const rmiSslText = get("rmi-ssl", "on");
-  if (!["on", "off"].includes(rmiSslText)) problems.push(`rmi-ssl: "${rmiSslText}" is not allowed; use on or off`);
+  if (!["on", "off"].includes(rmiSslText))
+    problems.push(`rmi-ssl: "${rmiSslText}" is not allowed; use on or off`);
   const waitCommandText = get("wait-command", void 0);
   let waitCommand;
   if (waitCommandText !== void 0) {
     const input = typeof waitCommandText === "string" ? { command: waitCommandText } : waitCommandText;
-    const timeoutMs = get("wait-timeout", input.timeoutMs ?? parseDuration(DEFAULTS.waitTimeout));
+    const timeoutMs = get(
+      "wait-timeout",
+      input.timeoutMs ?? parseDuration(DEFAULTS.waitTimeout)
+    );
     waitCommand = {
       command: input.command,
       expectedResult: get("wait-expected", input.expectedResult),
@@ -98925,7 +99020,8 @@ function normaliseFile(file, problems) {
     const w = wait;
     const allowed = ["command", "expected-result", "timeout", "image"];
     for (const key of Object.keys(w)) {
-      if (!allowed.includes(key)) problems.push(`atq.yml wait-command.${key}: unknown; allowed: ${allowed.join(", ")}`);
+      if (!allowed.includes(key))
+        problems.push(`atq.yml wait-command.${key}: unknown; allowed: ${allowed.join(", ")}`);
     }
     if (typeof w.command !== "string" || !w.command.trim()) {
       problems.push("atq.yml wait-command.command: required, a shell command");
@@ -98961,7 +99057,9 @@ function parseField(field, value) {
       return { problem: `expected true or false, got ${JSON.stringify(value)}` };
     case "duration": {
       const ms = typeof value === "string" || typeof value === "number" ? parseDuration(value) : void 0;
-      return ms === void 0 ? { problem: `"${String(value)}" is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)` } : { value: ms };
+      return ms === void 0 ? {
+        problem: `"${String(value)}" is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)`
+      } : { value: ms };
     }
     case "size": {
       const bytes = parseSize(value);
@@ -98972,14 +99070,16 @@ function parseField(field, value) {
     case "wait":
       if (typeof value === "string" && value.trim()) return { value };
       if (value && typeof value === "object" && "command" in value) return { value };
-      return { problem: "expected a shell command, or in atq.yml {command, expected-result, timeout, image}" };
+      return {
+        problem: "expected a shell command, or in atq.yml {command, expected-result, timeout, image}"
+      };
   }
 }
 function parseProps(value) {
   const out = {};
   const bad = [];
   const add = (key, v) => {
-    if (!/^[A-Za-z0-9_.\-]+$/.test(key)) bad.push(key);
+    if (!/^[\w.-]+$/.test(key)) bad.push(key);
     else out[key] = v === null || v === void 0 ? "" : String(v);
   };
   if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -98992,7 +99092,9 @@ function parseProps(value) {
       add(text.slice(0, eq), text.slice(eq + 1));
     }
   }
-  return bad.length ? { problem: `property names may use letters, digits, _ . - only: ${bad.map((b) => JSON.stringify(b)).join(", ")}` } : { value: out };
+  return bad.length ? {
+    problem: `property names may use letters, digits, _ . - only: ${bad.map((b) => JSON.stringify(b)).join(", ")}`
+  } : { value: out };
 }
 
 // src/errors.ts
@@ -99100,7 +99202,8 @@ async function removeAll(client, objects, logger, patienceMs = 9e4) {
       delay = Math.min(delay * 2, 3e3);
     }
   }
-  for (const f of result.failed) logger.warn(`could not remove ${f.object.kind} ${f.object.name}: ${f.error}`);
+  for (const f of result.failed)
+    logger.warn(`could not remove ${f.object.kind} ${f.object.name}: ${f.error}`);
   return result;
 }
 async function sweep(client, filter2, logger) {
@@ -99132,7 +99235,11 @@ var RunResources = class {
   dispose() {
     this.disposing ??= (async () => {
       const ids = new Set(this.tracked.map((o) => o.id));
-      const result = await removeAll(this.client, [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))], this.logger);
+      const result = await removeAll(
+        this.client,
+        [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))],
+        this.logger
+      );
       const deadline = Date.now() + 3e4;
       let left = await this.labelled();
       while (left.length && Date.now() < deadline) {
@@ -99141,9 +99248,14 @@ var RunResources = class {
         left = await this.labelled();
       }
       const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
-      result.failed = left.map((o) => ({ object: o, error: errors.get(o.id) ?? "still listed 30 s after removal" }));
+      result.failed = left.map((o) => ({
+        object: o,
+        error: errors.get(o.id) ?? "still listed 30 s after removal"
+      }));
       if (left.length) {
-        this.logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`);
+        this.logger.warn(
+          `still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`
+        );
       }
       return result;
     })();
@@ -99173,7 +99285,12 @@ function runFlagSpec() {
 }
 function parseFlags(argv, spec) {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: spec,
+      strict: true,
+      allowPositionals: true
+    });
     if (positionals.length) {
       throw new ConfigError([`unexpected argument(s): ${positionals.join(" ")} (options start with --)`]);
     }
@@ -99392,9 +99509,11 @@ var SwarmClient = class _SwarmClient {
       () => target.logs({ follow: opts.follow, stdout: true, stderr: true, tail: opts.tail ?? "all" })
     );
     if (Buffer.isBuffer(stream) || typeof stream === "string") {
-      yield* demuxLines((async function* () {
-        yield stream;
-      })());
+      yield* demuxLines(
+        (async function* () {
+          yield stream;
+        })()
+      );
       return;
     }
     const onAbort = () => stream.destroy();
@@ -99493,7 +99612,12 @@ var SwarmClient = class _SwarmClient {
         { cause: e }
       );
     }
-    return new AtqError("DOCKER_API", `Docker refused to ${what}: ${reason}`, { status: e?.statusCode }, { cause: e });
+    return new AtqError(
+      "DOCKER_API",
+      `Docker refused to ${what}: ${reason}`,
+      { status: e?.statusCode },
+      { cause: e }
+    );
   }
 };
 function toTaskInfo(t) {
@@ -99524,7 +99648,8 @@ import os from "node:os";
 import path2 from "node:path";
 function resolveConnection(opts, env = process.env) {
   const url = opts.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
-  if (url.startsWith("unix://")) return { url, socketPath: url.slice("unix://".length) || "/var/run/docker.sock" };
+  if (url.startsWith("unix://"))
+    return { url, socketPath: url.slice("unix://".length) || "/var/run/docker.sock" };
   const m = /^(tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(url);
   if (!m) {
     throw new AtqError(
@@ -99608,7 +99733,10 @@ function reportError(e, write) {
 var CONNECTION_FLAGS = ["docker-host", "tls-ca", "tls-cert", "tls-key", "insecure-plaintext"];
 function connectionFlagSpec() {
   return Object.fromEntries(
-    CONNECTION_FLAGS.map((f) => [f, { type: f === "insecure-plaintext" ? "boolean" : "string" }])
+    CONNECTION_FLAGS.map((f) => [
+      f,
+      { type: f === "insecure-plaintext" ? "boolean" : "string" }
+    ])
   );
 }
 function dockerOptionsFrom(flags, cwd) {
@@ -99638,14 +99766,17 @@ async function cleanupCommand(argv, cwd) {
   let olderThanMs;
   if (flags["older-than"] !== void 0) {
     olderThanMs = parseDuration(String(flags["older-than"]));
-    if (olderThanMs === void 0) problems.push(`older-than: "${String(flags["older-than"])}" is not a duration such as 2h`);
+    if (olderThanMs === void 0)
+      problems.push(`older-than: "${String(flags["older-than"])}" is not a duration such as 2h`);
   }
   if (problems.length) throw new ConfigError(problems);
   const logger = consoleLogger();
   const client = await connector(dockerOptionsFrom(flags, cwd))();
   const result = await sweep(client, { runId: flags.run, olderThanMs }, logger);
   for (const o of result.removed) logger.info(`removed ${o.kind} ${o.name || o.id.slice(0, 12)}`);
-  logger.info(`removed ${result.removed.length} object(s)${result.failed.length ? `; ${result.failed.length} could not be removed` : ""}`);
+  logger.info(
+    `removed ${result.removed.length} object(s)${result.failed.length ? `; ${result.failed.length} could not be removed` : ""}`
+  );
   return result.failed.length ? EXIT.error : EXIT.ok;
 }
 
@@ -99729,7 +99860,10 @@ async function doctorCommand(argv, cwd) {
   let client;
   try {
     const conn = resolveConnection(dockerOptionsFrom(flags, cwd));
-    say(true, `connection: ${conn.url}${conn.protocol === "https" ? " (TLS)" : conn.socketPath ? " (local socket)" : " (PLAINTEXT)"}`);
+    say(
+      true,
+      `connection: ${conn.url}${conn.protocol === "https" ? " (TLS)" : conn.socketPath ? " (local socket)" : " (PLAINTEXT)"}`
+    );
     client = SwarmClient.open(conn);
   } catch (e) {
     say(false, errorMessage(e));
@@ -99739,7 +99873,10 @@ async function doctorCommand(argv, cwd) {
     const info = await client.info();
     say(true, `engine: Docker ${info.serverVersion}, API ${info.apiVersion}`);
     if (info.localNodeState !== "active" || !info.isManager) {
-      say(false, `swarm: this engine is ${info.localNodeState === "active" ? "a worker node" : `not in a swarm (${info.localNodeState})`}; atq needs a manager`);
+      say(
+        false,
+        `swarm: this engine is ${info.localNodeState === "active" ? "a worker node" : `not in a swarm (${info.localNodeState})`}; atq needs a manager`
+      );
       return EXIT.error;
     }
     say(true, `swarm: manager node ${info.nodeId.slice(0, 12)}, ${info.nodes} node(s)`);
@@ -99779,7 +99916,9 @@ async function probeImage(client, image) {
     });
     resources.track("service", id, name);
     const nodes = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
-    const ready = (await client.nodes()).filter((n) => n.state === "ready" && n.availability === "active").length;
+    const ready = (await client.nodes()).filter(
+      (n) => n.state === "ready" && n.availability === "active"
+    ).length;
     const deadline = Date.now() + 9e4;
     for (; ; ) {
       const tasks = await client.tasks(id);
@@ -105806,7 +105945,9 @@ function checkPlan(planRel, xml, bundled) {
   const checkCsv = (file) => {
     if (!file || file.includes("${")) return;
     if (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) {
-      warnings.push(`${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`);
+      warnings.push(
+        `${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`
+      );
       return;
     }
     const rel = path4.normalize(path4.join(path4.dirname(planRel), file.replace(/\\/g, "/")));
@@ -105823,7 +105964,9 @@ function checkPlan(planRel, xml, bundled) {
   } catch {
   }
   if (!failed && root !== "jmeterTestPlan") {
-    problems.push(`${planRel} is not a JMeter plan: its root element is <${root ?? "none"}>, expected <jmeterTestPlan>`);
+    problems.push(
+      `${planRel} is not a JMeter plan: its root element is <${root ?? "none"}>, expected <jmeterTestPlan>`
+    );
   }
   return { problems, warnings };
 }
@@ -105841,7 +105984,9 @@ async function checkPlans(selection) {
   }
   if (problems.length) {
     throw new AtqError("BUNDLE_INVALID", `The test plan cannot run:
-  - ${problems.join("\n  - ")}`, { problems });
+  - ${problems.join("\n  - ")}`, {
+      problems
+    });
   }
   return warnings;
 }
@@ -105861,7 +106006,8 @@ async function packBundle(selection, maxBytes) {
   });
   if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, "compressed");
   const chunks = [];
-  for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES) chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
+  for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES)
+    chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
   return { archive, chunks, fileCount: selection.files.length, warnings };
 }
 function tooLarge(selection, size, max, kind) {
@@ -105882,10 +106028,19 @@ var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**", "**/atq-results/**"];
 async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
   const dirStat = await stat2(testDir).catch(() => void 0);
   if (!dirStat?.isDirectory()) {
-    throw new AtqError("BUNDLE_INVALID", `Test directory ${testDir} does not exist or is not a folder; set --test-dir.`);
+    throw new AtqError(
+      "BUNDLE_INVALID",
+      `Test directory ${testDir} does not exist or is not a folder; set --test-dir.`
+    );
   }
   const root = await realpath(testDir);
-  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: [...ALWAYS_IGNORED, ...ignore], unique: true };
+  const options = {
+    cwd: testDir,
+    onlyFiles: true,
+    dot: false,
+    ignore: [...ALWAYS_IGNORED, ...ignore],
+    unique: true
+  };
   const planPaths = (await (0, import_fast_glob.default)(planGlobs, options)).sort();
   if (planPaths.length === 0) {
     throw new AtqError(
@@ -105908,10 +106063,14 @@ async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
     files.push({ rel: rel.split(path5.sep).join("/"), abs, size: (await stat2(real)).size });
   }
   if (problems.length) {
-    throw new AtqError("BUNDLE_INVALID", `Refusing to ship files from outside the test directory:
-  - ${problems.join("\n  - ")}`, {
-      problems
-    });
+    throw new AtqError(
+      "BUNDLE_INVALID",
+      `Refusing to ship files from outside the test directory:
+  - ${problems.join("\n  - ")}`,
+      {
+        problems
+      }
+    );
   }
   const planSet = new Set(planPaths.map((p) => p.split(path5.sep).join("/")));
   return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
@@ -106106,7 +106265,9 @@ function masterArgs(cmd) {
   ];
 }
 function masterScript(cmd) {
-  const args = masterArgs(cmd).map((a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a));
+  const args = masterArgs(cmd).map(
+    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
+  );
   return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
 exec "$JM" ${args.join(" ")}
 `;
@@ -106172,7 +106333,10 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     plan,
     remotes,
     props: ctx.options.props,
-    extraArgs: [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs],
+    extraArgs: [
+      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
+      ...ctx.options.jmeterArgs
+    ],
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl }
   });
@@ -106182,7 +106346,12 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     labels: ctx.resources.labels("master"),
     command: ["sh", "-c", script],
     // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
-    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: "master", ATQ_WORKERS: remotes.join(","), REMOTES: remotes.join(",") },
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: "master",
+      ATQ_WORKERS: remotes.join(","),
+      REMOTES: remotes.join(",")
+    },
     replicas: 1,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -106197,7 +106366,10 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
 function followMaster(ctx, serviceId, stop) {
   return (async () => {
     try {
-      for await (const { stream, line } of ctx.client.logs("service", serviceId, { follow: true, signal: stop })) {
+      for await (const { stream, line } of ctx.client.logs("service", serviceId, {
+        follow: true,
+        signal: stop
+      })) {
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         ctx.logger.output("master", stream === "stdout" ? line : `[${stream}] ${line}`);
@@ -106429,12 +106601,15 @@ async function runLoadTest(options, deps) {
   try {
     const selection = await stage(
       "bundle",
-      () => selectFiles(options.testDir, options.plans, options.files, [path7.relative(options.testDir, options.outDir) + "/**"])
+      () => selectFiles(options.testDir, options.plans, options.files, [
+        path7.relative(options.testDir, options.outDir) + "/**"
+      ])
     );
     const bundle = await stage("bundle", () => packBundle(selection, options.maxBundleBytes));
     for (const w of bundle.warnings) logger.warn(w);
     report.plans = selection.plans.map((p) => ({ plan: p.rel, outDir: "", status: "not-run" }));
-    for (const p of report.plans) p.outDir = selection.plans.length > 1 ? path7.join(report.outDir, planFolder(p.plan)) : report.outDir;
+    for (const p of report.plans)
+      p.outDir = selection.plans.length > 1 ? path7.join(report.outDir, planFolder(p.plan)) : report.outDir;
     logger.info(
       `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); plan(s): ${report.plans.map((p) => p.plan).join(", ")}`
     );
@@ -106473,7 +106648,10 @@ async function runLoadTest(options, deps) {
       const n = await client.createNetwork(name, res.labels("network"), options.networkEncryption);
       res.track("network", n.id, name);
       if (!n.subnet) {
-        throw new AtqError("DOCKER_API", `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`);
+        throw new AtqError(
+          "DOCKER_API",
+          `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`
+        );
       }
       return { ...n, subnet: n.subnet };
     });
@@ -106546,7 +106724,11 @@ async function runLoadTest(options, deps) {
     if (ctx && workersId && report.status !== "aborted") {
       await stage(
         "collect",
-        () => collectLogs(ctx, report.outDir, workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: "task", id: t.id })))
+        () => collectLogs(
+          ctx,
+          report.outDir,
+          workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: "task", id: t.id }))
+        )
       );
     }
     if (resources) {
@@ -106561,7 +106743,9 @@ async function runLoadTest(options, deps) {
           failed: swept.failed.map((f) => `${f.object.kind} ${f.object.name}: ${f.error}`),
           kept: false
         };
-        logger.info(`cleanup: removed ${swept.removed.length} object(s)${swept.failed.length ? `, ${swept.failed.length} failed` : ""}`);
+        logger.info(
+          `cleanup: removed ${swept.removed.length} object(s)${swept.failed.length ? `, ${swept.failed.length} failed` : ""}`
+        );
       }
     }
     report.endedAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -106573,7 +106757,10 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, stage) {
   const { logger, client } = ctx;
   plan.status = "failed";
   logger.info(`plan ${plan.plan}: starting the master`);
-  const masterId = await stage("master-start", () => startMaster(ctx, index2, plan.plan, ready.addresses, last));
+  const masterId = await stage(
+    "master-start",
+    () => startMaster(ctx, index2, plan.plan, ready.addresses, last)
+  );
   const stopFollowing = new AbortController();
   const following = followMaster(ctx, masterId, stopFollowing.signal);
   const watch = new WorkerWatch(
@@ -106630,10 +106817,14 @@ ${where}`,
     );
   }
   if (fatal) {
-    throw new AtqError("JMETER_PLAN_FAILED", `JMeter could not run ${plan.plan} as written: ${fatal}
-${where}`, {
-      plan: plan.plan
-    });
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `JMeter could not run ${plan.plan} as written: ${fatal}
+${where}`,
+      {
+        plan: plan.plan
+      }
+    );
   }
   if (plan.samples === void 0 || plan.samples === 0) {
     throw new AtqError(
@@ -106662,7 +106853,9 @@ function abortOnSignals(write, hint) {
       write(`[atq] received ${sig}: stopping the run and removing what it created...`);
       controller.abort(new AbortedError(`received ${sig}`));
     } else if (count === 2) {
-      write(`[atq] received ${sig} again: cleanup is still running; once more exits now and leaves objects behind.`);
+      write(
+        `[atq] received ${sig} again: cleanup is still running; once more exits now and leaves objects behind.`
+      );
     } else {
       write(`[atq] exiting without finishing cleanup. ${hint()}`);
       process.exit(130);
@@ -106706,7 +106899,9 @@ async function runCommand(argv, cwd) {
     const stages = Object.entries(report.stages).map(([k, v]) => `${k} ${formatDuration(v)}`).join(", ");
     logger.info(`stages: ${stages}`);
     logger.info(`run ${report.runId} ${report.status}; results in ${report.outDir}`);
-    process.stdout.write(JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + "\n"
+    );
     return error ? reportError(error, write) : EXIT.ok;
   } finally {
     signals.dispose();

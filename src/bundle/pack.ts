@@ -27,7 +27,9 @@ export async function checkPlans(selection: Selection): Promise<string[]> {
     warnings.push(...facts.warnings);
   }
   if (problems.length) {
-    throw new AtqError('BUNDLE_INVALID', `The test plan cannot run:\n  - ${problems.join('\n  - ')}`, { problems });
+    throw new AtqError('BUNDLE_INVALID', `The test plan cannot run:\n  - ${problems.join('\n  - ')}`, {
+      problems,
+    });
   }
   return warnings;
 }
@@ -50,7 +52,8 @@ export async function packBundle(selection: Selection, maxBytes: number): Promis
   });
   if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, 'compressed');
   const chunks: Buffer[] = [];
-  for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES) chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
+  for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES)
+    chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
   return { archive, chunks, fileCount: selection.files.length, warnings };
 }
 

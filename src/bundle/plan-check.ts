@@ -30,7 +30,8 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
   parser.on('opentag', (tag) => {
     root ??= tag.name;
     stack.push(tag.name);
-    inCsvFilename = tag.name === 'stringProp' && tag.attributes.name === 'filename' && stack.at(-2) === 'CSVDataSet';
+    inCsvFilename =
+      tag.name === 'stringProp' && tag.attributes.name === 'filename' && stack.at(-2) === 'CSVDataSet';
     csvText = '';
   });
   parser.on('text', (text) => {
@@ -45,7 +46,9 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
   const checkCsv = (file: string) => {
     if (!file || file.includes('${')) return;
     if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) {
-      warnings.push(`${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`);
+      warnings.push(
+        `${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`,
+      );
       return;
     }
     const rel = path.normalize(path.join(path.dirname(planRel), file.replace(/\\/g, '/')));
@@ -65,7 +68,9 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
     // reported through the error handler
   }
   if (!failed && root !== 'jmeterTestPlan') {
-    problems.push(`${planRel} is not a JMeter plan: its root element is <${root ?? 'none'}>, expected <jmeterTestPlan>`);
+    problems.push(
+      `${planRel} is not a JMeter plan: its root element is <${root ?? 'none'}>, expected <jmeterTestPlan>`,
+    );
   }
   return { problems, warnings };
 }

@@ -31,10 +31,19 @@ export async function selectFiles(
 ): Promise<Selection> {
   const dirStat = await stat(testDir).catch(() => undefined);
   if (!dirStat?.isDirectory()) {
-    throw new AtqError('BUNDLE_INVALID', `Test directory ${testDir} does not exist or is not a folder; set --test-dir.`);
+    throw new AtqError(
+      'BUNDLE_INVALID',
+      `Test directory ${testDir} does not exist or is not a folder; set --test-dir.`,
+    );
   }
   const root = await realpath(testDir);
-  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: [...ALWAYS_IGNORED, ...ignore], unique: true };
+  const options = {
+    cwd: testDir,
+    onlyFiles: true,
+    dot: false,
+    ignore: [...ALWAYS_IGNORED, ...ignore],
+    unique: true,
+  };
   const planPaths = (await fg(planGlobs, options)).sort();
   if (planPaths.length === 0) {
     throw new AtqError(
@@ -59,9 +68,13 @@ export async function selectFiles(
     files.push({ rel: rel.split(path.sep).join('/'), abs, size: (await stat(real)).size });
   }
   if (problems.length) {
-    throw new AtqError('BUNDLE_INVALID', `Refusing to ship files from outside the test directory:\n  - ${problems.join('\n  - ')}`, {
-      problems,
-    });
+    throw new AtqError(
+      'BUNDLE_INVALID',
+      `Refusing to ship files from outside the test directory:\n  - ${problems.join('\n  - ')}`,
+      {
+        problems,
+      },
+    );
   }
   const planSet = new Set(planPaths.map((p) => p.split(path.sep).join('/')));
   return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };

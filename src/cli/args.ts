@@ -19,7 +19,12 @@ export function runFlagSpec(): OptionSpec {
 
 export function parseFlags(argv: string[], spec: OptionSpec): RawOptions {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: spec,
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length) {
       throw new ConfigError([`unexpected argument(s): ${positionals.join(' ')} (options start with --)`]);
     }

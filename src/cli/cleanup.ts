@@ -11,7 +11,10 @@ const CONNECTION_FLAGS = ['docker-host', 'tls-ca', 'tls-cert', 'tls-key', 'insec
 
 export function connectionFlagSpec() {
   return Object.fromEntries(
-    CONNECTION_FLAGS.map((f) => [f, { type: f === 'insecure-plaintext' ? ('boolean' as const) : ('string' as const) }]),
+    CONNECTION_FLAGS.map((f) => [
+      f,
+      { type: f === 'insecure-plaintext' ? ('boolean' as const) : ('string' as const) },
+    ]),
   );
 }
 
@@ -46,13 +49,16 @@ export async function cleanupCommand(argv: string[], cwd: string): Promise<numbe
   let olderThanMs: number | undefined;
   if (flags['older-than'] !== undefined) {
     olderThanMs = parseDuration(String(flags['older-than']));
-    if (olderThanMs === undefined) problems.push(`older-than: "${String(flags['older-than'])}" is not a duration such as 2h`);
+    if (olderThanMs === undefined)
+      problems.push(`older-than: "${String(flags['older-than'])}" is not a duration such as 2h`);
   }
   if (problems.length) throw new ConfigError(problems);
   const logger = consoleLogger();
   const client = await connector(dockerOptionsFrom(flags, cwd))();
   const result = await sweep(client, { runId: flags.run as string | undefined, olderThanMs }, logger);
   for (const o of result.removed) logger.info(`removed ${o.kind} ${o.name || o.id.slice(0, 12)}`);
-  logger.info(`removed ${result.removed.length} object(s)${result.failed.length ? `; ${result.failed.length} could not be removed` : ''}`);
+  logger.info(
+    `removed ${result.removed.length} object(s)${result.failed.length ? `; ${result.failed.length} could not be removed` : ''}`,
+  );
   return result.failed.length ? EXIT.error : EXIT.ok;
 }

@@ -19,7 +19,8 @@ Checks the connection (DOCKER_HOST, TLS), that the engine is a swarm manager, th
 earlier runs, and with --image that every node can run that image and finds jmeter in it.`;
 
 /** JMeter's location as the run's prelude looks for it (see jmeter/commands.ts). */
-const FIND_JMETER = 'command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .';
+const FIND_JMETER =
+  'command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .';
 
 export async function doctorCommand(argv: string[], cwd: string): Promise<number> {
   const flags = parseFlags(argv, {
@@ -39,7 +40,10 @@ export async function doctorCommand(argv: string[], cwd: string): Promise<number
   let client: SwarmClient;
   try {
     const conn = resolveConnection(dockerOptionsFrom(flags, cwd));
-    say(true, `connection: ${conn.url}${conn.protocol === 'https' ? ' (TLS)' : conn.socketPath ? ' (local socket)' : ' (PLAINTEXT)'}`);
+    say(
+      true,
+      `connection: ${conn.url}${conn.protocol === 'https' ? ' (TLS)' : conn.socketPath ? ' (local socket)' : ' (PLAINTEXT)'}`,
+    );
     client = SwarmClient.open(conn);
   } catch (e) {
     say(false, errorMessage(e));
@@ -49,7 +53,10 @@ export async function doctorCommand(argv: string[], cwd: string): Promise<number
     const info = await client.info();
     say(true, `engine: Docker ${info.serverVersion}, API ${info.apiVersion}`);
     if (info.localNodeState !== 'active' || !info.isManager) {
-      say(false, `swarm: this engine is ${info.localNodeState === 'active' ? 'a worker node' : `not in a swarm (${info.localNodeState})`}; atq needs a manager`);
+      say(
+        false,
+        `swarm: this engine is ${info.localNodeState === 'active' ? 'a worker node' : `not in a swarm (${info.localNodeState})`}; atq needs a manager`,
+      );
       return EXIT.error;
     }
     say(true, `swarm: manager node ${info.nodeId.slice(0, 12)}, ${info.nodes} node(s)`);
@@ -93,7 +100,9 @@ async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boo
     });
     resources.track('service', id, name);
     const nodes = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
-    const ready = (await client.nodes()).filter((n) => n.state === 'ready' && n.availability === 'active').length;
+    const ready = (await client.nodes()).filter(
+      (n) => n.state === 'ready' && n.availability === 'active',
+    ).length;
     const deadline = Date.now() + 90_000;
     for (;;) {
       const tasks = await client.tasks(id);
@@ -111,7 +120,9 @@ async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boo
               : `image ${image} on ${where}: ${t.state}${t.error ? ` (${t.error})` : ''}${t.exitCode ? `, no jmeter on PATH or in /opt/apache-jmeter*` : ''}`,
           });
         }
-        return lines.length ? lines : [{ ok: false, text: `image ${image}: no node ran the probe within 90s` }];
+        return lines.length
+          ? lines
+          : [{ ok: false, text: `image ${image}: no node ran the probe within 90s` }];
       }
       await sleep(1000);
     }

@@ -40,7 +40,9 @@ export async function runCommand(argv: string[], cwd: string): Promise<number> {
       .join(', ');
     logger.info(`stages: ${stages}`);
     logger.info(`run ${report.runId} ${report.status}; results in ${report.outDir}`);
-    process.stdout.write(JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + '\n',
+    );
     return error ? reportError(error, write) : EXIT.ok;
   } finally {
     signals.dispose();

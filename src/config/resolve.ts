@@ -10,7 +10,15 @@ export interface Resolved {
   problems: string[];
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+};
 
 export function parseSize(input: unknown): number | undefined {
   if (typeof input === 'number') return input >= 0 ? input : undefined;
@@ -72,14 +80,18 @@ export function resolveOptions(file: RawOptions, flags: RawOptions, cwd: string,
   if (workers < 1 || workers > 500) problems.push(`workers: ${workers} is out of range; use 1 to 500`);
 
   const rmiSslText = get<string>('rmi-ssl', 'on');
-  if (!['on', 'off'].includes(rmiSslText)) problems.push(`rmi-ssl: "${rmiSslText}" is not allowed; use on or off`);
+  if (!['on', 'off'].includes(rmiSslText))
+    problems.push(`rmi-ssl: "${rmiSslText}" is not allowed; use on or off`);
 
   const waitCommandText = get<string | WaitCommandInput | undefined>('wait-command', undefined);
   let waitCommand: WaitCommand | undefined;
   if (waitCommandText !== undefined) {
     const input: WaitCommandInput =
       typeof waitCommandText === 'string' ? { command: waitCommandText } : waitCommandText;
-    const timeoutMs = get<number>('wait-timeout', input.timeoutMs ?? (parseDuration(DEFAULTS.waitTimeout) as number));
+    const timeoutMs = get<number>(
+      'wait-timeout',
+      input.timeoutMs ?? (parseDuration(DEFAULTS.waitTimeout) as number),
+    );
     waitCommand = {
       command: input.command,
       expectedResult: get<string | undefined>('wait-expected', input.expectedResult),
@@ -143,7 +155,8 @@ function normaliseFile(file: RawOptions, problems: string[]): RawOptions {
     const w = wait as Record<string, unknown>;
     const allowed = ['command', 'expected-result', 'timeout', 'image'];
     for (const key of Object.keys(w)) {
-      if (!allowed.includes(key)) problems.push(`atq.yml wait-command.${key}: unknown; allowed: ${allowed.join(', ')}`);
+      if (!allowed.includes(key))
+        problems.push(`atq.yml wait-command.${key}: unknown; allowed: ${allowed.join(', ')}`);
     }
     if (typeof w.command !== 'string' || !w.command.trim()) {
       problems.push('atq.yml wait-command.command: required, a shell command');
@@ -189,19 +202,25 @@ function parseField(field: Field, value: unknown): { value?: unknown; problem?: 
     case 'duration': {
       const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
       return ms === undefined
-        ? { problem: `"${String(value)}" is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)` }
+        ? {
+            problem: `"${String(value)}" is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)`,
+          }
         : { value: ms };
     }
     case 'size': {
       const bytes = parseSize(value);
-      return bytes === undefined ? { problem: `"${String(value)}" is not a size; use e.g. 500KB, 20MB` } : { value: bytes };
+      return bytes === undefined
+        ? { problem: `"${String(value)}" is not a size; use e.g. 500KB, 20MB` }
+        : { value: bytes };
     }
     case 'props':
       return parseProps(value);
     case 'wait':
       if (typeof value === 'string' && value.trim()) return { value };
       if (value && typeof value === 'object' && 'command' in value) return { value };
-      return { problem: 'expected a shell command, or in atq.yml {command, expected-result, timeout, image}' };
+      return {
+        problem: 'expected a shell command, or in atq.yml {command, expected-result, timeout, image}',
+      };
   }
 }
 
@@ -209,7 +228,7 @@ function parseProps(value: unknown): { value?: Record<string, string>; problem?:
   const out: Record<string, string> = {};
   const bad: string[] = [];
   const add = (key: string, v: unknown) => {
-    if (!/^[A-Za-z0-9_.\-]+$/.test(key)) bad.push(key);
+    if (!/^[\w.-]+$/.test(key)) bad.push(key);
     else out[key] = v === null || v === undefined ? '' : String(v);
   };
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -223,6 +242,8 @@ function parseProps(value: unknown): { value?: Record<string, string>; problem?:
     }
   }
   return bad.length
-    ? { problem: `property names may use letters, digits, _ . - only: ${bad.map((b) => JSON.stringify(b)).join(', ')}` }
+    ? {
+        problem: `property names may use letters, digits, _ . - only: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      }
     : { value: out };
 }

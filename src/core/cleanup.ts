@@ -51,7 +51,8 @@ export async function removeAll(
       delay = Math.min(delay * 2, 3000);
     }
   }
-  for (const f of result.failed) logger.warn(`could not remove ${f.object.kind} ${f.object.name}: ${f.error}`);
+  for (const f of result.failed)
+    logger.warn(`could not remove ${f.object.kind} ${f.object.name}: ${f.error}`);
   return result;
 }
 
@@ -97,7 +98,11 @@ export class RunResources {
   dispose(): Promise<SweepResult> {
     this.disposing ??= (async () => {
       const ids = new Set(this.tracked.map((o) => o.id));
-      const result = await removeAll(this.client, [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))], this.logger);
+      const result = await removeAll(
+        this.client,
+        [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))],
+        this.logger,
+      );
       // Docker finishes some removals in the background (a swarm network lingers on a node for a moment):
       // we are done only when nothing labelled with the run id is listed any more.
       const deadline = Date.now() + 30_000;
@@ -108,9 +113,14 @@ export class RunResources {
         left = await this.labelled();
       }
       const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
-      result.failed = left.map((o) => ({ object: o, error: errors.get(o.id) ?? 'still listed 30 s after removal' }));
+      result.failed = left.map((o) => ({
+        object: o,
+        error: errors.get(o.id) ?? 'still listed 30 s after removal',
+      }));
       if (left.length) {
-        this.logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
+        this.logger.warn(
+          `still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`,
+        );
       }
       return result;
     })();

@@ -2,7 +2,12 @@ import { errorMessage } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
 
 /** A task's or service's whole output as text (best effort: a failure is written into the text). */
-export async function readLogs(client: SwarmClient, kind: 'service' | 'task', id: string, tail?: number): Promise<string> {
+export async function readLogs(
+  client: SwarmClient,
+  kind: 'service' | 'task',
+  id: string,
+  tail?: number,
+): Promise<string> {
   const lines: string[] = [];
   try {
     for await (const l of client.logs(kind, id, { follow: false, tail })) {

@@ -26,7 +26,10 @@ export async function startMaster(
     plan,
     remotes,
     props: ctx.options.props,
-    extraArgs: [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs],
+    extraArgs: [
+      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
+      ...ctx.options.jmeterArgs,
+    ],
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
   });
@@ -36,7 +39,12 @@ export async function startMaster(
     labels: ctx.resources.labels('master'),
     command: ['sh', '-c', script],
     // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
-    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: 'master', ATQ_WORKERS: remotes.join(','), REMOTES: remotes.join(',') },
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: 'master',
+      ATQ_WORKERS: remotes.join(','),
+      REMOTES: remotes.join(','),
+    },
     replicas: 1,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -53,7 +61,10 @@ export async function startMaster(
 export function followMaster(ctx: RunContext, serviceId: string, stop: AbortSignal): Promise<void> {
   return (async () => {
     try {
-      for await (const { stream, line } of ctx.client.logs('service', serviceId, { follow: true, signal: stop })) {
+      for await (const { stream, line } of ctx.client.logs('service', serviceId, {
+        follow: true,
+        signal: stop,
+      })) {
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         ctx.logger.output('master', stream === 'stdout' ? line : `[${stream}] ${line}`);
@@ -65,7 +76,11 @@ export function followMaster(ctx: RunContext, serviceId: string, stop: AbortSign
 }
 
 /** Waits for the master's task to end, failing early if a worker dies or the run's time is up. */
-export async function waitForMaster(ctx: RunContext, serviceId: string, watch: WorkerWatch): Promise<TaskInfo> {
+export async function waitForMaster(
+  ctx: RunContext,
+  serviceId: string,
+  watch: WorkerWatch,
+): Promise<TaskInfo> {
   const done = pollUntil<TaskInfo>({
     deadline: ctx.deadline,
     intervalMs: 1000,

@@ -61,7 +61,10 @@ export interface RunDeps {
  * report (and run.json) so each front turns it into its exit code in one place. Whatever happens,
  * everything created on the cluster is removed before this returns (unless --keep).
  */
-export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{ report: RunReport; error?: AtqError }> {
+export async function runLoadTest(
+  options: RunOptions,
+  deps: RunDeps,
+): Promise<{ report: RunReport; error?: AtqError }> {
   const { logger } = deps;
   const signal = deps.signal ?? new AbortController().signal;
   const runId = deps.runId ?? newRunId();
@@ -98,12 +101,15 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
 
   try {
     const selection = await stage('bundle', () =>
-      selectFiles(options.testDir, options.plans, options.files, [path.relative(options.testDir, options.outDir) + '/**']),
+      selectFiles(options.testDir, options.plans, options.files, [
+        path.relative(options.testDir, options.outDir) + '/**',
+      ]),
     );
     const bundle = await stage('bundle', () => packBundle(selection, options.maxBundleBytes));
     for (const w of bundle.warnings) logger.warn(w);
     report.plans = selection.plans.map((p) => ({ plan: p.rel, outDir: '', status: 'not-run' }));
-    for (const p of report.plans) p.outDir = selection.plans.length > 1 ? path.join(report.outDir, planFolder(p.plan)) : report.outDir;
+    for (const p of report.plans)
+      p.outDir = selection.plans.length > 1 ? path.join(report.outDir, planFolder(p.plan)) : report.outDir;
     logger.info(
       `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); ` +
         `plan(s): ${report.plans.map((p) => p.plan).join(', ')}`,
@@ -150,7 +156,10 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
       const n = await client.createNetwork(name, res.labels('network'), options.networkEncryption);
       res.track('network', n.id, name);
       if (!n.subnet) {
-        throw new AtqError('DOCKER_API', `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`);
+        throw new AtqError(
+          'DOCKER_API',
+          `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`,
+        );
       }
       return { ...n, subnet: n.subnet };
     });
@@ -226,7 +235,11 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
   } finally {
     if (ctx && workersId && report.status !== 'aborted') {
       await stage('collect', () =>
-        collectLogs(ctx as RunContext, report.outDir, workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: 'task', id: t.id }))),
+        collectLogs(
+          ctx as RunContext,
+          report.outDir,
+          workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: 'task', id: t.id })),
+        ),
       );
     }
     if (resources) {
@@ -241,7 +254,9 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<{
           failed: swept.failed.map((f) => `${f.object.kind} ${f.object.name}: ${f.error}`),
           kept: false,
         };
-        logger.info(`cleanup: removed ${swept.removed.length} object(s)${swept.failed.length ? `, ${swept.failed.length} failed` : ''}`);
+        logger.info(
+          `cleanup: removed ${swept.removed.length} object(s)${swept.failed.length ? `, ${swept.failed.length} failed` : ''}`,
+        );
       }
     }
     report.endedAt = new Date().toISOString();
@@ -262,7 +277,9 @@ async function runPlan(
   const { logger, client } = ctx;
   plan.status = 'failed';
   logger.info(`plan ${plan.plan}: starting the master`);
-  const masterId = await stage('master-start', () => startMaster(ctx, index, plan.plan, ready.addresses, last));
+  const masterId = await stage('master-start', () =>
+    startMaster(ctx, index, plan.plan, ready.addresses, last),
+  );
   const stopFollowing = new AbortController();
   const following = followMaster(ctx, masterId, stopFollowing.signal);
   const watch = new WorkerWatch(
@@ -299,7 +316,12 @@ async function runPlan(
 }
 
 /** JMeter may exit 0 when the plan did not run; the JTL and the logs are the truth. */
-async function verifyPlan(ctx: RunContext, plan: PlanResult, task: TaskInfo, workers: TaskInfo[]): Promise<void> {
+async function verifyPlan(
+  ctx: RunContext,
+  plan: PlanResult,
+  task: TaskInfo,
+  workers: TaskInfo[],
+): Promise<void> {
   const jmeterLog = await readFile(path.join(plan.outDir, 'jmeter.log'), 'utf8').catch(() => '');
   const masterOut = await readFile(path.join(plan.outDir, 'logs', 'master.log'), 'utf8').catch(() => '');
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
@@ -323,9 +345,13 @@ async function verifyPlan(ctx: RunContext, plan: PlanResult, task: TaskInfo, wor
     );
   }
   if (fatal) {
-    throw new AtqError('JMETER_PLAN_FAILED', `JMeter could not run ${plan.plan} as written: ${fatal}\n${where}`, {
-      plan: plan.plan,
-    });
+    throw new AtqError(
+      'JMETER_PLAN_FAILED',
+      `JMeter could not run ${plan.plan} as written: ${fatal}\n${where}`,
+      {
+        plan: plan.plan,
+      },
+    );
   }
   if (plan.samples === undefined || plan.samples === 0) {
     throw new AtqError(

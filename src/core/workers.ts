@@ -118,7 +118,8 @@ export class WorkerWatch {
         if (this.stopped) return new Promise<never>(() => {});
         const tasks = currentTasks(await ctx.client.tasks(serviceId)).filter((t) => expected.includes(t.id));
         const dead = tasks.filter(
-          (t) => FINAL_STATES.has(t.state) && !(t.state === 'complete' && t.exitCode === 0 && allowComplete()),
+          (t) =>
+            FINAL_STATES.has(t.state) && !(t.state === 'complete' && t.exitCode === 0 && allowComplete()),
         );
         if (dead.length && !this.stopped) {
           throw new AtqError(

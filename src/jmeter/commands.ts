@@ -99,7 +99,9 @@ export function masterArgs(cmd: MasterCommand): string[] {
 
 /** The master: runs one plan against the workers; its exit ends the plan. */
 export function masterScript(cmd: MasterCommand): string {
-  const args = masterArgs(cmd).map((a) => (a.includes('$ATQ_IP') ? `"${a.replace('$ATQ_IP', '${ATQ_IP}')}"` : shQuote(a)));
+  const args = masterArgs(cmd).map((a) =>
+    a.includes('$ATQ_IP') ? `"${a.replace('$ATQ_IP', '${ATQ_IP}')}"` : shQuote(a),
+  );
   return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"\nexec "$JM" ${args.join(' ')}\n`;
 }
 

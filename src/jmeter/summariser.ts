@@ -7,7 +7,8 @@ export interface Progress {
   active?: number;
 }
 
-const TOTAL = /summary =\s+(\d+) in (\d\d:\d\d:\d\d) =\s+([\d.]+)\/s .*?Err:\s+(\d+) \(([\d.]+)%\)(?:\s+Active: (\d+))?/;
+const TOTAL =
+  /summary =\s+(\d+) in (\d\d:\d\d:\d\d) =\s+([\d.]+)\/s .*?Err:\s+(\d+) \(([\d.]+)%\)(?:\s+Active: (\d+))?/;
 
 /** Reads JMeter's cumulative summariser line ("summary = ..."); delta lines ("summary +") are skipped. */
 export function parseSummary(line: string): Progress | undefined {

@@ -188,9 +188,11 @@ export class SwarmClient {
       target.logs({ follow: opts.follow, stdout: true, stderr: true, tail: opts.tail ?? 'all' }),
     );
     if (Buffer.isBuffer(stream) || typeof stream === 'string') {
-      yield* demuxLines((async function* () {
-        yield stream as Buffer;
-      })());
+      yield* demuxLines(
+        (async function* () {
+          yield stream as Buffer;
+        })(),
+      );
       return;
     }
     const onAbort = () => stream.destroy();
@@ -294,7 +296,12 @@ export class SwarmClient {
         { cause: e },
       );
     }
-    return new AtqError('DOCKER_API', `Docker refused to ${what}: ${reason}`, { status: e?.statusCode }, { cause: e });
+    return new AtqError(
+      'DOCKER_API',
+      `Docker refused to ${what}: ${reason}`,
+      { status: e?.statusCode },
+      { cause: e },
+    );
   }
 }
 

@@ -25,7 +25,8 @@ type Env = Record<string, string | undefined>;
  */
 export function resolveConnection(opts: DockerOptions, env: Env = process.env): Connection {
   const url = opts.host ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  if (url.startsWith('unix://')) return { url, socketPath: url.slice('unix://'.length) || '/var/run/docker.sock' };
+  if (url.startsWith('unix://'))
+    return { url, socketPath: url.slice('unix://'.length) || '/var/run/docker.sock' };
   const m = /^(tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(url);
   if (!m) {
     throw new AtqError(
@@ -35,8 +36,14 @@ export function resolveConnection(opts: DockerOptions, env: Env = process.env): 
     );
   }
   const host = (m[2] as string).replace(/^\[|\]$/g, '');
-  const certPath = env.DOCKER_CERT_PATH || (env.DOCKER_TLS_VERIFY === '1' ? path.join(os.homedir(), '.docker') : '');
-  const material = (value: string | undefined, envName: string, file: string, what: string): string | undefined => {
+  const certPath =
+    env.DOCKER_CERT_PATH || (env.DOCKER_TLS_VERIFY === '1' ? path.join(os.homedir(), '.docker') : '');
+  const material = (
+    value: string | undefined,
+    envName: string,
+    file: string,
+    what: string,
+  ): string | undefined => {
     const given = value ?? env[envName];
     if (given) return readPem(given, what);
     if (!certPath) return undefined;

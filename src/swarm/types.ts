@@ -60,7 +60,13 @@ export interface ServiceSpecInput {
   hostname?: string;
   /** e.g. ["node.id==abc"] */
   constraints?: string[];
-  healthCheck?: { test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number };
+  healthCheck?: {
+    test: string[];
+    intervalMs: number;
+    timeoutMs: number;
+    retries: number;
+    startPeriodMs: number;
+  };
 }
 
 export interface NetworkInfo {

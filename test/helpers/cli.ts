@@ -16,7 +16,11 @@ const CLI = path.resolve('dist/cli.js');
  */
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; onOutput?: (soFar: string, child: import('node:child_process').ChildProcess) => void } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string>;
+    onOutput?: (soFar: string, child: import('node:child_process').ChildProcess) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {

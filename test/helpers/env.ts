@@ -4,7 +4,8 @@ import { resolveConnection } from '../../src/swarm/connection.js';
 
 export function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests with npm test (its setup runs test/env/up.sh)`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests with npm test (its setup runs test/env/up.sh)`);
   return value;
 }
 
@@ -19,6 +20,13 @@ export function testClient(host = requireEnv('DOCKER_HOST')): SwarmClient {
 /** Kills a container as the OOM killer or an operator would (SIGKILL). Tests only: the product never does this. */
 export async function killContainer(id: string, host = requireEnv('DOCKER_HOST')): Promise<void> {
   const c = resolveConnection({ host, insecurePlaintext: false });
-  const docker = new Docker({ host: c.host, port: c.port, protocol: c.protocol, ca: c.ca, cert: c.cert, key: c.key });
+  const docker = new Docker({
+    host: c.host,
+    port: c.port,
+    protocol: c.protocol,
+    ca: c.ca,
+    cert: c.cert,
+    key: c.key,
+  });
   await docker.getContainer(id).kill();
 }

@@ -31,10 +31,14 @@ export async function startTarget(client: SwarmClient): Promise<Target> {
     secrets: [],
   });
   const dispose = async () => {
-    await removeAll(client, [
-      { kind: 'service', id: serviceId, name: host, labels },
-      { kind: 'network', id: network.id, name: network.name, labels },
-    ], silentLogger);
+    await removeAll(
+      client,
+      [
+        { kind: 'service', id: serviceId, name: host, labels },
+        { kind: 'network', id: network.id, name: network.name, labels },
+      ],
+      silentLogger,
+    );
   };
   const deadline = Date.now() + 60_000;
   while ((await client.tasks(serviceId)).at(-1)?.state !== 'running') {

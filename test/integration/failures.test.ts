@@ -38,8 +38,14 @@ const args = (testDir: string, ...more: string[]) => [
 const longRun = ['--prop', 'loops=100000', '--prop', 'target.path=/?delay=200'];
 
 describe('every failure says what went wrong and leaves nothing on the swarm', () => {
-  test('an image that does not exist: the workers cannot start, and Docker\'s reason is quoted', async () => {
-    const res = await runCli([...args(path.join(plans, 'http')), '--image', 'atq-no-such-image:1', '--ready-timeout', '60s']);
+  test("an image that does not exist: the workers cannot start, and Docker's reason is quoted", async () => {
+    const res = await runCli([
+      ...args(path.join(plans, 'http')),
+      '--image',
+      'atq-no-such-image:1',
+      '--ready-timeout',
+      '60s',
+    ]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[WORKERS_NOT_READY]');
     expect(res.stderr).toMatch(/No such image: atq-no-such-image:1/);
@@ -63,7 +69,7 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
-  test('a plan JMeter cannot load fails the run with JMeter\'s own error line', async () => {
+  test("a plan JMeter cannot load fails the run with JMeter's own error line", async () => {
     const res = await runCli(args(path.join(broken, 'unloadable')));
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[JMETER_PLAN_FAILED]');

@@ -34,7 +34,15 @@ const baseArgs = () => [
 
 describe('atq run on the real TLS swarm', () => {
   test('runs a plan on 2 workers: every sample recorded, load from both workers, nothing left behind', async () => {
-    const res = await runCli([...baseArgs(), '--test-dir', path.join(plans, 'http'), '--prop', 'threads=3', '--prop', 'loops=7']);
+    const res = await runCli([
+      ...baseArgs(),
+      '--test-dir',
+      path.join(plans, 'http'),
+      '--prop',
+      'threads=3',
+      '--prop',
+      'loops=7',
+    ]);
     expect(res.stderr).toContain('succeeded');
     expect(res.code).toBe(0);
     const runId = runIdOf(res);
@@ -48,10 +56,17 @@ describe('atq run on the real TLS swarm', () => {
       expect(existsSync(path.join(dir, f))).toBe(true);
     }
     const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
-    expect(run).toMatchObject({ runId, status: 'succeeded', workersRequested: 2, workerImage: jmeterImage() });
+    expect(run).toMatchObject({
+      runId,
+      status: 'succeeded',
+      workersRequested: 2,
+      workerImage: jmeterImage(),
+    });
     expect(run.workerAddresses).toHaveLength(2);
     expect(run.plans[0]).toMatchObject({ plan: 'basic.jmx', samples: 42, exitCode: 0 });
-    expect(Object.keys(run.stages)).toEqual(expect.arrayContaining(['connect', 'ready', 'master-run', 'cleanup']));
+    expect(Object.keys(run.stages)).toEqual(
+      expect.arrayContaining(['connect', 'ready', 'master-run', 'cleanup']),
+    );
     expect(await leftovers(client, runId)).toEqual([]);
   });
 
