@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import {
+  masterArgs,
+  masterScript,
+  shQuote,
+  waitScript,
+  workerHealthCommand,
+  workerScript,
+} from '../../src/jmeter/commands.js';
+import { findFatalLine } from '../../src/jmeter/log-check.js';
+import { formatProgress, parseSummary } from '../../src/jmeter/summariser.js';
+import { createRmiKeystore } from '../../src/jmeter/keystore.js';
+import forge from 'node-forge';
+
+const sh = (script: string, env: Record<string, string> = {}) =>
+  execFileSync('sh', ['-c', script], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+
+describe('master command line', () => {
+  const base = {
+    plan: 'dir/p.jmx',
+    remotes: ['10.0.0.2', '10.0.0.3'],
+    props: { users: '5' },
+    extraArgs: ['-Lfoo=DEBUG'],
+    exitRemotes: true,
+  };
+  test('plan at the shared absolute path, workers with -R, -X on the last plan, CSV JTL with hostnames', () => {
+    const args = masterArgs({ ...base, rmi: { ssl: true } });
+    expect(args.slice(0, 6)).toEqual(['-n', '-t', '/atq/test/dir/p.jmx', '-R', '10.0.0.2,10.0.0.3', '-X']);
+    expect(args).toEqual(expect.arrayContaining(['-l', '/atq/out/results.jtl', '-j', '/atq/out/jmeter.log']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Jjmeter.save.saveservice.print_field_names=true',
+        '-Jjmeter.save.saveservice.hostname=true',
+      ]),
+    );
+    expect(args).toEqual(
+      expect.arrayContaining(['-q', '/run/secrets/atq-rmi.properties', '-Gusers=5', '-Jusers=5']),
+    );
+    // user arguments come last so they win over ours
+    expect(args.at(-1)).toBe('-Lfoo=DEBUG');
+  });
+  test('no -X before the last plan; RMI SSL off disables it explicitly', () => {
+    const args = masterArgs({ ...base, exitRemotes: false, rmi: { ssl: false } });
+    expect(args).not.toContain('-X');
+    expect(args).toContain('-Jserver.rmi.ssl.disable=true');
+    expect(args).not.toContain('-q');
+  });
+  test('the script quotes user values for the shell', () => {
+    const script = masterScript({ ...base, props: { q: "it's $HOME" }, rmi: { ssl: true } });
+    expect(script).toContain(`'-Gq=it'\\''s $HOME'`);
+    expect(sh(`printf '%s' ${shQuote("a'b $X")}`)).toBe("a'b $X");
+  });
+});
+
+describe('container prelude', () => {
+  test('finds its own address in the run subnet from /proc/net/fib_trie (awk only)', () => {
+    // Run the address part of the prelude against this machine's own table and loopback's /8.
+    const script = workerScript({ ssl: true });
+    const ipPart = script.slice(script.indexOf('ATQ_IP=$('), script.indexOf('if [ -z "$ATQ_IP" ]'));
+    expect(sh(`${ipPart} echo "$ATQ_IP"`, { ATQ_SUBNET: '127.0.0.0/8' }).trim()).toMatch(/^127\./);
+    expect(sh(`${ipPart} echo "[$ATQ_IP]"`, { ATQ_SUBNET: '203.0.113.0/24' }).trim()).toBe('[]');
+  });
+  test('health check: both RMI ports (1099 = 044B, 50000 = C350) in LISTEN state', () => {
+    const [kind, cmd] = workerHealthCommand();
+    expect(kind).toBe('CMD-SHELL');
+    expect(cmd).toContain(':044B [0-9A-F]+:0000 0A');
+    expect(cmd).toContain(':C350 [0-9A-F]+:0000 0A');
+  });
+});
+
+describe('wait command loop', () => {
+  test('succeeds on the expected (trimmed) output, retries otherwise', () => {
+    const ok = sh(waitScript('echo "  up  "', 'up'));
+    expect(ok).toContain('atq-wait: ready');
+    const flaky = sh(
+      `n=0; ${waitScript('[ -f /tmp/atq-unit-wait ] || { touch /tmp/atq-unit-wait; exit 3; }; echo fine; rm /tmp/atq-unit-wait', undefined)}`,
+    );
+    expect(flaky).toContain('not yet (exit 3)');
+    expect(flaky).toContain('ready: fine');
+  });
+});
+
+describe('summariser and log checks', () => {
+  test('cumulative summariser lines become progress; delta lines are ignored', () => {
+    const line =
+      'summary =    123 in 00:00:30 =    4.1/s Avg:     3 Min:     1 Max:    20 Err:     2 (1.63%) Active: 8 Started: 8 Finished: 0';
+    expect(parseSummary(line)).toEqual({
+      samples: 123,
+      elapsed: '00:00:30',
+      rate: 4.1,
+      errors: 2,
+      errorPct: 1.63,
+      active: 8,
+    });
+    expect(formatProgress(parseSummary(line)!)).toBe(
+      '123 samples in 00:00:30, 4.1/s, 2 errors (1.63%), 8 threads active',
+    );
+    expect(parseSummary('summary +      1 in 00:00:00 =    2.5/s Avg: 49 Err: 0 (0.00%)')).toBeUndefined();
+  });
+  test('the first line showing the plan did not run is found', () => {
+    const log = [
+      '2026-01-01 INFO o.a.j.JMeter: Loading file: p.jmx',
+      '2026-01-01 ERROR o.a.j.JMeter: Error in NonGUIDriver java.lang.IllegalArgumentException: Problem loading XML from:p.jmx',
+      '2026-01-01 ERROR later',
+    ].join('\n');
+    expect(findFatalLine(log)).toContain('Error in NonGUIDriver');
+    expect(findFatalLine('INFO all good\nWARN something minor')).toBeUndefined();
+  });
+});
+
+describe('RMI keystore', () => {
+  test('a PKCS#12 with one key pair under alias "rmi", opened by the password in the properties', () => {
+    const ks = createRmiKeystore('r1');
+    const password = /keystore\.password=(.+)/.exec(ks.properties)?.[1] as string;
+    expect(ks.properties).toContain('server.rmi.ssl.keystore.file=/run/secrets/atq-rmi-keystore.p12');
+    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(ks.keystore.toString('binary')), password);
+    const bags = p12.getBags({ friendlyName: 'rmi' }).friendlyName ?? [];
+    expect(bags.map((b) => b.type).sort()).toEqual(
+      [forge.pki.oids.certBag, forge.pki.oids.pkcs8ShroudedKeyBag].sort(),
+    );
+    expect(createRmiKeystore('r2').properties).not.toEqual(ks.properties);
+  });
+});
