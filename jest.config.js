@@ -9,6 +9,7 @@ const common = {
 export default {
   // Integration tests share one swarm and two CPU cores: one test file at a time keeps timings sane.
   maxWorkers: 1,
+  reporters: ['<rootDir>/test/helpers/default-reporter.cjs', '<rootDir>/test/helpers/summary-reporter.cjs'],
   // A real distributed run takes 10-40 s; the limit only stops a hung test.
   testTimeout: 300_000,
   projects: [

@@ -64,18 +64,54 @@ export interface SweepFilter {
 /** The janitor: finds objects by label (one run, or all of ATQ's) and removes them. */
 export async function sweep(client: SwarmClient, filter: SweepFilter, logger: Logger): Promise<SweepResult> {
   const label = filter.runId ? `${RUN_LABEL}=${filter.runId}` : RUN_LABEL;
-  let objects = await client.listLabelled(label);
-  if (filter.olderThanMs !== undefined) {
-    const cutoff = Date.now() - filter.olderThanMs;
-    objects = objects.filter((o) => !o.createdAt || Date.parse(o.createdAt) <= cutoff);
-  }
-  return removeAll(client, objects, logger);
+  const cutoff = filter.olderThanMs === undefined ? Infinity : Date.now() - filter.olderThanMs;
+  const list = async () =>
+    (await listOrWarn(client, label, logger)).filter(
+      (o) => !o.createdAt || Date.parse(o.createdAt) <= cutoff,
+    );
+  return untilGone(client, list, await removeAll(client, await list(), logger), logger);
 }
 
 /**
- * Knows every object one run created. dispose() is idempotent and runs from `finally`, the signal
- * handlers and `atq cleanup`: it removes what it tracked plus anything else labelled with the run id
- * (an object whose create call timed out after Docker made it).
+ * Docker finishes some removals in the background (a swarm network lingers on a node for a moment, a
+ * service's containers go after it): done means nothing matching is listed any more.
+ */
+async function untilGone(
+  client: SwarmClient,
+  list: () => Promise<LabelledObject[]>,
+  result: SweepResult,
+  logger: Logger,
+): Promise<SweepResult> {
+  const deadline = Date.now() + 30_000;
+  let left = await list();
+  while (left.length && Date.now() < deadline) {
+    await sleep(500);
+    await removeAll(client, left, silentLogger, 10_000);
+    left = await list();
+  }
+  const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
+  result.failed = left.map((o) => ({
+    object: o,
+    error: errors.get(o.id) ?? 'still listed 30 s after removal',
+  }));
+  if (left.length)
+    logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
+  return result;
+}
+
+async function listOrWarn(client: SwarmClient, label: string, logger: Logger): Promise<LabelledObject[]> {
+  try {
+    return await client.listLabelled(label);
+  } catch (e) {
+    logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
+    return [];
+  }
+}
+
+/**
+ * Knows every object one run created. dispose() is idempotent and runs from `finally` (which the signal
+ * handlers reach by aborting the run): it removes what it tracked plus anything else labelled with the
+ * run id (an object whose create call timed out after Docker made it), until none is listed.
  */
 export class RunResources {
   private readonly tracked: LabelledObject[] = [];
@@ -97,42 +133,11 @@ export class RunResources {
 
   dispose(): Promise<SweepResult> {
     this.disposing ??= (async () => {
+      const list = () => listOrWarn(this.client, `${RUN_LABEL}=${this.runId}`, this.logger);
       const ids = new Set(this.tracked.map((o) => o.id));
-      const result = await removeAll(
-        this.client,
-        [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))],
-        this.logger,
-      );
-      // Docker finishes some removals in the background (a swarm network lingers on a node for a moment):
-      // we are done only when nothing labelled with the run id is listed any more.
-      const deadline = Date.now() + 30_000;
-      let left = await this.labelled();
-      while (left.length && Date.now() < deadline) {
-        await sleep(500);
-        await removeAll(this.client, left, silentLogger, 10_000);
-        left = await this.labelled();
-      }
-      const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
-      result.failed = left.map((o) => ({
-        object: o,
-        error: errors.get(o.id) ?? 'still listed 30 s after removal',
-      }));
-      if (left.length) {
-        this.logger.warn(
-          `still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`,
-        );
-      }
-      return result;
+      const all = [...this.tracked, ...(await list()).filter((o) => !ids.has(o.id))];
+      return untilGone(this.client, list, await removeAll(this.client, all, this.logger), this.logger);
     })();
     return this.disposing;
-  }
-
-  private async labelled(): Promise<LabelledObject[]> {
-    try {
-      return await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
-    } catch (e) {
-      this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
-      return [];
-    }
   }
 }
