@@ -99208,12 +99208,36 @@ async function removeAll(client, objects, logger, patienceMs = 9e4) {
 }
 async function sweep(client, filter2, logger) {
   const label = filter2.runId ? `${RUN_LABEL}=${filter2.runId}` : RUN_LABEL;
-  let objects = await client.listLabelled(label);
-  if (filter2.olderThanMs !== void 0) {
-    const cutoff = Date.now() - filter2.olderThanMs;
-    objects = objects.filter((o) => !o.createdAt || Date.parse(o.createdAt) <= cutoff);
+  const cutoff = filter2.olderThanMs === void 0 ? Infinity : Date.now() - filter2.olderThanMs;
+  const list = async () => (await listOrWarn(client, label, logger)).filter(
+    (o) => !o.createdAt || Date.parse(o.createdAt) <= cutoff
+  );
+  return untilGone(client, list, await removeAll(client, await list(), logger), logger);
+}
+async function untilGone(client, list, result, logger) {
+  const deadline = Date.now() + 3e4;
+  let left = await list();
+  while (left.length && Date.now() < deadline) {
+    await sleep(500);
+    await removeAll(client, left, silentLogger, 1e4);
+    left = await list();
   }
-  return removeAll(client, objects, logger);
+  const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
+  result.failed = left.map((o) => ({
+    object: o,
+    error: errors.get(o.id) ?? "still listed 30 s after removal"
+  }));
+  if (left.length)
+    logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`);
+  return result;
+}
+async function listOrWarn(client, label, logger) {
+  try {
+    return await client.listLabelled(label);
+  } catch (e) {
+    logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
+    return [];
+  }
 }
 var RunResources = class {
   constructor(client, runId, logger) {
@@ -99234,40 +99258,12 @@ var RunResources = class {
   }
   dispose() {
     this.disposing ??= (async () => {
+      const list = () => listOrWarn(this.client, `${RUN_LABEL}=${this.runId}`, this.logger);
       const ids = new Set(this.tracked.map((o) => o.id));
-      const result = await removeAll(
-        this.client,
-        [...this.tracked, ...(await this.labelled()).filter((o) => !ids.has(o.id))],
-        this.logger
-      );
-      const deadline = Date.now() + 3e4;
-      let left = await this.labelled();
-      while (left.length && Date.now() < deadline) {
-        await sleep(500);
-        await removeAll(this.client, left, silentLogger, 1e4);
-        left = await this.labelled();
-      }
-      const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
-      result.failed = left.map((o) => ({
-        object: o,
-        error: errors.get(o.id) ?? "still listed 30 s after removal"
-      }));
-      if (left.length) {
-        this.logger.warn(
-          `still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`
-        );
-      }
-      return result;
+      const all = [...this.tracked, ...(await list()).filter((o) => !ids.has(o.id))];
+      return untilGone(this.client, list, await removeAll(this.client, all, this.logger), this.logger);
     })();
     return this.disposing;
-  }
-  async labelled() {
-    try {
-      return await this.client.listLabelled(`${RUN_LABEL}=${this.runId}`);
-    } catch (e) {
-      this.logger.warn(`could not list the run's objects by label: ${errorMessage(e)}`);
-      return [];
-    }
   }
 };
 
@@ -106379,13 +106375,18 @@ function followMaster(ctx, serviceId, stop) {
     }
   })();
 }
-async function waitForMaster(ctx, serviceId, watch) {
+async function waitForMaster(ctx, serviceId, watch, onRunning) {
+  let running = false;
   const done = pollUntil({
     deadline: ctx.deadline,
-    intervalMs: 1e3,
+    intervalMs: 500,
     signal: ctx.signal,
     check: async () => {
       const task2 = (await ctx.client.tasks(serviceId)).at(-1);
+      if (!running && task2 && (task2.state === "running" || FINAL_STATES.has(task2.state))) {
+        running = true;
+        onRunning();
+      }
       return task2 && FINAL_STATES.has(task2.state) ? task2 : void 0;
     },
     onTimeout: async () => runTimeout(ctx.options.timeoutMs, "the master was running the plan")
@@ -106583,12 +106584,13 @@ async function runLoadTest(options, deps) {
     startedAt: new Date(started).toISOString(),
     stages: {}
   };
+  const record = (name, ms) => report.stages[name] = (report.stages[name] ?? 0) + ms;
   const stage = async (name, fn) => {
     const t0 = Date.now();
     try {
       return await fn();
     } finally {
-      report.stages[name] = (report.stages[name] ?? 0) + (Date.now() - t0);
+      record(name, Date.now() - t0);
     }
   };
   let resources;
@@ -106713,7 +106715,7 @@ async function runLoadTest(options, deps) {
     }
     for (const [i, plan] of report.plans.entries()) {
       const last = i === report.plans.length - 1;
-      await runPlan(c, i, plan, ready, workersId, last, stage);
+      await runPlan(c, i, plan, ready, workersId, last, stage, record);
     }
     report.status = "succeeded";
   } catch (e) {
@@ -106753,14 +106755,13 @@ async function runLoadTest(options, deps) {
   }
   return { report, error };
 }
-async function runPlan(ctx, index2, plan, ready, workersId, last, stage) {
+async function runPlan(ctx, index2, plan, ready, workersId, last, stage, record) {
   const { logger, client } = ctx;
   plan.status = "failed";
   logger.info(`plan ${plan.plan}: starting the master`);
-  const masterId = await stage(
-    "master-start",
-    () => startMaster(ctx, index2, plan.plan, ready.addresses, last)
-  );
+  const created = Date.now();
+  let runningAt = created;
+  const masterId = await startMaster(ctx, index2, plan.plan, ready.addresses, last);
   const stopFollowing = new AbortController();
   const following = followMaster(ctx, masterId, stopFollowing.signal);
   const watch = new WorkerWatch(
@@ -106771,10 +106772,12 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, stage) {
   );
   let task;
   try {
-    task = await stage("master-run", () => waitForMaster(ctx, masterId, watch));
+    task = await waitForMaster(ctx, masterId, watch, () => runningAt = Date.now());
   } finally {
+    record("master-start", runningAt - created);
+    record("master-run", Date.now() - runningAt);
     watch.stop();
-    await Promise.race([following, sleep(1500)]);
+    await Promise.race([following, sleep(500)]);
     stopFollowing.abort();
     const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);
     if (current?.containerId && !ctx.signal.aborted) {

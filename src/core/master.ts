@@ -80,13 +80,19 @@ export async function waitForMaster(
   ctx: RunContext,
   serviceId: string,
   watch: WorkerWatch,
+  onRunning: () => void,
 ): Promise<TaskInfo> {
+  let running = false;
   const done = pollUntil<TaskInfo>({
     deadline: ctx.deadline,
-    intervalMs: 1000,
+    intervalMs: 500,
     signal: ctx.signal,
     check: async () => {
       const task = (await ctx.client.tasks(serviceId)).at(-1);
+      if (!running && task && (task.state === 'running' || FINAL_STATES.has(task.state))) {
+        running = true;
+        onRunning();
+      }
       return task && FINAL_STATES.has(task.state) ? task : undefined;
     },
     onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was running the plan'),

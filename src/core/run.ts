@@ -82,12 +82,13 @@ export async function runLoadTest(
     startedAt: new Date(started).toISOString(),
     stages: {},
   };
+  const record = (name: string, ms: number) => (report.stages[name] = (report.stages[name] ?? 0) + ms);
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
     try {
       return await fn();
     } finally {
-      report.stages[name] = (report.stages[name] ?? 0) + (Date.now() - t0);
+      record(name, Date.now() - t0);
     }
   };
 
@@ -225,7 +226,7 @@ export async function runLoadTest(
 
     for (const [i, plan] of report.plans.entries()) {
       const last = i === report.plans.length - 1;
-      await runPlan(c, i, plan, ready, workersId, last, stage);
+      await runPlan(c, i, plan, ready, workersId, last, stage, record);
     }
     report.status = 'succeeded';
   } catch (e) {
@@ -273,13 +274,14 @@ async function runPlan(
   workersId: string,
   last: boolean,
   stage: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
+  record: (name: string, ms: number) => void,
 ): Promise<void> {
   const { logger, client } = ctx;
   plan.status = 'failed';
   logger.info(`plan ${plan.plan}: starting the master`);
-  const masterId = await stage('master-start', () =>
-    startMaster(ctx, index, plan.plan, ready.addresses, last),
-  );
+  const created = Date.now();
+  let runningAt = created;
+  const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last);
   const stopFollowing = new AbortController();
   const following = followMaster(ctx, masterId, stopFollowing.signal);
   const watch = new WorkerWatch(
@@ -290,11 +292,14 @@ async function runPlan(
   );
   let task: TaskInfo | undefined;
   try {
-    task = await stage('master-run', () => waitForMaster(ctx, masterId, watch));
+    task = await waitForMaster(ctx, masterId, watch, () => (runningAt = Date.now()));
   } finally {
+    // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
+    record('master-start', runningAt - created);
+    record('master-run', Date.now() - runningAt);
     watch.stop();
     // Let the last lines arrive, then stop following.
-    await Promise.race([following, sleep(1500)]);
+    await Promise.race([following, sleep(500)]);
     stopFollowing.abort();
     // Keep whatever the master produced, even when the run failed or timed out.
     const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);

@@ -17,15 +17,16 @@ sum=$(sha256sum "$rootfs" "$0" | sha256sum | cut -c1-8)
 image=atq-test-dind:$sum
 docker image inspect "$image" >/dev/null 2>&1 || docker import "$rootfs" "$image" >/dev/null
 
+# Nodes serve this checkout's certificates; a node made with others (another clone) is made again.
+ca=$(sha256sum "$certs/ca.pem" | cut -c1-12)
+
 node_ok() { docker exec "$1" docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null; }
 
 start_node() { # name bip [extra docker run args...]
   local name=$1 bip=$2
   shift 2
-  if [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$name" 2>/dev/null)" = "true $image" ]; then return; fi
-  docker rm -f "$name" >/dev/null 2>&1 || true
   # --privileged fails here (no CAP_SYS_RESOURCE); this set of options is what works.
-  docker run -d --name "$name" --hostname "$name" --network "$net" \
+  docker run -d --name "$name" --hostname "$name" --network "$net" --label "atq.ca=$ca" \
     --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --device-cgroup-rule 'a *:* rwm' -v /sys/fs/cgroup:/sys/fs/cgroup --tmpfs /var/lib/docker:exec \
     -v "$certs:/certs:ro" "$@" "$image" \
@@ -37,9 +38,15 @@ start_node() { # name bip [extra docker run args...]
   exit 1
 }
 
+current() { [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{index .Config.Labels "atq.ca"}}' "$1" 2>/dev/null)" = "true $image $ca" ]; }
+
 docker network inspect "$net" >/dev/null 2>&1 || docker network create "$net" >/dev/null
-start_node "$manager" 10.199.0.1/24 -p "127.0.0.1:$port:2376"
-start_node "$worker" 10.199.1.1/24
+# Both nodes or neither: a worker left from an old manager would still think it is in a swarm.
+if ! current "$manager" || ! current "$worker"; then
+  docker rm -f "$manager" "$worker" >/dev/null 2>&1 || true
+  start_node "$manager" 10.199.0.1/24 -p "127.0.0.1:$port:2376"
+  start_node "$worker" 10.199.1.1/24
+fi
 
 if [ "$(node_ok "$manager")" != active ]; then
   addr=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$net\").IPAddress}}" "$manager")
