@@ -19,7 +19,8 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 
 if ! tls_ok; then
-  if pid=$(pgrep -x dockerd); then
+  # The pid file, not pgrep: docker-in-docker nodes run dockerd processes of their own.
+  if pid=$(cat /var/run/docker.pid 2>/dev/null) && kill -0 "$pid" 2>/dev/null; then
     # Running with other certificates (another checkout) or without TLS: restart it with ours.
     echo "atq-env: restarting dockerd (pid $pid) with this checkout's TLS certificates" >&2
     kill "$pid"
