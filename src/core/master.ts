@@ -11,8 +11,13 @@ export interface MasterRun {
   task: TaskInfo;
 }
 
-/** JMeter properties ATQ sets on the master before the user's own (which win). */
-const MASTER_DEFAULT_PROPS: Record<string, string> = { 'summariser.interval': '10' };
+/**
+ * JMeter properties ATQ sets on the master before the user's own (which win). Workers send results in
+ * batches (StrippedBatch) of 100 samples or every 60 s; the summariser prints only when samples arrive in
+ * the first 5 s of its interval, so a slow plan's batches can miss every window and show no progress at
+ * all. Batches at most 2 s apart keep progress (and the JTL on the master) current.
+ */
+const MASTER_DEFAULT_PROPS: Record<string, string> = { 'summariser.interval': '10', time_threshold: '2000' };
 
 export async function startMaster(
   ctx: RunContext,

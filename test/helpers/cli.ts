@@ -17,6 +17,8 @@ const CLI = path.resolve('dist/cli.js');
 export function runCli(
   args: string[],
   opts: {
+    /** After this long the CLI gets SIGINT (so it still cleans up), then SIGKILL 20 s later. */
+    timeoutMs?: number;
     cwd?: string;
     env?: Record<string, string>;
     onOutput?: (soFar: string, child: import('node:child_process').ChildProcess) => void;
@@ -35,6 +37,13 @@ export function runCli(
       stderr += d.toString();
       opts.onOutput?.(stderr, child);
     });
+    // A test that goes wrong must not leave a load test running for hours.
+    const limit = setTimeout(() => {
+      stderr += '\n[test] the CLI ran past its time limit: sending SIGINT\n';
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    }, opts.timeoutMs ?? 240_000);
+    child.on('close', () => clearTimeout(limit));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
