@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MASTER_FAILED'
   | 'JMETER_PLAN_FAILED'
   | 'RESULTS_MISSING'
+  | 'RESULTS_INVALID'
   | 'RUN_TIMEOUT'
   | 'RUN_ABORTED'
   | 'DOCKER_API';

@@ -11,24 +11,21 @@ export function runFlagSpec(): OptionSpec {
   for (const f of FIELDS) {
     spec[f.name] = {
       type: f.kind === 'bool' ? 'boolean' : 'string',
-      multiple: f.kind === 'list' || f.kind === 'props',
+      multiple: f.kind === 'list' || f.kind === 'props' || f.kind === 'criteria',
     };
   }
   return spec;
 }
 
-export function parseFlags(argv: string[], spec: OptionSpec): RawOptions {
+/** Parses flags; up to `positionals` plain arguments are returned under "_". */
+export function parseFlags(argv: string[], spec: OptionSpec, positionals = 0): RawOptions {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: spec,
-      strict: true,
-      allowPositionals: true,
-    });
-    if (positionals.length) {
-      throw new ConfigError([`unexpected argument(s): ${positionals.join(' ')} (options start with --)`]);
+    const parsed = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    if (parsed.positionals.length > positionals) {
+      const extra = parsed.positionals.slice(positionals);
+      throw new ConfigError([`unexpected argument(s): ${extra.join(' ')} (options start with --)`]);
     }
-    return values as RawOptions;
+    return positionals ? { ...parsed.values, _: parsed.positionals } : (parsed.values as RawOptions);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError([

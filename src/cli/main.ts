@@ -1,6 +1,7 @@
 import { cleanupCommand, CLEANUP_HELP } from './cleanup.js';
 import { doctorCommand, DOCTOR_HELP } from './doctor.js';
 import { EXIT, reportError } from './exit.js';
+import { reportCommand, REPORT_HELP } from './report.js';
 import { runCommand } from './run.js';
 import { runHelp } from './args.js';
 
@@ -9,6 +10,7 @@ const HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
 Commands:
   atq run       run the plan(s) on N workers and copy the results out   (atq run --help)
   atq cleanup   remove what runs left on the swarm                      (atq cleanup --help)
+  atq report    analyse a JTL: statistics, gates, reports               (atq report --help)
   atq doctor    check the connection, the swarm and the images          (atq doctor --help)
 
 Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
@@ -24,11 +26,15 @@ async function main(argv: string[]): Promise<number> {
         return await cleanupCommand(rest, cwd);
       case 'doctor':
         return await doctorCommand(rest, cwd);
+      case 'report':
+        return await reportCommand(rest, cwd);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(`${HELP}\n\n${runHelp()}\n\n${CLEANUP_HELP}\n\n${DOCTOR_HELP}\n`);
+        process.stdout.write(
+          `${HELP}\n\n${runHelp()}\n\n${CLEANUP_HELP}\n\n${REPORT_HELP}\n\n${DOCTOR_HELP}\n`,
+        );
         return EXIT.ok;
       default:
         process.stderr.write(`atq: unknown command "${command}"; use run, cleanup or doctor (atq help)\n`);

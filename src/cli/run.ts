@@ -43,7 +43,12 @@ export async function runCommand(argv: string[], cwd: string): Promise<number> {
     process.stdout.write(
       JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + '\n',
     );
-    return error ? reportError(error, write) : EXIT.ok;
+    if (error) return reportError(error, write);
+    if (report.verdict === 'failed') {
+      write('atq: performance gates failed (exit code 3); see summary.md in the results folder.');
+      return EXIT.gatesFailed;
+    }
+    return EXIT.ok;
   } finally {
     signals.dispose();
   }

@@ -2,7 +2,8 @@
  * The option table shared by atq.yml and the CLI: one name per option (the flag's long name), its kind,
  * and the help text. Keeping one table means the file, the flags and the docs cannot drift apart.
  */
-export type FieldKind = 'string' | 'list' | 'int' | 'bool' | 'duration' | 'props' | 'size' | 'wait';
+export type FieldKind =
+  'string' | 'list' | 'int' | 'bool' | 'duration' | 'props' | 'size' | 'wait' | 'criteria';
 
 export interface Field {
   name: string;

@@ -18,6 +18,8 @@ export interface DockerOptions {
   insecurePlaintext: boolean;
 }
 
+import type { Gate } from '../results/gates.js';
+
 export interface RunOptions {
   /** Absolute path of the folder whose files are shipped to the containers. */
   testDir: string;
@@ -43,6 +45,10 @@ export interface RunOptions {
   rmiSsl: boolean;
   keep: boolean;
   maxBundleBytes: number;
+  /** Performance gates applied to each plan's results. */
+  gates: Gate[];
+  /** summary.json of an earlier run, for baseline gates (absolute path). */
+  baselineFile?: string;
   docker: DockerOptions;
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { GATE_FORMS, parseGates, type Gate } from '../results/gates.js';
 import { parseDuration } from '../util/duration.js';
 import { DEFAULTS, type RunOptions, type WaitCommand } from './options.js';
 import { FIELDS, FIELD_NAMES, type Field } from './fields.js';
@@ -100,6 +101,16 @@ export function resolveOptions(file: RawOptions, flags: RawOptions, cwd: string,
     };
   }
 
+  const criteria = get<(string | Record<string, unknown>)[]>('criteria', []);
+  const { gates, problems: gateProblems } = parseGates(criteria);
+  if (gateProblems.length) {
+    problems.push(
+      ...gateProblems.map((p) => `criteria: ${p}`),
+      `criteria: allowed forms:\n      ${GATE_FORMS.join('\n      ')}`,
+    );
+  }
+  const baseline = get<string | undefined>('baseline', undefined);
+  const baselineFile = baseline === undefined ? undefined : path.resolve(base('baseline'), baseline);
   const options: RunOptions = {
     testDir,
     plans: get<string[]>('plan', [...DEFAULTS.plans]),
@@ -119,6 +130,8 @@ export function resolveOptions(file: RawOptions, flags: RawOptions, cwd: string,
     rmiSsl: rmiSslText !== 'off',
     keep: get<boolean>('keep', false),
     maxBundleBytes: get<number>('max-bundle-size', parseSize(DEFAULTS.maxBundleSize) as number),
+    gates: gates as Gate[],
+    baselineFile,
     docker: {
       host: get<string | undefined>('docker-host', undefined),
       ca: get<string | undefined>('tls-ca', undefined),
@@ -215,6 +228,14 @@ function parseField(field: Field, value: unknown): { value?: unknown; problem?: 
     }
     case 'props':
       return parseProps(value);
+    case 'criteria': {
+      const list = Array.isArray(value) ? value : [value];
+      return list.every(
+        (v) => typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+      )
+        ? { value: list }
+        : { problem: 'expected gate expressions (texts) or {label, metric, op, value} objects' };
+    }
     case 'wait':
       if (typeof value === 'string' && value.trim()) return { value };
       if (value && typeof value === 'object' && 'command' in value) return { value };

@@ -8,6 +8,9 @@ import { createRmiKeystore } from '../jmeter/keystore.js';
 import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { PATHS } from '../jmeter/ports.js';
 import { countJtlRecords } from '../results/count.js';
+import { analyseJtl, loadBaseline, type Summary } from '../results/summary.js';
+import { verdictLines } from '../results/verdict-table.js';
+import { writeReports } from '../results/write.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
@@ -28,6 +31,8 @@ export interface PlanResult {
   exitCode?: number;
   samples?: number;
   status: 'succeeded' | 'failed' | 'not-run';
+  /** Verdict of the performance gates on this plan's results (when it ran). */
+  verdict?: Summary['verdict'];
 }
 
 export interface RunReport {
@@ -46,6 +51,8 @@ export interface RunReport {
   /** Wall time per stage, in milliseconds. */
   stages: Record<string, number>;
   cleanup?: { removed: number; failed: string[]; kept: boolean };
+  /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
+  verdict?: Summary['verdict'];
   error?: { code: string; message: string };
 }
 
@@ -100,7 +107,18 @@ export async function runLoadTest(
   await mkdir(report.outDir, { recursive: true });
   logger.info(`run ${runId}: results go to ${report.outDir}`);
 
+  let baseline: Summary | undefined;
   try {
+    if (options.baselineFile) {
+      const file = options.baselineFile;
+      baseline = await loadBaseline(file).catch((e: Error) => {
+        throw new AtqError(
+          'CONFIG_INVALID',
+          `baseline: ${e.message}. Give the summary.json of an earlier run.`,
+          { file },
+        );
+      });
+    }
     const selection = await stage('bundle', () =>
       selectFiles(options.testDir, options.plans, options.files, [
         path.relative(options.testDir, options.outDir) + '/**',
@@ -261,9 +279,53 @@ export async function runLoadTest(
       }
     }
     report.endedAt = new Date().toISOString();
+    // Analysis needs no cluster: it runs after cleanup, on every plan that produced results.
+    if (report.status !== 'aborted') {
+      try {
+        await stage('analyse', () => analysePlans(report, options, baseline, logger));
+      } catch (e) {
+        error ??= new AtqError(
+          'RESULTS_INVALID',
+          `Could not analyse the results: ${errorMessage(e)}`,
+          {},
+          { cause: e },
+        );
+        report.status = 'failed';
+        report.error ??= { code: error.code, message: error.message };
+      }
+    }
     await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
   }
   return { report, error };
+}
+
+/** Statistics, gates and reports for each plan that ran; the run's verdict is the worst of them. */
+async function analysePlans(
+  report: RunReport,
+  options: RunOptions,
+  baseline: Summary | undefined,
+  logger: Logger,
+): Promise<void> {
+  for (const plan of report.plans) {
+    if (!plan.samples) continue;
+    const { plans: _plans, ...run } = report;
+    const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
+      gates: options.gates,
+      baseline,
+      run: { ...run, plan: plan.plan },
+    });
+    await writeReports(plan.outDir, summary);
+    plan.verdict = summary.verdict;
+    for (const line of verdictLines(summary, plan.plan)) logger.info(line);
+  }
+  const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== undefined);
+  if (verdicts.length) {
+    report.verdict = verdicts.includes('failed')
+      ? 'failed'
+      : verdicts.includes('passed')
+        ? 'passed'
+        : 'no-gates';
+  }
 }
 
 async function runPlan(

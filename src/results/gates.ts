@@ -1,0 +1,283 @@
+import type { Stats } from './stats.js';
+
+/**
+ * Performance gates: `[<label>:] <metric> <op> <value>`, e.g. `p95 < 500ms`, `error_rate < 1%`,
+ * `"GET /login": p99 <= 1.2s`, `throughput >= 50/s`, `samples >= 1000`, and against a previous run's
+ * summary.json: `p95 <= baseline+10%`, `error_rate <= baseline+0.5%`.
+ */
+export type Op = '<' | '<=' | '>' | '>=' | '==';
+export type MetricKind = 'time' | 'rate' | 'count' | 'throughput';
+
+export interface Gate {
+  expression: string;
+  label: string | null;
+  metric: string;
+  op: Op;
+  /** Fixed threshold in the metric's base unit (ms, fraction, count, samples/s)... */
+  value?: number;
+  /** ...or relative to the baseline: threshold = baseline + offset (or baseline × (1 + offset) when relativeOffset). */
+  baseline?: { offset: number; relative: boolean };
+}
+
+export interface GateResult {
+  expression: string;
+  label: string | null;
+  metric: string;
+  op: Op;
+  threshold: number | null;
+  baseline: number | null;
+  actual: number | null;
+  passed: boolean;
+  reason: string;
+}
+
+export const GATE_FORMS = [
+  '<metric> <op> <value>           e.g. p95 < 500ms, error_rate < 1%, throughput >= 50/s, samples >= 1000',
+  '"<label>": <metric> <op> <value>  e.g. "GET /login": p99 <= 1.2s',
+  '<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%',
+  'metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==',
+  'units: ms or s for times (a bare number is ms), % for error_rate, /s for throughput, none for errors and samples',
+  'YAML long form: {label, metric, op, value}',
+];
+
+function metricKind(metric: string): MetricKind | undefined {
+  if (['avg', 'mean', 'min', 'max', 'median'].includes(metric) || /^p\d+(\.\d+)?$/.test(metric))
+    return 'time';
+  if (metric === 'error_rate') return 'rate';
+  if (metric === 'errors' || metric === 'samples') return 'count';
+  if (metric === 'throughput') return 'throughput';
+  return undefined;
+}
+
+/** Converts "500ms", "1.2s", "1%", "50/s", "1000" to the metric's base unit, or explains what is allowed. */
+function parseAmount(text: string, kind: MetricKind, metric: string): number | string {
+  const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?$/.exec(text.trim());
+  if (!m) return `"${text}" is not a number with an optional unit`;
+  const n = Number(m[1]);
+  const unit = m[2] ?? '';
+  const allowed: Record<MetricKind, Record<string, number>> = {
+    time: { '': 1, ms: 1, s: 1000 },
+    rate: { '%': 0.01 },
+    count: { '': 1 },
+    throughput: { '': 1, '/s': 1 },
+  };
+  const factor = allowed[kind][unit];
+  if (factor === undefined) {
+    const units = Object.keys(allowed[kind]).map((u) => (u === '' ? 'no unit' : u));
+    return `${metric} takes ${units.join(' or ')}, not "${unit || 'no unit'}"${kind === 'rate' ? ' (write error_rate < 1% for one percent)' : ''}`;
+  }
+  return n * factor;
+}
+
+const EXPR =
+  /^\s*(?:(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^:"']+?))\s*:\s*)?([A-Za-z_]+[\d.]*)\s*(<=|>=|==|<|>)\s*(.+?)\s*$/;
+
+export function parseGate(input: string | Record<string, unknown>): { gate?: Gate; problem?: string } {
+  if (typeof input === 'object' && input !== null) return parseLongForm(input);
+  const expression = String(input).trim();
+  const m = EXPR.exec(expression);
+  if (!m) return { problem: `"${expression}": not of the form [<label>:] <metric> <op> <value>` };
+  const label = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]?.trim() ?? null);
+  return build(expression, label, (m[4] as string).toLowerCase(), m[5] as Op, m[6] as string);
+}
+
+function parseLongForm(o: Record<string, unknown>): { gate?: Gate; problem?: string } {
+  const unknown = Object.keys(o).filter((k) => !['label', 'metric', 'op', 'value'].includes(k));
+  const expression = `${o.label !== undefined ? `${JSON.stringify(String(o.label))}: ` : ''}${String(o.metric)} ${String(o.op)} ${String(o.value)}`;
+  if (unknown.length)
+    return { problem: `${expression}: unknown key(s) ${unknown.join(', ')}; use label, metric, op, value` };
+  if (typeof o.metric !== 'string' || typeof o.op !== 'string' || o.value === undefined) {
+    return { problem: `${JSON.stringify(o)}: the long form needs metric, op and value` };
+  }
+  if (!['<', '<=', '>', '>=', '=='].includes(o.op))
+    return { problem: `${expression}: op must be one of < <= > >= ==` };
+  return build(
+    expression,
+    o.label === undefined ? null : String(o.label),
+    o.metric.toLowerCase(),
+    o.op as Op,
+    String(o.value),
+  );
+}
+
+function build(
+  expression: string,
+  label: string | null,
+  metric: string,
+  op: Op,
+  valueText: string,
+): { gate?: Gate; problem?: string } {
+  if (metric === 'mean') metric = 'avg';
+  const kind = metricKind(metric);
+  if (!kind) return { problem: `${expression}: unknown metric "${metric}"` };
+  if (/^p\d/.test(metric) && Number(metric.slice(1)) > 100)
+    return { problem: `${expression}: a percentile is at most p100` };
+  const b = /^baseline\s*(?:([+-])\s*(.+))?$/i.exec(valueText);
+  if (b) {
+    if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
+    const text = (b[2] as string).trim();
+    // "+10%" on a time or throughput is relative to the baseline; on error_rate it is percentage points.
+    if (text.endsWith('%') && kind !== 'rate') {
+      const pct = Number(text.slice(0, -1));
+      if (!Number.isFinite(pct)) return { problem: `${expression}: "${text}" is not a percentage` };
+      return {
+        gate: {
+          expression,
+          label,
+          metric,
+          op,
+          baseline: { offset: ((b[1] === '-' ? -1 : 1) * pct) / 100, relative: true },
+        },
+      };
+    }
+    const amount = parseAmount(text, kind, metric);
+    if (typeof amount === 'string') return { problem: `${expression}: ${amount}` };
+    return {
+      gate: {
+        expression,
+        label,
+        metric,
+        op,
+        baseline: { offset: (b[1] === '-' ? -1 : 1) * amount, relative: false },
+      },
+    };
+  }
+  const value = parseAmount(valueText, kind, metric);
+  if (typeof value === 'string') return { problem: `${expression}: ${value}` };
+  return { gate: { expression, label, metric, op, value } };
+}
+
+/** Parses all gates; problems for every invalid one, so they can be fixed in one go before any run. */
+export function parseGates(inputs: (string | Record<string, unknown>)[]): {
+  gates: Gate[];
+  problems: string[];
+} {
+  const gates: Gate[] = [];
+  const problems: string[] = [];
+  for (const input of inputs) {
+    const { gate, problem } = parseGate(input);
+    if (gate) gates.push(gate);
+    else problems.push(problem as string);
+  }
+  return { gates, problems };
+}
+
+/** The metric's value in base units (ms, fraction, count, samples/s). */
+export function metricValue(stats: Stats, metric: string): number {
+  switch (metric) {
+    case 'avg':
+      return stats.mean;
+    case 'min':
+    case 'max':
+    case 'median':
+    case 'samples':
+    case 'errors':
+    case 'throughput':
+      return stats[metric];
+    case 'error_rate':
+      return stats.errorRate;
+    default: {
+      const p = Number(metric.slice(1));
+      if (p === 50) return stats.median;
+      if (p === 90 || p === 95 || p === 99) return stats[`p${p}` as 'p90'];
+      return stats.percentiles[metric] as number;
+    }
+  }
+}
+
+/** Percentiles the gates need beyond the standard ones, as fractions. */
+export function extraPercentiles(gates: Gate[]): number[] {
+  const ps = new Set<number>();
+  for (const g of gates) {
+    if (/^p\d/.test(g.metric) && !['p50', 'p90', 'p95', 'p99'].includes(g.metric))
+      ps.add(Number(g.metric.slice(1)) / 100);
+  }
+  return [...ps];
+}
+
+const COMPARE: Record<Op, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => Math.abs(a - b) < 1e-9,
+};
+
+export function evaluateGate(
+  gate: Gate,
+  stats: (label: string | null) => Stats | undefined,
+  baselineStats?: (label: string | null) => Stats | undefined,
+): GateResult {
+  const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
+  const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
+  const current = stats(gate.label);
+  if (!current || current.samples === 0) {
+    return {
+      ...base,
+      threshold: null,
+      baseline: null,
+      actual: null,
+      passed: false,
+      reason: `no samples for ${where}`,
+    };
+  }
+  const actual = metricValue(current, gate.metric);
+  let threshold = gate.value ?? null;
+  let baseline: number | null = null;
+  if (gate.baseline) {
+    if (!baselineStats) {
+      return {
+        ...base,
+        threshold: null,
+        baseline: null,
+        actual,
+        passed: false,
+        reason: 'gate compares with a baseline, but no --baseline summary.json was given',
+      };
+    }
+    const prev = baselineStats(gate.label);
+    if (!prev || prev.samples === 0) {
+      return {
+        ...base,
+        threshold: null,
+        baseline: null,
+        actual,
+        passed: false,
+        reason: `${where} is not in the baseline`,
+      };
+    }
+    baseline = metricValue(prev, gate.metric);
+    if (baseline === undefined) {
+      return {
+        ...base,
+        threshold: null,
+        baseline: null,
+        actual,
+        passed: false,
+        reason: `the baseline has no ${gate.metric}`,
+      };
+    }
+    threshold = gate.baseline.relative
+      ? baseline * (1 + gate.baseline.offset)
+      : baseline + gate.baseline.offset;
+  }
+  const passed = COMPARE[gate.op](actual, threshold as number);
+  return {
+    ...base,
+    threshold,
+    baseline,
+    actual,
+    passed,
+    reason: passed
+      ? 'ok'
+      : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold as number, gate.metric)}`,
+  };
+}
+
+export function format(value: number, metric: string): string {
+  const kind = metricKind(metric);
+  if (kind === 'time') return `${+value.toFixed(2)} ms`;
+  if (kind === 'rate') return `${+(value * 100).toFixed(3)}%`;
+  if (kind === 'throughput') return `${+value.toFixed(2)}/s`;
+  return String(value);
+}

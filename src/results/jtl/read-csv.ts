@@ -1,0 +1,142 @@
+import {
+  DEFAULT_COLUMNS_2,
+  DEFAULT_COLUMNS_5,
+  indexColumns,
+  KNOWN_COLUMNS,
+  type ColumnIndex,
+} from './columns.js';
+import { CsvTokenizer, fieldFirstByte, fieldInt, fieldText, type CsvRecord } from './csv.js';
+import { JtlError, type ReadReport, type Sample } from './sample.js';
+
+/**
+ * Reads a CSV JTL from a byte stream: header in any order or subset, or none (JMeter's default order),
+ * quoted fields, text response codes. A truncated last line (JMeter killed) is a warning, not an error.
+ */
+export async function readCsvJtl(
+  source: AsyncIterable<Buffer>,
+  file: string,
+  onSample: (s: Sample) => void,
+): Promise<ReadReport> {
+  const report: ReadReport = { format: 'csv', rows: 0, warnings: [] };
+  const sample: Sample = {
+    ts: 0,
+    elapsed: 0,
+    label: '',
+    success: true,
+    responseCode: '',
+    bytes: 0,
+    sentBytes: 0,
+    host: '',
+    allThreads: 0,
+    count: 1,
+    errors: 0,
+  };
+  let cols: ColumnIndex | undefined;
+  let width = 0;
+  let pendingShort: { line: number; count: number } | undefined;
+
+  const setColumns = (names: string[], line: number) => {
+    cols = indexColumns(names);
+    width = names.length;
+    for (const need of ['timeStamp', 'elapsed', 'label'] as const) {
+      if (cols[need] < 0) {
+        throw new JtlError(file, line, `the header has no "${need}" column (columns: ${names.join(', ')})`);
+      }
+    }
+  };
+
+  const onRecord = (r: CsvRecord) => {
+    if (!cols) {
+      const first = fieldText(r, 0);
+      if (KNOWN_COLUMNS.has(first) || !/^\d/.test(first)) {
+        const names = Array.from({ length: r.count }, (_, i) => fieldText(r, i));
+        if (!names.some((n) => KNOWN_COLUMNS.has(n))) {
+          throw new JtlError(
+            file,
+            r.line,
+            `not a JMeter CSV results file: first line is "${names.join(',').slice(0, 120)}"`,
+          );
+        }
+        setColumns(names, r.line);
+        return;
+      }
+      const defaults =
+        r.count === DEFAULT_COLUMNS_2.length
+          ? DEFAULT_COLUMNS_2
+          : r.count >= DEFAULT_COLUMNS_5.length
+            ? DEFAULT_COLUMNS_5
+            : undefined;
+      if (!defaults) {
+        throw new JtlError(
+          file,
+          r.line,
+          `no header and ${r.count} columns, which matches no JMeter default; ` +
+            'write results with jmeter.save.saveservice.print_field_names=true',
+        );
+      }
+      setColumns(defaults, r.line);
+    }
+    const c = cols as ColumnIndex;
+    if (pendingShort) {
+      // A short row that is not the last one is damage in the middle of the file.
+      throw new JtlError(
+        file,
+        pendingShort.line,
+        `${pendingShort.count} fields where the header has ${width}`,
+      );
+    }
+    if (r.count < width) {
+      pendingShort = { line: r.line, count: r.count };
+      return;
+    }
+    let ts = fieldInt(r, c.timeStamp);
+    if (Number.isNaN(ts)) {
+      const text = fieldText(r, c.timeStamp);
+      ts = Date.parse(text.replace(/\//g, '-').replace(' ', 'T'));
+      if (Number.isNaN(ts))
+        throw new JtlError(file, r.line, `timeStamp "${text}" is neither epoch milliseconds nor a date`);
+    }
+    const elapsed = fieldInt(r, c.elapsed);
+    if (Number.isNaN(elapsed)) {
+      throw new JtlError(
+        file,
+        r.line,
+        `elapsed "${fieldText(r, c.elapsed)}" is not a whole number of milliseconds`,
+      );
+    }
+    sample.ts = ts;
+    sample.elapsed = elapsed;
+    sample.label = fieldText(r, c.label);
+    const s = fieldFirstByte(r, c.success);
+    sample.success = c.success < 0 ? true : s === 0x74 || s === 0x54; // t / T
+    sample.responseCode = c.responseCode < 0 ? '' : fieldText(r, c.responseCode);
+    sample.bytes = c.bytes < 0 ? 0 : fieldInt(r, c.bytes) || 0;
+    sample.sentBytes = c.sentBytes < 0 ? 0 : fieldInt(r, c.sentBytes) || 0;
+    sample.allThreads = c.allThreads < 0 ? 0 : fieldInt(r, c.allThreads) || 0;
+    sample.host = c.hostname < 0 ? '' : fieldText(r, c.hostname);
+    sample.count = c.sampleCount < 0 ? 1 : fieldInt(r, c.sampleCount) || 1;
+    sample.errors = c.errorCount < 0 ? (sample.success ? 0 : 1) : fieldInt(r, c.errorCount) || 0;
+    report.rows++;
+    onSample(sample);
+  };
+
+  const tokenizer = new CsvTokenizer(onRecord);
+  try {
+    for await (const chunk of source) tokenizer.push(chunk);
+    const tail = tokenizer.end();
+    if (tail)
+      report.warnings.push(
+        `${file}:${tail.line}: last line is truncated (unterminated quote); ignored: ${tail.text}`,
+      );
+  } catch (e) {
+    if (e instanceof JtlError) throw e;
+    throw new JtlError(file, 0, (e as Error).message);
+  }
+  if (pendingShort) {
+    report.warnings.push(
+      `${file}:${pendingShort.line}: last line is truncated (${pendingShort.count} of ${width} fields); ignored`,
+    );
+  }
+  if (!cols) report.warnings.push(`${file}: empty, no samples`);
+  return report;
+}

@@ -1,0 +1,85 @@
+import { SaxesParser } from 'saxes';
+import { JtlError, type ReadReport, type Sample } from './sample.js';
+
+/**
+ * Reads an XML JTL (<testResults> with <httpSample>/<sample> elements; attributes t, lb, ts, s, rc, by, sby,
+ * hn, na). Nested samples (sub-results of a transaction or redirects) are not counted twice: only
+ * top-level samples are, as JMeter's listeners do.
+ */
+export async function readXmlJtl(
+  source: AsyncIterable<Buffer>,
+  file: string,
+  onSample: (s: Sample) => void,
+): Promise<ReadReport> {
+  const report: ReadReport = { format: 'xml', rows: 0, warnings: [] };
+  const parser = new SaxesParser({ position: true });
+  let depth = 0;
+  let error: JtlError | undefined;
+  const sample: Sample = {
+    ts: 0,
+    elapsed: 0,
+    label: '',
+    success: true,
+    responseCode: '',
+    bytes: 0,
+    sentBytes: 0,
+    host: '',
+    allThreads: 0,
+    count: 1,
+    errors: 0,
+  };
+  const num = (v: string | undefined) => (v === undefined || v === '' ? 0 : Number(v));
+
+  parser.on('opentag', (tag) => {
+    if (tag.name !== 'httpSample' && tag.name !== 'sample') return;
+    depth++;
+    if (depth > 1 || error) return;
+    const a = tag.attributes as Record<string, string>;
+    const t = Number(a.t);
+    const ts = Number(a.ts);
+    if (!Number.isInteger(t) || !Number.isFinite(ts)) {
+      error = new JtlError(
+        file,
+        parser.line,
+        `<${tag.name}> needs numeric t and ts attributes (got t="${a.t}", ts="${a.ts}")`,
+      );
+      return;
+    }
+    sample.ts = ts;
+    sample.elapsed = t;
+    sample.label = a.lb ?? '';
+    sample.success = a.s === undefined ? true : a.s === 'true';
+    sample.responseCode = a.rc ?? '';
+    sample.bytes = num(a.by);
+    sample.sentBytes = num(a.sby);
+    sample.host = a.hn ?? '';
+    sample.allThreads = num(a.na);
+    sample.count = num(a.sc) || 1;
+    sample.errors = a.ec !== undefined ? num(a.ec) : sample.success ? 0 : 1;
+    report.rows++;
+    onSample(sample);
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.name === 'httpSample' || tag.name === 'sample') depth--;
+  });
+  // An error while reading is damage; one only at the end is a file cut short (JMeter killed mid-write):
+  // then the complete samples before it are used and the user is told.
+  let closing = false;
+  let endError: string | undefined;
+  parser.on('error', (e) => {
+    if (closing) endError ??= e.message;
+    else error ??= new JtlError(file, parser.line, `not well-formed XML: ${e.message}`);
+  });
+  for await (const chunk of source) {
+    parser.write(chunk.toString('utf8'));
+    if (error) throw error;
+  }
+  closing = true;
+  parser.close();
+  if (endError) {
+    report.warnings.push(
+      `${file}: ends early (${endError}); looks truncated, the ${report.rows} complete samples are used`,
+    );
+  }
+  return report;
+}

@@ -1,0 +1,26 @@
+import type { Summary } from '../summary.js';
+import { gateValue } from './text.js';
+
+const xml = (t: string) =>
+  t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** junit.xml: one testcase per gate, so CI test tabs show which gate failed, with actual vs threshold. */
+export function renderJunit(s: Summary, name = 'atq performance gates'): string {
+  const failures = s.gates.filter((g) => !g.passed).length;
+  const time = s.window.durationSeconds.toFixed(3);
+  const cases = s.gates.map((g) => {
+    const open = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
+    if (g.passed) return `${open}</testcase>`;
+    const detail = `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`}`;
+    return `${open}\n      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})`)}</failure>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="atq" tests="${s.gates.length}" failures="${failures}" errors="0" time="${time}">`,
+    `  <testsuite name="${xml(name)}" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="0" time="${time}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { evaluateGate, extraPercentiles, type Gate, type GateResult } from './gates.js';
+import { readJtl } from './jtl/read.js';
+import { Analysis, type Stats } from './stats.js';
+import type { SeriesPoint } from './timeseries.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Summary {
+  schemaVersion: number;
+  /** run.json of the run, or null when a JTL is analysed on its own (atq report). */
+  run: Record<string, unknown> | null;
+  source: { file: string; format: 'csv' | 'xml'; rows: number };
+  window: { start: string | null; end: string | null; durationSeconds: number };
+  totals: Stats;
+  labels: (Stats & { label: string })[];
+  workers: { host: string; samples: number }[];
+  gates: GateResult[];
+  verdict: 'passed' | 'failed' | 'no-gates';
+  timeSeries: { bucketSeconds: number; points: SeriesPoint[] };
+  distribution: { from: number; to: number; count: number }[];
+  warnings: string[];
+}
+
+export interface AnalyseOptions {
+  gates: Gate[];
+  baseline?: Summary;
+  run?: Record<string, unknown> | null;
+  /** Extra percentiles for every label, as fractions (0.999). */
+  percentiles?: number[];
+}
+
+/** One streaming pass over the JTL, then statistics, gates and the verdict. */
+export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Summary> {
+  const analysis = new Analysis();
+  const read = await readJtl(file, (s) => analysis.add(s));
+  const extra = [...new Set([...(opts.percentiles ?? []), ...extraPercentiles(opts.gates)])];
+  const totals = analysis.totals(extra);
+  const labels = analysis
+    .labelNames()
+    .sort((a, b) => a.localeCompare(b))
+    .map((label) => ({ label, ...(analysis.labelStats(label, extra) as Stats) }));
+  const byLabel = (label: string | null) => (label === null ? totals : labels.find((l) => l.label === label));
+  const base = opts.baseline;
+  const baseline =
+    base &&
+    ((label: string | null) => (label === null ? base.totals : base.labels.find((l) => l.label === label)));
+  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline));
+  const start = totals.samples ? totals.firstTimestamp : null;
+  const end = totals.samples ? totals.lastTimestamp : null;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    run: opts.run ?? null,
+    source: { file, format: read.format, rows: read.rows },
+    window: {
+      start: start === null ? null : new Date(start).toISOString(),
+      end: end === null ? null : new Date(end).toISOString(),
+      durationSeconds: start === null || end === null ? 0 : (end - start) / 1000,
+    },
+    totals,
+    labels,
+    workers: analysis.workers(),
+    gates,
+    verdict: gates.length === 0 ? 'no-gates' : gates.every((g) => g.passed) ? 'passed' : 'failed',
+    timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points: analysis.points() },
+    distribution: analysis.distribution(),
+    warnings: read.warnings,
+  };
+}
+
+/** Reads a previous summary.json for baseline gates, checking it is one. */
+export async function loadBaseline(file: string): Promise<Summary> {
+  let doc: Summary;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as Summary;
+  } catch (e) {
+    throw new Error(`cannot read the baseline ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    typeof doc.schemaVersion !== 'number' ||
+    !doc.totals ||
+    !Array.isArray(doc.labels)
+  ) {
+    throw new Error(`the baseline ${file} is not an ATQ summary.json (no schemaVersion, totals and labels)`);
+  }
+  if (doc.schemaVersion > SCHEMA_VERSION) {
+    throw new Error(
+      `the baseline ${file} has schemaVersion ${doc.schemaVersion}; this atq reads up to ${SCHEMA_VERSION}`,
+    );
+  }
+  return doc;
+}
