@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', 'test-output/'] },
+  {
+    ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', 'test-output/', 'bench-output/', '.atq-env/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -98822,30 +98822,18 @@ function build(expression, label, metric, op, valueText) {
   if (b) {
     if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
     const text = b[2].trim();
+    const sign = b[1] === "-" ? -1 : 1;
+    const relativeTo = (offset, relative) => ({
+      gate: { expression, label, metric, op, baseline: { offset: sign * offset, relative } }
+    });
     if (text.endsWith("%") && kind !== "rate") {
       const pct2 = Number(text.slice(0, -1));
       if (!Number.isFinite(pct2)) return { problem: `${expression}: "${text}" is not a percentage` };
-      return {
-        gate: {
-          expression,
-          label,
-          metric,
-          op,
-          baseline: { offset: (b[1] === "-" ? -1 : 1) * pct2 / 100, relative: true }
-        }
-      };
+      return relativeTo(pct2 / 100, true);
     }
     const amount = parseAmount(text, kind, metric);
     if (typeof amount === "string") return { problem: `${expression}: ${amount}` };
-    return {
-      gate: {
-        expression,
-        label,
-        metric,
-        op,
-        baseline: { offset: (b[1] === "-" ? -1 : 1) * amount, relative: false }
-      }
-    };
+    return relativeTo(amount, false);
   }
   const value = parseAmount(valueText, kind, metric);
   if (typeof value === "string") return { problem: `${expression}: ${value}` };
@@ -98899,54 +98887,28 @@ var COMPARE = {
 };
 function evaluateGate(gate, stats, baselineStats) {
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
+  const unknown = (actual2, reason) => ({
+    ...base,
+    threshold: null,
+    baseline: null,
+    actual: actual2,
+    passed: false,
+    reason
+  });
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
   const current = stats(gate.label);
-  if (!current || current.samples === 0) {
-    return {
-      ...base,
-      threshold: null,
-      baseline: null,
-      actual: null,
-      passed: false,
-      reason: `no samples for ${where}`
-    };
-  }
+  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
   const actual = metricValue(current, gate.metric);
   let threshold = gate.value ?? null;
   let baseline = null;
   if (gate.baseline) {
     if (!baselineStats) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: "gate compares with a baseline, but no --baseline summary.json was given"
-      };
+      return unknown(actual, "gate compares with a baseline, but no --baseline summary.json was given");
     }
     const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: `${where} is not in the baseline`
-      };
-    }
+    if (!prev || prev.samples === 0) return unknown(actual, `${where} is not in the baseline`);
     baseline = metricValue(prev, gate.metric);
-    if (baseline === void 0) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: `the baseline has no ${gate.metric}`
-      };
-    }
+    if (baseline === void 0) return unknown(actual, `the baseline has no ${gate.metric}`);
     threshold = gate.baseline.relative ? baseline * (1 + gate.baseline.offset) : baseline + gate.baseline.offset;
   }
   const passed = COMPARE[gate.op](actual, threshold);
@@ -99062,6 +99024,18 @@ var FIELDS = [
     kind: "string",
     arg: "IMG",
     help: "image for --wait-command (default the worker image)"
+  },
+  {
+    name: "criteria",
+    kind: "criteria",
+    arg: "GATE",
+    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%"; exit code 3 when one fails'
+  },
+  {
+    name: "baseline",
+    kind: "string",
+    arg: "FILE",
+    help: 'summary.json of an earlier run, for gates like "p95 <= baseline+10%"'
   },
   {
     name: "attach-network",
@@ -100393,8 +100367,58 @@ function fieldInt(r, i) {
 function fieldFirstByte(r, i) {
   return i < r.count && r.ends[i] > r.starts[i] ? r.buf[r.starts[i]] : -1;
 }
+var FieldInterner = class {
+  constructor(limit = 5e4) {
+    this.limit = limit;
+  }
+  limit;
+  table = /* @__PURE__ */ new Map();
+  size = 0;
+  get(r, i) {
+    if (i >= r.count) return "";
+    if (r.quoted[i]) return fieldText(r, i);
+    const buf = r.buf;
+    const s = r.starts[i];
+    const e = r.ends[i];
+    let h = 2166136261 ^ e - s;
+    for (let p = s; p < e; p++) h = Math.imul(h ^ buf[p], 16777619);
+    const bucket = this.table.get(h);
+    if (bucket) {
+      for (const c of bucket) {
+        const b = c.bytes;
+        if (b.length !== e - s) continue;
+        let k = 0;
+        while (k < b.length && b[k] === buf[s + k]) k++;
+        if (k === b.length) return c.text;
+      }
+    }
+    const text = buf.toString("utf8", s, e);
+    if (this.size < this.limit) {
+      const entry = { bytes: Buffer.from(buf.subarray(s, e)), text };
+      if (bucket) bucket.push(entry);
+      else this.table.set(h, [entry]);
+      this.size++;
+    }
+    return text;
+  }
+};
 
 // src/results/jtl/sample.ts
+function newSample() {
+  return {
+    ts: 0,
+    elapsed: 0,
+    label: "",
+    success: true,
+    responseCode: "",
+    bytes: 0,
+    sentBytes: 0,
+    host: "",
+    allThreads: 0,
+    count: 1,
+    errors: 0
+  };
+}
 var JtlError = class extends Error {
   constructor(file, line, problem) {
     super(`${file}:${line}: ${problem}`);
@@ -100411,19 +100435,8 @@ var JtlError = class extends Error {
 // src/results/jtl/read-csv.ts
 async function readCsvJtl(source, file, onSample) {
   const report = { format: "csv", rows: 0, warnings: [] };
-  const sample = {
-    ts: 0,
-    elapsed: 0,
-    label: "",
-    success: true,
-    responseCode: "",
-    bytes: 0,
-    sentBytes: 0,
-    host: "",
-    allThreads: 0,
-    count: 1,
-    errors: 0
-  };
+  const sample = newSample();
+  const strings = new FieldInterner();
   let cols;
   let width = 0;
   let pendingShort;
@@ -100438,9 +100451,10 @@ async function readCsvJtl(source, file, onSample) {
   };
   const onRecord = (r) => {
     if (!cols) {
-      const first = fieldText(r, 0);
+      const bom = (i, t) => i === 0 ? t.replace(/^\uFEFF/, "") : t;
+      const first = bom(0, fieldText(r, 0));
       if (KNOWN_COLUMNS.has(first) || !/^\d/.test(first)) {
-        const names = Array.from({ length: r.count }, (_, i) => fieldText(r, i));
+        const names = Array.from({ length: r.count }, (_, i) => bom(i, fieldText(r, i)));
         if (!names.some((n) => KNOWN_COLUMNS.has(n))) {
           throw new JtlError(
             file,
@@ -100490,14 +100504,14 @@ async function readCsvJtl(source, file, onSample) {
     }
     sample.ts = ts;
     sample.elapsed = elapsed;
-    sample.label = fieldText(r, c.label);
+    sample.label = strings.get(r, c.label);
     const s = fieldFirstByte(r, c.success);
     sample.success = c.success < 0 ? true : s === 116 || s === 84;
-    sample.responseCode = c.responseCode < 0 ? "" : fieldText(r, c.responseCode);
+    sample.responseCode = c.responseCode < 0 ? "" : strings.get(r, c.responseCode);
     sample.bytes = c.bytes < 0 ? 0 : fieldInt(r, c.bytes) || 0;
     sample.sentBytes = c.sentBytes < 0 ? 0 : fieldInt(r, c.sentBytes) || 0;
     sample.allThreads = c.allThreads < 0 ? 0 : fieldInt(r, c.allThreads) || 0;
-    sample.host = c.hostname < 0 ? "" : fieldText(r, c.hostname);
+    sample.host = c.hostname < 0 ? "" : strings.get(r, c.hostname);
     sample.count = c.sampleCount < 0 ? 1 : fieldInt(r, c.sampleCount) || 1;
     sample.errors = c.errorCount < 0 ? sample.success ? 0 : 1 : fieldInt(r, c.errorCount) || 0;
     report.rows++;
@@ -100531,19 +100545,7 @@ async function readXmlJtl(source, file, onSample) {
   const parser = new import_saxes.SaxesParser({ position: true });
   let depth = 0;
   let error;
-  const sample = {
-    ts: 0,
-    elapsed: 0,
-    label: "",
-    success: true,
-    responseCode: "",
-    bytes: 0,
-    sentBytes: 0,
-    host: "",
-    allThreads: 0,
-    count: 1,
-    errors: 0
-  };
+  const sample = newSample();
   const num = (v) => v === void 0 || v === "" ? 0 : Number(v);
   parser.on("opentag", (tag) => {
     if (tag.name !== "httpSample" && tag.name !== "sample") return;
@@ -100996,7 +100998,8 @@ function frame(title, yUnit, yMax, xLabels, body, legend) {
   const xt = xLabels.length > 1 ? [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const i = Math.round(f * (xLabels.length - 1));
     const x = M.left + plotW * i / (xLabels.length - 1);
-    return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="middle" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i])}</text>`;
+    const anchor = f === 0 ? "start" : f === 1 ? "end" : "middle";
+    return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i])}</text>`;
   }) : [];
   const legendItems = legend.map(
     (s) => `<span class="legend-item"><span class="swatch ${s.className}"></span>${escapeHtml(s.name)}</span>`

@@ -53,7 +53,7 @@ for (let i = 0; i < count; i++) {
   }
   const host = hosts[i % hosts.length];
   const threads = 40;
-  buf += `${ts},${elapsed},${labels[li]},${code},${msg},${host}-Thread Group 1-${(i % 10) + 1},text,${ok},${failure},${1000 + (i % 500)},${200 + (i % 50)},10,${threads},http://target:8080/x,${Math.round(elapsed * 0.8)},0,${elapsed % 7},${host}\n`;
+  buf += `${ts},${elapsed},${labels[li]},${code},${msg},${host}-Thread Group 1-${(i % 10) + 1},text,${ok},${failure},${1000 + (i % 500)},${200 + (i % 50)},10,${threads},http://target:8080/x,${Math.round(elapsed * 0.8)},${host},0,${elapsed % 7}\n`;
   if (buf.length > 1 << 20) {
     if (!stream.write(buf)) await new Promise((r) => stream.once('drain', r));
     buf = '';

@@ -76,6 +76,18 @@ export const FIELDS: Field[] = [
     help: 'image for --wait-command (default the worker image)',
   },
   {
+    name: 'criteria',
+    kind: 'criteria',
+    arg: 'GATE',
+    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%"; exit code 3 when one fails',
+  },
+  {
+    name: 'baseline',
+    kind: 'string',
+    arg: 'FILE',
+    help: 'summary.json of an earlier run, for gates like "p95 <= baseline+10%"',
+  },
+  {
     name: 'attach-network',
     kind: 'list',
     arg: 'NAME',

@@ -116,31 +116,19 @@ function build(
   if (b) {
     if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
     const text = (b[2] as string).trim();
+    const sign = b[1] === '-' ? -1 : 1;
+    const relativeTo = (offset: number, relative: boolean) => ({
+      gate: { expression, label, metric, op, baseline: { offset: sign * offset, relative } },
+    });
     // "+10%" on a time or throughput is relative to the baseline; on error_rate it is percentage points.
     if (text.endsWith('%') && kind !== 'rate') {
       const pct = Number(text.slice(0, -1));
       if (!Number.isFinite(pct)) return { problem: `${expression}: "${text}" is not a percentage` };
-      return {
-        gate: {
-          expression,
-          label,
-          metric,
-          op,
-          baseline: { offset: ((b[1] === '-' ? -1 : 1) * pct) / 100, relative: true },
-        },
-      };
+      return relativeTo(pct / 100, true);
     }
     const amount = parseAmount(text, kind, metric);
     if (typeof amount === 'string') return { problem: `${expression}: ${amount}` };
-    return {
-      gate: {
-        expression,
-        label,
-        metric,
-        op,
-        baseline: { offset: (b[1] === '-' ? -1 : 1) * amount, relative: false },
-      },
-    };
+    return relativeTo(amount, false);
   }
   const value = parseAmount(valueText, kind, metric);
   if (typeof value === 'string') return { problem: `${expression}: ${value}` };
@@ -209,54 +197,29 @@ export function evaluateGate(
   baselineStats?: (label: string | null) => Stats | undefined,
 ): GateResult {
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
+  // A gate that cannot be evaluated fails, with the reason: never a silent pass.
+  const unknown = (actual: number | null, reason: string): GateResult => ({
+    ...base,
+    threshold: null,
+    baseline: null,
+    actual,
+    passed: false,
+    reason,
+  });
   const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
   const current = stats(gate.label);
-  if (!current || current.samples === 0) {
-    return {
-      ...base,
-      threshold: null,
-      baseline: null,
-      actual: null,
-      passed: false,
-      reason: `no samples for ${where}`,
-    };
-  }
+  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
   const actual = metricValue(current, gate.metric);
   let threshold = gate.value ?? null;
   let baseline: number | null = null;
   if (gate.baseline) {
     if (!baselineStats) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: 'gate compares with a baseline, but no --baseline summary.json was given',
-      };
+      return unknown(actual, 'gate compares with a baseline, but no --baseline summary.json was given');
     }
     const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: `${where} is not in the baseline`,
-      };
-    }
+    if (!prev || prev.samples === 0) return unknown(actual, `${where} is not in the baseline`);
     baseline = metricValue(prev, gate.metric);
-    if (baseline === undefined) {
-      return {
-        ...base,
-        threshold: null,
-        baseline: null,
-        actual,
-        passed: false,
-        reason: `the baseline has no ${gate.metric}`,
-      };
-    }
+    if (baseline === undefined) return unknown(actual, `the baseline has no ${gate.metric}`);
     threshold = gate.baseline.relative
       ? baseline * (1 + gate.baseline.offset)
       : baseline + gate.baseline.offset;

@@ -1,38 +1,16 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
-import { jmeterImage, killContainer, testClient } from '../helpers/env.js';
-import { leftovers, startTarget, type Target } from '../helpers/target.js';
+import { killContainer, testClient } from '../helpers/env.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
 const plans = path.resolve('test/fixtures/plans');
 const broken = path.resolve('test/fixtures/broken');
-let target: Target;
-let out: string;
+const suite = targetSuite(client);
 
-beforeAll(async () => {
-  target = await startTarget(client);
-  out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
-});
-afterAll(async () => {
-  await target?.dispose();
-});
-
-const args = (testDir: string, ...more: string[]) => [
-  'run',
-  '--image',
-  jmeterImage(),
-  '--attach-network',
-  target.network,
-  '--prop',
-  `target.host=${target.host}`,
-  '--out',
-  out,
-  '--test-dir',
-  testDir,
-  ...more,
-];
+const args = (testDir: string, ...more: string[]) => suite.runArgs('--test-dir', testDir, ...more);
 
 /**
  * A plan that would keep the workers busy for hours (each sample waits 200 ms at the target); its own
@@ -102,7 +80,7 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(res.stderr).toMatch(/worker \d \(task \w+\) is failed, exit code 137/);
     expect(res.code).toBe(1);
     // What the master recorded before the failure is kept.
-    expect(existsSync(path.join(out, runIdOf(res), 'results.jtl'))).toBe(true);
+    expect(existsSync(path.join(suite.out, runIdOf(res), 'results.jtl'))).toBe(true);
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
@@ -111,7 +89,7 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[RUN_TIMEOUT]');
     expect(res.stderr).toContain('--timeout of 25.0s');
-    expect(existsSync(path.join(out, runIdOf(res), 'results.jtl'))).toBe(true);
+    expect(existsSync(path.join(suite.out, runIdOf(res), 'results.jtl'))).toBe(true);
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 

@@ -1,38 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { jmeterImage, testClient } from '../helpers/env.js';
-import { leftovers, startTarget, type Target } from '../helpers/target.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
-let target: Target;
-
-beforeAll(async () => {
-  target = await startTarget(client);
-});
-afterAll(async () => {
-  await target?.dispose();
-});
+const suite = targetSuite(client);
 
 test('--keep leaves the run on the swarm for debugging, and atq cleanup --run removes all of it', async () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
-  const res = await runCli([
-    'run',
-    '--image',
-    jmeterImage(),
-    '--attach-network',
-    target.network,
-    '--prop',
-    `target.host=${target.host}`,
-    '--prop',
-    'loops=2',
-    '--out',
-    out,
-    '--test-dir',
-    path.resolve('test/fixtures/plans/http'),
-    '--keep',
-  ]);
+  const res = await runCli(
+    suite.runArgs('--prop', 'loops=2', '--test-dir', path.resolve('test/fixtures/plans/http'), '--keep'),
+  );
   expect(res.code).toBe(0);
   const runId = runIdOf(res);
   expect(res.stderr).toContain(`atq cleanup --run ${runId}`);

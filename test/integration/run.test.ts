@@ -1,36 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { jmeterImage, testClient } from '../helpers/env.js';
 import { readJtl } from '../helpers/jtl.js';
-import { leftovers, startTarget, type Target } from '../helpers/target.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
 const plans = path.resolve('test/fixtures/plans');
-let target: Target;
-let out: string;
-
-beforeAll(async () => {
-  target = await startTarget(client);
-  out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
-});
-afterAll(async () => {
-  await target?.dispose();
-});
-
-const baseArgs = () => [
-  'run',
-  '--image',
-  jmeterImage(),
-  '--attach-network',
-  target.network,
-  '--prop',
-  `target.host=${target.host}`,
-  '--out',
-  out,
-];
+const suite = targetSuite(client);
+const baseArgs = () => suite.runArgs();
 
 describe('atq run on the real TLS swarm', () => {
   test('runs a plan on 2 workers: every sample recorded, load from both workers, nothing left behind', async () => {
@@ -46,7 +25,7 @@ describe('atq run on the real TLS swarm', () => {
     expect(res.stderr).toContain('succeeded');
     expect(res.code).toBe(0);
     const runId = runIdOf(res);
-    const dir = path.join(out, runId);
+    const dir = path.join(suite.out, runId);
     const rows = readJtl(path.join(dir, 'results.jtl'));
     expect(rows).toHaveLength(2 * 3 * 7);
     expect(rows.every((r) => r.success === 'true' && r.responseCode === '200')).toBe(true);
@@ -73,7 +52,7 @@ describe('atq run on the real TLS swarm', () => {
   test('a CSV read through a path relative to the plan works on every worker', async () => {
     const res = await runCli([...baseArgs(), '--test-dir', path.join(plans, 'csv')]);
     expect(res.code).toBe(0);
-    const rows = readJtl(path.join(out, runIdOf(res), 'results.jtl'));
+    const rows = readJtl(path.join(suite.out, runIdOf(res), 'results.jtl'));
     // 1 thread x 3 loops on each of 2 workers; each worker reads the CSV from its own copy.
     expect(rows).toHaveLength(6);
     const users = rows.map((r) => (r.URL ?? '').split('/users/')[1]).sort();
@@ -84,7 +63,7 @@ describe('atq run on the real TLS swarm', () => {
   test('several plans run one after another on the same workers, with results per plan', async () => {
     const res = await runCli([...baseArgs(), '--test-dir', plans, '--prop', 'loops=2']);
     expect(res.code).toBe(0);
-    const dir = path.join(out, runIdOf(res));
+    const dir = path.join(suite.out, runIdOf(res));
     expect(readJtl(path.join(dir, 'csv_users', 'results.jtl'))).toHaveLength(6);
     expect(readJtl(path.join(dir, 'http_basic', 'results.jtl'))).toHaveLength(2 * 2 * 2);
     const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
@@ -98,7 +77,7 @@ describe('atq run on the real TLS swarm', () => {
       '--test-dir',
       path.join(plans, 'http'),
       '--wait-command',
-      `bash -c 'echo > /dev/tcp/${target.host}/8080' && echo "$ATQ_WORKERS" | tr ',' '\\n' | wc -l`,
+      `bash -c 'echo > /dev/tcp/${suite.target.host}/8080' && echo "$ATQ_WORKERS" | tr ',' '\\n' | wc -l`,
       '--wait-expected',
       '2',
     ]);
@@ -127,7 +106,7 @@ describe('atq run on the real TLS swarm', () => {
     for (const res of [a, b]) {
       expect(res.code).toBe(0);
       const runId = runIdOf(res);
-      const rows = readJtl(path.join(out, runId, 'results.jtl'));
+      const rows = readJtl(path.join(suite.out, runId, 'results.jtl'));
       expect(rows).toHaveLength(2 * 2 * 5);
       expect(rows.every((r) => r.Hostname?.startsWith(`atq-${runId}-workers-`))).toBe(true);
       expect(await leftovers(client, runId)).toEqual([]);

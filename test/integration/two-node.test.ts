@@ -1,53 +1,36 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
-import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
+import { requireEnv, testClient } from '../helpers/env.js';
 import { readJtl } from '../helpers/jtl.js';
-import { leftovers, startTarget, type Target } from '../helpers/target.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
 
 // The docker-in-docker two-node swarm from test/env/up.sh --two-node (manager + worker node).
 const host = requireEnv('ATQ_TEST_TWO_NODE_DOCKER_HOST');
 const client = testClient(host);
-let target: Target;
-
-beforeAll(async () => {
-  target = await startTarget(client);
-});
-afterAll(async () => {
-  await target?.dispose();
-});
+const suite = targetSuite(client);
 
 test('on a two-node swarm the workers land on both nodes and the run succeeds across the overlay', async () => {
   expect((await client.nodes()).filter((n) => n.state === 'ready')).toHaveLength(2);
-  const out = mkdtempSync(path.join(os.tmpdir(), 'atq-it-'));
   const res = await runCli(
-    [
-      'run',
-      '--image',
-      jmeterImage(),
+    suite.runArgs(
       '--workers',
       '4',
-      '--attach-network',
-      target.network,
-      '--prop',
-      `target.host=${target.host}`,
       '--prop',
       'loops=5',
-      '--out',
-      out,
       '--test-dir',
       path.resolve('test/fixtures/plans/http'),
-    ],
+    ),
     { env: { DOCKER_HOST: host } },
   );
   expect(res.stderr).toContain('succeeded');
   expect(res.code).toBe(0);
   const runId = runIdOf(res);
-  const run = JSON.parse(readFileSync(path.join(out, runId, 'run.json'), 'utf8'));
+  const run = JSON.parse(readFileSync(path.join(suite.out, runId, 'run.json'), 'utf8'));
   const nodes = new Set(run.workers.map((w: { node: string }) => w.node));
   expect([...nodes].sort()).toEqual(['atq-test-dind-manager', 'atq-test-dind-worker']);
-  const rows = readJtl(path.join(out, runId, 'results.jtl'));
+  const rows = readJtl(path.join(suite.out, runId, 'results.jtl'));
   expect(rows).toHaveLength(4 * 2 * 5);
   expect(new Set(rows.map((r) => r.Hostname)).size).toBe(4);
   expect(rows.every((r) => r.success === 'true')).toBe(true);

@@ -99,6 +99,34 @@ describe('resolveOptions', () => {
   });
 });
 
+describe('criteria and baseline', () => {
+  test('gates from atq.yml (texts and the long form) or flags; the baseline path is resolved', () => {
+    const file = {
+      image: 'i',
+      criteria: ['p95 < 1s', { label: 'a: b', metric: 'p99', op: '<', value: '2s' }],
+      baseline: 'prev/summary.json',
+    };
+    const { options } = resolveOptions(file, {}, cwd, '/work/repo/ci');
+    expect(options?.gates.map((g) => [g.label, g.metric, g.value])).toEqual([
+      [null, 'p95', 1000],
+      ['a: b', 'p99', 2000],
+    ]);
+    expect(options?.baselineFile).toBe('/work/repo/ci/prev/summary.json');
+    expect(
+      resolveOptions({}, { image: 'i', criteria: ['error_rate < 1%'] }, cwd).options?.gates,
+    ).toHaveLength(1);
+  });
+
+  test('invalid gates are configuration problems, with the allowed forms', () => {
+    const { problems } = resolveOptions({}, { image: 'i', criteria: ['p95 < soon', 'ok < 1'] }, cwd);
+    expect(problems).toEqual([
+      expect.stringContaining('criteria: p95 < soon: "soon" is not a number'),
+      expect.stringContaining('criteria: ok < 1: unknown metric "ok"'),
+      expect.stringContaining('criteria: allowed forms'),
+    ]);
+  });
+});
+
 describe('durations and sizes', () => {
   test.each([
     ['1500ms', 1500],

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readJtl, type Sample } from '../../src/results/jtl/read.js';
+import { CsvTokenizer, FieldInterner } from '../../src/results/jtl/csv.js';
 import { JtlError } from '../../src/results/jtl/sample.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-jtl-'));
@@ -39,6 +40,11 @@ describe('CSV JTL', () => {
       count: 1,
       errors: 0,
     });
+  });
+
+  test('a byte-order mark before the header is ignored', async () => {
+    const { samples } = await read('\uFEFFtimeStamp,elapsed,label\n5,6,x\n');
+    expect(samples[0]).toMatchObject({ ts: 5, elapsed: 6, label: 'x' });
   });
 
   test('columns in any order and subset', async () => {
@@ -127,6 +133,16 @@ describe('CSV JTL', () => {
     const { samples } = await read(`timeStamp,elapsed,label,responseCode,success\n${rows}\n`);
     expect(samples).toHaveLength(3000);
     expect(samples[2999]).toMatchObject({ ts: 2999, elapsed: 2999 % 97, label: 'l,4' });
+  });
+});
+
+describe('FieldInterner', () => {
+  test('same text for the same bytes, correct past its size limit, quoted fields decoded', () => {
+    const seen: string[] = [];
+    const interner = new FieldInterner(2);
+    const tok = new CsvTokenizer((r) => seen.push(interner.get(r, 0)));
+    tok.push(Buffer.from('a\nb\na\nc\nd\nc\n"x ""y"""\nb\n'));
+    expect(seen).toEqual(['a', 'b', 'a', 'c', 'd', 'c', 'x "y"', 'b']);
   });
 });
 

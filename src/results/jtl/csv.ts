@@ -177,3 +177,44 @@ export function fieldInt(r: CsvRecord, i: number): number {
 export function fieldFirstByte(r: CsvRecord, i: number): number {
   return i < r.count && r.ends[i]! > r.starts[i]! ? (r.buf[r.starts[i]!] as number) : -1;
 }
+
+/**
+ * Labels, hostnames and response codes repeat on every row: looking their bytes up in a small table
+ * (FNV-1a hash, then a byte compare) is cheaper than decoding a new string per row, and hands the
+ * statistics the same string object each time.
+ */
+export class FieldInterner {
+  private readonly table = new Map<number, { bytes: Buffer; text: string }[]>();
+  private size = 0;
+
+  constructor(private readonly limit = 50_000) {}
+
+  get(r: CsvRecord, i: number): string {
+    if (i >= r.count) return '';
+    if (r.quoted[i]) return fieldText(r, i);
+    const buf = r.buf;
+    const s = r.starts[i] as number;
+    const e = r.ends[i] as number;
+    let h = 0x811c9dc5 ^ (e - s);
+    for (let p = s; p < e; p++) h = Math.imul(h ^ (buf[p] as number), 16777619);
+    const bucket = this.table.get(h);
+    if (bucket) {
+      for (const c of bucket) {
+        const b = c.bytes;
+        if (b.length !== e - s) continue;
+        let k = 0;
+        while (k < b.length && b[k] === buf[s + k]) k++;
+        if (k === b.length) return c.text;
+      }
+    }
+    const text = buf.toString('utf8', s, e);
+    // A field with a new value on every row (a unique id as label) must not grow the table without end.
+    if (this.size < this.limit) {
+      const entry = { bytes: Buffer.from(buf.subarray(s, e)), text };
+      if (bucket) bucket.push(entry);
+      else this.table.set(h, [entry]);
+      this.size++;
+    }
+    return text;
+  }
+}

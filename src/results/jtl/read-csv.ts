@@ -5,8 +5,8 @@ import {
   KNOWN_COLUMNS,
   type ColumnIndex,
 } from './columns.js';
-import { CsvTokenizer, fieldFirstByte, fieldInt, fieldText, type CsvRecord } from './csv.js';
-import { JtlError, type ReadReport, type Sample } from './sample.js';
+import { CsvTokenizer, fieldFirstByte, fieldInt, fieldText, FieldInterner, type CsvRecord } from './csv.js';
+import { JtlError, newSample, type ReadReport, type Sample } from './sample.js';
 
 /**
  * Reads a CSV JTL from a byte stream: header in any order or subset, or none (JMeter's default order),
@@ -18,19 +18,8 @@ export async function readCsvJtl(
   onSample: (s: Sample) => void,
 ): Promise<ReadReport> {
   const report: ReadReport = { format: 'csv', rows: 0, warnings: [] };
-  const sample: Sample = {
-    ts: 0,
-    elapsed: 0,
-    label: '',
-    success: true,
-    responseCode: '',
-    bytes: 0,
-    sentBytes: 0,
-    host: '',
-    allThreads: 0,
-    count: 1,
-    errors: 0,
-  };
+  const sample = newSample();
+  const strings = new FieldInterner();
   let cols: ColumnIndex | undefined;
   let width = 0;
   let pendingShort: { line: number; count: number } | undefined;
@@ -47,9 +36,11 @@ export async function readCsvJtl(
 
   const onRecord = (r: CsvRecord) => {
     if (!cols) {
-      const first = fieldText(r, 0);
+      // A byte-order mark (files saved by some editors) is not part of the first column's name.
+      const bom = (i: number, t: string) => (i === 0 ? t.replace(/^\uFEFF/, '') : t);
+      const first = bom(0, fieldText(r, 0));
       if (KNOWN_COLUMNS.has(first) || !/^\d/.test(first)) {
-        const names = Array.from({ length: r.count }, (_, i) => fieldText(r, i));
+        const names = Array.from({ length: r.count }, (_, i) => bom(i, fieldText(r, i)));
         if (!names.some((n) => KNOWN_COLUMNS.has(n))) {
           throw new JtlError(
             file,
@@ -106,14 +97,14 @@ export async function readCsvJtl(
     }
     sample.ts = ts;
     sample.elapsed = elapsed;
-    sample.label = fieldText(r, c.label);
+    sample.label = strings.get(r, c.label);
     const s = fieldFirstByte(r, c.success);
     sample.success = c.success < 0 ? true : s === 0x74 || s === 0x54; // t / T
-    sample.responseCode = c.responseCode < 0 ? '' : fieldText(r, c.responseCode);
+    sample.responseCode = c.responseCode < 0 ? '' : strings.get(r, c.responseCode);
     sample.bytes = c.bytes < 0 ? 0 : fieldInt(r, c.bytes) || 0;
     sample.sentBytes = c.sentBytes < 0 ? 0 : fieldInt(r, c.sentBytes) || 0;
     sample.allThreads = c.allThreads < 0 ? 0 : fieldInt(r, c.allThreads) || 0;
-    sample.host = c.hostname < 0 ? '' : fieldText(r, c.hostname);
+    sample.host = c.hostname < 0 ? '' : strings.get(r, c.hostname);
     sample.count = c.sampleCount < 0 ? 1 : fieldInt(r, c.sampleCount) || 1;
     sample.errors = c.errorCount < 0 ? (sample.success ? 0 : 1) : fieldInt(r, c.errorCount) || 0;
     report.rows++;

@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { JtlError, type ReadReport, type Sample } from './sample.js';
+import { JtlError, newSample, type ReadReport, type Sample } from './sample.js';
 
 /**
  * Reads an XML JTL (<testResults> with <httpSample>/<sample> elements; attributes t, lb, ts, s, rc, by, sby,
@@ -15,19 +15,7 @@ export async function readXmlJtl(
   const parser = new SaxesParser({ position: true });
   let depth = 0;
   let error: JtlError | undefined;
-  const sample: Sample = {
-    ts: 0,
-    elapsed: 0,
-    label: '',
-    success: true,
-    responseCode: '',
-    bytes: 0,
-    sentBytes: 0,
-    host: '',
-    allThreads: 0,
-    count: 1,
-    errors: 0,
-  };
+  const sample = newSample();
   const num = (v: string | undefined) => (v === undefined || v === '' ? 0 : Number(v));
 
   parser.on('opentag', (tag) => {

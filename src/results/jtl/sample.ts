@@ -17,6 +17,23 @@ export interface Sample {
   errors: number;
 }
 
+/** The one mutable sample a reader fills for each row. */
+export function newSample(): Sample {
+  return {
+    ts: 0,
+    elapsed: 0,
+    label: '',
+    success: true,
+    responseCode: '',
+    bytes: 0,
+    sentBytes: 0,
+    host: '',
+    allThreads: 0,
+    count: 1,
+    errors: 0,
+  };
+}
+
 export class JtlError extends Error {
   constructor(
     readonly file: string,

@@ -46,7 +46,8 @@ function frame(
       ? [0, 0.25, 0.5, 0.75, 1].map((f) => {
           const i = Math.round(f * (xLabels.length - 1));
           const x = M.left + (plotW * i) / (xLabels.length - 1);
-          return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="middle" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i] as string)}</text>`;
+          const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
+          return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i] as string)}</text>`;
         })
       : [];
   const legendItems = legend
