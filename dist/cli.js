@@ -8189,11 +8189,11 @@ var require_agent = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path11) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path11)) {
-        return path11 === "pageant" ? new PageantAgent() : new CygwinAgent(path11);
+    function createAgent(path13) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
+        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
       }
-      return new OpenSSHAgent(path11);
+      return new OpenSSHAgent(path13);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -13437,17 +13437,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path11, options) {
+      createReadStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path11, options);
+        return new ReadStream(this, path13, options);
       }
-      createWriteStream(path11, options) {
+      createWriteStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path11, options);
+        return new WriteStream(this, path13, options);
       }
-      open(path11, flags_, attrs, cb) {
+      open(path13, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -13466,7 +13466,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -13474,7 +13474,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -13605,7 +13605,7 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         fastXfer(fs2, this, localPath, remotePath, opts, cb);
       }
-      readFile(path11, options, callback_) {
+      readFile(path13, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -13678,13 +13678,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path11, flag, 438, (er, handle_) => {
+        this.open(path13, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path11, (er_, st_) => {
+              this.stat(path13, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -13705,7 +13705,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path11, data, options, callback_) {
+      writeFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -13724,7 +13724,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path11, flag, options.mode, (openErr, handle) => {
+        this.open(path13, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -13733,7 +13733,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path11, (er_, st_) => {
+                  this.stat(path13, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -13752,7 +13752,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path11, data, options, callback_) {
+      appendFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -13770,12 +13770,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path11, data, options, callback);
+        this.writeFile(path13, data, options, callback);
       }
-      exists(path11, cb) {
+      exists(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path11, (err) => {
+        this.stat(path13, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -13818,7 +13818,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path11, attrs, cb) {
+      mkdir(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -13832,7 +13832,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -13840,7 +13840,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -13856,10 +13856,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path11, cb) {
+      rmdir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -13867,7 +13867,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -13957,10 +13957,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path11, cb) {
+      stat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -13968,17 +13968,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path11, cb) {
+      lstat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -13986,17 +13986,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path11, cb) {
+      opendir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14004,14 +14004,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path11, attrs, cb) {
+      setstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -14023,7 +14023,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14031,7 +14031,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -14091,8 +14091,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path11, atime, mtime, cb) {
-        return this.setstat(path11, {
+      utimes(path13, atime, mtime, cb) {
+        return this.setstat(path13, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -14103,8 +14103,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path11, uid, gid, cb) {
-        return this.setstat(path11, {
+      chown(path13, uid, gid, cb) {
+        return this.setstat(path13, {
           uid,
           gid
         }, cb);
@@ -14114,15 +14114,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path11, mode, cb) {
-        return this.setstat(path11, {
+      chmod(path13, mode, cb) {
+        return this.setstat(path13, {
           mode
         }, cb);
       }
-      readlink(path11, cb) {
+      readlink(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14130,7 +14130,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -14175,10 +14175,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path11, cb) {
+      realpath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14186,7 +14186,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -14231,13 +14231,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path11, cb) {
+      ext_openssh_statvfs(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["statvfs@openssh.com"];
         if (!ext2 || ext2 !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14247,7 +14247,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -14333,7 +14333,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path11, attrs, cb) {
+      ext_openssh_lsetstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["lsetstat@openssh.com"];
@@ -14348,7 +14348,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14358,7 +14358,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -14375,13 +14375,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path11, cb) {
+      ext_openssh_expandPath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["expand-path@openssh.com"];
         if (ext2 !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14391,7 +14391,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path11, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -15669,12 +15669,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path11)) {
+        if (!sftp.emit("LSTAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -15693,13 +15693,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path11, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -15721,12 +15721,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path11)) {
+        if (!sftp.emit("OPENDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -15745,63 +15745,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path11)) {
+        if (!sftp.emit("REMOVE", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path11, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path11)) {
+        if (!sftp.emit("RMDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path11)) {
+        if (!sftp.emit("REALPATH", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path11)) {
+        if (!sftp.emit("STAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -15821,14 +15821,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path11)) {
+        if (!sftp.emit("READLINK", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -15899,7 +15899,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path11, options) {
+    function ReadStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -15913,7 +15913,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream.call(this, options);
-      this.path = path11;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -16044,7 +16044,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path11, options) {
+    function WriteStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -16056,7 +16056,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path11;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -23881,7 +23881,7 @@ var require_modem = __commonJS({
     var querystring = __require("querystring");
     var http = require_http();
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var url = __require("url");
     var ssh = require_ssh();
     var HttpDuplex = require_http_duplex();
@@ -23930,9 +23930,9 @@ var require_modem = __commonJS({
         }
         opts.host = host.hostname;
         if (process.env.DOCKER_CERT_PATH) {
-          opts.ca = splitca(path11.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
-          opts.cert = fs2.readFileSync(path11.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
-          opts.key = fs2.readFileSync(path11.join(process.env.DOCKER_CERT_PATH, "key.pem"));
+          opts.ca = splitca(path13.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
+          opts.cert = fs2.readFileSync(path13.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
+          opts.key = fs2.readFileSync(path13.join(process.env.DOCKER_CERT_PATH, "key.pem"));
         }
         if (process.env.DOCKER_CLIENT_TIMEOUT) {
           opts.timeout = parseInt(process.env.DOCKER_CLIENT_TIMEOUT, 10);
@@ -23942,7 +23942,7 @@ var require_modem = __commonJS({
     };
     var findDefaultUnixSocket = function() {
       return new Promise(function(resolve2) {
-        var userDockerSocket = path11.join(os2.homedir(), ".docker", "run", "docker.sock");
+        var userDockerSocket = path13.join(os2.homedir(), ".docker", "run", "docker.sock");
         fs2.access(userDockerSocket, function(err) {
           if (err) resolve2("/var/run/docker.sock");
           else resolve2(userDockerSocket);
@@ -24036,7 +24036,7 @@ var require_modem = __commonJS({
       }
       if (options.file) {
         if (typeof options.file === "string") {
-          data = fs2.createReadStream(path11.resolve(options.file));
+          data = fs2.createReadStream(path13.resolve(options.file));
         } else {
           data = options.file;
         }
@@ -24354,7 +24354,7 @@ var require_modem = __commonJS({
 var require_ignore = __commonJS({
   "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -24363,22 +24363,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path11.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path13.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path11.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path13.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path11.sep === "/") {
+      if (path13.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path11.sep === "/") {
+      if (path13.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path11.sep);
+      return file.replace(/\//g, path13.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -24427,13 +24427,13 @@ var require_ignore = __commonJS({
         return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path12) => this._filter(path12));
+        return make_array(paths).filter((path14) => this._filter(path14));
       }
       createFilter() {
-        return (path12) => this._filter(path12);
+        return (path14) => this._filter(path14);
       }
-      ignores(path12) {
-        return !this._filter(path12);
+      ignores(path14) {
+        return !this._filter(path14);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -24472,36 +24472,36 @@ var require_ignore = __commonJS({
           origin,
           pattern,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern.split(path11.sep),
+          dirs: pattern.split(path13.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path12) {
-        if (!path12) {
+      _filter(path14) {
+        if (!path14) {
           return false;
         }
-        if (path12 in this._cache) {
-          return this._cache[path12];
+        if (path14 in this._cache) {
+          return this._cache[path14];
         }
-        return this._cache[path12] = this._test(path12);
+        return this._cache[path14] = this._test(path14);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path11.dirname(file));
-        const parentPathDirs = parentPath.split(path11.sep);
+        const parentPath = cleanPath(path13.dirname(file));
+        const parentPathDirs = parentPath.split(path13.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match2 = this._match(file, rule);
           if (!match2 && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path11.sep), rule);
+                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path13.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path11.sep), rule);
+              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path13.sep), rule);
             }
           }
           if (match2) {
@@ -24520,13 +24520,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path11.sep === "\\" ? "\\\\" : path11.sep;
+        let escapedSlash = path13.sep === "\\" ? "\\\\" : path13.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path11.sep) {
+              if (rule.pattern[i + 1] === path13.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -24542,7 +24542,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path11.sep === "\\") {
+            if (path13.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -24569,46 +24569,46 @@ var require_chownr = __commonJS({
   "node_modules/chownr/chownr.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var LCHOWN = fs2.lchown ? "lchown" : "chown";
     var LCHOWNSYNC = fs2.lchownSync ? "lchownSync" : "chownSync";
     var needEISDIRHandled = fs2.lchown && !process.version.match(/v1[1-9]+\./) && !process.version.match(/v10\.[6-9]/);
-    var lchownSync = (path12, uid, gid) => {
+    var lchownSync = (path14, uid, gid) => {
       try {
-        return fs2[LCHOWNSYNC](path12, uid, gid);
+        return fs2[LCHOWNSYNC](path14, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var chownSync = (path12, uid, gid) => {
+    var chownSync = (path14, uid, gid) => {
       try {
-        return fs2.chownSync(path12, uid, gid);
+        return fs2.chownSync(path14, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var handleEISDIR = needEISDIRHandled ? (path12, uid, gid, cb) => (er) => {
+    var handleEISDIR = needEISDIRHandled ? (path14, uid, gid, cb) => (er) => {
       if (!er || er.code !== "EISDIR")
         cb(er);
       else
-        fs2.chown(path12, uid, gid, cb);
+        fs2.chown(path14, uid, gid, cb);
     } : (_, __, ___, cb) => cb;
-    var handleEISDirSync = needEISDIRHandled ? (path12, uid, gid) => {
+    var handleEISDirSync = needEISDIRHandled ? (path14, uid, gid) => {
       try {
-        return lchownSync(path12, uid, gid);
+        return lchownSync(path14, uid, gid);
       } catch (er) {
         if (er.code !== "EISDIR")
           throw er;
-        chownSync(path12, uid, gid);
+        chownSync(path14, uid, gid);
       }
-    } : (path12, uid, gid) => lchownSync(path12, uid, gid);
+    } : (path14, uid, gid) => lchownSync(path14, uid, gid);
     var nodeVersion = process.version;
-    var readdir3 = (path12, options, cb) => fs2.readdir(path12, options, cb);
-    var readdirSync = (path12, options) => fs2.readdirSync(path12, options);
+    var readdir3 = (path14, options, cb) => fs2.readdir(path14, options, cb);
+    var readdirSync = (path14, options) => fs2.readdirSync(path14, options);
     if (/^v4\./.test(nodeVersion))
-      readdir3 = (path12, options, cb) => fs2.readdir(path12, cb);
+      readdir3 = (path14, options, cb) => fs2.readdir(path14, cb);
     var chown = (cpath, uid, gid, cb) => {
       fs2[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
         cb(er && er.code !== "ENOENT" ? er : null);
@@ -24616,21 +24616,21 @@ var require_chownr = __commonJS({
     };
     var chownrKid = (p, child, uid, gid, cb) => {
       if (typeof child === "string")
-        return fs2.lstat(path11.resolve(p, child), (er, stats) => {
+        return fs2.lstat(path13.resolve(p, child), (er, stats) => {
           if (er)
             return cb(er.code !== "ENOENT" ? er : null);
           stats.name = child;
           chownrKid(p, stats, uid, gid, cb);
         });
       if (child.isDirectory()) {
-        chownr(path11.resolve(p, child.name), uid, gid, (er) => {
+        chownr(path13.resolve(p, child.name), uid, gid, (er) => {
           if (er)
             return cb(er);
-          const cpath = path11.resolve(p, child.name);
+          const cpath = path13.resolve(p, child.name);
           chown(cpath, uid, gid, cb);
         });
       } else {
-        const cpath = path11.resolve(p, child.name);
+        const cpath = path13.resolve(p, child.name);
         chown(cpath, uid, gid, cb);
       }
     };
@@ -24660,7 +24660,7 @@ var require_chownr = __commonJS({
     var chownrKidSync = (p, child, uid, gid) => {
       if (typeof child === "string") {
         try {
-          const stats = fs2.lstatSync(path11.resolve(p, child));
+          const stats = fs2.lstatSync(path13.resolve(p, child));
           stats.name = child;
           child = stats;
         } catch (er) {
@@ -24671,8 +24671,8 @@ var require_chownr = __commonJS({
         }
       }
       if (child.isDirectory())
-        chownrSync(path11.resolve(p, child.name), uid, gid);
-      handleEISDirSync(path11.resolve(p, child.name), uid, gid);
+        chownrSync(path13.resolve(p, child.name), uid, gid);
+      handleEISDirSync(path13.resolve(p, child.name), uid, gid);
     };
     var chownrSync = (p, uid, gid) => {
       let children;
@@ -30744,7 +30744,7 @@ var require_pump = __commonJS({
 // node_modules/mkdirp-classic/index.js
 var require_mkdirp_classic = __commonJS({
   "node_modules/mkdirp-classic/index.js"(exports, module) {
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fs2 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -30763,7 +30763,7 @@ var require_mkdirp_classic = __commonJS({
       if (!made) made = null;
       var cb = f || function() {
       };
-      p = path11.resolve(p);
+      p = path13.resolve(p);
       xfs.mkdir(p, mode, function(er) {
         if (!er) {
           made = made || p;
@@ -30771,7 +30771,7 @@ var require_mkdirp_classic = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            mkdirP(path11.dirname(p), opts, function(er2, made2) {
+            mkdirP(path13.dirname(p), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP(p, opts, cb, made2);
             });
@@ -30798,14 +30798,14 @@ var require_mkdirp_classic = __commonJS({
         mode = _0777 & ~process.umask();
       }
       if (!made) made = null;
-      p = path11.resolve(p);
+      p = path13.resolve(p);
       try {
         xfs.mkdirSync(p, mode);
         made = made || p;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path11.dirname(p), opts, made);
+            made = sync(path13.dirname(p), opts, made);
             sync(p, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -30835,7 +30835,7 @@ var require_tar_fs = __commonJS({
     var pump = require_pump();
     var mkdirp = require_mkdirp_classic();
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var os2 = __require("os");
     var win322 = os2.platform() === "win32";
     var noop = function() {
@@ -30849,12 +30849,12 @@ var require_tar_fs = __commonJS({
     var statAll = function(fs3, stat3, cwd, ignore, entries, sort) {
       var queue2 = entries || ["."];
       for (var i = 0; i < queue2.length; i++) {
-        if (!inCwd(path11.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
+        if (!inCwd(path13.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
       }
       return function loop(callback) {
         if (!queue2.length) return callback();
         var next = queue2.shift();
-        var nextAbs = path11.join(cwd, next);
+        var nextAbs = path13.join(cwd, next);
         stat3.call(fs3, nextAbs, function(err, stat4) {
           if (err) return callback(err);
           if (!stat4.isDirectory()) return callback(null, next, stat4);
@@ -30862,7 +30862,7 @@ var require_tar_fs = __commonJS({
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
-              if (!ignore(path11.join(cwd, next, files[i2]))) queue2.push(path11.join(next, files[i2]));
+              if (!ignore(path13.join(cwd, next, files[i2]))) queue2.push(path13.join(next, files[i2]));
             }
             callback(null, next, stat4);
           });
@@ -30873,7 +30873,7 @@ var require_tar_fs = __commonJS({
       return function(header) {
         header.name = header.name.split("/").slice(level).join("/");
         var linkname = header.linkname;
-        if (linkname && (header.type === "link" || path11.isAbsolute(linkname))) {
+        if (linkname && (header.type === "link" || path13.isAbsolute(linkname))) {
           header.linkname = linkname.split("/").slice(level).join("/");
         }
         return map(header);
@@ -30903,7 +30903,7 @@ var require_tar_fs = __commonJS({
         fmode |= parseInt(222, 8);
       }
       var onsymlink = function(filename, header) {
-        xfs.readlink(path11.join(cwd, filename), function(err, linkname) {
+        xfs.readlink(path13.join(cwd, filename), function(err, linkname) {
           if (err) return pack.destroy(err);
           header.linkname = normalize(linkname);
           pack.entry(header, onnextentry);
@@ -30944,7 +30944,7 @@ var require_tar_fs = __commonJS({
         }
         var entry = pack.entry(header, onnextentry);
         if (!entry) return;
-        var rs = mapStream(xfs.createReadStream(path11.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        var rs = mapStream(xfs.createReadStream(path13.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
         rs.on("error", function(err2) {
           entry.destroy(err2);
         });
@@ -31022,14 +31022,14 @@ var require_tar_fs = __commonJS({
       extract.on("entry", function(header, stream, next) {
         header = map(header) || header;
         header.name = normalize(header.name);
-        var name = path11.join(cwd, path11.join("/", header.name));
+        var name = path13.join(cwd, path13.join("/", header.name));
         if (ignore(name, header)) {
           stream.resume();
           return next();
         }
         var stat3 = function(err) {
           if (err) return next(err);
-          if (path11.join(name, ".") === path11.join(cwd, ".")) return next();
+          if (path13.join(name, ".") === path13.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
             if (err2) return next(err2);
             if (win322) return next();
@@ -31039,9 +31039,9 @@ var require_tar_fs = __commonJS({
         var onsymlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var dst = path11.resolve(path11.dirname(name), header.linkname);
+            var dst = path13.resolve(path13.dirname(name), header.linkname);
             if (!inCwd(dst, cwd)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path11.resolve(cwd), function(err, valid) {
+            validateNotSymlink(xfs, dst, path13.resolve(cwd), function(err, valid) {
               if (err) return next(err);
               if (!valid) return next(new Error(name + " is not a valid symlink"));
               xfs.symlink(header.linkname, name, stat3);
@@ -31051,7 +31051,7 @@ var require_tar_fs = __commonJS({
         var onlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var srcpath = path11.join(cwd, path11.join("/", header.linkname));
+            var srcpath = path13.join(cwd, path13.join("/", header.linkname));
             xfs.realpath(srcpath, function(err, dst) {
               if (err || !inCwd(dst, cwd)) return next(new Error(name + " is not a valid hardlink"));
               xfs.link(dst, name, function(err2) {
@@ -31091,8 +31091,8 @@ var require_tar_fs = __commonJS({
             gid: header.gid
           }, stat3);
         }
-        var dir = path11.dirname(name);
-        validate(xfs, dir, path11.join(cwd, "."), function(err, valid) {
+        var dir = path13.dirname(name);
+        validate(xfs, dir, path13.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           mkdirfix(dir, {
@@ -31123,16 +31123,16 @@ var require_tar_fs = __commonJS({
       if (name === root) return cb(null, true);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT") return cb(err);
-        if (err || st.isDirectory()) return validate(fs3, path11.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs3, path13.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
     function validateNotSymlink(fs3, name, root, cb) {
       if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path11.sep)) return cb(null, false);
+      if (!name.startsWith(root + path13.sep)) return cb(null, false);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path11.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path13.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -31146,8 +31146,8 @@ var require_tar_fs = __commonJS({
       });
     }
     function inCwd(dst, cwd) {
-      cwd = path11.resolve(cwd);
-      return cwd === dst || dst.startsWith(cwd + path11.sep);
+      cwd = path13.resolve(cwd);
+      return cwd === dst || dst.startsWith(cwd + path13.sep);
     }
   }
 });
@@ -31157,7 +31157,7 @@ var require_util = __commonJS({
   "node_modules/dockerode/lib/util.js"(exports, module) {
     var DockerIgnore = require_ignore();
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var tar2 = require_tar_fs();
     var zlib2 = __require("zlib");
     var arr = [];
@@ -31209,14 +31209,14 @@ var require_util = __commonJS({
     };
     module.exports.prepareBuildContext = function(file, next) {
       if (file && file.context) {
-        fs2.readFile(path11.join(file.context, ".dockerignore"), (err, data) => {
+        fs2.readFile(path13.join(file.context, ".dockerignore"), (err, data) => {
           let ignoreFn;
           let filterFn;
           if (!err) {
             const dockerIgnore = DockerIgnore({ ignorecase: false }).add(data.toString());
             filterFn = dockerIgnore.createFilter();
-            ignoreFn = (path12) => {
-              return !filterFn(path12);
+            ignoreFn = (path14) => {
+              return !filterFn(path14);
             };
           }
           const entries = file.src.slice() || [];
@@ -34190,19 +34190,19 @@ var require_uri_parser = __commonJS({
       };
     }
     var NUMBER_REGEX = /^\d+$/;
-    function splitHostPort(path11) {
-      if (path11.startsWith("[")) {
-        const hostEnd = path11.indexOf("]");
+    function splitHostPort(path13) {
+      if (path13.startsWith("[")) {
+        const hostEnd = path13.indexOf("]");
         if (hostEnd === -1) {
           return null;
         }
-        const host = path11.substring(1, hostEnd);
+        const host = path13.substring(1, hostEnd);
         if (host.indexOf(":") === -1) {
           return null;
         }
-        if (path11.length > hostEnd + 1) {
-          if (path11[hostEnd + 1] === ":") {
-            const portString = path11.substring(hostEnd + 2);
+        if (path13.length > hostEnd + 1) {
+          if (path13[hostEnd + 1] === ":") {
+            const portString = path13.substring(hostEnd + 2);
             if (NUMBER_REGEX.test(portString)) {
               return {
                 host,
@@ -34220,7 +34220,7 @@ var require_uri_parser = __commonJS({
           };
         }
       } else {
-        const splitPath = path11.split(":");
+        const splitPath = path13.split(":");
         if (splitPath.length === 2) {
           if (NUMBER_REGEX.test(splitPath[1])) {
             return {
@@ -34232,7 +34232,7 @@ var require_uri_parser = __commonJS({
           }
         } else {
           return {
-            host: path11
+            host: path13
           };
         }
       }
@@ -37268,14 +37268,14 @@ var require_client_interceptors = __commonJS({
       }
     };
     exports.InterceptingCall = InterceptingCall;
-    function getCall(channel, path11, options) {
+    function getCall(channel, path13, options) {
       var _a2, _b;
       const deadline = (_a2 = options.deadline) !== null && _a2 !== void 0 ? _a2 : Infinity;
       const host = options.host;
       const parent = (_b = options.parent) !== null && _b !== void 0 ? _b : null;
       const propagateFlags = options.propagate_flags;
       const credentials = options.credentials;
-      const call = channel.createCall(path11, deadline, host, parent, propagateFlags);
+      const call = channel.createCall(path13, deadline, host, parent, propagateFlags);
       if (credentials) {
         call.setCredentials(credentials);
       }
@@ -37845,9 +37845,9 @@ var require_make_client = __commonJS({
       ServiceClientImpl.serviceName = serviceName2;
       return ServiceClientImpl;
     }
-    function partial(fn, path11, serialize, deserialize) {
+    function partial(fn, path13, serialize, deserialize) {
       return function(...args) {
-        return fn.call(this, path11, serialize, deserialize, ...args);
+        return fn.call(this, path13, serialize, deserialize, ...args);
       };
     }
     function isProtobufTypeDefinition(obj) {
@@ -40798,15 +40798,15 @@ var require_fetch = __commonJS({
 var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
-    var path11 = exports;
+    var path13 = exports;
     var isAbsolute = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path11.isAbsolute = function isAbsolute2(path12) {
-        return /^(?:\/|\w+:)/.test(path12);
+      path13.isAbsolute = function isAbsolute2(path14) {
+        return /^(?:\/|\w+:)/.test(path14);
       }
     );
     var normalize = (
@@ -40815,9 +40815,9 @@ var require_path = __commonJS({
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path11.normalize = function normalize2(path12) {
-        path12 = path12.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path12.split("/"), absolute = isAbsolute(path12), prefix = "";
+      path13.normalize = function normalize2(path14) {
+        path14 = path14.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+        var parts = path14.split("/"), absolute = isAbsolute(path14), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -40836,7 +40836,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path11.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
+    path13.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute(includePath))
@@ -41020,18 +41020,18 @@ var require_namespace = __commonJS({
       object.onRemove(this);
       return clearCache(this);
     };
-    Namespace.prototype.define = function define2(path11, json) {
-      if (util3.isString(path11))
-        path11 = path11.split(".");
-      else if (!Array.isArray(path11))
+    Namespace.prototype.define = function define2(path13, json) {
+      if (util3.isString(path13))
+        path13 = path13.split(".");
+      else if (!Array.isArray(path13))
         throw TypeError("illegal path");
-      if (path11 && path11.length && path11[0] === "")
+      if (path13 && path13.length && path13[0] === "")
         throw Error("path must be relative");
-      if (path11.length > util3.recursionLimit)
+      if (path13.length > util3.recursionLimit)
         throw Error("max depth exceeded");
       var ptr = this;
-      while (path11.length > 0) {
-        var part = path11.shift();
+      while (path13.length > 0) {
+        var part = path13.shift();
         if (ptr.nested && ptr.nested[part]) {
           ptr = ptr.nested[part];
           if (!(ptr instanceof Namespace))
@@ -41066,26 +41066,26 @@ var require_namespace = __commonJS({
       });
       return this;
     };
-    Namespace.prototype.lookup = function lookup(path11, filterTypes, parentAlreadyChecked) {
+    Namespace.prototype.lookup = function lookup(path13, filterTypes, parentAlreadyChecked) {
       if (typeof filterTypes === "boolean") {
         parentAlreadyChecked = filterTypes;
         filterTypes = void 0;
       } else if (filterTypes && !Array.isArray(filterTypes))
         filterTypes = [filterTypes];
-      if (util3.isString(path11) && path11.length) {
-        if (path11 === ".")
+      if (util3.isString(path13) && path13.length) {
+        if (path13 === ".")
           return this.root;
-        path11 = path11.split(".");
-      } else if (!path11.length)
+        path13 = path13.split(".");
+      } else if (!path13.length)
         return this;
-      var flatPath = path11.join(".");
-      if (path11[0] === "")
-        return this.root.lookup(path11.slice(1), filterTypes);
+      var flatPath = path13.join(".");
+      if (path13[0] === "")
+        return this.root.lookup(path13.slice(1), filterTypes);
       var found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
-      found = this._lookupImpl(path11, flatPath);
+      found = this._lookupImpl(path13, flatPath);
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
@@ -41093,7 +41093,7 @@ var require_namespace = __commonJS({
         return null;
       var current = this;
       while (current.parent) {
-        found = current.parent._lookupImpl(path11, flatPath);
+        found = current.parent._lookupImpl(path13, flatPath);
         if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
           return found;
         }
@@ -41101,22 +41101,22 @@ var require_namespace = __commonJS({
       }
       return null;
     };
-    Namespace.prototype._lookupImpl = function lookup(path11, flatPath) {
+    Namespace.prototype._lookupImpl = function lookup(path13, flatPath) {
       if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
         return this._lookupCache[flatPath];
       }
-      var found = this.get(path11[0]);
+      var found = this.get(path13[0]);
       var exact = null;
       if (found) {
-        if (path11.length === 1) {
+        if (path13.length === 1) {
           exact = found;
         } else if (found instanceof Namespace) {
-          path11 = path11.slice(1);
-          exact = found._lookupImpl(path11, path11.join("."));
+          path13 = path13.slice(1);
+          exact = found._lookupImpl(path13, path13.join("."));
         }
       } else {
         for (var i = 0; i < this.nestedArray.length; ++i)
-          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path11, flatPath))) {
+          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path13, flatPath))) {
             exact = found;
             break;
           }
@@ -41124,28 +41124,28 @@ var require_namespace = __commonJS({
       this._lookupCache[flatPath] = exact;
       return exact;
     };
-    Namespace.prototype.lookupType = function lookupType(path11) {
-      var found = this.lookup(path11, [Type]);
+    Namespace.prototype.lookupType = function lookupType(path13) {
+      var found = this.lookup(path13, [Type]);
       if (!found)
-        throw Error("no such type: " + path11);
+        throw Error("no such type: " + path13);
       return found;
     };
-    Namespace.prototype.lookupEnum = function lookupEnum(path11) {
-      var found = this.lookup(path11, [Enum]);
+    Namespace.prototype.lookupEnum = function lookupEnum(path13) {
+      var found = this.lookup(path13, [Enum]);
       if (!found)
-        throw Error("no such Enum '" + path11 + "' in " + this);
+        throw Error("no such Enum '" + path13 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path11) {
-      var found = this.lookup(path11, [Type, Enum]);
+    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path13) {
+      var found = this.lookup(path13, [Type, Enum]);
       if (!found)
-        throw Error("no such Type or Enum '" + path11 + "' in " + this);
+        throw Error("no such Type or Enum '" + path13 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupService = function lookupService(path11) {
-      var found = this.lookup(path11, [Service]);
+    Namespace.prototype.lookupService = function lookupService(path13) {
+      var found = this.lookup(path13, [Service]);
       if (!found)
-        throw Error("no such Service '" + path11 + "' in " + this);
+        throw Error("no such Service '" + path13 + "' in " + this);
       return found;
     };
     Namespace._configure = function(Type_, Service_, Enum_) {
@@ -42562,13 +42562,13 @@ var require_util2 = __commonJS({
       Object.defineProperty(object, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util3.setProperty = function setProperty(dst, path11, value, ifNotSet) {
-      function setProp(dst2, path12, value2) {
-        var part = path12.shift();
+    util3.setProperty = function setProperty(dst, path13, value, ifNotSet) {
+      function setProp(dst2, path14, value2) {
+        var part = path14.shift();
         if (util3.isUnsafeProperty(part))
           return dst2;
-        if (path12.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path12, value2);
+        if (path14.length > 0) {
+          dst2[part] = setProp(dst2[part] || {}, path14, value2);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
@@ -42581,12 +42581,12 @@ var require_util2 = __commonJS({
       }
       if (typeof dst !== "object")
         throw TypeError("dst must be an object");
-      if (!path11)
+      if (!path13)
         throw TypeError("path must be specified");
-      path11 = path11.split(".");
-      if (path11.length > util3.recursionLimit)
+      path13 = path13.split(".");
+      if (path13.length > util3.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path11, value);
+      return setProp(dst, path13, value);
     };
     Object.defineProperty(util3, "decorateRoot", {
       get: function() {
@@ -43132,12 +43132,12 @@ var require_object = __commonJS({
        */
       fullName: {
         get: function() {
-          var path11 = [this.name], ptr = this.parent;
+          var path13 = [this.name], ptr = this.parent;
           while (ptr) {
-            path11.unshift(ptr.name);
+            path13.unshift(ptr.name);
             ptr = ptr.parent;
           }
-          return path11.join(".");
+          return path13.join(".");
         }
       }
     });
@@ -47175,16 +47175,16 @@ var require_util3 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path11.isAbsolute(target)) {
+        if (path13.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path11.join(directory, target);
+          const fullPath = path13.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -52797,9 +52797,9 @@ var require_server_call = __commonJS({
       return status;
     }
     var ServerUnaryCallImpl = class extends events_1.EventEmitter {
-      constructor(path11, call, metadata, request) {
+      constructor(path13, call, metadata, request) {
         super();
-        this.path = path11;
+        this.path = path13;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -52829,9 +52829,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerUnaryCallImpl = ServerUnaryCallImpl;
     var ServerReadableStreamImpl = class extends stream_1.Readable {
-      constructor(path11, call, metadata) {
+      constructor(path13, call, metadata) {
         super({ objectMode: true });
-        this.path = path11;
+        this.path = path13;
         this.call = call;
         this.metadata = metadata;
         this.cancelled = false;
@@ -52863,9 +52863,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerReadableStreamImpl = ServerReadableStreamImpl;
     var ServerWritableStreamImpl = class extends stream_1.Writable {
-      constructor(path11, call, metadata, request) {
+      constructor(path13, call, metadata, request) {
         super({ objectMode: true });
-        this.path = path11;
+        this.path = path13;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -52919,9 +52919,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerWritableStreamImpl = ServerWritableStreamImpl;
     var ServerDuplexStreamImpl = class extends stream_1.Duplex {
-      constructor(path11, call, metadata) {
+      constructor(path13, call, metadata) {
         super({ objectMode: true });
-        this.path = path11;
+        this.path = path13;
         this.call = call;
         this.metadata = metadata;
         this.pendingStatus = {
@@ -55222,11 +55222,11 @@ var require_server2 = __commonJS({
           }
           return true;
         }
-        _retrieveHandler(path11) {
-          serverCallTrace("Received call to method " + path11 + " at address " + this.serverAddressString);
-          const handler = this.handlers.get(path11);
+        _retrieveHandler(path13) {
+          serverCallTrace("Received call to method " + path13 + " at address " + this.serverAddressString);
+          const handler = this.handlers.get(path13);
           if (handler === void 0) {
-            serverCallTrace("No handler registered for method " + path11 + ". Sending UNIMPLEMENTED status.");
+            serverCallTrace("No handler registered for method " + path13 + ". Sending UNIMPLEMENTED status.");
             return null;
           }
           return handler;
@@ -55250,10 +55250,10 @@ var require_server2 = __commonJS({
             channelzSessionInfo === null || channelzSessionInfo === void 0 ? void 0 : channelzSessionInfo.streamTracker.addCallFailed();
             return;
           }
-          const path11 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path11);
+          const path13 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path13);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path11), stream, channelzSessionInfo);
+            this._respondWithError(getUnimplementedStatusResponse(path13), stream, channelzSessionInfo);
             return;
           }
           const callEventTracker = {
@@ -55303,10 +55303,10 @@ var require_server2 = __commonJS({
           if (this._verifyContentType(stream, headers) !== true) {
             return;
           }
-          const path11 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path11);
+          const path13 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path13);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path11), stream, null);
+            this._respondWithError(getUnimplementedStatusResponse(path13), stream, null);
             return;
           }
           const call = (0, server_interceptors_1.getServerInterceptingCall)([...extraInterceptors, ...this.interceptors], stream, headers, null, handler, this.options);
@@ -56614,13 +56614,13 @@ var require_resolver_uds = __commonJS({
         this.listener = listener;
         this.hasReturnedResult = false;
         this.endpoints = [];
-        let path11;
+        let path13;
         if (target.authority === "") {
-          path11 = "/" + target.path;
+          path13 = "/" + target.path;
         } else {
-          path11 = target.path;
+          path13 = target.path;
         }
-        this.endpoints = [{ addresses: [{ path: path11 }] }];
+        this.endpoints = [{ addresses: [{ path: path13 }] }];
       }
       updateResolution() {
         if (!this.hasReturnedResult) {
@@ -56680,12 +56680,12 @@ var require_resolver_ip = __commonJS({
           return;
         }
         const pathList = target.path.split(",");
-        for (const path11 of pathList) {
-          const hostPort = (0, uri_parser_1.splitHostPort)(path11);
+        for (const path13 of pathList) {
+          const hostPort = (0, uri_parser_1.splitHostPort)(path13);
           if (hostPort === null) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path11}`,
+              details: `Failed to parse ${target.scheme} address ${path13}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -56693,7 +56693,7 @@ var require_resolver_ip = __commonJS({
           if (target.scheme === IPV4_SCHEME && !(0, net_1.isIPv4)(hostPort.host) || target.scheme === IPV6_SCHEME && !(0, net_1.isIPv6)(hostPort.host)) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path11}`,
+              details: `Failed to parse ${target.scheme} address ${path13}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -58049,16 +58049,16 @@ var require_util4 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path11.isAbsolute(target)) {
+        if (path13.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path11.join(directory, target);
+          const fullPath = path13.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -58305,7 +58305,7 @@ var require_session = __commonJS({
   "node_modules/dockerode/lib/session.js"(exports, module) {
     var grpc = require_src4();
     var protoLoader = require_src5();
-    var path11 = __require("path");
+    var path13 = __require("path");
     var crypto = __require("crypto");
     function withSession(docker, auth, handler) {
       const sessionId = crypto.randomUUID();
@@ -58332,7 +58332,7 @@ var require_session = __commonJS({
         const injector = server.createConnectionInjector(creds);
         injector.injectConnection(socket);
         const pkg = protoLoader.loadSync(
-          path11.resolve(__dirname, "proto", "auth.proto")
+          path13.resolve(__dirname, "proto", "auth.proto")
         );
         const service = grpc.loadPackageDefinition(pkg);
         server.addService(service.moby.filesync.v1.Auth.service, {
@@ -58362,7 +58362,7 @@ var require_session = __commonJS({
 var require_buildkit = __commonJS({
   "node_modules/dockerode/lib/buildkit.js"(exports, module) {
     var protobuf = require_protobufjs();
-    var path11 = __require("path");
+    var path13 = __require("path");
     var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
     var BUILDKIT_IMAGE_ID = "moby.image.id";
     var PROTO_TYPE = "moby.buildkit.v1.StatusResponse";
@@ -58372,7 +58372,7 @@ var require_buildkit = __commonJS({
     function loadProto() {
       if (StatusResponse) return StatusResponse;
       var root = protobuf.loadSync(
-        path11.resolve(__dirname, "proto", "buildkit_status.proto")
+        path13.resolve(__dirname, "proto", "buildkit_status.proto")
       );
       StatusResponse = root.lookupType(PROTO_TYPE);
       return StatusResponse;
@@ -71882,22 +71882,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path11, stripTrailing) {
-      if (typeof path11 !== "string") {
+    module.exports = function(path13, stripTrailing) {
+      if (typeof path13 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path11 === "\\" || path11 === "/") return "/";
-      var len = path11.length;
-      if (len <= 1) return path11;
+      if (path13 === "\\" || path13 === "/") return "/";
+      var len = path13.length;
+      if (len <= 1) return path13;
       var prefix = "";
-      if (len > 4 && path11[3] === "\\") {
-        var ch = path11[2];
-        if ((ch === "?" || ch === ".") && path11.slice(0, 2) === "\\\\") {
-          path11 = path11.slice(2);
+      if (len > 4 && path13[3] === "\\") {
+        var ch = path13[2];
+        if ((ch === "?" || ch === ".") && path13.slice(0, 2) === "\\\\") {
+          path13 = path13.slice(2);
           prefix = "//";
         }
       }
-      var segs = path11.split(/[/\\]+/);
+      var segs = path13.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -74502,7 +74502,7 @@ var require_path2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -74514,7 +74514,7 @@ var require_path2 = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path11.resolve(cwd, filepath);
+      return path13.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -75811,7 +75811,7 @@ var require_braces = __commonJS({
 var require_constants5 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -75985,7 +75985,7 @@ var require_constants5 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path11.sep,
+      SEP: path13.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -76012,7 +76012,7 @@ var require_constants5 = __commonJS({
 var require_utils6 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -76041,7 +76041,7 @@ var require_utils6 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path11.sep === "\\";
+      return win322 === true || path13.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -77405,7 +77405,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var scan = require_scan();
     var parse = require_parse3();
     var utils = require_utils6();
@@ -77490,7 +77490,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path11.basename(input));
+      return regex.test(path13.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -77717,7 +77717,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path11 = __require("path");
+    var path13 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -77812,7 +77812,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path11.basename(pattern);
+      const basename = path13.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -77870,7 +77870,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path11.isAbsolute(pattern);
+      return path13.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -78047,8 +78047,8 @@ var require_utils7 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs3();
     exports.fs = fs2;
-    var path11 = require_path2();
-    exports.path = path11;
+    var path13 = require_path2();
+    exports.path = path13;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream6();
@@ -78160,8 +78160,8 @@ var require_async2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings, callback) {
-      settings.fs.lstat(path11, (lstatError, lstat3) => {
+    function read(path13, settings, callback) {
+      settings.fs.lstat(path13, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -78170,7 +78170,7 @@ var require_async2 = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path11, (statError, stat3) => {
+        settings.fs.stat(path13, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -78202,13 +78202,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings) {
-      const lstat3 = settings.fs.lstatSync(path11);
+    function read(path13, settings) {
+      const lstat3 = settings.fs.lstatSync(path13);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path11);
+        const stat3 = settings.fs.statSync(path13);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -78279,17 +78279,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path11, optionsOrSettingsOrCallback, callback) {
+    function stat3(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat3;
-    function statSync(path11, optionsOrSettings) {
+    function statSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path13, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -78505,16 +78505,16 @@ var require_async3 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path11 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path13 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path11, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path13, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path11,
+                path: path13,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -78632,7 +78632,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs6();
     var Settings = class {
@@ -78640,7 +78640,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -78667,17 +78667,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path11, optionsOrSettingsOrCallback, callback) {
+    function scandir(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path11, optionsOrSettings) {
+    function scandirSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path13, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -79325,7 +79325,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -79335,7 +79335,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -79397,7 +79397,7 @@ var require_reader4 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var utils = require_utils7();
     var Reader = class {
@@ -79410,7 +79410,7 @@ var require_reader4 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path11.resolve(this._settings.cwd, filepath);
+        return path13.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -79826,7 +79826,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error2();
@@ -79840,7 +79840,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path11.resolve(this._settings.cwd, task.base);
+        return path13.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -99730,10 +99730,10 @@ var SwarmClient = class _SwarmClient {
     }
   }
   /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
-  async getArchive(containerId, path11) {
+  async getArchive(containerId, path13) {
     return this.call(
-      `copy ${path11} out of container ${containerId.slice(0, 12)}`,
-      () => this.docker.getContainer(containerId).getArchive({ path: path11 })
+      `copy ${path13} out of container ${containerId.slice(0, 12)}`,
+      () => this.docker.getContainer(containerId).getArchive({ path: path13 })
     );
   }
   /** Every object carrying `label` (e.g. "atq.run" or "atq.run=<id>"). */
@@ -101319,7 +101319,7 @@ async function reportCommand(argv, cwd) {
 }
 
 // src/cli/run.ts
-import path10 from "node:path";
+import path12 from "node:path";
 
 // src/config/load.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -103843,8 +103843,8 @@ async function loadConfigFile(file, explicit) {
 }
 
 // src/core/run.ts
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import path11 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile3 } from "node:fs/promises";
@@ -105867,13 +105867,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path11, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path11 + dir, strict);
+async function* exploreWalkAsync(dir, path13, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path13 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path11 + "/" + relative;
+    const absolute = path13 + "/" + relative;
     let stat3 = file;
     if (useStat || followSymlinks) stat3 = await getStat(absolute, followSymlinks) ?? stat3;
     if (stat3.isDirectory()) {
@@ -105883,7 +105883,7 @@ async function* exploreWalkAsync(dir, path11, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat3
         };
-        yield* exploreWalkAsync(filename, path11, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path13, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -105892,8 +105892,8 @@ async function* exploreWalkAsync(dir, path11, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path11, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path11, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path13, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path13, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -107497,6 +107497,31 @@ function createRmiKeystore(runId) {
   return { keystore, properties };
 }
 
+// src/core/analyse.ts
+import path8 from "node:path";
+async function analysePlans(report, options, baseline, logger) {
+  for (const plan of report.plans) {
+    if (!plan.samples) continue;
+    const { plans: _plans, ...run } = report;
+    const summary = await analyseJtl(path8.join(plan.outDir, "results.jtl"), {
+      gates: options.gates,
+      baseline,
+      run: { ...run, plan: plan.plan }
+    });
+    await writeReports(plan.outDir, summary);
+    plan.verdict = summary.verdict;
+    for (const line of verdictLines(summary, plan.plan)) logger.info(line);
+  }
+  const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== void 0);
+  if (verdicts.length) {
+    report.verdict = verdicts.includes("failed") ? "failed" : verdicts.includes("passed") ? "passed" : "no-gates";
+  }
+}
+
+// src/core/plan.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import path10 from "node:path";
+
 // src/results/count.ts
 import { createReadStream as createReadStream3 } from "node:fs";
 async function countJtlRecords(file) {
@@ -107524,7 +107549,7 @@ async function countJtlRecords(file) {
 var import_tar_stream2 = __toESM(require_tar_stream2(), 1);
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 import { pipeline } from "node:stream/promises";
 async function collectMasterFiles(ctx, task, dest) {
   if (!task.containerId) return [];
@@ -107534,13 +107559,13 @@ async function collectMasterFiles(ctx, task, dest) {
   const extract = import_tar_stream2.default.extract();
   extract.on("entry", (header, stream, next) => {
     const rel = header.name.split("/").slice(1).join("/");
-    const target = path8.resolve(dest, rel);
-    if (header.type !== "file" || !rel || !target.startsWith(path8.resolve(dest) + path8.sep)) {
+    const target = path9.resolve(dest, rel);
+    if (header.type !== "file" || !rel || !target.startsWith(path9.resolve(dest) + path9.sep)) {
       stream.resume();
       stream.on("end", next);
       return;
     }
-    mkdir2(path8.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
+    mkdir2(path9.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
       written.push(rel);
       next();
     }, next);
@@ -107549,22 +107574,17 @@ async function collectMasterFiles(ctx, task, dest) {
   return written;
 }
 async function collectLogs(ctx, dest, entries) {
-  const dir = path8.join(dest, "logs");
+  const dir = path9.join(dest, "logs");
   await mkdir2(dir, { recursive: true });
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await writeFile2(path8.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await writeFile2(path9.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
     })
   );
-}
-
-// src/core/context.ts
-function serviceName(runId, role) {
-  return `atq-${runId}-${role}`;
 }
 
 // src/jmeter/commands.ts
@@ -107682,6 +107702,11 @@ function formatProgress(p) {
   return `${p.samples} samples in ${p.elapsed}, ${p.rate}/s, ${p.errors} errors (${p.errorPct}%)${active}`;
 }
 
+// src/core/context.ts
+function serviceName(runId, role) {
+  return `atq-${runId}-${role}`;
+}
+
 // src/core/deadline.ts
 async function pollUntil(opts) {
   for (; ; ) {
@@ -107779,52 +107804,6 @@ async function waitForMaster(ctx, serviceId, watch, onRunning) {
     );
   }
   return task;
-}
-
-// src/core/wait-command.ts
-async function runWaitCommand(ctx, workers) {
-  const wait = ctx.options.waitCommand;
-  if (!wait) return;
-  const name = serviceName(ctx.runId, "wait");
-  const id = await ctx.client.createService({
-    name,
-    image: wait.image ?? ctx.options.workerImage,
-    labels: ctx.resources.labels("wait"),
-    command: ["sh", "-c", waitScript(wait.command, wait.expectedResult)],
-    env: { ATQ_WORKERS: workers.join(","), REMOTES: workers.join(",") },
-    replicas: 1,
-    networks: ctx.networkIds,
-    configs: [],
-    secrets: []
-  });
-  ctx.resources.track("service", id, name);
-  ctx.logger.info(`wait command: ${wait.command} (up to ${formatDuration(wait.timeoutMs)})`);
-  const started = Date.now();
-  let task;
-  await pollUntil({
-    deadline: Math.min(started + wait.timeoutMs, ctx.deadline),
-    intervalMs: 500,
-    signal: ctx.signal,
-    check: async () => {
-      task = (await ctx.client.tasks(id)).at(-1);
-      if (!task || !FINAL_STATES.has(task.state)) return void 0;
-      if (task.state === "complete" && task.exitCode === 0) return true;
-      throw new AtqError(
-        "WAIT_COMMAND_FAILED",
-        `The wait command's container ended (${task.state}${task.error ? `: ${task.error}` : ""}) before it succeeded.
-` + tail(await readLogs(ctx.client, "service", id), 10),
-        { task }
-      );
-    },
-    onTimeout: async () => new AtqError(
-      "WAIT_COMMAND_FAILED",
-      `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}${wait.expectedResult !== void 0 ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ""}. Last attempts:
-${tail(await readLogs(ctx.client, "service", id), 5) || `  (no output; task ${task?.state ?? "not scheduled"})`}`,
-      { command: wait.command }
-    )
-  });
-  ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
-  await ctx.client.remove("service", id);
 }
 
 // src/core/workers.ts
@@ -107944,6 +107923,136 @@ The results so far were kept. A container killed from outside (or by the OOM kil
   }
 };
 
+// src/core/plan.ts
+async function runPlan(ctx, index2, plan, ready, workersId, last, stage, record) {
+  const { logger, client } = ctx;
+  plan.status = "failed";
+  logger.info(`plan ${plan.plan}: starting the master`);
+  const created = Date.now();
+  let runningAt = created;
+  const masterId = await startMaster(ctx, index2, plan.plan, ready.addresses, last);
+  const stopFollowing = new AbortController();
+  const following = followMaster(ctx, masterId, stopFollowing.signal);
+  const watch = new WorkerWatch(
+    ctx,
+    workersId,
+    ready.tasks.map((t) => t.id),
+    () => last
+  );
+  let task;
+  try {
+    task = await waitForMaster(ctx, masterId, watch, () => runningAt = Date.now());
+  } finally {
+    record("master-start", runningAt - created);
+    record("master-run", Date.now() - runningAt);
+    watch.stop();
+    await Promise.race([following, sleep(500)]);
+    stopFollowing.abort();
+    const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);
+    if (current?.containerId && !ctx.signal.aborted) {
+      await stage("collect", async () => {
+        try {
+          await collectMasterFiles(ctx, current, plan.outDir);
+        } catch (e) {
+          logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
+        }
+        await collectLogs(ctx, plan.outDir, [{ name: "master", kind: "service", id: masterId }]);
+      });
+    }
+  }
+  plan.exitCode = task.exitCode;
+  await verifyPlan(ctx, plan, task, ready.tasks);
+  plan.status = "succeeded";
+  logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
+}
+async function verifyPlan(ctx, plan, task, workers) {
+  const jmeterLog = await readFile4(path10.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path10.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
+  if (!fatal) {
+    for (const w of workers) {
+      const line = findFatalLine(await readLogs(ctx.client, "task", w.id));
+      if (line) {
+        fatal = `worker ${w.slot}: ${line}`;
+        break;
+      }
+    }
+  }
+  plan.samples = await countJtlRecords(path10.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  const where = `See ${path10.join(plan.outDir, "jmeter.log")} and ${path10.join(plan.outDir, "logs")}/.`;
+  if (task.exitCode !== 0) {
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${task.exitCode === 96 || task.exitCode === 97 ? ", image setup" : ""}): ${fatal ?? tail(masterOut, 8)}
+${where}`,
+      { plan: plan.plan, exitCode: task.exitCode }
+    );
+  }
+  if (fatal) {
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `JMeter could not run ${plan.plan} as written: ${fatal}
+${where}`,
+      {
+        plan: plan.plan
+      }
+    );
+  }
+  if (plan.samples === void 0 || plan.samples === 0) {
+    throw new AtqError(
+      "RESULTS_MISSING",
+      `JMeter ran ${plan.plan} but ${plan.samples === void 0 ? "wrote no results.jtl" : "recorded no samples"}. Check the plan's thread groups and that its targets are reachable from the workers. ${where}`,
+      { plan: plan.plan }
+    );
+  }
+}
+
+// src/core/wait-command.ts
+async function runWaitCommand(ctx, workers) {
+  const wait = ctx.options.waitCommand;
+  if (!wait) return;
+  const name = serviceName(ctx.runId, "wait");
+  const id = await ctx.client.createService({
+    name,
+    image: wait.image ?? ctx.options.workerImage,
+    labels: ctx.resources.labels("wait"),
+    command: ["sh", "-c", waitScript(wait.command, wait.expectedResult)],
+    env: { ATQ_WORKERS: workers.join(","), REMOTES: workers.join(",") },
+    replicas: 1,
+    networks: ctx.networkIds,
+    configs: [],
+    secrets: []
+  });
+  ctx.resources.track("service", id, name);
+  ctx.logger.info(`wait command: ${wait.command} (up to ${formatDuration(wait.timeoutMs)})`);
+  const started = Date.now();
+  let task;
+  await pollUntil({
+    deadline: Math.min(started + wait.timeoutMs, ctx.deadline),
+    intervalMs: 500,
+    signal: ctx.signal,
+    check: async () => {
+      task = (await ctx.client.tasks(id)).at(-1);
+      if (!task || !FINAL_STATES.has(task.state)) return void 0;
+      if (task.state === "complete" && task.exitCode === 0) return true;
+      throw new AtqError(
+        "WAIT_COMMAND_FAILED",
+        `The wait command's container ended (${task.state}${task.error ? `: ${task.error}` : ""}) before it succeeded.
+` + tail(await readLogs(ctx.client, "service", id), 10),
+        { task }
+      );
+    },
+    onTimeout: async () => new AtqError(
+      "WAIT_COMMAND_FAILED",
+      `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}${wait.expectedResult !== void 0 ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ""}. Last attempts:
+${tail(await readLogs(ctx.client, "service", id), 5) || `  (no output; task ${task?.state ?? "not scheduled"})`}`,
+      { command: wait.command }
+    )
+  });
+  ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
+  await ctx.client.remove("service", id);
+}
+
 // src/core/run.ts
 async function runLoadTest(options, deps) {
   const { logger } = deps;
@@ -107953,7 +108062,7 @@ async function runLoadTest(options, deps) {
   const report = {
     runId,
     status: "failed",
-    outDir: path9.join(options.outDir, runId),
+    outDir: path11.join(options.outDir, runId),
     plans: [],
     masterImage: options.masterImage,
     workerImage: options.workerImage,
@@ -107994,14 +108103,14 @@ async function runLoadTest(options, deps) {
     const selection = await stage(
       "bundle",
       () => selectFiles(options.testDir, options.plans, options.files, [
-        path9.relative(options.testDir, options.outDir) + "/**"
+        path11.relative(options.testDir, options.outDir) + "/**"
       ])
     );
     const bundle = await stage("bundle", () => packBundle(selection, options.maxBundleBytes));
     for (const w of bundle.warnings) logger.warn(w);
     report.plans = selection.plans.map((p) => ({ plan: p.rel, outDir: "", status: "not-run" }));
     for (const p of report.plans)
-      p.outDir = selection.plans.length > 1 ? path9.join(report.outDir, planFolder(p.plan)) : report.outDir;
+      p.outDir = selection.plans.length > 1 ? path11.join(report.outDir, planFolder(p.plan)) : report.outDir;
     logger.info(
       `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); plan(s): ${report.plans.map((p) => p.plan).join(", ")}`
     );
@@ -108066,7 +108175,7 @@ async function runLoadTest(options, deps) {
           const name = serviceName(runId, suffix);
           const id = await client.createSecret(name, data, res.labels("rmi"));
           res.track("secret", id, name);
-          secrets2.push({ id, name, target: path9.posix.basename(target) });
+          secrets2.push({ id, name, target: path11.posix.basename(target) });
         }
       }
       return { configs: configs2, secrets: secrets2 };
@@ -108155,109 +108264,9 @@ async function runLoadTest(options, deps) {
         report.error ??= { code: error.code, message: error.message };
       }
     }
-    await writeFile3(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile3(path11.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   }
   return { report, error };
-}
-async function analysePlans(report, options, baseline, logger) {
-  for (const plan of report.plans) {
-    if (!plan.samples) continue;
-    const { plans: _plans, ...run } = report;
-    const summary = await analyseJtl(path9.join(plan.outDir, "results.jtl"), {
-      gates: options.gates,
-      baseline,
-      run: { ...run, plan: plan.plan }
-    });
-    await writeReports(plan.outDir, summary);
-    plan.verdict = summary.verdict;
-    for (const line of verdictLines(summary, plan.plan)) logger.info(line);
-  }
-  const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== void 0);
-  if (verdicts.length) {
-    report.verdict = verdicts.includes("failed") ? "failed" : verdicts.includes("passed") ? "passed" : "no-gates";
-  }
-}
-async function runPlan(ctx, index2, plan, ready, workersId, last, stage, record) {
-  const { logger, client } = ctx;
-  plan.status = "failed";
-  logger.info(`plan ${plan.plan}: starting the master`);
-  const created = Date.now();
-  let runningAt = created;
-  const masterId = await startMaster(ctx, index2, plan.plan, ready.addresses, last);
-  const stopFollowing = new AbortController();
-  const following = followMaster(ctx, masterId, stopFollowing.signal);
-  const watch = new WorkerWatch(
-    ctx,
-    workersId,
-    ready.tasks.map((t) => t.id),
-    () => last
-  );
-  let task;
-  try {
-    task = await waitForMaster(ctx, masterId, watch, () => runningAt = Date.now());
-  } finally {
-    record("master-start", runningAt - created);
-    record("master-run", Date.now() - runningAt);
-    watch.stop();
-    await Promise.race([following, sleep(500)]);
-    stopFollowing.abort();
-    const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);
-    if (current?.containerId && !ctx.signal.aborted) {
-      await stage("collect", async () => {
-        try {
-          await collectMasterFiles(ctx, current, plan.outDir);
-        } catch (e) {
-          logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
-        }
-        await collectLogs(ctx, plan.outDir, [{ name: "master", kind: "service", id: masterId }]);
-      });
-    }
-  }
-  plan.exitCode = task.exitCode;
-  await verifyPlan(ctx, plan, task, ready.tasks);
-  plan.status = "succeeded";
-  logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
-}
-async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path9.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path9.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
-  let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
-  if (!fatal) {
-    for (const w of workers) {
-      const line = findFatalLine(await readLogs(ctx.client, "task", w.id));
-      if (line) {
-        fatal = `worker ${w.slot}: ${line}`;
-        break;
-      }
-    }
-  }
-  plan.samples = await countJtlRecords(path9.join(plan.outDir, "results.jtl")).catch(() => void 0);
-  const where = `See ${path9.join(plan.outDir, "jmeter.log")} and ${path9.join(plan.outDir, "logs")}/.`;
-  if (task.exitCode !== 0) {
-    throw new AtqError(
-      "JMETER_PLAN_FAILED",
-      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${task.exitCode === 96 || task.exitCode === 97 ? ", image setup" : ""}): ${fatal ?? tail(masterOut, 8)}
-${where}`,
-      { plan: plan.plan, exitCode: task.exitCode }
-    );
-  }
-  if (fatal) {
-    throw new AtqError(
-      "JMETER_PLAN_FAILED",
-      `JMeter could not run ${plan.plan} as written: ${fatal}
-${where}`,
-      {
-        plan: plan.plan
-      }
-    );
-  }
-  if (plan.samples === void 0 || plan.samples === 0) {
-    throw new AtqError(
-      "RESULTS_MISSING",
-      `JMeter ran ${plan.plan} but ${plan.samples === void 0 ? "wrote no results.jtl" : "recorded no samples"}. Check the plan's thread groups and that its targets are reachable from the workers. ${where}`,
-      { plan: plan.plan }
-    );
-  }
 }
 function planFolder(plan) {
   return plan.replace(/\.jmx$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -108305,11 +108314,11 @@ async function runCommand(argv, cwd) {
     process.stdout.write(runHelp() + "\n");
     return EXIT.ok;
   }
-  const configPath = path10.resolve(cwd, typeof flags.config === "string" ? flags.config : "atq.yml");
+  const configPath = path12.resolve(cwd, typeof flags.config === "string" ? flags.config : "atq.yml");
   const file = await loadConfigFile(configPath, typeof flags.config === "string");
   delete flags.config;
   delete flags.help;
-  const { options: opts, problems } = resolveOptions(file, flags, cwd, path10.dirname(configPath));
+  const { options: opts, problems } = resolveOptions(file, flags, cwd, path12.dirname(configPath));
   if (!opts) throw new ConfigError(problems);
   const logger = consoleLogger();
   const runId = newRunId();

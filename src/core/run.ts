@@ -1,60 +1,28 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packBundle } from '../bundle/pack.js';
 import { selectFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, isAtqError, errorMessage, AbortedError } from '../errors.js';
 import { createRmiKeystore } from '../jmeter/keystore.js';
-import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { PATHS } from '../jmeter/ports.js';
-import { countJtlRecords } from '../results/count.js';
-import { analyseJtl, loadBaseline, type Summary } from '../results/summary.js';
-import { verdictLines } from '../results/verdict-table.js';
-import { writeReports } from '../results/write.js';
+import { loadBaseline, type Summary } from '../results/summary.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import type { Logger } from '../util/log.js';
+import { analysePlans } from './analyse.js';
 import { RunResources } from './cleanup.js';
-import { collectLogs, collectMasterFiles } from './collect.js';
+import { runPlan } from './plan.js';
+import type { PlanResult, RunReport } from './report.js';
+import { collectLogs } from './collect.js';
 import { serviceName, type Mount, type RunContext } from './context.js';
-import { readLogs } from './logs.js';
-import { followMaster, startMaster, waitForMaster } from './master.js';
 import { newRunId } from './run-id.js';
 import { runWaitCommand } from './wait-command.js';
-import { startWorkers, waitForWorkers, WorkerWatch } from './workers.js';
+import { startWorkers, waitForWorkers } from './workers.js';
 
-export interface PlanResult {
-  plan: string;
-  outDir: string;
-  exitCode?: number;
-  samples?: number;
-  status: 'succeeded' | 'failed' | 'not-run';
-  /** Verdict of the performance gates on this plan's results (when it ran). */
-  verdict?: Summary['verdict'];
-}
-
-export interface RunReport {
-  runId: string;
-  status: 'succeeded' | 'failed' | 'aborted';
-  outDir: string;
-  plans: PlanResult[];
-  masterImage: string;
-  workerImage: string;
-  workersRequested: number;
-  workerAddresses: string[];
-  /** Where each worker ran: slot, overlay address, node hostname. */
-  workers: { slot: number; address: string; node: string }[];
-  startedAt: string;
-  endedAt?: string;
-  /** Wall time per stage, in milliseconds. */
-  stages: Record<string, number>;
-  cleanup?: { removed: number; failed: string[]; kept: boolean };
-  /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
-  verdict?: Summary['verdict'];
-  error?: { code: string; message: string };
-}
+export type { PlanResult, RunReport };
 
 export interface RunDeps {
   connect: () => Promise<SwarmClient>;
@@ -297,137 +265,6 @@ export async function runLoadTest(
     await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
   }
   return { report, error };
-}
-
-/** Statistics, gates and reports for each plan that ran; the run's verdict is the worst of them. */
-async function analysePlans(
-  report: RunReport,
-  options: RunOptions,
-  baseline: Summary | undefined,
-  logger: Logger,
-): Promise<void> {
-  for (const plan of report.plans) {
-    if (!plan.samples) continue;
-    const { plans: _plans, ...run } = report;
-    const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
-      gates: options.gates,
-      baseline,
-      run: { ...run, plan: plan.plan },
-    });
-    await writeReports(plan.outDir, summary);
-    plan.verdict = summary.verdict;
-    for (const line of verdictLines(summary, plan.plan)) logger.info(line);
-  }
-  const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== undefined);
-  if (verdicts.length) {
-    report.verdict = verdicts.includes('failed')
-      ? 'failed'
-      : verdicts.includes('passed')
-        ? 'passed'
-        : 'no-gates';
-  }
-}
-
-async function runPlan(
-  ctx: RunContext,
-  index: number,
-  plan: PlanResult,
-  ready: { tasks: TaskInfo[]; addresses: string[] },
-  workersId: string,
-  last: boolean,
-  stage: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
-  record: (name: string, ms: number) => void,
-): Promise<void> {
-  const { logger, client } = ctx;
-  plan.status = 'failed';
-  logger.info(`plan ${plan.plan}: starting the master`);
-  const created = Date.now();
-  let runningAt = created;
-  const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last);
-  const stopFollowing = new AbortController();
-  const following = followMaster(ctx, masterId, stopFollowing.signal);
-  const watch = new WorkerWatch(
-    ctx,
-    workersId,
-    ready.tasks.map((t) => t.id),
-    () => last,
-  );
-  let task: TaskInfo | undefined;
-  try {
-    task = await waitForMaster(ctx, masterId, watch, () => (runningAt = Date.now()));
-  } finally {
-    // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
-    record('master-start', runningAt - created);
-    record('master-run', Date.now() - runningAt);
-    watch.stop();
-    // Let the last lines arrive, then stop following.
-    await Promise.race([following, sleep(500)]);
-    stopFollowing.abort();
-    // Keep whatever the master produced, even when the run failed or timed out.
-    const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);
-    if (current?.containerId && !ctx.signal.aborted) {
-      await stage('collect', async () => {
-        try {
-          await collectMasterFiles(ctx, current, plan.outDir);
-        } catch (e) {
-          logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
-        }
-        await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: masterId }]);
-      });
-    }
-  }
-  plan.exitCode = task.exitCode;
-  await verifyPlan(ctx, plan, task, ready.tasks);
-  plan.status = 'succeeded';
-  logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
-}
-
-/** JMeter may exit 0 when the plan did not run; the JTL and the logs are the truth. */
-async function verifyPlan(
-  ctx: RunContext,
-  plan: PlanResult,
-  task: TaskInfo,
-  workers: TaskInfo[],
-): Promise<void> {
-  const jmeterLog = await readFile(path.join(plan.outDir, 'jmeter.log'), 'utf8').catch(() => '');
-  const masterOut = await readFile(path.join(plan.outDir, 'logs', 'master.log'), 'utf8').catch(() => '');
-  let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
-  if (!fatal) {
-    for (const w of workers) {
-      const line = findFatalLine(await readLogs(ctx.client, 'task', w.id));
-      if (line) {
-        fatal = `worker ${w.slot}: ${line}`;
-        break;
-      }
-    }
-  }
-  plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
-  const where = `See ${path.join(plan.outDir, 'jmeter.log')} and ${path.join(plan.outDir, 'logs')}/.`;
-  if (task.exitCode !== 0) {
-    throw new AtqError(
-      'JMETER_PLAN_FAILED',
-      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${task.exitCode === 96 || task.exitCode === 97 ? ', image setup' : ''}): ` +
-        `${fatal ?? tail(masterOut, 8)}\n${where}`,
-      { plan: plan.plan, exitCode: task.exitCode },
-    );
-  }
-  if (fatal) {
-    throw new AtqError(
-      'JMETER_PLAN_FAILED',
-      `JMeter could not run ${plan.plan} as written: ${fatal}\n${where}`,
-      {
-        plan: plan.plan,
-      },
-    );
-  }
-  if (plan.samples === undefined || plan.samples === 0) {
-    throw new AtqError(
-      'RESULTS_MISSING',
-      `JMeter ran ${plan.plan} but ${plan.samples === undefined ? 'wrote no results.jtl' : 'recorded no samples'}. ` +
-        `Check the plan's thread groups and that its targets are reachable from the workers. ${where}`,
-      { plan: plan.plan },
-    );
-  }
 }
 
 function planFolder(plan: string): string {

@@ -1,0 +1,33 @@
+import type { Summary } from '../results/summary.js';
+
+/** What a run tells its caller and writes to run.json. */
+export interface PlanResult {
+  plan: string;
+  outDir: string;
+  exitCode?: number;
+  samples?: number;
+  status: 'succeeded' | 'failed' | 'not-run';
+  /** Verdict of the performance gates on this plan's results (when it ran). */
+  verdict?: Summary['verdict'];
+}
+
+export interface RunReport {
+  runId: string;
+  status: 'succeeded' | 'failed' | 'aborted';
+  outDir: string;
+  plans: PlanResult[];
+  masterImage: string;
+  workerImage: string;
+  workersRequested: number;
+  workerAddresses: string[];
+  /** Where each worker ran: slot, overlay address, node hostname. */
+  workers: { slot: number; address: string; node: string }[];
+  startedAt: string;
+  endedAt?: string;
+  /** Wall time per stage, in milliseconds. */
+  stages: Record<string, number>;
+  cleanup?: { removed: number; failed: string[]; kept: boolean };
+  /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
+  verdict?: Summary['verdict'];
+  error?: { code: string; message: string };
+}
