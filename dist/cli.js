@@ -108334,7 +108334,12 @@ async function runCommand(argv, cwd) {
     logger.info(`stages: ${stages}`);
     logger.info(`run ${report.runId} ${report.status}; results in ${report.outDir}`);
     process.stdout.write(
-      JSON.stringify({ runId: report.runId, status: report.status, outDir: report.outDir }) + "\n"
+      JSON.stringify({
+        runId: report.runId,
+        status: report.status,
+        verdict: report.verdict ?? null,
+        outDir: report.outDir
+      }) + "\n"
     );
     if (error) return reportError(error, write);
     if (report.verdict === "failed") {

@@ -48,6 +48,10 @@ test('a gate that fails: exit 3, the verdict table names it, junit.xml has the f
   // Every request answers 503: the error-rate gate must fail, the latency gate still holds.
   const res = await run('/?status=503', 'error_rate < 1%', 'p95 < 5s');
   expect(res.code).toBe(3);
+  expect(JSON.parse(res.stdout.trim().split('\n').pop() ?? '')).toMatchObject({
+    status: 'succeeded',
+    verdict: 'failed',
+  });
   expect(res.stderr).toMatch(/FAIL {2}error_rate < 1% +actual 100%, threshold < 1%/);
   expect(res.stderr).toMatch(/PASS {2}p95 < 5s/);
   expect(res.stderr).toContain('performance gates failed (exit code 3)');
