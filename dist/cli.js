@@ -107958,6 +107958,7 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, stage, record)
         }
         await collectLogs(ctx, plan.outDir, [{ name: "master", kind: "service", id: masterId }]);
       });
+      plan.samples = await countJtlRecords(path10.join(plan.outDir, "results.jtl")).catch(() => void 0);
     }
   }
   plan.exitCode = task.exitCode;
@@ -107978,7 +107979,6 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  plan.samples = await countJtlRecords(path10.join(plan.outDir, "results.jtl")).catch(() => void 0);
   const where = `See ${path10.join(plan.outDir, "jmeter.log")} and ${path10.join(plan.outDir, "logs")}/.`;
   if (task.exitCode !== 0) {
     throw new AtqError(

@@ -59,6 +59,8 @@ export async function runPlan(
         }
         await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: masterId }]);
       });
+      // Counted here, so that partial results (a timeout, a dead worker) are analysed too.
+      plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
     }
   }
   plan.exitCode = task.exitCode;
@@ -86,7 +88,6 @@ async function verifyPlan(
       }
     }
   }
-  plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
   const where = `See ${path.join(plan.outDir, 'jmeter.log')} and ${path.join(plan.outDir, 'logs')}/.`;
   if (task.exitCode !== 0) {
     throw new AtqError(

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { killContainer, testClient } from '../helpers/env.js';
@@ -89,7 +89,10 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[RUN_TIMEOUT]');
     expect(res.stderr).toContain('--timeout of 25.0s');
-    expect(existsSync(path.join(suite.out, runIdOf(res), 'results.jtl'))).toBe(true);
+    // The partial results are kept and analysed.
+    const summary = JSON.parse(readFileSync(path.join(suite.out, runIdOf(res), 'summary.json'), 'utf8'));
+    expect(summary.totals.samples).toBeGreaterThan(10);
+    expect(summary.run).toMatchObject({ status: 'failed', error: { code: 'RUN_TIMEOUT' } });
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
