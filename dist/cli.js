@@ -98839,6 +98839,14 @@ function build(expression, label, metric, op, valueText) {
   if (typeof value === "string") return { problem: `${expression}: ${value}` };
   return { gate: { expression, label, metric, op, value } };
 }
+function criteriaProblems(problems) {
+  if (!problems.length) return [];
+  return [
+    ...problems.map((p) => `criteria: ${p}`),
+    `criteria: allowed forms:
+      ${GATE_FORMS.join("\n      ")}`
+  ];
+}
 function parseGates(inputs) {
   const gates = [];
   const problems = [];
@@ -99167,13 +99175,7 @@ function resolveOptions(file, flags, cwd, fileDir = cwd) {
   }
   const criteria = get("criteria", []);
   const { gates, problems: gateProblems } = parseGates(criteria);
-  if (gateProblems.length) {
-    problems.push(
-      ...gateProblems.map((p) => `criteria: ${p}`),
-      `criteria: allowed forms:
-      ${GATE_FORMS.join("\n      ")}`
-    );
-  }
+  problems.push(...criteriaProblems(gateProblems));
   const baseline = get("baseline", void 0);
   const baselineFile = baseline === void 0 ? void 0 : path.resolve(base("baseline"), baseline);
   const options = {
@@ -99380,6 +99382,7 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
   return `${stamp}-${randomBytes(3).toString("hex")}`;
 }
 var RUN_LABEL = "atq.run";
+var ROLE_LABEL = "atq.role";
 
 // src/core/cleanup.ts
 var ORDER = ["service", "container", "secret", "config", "network"];
@@ -99461,7 +99464,7 @@ var RunResources = class {
   tracked = [];
   disposing;
   labels(role) {
-    return { [RUN_LABEL]: this.runId, "atq.role": role };
+    return { [RUN_LABEL]: this.runId, [ROLE_LABEL]: role };
   }
   track(kind, id, name) {
     this.tracked.push({ kind, id, name, labels: this.labels(kind) });
@@ -100117,10 +100120,9 @@ async function probeImage(client, image) {
       secrets: []
     });
     resources.track("service", id, name);
-    const nodes = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
-    const ready = (await client.nodes()).filter(
-      (n) => n.state === "ready" && n.availability === "active"
-    ).length;
+    const nodeList = await client.nodes();
+    const nodes = new Map(nodeList.map((n) => [n.id, n.hostname]));
+    const ready = nodeList.filter((n) => n.state === "ready" && n.availability === "active").length;
     const deadline = Date.now() + 9e4;
     for (; ; ) {
       const tasks = await client.tasks(id);
@@ -100649,9 +100651,6 @@ var Histogram = class {
     const next = new Float64Array(Math.min(size, DENSE));
     next.set(this.dense);
     this.dense = next;
-  }
-  merge(other) {
-    other.forEach((value, times) => this.add(value, times));
   }
   /** Values in ascending order with their counts. */
   forEach(fn) {
@@ -101285,9 +101284,7 @@ async function reportCommand(argv, cwd) {
   const [jtl] = flags._;
   if (!jtl) problems.push("give the results file to analyse: atq report results.jtl");
   const { gates, problems: gateProblems } = parseGates(flags.criteria ?? []);
-  problems.push(...gateProblems.map((p) => `criteria: ${p}`));
-  if (gateProblems.length) problems.push(`criteria: allowed forms:
-      ${GATE_FORMS.join("\n      ")}`);
+  problems.push(...criteriaProblems(gateProblems));
   const percentiles = (flags.percentile ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ""));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);

@@ -99,10 +99,9 @@ async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boo
       secrets: [],
     });
     resources.track('service', id, name);
-    const nodes = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
-    const ready = (await client.nodes()).filter(
-      (n) => n.state === 'ready' && n.availability === 'active',
-    ).length;
+    const nodeList = await client.nodes();
+    const nodes = new Map(nodeList.map((n) => [n.id, n.hostname]));
+    const ready = nodeList.filter((n) => n.state === 'ready' && n.availability === 'active').length;
     const deadline = Date.now() + 90_000;
     for (;;) {
       const tasks = await client.tasks(id);

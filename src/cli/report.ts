@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AtqError, ConfigError } from '../errors.js';
-import { GATE_FORMS, parseGates } from '../results/gates.js';
+import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
 import { JtlError } from '../results/jtl/read.js';
 import { analyseJtl, loadBaseline, type Summary } from '../results/summary.js';
 import { verdictLines } from '../results/verdict-table.js';
@@ -37,8 +37,7 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
   const [jtl] = flags._ as string[];
   if (!jtl) problems.push('give the results file to analyse: atq report results.jtl');
   const { gates, problems: gateProblems } = parseGates((flags.criteria as string[] | undefined) ?? []);
-  problems.push(...gateProblems.map((p) => `criteria: ${p}`));
-  if (gateProblems.length) problems.push(`criteria: allowed forms:\n      ${GATE_FORMS.join('\n      ')}`);
+  problems.push(...criteriaProblems(gateProblems));
   const percentiles = ((flags.percentile as string[] | undefined) ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ''));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);

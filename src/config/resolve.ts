@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GATE_FORMS, parseGates, type Gate } from '../results/gates.js';
+import { criteriaProblems, parseGates, type Gate } from '../results/gates.js';
 import { parseDuration } from '../util/duration.js';
 import { DEFAULTS, type RunOptions, type WaitCommand } from './options.js';
 import { FIELDS, FIELD_NAMES, type Field } from './fields.js';
@@ -103,12 +103,7 @@ export function resolveOptions(file: RawOptions, flags: RawOptions, cwd: string,
 
   const criteria = get<(string | Record<string, unknown>)[]>('criteria', []);
   const { gates, problems: gateProblems } = parseGates(criteria);
-  if (gateProblems.length) {
-    problems.push(
-      ...gateProblems.map((p) => `criteria: ${p}`),
-      `criteria: allowed forms:\n      ${GATE_FORMS.join('\n      ')}`,
-    );
-  }
+  problems.push(...criteriaProblems(gateProblems));
   const baseline = get<string | undefined>('baseline', undefined);
   const baselineFile = baseline === undefined ? undefined : path.resolve(base('baseline'), baseline);
   const options: RunOptions = {

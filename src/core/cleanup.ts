@@ -3,7 +3,7 @@ import type { SwarmClient } from '../swarm/client.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';
-import { RUN_LABEL } from './run-id.js';
+import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
 /** Services first (their containers go with them), then what they used, the network last. */
 const ORDER: ObjectKind[] = ['service', 'container', 'secret', 'config', 'network'];
@@ -124,7 +124,7 @@ export class RunResources {
   ) {}
 
   labels(role: string): Record<string, string> {
-    return { [RUN_LABEL]: this.runId, 'atq.role': role };
+    return { [RUN_LABEL]: this.runId, [ROLE_LABEL]: role };
   }
 
   track(kind: ObjectKind, id: string, name: string): void {

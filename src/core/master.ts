@@ -6,11 +6,6 @@ import { serviceName, type RunContext } from './context.js';
 import { pollUntil, runTimeout } from './deadline.js';
 import type { WorkerWatch } from './workers.js';
 
-export interface MasterRun {
-  serviceId: string;
-  task: TaskInfo;
-}
-
 /**
  * JMeter properties ATQ sets on the master before the user's own (which win). Workers send results in
  * batches (StrippedBatch) of 100 samples or every 60 s; the summariser prints only when samples arrive in

@@ -135,6 +135,15 @@ function build(
   return { gate: { expression, label, metric, op, value } };
 }
 
+/** Gate problems as option problems: each under "criteria:", then the allowed forms once. */
+export function criteriaProblems(problems: string[]): string[] {
+  if (!problems.length) return [];
+  return [
+    ...problems.map((p) => `criteria: ${p}`),
+    `criteria: allowed forms:\n      ${GATE_FORMS.join('\n      ')}`,
+  ];
+}
+
 /** Parses all gates; problems for every invalid one, so they can be fixed in one go before any run. */
 export function parseGates(inputs: (string | Record<string, unknown>)[]): {
   gates: Gate[];

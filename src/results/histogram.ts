@@ -36,10 +36,6 @@ export class Histogram {
     this.dense = next;
   }
 
-  merge(other: Histogram): void {
-    other.forEach((value, times) => this.add(value, times));
-  }
-
   /** Values in ascending order with their counts. */
   forEach(fn: (value: number, count: number) => void): void {
     const d = this.dense;

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-
 export type StreamName = 'stdin' | 'stdout' | 'stderr' | 'system';
 const NAMES: StreamName[] = ['stdin', 'stdout', 'stderr', 'system'];
 
@@ -40,8 +38,4 @@ function* splitLines(stream: StreamName, text: string, partial: Map<StreamName, 
   const lines = ((partial.get(stream) ?? '') + text).split('\n');
   partial.set(stream, lines.pop() ?? '');
   for (const line of lines) yield { stream, line: line.replace(/\r$/, '') };
-}
-
-export function isReadable(x: unknown): x is Readable {
-  return typeof x === 'object' && x !== null && typeof (x as Readable).pipe === 'function';
 }
