@@ -64,8 +64,18 @@ export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Su
     verdict: gates.length === 0 ? 'no-gates' : gates.every((g) => g.passed) ? 'passed' : 'failed',
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points: analysis.points() },
     distribution: analysis.distribution(),
-    warnings: read.warnings,
+    warnings: [...read.warnings, ...noSamplesWarning(file, totals.samples, read.warnings)],
   };
+}
+
+/**
+ * A JTL with only a header (or an XML one without samples) reads cleanly, but a report of zeros with no
+ * explanation looks like a bug in ATQ: say so where summary.md, report.html and the console show warnings.
+ * Not twice: the CSV reader already says so for an empty file.
+ */
+function noSamplesWarning(file: string, samples: number, warnings: string[]): string[] {
+  if (samples > 0 || warnings.some((w) => /\bno samples\b/.test(w))) return [];
+  return [`no samples: ${file} has no sample rows (the plan recorded nothing)`];
 }
 
 /** Reads a previous summary.json for baseline gates, checking it is one. */

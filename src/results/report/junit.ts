@@ -1,8 +1,24 @@
+import { visibleControls } from '../../util/text.js';
 import type { Summary } from '../summary.js';
 import { gateValue } from './text.js';
 
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  // As references, so a parser's attribute-value normalisation does not turn them into spaces.
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
+/**
+ * Text for an attribute or element: characters XML 1.0 forbids (a label with \x01 or \x1b would make the
+ * whole file unreadable to CI) are shown as visible escapes, markup characters as entities.
+ */
 const xml = (t: string) =>
-  t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+  visibleControls(t, { keepWhitespace: true }).replace(/[&<>"\t\n\r]/g, (c) => ENTITIES[c] as string);
 
 /** junit.xml: one testcase per gate, so CI test tabs show which gate failed, with actual vs threshold. */
 export function renderJunit(s: Summary, name = 'atq performance gates'): string {

@@ -1,4 +1,5 @@
 import type { Summary } from '../summary.js';
+import { mdText } from './md-escape.js';
 import { gateValue, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -7,9 +8,10 @@ const VERDICT = {
   'no-gates': 'ℹ️ **No gates set**',
 } as const;
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-/** summary.md: the verdict first, then gates, the per-label table and a chart GitHub renders (mermaid). */
+/**
+ * summary.md: the verdict first, then gates, the per-label table and a chart GitHub renders (mermaid).
+ * Every text from data or configuration goes through mdText (labels, gates, reasons, hosts, warnings).
+ */
 export function renderMarkdown(s: Summary): string {
   const lines: string[] = [];
   const failed = s.gates.filter((g) => !g.passed).length;
@@ -24,7 +26,7 @@ export function renderMarkdown(s: Summary): string {
     lines.push('', '| | Gate | Actual | Threshold | Baseline | |', '|---|---|---:|---:|---:|---|');
     for (const g of s.gates) {
       lines.push(
-        `| ${g.passed ? '✅' : '❌'} | \`${cell(g.expression)}\` | ${gateValue(g.actual, g.metric)} | ${g.op} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.passed ? '' : cell(g.reason)} |`,
+        `| ${g.passed ? '✅' : '❌'} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.passed ? '' : mdText(g.reason)} |`,
       );
     }
   }
@@ -34,7 +36,7 @@ export function renderMarkdown(s: Summary): string {
     `|---|${STAT_COLUMNS.map(() => '---:').join('|')}|`,
   );
   for (const l of s.labels)
-    lines.push(`| ${cell(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(' | ')} |`);
+    lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(' | ')} |`);
   lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(' | ')} |`);
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
@@ -53,10 +55,10 @@ export function renderMarkdown(s: Summary): string {
   if (s.workers.length > 1 || s.workers[0]?.host) {
     lines.push(
       '',
-      `Samples per worker: ${s.workers.map((w) => `${w.host || '(none)'} ${w.samples}`).join(', ')}`,
+      `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || '(none)')} ${w.samples}`).join(', ')}`,
     );
   }
-  for (const w of s.warnings) lines.push('', `> ⚠️ ${w}`);
+  for (const w of s.warnings) lines.push('', `> ⚠️ ${mdText(w)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,8 +1,10 @@
+import { visibleControls } from '../../util/text.js';
 import { format } from '../gates.js';
 import type { Stats } from '../stats.js';
 
+/** Text for HTML (and its inline SVG): markup characters as entities, control characters as \x1b escapes. */
 export function escapeHtml(text: string): string {
-  return text.replace(
+  return visibleControls(text, { keepWhitespace: true }).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );

@@ -1,0 +1,31 @@
+/**
+ * Text from result data (JTL labels, host names, gate expressions) reaches terminals, XML and HTML. Control
+ * characters there are terminal escape injection (`\x1b]…`, `\x1b[2J`) or make XML invalid, so they are shown
+ * instead as JavaScript-style escapes: `\xHH` below U+0100 (`\x01`, `\x1b`, `\x85`), `\uHHHH` above
+ * (`\ufffe`, `\ud800` for a lone surrogate), lowercase hex. Nothing is lost, and the reader sees where they
+ * were. Backslashes already in the text are left alone, so `\x01` typed literally looks the same: this is
+ * for reading, not a reversible encoding.
+ */
+
+// With the u flag a surrogate pair is one code point, so \ud800-\udfff matches lone surrogates only.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
+// The same without tab, line feed and carriage return, which XML and HTML allow.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS_BUT_WHITESPACE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Replaces C0 and C1 controls, DEL, U+FFFE, U+FFFF and lone surrogates with a visible escape. Tab, line
+ * feed and carriage return are escaped too (a newline in a label could forge a console line), unless
+ * keepWhitespace: XML 1.0 and HTML allow them, and then the result is always valid XML 1.0 character data.
+ */
+export function visibleControls(text: string, opts: { keepWhitespace?: boolean } = {}): string {
+  return text.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
+}

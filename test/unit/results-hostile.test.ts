@@ -1,0 +1,315 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SaxesParser } from 'saxes';
+import { parseGates } from '../../src/results/gates.js';
+import { renderHtml } from '../../src/results/report/html.js';
+import { renderJunit } from '../../src/results/report/junit.js';
+import { renderMarkdown } from '../../src/results/report/markdown.js';
+import { mdText } from '../../src/results/report/md-escape.js';
+import { analyseJtl, type Summary } from '../../src/results/summary.js';
+import { verdictLines } from '../../src/results/verdict-table.js';
+import { writeReports } from '../../src/results/write.js';
+import { visibleControls } from '../../src/util/text.js';
+
+/**
+ * Hostile or odd result data: JTL labels come from the tested application and end up in a PR comment
+ * (summary.md), in CI's test tab (junit.xml), in report.html and on the console.
+ */
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-hostile-'));
+let n = 0;
+function file(text: string, ext = 'jtl'): string {
+  const f = path.join(dir, `f${n++}.${ext}`);
+  writeFileSync(f, text);
+  return f;
+}
+
+const HEADER = 'timeStamp,elapsed,label,responseCode,success,bytes,sentBytes,allThreads,Hostname';
+const csvField = (t: string) => `"${t.replace(/"/g, '""')}"`;
+function jtl(labels: string[], host = (_i: number) => 'w1'): string {
+  const rows = labels.map(
+    (l, i) => `${1_700_000_000_000 + i * 10},${10 + i},${csvField(l)},200,true,100,10,1,${csvField(host(i))}`,
+  );
+  return file([HEADER, ...rows].join('\n') + '\n');
+}
+
+/** Everything GitHub-flavoured Markdown (or GitHub around it) would act on, as JTL labels. */
+const MD_LABELS = [
+  '[x](https://evil.example/)',
+  '![](https://evil.example/pixel.png)',
+  '<https://evil.example/auto>',
+  'see https://evil.example/bare now',
+  'http://evil.example',
+  'www.evil.example/path',
+  'mail a@b.example or @octocat',
+  'mailto:c@d.example',
+  '<img src=x onerror=alert(1)>',
+  '<script>alert(1)</script>',
+  '<!-- comment -->',
+  '<details><summary>open me</summary>',
+  '*em* _em_ **strong** __strong__ ~~del~~ ~del~',
+  '# heading',
+  '&lt;not a tag&gt; &amp; &#65; &copy;',
+  'one `tick` and ``two`` and ```three',
+  'pipe | in | label',
+  'line1\nline2\r\nline3',
+  'back\\slash\\ C:\\dir\\ \\| \\*',
+  '[^1] footnote [ ] task [x] done',
+  '$x^2$ math',
+  '- list',
+  '> quote',
+  '1. ordered',
+  '[ref]: https://evil.example/ref',
+  'ctrl \x01 esc \x1b[31m red \x7f del',
+  'GET /api/v1.0/users?id=1&x=2',
+];
+
+const HOSTILE_HOST = '<img src=https://evil.example/host.png>';
+const HOSTILE_WARNING = '![w](https://evil.example/w.png) <b>bold</b> www.evil.example e@f.example';
+
+/** What a reader should see: newlines become spaces, controls visible escapes, cells trimmed. */
+const shown = (t: string) => visibleControls(t.replace(/\r\n|[\r\n]/g, ' ')).trim();
+
+// --unsafe renders raw HTML instead of omitting it, so any HTML that slipped through shows up, as it would
+// on GitHub (which allows <img>, <details>, <a> in comments). The extensions are GitHub's.
+const CMARK_ARGS = ['--unsafe', '-e', 'table', '-e', 'autolink', '-e', 'tagfilter', '-e', 'strikethrough'];
+function cmark(md: string): string {
+  try {
+    return execFileSync('cmark-gfm', [...CMARK_ARGS, '-e', 'footnotes', '-e', 'tasklist'], {
+      input: md,
+      encoding: 'utf8',
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        "cmark-gfm, GitHub's Markdown renderer, is not installed; this test needs it: apt-get install -y cmark-gfm",
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+/** Rendered HTML text to plain text: entities decoded, the invisible word joiner mdText adds removed. */
+function plain(html: string): string {
+  return html
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\u2060/g, '');
+}
+
+/** The cells of each body row of the n-th table in rendered HTML, still as HTML. */
+function tableRows(html: string, n: number): string[][] {
+  const table = html.split('<table>')[n + 1]?.split('</table>')[0] ?? '';
+  const body = table.split('<tbody>')[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...(row[1] as string).matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1] as string),
+  );
+}
+
+describe('summary.md through cmark-gfm (GitHub’s renderer)', () => {
+  let summary: Summary;
+  let html: string;
+  const gateExpressions = [
+    '"[g](https://evil.example/g) <img src=x>": p95 < 1s',
+    '"a `b` ``c`` | d": max < 1ms',
+    '"www.evil.example": p95 < 1s',
+    'p95 < 1s',
+  ];
+
+  beforeAll(async () => {
+    const f = jtl(MD_LABELS, (i) => (i === 0 ? HOSTILE_HOST : 'w1'));
+    summary = await analyseJtl(f, { gates: parseGates(gateExpressions).gates });
+    summary.warnings.push(HOSTILE_WARNING);
+    html = cmark(renderMarkdown(summary));
+  });
+
+  test('the JTL labels were read as written', () => {
+    expect(summary.labels.map((l) => l.label).sort()).toEqual([...MD_LABELS].sort());
+  });
+
+  test('no link, image, raw HTML or Markdown formatting anywhere', () => {
+    for (const bad of ['<a ', '<img', '<script', '<!--', '<details', '<summary', '<b>', '<em>', '<del>']) {
+      expect(html).not.toContain(bad);
+    }
+    for (const bad of [
+      '<code',
+      '<h1',
+      '<blockquote>\n<p>quote',
+      '<ol',
+      '<ul',
+      '<sup',
+      '<input',
+      '<section',
+    ]) {
+      expect(html).not.toContain(bad);
+    }
+    expect(html.match(/<h2>/g)).toHaveLength(1);
+  });
+
+  test('every label is its literal text, one row of 12 cells each', () => {
+    const rows = tableRows(html, 1);
+    expect(rows).toHaveLength(MD_LABELS.length + 1);
+    for (const cells of rows) expect(cells).toHaveLength(12);
+    const labels = rows.slice(0, -1).map((cells) => cells[0] as string);
+    for (const cell of labels) expect(cell).not.toContain('<');
+    expect(labels.map(plain).sort()).toEqual(MD_LABELS.map(shown).sort());
+    expect(rows.at(-1)?.[0]).toBe('<strong>Total</strong>');
+  });
+
+  test('gate expressions and reasons are literal text too', () => {
+    const rows = tableRows(html, 0);
+    expect(rows).toHaveLength(gateExpressions.length);
+    for (const cells of rows) expect(cells).toHaveLength(6);
+    expect(rows.map((cells) => plain(cells[1] as string))).toEqual(gateExpressions);
+    const reasons = summary.gates.map((g) => (g.passed ? '' : shown(g.reason)));
+    expect(reasons.filter((r) => r.includes('evil.example'))).toHaveLength(2);
+    expect(rows.map((cells) => plain(cells[5] as string))).toEqual(reasons);
+    for (const cells of rows) expect(cells.join('')).not.toMatch(/<(?!\/?strong>)/);
+  });
+
+  test('workers and warnings are literal text', () => {
+    expect(plain(html)).toContain(`Samples per worker: ${HOSTILE_HOST} 1, w1 ${MD_LABELS.length - 1}`);
+    const quote = html.split('<blockquote>\n<p>⚠️ ')[1]?.split('</p>')[0] ?? '';
+    expect(plain(quote)).toBe(HOSTILE_WARNING);
+  });
+
+  test('the escaping in the Markdown source', () => {
+    expect(mdText('a|b\nc')).toBe('a\\|b c');
+    expect(mdText('x@y.z')).toBe('x\\@&#8288;y\\.z');
+    expect(mdText('\x1b[2J')).toBe('\\\\x1b\\[2J');
+  });
+});
+
+/** Characters XML 1.0 does not allow, as a JTL label or gate label could carry them. */
+const XML_HOSTILE = ['ctrl \x01 here', 'ansi \x1b[31m red', 'nonchar \uFFFE end', 'lone \uD800 surrogate'];
+
+function xmlProblems(text: string): string[] {
+  const errors: string[] = [];
+  const parser = new SaxesParser();
+  parser.on('error', (e) => errors.push(e.message));
+  parser.write(text).close();
+  return errors;
+}
+
+describe('junit.xml, report.html and summary.json with control characters in labels', () => {
+  let summary: Summary;
+  beforeAll(async () => {
+    // A lone surrogate cannot be in a UTF-8 JTL; it reaches the reports through a gate's label (YAML, CLI).
+    const f = jtl(XML_HOSTILE.slice(0, 3));
+    const gates = parseGates([
+      ...XML_HOSTILE.slice(0, 3).map((l) => `"${l}": p95 > 1s`),
+      { label: XML_HOSTILE[3], metric: 'p95', op: '<', value: '1s' },
+    ]).gates;
+    summary = await analyseJtl(f, { gates });
+  });
+
+  test('junit.xml is well-formed XML, with the characters shown as escapes', () => {
+    const xml = renderJunit(summary);
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(summary.gates.every((g) => !g.passed)).toBe(true);
+    for (const visible of ['\\x01', '\\x1b[31m', '\\ufffe', '\\ud800']) expect(xml).toContain(visible);
+  });
+
+  test('junit.xml keeps newlines and tabs in attributes as character references', () => {
+    const s = { ...summary, gates: [{ ...summary.gates[0]!, expression: 'a\tb\nc', reason: 'r\r\n' }] };
+    const xml = renderJunit(s);
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(xml).toContain('name="a&#9;b&#10;c"');
+  });
+
+  test('report.html: no forbidden characters; its label and gate tables parse as XML', () => {
+    const html = renderHtml(summary);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(html).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/u);
+    for (const visible of ['\\x01', '\\x1b[31m', '\\ufffe', '\\ud800']) expect(html).toContain(visible);
+    for (const tbody of html.match(/<tbody>[\s\S]*?<\/tbody>/g) ?? []) {
+      expect(xmlProblems(tbody.replace(/&#39;/g, "'"))).toEqual([]);
+    }
+  });
+
+  test('summary.json keeps the exact text; a lone surrogate as a \\ud800 escape', async () => {
+    const out = path.join(dir, 'reports');
+    await writeReports(out, summary);
+    const text = readFileSync(path.join(out, 'summary.json'), 'utf8');
+    expect(text).toContain('lone \\ud800 surrogate');
+    expect(text).not.toContain('\uFFFD');
+    const doc = JSON.parse(text) as Summary;
+    expect(doc.gates[3]?.label).toBe(XML_HOSTILE[3]);
+    expect(doc.labels.map((l) => l.label).sort()).toEqual(XML_HOSTILE.slice(0, 3).sort());
+    expect(xmlProblems(readFileSync(path.join(out, 'junit.xml'), 'utf8'))).toEqual([]);
+  });
+});
+
+describe('console verdict lines', () => {
+  test('no terminal escapes, no forged lines; columns line up', async () => {
+    const label = 'x\x1b]0;pwned\x07\x1b[2J\n  PASS  fake';
+    const f = jtl([label, 'ok']);
+    const s = await analyseJtl(f, {
+      gates: parseGates([`"${label}": p95 < 1s`, '"ok": p95 < 1s', '"\x9b31m": p95 < 1s']).gates,
+    });
+    s.warnings.push('warn \x1b[1A\r overwritten');
+    const lines = verdictLines(s, 'plan\x1b[2J.jmx');
+    expect(lines).toHaveLength(1 + 3 + 1 + 1);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    for (const line of lines) expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    expect(lines[0]).toMatch(/^plan\\x1b\[2J\.jmx: /);
+    expect(lines[1]).toContain('PASS  "x\\x1b]0;pwned\\x07\\x1b[2J\\x0a  PASS  fake": p95 < 1s  actual');
+    expect(lines[3]).toContain('FAIL  "\\x9b31m": p95 < 1s');
+    expect(lines[2]?.indexOf('actual')).toBe(lines[1]?.indexOf('actual'));
+    expect(lines.at(-1)).toBe('  warning: warn \\x1b[1A\\x0d overwritten');
+  });
+});
+
+describe('visibleControls', () => {
+  test.each([
+    ['plain text, ünïcödé and 🚀', 'plain text, ünïcödé and 🚀'],
+    ['\x00\x01\x1b\x7f\x85\x9f', '\\x00\\x01\\x1b\\x7f\\x85\\x9f'],
+    ['a\tb\nc\rd', 'a\\x09b\\x0ac\\x0dd'],
+    ['\uFFFE\uFFFF', '\\ufffe\\uffff'],
+    ['lone \uD800 and \uDC00, a pair \uD83D\uDE80', 'lone \\ud800 and \\udc00, a pair 🚀'],
+  ])('%j', (input, expected) => {
+    expect(visibleControls(input)).toBe(expected);
+  });
+
+  test('keepWhitespace leaves tab, line feed and carriage return', () => {
+    expect(visibleControls('a\tb\nc\r\x01', { keepWhitespace: true })).toBe('a\tb\nc\r\\x01');
+  });
+});
+
+describe('a JTL without samples says so', () => {
+  const noSamples = /^no samples: .* has no sample rows \(the plan recorded nothing\)$/;
+
+  test.each([
+    ['CSV with only a header', `${HEADER}\n`],
+    [
+      'XML without samples',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n</testResults>\n',
+    ],
+  ])('%s: a warning in the summary, summary.md and on the console', async (_, text) => {
+    const f = file(text);
+    const s = await analyseJtl(f, { gates: [] });
+    expect(s.totals.samples).toBe(0);
+    expect(s.warnings).toEqual([`no samples: ${f} has no sample rows (the plan recorded nothing)`]);
+    expect(plain(cmark(renderMarkdown(s)))).toContain(`⚠️ no samples: ${f} has no sample rows`);
+    expect(verdictLines(s, 't').at(-1)).toMatch(/^ {2}warning: no samples: /);
+  });
+
+  test('an empty file is reported once, by the reader', async () => {
+    const s = await analyseJtl(file(''), { gates: [] });
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/: empty, no samples$/);
+    expect(s.warnings[0]).not.toMatch(noSamples);
+  });
+
+  test('a JTL with samples has no such warning', async () => {
+    const s = await analyseJtl(jtl(['a']), { gates: [] });
+    expect(s.warnings).toEqual([]);
+  });
+});
