@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { baselineProblems } from '../config/criteria.js';
 import { AtqError, ConfigError } from '../errors.js';
 import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
 import { JtlError } from '../results/jtl/read.js';
@@ -38,6 +39,7 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
   if (!jtl) problems.push('give the results file to analyse: atq report results.jtl');
   const { gates, problems: gateProblems } = parseGates((flags.criteria as string[] | undefined) ?? []);
   problems.push(...criteriaProblems(gateProblems));
+  if (!flags.baseline) problems.push(...baselineProblems(gates));
   const percentiles = ((flags.percentile as string[] | undefined) ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ''));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);

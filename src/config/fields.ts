@@ -10,6 +10,12 @@ export interface Field {
   kind: FieldKind;
   help: string;
   arg?: string;
+  /** int: the allowed range, inclusive; the message names it. */
+  range?: [number, number];
+  /** duration: 0 is not allowed (a limit of 0 would fail at once); the example goes into the message. */
+  positive?: { example: string };
+  /** string: the only values allowed. */
+  choices?: string[];
 }
 
 export const FIELDS: Field[] = [
@@ -26,7 +32,7 @@ export const FIELDS: Field[] = [
     help: 'data files to ship (default csv, tsv, txt, json, xml, properties, dat)',
   },
   { name: 'test-dir', kind: 'string', arg: 'DIR', help: 'folder with the plans and their data (default .)' },
-  { name: 'workers', kind: 'int', arg: 'N', help: 'number of JMeter workers (default 2)' },
+  { name: 'workers', kind: 'int', arg: 'N', range: [1, 500], help: 'number of JMeter workers (default 2)' },
   { name: 'image', kind: 'string', arg: 'IMG', help: 'JMeter image for master and workers' },
   {
     name: 'worker-image',
@@ -48,11 +54,18 @@ export const FIELDS: Field[] = [
     arg: 'DIR',
     help: 'results folder; each run writes <out>/<run id>/ (default atq-results)',
   },
-  { name: 'timeout', kind: 'duration', arg: 'DURATION', help: 'limit for the whole run (default 30m)' },
+  {
+    name: 'timeout',
+    kind: 'duration',
+    arg: 'DURATION',
+    positive: { example: '30m' },
+    help: 'limit for the whole run (default 30m)',
+  },
   {
     name: 'ready-timeout',
     kind: 'duration',
     arg: 'DURATION',
+    positive: { example: '2m' },
     help: 'limit for the workers to be ready (default 2m)',
   },
   {
@@ -68,7 +81,13 @@ export const FIELDS: Field[] = [
     help: 'shell command that must succeed on the run network before the master starts',
   },
   { name: 'wait-expected', kind: 'string', arg: 'TEXT', help: 'output --wait-command must print (trimmed)' },
-  { name: 'wait-timeout', kind: 'duration', arg: 'DURATION', help: 'limit for --wait-command (default 1m)' },
+  {
+    name: 'wait-timeout',
+    kind: 'duration',
+    arg: 'DURATION',
+    positive: { example: '1m' },
+    help: 'limit for --wait-command (default 1m)',
+  },
   {
     name: 'wait-image',
     kind: 'string',
@@ -102,6 +121,7 @@ export const FIELDS: Field[] = [
     name: 'rmi-ssl',
     kind: 'string',
     arg: 'on|off',
+    choices: ['on', 'off'],
     help: 'RMI over SSL with a per-run keystore (default on)',
   },
   { name: 'keep', kind: 'bool', help: "leave the run's services, network and configs in place (debugging)" },
@@ -138,3 +158,5 @@ export const FIELDS: Field[] = [
 ];
 
 export const FIELD_NAMES = new Set(FIELDS.map((f) => f.name));
+
+export const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));

@@ -149,3 +149,128 @@ describe('durations and sizes', () => {
     ['1.5m', 1_572_864],
   ])('%s = %d bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
 });
+
+describe('every problem, each with what to do', () => {
+  const problemsOf = (file: Record<string, unknown>, flags: Record<string, unknown> = {}) =>
+    resolveOptions({ image: 'i', ...file }, flags, cwd).problems;
+
+  test.each([
+    ['-1', 'workers: -1 is out of range; use 1 to 500'],
+    ['0', 'workers: 0 is out of range; use 1 to 500'],
+    ['501', 'workers: 501 is out of range; use 1 to 500'],
+    ['2.5', 'workers: expected a whole number, got "2.5"; use 1 to 500'],
+    ['abc', 'workers: expected a whole number, got "abc"; use 1 to 500'],
+  ])('--workers %s', (workers, message) => expect(problemsOf({}, { workers })).toEqual([message]));
+
+  test.each([
+    [{ timeout: '0s' }, 'timeout: must be more than 0; e.g. 30m'],
+    [{ 'ready-timeout': '0' }, 'ready-timeout: must be more than 0; e.g. 2m'],
+    [{ 'wait-command': 'true', 'wait-timeout': '0s' }, 'wait-timeout: must be more than 0; e.g. 1m'],
+    [{ timeout: '-5m' }, 'timeout: must be more than 0; e.g. 30m'],
+    [{ delay: '-1s' }, 'delay: must not be negative; e.g. 0s or 10s'],
+  ])('a limit of %j is refused up front', (flags, message) =>
+    expect(problemsOf({}, flags)).toEqual([message]),
+  );
+
+  test('a delay of 0s is no delay, and fine', () => {
+    expect(resolveOptions({}, { image: 'i', delay: '0s' }, cwd).options?.delayMs).toBe(0);
+  });
+
+  test('wait details without a wait command are problems, not silently ignored', () => {
+    expect(
+      problemsOf({ 'wait-expected': 'ok' }, { 'wait-timeout': 'soon', 'wait-image': 'busybox' }),
+    ).toEqual([
+      'wait-timeout: "soon" is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)',
+      'wait-expected applies only with wait-command; add --wait-command or remove it',
+      'wait-timeout applies only with wait-command; add --wait-command or remove it',
+      'wait-image applies only with wait-command; add --wait-command or remove it',
+    ]);
+  });
+
+  test("atq.yml's wait-command object: its timeout is checked like --wait-timeout, and odd values do not crash", () => {
+    expect(problemsOf({ 'wait-command': { command: 'true', timeout: 0 } })).toEqual([
+      'wait-command.timeout: must be more than 0; e.g. 1m',
+    ]);
+    expect(problemsOf({ 'wait-command': { command: 5, timeout: { a: 1 }, image: '' } })).toEqual([
+      'wait-command.command: required, a shell command',
+      'wait-command.timeout: {"a":1} is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)',
+      'wait-command.image: expected a non-empty text, got ""',
+    ]);
+  });
+
+  test('prop: 7 is reported next to an unknown key and a bad workers value', () => {
+    const problems = resolveOptions({ prop: 7, wokers: 3, workers: 'x' }, {}, cwd).problems;
+    expect(problems).toEqual([
+      expect.stringContaining('atq.yml "wokers": unknown option; known options are plan, files'),
+      'prop: "7" is not KEY=VALUE (e.g. users=10)',
+      'workers: expected a whole number, got "x"; use 1 to 500',
+      expect.stringContaining('image: no JMeter image given'),
+    ]);
+  });
+
+  test('every bad prop entry is reported, not only the first', () => {
+    expect(problemsOf({ prop: [7, 'novalue', 'bad key=1', 'ok=1'] })).toEqual([
+      'prop: "7" is not KEY=VALUE (e.g. users=10)',
+      'prop: "novalue" is not KEY=VALUE (e.g. users=10)',
+      'prop: property names may use letters, digits, _ . - only: "bad key"',
+    ]);
+    expect(problemsOf({ prop: { users: { max: 1 } } })).toEqual([
+      'prop: "users" has {"max":1} as its value; use a text or a number',
+    ]);
+  });
+
+  test('an atq.yml value a flag overrides is still checked: the file is wrong for the next run', () => {
+    const { problems } = resolveOptions({ image: 'i', prop: 7 }, { prop: ['a=b'] }, cwd);
+    expect(problems).toEqual([
+      'atq.yml (overridden by --prop in this run) prop: "7" is not KEY=VALUE (e.g. users=10)',
+    ]);
+  });
+
+  test('an invalid image is reported once, not also as missing', () => {
+    expect(problemsOf({ image: '' })).toEqual(['image: expected a non-empty text, got ""']);
+  });
+
+  test('a baseline gate needs --baseline, before anything runs', () => {
+    expect(problemsOf({}, { criteria: ['p95 < 1s', 'p95 <= baseline+10%'] })).toEqual([
+      'criteria: "p95 <= baseline+10%" compares with a baseline; pass --baseline <summary.json of an earlier run> or drop the gate',
+    ]);
+    expect(problemsOf({}, { criteria: ['p95 <= baseline+10%'], baseline: 'prev/summary.json' })).toEqual([]);
+    // An invalid gate does not hide the baseline problem of a valid one.
+    expect(problemsOf({ criteria: ['p95 < soon', 'p99 <= baseline'] })).toEqual([
+      'criteria: p95 < soon: "soon" is not a number with an optional unit',
+      expect.stringContaining('criteria: allowed forms:'),
+      expect.stringContaining('criteria: "p99 <= baseline" compares with a baseline'),
+    ]);
+  });
+
+  test('all at once: one problem per bad field, whatever else is wrong', () => {
+    const file = {
+      workers: 0,
+      timeout: '0s',
+      prop: 7,
+      'rmi-ssl': 'maybe',
+      keep: 'yes',
+      'max-bundle-size': 'huge',
+      criteria: ['p95 <= baseline'],
+      'wait-timeout': 'x',
+      plan: ['/abs.jmx'],
+      colour: 'red',
+    };
+    const problems = resolveOptions(file, { 'ready-timeout': '0' }, cwd).problems;
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'atq.yml "colour"',
+      'workers',
+      'timeout',
+      'prop',
+      'rmi-ssl',
+      'keep',
+      'max-bundle-size',
+      'wait-timeout',
+      'ready-timeout',
+      'image',
+      'wait-timeout applies only with wait-command; add --wait-command or remove it',
+      'criteria',
+      'plan',
+    ]);
+  });
+});

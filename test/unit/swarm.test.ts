@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveConnection } from '../../src/swarm/connection.js';
 import { demuxLines } from '../../src/swarm/demux.js';
 import { countJtlRecords } from '../../src/results/count.js';
 
@@ -47,60 +46,6 @@ describe('demuxLines', () => {
       { stream: 'stdout', line: 'plain line' },
       { stream: 'stdout', line: 'next' },
     ]);
-  });
-});
-
-describe('resolveConnection', () => {
-  const certs = mkdtempSync(path.join(os.tmpdir(), 'atq-certs-'));
-  for (const f of ['ca.pem', 'cert.pem', 'key.pem'])
-    writeFileSync(path.join(certs, f), `-----BEGIN ${f}-----`);
-
-  test('DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH, as the docker CLI reads them', () => {
-    const c = resolveConnection(
-      { insecurePlaintext: false },
-      { DOCKER_HOST: 'tcp://10.1.2.3:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs },
-    );
-    expect(c).toMatchObject({
-      host: '10.1.2.3',
-      port: 2376,
-      protocol: 'https',
-      ca: '-----BEGIN ca.pem-----',
-      key: '-----BEGIN key.pem-----',
-    });
-  });
-  test('PEM text from flags or ATQ_TLS_* (CI secrets) instead of files', () => {
-    const c = resolveConnection(
-      { host: 'tcp://swarm:2376', ca: '-----BEGIN CERTIFICATE-----x', insecurePlaintext: false },
-      { ATQ_TLS_CERT: '-----BEGIN CERTIFICATE-----c', ATQ_TLS_KEY: '-----BEGIN KEY-----k' },
-    );
-    expect(c).toMatchObject({
-      protocol: 'https',
-      ca: '-----BEGIN CERTIFICATE-----x',
-      cert: '-----BEGIN CERTIFICATE-----c',
-    });
-  });
-  test('unix sockets need no TLS; plaintext tcp needs --insecure-plaintext', () => {
-    expect(resolveConnection({ insecurePlaintext: false }, {})).toMatchObject({
-      socketPath: '/var/run/docker.sock',
-    });
-    expect(() => resolveConnection({ host: 'tcp://h:2375', insecurePlaintext: false }, {})).toThrow(
-      /Refusing to talk to tcp:\/\/h:2375 without TLS/,
-    );
-    expect(resolveConnection({ host: 'tcp://h', insecurePlaintext: true }, {})).toMatchObject({
-      protocol: 'http',
-      port: 2375,
-    });
-  });
-  test('clear errors for a bad URL, a missing file, and a CA without a client key', () => {
-    expect(() => resolveConnection({ host: 'ftp://x', insecurePlaintext: false }, {})).toThrow(
-      /not understood/,
-    );
-    expect(() =>
-      resolveConnection({ host: 'tcp://h', ca: '/nope/ca.pem', insecurePlaintext: false }, {}),
-    ).toThrow(/Cannot read the CA certificate at \/nope\/ca.pem/);
-    expect(() =>
-      resolveConnection({ host: 'tcp://h', ca: '-----BEGIN x', insecurePlaintext: false }, {}),
-    ).toThrow(/needs a client certificate and key/);
   });
 });
 
