@@ -1,13 +1,20 @@
 // Bundles the CLI into dist/ (committed, so `uses:`/`npx` need no install step).
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+// Chunk names carry a content hash: start from an empty dist/ so no stale chunk is left behind.
+await rm('dist', { recursive: true, force: true });
+
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // cli.js stays tiny (signal handlers first); the rest loads as a chunk, see src/cli/entry.ts.
+  splitting: true,
+  chunkNames: 'atq-[hash]',
   minify: false,
   legalComments: 'linked',
   // ssh2 (pulled in by docker-modem) probes optional native addons inside try/catch; we never use SSH.

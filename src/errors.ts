@@ -19,7 +19,15 @@ export type ErrorCode =
   | 'RESULTS_INVALID'
   | 'RUN_TIMEOUT'
   | 'RUN_ABORTED'
-  | 'DOCKER_API';
+  /** The run's objects were removed by someone else (another pipeline's janitor) while it ran. */
+  | 'RUN_REMOVED'
+  /** The engine stopped answering in the middle of a run. */
+  | 'ENGINE_UNREACHABLE'
+  /** A file or folder the user named cannot be read or written. */
+  | 'FILE_ACCESS'
+  | 'DOCKER_API'
+  /** A failure that is none of the above: a bug in atq. */
+  | 'INTERNAL';
 
 export class AtqError extends Error {
   constructor(
@@ -46,7 +54,7 @@ export class ConfigError extends AtqError {
 /** The run was stopped from outside (SIGINT/SIGTERM, a cancelled CI job). */
 export class AbortedError extends AtqError {
   constructor(reason: string) {
-    super('RUN_ABORTED', `Run aborted: ${reason}. Everything the run created has been removed.`, { reason });
+    super('RUN_ABORTED', `Run aborted: ${reason}.`, { reason });
     this.name = 'AbortedError';
   }
 }

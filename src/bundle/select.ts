@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { AtqError } from '../errors.js';
+import { fileAccessError, isFsError } from '../util/file-error.js';
 
 export interface BundleFile {
   /** Path inside the test dir, with forward slashes: also its path inside the containers. */
@@ -28,6 +29,24 @@ export async function selectFiles(
   planGlobs: string[],
   fileGlobs: string[],
   ignore: string[] = [],
+): Promise<Selection> {
+  try {
+    return await select(testDir, planGlobs, fileGlobs, ignore);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    throw fileAccessError(
+      e,
+      `read the test files under --test-dir ${testDir}`,
+      'Point --test-dir at the folder that holds your plans and their data (every file in it must be readable).',
+    );
+  }
+}
+
+async function select(
+  testDir: string,
+  planGlobs: string[],
+  fileGlobs: string[],
+  ignore: string[],
 ): Promise<Selection> {
   const dirStat = await stat(testDir).catch(() => undefined);
   if (!dirStat?.isDirectory()) {

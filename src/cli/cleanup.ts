@@ -1,6 +1,7 @@
 import { resolveOptions } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
 import { sweep } from '../core/cleanup.js';
+import { describeRun } from '../core/lease.js';
 import { parseDuration } from '../util/duration.js';
 import { parseFlags } from './args.js';
 import { connector } from './connect.js';
@@ -27,16 +28,18 @@ export function dockerOptionsFrom(flags: Record<string, unknown>, cwd: string) {
   return options.docker;
 }
 
-export const CLEANUP_HELP = `Usage: atq cleanup (--run ID | --all) [--older-than DURATION] [connection options]
+export const CLEANUP_HELP = `Usage: atq cleanup (--run ID | --all) [--older-than DURATION] [--force] [connection options]
 
 Removes the services, containers, configs, secrets and networks labelled atq.run (by one run, or all),
-e.g. after a run was killed with SIGKILL or run with --keep.`;
+e.g. after a run was killed with SIGKILL or run with --keep. Runs in progress (their lease was renewed
+within the last minute: another pipeline on the same swarm) are left alone; --force removes them too.`;
 
 export async function cleanupCommand(argv: string[], cwd: string): Promise<number> {
   const flags = parseFlags(argv, {
     run: { type: 'string' },
     all: { type: 'boolean' },
     'older-than': { type: 'string' },
+    force: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     ...connectionFlagSpec(),
   });
@@ -55,10 +58,18 @@ export async function cleanupCommand(argv: string[], cwd: string): Promise<numbe
   if (problems.length) throw new ConfigError(problems);
   const logger = consoleLogger();
   const client = await connector(dockerOptionsFrom(flags, cwd))();
-  const result = await sweep(client, { runId: flags.run as string | undefined, olderThanMs }, logger);
+  const runId = flags.run as string | undefined;
+  const result = await sweep(client, { runId, olderThanMs, force: Boolean(flags.force) }, logger);
+  for (const r of result.forced) logger.warn(`--force: removing a run in progress: ${describeRun(r)}`);
   for (const o of result.removed) logger.info(`removed ${o.kind} ${o.name || o.id.slice(0, 12)}`);
+  for (const r of result.skipped) {
+    logger.info(`left alone: ${describeRun(r)}; if its process is gone, add --force (or wait a minute)`);
+  }
   logger.info(
-    `removed ${result.removed.length} object(s)${result.failed.length ? `; ${result.failed.length} could not be removed` : ''}`,
+    `removed ${result.removed.length} object(s)` +
+      (result.skipped.length ? `; left ${result.skipped.length} run(s) in progress alone` : '') +
+      (result.failed.length ? `; ${result.failed.length} could not be removed` : ''),
   );
-  return result.failed.length ? EXIT.error : EXIT.ok;
+  // Naming a live run and getting nothing removed is a failure: the user wanted it gone.
+  return result.failed.length || (runId && result.skipped.length) ? EXIT.error : EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AtqError, errorMessage } from '../errors.js';
 import { RunResources } from '../core/cleanup.js';
 import { RUN_LABEL } from '../core/run-id.js';
+import { describeRun, runStates } from '../core/lease.js';
 import { tail } from '../jmeter/log-check.js';
 import { resolveConnection } from '../swarm/connection.js';
 import { SwarmClient } from '../swarm/client.js';
@@ -64,12 +65,14 @@ export async function doctorCommand(argv: string[], cwd: string): Promise<number
       const usable = n.state === 'ready' && n.availability === 'active';
       say(usable ? true : 'warn', `node ${n.hostname} (${n.role}, ${n.addr}): ${n.state}, ${n.availability}`);
     }
-    const leftovers = await client.listLabelled(RUN_LABEL);
-    const runs = new Set(leftovers.map((o) => o.labels[RUN_LABEL]));
+    const runs = runStates(await client.listLabelled(RUN_LABEL), info.systemTime);
+    for (const r of runs.filter((r) => r.live)) say(true, `in progress: ${describeRun(r)}`);
+    const dead = runs.filter((r) => !r.live);
+    for (const r of dead) say('warn', `leftover: ${describeRun(r)}`);
     say(
-      leftovers.length ? 'warn' : true,
-      leftovers.length
-        ? `leftovers: ${leftovers.length} object(s) of ${runs.size} run(s) (${[...runs].join(', ')}); remove with atq cleanup --all`
+      dead.length ? 'warn' : true,
+      dead.length
+        ? `leftovers: ${dead.length} run(s) no longer alive; remove them with atq cleanup --all (runs in progress are left alone)`
         : 'leftovers: none',
     );
     for (const image of (flags.image as string[] | undefined) ?? []) {
@@ -86,6 +89,8 @@ async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boo
   const resources = new RunResources(client, `doctor-${randomBytes(3).toString('hex')}`, silentLogger);
   const name = `atq-${resources.runId}`;
   try {
+    // A lease, so that a janitor running meanwhile leaves the probe alone.
+    await resources.acquireLease(() => {});
     const id = await client.createService({
       name,
       image,

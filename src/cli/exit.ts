@@ -7,6 +7,7 @@ export function reportError(e: unknown, write: (text: string) => void): number {
   if (isAtqError(e)) {
     write(`atq: error [${e.code}]: ${e.message}`);
     if (e instanceof ConfigError) write('Run `atq help` for the options.');
+    if (e.code === 'INTERNAL' && typeof e.details.stack === 'string') write(e.details.stack);
     return e.code === 'RUN_ABORTED' ? EXIT.interrupted : EXIT.error;
   }
   write(`atq: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -4,6 +4,7 @@ import { EXIT, reportError } from './exit.js';
 import { reportCommand, REPORT_HELP } from './report.js';
 import { runCommand } from './run.js';
 import { runHelp } from './args.js';
+import { guardSignals } from './signals.js';
 
 const HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
 
@@ -15,13 +16,23 @@ Commands:
 
 Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
 
-async function main(argv: string[]): Promise<number> {
+/** `early`: signals received while loading; `installed` hands signal handling over from the entry point. */
+export async function main(
+  argv: string[],
+  early: NodeJS.Signals[] = [],
+  installed = () => {},
+): Promise<number> {
   const [command, ...rest] = argv;
   const cwd = process.cwd();
+  const signals = guardSignals((t) => process.stderr.write(t + '\n'), early);
+  installed();
+  // Only a run has something to keep and clean up when interrupted; other commands just stop.
+  signals.exitAtOnce = command !== 'run';
+  if (signals.exitAtOnce && early.length) return EXIT.interrupted;
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest, cwd);
+        return await runCommand(rest, cwd, signals);
       case 'cleanup':
         return await cleanupCommand(rest, cwd);
       case 'doctor':
@@ -42,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     return reportError(e, (t) => process.stderr.write(t + '\n'));
+  } finally {
+    signals.dispose();
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

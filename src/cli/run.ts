@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { resolveOptions } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
+import { cleanupCommand } from '../core/finish.js';
 import { runLoadTest } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
 import { formatDuration } from '../util/duration.js';
@@ -9,9 +10,9 @@ import { parseFlags, runFlagSpec, runHelp } from './args.js';
 import { connector } from './connect.js';
 import { consoleLogger } from './console.js';
 import { EXIT, reportError } from './exit.js';
-import { abortOnSignals } from './signals.js';
+import type { SignalGuard } from './signals.js';
 
-export async function runCommand(argv: string[], cwd: string): Promise<number> {
+export async function runCommand(argv: string[], cwd: string, signals: SignalGuard): Promise<number> {
   const write = (t: string) => process.stderr.write(t + '\n');
   const flags = parseFlags(argv, runFlagSpec());
   if (flags.help) {
@@ -27,8 +28,9 @@ export async function runCommand(argv: string[], cwd: string): Promise<number> {
 
   const logger = consoleLogger();
   const runId = newRunId();
-  const signals = abortOnSignals(write, () => `Remove the leftovers with: atq cleanup --run ${runId}`);
-  try {
+  signals.hint = () =>
+    `Remove the leftovers with: ${cleanupCommand(runId)}${opts.docker.host ? ` --docker-host ${opts.docker.host}` : ''}`;
+  {
     const { report, error } = await runLoadTest(opts, {
       connect: connector(opts.docker),
       logger,
@@ -54,7 +56,5 @@ export async function runCommand(argv: string[], cwd: string): Promise<number> {
       return EXIT.gatesFailed;
     }
     return EXIT.ok;
-  } finally {
-    signals.dispose();
   }
 }

@@ -6,12 +6,16 @@ import { writeReports } from '../results/write.js';
 import type { Logger } from '../util/log.js';
 import type { RunReport } from './report.js';
 
-/** Statistics, gates and reports for each plan that ran; the run's verdict is the worst of them. */
+/**
+ * Statistics, gates and reports for each plan that ran; the run's verdict is the worst of them.
+ * `partial` says why the results stop early (a cancel, a timeout, a failure); it heads every report.
+ */
 export async function analysePlans(
   report: RunReport,
   options: RunOptions,
   baseline: Summary | undefined,
   logger: Logger,
+  partial?: string,
 ): Promise<void> {
   for (const plan of report.plans) {
     if (!plan.samples) continue;
@@ -21,6 +25,7 @@ export async function analysePlans(
       baseline,
       run: { ...run, plan: plan.plan },
     });
+    if (partial) summary.warnings.unshift(partial);
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
     for (const line of verdictLines(summary, plan.plan)) logger.info(line);

@@ -1,50 +1,51 @@
-import { errorMessage } from '../errors.js';
+import { AtqError, errorMessage } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';
+import { LEASE_ROLE, LeaseKeeper, leaseLabels, runStates, type RunState } from './lease.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
-/** Services first (their containers go with them), then what they used, the network last. */
+/** Services first (their containers go with them), then what they used, the network, and the lease last. */
 const ORDER: ObjectKind[] = ['service', 'container', 'secret', 'config', 'network'];
+const isLease = (o: LabelledObject) => o.kind === 'config' && o.labels[ROLE_LABEL] === LEASE_ROLE;
+const rank = (o: LabelledObject) => (isLease(o) ? ORDER.length : ORDER.indexOf(o.kind));
+
+/** A busy engine ("in use") gets this long; an engine that does not answer at all, much less. */
+const BUSY_PATIENCE_MS = 90_000;
+const DOWN_PATIENCE_MS = 10_000;
 
 export interface SweepResult {
   removed: LabelledObject[];
   failed: { object: LabelledObject; error: string }[];
+  /** Set when the engine stopped answering: the objects in `failed` may all still be there. */
+  unreachableSince?: number;
 }
 
 /**
  * Removes objects in dependency order. Docker releases a service's containers, configs and network
- * endpoints asynchronously, so "in use" answers are retried until `patienceMs` runs out.
+ * endpoints asynchronously, so "in use" answers are retried until the patience runs out; an engine that
+ * does not answer is given up on after DOWN_PATIENCE_MS, since retrying cannot help it.
  */
 export async function removeAll(
   client: SwarmClient,
   objects: LabelledObject[],
   logger: Logger,
-  patienceMs = 90_000,
+  patienceMs = BUSY_PATIENCE_MS,
 ): Promise<SweepResult> {
   const result: SweepResult = { removed: [], failed: [] };
   const deadline = Date.now() + patienceMs;
-  for (const kind of ORDER) {
-    let pending = objects.filter((o) => o.kind === kind);
+  for (let step = 0; step <= ORDER.length; step++) {
+    let pending = objects.filter((o) => rank(o) === step);
     let delay = 250;
     while (pending.length) {
-      const errors = new Map<string, string>();
-      const settled = await Promise.all(
-        pending.map(async (o) => {
-          try {
-            return (await client.remove(o.kind, o.id)) ? o : undefined;
-          } catch (e) {
-            errors.set(o.id, errorMessage(e));
-            return undefined;
-          }
-        }),
-      );
-      result.removed.push(...settled.filter((o): o is LabelledObject => o !== undefined));
+      const errors = await removeEach(client, pending, result);
       pending = pending.filter((o) => errors.has(o.id));
       if (!pending.length) break;
-      if (Date.now() + delay > deadline) {
+      const down = engineDown(client);
+      if (down || Date.now() + delay > deadline) {
         for (const o of pending) result.failed.push({ object: o, error: errors.get(o.id) ?? 'unknown' });
+        if (down) return giveUp(client, objects, result, logger);
         break;
       }
       await sleep(delay);
@@ -56,25 +57,88 @@ export async function removeAll(
   return result;
 }
 
+async function removeEach(
+  client: SwarmClient,
+  pending: LabelledObject[],
+  result: SweepResult,
+): Promise<Map<string, string>> {
+  const errors = new Map<string, string>();
+  await Promise.all(
+    pending.map(async (o) => {
+      try {
+        if (await client.remove(o.kind, o.id)) result.removed.push(o);
+      } catch (e) {
+        errors.set(o.id, errorMessage(e));
+      }
+    }),
+  );
+  return errors;
+}
+
+function engineDown(client: SwarmClient): boolean {
+  const since = client.unreachableSince;
+  return since !== undefined && Date.now() - since >= DOWN_PATIENCE_MS;
+}
+
+/** The engine is gone: everything not removed yet stays listed as failed, with that reason. */
+function giveUp(
+  client: SwarmClient,
+  objects: LabelledObject[],
+  result: SweepResult,
+  logger: Logger,
+): SweepResult {
+  const done = new Set([...result.removed, ...result.failed.map((f) => f.object)].map((o) => o.id));
+  const reason = `not removed: the engine at ${client.url} does not answer`;
+  for (const o of objects) if (!done.has(o.id)) result.failed.push({ object: o, error: reason });
+  result.unreachableSince = client.unreachableSince;
+  logger.warn(
+    `the engine at ${client.url} has not answered since ${new Date(client.unreachableSince ?? Date.now()).toISOString()}; ` +
+      `${result.failed.length} object(s) could not be removed`,
+  );
+  return result;
+}
+
 export interface SweepFilter {
   runId?: string;
   olderThanMs?: number;
+  /** Also remove runs whose lease is live (they are in progress somewhere). */
+  force?: boolean;
 }
 
-/** The janitor: finds objects by label (one run, or all of ATQ's) and removes them. */
-export async function sweep(client: SwarmClient, filter: SweepFilter, logger: Logger): Promise<SweepResult> {
+export interface JanitorResult extends SweepResult {
+  /** Runs left alone because they are alive (without --force). */
+  skipped: RunState[];
+  /** Live runs removed because of --force. */
+  forced: RunState[];
+}
+
+/**
+ * The janitor: finds objects by label (one run, or all of ATQ's) and removes the runs whose lease has
+ * expired. A live run (another pipeline's, in progress) is only touched with `force`.
+ */
+export async function sweep(
+  client: SwarmClient,
+  filter: SweepFilter,
+  logger: Logger,
+): Promise<JanitorResult> {
   const label = filter.runId ? `${RUN_LABEL}=${filter.runId}` : RUN_LABEL;
-  const cutoff = filter.olderThanMs === undefined ? Infinity : Date.now() - filter.olderThanMs;
-  const list = async () =>
-    (await listOrWarn(client, label, logger)).filter(
-      (o) => !o.createdAt || Date.parse(o.createdAt) <= cutoff,
-    );
-  return untilGone(client, list, await removeAll(client, await list(), logger), logger);
+  const [objects, info] = await Promise.all([client.listLabelled(label), client.info()]);
+  const cutoff = filter.olderThanMs === undefined ? Infinity : info.systemTime - filter.olderThanMs;
+  const old = (o: LabelledObject) => !o.createdAt || Date.parse(o.createdAt) <= cutoff;
+  const states = runStates(objects, info.systemTime).filter((r) => r.objects.every(old));
+  const skipped = filter.force ? [] : states.filter((r) => r.live);
+  const forced = filter.force ? states.filter((r) => r.live) : [];
+  const chosen = new Set(states.filter((r) => filter.force || !r.live).map((r) => r.runId));
+  const ofChosen = (o: LabelledObject) => chosen.has(o.labels[RUN_LABEL] ?? '');
+  const list = async () => (await client.listLabelled(label)).filter((o) => ofChosen(o) && old(o));
+  const first = await removeAll(client, objects.filter(ofChosen), logger);
+  return { ...(await untilGone(client, list, first, logger)), skipped, forced };
 }
 
 /**
  * Docker finishes some removals in the background (a swarm network lingers on a node for a moment, a
- * service's containers go after it): done means nothing matching is listed any more.
+ * service's containers go after it): done means nothing matching is listed any more. A listing that
+ * fails proves nothing: then what was not removed is reported as such.
  */
 async function untilGone(
   client: SwarmClient,
@@ -82,12 +146,17 @@ async function untilGone(
   result: SweepResult,
   logger: Logger,
 ): Promise<SweepResult> {
+  if (result.unreachableSince !== undefined) return result;
   const deadline = Date.now() + 30_000;
-  let left = await list();
-  while (left.length && Date.now() < deadline) {
+  let left = await list().catch(() => undefined);
+  while (left?.length && Date.now() < deadline && !engineDown(client)) {
     await sleep(500);
     await removeAll(client, left, silentLogger, 10_000);
-    left = await list();
+    left = await list().catch(() => undefined);
+  }
+  if (left === undefined) {
+    logger.warn(`could not check what is left on the swarm: ${client.url} does not answer`);
+    return { ...result, unreachableSince: client.unreachableSince ?? Date.now() };
   }
   const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
   result.failed = left.map((o) => ({
@@ -99,23 +168,16 @@ async function untilGone(
   return result;
 }
 
-async function listOrWarn(client: SwarmClient, label: string, logger: Logger): Promise<LabelledObject[]> {
-  try {
-    return await client.listLabelled(label);
-  } catch (e) {
-    logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
-    return [];
-  }
-}
-
 /**
  * Knows every object one run created. dispose() is idempotent and runs from `finally` (which the signal
  * handlers reach by aborting the run): it removes what it tracked plus anything else labelled with the
- * run id (an object whose create call timed out after Docker made it), until none is listed.
+ * run id (an object whose create call timed out after Docker made it), until none is listed, the lease
+ * last so the run counts as alive until it is gone.
  */
 export class RunResources {
   private readonly tracked: LabelledObject[] = [];
   private disposing?: Promise<SweepResult>;
+  private lease?: LeaseKeeper;
 
   constructor(
     private readonly client: SwarmClient,
@@ -127,16 +189,57 @@ export class RunResources {
     return { [RUN_LABEL]: this.runId, [ROLE_LABEL]: role };
   }
 
-  track(kind: ObjectKind, id: string, name: string): void {
-    this.tracked.push({ kind, id, name, labels: this.labels(kind) });
+  track(kind: ObjectKind, id: string, name: string, role: string = kind): void {
+    this.tracked.push({ kind, id, name, labels: this.labels(role) });
+  }
+
+  /** The first object of a run: its heartbeat tells janitors elsewhere that the run is alive. */
+  async acquireLease(onLost: (error: AtqError) => void): Promise<LeaseKeeper> {
+    const name = `atq-${this.runId}-lease`;
+    const labels = leaseLabels(this.labels(LEASE_ROLE), new Date(), 0);
+    const id = await this.client.createConfig(name, Buffer.from(`${this.runId}\n`), labels);
+    this.track('config', id, name, LEASE_ROLE);
+    // Our own removal of the lease at the end of dispose() is not "someone else removed the run".
+    this.lease = new LeaseKeeper(this.client, id, name, labels, (e) => this.disposing || onLost(e));
+    return this.lease;
+  }
+
+  /** Still there? Undefined when this run holds no lease. */
+  leasePresent(): Promise<boolean> | undefined {
+    return this.lease?.present();
+  }
+
+  /** --keep: the objects stay, and the lease says at once that nobody is using them any more. */
+  async keep(): Promise<void> {
+    await this.lease?.release();
+  }
+
+  /** Every object this run knows it created (for run.json when the engine is gone). */
+  get objects(): readonly LabelledObject[] {
+    return this.tracked;
   }
 
   dispose(): Promise<SweepResult> {
     this.disposing ??= (async () => {
-      const list = () => listOrWarn(this.client, `${RUN_LABEL}=${this.runId}`, this.logger);
+      const label = `${RUN_LABEL}=${this.runId}`;
+      const list = () => this.client.listLabelled(label);
+      const listed = await list().catch((e: unknown) => {
+        this.logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
+        return [];
+      });
       const ids = new Set(this.tracked.map((o) => o.id));
-      const all = [...this.tracked, ...(await list()).filter((o) => !ids.has(o.id))];
-      return untilGone(this.client, list, await removeAll(this.client, all, this.logger), this.logger);
+      const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
+      // Heartbeats go on during removal (the run is alive until its lease is gone), then stop.
+      try {
+        return await untilGone(
+          this.client,
+          list,
+          await removeAll(this.client, all, this.logger),
+          this.logger,
+        );
+      } finally {
+        this.lease?.stop();
+      }
     })();
     return this.disposing;
   }

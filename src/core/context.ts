@@ -3,6 +3,7 @@ import type { SwarmClient } from '../swarm/client.js';
 import type { NetworkInfo } from '../swarm/types.js';
 import type { Logger } from '../util/log.js';
 import type { RunResources } from './cleanup.js';
+import type { RunControl } from './control.js';
 
 /** A file mounted into every JMeter container (a bundle part or an RMI secret). */
 export interface Mount {
@@ -17,7 +18,9 @@ export interface RunContext {
   options: RunOptions;
   client: SwarmClient;
   logger: Logger;
+  /** Aborted on cancel, --timeout, or when someone else removes the run; its reason is the run's error. */
   signal: AbortSignal;
+  control: RunControl;
   resources: RunResources;
   /** The node whose API we talk to: the master runs there so its files can be copied out. */
   nodeId: string;

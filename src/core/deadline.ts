@@ -1,10 +1,12 @@
-import { AtqError } from '../errors.js';
+import type { AtqError } from '../errors.js';
+import type { SwarmClient } from '../swarm/client.js';
 import { sleep, throwIfAborted } from '../util/abort.js';
-import { formatDuration } from '../util/duration.js';
+import { toleratePollFailure } from './engine.js';
 
 /**
  * Polls `check` until it returns a value, the deadline passes (then `onTimeout` builds the error, after
- * gathering whatever explains it) or the run is aborted.
+ * gathering whatever explains it) or the run is aborted. With `engine`, a check failing because the
+ * engine does not answer is retried for a short grace period (see engine.ts).
  */
 export async function pollUntil<T>(opts: {
   check: () => Promise<T | undefined>;
@@ -12,21 +14,19 @@ export async function pollUntil<T>(opts: {
   intervalMs: number;
   signal: AbortSignal;
   onTimeout: () => Promise<AtqError>;
+  engine?: { client: SwarmClient; during: string };
 }): Promise<T> {
   for (;;) {
     throwIfAborted(opts.signal);
-    const value = await opts.check();
+    let value: T | undefined;
+    try {
+      value = await opts.check();
+    } catch (e) {
+      if (!opts.engine) throw e;
+      toleratePollFailure(opts.engine.client, e, opts.engine.during);
+    }
     if (value !== undefined) return value;
     if (Date.now() >= opts.deadline) throw await opts.onTimeout();
     await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
-}
-
-export function runTimeout(timeoutMs: number, during: string): AtqError {
-  return new AtqError(
-    'RUN_TIMEOUT',
-    `The run reached its --timeout of ${formatDuration(timeoutMs)} while ${during}. ` +
-      'Partial results (if any) were kept; raise --timeout if the plan needs longer.',
-    { timeoutMs, during },
-  );
 }

@@ -3,7 +3,8 @@ import { masterScript } from '../jmeter/commands.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { serviceName, type RunContext } from './context.js';
-import { pollUntil, runTimeout } from './deadline.js';
+import { runTimeout } from './control.js';
+import { pollUntil } from './deadline.js';
 import type { WorkerWatch } from './workers.js';
 
 /**
@@ -57,8 +58,23 @@ export async function startMaster(
   return id;
 }
 
-/** Streams the master's output with a prefix and turns JMeter's summariser lines into progress. */
-export function followMaster(ctx: RunContext, serviceId: string, stop: AbortSignal): Promise<void> {
+/**
+ * What the master prints once every remote engine has ended the test and sent its last samples ("Tidying
+ * up remote"), and at its very end. The first comes seconds before the process exits (JMeter's RMI
+ * reaper waits), which matters when a cancelled run has only seconds left.
+ */
+const END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
+
+/**
+ * Streams the master's output with a prefix and turns JMeter's summariser lines into progress.
+ * `onEnd` is called when JMeter says the run is over (the results file is complete by then).
+ */
+export function followMaster(
+  ctx: RunContext,
+  serviceId: string,
+  stop: AbortSignal,
+  onEnd: () => void = () => {},
+): Promise<void> {
   return (async () => {
     try {
       for await (const { stream, line } of ctx.client.logs('service', serviceId, {
@@ -67,6 +83,7 @@ export function followMaster(ctx: RunContext, serviceId: string, stop: AbortSign
       })) {
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
+        if (END_OF_RUN.test(line)) onEnd();
         ctx.logger.output('master', stream === 'stdout' ? line : `[${stream}] ${line}`);
       }
     } catch (e) {
@@ -96,6 +113,7 @@ export async function waitForMaster(
       return task && FINAL_STATES.has(task.state) ? task : undefined;
     },
     onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was running the plan'),
+    engine: { client: ctx.client, during: 'the master was running the plan' },
   });
   const task = await Promise.race([done, watch.failure]);
   if (task.state !== 'complete' && task.state !== 'failed') {
@@ -107,4 +125,25 @@ export async function waitForMaster(
     );
   }
   return task;
+}
+
+/**
+ * Asks a running master to end the test (JMeter's own UDP shutdown port, as bin/shutdown.sh does), so
+ * that the workers' threads finish their current sample, the master writes what they measured and closes
+ * the results file. "Shutdown", not "StopTestNow": interrupting samplers would record requests cut short
+ * as errors that the system under test never made. Uses the ShutdownClient class of JMeter's launcher
+ * jar; bash's /dev/udp is the fallback. Best effort.
+ */
+export async function stopMaster(ctx: RunContext, containerId: string, timeoutMs: number): Promise<boolean> {
+  const script =
+    'JM=$(command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter | head -n 1); ' +
+    'H=$(dirname "$(readlink -f "$JM")"); ' +
+    'java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || ' +
+    "bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'";
+  try {
+    const res = await ctx.client.exec(containerId, ['sh', '-c', script], timeoutMs);
+    return res.exitCode === 0;
+  } catch {
+    return false;
+  }
 }

@@ -3,13 +3,15 @@ import path from 'node:path';
 import { AtqError, errorMessage } from '../errors.js';
 import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { countJtlRecords } from '../results/count.js';
-import type { TaskInfo } from '../swarm/types.js';
-import { sleep } from '../util/abort.js';
+import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { sleep, within } from '../util/abort.js';
+import { exitCodeHint, killedFromOutside } from '../jmeter/exit-codes.js';
 import { collectLogs, collectMasterFiles } from './collect.js';
 import type { RunContext } from './context.js';
 import { readLogs } from './logs.js';
-import { followMaster, startMaster, waitForMaster } from './master.js';
+import { followMaster, startMaster, stopMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
+import type { StageClock } from './stages.js';
 import { WorkerWatch } from './workers.js';
 
 /** One plan on the ready workers: master, follow, collect (always, even on failure), verify. */
@@ -20,17 +22,18 @@ export async function runPlan(
   ready: { tasks: TaskInfo[]; addresses: string[] },
   workersId: string,
   last: boolean,
-  stage: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
-  record: (name: string, ms: number) => void,
+  clock: StageClock,
 ): Promise<void> {
-  const { logger, client } = ctx;
+  const { logger } = ctx;
   plan.status = 'failed';
   logger.info(`plan ${plan.plan}: starting the master`);
   const created = Date.now();
-  let runningAt = created;
+  let runningAt: number | undefined;
+  clock.current = 'master-start';
   const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last);
   const stopFollowing = new AbortController();
-  const following = followMaster(ctx, masterId, stopFollowing.signal);
+  let ended = false;
+  const following = followMaster(ctx, masterId, stopFollowing.signal, () => (ended = true));
   const watch = new WorkerWatch(
     ctx,
     workersId,
@@ -39,34 +42,85 @@ export async function runPlan(
   );
   let task: TaskInfo | undefined;
   try {
-    task = await waitForMaster(ctx, masterId, watch, () => (runningAt = Date.now()));
+    task = await waitForMaster(ctx, masterId, watch, () => {
+      runningAt = Date.now();
+      clock.current = 'master-run';
+    });
   } finally {
     // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
-    record('master-start', runningAt - created);
-    record('master-run', Date.now() - runningAt);
+    clock.record('master-start', (runningAt ?? Date.now()) - created);
+    clock.record('master-run', runningAt ? Date.now() - runningAt : 0);
+    clock.current = undefined;
     watch.stop();
-    // Let the last lines arrive, then stop following.
-    await Promise.race([following, sleep(500)]);
-    stopFollowing.abort();
-    // Keep whatever the master produced, even when the run failed or timed out.
-    const current = task ?? (await client.tasks(masterId).catch(() => [])).at(-1);
-    if (current?.containerId && !ctx.signal.aborted) {
-      await stage('collect', async () => {
-        try {
-          await collectMasterFiles(ctx, current, plan.outDir);
-        } catch (e) {
-          logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
-        }
-        await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: masterId }]);
-      });
-      // Counted here, so that partial results (a timeout, a dead worker) are analysed too.
-      plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
-    }
+    const master = { id: masterId, task, ended: () => ended, following, stopFollowing };
+    await clock.stage('collect', () => salvage(ctx, plan, master));
   }
   plan.exitCode = task.exitCode;
   await verifyPlan(ctx, plan, task, ready.tasks);
   plan.status = 'succeeded';
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
+}
+
+interface MasterHandle {
+  id: string;
+  /** Its final task when it ended by itself; undefined when the run stopped it early. */
+  task?: TaskInfo;
+  ended: () => boolean;
+  following: Promise<void>;
+  stopFollowing: AbortController;
+}
+
+/** How long a master stopped early gets to write what it measured: short after a CI cancel. */
+const STOP_WAIT_MS = { cancelled: 2_500, otherwise: 20_000 };
+const CANCEL_COPY_MS = 2_000;
+
+/**
+ * Keeps whatever the master produced, whether it ended by itself, failed, timed out or was cancelled. A
+ * master still running is first asked to stop the test (JMeter then collects the workers' last
+ * samples and closes the results file); the copy happens within the time left.
+ */
+async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle): Promise<void> {
+  const cancelled = ctx.control.cancelled;
+  const current = master.task ?? (await ctx.client.tasks(master.id).catch(() => [])).at(-1);
+  if (!master.task && current?.containerId && current.state === 'running') {
+    await stopEarly(
+      ctx,
+      master,
+      current.containerId,
+      cancelled ? STOP_WAIT_MS.cancelled : STOP_WAIT_MS.otherwise,
+    );
+  }
+  // Let the last lines arrive, then stop following.
+  await Promise.race([master.following, sleep(500)]);
+  master.stopFollowing.abort();
+  if (!current?.containerId) return;
+  const copying = (async () => {
+    try {
+      await collectMasterFiles(ctx, current, plan.outDir);
+    } catch (e) {
+      ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
+    }
+    await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: master.id }]);
+  })();
+  if ((await within(cancelled ? CANCEL_COPY_MS : 120_000, copying)) === undefined) {
+    ctx.logger.warn("stopped copying the master's results: no time left");
+  }
+  // Counted here, so that partial results (a timeout, a dead worker, a cancel) are analysed too.
+  plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
+}
+
+async function stopEarly(ctx: RunContext, master: MasterHandle, containerId: string, waitMs: number) {
+  if (ctx.client.unreachableSince !== undefined) return;
+  ctx.logger.info('asking JMeter to end the test and write what it measured...');
+  const until = Date.now() + waitMs;
+  await stopMaster(ctx, containerId, Math.min(2000, waitMs));
+  while (!master.ended() && Date.now() < until) {
+    const t = (await ctx.client.tasks(master.id).catch(() => [])).at(-1);
+    if (!t || FINAL_STATES.has(t.state)) break;
+    await sleep(200);
+  }
+  if (master.ended()) await sleep(300);
+  else ctx.logger.warn('JMeter did not confirm the end of the test in time; copying what it wrote so far');
 }
 
 /** JMeter may exit 0 when the plan did not run; the JTL and the logs are the truth. */
@@ -89,10 +143,19 @@ async function verifyPlan(
     }
   }
   const where = `See ${path.join(plan.outDir, 'jmeter.log')} and ${path.join(plan.outDir, 'logs')}/.`;
+  if (killedFromOutside(task.exitCode)) {
+    throw new AtqError(
+      'MASTER_FAILED',
+      `The JMeter master was stopped from outside while running ${plan.plan}: exit code ${task.exitCode}${exitCodeHint(task.exitCode)}. ` +
+        'If it ran out of memory, give the master more heap (e.g. JVM_ARGS/HEAP in the image) or a node with more memory; ' +
+        `the results up to then were kept. ${where}`,
+      { plan: plan.plan, exitCode: task.exitCode },
+    );
+  }
   if (task.exitCode !== 0) {
     throw new AtqError(
       'JMETER_PLAN_FAILED',
-      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${task.exitCode === 96 || task.exitCode === 97 ? ', image setup' : ''}): ` +
+      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${exitCodeHint(task.exitCode)}): ` +
         `${fatal ?? tail(masterOut, 8)}\n${where}`,
       { plan: plan.plan, exitCode: task.exitCode },
     );

@@ -26,8 +26,19 @@ export interface RunReport {
   endedAt?: string;
   /** Wall time per stage, in milliseconds. */
   stages: Record<string, number>;
-  cleanup?: { removed: number; failed: string[]; kept: boolean };
+  cleanup?: CleanupReport;
+  /** True when the run ended early (cancel, timeout, failure) and its results cover only part of the plan. */
+  partial?: boolean;
   /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
   verdict?: Summary['verdict'];
   error?: { code: string; message: string };
+}
+
+export interface CleanupReport {
+  removed: number;
+  /** Every object that may still be on the swarm, and why it was not removed. */
+  failed: { kind: string; name: string; id: string; error: string }[];
+  kept: boolean;
+  /** The command that removes what is left (set when something is). */
+  command?: string;
 }

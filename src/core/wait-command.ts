@@ -53,6 +53,7 @@ export async function runWaitCommand(ctx: RunContext, workers: string[]): Promis
           `Last attempts:\n${tail(await readLogs(ctx.client, 'service', id), 5) || `  (no output; task ${task?.state ?? 'not scheduled'})`}`,
         { command: wait.command },
       ),
+    engine: { client: ctx.client, during: 'the wait command was running' },
   });
   ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
   await ctx.client.remove('service', id);

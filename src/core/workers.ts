@@ -4,7 +4,10 @@ import { tail } from '../jmeter/log-check.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
+import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
+import { toleratePollFailure } from './engine.js';
+import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
 import { serviceName, type RunContext } from './context.js';
 
@@ -35,7 +38,10 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
 }
 
 export function describeTask(t: TaskInfo): string {
-  const exit = t.exitCode !== undefined && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}` : '';
+  const exit =
+    t.exitCode !== undefined && FINAL_STATES.has(t.state)
+      ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}`
+      : '';
   const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : '';
   return `worker ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
 }
@@ -49,6 +55,8 @@ export async function explainWorkers(ctx: RunContext, tasks: TaskInfo[]): Promis
   }
   return parts.join('\n');
 }
+
+const NONE_SCHEDULED = '  - no task was scheduled (is there a node that can run it?)';
 
 /** The newest task per slot: with restart policy none there is one, but a rescheduled node can add more. */
 function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
@@ -92,14 +100,19 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
     },
     onTimeout: async () => {
       const unready = last.filter((t) => t.state !== 'running');
+      const why = (await explainWorkers(ctx, unready.length ? unready : last)) || NONE_SCHEDULED;
+      if (Date.now() >= ctx.deadline) {
+        const e = runTimeout(ctx.options.timeoutMs, 'the workers were starting');
+        return new AtqError(e.code, `${e.message}\n${why}`, { ...e.details, tasks: unready });
+      }
       return new AtqError(
         'WORKERS_NOT_READY',
         `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ` +
-          `${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):\n` +
-          `${(await explainWorkers(ctx, unready.length ? unready : last)) || '  - no task was scheduled (is there a node that can run it?)'}`,
+          `${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):\n${why}`,
         { tasks: unready },
       );
     },
+    engine: { client: ctx.client, during: 'the workers were starting' },
   });
 }
 
@@ -116,7 +129,14 @@ export class WorkerWatch {
       for (;;) {
         await sleep(1000, ctx.signal);
         if (this.stopped) return new Promise<never>(() => {});
-        const tasks = currentTasks(await ctx.client.tasks(serviceId)).filter((t) => expected.includes(t.id));
+        let all: TaskInfo[];
+        try {
+          all = await ctx.client.tasks(serviceId);
+        } catch (e) {
+          toleratePollFailure(ctx.client, e, 'the plan was running');
+          continue;
+        }
+        const tasks = currentTasks(all).filter((t) => expected.includes(t.id));
         const dead = tasks.filter(
           (t) =>
             FINAL_STATES.has(t.state) && !(t.state === 'complete' && t.exitCode === 0 && allowComplete()),
@@ -125,7 +145,7 @@ export class WorkerWatch {
           throw new AtqError(
             'WORKER_FAILED',
             `A JMeter worker stopped in the middle of the test:\n${await explainWorkers(ctx, dead)}\n` +
-              'The results so far were kept. A container killed from outside (or by the OOM killer) shows exit code 137.',
+              'The results so far were kept.',
             { tasks: dead },
           );
         }

@@ -3,6 +3,7 @@ import { AtqError, errorMessage } from '../errors.js';
 import type { Connection } from './connection.js';
 import { demuxLines, type LogLine } from './demux.js';
 import type {
+  ConfigInfo,
   EngineInfo,
   LabelledObject,
   Labels,
@@ -18,10 +19,18 @@ import type {
 
 /** The one place that speaks to the Docker Engine. Everything above it uses these typed calls. */
 export class SwarmClient {
+  /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
+  private downSince?: number;
+
   private constructor(
     private readonly docker: Docker,
     readonly url: string,
   ) {}
+
+  /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
+  get unreachableSince(): number | undefined {
+    return this.downSince;
+  }
 
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
   private get api(): any {
@@ -56,6 +65,7 @@ export class SwarmClient {
       serverVersion: info.ServerVersion,
       apiVersion: version.ApiVersion,
       nodes: info.Swarm?.Nodes ?? 0,
+      systemTime: Date.parse(info.SystemTime) || Date.now(),
     };
   }
 
@@ -123,6 +133,82 @@ export class SwarmClient {
       this.docker.createConfig({ Name: name, Labels: labels, Data: data.toString('base64') }),
     );
     return res.id ?? res.ID;
+  }
+
+  /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
+  async inspectConfig(id: string): Promise<ConfigInfo | undefined> {
+    try {
+      const c: any = await this.docker.getConfig(id).inspect();
+      this.downSince = undefined;
+      return {
+        id: c.ID,
+        name: c.Spec?.Name ?? '',
+        labels: c.Spec?.Labels ?? {},
+        version: c.Version?.Index ?? 0,
+        createdAt: c.CreatedAt ?? '',
+        updatedAt: c.UpdatedAt ?? '',
+      };
+    } catch (e: any) {
+      if (e?.statusCode === 404) return undefined;
+      throw this.apiError(`inspect config ${id}`, e);
+    }
+  }
+
+  /**
+   * Replaces a config's labels (the only part of a config the swarm lets change); the swarm stamps
+   * UpdatedAt with its own clock, which is what makes a config usable as a heartbeat.
+   * Returns false when the config is gone.
+   */
+  async setConfigLabels(id: string, labels: Labels): Promise<boolean> {
+    const current: any = await this.docker
+      .getConfig(id)
+      .inspect()
+      .catch((e: any) => {
+        if (e?.statusCode === 404) return undefined;
+        throw this.apiError(`inspect config ${id}`, e);
+      });
+    if (!current) return false;
+    try {
+      await this.api.getConfig(id).update({
+        version: current.Version.Index,
+        ...current.Spec,
+        Labels: labels,
+      });
+      this.downSince = undefined;
+      return true;
+    } catch (e: any) {
+      if (e?.statusCode === 404) return false;
+      throw this.apiError(`update config ${id}`, e);
+    }
+  }
+
+  /**
+   * Runs a command in a running container (node-local, like the archive API) and returns its exit code
+   * and output; gives up waiting after `timeoutMs` (the command may go on).
+   */
+  async exec(
+    containerId: string,
+    command: string[],
+    timeoutMs: number,
+  ): Promise<{ exitCode?: number; output: string }> {
+    const container = this.docker.getContainer(containerId);
+    const exec: any = await this.call(`exec in container ${containerId.slice(0, 12)}`, () =>
+      container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true }),
+    );
+    const stream: any = await this.call(`start exec in ${containerId.slice(0, 12)}`, () =>
+      exec.start({ hijack: true, stdin: false }),
+    );
+    const lines: string[] = [];
+    const done = (async () => {
+      for await (const l of demuxLines(stream)) lines.push(l.line);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() =>
+      clearTimeout(timer),
+    );
+    stream.destroy?.();
+    const info: any = await exec.inspect().catch(() => ({}));
+    return { exitCode: info.Running ? undefined : info.ExitCode, output: lines.join('\n') };
   }
 
   async createSecret(name: string, data: Buffer, labels: Labels): Promise<string> {
@@ -230,6 +316,7 @@ export class SwarmClient {
       name: o.Spec?.Name ?? '',
       labels: o.Spec?.Labels ?? {},
       createdAt: o.CreatedAt,
+      updatedAt: o.UpdatedAt,
     });
     return [
       ...services.map(swarmObject('service')),
@@ -261,16 +348,22 @@ export class SwarmClient {
       else if (kind === 'config') await d.getConfig(id).remove();
       else if (kind === 'secret') await d.getSecret(id).remove();
       else await d.getNetwork(id).remove();
+      this.downSince = undefined;
       return true;
     } catch (e: any) {
-      if (e?.statusCode === 404) return true;
+      if (e?.statusCode === 404) {
+        this.downSince = undefined;
+        return true;
+      }
       throw this.apiError(`remove ${kind} ${id}`, e);
     }
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      const result = await fn();
+      this.downSince = undefined;
+      return result;
     } catch (e) {
       throw this.apiError(what, e);
     }
@@ -279,14 +372,18 @@ export class SwarmClient {
   private apiError(what: string, e: any): AtqError {
     const code: string | undefined = e?.code;
     const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
-    if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|ENOENT|EACCES/.test(code)) {
+    const unreachable = unreachableReason(e);
+    if (unreachable) {
+      this.downSince ??= Date.now();
       return new AtqError(
         'DOCKER_CONNECT',
-        `Cannot ${what} at ${this.url}: ${code}. Is the engine running and DOCKER_HOST right?`,
-        { url: this.url, code },
+        `Cannot ${what} at ${this.url}: ${unreachable}. Is the engine running and DOCKER_HOST right?`,
+        { url: this.url, code: code ?? unreachable, unreachableSince: this.downSince },
         { cause: e },
       );
     }
+    // Any HTTP answer means the engine is there, even when it refuses.
+    if (e?.statusCode) this.downSince = undefined;
     if (/certificate|SSL|TLS|self.signed|EPROTO/i.test(`${code ?? ''} ${reason}`)) {
       return new AtqError(
         'DOCKER_CONNECT',
@@ -303,6 +400,26 @@ export class SwarmClient {
       { cause: e },
     );
   }
+}
+
+/**
+ * Why a call never got an answer from the engine (refused, reset, timed out, a proxy in front of a
+ * stopped engine hanging up), or undefined when the engine answered, even with an error.
+ */
+function unreachableReason(e: any): string | undefined {
+  const code: string | undefined = e?.code;
+  if (
+    code &&
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EPIPE|ENOENT|EACCES/.test(code)
+  )
+    return code;
+  const text = errorMessage(e);
+  if (/socket hang up|socket disconnected|Request Timeout|timed? ?out/i.test(text) && !e?.statusCode)
+    return text;
+  // A manager whose swarm is stopping or starting (dockerd shutting down, raft without a leader)
+  // answers 503 to every swarm call: for a run that is as good as no engine at all.
+  if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
+  return undefined;
 }
 
 function toTaskInfo(t: any): TaskInfo {

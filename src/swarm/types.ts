@@ -86,6 +86,17 @@ export interface EngineInfo {
   serverVersion: string;
   apiVersion: string;
   nodes: number;
+  /** The engine's clock (epoch ms): leases are judged by the swarm's time, not the caller's. */
+  systemTime: number;
+}
+
+export interface ConfigInfo {
+  id: string;
+  name: string;
+  labels: Labels;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface NodeInfo {
@@ -105,4 +116,6 @@ export interface LabelledObject {
   name: string;
   labels: Labels;
   createdAt?: string;
+  /** Swarm objects only: when the swarm last changed it (a lease's heartbeat). */
+  updatedAt?: string;
 }

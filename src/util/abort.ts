@@ -25,3 +25,14 @@ export function abortError(signal: AbortSignal): Error {
   if (reason instanceof Error) return reason;
   return new AbortedError(typeof reason === 'string' ? reason : 'aborted');
 }
+
+/** Waits for `promise` at most `ms`: `{ value }` when it settled in time, undefined when not (it goes on). */
+export async function within<T>(ms: number, promise: Promise<T>): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,6 +2,9 @@
 # A two-node swarm inside this one machine: a manager and a worker, each a docker-in-docker container
 # (a host-manager + dind-worker pair does not pass overlay traffic here). The manager's TLS API is
 # published on 127.0.0.1:$ATQ_TEST_TWO_NODE_PORT. Idempotent. Prints the manager's DOCKER_HOST.
+# dockerd runs under a small loop, so tests can stop a node's engine without losing the node (its
+# /var/lib/docker is a tmpfs, gone with the container): touch /atq-hold and kill dockerd to stop it,
+# remove /atq-hold to let it start again (test/helpers/engine.ts).
 # Usage: two-node.sh CERT_DIR IMAGE...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,8 +33,8 @@ start_node() { # name bip [extra docker run args...]
     --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --device-cgroup-rule 'a *:* rwm' -v /sys/fs/cgroup:/sys/fs/cgroup --tmpfs /var/lib/docker:exec \
     -v "$certs:/certs:ro" "$@" "$image" \
-    dockerd --bip "$bip" -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2376 --tlsverify \
-    --tlscacert /certs/ca.pem --tlscert /certs/server-cert.pem --tlskey /certs/server-key.pem >/dev/null
+    sh -c "while :; do [ -e /atq-hold ] || dockerd --bip $bip -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2376 \
+      --tlsverify --tlscacert /certs/ca.pem --tlscert /certs/server-cert.pem --tlskey /certs/server-key.pem; sleep 1; done" >/dev/null
   for _ in $(seq 1 60); do node_ok "$name" >/dev/null && return; sleep 1; done
   echo "atq-env: dockerd in $name did not start:" >&2
   docker logs --tail 20 "$name" >&2

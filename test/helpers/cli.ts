@@ -22,6 +22,7 @@ export function runCli(
     cwd?: string;
     env?: Record<string, string>;
     onOutput?: (soFar: string, child: import('node:child_process').ChildProcess) => void;
+    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -30,6 +31,7 @@ export function runCli(
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -47,6 +49,11 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** The run id from the CLI's first line, "run <id>: results go to ...", once it has been printed. */
+export function runIdSoFar(stderr: string): string | undefined {
+  return /run (\S+): results go to/.exec(stderr)?.[1];
 }
 
 /** The run id the CLI prints as JSON on stdout. */

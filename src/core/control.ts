@@ -1,0 +1,72 @@
+import { AbortedError, AtqError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
+
+/** What the run was doing, in words, for messages such as "reached its --timeout while ...". */
+const DOING: Record<string, string> = {
+  bundle: 'packing the test files',
+  connect: 'connecting to the engine',
+  lease: 'registering the run on the swarm',
+  network: 'creating the run network',
+  ship: 'shipping the test files',
+  workers: 'the workers were starting',
+  ready: 'the workers were starting',
+  wait: 'the wait command was running',
+  delay: 'waiting out --delay',
+  'master-start': 'the master was starting',
+  'master-run': 'the master was running the plan',
+  collect: 'copying the results out',
+};
+
+export function doing(stage: string | undefined): string {
+  return (stage && DOING[stage]) ?? `in stage ${stage ?? 'setup'}`;
+}
+
+/**
+ * One signal for everything that stops a run from outside its stages: the caller's cancel (SIGINT in CI),
+ * the --timeout, and someone else removing the run. The reason is the error the run reports.
+ */
+export class RunControl {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  /** True when the caller cancelled: what is left to do must fit in the CI runner's grace period. */
+  cancelled = false;
+
+  constructor(external: AbortSignal | undefined, timeoutMs: number, stage: () => string | undefined) {
+    const onCancel = () => {
+      this.cancelled = true;
+      const reason: unknown = external?.reason;
+      this.fail(reason instanceof AtqError ? reason : new AbortedError(String(reason ?? 'cancelled')));
+    };
+    if (external?.aborted) onCancel();
+    else external?.addEventListener('abort', onCancel, { once: true });
+    this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The first reason wins: a timeout after a cancel is still a cancel. */
+  fail(error: AtqError): void {
+    if (!this.controller.signal.aborted) this.controller.abort(error);
+  }
+
+  get reason(): AtqError | undefined {
+    const r: unknown = this.controller.signal.reason;
+    return this.controller.signal.aborted && r instanceof AtqError ? r : undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export function runTimeout(timeoutMs: number, during: string): AtqError {
+  return new AtqError(
+    'RUN_TIMEOUT',
+    `The run reached its --timeout of ${formatDuration(timeoutMs)} while ${during}. ` +
+      'Partial results (if any) were kept; raise --timeout if the plan needs longer.',
+    { timeoutMs, during },
+  );
+}

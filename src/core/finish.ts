@@ -1,0 +1,183 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunOptions } from '../config/options.js';
+import { AtqError, errorMessage, isAtqError } from '../errors.js';
+import type { Summary } from '../results/summary.js';
+import type { SwarmClient } from '../swarm/client.js';
+import type { TaskInfo } from '../swarm/types.js';
+import { within } from '../util/abort.js';
+import type { Logger } from '../util/log.js';
+import { analysePlans } from './analyse.js';
+import type { RunResources, SweepResult } from './cleanup.js';
+import { collectLogs } from './collect.js';
+import type { RunContext } from './context.js';
+import { doing, type RunControl } from './control.js';
+import { engineLost } from './engine.js';
+import { fileAccessError, isFsError } from '../util/file-error.js';
+import { removedError } from './lease.js';
+import type { CleanupReport, RunReport } from './report.js';
+import type { StageClock } from './stages.js';
+
+/** What a run has built up by the time it ends, successfully or not. */
+export interface RunState {
+  report: RunReport;
+  options: RunOptions;
+  logger: Logger;
+  clock: StageClock;
+  control: RunControl;
+  baseline?: Summary;
+  client?: SwarmClient;
+  resources?: RunResources;
+  ctx?: RunContext;
+  workersId?: string;
+  workerTasks?: TaskInfo[];
+  /** What the stages threw, if anything. */
+  failure?: unknown;
+}
+
+/** After a cancel the CI runner kills us about 10 s after its first signal: salvage must be quick. */
+const CANCEL_LOGS_MS = 1500;
+
+/**
+ * Keeps what was measured, removes what was created, analyses, writes run.json — in that order, so
+ * that a cancelled run still leaves its results — and returns the run's error, if any. Never throws.
+ */
+export async function finishRun(state: RunState): Promise<AtqError | undefined> {
+  const { report, logger, clock } = state;
+  let error = state.failure === undefined ? undefined : await classify(state);
+  if (error) {
+    report.status = error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
+  }
+  await clock.stage('collect', () => collectWorkerLogs(state));
+  if (state.resources) report.cleanup = await clock.stage('cleanup', () => cleanup(state));
+  report.endedAt = new Date().toISOString();
+  report.partial = report.status !== 'succeeded' && report.plans.some((p) => (p.samples ?? 0) > 0);
+  // Analysis needs no cluster: it runs after cleanup, on every plan that produced results.
+  try {
+    const partial = report.partial ? partialNote(report, error) : undefined;
+    await clock.stage('analyse', () => analysePlans(report, state.options, state.baseline, logger, partial));
+  } catch (e) {
+    error ??= new AtqError(
+      'RESULTS_INVALID',
+      `Could not analyse the results: ${errorMessage(e)}`,
+      {},
+      { cause: e },
+    );
+    report.status = 'failed';
+  }
+  if (error) {
+    error = withOutcome(error, report);
+    report.error = { code: error.code, message: error.message };
+  }
+  try {
+    await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
+  } catch (e) {
+    logger.warn(fileAccessError(e, 'write run.json').message);
+  }
+  return error;
+}
+
+/** Turns what the stages threw into the error the user should see. */
+async function classify(state: RunState): Promise<AtqError> {
+  const e = state.failure;
+  // A cancel, the --timeout or a removal stops the stages from outside: that is the story to tell.
+  const stopped = state.control.reason;
+  if (stopped) return stopped;
+  if (isAtqError(e)) {
+    const client = state.client;
+    if (e.code === 'DOCKER_CONNECT' && client?.unreachableSince !== undefined && state.resources) {
+      return engineLost(client, e, doing(state.clock.current));
+    }
+    if (
+      e.code === 'DOCKER_API' &&
+      e.details.status === 404 &&
+      (await state.resources?.leasePresent()) === false
+    ) {
+      return removedError(`atq-${state.report.runId}-lease`, `${e.message}; its lease is gone too`);
+    }
+    return e;
+  }
+  if (isFsError(e)) return fileAccessError(e, 'read or write a file');
+  return new AtqError(
+    'INTERNAL',
+    `Unexpected failure: ${errorMessage(e)}. This is a bug in atq; please report it with run.json.`,
+    { stack: e instanceof Error ? e.stack : undefined },
+    { cause: e },
+  );
+}
+
+async function collectWorkerLogs(state: RunState): Promise<void> {
+  const { ctx, workerTasks, workersId, control } = state;
+  if (!ctx || !workersId) return;
+  // Workers that never became ready are logged under their service's name.
+  const entries = workerTasks?.length
+    ? workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: 'task' as const, id: t.id }))
+    : [{ name: 'workers', kind: 'service' as const, id: workersId }];
+  const collecting = collectLogs(ctx, state.report.outDir, entries);
+  if ((await within(control.cancelled ? CANCEL_LOGS_MS : 30_000, collecting)) === undefined) {
+    state.logger.warn("stopped saving the workers' logs: no time left");
+  }
+}
+
+async function cleanup(state: RunState): Promise<CleanupReport> {
+  const { resources, options, logger, report } = state;
+  const res = resources as RunResources;
+  if (options.keep) {
+    await res.keep();
+    logger.warn(
+      `--keep: leaving run ${report.runId} on the swarm; remove it with: atq cleanup --run ${report.runId}`,
+    );
+    return { removed: 0, failed: [], kept: true };
+  }
+  const swept: SweepResult = await res.dispose();
+  const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
+  logger.info(
+    `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
+  );
+  const result: CleanupReport = { removed: swept.removed.length, failed, kept: false };
+  if (failed.length) {
+    result.command = cleanupCommand(report.runId, state.client);
+    logger.warn(
+      `${failed.length} object(s) of this run are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(', ')}. ` +
+        `Remove them${swept.unreachableSince ? ' once the engine answers again' : ''} with: ${result.command}`,
+    );
+  }
+  return result;
+}
+
+function partialNote(report: RunReport, error: AtqError | undefined): string {
+  const secs = ((Date.now() - Date.parse(report.startedAt)) / 1000).toFixed(1);
+  const why = error?.code === 'RUN_ABORTED' ? 'was cancelled' : `ended early (${error?.code ?? 'failed'})`;
+  return `Partial results: the run ${why} ${secs} s after it started; these are the samples measured until then.`;
+}
+
+const pick = (o: { kind: string; name: string; id: string }) => ({ kind: o.kind, name: o.name, id: o.id });
+
+/**
+ * The exact command that removes what a run left. --force because the run's lease stays live for a
+ * minute after its process ends, and this run's process is ending now.
+ */
+export function cleanupCommand(runId: string, client?: SwarmClient): string {
+  const host = client && !client.url.startsWith('unix://') ? ` --docker-host ${client.url}` : '';
+  return `atq cleanup --run ${runId} --force${host}`;
+}
+
+/** The error's message, completed with what became of the results and of the cluster. */
+function withOutcome(error: AtqError, report: RunReport): AtqError {
+  const parts: string[] = [];
+  const samples = report.plans.reduce((n, p) => n + (p.samples ?? 0), 0);
+  if (report.partial)
+    parts.push(`The ${samples} samples measured until then are in ${report.outDir} (partial results).`);
+  const c = report.cleanup;
+  if (c?.failed.length) {
+    parts.push(
+      `${c.failed.length} object(s) could not be removed from the swarm; remove them with: ${c.command}`,
+    );
+  } else if (c && !c.kept && error.code === 'RUN_ABORTED') {
+    parts.push('Everything the run created was removed from the swarm.');
+  }
+  if (!parts.length) return error;
+  return new AtqError(error.code, `${error.message}\n${parts.join('\n')}`, error.details, {
+    cause: error.cause,
+  });
+}

@@ -1,0 +1,168 @@
+import os from 'node:os';
+import { AtqError } from '../errors.js';
+import type { SwarmClient } from '../swarm/client.js';
+import type { Labels, LabelledObject } from '../swarm/types.js';
+import { formatDuration } from '../util/duration.js';
+import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
+
+/**
+ * A run on a shared swarm proves it is alive with a lease: a small Swarm config created before anything
+ * else and re-labelled every few seconds. The swarm stamps each change with its own clock (UpdatedAt), so
+ * janitors on other machines judge it by the swarm's time, never by two CI runners' clocks.
+ */
+export const LEASE_ROLE = 'lease';
+export const LEASE_LABELS = {
+  owner: 'atq.lease.owner',
+  started: 'atq.lease.started',
+  ttl: 'atq.lease.ttl-seconds',
+  beat: 'atq.lease.beat',
+  released: 'atq.lease.released',
+} as const;
+
+export const LEASE_TTL_MS = 60_000;
+export const LEASE_BEAT_MS = 5_000;
+
+/** Who holds a lease, for the person deciding whether to kill it: user, host, pid, and the CI job. */
+export function leaseOwner(env: Record<string, string | undefined> = process.env): string {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the host and pid still identify the process
+  }
+  const ci = env.GITHUB_REPOSITORY
+    ? ` (GitHub ${env.GITHUB_REPOSITORY} run ${env.GITHUB_RUN_ID ?? '?'})`
+    : env.BUILD_URL
+      ? ` (Jenkins ${env.BUILD_URL})`
+      : '';
+  return `${user}@${os.hostname()} pid ${process.pid}${ci}`;
+}
+
+export function leaseLabels(base: Labels, startedAt: Date, beat: number): Labels {
+  return {
+    ...base,
+    [LEASE_LABELS.owner]: leaseOwner(),
+    [LEASE_LABELS.started]: startedAt.toISOString(),
+    [LEASE_LABELS.ttl]: String(LEASE_TTL_MS / 1000),
+    [LEASE_LABELS.beat]: String(beat),
+  };
+}
+
+/** Renews a lease until stopped; calls onLost once if the lease disappears (someone removed the run). */
+export class LeaseKeeper {
+  private timer?: NodeJS.Timeout;
+  private beats = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly client: SwarmClient,
+    readonly id: string,
+    readonly name: string,
+    private labels: Labels,
+    private readonly onLost: (error: AtqError) => void,
+  ) {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.beat(), LEASE_BEAT_MS);
+    // A pending heartbeat must never keep a finished CLI alive.
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopped) return;
+    this.labels = { ...this.labels, [LEASE_LABELS.beat]: String(++this.beats) };
+    try {
+      if (!(await this.client.setConfigLabels(this.id, this.labels)) && !this.stopped) {
+        this.stopped = true;
+        this.onLost(removedError(this.name));
+        return;
+      }
+    } catch {
+      // An unreachable or busy engine is the run's own polls' business; the next beat tries again.
+    }
+    if (!this.stopped) this.schedule();
+  }
+
+  /** Still there? (false when someone removed the run's objects.) */
+  async present(): Promise<boolean> {
+    return (await this.client.inspectConfig(this.id).catch(() => 'unknown' as const)) !== undefined;
+  }
+
+  /** Ends the heartbeat and marks the lease expired at once (the run's objects are left on purpose). */
+  async release(): Promise<void> {
+    this.stop();
+    await this.client
+      .setConfigLabels(this.id, { ...this.labels, [LEASE_LABELS.released]: new Date().toISOString() })
+      .catch(() => false);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
+
+export function removedError(leaseName: string, what = `its lease ${leaseName} is gone`): AtqError {
+  return new AtqError(
+    'RUN_REMOVED',
+    `This run's objects on the swarm were removed by someone else while it ran (${what}): another ` +
+      'pipeline\'s "atq cleanup --force", or a "docker service rm". The results measured until then were ' +
+      'kept. If a scheduled janitor did it, make it run without --force: it then skips live runs.',
+    { lease: leaseName },
+  );
+}
+
+export interface RunState {
+  runId: string;
+  objects: LabelledObject[];
+  live: boolean;
+  /** Why the run counts as live or not, for doctor and cleanup. */
+  why: string;
+  owner?: string;
+  startedAt?: string;
+}
+
+/** Groups labelled objects by run and judges each run's lease by the engine's clock `now`. */
+export function runStates(objects: LabelledObject[], now: number): RunState[] {
+  const byRun = new Map<string, LabelledObject[]>();
+  for (const o of objects) {
+    const id = o.labels[RUN_LABEL];
+    if (id) byRun.set(id, [...(byRun.get(id) ?? []), o]);
+  }
+  return [...byRun].map(([runId, objs]) => judge(runId, objs, now));
+}
+
+function judge(runId: string, objects: LabelledObject[], now: number): RunState {
+  const lease = objects.find((o) => o.kind === 'config' && o.labels[ROLE_LABEL] === LEASE_ROLE);
+  if (!lease) {
+    // Runs create their lease first; a run without one is from an older atq or half removed. Give a
+    // run that is just being created the benefit of the doubt for one lease period.
+    const newest = Math.max(...objects.map((o) => Date.parse(o.createdAt ?? '') || 0));
+    const age = now - newest;
+    return {
+      runId,
+      objects,
+      live: age < LEASE_TTL_MS,
+      why: `no lease; newest object ${formatDuration(Math.max(0, age))} old`,
+    };
+  }
+  const owner = lease.labels[LEASE_LABELS.owner];
+  const startedAt = lease.labels[LEASE_LABELS.started];
+  const ttl = Number(lease.labels[LEASE_LABELS.ttl]) * 1000 || LEASE_TTL_MS;
+  const released = lease.labels[LEASE_LABELS.released];
+  const beatAge = now - (Date.parse(lease.updatedAt ?? lease.createdAt ?? '') || 0);
+  const base = { runId, objects, owner, startedAt };
+  if (released) return { ...base, live: false, why: `released by its run at ${released} (kept with --keep)` };
+  const ago = formatDuration(Math.max(0, beatAge));
+  return beatAge < ttl
+    ? { ...base, live: true, why: `in progress: last heartbeat ${ago} ago` }
+    : { ...base, live: false, why: `lease expired: last heartbeat ${ago} ago` };
+}
+
+export function describeRun(r: RunState): string {
+  const who = r.owner ? `, owner ${r.owner}` : '';
+  const since = r.startedAt ? `, started ${r.startedAt}` : '';
+  return `run ${r.runId} (${r.objects.length} object(s)${who}${since}): ${r.why}`;
+}

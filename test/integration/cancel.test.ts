@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, runIdOf } from '../helpers/cli.js';
+import { jmeterImage, testClient } from '../helpers/env.js';
+import { readJtl } from '../helpers/jtl.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
+
+const client = testClient();
+const suite = targetSuite(client);
+const http = path.resolve('test/fixtures/plans/http');
+/** Hours of work (each sample waits 200 ms at the target), ended only by the cancel (or its own --timeout). */
+const longRun = [
+  '--test-dir',
+  http,
+  '--prop',
+  'loops=100000',
+  '--prop',
+  'target.path=/?delay=200',
+  '--timeout',
+  '150s',
+];
+const started = 'Remote engines have been started';
+
+describe('a cancelled run keeps what was measured and leaves nothing on the swarm', () => {
+  test("GitHub's cancel (SIGINT, SIGTERM 7.5 s later, SIGKILL at 10 s): exit 130, partial results analysed", async () => {
+    let cancelled = false;
+    const res = await runCli(suite.runArgs(...longRun), {
+      onOutput: (soFar, child) => {
+        if (cancelled || !soFar.includes(started)) return;
+        cancelled = true;
+        // A few seconds into the test, the runner cancels the job exactly as GitHub Actions does.
+        setTimeout(() => {
+          child.kill('SIGINT');
+          setTimeout(() => child.kill('SIGTERM'), 7_500).unref();
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }, 3_000);
+      },
+    });
+    expect(cancelled).toBe(true);
+    // Ended by itself within the runner's grace period: not killed.
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('[RUN_ABORTED]');
+    expect(res.stderr).toMatch(/The \d+ samples measured until then are in \S+ \(partial results\)/);
+    expect(res.stderr).toContain('Everything the run created was removed from the swarm.');
+    const dir = path.join(suite.out, runIdOf(res));
+    for (const f of [
+      'results.jtl',
+      'jmeter.log',
+      'logs/master.log',
+      'logs/worker-1.log',
+      'logs/worker-2.log',
+    ]) {
+      expect(existsSync(path.join(dir, f))).toBe(true);
+    }
+    // JMeter was asked to end the test, not to cut requests short: every recorded sample is a real one.
+    const rows = readJtl(path.join(dir, 'results.jtl'));
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.filter((r) => r.success !== 'true')).toEqual([]);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    expect(summary.totals.samples).toBe(rows.length);
+    expect(summary.warnings[0]).toMatch(/^Partial results: the run was cancelled/);
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('Partial results');
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ status: 'aborted', partial: true, error: { code: 'RUN_ABORTED' } });
+    expect(run.cleanup).toMatchObject({ failed: [], kept: false });
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('SIGTERM while atq is still loading is a cancel (130), not a kill (143)', async () => {
+    // Node itself needs ~50 ms to boot; atq catches signals from ~70 ms (measured here), before it loads
+    // the bulk of its code. A CLI that set up its handlers after loading caught them only from ~200 ms.
+    const res = await runCli(['run', '--image', jmeterImage(), '--test-dir', http, '--out', suite.out], {
+      onSpawn: (child) => child.once('spawn', () => setTimeout(() => child.kill('SIGTERM'), 120)),
+    });
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('[RUN_ABORTED]: Run aborted: received SIGTERM.');
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+});
