@@ -10,7 +10,7 @@ var early = [];
 var onEarly = (sig) => early.push(sig);
 process.on("SIGINT", onEarly);
 process.on("SIGTERM", onEarly);
-var { main } = await import("./atq-W4FKBNKK.js");
+var { main } = await import("./atq-MOX4BPLR.js");
 process.exitCode = await main(process.argv.slice(2), early, () => {
   process.off("SIGINT", onEarly);
   process.off("SIGTERM", onEarly);

@@ -47,6 +47,8 @@ export async function finishRun(state: RunState): Promise<AtqError | undefined> 
   let error = state.failure === undefined ? undefined : await classify(state);
   if (error) {
     report.status = error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
+    // Before analysis, so that summary.json's copy of the run says why it ended.
+    report.error = { code: error.code, message: error.message };
   }
   await clock.stage('collect', () => collectWorkerLogs(state));
   if (state.resources) report.cleanup = await clock.stage('cleanup', () => cleanup(state));

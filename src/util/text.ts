@@ -8,11 +8,14 @@
  */
 
 // With the u flag a surrogate pair is one code point, so \ud800-\udfff matches lone surrogates only.
+// \u202a-\u202e and \u2066-\u2069 are the bidi embeddings, overrides and isolates: they make text display
+// in another order than it is (a label that reads as "passed" and is not), so they are shown too.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
 // The same without tab, line feed and carriage return, which XML and HTML allow.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS_BUT_WHITESPACE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
+const CONTROLS_BUT_WHITESPACE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
@@ -22,7 +25,7 @@ function escapeChar(c: string): string {
 }
 
 /**
- * Replaces C0 and C1 controls, DEL, U+FFFE, U+FFFF and lone surrogates with a visible escape. Tab, line
+ * Replaces C0 and C1 controls, DEL, bidi overrides, U+FFFE, U+FFFF and lone surrogates with a visible escape. Tab, line
  * feed and carriage return are escaped too (a newline in a label could forge a console line), unless
  * keepWhitespace: XML 1.0 and HTML allow them, and then the result is always valid XML 1.0 character data.
  */

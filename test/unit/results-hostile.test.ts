@@ -274,6 +274,7 @@ describe('visibleControls', () => {
     ['a\tb\nc\rd', 'a\\x09b\\x0ac\\x0dd'],
     ['\uFFFE\uFFFF', '\\ufffe\\uffff'],
     ['lone \uD800 and \uDC00, a pair \uD83D\uDE80', 'lone \\ud800 and \\udc00, a pair 🚀'],
+    ['bidi \u202Edeliaf\u202C \u2066x\u2069', 'bidi \\u202edeliaf\\u202c \\u2066x\\u2069'],
   ])('%j', (input, expected) => {
     expect(visibleControls(input)).toBe(expected);
   });

@@ -101471,8 +101471,11 @@ async function loadBaseline(file) {
 }
 
 // src/util/text.ts
-var CONTROLS = /[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
-var CONTROLS_BUT_WHITESPACE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]/gu;
+var CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
+var CONTROLS_BUT_WHITESPACE = (
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu
+);
 function escapeChar(c) {
   const code = c.charCodeAt(0);
   return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
@@ -104602,6 +104605,7 @@ async function finishRun(state) {
   let error = state.failure === void 0 ? void 0 : await classify(state);
   if (error) {
     report.status = error.code === "RUN_ABORTED" ? "aborted" : "failed";
+    report.error = { code: error.code, message: error.message };
   }
   await clock.stage("collect", () => collectWorkerLogs(state));
   if (state.resources) report.cleanup = await clock.stage("cleanup", () => cleanup(state));
@@ -109317,4 +109321,4 @@ ${DOCTOR_HELP}
 export {
   main
 };
-/*! For license information please see atq-W4FKBNKK.js.LEGAL.txt */
+/*! For license information please see atq-MOX4BPLR.js.LEGAL.txt */
