@@ -4,7 +4,7 @@ import { sweep } from '../core/cleanup.js';
 import { describeRun } from '../core/lease.js';
 import { parseDuration } from '../util/duration.js';
 import { parseFlags } from './args.js';
-import { connector } from './connect.js';
+import { connector } from '../swarm/connector.js';
 import { consoleLogger } from './console.js';
 import { EXIT } from './exit.js';
 

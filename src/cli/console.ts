@@ -1,4 +1,6 @@
+import type { RunListener } from '../core/events.js';
 import type { Logger } from '../util/log.js';
+import { visibleLine } from '../util/text.js';
 
 /** Plain, greppable console output: CI logs are not terminals, so no cursor tricks. */
 export function consoleLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
@@ -8,5 +10,15 @@ export function consoleLogger(stream: NodeJS.WritableStream = process.stderr): L
     warn: (m) => write(`[atq] warning: ${m}`),
     output: (prefix, line) => write(`  ${prefix} | ${line}`),
     progress: (m) => write(`[atq] progress: ${m}`),
+  };
+}
+
+/** A run's events on the console: its log, progress and container output (the rest is in those lines). */
+export function consoleListener(stream: NodeJS.WritableStream = process.stderr): RunListener {
+  const log = consoleLogger(stream);
+  return (e) => {
+    if (e.type === 'log') (e.level === 'warn' ? log.warn : log.info)(e.message);
+    else if (e.type === 'output') log.output(e.source, visibleLine(e.line));
+    else if (e.type === 'progress') log.progress(e.message);
   };
 }

@@ -23,7 +23,7 @@ earlier runs, and with --image that every node can run that image and finds jmet
 const FIND_JMETER =
   'command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .';
 
-export async function doctorCommand(argv: string[], cwd: string): Promise<number> {
+export async function doctorCommand(argv: string[], cwd: string, signal?: AbortSignal): Promise<number> {
   const flags = parseFlags(argv, {
     image: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
@@ -76,16 +76,22 @@ export async function doctorCommand(argv: string[], cwd: string): Promise<number
         : 'leftovers: none',
     );
     for (const image of (flags.image as string[] | undefined) ?? []) {
-      for (const line of await probeImage(client, image)) say(line.ok, line.text);
+      for (const line of await probeImage(client, image, signal)) say(line.ok, line.text);
     }
   } catch (e) {
+    // Interrupted: the probe was removed on the way out; exit as interrupted.
+    if (e instanceof AtqError && e.code === 'RUN_ABORTED') throw e;
     say(false, e instanceof AtqError ? e.message : errorMessage(e));
   }
   return failures ? EXIT.error : EXIT.ok;
 }
 
 /** Runs the image once on every node (a global service) and reports where jmeter was found. */
-async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boolean; text: string }[]> {
+async function probeImage(
+  client: SwarmClient,
+  image: string,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; text: string }[]> {
   const resources = new RunResources(client, `doctor-${randomBytes(3).toString('hex')}`, silentLogger);
   const name = `atq-${resources.runId}`;
   try {
@@ -128,7 +134,7 @@ async function probeImage(client: SwarmClient, image: string): Promise<{ ok: boo
           ? lines
           : [{ ok: false, text: `image ${image}: no node ran the probe within 90s` }];
       }
-      await sleep(1000);
+      await sleep(1000, signal);
     }
   } finally {
     await resources.dispose();

@@ -1,6 +1,12 @@
+import { EXIT_CODES } from '../core/outcome.js';
 import { ConfigError, isAtqError } from '../errors.js';
 
-export const EXIT = { ok: 0, error: 1, gatesFailed: 3, interrupted: 130 } as const;
+export const EXIT = {
+  ok: EXIT_CODES.succeeded,
+  error: EXIT_CODES.failed,
+  gatesFailed: EXIT_CODES['gates-failed'],
+  interrupted: EXIT_CODES.aborted,
+} as const;
 
 /** The one place the CLI turns an error into a message and an exit code. */
 export function reportError(e: unknown, write: (text: string) => void): number {

@@ -4,7 +4,7 @@ import { EXIT, reportError } from './exit.js';
 import { reportCommand, REPORT_HELP } from './report.js';
 import { runCommand } from './run.js';
 import { runHelp } from './args.js';
-import { guardSignals } from './signals.js';
+import { guardSignals } from '../util/signals.js';
 
 const HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
 
@@ -24,11 +24,14 @@ export async function main(
 ): Promise<number> {
   const [command, ...rest] = argv;
   const cwd = process.cwd();
-  const signals = guardSignals((t) => process.stderr.write(t + '\n'), early);
+  // Only a run and doctor's image probe create something to clean up when interrupted; others just stop.
+  const guarded = command === 'run' || command === 'doctor';
+  const signals = guardSignals((t) => process.stderr.write(t + '\n'), early, {
+    exitAtOnce: !guarded,
+    stopping: command === 'doctor' ? 'removing the image probe' : undefined,
+  });
   installed();
-  // Only a run has something to keep and clean up when interrupted; other commands just stop.
-  signals.exitAtOnce = command !== 'run';
-  if (signals.exitAtOnce && early.length) return EXIT.interrupted;
+  if (!guarded && early.length) return EXIT.interrupted;
   try {
     switch (command) {
       case 'run':
@@ -36,7 +39,7 @@ export async function main(
       case 'cleanup':
         return await cleanupCommand(rest, cwd);
       case 'doctor':
-        return await doctorCommand(rest, cwd);
+        return await doctorCommand(rest, cwd, signals.signal);
       case 'report':
         return await reportCommand(rest, cwd);
       case undefined:

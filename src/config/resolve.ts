@@ -122,7 +122,7 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   const problems: string[] = [];
   if (!has('image') && (!has('worker-image') || !has('master-image'))) {
     problems.push(
-      'image: no JMeter image given; pass --image IMG (or worker-image and master-image) with an image that has ' +
+      'image: no JMeter image given; set image (--image IMG in the CLI; or worker-image and master-image) to an image that has ' +
         'jmeter on PATH or under /opt/apache-jmeter*, e.g. the one test/env/up.sh builds',
     );
   }

@@ -3,8 +3,15 @@ import type { RunOptions } from '../config/options.js';
 import { analyseJtl, type Summary } from '../results/summary.js';
 import { verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
-import type { Logger } from '../util/log.js';
+import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
+
+/** One plan's analysed results, as the fronts get them (summary.md and friends are also on disk). */
+export interface PlanSummary {
+  plan: string;
+  outDir: string;
+  summary: Summary;
+}
 
 /**
  * Statistics, gates and reports for each plan that ran; the run's verdict is the worst of them.
@@ -14,21 +21,27 @@ export async function analysePlans(
   report: RunReport,
   options: RunOptions,
   baseline: Summary | undefined,
-  logger: Logger,
+  emit: RunListener,
   partial?: string,
-): Promise<void> {
+): Promise<PlanSummary[]> {
+  const done: PlanSummary[] = [];
   for (const plan of report.plans) {
-    if (!plan.samples) continue;
+    if (!plan.samples) {
+      emit({ type: 'plan-finished', plan: plan.plan, status: plan.status, samples: plan.samples });
+      continue;
+    }
     const { plans: _plans, ...run } = report;
     const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
       baseline,
       run: { ...run, plan: plan.plan },
     });
-    if (partial) summary.warnings.unshift(partial);
+    if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
-    for (const line of verdictLines(summary, plan.plan)) logger.info(line);
+    for (const line of verdictLines(summary, plan.plan)) emit({ type: 'log', level: 'info', message: line });
+    emit({ type: 'plan-finished', plan: plan.plan, status: plan.status, samples: plan.samples, summary });
+    done.push({ plan: plan.plan, outDir: plan.outDir, summary });
   }
   const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== undefined);
   if (verdicts.length) {
@@ -37,5 +50,7 @@ export async function analysePlans(
       : verdicts.includes('passed')
         ? 'passed'
         : 'no-gates';
+    emit({ type: 'verdict', verdict: report.verdict });
   }
+  return done;
 }

@@ -3,7 +3,8 @@ import type { SwarmClient } from '../swarm/client.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';
-import { LEASE_ROLE, LeaseKeeper, leaseLabels, runStates, type RunState } from './lease.js';
+import { LEASE_ROLE, LeaseKeeper, leaseLabels, leaseName, runStates, type RunState } from './lease.js';
+import { ENGINE_GRACE_MS } from './engine.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
 /** Services first (their containers go with them), then what they used, the network, and the lease last. */
@@ -13,7 +14,10 @@ const rank = (o: LabelledObject) => (isLease(o) ? ORDER.length : ORDER.indexOf(o
 
 /** A busy engine ("in use") gets this long; an engine that does not answer at all, much less. */
 const BUSY_PATIENCE_MS = 90_000;
-const DOWN_PATIENCE_MS = 10_000;
+const fixed = (ms: number) => {
+  const at = Date.now() + ms;
+  return () => at;
+};
 
 export interface SweepResult {
   removed: LabelledObject[];
@@ -25,16 +29,15 @@ export interface SweepResult {
 /**
  * Removes objects in dependency order. Docker releases a service's containers, configs and network
  * endpoints asynchronously, so "in use" answers are retried until the patience runs out; an engine that
- * does not answer is given up on after DOWN_PATIENCE_MS, since retrying cannot help it.
+ * does not answer is given up on after ENGINE_GRACE_MS, since retrying cannot help it.
  */
 export async function removeAll(
   client: SwarmClient,
   objects: LabelledObject[],
   logger: Logger,
-  patienceMs = BUSY_PATIENCE_MS,
+  deadline: () => number = fixed(BUSY_PATIENCE_MS),
 ): Promise<SweepResult> {
   const result: SweepResult = { removed: [], failed: [] };
-  const deadline = Date.now() + patienceMs;
   for (let step = 0; step <= ORDER.length; step++) {
     let pending = objects.filter((o) => rank(o) === step);
     let delay = 250;
@@ -43,7 +46,7 @@ export async function removeAll(
       pending = pending.filter((o) => errors.has(o.id));
       if (!pending.length) break;
       const down = engineDown(client);
-      if (down || Date.now() + delay > deadline) {
+      if (down || Date.now() + delay > deadline()) {
         for (const o of pending) result.failed.push({ object: o, error: errors.get(o.id) ?? 'unknown' });
         if (down) return giveUp(client, objects, result, logger);
         break;
@@ -77,7 +80,7 @@ async function removeEach(
 
 function engineDown(client: SwarmClient): boolean {
   const since = client.unreachableSince;
-  return since !== undefined && Date.now() - since >= DOWN_PATIENCE_MS;
+  return since !== undefined && Date.now() - since >= ENGINE_GRACE_MS;
 }
 
 /** The engine is gone: everything not removed yet stays listed as failed, with that reason. */
@@ -138,32 +141,38 @@ export async function sweep(
 /**
  * Docker finishes some removals in the background (a swarm network lingers on a node for a moment, a
  * service's containers go after it): done means nothing matching is listed any more. A listing that
- * fails proves nothing: then what was not removed is reported as such.
+ * fails proves nothing: then what was last seen (or not removed) is reported as possibly left.
  */
 async function untilGone(
   client: SwarmClient,
   list: () => Promise<LabelledObject[]>,
   result: SweepResult,
   logger: Logger,
+  deadline: () => number = fixed(30_000),
 ): Promise<SweepResult> {
   if (result.unreachableSince !== undefined) return result;
-  const deadline = Date.now() + 30_000;
+  const started = Date.now();
+  const end = () => Math.min(deadline(), started + 30_000);
+  const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
+  let known = result.failed.map((f) => f.object);
   let left = await list().catch(() => undefined);
-  while (left?.length && Date.now() < deadline && !engineDown(client)) {
+  while (left?.length && Date.now() < end() && !engineDown(client)) {
+    known = left;
     await sleep(500);
-    await removeAll(client, left, silentLogger, 10_000);
+    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000));
     left = await list().catch(() => undefined);
   }
   if (left === undefined) {
     logger.warn(`could not check what is left on the swarm: ${client.url} does not answer`);
-    return { ...result, unreachableSince: client.unreachableSince ?? Date.now() };
+    result.unreachableSince = client.unreachableSince ?? Date.now();
   }
-  const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
-  result.failed = left.map((o) => ({
+  result.failed = (left ?? known).map((o) => ({
     object: o,
-    error: errors.get(o.id) ?? 'still listed 30 s after removal',
+    error:
+      errors.get(o.id) ??
+      (left ? 'still listed after removal' : 'not confirmed removed: the engine does not answer'),
   }));
-  if (left.length)
+  if (left?.length)
     logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
   return result;
 }
@@ -195,12 +204,12 @@ export class RunResources {
 
   /** The first object of a run: its heartbeat tells janitors elsewhere that the run is alive. */
   async acquireLease(onLost: (error: AtqError) => void): Promise<LeaseKeeper> {
-    const name = `atq-${this.runId}-lease`;
+    const name = leaseName(this.runId);
     const labels = leaseLabels(this.labels(LEASE_ROLE), new Date(), 0);
     const id = await this.client.createConfig(name, Buffer.from(`${this.runId}\n`), labels);
     this.track('config', id, name, LEASE_ROLE);
     // Our own removal of the lease at the end of dispose() is not "someone else removed the run".
-    this.lease = new LeaseKeeper(this.client, id, name, labels, (e) => this.disposing || onLost(e));
+    this.lease = new LeaseKeeper(this.client, id, this.runId, labels, (e) => this.disposing || onLost(e));
     return this.lease;
   }
 
@@ -219,7 +228,8 @@ export class RunResources {
     return this.tracked;
   }
 
-  dispose(): Promise<SweepResult> {
+  /** `deadline`: when to stop retrying busy removals (moves closer on a cancel; default 90 s). */
+  dispose(deadline?: () => number): Promise<SweepResult> {
     this.disposing ??= (async () => {
       const label = `${RUN_LABEL}=${this.runId}`;
       const list = () => this.client.listLabelled(label);
@@ -231,12 +241,8 @@ export class RunResources {
       const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
       // Heartbeats go on during removal (the run is alive until its lease is gone), then stop.
       try {
-        return await untilGone(
-          this.client,
-          list,
-          await removeAll(this.client, all, this.logger),
-          this.logger,
-        );
+        const first = await removeAll(this.client, all, this.logger, deadline);
+        return await untilGone(this.client, list, first, this.logger, deadline);
       } finally {
         this.lease?.stop();
       }

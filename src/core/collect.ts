@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { errorMessage } from '../errors.js';
+import { fileAccessError } from '../util/file-error.js';
 import { PATHS } from '../jmeter/ports.js';
 import type { TaskInfo } from '../swarm/types.js';
 import type { RunContext } from './context.js';
@@ -46,7 +47,13 @@ export async function collectLogs(
   entries: { name: string; kind: 'service' | 'task'; id: string }[],
 ): Promise<void> {
   const dir = path.join(dest, 'logs');
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    // Best effort, like every save here: the run's own error matters more than its logs.
+    ctx.logger.warn(fileAccessError(e, 'create the logs folder').message);
+    return;
+  }
   await Promise.all(
     entries.map(async (e) => {
       try {

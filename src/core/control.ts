@@ -28,12 +28,16 @@ export function doing(stage: string | undefined): string {
 export class RunControl {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  /** True when the caller cancelled: what is left to do must fit in the CI runner's grace period. */
-  cancelled = false;
+  /** When the caller cancelled: what is left to do must fit in the CI runner's grace period. */
+  cancelledAt?: number;
+
+  get cancelled(): boolean {
+    return this.cancelledAt !== undefined;
+  }
 
   constructor(external: AbortSignal | undefined, timeoutMs: number, stage: () => string | undefined) {
     const onCancel = () => {
-      this.cancelled = true;
+      this.cancelledAt = Date.now();
       const reason: unknown = external?.reason;
       this.fail(reason instanceof AtqError ? reason : new AbortedError(String(reason ?? 'cancelled')));
     };
@@ -41,6 +45,16 @@ export class RunControl {
     else external?.addEventListener('abort', onCancel, { once: true });
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
     this.timer.unref();
+  }
+
+  /**
+   * A deadline for work that may normally take `normalMs` from now, and must end `afterCancelMs` after a
+   * cancel, even one that comes while the work is under way (GitHub kills the step 10 s after SIGINT).
+   */
+  deadline(normalMs: number, afterCancelMs: number): () => number {
+    const normal = Date.now() + normalMs;
+    return () =>
+      this.cancelledAt === undefined ? normal : Math.min(normal, this.cancelledAt + afterCancelMs);
   }
 
   get signal(): AbortSignal {

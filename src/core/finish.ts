@@ -5,13 +5,14 @@ import { AtqError, errorMessage, isAtqError } from '../errors.js';
 import type { Summary } from '../results/summary.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { TaskInfo } from '../swarm/types.js';
-import { within } from '../util/abort.js';
+import { until } from '../util/abort.js';
 import type { Logger } from '../util/log.js';
-import { analysePlans } from './analyse.js';
+import { analysePlans, type PlanSummary } from './analyse.js';
 import type { RunResources, SweepResult } from './cleanup.js';
 import { collectLogs } from './collect.js';
 import type { RunContext } from './context.js';
 import { doing, type RunControl } from './control.js';
+import type { RunListener } from './events.js';
 import { engineLost } from './engine.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
 import { removedError } from './lease.js';
@@ -23,6 +24,7 @@ export interface RunState {
   report: RunReport;
   options: RunOptions;
   logger: Logger;
+  emit: RunListener;
   clock: StageClock;
   control: RunControl;
   baseline?: Summary;
@@ -35,15 +37,20 @@ export interface RunState {
   failure?: unknown;
 }
 
-/** After a cancel the CI runner kills us about 10 s after its first signal: salvage must be quick. */
-const CANCEL_LOGS_MS = 1500;
+/**
+ * After a cancel, GitHub kills the step 10 s after its SIGINT (counted from the cancel): the workers'
+ * logs until 5.5 s, removal until 9 s; run.json is written before the removal and again after it.
+ */
+const AFTER_CANCEL = { logsMs: 5_500, cleanupMs: 9_000 };
 
 /**
  * Keeps what was measured, removes what was created, analyses, writes run.json — in that order, so
- * that a cancelled run still leaves its results — and returns the run's error, if any. Never throws.
+ * that a cancelled run still leaves its results — and returns the run's error, if any, and the plans'
+ * summaries. Never throws.
  */
-export async function finishRun(state: RunState): Promise<AtqError | undefined> {
+export async function finishRun(state: RunState): Promise<{ error?: AtqError; summaries: PlanSummary[] }> {
   const { report, logger, clock } = state;
+  let summaries: PlanSummary[] = [];
   let error = state.failure === undefined ? undefined : await classify(state);
   if (error) {
     report.status = error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
@@ -51,13 +58,17 @@ export async function finishRun(state: RunState): Promise<AtqError | undefined> 
     report.error = { code: error.code, message: error.message };
   }
   await clock.stage('collect', () => collectWorkerLogs(state));
+  // Written before the removal too: if the runner kills us during it, run.json still says what happened.
+  await writeRunJson(report, logger);
   if (state.resources) report.cleanup = await clock.stage('cleanup', () => cleanup(state));
   report.endedAt = new Date().toISOString();
   report.partial = report.status !== 'succeeded' && report.plans.some((p) => (p.samples ?? 0) > 0);
   // Analysis needs no cluster: it runs after cleanup, on every plan that produced results.
   try {
     const partial = report.partial ? partialNote(report, error) : undefined;
-    await clock.stage('analyse', () => analysePlans(report, state.options, state.baseline, logger, partial));
+    summaries = await clock.stage('analyse', () =>
+      analysePlans(report, state.options, state.baseline, state.emit, partial),
+    );
   } catch (e) {
     error ??= new AtqError(
       'RESULTS_INVALID',
@@ -71,31 +82,33 @@ export async function finishRun(state: RunState): Promise<AtqError | undefined> 
     error = withOutcome(error, report);
     report.error = { code: error.code, message: error.message };
   }
+  await writeRunJson(report, logger);
+  return { error, summaries };
+}
+
+async function writeRunJson(report: RunReport, logger: Logger): Promise<void> {
   try {
     await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
   } catch (e) {
     logger.warn(fileAccessError(e, 'write run.json').message);
   }
-  return error;
 }
 
-/** Turns what the stages threw into the error the user should see. */
+/** Turns what stopped the run (a failure, a cancel, the --timeout, a removal) into the error to show. */
 async function classify(state: RunState): Promise<AtqError> {
-  const e = state.failure;
-  // A cancel, the --timeout or a removal stops the stages from outside: that is the story to tell.
-  const stopped = state.control.reason;
-  if (stopped) return stopped;
+  // The first reason wins (RunControl): a cancel or timeout during salvage does not hide a failure.
+  const e = state.control.reason ?? state.failure;
   if (isAtqError(e)) {
     const client = state.client;
     if (e.code === 'DOCKER_CONNECT' && client?.unreachableSince !== undefined && state.resources) {
-      return engineLost(client, e, doing(state.clock.current));
+      return engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
     }
     if (
       e.code === 'DOCKER_API' &&
       e.details.status === 404 &&
       (await state.resources?.leasePresent()) === false
     ) {
-      return removedError(`atq-${state.report.runId}-lease`, `${e.message}; its lease is gone too`);
+      return removedError(state.report.runId, `${e.message}; its lease is gone too`);
     }
     return e;
   }
@@ -116,7 +129,7 @@ async function collectWorkerLogs(state: RunState): Promise<void> {
     ? workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: 'task' as const, id: t.id }))
     : [{ name: 'workers', kind: 'service' as const, id: workersId }];
   const collecting = collectLogs(ctx, state.report.outDir, entries);
-  if ((await within(control.cancelled ? CANCEL_LOGS_MS : 30_000, collecting)) === undefined) {
+  if ((await until(control.deadline(30_000, AFTER_CANCEL.logsMs), collecting)) === undefined) {
     state.logger.warn("stopped saving the workers' logs: no time left");
   }
 }
@@ -131,14 +144,14 @@ async function cleanup(state: RunState): Promise<CleanupReport> {
     );
     return { removed: 0, failed: [], kept: true };
   }
-  const swept: SweepResult = await res.dispose();
+  const swept: SweepResult = await res.dispose(state.control.deadline(120_000, AFTER_CANCEL.cleanupMs));
   const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
   logger.info(
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
   );
   const result: CleanupReport = { removed: swept.removed.length, failed, kept: false };
   if (failed.length) {
-    result.command = cleanupCommand(report.runId, state.client);
+    result.command = cleanupCommand(report.runId, state.client?.url);
     logger.warn(
       `${failed.length} object(s) of this run are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(', ')}. ` +
         `Remove them${swept.unreachableSince ? ' once the engine answers again' : ''} with: ${result.command}`,
@@ -157,11 +170,12 @@ const pick = (o: { kind: string; name: string; id: string }) => ({ kind: o.kind,
 
 /**
  * The exact command that removes what a run left. --force because the run's lease stays live for a
- * minute after its process ends, and this run's process is ending now.
+ * minute after its process ends, and this run's process is ending now (not after --keep, which releases
+ * the lease at once).
  */
-export function cleanupCommand(runId: string, client?: SwarmClient): string {
-  const host = client && !client.url.startsWith('unix://') ? ` --docker-host ${client.url}` : '';
-  return `atq cleanup --run ${runId} --force${host}`;
+export function cleanupCommand(runId: string, dockerHost?: string, opts = { force: true }): string {
+  const host = dockerHost && !dockerHost.startsWith('unix://') ? ` --docker-host ${dockerHost}` : '';
+  return `atq cleanup --run ${runId}${opts.force ? ' --force' : ''}${host}`;
 }
 
 /** The error's message, completed with what became of the results and of the cluster. */

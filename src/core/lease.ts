@@ -2,6 +2,7 @@ import os from 'node:os';
 import { AtqError } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { Labels, LabelledObject } from '../swarm/types.js';
+import { within } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
@@ -21,6 +22,7 @@ export const LEASE_LABELS = {
 
 export const LEASE_TTL_MS = 60_000;
 export const LEASE_BEAT_MS = 5_000;
+const BEAT_TIMEOUT_MS = 10_000;
 
 /** Who holds a lease, for the person deciding whether to kill it: user, host, pid, and the CI job. */
 export function leaseOwner(env: Record<string, string | undefined> = process.env): string {
@@ -54,10 +56,12 @@ export class LeaseKeeper {
   private beats = 0;
   private stopped = false;
 
+  private inFlight?: Promise<void>;
+
   constructor(
     private readonly client: SwarmClient,
     readonly id: string,
-    readonly name: string,
+    readonly runId: string,
     private labels: Labels,
     private readonly onLost: (error: AtqError) => void,
   ) {
@@ -65,7 +69,7 @@ export class LeaseKeeper {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => void this.beat(), LEASE_BEAT_MS);
+    this.timer = setTimeout(() => (this.inFlight = this.beat()), LEASE_BEAT_MS);
     // A pending heartbeat must never keep a finished CLI alive.
     this.timer.unref();
   }
@@ -74,9 +78,11 @@ export class LeaseKeeper {
     if (this.stopped) return;
     this.labels = { ...this.labels, [LEASE_LABELS.beat]: String(++this.beats) };
     try {
-      if (!(await this.client.setConfigLabels(this.id, this.labels)) && !this.stopped) {
+      // Bounded: a hung call must not outlive the lease it renews (the next beat tries again).
+      const done = await within(BEAT_TIMEOUT_MS, this.client.setConfigLabels(this.id, this.labels));
+      if (done?.value === false && !this.stopped) {
         this.stopped = true;
-        this.onLost(removedError(this.name));
+        this.onLost(removedError(this.runId));
         return;
       }
     } catch {
@@ -93,6 +99,8 @@ export class LeaseKeeper {
   /** Ends the heartbeat and marks the lease expired at once (the run's objects are left on purpose). */
   async release(): Promise<void> {
     this.stop();
+    // A beat in flight could land after the release and erase its label.
+    await this.inFlight;
     await this.client
       .setConfigLabels(this.id, { ...this.labels, [LEASE_LABELS.released]: new Date().toISOString() })
       .catch(() => false);
@@ -104,13 +112,18 @@ export class LeaseKeeper {
   }
 }
 
-export function removedError(leaseName: string, what = `its lease ${leaseName} is gone`): AtqError {
+export function leaseName(runId: string): string {
+  return `atq-${runId}-lease`;
+}
+
+export function removedError(runId: string, what = `its lease ${leaseName(runId)} is gone`): AtqError {
   return new AtqError(
     'RUN_REMOVED',
     `This run's objects on the swarm were removed by someone else while it ran (${what}): another ` +
-      'pipeline\'s "atq cleanup --force", or a "docker service rm". The results measured until then were ' +
-      'kept. If a scheduled janitor did it, make it run without --force: it then skips live runs.',
-    { lease: leaseName },
+      'pipeline\'s "atq cleanup --force", a "docker service rm", or a janitor that found the lease expired ' +
+      "because this run's heartbeats did not reach the engine for a minute. If a scheduled janitor did it, " +
+      'run it without --force: it then leaves live runs alone.',
+    { runId },
   );
 }
 

@@ -100,10 +100,12 @@ export async function waitForMaster(
   onRunning: () => void,
 ): Promise<TaskInfo> {
   let running = false;
+  // When a worker's death wins the race, the poll must end too (or it goes on for the whole --timeout).
+  const stop = new AbortController();
   const done = pollUntil<TaskInfo>({
     deadline: ctx.deadline,
     intervalMs: 500,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, stop.signal]),
     check: async () => {
       const task = (await ctx.client.tasks(serviceId)).at(-1);
       if (!running && task && (task.state === 'running' || FINAL_STATES.has(task.state))) {
@@ -115,7 +117,8 @@ export async function waitForMaster(
     onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was running the plan'),
     engine: { client: ctx.client, during: 'the master was running the plan' },
   });
-  const task = await Promise.race([done, watch.failure]);
+  done.catch(() => {});
+  const task = await Promise.race([done, watch.failure]).finally(() => stop.abort());
   if (task.state !== 'complete' && task.state !== 'failed') {
     throw new AtqError(
       'MASTER_FAILED',

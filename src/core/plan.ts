@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AtqError, errorMessage } from '../errors.js';
+import { AtqError, errorMessage, isAtqError } from '../errors.js';
 import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
-import { sleep, within } from '../util/abort.js';
+import { sleep, until, within } from '../util/abort.js';
 import { exitCodeHint, killedFromOutside } from '../jmeter/exit-codes.js';
 import { collectLogs, collectMasterFiles } from './collect.js';
 import type { RunContext } from './context.js';
@@ -27,10 +27,18 @@ export async function runPlan(
   const { logger } = ctx;
   plan.status = 'failed';
   logger.info(`plan ${plan.plan}: starting the master`);
+  // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
   const created = Date.now();
   let runningAt: number | undefined;
-  clock.current = 'master-start';
-  const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last);
+  const endTimer = () =>
+    runningAt === undefined
+      ? clock.end('master-start', Date.now() - created)
+      : clock.end('master-run', Date.now() - runningAt);
+  clock.begin('master-start');
+  const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last).catch((e: unknown) => {
+    endTimer();
+    throw e;
+  });
   const stopFollowing = new AbortController();
   let ended = false;
   const following = followMaster(ctx, masterId, stopFollowing.signal, () => (ended = true));
@@ -43,14 +51,17 @@ export async function runPlan(
   let task: TaskInfo | undefined;
   try {
     task = await waitForMaster(ctx, masterId, watch, () => {
+      endTimer();
       runningAt = Date.now();
-      clock.current = 'master-run';
+      clock.begin('master-run');
     });
+  } catch (e) {
+    // Registered now: a --timeout or cancel during the salvage below must not hide what went wrong.
+    clock.failedIn ??= clock.current;
+    if (isAtqError(e)) ctx.control.fail(e);
+    throw e;
   } finally {
-    // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
-    clock.record('master-start', (runningAt ?? Date.now()) - created);
-    clock.record('master-run', runningAt ? Date.now() - runningAt : 0);
-    clock.current = undefined;
+    endTimer();
     watch.stop();
     const master = { id: masterId, task, ended: () => ended, following, stopFollowing };
     await clock.stage('collect', () => salvage(ctx, plan, master));
@@ -70,25 +81,26 @@ interface MasterHandle {
   stopFollowing: AbortController;
 }
 
-/** How long a master stopped early gets to write what it measured: short after a CI cancel. */
-const STOP_WAIT_MS = { cancelled: 2_500, otherwise: 20_000 };
-const CANCEL_COPY_MS = 2_000;
+/**
+ * Time allowances after the run is stopped early, normally and after a CI cancel (counted from the
+ * cancel; GitHub kills the step 10 s after its SIGINT): the master ending the test, then the copy.
+ * The workers' logs and the cleanup follow (finish.ts).
+ */
+export const SALVAGE = {
+  stop: { normalMs: 20_000, afterCancelMs: 2_500 },
+  copy: { normalMs: 120_000, afterCancelMs: 4_500 },
+};
 
 /**
  * Keeps whatever the master produced, whether it ended by itself, failed, timed out or was cancelled. A
- * master still running is first asked to stop the test (JMeter then collects the workers' last
- * samples and closes the results file); the copy happens within the time left.
+ * master still running is first asked to end the test (JMeter then collects the workers' last samples
+ * and closes the results file); the copy happens within the time left.
  */
 async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle): Promise<void> {
-  const cancelled = ctx.control.cancelled;
-  const current = master.task ?? (await ctx.client.tasks(master.id).catch(() => [])).at(-1);
+  const current =
+    master.task ?? (await within(2_000, ctx.client.tasks(master.id)).catch(() => undefined))?.value.at(-1);
   if (!master.task && current?.containerId && current.state === 'running') {
-    await stopEarly(
-      ctx,
-      master,
-      current.containerId,
-      cancelled ? STOP_WAIT_MS.cancelled : STOP_WAIT_MS.otherwise,
-    );
+    await stopEarly(ctx, master, current.containerId);
   }
   // Let the last lines arrive, then stop following.
   await Promise.race([master.following, sleep(500)]);
@@ -102,20 +114,21 @@ async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle):
     }
     await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: master.id }]);
   })();
-  if ((await within(cancelled ? CANCEL_COPY_MS : 120_000, copying)) === undefined) {
+  const { normalMs, afterCancelMs } = SALVAGE.copy;
+  if ((await until(ctx.control.deadline(normalMs, afterCancelMs), copying)) === undefined) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
   // Counted here, so that partial results (a timeout, a dead worker, a cancel) are analysed too.
   plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
 }
 
-async function stopEarly(ctx: RunContext, master: MasterHandle, containerId: string, waitMs: number) {
+async function stopEarly(ctx: RunContext, master: MasterHandle, containerId: string): Promise<void> {
   if (ctx.client.unreachableSince !== undefined) return;
   ctx.logger.info('asking JMeter to end the test and write what it measured...');
-  const until = Date.now() + waitMs;
-  await stopMaster(ctx, containerId, Math.min(2000, waitMs));
-  while (!master.ended() && Date.now() < until) {
-    const t = (await ctx.client.tasks(master.id).catch(() => [])).at(-1);
+  const deadline = ctx.control.deadline(SALVAGE.stop.normalMs, SALVAGE.stop.afterCancelMs);
+  await until(deadline, stopMaster(ctx, containerId, 2000));
+  while (!master.ended() && Date.now() < deadline()) {
+    const t = (await until(deadline, ctx.client.tasks(master.id)).catch(() => undefined))?.value.at(-1);
     if (!t || FINAL_STATES.has(t.state)) break;
     await sleep(200);
   }

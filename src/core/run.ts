@@ -3,14 +3,15 @@ import path from 'node:path';
 import { packBundle } from '../bundle/pack.js';
 import { selectFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
-import { AtqError } from '../errors.js';
+import { AtqError, isAtqError } from '../errors.js';
 import { loadBaseline, type Summary } from '../results/summary.js';
 import type { SwarmClient } from '../swarm/client.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
-import type { Logger } from '../util/log.js';
 import { RunResources } from './cleanup.js';
 import { RunControl } from './control.js';
+import { eventLogger, safeListener, type RunListener } from './events.js';
+import type { PlanSummary } from './analyse.js';
 import { finishRun, type RunState } from './finish.js';
 import { fileAccessError } from '../util/file-error.js';
 import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
@@ -26,9 +27,17 @@ export type { PlanResult, RunReport };
 
 export interface RunDeps {
   connect: () => Promise<SwarmClient>;
-  logger: Logger;
+  /** Everything the run reports while it goes (logs, stages, progress, container output, verdict). */
+  onEvent: RunListener;
   signal?: AbortSignal;
   runId?: string;
+}
+
+export interface RunResult {
+  report: RunReport;
+  error?: AtqError;
+  /** Each analysed plan's summary (the same as its summary.json). */
+  summaries: PlanSummary[];
 }
 
 /**
@@ -37,15 +46,14 @@ export interface RunDeps {
  * was measured is kept and everything created on the cluster is removed before this returns (unless
  * --keep, or the engine is gone: then run.json lists what is left and how to remove it).
  */
-export async function runLoadTest(
-  options: RunOptions,
-  deps: RunDeps,
-): Promise<{ report: RunReport; error?: AtqError }> {
+export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const runId = deps.runId ?? newRunId();
   const report = newReport(runId, options);
+  const emit = safeListener(deps.onEvent);
+  const logger = eventLogger(emit);
   const stage: { clock?: StageClock } = {};
   const control = new RunControl(deps.signal, options.timeoutMs, () => stage.clock?.current);
-  const clock = (stage.clock = new StageClock(report, control.signal));
+  const clock = (stage.clock = new StageClock(report, emit, control.signal));
   try {
     await mkdir(report.outDir, { recursive: true });
   } catch (e) {
@@ -56,19 +64,21 @@ export async function runLoadTest(
       'Give --out a folder you can write to (it is created if missing), not a file.',
     );
     report.error = { code: error.code, message: error.message };
-    return { report, error };
+    return { report, error, summaries: [] };
   }
-  deps.logger.info(`run ${runId}: results go to ${report.outDir}`);
-  const state: RunState = { report, options, logger: deps.logger, clock, control };
+  logger.info(`run ${runId}: results go to ${report.outDir}`);
+  const state: RunState = { report, options, logger, emit, clock, control };
   try {
     await execute(state, deps);
     report.status = 'succeeded';
   } catch (e) {
     state.failure = e;
+    // The first reason wins: a --timeout firing while collecting after a failure is not the story.
+    if (isAtqError(e)) control.fail(e);
   }
-  const error = await finishRun(state);
+  const { error, summaries } = await finishRun(state);
   control.dispose();
-  return { report, error };
+  return { report, error, summaries };
 }
 
 function newReport(runId: string, options: RunOptions): RunReport {
@@ -140,6 +150,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     node: nodeNames.get(t.nodeId) ?? t.nodeId,
   }));
   logger.info(`workers ready: ${ready.addresses.join(', ')}`);
+  state.emit({ type: 'workers-ready', addresses: ready.addresses });
 
   await clock.next('wait', () => runWaitCommand(ctx, ready.addresses));
   if (options.delayMs > 0) {

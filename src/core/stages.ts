@@ -1,12 +1,16 @@
 import { throwIfAborted } from '../util/abort.js';
+import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
 
-/** Wall time per stage into report.stages, and which stage is running (for timeout messages). */
+/** Wall time per stage into report.stages, stage events, and which stage runs (for timeout messages). */
 export class StageClock {
   current?: string;
+  /** The first stage that failed: what the run was doing when it went wrong. */
+  failedIn?: string;
 
   constructor(
     private readonly report: RunReport,
+    private readonly emit: RunListener,
     private readonly signal?: AbortSignal,
   ) {}
 
@@ -16,19 +20,30 @@ export class StageClock {
     return this.stage(name, fn);
   }
 
-  record(name: string, ms: number): void {
+  begin(name: string): void {
+    this.current = name;
+    this.emit({ type: 'stage', stage: name, phase: 'start' });
+  }
+
+  /** Ends a stage begun with begin() (or times one measured elsewhere). */
+  end(name: string, ms: number): void {
     this.report.stages[name] = (this.report.stages[name] ?? 0) + ms;
+    this.emit({ type: 'stage', stage: name, phase: 'end', ms });
+    if (this.current === name) this.current = undefined;
   }
 
   /** Times `fn` as stage `name` (also after the run was stopped: collecting, cleaning up). */
   async stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const t0 = Date.now();
     const outer = this.current;
-    this.current = name;
+    this.begin(name);
     try {
       return await fn();
+    } catch (e) {
+      this.failedIn ??= this.current ?? name;
+      throw e;
     } finally {
-      this.record(name, Date.now() - t0);
+      this.end(name, Date.now() - t0);
       this.current = outer;
     }
   }

@@ -32,6 +32,12 @@ export class SwarmClient {
     return this.downSince;
   }
 
+  /** The engine answered (a "not found" is an answer too): it is reachable again. */
+  private answered<T>(value: T): T {
+    this.downSince = undefined;
+    return value;
+  }
+
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
   private get api(): any {
     return this.docker;
@@ -84,9 +90,9 @@ export class SwarmClient {
   async imageExists(ref: string): Promise<boolean> {
     try {
       await this.docker.getImage(ref).inspect();
-      return true;
+      return this.answered(true);
     } catch (e: any) {
-      if (e?.statusCode === 404) return false;
+      if (e?.statusCode === 404) return this.answered(false);
       throw this.apiError(`inspect image ${ref}`, e);
     }
   }
@@ -114,16 +120,16 @@ export class SwarmClient {
   async inspectNetwork(idOrName: string): Promise<NetworkInfo | undefined> {
     try {
       const n: any = await this.docker.getNetwork(idOrName).inspect();
-      return {
+      return this.answered({
         id: n.Id,
         name: n.Name,
         scope: n.Scope,
         driver: n.Driver,
         attachable: Boolean(n.Attachable),
         subnet: n.IPAM?.Config?.[0]?.Subnet,
-      };
+      });
     } catch (e: any) {
-      if (e?.statusCode === 404) return undefined;
+      if (e?.statusCode === 404) return this.answered(undefined);
       throw this.apiError(`inspect network ${idOrName}`, e);
     }
   }
@@ -149,7 +155,7 @@ export class SwarmClient {
         updatedAt: c.UpdatedAt ?? '',
       };
     } catch (e: any) {
-      if (e?.statusCode === 404) return undefined;
+      if (e?.statusCode === 404) return this.answered(undefined);
       throw this.apiError(`inspect config ${id}`, e);
     }
   }
@@ -164,7 +170,7 @@ export class SwarmClient {
       .getConfig(id)
       .inspect()
       .catch((e: any) => {
-        if (e?.statusCode === 404) return undefined;
+        if (e?.statusCode === 404) return this.answered(undefined);
         throw this.apiError(`inspect config ${id}`, e);
       });
     if (!current) return false;
@@ -177,7 +183,7 @@ export class SwarmClient {
       this.downSince = undefined;
       return true;
     } catch (e: any) {
-      if (e?.statusCode === 404) return false;
+      if (e?.statusCode === 404) return this.answered(false);
       throw this.apiError(`update config ${id}`, e);
     }
   }
@@ -372,19 +378,8 @@ export class SwarmClient {
   private apiError(what: string, e: any): AtqError {
     const code: string | undefined = e?.code;
     const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
-    const unreachable = unreachableReason(e);
-    if (unreachable) {
-      this.downSince ??= Date.now();
-      return new AtqError(
-        'DOCKER_CONNECT',
-        `Cannot ${what} at ${this.url}: ${unreachable}. Is the engine running and DOCKER_HOST right?`,
-        { url: this.url, code: code ?? unreachable, unreachableSince: this.downSince },
-        { cause: e },
-      );
-    }
-    // Any HTTP answer means the engine is there, even when it refuses.
-    if (e?.statusCode) this.downSince = undefined;
-    if (/certificate|SSL|TLS|self.signed|EPROTO/i.test(`${code ?? ''} ${reason}`)) {
+    const kind = failureKind(e);
+    if (kind === 'tls') {
       return new AtqError(
         'DOCKER_CONNECT',
         `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's ` +
@@ -393,6 +388,20 @@ export class SwarmClient {
         { cause: e },
       );
     }
+    if (kind) {
+      this.downSince ??= Date.now();
+      const hint = /EACCES|EPERM/.test(kind)
+        ? 'Permission denied: run as a user that may use the Docker socket (the docker group), or use tcp:// with TLS.'
+        : 'Is the engine running and DOCKER_HOST right?';
+      return new AtqError(
+        'DOCKER_CONNECT',
+        `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
+        { url: this.url, code: code ?? kind, unreachableSince: this.downSince },
+        { cause: e },
+      );
+    }
+    // Any other HTTP answer means the engine is there, even when it refuses.
+    this.downSince = undefined;
     return new AtqError(
       'DOCKER_API',
       `Docker refused to ${what}: ${reason}`,
@@ -403,22 +412,22 @@ export class SwarmClient {
 }
 
 /**
- * Why a call never got an answer from the engine (refused, reset, timed out, a proxy in front of a
- * stopped engine hanging up), or undefined when the engine answered, even with an error.
+ * Why a call got no usable answer from the engine: 'tls' when the TLS handshake failed, otherwise the
+ * reason it is unreachable (refused, reset, timed out, a DNS blip, a proxy in front of a stopped engine
+ * hanging up, a swarm that is stopping), or undefined when the engine answered, even with an error.
  */
-function unreachableReason(e: any): string | undefined {
+export function failureKind(e: any): string | undefined {
   const code: string | undefined = e?.code;
-  if (
-    code &&
-    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EPIPE|ENOENT|EACCES/.test(code)
-  )
-    return code;
   const text = errorMessage(e);
-  if (/socket hang up|socket disconnected|Request Timeout|timed? ?out/i.test(text) && !e?.statusCode)
-    return text;
-  // A manager whose swarm is stopping or starting (dockerd shutting down, raft without a leader)
-  // answers 503 to every swarm call: for a run that is as good as no engine at all.
   if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
+  if (e?.statusCode) return undefined;
+  // Resets and refusals first: "socket disconnected before secure TLS connection" is not a TLS problem.
+  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))
+    return code;
+  if (/certificate|\bSSL\b|\bTLS\b|self.signed|EPROTO|ERR_SSL|ERR_TLS/i.test(`${code ?? ''} ${text}`))
+    return 'tls';
+  if (code && (e?.syscall || /^E[A-Z_]+$/.test(code))) return code;
+  if (/socket hang up|Request Timeout|timed? ?out/i.test(text)) return text;
   return undefined;
 }
 

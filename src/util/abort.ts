@@ -36,3 +36,27 @@ export async function within<T>(ms: number, promise: Promise<T>): Promise<{ valu
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits for `promise` until `deadline()` (re-read as it goes, so it can move closer): `{ value }` when it
+ * settled in time, undefined when not (it goes on). Rejections pass through.
+ */
+export async function until<T>(
+  deadline: () => number,
+  promise: Promise<T>,
+): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    const check = () => {
+      const left = deadline() - Date.now();
+      if (left <= 0) resolve(undefined);
+      else timer = setTimeout(check, Math.min(left, 100));
+    };
+    check();
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -32,3 +32,10 @@ function escapeChar(c: string): string {
 export function visibleControls(text: string, opts: { keepWhitespace?: boolean } = {}): string {
   return text.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
 }
+
+/** A line of a container's output, safe for a terminal or a CI log: controls shown, tabs kept. */
+export function visibleLine(line: string): string {
+  return visibleControls(line, { keepWhitespace: true }).replace(/[\r\n]/g, (c) =>
+    c === '\r' ? '\\x0d' : '\\x0a',
+  );
+}

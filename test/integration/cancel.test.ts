@@ -58,6 +58,12 @@ describe('a cancelled run keeps what was measured and leaves nothing on the swar
     const rows = readJtl(path.join(dir, 'results.jtl'));
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.filter((r) => r.success !== 'true')).toEqual([]);
+    // Every sample JMeter counted in its final summary is in the copied results file.
+    const totals = [
+      ...readFileSync(path.join(dir, 'logs/master.log'), 'utf8').matchAll(/summary = +(\d+) in/g),
+    ];
+    expect(totals.length).toBeGreaterThan(0);
+    expect(rows.length).toBe(Number(totals.at(-1)?.[1]));
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
     expect(summary.totals.samples).toBe(rows.length);
     expect(summary.warnings[0]).toMatch(/^Partial results: the run was cancelled/);

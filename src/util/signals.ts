@@ -15,13 +15,18 @@ export interface SignalGuard {
  * (GitHub sends SIGINT, then SIGTERM 7.5 s later, then kills the tree 2.5 s after that). A third signal
  * exits at once. `early` are signals that arrived while atq was still loading.
  */
-export function guardSignals(write: (text: string) => void, early: NodeJS.Signals[] = []): SignalGuard {
+export function guardSignals(
+  write: (text: string) => void,
+  early: NodeJS.Signals[] = [],
+  opts: { exitAtOnce?: boolean; stopping?: string } = {},
+): SignalGuard {
   const controller = new AbortController();
   let count = 0;
+  const stopping = opts.stopping ?? 'stopping the run, keeping what was measured, removing what it created';
   const guard: SignalGuard = {
     signal: controller.signal,
     hint: () => '',
-    exitAtOnce: false,
+    exitAtOnce: opts.exitAtOnce ?? false,
     dispose: () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
@@ -31,9 +36,7 @@ export function guardSignals(write: (text: string) => void, early: NodeJS.Signal
     count++;
     if (guard.exitAtOnce) process.exit(130);
     if (count === 1) {
-      write(
-        `[atq] received ${sig}: stopping the run, keeping what was measured, removing what it created...`,
-      );
+      write(`[atq] received ${sig}: ${stopping}...`);
       controller.abort(new AbortedError(`received ${sig}`));
     } else if (count === 2) {
       write(
