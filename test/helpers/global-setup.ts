@@ -2,18 +2,23 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 /**
- * Brings up the real environment (test/env/up.sh --two-node: TLS engine, swarms, images) unless the
- * caller already exported it, and hands its variables to the test workers through process.env.
+ * Brings up the real environment (test/env/up.sh --two-node: TLS engine, swarms, images; test/env/fronts.sh:
+ * act, Node 24) unless the caller already exported it, and hands its variables to the test workers through
+ * process.env.
  */
 export default function globalSetup(): void {
   if (
-    process.env.ATQ_TEST_JMETER_IMAGE &&
-    process.env.DOCKER_HOST &&
-    process.env.ATQ_TEST_TWO_NODE_DOCKER_HOST
+    !process.env.ATQ_TEST_JMETER_IMAGE ||
+    !process.env.DOCKER_HOST ||
+    !process.env.ATQ_TEST_TWO_NODE_DOCKER_HOST
   )
-    return;
-  const script = path.resolve('test/env/up.sh');
-  const out = execFileSync('bash', [script, '--two-node'], {
+    exportFrom('test/env/up.sh', '--two-node');
+  // act, actionlint and Node 24, for the GitHub Action's tests.
+  if (!process.env.ATQ_TEST_ACT || !process.env.ATQ_TEST_NODE24_BIN) exportFrom('test/env/fronts.sh');
+}
+
+function exportFrom(script: string, ...args: string[]): void {
+  const out = execFileSync('bash', [path.resolve(script), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
