@@ -6,7 +6,11 @@ import { build } from 'esbuild';
 await rm('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'src/cli/entry.ts' },
+  entryPoints: {
+    cli: 'src/cli/entry.ts',
+    'action-main': 'src/action/entry-main.ts',
+    'action-post': 'src/action/entry-post.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -19,16 +23,19 @@ await build({
   legalComments: 'linked',
   // ssh2 (pulled in by docker-modem) probes optional native addons inside try/catch; we never use SSH.
   external: ['cpu-features', '*.node'],
+  // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename. The banner gives
+  // them under names of our own, so that a bundled ESM module declaring its own __filename (as
+  // @azure/storage-common does) does not collide with it; `define` points free references at them.
   banner: {
-    // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename.
     js: [
       '#!/usr/bin/env node',
       "import { createRequire as __atqCreateRequire } from 'node:module';",
       "import { fileURLToPath as __atqFileURLToPath } from 'node:url';",
       'const require = __atqCreateRequire(import.meta.url);',
-      'const __filename = __atqFileURLToPath(import.meta.url);',
-      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      'const __atqFilename = __atqFileURLToPath(import.meta.url);',
+      "const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));",
     ].join('\n'),
   },
+  define: { __filename: '__atqFilename', __dirname: '__atqDirname' },
   logLevel: 'warning',
 });

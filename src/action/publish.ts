@@ -1,0 +1,127 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import type { PlanSummary } from '../core/analyse.js';
+import type { Outcome } from '../core/outcome.js';
+import type { RunResult } from '../core/run.js';
+import { mdText } from '../results/report/md-escape.js';
+import { renderMarkdown } from '../results/report/markdown.js';
+import { gateValue } from '../results/report/text.js';
+import { errorMessage } from '../errors.js';
+import { within } from '../util/abort.js';
+
+/** GitHub refuses job summaries over 1 MiB; stay below with room for the note that points at the artifact. */
+const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+
+export interface PublishOptions {
+  artifactName: string;
+  retentionDays?: number;
+  upload: boolean;
+  /** After a cancel the runner kills us soon: bound the upload. */
+  uploadWithinMs: number;
+}
+
+/** Outputs, job summary, annotations and the artifact: whatever the outcome, whatever is there. */
+export async function publish(result: RunResult, o: Outcome, opts: PublishOptions): Promise<void> {
+  const artifactId = opts.upload ? await uploadResults(result.report.outDir, opts) : undefined;
+  setOutputs(result, artifactId);
+  annotate(result.summaries);
+  await writeJobSummary(result, o, opts.artifactName).catch((e: unknown) =>
+    core.warning(`could not write the job summary: ${errorMessage(e)}`),
+  );
+}
+
+function setOutputs(result: RunResult, artifactId: number | undefined): void {
+  const { report, summaries } = result;
+  const first = summaries[0];
+  const out: Record<string, string | number | undefined> = {
+    'run-id': report.runId,
+    status: report.status,
+    verdict: report.verdict,
+    'results-dir': report.outDir,
+    'summary-json': first && path.join(first.outDir, 'summary.json'),
+    'report-html': first && path.join(first.outDir, 'report.html'),
+    'artifact-id': artifactId,
+    samples: first?.summary.totals.samples,
+    'error-rate': first?.summary.totals.errorRate,
+    p95: first?.summary.totals.p95,
+    throughput: first && +first.summary.totals.throughput.toFixed(3),
+  };
+  for (const [name, value] of Object.entries(out))
+    if (value !== undefined) core.setOutput(name, String(value));
+}
+
+/** One error annotation per failed gate (title: the gate), and a notice with each plan's verdict. */
+function annotate(summaries: PlanSummary[]): void {
+  for (const { plan, summary } of summaries) {
+    for (const g of summary.gates.filter((x) => !x.passed)) {
+      core.error(
+        `${plan}: actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}` +
+          `${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`} (${g.reason})`,
+        { title: `Performance gate failed: ${g.expression}` },
+      );
+    }
+    const t = summary.totals;
+    core.notice(
+      `${plan}: ${summary.verdict}; ${t.samples} samples, ${(t.errorRate * 100).toFixed(2)}% errors, p95 ${t.p95} ms, ${t.throughput.toFixed(1)}/s`,
+      { title: `Load test ${summary.verdict}` },
+    );
+  }
+}
+
+async function writeJobSummary(result: RunResult, o: Outcome, artifactName: string): Promise<void> {
+  const parts: string[] = [];
+  if (o.error) parts.push(`> ❌ **${mdText(o.error.code)}**: ${mdText(o.error.message)}\n`);
+  const many = result.summaries.length > 1;
+  for (const { plan, summary } of result.summaries) {
+    parts.push((many ? `### ${mdText(plan)}\n\n` : '') + renderMarkdown(summary));
+  }
+  if (!result.summaries.length)
+    parts.push(`Run ${mdText(result.report.runId)} ${result.report.status}: no results.\n`);
+  let text = parts.join('\n');
+  if (Buffer.byteLength(text) > SUMMARY_LIMIT) {
+    // The verdict and the gates come first in summary.md: cutting the end keeps them.
+    text = Buffer.from(text)
+      .subarray(0, SUMMARY_LIMIT)
+      .toString('utf8')
+      .replace(/\n[^\n]*$/, '\n');
+    text += `\n> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.\n`;
+  }
+  await core.summary.addRaw(text).write();
+}
+
+/** Uploads the run's results folder as one artifact; without an artifact service, a warning instead. */
+async function uploadResults(dir: string, opts: PublishOptions): Promise<number | undefined> {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    core.warning(
+      `No artifact service in this runtime (ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set): the results stay in ${dir}.`,
+    );
+    return undefined;
+  }
+  try {
+    const files = await listFiles(dir);
+    const upload = new DefaultArtifactClient().uploadArtifact(opts.artifactName, files, dir, {
+      retentionDays: opts.retentionDays,
+    });
+    const done = await within(opts.uploadWithinMs, upload);
+    if (!done) {
+      core.warning(`The artifact upload did not finish in time; the results stay in ${dir}.`);
+      return undefined;
+    }
+    core.info(
+      `[atq] uploaded ${files.length} file(s) as artifact ${opts.artifactName} (id ${done.value.id})`,
+    );
+    return done.value.id;
+  } catch (e) {
+    core.warning(
+      `Could not upload the results as artifact ${opts.artifactName}: ${errorMessage(e)}. They stay in ${dir}.`,
+    );
+    return undefined;
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}

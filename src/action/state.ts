@@ -1,0 +1,2 @@
+/** What main leaves the post step (GITHUB_STATE): enough to remove the run if main is killed. */
+export const STATE = { runId: 'run-id', docker: 'docker', finished: 'finished', tlsDir: 'tls-dir' } as const;

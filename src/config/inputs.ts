@@ -1,0 +1,82 @@
+import { FIELDS, type Field } from './fields.js';
+import type { RawOptions } from './resolve.js';
+
+/**
+ * The GitHub Action's inputs map onto the same option table as atq.yml and the CLI's flags: one input
+ * per option, under the option's name unless the Action's own conventions ask for another. The values
+ * then go through the same validation (config/resolve.ts): one mapping, not a second parser.
+ */
+const RENAMED: Record<string, string> = {
+  prop: 'properties',
+  'jmeter-arg': 'jmeter-args',
+  out: 'results-dir',
+  'tls-ca': 'docker-tls-ca',
+  'tls-cert': 'docker-tls-cert',
+  'tls-key': 'docker-tls-key',
+};
+
+/** Inputs of the Action alone: how to publish, not how to run. */
+export const ACTION_ONLY_INPUTS = [
+  'config',
+  'artifact-name',
+  'retention-days',
+  'upload-artifact',
+  'fail-on-gates',
+  'github-token',
+] as const;
+
+export interface ActionInput {
+  input: string;
+  field: Field;
+  /** How the input's text is read: multiline lists, YAML-style booleans, or as it is. */
+  reading: 'lines' | 'bool' | 'text';
+}
+
+export const ACTION_INPUTS: ActionInput[] = FIELDS.map((field) => ({
+  input: RENAMED[field.name] ?? field.name,
+  field,
+  reading: ['list', 'props', 'criteria'].includes(field.kind)
+    ? 'lines'
+    : field.kind === 'bool' || field.name === 'rmi-ssl'
+      ? 'bool'
+      : 'text',
+}));
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+/**
+ * Reads every input (`get` returns '' for an input not given) into option values, as the CLI's flags
+ * would give them. Empty inputs are left out so that atq.yml still applies.
+ */
+export function valuesFromInputs(get: (input: string) => string): { values: RawOptions; problems: string[] } {
+  const values: RawOptions = {};
+  const problems: string[] = [];
+  for (const { input, field, reading } of ACTION_INPUTS) {
+    const text = get(input).trim();
+    if (!text) continue;
+    if (reading === 'lines') {
+      const lines = text.split(/\r?\n/).map((l) => l.trim());
+      values[field.name] = lines.filter((l) => l !== '');
+    } else if (reading === 'bool') {
+      if (!TRUE.includes(text) && !FALSE.includes(text)) {
+        problems.push(`input ${input}: "${text}" is not true or false`);
+        continue;
+      }
+      const on = TRUE.includes(text);
+      values[field.name] = field.name === 'rmi-ssl' ? (on ? 'on' : 'off') : on;
+    } else {
+      values[field.name] = text;
+    }
+  }
+  return { values, problems };
+}
+
+/** Names an option's problem by the input the user wrote ("input properties: ..."), not the option's name. */
+export function inputProblem(problem: string): string {
+  for (const { input, field } of ACTION_INPUTS) {
+    if (problem.startsWith(`${field.name}: `))
+      return `input ${input}: ${problem.slice(field.name.length + 2)}`;
+  }
+  return problem;
+}

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runWorkflow, type ActRunResult } from '../helpers/act.js';
+import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
+import { startResultsService, unzipArtifact, type ResultsService } from '../helpers/results-service.js';
+import { targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
+
+/**
+ * The GitHub Action as a runner runs it: act (host mode, Node 24) runs a workflow with `uses: ./` against
+ * the real TLS swarm; artifacts go to a local stand-in of GitHub's results service through the real
+ * @actions/artifact client. TLS comes from PEM inputs (secrets), as documented, not from DOCKER_CERT_PATH.
+ */
+const client = testClient();
+const suite = targetSuite(client);
+const certs = () => requireEnv('DOCKER_CERT_PATH');
+const pem = (f: string) => readFileSync(path.join(certs(), f), 'utf8');
+let service: ResultsService;
+
+beforeAll(async () => {
+  service = await startResultsService();
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+function workflow(inputs: Record<string, string>, stepIf = ''): string {
+  const withBlock = Object.entries({
+    'test-dir': 'test/fixtures/plans/http',
+    image: jmeterImage(),
+    'attach-network': suite.target.network,
+    'docker-host': requireEnv('DOCKER_HOST'),
+    'docker-tls-ca': '${{ secrets.SWARM_TLS_CA }}',
+    'docker-tls-cert': '${{ secrets.SWARM_TLS_CERT }}',
+    'docker-tls-key': '${{ secrets.SWARM_TLS_KEY }}',
+    ...inputs,
+  })
+    .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)
+    .join('\n');
+  return `name: load
+on: push
+jobs:
+  load:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: atq
+        ${stepIf}uses: ./
+        with:
+${withBlock}
+`;
+}
+
+const run = (wf: string, onOutput?: Parameters<typeof runWorkflow>[0]['onOutput']) =>
+  runWorkflow({
+    repoDir: path.resolve('.'),
+    workflow: wf,
+    env: service.env,
+    secrets: { SWARM_TLS_CA: pem('ca.pem'), SWARM_TLS_CERT: pem('cert.pem'), SWARM_TLS_KEY: pem('key.pem') },
+    onOutput,
+    timeoutMs: 180_000,
+  });
+
+const props = (loops: number, delay = 0) =>
+  `target.host=${suite.target.host}\nloops=${loops}\ntarget.path=/?delay=${delay}`;
+const main = (r: ActRunResult) => r.steps.find((s) => s.id === 'atq' && s.stage === 'Main');
+const artifactOf = (runId: string) =>
+  service.artifacts.find(
+    (a) =>
+      a.finalized &&
+      unzipArtifact(a).has(`run.json`) &&
+      JSON.parse(unzipArtifact(a).get('run.json')!.toString()).runId === runId,
+  );
+
+describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () => {
+  test('a passing run: outputs, job summary, notice, the results as one artifact, nothing left', async () => {
+    const r = await run(
+      workflow({ properties: props(3), criteria: 'error_rate < 1%\nsamples >= 12', 'retention-days': '3' }),
+    );
+    expect(main(r)?.result).toBe('success');
+    const out = r.outputs.atq ?? {};
+    expect(out).toMatchObject({ status: 'succeeded', verdict: 'passed', samples: '12', 'error-rate': '0' });
+    expect(out['results-dir']).toContain(out['run-id']);
+    expect(r.summary).toContain('## Load test: ✅ **Passed**');
+    expect(r.annotations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'notice', title: 'Load test passed' })]),
+    );
+    const artifact = artifactOf(out['run-id'] as string);
+    expect(artifact).toMatchObject({ name: 'atq-results', retentionDays: 3 });
+    expect(out['artifact-id']).toBe(String(artifact?.id));
+    const files = unzipArtifact(artifact!);
+    for (const f of [
+      'results.jtl',
+      'summary.json',
+      'summary.md',
+      'junit.xml',
+      'report.html',
+      'report.css',
+      'jmeter.log',
+      'logs/master.log',
+    ]) {
+      expect(files.has(f)).toBe(true);
+    }
+    expect(files.get('results.jtl')!.toString().trim().split('\n')).toHaveLength(1 + 12);
+    // The PEM secrets never reach the log.
+    expect(r.log).not.toContain(pem('key.pem').split('\n')[1]);
+    expect(await leftovers(client, out['run-id'])).toEqual([]);
+  });
+
+  test('a failing gate fails the step with an annotation per gate; the artifact is still uploaded', async () => {
+    const r = await run(
+      workflow({ properties: props(2), criteria: 'p95 < 1ms\nerror_rate < 1%', 'artifact-name': 'gated' }),
+    );
+    expect(main(r)?.result).toBe('failure');
+    expect(r.outputs.atq).toMatchObject({ status: 'succeeded', verdict: 'failed' });
+    const gate = r.annotations.find((a) => a.title === 'Performance gate failed: p95 < 1ms');
+    expect(gate?.level).toBe('error');
+    expect(gate?.message).toMatch(/^basic\.jmx: actual \d+(\.\d+)? ms, threshold < 1 ms/);
+    expect(r.annotations.some((a) => a.level === 'error' && /performance gates failed/.test(a.message))).toBe(
+      true,
+    );
+    expect(artifactOf(r.outputs.atq?.['run-id'] as string)?.name).toBe('gated');
+    expect(r.summary).toContain('❌ **Failed**');
+  });
+
+  test('fail-on-gates: false turns a failed gate into a warning', async () => {
+    const r = await run(
+      workflow({
+        properties: props(1),
+        criteria: 'p95 < 1ms',
+        'fail-on-gates': 'false',
+        'upload-artifact': 'false',
+      }),
+    );
+    expect(main(r)?.result).toBe('success');
+    expect(r.outputs.atq).toMatchObject({ verdict: 'failed' });
+    expect(r.annotations.some((a) => a.level === 'warning' && /fail-on-gates: false/.test(a.message))).toBe(
+      true,
+    );
+  });
+
+  test('bad inputs: every problem listed at once, nothing created', async () => {
+    const before = await leftovers(client);
+    const r = await run(
+      workflow({
+        workers: '0',
+        properties: 'nokey',
+        'rmi-ssl': 'yes',
+        timeout: 'soon',
+        criteria: 'p95 <= baseline+5%',
+      }),
+    );
+    expect(main(r)?.result).toBe('failure');
+    const error = r.annotations.find((a) => a.level === 'error')?.message ?? '';
+    expect(error).toContain('[CONFIG_INVALID]');
+    for (const p of [
+      'input rmi-ssl: "yes" is not true or false',
+      'input workers: 0 is out of range; use 1 to 500',
+      'input properties: "nokey" is not KEY=VALUE',
+      'input timeout: "soon" is not a duration',
+      'compares with a baseline',
+    ])
+      expect(error).toContain(p);
+    expect(r.outputs.atq ?? {}).toEqual({});
+    expect(await leftovers(client)).toEqual(before);
+  });
+
+  test("the runner's cancel (SIGINT, SIGTERM, kill): nothing left, partial results published", async () => {
+    let cancelled = false;
+    const r = await run(
+      workflow({ properties: props(100_000, 200), timeout: '150s' }, 'if: always()\n        '),
+      (soFar, _child, control) => {
+        if (cancelled || !soFar.includes('Remote engines have been started')) return;
+        cancelled = true;
+        setTimeout(() => control.cancel(), 3_000);
+      },
+    );
+    expect(cancelled).toBe(true);
+    const out = r.outputs.atq ?? {};
+    expect(out.status).toBe('aborted');
+    expect(Number(out.samples)).toBeGreaterThan(0);
+    expect(r.annotations.some((a) => a.level === 'error' && a.message.startsWith('[RUN_ABORTED]'))).toBe(
+      true,
+    );
+    expect(await leftovers(client, out['run-id'])).toEqual([]);
+  });
+
+  test('main killed mid-run: the post step removes everything the run created', async () => {
+    let killed = false;
+    const r = await run(
+      workflow({ properties: props(100_000, 200), timeout: '150s' }),
+      (soFar, _child, control) => {
+        if (killed || !soFar.includes('Remote engines have been started')) return;
+        killed = true;
+        control.signalSteps('SIGKILL', /action-main/);
+      },
+    );
+    expect(killed).toBe(true);
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]{6}): results go to/.exec(r.log)?.[1];
+    expect(runId).toBeDefined();
+    const post = r.steps.find((s) => s.stage === 'Post' && s.output.includes('main did not finish'));
+    expect(post?.output).toMatch(new RegExp(`post: removed \\d+ object\\(s\\) of run ${runId}`));
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+});
