@@ -4,14 +4,12 @@ import { fileURLToPath as __atqFileURLToPath } from 'node:url';
 const require = __atqCreateRequire(import.meta.url);
 const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
+import {
+  catchEarlySignals
+} from "./atq-L4BI6KTK.js";
+import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
-var early = [];
-var onEarly = (sig) => early.push(sig);
-process.on("SIGINT", onEarly);
-process.on("SIGTERM", onEarly);
-var { main } = await import("./atq-X4DMLIL7.js");
-await main(early, () => {
-  process.off("SIGINT", onEarly);
-  process.off("SIGTERM", onEarly);
-});
+var signals = catchEarlySignals();
+var { main } = await import("./atq-EHOO2D3U.js");
+await main(signals.early, signals.release);

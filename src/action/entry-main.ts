@@ -1,14 +1,9 @@
 /**
- * The Action's main step. Signal handlers come first, before the bulk of the code loads: the runner's
- * cancel (SIGINT, then SIGTERM 7.5 s later) must always reach the run, which then cleans up.
+ * The Action's main step: signal handlers first, then the rest (a separate chunk): the runner's cancel
+ * (SIGINT, then SIGTERM 7.5 s later) must always reach the run, which then cleans up.
  */
-const early: NodeJS.Signals[] = [];
-const onEarly = (sig: NodeJS.Signals) => early.push(sig);
-process.on('SIGINT', onEarly);
-process.on('SIGTERM', onEarly);
+import { catchEarlySignals } from '../util/early-signals.js';
 
+const signals = catchEarlySignals();
 const { main } = await import('./main.js');
-await main(early, () => {
-  process.off('SIGINT', onEarly);
-  process.off('SIGTERM', onEarly);
-});
+await main(signals.early, signals.release);

@@ -5,14 +5,10 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import type { PlanSummary } from '../core/analyse.js';
 import type { Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
-import { mdText } from '../results/report/md-escape.js';
-import { renderMarkdown } from '../results/report/markdown.js';
 import { gateValue } from '../results/report/text.js';
 import { errorMessage } from '../errors.js';
 import { within } from '../util/abort.js';
-
-/** GitHub refuses job summaries over 1 MiB; stay below with room for the note that points at the artifact. */
-const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+import { jobSummary } from './job-summary.js';
 
 export interface PublishOptions {
   artifactName: string;
@@ -71,24 +67,7 @@ function annotate(summaries: PlanSummary[]): void {
 }
 
 async function writeJobSummary(result: RunResult, o: Outcome, artifactName: string): Promise<void> {
-  const parts: string[] = [];
-  if (o.error) parts.push(`> ❌ **${mdText(o.error.code)}**: ${mdText(o.error.message)}\n`);
-  const many = result.summaries.length > 1;
-  for (const { plan, summary } of result.summaries) {
-    parts.push((many ? `### ${mdText(plan)}\n\n` : '') + renderMarkdown(summary));
-  }
-  if (!result.summaries.length)
-    parts.push(`Run ${mdText(result.report.runId)} ${result.report.status}: no results.\n`);
-  let text = parts.join('\n');
-  if (Buffer.byteLength(text) > SUMMARY_LIMIT) {
-    // The verdict and the gates come first in summary.md: cutting the end keeps them.
-    text = Buffer.from(text)
-      .subarray(0, SUMMARY_LIMIT)
-      .toString('utf8')
-      .replace(/\n[^\n]*$/, '\n');
-    text += `\n> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.\n`;
-  }
-  await core.summary.addRaw(text).write();
+  await core.summary.addRaw(jobSummary(result.report, result.summaries, o, artifactName)).write();
 }
 
 /** Uploads the run's results folder as one artifact; without an artifact service, a warning instead. */

@@ -33,7 +33,12 @@ export const FIELDS: Field[] = [
   },
   { name: 'test-dir', kind: 'string', arg: 'DIR', help: 'folder with the plans and their data (default .)' },
   { name: 'workers', kind: 'int', arg: 'N', range: [1, 500], help: 'number of JMeter workers (default 2)' },
-  { name: 'image', kind: 'string', arg: 'IMG', help: 'JMeter image for master and workers' },
+  {
+    name: 'image',
+    kind: 'string',
+    arg: 'IMG',
+    help: 'JMeter image for master and workers (default ghcr.io/atq/run-load-test/jmeter:5.6.3)',
+  },
   {
     name: 'worker-image',
     kind: 'string',

@@ -53,6 +53,11 @@ export interface RunOptions {
 }
 
 export const DEFAULTS = {
+  /**
+   * ATQ's own JMeter image (images/jmeter, pushed by the release workflow): Apache JMeter 5.6.3 on a Java
+   * LTS JRE. Every node must be able to pull it, or be given another image.
+   */
+  image: 'ghcr.io/atq/run-load-test/jmeter:5.6.3',
   plans: ['**/*.jmx'],
   files: ['**/*.csv', '**/*.tsv', '**/*.txt', '**/*.json', '**/*.xml', '**/*.properties', '**/*.dat'],
   workers: 2,

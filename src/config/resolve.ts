@@ -79,15 +79,15 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
   // Paths in atq.yml are relative to the file, as users expect of a config file; flags to the cwd.
   const where = (name: string, fallback: string) =>
     path.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
-  const image = get<string | undefined>('image', undefined);
+  const image = get<string>('image', DEFAULTS.image);
   const baseline = get<string | undefined>('baseline', undefined);
   return {
     testDir: where('test-dir', '.'),
     plans: get<string[]>('plan', [...DEFAULTS.plans]),
     files: get<string[]>('files', [...DEFAULTS.files]),
     workers: get<number>('workers', DEFAULTS.workers),
-    workerImage: get<string | undefined>('worker-image', image) ?? '',
-    masterImage: get<string | undefined>('master-image', image) ?? '',
+    workerImage: get<string>('worker-image', image),
+    masterImage: get<string>('master-image', image),
     props: get<Record<string, string>>('prop', {}),
     jmeterArgs: get<string[]>('jmeter-arg', []),
     outDir: where('out', DEFAULTS.outDir),
@@ -120,12 +120,6 @@ function dockerOptions(get: <T>(name: string, fallback: T) => T): DockerOptions 
 function crossChecks(options: RunOptions, given: Given): string[] {
   const has = (name: string) => given.raw.has(name);
   const problems: string[] = [];
-  if (!has('image') && (!has('worker-image') || !has('master-image'))) {
-    problems.push(
-      'image: no JMeter image given; set image (--image IMG in the CLI; or worker-image and master-image) to an image that has ' +
-        'jmeter on PATH or under /opt/apache-jmeter*, e.g. the one test/env/up.sh builds',
-    );
-  }
   problems.push(...waitDetailProblems(has));
   if (!has('baseline')) problems.push(...baselineProblems(options.gates));
   for (const [name, list] of [

@@ -45,3 +45,13 @@ export function targetSuite(client: SwarmClient) {
     ],
   };
 }
+
+/**
+ * `atq run` arguments for a plan that would keep the workers busy for hours (each sample waits 200 ms at
+ * the target): tests end it themselves (a cancel, a kill, a lost engine); its own --timeout ends it should a
+ * test not stop it as intended.
+ */
+export const LONG_RUN = ['--prop', 'loops=100000', '--prop', 'target.path=/?delay=200', '--timeout', '150s'];
+
+/** What the master prints once the workers run the plan: the moment tests interfere. */
+export const ENGINES_STARTED = 'Remote engines have been started';

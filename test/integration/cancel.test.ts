@@ -3,31 +3,19 @@ import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { jmeterImage, testClient } from '../helpers/env.js';
 import { readJtl } from '../helpers/jtl.js';
-import { targetSuite } from '../helpers/suite.js';
+import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
 const suite = targetSuite(client);
 const http = path.resolve('test/fixtures/plans/http');
-/** Hours of work (each sample waits 200 ms at the target), ended only by the cancel (or its own --timeout). */
-const longRun = [
-  '--test-dir',
-  http,
-  '--prop',
-  'loops=100000',
-  '--prop',
-  'target.path=/?delay=200',
-  '--timeout',
-  '150s',
-];
-const started = 'Remote engines have been started';
 
 describe('a cancelled run keeps what was measured and leaves nothing on the swarm', () => {
   test("GitHub's cancel (SIGINT, SIGTERM 7.5 s later, SIGKILL at 10 s): exit 130, partial results analysed", async () => {
     let cancelled = false;
-    const res = await runCli(suite.runArgs(...longRun), {
+    const res = await runCli(suite.runArgs('--test-dir', http, ...LONG_RUN), {
       onOutput: (soFar, child) => {
-        if (cancelled || !soFar.includes(started)) return;
+        if (cancelled || !soFar.includes(ENGINES_STARTED)) return;
         cancelled = true;
         // A few seconds into the test, the runner cancels the job exactly as GitHub Actions does.
         setTimeout(() => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { engineRunning, restoreOverlay, startEngine, stopEngine } from '../helpers/engine.js';
 import { requireEnv, testClient } from '../helpers/env.js';
-import { targetSuite } from '../helpers/suite.js';
+import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
 // The two-node swarm's manager is a docker-in-docker node whose engine can stop and start again.
@@ -21,25 +21,13 @@ afterAll(async () => {
 
 test('the engine stops mid-run: the run says so, lists what is left in run.json, and its printed command cleans up', async () => {
   let stopping: Promise<unknown> | undefined;
-  const res = await runCli(
-    suite.runArgs(
-      '--test-dir',
-      http,
-      '--prop',
-      'loops=100000',
-      '--prop',
-      'target.path=/?delay=200',
-      '--timeout',
-      '150s',
-    ),
-    {
-      env: { DOCKER_HOST: host },
-      onOutput: (soFar) => {
-        if (stopping || !soFar.includes('Remote engines have been started')) return;
-        stopping = stopEngine(manager);
-      },
+  const res = await runCli(suite.runArgs('--test-dir', http, ...LONG_RUN), {
+    env: { DOCKER_HOST: host },
+    onOutput: (soFar) => {
+      if (stopping || !soFar.includes(ENGINES_STARTED)) return;
+      stopping = stopEngine(manager);
     },
-  );
+  });
   await stopping;
   const runId = runIdOf(res);
   expect(res.code).toBe(1);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, runIdOf, runIdSoFar } from '../helpers/cli.js';
 import { jmeterImage, killContainer, requireEnv, testClient } from '../helpers/env.js';
-import { targetSuite } from '../helpers/suite.js';
+import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
@@ -96,12 +96,7 @@ describe('errors name the right thing', () => {
       suite.runArgs(
         '--test-dir',
         http,
-        '--prop',
-        'loops=100000',
-        '--prop',
-        'target.path=/?delay=200',
-        '--timeout',
-        '150s',
+        ...LONG_RUN,
         // The documented CI-secret form: PEM text in the flags, no DOCKER_CERT_PATH.
         '--tls-ca',
         pem('ca.pem'),
@@ -113,7 +108,7 @@ describe('errors name the right thing', () => {
       {
         env: { DOCKER_CERT_PATH: '', DOCKER_TLS_VERIFY: '' },
         onOutput: (soFar) => {
-          if (kill || !soFar.includes('Remote engines have been started')) return;
+          if (kill || !soFar.includes(ENGINES_STARTED)) return;
           kill = (async () => {
             const objects = await client.listLabelled(`atq.run=${runIdSoFar(soFar)}`);
             const master = objects.find((o) => o.kind === 'container' && o.labels['atq.role'] === 'master');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { killContainer, testClient } from '../helpers/env.js';
-import { targetSuite } from '../helpers/suite.js';
+import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
@@ -11,13 +11,6 @@ const broken = path.resolve('test/fixtures/broken');
 const suite = targetSuite(client);
 
 const args = (testDir: string, ...more: string[]) => suite.runArgs('--test-dir', testDir, ...more);
-
-/**
- * A plan that would keep the workers busy for hours (each sample waits 200 ms at the target); its own
- * --timeout ends it should a test not stop it as intended.
- */
-const longRun = ['--prop', 'loops=100000', '--prop', 'target.path=/?delay=200', '--timeout', '150s'];
-const started = 'Remote engines have been started';
 
 describe('every failure says what went wrong and leaves nothing on the swarm', () => {
   test("an image that does not exist: the workers cannot start, and Docker's reason is quoted", async () => {
@@ -61,9 +54,9 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
 
   test('a worker container killed mid-run fails the run with that worker and its exit code', async () => {
     let kill: Promise<string> | undefined;
-    const res = await runCli(args(path.join(plans, 'http'), ...longRun), {
+    const res = await runCli(args(path.join(plans, 'http'), ...LONG_RUN), {
       onOutput: (soFar) => {
-        if (kill || !soFar.includes(started)) return;
+        if (kill || !soFar.includes(ENGINES_STARTED)) return;
         const runId = /run (\S+): results go to/.exec(soFar)?.[1] as string;
         kill = (async () => {
           const objects = await client.listLabelled(`atq.run=${runId}`);
@@ -85,7 +78,7 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
   });
 
   test('--timeout stops a run that takes too long, keeps partial results and cleans up', async () => {
-    const res = await runCli(args(path.join(plans, 'http'), ...longRun, '--timeout', '25s'));
+    const res = await runCli(args(path.join(plans, 'http'), ...LONG_RUN, '--timeout', '25s'));
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[RUN_TIMEOUT]');
     expect(res.stderr).toContain('--timeout of 25.0s');

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { runCli, runIdOf, runIdSoFar, type CliResult } from '../helpers/cli.js';
 import { testClient } from '../helpers/env.js';
 import { readJtl } from '../helpers/jtl.js';
-import { targetSuite } from '../helpers/suite.js';
+import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
 const suite = targetSuite(client);
 const http = path.resolve('test/fixtures/plans/http');
-const started = 'Remote engines have been started';
 
 /**
  * Starts a run and, once its test is under way, runs `during` (another pipeline's janitor, say) while it
@@ -21,7 +20,7 @@ async function runWhile(loops: number, during: (runId: string) => Promise<CliRes
     suite.runArgs('--test-dir', http, '--prop', `loops=${loops}`, '--prop', 'target.path=/?delay=200'),
     {
       onOutput: (soFar) => {
-        if (!others && soFar.includes(started)) others = during(runIdSoFar(soFar) as string);
+        if (!others && soFar.includes(ENGINES_STARTED)) others = during(runIdSoFar(soFar) as string);
       },
     },
   );

@@ -93,7 +93,6 @@ describe('resolveOptions', () => {
         expect.stringContaining('wait-command.retries: unknown'),
         expect.stringContaining('wait-command.command: required'),
         expect.stringContaining('timeout: "x" is not a duration'),
-        expect.stringContaining('image: no JMeter image given'),
       ]),
     );
   });
@@ -204,7 +203,6 @@ describe('every problem, each with what to do', () => {
       expect.stringContaining('atq.yml "wokers": unknown option; known options are plan, files'),
       'prop: "7" is not KEY=VALUE (e.g. users=10)',
       'workers: expected a whole number, got "x"; use 1 to 500',
-      expect.stringContaining('image: no JMeter image given'),
     ]);
   });
 
@@ -267,10 +265,21 @@ describe('every problem, each with what to do', () => {
       'max-bundle-size',
       'wait-timeout',
       'ready-timeout',
-      'image',
       'wait-timeout applies only with wait-command; add --wait-command or remove it',
       'criteria',
       'plan',
     ]);
+  });
+});
+
+test("without an image, ATQ's own JMeter image (images/jmeter) is the default", () => {
+  const { options } = resolveOptions({}, {}, '/w');
+  expect(options).toMatchObject({
+    workerImage: 'ghcr.io/atq/run-load-test/jmeter:5.6.3',
+    masterImage: 'ghcr.io/atq/run-load-test/jmeter:5.6.3',
+  });
+  expect(resolveOptions({}, { 'worker-image': 'w:1' }, '/w').options).toMatchObject({
+    workerImage: 'w:1',
+    masterImage: 'ghcr.io/atq/run-load-test/jmeter:5.6.3',
   });
 });

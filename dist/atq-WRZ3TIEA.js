@@ -8,7 +8,7 @@ import {
   __commonJS,
   __require,
   __toESM
-} from "./atq-CFDISQAT.js";
+} from "./atq-GPQQQQ6Q.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -20415,4 +20415,4 @@ export {
   tlsFromInputs,
   removeTlsFiles
 };
-/*! For license information please see atq-HRO3TKUA.js.LEGAL.txt */
+/*! For license information please see atq-WRZ3TIEA.js.LEGAL.txt */

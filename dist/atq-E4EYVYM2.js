@@ -9,9 +9,6 @@ import {
   AtqError,
   ConfigError,
   RunResources,
-  __commonJS,
-  __require,
-  __toESM,
   engineLost,
   errorMessage,
   formatDuration,
@@ -27,7 +24,12 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-CFDISQAT.js";
+} from "./atq-X3QCZSY4.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./atq-GPQQQQ6Q.js";
 
 // node_modules/process-nextick-args/index.js
 var require_process_nextick_args = __commonJS({
@@ -41621,7 +41623,12 @@ var FIELDS = [
   },
   { name: "test-dir", kind: "string", arg: "DIR", help: "folder with the plans and their data (default .)" },
   { name: "workers", kind: "int", arg: "N", range: [1, 500], help: "number of JMeter workers (default 2)" },
-  { name: "image", kind: "string", arg: "IMG", help: "JMeter image for master and workers" },
+  {
+    name: "image",
+    kind: "string",
+    arg: "IMG",
+    help: "JMeter image for master and workers (default ghcr.io/atq/run-load-test/jmeter:5.6.3)"
+  },
   {
     name: "worker-image",
     kind: "string",
@@ -41749,6 +41756,11 @@ var FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 
 // src/config/options.ts
 var DEFAULTS = {
+  /**
+   * ATQ's own JMeter image (images/jmeter, pushed by the release workflow): Apache JMeter 5.6.3 on a Java
+   * LTS JRE. Every node must be able to pull it, or be given another image.
+   */
+  image: "ghcr.io/atq/run-load-test/jmeter:5.6.3",
   plans: ["**/*.jmx"],
   files: ["**/*.csv", "**/*.tsv", "**/*.txt", "**/*.json", "**/*.xml", "**/*.properties", "**/*.dat"],
   workers: 2,
@@ -41911,15 +41923,15 @@ function parseAll(given, problems) {
 function buildOptions(values, given, cwd, fileDir) {
   const get = (name, fallback) => values.has(name) ? values.get(name) : fallback;
   const where = (name, fallback) => path.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
-  const image = get("image", void 0);
+  const image = get("image", DEFAULTS.image);
   const baseline = get("baseline", void 0);
   return {
     testDir: where("test-dir", "."),
     plans: get("plan", [...DEFAULTS.plans]),
     files: get("files", [...DEFAULTS.files]),
     workers: get("workers", DEFAULTS.workers),
-    workerImage: get("worker-image", image) ?? "",
-    masterImage: get("master-image", image) ?? "",
+    workerImage: get("worker-image", image),
+    masterImage: get("master-image", image),
     props: get("prop", {}),
     jmeterArgs: get("jmeter-arg", []),
     outDir: where("out", DEFAULTS.outDir),
@@ -41949,11 +41961,6 @@ function dockerOptions(get) {
 function crossChecks(options, given) {
   const has = (name) => given.raw.has(name);
   const problems = [];
-  if (!has("image") && (!has("worker-image") || !has("master-image"))) {
-    problems.push(
-      "image: no JMeter image given; set image (--image IMG in the CLI; or worker-image and master-image) to an image that has jmeter on PATH or under /opt/apache-jmeter*, e.g. the one test/env/up.sh builds"
-    );
-  }
   problems.push(...waitDetailProblems(has));
   if (!has("baseline")) problems.push(...baselineProblems(options.gates));
   for (const [name, list] of [
@@ -48092,4 +48099,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-PVIVUSB6.js.LEGAL.txt */
+/*! For license information please see atq-E4EYVYM2.js.LEGAL.txt */

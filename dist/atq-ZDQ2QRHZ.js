@@ -26,7 +26,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-PVIVUSB6.js";
+} from "./atq-E4EYVYM2.js";
 import {
   AtqError,
   ConfigError,
@@ -45,7 +45,8 @@ import {
   silentLogger,
   sleep,
   sweep
-} from "./atq-CFDISQAT.js";
+} from "./atq-X3QCZSY4.js";
+import "./atq-GPQQQQ6Q.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

@@ -10,13 +10,14 @@ import {
   info,
   removeTlsFiles,
   warning
-} from "./atq-HRO3TKUA.js";
+} from "./atq-WRZ3TIEA.js";
 import {
   connector,
   describeRun,
   errorMessage,
   sweep
-} from "./atq-CFDISQAT.js";
+} from "./atq-X3QCZSY4.js";
+import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts
 var log = {

@@ -20,7 +20,7 @@ import {
   require_tar_stream,
   runLoadTest,
   visibleLine
-} from "./atq-PVIVUSB6.js";
+} from "./atq-E4EYVYM2.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -42,19 +42,21 @@ import {
   summary,
   tlsFromInputs,
   warning
-} from "./atq-HRO3TKUA.js";
+} from "./atq-WRZ3TIEA.js";
 import {
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
   connector,
   errorMessage,
   isAtqError,
   newRunId,
   require_src,
   within
-} from "./atq-CFDISQAT.js";
+} from "./atq-X3QCZSY4.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM
+} from "./atq-GPQQQQ6Q.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -71888,8 +71890,31 @@ If the error persists, please check whether Actions and API requests are operati
 // node_modules/@actions/artifact/lib/artifact.js
 var client = new DefaultArtifactClient();
 
-// src/action/publish.ts
+// src/action/job-summary.ts
 var SUMMARY_LIMIT = 1024 * 1024 - 4096;
+function jobSummary(report, summaries, o, artifactName, limit = SUMMARY_LIMIT) {
+  const parts = [];
+  if (o.error) parts.push(`> \u274C **${mdText(o.error.code)}**: ${mdText(o.error.message)}
+`);
+  const many = summaries.length > 1;
+  for (const { plan, summary: summary2 } of summaries) {
+    parts.push((many ? `### ${mdText(plan)}
+
+` : "") + renderMarkdown(summary2));
+  }
+  if (!summaries.length) parts.push(`Run ${mdText(report.runId)} ${report.status}: no results.
+`);
+  const text = parts.join("\n");
+  if (Buffer.byteLength(text) <= limit) return text;
+  let cut = Buffer.from(text).subarray(0, limit).toString("utf8");
+  cut = cut.slice(0, cut.lastIndexOf("\n") + 1);
+  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "```\n";
+  return cut + `
+> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.
+`;
+}
+
+// src/action/publish.ts
 async function publish(result, o, opts) {
   const artifactId = opts.upload ? await uploadResults(result.report.outDir, opts) : void 0;
   setOutputs(result, artifactId);
@@ -71933,26 +71958,7 @@ function annotate(summaries) {
   }
 }
 async function writeJobSummary(result, o, artifactName) {
-  const parts = [];
-  if (o.error) parts.push(`> \u274C **${mdText(o.error.code)}**: ${mdText(o.error.message)}
-`);
-  const many = result.summaries.length > 1;
-  for (const { plan, summary: summary2 } of result.summaries) {
-    parts.push((many ? `### ${mdText(plan)}
-
-` : "") + renderMarkdown(summary2));
-  }
-  if (!result.summaries.length)
-    parts.push(`Run ${mdText(result.report.runId)} ${result.report.status}: no results.
-`);
-  let text = parts.join("\n");
-  if (Buffer.byteLength(text) > SUMMARY_LIMIT) {
-    text = Buffer.from(text).subarray(0, SUMMARY_LIMIT).toString("utf8").replace(/\n[^\n]*$/, "\n");
-    text += `
-> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.
-`;
-  }
-  await summary.addRaw(text).write();
+  await summary.addRaw(jobSummary(result.report, result.summaries, o, artifactName)).write();
 }
 async function uploadResults(dir, opts) {
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
@@ -72052,4 +72058,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-X4DMLIL7.js.LEGAL.txt */
+/*! For license information please see atq-EHOO2D3U.js.LEGAL.txt */
