@@ -1,14 +1,6 @@
-/**
- * The CLI's entry point. Signal handlers come before anything else is loaded: a CI job cancelled in the
- * first moments must still end as a cancel (exit 130), not as a kill by the default handler (143).
- */
-const early: NodeJS.Signals[] = [];
-const onEarly = (sig: NodeJS.Signals) => early.push(sig);
-process.on('SIGINT', onEarly);
-process.on('SIGTERM', onEarly);
+/** The CLI's entry point: signal handlers first, then the rest of atq (a separate chunk, see bundle.mjs). */
+import { catchEarlySignals } from '../util/early-signals.js';
 
+const signals = catchEarlySignals();
 const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2), early, () => {
-  process.off('SIGINT', onEarly);
-  process.off('SIGTERM', onEarly);
-});
+process.exitCode = await main(process.argv.slice(2), signals.early, signals.release);
