@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tag=$1
-base=${2:-eclipse-temurin:21-jre}
+base=${2:-eclipse-temurin:17-jre}
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 version=$("$here/assemble.sh" "$ctx")

@@ -3,6 +3,15 @@ import type { RunListener } from '../core/events.js';
 import { visibleLine } from '../util/text.js';
 
 /**
+ * Text from outside (container output, labels in the verdict lines) must never act as a workflow
+ * command. The runner takes `::cmd::` at the start of a line (after spaces) and the older `##[cmd]`
+ * anywhere in it: lines here never start with "::" (they carry a prefix), and a word joiner breaks "##[".
+ */
+export function inert(line: string): string {
+  return visibleLine(line).replace(/##\[/g, '##\u2060[');
+}
+
+/**
  * The run's events in the Actions log: each stage a collapsible group, with the master's output and the
  * progress line inside it as the CLI prints them, so a long soak visibly goes on. Groups cannot nest:
  * a stage starting while another is open closes it first.
@@ -24,14 +33,13 @@ export function actionListener(): RunListener {
         break;
       case 'log':
         if (e.level === 'warn') core.warning(e.message);
-        else core.info(`[atq] ${e.message}`);
+        else core.info(`[atq] ${inert(e.message)}`);
         break;
       case 'progress':
-        core.info(`[atq] progress: ${e.message}`);
+        core.info(`[atq] progress: ${inert(e.message)}`);
         break;
       case 'output':
-        // Indented, so that no line from a container can start with "::" and act as a workflow command.
-        core.info(`  ${e.source} | ${visibleLine(e.line)}`);
+        core.info(`  ${e.source} | ${inert(e.line)}`);
         break;
       default:
         break;

@@ -1,16 +1,21 @@
 import * as core from '@actions/core';
 import { loadRunOptions } from '../config/load.js';
-import { inputProblem, valuesFromInputs } from '../config/inputs.js';
+import type { DockerOptions } from '../config/options.js';
+import { actionBool, inputProblem, valuesFromInputs } from '../config/inputs.js';
 import { outcome, type Outcome } from '../core/outcome.js';
 import { runLoadTest, type RunResult } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
 import { errorMessage, isAtqError } from '../errors.js';
+import { mdText } from '../results/report/md-escape.js';
 import { connector } from '../swarm/connector.js';
 import { guardSignals } from '../util/signals.js';
 import { actionListener } from './log.js';
-import { publish } from './publish.js';
+import { publish, type PublishOptions } from './publish.js';
 import { STATE } from './state.js';
 import { tlsFromInputs } from './tls.js';
+
+/** After a cancel GitHub kills the step 10 s after its SIGINT: an upload must end before that. */
+const CANCEL_UPLOAD_UNTIL_MS = 9_500;
 
 /**
  * inputs → options → the core's run → publish → the step's result. Every error ends here, once, as
@@ -19,39 +24,51 @@ import { tlsFromInputs } from './tls.js';
 export async function main(early: NodeJS.Signals[] = [], installed = () => {}): Promise<void> {
   const signals = guardSignals((t) => core.info(t), early);
   installed();
+  let cancelledAt: number | undefined;
+  signals.signal.addEventListener('abort', () => (cancelledAt = Date.now()), { once: true });
   try {
-    const result = await run(signals.signal);
+    const { result, publishing, failOnGates } = await run(signals.signal);
     const o = outcome(result.report, result.error);
     await publish(result, o, {
-      artifactName: core.getInput('artifact-name') || 'atq-results',
-      retentionDays: retention(core.getInput('retention-days')),
-      upload: core.getInput('upload-artifact') !== 'false',
-      uploadWithinMs: signals.signal.aborted ? 2_000 : 10 * 60_000,
+      ...publishing,
+      failOnGates,
+      uploadUntil: () => (cancelledAt === undefined ? Infinity : cancelledAt + CANCEL_UPLOAD_UNTIL_MS),
+      conclude: () => conclude(o, failOnGates),
     });
-    conclude(o, core.getInput('fail-on-gates') !== 'false');
   } catch (e) {
-    core.setFailed(isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`);
+    const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
+    // Nothing ran: still say so where workflows look (the status output, the job summary).
+    core.setOutput('status', 'failed');
+    await core.summary
+      .addRaw(`> ❌ ${mdText(text)}\n`)
+      .write()
+      .catch(() => {});
+    core.setFailed(text);
   } finally {
     signals.dispose();
   }
 }
 
-async function run(signal: AbortSignal): Promise<RunResult> {
+async function run(signal: AbortSignal) {
   const tls = await tlsFromInputs();
   const { values, problems } = valuesFromInputs((name) =>
     name.startsWith('docker-tls-') ? '' : core.getInput(name),
   );
+  const upload = actionBool(core.getInput('upload-artifact'), 'upload-artifact', true);
+  const failOnGates = actionBool(core.getInput('fail-on-gates'), 'fail-on-gates', true);
+  const retentionDays = retention(core.getInput('retention-days'));
   const options = await loadRunOptions({
     values: { ...values, ...tls },
     configFile: core.getInput('config') || undefined,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    problems,
+    problems: [...problems, ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])],
     nameProblem: inputProblem,
   });
   const runId = newRunId();
   // Before anything exists on the swarm: a main killed at any point leaves the post step what it needs.
   core.saveState(STATE.runId, runId);
-  core.saveState(STATE.docker, JSON.stringify(options.docker));
+  core.saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
+  if (options.keep) core.saveState(STATE.keep, 'true');
   const result = await runLoadTest(options, {
     connect: connector(options.docker),
     onEvent: actionListener(),
@@ -60,7 +77,21 @@ async function run(signal: AbortSignal): Promise<RunResult> {
   });
   // Nothing left for the post step to remove (or the user asked to keep it).
   if (!result.report.cleanup?.failed.length) core.saveState(STATE.finished, 'true');
-  return result;
+  const publishing: Pick<PublishOptions, 'artifactName' | 'retentionDays' | 'upload'> = {
+    artifactName: core.getInput('artifact-name') || 'atq-results',
+    retentionDays: retentionDays.value,
+    upload: upload.value,
+  };
+  return { result: result as RunResult, publishing, failOnGates: failOnGates.value };
+}
+
+/**
+ * The connection post needs, without secrets: runner state can be printed in debug logs, and atq.yml
+ * may hold PEM text where a path is expected. PEM text is dropped (post then uses the environment).
+ */
+function stateDocker(docker: DockerOptions): DockerOptions {
+  const path = (v: string | undefined) => (v && !v.includes('-----BEGIN') ? v : undefined);
+  return { ...docker, ca: path(docker.ca), cert: path(docker.cert), key: path(docker.key) };
 }
 
 function conclude(o: Outcome, failOnGates: boolean): void {
@@ -70,14 +101,10 @@ function conclude(o: Outcome, failOnGates: boolean): void {
   else core.info(`[atq] ${o.headline}`);
 }
 
-function retention(text: string): number | undefined {
-  if (!text.trim()) return undefined;
+function retention(text: string): { value?: number; problem?: string } {
+  if (!text.trim()) return {};
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 90) {
-    core.warning(
-      `input retention-days: "${text}" is not a whole number of days from 1 to 90; using the repository's default`,
-    );
-    return undefined;
-  }
-  return n;
+  return Number.isInteger(n) && n >= 1 && n <= 90
+    ? { value: n }
+    : { problem: `input retention-days: "${text}" is not a whole number of days from 1 to 90` };
 }

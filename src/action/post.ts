@@ -23,7 +23,9 @@ const log: Logger = {
 export async function post(): Promise<void> {
   try {
     const runId = core.getState(STATE.runId);
-    if (runId && core.getState(STATE.finished) !== 'true') await removeRun(runId);
+    // --keep: the user asked for the objects to stay, even if main did not finish.
+    const keep = core.getState(STATE.keep) === 'true';
+    if (runId && !keep && core.getState(STATE.finished) !== 'true') await removeRun(runId);
   } catch (e) {
     core.warning(`post: could not remove the run's objects: ${errorMessage(e)}`);
   } finally {

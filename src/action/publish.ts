@@ -7,28 +7,37 @@ import type { Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
 import { gateValue } from '../results/report/text.js';
 import { errorMessage } from '../errors.js';
-import { within } from '../util/abort.js';
+import { until } from '../util/abort.js';
 import { jobSummary } from './job-summary.js';
 
 export interface PublishOptions {
   artifactName: string;
   retentionDays?: number;
   upload: boolean;
-  /** After a cancel the runner kills us soon: bound the upload. */
-  uploadWithinMs: number;
+  failOnGates: boolean;
+  /** When the upload must have ended (moves closer on a cancel: the runner kills the step soon after). */
+  uploadUntil: () => number;
+  /** Sets the step's result; called before the upload, so a step killed while uploading still has it. */
+  conclude: () => void;
 }
 
-/** Outputs, job summary, annotations and the artifact: whatever the outcome, whatever is there. */
+/**
+ * Outputs, job summary, annotations and the step's result first (file commands the runner reads even
+ * if it kills the step), then the artifact: whatever the outcome, whatever is there.
+ */
 export async function publish(result: RunResult, o: Outcome, opts: PublishOptions): Promise<void> {
-  const artifactId = opts.upload ? await uploadResults(result.report.outDir, opts) : undefined;
-  setOutputs(result, artifactId);
-  annotate(result.summaries);
+  setOutputs(result);
   await writeJobSummary(result, o, opts.artifactName).catch((e: unknown) =>
     core.warning(`could not write the job summary: ${errorMessage(e)}`),
   );
+  annotate(result.summaries, opts.failOnGates);
+  opts.conclude();
+  if (!opts.upload) return;
+  const id = await uploadResults(result.report.outDir, opts);
+  if (id !== undefined) core.setOutput('artifact-id', String(id));
 }
 
-function setOutputs(result: RunResult, artifactId: number | undefined): void {
+function setOutputs(result: RunResult): void {
   const { report, summaries } = result;
   const first = summaries[0];
   const out: Record<string, string | number | undefined> = {
@@ -38,7 +47,6 @@ function setOutputs(result: RunResult, artifactId: number | undefined): void {
     'results-dir': report.outDir,
     'summary-json': first && path.join(first.outDir, 'summary.json'),
     'report-html': first && path.join(first.outDir, 'report.html'),
-    'artifact-id': artifactId,
     samples: first?.summary.totals.samples,
     'error-rate': first?.summary.totals.errorRate,
     p95: first?.summary.totals.p95,
@@ -48,11 +56,15 @@ function setOutputs(result: RunResult, artifactId: number | undefined): void {
     if (value !== undefined) core.setOutput(name, String(value));
 }
 
-/** One error annotation per failed gate (title: the gate), and a notice with each plan's verdict. */
-function annotate(summaries: PlanSummary[]): void {
+/**
+ * One annotation per failed gate (title: the gate; an error, or a warning with fail-on-gates: false),
+ * and a notice with each plan's verdict.
+ */
+function annotate(summaries: PlanSummary[], failOnGates: boolean): void {
+  const annotation = failOnGates ? core.error : core.warning;
   for (const { plan, summary } of summaries) {
     for (const g of summary.gates.filter((x) => !x.passed)) {
-      core.error(
+      annotation(
         `${plan}: actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}` +
           `${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`} (${g.reason})`,
         { title: `Performance gate failed: ${g.expression}` },
@@ -83,7 +95,7 @@ async function uploadResults(dir: string, opts: PublishOptions): Promise<number 
     const upload = new DefaultArtifactClient().uploadArtifact(opts.artifactName, files, dir, {
       retentionDays: opts.retentionDays,
     });
-    const done = await within(opts.uploadWithinMs, upload);
+    const done = await until(opts.uploadUntil, upload);
     if (!done) {
       core.warning(`The artifact upload did not finish in time; the results stay in ${dir}.`);
       return undefined;

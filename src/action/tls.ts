@@ -40,7 +40,11 @@ function mask(text: string): void {
   }
 }
 
+/** Removes the folder tlsFromInputs made, and only such a folder (state is text anyone could write). */
 export async function removeTlsFiles(): Promise<void> {
   const dir = core.getState(STATE.tlsDir);
-  if (dir) await rm(dir, { recursive: true, force: true });
+  const root = process.env.RUNNER_TEMP || os.tmpdir();
+  if (dir && path.dirname(dir) === path.resolve(root) && path.basename(dir).startsWith('atq-tls-')) {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -22,7 +22,6 @@ export const ACTION_ONLY_INPUTS = [
   'retention-days',
   'upload-artifact',
   'fail-on-gates',
-  'github-token',
 ] as const;
 
 export interface ActionInput {
@@ -79,4 +78,17 @@ export function inputProblem(problem: string): string {
       return `input ${input}: ${problem.slice(field.name.length + 2)}`;
   }
   return problem;
+}
+
+/** An Action-only boolean input, read like the others (YAML true/false), with its default when empty. */
+export function actionBool(
+  text: string,
+  input: string,
+  fallback: boolean,
+): { value: boolean; problem?: string } {
+  const t = text.trim();
+  if (!t) return { value: fallback };
+  if (TRUE.includes(t)) return { value: true };
+  if (FALSE.includes(t)) return { value: false };
+  return { value: fallback, problem: `input ${input}: "${t}" is not true or false` };
 }

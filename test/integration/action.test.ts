@@ -138,6 +138,11 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
     expect(r.outputs.atq).toMatchObject({ verdict: 'failed' });
     expect(r.outputs.atq?.['artifact-id']).toBeUndefined();
     const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    // The failed gate is a warning too, not a red annotation on a green step.
+    expect(r.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(
+      r.annotations.some((a) => a.level === 'warning' && a.title === 'Performance gate failed: p95 < 1ms'),
+    ).toBe(true);
     expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/fail-on-gates: false/)]));
     expect(warnings.some((w) => /artifact/i.test(w) && /results stay in/.test(w))).toBe(true);
   });
@@ -151,6 +156,7 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
         'rmi-ssl': 'yes',
         timeout: 'soon',
         criteria: 'p95 <= baseline+5%',
+        'fail-on-gates': 'maybe',
       }),
     );
     expect(main(r)?.result).toBe('failure');
@@ -161,10 +167,13 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
       'input workers: 0 is out of range; use 1 to 500',
       'input properties: "nokey" is not KEY=VALUE',
       'input timeout: "soon" is not a duration',
+      'input fail-on-gates: "maybe" is not true or false',
       'compares with a baseline',
     ])
       expect(error).toContain(p);
-    expect(r.outputs.atq ?? {}).toEqual({});
+    // Nothing ran, and the workflow can still tell: the status output and the job summary say so.
+    expect(r.outputs.atq).toEqual({ status: 'failed' });
+    expect(r.summary).toContain('CONFIG\\_INVALID');
     expect(await leftovers(client)).toEqual(before);
   });
 

@@ -26,7 +26,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-E4EYVYM2.js";
+} from "./atq-GJNR5RP2.js";
 import {
   AtqError,
   ConfigError,

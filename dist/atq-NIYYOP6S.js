@@ -10,7 +10,7 @@ import {
   info,
   removeTlsFiles,
   warning
-} from "./atq-WRZ3TIEA.js";
+} from "./atq-XBTBR6IH.js";
 import {
   connector,
   describeRun,
@@ -31,7 +31,8 @@ var log = {
 async function post() {
   try {
     const runId = getState(STATE.runId);
-    if (runId && getState(STATE.finished) !== "true") await removeRun(runId);
+    const keep = getState(STATE.keep) === "true";
+    if (runId && !keep && getState(STATE.finished) !== "true") await removeRun(runId);
   } catch (e) {
     warning(`post: could not remove the run's objects: ${errorMessage(e)}`);
   } finally {

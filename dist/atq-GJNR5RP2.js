@@ -38834,6 +38834,31 @@ function outcome(report, error) {
   };
 }
 
+// src/util/text.ts
+var CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
+var CONTROLS_BUT_WHITESPACE = (
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu
+);
+function escapeChar(c) {
+  const code = c.charCodeAt(0);
+  return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function visibleControls(text, opts = {}) {
+  return text.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
+}
+function visibleLine(line) {
+  return visibleControls(line, { keepWhitespace: true }).replace(
+    /[\r\n]/g,
+    (c) => c === "\r" ? "\\x0d" : "\\x0a"
+  );
+}
+
+// src/results/report/md-escape.ts
+function mdText(text) {
+  return visibleControls(text.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
+}
+
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
 import path2 from "node:path";
@@ -46533,26 +46558,6 @@ import path9 from "node:path";
 // src/core/analyse.ts
 import path7 from "node:path";
 
-// src/util/text.ts
-var CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
-var CONTROLS_BUT_WHITESPACE = (
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu
-);
-function escapeChar(c) {
-  const code = c.charCodeAt(0);
-  return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-}
-function visibleControls(text, opts = {}) {
-  return text.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
-}
-function visibleLine(line) {
-  return visibleControls(line, { keepWhitespace: true }).replace(
-    /[\r\n]/g,
-    (c) => c === "\r" ? "\\x0d" : "\\x0a"
-  );
-}
-
 // src/results/report/text.ts
 function escapeHtml(text) {
   return visibleControls(text, { keepWhitespace: true }).replace(
@@ -46816,11 +46821,6 @@ function renderJunit(s, name = "atq performance gates") {
     "</testsuites>",
     ""
   ].join("\n");
-}
-
-// src/results/report/md-escape.ts
-function mdText(text) {
-  return visibleControls(text.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
 }
 
 // src/results/report/markdown.ts
@@ -48099,4 +48099,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-E4EYVYM2.js.LEGAL.txt */
+/*! For license information please see atq-GJNR5RP2.js.LEGAL.txt */

@@ -20,7 +20,7 @@ import {
   require_tar_stream,
   runLoadTest,
   visibleLine
-} from "./atq-E4EYVYM2.js";
+} from "./atq-GJNR5RP2.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -42,14 +42,14 @@ import {
   summary,
   tlsFromInputs,
   warning
-} from "./atq-WRZ3TIEA.js";
+} from "./atq-XBTBR6IH.js";
 import {
   connector,
   errorMessage,
   isAtqError,
   newRunId,
   require_src,
-  within
+  until
 } from "./atq-X3QCZSY4.js";
 import {
   __commonJS,
@@ -28928,8 +28928,18 @@ function inputProblem(problem) {
   }
   return problem;
 }
+function actionBool(text, input, fallback) {
+  const t = text.trim();
+  if (!t) return { value: fallback };
+  if (TRUE.includes(t)) return { value: true };
+  if (FALSE.includes(t)) return { value: false };
+  return { value: fallback, problem: `input ${input}: "${t}" is not true or false` };
+}
 
 // src/action/log.ts
+function inert(line) {
+  return visibleLine(line).replace(/##\[/g, "##\u2060[");
+}
 function actionListener() {
   let open;
   const close = () => {
@@ -28947,13 +28957,13 @@ function actionListener() {
         break;
       case "log":
         if (e.level === "warn") warning(e.message);
-        else info(`[atq] ${e.message}`);
+        else info(`[atq] ${inert(e.message)}`);
         break;
       case "progress":
-        info(`[atq] progress: ${e.message}`);
+        info(`[atq] progress: ${inert(e.message)}`);
         break;
       case "output":
-        info(`  ${e.source} | ${visibleLine(e.line)}`);
+        info(`  ${e.source} | ${inert(e.line)}`);
         break;
       default:
         break;
@@ -71916,14 +71926,17 @@ function jobSummary(report, summaries, o, artifactName, limit = SUMMARY_LIMIT) {
 
 // src/action/publish.ts
 async function publish(result, o, opts) {
-  const artifactId = opts.upload ? await uploadResults(result.report.outDir, opts) : void 0;
-  setOutputs(result, artifactId);
-  annotate(result.summaries);
+  setOutputs(result);
   await writeJobSummary(result, o, opts.artifactName).catch(
     (e) => warning(`could not write the job summary: ${errorMessage(e)}`)
   );
+  annotate(result.summaries, opts.failOnGates);
+  opts.conclude();
+  if (!opts.upload) return;
+  const id = await uploadResults(result.report.outDir, opts);
+  if (id !== void 0) setOutput("artifact-id", String(id));
 }
-function setOutputs(result, artifactId) {
+function setOutputs(result) {
   const { report, summaries } = result;
   const first = summaries[0];
   const out = {
@@ -71933,7 +71946,6 @@ function setOutputs(result, artifactId) {
     "results-dir": report.outDir,
     "summary-json": first && path4.join(first.outDir, "summary.json"),
     "report-html": first && path4.join(first.outDir, "report.html"),
-    "artifact-id": artifactId,
     samples: first?.summary.totals.samples,
     "error-rate": first?.summary.totals.errorRate,
     p95: first?.summary.totals.p95,
@@ -71942,10 +71954,11 @@ function setOutputs(result, artifactId) {
   for (const [name, value] of Object.entries(out))
     if (value !== void 0) setOutput(name, String(value));
 }
-function annotate(summaries) {
+function annotate(summaries, failOnGates) {
+  const annotation = failOnGates ? error : warning;
   for (const { plan, summary: summary2 } of summaries) {
     for (const g of summary2.gates.filter((x) => !x.passed)) {
-      error(
+      annotation(
         `${plan}: actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? "" : `, baseline ${gateValue(g.baseline, g.metric)}`} (${g.reason})`,
         { title: `Performance gate failed: ${g.expression}` }
       );
@@ -71972,7 +71985,7 @@ async function uploadResults(dir, opts) {
     const upload = new DefaultArtifactClient().uploadArtifact(opts.artifactName, files, dir, {
       retentionDays: opts.retentionDays
     });
-    const done = await within(opts.uploadWithinMs, upload);
+    const done = await until(opts.uploadUntil, upload);
     if (!done) {
       warning(`The artifact upload did not finish in time; the results stay in ${dir}.`);
       return void 0;
@@ -71994,22 +72007,29 @@ async function listFiles(dir) {
 }
 
 // src/action/main.ts
+var CANCEL_UPLOAD_UNTIL_MS = 9500;
 async function main(early = [], installed = () => {
 }) {
   const signals = guardSignals((t) => info(t), early);
   installed();
+  let cancelledAt;
+  signals.signal.addEventListener("abort", () => cancelledAt = Date.now(), { once: true });
   try {
-    const result = await run(signals.signal);
+    const { result, publishing, failOnGates } = await run(signals.signal);
     const o = outcome(result.report, result.error);
     await publish(result, o, {
-      artifactName: getInput("artifact-name") || "atq-results",
-      retentionDays: retention(getInput("retention-days")),
-      upload: getInput("upload-artifact") !== "false",
-      uploadWithinMs: signals.signal.aborted ? 2e3 : 10 * 6e4
+      ...publishing,
+      failOnGates,
+      uploadUntil: () => cancelledAt === void 0 ? Infinity : cancelledAt + CANCEL_UPLOAD_UNTIL_MS,
+      conclude: () => conclude(o, failOnGates)
     });
-    conclude(o, getInput("fail-on-gates") !== "false");
   } catch (e) {
-    setFailed(isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`);
+    const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
+    setOutput("status", "failed");
+    await summary.addRaw(`> \u274C ${mdText(text)}
+`).write().catch(() => {
+    });
+    setFailed(text);
   } finally {
     signals.dispose();
   }
@@ -72019,16 +72039,20 @@ async function run(signal) {
   const { values, problems } = valuesFromInputs(
     (name) => name.startsWith("docker-tls-") ? "" : getInput(name)
   );
+  const upload = actionBool(getInput("upload-artifact"), "upload-artifact", true);
+  const failOnGates = actionBool(getInput("fail-on-gates"), "fail-on-gates", true);
+  const retentionDays = retention(getInput("retention-days"));
   const options = await loadRunOptions({
     values: { ...values, ...tls },
     configFile: getInput("config") || void 0,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    problems,
+    problems: [...problems, ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])],
     nameProblem: inputProblem
   });
   const runId = newRunId();
   saveState(STATE.runId, runId);
-  saveState(STATE.docker, JSON.stringify(options.docker));
+  saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
+  if (options.keep) saveState(STATE.keep, "true");
   const result = await runLoadTest(options, {
     connect: connector(options.docker),
     onEvent: actionListener(),
@@ -72036,7 +72060,16 @@ async function run(signal) {
     runId
   });
   if (!result.report.cleanup?.failed.length) saveState(STATE.finished, "true");
-  return result;
+  const publishing = {
+    artifactName: getInput("artifact-name") || "atq-results",
+    retentionDays: retentionDays.value,
+    upload: upload.value
+  };
+  return { result, publishing, failOnGates: failOnGates.value };
+}
+function stateDocker(docker) {
+  const path5 = (v) => v && !v.includes("-----BEGIN") ? v : void 0;
+  return { ...docker, ca: path5(docker.ca), cert: path5(docker.cert), key: path5(docker.key) };
 }
 function conclude(o, failOnGates) {
   if (o.kind === "gates-failed" && !failOnGates) warning(`${o.headline} (fail-on-gates: false)`);
@@ -72045,17 +72078,11 @@ function conclude(o, failOnGates) {
   else info(`[atq] ${o.headline}`);
 }
 function retention(text) {
-  if (!text.trim()) return void 0;
+  if (!text.trim()) return {};
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 90) {
-    warning(
-      `input retention-days: "${text}" is not a whole number of days from 1 to 90; using the repository's default`
-    );
-    return void 0;
-  }
-  return n;
+  return Number.isInteger(n) && n >= 1 && n <= 90 ? { value: n } : { problem: `input retention-days: "${text}" is not a whole number of days from 1 to 90` };
 }
 export {
   main
 };
-/*! For license information please see atq-EHOO2D3U.js.LEGAL.txt */
+/*! For license information please see atq-3CL4X2I7.js.LEGAL.txt */
