@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', 'test-output/', 'bench-output/', '.atq-env/'],
+    ignores: [
+      'dist/',
+      'build/',
+      'node_modules/',
+      'coverage/',
+      'test-output/',
+      'bench-output/',
+      '.atq-env/',
+      'jenkins-shared-lib/resources/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -2,25 +2,18 @@
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-// Chunk names carry a content hash: start from an empty dist/ so no stale chunk is left behind.
-await rm('dist', { recursive: true, force: true });
+// `node scripts/bundle.mjs --resource-to FILE` builds only the Jenkins library's CLI, into FILE: the tests
+// compare it with the committed copy.
+const resourceTo = process.argv.indexOf('--resource-to');
+const resourceOut =
+  resourceTo > 0 ? process.argv[resourceTo + 1] : 'jenkins-shared-lib/resources/io/atq/atq-cli.mjs';
 
-await build({
-  entryPoints: {
-    cli: 'src/cli/entry.ts',
-    'action-main': 'src/action/entry-main.ts',
-    'action-post': 'src/action/entry-post.ts',
-  },
-  outdir: 'dist',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  // cli.js stays tiny (signal handlers first); the rest loads as a chunk, see src/cli/entry.ts.
-  splitting: true,
-  chunkNames: 'atq-[hash]',
   minify: false,
-  legalComments: 'linked',
   // ssh2 (pulled in by docker-modem) probes optional native addons inside try/catch; we never use SSH.
   external: ['cpu-features', '*.node'],
   // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename. The banner gives
@@ -38,4 +31,33 @@ await build({
   },
   define: { __filename: '__atqFilename', __dirname: '__atqDirname' },
   logLevel: 'warning',
+};
+
+if (resourceTo < 0) {
+  // Chunk names carry a content hash: start from an empty dist/ so no stale chunk is left behind.
+  await rm('dist', { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: {
+      cli: 'src/cli/entry.ts',
+      'action-main': 'src/action/entry-main.ts',
+      'action-post': 'src/action/entry-post.ts',
+    },
+    outdir: 'dist',
+    // cli.js stays tiny (signal handlers first); the rest loads as a chunk, see src/cli/entry.ts.
+    splitting: true,
+    chunkNames: 'atq-[hash]',
+    legalComments: 'linked',
+  });
+}
+
+// The Jenkins shared library's copy of the CLI (jenkins-shared-lib/vars/runLoadTest.groovy loads it with
+// libraryResource and writes it into the workspace): one self-contained file, so no chunks and no linked
+// legal comments; they stay inline. CI checks that it is as fresh as dist/.
+await build({
+  ...common,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: resourceOut,
+  splitting: false,
+  legalComments: 'inline',
 });

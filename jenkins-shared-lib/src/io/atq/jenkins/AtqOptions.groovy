@@ -1,0 +1,199 @@
+package io.atq.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * The options runLoadTest accepts: every `atq run` option (src/config/fields.ts) under its camelCase name,
+ * plus the step's own. Validation and argument rendering only; no pipeline steps here (pure helpers, @NonCPS).
+ */
+class AtqOptions implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  /** camelCase name -> [flag, kind]. Kinds: string, list, int, bool, props. Keep in step with fields.ts. */
+  static final Map<String, List<String>> CLI_OPTIONS = [
+    config           : ['config', 'string'],
+    plan             : ['plan', 'list'],
+    files            : ['files', 'list'],
+    testDir          : ['test-dir', 'string'],
+    workers          : ['workers', 'int'],
+    image            : ['image', 'string'],
+    workerImage      : ['worker-image', 'string'],
+    masterImage      : ['master-image', 'string'],
+    properties       : ['prop', 'props'],
+    jmeterArgs       : ['jmeter-arg', 'list'],
+    outDir           : ['out', 'string'],
+    timeout          : ['timeout', 'string'],
+    readyTimeout     : ['ready-timeout', 'string'],
+    delay            : ['delay', 'string'],
+    waitCommand      : ['wait-command', 'string'],
+    waitExpected     : ['wait-expected', 'string'],
+    waitTimeout      : ['wait-timeout', 'string'],
+    waitImage        : ['wait-image', 'string'],
+    criteria         : ['criteria', 'list'],
+    baseline         : ['baseline', 'string'],
+    attachNetwork    : ['attach-network', 'list'],
+    networkEncryption: ['network-encryption', 'bool'],
+    rmiSsl           : ['rmi-ssl', 'string'],
+    keep             : ['keep', 'bool'],
+    maxBundleSize    : ['max-bundle-size', 'string'],
+    dockerHost       : ['docker-host', 'string'],
+    tlsCa            : ['tls-ca', 'string'],
+    tlsCert          : ['tls-cert', 'string'],
+    tlsKey           : ['tls-key', 'string'],
+    insecurePlaintext: ['insecure-plaintext', 'bool'],
+  ]
+
+  /** Keys of the step itself, not passed to the CLI as such. */
+  static final Map<String, String> STEP_OPTIONS = [
+    dockerCredentialsId: 'string',
+    failOn             : 'string',
+  ]
+
+  static final List<String> FAIL_ON = ['UNSTABLE', 'FAILURE']
+
+  @NonCPS
+  static List<String> allowedKeys() {
+    List<String> keys = new ArrayList<String>(CLI_OPTIONS.keySet())
+    keys.addAll(STEP_OPTIONS.keySet())
+    return keys.sort()
+  }
+
+  /** Every problem with the parameters, as sentences; empty when they are fine. */
+  @NonCPS
+  static List<String> problems(Map params) {
+    List<String> out = []
+    if (params == null) return out
+    List<String> unknown = []
+    for (Object k : params.keySet()) {
+      String key = String.valueOf(k)
+      Object v = params.get(k)
+      String kind = CLI_OPTIONS.containsKey(key) ? CLI_OPTIONS[key][1] : STEP_OPTIONS[key]
+      if (kind == null) { unknown << key; continue }
+      if (v == null) continue
+      String bad = typeProblem(kind, v)
+      if (bad != null) out << "runLoadTest: ${key} ${bad} (got ${describe(v)})".toString()
+    }
+    if (unknown) {
+      out.add(0, ("runLoadTest: unknown parameter${unknown.size() == 1 ? '' : 's'} " +
+        unknown.collect { "'${it}'" }.join(', ') + '. Allowed: ' + allowedKeys().join(', ')).toString())
+    }
+    Object failOn = params.get('failOn')
+    if (failOn instanceof CharSequence && !(failOn.toString() in FAIL_ON)) {
+      out << "runLoadTest: failOn must be 'UNSTABLE' or 'FAILURE' (got '${failOn}')".toString()
+    }
+    Object rmiSsl = params.get('rmiSsl')
+    if (rmiSsl instanceof CharSequence && !(rmiSsl.toString() in ['on', 'off'])) {
+      out << "runLoadTest: rmiSsl must be 'on' or 'off' (got '${rmiSsl}')".toString()
+    }
+    return out
+  }
+
+  @NonCPS
+  private static String typeProblem(String kind, Object v) {
+    switch (kind) {
+      case 'string':
+        return (v instanceof CharSequence) ? null : 'must be a string'
+      case 'int':
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) return null
+        if (v instanceof CharSequence && v.toString() ==~ /\d+/) return null
+        return 'must be a whole number'
+      case 'bool':
+        return (v instanceof Boolean) ? null : 'must be true or false'
+      case 'list':
+        if (v instanceof CharSequence) return null
+        if (v instanceof Collection) {
+          for (Object e : (Collection) v) {
+            if (!(e instanceof CharSequence)) return 'must be a string or a list of strings'
+          }
+          return null
+        }
+        return 'must be a string or a list of strings'
+      case 'props':
+        if (!(v instanceof Map)) return 'must be a map, e.g. [users: 50, \'target.host\': \'shop\']'
+        for (Object e : ((Map) v).entrySet()) {
+          Map.Entry en = (Map.Entry) e
+          if (!(en.value instanceof CharSequence || en.value instanceof Number || en.value instanceof Boolean)) {
+            return "must map names to strings, numbers or booleans ('${en.key}' is ${describe(en.value)})"
+          }
+          if (String.valueOf(en.key).isEmpty() || String.valueOf(en.key).contains('=')) {
+            return "has an invalid property name '${en.key}' (empty or with '=')"
+          }
+        }
+        return null
+    }
+    return null
+  }
+
+  @NonCPS
+  private static String describe(Object v) {
+    if (v == null) return 'null'
+    return "${v.getClass().simpleName} ${v.inspect()}".toString()
+  }
+
+  /** The `atq run` arguments for the parameters (already validated), in the order of CLI_OPTIONS. */
+  @NonCPS
+  static List<String> cliArgs(Map params) {
+    List<String> args = []
+    for (Map.Entry<String, List<String>> e : CLI_OPTIONS.entrySet()) {
+      if (!params.containsKey(e.key)) continue
+      Object v = params.get(e.key)
+      if (v == null) continue
+      String flag = '--' + e.value[0]
+      switch (e.value[1]) {
+        case 'bool':
+          if (v) args << flag
+          break
+        case 'list':
+          List items = (v instanceof Collection) ? new ArrayList((Collection) v) : [v]
+          for (Object item : items) { args << flag; args << String.valueOf(item) }
+          break
+        case 'props':
+          for (Object o : ((Map) v).entrySet()) {
+            Map.Entry p = (Map.Entry) o
+            args << flag
+            args << "${p.key}=${p.value}".toString()
+          }
+          break
+        default:
+          args << flag
+          args << String.valueOf(v)
+      }
+    }
+    return args
+  }
+
+  /** POSIX sh single-quoting: the shell hands the word over byte for byte ($, `, \, " and spaces included). */
+  @NonCPS
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+  }
+
+  @NonCPS
+  static String shellWords(List<String> words) {
+    return words.collect { shellQuote(String.valueOf(it)) }.join(' ')
+  }
+
+  /** A relative path without '..': archiveArtifacts and junit only see the workspace. */
+  @NonCPS
+  static boolean isWorkspaceRelative(String path) {
+    if (path.startsWith('/') || path.isEmpty()) return false
+    return !path.split('/').any { it == '..' }
+  }
+
+  /** path relative to the workspace, or null when it is outside. */
+  @NonCPS
+  static String relativeTo(String workspace, String path) {
+    if (path == null) return null
+    String ws = workspace.endsWith('/') ? workspace[0..-2] : workspace
+    if (path == ws) return '.'
+    if (path.startsWith(ws + '/')) return path.substring(ws.length() + 1)
+    if (!path.startsWith('/') && isWorkspaceRelative(path)) return path
+    return null
+  }
+
+  @NonCPS
+  static String baseName(String path) {
+    int i = path.lastIndexOf('/')
+    return i < 0 ? path : path.substring(i + 1)
+  }
+}

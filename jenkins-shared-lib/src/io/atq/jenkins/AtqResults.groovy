@@ -1,0 +1,127 @@
+package io.atq.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+import groovy.json.JsonSlurperClassic
+
+/** Reads what the CLI printed and wrote. Pure helpers on strings: the step does the file access. */
+class AtqResults implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  /** The last JSON line on the CLI's stdout: [runId, status, verdict, outDir], or null. */
+  @NonCPS
+  static Map lastJsonLine(String stdout) {
+    if (stdout == null) return null
+    List<String> lines = stdout.readLines().collect { it.trim() }.findAll { it.startsWith('{') }
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      try {
+        Object parsed = new JsonSlurperClassic().parseText(lines[i])
+        if (parsed instanceof Map && ((Map) parsed).containsKey('runId')) return (Map) parsed
+      } catch (Exception ignored) {
+        // not the CLI's line
+      }
+    }
+    return null
+  }
+
+  @NonCPS
+  static Map parseJson(String text) {
+    if (text == null || text.trim().isEmpty()) return null
+    Object parsed = new JsonSlurperClassic().parseText(text)
+    return (parsed instanceof Map) ? (Map) parsed : null
+  }
+
+  /** The run id from the CLI's first line, "run <id>: results go to ...". */
+  @NonCPS
+  static String runIdFromLog(String stderr) {
+    if (stderr == null) return null
+    def m = (stderr =~ /run (\S+): results go to/)
+    return m.find() ? m.group(1) : null
+  }
+
+  /** Gates that failed, as "expression (actual X, threshold Y: reason)". */
+  @NonCPS
+  static List<String> failedGates(Map summary) {
+    List<String> out = []
+    if (summary == null || !(summary.gates instanceof List)) return out
+    for (Object g : (List) summary.gates) {
+      if (!(g instanceof Map) || ((Map) g).passed) continue
+      Map gate = (Map) g
+      out << "${gate.expression} (actual ${gate.actual}, threshold ${gate.threshold}: ${gate.reason})".toString()
+    }
+    return out
+  }
+
+  /**
+   * The step's return value. With one plan its summary.json gives the statistics; with several plans
+   * samples is the sum and the other statistics are null (each plan's summary.json has its own).
+   */
+  @NonCPS
+  static Map resultMap(Map line, Map run, List<Map> summaries, String resultsDir) {
+    Map r = [
+      runId     : line?.runId ?: run?.runId,
+      status    : line?.status ?: run?.status,
+      verdict   : line?.verdict ?: run?.verdict,
+      samples   : null,
+      errorRate : null,
+      p95       : null,
+      throughput: null,
+      resultsDir: resultsDir,
+    ]
+    List<Map> found = summaries.findAll { it != null }
+    if (found.size() == 1) {
+      Map t = (Map) found[0].totals
+      if (t != null) {
+        r.samples = t.samples
+        r.errorRate = t.errorRate
+        r.p95 = t.p95
+        r.throughput = t.throughput
+      }
+    } else if (found.size() > 1) {
+      r.samples = found.collect { ((Map) it.totals)?.samples ?: 0 }.sum()
+    }
+    return r
+  }
+
+  /** Where each plan's reports are (outDir of every plan in run.json), or [resultsDir] without run.json. */
+  @NonCPS
+  static List<String> planDirs(Map run, String resultsDir) {
+    List<String> dirs = []
+    if (run != null && run.plans instanceof List) {
+      for (Object p : (List) run.plans) {
+        if (p instanceof Map && ((Map) p).outDir) dirs << String.valueOf(((Map) p).outDir)
+      }
+    }
+    return dirs ?: [resultsDir]
+  }
+
+  /** Major version from `node --version` ("v20.11.1" -> 20), or -1. */
+  @NonCPS
+  static int nodeMajor(String version) {
+    def m = ((version ?: '').trim() =~ /^v(\d+)\./)
+    return m.find() ? Integer.parseInt(m.group(1)) : -1
+  }
+
+  /** The CLI's error without "atq: error " (its [CODE] first) and the lines after it, or null. */
+  @NonCPS
+  static String errorMessage(String stderr) {
+    if (stderr == null) return null
+    List<String> lines = stderr.readLines()
+    int at = lines.findIndexOf { it.trim().startsWith('atq: error [') || it.trim().startsWith('atq: unexpected error') }
+    if (at < 0) return null
+    List<String> msg = []
+    for (int i = at; i < lines.size() && msg.size() < 30; i++) {
+      String t = lines[i]
+      if (t.startsWith('Run `atq help`')) continue
+      msg << t
+    }
+    String first = msg[0].trim()
+    msg[0] = first.startsWith('atq: error ') ? first.substring('atq: error '.length()) : first
+    return msg.join('\n').trim()
+  }
+
+  @NonCPS
+  static String lastLines(String text, int n) {
+    List<String> lines = (text ?: '').readLines()
+    return lines.subList(Math.max(0, lines.size() - n), lines.size()).join('\n')
+  }
+}

@@ -1,0 +1,356 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FIELDS } from '../../src/config/fields.js';
+import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
+import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
+import { leftovers } from '../helpers/target.js';
+
+/**
+ * The Jenkins shared library's step, vars/runLoadTest.groovy, on Jenkins' own Groovy (2.4, Debian's `groovy`)
+ * in test/jenkins/harness.groovy, which implements the pipeline steps it uses with Jenkins' semantics, against
+ * the real TLS swarm.
+ */
+const client = testClient();
+const suite = targetSuite(client);
+const JAVA_HOME = process.env.ATQ_TEST_JAVA_HOME ?? '/usr/lib/jvm/java-17-openjdk-amd64';
+const HOSTILE = `a b 'single' "double" $HOME \`id\` ; rm -rf / $(echo x) \\ end`;
+
+interface Step {
+  step: string;
+  [k: string]: unknown;
+}
+interface Report {
+  result: string;
+  steps: Step[];
+  returned: Record<string, unknown> | null;
+  exception: { type: string; message: string; stack?: string } | null;
+}
+interface Harness {
+  report: Report;
+  log: string;
+  workspace: string;
+}
+
+/** A workspace with the http plan under perf/, as a checkout would have it. */
+function workspace(): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-ws-'));
+  cpSync(path.resolve('test/fixtures/plans/http'), path.join(ws, 'perf'), { recursive: true });
+  return ws;
+}
+
+/** Step parameters for a run against the suite's target, with the swarm's TLS credentials by id. */
+function params(more: Record<string, unknown> = {}): Record<string, unknown> {
+  const { properties, ...rest } = more;
+  return {
+    testDir: 'perf',
+    image: jmeterImage(),
+    workers: 2,
+    dockerHost: requireEnv('DOCKER_HOST'),
+    dockerCredentialsId: 'swarm-tls',
+    attachNetwork: [suite.target.network],
+    properties: { 'target.host': suite.target.host, loops: 2, ...(properties as object) },
+    ...rest,
+  };
+}
+
+/** Runs the harness; the build's log is its stderr, the report its last stdout line. */
+function runStep(
+  config: Record<string, unknown>,
+  opts: { onLog?: (soFar: string, ws: string) => void; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const ws = (config.workspace as string | undefined) ?? workspace();
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-cfg-')), 'config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      workspace: ws,
+      credentials: { 'swarm-tls': requireEnv('DOCKER_CERT_PATH') },
+      ...config,
+    }),
+  );
+  // The agent knows nothing of the swarm: DOCKER_* must come from the step's parameters and credentials.
+  const env: Record<string, string | undefined> = { ...process.env, JAVA_HOME, ...opts.env };
+  for (const k of ['DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY']) delete env[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn('groovy', ['-cp', 'test/jenkins/stubs', 'test/jenkins/harness.groovy', `@${file}`], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      log += d.toString();
+      opts.onLog?.(log, ws);
+    });
+    const limit = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve({ report: JSON.parse(last) as Report, log, workspace: ws });
+      } catch {
+        reject(new Error(`harness exited ${code} without a report:\n${out}\n${log}`));
+      }
+    });
+  });
+}
+
+const stepsOf = (r: Report, name: string) => r.steps.filter((s) => s.step === name);
+/** The first recorded call of a step (the test fails when there is none). */
+function firstStep(r: Report, name: string): Step {
+  const found = stepsOf(r, name)[0];
+  if (!found) throw new Error(`no ${name} step was recorded: ${JSON.stringify(r.steps)}`);
+  return found;
+}
+const runIdIn = (log: string) => /run (\S+): results go to/.exec(log)?.[1];
+
+/** The step went through: the CLI ran with TLS from the credentials and the PEM folder is gone afterwards. */
+function expectCredentialsScoped(r: Report): void {
+  const creds = stepsOf(r, 'withCredentials');
+  expect(creds.length).toBeGreaterThan(0);
+  for (const c of creds) {
+    const [b] = c.bindings as { variable: string; dir: string }[];
+    expect(b?.variable).toBe('DOCKER_CERT_PATH');
+    expect(existsSync(b?.dir ?? '')).toBe(false);
+    expect(b?.dir).toBeTruthy();
+  }
+  expect(firstStep(r, 'withEnv').env).toEqual([
+    `DOCKER_HOST=${requireEnv('DOCKER_HOST')}`,
+    'DOCKER_TLS_VERIFY=1',
+  ]);
+}
+
+describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
+  test('a passing run: SUCCESS, the returned map, results archived, gates as JUnit, report published', async () => {
+    const {
+      report,
+      workspace: ws,
+      log,
+    } = await runStep({
+      params: params({ criteria: ['samples >= 8', 'error_rate < 1%'] }),
+    });
+    expect(report.exception).toBeNull();
+    expect(report.result).toBe('SUCCESS');
+    const ret = report.returned as Record<string, unknown>;
+    expect(ret).toMatchObject({ status: 'succeeded', verdict: 'passed', samples: 8, errorRate: 0 });
+    expect(ret.runId).toBe(runIdIn(log));
+    expect(ret.p95).toEqual(expect.any(Number));
+    expect(ret.throughput as number).toBeGreaterThan(0);
+    expect(ret.resultsDir).toBe(`atq-results/${ret.runId}`);
+    // The CLI came from the library resource, written into the workspace.
+    expect(firstStep(report, 'libraryResource').resource).toBe('io/atq/atq-cli.mjs');
+    expect(readFileSync(path.join(ws, '.atq/atq-cli.mjs'), 'utf8')).toBe(
+      readFileSync('jenkins-shared-lib/resources/io/atq/atq-cli.mjs', 'utf8'),
+    );
+    expectCredentialsScoped(report);
+    const archived = firstStep(report, 'archiveArtifacts');
+    expect(archived.artifacts).toBe(`atq-results/${ret.runId}/**`);
+    for (const f of ['results.jtl', 'run.json', 'summary.json', 'junit.xml', 'report.html', 'jmeter.log']) {
+      expect(archived.files).toContain(`atq-results/${ret.runId}/${f}`);
+      expect(existsSync(path.join(ws, `atq-results/${ret.runId}/${f}`))).toBe(true);
+    }
+    // junit parsed the file (XmlSlurper in the harness): one test case per gate, none failed.
+    expect(firstStep(report, 'junit')).toMatchObject({ tests: 2, failures: 0 });
+    expect(readFileSync(path.join(ws, `atq-results/${ret.runId}/junit.xml`), 'utf8')).toMatch(/<testsuite/);
+    expect(firstStep(report, 'publishHTML')).toMatchObject({
+      exists: true,
+      target: expect.objectContaining({ reportDir: `atq-results/${ret.runId}`, reportFiles: 'report.html' }),
+    });
+    expect(await leftovers(client, ret.runId as string)).toEqual([]);
+  });
+
+  test('a failed gate makes the build UNSTABLE (the default) and FAILURE with failOn: FAILURE', async () => {
+    const unstable = await runStep({
+      params: params({ criteria: ['samples > 1000000'] }),
+      plugins: { publishHTML: false },
+    });
+    expect(unstable.report.exception).toBeNull();
+    expect(unstable.report.result).toBe('UNSTABLE');
+    expect(firstStep(unstable.report, 'unstable').message).toMatch(
+      /^runLoadTest: performance gates failed: samples > 1000000 \(actual 8, threshold 1000000/,
+    );
+    expect(firstStep(unstable.report, 'junit')).toMatchObject({ tests: 1, failures: 1 });
+    expect(unstable.report.returned).toMatchObject({ verdict: 'failed', status: 'succeeded', samples: 8 });
+    // Without the HTML Publisher plugin the step says so and goes on.
+    expect(unstable.log).toContain('the HTML Publisher plugin is not installed');
+    expect(stepsOf(unstable.report, 'archiveArtifacts')).toHaveLength(1);
+    expect(await leftovers(client, unstable.report.returned?.runId as string)).toEqual([]);
+
+    const failure = await runStep({ params: params({ criteria: ['samples > 1000000'], failOn: 'FAILURE' }) });
+    expect(failure.report.result).toBe('FAILURE');
+    expect(failure.report.exception).toMatchObject({
+      type: 'hudson.AbortException',
+      message: expect.stringContaining('performance gates failed: samples > 1000000'),
+    });
+    expect(stepsOf(failure.report, 'archiveArtifacts')).toHaveLength(1);
+    expect(firstStep(failure.report, 'junit')).toMatchObject({ failures: 1 });
+    expect(await leftovers(client, runIdIn(failure.log))).toEqual([]);
+  });
+
+  test('an infrastructure error fails the build with the CLI message, its code first', async () => {
+    const { report, log } = await runStep({
+      params: params({ image: 'atq-test-no-such-image:0', readyTimeout: '60s' }),
+    });
+    expect(report.result).toBe('FAILURE');
+    expect(report.exception?.type).toBe('hudson.AbortException');
+    expect(report.exception?.message).toMatch(/^runLoadTest: \[WORKERS_NOT_READY\]/);
+    expect(report.exception?.message).toContain('atq-test-no-such-image');
+    // Results so far (run.json, logs) are archived all the same.
+    const runId = runIdIn(log) as string;
+    expect(firstStep(report, 'archiveArtifacts').files).toContain(`atq-results/${runId}/run.json`);
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
+  test('hostile parameter values reach the CLI and JMeter verbatim (no shell injection)', async () => {
+    const label = `GET ${HOSTILE}`;
+    const gate = `"${label.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}": samples >= 0`;
+    const {
+      report,
+      workspace: ws,
+      log,
+    } = await runStep({
+      params: params({ properties: { 'atq.hostile': HOSTILE }, criteria: [gate] }),
+    });
+    // A gate on a label without samples fails: UNSTABLE, with the expression as given.
+    expect(report.result).toBe('UNSTABLE');
+    const runId = runIdIn(log) as string;
+    const dir = path.join(ws, 'atq-results', runId);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    expect(summary.gates[0].expression).toBe(gate);
+    expect(summary.gates[0].label).toBe(label);
+    expect(readFileSync(path.join(dir, 'jmeter.log'), 'utf8')).toContain(
+      `Setting JMeter property: atq.hostile=${HOSTILE}`,
+    );
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
+  test('argument rendering: sh hands every value to the program byte for byte', () => {
+    const values = [HOSTILE, "it's", '', ' lead', 'multi\nline', '\'"\'"', '$(touch /tmp/pwned)', '*'];
+    const script = `
+      import io.atq.jenkins.AtqOptions
+      def p = [criteria: ${JSON.stringify(values)}, properties: ['k': ${JSON.stringify(HOSTILE)}], keep: true,
+               networkEncryption: false, workers: 3]
+      print AtqOptions.shellWords(['run'] + AtqOptions.cliArgs(p))
+    `.replace(/\$/g, '\\$');
+    const words = execFileSync('groovy', ['-cp', 'jenkins-shared-lib/src:test/jenkins/stubs', '-e', script], {
+      env: { ...process.env, JAVA_HOME },
+      encoding: 'utf8',
+    });
+    const argv = JSON.parse(
+      execFileSync('sh', ['-c', `node -e 'console.log(JSON.stringify(process.argv.slice(1)))' ${words}`], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(argv).toEqual([
+      'run',
+      '--workers',
+      '3',
+      '--prop',
+      `k=${HOSTILE}`,
+      ...values.flatMap((v) => ['--criteria', v]),
+      '--keep',
+    ]);
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  test('unknown keys and wrong types are rejected with the allowed keys before anything runs', async () => {
+    const { report } = await runStep({
+      params: { testDir: 'perf', wrokers: 2, properties: 'users=5', criteria: [1], failOn: 'ABORTED' },
+    });
+    expect(report.result).toBe('FAILURE');
+    const msg = report.exception?.message ?? '';
+    expect(msg).toContain("unknown parameter 'wrokers'");
+    expect(msg).toContain('Allowed: attachNetwork, baseline, config, criteria,');
+    expect(msg).toContain('properties must be a map');
+    expect(msg).toContain('criteria must be a string or a list of strings');
+    expect(msg).toContain("failOn must be 'UNSTABLE' or 'FAILURE'");
+    expect(stepsOf(report, 'sh')).toEqual([]);
+    const lastSuccessful = await runStep({ params: { baseline: 'lastSuccessful' } });
+    expect(lastSuccessful.report.exception?.message).toContain("'lastSuccessful' is not supported yet");
+    expect(stepsOf(lastSuccessful.report, 'sh')).toEqual([]);
+  });
+
+  test('every atq run option is accepted under its camelCase name, and the help names them', () => {
+    const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const renamed: Record<string, string> = { prop: 'properties', 'jmeter-arg': 'jmeterArgs', out: 'outDir' };
+    const expected = [
+      'config',
+      'dockerCredentialsId',
+      'failOn',
+      ...FIELDS.map((f) => renamed[f.name] ?? camel(f.name)),
+    ].sort();
+    const allowed = execFileSync(
+      'groovy',
+      [
+        '-cp',
+        'jenkins-shared-lib/src:test/jenkins/stubs',
+        '-e',
+        'print io.atq.jenkins.AtqOptions.allowedKeys().join(",")',
+      ],
+      { env: { ...process.env, JAVA_HOME }, encoding: 'utf8' },
+    ).split(',');
+    expect(allowed).toEqual(expected);
+    const help = readFileSync('jenkins-shared-lib/vars/runLoadTest.txt', 'utf8');
+    for (const key of allowed) expect(help).toContain(key);
+  });
+
+  test('without Node.js 20 on the agent the step fails saying how to get it', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-old-node-'));
+    writeFileSync(path.join(bin, 'node'), '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
+    const { report } = await runStep({ params: params(), env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expect(report.result).toBe('FAILURE');
+    expect(report.exception?.message).toContain('needs Node.js 20 or later on the agent (found: v18.19.0)');
+    expect(report.exception?.message).toContain("agent { docker { image 'node:24' } }");
+    expect(stepsOf(report, 'sh')).toHaveLength(1);
+  });
+
+  test('an aborted build stops the run and leaves nothing on the swarm', async () => {
+    const ws = workspace();
+    const abortFile = path.join(ws, '..', `${path.basename(ws)}.abort`);
+    let aborted = false;
+    const { report, log } = await runStep(
+      {
+        workspace: ws,
+        abortFile,
+        params: params({
+          properties: { loops: 100000, 'target.path': '/?delay=200' },
+          timeout: '150s',
+        }),
+      },
+      {
+        onLog: (soFar) => {
+          if (!aborted && soFar.includes(ENGINES_STARTED)) {
+            aborted = true;
+            writeFileSync(abortFile, '');
+          }
+        },
+      },
+    );
+    expect(aborted).toBe(true);
+    expect(report.result).toBe('ABORTED');
+    const runId = runIdIn(log) as string;
+    // The safety net ran (the CLI also cleans up on SIGTERM) and the partial results were archived.
+    const cleanup = stepsOf(report, 'sh').find((s) => String(s.script).includes("'cleanup' '--run'"));
+    expect(cleanup?.script).toContain(`'${runId}' '--force'`);
+    // The CLI got SIGTERM (not a dead pipe) and collected what was measured before it stopped.
+    expect(firstStep(report, 'archiveArtifacts').files).toContain(`atq-results/${runId}/run.json`);
+    expect(log).toContain("the CLI's last words");
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
+  test('the library resource is the CLI built from the current sources', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-resource-'));
+    mkdirSync(dir, { recursive: true });
+    const fresh = path.join(dir, 'atq-cli.mjs');
+    execFileSync(process.execPath, ['scripts/bundle.mjs', '--resource-to', fresh]);
+    const committed = readFileSync('jenkins-shared-lib/resources/io/atq/atq-cli.mjs', 'utf8');
+    expect(readFileSync(fresh, 'utf8') === committed).toBe(true);
+    // It is self-contained: no import of a chunk next to it.
+    expect(committed).not.toMatch(/from ["']\.\/atq-/);
+    expect(committed).not.toMatch(/import\(["']\.\/atq-/);
+  });
+});
