@@ -3,6 +3,7 @@ import { AtqError, errorMessage } from '../errors.js';
 import { RunResources } from '../core/cleanup.js';
 import { RUN_LABEL } from '../core/run-id.js';
 import { describeRun, runStates } from '../core/lease.js';
+import { FIND_JMETER } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { resolveConnection } from '../swarm/connection.js';
 import { SwarmClient } from '../swarm/client.js';
@@ -19,9 +20,8 @@ export const DOCTOR_HELP = `Usage: atq doctor [--image IMG]... [connection optio
 Checks the connection (DOCKER_HOST, TLS), that the engine is a swarm manager, the nodes, leftovers of
 earlier runs, and with --image that every node can run that image and finds jmeter in it.`;
 
-/** JMeter's location as the run's prelude looks for it (see jmeter/commands.ts). */
-const FIND_JMETER =
-  'command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .';
+/** JMeter's location as the run's prelude looks for it; fails (grep) when there is none. */
+const PROBE_JMETER = `${FIND_JMETER} | grep .`;
 
 export async function doctorCommand(argv: string[], cwd: string, signal?: AbortSignal): Promise<number> {
   const flags = parseFlags(argv, {
@@ -101,7 +101,7 @@ async function probeImage(
       name,
       image,
       labels: resources.labels('doctor'),
-      command: ['sh', '-c', FIND_JMETER],
+      command: ['sh', '-c', PROBE_JMETER],
       env: {},
       replicas: 1,
       global: true,

@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '../core/outcome.js';
+import { errorKind, EXIT_CODES } from '../core/outcome.js';
 import { ConfigError, isAtqError } from '../errors.js';
 
 export const EXIT = {
@@ -14,7 +14,7 @@ export function reportError(e: unknown, write: (text: string) => void): number {
     write(`atq: error [${e.code}]: ${e.message}`);
     if (e instanceof ConfigError) write('Run `atq help` for the options.');
     if (e.code === 'INTERNAL' && typeof e.details.stack === 'string') write(e.details.stack);
-    return e.code === 'RUN_ABORTED' ? EXIT.interrupted : EXIT.error;
+    return EXIT_CODES[errorKind(e)];
   }
   write(`atq: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   write('This is a bug in atq; please report it with the output above.');

@@ -58,11 +58,11 @@ export function valuesFromInputs(get: (input: string) => string): { values: RawO
       const lines = text.split(/\r?\n/).map((l) => l.trim());
       values[field.name] = lines.filter((l) => l !== '');
     } else if (reading === 'bool') {
-      if (!TRUE.includes(text) && !FALSE.includes(text)) {
-        problems.push(`input ${input}: "${text}" is not true or false`);
+      const { value: on, problem } = actionBool(text, input, false);
+      if (problem) {
+        problems.push(problem);
         continue;
       }
-      const on = TRUE.includes(text);
       values[field.name] = field.name === 'rmi-ssl' ? (on ? 'on' : 'off') : on;
     } else {
       values[field.name] = text;

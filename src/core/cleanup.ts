@@ -3,13 +3,20 @@ import type { SwarmClient } from '../swarm/client.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';
-import { LEASE_ROLE, LeaseKeeper, leaseLabels, leaseName, runStates, type RunState } from './lease.js';
-import { ENGINE_GRACE_MS } from './engine.js';
+import {
+  isLease,
+  LEASE_ROLE,
+  LeaseKeeper,
+  leaseLabels,
+  leaseName,
+  runStates,
+  type RunState,
+} from './lease.js';
+import { engineDown } from './engine.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
 /** Services first (their containers go with them), then what they used, the network, and the lease last. */
 const ORDER: ObjectKind[] = ['service', 'container', 'secret', 'config', 'network'];
-const isLease = (o: LabelledObject) => o.kind === 'config' && o.labels[ROLE_LABEL] === LEASE_ROLE;
 const rank = (o: LabelledObject) => (isLease(o) ? ORDER.length : ORDER.indexOf(o.kind));
 
 /** A busy engine ("in use") gets this long; an engine that does not answer at all, much less. */
@@ -29,7 +36,7 @@ export interface SweepResult {
 /**
  * Removes objects in dependency order. Docker releases a service's containers, configs and network
  * endpoints asynchronously, so "in use" answers are retried until the patience runs out; an engine that
- * does not answer is given up on after ENGINE_GRACE_MS, since retrying cannot help it.
+ * does not answer is given up on once engineDown() says so, since retrying cannot help it.
  */
 export async function removeAll(
   client: SwarmClient,
@@ -76,11 +83,6 @@ async function removeEach(
     }),
   );
   return errors;
-}
-
-function engineDown(client: SwarmClient): boolean {
-  const since = client.unreachableSince;
-  return since !== undefined && Date.now() - since >= ENGINE_GRACE_MS;
 }
 
 /** The engine is gone: everything not removed yet stays listed as failed, with that reason. */
@@ -221,11 +223,6 @@ export class RunResources {
   /** --keep: the objects stay, and the lease says at once that nobody is using them any more. */
   async keep(): Promise<void> {
     await this.lease?.release();
-  }
-
-  /** Every object this run knows it created (for run.json when the engine is gone). */
-  get objects(): readonly LabelledObject[] {
-    return this.tracked;
   }
 
   /** `deadline`: when to stop retrying busy removals (moves closer on a cancel; default 90 s). */

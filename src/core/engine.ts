@@ -11,10 +11,15 @@ export const ENGINE_GRACE_MS = 10_000;
  * Returns normally when the caller should poll again; throws otherwise.
  */
 export function toleratePollFailure(client: SwarmClient, e: unknown, during: string): void {
-  const since = client.unreachableSince;
-  if (!isAtqError(e) || e.code !== 'DOCKER_CONNECT' || since === undefined) throw e;
-  if (Date.now() - since < ENGINE_GRACE_MS) return;
+  if (!isAtqError(e) || e.code !== 'DOCKER_CONNECT' || client.unreachableSince === undefined) throw e;
+  if (!engineDown(client)) return;
   throw engineLost(client, e, during);
+}
+
+/** True once the engine has not answered for ENGINE_GRACE_MS: retrying it (polls, removals) is useless. */
+export function engineDown(client: SwarmClient): boolean {
+  const since = client.unreachableSince;
+  return since !== undefined && Date.now() - since >= ENGINE_GRACE_MS;
 }
 
 export function engineLost(client: SwarmClient, cause: AtqError, during: string): AtqError {

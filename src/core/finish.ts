@@ -16,6 +16,7 @@ import type { RunListener } from './events.js';
 import { engineLost } from './engine.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
 import { removedError } from './lease.js';
+import { errorKind } from './outcome.js';
 import type { CleanupReport, RunReport } from './report.js';
 import type { StageClock } from './stages.js';
 
@@ -53,7 +54,7 @@ export async function finishRun(state: RunState): Promise<{ error?: AtqError; su
   let summaries: PlanSummary[] = [];
   let error = state.failure === undefined ? undefined : await classify(state);
   if (error) {
-    report.status = error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
+    report.status = errorKind(error);
     // Before analysis, so that summary.json's copy of the run says why it ended.
     report.error = { code: error.code, message: error.message };
   }
@@ -139,9 +140,8 @@ async function cleanup(state: RunState): Promise<CleanupReport> {
   const res = resources as RunResources;
   if (options.keep) {
     await res.keep();
-    logger.warn(
-      `--keep: leaving run ${report.runId} on the swarm; remove it with: atq cleanup --run ${report.runId}`,
-    );
+    const command = cleanupCommand(report.runId, state.client?.url, { force: false });
+    logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
   const swept: SweepResult = await res.dispose(state.control.deadline(120_000, AFTER_CANCEL.cleanupMs));

@@ -112,6 +112,11 @@ export class LeaseKeeper {
   }
 }
 
+/** The lease among a run's objects: a config with the lease role. */
+export function isLease(o: LabelledObject): boolean {
+  return o.kind === 'config' && o.labels[ROLE_LABEL] === LEASE_ROLE;
+}
+
 export function leaseName(runId: string): string {
   return `atq-${runId}-lease`;
 }
@@ -148,7 +153,7 @@ export function runStates(objects: LabelledObject[], now: number): RunState[] {
 }
 
 function judge(runId: string, objects: LabelledObject[], now: number): RunState {
-  const lease = objects.find((o) => o.kind === 'config' && o.labels[ROLE_LABEL] === LEASE_ROLE);
+  const lease = objects.find(isLease);
   if (!lease) {
     // Runs create their lease first; a run without one is from an older atq or half removed. Give a
     // run that is just being created the benefit of the doubt for one lease period.

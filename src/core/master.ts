@@ -1,5 +1,5 @@
 import { AtqError } from '../errors.js';
-import { masterScript } from '../jmeter/commands.js';
+import { masterScript, shutdownScript } from '../jmeter/commands.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { serviceName, type RunContext } from './context.js';
@@ -131,20 +131,12 @@ export async function waitForMaster(
 }
 
 /**
- * Asks a running master to end the test (JMeter's own UDP shutdown port, as bin/shutdown.sh does), so
- * that the workers' threads finish their current sample, the master writes what they measured and closes
- * the results file. "Shutdown", not "StopTestNow": interrupting samplers would record requests cut short
- * as errors that the system under test never made. Uses the ShutdownClient class of JMeter's launcher
- * jar; bash's /dev/udp is the fallback. Best effort.
+ * Asks a running master to end the test (see shutdownScript), so that the master writes what the workers
+ * measured and closes the results file. Best effort.
  */
 export async function stopMaster(ctx: RunContext, containerId: string, timeoutMs: number): Promise<boolean> {
-  const script =
-    'JM=$(command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter | head -n 1); ' +
-    'H=$(dirname "$(readlink -f "$JM")"); ' +
-    'java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || ' +
-    "bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'";
   try {
-    const res = await ctx.client.exec(containerId, ['sh', '-c', script], timeoutMs);
+    const res = await ctx.client.exec(containerId, ['sh', '-c', shutdownScript()], timeoutMs);
     return res.exitCode === 0;
   } catch {
     return false;

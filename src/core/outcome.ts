@@ -20,10 +20,15 @@ export const EXIT_CODES: Record<OutcomeKind, number> = {
   aborted: 130,
 };
 
+/** An error ends a run, or any command, as a cancel (RUN_ABORTED) or as a failure. */
+export function errorKind(error: Pick<AtqError, 'code'>): 'aborted' | 'failed' {
+  return error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
+}
+
 /** The outcome of a run from its report and error. Pure: the same inputs always give the same outcome. */
 export function outcome(report: RunReport, error?: AtqError): Outcome {
   if (error) {
-    const kind: OutcomeKind = error.code === 'RUN_ABORTED' ? 'aborted' : 'failed';
+    const kind = errorKind(error);
     return {
       kind,
       exitCode: EXIT_CODES[kind],

@@ -51,9 +51,8 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<R
   const report = newReport(runId, options);
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
-  const stage: { clock?: StageClock } = {};
-  const control = new RunControl(deps.signal, options.timeoutMs, () => stage.clock?.current);
-  const clock = (stage.clock = new StageClock(report, emit, control.signal));
+  const clock = new StageClock(report, emit);
+  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
   try {
     await mkdir(report.outDir, { recursive: true });
   } catch (e) {
@@ -101,9 +100,10 @@ function newReport(runId: string, options: RunOptions): RunReport {
 /** The stages in order; what they create is recorded in `state` for finishRun. */
 async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const { options, report, clock, control, logger } = state;
+  const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
   const baseline = await readBaseline(options.baselineFile);
   state.baseline = baseline;
-  const { bundle, plans } = await clock.next('bundle', () => prepareBundle(options, report.outDir));
+  const { bundle, plans } = await next('bundle', () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -111,16 +111,16 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
       `plan(s): ${plans.map((p) => p.plan).join(', ')}`,
   );
 
-  const { client, info } = await clock.next('connect', () => connectManager(deps));
+  const { client, info } = await next('connect', () => connectManager(deps));
   state.client = client;
   logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
   const res = new RunResources(client, report.runId, logger);
   state.resources = res;
-  await clock.next('lease', () => res.acquireLease((e) => control.fail(e)));
+  await next('lease', () => res.acquireLease((e) => control.fail(e)));
 
-  const attached = await clock.next('network', () => attachedNetworks(client, options.attachNetworks));
-  const network = await clock.next('network', () => createRunNetwork(client, res, options.networkEncryption));
-  const { configs, secrets } = await clock.next('ship', () => shipBundle(client, res, bundle, options));
+  const attached = await next('network', () => attachedNetworks(client, options.attachNetworks));
+  const network = await next('network', () => createRunNetwork(client, res, options.networkEncryption));
+  const { configs, secrets } = await next('ship', () => shipBundle(client, res, bundle, options));
   const ctx: RunContext = {
     runId: report.runId,
     options,
@@ -137,10 +137,10 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     deadline: Date.parse(report.startedAt) + options.timeoutMs,
   };
   state.ctx = ctx;
-  const workersId = await clock.next('workers', () => startWorkers(ctx));
+  const workersId = await next('workers', () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  const ready = await clock.next('ready', () => waitForWorkers(ctx, workersId));
+  const ready = await next('ready', () => waitForWorkers(ctx, workersId));
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -152,10 +152,10 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   logger.info(`workers ready: ${ready.addresses.join(', ')}`);
   state.emit({ type: 'workers-ready', addresses: ready.addresses });
 
-  await clock.next('wait', () => runWaitCommand(ctx, ready.addresses));
+  await next('wait', () => runWaitCommand(ctx, ready.addresses));
   if (options.delayMs > 0) {
     logger.info(`waiting ${formatDuration(options.delayMs)} before starting the master (--delay)`);
-    await clock.next('delay', () => sleep(options.delayMs, control.signal));
+    await next('delay', () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);

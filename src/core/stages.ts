@@ -11,12 +11,11 @@ export class StageClock {
   constructor(
     private readonly report: RunReport,
     private readonly emit: RunListener,
-    private readonly signal?: AbortSignal,
   ) {}
 
   /** A stage of the run proper: none starts once the run is stopped (e.g. cancelled before connecting). */
-  async next<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    throwIfAborted(this.signal);
+  async next<T>(name: string, fn: () => Promise<T>, stopped: AbortSignal): Promise<T> {
+    throwIfAborted(stopped);
     return this.stage(name, fn);
   }
 

@@ -5,6 +5,10 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Where the image has jmeter: on PATH, or where the official distribution unpacks (prints the path). */
+export const FIND_JMETER =
+  'command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1';
+
 /**
  * Shell run first in every JMeter container. Kept to POSIX sh, cat, tar, gzip and awk so that any JMeter
  * image works, not only ours. Exit codes 96/97 mark setup failures the core explains to the user.
@@ -15,7 +19,7 @@ if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
   echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
 fi
 cd ${PATHS.testDir}
-JM=$(command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 || true)
+JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
 fi
@@ -128,4 +132,18 @@ export function workerHealthCommand(): string[] {
   const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
   const listening = (p: number) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
   return ['CMD-SHELL', `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
+}
+
+/**
+ * Asks a running non-GUI JMeter to end its test (as bin/shutdown.sh does, on its UDP port 4445): the
+ * ShutdownClient class of JMeter's launcher jar, or bash's /dev/udp when there is no java on PATH.
+ * "Shutdown", not "StopTestNow": threads finish their current sample, so no request is cut short and
+ * recorded as an error the system under test never made.
+ */
+export function shutdownScript(): string {
+  return (
+    `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); ` +
+    'java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || ' +
+    "bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'"
+  );
 }

@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { AtqError, errorMessage } from '../errors.js';
+import { within } from '../util/abort.js';
 import type { Connection } from './connection.js';
 import { demuxLines, type LogLine } from './demux.js';
 import type {
@@ -14,6 +15,9 @@ import type {
   TaskInfo,
   TaskState,
 } from './types.js';
+
+/** What `call` returns for a 404 when the caller treats "not there" as an answer. */
+const MISSING = Symbol('missing');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is mapped to our types here, once */
 
@@ -30,12 +34,6 @@ export class SwarmClient {
   /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
   get unreachableSince(): number | undefined {
     return this.downSince;
-  }
-
-  /** The engine answered (a "not found" is an answer too): it is reachable again. */
-  private answered<T>(value: T): T {
-    this.downSince = undefined;
-    return value;
   }
 
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
@@ -88,13 +86,8 @@ export class SwarmClient {
   }
 
   async imageExists(ref: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(ref).inspect();
-      return this.answered(true);
-    } catch (e: any) {
-      if (e?.statusCode === 404) return this.answered(false);
-      throw this.apiError(`inspect image ${ref}`, e);
-    }
+    const found = await this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), MISSING);
+    return found !== MISSING;
   }
 
   async createNetwork(name: string, labels: Labels, encrypted: boolean): Promise<NetworkInfo> {
@@ -118,20 +111,20 @@ export class SwarmClient {
   }
 
   async inspectNetwork(idOrName: string): Promise<NetworkInfo | undefined> {
-    try {
-      const n: any = await this.docker.getNetwork(idOrName).inspect();
-      return this.answered({
-        id: n.Id,
-        name: n.Name,
-        scope: n.Scope,
-        driver: n.Driver,
-        attachable: Boolean(n.Attachable),
-        subnet: n.IPAM?.Config?.[0]?.Subnet,
-      });
-    } catch (e: any) {
-      if (e?.statusCode === 404) return this.answered(undefined);
-      throw this.apiError(`inspect network ${idOrName}`, e);
-    }
+    const n: any = await this.call(
+      `inspect network ${idOrName}`,
+      () => this.docker.getNetwork(idOrName).inspect(),
+      MISSING,
+    );
+    if (n === MISSING) return undefined;
+    return {
+      id: n.Id,
+      name: n.Name,
+      scope: n.Scope,
+      driver: n.Driver,
+      attachable: Boolean(n.Attachable),
+      subnet: n.IPAM?.Config?.[0]?.Subnet,
+    };
   }
 
   async createConfig(name: string, data: Buffer, labels: Labels): Promise<string> {
@@ -143,21 +136,20 @@ export class SwarmClient {
 
   /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
   async inspectConfig(id: string): Promise<ConfigInfo | undefined> {
-    try {
-      const c: any = await this.docker.getConfig(id).inspect();
-      this.downSince = undefined;
-      return {
-        id: c.ID,
-        name: c.Spec?.Name ?? '',
-        labels: c.Spec?.Labels ?? {},
-        version: c.Version?.Index ?? 0,
-        createdAt: c.CreatedAt ?? '',
-        updatedAt: c.UpdatedAt ?? '',
-      };
-    } catch (e: any) {
-      if (e?.statusCode === 404) return this.answered(undefined);
-      throw this.apiError(`inspect config ${id}`, e);
-    }
+    const c: any = await this.call(
+      `inspect config ${id}`,
+      () => this.docker.getConfig(id).inspect(),
+      MISSING,
+    );
+    if (c === MISSING) return undefined;
+    return {
+      id: c.ID,
+      name: c.Spec?.Name ?? '',
+      labels: c.Spec?.Labels ?? {},
+      version: c.Version?.Index ?? 0,
+      createdAt: c.CreatedAt ?? '',
+      updatedAt: c.UpdatedAt ?? '',
+    };
   }
 
   /**
@@ -166,26 +158,15 @@ export class SwarmClient {
    * Returns false when the config is gone.
    */
   async setConfigLabels(id: string, labels: Labels): Promise<boolean> {
-    const current: any = await this.docker
-      .getConfig(id)
-      .inspect()
-      .catch((e: any) => {
-        if (e?.statusCode === 404) return this.answered(undefined);
-        throw this.apiError(`inspect config ${id}`, e);
-      });
-    if (!current) return false;
-    try {
-      await this.api.getConfig(id).update({
-        version: current.Version.Index,
-        ...current.Spec,
-        Labels: labels,
-      });
-      this.downSince = undefined;
-      return true;
-    } catch (e: any) {
-      if (e?.statusCode === 404) return this.answered(false);
-      throw this.apiError(`update config ${id}`, e);
-    }
+    const current: any = await this.call(
+      `inspect config ${id}`,
+      () => this.docker.getConfig(id).inspect(),
+      MISSING,
+    );
+    if (current === MISSING) return false;
+    const update = () =>
+      this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
+    return (await this.call(`update config ${id}`, update, MISSING)) !== MISSING;
   }
 
   /**
@@ -208,10 +189,7 @@ export class SwarmClient {
     const done = (async () => {
       for await (const l of demuxLines(stream)) lines.push(l.line);
     })();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() =>
-      clearTimeout(timer),
-    );
+    await within(timeoutMs, done);
     stream.destroy?.();
     const info: any = await exec.inspect().catch(() => ({}));
     return { exitCode: info.Running ? undefined : info.ExitCode, output: lines.join('\n') };
@@ -347,30 +325,38 @@ export class SwarmClient {
 
   /** Removes one object; true when it is gone (including "was already gone"). */
   async remove(kind: ObjectKind, id: string): Promise<boolean> {
-    try {
-      const d = this.docker;
-      if (kind === 'service') await d.getService(id).remove();
-      else if (kind === 'container') await d.getContainer(id).remove({ force: true, v: true });
-      else if (kind === 'config') await d.getConfig(id).remove();
-      else if (kind === 'secret') await d.getSecret(id).remove();
-      else await d.getNetwork(id).remove();
-      this.downSince = undefined;
-      return true;
-    } catch (e: any) {
-      if (e?.statusCode === 404) {
-        this.downSince = undefined;
-        return true;
-      }
-      throw this.apiError(`remove ${kind} ${id}`, e);
-    }
+    const d = this.docker;
+    // "Already gone" counts as removed.
+    await this.call(
+      `remove ${kind} ${id}`,
+      async () => {
+        if (kind === 'service') await d.getService(id).remove();
+        else if (kind === 'container') await d.getContainer(id).remove({ force: true, v: true });
+        else if (kind === 'config') await d.getConfig(id).remove();
+        else if (kind === 'secret') await d.getSecret(id).remove();
+        else await d.getNetwork(id).remove();
+      },
+      MISSING,
+    );
+    return true;
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Every call to the engine goes through here: an answer clears "unreachable", a failure becomes an
+   * AtqError (apiError). With `ifMissing`, a 404 is an answer too and returns it instead of failing.
+   */
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  private call<T, M>(what: string, fn: () => Promise<T>, ifMissing: M): Promise<T | M>;
+  private async call<T, M>(what: string, fn: () => Promise<T>, ifMissing?: M): Promise<T | M> {
     try {
       const result = await fn();
       this.downSince = undefined;
       return result;
-    } catch (e) {
+    } catch (e: any) {
+      if (ifMissing !== undefined && e?.statusCode === 404) {
+        this.downSince = undefined;
+        return ifMissing;
+      }
       throw this.apiError(what, e);
     }
   }

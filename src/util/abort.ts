@@ -27,14 +27,9 @@ export function abortError(signal: AbortSignal): Error {
 }
 
 /** Waits for `promise` at most `ms`: `{ value }` when it settled in time, undefined when not (it goes on). */
-export async function within<T>(ms: number, promise: Promise<T>): Promise<{ value: T } | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise.then((value) => ({ value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function within<T>(ms: number, promise: Promise<T>): Promise<{ value: T } | undefined> {
+  const at = Date.now() + ms;
+  return until(() => at, promise);
 }
 
 /**

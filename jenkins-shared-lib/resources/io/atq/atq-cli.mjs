@@ -842,14 +842,9 @@ function abortError(signal) {
   if (reason instanceof Error) return reason;
   return new AbortedError(typeof reason === "string" ? reason : "aborted");
 }
-async function within(ms2, promise) {
-  let timer;
-  const late = new Promise((resolve2) => timer = setTimeout(() => resolve2(void 0), ms2));
-  try {
-    return await Promise.race([promise.then((value) => ({ value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within(ms2, promise) {
+  const at = Date.now() + ms2;
+  return until(() => at, promise);
 }
 async function until(deadline, promise) {
   let timer;
@@ -922,6 +917,9 @@ function leaseLabels(base, startedAt, beat) {
     [LEASE_LABELS.beat]: String(beat)
   };
 }
+function isLease(o) {
+  return o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE;
+}
 function leaseName(runId) {
   return `atq-${runId}-lease`;
 }
@@ -941,7 +939,7 @@ function runStates(objects, now) {
   return [...byRun].map(([runId, objs]) => judge(runId, objs, now));
 }
 function judge(runId, objects, now) {
-  const lease = objects.find((o) => o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE);
+  const lease = objects.find(isLease);
   if (!lease) {
     const newest = Math.max(...objects.map((o) => Date.parse(o.createdAt ?? "") || 0));
     const age = now - newest;
@@ -1042,10 +1040,13 @@ var init_lease = __esm({
 
 // src/core/engine.ts
 function toleratePollFailure(client, e, during) {
-  const since = client.unreachableSince;
-  if (!isAtqError(e) || e.code !== "DOCKER_CONNECT" || since === void 0) throw e;
-  if (Date.now() - since < ENGINE_GRACE_MS) return;
+  if (!isAtqError(e) || e.code !== "DOCKER_CONNECT" || client.unreachableSince === void 0) throw e;
+  if (!engineDown(client)) return;
   throw engineLost(client, e, during);
+}
+function engineDown(client) {
+  const since = client.unreachableSince;
+  return since !== void 0 && Date.now() - since >= ENGINE_GRACE_MS;
 }
 function engineLost(client, cause, during) {
   const since = client.unreachableSince ?? Date.now();
@@ -1103,10 +1104,6 @@ async function removeEach(client, pending, result) {
   );
   return errors;
 }
-function engineDown(client) {
-  const since = client.unreachableSince;
-  return since !== void 0 && Date.now() - since >= ENGINE_GRACE_MS;
-}
 function giveUp(client, objects, result, logger) {
   const done = new Set([...result.removed, ...result.failed.map((f) => f.object)].map((o) => o.id));
   const reason = `not removed: the engine at ${client.url} does not answer`;
@@ -1156,7 +1153,7 @@ async function untilGone(client, list, result, logger, deadline = fixed(3e4)) {
     logger.warn(`still on the swarm after cleanup: ${left.map((o) => `${o.kind} ${o.name}`).join(", ")}`);
   return result;
 }
-var ORDER, isLease, rank, BUSY_PATIENCE_MS, fixed, RunResources;
+var ORDER, rank, BUSY_PATIENCE_MS, fixed, RunResources;
 var init_cleanup = __esm({
   "src/core/cleanup.ts"() {
     "use strict";
@@ -1167,7 +1164,6 @@ var init_cleanup = __esm({
     init_engine();
     init_run_id();
     ORDER = ["service", "container", "secret", "config", "network"];
-    isLease = (o) => o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE;
     rank = (o) => isLease(o) ? ORDER.length : ORDER.indexOf(o.kind);
     BUSY_PATIENCE_MS = 9e4;
     fixed = (ms2) => {
@@ -1209,10 +1205,6 @@ var init_cleanup = __esm({
       /** --keep: the objects stay, and the lease says at once that nobody is using them any more. */
       async keep() {
         await this.lease?.release();
-      }
-      /** Every object this run knows it created (for run.json when the engine is gone). */
-      get objects() {
-        return this.tracked;
       }
       /** `deadline`: when to stop retrying busy removals (moves closer on a cancel; default 90 s). */
       dispose(deadline) {
@@ -61441,13 +61433,15 @@ function toTaskInfo(t) {
     createdAt: t.CreatedAt ?? ""
   };
 }
-var import_dockerode, SwarmClient;
+var import_dockerode, MISSING, SwarmClient;
 var init_client = __esm({
   "src/swarm/client.ts"() {
     "use strict";
     import_dockerode = __toESM(require_docker(), 1);
     init_errors();
+    init_abort();
     init_demux();
+    MISSING = /* @__PURE__ */ Symbol("missing");
     SwarmClient = class _SwarmClient {
       constructor(docker, url) {
         this.docker = docker;
@@ -61460,11 +61454,6 @@ var init_client = __esm({
       /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
       get unreachableSince() {
         return this.downSince;
-      }
-      /** The engine answered (a "not found" is an answer too): it is reachable again. */
-      answered(value) {
-        this.downSince = void 0;
-        return value;
       }
       /** dockerode's typings model the callback overloads badly for list calls with filters. */
       get api() {
@@ -61510,13 +61499,8 @@ var init_client = __esm({
         }));
       }
       async imageExists(ref) {
-        try {
-          await this.docker.getImage(ref).inspect();
-          return this.answered(true);
-        } catch (e) {
-          if (e?.statusCode === 404) return this.answered(false);
-          throw this.apiError(`inspect image ${ref}`, e);
-        }
+        const found = await this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), MISSING);
+        return found !== MISSING;
       }
       async createNetwork(name, labels, encrypted) {
         const created = await this.call(
@@ -61538,20 +61522,20 @@ var init_client = __esm({
         }
       }
       async inspectNetwork(idOrName) {
-        try {
-          const n = await this.docker.getNetwork(idOrName).inspect();
-          return this.answered({
-            id: n.Id,
-            name: n.Name,
-            scope: n.Scope,
-            driver: n.Driver,
-            attachable: Boolean(n.Attachable),
-            subnet: n.IPAM?.Config?.[0]?.Subnet
-          });
-        } catch (e) {
-          if (e?.statusCode === 404) return this.answered(void 0);
-          throw this.apiError(`inspect network ${idOrName}`, e);
-        }
+        const n = await this.call(
+          `inspect network ${idOrName}`,
+          () => this.docker.getNetwork(idOrName).inspect(),
+          MISSING
+        );
+        if (n === MISSING) return void 0;
+        return {
+          id: n.Id,
+          name: n.Name,
+          scope: n.Scope,
+          driver: n.Driver,
+          attachable: Boolean(n.Attachable),
+          subnet: n.IPAM?.Config?.[0]?.Subnet
+        };
       }
       async createConfig(name, data, labels) {
         const res = await this.call(
@@ -61562,21 +61546,20 @@ var init_client = __esm({
       }
       /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
       async inspectConfig(id) {
-        try {
-          const c = await this.docker.getConfig(id).inspect();
-          this.downSince = void 0;
-          return {
-            id: c.ID,
-            name: c.Spec?.Name ?? "",
-            labels: c.Spec?.Labels ?? {},
-            version: c.Version?.Index ?? 0,
-            createdAt: c.CreatedAt ?? "",
-            updatedAt: c.UpdatedAt ?? ""
-          };
-        } catch (e) {
-          if (e?.statusCode === 404) return this.answered(void 0);
-          throw this.apiError(`inspect config ${id}`, e);
-        }
+        const c = await this.call(
+          `inspect config ${id}`,
+          () => this.docker.getConfig(id).inspect(),
+          MISSING
+        );
+        if (c === MISSING) return void 0;
+        return {
+          id: c.ID,
+          name: c.Spec?.Name ?? "",
+          labels: c.Spec?.Labels ?? {},
+          version: c.Version?.Index ?? 0,
+          createdAt: c.CreatedAt ?? "",
+          updatedAt: c.UpdatedAt ?? ""
+        };
       }
       /**
        * Replaces a config's labels (the only part of a config the swarm lets change); the swarm stamps
@@ -61584,23 +61567,14 @@ var init_client = __esm({
        * Returns false when the config is gone.
        */
       async setConfigLabels(id, labels) {
-        const current = await this.docker.getConfig(id).inspect().catch((e) => {
-          if (e?.statusCode === 404) return this.answered(void 0);
-          throw this.apiError(`inspect config ${id}`, e);
-        });
-        if (!current) return false;
-        try {
-          await this.api.getConfig(id).update({
-            version: current.Version.Index,
-            ...current.Spec,
-            Labels: labels
-          });
-          this.downSince = void 0;
-          return true;
-        } catch (e) {
-          if (e?.statusCode === 404) return this.answered(false);
-          throw this.apiError(`update config ${id}`, e);
-        }
+        const current = await this.call(
+          `inspect config ${id}`,
+          () => this.docker.getConfig(id).inspect(),
+          MISSING
+        );
+        if (current === MISSING) return false;
+        const update = () => this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
+        return await this.call(`update config ${id}`, update, MISSING) !== MISSING;
       }
       /**
        * Runs a command in a running container (node-local, like the archive API) and returns its exit code
@@ -61620,10 +61594,7 @@ var init_client = __esm({
         const done = (async () => {
           for await (const l of demuxLines(stream)) lines.push(l.line);
         })();
-        let timer;
-        await Promise.race([done, new Promise((r) => timer = setTimeout(r, timeoutMs))]).finally(
-          () => clearTimeout(timer)
-        );
+        await within(timeoutMs, done);
         stream.destroy?.();
         const info = await exec.inspect().catch(() => ({}));
         return { exitCode: info.Running ? void 0 : info.ExitCode, output: lines.join("\n") };
@@ -61751,29 +61722,30 @@ var init_client = __esm({
       }
       /** Removes one object; true when it is gone (including "was already gone"). */
       async remove(kind, id) {
-        try {
-          const d = this.docker;
-          if (kind === "service") await d.getService(id).remove();
-          else if (kind === "container") await d.getContainer(id).remove({ force: true, v: true });
-          else if (kind === "config") await d.getConfig(id).remove();
-          else if (kind === "secret") await d.getSecret(id).remove();
-          else await d.getNetwork(id).remove();
-          this.downSince = void 0;
-          return true;
-        } catch (e) {
-          if (e?.statusCode === 404) {
-            this.downSince = void 0;
-            return true;
-          }
-          throw this.apiError(`remove ${kind} ${id}`, e);
-        }
+        const d = this.docker;
+        await this.call(
+          `remove ${kind} ${id}`,
+          async () => {
+            if (kind === "service") await d.getService(id).remove();
+            else if (kind === "container") await d.getContainer(id).remove({ force: true, v: true });
+            else if (kind === "config") await d.getConfig(id).remove();
+            else if (kind === "secret") await d.getSecret(id).remove();
+            else await d.getNetwork(id).remove();
+          },
+          MISSING
+        );
+        return true;
       }
-      async call(what, fn) {
+      async call(what, fn, ifMissing) {
         try {
           const result = await fn();
           this.downSince = void 0;
           return result;
         } catch (e) {
+          if (ifMissing !== void 0 && e?.statusCode === 404) {
+            this.downSince = void 0;
+            return ifMissing;
+          }
           throw this.apiError(what, e);
         }
       }
@@ -62046,9 +62018,12 @@ var init_console = __esm({
 });
 
 // src/core/outcome.ts
+function errorKind(error) {
+  return error.code === "RUN_ABORTED" ? "aborted" : "failed";
+}
 function outcome(report, error) {
   if (error) {
-    const kind = error.code === "RUN_ABORTED" ? "aborted" : "failed";
+    const kind = errorKind(error);
     return {
       kind,
       exitCode: EXIT_CODES[kind],
@@ -62089,7 +62064,7 @@ function reportError(e, write) {
     write(`atq: error [${e.code}]: ${e.message}`);
     if (e instanceof ConfigError) write("Run `atq help` for the options.");
     if (e.code === "INTERNAL" && typeof e.details.stack === "string") write(e.details.stack);
-    return e.code === "RUN_ABORTED" ? EXIT.interrupted : EXIT.error;
+    return EXIT_CODES[errorKind(e)];
   }
   write(`atq: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   write("This is a bug in atq; please report it with the output above.");
@@ -62180,6 +62155,130 @@ var init_cleanup2 = __esm({
 Removes the services, containers, configs, secrets and networks labelled atq.run (by one run, or all),
 e.g. after a run was killed with SIGKILL or run with --keep. Runs in progress (their lease was renewed
 within the last minute: another pipeline on the same swarm) are left alone; --force removes them too.`;
+  }
+});
+
+// src/jmeter/ports.ts
+var RMI_REGISTRY_PORT, RMI_SERVER_PORT, PATHS;
+var init_ports = __esm({
+  "src/jmeter/ports.ts"() {
+    "use strict";
+    RMI_REGISTRY_PORT = 1099;
+    RMI_SERVER_PORT = 5e4;
+    PATHS = {
+      bundleParts: "/atq/bundle",
+      testDir: "/atq/test",
+      outDir: "/atq/out",
+      rmiKeystore: "/run/secrets/atq-rmi-keystore.p12",
+      rmiProperties: "/run/secrets/atq-rmi.properties"
+    };
+  }
+});
+
+// src/jmeter/commands.ts
+function shQuote(value) {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function rmiArgs(rmi, flag) {
+  if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
+  return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
+}
+function workerScript(rmi) {
+  const args = [
+    "-s",
+    `-Dserver_port=${RMI_REGISTRY_PORT}`,
+    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
+    '-Djava.rmi.server.hostname="$ATQ_IP"',
+    // The worker's log goes to stdout, so service logs carry it (and it survives the container).
+    "-j",
+    "/dev/stdout",
+    ...rmiArgs(rmi, "-q")
+  ];
+  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"
+exec "$JM" ${args.join(" ")}
+`;
+}
+function masterArgs(cmd) {
+  const props = Object.entries(cmd.props);
+  return [
+    "-n",
+    "-t",
+    `${PATHS.testDir}/${cmd.plan}`,
+    "-R",
+    cmd.remotes.join(","),
+    ...cmd.exitRemotes ? ["-X"] : [],
+    "-l",
+    `${PATHS.outDir}/results.jtl`,
+    "-j",
+    `${PATHS.outDir}/jmeter.log`,
+    "-Djava.rmi.server.hostname=$ATQ_IP",
+    // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
+    // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
+    // firewall between master and workers, so ephemeral ports cost nothing.
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...rmiArgs(cmd.rmi, "-q"),
+    ...props.map(([k, v]) => `-G${k}=${v}`),
+    ...props.map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs
+  ];
+}
+function masterScript(cmd) {
+  const args = masterArgs(cmd).map(
+    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
+  );
+  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
+exec "$JM" ${args.join(" ")}
+`;
+}
+function waitScript(command, expected) {
+  const check = expected === void 0 ? '[ "$rc" -eq 0 ]' : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
+  return `while :; do
+  rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
+  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
+  echo "atq-wait: not yet (exit $rc): $out"
+  sleep 1
+done
+`;
+}
+function workerHealthCommand() {
+  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
+  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
+  return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
+}
+function shutdownScript() {
+  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
+}
+var FIND_JMETER, PRELUDE, JTL_PROPERTIES;
+var init_commands = __esm({
+  "src/jmeter/commands.ts"() {
+    "use strict";
+    init_ports();
+    FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
+    PRELUDE = `set -e
+mkdir -p ${PATHS.testDir} ${PATHS.outDir}
+if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
+  echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
+fi
+cd ${PATHS.testDir}
+JM=$(${FIND_JMETER} || true)
+if [ -z "$JM" ]; then
+  echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
+fi
+# RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
+ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
+  function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
+  BEGIN { split(net, p, "/"); lo = n(p[1]); hi = lo + 2 ^ (32 - p[2]) }
+  /32 host/ { v = n(prev); if (v >= lo && v < hi) { print prev; exit } }
+  { prev = $2 }' /proc/net/fib_trie)
+if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
+`;
+    JTL_PROPERTIES = {
+      "jmeter.save.saveservice.output_format": "csv",
+      "jmeter.save.saveservice.print_field_names": "true",
+      "jmeter.save.saveservice.hostname": "true",
+      "jmeter.save.saveservice.thread_counts": "true",
+      "jmeter.save.saveservice.timestamp_format": "ms"
+    };
   }
 });
 
@@ -62325,7 +62424,7 @@ async function probeImage(client, image, signal) {
       name,
       image,
       labels: resources.labels("doctor"),
-      command: ["sh", "-c", FIND_JMETER],
+      command: ["sh", "-c", PROBE_JMETER],
       env: {},
       replicas: 1,
       global: true,
@@ -62360,7 +62459,7 @@ async function probeImage(client, image, signal) {
     await resources.dispose();
   }
 }
-var DOCTOR_HELP, FIND_JMETER;
+var DOCTOR_HELP, PROBE_JMETER;
 var init_doctor = __esm({
   "src/cli/doctor.ts"() {
     "use strict";
@@ -62368,6 +62467,7 @@ var init_doctor = __esm({
     init_cleanup();
     init_run_id();
     init_lease();
+    init_commands();
     init_log_check();
     init_connection();
     init_client();
@@ -62382,7 +62482,7 @@ var init_doctor = __esm({
 
 Checks the connection (DOCKER_HOST, TLS), that the engine is a swarm manager, the nodes, leftovers of
 earlier runs, and with --image that every node can run that image and finds jmeter in it.`;
-    FIND_JMETER = "command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .";
+    PROBE_JMETER = `${FIND_JMETER} | grep .`;
   }
 });
 
@@ -70683,23 +70783,6 @@ var init_file_error = __esm({
   }
 });
 
-// src/jmeter/ports.ts
-var RMI_REGISTRY_PORT, RMI_SERVER_PORT, PATHS;
-var init_ports = __esm({
-  "src/jmeter/ports.ts"() {
-    "use strict";
-    RMI_REGISTRY_PORT = 1099;
-    RMI_SERVER_PORT = 5e4;
-    PATHS = {
-      bundleParts: "/atq/bundle",
-      testDir: "/atq/test",
-      outDir: "/atq/out",
-      rmiKeystore: "/run/secrets/atq-rmi-keystore.p12",
-      rmiProperties: "/run/secrets/atq-rmi.properties"
-    };
-  }
-});
-
 // src/core/collect.ts
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
@@ -70841,7 +70924,7 @@ async function finishRun(state) {
   let summaries = [];
   let error = state.failure === void 0 ? void 0 : await classify(state);
   if (error) {
-    report.status = error.code === "RUN_ABORTED" ? "aborted" : "failed";
+    report.status = errorKind(error);
     report.error = { code: error.code, message: error.message };
   }
   await clock.stage("collect", () => collectWorkerLogs(state));
@@ -70912,9 +70995,8 @@ async function cleanup(state) {
   const res = resources;
   if (options.keep) {
     await res.keep();
-    logger.warn(
-      `--keep: leaving run ${report.runId} on the swarm; remove it with: atq cleanup --run ${report.runId}`
-    );
+    const command = cleanupCommand2(report.runId, state.client?.url, { force: false });
+    logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
   const swept = await res.dispose(state.control.deadline(12e4, AFTER_CANCEL.cleanupMs));
@@ -70971,6 +71053,7 @@ var init_finish = __esm({
     init_engine();
     init_file_error();
     init_lease();
+    init_outcome();
     AFTER_CANCEL = { logsMs: 5500, cleanupMs: 9e3 };
     pick2 = (o) => ({ kind: o.kind, name: o.name, id: o.id });
   }
@@ -109514,109 +109597,6 @@ var init_exit_codes = __esm({
   }
 });
 
-// src/jmeter/commands.ts
-function shQuote(value) {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-function rmiArgs(rmi, flag) {
-  if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
-  return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
-}
-function workerScript(rmi) {
-  const args = [
-    "-s",
-    `-Dserver_port=${RMI_REGISTRY_PORT}`,
-    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
-    '-Djava.rmi.server.hostname="$ATQ_IP"',
-    // The worker's log goes to stdout, so service logs carry it (and it survives the container).
-    "-j",
-    "/dev/stdout",
-    ...rmiArgs(rmi, "-q")
-  ];
-  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"
-exec "$JM" ${args.join(" ")}
-`;
-}
-function masterArgs(cmd) {
-  const props = Object.entries(cmd.props);
-  return [
-    "-n",
-    "-t",
-    `${PATHS.testDir}/${cmd.plan}`,
-    "-R",
-    cmd.remotes.join(","),
-    ...cmd.exitRemotes ? ["-X"] : [],
-    "-l",
-    `${PATHS.outDir}/results.jtl`,
-    "-j",
-    `${PATHS.outDir}/jmeter.log`,
-    "-Djava.rmi.server.hostname=$ATQ_IP",
-    // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
-    // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
-    // firewall between master and workers, so ephemeral ports cost nothing.
-    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
-    ...rmiArgs(cmd.rmi, "-q"),
-    ...props.map(([k, v]) => `-G${k}=${v}`),
-    ...props.map(([k, v]) => `-J${k}=${v}`),
-    ...cmd.extraArgs
-  ];
-}
-function masterScript(cmd) {
-  const args = masterArgs(cmd).map(
-    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
-  );
-  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
-exec "$JM" ${args.join(" ")}
-`;
-}
-function waitScript(command, expected) {
-  const check = expected === void 0 ? '[ "$rc" -eq 0 ]' : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
-  return `while :; do
-  rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
-  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
-  echo "atq-wait: not yet (exit $rc): $out"
-  sleep 1
-done
-`;
-}
-function workerHealthCommand() {
-  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
-  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
-}
-var PRELUDE, JTL_PROPERTIES;
-var init_commands = __esm({
-  "src/jmeter/commands.ts"() {
-    "use strict";
-    init_ports();
-    PRELUDE = `set -e
-mkdir -p ${PATHS.testDir} ${PATHS.outDir}
-if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
-  echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
-fi
-cd ${PATHS.testDir}
-JM=$(command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 || true)
-if [ -z "$JM" ]; then
-  echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
-fi
-# RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
-ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
-  function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
-  BEGIN { split(net, p, "/"); lo = n(p[1]); hi = lo + 2 ^ (32 - p[2]) }
-  /32 host/ { v = n(prev); if (v >= lo && v < hi) { print prev; exit } }
-  { prev = $2 }' /proc/net/fib_trie)
-if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
-`;
-    JTL_PROPERTIES = {
-      "jmeter.save.saveservice.output_format": "csv",
-      "jmeter.save.saveservice.print_field_names": "true",
-      "jmeter.save.saveservice.hostname": "true",
-      "jmeter.save.saveservice.thread_counts": "true",
-      "jmeter.save.saveservice.timestamp_format": "ms"
-    };
-  }
-});
-
 // src/jmeter/summariser.ts
 function parseSummary(line) {
   const m = TOTAL.exec(line);
@@ -109752,9 +109732,8 @@ async function waitForMaster(ctx, serviceId, watch, onRunning) {
   return task;
 }
 async function stopMaster(ctx, containerId, timeoutMs) {
-  const script = `JM=$(command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter | head -n 1); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
   try {
-    const res = await ctx.client.exec(containerId, ["sh", "-c", script], timeoutMs);
+    const res = await ctx.client.exec(containerId, ["sh", "-c", shutdownScript()], timeoutMs);
     return res.exitCode === 0;
   } catch {
     return false;
@@ -110082,20 +110061,18 @@ var init_stages = __esm({
     "use strict";
     init_abort();
     StageClock = class {
-      constructor(report, emit, signal) {
+      constructor(report, emit) {
         this.report = report;
         this.emit = emit;
-        this.signal = signal;
       }
       report;
       emit;
-      signal;
       current;
       /** The first stage that failed: what the run was doing when it went wrong. */
       failedIn;
       /** A stage of the run proper: none starts once the run is stopped (e.g. cancelled before connecting). */
-      async next(name, fn) {
-        throwIfAborted(this.signal);
+      async next(name, fn, stopped) {
+        throwIfAborted(stopped);
         return this.stage(name, fn);
       }
       begin(name) {
@@ -110195,9 +110172,8 @@ async function runLoadTest(options, deps) {
   const report = newReport(runId, options);
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
-  const stage = {};
-  const control = new RunControl(deps.signal, options.timeoutMs, () => stage.clock?.current);
-  const clock = stage.clock = new StageClock(report, emit, control.signal);
+  const clock = new StageClock(report, emit);
+  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
   try {
     await mkdir3(report.outDir, { recursive: true });
   } catch (e) {
@@ -110241,23 +110217,24 @@ function newReport(runId, options) {
 }
 async function execute(state, deps) {
   const { options, report, clock, control, logger } = state;
+  const next = (name, fn) => clock.next(name, fn, control.signal);
   const baseline = await readBaseline(options.baselineFile);
   state.baseline = baseline;
-  const { bundle, plans } = await clock.next("bundle", () => prepareBundle(options, report.outDir));
+  const { bundle, plans } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
     `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); plan(s): ${plans.map((p) => p.plan).join(", ")}`
   );
-  const { client, info } = await clock.next("connect", () => connectManager(deps));
+  const { client, info } = await next("connect", () => connectManager(deps));
   state.client = client;
   logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
   const res = new RunResources(client, report.runId, logger);
   state.resources = res;
-  await clock.next("lease", () => res.acquireLease((e) => control.fail(e)));
-  const attached = await clock.next("network", () => attachedNetworks(client, options.attachNetworks));
-  const network = await clock.next("network", () => createRunNetwork(client, res, options.networkEncryption));
-  const { configs, secrets } = await clock.next("ship", () => shipBundle(client, res, bundle, options));
+  await next("lease", () => res.acquireLease((e) => control.fail(e)));
+  const attached = await next("network", () => attachedNetworks(client, options.attachNetworks));
+  const network = await next("network", () => createRunNetwork(client, res, options.networkEncryption));
+  const { configs, secrets } = await next("ship", () => shipBundle(client, res, bundle, options));
   const ctx = {
     runId: report.runId,
     options,
@@ -110274,10 +110251,10 @@ async function execute(state, deps) {
     deadline: Date.parse(report.startedAt) + options.timeoutMs
   };
   state.ctx = ctx;
-  const workersId = await clock.next("workers", () => startWorkers(ctx));
+  const workersId = await next("workers", () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  const ready = await clock.next("ready", () => waitForWorkers(ctx, workersId));
+  const ready = await next("ready", () => waitForWorkers(ctx, workersId));
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -110288,10 +110265,10 @@ async function execute(state, deps) {
   }));
   logger.info(`workers ready: ${ready.addresses.join(", ")}`);
   state.emit({ type: "workers-ready", addresses: ready.addresses });
-  await clock.next("wait", () => runWaitCommand(ctx, ready.addresses));
+  await next("wait", () => runWaitCommand(ctx, ready.addresses));
   if (options.delayMs > 0) {
     logger.info(`waiting ${formatDuration(options.delayMs)} before starting the master (--delay)`);
-    await clock.next("delay", () => sleep(options.delayMs, control.signal));
+    await next("delay", () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);

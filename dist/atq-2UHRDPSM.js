@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-X3QCZSY4.js";
+} from "./atq-L4LUWNNN.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

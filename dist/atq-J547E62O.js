@@ -20,7 +20,7 @@ import {
   require_tar_stream,
   runLoadTest,
   visibleLine
-} from "./atq-GJNR5RP2.js";
+} from "./atq-OYZFMJJB.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -50,7 +50,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-X3QCZSY4.js";
+} from "./atq-L4LUWNNN.js";
 import {
   __commonJS,
   __export,
@@ -28909,11 +28909,11 @@ function valuesFromInputs(get) {
       const lines = text.split(/\r?\n/).map((l) => l.trim());
       values[field.name] = lines.filter((l) => l !== "");
     } else if (reading === "bool") {
-      if (!TRUE.includes(text) && !FALSE.includes(text)) {
-        problems.push(`input ${input}: "${text}" is not true or false`);
+      const { value: on, problem } = actionBool(text, input, false);
+      if (problem) {
+        problems.push(problem);
         continue;
       }
-      const on = TRUE.includes(text);
       values[field.name] = field.name === "rmi-ssl" ? on ? "on" : "off" : on;
     } else {
       values[field.name] = text;
@@ -72085,4 +72085,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-3CL4X2I7.js.LEGAL.txt */
+/*! For license information please see atq-J547E62O.js.LEGAL.txt */

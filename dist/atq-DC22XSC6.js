@@ -8,12 +8,14 @@ import {
   EXIT_CODES,
   FIELDS,
   FINAL_STATES,
+  FIND_JMETER,
   GATE_FORMS,
   JtlError,
   analyseJtl,
   baselineProblems,
   cleanupCommand,
   criteriaProblems,
+  errorKind,
   guardSignals,
   loadBaseline,
   loadRunOptions,
@@ -26,7 +28,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-GJNR5RP2.js";
+} from "./atq-OYZFMJJB.js";
 import {
   AtqError,
   ConfigError,
@@ -45,7 +47,7 @@ import {
   silentLogger,
   sleep,
   sweep
-} from "./atq-X3QCZSY4.js";
+} from "./atq-L4LUWNNN.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/args.ts
@@ -158,7 +160,7 @@ function reportError(e, write) {
     write(`atq: error [${e.code}]: ${e.message}`);
     if (e instanceof ConfigError) write("Run `atq help` for the options.");
     if (e.code === "INTERNAL" && typeof e.details.stack === "string") write(e.details.stack);
-    return e.code === "RUN_ABORTED" ? EXIT.interrupted : EXIT.error;
+    return EXIT_CODES[errorKind(e)];
   }
   write(`atq: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   write("This is a bug in atq; please report it with the output above.");
@@ -229,7 +231,7 @@ var DOCTOR_HELP = `Usage: atq doctor [--image IMG]... [connection options]
 
 Checks the connection (DOCKER_HOST, TLS), that the engine is a swarm manager, the nodes, leftovers of
 earlier runs, and with --image that every node can run that image and finds jmeter in it.`;
-var FIND_JMETER = "command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 | grep .";
+var PROBE_JMETER = `${FIND_JMETER} | grep .`;
 async function doctorCommand(argv, cwd, signal) {
   const flags = parseFlags(argv, {
     image: { type: "string", multiple: true },
@@ -300,7 +302,7 @@ async function probeImage(client, image, signal) {
       name,
       image,
       labels: resources.labels("doctor"),
-      command: ["sh", "-c", FIND_JMETER],
+      command: ["sh", "-c", PROBE_JMETER],
       env: {},
       replicas: 1,
       global: true,

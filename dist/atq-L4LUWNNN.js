@@ -60016,14 +60016,9 @@ function abortError(signal) {
   if (reason instanceof Error) return reason;
   return new AbortedError(typeof reason === "string" ? reason : "aborted");
 }
-async function within(ms, promise) {
-  let timer;
-  const late = new Promise((resolve) => timer = setTimeout(() => resolve(void 0), ms));
-  try {
-    return await Promise.race([promise.then((value) => ({ value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within(ms, promise) {
+  const at = Date.now() + ms;
+  return until(() => at, promise);
 }
 async function until(deadline, promise) {
   let timer;
@@ -60141,6 +60136,9 @@ var LeaseKeeper = class {
     clearTimeout(this.timer);
   }
 };
+function isLease(o) {
+  return o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE;
+}
 function leaseName(runId) {
   return `atq-${runId}-lease`;
 }
@@ -60160,7 +60158,7 @@ function runStates(objects, now) {
   return [...byRun].map(([runId, objs]) => judge(runId, objs, now));
 }
 function judge(runId, objects, now) {
-  const lease = objects.find((o) => o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE);
+  const lease = objects.find(isLease);
   if (!lease) {
     const newest = Math.max(...objects.map((o) => Date.parse(o.createdAt ?? "") || 0));
     const age = now - newest;
@@ -60197,10 +60195,13 @@ var silentLogger = { info() {
 // src/core/engine.ts
 var ENGINE_GRACE_MS = 1e4;
 function toleratePollFailure(client, e, during) {
-  const since = client.unreachableSince;
-  if (!isAtqError(e) || e.code !== "DOCKER_CONNECT" || since === void 0) throw e;
-  if (Date.now() - since < ENGINE_GRACE_MS) return;
+  if (!isAtqError(e) || e.code !== "DOCKER_CONNECT" || client.unreachableSince === void 0) throw e;
+  if (!engineDown(client)) return;
   throw engineLost(client, e, during);
+}
+function engineDown(client) {
+  const since = client.unreachableSince;
+  return since !== void 0 && Date.now() - since >= ENGINE_GRACE_MS;
 }
 function engineLost(client, cause, during) {
   const since = client.unreachableSince ?? Date.now();
@@ -60214,7 +60215,6 @@ function engineLost(client, cause, during) {
 
 // src/core/cleanup.ts
 var ORDER = ["service", "container", "secret", "config", "network"];
-var isLease = (o) => o.kind === "config" && o.labels[ROLE_LABEL] === LEASE_ROLE;
 var rank = (o) => isLease(o) ? ORDER.length : ORDER.indexOf(o.kind);
 var BUSY_PATIENCE_MS = 9e4;
 var fixed = (ms) => {
@@ -60256,10 +60256,6 @@ async function removeEach(client, pending, result) {
     })
   );
   return errors;
-}
-function engineDown(client) {
-  const since = client.unreachableSince;
-  return since !== void 0 && Date.now() - since >= ENGINE_GRACE_MS;
 }
 function giveUp(client, objects, result, logger) {
   const done = new Set([...result.removed, ...result.failed.map((f) => f.object)].map((o) => o.id));
@@ -60346,10 +60342,6 @@ var RunResources = class {
   async keep() {
     await this.lease?.release();
   }
-  /** Every object this run knows it created (for run.json when the engine is gone). */
-  get objects() {
-    return this.tracked;
-  }
   /** `deadline`: when to stop retrying busy removals (moves closer on a cancel; default 90 s). */
   dispose(deadline) {
     this.disposing ??= (async () => {
@@ -60405,6 +60397,7 @@ function* splitLines(stream, text, partial) {
 }
 
 // src/swarm/client.ts
+var MISSING = /* @__PURE__ */ Symbol("missing");
 var SwarmClient = class _SwarmClient {
   constructor(docker, url) {
     this.docker = docker;
@@ -60417,11 +60410,6 @@ var SwarmClient = class _SwarmClient {
   /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
   get unreachableSince() {
     return this.downSince;
-  }
-  /** The engine answered (a "not found" is an answer too): it is reachable again. */
-  answered(value) {
-    this.downSince = void 0;
-    return value;
   }
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
   get api() {
@@ -60467,13 +60455,8 @@ var SwarmClient = class _SwarmClient {
     }));
   }
   async imageExists(ref) {
-    try {
-      await this.docker.getImage(ref).inspect();
-      return this.answered(true);
-    } catch (e) {
-      if (e?.statusCode === 404) return this.answered(false);
-      throw this.apiError(`inspect image ${ref}`, e);
-    }
+    const found = await this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), MISSING);
+    return found !== MISSING;
   }
   async createNetwork(name, labels, encrypted) {
     const created = await this.call(
@@ -60495,20 +60478,20 @@ var SwarmClient = class _SwarmClient {
     }
   }
   async inspectNetwork(idOrName) {
-    try {
-      const n = await this.docker.getNetwork(idOrName).inspect();
-      return this.answered({
-        id: n.Id,
-        name: n.Name,
-        scope: n.Scope,
-        driver: n.Driver,
-        attachable: Boolean(n.Attachable),
-        subnet: n.IPAM?.Config?.[0]?.Subnet
-      });
-    } catch (e) {
-      if (e?.statusCode === 404) return this.answered(void 0);
-      throw this.apiError(`inspect network ${idOrName}`, e);
-    }
+    const n = await this.call(
+      `inspect network ${idOrName}`,
+      () => this.docker.getNetwork(idOrName).inspect(),
+      MISSING
+    );
+    if (n === MISSING) return void 0;
+    return {
+      id: n.Id,
+      name: n.Name,
+      scope: n.Scope,
+      driver: n.Driver,
+      attachable: Boolean(n.Attachable),
+      subnet: n.IPAM?.Config?.[0]?.Subnet
+    };
   }
   async createConfig(name, data, labels) {
     const res = await this.call(
@@ -60519,21 +60502,20 @@ var SwarmClient = class _SwarmClient {
   }
   /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
   async inspectConfig(id) {
-    try {
-      const c = await this.docker.getConfig(id).inspect();
-      this.downSince = void 0;
-      return {
-        id: c.ID,
-        name: c.Spec?.Name ?? "",
-        labels: c.Spec?.Labels ?? {},
-        version: c.Version?.Index ?? 0,
-        createdAt: c.CreatedAt ?? "",
-        updatedAt: c.UpdatedAt ?? ""
-      };
-    } catch (e) {
-      if (e?.statusCode === 404) return this.answered(void 0);
-      throw this.apiError(`inspect config ${id}`, e);
-    }
+    const c = await this.call(
+      `inspect config ${id}`,
+      () => this.docker.getConfig(id).inspect(),
+      MISSING
+    );
+    if (c === MISSING) return void 0;
+    return {
+      id: c.ID,
+      name: c.Spec?.Name ?? "",
+      labels: c.Spec?.Labels ?? {},
+      version: c.Version?.Index ?? 0,
+      createdAt: c.CreatedAt ?? "",
+      updatedAt: c.UpdatedAt ?? ""
+    };
   }
   /**
    * Replaces a config's labels (the only part of a config the swarm lets change); the swarm stamps
@@ -60541,23 +60523,14 @@ var SwarmClient = class _SwarmClient {
    * Returns false when the config is gone.
    */
   async setConfigLabels(id, labels) {
-    const current = await this.docker.getConfig(id).inspect().catch((e) => {
-      if (e?.statusCode === 404) return this.answered(void 0);
-      throw this.apiError(`inspect config ${id}`, e);
-    });
-    if (!current) return false;
-    try {
-      await this.api.getConfig(id).update({
-        version: current.Version.Index,
-        ...current.Spec,
-        Labels: labels
-      });
-      this.downSince = void 0;
-      return true;
-    } catch (e) {
-      if (e?.statusCode === 404) return this.answered(false);
-      throw this.apiError(`update config ${id}`, e);
-    }
+    const current = await this.call(
+      `inspect config ${id}`,
+      () => this.docker.getConfig(id).inspect(),
+      MISSING
+    );
+    if (current === MISSING) return false;
+    const update = () => this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
+    return await this.call(`update config ${id}`, update, MISSING) !== MISSING;
   }
   /**
    * Runs a command in a running container (node-local, like the archive API) and returns its exit code
@@ -60577,10 +60550,7 @@ var SwarmClient = class _SwarmClient {
     const done = (async () => {
       for await (const l of demuxLines(stream)) lines.push(l.line);
     })();
-    let timer;
-    await Promise.race([done, new Promise((r) => timer = setTimeout(r, timeoutMs))]).finally(
-      () => clearTimeout(timer)
-    );
+    await within(timeoutMs, done);
     stream.destroy?.();
     const info = await exec.inspect().catch(() => ({}));
     return { exitCode: info.Running ? void 0 : info.ExitCode, output: lines.join("\n") };
@@ -60708,29 +60678,30 @@ var SwarmClient = class _SwarmClient {
   }
   /** Removes one object; true when it is gone (including "was already gone"). */
   async remove(kind, id) {
-    try {
-      const d = this.docker;
-      if (kind === "service") await d.getService(id).remove();
-      else if (kind === "container") await d.getContainer(id).remove({ force: true, v: true });
-      else if (kind === "config") await d.getConfig(id).remove();
-      else if (kind === "secret") await d.getSecret(id).remove();
-      else await d.getNetwork(id).remove();
-      this.downSince = void 0;
-      return true;
-    } catch (e) {
-      if (e?.statusCode === 404) {
-        this.downSince = void 0;
-        return true;
-      }
-      throw this.apiError(`remove ${kind} ${id}`, e);
-    }
+    const d = this.docker;
+    await this.call(
+      `remove ${kind} ${id}`,
+      async () => {
+        if (kind === "service") await d.getService(id).remove();
+        else if (kind === "container") await d.getContainer(id).remove({ force: true, v: true });
+        else if (kind === "config") await d.getConfig(id).remove();
+        else if (kind === "secret") await d.getSecret(id).remove();
+        else await d.getNetwork(id).remove();
+      },
+      MISSING
+    );
+    return true;
   }
-  async call(what, fn) {
+  async call(what, fn, ifMissing) {
     try {
       const result = await fn();
       this.downSince = void 0;
       return result;
     } catch (e) {
+      if (ifMissing !== void 0 && e?.statusCode === 404) {
+        this.downSince = void 0;
+        return ifMissing;
+      }
       throw this.apiError(what, e);
     }
   }
@@ -61001,4 +60972,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-X3QCZSY4.js.LEGAL.txt */
+/*! For license information please see atq-L4LUWNNN.js.LEGAL.txt */

@@ -24,7 +24,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-X3QCZSY4.js";
+} from "./atq-L4LUWNNN.js";
 import {
   __commonJS,
   __require,
@@ -38809,9 +38809,12 @@ var EXIT_CODES = {
   "gates-failed": 3,
   aborted: 130
 };
+function errorKind(error) {
+  return error.code === "RUN_ABORTED" ? "aborted" : "failed";
+}
 function outcome(report, error) {
   if (error) {
-    const kind = error.code === "RUN_ABORTED" ? "aborted" : "failed";
+    const kind = errorKind(error);
     return {
       kind,
       exitCode: EXIT_CODES[kind],
@@ -47009,7 +47012,7 @@ async function finishRun(state) {
   let summaries = [];
   let error = state.failure === void 0 ? void 0 : await classify(state);
   if (error) {
-    report.status = error.code === "RUN_ABORTED" ? "aborted" : "failed";
+    report.status = errorKind(error);
     report.error = { code: error.code, message: error.message };
   }
   await clock.stage("collect", () => collectWorkerLogs(state));
@@ -47080,9 +47083,8 @@ async function cleanup(state) {
   const res = resources;
   if (options.keep) {
     await res.keep();
-    logger.warn(
-      `--keep: leaving run ${report.runId} on the swarm; remove it with: atq cleanup --run ${report.runId}`
-    );
+    const command = cleanupCommand(report.runId, state.client?.url, { force: false });
+    logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
   const swept = await res.dispose(state.control.deadline(12e4, AFTER_CANCEL.cleanupMs));
@@ -47308,13 +47310,14 @@ function killedFromOutside(code) {
 function shQuote(value) {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
 var PRELUDE = `set -e
 mkdir -p ${PATHS.testDir} ${PATHS.outDir}
 if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
   echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
 fi
 cd ${PATHS.testDir}
-JM=$(command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1 || true)
+JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
 fi
@@ -47398,6 +47401,9 @@ function workerHealthCommand() {
   const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
   const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
   return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
+}
+function shutdownScript() {
+  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
 
 // src/jmeter/summariser.ts
@@ -47524,9 +47530,8 @@ async function waitForMaster(ctx, serviceId, watch, onRunning) {
   return task;
 }
 async function stopMaster(ctx, containerId, timeoutMs) {
-  const script = `JM=$(command -v jmeter || ls -d /opt/apache-jmeter*/bin/jmeter | head -n 1); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
   try {
-    const res = await ctx.client.exec(containerId, ["sh", "-c", script], timeoutMs);
+    const res = await ctx.client.exec(containerId, ["sh", "-c", shutdownScript()], timeoutMs);
     return res.exitCode === 0;
   } catch {
     return false;
@@ -47798,20 +47803,18 @@ ${where}`,
 
 // src/core/stages.ts
 var StageClock = class {
-  constructor(report, emit, signal) {
+  constructor(report, emit) {
     this.report = report;
     this.emit = emit;
-    this.signal = signal;
   }
   report;
   emit;
-  signal;
   current;
   /** The first stage that failed: what the run was doing when it went wrong. */
   failedIn;
   /** A stage of the run proper: none starts once the run is stopped (e.g. cancelled before connecting). */
-  async next(name, fn) {
-    throwIfAborted(this.signal);
+  async next(name, fn, stopped) {
+    throwIfAborted(stopped);
     return this.stage(name, fn);
   }
   begin(name) {
@@ -47894,9 +47897,8 @@ async function runLoadTest(options, deps) {
   const report = newReport(runId, options);
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
-  const stage = {};
-  const control = new RunControl(deps.signal, options.timeoutMs, () => stage.clock?.current);
-  const clock = stage.clock = new StageClock(report, emit, control.signal);
+  const clock = new StageClock(report, emit);
+  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
   try {
     await mkdir3(report.outDir, { recursive: true });
   } catch (e) {
@@ -47940,23 +47942,24 @@ function newReport(runId, options) {
 }
 async function execute(state, deps) {
   const { options, report, clock, control, logger } = state;
+  const next = (name, fn) => clock.next(name, fn, control.signal);
   const baseline = await readBaseline(options.baselineFile);
   state.baseline = baseline;
-  const { bundle, plans } = await clock.next("bundle", () => prepareBundle(options, report.outDir));
+  const { bundle, plans } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
     `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); plan(s): ${plans.map((p) => p.plan).join(", ")}`
   );
-  const { client, info } = await clock.next("connect", () => connectManager(deps));
+  const { client, info } = await next("connect", () => connectManager(deps));
   state.client = client;
   logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
   const res = new RunResources(client, report.runId, logger);
   state.resources = res;
-  await clock.next("lease", () => res.acquireLease((e) => control.fail(e)));
-  const attached = await clock.next("network", () => attachedNetworks(client, options.attachNetworks));
-  const network = await clock.next("network", () => createRunNetwork(client, res, options.networkEncryption));
-  const { configs, secrets } = await clock.next("ship", () => shipBundle(client, res, bundle, options));
+  await next("lease", () => res.acquireLease((e) => control.fail(e)));
+  const attached = await next("network", () => attachedNetworks(client, options.attachNetworks));
+  const network = await next("network", () => createRunNetwork(client, res, options.networkEncryption));
+  const { configs, secrets } = await next("ship", () => shipBundle(client, res, bundle, options));
   const ctx = {
     runId: report.runId,
     options,
@@ -47973,10 +47976,10 @@ async function execute(state, deps) {
     deadline: Date.parse(report.startedAt) + options.timeoutMs
   };
   state.ctx = ctx;
-  const workersId = await clock.next("workers", () => startWorkers(ctx));
+  const workersId = await next("workers", () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  const ready = await clock.next("ready", () => waitForWorkers(ctx, workersId));
+  const ready = await next("ready", () => waitForWorkers(ctx, workersId));
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -47987,10 +47990,10 @@ async function execute(state, deps) {
   }));
   logger.info(`workers ready: ${ready.addresses.join(", ")}`);
   state.emit({ type: "workers-ready", addresses: ready.addresses });
-  await clock.next("wait", () => runWaitCommand(ctx, ready.addresses));
+  await next("wait", () => runWaitCommand(ctx, ready.addresses));
   if (options.delayMs > 0) {
     logger.info(`waiting ${formatDuration(options.delayMs)} before starting the master (--delay)`);
-    await clock.next("delay", () => sleep(options.delayMs, control.signal));
+    await next("delay", () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
@@ -48076,7 +48079,9 @@ export {
   resolveOptions,
   visibleLine,
   EXIT_CODES,
+  errorKind,
   outcome,
+  FIND_JMETER,
   tail,
   FINAL_STATES,
   readLogs,
@@ -48099,4 +48104,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-GJNR5RP2.js.LEGAL.txt */
+/*! For license information please see atq-OYZFMJJB.js.LEGAL.txt */
