@@ -11,5 +11,5 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-J547E62O.js");
+var { main } = await import("./atq-FDVUZUQZ.js");
 await main(signals.early, signals.release);

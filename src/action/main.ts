@@ -10,6 +10,7 @@ import { mdText } from '../results/report/md-escape.js';
 import { connector } from '../swarm/connector.js';
 import { guardSignals } from '../util/signals.js';
 import { actionListener } from './log.js';
+import { autoBaseline, commentOnPr, feedbackSettings } from './pr/feedback.js';
 import { publish, type PublishOptions } from './publish.js';
 import { STATE } from './state.js';
 import { tlsFromInputs } from './tls.js';
@@ -27,14 +28,16 @@ export async function main(early: NodeJS.Signals[] = [], installed = () => {}): 
   let cancelledAt: number | undefined;
   signals.signal.addEventListener('abort', () => (cancelledAt = Date.now()), { once: true });
   try {
-    const { result, publishing, failOnGates } = await run(signals.signal);
+    const { result, publishing, failOnGates, feedback } = await run(signals.signal);
     const o = outcome(result.report, result.error);
-    await publish(result, o, {
+    const artifactId = await publish(result, o, {
       ...publishing,
       failOnGates,
       uploadUntil: () => (cancelledAt === undefined ? Infinity : cancelledAt + CANCEL_UPLOAD_UNTIL_MS),
       conclude: () => conclude(o, failOnGates),
     });
+    // Not after a cancel: a newer push's run may already have written the comment, and the runner is about to kill us.
+    if (cancelledAt === undefined) await commentOnPr(feedback, result.summaries, o, artifactId);
   } catch (e) {
     const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
     // Nothing ran: still say so where workflows look (the status output, the job summary).
@@ -57,11 +60,17 @@ async function run(signal: AbortSignal) {
   const upload = actionBool(core.getInput('upload-artifact'), 'upload-artifact', true);
   const failOnGates = actionBool(core.getInput('fail-on-gates'), 'fail-on-gates', true);
   const retentionDays = retention(core.getInput('retention-days'));
+  const artifactName = core.getInput('artifact-name') || 'atq-results';
+  const feedback = await feedbackSettings(artifactName);
   const options = await loadRunOptions({
-    values: { ...values, ...tls },
+    values: await autoBaseline({ ...values, ...tls }, feedback),
     configFile: core.getInput('config') || undefined,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    problems: [...problems, ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])],
+    problems: [
+      ...problems,
+      ...feedback.problems,
+      ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? []),
+    ],
     nameProblem: inputProblem,
   });
   const runId = newRunId();
@@ -78,11 +87,11 @@ async function run(signal: AbortSignal) {
   // Nothing left for the post step to remove (or the user asked to keep it).
   if (!result.report.cleanup?.failed.length) core.saveState(STATE.finished, 'true');
   const publishing: Pick<PublishOptions, 'artifactName' | 'retentionDays' | 'upload'> = {
-    artifactName: core.getInput('artifact-name') || 'atq-results',
+    artifactName,
     retentionDays: retentionDays.value,
     upload: upload.value,
   };
-  return { result: result as RunResult, publishing, failOnGates: failOnGates.value };
+  return { result: result as RunResult, publishing, failOnGates: failOnGates.value, feedback };
 }
 
 /**

@@ -23,18 +23,23 @@ export interface PublishOptions {
 
 /**
  * Outputs, job summary, annotations and the step's result first (file commands the runner reads even
- * if it kills the step), then the artifact: whatever the outcome, whatever is there.
+ * if it kills the step), then the artifact: whatever the outcome, whatever is there. Returns the artifact's id.
  */
-export async function publish(result: RunResult, o: Outcome, opts: PublishOptions): Promise<void> {
+export async function publish(
+  result: RunResult,
+  o: Outcome,
+  opts: PublishOptions,
+): Promise<number | undefined> {
   setOutputs(result);
   await writeJobSummary(result, o, opts.artifactName).catch((e: unknown) =>
     core.warning(`could not write the job summary: ${errorMessage(e)}`),
   );
   annotate(result.summaries, opts.failOnGates);
   opts.conclude();
-  if (!opts.upload) return;
+  if (!opts.upload) return undefined;
   const id = await uploadResults(result.report.outDir, opts);
   if (id !== undefined) core.setOutput('artifact-id', String(id));
+  return id;
 }
 
 function setOutputs(result: RunResult): void {
@@ -63,7 +68,7 @@ function setOutputs(result: RunResult): void {
 function annotate(summaries: PlanSummary[], failOnGates: boolean): void {
   const annotation = failOnGates ? core.error : core.warning;
   for (const { plan, summary } of summaries) {
-    for (const g of summary.gates.filter((x) => !x.passed)) {
+    for (const g of summary.gates.filter((x) => x.status === 'failed')) {
       annotation(
         `${plan}: actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}` +
           `${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`} (${g.reason})`,

@@ -3,18 +3,20 @@ import { baselineProblems } from '../config/criteria.js';
 import { AtqError, ConfigError } from '../errors.js';
 import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
 import { JtlError } from '../results/jtl/read.js';
-import { analyseJtl, loadBaseline, type Summary } from '../results/summary.js';
+import { analyseJtl, type Summary } from '../results/summary.js';
+import { baselineOf, readRunBaselines, type RunBaselines } from '../core/baseline.js';
 import { verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
 import { parseFlags } from './args.js';
 import { EXIT } from './exit.js';
 
-export const REPORT_HELP = `Usage: atq report <results.jtl> [--criteria GATE]... [--baseline summary.json] [--out DIR]
-                  [--percentile N]...
+export const REPORT_HELP = `Usage: atq report <results.jtl> [--criteria GATE]... [--baseline PATH] [--baseline-missing fail|skip]
+                  [--out DIR] [--percentile N]...
 
 Analyses any JMeter results file (CSV or XML JTL) as atq run does: exact statistics, gates, and
 summary.json, summary.md, junit.xml, report.html (+ report.css) in --out (default: the JTL's folder).
-Exit code 3 when a gate fails.
+Exit code 3 when a gate fails. --baseline: a summary.json of an earlier run, or a folder of its results;
+--baseline-missing skip: gates on the baseline are skipped, with a warning, when there is none.
 
 Gates: ${GATE_FORMS.join('\n       ')}`;
 
@@ -24,6 +26,7 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
     {
       criteria: { type: 'string', multiple: true },
       baseline: { type: 'string' },
+      'baseline-missing': { type: 'string' },
       out: { type: 'string' },
       percentile: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -39,24 +42,32 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
   if (!jtl) problems.push('give the results file to analyse: atq report results.jtl');
   const { gates, problems: gateProblems } = parseGates((flags.criteria as string[] | undefined) ?? []);
   problems.push(...criteriaProblems(gateProblems));
-  if (!flags.baseline) problems.push(...baselineProblems(gates));
+  const mode = flags['baseline-missing'] ?? 'fail';
+  if (mode !== 'fail' && mode !== 'skip')
+    problems.push(`baseline-missing: ${JSON.stringify(mode)} is not allowed; use fail or skip`);
+  if (!flags.baseline && mode !== 'skip') problems.push(...baselineProblems(gates));
   const percentiles = ((flags.percentile as string[] | undefined) ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ''));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);
     return n / 100;
   });
-  let baseline: Summary | undefined;
-  if (flags.baseline) {
-    baseline = await loadBaseline(path.resolve(cwd, flags.baseline as string)).catch((e: Error) => {
-      problems.push(`baseline: ${e.message}`);
-      return undefined;
-    });
-  }
+  const baselines = await readRunBaselines(
+    {
+      baselineFile: flags.baseline ? path.resolve(cwd, flags.baseline as string) : undefined,
+      baselineMissing: mode === 'skip' ? 'skip' : 'fail',
+    },
+    { warn: (m) => process.stderr.write(`warning: ${m}\n`) },
+  ).catch((e: AtqError) => {
+    problems.push(e.message);
+    return undefined;
+  });
   if (problems.length) throw new ConfigError(problems);
   const file = path.resolve(cwd, jtl as string);
+  // A JTL on its own has no plan name: a results folder as baseline must hold one plan's summaries.
+  const { baseline, missing } = baselineOf(baselines as RunBaselines, '', 1);
   let summary: Summary;
   try {
-    summary = await analyseJtl(file, { gates, baseline, percentiles });
+    summary = await analyseJtl(file, { gates, baseline, baselineMissing: missing, percentiles });
   } catch (e) {
     if (e instanceof JtlError)
       throw new AtqError('RESULTS_INVALID', `Cannot analyse ${e.message}`, { file: e.file, line: e.line });

@@ -24,6 +24,6 @@ export function baselineProblems(gates: Gate[]): string[] {
     .map(
       (g) =>
         `criteria: ${JSON.stringify(g.expression)} compares with a baseline; ` +
-        'pass --baseline <summary.json of an earlier run> or drop the gate',
+        'pass --baseline <summary.json of an earlier run>, or --baseline-missing skip, or drop the gate',
     );
 }

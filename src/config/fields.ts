@@ -108,8 +108,15 @@ export const FIELDS: Field[] = [
   {
     name: 'baseline',
     kind: 'string',
-    arg: 'FILE',
-    help: 'summary.json of an earlier run, for gates like "p95 <= baseline+10%"',
+    arg: 'PATH',
+    help: 'summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas',
+  },
+  {
+    name: 'baseline-missing',
+    kind: 'string',
+    arg: 'fail|skip',
+    choices: ['fail', 'skip'],
+    help: 'when there is no baseline (first run, expired artifact): fail baseline gates (default) or skip them with a warning',
   },
   {
     name: 'attach-network',

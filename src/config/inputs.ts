@@ -22,6 +22,8 @@ export const ACTION_ONLY_INPUTS = [
   'retention-days',
   'upload-artifact',
   'fail-on-gates',
+  'github-token',
+  'comment-on-pr',
 ] as const;
 
 export interface ActionInput {

@@ -47,8 +47,10 @@ export interface RunOptions {
   maxBundleBytes: number;
   /** Performance gates applied to each plan's results. */
   gates: Gate[];
-  /** summary.json of an earlier run, for baseline gates (absolute path). */
+  /** summary.json of an earlier run, or a folder of its results, for baseline gates and deltas (absolute path). */
   baselineFile?: string;
+  /** Baseline gates when there is no baseline: 'fail' (default) or 'skip' (with a warning). */
+  baselineMissing: 'fail' | 'skip';
   docker: DockerOptions;
 }
 

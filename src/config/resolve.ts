@@ -102,6 +102,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     maxBundleBytes: get<number>('max-bundle-size', parseSize(DEFAULTS.maxBundleSize) as number),
     gates: get<Gate[]>('criteria', []),
     baselineFile: baseline === undefined ? undefined : where('baseline', baseline),
+    baselineMissing: get<string>('baseline-missing', 'fail') === 'skip' ? 'skip' : 'fail',
     docker: dockerOptions(get),
   };
 }
@@ -121,7 +122,9 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   const has = (name: string) => given.raw.has(name);
   const problems: string[] = [];
   problems.push(...waitDetailProblems(has));
-  if (!has('baseline')) problems.push(...baselineProblems(options.gates));
+  // With --baseline-missing skip, baseline gates without a baseline are skipped at the end, not refused now.
+  if (!has('baseline') && options.baselineMissing === 'fail')
+    problems.push(...baselineProblems(options.gates));
   for (const [name, list] of [
     ['plan', options.plans],
     ['files', options.files],

@@ -3,6 +3,7 @@ import type { RunOptions } from '../config/options.js';
 import { analyseJtl, type Summary } from '../results/summary.js';
 import { verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
+import { baselineOf, type RunBaselines } from './baseline.js';
 import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
 
@@ -20,7 +21,7 @@ export interface PlanSummary {
 export async function analysePlans(
   report: RunReport,
   options: RunOptions,
-  baseline: Summary | undefined,
+  baselines: RunBaselines | undefined,
   emit: RunListener,
   partial?: string,
 ): Promise<PlanSummary[]> {
@@ -31,9 +32,13 @@ export async function analysePlans(
       continue;
     }
     const { plans: _plans, ...run } = report;
+    const { baseline, missing } = baselines
+      ? baselineOf(baselines, plan.plan, report.plans.length)
+      : { baseline: undefined, missing: { mode: options.baselineMissing } };
     const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
       baseline,
+      baselineMissing: missing,
       run: { ...run, plan: plan.plan },
     });
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
@@ -45,11 +50,9 @@ export async function analysePlans(
   }
   const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== undefined);
   if (verdicts.length) {
-    report.verdict = verdicts.includes('failed')
-      ? 'failed'
-      : verdicts.includes('passed')
-        ? 'passed'
-        : 'no-gates';
+    // The worst first: one failed plan fails the run; skipped gates count for less than passed ones.
+    report.verdict =
+      (['failed', 'passed', 'skipped'] as const).find((v) => verdicts.includes(v)) ?? 'no-gates';
     emit({ type: 'verdict', verdict: report.verdict });
   }
   return done;

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
-import type { Summary } from '../results/summary.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { until } from '../util/abort.js';
@@ -17,6 +16,7 @@ import { engineLost } from './engine.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
 import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
+import type { RunBaselines } from './baseline.js';
 import type { CleanupReport, RunReport } from './report.js';
 import type { StageClock } from './stages.js';
 
@@ -28,7 +28,7 @@ export interface RunState {
   emit: RunListener;
   clock: StageClock;
   control: RunControl;
-  baseline?: Summary;
+  baselines?: RunBaselines;
   client?: SwarmClient;
   resources?: RunResources;
   ctx?: RunContext;
@@ -68,7 +68,7 @@ export async function finishRun(state: RunState): Promise<{ error?: AtqError; su
   try {
     const partial = report.partial ? partialNote(report, error) : undefined;
     summaries = await clock.stage('analyse', () =>
-      analysePlans(report, state.options, state.baseline, state.emit, partial),
+      analysePlans(report, state.options, state.baselines, state.emit, partial),
     );
   } catch (e) {
     error ??= new AtqError(

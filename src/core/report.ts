@@ -1,4 +1,5 @@
 import type { Summary } from '../results/summary.js';
+import type { RunSource } from './source.js';
 
 /** What a run tells its caller and writes to run.json. */
 export interface PlanResult {
@@ -24,6 +25,8 @@ export interface RunReport {
   workers: { slot: number; address: string; node: string }[];
   startedAt: string;
   endedAt?: string;
+  /** The commit, branch and CI run this run tested, when known. */
+  source?: RunSource;
   /** Wall time per stage, in milliseconds. */
   stages: Record<string, number>;
   cleanup?: CleanupReport;

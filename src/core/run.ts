@@ -4,10 +4,10 @@ import { packBundle } from '../bundle/pack.js';
 import { selectFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, isAtqError } from '../errors.js';
-import { loadBaseline, type Summary } from '../results/summary.js';
 import type { SwarmClient } from '../swarm/client.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
+import { readRunBaselines } from './baseline.js';
 import { RunResources } from './cleanup.js';
 import { RunControl } from './control.js';
 import { eventLogger, safeListener, type RunListener } from './events.js';
@@ -19,6 +19,7 @@ import { runPlan } from './plan.js';
 import type { PlanResult, RunReport } from './report.js';
 import { type RunContext } from './context.js';
 import { newRunId } from './run-id.js';
+import { runSource } from './source.js';
 import { StageClock } from './stages.js';
 import { runWaitCommand } from './wait-command.js';
 import { startWorkers, waitForWorkers } from './workers.js';
@@ -101,8 +102,8 @@ function newReport(runId: string, options: RunOptions): RunReport {
 async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const { options, report, clock, control, logger } = state;
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
-  const baseline = await readBaseline(options.baselineFile);
-  state.baseline = baseline;
+  state.baselines = await readRunBaselines(options, logger);
+  report.source = await runSource(options.testDir);
   const { bundle, plans } = await next('bundle', () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
@@ -160,15 +161,6 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   for (const [i, plan] of report.plans.entries()) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
   }
-}
-
-async function readBaseline(file: string | undefined): Promise<Summary | undefined> {
-  if (!file) return undefined;
-  return loadBaseline(file).catch((e: Error) => {
-    throw new AtqError('CONFIG_INVALID', `baseline: ${e.message}. Give the summary.json of an earlier run.`, {
-      file,
-    });
-  });
 }
 
 async function prepareBundle(options: RunOptions, outDir: string) {

@@ -27,8 +27,24 @@ export interface GateResult {
   threshold: number | null;
   baseline: number | null;
   actual: number | null;
+  /** 'skipped': a baseline gate with no baseline to compare with, run with `--baseline-missing skip`. */
+  status: GateStatus;
+  /** status === 'passed', kept for readers of schema 1 summaries. */
   passed: boolean;
   reason: string;
+}
+
+export type GateStatus = 'passed' | 'failed' | 'skipped';
+
+/**
+ * How gates on the baseline treat a missing one: 'fail' (the default: a gate that cannot be evaluated fails,
+ * never a silent pass) or 'skip' with the reason (CI's first run, an expired artifact: a pull request must
+ * not fail for that, and every report shows the gate as skipped).
+ */
+export interface BaselineMissing {
+  mode: 'fail' | 'skip';
+  /** Why there is no baseline at all (e.g. "no summary.json of plan a.jmx in prev/"), when that is the case. */
+  reason?: string;
 }
 
 export const GATE_FORMS = [
@@ -204,17 +220,21 @@ export function evaluateGate(
   gate: Gate,
   stats: (label: string | null) => Stats | undefined,
   baselineStats?: (label: string | null) => Stats | undefined,
+  missing: BaselineMissing = { mode: 'fail' },
 ): GateResult {
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
   // A gate that cannot be evaluated fails, with the reason: never a silent pass.
-  const unknown = (actual: number | null, reason: string): GateResult => ({
+  const unknown = (actual: number | null, reason: string, status: GateStatus = 'failed'): GateResult => ({
     ...base,
     threshold: null,
     baseline: null,
     actual,
+    status,
     passed: false,
     reason,
   });
+  const noBaseline = (actual: number, reason: string) =>
+    missing.mode === 'skip' ? unknown(actual, `skipped: ${reason}`, 'skipped') : unknown(actual, reason);
   const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
   const current = stats(gate.label);
   if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
@@ -223,12 +243,12 @@ export function evaluateGate(
   let baseline: number | null = null;
   if (gate.baseline) {
     if (!baselineStats) {
-      return unknown(actual, 'gate compares with a baseline, but no --baseline summary.json was given');
+      return noBaseline(actual, missing.reason ?? 'no baseline summary.json was given');
     }
     const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) return unknown(actual, `${where} is not in the baseline`);
+    if (!prev || prev.samples === 0) return noBaseline(actual, `${where} is not in the baseline`);
     baseline = metricValue(prev, gate.metric);
-    if (baseline === undefined) return unknown(actual, `the baseline has no ${gate.metric}`);
+    if (baseline === undefined) return noBaseline(actual, `the baseline has no ${gate.metric}`);
     threshold = gate.baseline.relative
       ? baseline * (1 + gate.baseline.offset)
       : baseline + gate.baseline.offset;
@@ -239,6 +259,7 @@ export function evaluateGate(
     threshold,
     baseline,
     actual,
+    status: passed ? 'passed' : 'failed',
     passed,
     reason: passed
       ? 'ok'

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { evaluateGate, extraPercentiles, type Gate, type GateResult } from './gates.js';
+import { compareWith, type Comparison } from './compare.js';
+import { evaluateGate, extraPercentiles, type BaselineMissing, type Gate, type GateResult } from './gates.js';
 import { readJtl } from './jtl/read.js';
 import { Analysis, type Stats } from './stats.js';
 import type { SeriesPoint } from './timeseries.js';
@@ -16,15 +17,22 @@ export interface Summary {
   labels: (Stats & { label: string })[];
   workers: { host: string; samples: number }[];
   gates: GateResult[];
-  verdict: 'passed' | 'failed' | 'no-gates';
+  /** 'skipped': every gate was skipped (they all compare with a baseline there is none of). */
+  verdict: Verdict;
+  /** Deltas against the baseline per label, when there is one. */
+  comparison?: Comparison;
   timeSeries: { bucketSeconds: number; points: SeriesPoint[] };
   distribution: { from: number; to: number; count: number }[];
   warnings: string[];
 }
 
+export type Verdict = 'passed' | 'failed' | 'skipped' | 'no-gates';
+
 export interface AnalyseOptions {
   gates: Gate[];
   baseline?: Summary;
+  /** What gates on the baseline do when there is none (or it lacks a label): fail (default) or skip. */
+  baselineMissing?: BaselineMissing;
   run?: Record<string, unknown> | null;
   /** Extra percentiles for every label, as fractions (0.999). */
   percentiles?: number[];
@@ -45,7 +53,8 @@ export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Su
   const baseline =
     base &&
     ((label: string | null) => (label === null ? base.totals : base.labels.find((l) => l.label === label)));
-  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline));
+  const missing = opts.baselineMissing ?? { mode: 'fail' };
+  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline, missing));
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
   return {
@@ -61,11 +70,30 @@ export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Su
     labels,
     workers: analysis.workers(),
     gates,
-    verdict: gates.length === 0 ? 'no-gates' : gates.every((g) => g.passed) ? 'passed' : 'failed',
+    verdict: verdictOf(gates),
+    ...(base ? { comparison: compareWith(base, totals, labels) } : {}),
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points: analysis.points() },
     distribution: analysis.distribution(),
-    warnings: [...read.warnings, ...noSamplesWarning(file, totals.samples, read.warnings)],
+    warnings: [
+      ...read.warnings,
+      ...noSamplesWarning(file, totals.samples, read.warnings),
+      ...skippedWarning(gates, missing),
+    ],
   };
+}
+
+/** A failed gate fails the run; skipped gates neither pass nor fail it. */
+export function verdictOf(gates: { status: GateResult['status'] }[]): Verdict {
+  if (gates.length === 0) return 'no-gates';
+  if (gates.some((g) => g.status === 'failed')) return 'failed';
+  return gates.some((g) => g.status === 'passed') ? 'passed' : 'skipped';
+}
+
+function skippedWarning(gates: GateResult[], missing: BaselineMissing): string[] {
+  const skipped = gates.filter((g) => g.status === 'skipped').length;
+  if (!skipped) return [];
+  const why = missing.reason ? `: no baseline (${missing.reason})` : ' (see each gate for why)';
+  return [`${skipped} gate(s) on the baseline skipped${why}`];
 }
 
 /**

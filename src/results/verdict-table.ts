@@ -2,6 +2,8 @@ import { visibleControls } from '../util/text.js';
 import { gateValue } from './report/text.js';
 import type { Summary } from './summary.js';
 
+const CONSOLE_STATUS = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP' } as const;
+
 /**
  * The console's verdict: one line per gate, then the verdict. Labels, gate expressions and warnings come from
  * data, so control characters are shown escaped: a label must not clear the screen, retitle the terminal or
@@ -16,9 +18,9 @@ export function verdictLines(s: Summary, title: string): string[] {
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
     lines.push(
-      `  ${g.passed ? 'PASS' : 'FAIL'}  ${(expressions[i] as string).padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` +
+      `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` +
         (g.threshold === null ? '' : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) +
-        (g.passed ? '' : `  (${g.reason})`),
+        (g.status === 'passed' ? '' : `  (${g.reason})`),
     );
   });
   lines.push(`  verdict: ${s.verdict}`);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runWorkflow, type ActRunResult } from '../helpers/act.js';
-import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
+import { actionWorkflow, swarmSecrets, targetProps } from '../helpers/action-workflow.js';
+import { requireEnv, testClient } from '../helpers/env.js';
 import { startResultsService, unzipArtifact, type ResultsService } from '../helpers/results-service.js';
 import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
@@ -24,32 +25,8 @@ afterAll(async () => {
   await service?.close();
 });
 
-function workflow(inputs: Record<string, string>, stepIf = ''): string {
-  const withBlock = Object.entries({
-    'test-dir': 'test/fixtures/plans/http',
-    image: jmeterImage(),
-    'attach-network': suite.target.network,
-    'docker-host': requireEnv('DOCKER_HOST'),
-    'docker-tls-ca': '${{ secrets.SWARM_TLS_CA }}',
-    'docker-tls-cert': '${{ secrets.SWARM_TLS_CERT }}',
-    'docker-tls-key': '${{ secrets.SWARM_TLS_KEY }}',
-    ...inputs,
-  })
-    .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)
-    .join('\n');
-  return `name: load
-on: push
-jobs:
-  load:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - id: atq
-        ${stepIf}uses: ./
-        with:
-${withBlock}
-`;
-}
+const workflow = (inputs: Record<string, string>, stepIf = '') =>
+  actionWorkflow(suite.target, inputs, { stepIf });
 
 const run = (
   wf: string,
@@ -60,13 +37,12 @@ const run = (
     repoDir: path.resolve('.'),
     workflow: wf,
     env,
-    secrets: { SWARM_TLS_CA: pem('ca.pem'), SWARM_TLS_CERT: pem('cert.pem'), SWARM_TLS_KEY: pem('key.pem') },
+    secrets: swarmSecrets(),
     onOutput,
     timeoutMs: 180_000,
   });
 
-const props = (loops: number, delay = 0) =>
-  `target.host=${suite.target.host}\nloops=${loops}\ntarget.path=/?delay=${delay}`;
+const props = (loops: number, delay = 0) => targetProps(suite.target, loops, delay);
 const main = (r: ActRunResult) => r.steps.find((s) => s.id === 'atq' && s.stage === 'Main');
 const artifactOf = (runId: string) =>
   service.artifacts.find(

@@ -13,7 +13,7 @@ describe('atq report', () => {
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await expect(run).rejects.toMatchObject({
       problems: [
-        'criteria: "p95 <= baseline+10%" compares with a baseline; pass --baseline <summary.json of an earlier run> or drop the gate',
+        'criteria: "p95 <= baseline+10%" compares with a baseline; pass --baseline <summary.json of an earlier run>, or --baseline-missing skip, or drop the gate',
       ],
     });
   });

@@ -230,7 +230,7 @@ describe('every problem, each with what to do', () => {
 
   test('a baseline gate needs --baseline, before anything runs', () => {
     expect(problemsOf({}, { criteria: ['p95 < 1s', 'p95 <= baseline+10%'] })).toEqual([
-      'criteria: "p95 <= baseline+10%" compares with a baseline; pass --baseline <summary.json of an earlier run> or drop the gate',
+      'criteria: "p95 <= baseline+10%" compares with a baseline; pass --baseline <summary.json of an earlier run>, or --baseline-missing skip, or drop the gate',
     ]);
     expect(problemsOf({}, { criteria: ['p95 <= baseline+10%'], baseline: 'prev/summary.json' })).toEqual([]);
     // An invalid gate does not hide the baseline problem of a valid one.

@@ -138,7 +138,7 @@ describe('evaluating gates', () => {
       reason: 'label "new" is not in the baseline',
     });
     expect(evaluateGate(gate('p95 <= baseline'), current).reason).toContain(
-      'no --baseline summary.json was given',
+      'no baseline summary.json was given',
     );
   });
 });

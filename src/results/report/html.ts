@@ -1,4 +1,5 @@
 import type { Summary } from '../summary.js';
+import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -11,7 +12,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .verdict { display: inline-block; padding: 4px 12px; border-radius: 14px; font-weight: 600; }
 .verdict.passed { background: #dcf5e3; color: #14632d; }
 .verdict.failed { background: #fde2e1; color: #9b1c1c; }
-.verdict.no-gates { background: #e4e9f2; color: #334e68; }
+.verdict.no-gates, .verdict.skipped { background: #e4e9f2; color: #334e68; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 10px 16px; min-width: 120px; }
 .card b { display: block; font-size: 20px; }
@@ -22,7 +23,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; }
 th { background: #f0f2f5; font-weight: 600; }
 tr.total td { font-weight: 600; background: #fafbfc; }
 tr.fail td { background: #fff5f5; }
-.ok { color: #14632d; } .bad { color: #9b1c1c; }
+.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .chart { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; margin: 0; padding: 12px; }
 .chart svg { width: 100%; height: auto; }
@@ -47,6 +48,22 @@ const time = (t: number, t0: number) => {
   return s >= 120 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}` : `${s}s`;
 };
 
+const GATE_CLASS = { passed: ['pass', 'ok'], failed: ['fail', 'bad'], skipped: ['skip', 'skip'] } as const;
+
+/** The deltas against the baseline, whole run first, when there is a baseline. */
+function htmlDeltas(s: Summary): string {
+  const c = s.comparison;
+  if (!c) return '';
+  const rows = c.labels.map(
+    (r) =>
+      `<tr${r.label === null ? ' class="total"' : ''}><td>${r.label === null ? 'All' : escapeHtml(r.label)}</td>${DELTA_COLUMNS.map((d) => `<td>${escapeHtml(deltaCell(d.metric, r.deltas[d.metric]))}</td>`).join('')}</tr>`,
+  );
+  return `<h2>Compared with the baseline</h2><p class="meta">${escapeHtml(baselineCaption(c.baseline))}</p>
+<div class="table-wrap"><table><thead><tr><th>Label</th>${DELTA_COLUMNS.map((d) => `<th>${d.title}</th>`).join('')}</tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}
+
 /** report.html: self-contained apart from report.css; no JavaScript; charts as inline SVG. */
 export function renderHtml(s: Summary): string {
   const run = s.run ?? {};
@@ -54,7 +71,12 @@ export function renderHtml(s: Summary): string {
   const t0 = pts[0]?.t ?? 0;
   const xs = pts.map((p) => time(p.t, t0));
   const title = typeof run.runId === 'string' ? `Load test ${run.runId}` : 'Load test report';
-  const verdictText = { passed: 'Passed', failed: 'Failed', 'no-gates': 'No gates set' }[s.verdict];
+  const verdictText = {
+    passed: 'Passed',
+    failed: 'Failed',
+    skipped: 'Gates skipped',
+    'no-gates': 'No gates set',
+  }[s.verdict];
   const meta = [
     run.plan ? `plan ${run.plan}` : '',
     run.workerImage ? `image ${run.workerImage}` : '',
@@ -68,7 +90,7 @@ export function renderHtml(s: Summary): string {
     ? `<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Actual</th><th>Threshold</th><th>Baseline</th><th>Result</th></tr></thead><tbody>${s.gates
         .map(
           (g) =>
-            `<tr class="${g.passed ? 'pass' : 'fail'}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${g.passed ? 'ok' : 'bad'}">${g.passed ? 'passed' : escapeHtml(g.reason)}</td></tr>`,
+            `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${g.status === 'passed' ? 'passed' : escapeHtml(g.reason)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';
@@ -127,6 +149,7 @@ ${charts}
 ${s.labels.map((l) => row(l.label, l)).join('\n')}
 ${row('Total', s.totals, 'total')}
 </tbody></table></div>
+${htmlDeltas(s)}
 <h2>Workers</h2><table><thead><tr><th>Host</th><th>Samples</th></tr></thead><tbody>${s.workers
     .map((w) => `<tr><td>${escapeHtml(w.host || '(not recorded)')}</td><td>${w.samples}</td></tr>`)
     .join('')}</tbody></table>

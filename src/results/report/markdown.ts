@@ -1,12 +1,20 @@
 import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
-import { gateValue, STAT_COLUMNS } from './text.js';
+import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
+import { gateCounts, gateValue, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
   passed: '✅ **Passed**',
   failed: '❌ **Failed**',
+  skipped: '⏭️ **Gates skipped**',
   'no-gates': 'ℹ️ **No gates set**',
 } as const;
+
+export function verdictHeading(v: Summary['verdict']): string {
+  return VERDICT[v];
+}
+
+export const GATE_ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
 
 /**
  * summary.md: the verdict first, then gates, the per-label table and a chart GitHub renders (mermaid).
@@ -14,22 +22,14 @@ const VERDICT = {
  */
 export function renderMarkdown(s: Summary): string {
   const lines: string[] = [];
-  const failed = s.gates.filter((g) => !g.passed).length;
-  lines.push(`## Load test: ${VERDICT[s.verdict]}`);
+  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
   lines.push('');
   lines.push(
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ` +
       `${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` +
-      (s.gates.length ? `; ${s.gates.length - failed} of ${s.gates.length} gates passed.` : '.'),
+      (s.gates.length ? `; ${gateCounts(s.gates)}.` : '.'),
   );
-  if (s.gates.length) {
-    lines.push('', '| | Gate | Actual | Threshold | Baseline | |', '|---|---|---:|---:|---:|---|');
-    for (const g of s.gates) {
-      lines.push(
-        `| ${g.passed ? '✅' : '❌'} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.passed ? '' : mdText(g.reason)} |`,
-      );
-    }
-  }
+  lines.push(...markdownGates(s));
   lines.push(
     '',
     `| Label | ${STAT_COLUMNS.map((c) => c.title).join(' | ')} |`,
@@ -38,6 +38,7 @@ export function renderMarkdown(s: Summary): string {
   for (const l of s.labels)
     lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(' | ')} |`);
   lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(' | ')} |`);
+  lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
     const t0 = points[0]!.t;
@@ -60,6 +61,43 @@ export function renderMarkdown(s: Summary): string {
   }
   for (const w of s.warnings) lines.push('', `> ⚠️ ${mdText(w)}`);
   return lines.join('\n') + '\n';
+}
+
+/** The gates table: each gate with actual vs threshold; the reason of each one that did not pass. */
+export function markdownGates(s: Summary): string[] {
+  if (!s.gates.length) return [];
+  return [
+    '',
+    '| | Gate | Actual | Threshold | Baseline | |',
+    '|---|---|---:|---:|---:|---|',
+    ...s.gates.map(
+      (g) =>
+        `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.status === 'passed' ? '' : mdText(g.reason)} |`,
+    ),
+  ];
+}
+
+/**
+ * Deltas against the baseline, whole run first: at most `maxLabels` label rows (a comment has a size limit),
+ * with a note saying how many were left out and where the rest is.
+ */
+export function markdownDeltas(s: Summary, maxLabels = Infinity): string[] {
+  const c = s.comparison;
+  if (!c) return [];
+  const rows = c.labels.slice(0, maxLabels + 1);
+  const cut = c.labels.length - rows.length;
+  return [
+    '',
+    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
+    '',
+    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(' | ')} |`,
+    `|---|${DELTA_COLUMNS.map(() => '---:').join('|')}|`,
+    ...rows.map(
+      (r) =>
+        `| ${r.label === null ? '**All**' : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(' | ')} |`,
+    ),
+    ...(cut > 0 ? ['', `_${cut} more label(s) not shown here: see summary.md in the results._`] : []),
+  ];
 }
 
 /** At most n points, evenly picked, so the chart stays readable and the Markdown small. */

@@ -32,6 +32,15 @@ export const STAT_COLUMNS: { title: string; value: (s: Stats) => string }[] = [
   { title: 'Received', value: (s) => `${s.receivedKBps} KB/s` },
 ];
 
+/** "4 gate(s): 2 passed, 1 failed, 1 skipped" (only the counts that are not 0). */
+export function gateCounts(gates: { status: 'passed' | 'failed' | 'skipped' }[]): string {
+  const n = (st: string) => gates.filter((g) => g.status === st).length;
+  const counts = (['passed', 'failed', 'skipped'] as const)
+    .filter((st) => n(st) > 0)
+    .map((st) => `${n(st)} ${st}`);
+  return `${gates.length} gate(s): ${counts.join(', ')}`;
+}
+
 export function gateValue(v: number | null, metric: string): string {
   return v === null ? '–' : format(v, metric);
 }

@@ -791,11 +791,11 @@ var require_stream_writable = __commonJS({
         }
         return this._writableState.destroyed;
       },
-      set: function(value) {
+      set: function(value2) {
         if (!this._writableState) {
           return;
         }
-        this._writableState.destroyed = value;
+        this._writableState.destroyed = value2;
       }
     });
     Writable.prototype.destroy = destroyImpl.destroy;
@@ -868,12 +868,12 @@ var require_stream_duplex = __commonJS({
         }
         return this._readableState.destroyed && this._writableState.destroyed;
       },
-      set: function(value) {
+      set: function(value2) {
         if (this._readableState === void 0 || this._writableState === void 0) {
           return;
         }
-        this._readableState.destroyed = value;
-        this._writableState.destroyed = value;
+        this._readableState.destroyed = value2;
+        this._writableState.destroyed = value2;
       }
     });
     Duplex.prototype._destroy = function(err, cb) {
@@ -1222,11 +1222,11 @@ var require_stream_readable = __commonJS({
         }
         return this._readableState.destroyed;
       },
-      set: function(value) {
+      set: function(value2) {
         if (!this._readableState) {
           return;
         }
-        this._readableState.destroyed = value;
+        this._readableState.destroyed = value2;
       }
     });
     Readable2.prototype.destroy = destroyImpl.destroy;
@@ -2063,15 +2063,15 @@ var require_async = __commonJS({
         });
       }
       function handlePromise(promise, callback) {
-        return promise.then((value) => {
-          invokeCallback(callback, null, value);
+        return promise.then((value2) => {
+          invokeCallback(callback, null, value2);
         }, (err) => {
           invokeCallback(callback, err && (err instanceof Error || err.message) ? err : new Error(err));
         });
       }
-      function invokeCallback(callback, error, value) {
+      function invokeCallback(callback, error, value2) {
         try {
-          callback(error, value);
+          callback(error, value2);
         } catch (err) {
           setImmediate$1((e) => {
             throw e;
@@ -2124,9 +2124,9 @@ var require_async = __commonJS({
         var results = [];
         var counter = 0;
         var _iteratee = wrapAsync(iteratee);
-        return eachfn(arr, (value, _, iterCb) => {
+        return eachfn(arr, (value2, _, iterCb) => {
           var index3 = counter++;
-          _iteratee(value, (err, v) => {
+          _iteratee(value2, (err, v) => {
             results[index3] = v;
             iterCb(err);
           });
@@ -2134,8 +2134,8 @@ var require_async = __commonJS({
           callback(err, results);
         });
       }
-      function isArrayLike(value) {
-        return value && typeof value.length === "number" && value.length >= 0 && value.length % 1 === 0;
+      function isArrayLike(value2) {
+        return value2 && typeof value2.length === "number" && value2.length >= 0 && value2.length % 1 === 0;
       }
       const breakLoop = {};
       function once(fn) {
@@ -2204,7 +2204,7 @@ var require_async = __commonJS({
         function replenish() {
           if (running >= limit || awaiting || done) return;
           awaiting = true;
-          generator.next().then(({ value, done: iterDone }) => {
+          generator.next().then(({ value: value2, done: iterDone }) => {
             if (canceled || done) return;
             awaiting = false;
             if (iterDone) {
@@ -2215,7 +2215,7 @@ var require_async = __commonJS({
               return;
             }
             running++;
-            iteratee(value, idx, iterateeCallback);
+            iteratee(value2, idx, iterateeCallback);
             idx++;
             replenish();
           }).catch(handleError);
@@ -2263,7 +2263,7 @@ var require_async = __commonJS({
           var canceled = false;
           var running = 0;
           var looping = false;
-          function iterateeCallback(err, value) {
+          function iterateeCallback(err, value2) {
             if (canceled) return;
             running -= 1;
             if (err) {
@@ -2272,7 +2272,7 @@ var require_async = __commonJS({
             } else if (err === false) {
               done = true;
               canceled = true;
-            } else if (value === breakLoop || done && running <= 0) {
+            } else if (value2 === breakLoop || done && running <= 0) {
               done = true;
               return callback(null);
             } else if (!looping) {
@@ -2308,14 +2308,14 @@ var require_async = __commonJS({
         if (length === 0) {
           callback(null);
         }
-        function iteratorCallback(err, value) {
+        function iteratorCallback(err, value2) {
           if (err === false) {
             canceled = true;
           }
           if (canceled === true) return;
           if (err) {
             callback(err);
-          } else if (++completed === length || value === breakLoop) {
+          } else if (++completed === length || value2 === breakLoop) {
             callback(null);
           }
         }
@@ -2960,12 +2960,12 @@ var require_async = __commonJS({
           var testPassed = false;
           var testResult;
           const iteratee = wrapAsync(_iteratee);
-          eachfn(arr, (value, _, callback) => {
-            iteratee(value, (err, result) => {
+          eachfn(arr, (value2, _, callback) => {
+            iteratee(value2, (err, result) => {
               if (err || err === false) return callback(err);
               if (check(result) && !testResult) {
                 testPassed = true;
-                testResult = getResult(true, value);
+                testResult = getResult(true, value2);
                 return callback(null, breakLoop);
               }
               callback();
@@ -3030,7 +3030,7 @@ var require_async = __commonJS({
         }, callback);
       }
       function _withoutIndex(iteratee) {
-        return (value, index3, callback) => iteratee(value, callback);
+        return (value2, index3, callback) => iteratee(value2, callback);
       }
       function eachLimit$2(coll, iteratee, callback) {
         return eachOf$1(coll, _withoutIndex(wrapAsync(iteratee)), callback);
@@ -3383,11 +3383,11 @@ var require_async = __commonJS({
               retVal.error = error;
             }
             if (cbArgs.length > 0) {
-              var value = cbArgs;
+              var value2 = cbArgs;
               if (cbArgs.length <= 1) {
-                [value] = cbArgs;
+                [value2] = cbArgs;
               }
-              retVal.value = value;
+              retVal.value = value2;
             }
             reflectCallback(null, retVal);
           });
@@ -3408,8 +3408,8 @@ var require_async = __commonJS({
       }
       function reject$2(eachfn, arr, _iteratee, callback) {
         const iteratee = wrapAsync(_iteratee);
-        return _filter(eachfn, arr, (value, cb) => {
-          iteratee(value, (err, v) => {
+        return _filter(eachfn, arr, (value2, cb) => {
+          iteratee(value2, (err, v) => {
             cb(err, !v);
           });
         }, callback);
@@ -3426,9 +3426,9 @@ var require_async = __commonJS({
         return reject$2(eachOfSeries$1, coll, iteratee, callback);
       }
       var rejectSeries$1 = awaitify(rejectSeries, 3);
-      function constant(value) {
+      function constant(value2) {
         return function() {
-          return value;
+          return value2;
         };
       }
       const DEFAULT_TIMES = 5;
@@ -3952,8 +3952,8 @@ var require_primordials = __commonJS({
         return Promise.resolve(val);
       },
       ReflectApply: Reflect.apply,
-      RegExpPrototypeTest(self2, value) {
-        return self2.test(value);
+      RegExpPrototypeTest(self2, value2) {
+        return self2.test(value2);
       },
       SafeSet: Set,
       String,
@@ -4005,29 +4005,29 @@ var require_inspect = __commonJS({
           }
         });
       },
-      inspect(value) {
-        switch (typeof value) {
+      inspect(value2) {
+        switch (typeof value2) {
           case "string":
-            if (value.includes("'")) {
-              if (!value.includes('"')) {
-                return `"${value}"`;
-              } else if (!value.includes("`") && !value.includes("${")) {
-                return `\`${value}\``;
+            if (value2.includes("'")) {
+              if (!value2.includes('"')) {
+                return `"${value2}"`;
+              } else if (!value2.includes("`") && !value2.includes("${")) {
+                return `\`${value2}\``;
               }
             }
-            return `'${value}'`;
+            return `'${value2}'`;
           case "number":
-            if (isNaN(value)) {
+            if (isNaN(value2)) {
               return "NaN";
-            } else if (Object.is(value, -0)) {
-              return String(value);
+            } else if (Object.is(value2, -0)) {
+              return String(value2);
             }
-            return value;
+            return value2;
           case "bigint":
-            return `${String(value)}n`;
+            return `${String(value2)}n`;
           case "boolean":
           case "undefined":
-            return String(value);
+            return String(value2);
           case "object":
             return "{}";
         }
@@ -4059,8 +4059,8 @@ var require_errors = __commonJS({
     var classRegExp = /^([A-Z][a-z0-9]*)+$/;
     var nodeInternalPrefix = "__node_internal_";
     var codes = {};
-    function assert(value, message) {
-      if (!value) {
+    function assert(value2, message) {
+      if (!value2) {
         throw new codes.ERR_INTERNAL_ASSERTION(message);
       }
     }
@@ -4171,15 +4171,15 @@ var require_errors = __commonJS({
         const types2 = [];
         const instances = [];
         const other = [];
-        for (const value of expected) {
-          assert(typeof value === "string", "All expected entries have to be of type string");
-          if (kTypes.includes(value)) {
-            types2.push(value.toLowerCase());
-          } else if (classRegExp.test(value)) {
-            instances.push(value);
+        for (const value2 of expected) {
+          assert(typeof value2 === "string", "All expected entries have to be of type string");
+          if (kTypes.includes(value2)) {
+            types2.push(value2.toLowerCase());
+          } else if (classRegExp.test(value2)) {
+            instances.push(value2);
           } else {
-            assert(value !== "object", 'The value "object" should be written as "Object"');
-            other.push(value);
+            assert(value2 !== "object", 'The value "object" should be written as "Object"');
+            other.push(value2);
           }
         }
         if (instances.length > 0) {
@@ -4269,8 +4269,8 @@ var require_errors = __commonJS({
     );
     E(
       "ERR_INVALID_ARG_VALUE",
-      (name, value, reason = "is invalid") => {
-        let inspected = inspect(value);
+      (name, value2, reason = "is invalid") => {
+        let inspected = inspect(value2);
         if (inspected.length > 128) {
           inspected = inspected.slice(0, 128) + "...";
         }
@@ -4281,9 +4281,9 @@ var require_errors = __commonJS({
     );
     E(
       "ERR_INVALID_RETURN_VALUE",
-      (input, name, value) => {
+      (input, name, value2) => {
         var _value$constructor;
-        const type = value !== null && value !== void 0 && (_value$constructor = value.constructor) !== null && _value$constructor !== void 0 && _value$constructor.name ? `instance of ${value.constructor.name}` : `type ${typeof value}`;
+        const type = value2 !== null && value2 !== void 0 && (_value$constructor = value2.constructor) !== null && _value$constructor !== void 0 && _value$constructor.name ? `instance of ${value2.constructor.name}` : `type ${typeof value2}`;
         return `Expected ${input} to be returned from the "${name}" function but got ${type}.`;
       },
       TypeError
@@ -4557,8 +4557,8 @@ var require_event_target_shim = __commonJS({
       get cancelBubble() {
         return pd(this).stopped;
       },
-      set cancelBubble(value) {
-        if (!value) {
+      set cancelBubble(value2) {
+        if (!value2) {
           return;
         }
         const data = pd(this);
@@ -4575,8 +4575,8 @@ var require_event_target_shim = __commonJS({
       get returnValue() {
         return !pd(this).canceled;
       },
-      set returnValue(value) {
-        if (!value) {
+      set returnValue(value2) {
+        if (!value2) {
           setCancelFlag(pd(this));
         }
       },
@@ -4604,8 +4604,8 @@ var require_event_target_shim = __commonJS({
         get() {
           return pd(this).event[key];
         },
-        set(value) {
-          pd(this).event[key] = value;
+        set(value2) {
+          pd(this).event[key] = value2;
         },
         configurable: true,
         enumerable: true
@@ -5047,9 +5047,9 @@ var require_util2 = __commonJS({
         throw new ERR_INVALID_ARG_TYPE(name, "AbortSignal", signal);
       }
     };
-    var validateFunction = (value, name) => {
-      if (typeof value !== "function") {
-        throw new ERR_INVALID_ARG_TYPE(name, "Function", value);
+    var validateFunction = (value2, name) => {
+      if (typeof value2 !== "function") {
+        throw new ERR_INVALID_ARG_TYPE(name, "Function", value2);
       }
     };
     module.exports = {
@@ -5188,123 +5188,123 @@ var require_validators = __commonJS({
     var { normalizeEncoding } = require_util2();
     var { isAsyncFunction, isArrayBufferView } = require_util2().types;
     var signals = {};
-    function isInt32(value) {
-      return value === (value | 0);
+    function isInt32(value2) {
+      return value2 === (value2 | 0);
     }
-    function isUint32(value) {
-      return value === value >>> 0;
+    function isUint32(value2) {
+      return value2 === value2 >>> 0;
     }
     var octalReg = /^[0-7]+$/;
     var modeDesc = "must be a 32-bit unsigned integer or an octal string";
-    function parseFileMode(value, name, def) {
-      if (typeof value === "undefined") {
-        value = def;
+    function parseFileMode(value2, name, def) {
+      if (typeof value2 === "undefined") {
+        value2 = def;
       }
-      if (typeof value === "string") {
-        if (RegExpPrototypeExec(octalReg, value) === null) {
-          throw new ERR_INVALID_ARG_VALUE(name, value, modeDesc);
+      if (typeof value2 === "string") {
+        if (RegExpPrototypeExec(octalReg, value2) === null) {
+          throw new ERR_INVALID_ARG_VALUE(name, value2, modeDesc);
         }
-        value = NumberParseInt(value, 8);
+        value2 = NumberParseInt(value2, 8);
       }
-      validateUint32(value, name);
-      return value;
+      validateUint32(value2, name);
+      return value2;
     }
-    var validateInteger = hideStackFrames((value, name, min = NumberMIN_SAFE_INTEGER, max = NumberMAX_SAFE_INTEGER) => {
-      if (typeof value !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value);
-      if (!NumberIsInteger(value)) throw new ERR_OUT_OF_RANGE(name, "an integer", value);
-      if (value < min || value > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
+    var validateInteger = hideStackFrames((value2, name, min = NumberMIN_SAFE_INTEGER, max = NumberMAX_SAFE_INTEGER) => {
+      if (typeof value2 !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
+      if (!NumberIsInteger(value2)) throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
+      if (value2 < min || value2 > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
     });
-    var validateInt32 = hideStackFrames((value, name, min = -2147483648, max = 2147483647) => {
-      if (typeof value !== "number") {
-        throw new ERR_INVALID_ARG_TYPE(name, "number", value);
+    var validateInt32 = hideStackFrames((value2, name, min = -2147483648, max = 2147483647) => {
+      if (typeof value2 !== "number") {
+        throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
       }
-      if (!NumberIsInteger(value)) {
-        throw new ERR_OUT_OF_RANGE(name, "an integer", value);
+      if (!NumberIsInteger(value2)) {
+        throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
       }
-      if (value < min || value > max) {
-        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
+      if (value2 < min || value2 > max) {
+        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
       }
     });
-    var validateUint32 = hideStackFrames((value, name, positive = false) => {
-      if (typeof value !== "number") {
-        throw new ERR_INVALID_ARG_TYPE(name, "number", value);
+    var validateUint32 = hideStackFrames((value2, name, positive = false) => {
+      if (typeof value2 !== "number") {
+        throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
       }
-      if (!NumberIsInteger(value)) {
-        throw new ERR_OUT_OF_RANGE(name, "an integer", value);
+      if (!NumberIsInteger(value2)) {
+        throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
       }
       const min = positive ? 1 : 0;
       const max = 4294967295;
-      if (value < min || value > max) {
-        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
+      if (value2 < min || value2 > max) {
+        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
       }
     });
-    function validateString(value, name) {
-      if (typeof value !== "string") throw new ERR_INVALID_ARG_TYPE(name, "string", value);
+    function validateString(value2, name) {
+      if (typeof value2 !== "string") throw new ERR_INVALID_ARG_TYPE(name, "string", value2);
     }
-    function validateNumber(value, name, min = void 0, max) {
-      if (typeof value !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value);
-      if (min != null && value < min || max != null && value > max || (min != null || max != null) && NumberIsNaN(value)) {
+    function validateNumber(value2, name, min = void 0, max) {
+      if (typeof value2 !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
+      if (min != null && value2 < min || max != null && value2 > max || (min != null || max != null) && NumberIsNaN(value2)) {
         throw new ERR_OUT_OF_RANGE(
           name,
           `${min != null ? `>= ${min}` : ""}${min != null && max != null ? " && " : ""}${max != null ? `<= ${max}` : ""}`,
-          value
+          value2
         );
       }
     }
-    var validateOneOf = hideStackFrames((value, name, oneOf) => {
-      if (!ArrayPrototypeIncludes(oneOf, value)) {
+    var validateOneOf = hideStackFrames((value2, name, oneOf) => {
+      if (!ArrayPrototypeIncludes(oneOf, value2)) {
         const allowed = ArrayPrototypeJoin(
           ArrayPrototypeMap(oneOf, (v) => typeof v === "string" ? `'${v}'` : String2(v)),
           ", "
         );
         const reason = "must be one of: " + allowed;
-        throw new ERR_INVALID_ARG_VALUE(name, value, reason);
+        throw new ERR_INVALID_ARG_VALUE(name, value2, reason);
       }
     });
-    function validateBoolean(value, name) {
-      if (typeof value !== "boolean") throw new ERR_INVALID_ARG_TYPE(name, "boolean", value);
+    function validateBoolean(value2, name) {
+      if (typeof value2 !== "boolean") throw new ERR_INVALID_ARG_TYPE(name, "boolean", value2);
     }
     function getOwnPropertyValueOrDefault(options, key, defaultValue) {
       return options == null || !ObjectPrototypeHasOwnProperty(options, key) ? defaultValue : options[key];
     }
-    var validateObject = hideStackFrames((value, name, options = null) => {
+    var validateObject = hideStackFrames((value2, name, options = null) => {
       const allowArray = getOwnPropertyValueOrDefault(options, "allowArray", false);
       const allowFunction = getOwnPropertyValueOrDefault(options, "allowFunction", false);
       const nullable = getOwnPropertyValueOrDefault(options, "nullable", false);
-      if (!nullable && value === null || !allowArray && ArrayIsArray(value) || typeof value !== "object" && (!allowFunction || typeof value !== "function")) {
-        throw new ERR_INVALID_ARG_TYPE(name, "Object", value);
+      if (!nullable && value2 === null || !allowArray && ArrayIsArray(value2) || typeof value2 !== "object" && (!allowFunction || typeof value2 !== "function")) {
+        throw new ERR_INVALID_ARG_TYPE(name, "Object", value2);
       }
     });
-    var validateDictionary = hideStackFrames((value, name) => {
-      if (value != null && typeof value !== "object" && typeof value !== "function") {
-        throw new ERR_INVALID_ARG_TYPE(name, "a dictionary", value);
+    var validateDictionary = hideStackFrames((value2, name) => {
+      if (value2 != null && typeof value2 !== "object" && typeof value2 !== "function") {
+        throw new ERR_INVALID_ARG_TYPE(name, "a dictionary", value2);
       }
     });
-    var validateArray = hideStackFrames((value, name, minLength = 0) => {
-      if (!ArrayIsArray(value)) {
-        throw new ERR_INVALID_ARG_TYPE(name, "Array", value);
+    var validateArray = hideStackFrames((value2, name, minLength = 0) => {
+      if (!ArrayIsArray(value2)) {
+        throw new ERR_INVALID_ARG_TYPE(name, "Array", value2);
       }
-      if (value.length < minLength) {
+      if (value2.length < minLength) {
         const reason = `must be longer than ${minLength}`;
-        throw new ERR_INVALID_ARG_VALUE(name, value, reason);
+        throw new ERR_INVALID_ARG_VALUE(name, value2, reason);
       }
     });
-    function validateStringArray(value, name) {
-      validateArray(value, name);
-      for (let i = 0; i < value.length; i++) {
-        validateString(value[i], `${name}[${i}]`);
+    function validateStringArray(value2, name) {
+      validateArray(value2, name);
+      for (let i = 0; i < value2.length; i++) {
+        validateString(value2[i], `${name}[${i}]`);
       }
     }
-    function validateBooleanArray(value, name) {
-      validateArray(value, name);
-      for (let i = 0; i < value.length; i++) {
-        validateBoolean(value[i], `${name}[${i}]`);
+    function validateBooleanArray(value2, name) {
+      validateArray(value2, name);
+      for (let i = 0; i < value2.length; i++) {
+        validateBoolean(value2[i], `${name}[${i}]`);
       }
     }
-    function validateAbortSignalArray(value, name) {
-      validateArray(value, name);
-      for (let i = 0; i < value.length; i++) {
-        const signal = value[i];
+    function validateAbortSignalArray(value2, name) {
+      validateArray(value2, name);
+      for (let i = 0; i < value2.length; i++) {
+        const signal = value2[i];
         const indexedName = `${name}[${i}]`;
         if (signal == null) {
           throw new ERR_INVALID_ARG_TYPE(indexedName, "AbortSignal", signal);
@@ -5344,26 +5344,26 @@ var require_validators = __commonJS({
         throw new ERR_INVALID_ARG_TYPE(name, "AbortSignal", signal);
       }
     });
-    var validateFunction = hideStackFrames((value, name) => {
-      if (typeof value !== "function") throw new ERR_INVALID_ARG_TYPE(name, "Function", value);
+    var validateFunction = hideStackFrames((value2, name) => {
+      if (typeof value2 !== "function") throw new ERR_INVALID_ARG_TYPE(name, "Function", value2);
     });
-    var validatePlainFunction = hideStackFrames((value, name) => {
-      if (typeof value !== "function" || isAsyncFunction(value)) throw new ERR_INVALID_ARG_TYPE(name, "Function", value);
+    var validatePlainFunction = hideStackFrames((value2, name) => {
+      if (typeof value2 !== "function" || isAsyncFunction(value2)) throw new ERR_INVALID_ARG_TYPE(name, "Function", value2);
     });
-    var validateUndefined = hideStackFrames((value, name) => {
-      if (value !== void 0) throw new ERR_INVALID_ARG_TYPE(name, "undefined", value);
+    var validateUndefined = hideStackFrames((value2, name) => {
+      if (value2 !== void 0) throw new ERR_INVALID_ARG_TYPE(name, "undefined", value2);
     });
-    function validateUnion(value, name, union) {
-      if (!ArrayPrototypeIncludes(union, value)) {
-        throw new ERR_INVALID_ARG_TYPE(name, `('${ArrayPrototypeJoin(union, "|")}')`, value);
+    function validateUnion(value2, name, union) {
+      if (!ArrayPrototypeIncludes(union, value2)) {
+        throw new ERR_INVALID_ARG_TYPE(name, `('${ArrayPrototypeJoin(union, "|")}')`, value2);
       }
     }
     var linkValueRegExp = /^(?:<[^>]*>)(?:\s*;\s*[^;"\s]+(?:=(")?[^;"\s]*\1)?)*$/;
-    function validateLinkHeaderFormat(value, name) {
-      if (typeof value === "undefined" || !RegExpPrototypeExec(linkValueRegExp, value)) {
+    function validateLinkHeaderFormat(value2, name) {
+      if (typeof value2 === "undefined" || !RegExpPrototypeExec(linkValueRegExp, value2)) {
         throw new ERR_INVALID_ARG_VALUE(
           name,
-          value,
+          value2,
           'must be an array or string of format "</styles.css>; rel=preload; as=style"'
         );
       }
@@ -6481,12 +6481,12 @@ var require_state = __commonJS({
     function getDefaultHighWaterMark(objectMode) {
       return objectMode ? defaultHighWaterMarkObjectMode : defaultHighWaterMarkBytes;
     }
-    function setDefaultHighWaterMark(objectMode, value) {
-      validateInteger(value, "value", 0);
+    function setDefaultHighWaterMark(objectMode, value2) {
+      validateInteger(value2, "value", 0);
       if (objectMode) {
-        defaultHighWaterMarkObjectMode = value;
+        defaultHighWaterMarkObjectMode = value2;
       } else {
-        defaultHighWaterMarkBytes = value;
+        defaultHighWaterMarkBytes = value2;
       }
     }
     function getHighWaterMark(state, options, duplexKey, isDuplex) {
@@ -6563,25 +6563,25 @@ var require_from = __commonJS({
         const hadError = error !== void 0 && error !== null;
         const hasThrow = typeof iterator.throw === "function";
         if (hadError && hasThrow) {
-          const { value, done } = await iterator.throw(error);
-          await value;
+          const { value: value2, done } = await iterator.throw(error);
+          await value2;
           if (done) {
             return;
           }
         }
         if (typeof iterator.return === "function") {
-          const { value } = await iterator.return();
-          await value;
+          const { value: value2 } = await iterator.return();
+          await value2;
         }
       }
       async function next() {
         for (; ; ) {
           try {
-            const { value, done } = isAsync ? await iterator.next() : iterator.next();
+            const { value: value2, done } = isAsync ? await iterator.next() : iterator.next();
             if (done) {
               readable.push(null);
             } else {
-              const res = value && typeof value.then === "function" ? await value : value;
+              const res = value2 && typeof value2.then === "function" ? await value2 : value2;
               if (res === null) {
                 reading = false;
                 throw new ERR_STREAM_NULL_VALUES();
@@ -6680,8 +6680,8 @@ var require_readable2 = __commonJS({
         get() {
           return (this.state & bit) !== 0;
         },
-        set(value) {
-          if (value) this.state |= bit;
+        set(value2) {
+          if (value2) this.state |= bit;
           else this.state &= ~bit;
         }
       };
@@ -7460,11 +7460,11 @@ var require_readable2 = __commonJS({
         get() {
           return this._readableState ? this._readableState.destroyed : false;
         },
-        set(value) {
+        set(value2) {
           if (!this._readableState) {
             return;
           }
-          this._readableState.destroyed = value;
+          this._readableState.destroyed = value2;
         }
       },
       readableEnded: {
@@ -7489,8 +7489,8 @@ var require_readable2 = __commonJS({
         get() {
           return this[kPaused] !== false;
         },
-        set(value) {
-          this[kPaused] = !!value;
+        set(value2) {
+          this[kPaused] = !!value2;
         }
       }
     });
@@ -8077,9 +8077,9 @@ var require_writable = __commonJS({
         get() {
           return this._writableState ? this._writableState.destroyed : false;
         },
-        set(value) {
+        set(value2) {
           if (this._writableState) {
-            this._writableState.destroyed = value;
+            this._writableState.destroyed = value2;
           }
         }
       },
@@ -8272,9 +8272,9 @@ var require_duplexify = __commonJS({
         });
       }
       if (typeof body === "function") {
-        const { value, write, final, destroy } = fromAsyncGen(body);
-        if (isIterable(value)) {
-          return from(Duplexify, value, {
+        const { value: value2, write, final, destroy } = fromAsyncGen(body);
+        if (isIterable(value2)) {
+          return from(Duplexify, value2, {
             // TODO (ronag): highWaterMark?
             objectMode: true,
             write,
@@ -8282,12 +8282,12 @@ var require_duplexify = __commonJS({
             destroy
           });
         }
-        const then2 = value === null || value === void 0 ? void 0 : value.then;
+        const then2 = value2 === null || value2 === void 0 ? void 0 : value2.then;
         if (typeof then2 === "function") {
           let d;
           const promise = FunctionPrototypeCall(
             then2,
-            value,
+            value2,
             (val) => {
               if (val != null) {
                 throw new ERR_INVALID_RETURN_VALUE("nully", "body", val);
@@ -8315,7 +8315,7 @@ var require_duplexify = __commonJS({
             destroy
           });
         }
-        throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or AsyncFunction", name, value);
+        throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or AsyncFunction", name, value2);
       }
       if (isBlob(body)) {
         return duplexify(body.arrayBuffer());
@@ -8381,7 +8381,7 @@ var require_duplexify = __commonJS({
       let { promise, resolve: resolve2 } = createDeferredPromise();
       const ac = new AbortController2();
       const signal = ac.signal;
-      const value = fn(
+      const value2 = fn(
         (async function* () {
           while (true) {
             const _promise = promise;
@@ -8402,7 +8402,7 @@ var require_duplexify = __commonJS({
         }
       );
       return {
-        value,
+        value: value2,
         write(chunk, encoding, cb) {
           const _resolve = resolve2;
           resolve2 = null;
@@ -8625,10 +8625,10 @@ var require_duplex = __commonJS({
           }
           return this._readableState.destroyed && this._writableState.destroyed;
         },
-        set(value) {
+        set(value2) {
           if (this._readableState && this._writableState) {
-            this._readableState.destroyed = value;
-            this._writableState.destroyed = value;
+            this._readableState.destroyed = value2;
+            this._writableState.destroyed = value2;
           }
         }
       }
@@ -8956,7 +8956,7 @@ var require_pipeline = __commonJS({
         disposable = addAbortListener(outerSignal, abort);
       }
       let error;
-      let value;
+      let value2;
       const destroys = [];
       let finishCount = 0;
       function finish(err) {
@@ -8980,7 +8980,7 @@ var require_pipeline = __commonJS({
           if (!error) {
             lastStreamCleanup.forEach((fn) => fn());
           }
-          process2.nextTick(callback, error, value);
+          process2.nextTick(callback, error, value2);
         }
       }
       let ret;
@@ -9052,7 +9052,7 @@ var require_pipeline = __commonJS({
               then.call(
                 ret,
                 (val) => {
-                  value = val;
+                  value2 = val;
                   if (val != null) {
                     pt.write(val);
                   }
@@ -9360,8 +9360,8 @@ var require_compose = __commonJS({
           d._read = async function() {
             while (true) {
               try {
-                const { value, done } = await reader.read();
-                if (!d.push(value)) {
+                const { value: value2, done } = await reader.read();
+                if (!d.push(value2)) {
                   return;
                 }
                 if (done) {
@@ -9613,8 +9613,8 @@ var require_operators = __commonJS({
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function forEachFn(value, options2) {
-        await fn(value, options2);
+      async function forEachFn(value2, options2) {
+        await fn(value2, options2);
         return kEmpty;
       }
       for await (const unused of map.call(this, forEachFn, options)) ;
@@ -9623,9 +9623,9 @@ var require_operators = __commonJS({
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function filterFn(value, options2) {
-        if (await fn(value, options2)) {
-          return value;
+      async function filterFn(value2, options2) {
+        if (await fn(value2, options2)) {
+          return value2;
         }
         return kEmpty;
       }
@@ -9670,17 +9670,17 @@ var require_operators = __commonJS({
       }
       let gotAnyItemFromStream = false;
       try {
-        for await (const value of this) {
+        for await (const value2 of this) {
           var _options$signal3;
           gotAnyItemFromStream = true;
           if (options !== null && options !== void 0 && (_options$signal3 = options.signal) !== null && _options$signal3 !== void 0 && _options$signal3.aborted) {
             throw new AbortError();
           }
           if (!hasInitialValue) {
-            initialValue = value;
+            initialValue = value2;
             hasInitialValue = true;
           } else {
-            initialValue = await reducer(initialValue, value, {
+            initialValue = await reducer(initialValue, value2, {
               signal
             });
           }
@@ -9822,11 +9822,11 @@ var require_promises = __commonJS({
         }
         pl(
           streams,
-          (err, value) => {
+          (err, value2) => {
             if (err) {
               reject(err);
             } else {
-              resolve2(value);
+              resolve2(value2);
             }
           },
           {
@@ -9953,8 +9953,8 @@ var require_stream2 = __commonJS({
       }
     });
     Stream.Stream = Stream;
-    Stream._isUint8Array = function isUint8Array(value) {
-      return value instanceof Uint8Array;
+    Stream._isUint8Array = function isUint8Array(value2) {
+      return value2 instanceof Uint8Array;
     };
     Stream._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk) {
       return Buffer2.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -10029,22 +10029,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path13, stripTrailing) {
-      if (typeof path13 !== "string") {
+    module.exports = function(path14, stripTrailing) {
+      if (typeof path14 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path13 === "\\" || path13 === "/") return "/";
-      var len = path13.length;
-      if (len <= 1) return path13;
+      if (path14 === "\\" || path14 === "/") return "/";
+      var len = path14.length;
+      if (len <= 1) return path14;
       var prefix = "";
-      if (len > 4 && path13[3] === "\\") {
-        var ch = path13[2];
-        if ((ch === "?" || ch === ".") && path13.slice(0, 2) === "\\\\") {
-          path13 = path13.slice(2);
+      if (len > 4 && path14[3] === "\\") {
+        var ch = path14[2];
+        if ((ch === "?" || ch === ".") && path14.slice(0, 2) === "\\\\") {
+          path14 = path14.slice(2);
           prefix = "//";
         }
       }
-      var segs = path13.split(/[/\\]+/);
+      var segs = path14.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -10248,8 +10248,8 @@ var require_fast_fifo = __commonJS({
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
   "node_modules/b4a/index.js"(exports, module) {
-    function isBuffer(value) {
-      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    function isBuffer(value2) {
+      return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
     }
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
@@ -10278,20 +10278,20 @@ var require_b4a = __commonJS({
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
-    function fill(buffer, value, offset, end, encoding) {
-      return toBuffer(buffer).fill(value, offset, end, encoding);
+    function fill(buffer, value2, offset, end, encoding) {
+      return toBuffer(buffer).fill(value2, offset, end, encoding);
     }
-    function from(value, encodingOrOffset, length) {
-      return Buffer.from(value, encodingOrOffset, length);
+    function from(value2, encodingOrOffset, length) {
+      return Buffer.from(value2, encodingOrOffset, length);
     }
-    function includes(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    function includes(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value2, byteOffset, encoding);
     }
-    function indexOf(buffer, value, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    function indexOf(buffer, value2, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value2, byfeOffset, encoding);
     }
-    function lastIndexOf(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    function lastIndexOf(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value2, byteOffset, encoding);
     }
     function swap16(buffer) {
       return toBuffer(buffer).swap16();
@@ -10339,29 +10339,29 @@ var require_b4a = __commonJS({
     function readUInt32LE(buffer, offset) {
       return toBuffer(buffer).readUInt32LE(offset);
     }
-    function writeDoubleBE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleBE(value, offset);
+    function writeDoubleBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleBE(value2, offset);
     }
-    function writeDoubleLE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleLE(value, offset);
+    function writeDoubleLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleLE(value2, offset);
     }
-    function writeFloatBE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatBE(value, offset);
+    function writeFloatBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatBE(value2, offset);
     }
-    function writeFloatLE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatLE(value, offset);
+    function writeFloatLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatLE(value2, offset);
     }
-    function writeInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32BE(value, offset);
+    function writeInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32BE(value2, offset);
     }
-    function writeInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32LE(value, offset);
+    function writeInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32LE(value2, offset);
     }
-    function writeUInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32BE(value, offset);
+    function writeUInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32BE(value2, offset);
     }
-    function writeUInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32LE(value, offset);
+    function writeUInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32LE(value2, offset);
     }
     module.exports = {
       isBuffer,
@@ -13833,12 +13833,12 @@ var require_saxes = __commonJS({
         if (c === EOC) {
           return;
         }
-        const value = this.text;
+        const value2 = this.text;
         this.text = "";
         switch (this.name) {
           case "version": {
             this.xmlDeclExpects = ["encoding", "standalone"];
-            const version = value;
+            const version = value2;
             this.xmlDecl.version = version;
             if (!/^1\.[0-9]+$/.test(version)) {
               this.fail("version number must match /^1\\.[0-9]+$/.");
@@ -13848,18 +13848,18 @@ var require_saxes = __commonJS({
             break;
           }
           case "encoding":
-            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) {
+            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value2)) {
               this.fail("encoding value must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
             }
             this.xmlDeclExpects = ["standalone"];
-            this.xmlDecl.encoding = value;
+            this.xmlDecl.encoding = value2;
             break;
           case "standalone":
-            if (value !== "yes" && value !== "no") {
+            if (value2 !== "yes" && value2 !== "no") {
               this.fail('standalone value must match "yes" or "no".');
             }
             this.xmlDeclExpects = [];
-            this.xmlDecl.standalone = value;
+            this.xmlDecl.standalone = value2;
             break;
           default:
         }
@@ -14226,28 +14226,28 @@ var require_saxes = __commonJS({
           this.reportedTextAfterRoot = true;
         }
       }
-      pushAttribNS(name, value) {
+      pushAttribNS(name, value2) {
         var _a2;
         const { prefix, local } = this.qname(name);
-        const attr = { name, prefix, local, value };
+        const attr = { name, prefix, local, value: value2 };
         this.attribList.push(attr);
         (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
         if (prefix === "xmlns") {
-          const trimmed = value.trim();
+          const trimmed = value2.trim();
           if (this.currentXMLVersion === "1.0" && trimmed === "") {
             this.fail("invalid attempt to undefine prefix in XML 1.0");
           }
           this.topNS[local] = trimmed;
           nsPairCheck(this, local, trimmed);
         } else if (name === "xmlns") {
-          const trimmed = value.trim();
+          const trimmed = value2.trim();
           this.topNS[""] = trimmed;
           nsPairCheck(this, "", trimmed);
         }
       }
-      pushAttribPlain(name, value) {
+      pushAttribPlain(name, value2) {
         var _a2;
-        const attr = { name, value };
+        const attr = { name, value: value2 };
         this.attribList.push(attr);
         (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
       }
@@ -14376,11 +14376,11 @@ var require_saxes = __commonJS({
       processAttribsPlain() {
         const { attribList } = this;
         const attributes = this.tag.attributes;
-        for (const { name, value } of attribList) {
+        for (const { name, value: value2 } of attribList) {
           if (attributes[name] !== void 0) {
             this.fail(`duplicate attribute: ${name}.`);
           }
-          attributes[name] = value;
+          attributes[name] = value2;
         }
         this.attribList = [];
       }
@@ -14557,7 +14557,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os = __require("os");
-    var path13 = __require("path");
+    var path14 = __require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14569,7 +14569,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path13.resolve(cwd, filepath);
+      return path14.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15096,11 +15096,11 @@ var require_to_regex_range = __commonJS({
     function hasPadding(str) {
       return /^-?(0+)\d/.test(str);
     }
-    function padZeros(value, tok, options) {
+    function padZeros(value2, tok, options) {
       if (!tok.isPadded) {
-        return value;
+        return value2;
       }
-      let diff = Math.abs(tok.maxLen - String(value).length);
+      let diff = Math.abs(tok.maxLen - String(value2).length);
       let relax = options.relaxZeros !== false;
       switch (diff) {
         case 0:
@@ -15128,18 +15128,18 @@ var require_fill_range = __commonJS({
     var toRegexRange = require_to_regex_range();
     var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
+      return (value2) => toNumber === true ? Number(value2) : String(value2);
     };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
+    var isValidValue = (value2) => {
+      return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
     var isNumber = (num) => Number.isInteger(+num);
     var zeros = (input) => {
-      let value = `${input}`;
+      let value2 = `${input}`;
       let index2 = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index2] === "0") ;
+      if (value2[0] === "-") value2 = value2.slice(1);
+      if (value2 === "0") return false;
+      while (value2[++index2] === "0") ;
       return index2 > 0;
     };
     var stringify = (start, end, options) => {
@@ -15383,8 +15383,8 @@ var require_expand = __commonJS({
       }
       for (const item of queue2) {
         if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
+          for (const value2 of item) {
+            result.push(append(value2, stash, enclose));
           }
         } else {
           for (let ele of stash) {
@@ -15612,7 +15612,7 @@ var require_parse = __commonJS({
       const length = input.length;
       let index2 = 0;
       let depth = 0;
-      let value;
+      let value2;
       const advance = () => input[index2++];
       const push = (node) => {
         if (node.type === "text" && prev.type === "dot") {
@@ -15631,29 +15631,29 @@ var require_parse = __commonJS({
       push({ type: "bos" });
       while (index2 < length) {
         block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+        value2 = advance();
+        if (value2 === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value2 === CHAR_NO_BREAK_SPACE) {
           continue;
         }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+        if (value2 === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value2 : "") + advance() });
           continue;
         }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
+        if (value2 === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value2 });
           continue;
         }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+        if (value2 === CHAR_LEFT_SQUARE_BRACKET) {
           brackets++;
           let next;
           while (index2 < length && (next = advance())) {
-            value += next;
+            value2 += next;
             if (next === CHAR_LEFT_SQUARE_BRACKET) {
               brackets++;
               continue;
             }
             if (next === CHAR_BACKSLASH) {
-              value += advance();
+              value2 += advance();
               continue;
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
@@ -15663,46 +15663,46 @@ var require_parse = __commonJS({
               }
             }
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_LEFT_PARENTHESES) {
+        if (value2 === CHAR_LEFT_PARENTHESES) {
           block = push({ type: "paren", nodes: [] });
           stack.push(block);
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_RIGHT_PARENTHESES) {
+        if (value2 === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           block = stack.pop();
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           block = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
+        if (value2 === CHAR_DOUBLE_QUOTE || value2 === CHAR_SINGLE_QUOTE || value2 === CHAR_BACKTICK) {
+          const open2 = value2;
           let next;
           if (options.keepQuotes !== true) {
-            value = "";
+            value2 = "";
           }
           while (index2 < length && (next = advance())) {
             if (next === CHAR_BACKSLASH) {
-              value += next + advance();
+              value2 += next + advance();
               continue;
             }
             if (next === open2) {
-              if (options.keepQuotes === true) value += next;
+              if (options.keepQuotes === true) value2 += next;
               break;
             }
-            value += next;
+            value2 += next;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
+        if (value2 === CHAR_LEFT_CURLY_BRACE) {
           depth++;
           const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
           const brace = {
@@ -15717,41 +15717,41 @@ var require_parse = __commonJS({
           };
           block = push(brace);
           stack.push(block);
-          push({ type: "open", value });
+          push({ type: "open", value: value2 });
           continue;
         }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
+        if (value2 === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           const type = "close";
           block = stack.pop();
           block.close = true;
-          push({ type, value });
+          push({ type, value: value2 });
           depth--;
           block = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_COMMA && depth > 0) {
+        if (value2 === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
             const open2 = block.nodes.shift();
             block.nodes = [open2, { type: "text", value: stringify(block) }];
           }
-          push({ type: "comma", value });
+          push({ type: "comma", value: value2 });
           block.commas++;
           continue;
         }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+        if (value2 === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
           if (prev.type === "dot") {
             block.range = [];
-            prev.value += value;
+            prev.value += value2;
             prev.type = "range";
             if (block.nodes.length !== 3 && block.nodes.length !== 5) {
               block.invalid = true;
@@ -15766,15 +15766,15 @@ var require_parse = __commonJS({
           if (prev.type === "range") {
             siblings.pop();
             const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
+            before.value += prev.value + value2;
             prev = before;
             block.ranges--;
             continue;
           }
-          push({ type: "dot", value });
+          push({ type: "dot", value: value2 });
           continue;
         }
-        push({ type: "text", value });
+        push({ type: "text", value: value2 });
       }
       do {
         block = stack.pop();
@@ -15866,7 +15866,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -16040,7 +16040,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path13.sep,
+      SEP: path14.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -16067,7 +16067,7 @@ var require_constants3 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -16096,7 +16096,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path13.sep === "\\";
+      return win322 === true || path14.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -16420,27 +16420,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n = prevIndex ? prevIndex + 1 : start;
           const i = slashes[idx];
-          const value = input.slice(n, i);
+          const value2 = input.slice(n, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value;
+              tokens[idx].value = value2;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
+          if (idx !== 0 || value2 !== "") {
+            parts.push(value2);
           }
           prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
+          const value2 = input.slice(prevIndex + 1);
+          parts.push(value2);
           if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
+            tokens[tokens.length - 1].value = value2;
             depth(tokens[tokens.length - 1]);
             state.maxDepth += tokens[tokens.length - 1].depth;
           }
@@ -16472,13 +16472,13 @@ var require_parse2 = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -16488,22 +16488,22 @@ var require_parse2 = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote = quote === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote === 0) {
@@ -16517,15 +16517,15 @@ var require_parse2 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -16546,19 +16546,19 @@ var require_parse2 = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -16659,12 +16659,12 @@ var require_parse2 = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match2 = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match2 = parseRepeatedExtglob(value2);
       while (match2) {
         depth++;
-        value = match2.body.trim();
-        match2 = parseRepeatedExtglob(value);
+        value2 = match2.body.trim();
+        match2 = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -16756,13 +16756,13 @@ var require_parse2 = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -16816,8 +16816,8 @@ var require_parse2 = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -16825,7 +16825,7 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value3, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -16846,7 +16846,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -16868,7 +16868,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -16915,11 +16915,11 @@ var require_parse2 = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -16928,8 +16928,8 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push({ type: "text", value });
+            value2 += "\\";
+            push({ type: "text", value: value2 });
             continue;
           }
           const match2 = /^\\+/.exec(remaining());
@@ -16938,21 +16938,21 @@ var require_parse2 = __commonJS({
             slashes = match2[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -16973,38 +16973,38 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -17013,41 +17013,41 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -17062,11 +17062,11 @@ var require_parse2 = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open2 = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -17075,10 +17075,10 @@ var require_parse2 = __commonJS({
           push(open2);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -17101,35 +17101,35 @@ var require_parse2 = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t of toks) {
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -17138,55 +17138,55 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (next === "<" && !utils.supportsLookbehinds()) {
               throw new Error("Node.js v10 or higher is required for regex lookbehinds");
             }
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push({ type: "text", value, output });
+            push({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -17195,60 +17195,60 @@ var require_parse2 = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push({ type: "plus", value: value2 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match2) {
-            value += match2[0];
+            value2 += match2[0];
             state.index += match2[0].length;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star3;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -17256,13 +17256,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -17275,11 +17275,11 @@ var require_parse2 = __commonJS({
           }
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
@@ -17287,10 +17287,10 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -17299,33 +17299,33 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star3 };
+        const token = { type: "star", value: value2, output: star3 };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -17335,7 +17335,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push(token);
           continue;
         }
@@ -17460,7 +17460,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
@@ -17545,7 +17545,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path13.basename(input));
+      return regex.test(path14.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -17772,7 +17772,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path13 = __require("path");
+    var path14 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -17867,7 +17867,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path13.basename(pattern);
+      const basename = path14.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17925,7 +17925,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path13.isAbsolute(pattern);
+      return path14.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -18102,8 +18102,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path13 = require_path();
-    exports.path = path13;
+    var path14 = require_path();
+    exports.path = path14;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream3();
@@ -18215,8 +18215,8 @@ var require_async2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path13, settings, callback) {
-      settings.fs.lstat(path13, (lstatError, lstat3) => {
+    function read(path14, settings, callback) {
+      settings.fs.lstat(path14, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18225,7 +18225,7 @@ var require_async2 = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path13, (statError, stat3) => {
+        settings.fs.stat(path14, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18235,9 +18235,9 @@ var require_async2 = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
+            stat4.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat3);
+          callSuccessCallback(callback, stat4);
         });
       });
     }
@@ -18257,17 +18257,17 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path13, settings) {
-      const lstat3 = settings.fs.lstatSync(path13);
+    function read(path14, settings) {
+      const lstat3 = settings.fs.lstatSync(path14);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path13);
+        const stat4 = settings.fs.statSync(path14);
         if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
+          stat4.isSymbolicLink = () => true;
         }
-        return stat3;
+        return stat4;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat3;
@@ -18316,8 +18316,8 @@ var require_settings = __commonJS({
         this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -18334,17 +18334,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path13, optionsOrSettingsOrCallback, callback) {
+    function stat4(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat3;
-    function statSync(path13, optionsOrSettings) {
+    exports.stat = stat4;
+    function statSync(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path13, settings);
+      return sync.read(path14, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18560,16 +18560,16 @@ var require_async3 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path13 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path14 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path13, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path14, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path13,
+                path: path14,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18687,7 +18687,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
+    var path14 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18695,7 +18695,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18704,8 +18704,8 @@ var require_settings2 = __commonJS({
           throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
         });
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -18722,17 +18722,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path13, optionsOrSettingsOrCallback, callback) {
+    function scandir(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path13, optionsOrSettings) {
+    function scandirSync(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path13, settings);
+      return sync.read(path14, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18803,11 +18803,11 @@ var require_queue = __commonJS({
         get concurrency() {
           return _concurrency;
         },
-        set concurrency(value) {
-          if (!(value >= 1)) {
+        set concurrency(value2) {
+          if (!(value2 >= 1)) {
             throw new Error("fastqueue concurrency must be equal to or greater than 1");
           }
-          _concurrency = value;
+          _concurrency = value2;
           if (self2.paused) return;
           for (; queueHead && _running < _concurrency; ) {
             _running++;
@@ -18867,11 +18867,11 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self2.length() === 0;
       }
-      function push(value, done) {
+      function push(value2, done) {
         var current = cache.get();
         current.context = context;
         current.release = release;
-        current.value = value;
+        current.value = value2;
         current.callback = done || noop;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
@@ -18888,11 +18888,11 @@ var require_queue = __commonJS({
           worker.call(context, current.value, current.worked);
         }
       }
-      function unshift(value, done) {
+      function unshift(value2, done) {
         var current = cache.get();
         current.context = context;
         current.release = release;
-        current.value = value;
+        current.value = value2;
         current.callback = done || noop;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
@@ -19011,9 +19011,9 @@ var require_queue = __commonJS({
       queue2.unshift = unshift;
       queue2.drained = drained;
       return queue2;
-      function push(value) {
+      function push(value2) {
         var p = new Promise(function(resolve2, reject) {
-          pushCb(value, function(err, result) {
+          pushCb(value2, function(err, result) {
             if (err) {
               reject(err);
               return;
@@ -19024,9 +19024,9 @@ var require_queue = __commonJS({
         p.catch(noop);
         return p;
       }
-      function unshift(value) {
+      function unshift(value2) {
         var p = new Promise(function(resolve2, reject) {
-          unshiftCb(value, function(err, result) {
+          unshiftCb(value2, function(err, result) {
             if (err) {
               reject(err);
               return;
@@ -19073,8 +19073,8 @@ var require_common2 = __commonJS({
       return !settings.errorFilter(error);
     }
     exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter2, value) {
-      return filter2 === null || filter2(value);
+    function isAppliedFilter(filter2, value2) {
+      return filter2 === null || filter2(value2);
     }
     exports.isAppliedFilter = isAppliedFilter;
     function replacePathSegmentSeparator(filepath, separator) {
@@ -19380,7 +19380,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
+    var path14 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19390,7 +19390,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19399,8 +19399,8 @@ var require_settings3 = __commonJS({
           throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
         });
       }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
+      _getValue(option, value2) {
+        return option !== null && option !== void 0 ? option : value2;
       }
     };
     exports.default = Settings;
@@ -19452,7 +19452,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
+    var path14 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19465,7 +19465,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path13.resolve(this._settings.cwd, filepath);
+        return path14.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19881,7 +19881,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
+    var path14 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19895,7 +19895,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path13.resolve(this._settings.cwd, task.base);
+        return path14.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20119,8 +20119,8 @@ var require_settings4 = __commonJS({
         }
         this.ignore = [].concat(this.ignore);
       }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
+      _getValue(option, value2) {
+        return option === void 0 ? value2 : option;
       }
       _getFileSystemMethods(methods = {}) {
         return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
@@ -20307,11 +20307,11 @@ var require_baseN = __commonJS({
       var first = alphabet.charAt(0);
       var bytes = [0];
       for (var i = 0; i < input.length; i++) {
-        var value = table[input.charCodeAt(i)];
-        if (value === void 0) {
+        var value2 = table[input.charCodeAt(i)];
+        if (value2 === void 0) {
           return;
         }
-        for (var j = 0, carry = value; j < bytes.length; ++j) {
+        for (var j = 0, carry = value2; j < bytes.length; ++j) {
           carry += bytes[j] * base;
           bytes[j] = carry & 255;
           carry >>= 8;
@@ -22981,22 +22981,22 @@ var require_asn1 = __commonJS({
       BMPSTRING: 30
     };
     asn1.maxDepth = 256;
-    asn1.create = function(tagClass, type, constructed, value, options) {
-      if (forge2.util.isArray(value)) {
+    asn1.create = function(tagClass, type, constructed, value2, options) {
+      if (forge2.util.isArray(value2)) {
         var tmp = [];
-        for (var i = 0; i < value.length; ++i) {
-          if (value[i] !== void 0) {
-            tmp.push(value[i]);
+        for (var i = 0; i < value2.length; ++i) {
+          if (value2[i] !== void 0) {
+            tmp.push(value2[i]);
           }
         }
-        value = tmp;
+        value2 = tmp;
       }
       var obj = {
         tagClass,
         type,
         constructed,
-        composed: constructed || forge2.util.isArray(value),
-        value
+        composed: constructed || forge2.util.isArray(value2),
+        value: value2
       };
       if (options && "bitStringContents" in options) {
         obj.bitStringContents = options.bitStringContents;
@@ -23129,14 +23129,14 @@ var require_asn1 = __commonJS({
         bytes = forge2.util.createBuffer(bytes);
       }
       var byteCount = bytes.length();
-      var value = _fromDer(bytes, bytes.length(), 0, options);
+      var value2 = _fromDer(bytes, bytes.length(), 0, options);
       if (options.parseAllBytes && bytes.length() !== 0) {
         var error = new Error("Unparsed DER bytes remain after ASN.1 parsing.");
         error.byteCount = byteCount;
         error.remaining = bytes.length();
         throw error;
       }
-      return value;
+      return value2;
     };
     function _fromDer(bytes, remaining, depth, options) {
       if (depth >= options.maxDepth) {
@@ -23161,11 +23161,11 @@ var require_asn1 = __commonJS({
         }
         length = remaining;
       }
-      var value;
+      var value2;
       var bitStringContents;
       var constructed = (b1 & 32) === 32;
       if (constructed) {
-        value = [];
+        value2 = [];
         if (length === void 0) {
           for (; ; ) {
             _checkBufferLength(bytes, remaining, 2);
@@ -23175,22 +23175,22 @@ var require_asn1 = __commonJS({
               break;
             }
             start = bytes.length();
-            value.push(_fromDer(bytes, remaining, depth + 1, options));
+            value2.push(_fromDer(bytes, remaining, depth + 1, options));
             remaining -= start - bytes.length();
           }
         } else {
           while (length > 0) {
             start = bytes.length();
-            value.push(_fromDer(bytes, length, depth + 1, options));
+            value2.push(_fromDer(bytes, length, depth + 1, options));
             remaining -= start - bytes.length();
             length -= start - bytes.length();
           }
         }
       }
-      if (value === void 0 && tagClass === asn1.Class.UNIVERSAL && type === asn1.Type.BITSTRING) {
+      if (value2 === void 0 && tagClass === asn1.Class.UNIVERSAL && type === asn1.Type.BITSTRING) {
         bitStringContents = bytes.bytes(length);
       }
-      if (value === void 0 && options.decodeBitStrings && tagClass === asn1.Class.UNIVERSAL && // FIXME: OCTET STRINGs not yet supported here
+      if (value2 === void 0 && options.decodeBitStrings && tagClass === asn1.Class.UNIVERSAL && // FIXME: OCTET STRINGs not yet supported here
       // .. other parts of forge expect to decode OCTET STRINGs manually
       type === asn1.Type.BITSTRING && length > 1) {
         var savedRead = bytes.read;
@@ -23220,17 +23220,17 @@ var require_asn1 = __commonJS({
             }
             var tc = composed.tagClass;
             if (used === length && (tc === asn1.Class.UNIVERSAL || tc === asn1.Class.CONTEXT_SPECIFIC)) {
-              value = [composed];
+              value2 = [composed];
             }
           } catch (ex) {
           }
         }
-        if (value === void 0) {
+        if (value2 === void 0) {
           bytes.read = savedRead;
           remaining = savedRemaining;
         }
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         if (length === void 0) {
           if (options.strict) {
             throw new Error("Non-constructed ASN.1 object of indefinite length.");
@@ -23238,26 +23238,26 @@ var require_asn1 = __commonJS({
           length = remaining;
         }
         if (type === asn1.Type.BMPSTRING) {
-          value = "";
+          value2 = "";
           for (; length > 0; length -= 2) {
             _checkBufferLength(bytes, remaining, 2);
-            value += String.fromCharCode(bytes.getInt16());
+            value2 += String.fromCharCode(bytes.getInt16());
             remaining -= 2;
           }
         } else {
-          value = bytes.getBytes(length);
+          value2 = bytes.getBytes(length);
           remaining -= length;
         }
       }
       var asn1Options = bitStringContents === void 0 ? null : {
         bitStringContents
       };
-      return asn1.create(tagClass, type, constructed, value, asn1Options);
+      return asn1.create(tagClass, type, constructed, value2, asn1Options);
     }
     asn1.toDer = function(obj) {
       var bytes = forge2.util.createBuffer();
       var b1 = obj.tagClass | obj.type;
-      var value = forge2.util.createBuffer();
+      var value2 = forge2.util.createBuffer();
       var useBitStringContents = false;
       if ("bitStringContents" in obj) {
         useBitStringContents = true;
@@ -23266,38 +23266,38 @@ var require_asn1 = __commonJS({
         }
       }
       if (useBitStringContents) {
-        value.putBytes(obj.bitStringContents);
+        value2.putBytes(obj.bitStringContents);
       } else if (obj.composed) {
         if (obj.constructed) {
           b1 |= 32;
         } else {
-          value.putByte(0);
+          value2.putByte(0);
         }
         for (var i = 0; i < obj.value.length; ++i) {
           if (obj.value[i] !== void 0) {
-            value.putBuffer(asn1.toDer(obj.value[i]));
+            value2.putBuffer(asn1.toDer(obj.value[i]));
           }
         }
       } else {
         if (obj.type === asn1.Type.BMPSTRING) {
           for (var i = 0; i < obj.value.length; ++i) {
-            value.putInt16(obj.value.charCodeAt(i));
+            value2.putInt16(obj.value.charCodeAt(i));
           }
         } else {
           if (obj.type === asn1.Type.INTEGER && obj.value.length > 1 && // leading 0x00 for positive integer
           (obj.value.charCodeAt(0) === 0 && (obj.value.charCodeAt(1) & 128) === 0 || // leading 0xFF for negative integer
           obj.value.charCodeAt(0) === 255 && (obj.value.charCodeAt(1) & 128) === 128)) {
-            value.putBytes(obj.value.substr(1));
+            value2.putBytes(obj.value.substr(1));
           } else {
-            value.putBytes(obj.value);
+            value2.putBytes(obj.value);
           }
         }
       }
       bytes.putByte(b1);
-      if (value.length() <= 127) {
-        bytes.putByte(value.length() & 127);
+      if (value2.length() <= 127) {
+        bytes.putByte(value2.length() & 127);
       } else {
-        var len = value.length();
+        var len = value2.length();
         var lenBytes = "";
         do {
           lenBytes += String.fromCharCode(len & 255);
@@ -23308,7 +23308,7 @@ var require_asn1 = __commonJS({
           bytes.putByte(lenBytes.charCodeAt(i));
         }
       }
-      bytes.putBuffer(value);
+      bytes.putBuffer(value2);
       return bytes;
     };
     asn1.oidToDer = function(oid) {
@@ -23319,23 +23319,23 @@ var require_asn1 = __commonJS({
       if (!(first >= 0 && first <= 2 && second >= 0) || first < 2 && second > 39) {
         throw new Error("Invalid OID; the first two arcs are out of range.");
       }
-      var last, valueBytes, value, b;
+      var last, valueBytes, value2, b;
       for (var i = 1; i < values.length; ++i) {
         last = true;
         valueBytes = [];
-        value = i === 1 ? 40 * first + second : parseInt(values[i], 10);
-        if (value > 4294967295) {
+        value2 = i === 1 ? 40 * first + second : parseInt(values[i], 10);
+        if (value2 > 4294967295) {
           throw new Error("OID value too large; max is 32-bits.");
         }
         do {
-          b = value & 127;
-          value = value >>> 7;
+          b = value2 & 127;
+          value2 = value2 >>> 7;
           if (!last) {
             b |= 128;
           }
           valueBytes.push(b);
           last = false;
-        } while (value > 0);
+        } while (value2 > 0);
         for (var n = valueBytes.length - 1; n >= 0; --n) {
           bytes.putByte(valueBytes[n]);
         }
@@ -23348,25 +23348,25 @@ var require_asn1 = __commonJS({
         bytes = forge2.util.createBuffer(bytes);
       }
       var b;
-      var value = 0;
+      var value2 = 0;
       var first = true;
       while (bytes.length() > 0) {
-        if (value > 70368744177663) {
+        if (value2 > 70368744177663) {
           throw new Error("OID value too large; max is 53-bits.");
         }
         b = bytes.getByte();
-        value = value * 128;
+        value2 = value2 * 128;
         if (b & 128) {
-          value += b & 127;
+          value2 += b & 127;
         } else {
-          value += b;
+          value2 += b;
           if (first) {
-            oid = value < 80 ? Math.floor(value / 40) + "." + value % 40 : "2." + (value - 80);
+            oid = value2 < 80 ? Math.floor(value2 / 40) + "." + value2 % 40 : "2." + (value2 - 80);
             first = false;
           } else {
-            oid += "." + value;
+            oid += "." + value2;
           }
-          value = 0;
+          value2 = 0;
         }
       }
       return oid;
@@ -23570,7 +23570,7 @@ var require_asn1 = __commonJS({
               capture[v.captureBitStringContents] = obj.bitStringContents;
             }
             if (v.captureBitStringValue && "bitStringContents" in obj) {
-              var value;
+              var value2;
               if (obj.bitStringContents.length < 2) {
                 capture[v.captureBitStringValue] = "";
               } else {
@@ -31002,14 +31002,14 @@ var require_x509 = __commonJS({
           } else {
             e.cA = false;
           }
-          var value = null;
+          var value2 = null;
           if (ev.value.length > 0 && ev.value[0].type === asn1.Type.INTEGER) {
-            value = ev.value[0].value;
+            value2 = ev.value[0].value;
           } else if (ev.value.length > 1) {
-            value = ev.value[1].value;
+            value2 = ev.value[1].value;
           }
-          if (value !== null) {
-            e.pathLenConstraint = asn1.derToInteger(value);
+          if (value2 !== null) {
+            e.pathLenConstraint = asn1.derToInteger(value2);
           }
         } else if (e.name === "extKeyUsage") {
           var ev = asn1.fromDer(e.value);
@@ -31280,12 +31280,12 @@ var require_x509 = __commonJS({
       var attrs = obj.attributes;
       for (var i = 0; i < attrs.length; ++i) {
         attr = attrs[i];
-        var value = attr.value;
+        var value2 = attr.value;
         var valueTagClass = asn1.Type.PRINTABLESTRING;
         if ("valueTagClass" in attr) {
           valueTagClass = attr.valueTagClass;
           if (valueTagClass === asn1.Type.UTF8) {
-            value = forge2.util.encodeUtf8(value);
+            value2 = forge2.util.encodeUtf8(value2);
           }
         }
         set = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
@@ -31298,7 +31298,7 @@ var require_x509 = __commonJS({
               asn1.oidToDer(attr.type).getBytes()
             ),
             // AttributeValue
-            asn1.create(asn1.Class.UNIVERSAL, valueTagClass, false, value)
+            asn1.create(asn1.Class.UNIVERSAL, valueTagClass, false, value2)
           ])
         ]);
         rval.value.push(set);
@@ -31408,17 +31408,17 @@ var require_x509 = __commonJS({
           b3 |= 128;
           unused = 7;
         }
-        var value = String.fromCharCode(unused);
+        var value2 = String.fromCharCode(unused);
         if (b3 !== 0) {
-          value += String.fromCharCode(b2) + String.fromCharCode(b3);
+          value2 += String.fromCharCode(b2) + String.fromCharCode(b3);
         } else if (b2 !== 0) {
-          value += String.fromCharCode(b2);
+          value2 += String.fromCharCode(b2);
         }
         e.value = asn1.create(
           asn1.Class.UNIVERSAL,
           asn1.Type.BITSTRING,
           false,
-          value
+          value2
         );
       } else if (e.name === "basicConstraints") {
         e.value = asn1.create(
@@ -31506,25 +31506,25 @@ var require_x509 = __commonJS({
           b2 |= 1;
           unused = 0;
         }
-        var value = String.fromCharCode(unused);
+        var value2 = String.fromCharCode(unused);
         if (b2 !== 0) {
-          value += String.fromCharCode(b2);
+          value2 += String.fromCharCode(b2);
         }
         e.value = asn1.create(
           asn1.Class.UNIVERSAL,
           asn1.Type.BITSTRING,
           false,
-          value
+          value2
         );
       } else if (e.name === "subjectAltName" || e.name === "issuerAltName") {
         e.value = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, []);
         var altName;
         for (var n = 0; n < e.altNames.length; ++n) {
           altName = e.altNames[n];
-          var value = altName.value;
+          var value2 = altName.value;
           if (altName.type === 7 && altName.ip) {
-            value = forge2.util.bytesFromIP(altName.ip);
-            if (value === null) {
+            value2 = forge2.util.bytesFromIP(altName.ip);
+            if (value2 === null) {
               var error = new Error(
                 'Extension "ip" value is not a valid IPv4 or IPv6 address.'
               );
@@ -31533,16 +31533,16 @@ var require_x509 = __commonJS({
             }
           } else if (altName.type === 8) {
             if (altName.oid) {
-              value = asn1.oidToDer(asn1.oidToDer(altName.oid));
+              value2 = asn1.oidToDer(asn1.oidToDer(altName.oid));
             } else {
-              value = asn1.oidToDer(value);
+              value2 = asn1.oidToDer(value2);
             }
           }
           e.value.value.push(asn1.create(
             asn1.Class.CONTEXT_SPECIFIC,
             altName.type,
             false,
-            value
+            value2
           ));
         }
       } else if (e.name === "nsComment" && options.cert) {
@@ -31607,10 +31607,10 @@ var require_x509 = __commonJS({
         var altName;
         for (var n = 0; n < e.altNames.length; ++n) {
           altName = e.altNames[n];
-          var value = altName.value;
+          var value2 = altName.value;
           if (altName.type === 7 && altName.ip) {
-            value = forge2.util.bytesFromIP(altName.ip);
-            if (value === null) {
+            value2 = forge2.util.bytesFromIP(altName.ip);
+            if (value2 === null) {
               var error = new Error(
                 'Extension "ip" value is not a valid IPv4 or IPv6 address.'
               );
@@ -31619,16 +31619,16 @@ var require_x509 = __commonJS({
             }
           } else if (altName.type === 8) {
             if (altName.oid) {
-              value = asn1.oidToDer(asn1.oidToDer(altName.oid));
+              value2 = asn1.oidToDer(asn1.oidToDer(altName.oid));
             } else {
-              value = asn1.oidToDer(value);
+              value2 = asn1.oidToDer(value2);
             }
           }
           fullNameGeneralNames.value.push(asn1.create(
             asn1.Class.CONTEXT_SPECIFIC,
             altName.type,
             false,
-            value
+            value2
           ));
         }
         subSeq.value.push(asn1.create(
@@ -31707,13 +31707,13 @@ var require_x509 = __commonJS({
       var attrs = csr.attributes;
       for (var i = 0; i < attrs.length; ++i) {
         var attr = attrs[i];
-        var value = attr.value;
+        var value2 = attr.value;
         var valueTagClass = asn1.Type.UTF8;
         if ("valueTagClass" in attr) {
           valueTagClass = attr.valueTagClass;
         }
         if (valueTagClass === asn1.Type.UTF8) {
-          value = forge2.util.encodeUtf8(value);
+          value2 = forge2.util.encodeUtf8(value2);
         }
         var valueConstructed = false;
         if ("valueConstructed" in attr) {
@@ -31733,7 +31733,7 @@ var require_x509 = __commonJS({
               asn1.Class.UNIVERSAL,
               valueTagClass,
               valueConstructed,
-              value
+              value2
             )
           ])
         ]);
@@ -31911,15 +31911,15 @@ var require_x509 = __commonJS({
           String.fromCharCode(255)
         ));
       }
-      var value = ext2.value;
+      var value2 = ext2.value;
       if (typeof ext2.value !== "string") {
-        value = asn1.toDer(value).getBytes();
+        value2 = asn1.toDer(value2).getBytes();
       }
       extseq.value.push(asn1.create(
         asn1.Class.UNIVERSAL,
         asn1.Type.OCTETSTRING,
         false,
-        value
+        value2
       ));
       return extseq;
     };
@@ -32000,12 +32000,12 @@ var require_x509 = __commonJS({
         var certList = [];
         for (var hash in caStore.certs) {
           if (caStore.certs.hasOwnProperty(hash)) {
-            var value = caStore.certs[hash];
-            if (!forge2.util.isArray(value)) {
-              certList.push(value);
+            var value2 = caStore.certs[hash];
+            if (!forge2.util.isArray(value2)) {
+              certList.push(value2);
             } else {
-              for (var i2 = 0; i2 < value.length; ++i2) {
-                certList.push(value[i2]);
+              for (var i2 = 0; i2 < value2.length; ++i2) {
+                certList.push(value2[i2]);
               }
             }
           }
@@ -32088,11 +32088,11 @@ var require_x509 = __commonJS({
         }
         var nc;
         try {
-          var value = ext2.value;
-          if (typeof value === "string") {
-            value = asn1.fromDer(value);
+          var value2 = ext2.value;
+          if (typeof value2 === "string") {
+            value2 = asn1.fromDer(value2);
           }
-          nc = _readNameConstraints(value);
+          nc = _readNameConstraints(value2);
         } catch (ex) {
           rval.push({ invalid: true });
           continue;
@@ -32151,39 +32151,39 @@ var require_x509 = __commonJS({
     function _canonicalAttributes(attrs) {
       var rval = [];
       for (var i = 0; i < attrs.length; ++i) {
-        var value = attrs[i].value;
-        if (typeof value === "string") {
-          value = value.replace(/[ \t\n\v\f\r]+/g, " ");
-          if (value.charAt(0) === " ") {
-            value = value.substr(1);
+        var value2 = attrs[i].value;
+        if (typeof value2 === "string") {
+          value2 = value2.replace(/[ \t\n\v\f\r]+/g, " ");
+          if (value2.charAt(0) === " ") {
+            value2 = value2.substr(1);
           }
-          if (value.charAt(value.length - 1) === " ") {
-            value = value.substr(0, value.length - 1);
+          if (value2.charAt(value2.length - 1) === " ") {
+            value2 = value2.substr(0, value2.length - 1);
           }
-          value = value.replace(/[A-Z]+/g, function(s) {
+          value2 = value2.replace(/[A-Z]+/g, function(s) {
             return s.toLowerCase();
           });
         }
-        rval.push({ type: attrs[i].type, value });
+        rval.push({ type: attrs[i].type, value: value2 });
       }
       return rval;
     }
-    function _isHostName(value) {
-      if (typeof value !== "string") {
+    function _isHostName(value2) {
+      if (typeof value2 !== "string") {
         return false;
       }
       var labels = false;
-      for (var i = 0; i < value.length; ++i) {
-        var c = value.charAt(i);
+      for (var i = 0; i < value2.length; ++i) {
+        var c = value2.charAt(i);
         if (/[a-zA-Z0-9_]/.test(c)) {
           continue;
         }
-        if (i > 0 && i < value.length - 1) {
+        if (i > 0 && i < value2.length - 1) {
           if (c === "-") {
             continue;
           }
-          var next = value.charAt(i + 1);
-          if (c === "." && next !== "." && next !== "-" && value.charAt(i - 1) !== "-") {
+          var next = value2.charAt(i + 1);
+          if (c === "." && next !== "." && next !== "-" && value2.charAt(i - 1) !== "-") {
             labels = true;
             continue;
           }
@@ -32213,24 +32213,24 @@ var require_x509 = __commonJS({
         var altNames = san.altNames || [];
         for (var n = 0; n < altNames.length; ++n) {
           var altName = altNames[n];
-          var value = altName.value;
+          var value2 = altName.value;
           if (altName.type === 2) {
             hasDnsName = true;
           }
           switch (altName.type) {
             case 4:
-              value = null;
+              value2 = null;
               if (forge2.util.isArray(altName.value) && altName.value.length === 1 && altName.value[0].type === asn1.Type.SEQUENCE && forge2.util.isArray(altName.value[0].value)) {
-                value = pki.RDNAttributesAsArray(altName.value[0]);
+                value2 = pki.RDNAttributesAsArray(altName.value[0]);
               }
               break;
             case 7:
               if (altName.ip) {
-                value = forge2.util.bytesFromIP(altName.ip);
+                value2 = forge2.util.bytesFromIP(altName.ip);
               }
               break;
           }
-          _addConstrainedName(rval, altName.type, value);
+          _addConstrainedName(rval, altName.type, value2);
         }
       }
       if (leaf && !hasDnsName) {
@@ -32242,33 +32242,33 @@ var require_x509 = __commonJS({
       }
       return rval;
     }
-    function _addConstrainedName(names, type, value) {
-      var name = { type, value };
+    function _addConstrainedName(names, type, value2) {
+      var name = { type, value: value2 };
       var ok2 = false;
       names.types[type] = true;
       switch (type) {
         case 1:
-          ok2 = typeof value === "string" && value.lastIndexOf("@") !== -1;
+          ok2 = typeof value2 === "string" && value2.lastIndexOf("@") !== -1;
           if (ok2) {
-            var at = value.lastIndexOf("@");
-            name.local = value.substr(0, at);
-            name.host = value.substr(at + 1).toLowerCase();
+            var at = value2.lastIndexOf("@");
+            name.local = value2.substr(0, at);
+            name.host = value2.substr(at + 1).toLowerCase();
           }
           break;
         case 2:
-          ok2 = typeof value === "string";
+          ok2 = typeof value2 === "string";
           if (ok2) {
-            name.host = value.toLowerCase();
+            name.host = value2.toLowerCase();
           }
           break;
         case 4:
-          ok2 = forge2.util.isArray(value);
+          ok2 = forge2.util.isArray(value2);
           if (ok2) {
-            name.attributes = _canonicalAttributes(value);
+            name.attributes = _canonicalAttributes(value2);
           }
           break;
         case 6:
-          var m = typeof value === "string" && /^[a-zA-Z][a-zA-Z0-9+.\-]*:\/\/([^\/?#]*)/.exec(value);
+          var m = typeof value2 === "string" && /^[a-zA-Z][a-zA-Z0-9+.\-]*:\/\/([^\/?#]*)/.exec(value2);
           if (m) {
             var host = m[1].substr(m[1].lastIndexOf("@") + 1);
             if (host.charAt(0) === "[") {
@@ -32284,7 +32284,7 @@ var require_x509 = __commonJS({
           }
           break;
         case 7:
-          ok2 = typeof value === "string" && (value.length === 4 || value.length === 16);
+          ok2 = typeof value2 === "string" && (value2.length === 4 || value2.length === 16);
           break;
       }
       if (ok2) {
@@ -32303,25 +32303,25 @@ var require_x509 = __commonJS({
       return host === base;
     }
     function _nameMatchesConstraint(name, subtree) {
-      var value = name.host;
+      var value2 = name.host;
       var base = subtree.host;
       var i;
       switch (name.type) {
         case 1:
           if (subtree.local !== null) {
-            return (subtree.local === "" || name.local === subtree.local) && value === base;
+            return (subtree.local === "" || name.local === subtree.local) && value2 === base;
           }
-          return _hostMatchesConstraint(value, base);
+          return _hostMatchesConstraint(value2, base);
         case 2:
           if (base.length === 0) {
             return true;
           }
           if (base.charAt(0) === ".") {
-            return value.length > base.length && value.substr(value.length - base.length) === base;
+            return value2.length > base.length && value2.substr(value2.length - base.length) === base;
           }
-          return value === base || value.length > base.length && value.substr(value.length - base.length - 1) === "." + base;
+          return value2 === base || value2.length > base.length && value2.substr(value2.length - base.length - 1) === "." + base;
         case 6:
-          return value !== null && _hostMatchesConstraint(value, base);
+          return value2 !== null && _hostMatchesConstraint(value2, base);
         case 4:
           var battrs = subtree.attributes;
           var attrs = name.attributes;
@@ -32335,14 +32335,14 @@ var require_x509 = __commonJS({
           }
           return true;
         case 7:
-          value = name.value;
+          value2 = name.value;
           base = subtree.value;
-          if (base.length !== value.length * 2) {
+          if (base.length !== value2.length * 2) {
             return false;
           }
-          for (i = 0; i < value.length; ++i) {
-            var mask = base.charCodeAt(value.length + i);
-            if ((value.charCodeAt(i) & mask) !== (base.charCodeAt(i) & mask)) {
+          for (i = 0; i < value2.length; ++i) {
+            var mask = base.charCodeAt(value2.length + i);
+            if ((value2.charCodeAt(i) & mask) !== (base.charCodeAt(i) & mask)) {
               return false;
             }
           }
@@ -32998,12 +32998,12 @@ var require_pkcs12 = __commonJS({
     };
     function _decodePkcs7Data(data) {
       if (data.composed || data.constructed) {
-        var value = forge2.util.createBuffer();
+        var value2 = forge2.util.createBuffer();
         for (var i = 0; i < data.value.length; ++i) {
-          value.putBytes(data.value[i].value);
+          value2.putBytes(data.value[i].value);
         }
         data.composed = data.constructed = false;
-        data.value = value.getBytes();
+        data.value = value2.getBytes();
       }
       return data;
     }
@@ -38460,16 +38460,16 @@ var require_pkcs7 = __commonJS({
       return ret;
     }
     function _attributeToAsn1(attr) {
-      var value;
+      var value2;
       if (attr.type === forge2.pki.oids.contentType) {
-        value = asn1.create(
+        value2 = asn1.create(
           asn1.Class.UNIVERSAL,
           asn1.Type.OID,
           false,
           asn1.oidToDer(attr.value).getBytes()
         );
       } else if (attr.type === forge2.pki.oids.messageDigest) {
-        value = asn1.create(
+        value2 = asn1.create(
           asn1.Class.UNIVERSAL,
           asn1.Type.OCTETSTRING,
           false,
@@ -38490,14 +38490,14 @@ var require_pkcs7 = __commonJS({
           }
         }
         if (date >= jan_1_1950 && date < jan_1_2050) {
-          value = asn1.create(
+          value2 = asn1.create(
             asn1.Class.UNIVERSAL,
             asn1.Type.UTCTIME,
             false,
             asn1.dateToUtcTime(date)
           );
         } else {
-          value = asn1.create(
+          value2 = asn1.create(
             asn1.Class.UNIVERSAL,
             asn1.Type.GENERALIZEDTIME,
             false,
@@ -38515,7 +38515,7 @@ var require_pkcs7 = __commonJS({
         ),
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
           // AttributeValue
-          value
+          value2
         ])
       ]);
     }
@@ -39064,16 +39064,16 @@ var boolYaml11Tag = defineScalarTag("tag:yaml.org,2002:bool", {
 var YAML_INTEGER_IMPLICIT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
 var YAML_INTEGER_EXPLICIT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
 function parseYamlInteger$2(source) {
-  let value = source;
+  let value2 = source;
   let sign = 1;
-  if (value[0] === "-" || value[0] === "+") {
-    if (value[0] === "-") sign = -1;
-    value = value.slice(1);
+  if (value2[0] === "-" || value2[0] === "+") {
+    if (value2[0] === "-") sign = -1;
+    value2 = value2.slice(1);
   }
-  if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
-  if (value.startsWith("0o")) return sign * parseInt(value.slice(2), 8);
-  if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
-  return sign * parseInt(value, 10);
+  if (value2.startsWith("0b")) return sign * parseInt(value2.slice(2), 2);
+  if (value2.startsWith("0o")) return sign * parseInt(value2.slice(2), 8);
+  if (value2.startsWith("0x")) return sign * parseInt(value2.slice(2), 16);
+  return sign * parseInt(value2, 10);
 }
 function resolveYamlInteger$2(source, isExplicit) {
   if (isExplicit) {
@@ -39096,16 +39096,16 @@ var intCoreTag = defineScalarTag("tag:yaml.org,2002:int", {
 var YAML_INTEGER_IMPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^-?(?:0|[1-9][0-9]*)$");
 var YAML_INTEGER_EXPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
 function parseYamlInteger$1(source) {
-  let value = source;
+  let value2 = source;
   let sign = 1;
-  if (value[0] === "-" || value[0] === "+") {
-    if (value[0] === "-") sign = -1;
-    value = value.slice(1);
+  if (value2[0] === "-" || value2[0] === "+") {
+    if (value2[0] === "-") sign = -1;
+    value2 = value2.slice(1);
   }
-  if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
-  if (value.startsWith("0o")) return sign * parseInt(value.slice(2), 8);
-  if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
-  return sign * parseInt(value, 10);
+  if (value2.startsWith("0b")) return sign * parseInt(value2.slice(2), 2);
+  if (value2.startsWith("0o")) return sign * parseInt(value2.slice(2), 8);
+  if (value2.startsWith("0x")) return sign * parseInt(value2.slice(2), 16);
+  return sign * parseInt(value2, 10);
 }
 function resolveYamlInteger$1(source, isExplicit) {
   if (isExplicit) {
@@ -39123,21 +39123,21 @@ var intJsonTag = defineScalarTag("tag:yaml.org,2002:int", {
 });
 var YAML_INTEGER_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:0|[1-9][0-9_]*))$");
 function parseYamlInteger(source) {
-  let value = source.replace(/_/g, "");
+  let value2 = source.replace(/_/g, "");
   let sign = 1;
-  if (value[0] === "-" || value[0] === "+") {
-    if (value[0] === "-") sign = -1;
-    value = value.slice(1);
+  if (value2[0] === "-" || value2[0] === "+") {
+    if (value2[0] === "-") sign = -1;
+    value2 = value2.slice(1);
   }
-  if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
-  if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
-  if (value.includes(":")) {
+  if (value2.startsWith("0b")) return sign * parseInt(value2.slice(2), 2);
+  if (value2.startsWith("0x")) return sign * parseInt(value2.slice(2), 16);
+  if (value2.includes(":")) {
     let result = 0;
-    for (const part of value.split(":")) result = result * 60 + Number(part);
+    for (const part of value2.split(":")) result = result * 60 + Number(part);
     return sign * result;
   }
-  if (value !== "0" && value[0] === "0") return sign * parseInt(value, 8);
-  return sign * parseInt(value, 10);
+  if (value2 !== "0" && value2[0] === "0") return sign * parseInt(value2, 8);
+  return sign * parseInt(value2, 10);
 }
 function resolveYamlInteger(source) {
   if (!YAML_INTEGER_PATTERN.test(source)) return NOT_RESOLVED;
@@ -39159,12 +39159,12 @@ var YAML_FLOAT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?[0-9]+(?:\\.[0-9
 var YAML_FLOAT_SPECIAL_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 function resolveYamlFloat$2(source) {
   if (!YAML_FLOAT_PATTERN$1.test(source)) return NOT_RESOLVED;
-  let value = source.toLowerCase();
-  const sign = value[0] === "-" ? -1 : 1;
-  if ("+-".includes(value[0])) value = value.slice(1);
-  if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  if (value === ".nan") return NaN;
-  const result = sign * parseFloat(value);
+  let value2 = source.toLowerCase();
+  const sign = value2[0] === "-" ? -1 : 1;
+  if ("+-".includes(value2[0])) value2 = value2.slice(1);
+  if (value2 === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  if (value2 === ".nan") return NaN;
+  const result = sign * parseFloat(value2);
   if (Number.isFinite(result) || YAML_FLOAT_SPECIAL_PATTERN$1.test(source)) return result;
   return NOT_RESOLVED;
 }
@@ -39193,12 +39193,12 @@ var YAML_FLOAT_EXPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?[0-9]+(?:
 function resolveYamlFloat$1(source, isExplicit) {
   if (isExplicit) {
     if (!YAML_FLOAT_EXPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
-    let value = source.toLowerCase();
-    const sign = value[0] === "-" ? -1 : 1;
-    if ("+-".includes(value[0])) value = value.slice(1);
-    if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    if (value === ".nan") return NaN;
-    const result2 = sign * parseFloat(value);
+    let value2 = source.toLowerCase();
+    const sign = value2[0] === "-" ? -1 : 1;
+    if ("+-".includes(value2[0])) value2 = value2.slice(1);
+    if (value2 === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    if (value2 === ".nan") return NaN;
+    const result2 = sign * parseFloat(value2);
     return Number.isFinite(result2) ? result2 : NOT_RESOLVED;
   }
   if (!YAML_FLOAT_IMPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
@@ -39225,16 +39225,16 @@ var YAML_FLOAT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?(?:(?:[0-9][0-9_]*
 var YAML_FLOAT_SPECIAL_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 function resolveYamlFloat(source) {
   if (!YAML_FLOAT_PATTERN.test(source)) return NOT_RESOLVED;
-  let value = source.toLowerCase().replace(/_/g, "");
-  const sign = value[0] === "-" ? -1 : 1;
-  if ("+-".includes(value[0])) value = value.slice(1);
-  if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  if (value === ".nan") return NaN;
+  let value2 = source.toLowerCase().replace(/_/g, "");
+  const sign = value2[0] === "-" ? -1 : 1;
+  if ("+-".includes(value2[0])) value2 = value2.slice(1);
+  if (value2 === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  if (value2 === ".nan") return NaN;
   let result = 0;
-  if (value.includes(":")) {
-    for (const part of value.split(":")) result = result * 60 + Number(part);
+  if (value2.includes(":")) {
+    for (const part of value2.split(":")) result = result * 60 + Number(part);
     result *= sign;
-  } else result = sign * parseFloat(value);
+  } else result = sign * parseFloat(value2);
   if (Number.isFinite(result) || YAML_FLOAT_SPECIAL_PATTERN.test(source)) return result;
   return NOT_RESOLVED;
 }
@@ -39311,9 +39311,9 @@ function resolveYamlTimestamp(source) {
   let fraction = 0;
   if (hour > 23 || minute > 59 || second > 59) return NOT_RESOLVED;
   if (match2[7]) {
-    let value = match2[7].slice(0, 3);
-    while (value.length < 3) value += "0";
-    fraction = +value;
+    let value2 = match2[7].slice(0, 3);
+    while (value2.length < 3) value2 += "0";
+    fraction = +value2;
   }
   const date = makeUtcDate(year, month, day, hour, minute, second, fraction);
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month || date.getUTCDate() !== day) return NOT_RESOLVED;
@@ -39398,16 +39398,16 @@ var mapTag = defineMappingTag("tag:yaml.org,2002:map", {
     for (const key of Object.keys(o)) map.set(key, o[key]);
     return map;
   },
-  addPair: (container, key, value) => {
+  addPair: (container, key, value2) => {
     if (key !== null && typeof key === "object") return "object-based map does not support complex keys";
     const normalizedKey = String(key);
     if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
-      value,
+      value: value2,
       enumerable: true,
       configurable: true,
       writable: true
     });
-    else container[normalizedKey] = value;
+    else container[normalizedKey] = value2;
     return "";
   },
   has: (container, key) => {
@@ -39429,8 +39429,8 @@ var setTag = defineMappingTag("tag:yaml.org,2002:set", {
     for (const key of data) map.set(key, null);
     return map;
   },
-  addPair: (container, key, value) => {
-    if (value !== null) return "cannot resolve a set item";
+  addPair: (container, key, value2) => {
+    if (value2 !== null) return "cannot resolve a set item";
     container.add(key);
     return "";
   },
@@ -39564,9 +39564,9 @@ var Schema = class Schema2 {
   resolveImplicitScalarTag(source) {
     const candidates = this.implicitScalarByFirstChar.get(source.charAt(0)) ?? this.implicitScalarAnyFirstChar;
     for (const tag2 of candidates) {
-      const value = tag2.resolve(source, false, tag2.tagName);
-      if (value !== NOT_RESOLVED) return {
-        value,
+      const value2 = tag2.resolve(source, false, tag2.tagName);
+      if (value2 !== NOT_RESOLVED) return {
+        value: value2,
         tag: tag2
       };
     }
@@ -39641,8 +39641,8 @@ var DUMP_SCHEMA = YAML11_SCHEMA.withTags({
 });
 var realMapTag = defineMappingTag("tag:yaml.org,2002:map", {
   create: () => /* @__PURE__ */ new Map(),
-  addPair: (container, key, value) => {
-    container.set(key, value);
+  addPair: (container, key, value2) => {
+    container.set(key, value2);
     return "";
   },
   has: (container, key) => container.has(key),
@@ -39677,16 +39677,16 @@ var legacyMapTag = defineMappingTag("tag:yaml.org,2002:map", {
     for (const key of Object.keys(o)) map.set(key, o[key]);
     return map;
   },
-  addPair: (container, key, value) => {
+  addPair: (container, key, value2) => {
     const normalizedKey = normalizeKey(key);
     if (normalizedKey === null) return "nested arrays are not supported inside keys";
     if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
-      value,
+      value: value2,
       enumerable: true,
       configurable: true,
       writable: true
     });
-    else container[normalizedKey] = value;
+    else container[normalizedKey] = value2;
     return "";
   },
   has: (container, key) => {
@@ -40205,42 +40205,42 @@ function mergeSource(state, frame2, source, sourceTag) {
     }
   } else throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
 }
-function addMappingValue(state, frame2, key, value, tag) {
+function addMappingValue(state, frame2, key, value2, tag) {
   state.position = frame2.keyPosition;
   if (frame2.keyIsMerge) {
-    mergeSource(state, frame2, value, tag);
+    mergeSource(state, frame2, value2, tag);
     return;
   }
   if (!state.json && frame2.tag.has(frame2.value, key) && !frame2.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
-  const err = frame2.tag.addPair(frame2.value, key, value);
+  const err = frame2.tag.addPair(frame2.value, key, value2);
   if (err) throwError$1(state, err);
   frame2.overridable?.delete(key);
 }
-function addValue(state, value, tag) {
+function addValue(state, value2, tag) {
   const frame2 = state.frames[state.frames.length - 1];
   if (frame2.kind === "document") {
-    frame2.value = value;
+    frame2.value = value2;
     frame2.hasValue = true;
   } else if (frame2.kind === "sequence") {
-    if (isMappingTag(tag)) state.nodeTags.set(value, tag);
-    const err = frame2.tag.addItem(frame2.value, value, frame2.index++);
+    if (isMappingTag(tag)) state.nodeTags.set(value2, tag);
+    const err = frame2.tag.addItem(frame2.value, value2, frame2.index++);
     if (err) throwError$1(state, err);
   } else if (frame2.hasKey) {
     const key = frame2.key;
     frame2.key = void 0;
     frame2.hasKey = false;
-    addMappingValue(state, frame2, key, value, tag);
+    addMappingValue(state, frame2, key, value2, tag);
   } else {
-    frame2.key = value;
+    frame2.key = value2;
     frame2.keyPosition = state.position;
     frame2.hasKey = true;
     frame2.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
   }
 }
-function storeAnchor(state, event, value, tag, isValueFinal) {
+function storeAnchor(state, event, value2, tag, isValueFinal) {
   if (event.anchorStart !== NO_RANGE$2) {
     const anchor = {
-      value,
+      value: value2,
       tag,
       isValueFinal
     };
@@ -40282,21 +40282,21 @@ function constructFromEvents(events, options) {
         });
         break;
       case EVENT_ID.SCALAR: {
-        const { value, tag } = constructScalar(state, event);
-        storeAnchor(state, event, value, tag, true);
-        addValue(state, value, tag);
+        const { value: value2, tag } = constructScalar(state, event);
+        storeAnchor(state, event, value2, tag, true);
+        addValue(state, value2, tag);
         break;
       }
       case EVENT_ID.SEQUENCE: {
         const tagName = collectionTagName(state, event, "tag:yaml.org,2002:seq");
         const tag = state.schema.lookupSequenceTag(tagName);
         if (!tag) throwError$1(state, `unknown sequence tag !<${tagName}>`);
-        const value = tag.create(tagName);
-        const anchor = storeAnchor(state, event, value, tag, tag.carrierIsResult);
+        const value2 = tag.create(tagName);
+        const anchor = storeAnchor(state, event, value2, tag, tag.carrierIsResult);
         state.frames.push({
           kind: "sequence",
           position: state.position,
-          value,
+          value: value2,
           tag,
           anchor,
           index: 0
@@ -40307,12 +40307,12 @@ function constructFromEvents(events, options) {
         const tagName = collectionTagName(state, event, "tag:yaml.org,2002:map");
         const tag = state.schema.lookupMappingTag(tagName);
         if (!tag) throwError$1(state, `unknown mapping tag !<${tagName}>`);
-        const value = tag.create(tagName);
-        const anchor = storeAnchor(state, event, value, tag, tag.carrierIsResult);
+        const value2 = tag.create(tagName);
+        const anchor = storeAnchor(state, event, value2, tag, tag.carrierIsResult);
         state.frames.push({
           kind: "mapping",
           position: state.position,
-          value,
+          value: value2,
           tag,
           anchor,
           key: void 0,
@@ -40340,12 +40340,12 @@ function constructFromEvents(events, options) {
         }
         if (frame2.kind === "document") state.documents.push(frame2.value);
         else {
-          const value = frame2.tag.carrierIsResult ? frame2.value : finalizeCollection(state, frame2.position, frame2.tag, frame2.value);
+          const value2 = frame2.tag.carrierIsResult ? frame2.value : finalizeCollection(state, frame2.position, frame2.tag, frame2.value);
           if (frame2.anchor) {
-            frame2.anchor.value = value;
+            frame2.anchor.value = value2;
             frame2.anchor.isValueFinal = true;
           }
-          addValue(state, value, frame2.tag);
+          addValue(state, value2, frame2.tag);
         }
         break;
       }
@@ -41257,8 +41257,8 @@ function applyForceQuotesOption(layout) {
 }
 function tryLongOrMultilineAsBlock(layout) {
   if (layout.style !== SCALAR_STYLE.PLAIN || layout.isKey) return;
-  const value = layout.node.value;
-  const multiline = value.indexOf("\n") !== -1;
+  const value2 = layout.node.value;
+  const multiline = value2.indexOf("\n") !== -1;
   if (!hasBit(layout.allowedStylesMask, SCALAR_STYLE.LITERAL_BLOCK)) {
     if (multiline) layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
     return;
@@ -41271,11 +41271,11 @@ function tryLongOrMultilineAsBlock(layout) {
   const availableWidth = Math.max(Math.min(w, 40), w - layout.shiftOfContent);
   let position = 0;
   let shouldFold = false;
-  while (position <= value.length) {
-    let lineEnd = value.length;
-    const nextLineBreak = value.indexOf("\n", position);
+  while (position <= value2.length) {
+    let lineEnd = value2.length;
+    const nextLineBreak = value2.indexOf("\n", position);
     if (nextLineBreak !== -1) lineEnd = nextLineBreak;
-    const line = value.slice(position, lineEnd);
+    const line = value2.slice(position, lineEnd);
     if (line.length > availableWidth && line[0] !== " " && / [^ \t]/.test(line)) shouldFold = true;
     if (nextLineBreak === -1) break;
     position = nextLineBreak + 1;
@@ -41450,9 +41450,9 @@ function build(expression, label, metric, op, valueText) {
     if (typeof amount === "string") return { problem: `${expression}: ${amount}` };
     return relativeTo(amount, false);
   }
-  const value = parseAmount(valueText, kind, metric);
-  if (typeof value === "string") return { problem: `${expression}: ${value}` };
-  return { gate: { expression, label, metric, op, value } };
+  const value2 = parseAmount(valueText, kind, metric);
+  if (typeof value2 === "string") return { problem: `${expression}: ${value2}` };
+  return { gate: { expression, label, metric, op, value: value2 } };
 }
 function criteriaProblems(problems) {
   if (!problems.length) return [];
@@ -41508,16 +41508,18 @@ var COMPARE = {
   ">=": (a, b) => a >= b,
   "==": (a, b) => Math.abs(a - b) < 1e-9
 };
-function evaluateGate(gate, stats, baselineStats) {
+function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
-  const unknown = (actual2, reason) => ({
+  const unknown = (actual2, reason, status = "failed") => ({
     ...base,
     threshold: null,
     baseline: null,
     actual: actual2,
+    status,
     passed: false,
     reason
   });
+  const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
   const current = stats(gate.label);
   if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
@@ -41526,12 +41528,12 @@ function evaluateGate(gate, stats, baselineStats) {
   let baseline = null;
   if (gate.baseline) {
     if (!baselineStats) {
-      return unknown(actual, "gate compares with a baseline, but no --baseline summary.json was given");
+      return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
     }
     const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) return unknown(actual, `${where} is not in the baseline`);
+    if (!prev || prev.samples === 0) return noBaseline(actual, `${where} is not in the baseline`);
     baseline = metricValue(prev, gate.metric);
-    if (baseline === void 0) return unknown(actual, `the baseline has no ${gate.metric}`);
+    if (baseline === void 0) return noBaseline(actual, `the baseline has no ${gate.metric}`);
     threshold = gate.baseline.relative ? baseline * (1 + gate.baseline.offset) : baseline + gate.baseline.offset;
   }
   const passed = COMPARE[gate.op](actual, threshold);
@@ -41540,61 +41542,62 @@ function evaluateGate(gate, stats, baselineStats) {
     threshold,
     baseline,
     actual,
+    status: passed ? "passed" : "failed",
     passed,
     reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`
   };
 }
-function format(value, metric) {
+function format(value2, metric) {
   const kind = metricKind(metric);
-  if (kind === "time") return `${+value.toFixed(2)} ms`;
-  if (kind === "rate") return `${+(value * 100).toFixed(3)}%`;
-  if (kind === "throughput") return `${+value.toFixed(2)}/s`;
-  return String(value);
+  if (kind === "time") return `${+value2.toFixed(2)} ms`;
+  if (kind === "rate") return `${+(value2 * 100).toFixed(3)}%`;
+  if (kind === "throughput") return `${+value2.toFixed(2)}/s`;
+  return String(value2);
 }
 
 // src/config/parse-value.ts
-var ok = (value) => ({ value, problems: [] });
+var ok = (value2) => ({ value: value2, problems: [] });
 var fail = (field, text) => ({
   problems: [`${field.name}: ${text}`]
 });
-function show(value) {
-  return value !== null && typeof value === "object" ? JSON.stringify(value) : JSON.stringify(String(value));
+function show(value2) {
+  return value2 !== null && typeof value2 === "object" ? JSON.stringify(value2) : JSON.stringify(String(value2));
 }
-function parseText(field, value) {
-  const text = typeof value === "number" ? String(value) : value;
+function parseText(field, value2) {
+  const text = typeof value2 === "number" ? String(value2) : value2;
   if (typeof text !== "string" || text.trim() === "")
-    return fail(field, `expected a non-empty text, got ${show(value)}`);
+    return fail(field, `expected a non-empty text, got ${show(value2)}`);
   if (field.choices && !field.choices.includes(text))
     return fail(field, `${show(text)} is not allowed; use ${field.choices.join(" or ")}`);
   return ok(text);
 }
-function parseList(field, value) {
-  const list = Array.isArray(value) ? value : [value];
-  return list.every((v) => typeof v === "string" || typeof v === "number") ? ok(list.map(String)) : fail(field, `expected a text or a list of texts, got ${show(value)}`);
+function parseList(field, value2) {
+  const list = Array.isArray(value2) ? value2 : [value2];
+  return list.every((v) => typeof v === "string" || typeof v === "number") ? ok(list.map(String)) : fail(field, `expected a text or a list of texts, got ${show(value2)}`);
 }
-function parseInteger(field, value) {
-  const n = typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
+function parseInteger(field, value2) {
+  const n = typeof value2 === "string" && /^\s*[+-]?\d+\s*$/.test(value2) ? Number(value2) : value2;
   const range2 = field.range ? `${field.range[0]} to ${field.range[1]}` : void 0;
   if (typeof n !== "number" || !Number.isInteger(n))
-    return fail(field, `expected a whole number, got ${show(value)}${range2 ? `; use ${range2}` : ""}`);
+    return fail(field, `expected a whole number, got ${show(value2)}${range2 ? `; use ${range2}` : ""}`);
   if (field.range && (n < field.range[0] || n > field.range[1]))
     return fail(field, `${n} is out of range; use ${range2}`);
   return ok(n);
 }
-function parseBool(field, value) {
-  if (typeof value === "boolean") return ok(value);
-  if (value === "true" || value === "false") return ok(value === "true");
-  return fail(field, `expected true or false, got ${show(value)}`);
+function parseBool(field, value2) {
+  if (typeof value2 === "boolean") return ok(value2);
+  if (value2 === "true" || value2 === "false") return ok(value2 === "true");
+  return fail(field, `expected true or false, got ${show(value2)}`);
 }
-function parseDurationField(field, value) {
-  const text = typeof value === "string" || typeof value === "number" ? String(value).trim() : "";
+function parseDurationField(field, value2) {
+  const text = typeof value2 === "string" || typeof value2 === "number" ? String(value2).trim() : "";
   const ms2 = text ? parseDuration(text) : void 0;
   const tooSmall = field.positive ? `must be more than 0; e.g. ${field.positive.example}` : "must not be negative; e.g. 0s or 10s";
   if (ms2 === void 0) {
     if (text.startsWith("-") && parseDuration(text.slice(1)) !== void 0) return fail(field, tooSmall);
     return fail(
       field,
-      `${show(value)} is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)`
+      `${show(value2)} is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)`
     );
   }
   if (field.positive && ms2 <= 0) return fail(field, tooSmall);
@@ -41618,10 +41621,10 @@ function parseSize(input) {
 }
 
 // src/config/criteria.ts
-function parseCriteria(value) {
+function parseCriteria(value2) {
   const inputs = [];
   const shapeProblems = [];
-  for (const item of Array.isArray(value) ? value : [value]) {
+  for (const item of Array.isArray(value2) ? value2 : [value2]) {
     if (typeof item === "string" || item !== null && typeof item === "object" && !Array.isArray(item))
       inputs.push(item);
     else shapeProblems.push(`${show(item)}: expected a gate expression (text) or {label, metric, op, value}`);
@@ -41631,7 +41634,7 @@ function parseCriteria(value) {
 }
 function baselineProblems(gates) {
   return gates.filter((g) => g.baseline).map(
-    (g) => `criteria: ${JSON.stringify(g.expression)} compares with a baseline; pass --baseline <summary.json of an earlier run> or drop the gate`
+    (g) => `criteria: ${JSON.stringify(g.expression)} compares with a baseline; pass --baseline <summary.json of an earlier run>, or --baseline-missing skip, or drop the gate`
   );
 }
 
@@ -41726,8 +41729,15 @@ var FIELDS = [
   {
     name: "baseline",
     kind: "string",
-    arg: "FILE",
-    help: 'summary.json of an earlier run, for gates like "p95 <= baseline+10%"'
+    arg: "PATH",
+    help: 'summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas'
+  },
+  {
+    name: "baseline-missing",
+    kind: "string",
+    arg: "fail|skip",
+    choices: ["fail", "skip"],
+    help: "when there is no baseline (first run, expired artifact): fail baseline gates (default) or skip them with a warning"
   },
   {
     name: "attach-network",
@@ -41813,10 +41823,10 @@ var OBJECT_FIELDS = {
   },
   image: { name: "wait-command.image", kind: "string", help: "image for the wait command" }
 };
-function parseWait(field, value) {
-  if (typeof value === "string" && value.trim()) return ok({ command: value });
-  if (value !== null && typeof value === "object" && !Array.isArray(value))
-    return parseWaitObject(value);
+function parseWait(field, value2) {
+  if (typeof value2 === "string" && value2.trim()) return ok({ command: value2 });
+  if (value2 !== null && typeof value2 === "object" && !Array.isArray(value2))
+    return parseWaitObject(value2);
   return fail(field, "expected a shell command, or in atq.yml {command, expected-result, timeout, image}");
 }
 function parseWaitObject(w) {
@@ -41856,35 +41866,35 @@ function waitDetailProblems(given) {
 }
 
 // src/config/parse-field.ts
-function parseField(field, value) {
+function parseField(field, value2) {
   switch (field.kind) {
     case "string":
-      return parseText(field, value);
+      return parseText(field, value2);
     case "list":
-      return parseList(field, value);
+      return parseList(field, value2);
     case "int":
-      return parseInteger(field, value);
+      return parseInteger(field, value2);
     case "bool":
-      return parseBool(field, value);
+      return parseBool(field, value2);
     case "duration":
-      return parseDurationField(field, value);
+      return parseDurationField(field, value2);
     case "size": {
-      const bytes = parseSize(value);
-      return bytes === void 0 ? fail(field, `${show(value)} is not a size; use e.g. 500KB, 20MB`) : ok(bytes);
+      const bytes = parseSize(value2);
+      return bytes === void 0 ? fail(field, `${show(value2)} is not a size; use e.g. 500KB, 20MB`) : ok(bytes);
     }
     case "props":
-      return parseProps(field, value);
+      return parseProps(field, value2);
     case "criteria":
-      return parseCriteria(value);
+      return parseCriteria(value2);
     case "wait":
-      return parseWait(field, value);
+      return parseWait(field, value2);
   }
 }
-function parseProps(field, value) {
+function parseProps(field, value2) {
   const problems = [];
   const props = {};
   const badNames = [];
-  for (const [key, v] of propEntries(field, value, problems)) {
+  for (const [key, v] of propEntries(field, value2, problems)) {
     if (!/^[\w.-]+$/.test(key)) badNames.push(show(key));
     else if (v !== null && typeof v === "object")
       problems.push(`${field.name}: ${show(key)} has ${show(v)} as its value; use a text or a number`);
@@ -41896,10 +41906,10 @@ function parseProps(field, value) {
     );
   return problems.length ? { problems } : ok(props);
 }
-function propEntries(field, value, problems) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) return Object.entries(value);
+function propEntries(field, value2, problems) {
+  if (value2 !== null && typeof value2 === "object" && !Array.isArray(value2)) return Object.entries(value2);
   const entries = [];
-  for (const item of Array.isArray(value) ? value : [value]) {
+  for (const item of Array.isArray(value2) ? value2 : [value2]) {
     const eq = typeof item === "string" ? item.indexOf("=") : -1;
     if (eq > 0) entries.push([item.slice(0, eq), item.slice(eq + 1)]);
     else problems.push(`${field.name}: ${show(item)} is not KEY=VALUE (e.g. users=10)`);
@@ -41922,15 +41932,15 @@ function mergeSources(file, flags, problems) {
     ["atq.yml", file],
     ["flag", flags]
   ]) {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === void 0) continue;
+    for (const [key, value2] of Object.entries(values)) {
+      if (value2 === void 0) continue;
       if (!FIELD_NAMES.has(key)) {
         problems.push(`${source} "${key}": unknown option; known options are ${[...FIELD_NAMES].join(", ")}`);
         continue;
       }
       if (source === "flag" && given.fromFile.delete(key)) given.overridden.set(key, given.raw.get(key));
       if (source === "atq.yml") given.fromFile.add(key);
-      given.raw.set(key, value);
+      given.raw.set(key, value2);
     }
   }
   return given;
@@ -41974,6 +41984,7 @@ function buildOptions(values, given, cwd, fileDir) {
     maxBundleBytes: get("max-bundle-size", parseSize(DEFAULTS.maxBundleSize)),
     gates: get("criteria", []),
     baselineFile: baseline === void 0 ? void 0 : where("baseline", baseline),
+    baselineMissing: get("baseline-missing", "fail") === "skip" ? "skip" : "fail",
     docker: dockerOptions(get)
   };
 }
@@ -41990,7 +42001,8 @@ function crossChecks(options, given) {
   const has = (name) => given.raw.has(name);
   const problems = [];
   problems.push(...waitDetailProblems(has));
-  if (!has("baseline")) problems.push(...baselineProblems(options.gates));
+  if (!has("baseline") && options.baselineMissing === "fail")
+    problems.push(...baselineProblems(options.gates));
   for (const [name, list] of [
     ["plan", options.plans],
     ["files", options.files]
@@ -42038,7 +42050,7 @@ async function loadRunOptions(input) {
 
 // src/core/run.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -42211,8 +42223,8 @@ function parseCommaParts(str, budget) {
     str = post;
   }
 }
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
+function bound(value2, fallback) {
+  return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
 function expand(str, options = {}) {
   if (!str) {
@@ -44061,33 +44073,33 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path13, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path13 + dir, strict);
+async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path14 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path13 + "/" + relative;
-    let stat3 = file;
-    if (useStat || followSymlinks) stat3 = await getStat(absolute, followSymlinks) ?? stat3;
-    if (stat3.isDirectory()) {
+    const absolute = path14 + "/" + relative;
+    let stat4 = file;
+    if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
+    if (stat4.isDirectory()) {
       if (!shouldSkip(relative)) {
         yield {
           relative,
           absolute,
-          stat: stat3
+          stat: stat4
         };
-        yield* exploreWalkAsync(filename, path13, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path14, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
       absolute,
-      stat: stat3
+      stat: stat4
     };
   }
 }
-async function* explore(path13, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path13, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path14, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path14, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -45688,8 +45700,51 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
   return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
 }
 
+// src/results/baseline.ts
+var import_fast_glob2 = __toESM(require_out4(), 1);
+import { stat as stat3 } from "node:fs/promises";
+import path6 from "node:path";
+
 // src/results/summary.ts
 import { readFile as readFile3 } from "node:fs/promises";
+
+// src/results/compare.ts
+var DELTA_METRICS = ["median", "p95", "p99", "errorRate", "throughput"];
+function compareWith(baseline, totals, labels) {
+  const before = new Map(baseline.labels.map((l) => [l.label, l]));
+  return {
+    baseline: baselineRef(baseline),
+    labels: [
+      { label: null, deltas: deltas(baseline.totals, totals) },
+      ...labels.map((l) => {
+        const prev = before.get(l.label);
+        return prev ? { label: l.label, deltas: deltas(prev, l) } : { label: l.label, deltas: {}, added: true };
+      })
+    ]
+  };
+}
+function deltas(before, now) {
+  const out = {};
+  for (const m of DELTA_METRICS) {
+    const b = before[m];
+    const c = now[m];
+    if (typeof b !== "number" || typeof c !== "number" || !Number.isFinite(b)) continue;
+    out[m] = { baseline: b, current: c, change: c - b, percent: b === 0 ? null : (c - b) / b };
+  }
+  return out;
+}
+function baselineRef(s) {
+  const run = s.run ?? {};
+  const source = run.source ?? {};
+  const text = (v) => typeof v === "string" && v ? v : null;
+  return {
+    runId: text(run.runId),
+    plan: text(run.plan),
+    commit: text(source.commit),
+    ciUrl: text(source.ciUrl),
+    startedAt: text(run.startedAt) ?? s.window?.start ?? null
+  };
+}
 
 // src/results/jtl/read.ts
 import { createReadStream as createReadStream2 } from "node:fs";
@@ -46170,8 +46225,8 @@ var Histogram = class {
   sum = 0;
   min = Infinity;
   max = -Infinity;
-  add(value, times = 1) {
-    const v = value < 0 ? 0 : Math.round(value);
+  add(value2, times = 1) {
+    const v = value2 < 0 ? 0 : Math.round(value2);
     if (v < DENSE) {
       if (v >= this.dense.length) this.grow(v);
       this.dense[v] = this.dense[v] + times;
@@ -46207,10 +46262,10 @@ var Histogram = class {
     let k = 0;
     for (; k < order.length && order[k].p <= 0; k++) out[order[k].i] = this.min;
     let cumulative = 0;
-    this.forEach((value, times) => {
+    this.forEach((value2, times) => {
       cumulative += times;
       while (k < order.length && order[k].p < 1 && cumulative >= Math.round(this.count * order[k].p)) {
-        out[order[k].i] = value;
+        out[order[k].i] = value2;
         k++;
       }
     });
@@ -46424,7 +46479,8 @@ async function analyseJtl(file, opts) {
   const byLabel = (label) => label === null ? totals : labels.find((l) => l.label === label);
   const base = opts.baseline;
   const baseline = base && ((label) => label === null ? base.totals : base.labels.find((l) => l.label === label));
-  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline));
+  const missing = opts.baselineMissing ?? { mode: "fail" };
+  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline, missing));
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
   return {
@@ -46440,11 +46496,27 @@ async function analyseJtl(file, opts) {
     labels,
     workers: analysis.workers(),
     gates,
-    verdict: gates.length === 0 ? "no-gates" : gates.every((g) => g.passed) ? "passed" : "failed",
+    verdict: verdictOf(gates),
+    ...base ? { comparison: compareWith(base, totals, labels) } : {},
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1e3, points: analysis.points() },
     distribution: analysis.distribution(),
-    warnings: [...read.warnings, ...noSamplesWarning(file, totals.samples, read.warnings)]
+    warnings: [
+      ...read.warnings,
+      ...noSamplesWarning(file, totals.samples, read.warnings),
+      ...skippedWarning(gates, missing)
+    ]
   };
+}
+function verdictOf(gates) {
+  if (gates.length === 0) return "no-gates";
+  if (gates.some((g) => g.status === "failed")) return "failed";
+  return gates.some((g) => g.status === "passed") ? "passed" : "skipped";
+}
+function skippedWarning(gates, missing) {
+  const skipped = gates.filter((g) => g.status === "skipped").length;
+  if (!skipped) return [];
+  const why = missing.reason ? `: no baseline (${missing.reason})` : " (see each gate for why)";
+  return [`${skipped} gate(s) on the baseline skipped${why}`];
 }
 function noSamplesWarning(file, samples, warnings) {
   if (samples > 0 || warnings.some((w) => /\bno samples\b/.test(w))) return [];
@@ -46466,6 +46538,71 @@ async function loadBaseline(file) {
     );
   }
   return doc;
+}
+
+// src/results/baseline.ts
+var BaselineNotFound = class extends Error {
+};
+async function readBaselineSet(from) {
+  const st = await stat3(from).catch((e) => {
+    if (e.code === "ENOENT") throw new BaselineNotFound(`${from} does not exist`);
+    throw new Error(`cannot read the baseline ${from}: ${e.message}`, { cause: e });
+  });
+  if (!st.isDirectory()) return { from, kind: "file", summaries: [await loadBaseline(from)], unreadable: [] };
+  const files = await (0, import_fast_glob2.default)("**/summary.json", {
+    cwd: from,
+    absolute: true,
+    deep: 8,
+    followSymbolicLinks: false
+  });
+  const set = { from, kind: "dir", summaries: [], unreadable: [] };
+  for (const file of files.sort()) {
+    await loadBaseline(file).then(
+      (s) => set.summaries.push(s),
+      (e) => set.unreadable.push(e.message)
+    );
+  }
+  if (!set.summaries.length) throw new BaselineNotFound(`no ATQ summary.json in ${from}`);
+  return set;
+}
+var planOf = (s) => typeof s.run?.plan === "string" ? s.run.plan : null;
+var startOf = (s) => String(s.run?.startedAt ?? s.window?.start ?? "");
+function baselineForPlan(set, plan, planCount) {
+  if (set.kind === "file") return set.summaries[0];
+  let candidates = set.summaries.filter((s) => planOf(s) === plan);
+  if (!candidates.length && planCount === 1 && new Set(set.summaries.map(planOf)).size === 1)
+    candidates = set.summaries;
+  return candidates.sort((a, b) => startOf(b).localeCompare(startOf(a)))[0];
+}
+function planBaseline(set, missing, plan, planCount) {
+  if (!set) return { missing };
+  const baseline = baselineForPlan(set, plan, planCount);
+  if (baseline) return { baseline, missing };
+  const reason = plan ? `no summary.json of plan ${plan} in ${path6.normalize(set.from)}` : `${path6.normalize(set.from)} holds summaries of several plans; give one summary.json`;
+  return { missing: { ...missing, reason } };
+}
+
+// src/core/baseline.ts
+async function readRunBaselines(options, logger) {
+  const mode = options.baselineMissing;
+  const from = options.baselineFile;
+  if (!from) return { missing: { mode, ...mode === "skip" ? { reason: "no --baseline was given" } : {} } };
+  try {
+    const set = await readBaselineSet(from);
+    for (const u of set.unreadable) logger.warn(`baseline: skipping ${u}`);
+    return { set, missing: { mode } };
+  } catch (e) {
+    const reason = e.message;
+    if (mode === "skip") {
+      logger.warn(`baseline: ${reason}; gates on the baseline will be skipped (--baseline-missing skip)`);
+      return { missing: { mode, reason } };
+    }
+    const hint = e instanceof BaselineNotFound ? "Give the summary.json (or results folder) of an earlier run, or --baseline-missing skip to skip baseline gates when there is none." : "Give the summary.json of an earlier run.";
+    throw new AtqError("CONFIG_INVALID", `baseline: ${reason}. ${hint}`, { file: from });
+  }
+}
+function baselineOf(b, plan, planCount) {
+  return planBaseline(b.set, b.missing, plan, planCount);
 }
 
 // src/core/control.ts
@@ -46556,10 +46693,10 @@ function safeListener(listener) {
 
 // src/core/finish.ts
 import { writeFile as writeFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/core/analyse.ts
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/results/report/text.ts
 function escapeHtml(text) {
@@ -46587,11 +46724,17 @@ var STAT_COLUMNS = [
   { title: "Throughput", value: (s) => `${+s.throughput.toFixed(2)}/s` },
   { title: "Received", value: (s) => `${s.receivedKBps} KB/s` }
 ];
+function gateCounts(gates) {
+  const n = (st) => gates.filter((g) => g.status === st).length;
+  const counts = ["passed", "failed", "skipped"].filter((st) => n(st) > 0).map((st) => `${n(st)} ${st}`);
+  return `${gates.length} gate(s): ${counts.join(", ")}`;
+}
 function gateValue(v, metric) {
   return v === null ? "\u2013" : format(v, metric);
 }
 
 // src/results/verdict-table.ts
+var CONSOLE_STATUS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" };
 function verdictLines(s, title) {
   const lines = [
     `${title}: ${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, median ${s.totals.median} ms, p95 ${s.totals.p95} ms, p99 ${s.totals.p99} ms, ${s.totals.throughput.toFixed(1)}/s`
@@ -46600,7 +46743,7 @@ function verdictLines(s, title) {
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
     lines.push(
-      `  ${g.passed ? "PASS" : "FAIL"}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (g.passed ? "" : `  (${g.reason})`)
+      `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (g.status === "passed" ? "" : `  (${g.reason})`)
     );
   });
   lines.push(`  verdict: ${s.verdict}`);
@@ -46610,7 +46753,38 @@ function verdictLines(s, title) {
 
 // src/results/write.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
+
+// src/results/report/deltas.ts
+var DELTA_COLUMNS = [
+  { metric: "median", title: "Median" },
+  { metric: "p95", title: "p95" },
+  { metric: "p99", title: "p99" },
+  { metric: "errorRate", title: "Error rate" },
+  { metric: "throughput", title: "Throughput" }
+];
+function value(metric, v) {
+  if (metric === "errorRate") return pct(v);
+  if (metric === "throughput") return `${+v.toFixed(2)}/s`;
+  return ms(v);
+}
+var signed = (text, n) => n > 0 ? `+${text}` : n < 0 ? `\u2212${text.replace(/^-/, "")}` : "\xB10";
+function deltaCell(metric, d) {
+  if (!d) return "new";
+  const unit = metric === "errorRate" ? `${+(d.change * 100).toFixed(2)} pp` : value(metric, d.change);
+  const parts = [signed(unit, d.change)];
+  if (d.percent !== null && metric !== "errorRate")
+    parts.push(signed(`${+(d.percent * 100).toFixed(1)}%`, d.change));
+  return `${value(metric, d.current)} (${parts.join(", ")})`;
+}
+function baselineCaption(ref) {
+  return [
+    ref.runId ? `run ${ref.runId}` : "an earlier run",
+    ref.plan ? `plan ${ref.plan}` : "",
+    ref.commit ? `commit ${ref.commit.slice(0, 12)}` : "",
+    ref.startedAt ? `started ${ref.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")}` : ""
+  ].filter(Boolean).join(", ");
+}
 
 // src/results/report/svg.ts
 var W = 760;
@@ -46682,7 +46856,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .verdict { display: inline-block; padding: 4px 12px; border-radius: 14px; font-weight: 600; }
 .verdict.passed { background: #dcf5e3; color: #14632d; }
 .verdict.failed { background: #fde2e1; color: #9b1c1c; }
-.verdict.no-gates { background: #e4e9f2; color: #334e68; }
+.verdict.no-gates, .verdict.skipped { background: #e4e9f2; color: #334e68; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 10px 16px; min-width: 120px; }
 .card b { display: block; font-size: 20px; }
@@ -46693,7 +46867,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; }
 th { background: #f0f2f5; font-weight: 600; }
 tr.total td { font-weight: 600; background: #fafbfc; }
 tr.fail td { background: #fff5f5; }
-.ok { color: #14632d; } .bad { color: #9b1c1c; }
+.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .chart { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; margin: 0; padding: 12px; }
 .chart svg { width: 100%; height: auto; }
@@ -46716,13 +46890,30 @@ var time = (t, t0) => {
   const s = Math.round((t - t0) / 1e3);
   return s >= 120 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}` : `${s}s`;
 };
+var GATE_CLASS = { passed: ["pass", "ok"], failed: ["fail", "bad"], skipped: ["skip", "skip"] };
+function htmlDeltas(s) {
+  const c = s.comparison;
+  if (!c) return "";
+  const rows = c.labels.map(
+    (r) => `<tr${r.label === null ? ' class="total"' : ""}><td>${r.label === null ? "All" : escapeHtml(r.label)}</td>${DELTA_COLUMNS.map((d) => `<td>${escapeHtml(deltaCell(d.metric, r.deltas[d.metric]))}</td>`).join("")}</tr>`
+  );
+  return `<h2>Compared with the baseline</h2><p class="meta">${escapeHtml(baselineCaption(c.baseline))}</p>
+<div class="table-wrap"><table><thead><tr><th>Label</th>${DELTA_COLUMNS.map((d) => `<th>${d.title}</th>`).join("")}</tr></thead><tbody>
+${rows.join("\n")}
+</tbody></table></div>`;
+}
 function renderHtml(s) {
   const run = s.run ?? {};
   const pts = s.timeSeries.points;
   const t0 = pts[0]?.t ?? 0;
   const xs = pts.map((p) => time(p.t, t0));
   const title = typeof run.runId === "string" ? `Load test ${run.runId}` : "Load test report";
-  const verdictText = { passed: "Passed", failed: "Failed", "no-gates": "No gates set" }[s.verdict];
+  const verdictText = {
+    passed: "Passed",
+    failed: "Failed",
+    skipped: "Gates skipped",
+    "no-gates": "No gates set"
+  }[s.verdict];
   const meta = [
     run.plan ? `plan ${run.plan}` : "",
     run.workerImage ? `image ${run.workerImage}` : "",
@@ -46730,9 +46921,9 @@ function renderHtml(s) {
     s.window.start ? `${s.window.start.replace("T", " ").replace(/\.\d+Z$/, " UTC")}` : "",
     `${s.window.durationSeconds.toFixed(1)} s`
   ].filter(Boolean);
-  const card = (value, label) => `<div class="card"><b>${escapeHtml(value)}</b><span>${label}</span></div>`;
+  const card = (value2, label) => `<div class="card"><b>${escapeHtml(value2)}</b><span>${label}</span></div>`;
   const gates = s.gates.length ? `<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Actual</th><th>Threshold</th><th>Baseline</th><th>Result</th></tr></thead><tbody>${s.gates.map(
-    (g) => `<tr class="${g.passed ? "pass" : "fail"}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${g.passed ? "ok" : "bad"}">${g.passed ? "passed" : escapeHtml(g.reason)}</td></tr>`
+    (g) => `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${g.status === "passed" ? "passed" : escapeHtml(g.reason)}</td></tr>`
   ).join("")}</tbody></table>` : "";
   const row = (label, st, cls = "") => `<tr class="${cls}"><td>${escapeHtml(label)}</td>${STAT_COLUMNS.map((c) => `<td>${escapeHtml(c.value(st))}</td>`).join("")}</tr>`;
   const charts = pts.length ? [
@@ -46786,6 +46977,7 @@ ${charts}
 ${s.labels.map((l) => row(l.label, l)).join("\n")}
 ${row("Total", s.totals, "total")}
 </tbody></table></div>
+${htmlDeltas(s)}
 <h2>Workers</h2><table><thead><tr><th>Host</th><th>Samples</th></tr></thead><tbody>${s.workers.map((w) => `<tr><td>${escapeHtml(w.host || "(not recorded)")}</td><td>${w.samples}</td></tr>`).join("")}</tbody></table>
 <footer>Generated by ATQ from ${escapeHtml(s.source.file.split("/").pop() ?? "")} (${s.source.rows} rows). Percentiles are exact over all samples (JMeter Aggregate Report definition); per-interval percentiles in the charts are within 1 %.</footer>
 </main></body></html>
@@ -46805,11 +46997,16 @@ var ENTITIES = {
 };
 var xml = (t) => visibleControls(t, { keepWhitespace: true }).replace(/[&<>"\t\n\r]/g, (c) => ENTITIES[c]);
 function renderJunit(s, name = "atq performance gates") {
-  const failures = s.gates.filter((g) => !g.passed).length;
+  const failures = s.gates.filter((g) => g.status === "failed").length;
+  const skipped = s.gates.filter((g) => g.status === "skipped").length;
   const time2 = s.window.durationSeconds.toFixed(3);
   const cases = s.gates.map((g) => {
     const open2 = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
-    if (g.passed) return `${open2}</testcase>`;
+    if (g.status === "passed") return `${open2}</testcase>`;
+    if (g.status === "skipped")
+      return `${open2}
+      <skipped message="${xml(g.reason)}"/>
+    </testcase>`;
     const detail = `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? "" : `, baseline ${gateValue(g.baseline, g.metric)}`}`;
     return `${open2}
       <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})`)}</failure>
@@ -46817,8 +47014,8 @@ function renderJunit(s, name = "atq performance gates") {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="atq" tests="${s.gates.length}" failures="${failures}" errors="0" time="${time2}">`,
-    `  <testsuite name="${xml(name)}" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="0" time="${time2}">`,
+    `<testsuites name="atq" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time2}">`,
+    `  <testsuite name="${xml(name)}" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time2}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
@@ -46830,24 +47027,21 @@ function renderJunit(s, name = "atq performance gates") {
 var VERDICT = {
   passed: "\u2705 **Passed**",
   failed: "\u274C **Failed**",
+  skipped: "\u23ED\uFE0F **Gates skipped**",
   "no-gates": "\u2139\uFE0F **No gates set**"
 };
+function verdictHeading(v) {
+  return VERDICT[v];
+}
+var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F" };
 function renderMarkdown(s) {
   const lines = [];
-  const failed = s.gates.filter((g) => !g.passed).length;
-  lines.push(`## Load test: ${VERDICT[s.verdict]}`);
+  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
   lines.push("");
   lines.push(
-    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${s.gates.length - failed} of ${s.gates.length} gates passed.` : ".")
+    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
   );
-  if (s.gates.length) {
-    lines.push("", "| | Gate | Actual | Threshold | Baseline | |", "|---|---|---:|---:|---:|---|");
-    for (const g of s.gates) {
-      lines.push(
-        `| ${g.passed ? "\u2705" : "\u274C"} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.passed ? "" : mdText(g.reason)} |`
-      );
-    }
-  }
+  lines.push(...markdownGates(s));
   lines.push(
     "",
     `| Label | ${STAT_COLUMNS.map((c) => c.title).join(" | ")} |`,
@@ -46856,6 +47050,7 @@ function renderMarkdown(s) {
   for (const l of s.labels)
     lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(" | ")} |`);
   lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`);
+  lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
     const t0 = points[0].t;
@@ -46879,6 +47074,34 @@ function renderMarkdown(s) {
   for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
   return lines.join("\n") + "\n";
 }
+function markdownGates(s) {
+  if (!s.gates.length) return [];
+  return [
+    "",
+    "| | Gate | Actual | Threshold | Baseline | |",
+    "|---|---|---:|---:|---:|---|",
+    ...s.gates.map(
+      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.status === "passed" ? "" : mdText(g.reason)} |`
+    )
+  ];
+}
+function markdownDeltas(s, maxLabels = Infinity) {
+  const c = s.comparison;
+  if (!c) return [];
+  const rows = c.labels.slice(0, maxLabels + 1);
+  const cut = c.labels.length - rows.length;
+  return [
+    "",
+    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
+    "",
+    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(" | ")} |`,
+    `|---|${DELTA_COLUMNS.map(() => "---:").join("|")}|`,
+    ...rows.map(
+      (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
+    ),
+    ...cut > 0 ? ["", `_${cut} more label(s) not shown here: see summary.md in the results._`] : []
+  ];
+}
 function thin(points, n) {
   if (points.length <= n) return points;
   const step = points.length / n;
@@ -46896,12 +47119,12 @@ async function writeReports(dir, summary) {
     "report.html": renderHtml(summary),
     "report.css": REPORT_CSS
   };
-  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path6.join(dir, name), text)));
-  return REPORT_FILES.map((f) => path6.join(dir, f));
+  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path7.join(dir, name), text)));
+  return REPORT_FILES.map((f) => path7.join(dir, f));
 }
 
 // src/core/analyse.ts
-async function analysePlans(report, options, baseline, emit, partial) {
+async function analysePlans(report, options, baselines, emit, partial) {
   const done = [];
   for (const plan of report.plans) {
     if (!plan.samples) {
@@ -46909,9 +47132,11 @@ async function analysePlans(report, options, baseline, emit, partial) {
       continue;
     }
     const { plans: _plans, ...run } = report;
-    const summary = await analyseJtl(path7.join(plan.outDir, "results.jtl"), {
+    const { baseline, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length) : { baseline: void 0, missing: { mode: options.baselineMissing } };
+    const summary = await analyseJtl(path8.join(plan.outDir, "results.jtl"), {
       gates: options.gates,
       baseline,
+      baselineMissing: missing,
       run: { ...run, plan: plan.plan }
     });
     if (partial && plan.status !== "succeeded") summary.warnings.unshift(partial);
@@ -46923,7 +47148,7 @@ async function analysePlans(report, options, baseline, emit, partial) {
   }
   const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== void 0);
   if (verdicts.length) {
-    report.verdict = verdicts.includes("failed") ? "failed" : verdicts.includes("passed") ? "passed" : "no-gates";
+    report.verdict = ["failed", "passed", "skipped"].find((v) => verdicts.includes(v)) ?? "no-gates";
     emit({ type: "verdict", verdict: report.verdict });
   }
   return done;
@@ -46933,7 +47158,7 @@ async function analysePlans(report, options, baseline, emit, partial) {
 var import_tar_stream2 = __toESM(require_tar_stream(), 1);
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 import { pipeline } from "node:stream/promises";
 
 // src/jmeter/ports.ts
@@ -46972,13 +47197,13 @@ async function collectMasterFiles(ctx, task, dest) {
   const extract = import_tar_stream2.default.extract();
   extract.on("entry", (header, stream, next) => {
     const rel = header.name.split("/").slice(1).join("/");
-    const target = path8.resolve(dest, rel);
-    if (header.type !== "file" || !rel || !target.startsWith(path8.resolve(dest) + path8.sep)) {
+    const target = path9.resolve(dest, rel);
+    if (header.type !== "file" || !rel || !target.startsWith(path9.resolve(dest) + path9.sep)) {
       stream.resume();
       stream.on("end", next);
       return;
     }
-    mkdir2(path8.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
+    mkdir2(path9.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
       written.push(rel);
       next();
     }, next);
@@ -46987,7 +47212,7 @@ async function collectMasterFiles(ctx, task, dest) {
   return written;
 }
 async function collectLogs(ctx, dest, entries) {
-  const dir = path8.join(dest, "logs");
+  const dir = path9.join(dest, "logs");
   try {
     await mkdir2(dir, { recursive: true });
   } catch (e) {
@@ -46997,7 +47222,7 @@ async function collectLogs(ctx, dest, entries) {
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await writeFile2(path8.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await writeFile2(path9.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
@@ -47024,7 +47249,7 @@ async function finishRun(state) {
     const partial = report.partial ? partialNote(report, error) : void 0;
     summaries = await clock.stage(
       "analyse",
-      () => analysePlans(report, state.options, state.baseline, state.emit, partial)
+      () => analysePlans(report, state.options, state.baselines, state.emit, partial)
     );
   } catch (e) {
     error ??= new AtqError(
@@ -47044,7 +47269,7 @@ async function finishRun(state) {
 }
 async function writeRunJson(report, logger) {
   try {
-    await writeFile3(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile3(path10.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     logger.warn(fileAccessError(e, "write run.json").message);
   }
@@ -47132,7 +47357,7 @@ ${parts.join("\n")}`, error.details, {
 }
 
 // src/core/network.ts
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/jmeter/keystore.ts
 var import_node_forge = __toESM(require_lib(), 1);
@@ -47219,7 +47444,7 @@ async function shipBundle(client, res, bundle, options) {
       const name = serviceName(res.runId, suffix);
       const id = await client.createSecret(name, data, res.labels("rmi"));
       res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path10.posix.basename(target) });
+      secrets.push({ id, name, target: path11.posix.basename(target) });
     }
   }
   return { configs, secrets };
@@ -47227,7 +47452,7 @@ async function shipBundle(client, res, bundle, options) {
 
 // src/core/plan.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/jmeter/log-check.ts
 var FATAL = [
@@ -47307,8 +47532,8 @@ function killedFromOutside(code) {
 }
 
 // src/jmeter/commands.ts
-function shQuote(value) {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+function shQuote(value2) {
+  return `'${value2.replace(/'/g, `'\\''`)}'`;
 }
 var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
 var PRELUDE = `set -e
@@ -47429,14 +47654,14 @@ function formatProgress(p) {
 async function pollUntil(opts) {
   for (; ; ) {
     throwIfAborted(opts.signal);
-    let value;
+    let value2;
     try {
-      value = await opts.check();
+      value2 = await opts.check();
     } catch (e) {
       if (!opts.engine) throw e;
       toleratePollFailure(opts.engine.client, e, opts.engine.during);
     }
-    if (value !== void 0) return value;
+    if (value2 !== void 0) return value2;
     if (Date.now() >= opts.deadline) throw await opts.onTimeout();
     await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
@@ -47738,7 +47963,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path11.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path12.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -47754,8 +47979,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path11.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path11.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile4(path12.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path12.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -47766,7 +47991,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path11.join(plan.outDir, "jmeter.log")} and ${path11.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path12.join(plan.outDir, "jmeter.log")} and ${path12.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -47799,6 +48024,38 @@ ${where}`,
       { plan: plan.plan }
     );
   }
+}
+
+// src/core/source.ts
+import { execFile } from "node:child_process";
+async function runSource(testDir, env = process.env) {
+  const ci = fromCi(env);
+  if (ci.commit) return ci;
+  const commit = await git(testDir, ["rev-parse", "HEAD"]);
+  const ref = ci.ref ?? await git(testDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  return { ...ci, ...commit ? { commit } : {}, ...ref && ref !== "HEAD" ? { ref } : {} };
+}
+function fromCi(env) {
+  const pick3 = (...names) => names.map((n) => env[n]).find((v) => v);
+  const github = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+  const out = {};
+  const commit = pick3("GITHUB_SHA", "GIT_COMMIT", "CI_COMMIT_SHA");
+  const ref = pick3("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "BRANCH_NAME", "GIT_BRANCH", "CI_COMMIT_REF_NAME");
+  const ciUrl = github ?? pick3("BUILD_URL", "CI_JOB_URL");
+  if (commit) out.commit = commit;
+  if (ref) out.ref = ref;
+  if (ciUrl) out.ciUrl = ciUrl;
+  return out;
+}
+function git(cwd, args) {
+  return new Promise((resolve2) => {
+    execFile(
+      "git",
+      args,
+      { cwd, timeout: 3e3 },
+      (err, stdout) => resolve2(err ? void 0 : stdout.trim() || void 0)
+    );
+  });
 }
 
 // src/core/stages.ts
@@ -47925,7 +48182,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path12.join(options.outDir, runId);
+  const outDir = path13.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -47943,8 +48200,8 @@ function newReport(runId, options) {
 async function execute(state, deps) {
   const { options, report, clock, control, logger } = state;
   const next = (name, fn) => clock.next(name, fn, control.signal);
-  const baseline = await readBaseline(options.baselineFile);
-  state.baseline = baseline;
+  state.baselines = await readRunBaselines(options, logger);
+  report.source = await runSource(options.testDir);
   const { bundle, plans } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
@@ -47999,22 +48256,14 @@ async function execute(state, deps) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
   }
 }
-async function readBaseline(file) {
-  if (!file) return void 0;
-  return loadBaseline(file).catch((e) => {
-    throw new AtqError("CONFIG_INVALID", `baseline: ${e.message}. Give the summary.json of an earlier run.`, {
-      file
-    });
-  });
-}
 async function prepareBundle(options, outDir) {
   const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path12.relative(options.testDir, outDir) + "/**"
+    path13.relative(options.testDir, outDir) + "/**"
   ]);
   const bundle = await packBundle(selection, options.maxBundleBytes);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path12.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path13.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
   return { bundle, plans };
@@ -48087,11 +48336,17 @@ export {
   readLogs,
   JtlError,
   analyseJtl,
-  loadBaseline,
+  readRunBaselines,
+  baselineOf,
+  STAT_COLUMNS,
+  gateCounts,
   gateValue,
   verdictLines,
   mdText,
+  verdictHeading,
   renderMarkdown,
+  markdownGates,
+  markdownDeltas,
   writeReports,
   loadRunOptions,
   require_tar_stream,
@@ -48104,4 +48359,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-OYZFMJJB.js.LEGAL.txt */
+/*! For license information please see atq-BPBLPBJD.js.LEGAL.txt */

@@ -12,23 +12,24 @@ import {
   GATE_FORMS,
   JtlError,
   analyseJtl,
+  baselineOf,
   baselineProblems,
   cleanupCommand,
   criteriaProblems,
   errorKind,
   guardSignals,
-  loadBaseline,
   loadRunOptions,
   outcome,
   parseGates,
   readLogs,
+  readRunBaselines,
   resolveOptions,
   runLoadTest,
   tail,
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-OYZFMJJB.js";
+} from "./atq-BPBLPBJD.js";
 import {
   AtqError,
   ConfigError,
@@ -340,12 +341,13 @@ async function probeImage(client, image, signal) {
 
 // src/cli/report.ts
 import path from "node:path";
-var REPORT_HELP = `Usage: atq report <results.jtl> [--criteria GATE]... [--baseline summary.json] [--out DIR]
-                  [--percentile N]...
+var REPORT_HELP = `Usage: atq report <results.jtl> [--criteria GATE]... [--baseline PATH] [--baseline-missing fail|skip]
+                  [--out DIR] [--percentile N]...
 
 Analyses any JMeter results file (CSV or XML JTL) as atq run does: exact statistics, gates, and
 summary.json, summary.md, junit.xml, report.html (+ report.css) in --out (default: the JTL's folder).
-Exit code 3 when a gate fails.
+Exit code 3 when a gate fails. --baseline: a summary.json of an earlier run, or a folder of its results;
+--baseline-missing skip: gates on the baseline are skipped, with a warning, when there is none.
 
 Gates: ${GATE_FORMS.join("\n       ")}`;
 async function reportCommand(argv, cwd) {
@@ -354,6 +356,7 @@ async function reportCommand(argv, cwd) {
     {
       criteria: { type: "string", multiple: true },
       baseline: { type: "string" },
+      "baseline-missing": { type: "string" },
       out: { type: "string" },
       percentile: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" }
@@ -369,24 +372,32 @@ async function reportCommand(argv, cwd) {
   if (!jtl) problems.push("give the results file to analyse: atq report results.jtl");
   const { gates, problems: gateProblems } = parseGates(flags.criteria ?? []);
   problems.push(...criteriaProblems(gateProblems));
-  if (!flags.baseline) problems.push(...baselineProblems(gates));
+  const mode = flags["baseline-missing"] ?? "fail";
+  if (mode !== "fail" && mode !== "skip")
+    problems.push(`baseline-missing: ${JSON.stringify(mode)} is not allowed; use fail or skip`);
+  if (!flags.baseline && mode !== "skip") problems.push(...baselineProblems(gates));
   const percentiles = (flags.percentile ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ""));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);
     return n / 100;
   });
-  let baseline;
-  if (flags.baseline) {
-    baseline = await loadBaseline(path.resolve(cwd, flags.baseline)).catch((e) => {
-      problems.push(`baseline: ${e.message}`);
-      return void 0;
-    });
-  }
+  const baselines = await readRunBaselines(
+    {
+      baselineFile: flags.baseline ? path.resolve(cwd, flags.baseline) : void 0,
+      baselineMissing: mode === "skip" ? "skip" : "fail"
+    },
+    { warn: (m) => process.stderr.write(`warning: ${m}
+`) }
+  ).catch((e) => {
+    problems.push(e.message);
+    return void 0;
+  });
   if (problems.length) throw new ConfigError(problems);
   const file = path.resolve(cwd, jtl);
+  const { baseline, missing } = baselineOf(baselines, "", 1);
   let summary;
   try {
-    summary = await analyseJtl(file, { gates, baseline, percentiles });
+    summary = await analyseJtl(file, { gates, baseline, baselineMissing: missing, percentiles });
   } catch (e) {
     if (e instanceof JtlError)
       throw new AtqError("RESULTS_INVALID", `Cannot analyse ${e.message}`, { file: e.file, line: e.line });

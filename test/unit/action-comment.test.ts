@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commentBody, commentMarker, COMMENT_LIMIT } from '../../src/action/pr/comment-body.js';
+import { outcome } from '../../src/core/outcome.js';
+import type { RunReport } from '../../src/core/report.js';
+import { parseGates } from '../../src/results/gates.js';
+import { analyseJtl } from '../../src/results/summary.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-comment-'));
+
+/** A JTL with `labels` labels of long names, 3 samples each. */
+function jtl(labels: number, slow = 0): string {
+  const rows = ['timeStamp,elapsed,label,responseCode,success,allThreads,Hostname'];
+  for (let l = 0; l < labels; l++)
+    for (let i = 0; i < 3; i++)
+      rows.push(
+        `${1_700_000_000_000 + i},${10 + slow + i},GET /api/v1/catalogue/items/${'x'.repeat(60)}/${l},200,true,1,w`,
+      );
+  const file = path.join(dir, `${labels}-${slow}.jtl`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+const report = { runId: 'r', status: 'succeeded', verdict: 'failed' } as RunReport;
+const ctx = {
+  marker: commentMarker('load', 'checkout.jmx'),
+  plan: 'checkout.jmx',
+  runUrl: 'https://github.com/o/r/actions/runs/7',
+  artifactUrl: 'https://github.com/o/r/actions/runs/7/artifacts/9',
+  artifactName: 'atq-results',
+  commit: '0123456789abcdef0123',
+};
+
+describe('the pull-request comment', () => {
+  test('marker first, verdict, gates with actual vs threshold, deltas, links', async () => {
+    const before = await analyseJtl(jtl(2), { gates: [], run: { runId: 'base-run', plan: 'checkout.jmx' } });
+    const s = await analyseJtl(jtl(2, 50), {
+      gates: parseGates(['p95 <= baseline+10%']).gates,
+      baseline: before,
+    });
+    const body = commentBody(s, outcome(report), ctx);
+    const lines = body.split('\n');
+    expect(lines[0]).toBe('<!-- atq-run-load-test job=load plan=checkout.jmx -->');
+    expect(lines[1]).toBe('### Load test checkout\\.jmx: ❌ **Failed**');
+    expect(body).toContain('1 gate(s): 1 failed · commit 0123456789ab');
+    expect(body).toMatch(/\| ❌ \| p95 \\<\\= baseline\\\+10\\% \| 62 ms \| \\<\\= 13\.2 ms \| 12 ms \|/);
+    expect(body).toContain('Compared with run base\\-run');
+    expect(body).toContain('| **All** | 61 ms \\(\\+50 ms\\, \\+454\\.5\\%\\) |');
+    expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/7)');
+    expect(body).toContain(
+      '[results: artifact atq\\-results](https://github.com/o/r/actions/runs/7/artifacts/9)',
+    );
+  });
+
+  test('a marker cannot be closed early by a job or plan name', () => {
+    expect(commentMarker('a-->b', 'x\n-->')).toBe('<!-- atq-run-load-test job=a-b plan=x- -->');
+  });
+
+  test("over GitHub's limit the label table is cut with a note, never the verdict or the gates", async () => {
+    const gates = parseGates(['p95 < 1s', 'error_rate < 1%']).gates;
+    const s = await analyseJtl(jtl(2000), { gates });
+    const body = commentBody(s, outcome({ ...report, verdict: 'passed' }), ctx);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body.length).toBeGreaterThan(COMMENT_LIMIT - 1000);
+    expect(body).toContain('✅ **Passed**');
+    expect(body).toContain('| ✅ | p95 \\< 1s |');
+    expect(body).toContain('| ✅ | error\\_rate \\< 1\\% |');
+    expect(body).toMatch(/_\d+ more label\(s\) not shown here: see summary.md in the results._/);
+    expect(body).toContain('| **All** |');
+    expect(body.endsWith('/artifacts/9)</sub>')).toBe(true);
+  });
+
+  test('with a baseline the delta table is the one cut', async () => {
+    const before = await analyseJtl(jtl(1500), { gates: [] });
+    const s = await analyseJtl(jtl(1500, 5), { gates: [], baseline: before });
+    const body = commentBody(s, outcome(report), ctx);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body).toContain('| **All** | 16 ms \\(\\+5 ms\\, \\+45\\.5\\%\\) |');
+    expect(body).toMatch(/_\d+ more label\(s\) not shown here/);
+  });
+});
