@@ -1,17 +1,13 @@
 // runLoadTest: runs a distributed JMeter load test on a Docker Swarm with the atq CLI (bundled as a library
 // resource), then archives the results, publishes the gates as JUnit and the HTML report, and sets the build
 // result from the gates. A thin layer over `atq run`: no orchestration or analysis here. See runLoadTest.txt.
+import hudson.AbortException
 import io.atq.jenkins.AtqOptions
 import io.atq.jenkins.AtqResults
 
 def call(Map params = [:]) {
   Map p = params == null ? [:] : params
   List<String> problems = AtqOptions.problems(p)
-  if (p.baseline == 'lastSuccessful') {
-    problems << ("runLoadTest: baseline: 'lastSuccessful' is not supported yet; pass the path of a summary.json " +
-      "in the workspace instead, e.g. one copied from the last successful build with copyArtifacts(projectName: " +
-      "env.JOB_NAME, selector: lastSuccessful(), filter: 'atq-results/**/summary.json', optional: true)")
-  }
   if (p.outDir instanceof CharSequence && !AtqOptions.isWorkspaceRelative(p.outDir.toString())) {
     problems << "runLoadTest: outDir must be a path inside the workspace (relative, no '..'), got '${p.outDir}'".toString()
   }
@@ -28,27 +24,11 @@ def call(Map params = [:]) {
   }
 
   String workspace = pwd()
-  String tag = ".atq/run-${System.currentTimeMillis()}"
+  String stamp = String.valueOf(System.currentTimeMillis())
+  String tag = ".atq/run-${stamp}"
   String outFile = "${tag}.stdout"
   String errFile = "${tag}.stderr"
   writeFile(file: '.atq/atq-cli.mjs', text: libraryResource('io/atq/atq-cli.mjs'))
-
-  List<String> args = ['run']
-  args.addAll(AtqOptions.cliArgs(p))
-  // stdout (the JSON line) and stderr to files; tail shows stderr in the log as it grows (GNU tail ends once
-  // node has and after printing the rest; without --pid the log gets it at the end). No pipe: when Jenkins
-  // aborts, it signals every process, and a dead reader would cut the CLI's cleanup short.
-  // The files exist before tail looks (else it fails at once); one wait only (a second on a reaped pid is 127).
-  String script = 'set +x\n' +
-    ": >${outFile}; : >${errFile}\n" +
-    "node .atq/atq-cli.mjs ${AtqOptions.shellWords(args)} >${outFile} 2>${errFile} &\n" +
-    'pid=$!\n' +
-    'tailed=yes\n' +
-    "tail -n +1 -f --pid=\$pid ${errFile} 2>/dev/null || tailed=no\n" +
-    'st=0\n' +
-    'wait $pid || st=$?\n' +
-    "[ \$tailed = yes ] || cat ${errFile}\n" +
-    'exit $st\n'
 
   int status = -1
   boolean returned = false
@@ -57,9 +37,38 @@ def call(Map params = [:]) {
   List<Map> summaries = []
   String resultsDir = null
   String stderr = ''
+  Map copy = null
   try {
-    status = atqWithDocker(p) {
-      sh(script: script, returnStatus: true)
+    try {
+      Map cli = p
+      if (p.baseline == 'lastSuccessful') {
+        copy = AtqOptions.baselineCopy((String) p.outDir, stamp)
+        String baselinePath = atqCopyBaseline(copy, (String) (p.baselineMissing ?: 'skip'))
+        if (baselinePath == null) copy = null // no Copy Artifact plugin: nothing was copied
+        cli = AtqOptions.withCopiedBaseline(p, baselinePath)
+      }
+      List<String> args = ['run']
+      args.addAll(AtqOptions.cliArgs(cli))
+      // stdout (the JSON line) and stderr to files; tail shows stderr in the log as it grows (GNU tail ends once
+      // node has and after printing the rest; without --pid the log gets it at the end). No pipe: when Jenkins
+      // aborts, it signals every process, and a dead reader would cut the CLI's cleanup short.
+      // The files exist before tail looks (else it fails at once); one wait only (a second on a reaped pid is 127).
+      String script = 'set +x\n' +
+        ": >${outFile}; : >${errFile}\n" +
+        "node .atq/atq-cli.mjs ${AtqOptions.shellWords(args)} >${outFile} 2>${errFile} &\n" +
+        'pid=$!\n' +
+        'tailed=yes\n' +
+        "tail -n +1 -f --pid=\$pid ${errFile} 2>/dev/null || tailed=no\n" +
+        'st=0\n' +
+        'wait $pid || st=$?\n' +
+        "[ \$tailed = yes ] || cat ${errFile}\n" +
+        'exit $st\n'
+      status = atqWithDocker(p) {
+        sh(script: script, returnStatus: true)
+      }
+    } finally {
+      // The CLI read the baseline when it started; the copy is not part of this build's results.
+      if (copy != null) sh(script: "rm -rf ${AtqOptions.shellQuote((String) copy.target)}", returnStatus: true)
     }
     returned = true
   } finally {
@@ -116,6 +125,37 @@ def call(Map params = [:]) {
   String cliError = AtqResults.errorMessage(stderr)
   if (status == 130) error("runLoadTest: atq run was interrupted (exit code 130)${cliError ? ': ' + cliError : ''}")
   error("runLoadTest: ${cliError ?: "atq run failed with exit code ${status}"}")
+}
+
+/**
+ * baseline: 'lastSuccessful': copies the summary.json files the job's last successful build archived into
+ * copy.target with the Copy Artifact plugin. Returns the folder for --baseline, or null without the plugin;
+ * says why when there is no baseline (the CLI then skips or fails the baseline gates, as baselineMissing says).
+ */
+def atqCopyBaseline(Map copy, String missing) {
+  String then = missing == 'skip' ? 'baseline gates skipped' : "not skipping baseline gates (baselineMissing: 'fail')"
+  try {
+    copyArtifacts(projectName: env.JOB_NAME, selector: lastSuccessful(), filter: copy.filter, target: copy.target,
+                  optional: true, fingerprintArtifacts: false)
+  } catch (NoSuchMethodError e) {
+    // Pipeline's "No such DSL method 'copyArtifacts' (or 'lastSuccessful') found among steps [...]".
+    if (!String.valueOf(e.message).contains('No such DSL method')) throw e
+    echo "runLoadTest: Copy Artifact plugin not installed: no summary.json of the last successful build to " +
+      "compare with; ${then}"
+    return null
+  } catch (AbortException e) {
+    // "Unable to find project for artifact copy": no such job, or Jenkins' security does not let it copy from
+    // itself without the job property "Permission to Copy Artifact" (optional: true does not cover that).
+    echo "runLoadTest: could not copy summary.json from the last successful build of ${env.JOB_NAME} " +
+      "(${e.message}); ${then}. If the job may not copy its own artifacts, allow it with " +
+      "options { copyArtifactPermission('/${env.JOB_NAME}') }"
+    return (String) copy.path
+  }
+  if (!fileExists((String) copy.path)) {
+    echo "runLoadTest: no summary.json from an earlier successful build of ${env.JOB_NAME} (a first build, or " +
+      "none archived ${copy.filter}); ${then}"
+  }
+  return (String) copy.path
 }
 
 /** Runs body with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH set from the parameters. */

@@ -107,6 +107,26 @@ function firstStep(r: Report, name: string): Step {
   return found;
 }
 const runIdIn = (log: string) => /run (\S+): results go to/.exec(log)?.[1];
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+/** What Jenkins keeps of a build: the files its archiveArtifacts steps archived, at their workspace paths. */
+function archiveOf(h: Harness): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-archive-'));
+  for (const a of stepsOf(h.report, 'archiveArtifacts')) {
+    for (const f of a.files as string[]) cpSync(path.join(h.workspace, f), path.join(dir, f));
+  }
+  return dir;
+}
+
+/** The copy of the last successful build's summaries was made for the run only: gone, and not archived. */
+function expectBaselineCopyRemoved(h: Harness): void {
+  const copy = firstStep(h.report, 'copyArtifacts');
+  expect(existsSync(path.join(h.workspace, copy.target as string))).toBe(false);
+  expect(stepsOf(h.report, 'sh').some((s) => s.script === `rm -rf '${copy.target}'`)).toBe(true);
+  for (const a of stepsOf(h.report, 'archiveArtifacts')) {
+    expect((a.files as string[]).filter((f) => !f.startsWith('atq-results/'))).toEqual([]);
+  }
+}
 
 /** The step went through: the CLI ran with TLS from the credentials and the PEM folder is gone afterwards. */
 function expectCredentialsScoped(r: Report): void {
@@ -259,19 +279,172 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
 
   test('unknown keys and wrong types are rejected with the allowed keys before anything runs', async () => {
     const { report } = await runStep({
-      params: { testDir: 'perf', wrokers: 2, properties: 'users=5', criteria: [1], failOn: 'ABORTED' },
+      params: {
+        testDir: 'perf',
+        wrokers: 2,
+        properties: 'users=5',
+        criteria: [1],
+        failOn: 'ABORTED',
+        baselineMissing: 'sometimes',
+      },
     });
     expect(report.result).toBe('FAILURE');
     const msg = report.exception?.message ?? '';
     expect(msg).toContain("unknown parameter 'wrokers'");
-    expect(msg).toContain('Allowed: attachNetwork, baseline, config, criteria,');
+    expect(msg).toContain('Allowed: attachNetwork, baseline, baselineMissing, config, criteria,');
     expect(msg).toContain('properties must be a map');
     expect(msg).toContain('criteria must be a string or a list of strings');
     expect(msg).toContain("failOn must be 'UNSTABLE' or 'FAILURE'");
+    expect(msg).toContain("baselineMissing must be 'fail' or 'skip' (got 'sometimes')");
     expect(stepsOf(report, 'sh')).toEqual([]);
-    const lastSuccessful = await runStep({ params: { baseline: 'lastSuccessful' } });
-    expect(lastSuccessful.report.exception?.message).toContain("'lastSuccessful' is not supported yet");
-    expect(stepsOf(lastSuccessful.report, 'sh')).toEqual([]);
+  });
+
+  test("baseline: 'lastSuccessful': the first build skips the baseline gate, the next compares with it", async () => {
+    const job = { JOB_NAME: 'shop/perf' };
+    const baselineParams = params({ baseline: 'lastSuccessful', criteria: ['p95 <= baseline+1000%'] });
+    // The first build: no earlier successful build, so copyArtifacts (optional) copies nothing.
+    const first = await runStep({ env: job, params: baselineParams });
+    expect(first.report.exception).toBeNull();
+    expect(first.report.result).toBe('SUCCESS');
+    const copy = firstStep(first.report, 'copyArtifacts');
+    expect(copy).toMatchObject({
+      projectName: 'shop/perf',
+      selector: { selector: 'lastSuccessful', stable: false },
+      filter: 'atq-results/**/summary.json',
+      target: expect.stringMatching(/^\.atq\/baseline-\d+$/),
+      optional: true,
+      fingerprintArtifacts: false,
+      copied: [],
+    });
+    expect(first.log).toContain('Unable to find a build for artifact copy from: shop/perf');
+    expect(first.log).toContain(
+      'runLoadTest: no summary.json from an earlier successful build of shop/perf (a first build, or none ' +
+        'archived atq-results/**/summary.json); baseline gates skipped',
+    );
+    const cliRun = stepsOf(first.report, 'sh').find((s) => String(s.script).includes('atq-cli.mjs'));
+    expect(cliRun?.script).toContain(`'--baseline' '${copy.target}/atq-results' '--baseline-missing' 'skip'`);
+    // The CLI said the baseline is not there and skipped the gate: exit 0, verdict skipped, <skipped/> in JUnit.
+    expect(first.log).toMatch(/baseline: .*does not exist; gates on the baseline will be skipped/);
+    const firstId = first.report.returned?.runId as string;
+    expect(first.report.returned).toMatchObject({ status: 'succeeded', verdict: 'skipped' });
+    const firstDir = path.join(first.workspace, 'atq-results', firstId);
+    const firstSummary = readJson(path.join(firstDir, 'summary.json'));
+    expect(firstSummary.verdict).toBe('skipped');
+    expect(firstSummary.gates).toMatchObject([{ expression: 'p95 <= baseline+1000%', status: 'skipped' }]);
+    expect(firstSummary.comparison).toBeUndefined();
+    expect(readFileSync(path.join(firstDir, 'junit.xml'), 'utf8')).toMatch(/<skipped message="skipped: /);
+    expect(firstStep(first.report, 'junit')).toMatchObject({ tests: 1, failures: 0, skipped: 1 });
+    expect(stepsOf(first.report, 'unstable')).toEqual([]);
+    expectBaselineCopyRemoved(first);
+    expect(await leftovers(client, firstId)).toEqual([]);
+
+    // The next build: the last successful build is the first one, with what it archived.
+    const second = await runStep({
+      env: job,
+      copyArtifacts: { lastSuccessful: archiveOf(first), number: 1 },
+      params: baselineParams,
+    });
+    expect(second.report.exception).toBeNull();
+    expect(firstStep(second.report, 'copyArtifacts').copied).toEqual([`atq-results/${firstId}/summary.json`]);
+    expect(second.log).toContain('Copied 1 artifact from "shop/perf" build number 1');
+    expect(second.log).not.toContain('no summary.json from an earlier successful build');
+    const secondId = second.report.returned?.runId as string;
+    const summary = readJson(path.join(second.workspace, 'atq-results', secondId, 'summary.json'));
+    expect(summary.comparison.baseline.runId).toBe(firstId);
+    const [gate] = summary.gates;
+    expect(gate.baseline).toBe(firstSummary.totals.p95);
+    // 11 times the first run's p95 is a generous limit, but 8 samples' p95 can jump: either outcome is a verdict.
+    expect(['passed', 'failed']).toContain(gate.status);
+    expect(second.report.result).toBe(gate.status === 'passed' ? 'SUCCESS' : 'UNSTABLE');
+    expect(firstStep(second.report, 'junit')).toMatchObject({ tests: 1, skipped: 0 });
+    expectBaselineCopyRemoved(second);
+    expect(await leftovers(client, secondId)).toEqual([]);
+  });
+
+  test('without the Copy Artifact plugin the step says so, skips the baseline gates and goes on', async () => {
+    const {
+      report,
+      log,
+      workspace: ws,
+    } = await runStep({
+      env: { JOB_NAME: 'shop/perf' },
+      plugins: { publishHTML: true, copyArtifacts: false },
+      params: params({
+        baseline: 'lastSuccessful',
+        criteria: ['samples >= 8', 'p95 <= baseline+1000%'],
+        failOn: 'FAILURE',
+      }),
+    });
+    expect(report.exception).toBeNull();
+    expect(report.result).toBe('SUCCESS');
+    expect(log).toContain(
+      'runLoadTest: Copy Artifact plugin not installed: no summary.json of the last successful build to compare ' +
+        'with; baseline gates skipped',
+    );
+    expect(stepsOf(report, 'copyArtifacts')).toEqual([]);
+    expect(stepsOf(report, 'sh').filter((s) => String(s.script).startsWith('rm '))).toEqual([]);
+    const cliRun = stepsOf(report, 'sh').find((s) => String(s.script).includes('atq-cli.mjs'));
+    expect(cliRun?.script).toContain("'--baseline-missing' 'skip'");
+    expect(cliRun?.script).not.toContain("'--baseline' ");
+    // The gate on the baseline is skipped; the other one decides the verdict.
+    const runId = report.returned?.runId as string;
+    expect(report.returned).toMatchObject({ status: 'succeeded', verdict: 'passed' });
+    const summary = readJson(path.join(ws, 'atq-results', runId, 'summary.json'));
+    expect(summary.gates.map((g: { status: string }) => g.status)).toEqual(['passed', 'skipped']);
+    expect(summary.gates[1].reason).toContain('no --baseline was given');
+    expect(firstStep(report, 'junit')).toMatchObject({ tests: 2, failures: 0, skipped: 1 });
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
+  test('baseline: a refused copy is reported, baselineMissing is passed on, a path stays a path', async () => {
+    // No swarm needed: a stand-in `node` (v24) records the arguments the CLI would get.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(
+      path.join(bin, 'node'),
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo v24.0.0; exit 0; fi\nprintf \'%s\\0\' "$@" >argv\n',
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${bin}:/usr/bin:/bin` };
+    const argv = (ws: string) => readFileSync(path.join(ws, 'argv'), 'utf8').split('\0').slice(1, -1);
+    const archive = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-archive-'));
+    mkdirSync(path.join(archive, 'atq-results/r1'), { recursive: true });
+    writeFileSync(path.join(archive, 'atq-results/r1/summary.json'), '{}');
+
+    // Jenkins' security may refuse the job its own artifacts (no "Permission to Copy Artifact"): the plugin
+    // fails even with optional: true; the step says so and the CLI decides, here as baselineMissing: 'fail' asks.
+    const denied = await runStep(
+      {
+        env: { JOB_NAME: 'shop/perf' },
+        copyArtifacts: { lastSuccessful: archive, permitted: false },
+        params: { baseline: 'lastSuccessful', baselineMissing: 'fail', criteria: 'p95 <= baseline+10%' },
+      },
+      { env },
+    );
+    expect(denied.report.result).toBe('SUCCESS');
+    const target = firstStep(denied.report, 'copyArtifacts').target as string;
+    expect(denied.log).toContain(
+      'runLoadTest: could not copy summary.json from the last successful build of shop/perf (Unable to find ' +
+        'project for artifact copy: shop/perf',
+    );
+    expect(denied.log).toContain(
+      "not skipping baseline gates (baselineMissing: 'fail'). If the job may not copy its own artifacts, allow " +
+        "it with options { copyArtifactPermission('/shop/perf') }",
+    );
+    expect(argv(denied.workspace)).toEqual([
+      'run',
+      '--criteria',
+      'p95 <= baseline+10%',
+      '--baseline',
+      `${target}/atq-results`,
+      '--baseline-missing',
+      'fail',
+    ]);
+    expectBaselineCopyRemoved(denied);
+
+    const given = await runStep({ params: { baseline: 'prev/summary.json' } }, { env });
+    expect(given.report.result).toBe('SUCCESS');
+    expect(stepsOf(given.report, 'copyArtifacts')).toEqual([]);
+    expect(argv(given.workspace)).toEqual(['run', '--baseline', 'prev/summary.json']);
   });
 
   test('every atq run option is accepted under its camelCase name, and the help names them', () => {

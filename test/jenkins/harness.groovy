@@ -5,8 +5,12 @@
 //   groovy -cp test/jenkins/stubs test/jenkins/harness.groovy '<config JSON>'     (or @file.json)
 //
 // config: { "params": {...step parameters...}, "workspace": "/dir", "credentials": {"id": "/dir with
-//   ca.pem, cert.pem, key.pem"}, "env": {...}, "plugins": {"publishHTML": true}, "abortFile": "/path",
-//   "step": "runLoadTest" }
+//   ca.pem, cert.pem, key.pem"}, "env": {...}, "plugins": {"publishHTML": true, "copyArtifacts": true},
+//   "abortFile": "/path", "step": "runLoadTest", "copyArtifacts": {...} }
+// copyArtifacts (Copy Artifact plugin; "plugins": {"copyArtifacts": false} makes it absent): the job is
+//   env.JOB_NAME, "lastSuccessful" / "lastStable" the folder holding the artifacts that build archived (paths
+//   as archived, relative to its workspace; absent or null: there is no such build), "number" its build number,
+//   "permitted": false refuses the copy as a job without "Permission to Copy Artifact" is refused.
 // Prints the build's log on stderr and one JSON report on stdout's last line: result, steps (what each
 // recorded step was given), returned, exception.
 import groovy.json.JsonOutput
@@ -51,6 +55,34 @@ Closure currentEnv = {
   return e
 }
 Closure ws = { String rel -> rel.startsWith('/') ? new File(rel) : new File(workspace, rel) }
+// Ant patterns as archiveArtifacts and copyArtifacts take them: comma-separated, '**' is any number of folders
+// (also none), '*' and '?' stay within a name, a trailing '/' means everything below.
+Closure antRegex = { String patterns ->
+  List<String> alternatives = []
+  for (String raw : patterns.split(',')) {
+    String pat = raw.trim().replace('\\', '/')
+    if (pat.isEmpty()) continue
+    if (pat.endsWith('/')) pat += '**'
+    StringBuilder re = new StringBuilder()
+    List<String> parts = pat.split('/') as List
+    for (int i = 0; i < parts.size(); i++) {
+      String part = parts[i]
+      boolean last = i == parts.size() - 1
+      if (part == '**') {
+        re.append(last ? '.*' : '(?:[^/]+/)*')
+        continue
+      }
+      for (char c : part.toCharArray()) {
+        if (c == '*' as char) re.append('[^/]*')
+        else if (c == '?' as char) re.append('[^/]')
+        else re.append(java.util.regex.Pattern.quote(String.valueOf(c)))
+      }
+      if (!last) re.append('/')
+    }
+    alternatives << re.toString()
+  }
+  return java.util.regex.Pattern.compile(alternatives.collect { "(?:${it})" }.join('|'))
+}
 Closure glob = { String pattern ->
   PathMatcher m = FileSystems.default.getPathMatcher('glob:' + pattern)
   List<String> found = []
@@ -208,7 +240,7 @@ binding.setVariable('archiveArtifacts', { Map a ->
 binding.setVariable('junit', { Object a ->
   Map opts = a instanceof Map ? (Map) a : [testResults: String.valueOf(a)]
   List<String> files = glob((String) opts.testResults)
-  Map record = [step: 'junit', testResults: opts.testResults, files: files, tests: 0, failures: 0]
+  Map record = [step: 'junit', testResults: opts.testResults, files: files, tests: 0, failures: 0, skipped: 0]
   steps << record
   if (files.isEmpty() && !opts.allowEmptyResults) throw new AbortException("No test report files were found.")
   for (String f : files) {
@@ -216,6 +248,7 @@ binding.setVariable('junit', { Object a ->
     def cases = xml.name() == 'testcase' ? [xml] : xml.'**'.findAll { it.name() == 'testcase' }
     record.tests += cases.size()
     record.failures += cases.count { !it.failure.isEmpty() || !it.error.isEmpty() }
+    record.skipped += cases.count { !it.skipped.isEmpty() }
   }
   // A failed test makes the build UNSTABLE.
   if (record.failures > 0) setResult('UNSTABLE')
@@ -226,6 +259,73 @@ if (plugins.publishHTML != false) {
     Map t = (Map) a.target
     steps << [step: 'publishHTML', target: t, exists: ws("${t.reportDir}/${t.reportFiles}").exists()]
   })
+}
+
+// Copy Artifact plugin: copyArtifacts and its selector lastSuccessful(), as the plugin (CopyArtifact.perform)
+// behaves. Without the plugin both are unknown to Pipeline, which says so with a NoSuchMethodError.
+Map copyConfig = (Map) (config.copyArtifacts ?: [:])
+if (plugins.copyArtifacts != false) {
+  binding.setVariable('lastSuccessful', { Object... a ->
+    Map opts = a.length > 0 && a[0] instanceof Map ? (Map) a[0] : [:]
+    [selector: 'lastSuccessful', stable: opts.stable ?: false]
+  })
+  binding.setVariable('copyArtifacts', { Map a ->
+    // Without a selector the plugin takes the last stable build.
+    Map selector = (Map) (a.selector ?: [selector: 'lastSuccessful', stable: true])
+    Map record = [step: 'copyArtifacts', projectName: a.projectName, selector: selector, filter: a.filter,
+                  excludes: a.excludes, target: a.target, optional: a.optional ?: false,
+                  fingerprintArtifacts: a.fingerprintArtifacts, flatten: a.flatten ?: false, copied: []]
+    steps << record
+    String project = String.valueOf(a.projectName)
+    if (a.projectName == null || project != currentEnv().JOB_NAME || copyConfig.permitted == false) {
+      throw new AbortException("Unable to find project for artifact copy: ${project}\nThis may be due to " +
+        'incorrect project name or permission settings; see help for project name in job configuration.')
+    }
+    String from = (String) (selector.stable ? copyConfig.lastStable : copyConfig.lastSuccessful)
+    if (from == null) {
+      String msg = "Unable to find a build for artifact copy from: ${project}"
+      if (a.optional) { log(msg); return null }
+      throw new AbortException(msg)
+    }
+    File target = a.target ? ws(String.valueOf(a.target)) : workspace
+    target.mkdirs()
+    String filter = a.filter?.toString()?.trim() ? a.filter.toString() : '**'
+    java.util.regex.Pattern include = antRegex(filter)
+    java.util.regex.Pattern exclude = a.excludes?.toString()?.trim() ? antRegex(a.excludes.toString()) : null
+    File archive = new File(from)
+    Path root = archive.toPath()
+    List<String> matched = []
+    if (archive.isDirectory()) {
+      archive.eachFileRecurse(groovy.io.FileType.FILES) { File f ->
+        String rel = root.relativize(f.toPath()).toString()
+        if (include.matcher(rel).matches() && !(exclude != null && exclude.matcher(rel).matches())) matched << rel
+      }
+    }
+    for (String rel : matched.sort()) {
+      File dest = new File(target, a.flatten ? new File(rel).name : rel)
+      dest.parentFile.mkdirs()
+      Files.copy(new File(archive, rel).toPath(), dest.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+      record.copied << rel
+    }
+    log("Copied ${matched.size()} ${matched.size() == 1 ? 'artifact' : 'artifacts'} from \"${project}\" build " +
+      "number ${copyConfig.number ?: 1}")
+    if (matched.isEmpty() && !a.optional) {
+      throw new AbortException("Failed to copy artifacts from ${project} with filter: ${filter}")
+    }
+    return null
+  })
+} else {
+  List<String> known = ['archiveArtifacts', 'dockerCert', 'echo', 'error', 'fileExists', 'junit',
+                        'libraryResource', 'publishHTML', 'pwd', 'readFile', 'sh', 'unstable', 'withCredentials',
+                        'withEnv', 'writeFile']
+  for (String name : ['copyArtifacts', 'lastSuccessful']) {
+    String missing = name
+    binding.setVariable(missing, { Object... ignored ->
+      throw new NoSuchMethodError("No such DSL method '${missing}' found among steps ${known} or symbols " +
+        '[all, allOf, always, ant, antFromApache, antOutcome, antTarget, any, anyOf] or globals [currentBuild, ' +
+        'docker, env, params, pipeline, scm]')
+    })
+  }
 }
 
 // Run ----------------------------------------------------------------------------------------------------

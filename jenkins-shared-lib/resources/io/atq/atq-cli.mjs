@@ -379,7 +379,7 @@ var init_fields = __esm({
         name: "plan",
         kind: "list",
         arg: "GLOB",
-        help: "plan(s) to run, relative to --test-dir (default **/*.jmx)"
+        help: "plan(s) to run: globs relative to --test-dir, or paths into it (default **/*.jmx)"
       },
       {
         name: "files",
@@ -677,14 +677,51 @@ var init_parse_field = __esm({
   }
 });
 
-// src/config/resolve.ts
+// src/config/test-dir-globs.ts
 import path from "node:path";
+function testDirGlobs(name, globs, testDir, base) {
+  const problems = [];
+  const prefix = segments(path.relative(base, testDir));
+  const out = globs.map((glob) => {
+    const negated = glob.startsWith("!");
+    const body = negated ? glob.slice(1) : glob;
+    const parts = segments(path.normalize(body));
+    const fromBase = path.isAbsolute(body) || segments(body).includes("..") || prefix.length > 0 && prefix.every((p, i) => parts[i] === p);
+    if (!fromBase) return glob;
+    const rel = path.relative(testDir, path.resolve(base, body));
+    if (rel === "") {
+      const example = `${glob.replace(/[\\/]+$/, "")}/**/*.${name === "plan" ? "jmx" : "csv"}`;
+      problems.push(`${name}: "${glob}" is the test directory itself; give files in it, e.g. "${example}"`);
+      return glob;
+    }
+    if (path.isAbsolute(rel) || segments(rel)[0] === "..") {
+      problems.push(
+        `${name}: "${glob}" is outside the test directory (${testDir}); only files under it are sent to JMeter: move the file into it, or point test-dir at a folder that holds it and the plans`
+      );
+      return glob;
+    }
+    return (negated ? "!" : "") + segments(rel).join("/");
+  });
+  return { globs: out, problems };
+}
+function segments(p) {
+  return p.split(path.sep === "\\" ? /[\\/]/ : "/").filter((s) => s !== "" && s !== ".");
+}
+var init_test_dir_globs = __esm({
+  "src/config/test-dir-globs.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/resolve.ts
+import path2 from "node:path";
 function resolveOptions(file, flags, cwd, fileDir = cwd) {
   const problems = [];
   const given = mergeSources(file, flags, problems);
   const values = parseAll(given, problems);
   const options = buildOptions(values, given, cwd, fileDir);
   problems.push(...crossChecks(options, given));
+  problems.push(...globsInTestDir(options, given, cwd, fileDir));
   return problems.length ? { problems } : { options, problems };
 }
 function mergeSources(file, flags, problems) {
@@ -721,7 +758,7 @@ function parseAll(given, problems) {
 }
 function buildOptions(values, given, cwd, fileDir) {
   const get = (name, fallback) => values.has(name) ? values.get(name) : fallback;
-  const where = (name, fallback) => path.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
+  const where = (name, fallback) => path2.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
   const image = get("image", DEFAULTS.image);
   const baseline = get("baseline", void 0);
   return {
@@ -764,19 +801,15 @@ function crossChecks(options, given) {
   problems.push(...waitDetailProblems(has));
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
-  for (const [name, list] of [
-    ["plan", options.plans],
-    ["files", options.files]
-  ]) {
-    for (const glob of list) {
-      if (path.isAbsolute(glob) || glob.split(/[\\/]/).includes("..")) {
-        problems.push(
-          `${name}: "${glob}" must be a glob relative to test-dir (${options.testDir}), without ".."`
-        );
-      }
-    }
-  }
   return problems;
+}
+function globsInTestDir(options, given, cwd, fileDir) {
+  const base = (name) => given.fromFile.has(name) ? fileDir : cwd;
+  const plans = testDirGlobs("plan", options.plans, options.testDir, base("plan"));
+  const files = testDirGlobs("files", options.files, options.testDir, base("files"));
+  options.plans = plans.globs;
+  options.files = files.globs;
+  return [...plans.problems, ...files.problems];
 }
 var init_resolve = __esm({
   "src/config/resolve.ts"() {
@@ -786,6 +819,7 @@ var init_resolve = __esm({
     init_fields();
     init_options();
     init_parse_field();
+    init_test_dir_globs();
     init_wait();
   }
 });
@@ -9477,11 +9511,11 @@ var require_agent = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path16) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path16)) {
-        return path16 === "pageant" ? new PageantAgent() : new CygwinAgent(path16);
+    function createAgent(path17) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path17)) {
+        return path17 === "pageant" ? new PageantAgent() : new CygwinAgent(path17);
       }
-      return new OpenSSHAgent(path16);
+      return new OpenSSHAgent(path17);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -14725,17 +14759,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path16, options) {
+      createReadStream(path17, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path16, options);
+        return new ReadStream(this, path17, options);
       }
-      createWriteStream(path16, options) {
+      createWriteStream(path17, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path16, options);
+        return new WriteStream(this, path17, options);
       }
-      open(path16, flags_, attrs, cb) {
+      open(path17, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -14754,7 +14788,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14762,7 +14796,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -14893,7 +14927,7 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         fastXfer(fs2, this, localPath, remotePath, opts, cb);
       }
-      readFile(path16, options, callback_) {
+      readFile(path17, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -14966,13 +15000,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path16, flag, 438, (er, handle_) => {
+        this.open(path17, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path16, (er_, st_) => {
+              this.stat(path17, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -14993,7 +15027,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path16, data, options, callback_) {
+      writeFile(path17, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15012,7 +15046,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path16, flag, options.mode, (openErr, handle) => {
+        this.open(path17, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -15021,7 +15055,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path16, (er_, st_) => {
+                  this.stat(path17, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -15040,7 +15074,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path16, data, options, callback_) {
+      appendFile(path17, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15058,12 +15092,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path16, data, options, callback);
+        this.writeFile(path17, data, options, callback);
       }
-      exists(path16, cb) {
+      exists(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path16, (err) => {
+        this.stat(path17, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -15106,7 +15140,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path16, attrs, cb) {
+      mkdir(path17, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15120,7 +15154,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15128,7 +15162,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15144,10 +15178,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path16, cb) {
+      rmdir(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15155,7 +15189,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -15245,10 +15279,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path16, cb) {
+      stat(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15256,17 +15290,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path16, cb) {
+      lstat(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15274,17 +15308,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path16, cb) {
+      opendir(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15292,14 +15326,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path16, attrs, cb) {
+      setstat(path17, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15311,7 +15345,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15319,7 +15353,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15379,8 +15413,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path16, atime, mtime, cb) {
-        return this.setstat(path16, {
+      utimes(path17, atime, mtime, cb) {
+        return this.setstat(path17, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -15391,8 +15425,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path16, uid, gid, cb) {
-        return this.setstat(path16, {
+      chown(path17, uid, gid, cb) {
+        return this.setstat(path17, {
           uid,
           gid
         }, cb);
@@ -15402,15 +15436,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path16, mode, cb) {
-        return this.setstat(path16, {
+      chmod(path17, mode, cb) {
+        return this.setstat(path17, {
           mode
         }, cb);
       }
-      readlink(path16, cb) {
+      readlink(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15418,7 +15452,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -15463,10 +15497,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path16, cb) {
+      realpath(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15474,7 +15508,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -15519,13 +15553,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path16, cb) {
+      ext_openssh_statvfs(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["statvfs@openssh.com"];
         if (!ext2 || ext2 !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15535,7 +15569,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -15621,7 +15655,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path16, attrs, cb) {
+      ext_openssh_lsetstat(path17, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["lsetstat@openssh.com"];
@@ -15636,7 +15670,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15646,7 +15680,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15663,13 +15697,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path16, cb) {
+      ext_openssh_expandPath(path17, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["expand-path@openssh.com"];
         if (ext2 !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path16);
+        const pathLen = Buffer.byteLength(path17);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15679,7 +15713,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path16, p += 4, pathLen);
+        buf.utf8Write(path17, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -16957,12 +16991,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path16)) {
+        if (!sftp.emit("LSTAT", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -16981,13 +17015,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path16, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path17, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17009,12 +17043,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path16)) {
+        if (!sftp.emit("OPENDIR", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17033,63 +17067,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path16)) {
+        if (!sftp.emit("REMOVE", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path16, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path17, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path16)) {
+        if (!sftp.emit("RMDIR", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path16)) {
+        if (!sftp.emit("REALPATH", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path16)) {
+        if (!sftp.emit("STAT", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17109,14 +17143,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path16 = bufferParser.readString(true);
+        const path17 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path16 === void 0)
+        if (path17 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path16)) {
+        if (!sftp.emit("READLINK", reqID, path17)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17187,7 +17221,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path16, options) {
+    function ReadStream(sftp, path17, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -17201,7 +17235,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream.call(this, options);
-      this.path = path16;
+      this.path = path17;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -17332,7 +17366,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path16, options) {
+    function WriteStream(sftp, path17, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -17344,7 +17378,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path16;
+      this.path = path17;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -25170,7 +25204,7 @@ var require_modem = __commonJS({
     var querystring = __require("querystring");
     var http = require_http();
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var url = __require("url");
     var ssh = require_ssh();
     var HttpDuplex = require_http_duplex();
@@ -25219,9 +25253,9 @@ var require_modem = __commonJS({
         }
         opts.host = host.hostname;
         if (process.env.DOCKER_CERT_PATH) {
-          opts.ca = splitca(path16.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
-          opts.cert = fs2.readFileSync(path16.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
-          opts.key = fs2.readFileSync(path16.join(process.env.DOCKER_CERT_PATH, "key.pem"));
+          opts.ca = splitca(path17.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
+          opts.cert = fs2.readFileSync(path17.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
+          opts.key = fs2.readFileSync(path17.join(process.env.DOCKER_CERT_PATH, "key.pem"));
         }
         if (process.env.DOCKER_CLIENT_TIMEOUT) {
           opts.timeout = parseInt(process.env.DOCKER_CLIENT_TIMEOUT, 10);
@@ -25231,7 +25265,7 @@ var require_modem = __commonJS({
     };
     var findDefaultUnixSocket = function() {
       return new Promise(function(resolve2) {
-        var userDockerSocket = path16.join(os3.homedir(), ".docker", "run", "docker.sock");
+        var userDockerSocket = path17.join(os3.homedir(), ".docker", "run", "docker.sock");
         fs2.access(userDockerSocket, function(err) {
           if (err) resolve2("/var/run/docker.sock");
           else resolve2(userDockerSocket);
@@ -25325,7 +25359,7 @@ var require_modem = __commonJS({
       }
       if (options.file) {
         if (typeof options.file === "string") {
-          data = fs2.createReadStream(path16.resolve(options.file));
+          data = fs2.createReadStream(path17.resolve(options.file));
         } else {
           data = options.file;
         }
@@ -25666,7 +25700,7 @@ var require_ignore = __commonJS({
      *
      * ------------------------------------------------------------------------
      */
-    var path16 = __require("path");
+    var path17 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -25675,22 +25709,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path16.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path17.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path16.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path17.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path16.sep === "/") {
+      if (path17.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path16.sep === "/") {
+      if (path17.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path16.sep);
+      return file.replace(/\//g, path17.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -25739,13 +25773,13 @@ var require_ignore = __commonJS({
         return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path17) => this._filter(path17));
+        return make_array(paths).filter((path18) => this._filter(path18));
       }
       createFilter() {
-        return (path17) => this._filter(path17);
+        return (path18) => this._filter(path18);
       }
-      ignores(path17) {
-        return !this._filter(path17);
+      ignores(path18) {
+        return !this._filter(path18);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -25784,36 +25818,36 @@ var require_ignore = __commonJS({
           origin,
           pattern,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern.split(path16.sep),
+          dirs: pattern.split(path17.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path17) {
-        if (!path17) {
+      _filter(path18) {
+        if (!path18) {
           return false;
         }
-        if (path17 in this._cache) {
-          return this._cache[path17];
+        if (path18 in this._cache) {
+          return this._cache[path18];
         }
-        return this._cache[path17] = this._test(path17);
+        return this._cache[path18] = this._test(path18);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path16.dirname(file));
-        const parentPathDirs = parentPath.split(path16.sep);
+        const parentPath = cleanPath(path17.dirname(file));
+        const parentPathDirs = parentPath.split(path17.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match2 = this._match(file, rule);
           if (!match2 && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path16.sep), rule);
+                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path17.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path16.sep), rule);
+              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path17.sep), rule);
             }
           }
           if (match2) {
@@ -25832,13 +25866,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path16.sep === "\\" ? "\\\\" : path16.sep;
+        let escapedSlash = path17.sep === "\\" ? "\\\\" : path17.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path16.sep) {
+              if (rule.pattern[i + 1] === path17.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -25854,7 +25888,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path16.sep === "\\") {
+            if (path17.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -25881,46 +25915,46 @@ var require_chownr = __commonJS({
   "node_modules/chownr/chownr.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var LCHOWN = fs2.lchown ? "lchown" : "chown";
     var LCHOWNSYNC = fs2.lchownSync ? "lchownSync" : "chownSync";
     var needEISDIRHandled = fs2.lchown && !process.version.match(/v1[1-9]+\./) && !process.version.match(/v10\.[6-9]/);
-    var lchownSync = (path17, uid, gid) => {
+    var lchownSync = (path18, uid, gid) => {
       try {
-        return fs2[LCHOWNSYNC](path17, uid, gid);
+        return fs2[LCHOWNSYNC](path18, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var chownSync = (path17, uid, gid) => {
+    var chownSync = (path18, uid, gid) => {
       try {
-        return fs2.chownSync(path17, uid, gid);
+        return fs2.chownSync(path18, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var handleEISDIR = needEISDIRHandled ? (path17, uid, gid, cb) => (er) => {
+    var handleEISDIR = needEISDIRHandled ? (path18, uid, gid, cb) => (er) => {
       if (!er || er.code !== "EISDIR")
         cb(er);
       else
-        fs2.chown(path17, uid, gid, cb);
+        fs2.chown(path18, uid, gid, cb);
     } : (_, __, ___, cb) => cb;
-    var handleEISDirSync = needEISDIRHandled ? (path17, uid, gid) => {
+    var handleEISDirSync = needEISDIRHandled ? (path18, uid, gid) => {
       try {
-        return lchownSync(path17, uid, gid);
+        return lchownSync(path18, uid, gid);
       } catch (er) {
         if (er.code !== "EISDIR")
           throw er;
-        chownSync(path17, uid, gid);
+        chownSync(path18, uid, gid);
       }
-    } : (path17, uid, gid) => lchownSync(path17, uid, gid);
+    } : (path18, uid, gid) => lchownSync(path18, uid, gid);
     var nodeVersion = process.version;
-    var readdir3 = (path17, options, cb) => fs2.readdir(path17, options, cb);
-    var readdirSync = (path17, options) => fs2.readdirSync(path17, options);
+    var readdir3 = (path18, options, cb) => fs2.readdir(path18, options, cb);
+    var readdirSync = (path18, options) => fs2.readdirSync(path18, options);
     if (/^v4\./.test(nodeVersion))
-      readdir3 = (path17, options, cb) => fs2.readdir(path17, cb);
+      readdir3 = (path18, options, cb) => fs2.readdir(path18, cb);
     var chown = (cpath, uid, gid, cb) => {
       fs2[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
         cb(er && er.code !== "ENOENT" ? er : null);
@@ -25928,21 +25962,21 @@ var require_chownr = __commonJS({
     };
     var chownrKid = (p, child, uid, gid, cb) => {
       if (typeof child === "string")
-        return fs2.lstat(path16.resolve(p, child), (er, stats) => {
+        return fs2.lstat(path17.resolve(p, child), (er, stats) => {
           if (er)
             return cb(er.code !== "ENOENT" ? er : null);
           stats.name = child;
           chownrKid(p, stats, uid, gid, cb);
         });
       if (child.isDirectory()) {
-        chownr(path16.resolve(p, child.name), uid, gid, (er) => {
+        chownr(path17.resolve(p, child.name), uid, gid, (er) => {
           if (er)
             return cb(er);
-          const cpath = path16.resolve(p, child.name);
+          const cpath = path17.resolve(p, child.name);
           chown(cpath, uid, gid, cb);
         });
       } else {
-        const cpath = path16.resolve(p, child.name);
+        const cpath = path17.resolve(p, child.name);
         chown(cpath, uid, gid, cb);
       }
     };
@@ -25972,7 +26006,7 @@ var require_chownr = __commonJS({
     var chownrKidSync = (p, child, uid, gid) => {
       if (typeof child === "string") {
         try {
-          const stats = fs2.lstatSync(path16.resolve(p, child));
+          const stats = fs2.lstatSync(path17.resolve(p, child));
           stats.name = child;
           child = stats;
         } catch (er) {
@@ -25983,8 +26017,8 @@ var require_chownr = __commonJS({
         }
       }
       if (child.isDirectory())
-        chownrSync(path16.resolve(p, child.name), uid, gid);
-      handleEISDirSync(path16.resolve(p, child.name), uid, gid);
+        chownrSync(path17.resolve(p, child.name), uid, gid);
+      handleEISDirSync(path17.resolve(p, child.name), uid, gid);
     };
     var chownrSync = (p, uid, gid) => {
       let children;
@@ -32056,7 +32090,7 @@ var require_pump = __commonJS({
 // node_modules/mkdirp-classic/index.js
 var require_mkdirp_classic = __commonJS({
   "node_modules/mkdirp-classic/index.js"(exports, module) {
-    var path16 = __require("path");
+    var path17 = __require("path");
     var fs2 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -32075,7 +32109,7 @@ var require_mkdirp_classic = __commonJS({
       if (!made) made = null;
       var cb = f || function() {
       };
-      p = path16.resolve(p);
+      p = path17.resolve(p);
       xfs.mkdir(p, mode, function(er) {
         if (!er) {
           made = made || p;
@@ -32083,7 +32117,7 @@ var require_mkdirp_classic = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            mkdirP(path16.dirname(p), opts, function(er2, made2) {
+            mkdirP(path17.dirname(p), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP(p, opts, cb, made2);
             });
@@ -32110,14 +32144,14 @@ var require_mkdirp_classic = __commonJS({
         mode = _0777 & ~process.umask();
       }
       if (!made) made = null;
-      p = path16.resolve(p);
+      p = path17.resolve(p);
       try {
         xfs.mkdirSync(p, mode);
         made = made || p;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path16.dirname(p), opts, made);
+            made = sync(path17.dirname(p), opts, made);
             sync(p, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -32147,7 +32181,7 @@ var require_tar_fs = __commonJS({
     var pump = require_pump();
     var mkdirp = require_mkdirp_classic();
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var os3 = __require("os");
     var win322 = os3.platform() === "win32";
     var noop = function() {
@@ -32161,12 +32195,12 @@ var require_tar_fs = __commonJS({
     var statAll = function(fs3, stat4, cwd, ignore, entries, sort) {
       var queue2 = entries || ["."];
       for (var i = 0; i < queue2.length; i++) {
-        if (!inCwd(path16.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
+        if (!inCwd(path17.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
       }
       return function loop(callback) {
         if (!queue2.length) return callback();
         var next = queue2.shift();
-        var nextAbs = path16.join(cwd, next);
+        var nextAbs = path17.join(cwd, next);
         stat4.call(fs3, nextAbs, function(err, stat5) {
           if (err) return callback(err);
           if (!stat5.isDirectory()) return callback(null, next, stat5);
@@ -32174,7 +32208,7 @@ var require_tar_fs = __commonJS({
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
-              if (!ignore(path16.join(cwd, next, files[i2]))) queue2.push(path16.join(next, files[i2]));
+              if (!ignore(path17.join(cwd, next, files[i2]))) queue2.push(path17.join(next, files[i2]));
             }
             callback(null, next, stat5);
           });
@@ -32185,7 +32219,7 @@ var require_tar_fs = __commonJS({
       return function(header) {
         header.name = header.name.split("/").slice(level).join("/");
         var linkname = header.linkname;
-        if (linkname && (header.type === "link" || path16.isAbsolute(linkname))) {
+        if (linkname && (header.type === "link" || path17.isAbsolute(linkname))) {
           header.linkname = linkname.split("/").slice(level).join("/");
         }
         return map(header);
@@ -32215,7 +32249,7 @@ var require_tar_fs = __commonJS({
         fmode |= parseInt(222, 8);
       }
       var onsymlink = function(filename, header) {
-        xfs.readlink(path16.join(cwd, filename), function(err, linkname) {
+        xfs.readlink(path17.join(cwd, filename), function(err, linkname) {
           if (err) return pack.destroy(err);
           header.linkname = normalize(linkname);
           pack.entry(header, onnextentry);
@@ -32256,7 +32290,7 @@ var require_tar_fs = __commonJS({
         }
         var entry = pack.entry(header, onnextentry);
         if (!entry) return;
-        var rs = mapStream(xfs.createReadStream(path16.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        var rs = mapStream(xfs.createReadStream(path17.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
         rs.on("error", function(err2) {
           entry.destroy(err2);
         });
@@ -32334,14 +32368,14 @@ var require_tar_fs = __commonJS({
       extract.on("entry", function(header, stream, next) {
         header = map(header) || header;
         header.name = normalize(header.name);
-        var name = path16.join(cwd, path16.join("/", header.name));
+        var name = path17.join(cwd, path17.join("/", header.name));
         if (ignore(name, header)) {
           stream.resume();
           return next();
         }
         var stat4 = function(err) {
           if (err) return next(err);
-          if (path16.join(name, ".") === path16.join(cwd, ".")) return next();
+          if (path17.join(name, ".") === path17.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
             if (err2) return next(err2);
             if (win322) return next();
@@ -32351,9 +32385,9 @@ var require_tar_fs = __commonJS({
         var onsymlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var dst = path16.resolve(path16.dirname(name), header.linkname);
+            var dst = path17.resolve(path17.dirname(name), header.linkname);
             if (!inCwd(dst, cwd)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path16.resolve(cwd), function(err, valid) {
+            validateNotSymlink(xfs, dst, path17.resolve(cwd), function(err, valid) {
               if (err) return next(err);
               if (!valid) return next(new Error(name + " is not a valid symlink"));
               xfs.symlink(header.linkname, name, stat4);
@@ -32363,7 +32397,7 @@ var require_tar_fs = __commonJS({
         var onlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var srcpath = path16.join(cwd, path16.join("/", header.linkname));
+            var srcpath = path17.join(cwd, path17.join("/", header.linkname));
             xfs.realpath(srcpath, function(err, dst) {
               if (err || !inCwd(dst, cwd)) return next(new Error(name + " is not a valid hardlink"));
               xfs.link(dst, name, function(err2) {
@@ -32403,8 +32437,8 @@ var require_tar_fs = __commonJS({
             gid: header.gid
           }, stat4);
         }
-        var dir = path16.dirname(name);
-        validate(xfs, dir, path16.join(cwd, "."), function(err, valid) {
+        var dir = path17.dirname(name);
+        validate(xfs, dir, path17.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           mkdirfix(dir, {
@@ -32435,16 +32469,16 @@ var require_tar_fs = __commonJS({
       if (name === root) return cb(null, true);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT") return cb(err);
-        if (err || st.isDirectory()) return validate(fs3, path16.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs3, path17.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
     function validateNotSymlink(fs3, name, root, cb) {
       if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path16.sep)) return cb(null, false);
+      if (!name.startsWith(root + path17.sep)) return cb(null, false);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path16.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path17.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -32458,8 +32492,8 @@ var require_tar_fs = __commonJS({
       });
     }
     function inCwd(dst, cwd) {
-      cwd = path16.resolve(cwd);
-      return cwd === dst || dst.startsWith(cwd + path16.sep);
+      cwd = path17.resolve(cwd);
+      return cwd === dst || dst.startsWith(cwd + path17.sep);
     }
   }
 });
@@ -32469,7 +32503,7 @@ var require_util = __commonJS({
   "node_modules/dockerode/lib/util.js"(exports, module) {
     var DockerIgnore = require_ignore();
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var tar2 = require_tar_fs();
     var zlib2 = __require("zlib");
     var arr = [];
@@ -32521,14 +32555,14 @@ var require_util = __commonJS({
     };
     module.exports.prepareBuildContext = function(file, next) {
       if (file && file.context) {
-        fs2.readFile(path16.join(file.context, ".dockerignore"), (err, data) => {
+        fs2.readFile(path17.join(file.context, ".dockerignore"), (err, data) => {
           let ignoreFn;
           let filterFn;
           if (!err) {
             const dockerIgnore = DockerIgnore({ ignorecase: false }).add(data.toString());
             filterFn = dockerIgnore.createFilter();
-            ignoreFn = (path17) => {
-              return !filterFn(path17);
+            ignoreFn = (path18) => {
+              return !filterFn(path18);
             };
           }
           const entries = file.src.slice() || [];
@@ -35502,19 +35536,19 @@ var require_uri_parser = __commonJS({
       };
     }
     var NUMBER_REGEX = /^\d+$/;
-    function splitHostPort(path16) {
-      if (path16.startsWith("[")) {
-        const hostEnd = path16.indexOf("]");
+    function splitHostPort(path17) {
+      if (path17.startsWith("[")) {
+        const hostEnd = path17.indexOf("]");
         if (hostEnd === -1) {
           return null;
         }
-        const host = path16.substring(1, hostEnd);
+        const host = path17.substring(1, hostEnd);
         if (host.indexOf(":") === -1) {
           return null;
         }
-        if (path16.length > hostEnd + 1) {
-          if (path16[hostEnd + 1] === ":") {
-            const portString = path16.substring(hostEnd + 2);
+        if (path17.length > hostEnd + 1) {
+          if (path17[hostEnd + 1] === ":") {
+            const portString = path17.substring(hostEnd + 2);
             if (NUMBER_REGEX.test(portString)) {
               return {
                 host,
@@ -35532,7 +35566,7 @@ var require_uri_parser = __commonJS({
           };
         }
       } else {
-        const splitPath = path16.split(":");
+        const splitPath = path17.split(":");
         if (splitPath.length === 2) {
           if (NUMBER_REGEX.test(splitPath[1])) {
             return {
@@ -35544,7 +35578,7 @@ var require_uri_parser = __commonJS({
           }
         } else {
           return {
-            host: path16
+            host: path17
           };
         }
       }
@@ -38580,14 +38614,14 @@ var require_client_interceptors = __commonJS({
       }
     };
     exports.InterceptingCall = InterceptingCall;
-    function getCall(channel, path16, options) {
+    function getCall(channel, path17, options) {
       var _a2, _b;
       const deadline = (_a2 = options.deadline) !== null && _a2 !== void 0 ? _a2 : Infinity;
       const host = options.host;
       const parent = (_b = options.parent) !== null && _b !== void 0 ? _b : null;
       const propagateFlags = options.propagate_flags;
       const credentials = options.credentials;
-      const call = channel.createCall(path16, deadline, host, parent, propagateFlags);
+      const call = channel.createCall(path17, deadline, host, parent, propagateFlags);
       if (credentials) {
         call.setCredentials(credentials);
       }
@@ -39157,9 +39191,9 @@ var require_make_client = __commonJS({
       ServiceClientImpl.serviceName = serviceName2;
       return ServiceClientImpl;
     }
-    function partial(fn, path16, serialize, deserialize) {
+    function partial(fn, path17, serialize, deserialize) {
       return function(...args) {
-        return fn.call(this, path16, serialize, deserialize, ...args);
+        return fn.call(this, path17, serialize, deserialize, ...args);
       };
     }
     function isProtobufTypeDefinition(obj) {
@@ -42129,15 +42163,15 @@ var require_fetch = __commonJS({
 var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
-    var path16 = exports;
+    var path17 = exports;
     var isAbsolute = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path16.isAbsolute = function isAbsolute2(path17) {
-        return /^(?:\/|\w+:)/.test(path17);
+      path17.isAbsolute = function isAbsolute2(path18) {
+        return /^(?:\/|\w+:)/.test(path18);
       }
     );
     var normalize = (
@@ -42146,9 +42180,9 @@ var require_path = __commonJS({
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path16.normalize = function normalize2(path17) {
-        path17 = path17.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path17.split("/"), absolute = isAbsolute(path17), prefix = "";
+      path17.normalize = function normalize2(path18) {
+        path18 = path18.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+        var parts = path18.split("/"), absolute = isAbsolute(path18), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -42167,7 +42201,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path16.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
+    path17.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute(includePath))
@@ -42351,18 +42385,18 @@ var require_namespace = __commonJS({
       object.onRemove(this);
       return clearCache(this);
     };
-    Namespace.prototype.define = function define2(path16, json) {
-      if (util3.isString(path16))
-        path16 = path16.split(".");
-      else if (!Array.isArray(path16))
+    Namespace.prototype.define = function define2(path17, json) {
+      if (util3.isString(path17))
+        path17 = path17.split(".");
+      else if (!Array.isArray(path17))
         throw TypeError("illegal path");
-      if (path16 && path16.length && path16[0] === "")
+      if (path17 && path17.length && path17[0] === "")
         throw Error("path must be relative");
-      if (path16.length > util3.recursionLimit)
+      if (path17.length > util3.recursionLimit)
         throw Error("max depth exceeded");
       var ptr = this;
-      while (path16.length > 0) {
-        var part = path16.shift();
+      while (path17.length > 0) {
+        var part = path17.shift();
         if (ptr.nested && ptr.nested[part]) {
           ptr = ptr.nested[part];
           if (!(ptr instanceof Namespace))
@@ -42397,26 +42431,26 @@ var require_namespace = __commonJS({
       });
       return this;
     };
-    Namespace.prototype.lookup = function lookup(path16, filterTypes, parentAlreadyChecked) {
+    Namespace.prototype.lookup = function lookup(path17, filterTypes, parentAlreadyChecked) {
       if (typeof filterTypes === "boolean") {
         parentAlreadyChecked = filterTypes;
         filterTypes = void 0;
       } else if (filterTypes && !Array.isArray(filterTypes))
         filterTypes = [filterTypes];
-      if (util3.isString(path16) && path16.length) {
-        if (path16 === ".")
+      if (util3.isString(path17) && path17.length) {
+        if (path17 === ".")
           return this.root;
-        path16 = path16.split(".");
-      } else if (!path16.length)
+        path17 = path17.split(".");
+      } else if (!path17.length)
         return this;
-      var flatPath = path16.join(".");
-      if (path16[0] === "")
-        return this.root.lookup(path16.slice(1), filterTypes);
+      var flatPath = path17.join(".");
+      if (path17[0] === "")
+        return this.root.lookup(path17.slice(1), filterTypes);
       var found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
-      found = this._lookupImpl(path16, flatPath);
+      found = this._lookupImpl(path17, flatPath);
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
@@ -42424,7 +42458,7 @@ var require_namespace = __commonJS({
         return null;
       var current = this;
       while (current.parent) {
-        found = current.parent._lookupImpl(path16, flatPath);
+        found = current.parent._lookupImpl(path17, flatPath);
         if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
           return found;
         }
@@ -42432,22 +42466,22 @@ var require_namespace = __commonJS({
       }
       return null;
     };
-    Namespace.prototype._lookupImpl = function lookup(path16, flatPath) {
+    Namespace.prototype._lookupImpl = function lookup(path17, flatPath) {
       if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
         return this._lookupCache[flatPath];
       }
-      var found = this.get(path16[0]);
+      var found = this.get(path17[0]);
       var exact = null;
       if (found) {
-        if (path16.length === 1) {
+        if (path17.length === 1) {
           exact = found;
         } else if (found instanceof Namespace) {
-          path16 = path16.slice(1);
-          exact = found._lookupImpl(path16, path16.join("."));
+          path17 = path17.slice(1);
+          exact = found._lookupImpl(path17, path17.join("."));
         }
       } else {
         for (var i = 0; i < this.nestedArray.length; ++i)
-          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path16, flatPath))) {
+          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path17, flatPath))) {
             exact = found;
             break;
           }
@@ -42455,28 +42489,28 @@ var require_namespace = __commonJS({
       this._lookupCache[flatPath] = exact;
       return exact;
     };
-    Namespace.prototype.lookupType = function lookupType(path16) {
-      var found = this.lookup(path16, [Type]);
+    Namespace.prototype.lookupType = function lookupType(path17) {
+      var found = this.lookup(path17, [Type]);
       if (!found)
-        throw Error("no such type: " + path16);
+        throw Error("no such type: " + path17);
       return found;
     };
-    Namespace.prototype.lookupEnum = function lookupEnum(path16) {
-      var found = this.lookup(path16, [Enum]);
+    Namespace.prototype.lookupEnum = function lookupEnum(path17) {
+      var found = this.lookup(path17, [Enum]);
       if (!found)
-        throw Error("no such Enum '" + path16 + "' in " + this);
+        throw Error("no such Enum '" + path17 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path16) {
-      var found = this.lookup(path16, [Type, Enum]);
+    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path17) {
+      var found = this.lookup(path17, [Type, Enum]);
       if (!found)
-        throw Error("no such Type or Enum '" + path16 + "' in " + this);
+        throw Error("no such Type or Enum '" + path17 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupService = function lookupService(path16) {
-      var found = this.lookup(path16, [Service]);
+    Namespace.prototype.lookupService = function lookupService(path17) {
+      var found = this.lookup(path17, [Service]);
       if (!found)
-        throw Error("no such Service '" + path16 + "' in " + this);
+        throw Error("no such Service '" + path17 + "' in " + this);
       return found;
     };
     Namespace._configure = function(Type_, Service_, Enum_) {
@@ -43893,13 +43927,13 @@ var require_util2 = __commonJS({
       Object.defineProperty(object, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util3.setProperty = function setProperty(dst, path16, value2, ifNotSet) {
-      function setProp(dst2, path17, value3) {
-        var part = path17.shift();
+    util3.setProperty = function setProperty(dst, path17, value2, ifNotSet) {
+      function setProp(dst2, path18, value3) {
+        var part = path18.shift();
         if (util3.isUnsafeProperty(part))
           return dst2;
-        if (path17.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path17, value3);
+        if (path18.length > 0) {
+          dst2[part] = setProp(dst2[part] || {}, path18, value3);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
@@ -43912,12 +43946,12 @@ var require_util2 = __commonJS({
       }
       if (typeof dst !== "object")
         throw TypeError("dst must be an object");
-      if (!path16)
+      if (!path17)
         throw TypeError("path must be specified");
-      path16 = path16.split(".");
-      if (path16.length > util3.recursionLimit)
+      path17 = path17.split(".");
+      if (path17.length > util3.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path16, value2);
+      return setProp(dst, path17, value2);
     };
     Object.defineProperty(util3, "decorateRoot", {
       get: function() {
@@ -44463,12 +44497,12 @@ var require_object = __commonJS({
        */
       fullName: {
         get: function() {
-          var path16 = [this.name], ptr = this.parent;
+          var path17 = [this.name], ptr = this.parent;
           while (ptr) {
-            path16.unshift(ptr.name);
+            path17.unshift(ptr.name);
             ptr = ptr.parent;
           }
-          return path16.join(".");
+          return path17.join(".");
         }
       }
     });
@@ -48523,16 +48557,16 @@ var require_util3 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path16.isAbsolute(target)) {
+        if (path17.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path16.join(directory, target);
+          const fullPath = path17.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -54162,9 +54196,9 @@ var require_server_call = __commonJS({
       return status;
     }
     var ServerUnaryCallImpl = class extends events_1.EventEmitter {
-      constructor(path16, call, metadata, request) {
+      constructor(path17, call, metadata, request) {
         super();
-        this.path = path16;
+        this.path = path17;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -54194,9 +54228,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerUnaryCallImpl = ServerUnaryCallImpl;
     var ServerReadableStreamImpl = class extends stream_1.Readable {
-      constructor(path16, call, metadata) {
+      constructor(path17, call, metadata) {
         super({ objectMode: true });
-        this.path = path16;
+        this.path = path17;
         this.call = call;
         this.metadata = metadata;
         this.cancelled = false;
@@ -54228,9 +54262,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerReadableStreamImpl = ServerReadableStreamImpl;
     var ServerWritableStreamImpl = class extends stream_1.Writable {
-      constructor(path16, call, metadata, request) {
+      constructor(path17, call, metadata, request) {
         super({ objectMode: true });
-        this.path = path16;
+        this.path = path17;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -54284,9 +54318,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerWritableStreamImpl = ServerWritableStreamImpl;
     var ServerDuplexStreamImpl = class extends stream_1.Duplex {
-      constructor(path16, call, metadata) {
+      constructor(path17, call, metadata) {
         super({ objectMode: true });
-        this.path = path16;
+        this.path = path17;
         this.call = call;
         this.metadata = metadata;
         this.pendingStatus = {
@@ -56587,11 +56621,11 @@ var require_server2 = __commonJS({
           }
           return true;
         }
-        _retrieveHandler(path16) {
-          serverCallTrace("Received call to method " + path16 + " at address " + this.serverAddressString);
-          const handler = this.handlers.get(path16);
+        _retrieveHandler(path17) {
+          serverCallTrace("Received call to method " + path17 + " at address " + this.serverAddressString);
+          const handler = this.handlers.get(path17);
           if (handler === void 0) {
-            serverCallTrace("No handler registered for method " + path16 + ". Sending UNIMPLEMENTED status.");
+            serverCallTrace("No handler registered for method " + path17 + ". Sending UNIMPLEMENTED status.");
             return null;
           }
           return handler;
@@ -56615,10 +56649,10 @@ var require_server2 = __commonJS({
             channelzSessionInfo === null || channelzSessionInfo === void 0 ? void 0 : channelzSessionInfo.streamTracker.addCallFailed();
             return;
           }
-          const path16 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path16);
+          const path17 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path17);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path16), stream, channelzSessionInfo);
+            this._respondWithError(getUnimplementedStatusResponse(path17), stream, channelzSessionInfo);
             return;
           }
           const callEventTracker = {
@@ -56668,10 +56702,10 @@ var require_server2 = __commonJS({
           if (this._verifyContentType(stream, headers) !== true) {
             return;
           }
-          const path16 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path16);
+          const path17 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path17);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path16), stream, null);
+            this._respondWithError(getUnimplementedStatusResponse(path17), stream, null);
             return;
           }
           const call = (0, server_interceptors_1.getServerInterceptingCall)([...extraInterceptors, ...this.interceptors], stream, headers, null, handler, this.options);
@@ -57979,13 +58013,13 @@ var require_resolver_uds = __commonJS({
         this.listener = listener;
         this.hasReturnedResult = false;
         this.endpoints = [];
-        let path16;
+        let path17;
         if (target.authority === "") {
-          path16 = "/" + target.path;
+          path17 = "/" + target.path;
         } else {
-          path16 = target.path;
+          path17 = target.path;
         }
-        this.endpoints = [{ addresses: [{ path: path16 }] }];
+        this.endpoints = [{ addresses: [{ path: path17 }] }];
       }
       updateResolution() {
         if (!this.hasReturnedResult) {
@@ -58045,12 +58079,12 @@ var require_resolver_ip = __commonJS({
           return;
         }
         const pathList = target.path.split(",");
-        for (const path16 of pathList) {
-          const hostPort = (0, uri_parser_1.splitHostPort)(path16);
+        for (const path17 of pathList) {
+          const hostPort = (0, uri_parser_1.splitHostPort)(path17);
           if (hostPort === null) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path16}`,
+              details: `Failed to parse ${target.scheme} address ${path17}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -58058,7 +58092,7 @@ var require_resolver_ip = __commonJS({
           if (target.scheme === IPV4_SCHEME && !(0, net_1.isIPv4)(hostPort.host) || target.scheme === IPV6_SCHEME && !(0, net_1.isIPv6)(hostPort.host)) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path16}`,
+              details: `Failed to parse ${target.scheme} address ${path17}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -59431,16 +59465,16 @@ var require_util4 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path16.isAbsolute(target)) {
+        if (path17.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path16.join(directory, target);
+          const fullPath = path17.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -59704,7 +59738,7 @@ var require_session = __commonJS({
   "node_modules/dockerode/lib/session.js"(exports, module) {
     var grpc = require_src4();
     var protoLoader = require_src5();
-    var path16 = __require("path");
+    var path17 = __require("path");
     var crypto = __require("crypto");
     function withSession(docker, auth, handler) {
       const sessionId = crypto.randomUUID();
@@ -59731,7 +59765,7 @@ var require_session = __commonJS({
         const injector = server.createConnectionInjector(creds);
         injector.injectConnection(socket);
         const pkg = protoLoader.loadSync(
-          path16.resolve(__atqDirname, "proto", "auth.proto")
+          path17.resolve(__atqDirname, "proto", "auth.proto")
         );
         const service = grpc.loadPackageDefinition(pkg);
         server.addService(service.moby.filesync.v1.Auth.service, {
@@ -59761,7 +59795,7 @@ var require_session = __commonJS({
 var require_buildkit = __commonJS({
   "node_modules/dockerode/lib/buildkit.js"(exports, module) {
     var protobuf = require_protobufjs();
-    var path16 = __require("path");
+    var path17 = __require("path");
     var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
     var BUILDKIT_IMAGE_ID = "moby.image.id";
     var PROTO_TYPE = "moby.buildkit.v1.StatusResponse";
@@ -59771,7 +59805,7 @@ var require_buildkit = __commonJS({
     function loadProto() {
       if (StatusResponse) return StatusResponse;
       var root = protobuf.loadSync(
-        path16.resolve(__atqDirname, "proto", "buildkit_status.proto")
+        path17.resolve(__atqDirname, "proto", "buildkit_status.proto")
       );
       StatusResponse = root.lookupType(PROTO_TYPE);
       return StatusResponse;
@@ -61688,10 +61722,10 @@ var init_client = __esm({
         }
       }
       /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
-      async getArchive(containerId, path16) {
+      async getArchive(containerId, path17) {
         return this.call(
-          `copy ${path16} out of container ${containerId.slice(0, 12)}`,
-          () => this.docker.getContainer(containerId).getArchive({ path: path16 })
+          `copy ${path17} out of container ${containerId.slice(0, 12)}`,
+          () => this.docker.getContainer(containerId).getArchive({ path: path17 })
         );
       }
       /** Every object carrying `label` (e.g. "atq.run" or "atq.run=<id>"). */
@@ -61799,7 +61833,7 @@ var init_client = __esm({
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os2 from "node:os";
-import path2 from "node:path";
+import path3 from "node:path";
 function resolveConnection(opts, env = process.env) {
   const url = opts.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
   if (url.startsWith("unix://"))
@@ -61847,9 +61881,9 @@ function material(value2, env, role) {
   const r = ROLES[role];
   if (value2) return fromValue(value2, r.option, role);
   if (env[r.env]) return fromValue(env[r.env], r.env, role);
-  const certPath = env.DOCKER_CERT_PATH || (env.DOCKER_TLS_VERIFY === "1" ? path2.join(os2.homedir(), ".docker") : "");
+  const certPath = env.DOCKER_CERT_PATH || (env.DOCKER_TLS_VERIFY === "1" ? path3.join(os2.homedir(), ".docker") : "");
   if (!certPath) return void 0;
-  const file = path2.join(certPath, r.file);
+  const file = path3.join(certPath, r.file);
   const given = env.DOCKER_CERT_PATH ? `$DOCKER_CERT_PATH/${r.file} (${file})` : `${file} (the default with DOCKER_TLS_VERIFY=1 and no DOCKER_CERT_PATH)`;
   return { text: readPemFile(file, given, role), role, given, fromFolder: true };
 }
@@ -65063,20 +65097,39 @@ var init_timeseries = __esm({
     Bucket = class {
       count = 0;
       errors = 0;
-      threads = 0;
+      /**
+       * JMeter's allThreads counts the threads of the one instance that ran the sample: in a distributed run
+       * each worker reports its own. So, as Taurus does, the bucket keeps each host's (JTL Hostname's) latest
+       * value and the run's threads are their sum; rows without a Hostname are one host.
+       */
+      hosts = /* @__PURE__ */ new Map();
       bins = /* @__PURE__ */ new Map();
       add(s) {
         this.count += s.count;
         this.errors += s.errors;
-        if (s.allThreads > this.threads) this.threads = s.allThreads;
+        this.see(s.host, s.ts + s.elapsed, s.allThreads);
         const b = binOf(s.elapsed < 0 ? 0 : s.elapsed);
         this.bins.set(b, (this.bins.get(b) ?? 0) + s.count);
       }
       merge(o) {
         this.count += o.count;
         this.errors += o.errors;
-        this.threads = Math.max(this.threads, o.threads);
+        for (const [host, t] of o.hosts) this.see(host, t.at, t.threads);
         for (const [b, n] of o.bins) this.bins.set(b, (this.bins.get(b) ?? 0) + n);
+      }
+      /** Keeps a host's latest value (on a tie, the row read last). Updates in place: this runs per sample. */
+      see(host, at, threads) {
+        const known = this.hosts.get(host);
+        if (!known) this.hosts.set(host, { at, threads });
+        else if (at >= known.at) {
+          known.at = at;
+          known.threads = threads;
+        }
+      }
+      get threads() {
+        let sum = 0;
+        for (const t of this.hosts.values()) sum += t.threads;
+        return sum;
       }
       percentiles(ps) {
         const sorted = [...this.bins.entries()].sort((a, b) => a[0] - b[0]);
@@ -65407,7 +65460,7 @@ var require_path2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os3 = __require("os");
-    var path16 = __require("path");
+    var path17 = __require("path");
     var IS_WINDOWS_PLATFORM = os3.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -65419,7 +65472,7 @@ var require_path2 = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path16.resolve(cwd, filepath);
+      return path17.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -66746,7 +66799,7 @@ var require_braces = __commonJS({
 var require_constants4 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path16 = __require("path");
+    var path17 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -66920,7 +66973,7 @@ var require_constants4 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path16.sep,
+      SEP: path17.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -66947,7 +67000,7 @@ var require_constants4 = __commonJS({
 var require_utils5 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path16 = __require("path");
+    var path17 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -66976,7 +67029,7 @@ var require_utils5 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path16.sep === "\\";
+      return win322 === true || path17.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -68340,7 +68393,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path16 = __require("path");
+    var path17 = __require("path");
     var scan = require_scan();
     var parse = require_parse3();
     var utils = require_utils5();
@@ -68425,7 +68478,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path16.basename(input));
+      return regex.test(path17.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -68652,7 +68705,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path16 = __require("path");
+    var path17 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -68747,7 +68800,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path16.basename(pattern);
+      const basename = path17.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -68805,7 +68858,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path16.isAbsolute(pattern);
+      return path17.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -68982,8 +69035,8 @@ var require_utils6 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs3();
     exports.fs = fs2;
-    var path16 = require_path2();
-    exports.path = path16;
+    var path17 = require_path2();
+    exports.path = path17;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream4();
@@ -69095,8 +69148,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path16, settings, callback) {
-      settings.fs.lstat(path16, (lstatError, lstat3) => {
+    function read(path17, settings, callback) {
+      settings.fs.lstat(path17, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -69105,7 +69158,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path16, (statError, stat4) => {
+        settings.fs.stat(path17, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -69137,13 +69190,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path16, settings) {
-      const lstat3 = settings.fs.lstatSync(path16);
+    function read(path17, settings) {
+      const lstat3 = settings.fs.lstatSync(path17);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path16);
+        const stat4 = settings.fs.statSync(path17);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -69214,17 +69267,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path16, optionsOrSettingsOrCallback, callback) {
+    function stat4(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path16, optionsOrSettings) {
+    function statSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path16, settings);
+      return sync.read(path17, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -69442,16 +69495,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path16 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path17 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path16, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path16,
+                path: path17,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -69569,7 +69622,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path16 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs6();
     var Settings = class {
@@ -69577,7 +69630,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -69604,17 +69657,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path16, optionsOrSettingsOrCallback, callback) {
+    function scandir(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path16, optionsOrSettings) {
+    function scandirSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path16, settings);
+      return sync.read(path17, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -70262,7 +70315,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path16 = __require("path");
+    var path17 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -70272,7 +70325,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -70334,7 +70387,7 @@ var require_reader4 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path16 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var utils = require_utils6();
     var Reader = class {
@@ -70347,7 +70400,7 @@ var require_reader4 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path16.resolve(this._settings.cwd, filepath);
+        return path17.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -70480,12 +70533,12 @@ var require_matcher = __commonJS({
       }
       _fillStorage() {
         for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
+          const segments2 = this._getPatternSegments(pattern);
+          const sections = this._splitSegmentsIntoSections(segments2);
           this._storage.push({
             complete: sections.length <= 1,
             pattern,
-            segments,
+            segments: segments2,
             sections
           });
         }
@@ -70507,8 +70560,8 @@ var require_matcher = __commonJS({
           };
         });
       }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
+      _splitSegmentsIntoSections(segments2) {
+        return utils.array.splitWhen(segments2, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
       }
     };
     exports.default = Matcher;
@@ -70763,7 +70816,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path16 = __require("path");
+    var path17 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error2();
@@ -70777,7 +70830,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path16.resolve(this._settings.cwd, task.base);
+        return path17.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -71115,7 +71168,7 @@ var require_out4 = __commonJS({
 
 // src/results/baseline.ts
 import { stat } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 async function readBaselineSet(from) {
   const st = await stat(from).catch((e) => {
     if (e.code === "ENOENT") throw new BaselineNotFound(`${from} does not exist`);
@@ -71149,7 +71202,7 @@ function planBaseline(set, missing, plan, planCount) {
   if (!set) return { missing };
   const baseline = baselineForPlan(set, plan, planCount);
   if (baseline) return { baseline, missing };
-  const reason = plan ? `no summary.json of plan ${plan} in ${path3.normalize(set.from)}` : `${path3.normalize(set.from)} holds summaries of several plans; give one summary.json`;
+  const reason = plan ? `no summary.json of plan ${plan} in ${path4.normalize(set.from)}` : `${path4.normalize(set.from)} holds summaries of several plans; give one summary.json`;
   return { missing: { ...missing, reason } };
 }
 var import_fast_glob, BaselineNotFound, planOf, startOf;
@@ -71670,7 +71723,7 @@ var init_markdown = __esm({
 
 // src/results/write.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 async function writeReports(dir, summary) {
   await mkdir(dir, { recursive: true });
   const contents = {
@@ -71680,8 +71733,8 @@ async function writeReports(dir, summary) {
     "report.html": renderHtml(summary),
     "report.css": REPORT_CSS
   };
-  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path4.join(dir, name), text)));
-  return REPORT_FILES.map((f) => path4.join(dir, f));
+  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path5.join(dir, name), text)));
+  return REPORT_FILES.map((f) => path5.join(dir, f));
 }
 var REPORT_FILES;
 var init_write = __esm({
@@ -71695,7 +71748,7 @@ var init_write = __esm({
 });
 
 // src/cli/report.ts
-import path5 from "node:path";
+import path6 from "node:path";
 async function reportCommand(argv, cwd) {
   const flags = parseFlags(
     argv,
@@ -71729,7 +71782,7 @@ async function reportCommand(argv, cwd) {
   });
   const baselines = await readRunBaselines(
     {
-      baselineFile: flags.baseline ? path5.resolve(cwd, flags.baseline) : void 0,
+      baselineFile: flags.baseline ? path6.resolve(cwd, flags.baseline) : void 0,
       baselineMissing: mode === "skip" ? "skip" : "fail"
     },
     { warn: (m) => process.stderr.write(`warning: ${m}
@@ -71739,7 +71792,7 @@ async function reportCommand(argv, cwd) {
     return void 0;
   });
   if (problems.length) throw new ConfigError(problems);
-  const file = path5.resolve(cwd, jtl);
+  const file = path6.resolve(cwd, jtl);
   const { baseline, missing } = baselineOf(baselines, "", 1);
   let summary;
   try {
@@ -71749,9 +71802,9 @@ async function reportCommand(argv, cwd) {
       throw new AtqError("RESULTS_INVALID", `Cannot analyse ${e.message}`, { file: e.file, line: e.line });
     throw e;
   }
-  const out = path5.resolve(cwd, flags.out ?? path5.dirname(file));
+  const out = path6.resolve(cwd, flags.out ?? path6.dirname(file));
   await writeReports(out, summary);
-  for (const line of verdictLines(summary, path5.basename(file))) process.stderr.write(line + "\n");
+  for (const line of verdictLines(summary, path6.basename(file))) process.stderr.write(line + "\n");
   process.stderr.write(`reports in ${out}
 `);
   return summary.verdict === "failed" ? EXIT.gatesFailed : EXIT.ok;
@@ -74286,7 +74339,7 @@ var init_js_yaml = __esm({
 
 // src/config/load.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 async function loadConfigFile(file, explicit) {
   let text;
   try {
@@ -74308,9 +74361,9 @@ async function loadConfigFile(file, explicit) {
   return doc;
 }
 async function loadRunOptions(input) {
-  const configPath = path6.resolve(input.cwd, input.configFile ?? "atq.yml");
+  const configPath = path7.resolve(input.cwd, input.configFile ?? "atq.yml");
   const file = await loadConfigFile(configPath, input.configFile !== void 0);
-  const { options, problems } = resolveOptions(file, input.values, input.cwd, path6.dirname(configPath));
+  const { options, problems } = resolveOptions(file, input.values, input.cwd, path7.dirname(configPath));
   const all = [...input.problems ?? [], ...problems.map(input.nameProblem ?? ((p) => p))];
   if (!options || all.length) throw new ConfigError(all);
   return options;
@@ -74325,7 +74378,7 @@ var init_load = __esm({
 });
 
 // src/core/analyse.ts
-import path7 from "node:path";
+import path8 from "node:path";
 async function analysePlans(report, options, baselines, emit, partial) {
   const done = [];
   for (const plan of report.plans) {
@@ -74335,7 +74388,10 @@ async function analysePlans(report, options, baselines, emit, partial) {
     }
     const { plans: _plans, ...run } = report;
     const { baseline, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length) : { baseline: void 0, missing: { mode: options.baselineMissing } };
-    const summary = await analyseJtl(path7.join(plan.outDir, "results.jtl"), {
+    const against = baseline ? baselineCaption(baselineRef(baseline)) : `none (${missing.reason ?? "not given"})`;
+    if (options.gates.some((g) => g.baseline) || baseline)
+      emit({ type: "log", level: "info", message: `plan ${plan.plan}: baseline ${against}` });
+    const summary = await analyseJtl(path8.join(plan.outDir, "results.jtl"), {
       gates: options.gates,
       baseline,
       baselineMissing: missing,
@@ -74361,6 +74417,8 @@ var init_analyse = __esm({
     init_summary();
     init_verdict_table();
     init_write();
+    init_compare();
+    init_deltas();
     init_baseline2();
   }
 });
@@ -76830,7 +76888,7 @@ var init_file_error = __esm({
 // src/core/collect.ts
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 import { pipeline } from "node:stream/promises";
 async function collectMasterFiles(ctx, task, dest) {
   if (!task.containerId) return [];
@@ -76840,13 +76898,13 @@ async function collectMasterFiles(ctx, task, dest) {
   const extract = import_tar_stream.default.extract();
   extract.on("entry", (header, stream, next) => {
     const rel = header.name.split("/").slice(1).join("/");
-    const target = path8.resolve(dest, rel);
-    if (header.type !== "file" || !rel || !target.startsWith(path8.resolve(dest) + path8.sep)) {
+    const target = path9.resolve(dest, rel);
+    if (header.type !== "file" || !rel || !target.startsWith(path9.resolve(dest) + path9.sep)) {
       stream.resume();
       stream.on("end", next);
       return;
     }
-    mkdir2(path8.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
+    mkdir2(path9.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
       written.push(rel);
       next();
     }, next);
@@ -76855,7 +76913,7 @@ async function collectMasterFiles(ctx, task, dest) {
   return written;
 }
 async function collectLogs(ctx, dest, entries) {
-  const dir = path8.join(dest, "logs");
+  const dir = path9.join(dest, "logs");
   try {
     await mkdir2(dir, { recursive: true });
   } catch (e) {
@@ -76865,7 +76923,7 @@ async function collectLogs(ctx, dest, entries) {
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await writeFile2(path8.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await writeFile2(path9.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
@@ -76962,7 +77020,7 @@ var init_control = __esm({
 
 // src/core/finish.ts
 import { writeFile as writeFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 async function finishRun(state) {
   const { report, logger, clock } = state;
   let summaries = [];
@@ -77000,7 +77058,7 @@ async function finishRun(state) {
 }
 async function writeRunJson(report, logger) {
   try {
-    await writeFile3(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile3(path10.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     logger.warn(fileAccessError(e, "write run.json").message);
   }
@@ -78305,7 +78363,7 @@ var init_escape = __esm({
 });
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path10, sep, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
+var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path11, sep, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
 var init_esm3 = __esm({
   "node_modules/minimatch/dist/esm/index.js"() {
     init_esm2();
@@ -78374,11 +78432,11 @@ var init_esm3 = __esm({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    path10 = {
+    path11 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    sep = defaultPlatform === "win32" ? path10.win32.sep : path10.posix.sep;
+    sep = defaultPlatform === "win32" ? path11.win32.sep : path11.posix.sep;
     minimatch.sep = sep;
     GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
@@ -79170,13 +79228,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path16, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path16 + dir, strict);
+async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path17 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path16 + "/" + relative;
+    const absolute = path17 + "/" + relative;
     let stat4 = file;
     if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
     if (stat4.isDirectory()) {
@@ -79186,7 +79244,7 @@ async function* exploreWalkAsync(dir, path16, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat4
         };
-        yield* exploreWalkAsync(filename, path16, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path17, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -79195,8 +79253,8 @@ async function* exploreWalkAsync(dir, path16, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path16, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path16, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path17, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path17, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -89362,22 +89420,22 @@ var require_normalize_path = __commonJS({
      * Copyright (c) 2014-2018, Jon Schlinkert.
      * Released under the MIT License.
      */
-    module.exports = function(path16, stripTrailing) {
-      if (typeof path16 !== "string") {
+    module.exports = function(path17, stripTrailing) {
+      if (typeof path17 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path16 === "\\" || path16 === "/") return "/";
-      var len = path16.length;
-      if (len <= 1) return path16;
+      if (path17 === "\\" || path17 === "/") return "/";
+      var len = path17.length;
+      if (len <= 1) return path17;
       var prefix = "";
-      if (len > 4 && path16[3] === "\\") {
-        var ch = path16[2];
-        if ((ch === "?" || ch === ".") && path16.slice(0, 2) === "\\\\") {
-          path16 = path16.slice(2);
+      if (len > 4 && path17[3] === "\\") {
+        var ch = path17[2];
+        if ((ch === "?" || ch === ".") && path17.slice(0, 2) === "\\\\") {
+          path17 = path17.slice(2);
           prefix = "//";
         }
       }
-      var segs = path16.split(/[/\\]+/);
+      var segs = path17.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -90906,7 +90964,7 @@ var init_archiver = __esm({
 });
 
 // src/bundle/plan-check.ts
-import path11 from "node:path/posix";
+import path12 from "node:path/posix";
 function checkPlan(planRel, xml2, bundled) {
   const problems = [];
   const warnings = [];
@@ -90942,7 +91000,7 @@ function checkPlan(planRel, xml2, bundled) {
       );
       return;
     }
-    const rel = path11.normalize(path11.join(path11.dirname(planRel), file.replace(/\\/g, "/")));
+    const rel = path12.normalize(path12.join(path12.dirname(planRel), file.replace(/\\/g, "/")));
     if (rel.startsWith("../")) {
       problems.push(`${planRel}: CSV Data Set file "${file}" is outside the test directory; move it inside`);
     } else if (!bundled.has(rel)) {
@@ -91031,7 +91089,7 @@ var init_pack = __esm({
 
 // src/bundle/select.ts
 import { realpath, stat as stat3 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
   try {
     return await select(testDir, planGlobs, fileGlobs, ignore);
@@ -91064,7 +91122,7 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
   if (planPaths.length === 0) {
     throw new AtqError(
       "BUNDLE_INVALID",
-      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}; check --plan and --test-dir.`,
+      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}; check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).`,
       { testDir, planGlobs }
     );
   }
@@ -91073,13 +91131,13 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
   const problems = [];
   const files = [];
   for (const rel of all) {
-    const abs = path12.join(testDir, rel);
+    const abs = path13.join(testDir, rel);
     const real = await realpath(abs);
-    if (real !== root && !real.startsWith(root + path12.sep)) {
+    if (real !== root && !real.startsWith(root + path13.sep)) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path12.sep).join("/"), abs, size: (await stat3(real)).size });
+    files.push({ rel: rel.split(path13.sep).join("/"), abs, size: (await stat3(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -91091,7 +91149,7 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
       }
     );
   }
-  const planSet = new Set(planPaths.map((p) => p.split(path12.sep).join("/")));
+  const planSet = new Set(planPaths.map((p) => p.split(path13.sep).join("/")));
   return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
 }
 var import_fast_glob2, ALWAYS_IGNORED;
@@ -109750,7 +109808,7 @@ var init_context = __esm({
 });
 
 // src/core/network.ts
-import path13 from "node:path";
+import path14 from "node:path";
 async function attachedNetworks(client, names) {
   const ids = [];
   for (const name of names) {
@@ -109797,7 +109855,7 @@ async function shipBundle(client, res, bundle, options) {
       const name = serviceName(res.runId, suffix);
       const id = await client.createSecret(name, data, res.labels("rmi"));
       res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path13.posix.basename(target) });
+      secrets.push({ id, name, target: path14.posix.basename(target) });
     }
   }
   return { configs, secrets };
@@ -109860,6 +109918,26 @@ function killedFromOutside(code) {
 var init_exit_codes = __esm({
   "src/jmeter/exit-codes.ts"() {
     "use strict";
+  }
+});
+
+// src/jmeter/noise.ts
+function isJmeterNoise(line) {
+  const text = line.trim();
+  return NOISE.some((re) => re.test(text));
+}
+var NOISE;
+var init_noise = __esm({
+  "src/jmeter/noise.ts"() {
+    "use strict";
+    NOISE = [
+      /^WARN StatusConsoleListener The use of package scanning to locate plugins is deprecated/,
+      // java.util.logging's header line ("Nov 25, 2026 5:28:22 PM java.util.prefs.FileSystemPreferences$1 run")
+      /\bjava\.util\.prefs\./,
+      // ...and the message line under it, which does not name the package ("INFO: Created user preferences
+      // directory.", "WARNING: Could not lock User prefs.", "WARNING: Could not open/create prefs root node ...")
+      /^(INFO|WARNING|SEVERE): (.*\b(user|system) (prefs|preferences)\b|.*\bprefs root node\b)/i
+    ];
   }
 });
 
@@ -109960,6 +110038,7 @@ function followMaster(ctx, serviceId, stop, onEnd = () => {
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         if (END_OF_RUN.test(line)) onEnd();
+        if (isJmeterNoise(line)) continue;
         ctx.logger.output("master", stream === "stdout" ? line : `[${stream}] ${line}`);
       }
     } catch (e) {
@@ -110011,6 +110090,7 @@ var init_master = __esm({
     "use strict";
     init_errors();
     init_commands();
+    init_noise();
     init_summariser();
     init_types();
     init_context();
@@ -110173,7 +110253,7 @@ The results so far were kept.`,
 
 // src/core/plan.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
   plan.status = "failed";
@@ -110237,7 +110317,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -110253,8 +110333,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path14.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path14.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile4(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -110265,7 +110345,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path14.join(plan.outDir, "jmeter.log")} and ${path14.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path15.join(plan.outDir, "jmeter.log")} and ${path15.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -110469,7 +110549,7 @@ var init_wait_command = __esm({
 
 // src/core/run.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 async function runLoadTest(options, deps) {
   const runId = deps.runId ?? newRunId();
   const report = newReport(runId, options);
@@ -110503,7 +110583,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path15.join(options.outDir, runId);
+  const outDir = path16.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -110579,12 +110659,12 @@ async function execute(state, deps) {
 }
 async function prepareBundle(options, outDir) {
   const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path15.relative(options.testDir, outDir) + "/**"
+    path16.relative(options.testDir, outDir) + "/**"
   ]);
   const bundle = await packBundle(selection, options.maxBundleBytes);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path15.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path16.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
   return { bundle, plans };

@@ -31,6 +31,7 @@ class AtqOptions implements Serializable {
     waitImage        : ['wait-image', 'string'],
     criteria         : ['criteria', 'list'],
     baseline         : ['baseline', 'string'],
+    baselineMissing  : ['baseline-missing', 'string'],
     attachNetwork    : ['attach-network', 'list'],
     networkEncryption: ['network-encryption', 'bool'],
     rmiSsl           : ['rmi-ssl', 'string'],
@@ -80,6 +81,10 @@ class AtqOptions implements Serializable {
     Object failOn = params.get('failOn')
     if (failOn instanceof CharSequence && !(failOn.toString() in FAIL_ON)) {
       out << "runLoadTest: failOn must be 'UNSTABLE' or 'FAILURE' (got '${failOn}')".toString()
+    }
+    Object baselineMissing = params.get('baselineMissing')
+    if (baselineMissing instanceof CharSequence && !(baselineMissing.toString() in ['fail', 'skip'])) {
+      out << "runLoadTest: baselineMissing must be 'fail' or 'skip' (got '${baselineMissing}')".toString()
     }
     Object rmiSsl = params.get('rmiSsl')
     if (rmiSsl instanceof CharSequence && !(rmiSsl.toString() in ['on', 'off'])) {
@@ -189,6 +194,44 @@ class AtqOptions implements Serializable {
     if (path.startsWith(ws + '/')) return path.substring(ws.length() + 1)
     if (!path.startsWith('/') && isWorkspaceRelative(path)) return path
     return null
+  }
+
+  /** A workspace-relative path without '.' segments, doubled or trailing slashes; '.' for the workspace. */
+  @NonCPS
+  static String normalizedPath(String path) {
+    List<String> parts = (path ?: '.').split('/').findAll { it && it != '.' }
+    return parts ? parts.join('/') : '.'
+  }
+
+  /**
+   * baseline: 'lastSuccessful': copyArtifacts' filter (the summary.json files the last successful build archived
+   * under outDir/<run id>/) and target (a folder of its own in the workspace, outside outDir unless that is the
+   * workspace itself; never in the new run's folder, which is all that is archived), and the folder
+   * that then holds them, for --baseline.
+   */
+  @NonCPS
+  static Map baselineCopy(String outDir, String stamp) {
+    String out = normalizedPath(outDir ?: 'atq-results')
+    String target = (out == '.atq' || out.startsWith('.atq/')) ? ".atq-baseline-${stamp}" : ".atq/baseline-${stamp}"
+    return [
+      target: target,
+      filter: out == '.' ? '**/summary.json' : "${out}/**/summary.json".toString(),
+      path  : out == '.' ? target : "${target}/${out}".toString(),
+    ]
+  }
+
+  /**
+   * The parameters for the CLI with baseline: 'lastSuccessful' replaced by the folder the copy went to (none
+   * when nothing could be copied), and baselineMissing 'skip' unless it was given: a first build, an expired or
+   * unreadable artifact skip the baseline gates rather than fail them.
+   */
+  @NonCPS
+  static Map withCopiedBaseline(Map params, String path) {
+    Map out = new LinkedHashMap(params)
+    out.remove('baseline')
+    if (path != null) out.baseline = path
+    if (out.baselineMissing == null) out.baselineMissing = 'skip'
+    return out
   }
 
   @NonCPS

@@ -38,14 +38,18 @@ class AtqResults implements Serializable {
     return m.find() ? m.group(1) : null
   }
 
-  /** Gates that failed, as "expression (actual X, threshold Y: reason)". */
+  /**
+   * Gates that failed, as "expression (actual X, threshold Y: reason)". A skipped gate (a baseline gate without
+   * a baseline, --baseline-missing skip) has passed: false too, but did not fail: status tells them apart.
+   */
   @NonCPS
   static List<String> failedGates(Map summary) {
     List<String> out = []
     if (summary == null || !(summary.gates instanceof List)) return out
     for (Object g : (List) summary.gates) {
-      if (!(g instanceof Map) || ((Map) g).passed) continue
+      if (!(g instanceof Map)) continue
       Map gate = (Map) g
+      if (gate.status != null ? gate.status != 'failed' : gate.passed) continue
       out << "${gate.expression} (actual ${gate.actual}, threshold ${gate.threshold}: ${gate.reason})".toString()
     }
     return out
