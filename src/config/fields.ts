@@ -23,7 +23,7 @@ export const FIELDS: Field[] = [
     name: 'plan',
     kind: 'list',
     arg: 'GLOB',
-    help: 'plan(s) to run, relative to --test-dir (default **/*.jmx)',
+    help: 'plan(s) to run: globs relative to --test-dir, or paths into it (default **/*.jmx)',
   },
   {
     name: 'files',

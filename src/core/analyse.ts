@@ -3,6 +3,8 @@ import type { RunOptions } from '../config/options.js';
 import { analyseJtl, type Summary } from '../results/summary.js';
 import { verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
+import { baselineRef } from '../results/compare.js';
+import { baselineCaption } from '../results/report/deltas.js';
 import { baselineOf, type RunBaselines } from './baseline.js';
 import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
@@ -35,6 +37,11 @@ export async function analysePlans(
     const { baseline, missing } = baselines
       ? baselineOf(baselines, plan.plan, report.plans.length)
       : { baseline: undefined, missing: { mode: options.baselineMissing } };
+    const against = baseline
+      ? baselineCaption(baselineRef(baseline))
+      : `none (${missing.reason ?? 'not given'})`;
+    if (options.gates.some((g) => g.baseline) || baseline)
+      emit({ type: 'log', level: 'info', message: `plan ${plan.plan}: baseline ${against}` });
     const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
       baseline,

@@ -71,7 +71,7 @@ function deltas(before: Stats, now: Stats): Partial<Record<DeltaMetric, Delta>> 
   return out;
 }
 
-function baselineRef(s: Summary): BaselineRef {
+export function baselineRef(s: Summary): BaselineRef {
   const run = (s.run ?? {}) as Record<string, unknown>;
   const source = (run.source ?? {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v ? v : null);

@@ -18,6 +18,7 @@ const suite = targetSuite(client);
 const OWNER = 'atq-test';
 const REPO = 'run-load-test';
 const TOKEN = 'ghs_actionPrTest00000000000000000000000';
+const FORK_TOKEN = 'ghs_actionPrFork00000000000000000000000';
 let service: ResultsService;
 let gh: GitHubApi;
 
@@ -25,6 +26,8 @@ beforeAll(async () => {
   service = await startResultsService();
   gh = await startGitHubApi();
   gh.addToken(TOKEN, { actions: 'read', pullRequests: 'write' });
+  // What a fork's pull request gets: read access only.
+  gh.addToken(FORK_TOKEN, { actions: 'read', pullRequests: 'read' });
   gh.addRepository(OWNER, REPO);
 });
 afterAll(async () => {
@@ -33,25 +36,42 @@ afterAll(async () => {
 });
 
 const criteria = 'p95 <= baseline+10%\nerror_rate < 1%';
-const run = (event: 'push' | 'pull_request', delay: number) =>
+const run = (event: 'push' | 'pull_request', delay: number, token = TOKEN, fork = false, extra = {}) =>
   runWorkflow({
     repoDir: path.resolve('.'),
     workflow: actionWorkflow(
       suite.target,
-      { properties: targetProps(suite.target, 3, delay), criteria, baseline: 'auto' },
+      { properties: targetProps(suite.target, 3, delay), criteria, baseline: 'auto', ...extra },
       { on: '[push, pull_request]' },
     ),
     event,
     repository: `${OWNER}/${REPO}`,
+    ...(fork ? { eventPayload: forkPayload() } : {}),
     env: {
       ...service.env,
       GITHUB_API_URL: gh.url,
       // As GitHub sets it (act does not): the Action takes the workflow file from it.
       GITHUB_WORKFLOW_REF: `${OWNER}/${REPO}/.github/workflows/test.yml@refs/pull/1/merge`,
     },
-    secrets: { ...swarmSecrets(), GITHUB_TOKEN: TOKEN },
+    secrets: { ...swarmSecrets(), GITHUB_TOKEN: token },
     timeoutMs: 180_000,
   });
+
+/** Pull request #2 from a fork's branch into main. */
+function forkPayload(): Record<string, unknown> {
+  const repo = { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER }, default_branch: 'main' };
+  const fork = { name: REPO, full_name: `someone/${REPO}`, owner: { login: 'someone' } };
+  return {
+    action: 'opened',
+    number: 2,
+    pull_request: {
+      number: 2,
+      head: { ref: 'main', sha: 'f'.repeat(40), repo: fork },
+      base: { ref: 'main', repo },
+    },
+    repository: repo,
+  };
+}
 
 const main = (r: ActRunResult) => r.steps.find((s) => s.id === 'atq' && s.stage === 'Main');
 const comments = () => gh.comments(OWNER, REPO, 1);
@@ -81,8 +101,8 @@ describe('baseline: auto and the pull-request comment (act, push then pull_reque
     expect(await leftovers(client, atqRunOnMain)).toEqual([]);
   });
 
-  test('a slower pull request: the base run is the baseline, its gate fails, one comment with the deltas', async () => {
-    const r = await run('pull_request', 40);
+  test('a pull request 200 ms slower: the base run is the baseline, its gate fails, one comment with the deltas', async () => {
+    const r = await run('pull_request', 200);
     expect(main(r)?.result).toBe('failure');
     const out = r.outputs.atq ?? {};
     expect(out).toMatchObject({ verdict: 'failed', 'baseline-run-id': String(baseRunId) });
@@ -99,13 +119,28 @@ describe('baseline: auto and the pull-request comment (act, push then pull_reque
   });
 
   test('the next push to the pull request updates the same comment', async () => {
-    const before = comments()[0]!;
-    const r = await run('pull_request', 40);
+    const before = { ...comments()[0]! }; // a copy: the stand-in updates its record in place
+    const r = await run('pull_request', 200);
     expect(main(r)?.result).toBe('failure');
     const after = comments();
     expect(after).toHaveLength(1);
     expect(after[0]?.id).toBe(before.id);
     expect(after[0]?.body).not.toBe(before.body);
     expect(r.log).toContain('updated the pull request comment');
+  });
+
+  test("a fork's pull request: the read-only token gets a notice instead of a comment, the step does not fail", async () => {
+    // Gates as warnings: this test is about the comment, whatever the timings.
+    const r = await run('pull_request', 0, FORK_TOKEN, true, { 'fail-on-gates': 'false' });
+    expect(main(r)?.result).toBe('success');
+    expect(r.outputs.atq).toMatchObject({ 'baseline-run-id': String(baseRunId) });
+    expect(r.outputs.atq?.['comment-url']).toBeUndefined();
+    const notice = r.annotations.find((a) => a.title === 'No pull request comment');
+    expect(notice?.level).toBe('notice');
+    expect(notice?.message).toMatch(
+      /^commenting on pull request #2: 403 .*The job summary has the results\.$/,
+    );
+    expect(gh.comments(OWNER, REPO, 2)).toEqual([]);
+    expect(r.summary).toContain('Compared with run');
   });
 });

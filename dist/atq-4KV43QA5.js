@@ -10029,22 +10029,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path14, stripTrailing) {
-      if (typeof path14 !== "string") {
+    module.exports = function(path15, stripTrailing) {
+      if (typeof path15 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path14 === "\\" || path14 === "/") return "/";
-      var len = path14.length;
-      if (len <= 1) return path14;
+      if (path15 === "\\" || path15 === "/") return "/";
+      var len = path15.length;
+      if (len <= 1) return path15;
       var prefix = "";
-      if (len > 4 && path14[3] === "\\") {
-        var ch = path14[2];
-        if ((ch === "?" || ch === ".") && path14.slice(0, 2) === "\\\\") {
-          path14 = path14.slice(2);
+      if (len > 4 && path15[3] === "\\") {
+        var ch = path15[2];
+        if ((ch === "?" || ch === ".") && path15.slice(0, 2) === "\\\\") {
+          path15 = path15.slice(2);
           prefix = "//";
         }
       }
-      var segs = path14.split(/[/\\]+/);
+      var segs = path15.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -14557,7 +14557,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os = __require("os");
-    var path14 = __require("path");
+    var path15 = __require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14569,7 +14569,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path14.resolve(cwd, filepath);
+      return path15.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15866,7 +15866,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path14 = __require("path");
+    var path15 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -16040,7 +16040,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path14.sep,
+      SEP: path15.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -16067,7 +16067,7 @@ var require_constants3 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path14 = __require("path");
+    var path15 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -16096,7 +16096,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path14.sep === "\\";
+      return win322 === true || path15.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -17460,7 +17460,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path14 = __require("path");
+    var path15 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
@@ -17545,7 +17545,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path14.basename(input));
+      return regex.test(path15.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -17772,7 +17772,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path14 = __require("path");
+    var path15 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -17867,7 +17867,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path14.basename(pattern);
+      const basename = path15.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17925,7 +17925,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path14.isAbsolute(pattern);
+      return path15.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -18102,8 +18102,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path14 = require_path();
-    exports.path = path14;
+    var path15 = require_path();
+    exports.path = path15;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream3();
@@ -18215,8 +18215,8 @@ var require_async2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path14, settings, callback) {
-      settings.fs.lstat(path14, (lstatError, lstat3) => {
+    function read(path15, settings, callback) {
+      settings.fs.lstat(path15, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18225,7 +18225,7 @@ var require_async2 = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path14, (statError, stat4) => {
+        settings.fs.stat(path15, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18257,13 +18257,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path14, settings) {
-      const lstat3 = settings.fs.lstatSync(path14);
+    function read(path15, settings) {
+      const lstat3 = settings.fs.lstatSync(path15);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path14);
+        const stat4 = settings.fs.statSync(path15);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -18334,17 +18334,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path14, optionsOrSettingsOrCallback, callback) {
+    function stat4(path15, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path14, optionsOrSettings) {
+    function statSync(path15, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path14, settings);
+      return sync.read(path15, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18560,16 +18560,16 @@ var require_async3 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path14 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path15 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path14, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path15, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path14,
+                path: path15,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18687,7 +18687,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path14 = __require("path");
+    var path15 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18695,7 +18695,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18722,17 +18722,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path14, optionsOrSettingsOrCallback, callback) {
+    function scandir(path15, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path14, optionsOrSettings) {
+    function scandirSync(path15, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path14, settings);
+      return sync.read(path15, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -19380,7 +19380,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path14 = __require("path");
+    var path15 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19390,7 +19390,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19452,7 +19452,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path14 = __require("path");
+    var path15 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19465,7 +19465,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path14.resolve(this._settings.cwd, filepath);
+        return path15.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19598,12 +19598,12 @@ var require_matcher = __commonJS({
       }
       _fillStorage() {
         for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
+          const segments2 = this._getPatternSegments(pattern);
+          const sections = this._splitSegmentsIntoSections(segments2);
           this._storage.push({
             complete: sections.length <= 1,
             pattern,
-            segments,
+            segments: segments2,
             sections
           });
         }
@@ -19625,8 +19625,8 @@ var require_matcher = __commonJS({
           };
         });
       }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
+      _splitSegmentsIntoSections(segments2) {
+        return utils.array.splitWhen(segments2, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
       }
     };
     exports.default = Matcher;
@@ -19881,7 +19881,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path14 = __require("path");
+    var path15 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19895,7 +19895,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path14.resolve(this._settings.cwd, task.base);
+        return path15.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -38864,7 +38864,7 @@ function mdText(text) {
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
@@ -41363,7 +41363,7 @@ var CHOMPING_STRIP = CHOMPING_MODE.STRIP;
 var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 
 // src/config/resolve.ts
-import path from "node:path";
+import path2 from "node:path";
 
 // src/results/gates.ts
 var GATE_FORMS = [
@@ -41644,7 +41644,7 @@ var FIELDS = [
     name: "plan",
     kind: "list",
     arg: "GLOB",
-    help: "plan(s) to run, relative to --test-dir (default **/*.jmx)"
+    help: "plan(s) to run: globs relative to --test-dir, or paths into it (default **/*.jmx)"
   },
   {
     name: "files",
@@ -41917,6 +41917,37 @@ function propEntries(field, value2, problems) {
   return entries;
 }
 
+// src/config/test-dir-globs.ts
+import path from "node:path";
+function testDirGlobs(name, globs, testDir, base) {
+  const problems = [];
+  const prefix = segments(path.relative(base, testDir));
+  const out = globs.map((glob) => {
+    const negated = glob.startsWith("!");
+    const body = negated ? glob.slice(1) : glob;
+    const parts = segments(path.normalize(body));
+    const fromBase = path.isAbsolute(body) || segments(body).includes("..") || prefix.length > 0 && prefix.every((p, i) => parts[i] === p);
+    if (!fromBase) return glob;
+    const rel = path.relative(testDir, path.resolve(base, body));
+    if (rel === "") {
+      const example = `${glob.replace(/[\\/]+$/, "")}/**/*.${name === "plan" ? "jmx" : "csv"}`;
+      problems.push(`${name}: "${glob}" is the test directory itself; give files in it, e.g. "${example}"`);
+      return glob;
+    }
+    if (path.isAbsolute(rel) || segments(rel)[0] === "..") {
+      problems.push(
+        `${name}: "${glob}" is outside the test directory (${testDir}); only files under it are sent to JMeter: move the file into it, or point test-dir at a folder that holds it and the plans`
+      );
+      return glob;
+    }
+    return (negated ? "!" : "") + segments(rel).join("/");
+  });
+  return { globs: out, problems };
+}
+function segments(p) {
+  return p.split(path.sep === "\\" ? /[\\/]/ : "/").filter((s) => s !== "" && s !== ".");
+}
+
 // src/config/resolve.ts
 function resolveOptions(file, flags, cwd, fileDir = cwd) {
   const problems = [];
@@ -41924,6 +41955,7 @@ function resolveOptions(file, flags, cwd, fileDir = cwd) {
   const values = parseAll(given, problems);
   const options = buildOptions(values, given, cwd, fileDir);
   problems.push(...crossChecks(options, given));
+  problems.push(...globsInTestDir(options, given, cwd, fileDir));
   return problems.length ? { problems } : { options, problems };
 }
 function mergeSources(file, flags, problems) {
@@ -41960,7 +41992,7 @@ function parseAll(given, problems) {
 }
 function buildOptions(values, given, cwd, fileDir) {
   const get = (name, fallback) => values.has(name) ? values.get(name) : fallback;
-  const where = (name, fallback) => path.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
+  const where = (name, fallback) => path2.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
   const image = get("image", DEFAULTS.image);
   const baseline = get("baseline", void 0);
   return {
@@ -42003,19 +42035,15 @@ function crossChecks(options, given) {
   problems.push(...waitDetailProblems(has));
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
-  for (const [name, list] of [
-    ["plan", options.plans],
-    ["files", options.files]
-  ]) {
-    for (const glob of list) {
-      if (path.isAbsolute(glob) || glob.split(/[\\/]/).includes("..")) {
-        problems.push(
-          `${name}: "${glob}" must be a glob relative to test-dir (${options.testDir}), without ".."`
-        );
-      }
-    }
-  }
   return problems;
+}
+function globsInTestDir(options, given, cwd, fileDir) {
+  const base = (name) => given.fromFile.has(name) ? fileDir : cwd;
+  const plans = testDirGlobs("plan", options.plans, options.testDir, base("plan"));
+  const files = testDirGlobs("files", options.files, options.testDir, base("files"));
+  options.plans = plans.globs;
+  options.files = files.globs;
+  return [...plans.problems, ...files.problems];
 }
 
 // src/config/load.ts
@@ -42040,9 +42068,9 @@ async function loadConfigFile(file, explicit) {
   return doc;
 }
 async function loadRunOptions(input) {
-  const configPath = path2.resolve(input.cwd, input.configFile ?? "atq.yml");
+  const configPath = path3.resolve(input.cwd, input.configFile ?? "atq.yml");
   const file = await loadConfigFile(configPath, input.configFile !== void 0);
-  const { options, problems } = resolveOptions(file, input.values, input.cwd, path2.dirname(configPath));
+  const { options, problems } = resolveOptions(file, input.values, input.cwd, path3.dirname(configPath));
   const all = [...input.problems ?? [], ...problems.map(input.nameProblem ?? ((p) => p))];
   if (!options || all.length) throw new ConfigError(all);
   return options;
@@ -42050,7 +42078,7 @@ async function loadRunOptions(input) {
 
 // src/core/run.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -43281,11 +43309,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path3 = {
+var path4 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep = defaultPlatform === "win32" ? path3.win32.sep : path3.posix.sep;
+var sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
 minimatch.sep = sep;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -44073,13 +44101,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path14 + dir, strict);
+async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path15 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path14 + "/" + relative;
+    const absolute = path15 + "/" + relative;
     let stat4 = file;
     if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
     if (stat4.isDirectory()) {
@@ -44089,7 +44117,7 @@ async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat4
         };
-        yield* exploreWalkAsync(filename, path14, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path15, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -44098,8 +44126,8 @@ async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path14, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path14, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path15, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path15, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -45495,7 +45523,7 @@ var TarArchive = class extends Archiver {
 
 // src/bundle/plan-check.ts
 var import_saxes = __toESM(require_saxes(), 1);
-import path4 from "node:path/posix";
+import path5 from "node:path/posix";
 function checkPlan(planRel, xml2, bundled) {
   const problems = [];
   const warnings = [];
@@ -45531,7 +45559,7 @@ function checkPlan(planRel, xml2, bundled) {
       );
       return;
     }
-    const rel = path4.normalize(path4.join(path4.dirname(planRel), file.replace(/\\/g, "/")));
+    const rel = path5.normalize(path5.join(path5.dirname(planRel), file.replace(/\\/g, "/")));
     if (rel.startsWith("../")) {
       problems.push(`${planRel}: CSV Data Set file "${file}" is outside the test directory; move it inside`);
     } else if (!bundled.has(rel)) {
@@ -45604,7 +45632,7 @@ var mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 // src/bundle/select.ts
 var import_fast_glob = __toESM(require_out4(), 1);
 import { realpath, stat as stat2 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/util/file-error.ts
 var WHY = {
@@ -45669,7 +45697,7 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
   if (planPaths.length === 0) {
     throw new AtqError(
       "BUNDLE_INVALID",
-      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}; check --plan and --test-dir.`,
+      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}; check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).`,
       { testDir, planGlobs }
     );
   }
@@ -45678,13 +45706,13 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
   const problems = [];
   const files = [];
   for (const rel of all) {
-    const abs = path5.join(testDir, rel);
+    const abs = path6.join(testDir, rel);
     const real = await realpath(abs);
-    if (real !== root && !real.startsWith(root + path5.sep)) {
+    if (real !== root && !real.startsWith(root + path6.sep)) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path5.sep).join("/"), abs, size: (await stat2(real)).size });
+    files.push({ rel: rel.split(path6.sep).join("/"), abs, size: (await stat2(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -45696,14 +45724,14 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
       }
     );
   }
-  const planSet = new Set(planPaths.map((p) => p.split(path5.sep).join("/")));
+  const planSet = new Set(planPaths.map((p) => p.split(path6.sep).join("/")));
   return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
 }
 
 // src/results/baseline.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
 import { stat as stat3 } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/results/summary.ts
 import { readFile as readFile3 } from "node:fs/promises";
@@ -46289,20 +46317,39 @@ function valueOf(bin) {
 var Bucket = class {
   count = 0;
   errors = 0;
-  threads = 0;
+  /**
+   * JMeter's allThreads counts the threads of the one instance that ran the sample: in a distributed run
+   * each worker reports its own. So, as Taurus does, the bucket keeps each host's (JTL Hostname's) latest
+   * value and the run's threads are their sum; rows without a Hostname are one host.
+   */
+  hosts = /* @__PURE__ */ new Map();
   bins = /* @__PURE__ */ new Map();
   add(s) {
     this.count += s.count;
     this.errors += s.errors;
-    if (s.allThreads > this.threads) this.threads = s.allThreads;
+    this.see(s.host, s.ts + s.elapsed, s.allThreads);
     const b = binOf(s.elapsed < 0 ? 0 : s.elapsed);
     this.bins.set(b, (this.bins.get(b) ?? 0) + s.count);
   }
   merge(o) {
     this.count += o.count;
     this.errors += o.errors;
-    this.threads = Math.max(this.threads, o.threads);
+    for (const [host, t] of o.hosts) this.see(host, t.at, t.threads);
     for (const [b, n] of o.bins) this.bins.set(b, (this.bins.get(b) ?? 0) + n);
+  }
+  /** Keeps a host's latest value (on a tie, the row read last). Updates in place: this runs per sample. */
+  see(host, at, threads) {
+    const known = this.hosts.get(host);
+    if (!known) this.hosts.set(host, { at, threads });
+    else if (at >= known.at) {
+      known.at = at;
+      known.threads = threads;
+    }
+  }
+  get threads() {
+    let sum = 0;
+    for (const t of this.hosts.values()) sum += t.threads;
+    return sum;
   }
   percentiles(ps) {
     const sorted = [...this.bins.entries()].sort((a, b) => a[0] - b[0]);
@@ -46578,7 +46625,7 @@ function planBaseline(set, missing, plan, planCount) {
   if (!set) return { missing };
   const baseline = baselineForPlan(set, plan, planCount);
   if (baseline) return { baseline, missing };
-  const reason = plan ? `no summary.json of plan ${plan} in ${path6.normalize(set.from)}` : `${path6.normalize(set.from)} holds summaries of several plans; give one summary.json`;
+  const reason = plan ? `no summary.json of plan ${plan} in ${path7.normalize(set.from)}` : `${path7.normalize(set.from)} holds summaries of several plans; give one summary.json`;
   return { missing: { ...missing, reason } };
 }
 
@@ -46693,10 +46740,10 @@ function safeListener(listener) {
 
 // src/core/finish.ts
 import { writeFile as writeFile3 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/core/analyse.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/results/report/text.ts
 function escapeHtml(text) {
@@ -46753,7 +46800,7 @@ function verdictLines(s, title) {
 
 // src/results/write.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/results/report/deltas.ts
 var DELTA_COLUMNS = [
@@ -47119,8 +47166,8 @@ async function writeReports(dir, summary) {
     "report.html": renderHtml(summary),
     "report.css": REPORT_CSS
   };
-  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path7.join(dir, name), text)));
-  return REPORT_FILES.map((f) => path7.join(dir, f));
+  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path8.join(dir, name), text)));
+  return REPORT_FILES.map((f) => path8.join(dir, f));
 }
 
 // src/core/analyse.ts
@@ -47133,7 +47180,10 @@ async function analysePlans(report, options, baselines, emit, partial) {
     }
     const { plans: _plans, ...run } = report;
     const { baseline, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length) : { baseline: void 0, missing: { mode: options.baselineMissing } };
-    const summary = await analyseJtl(path8.join(plan.outDir, "results.jtl"), {
+    const against = baseline ? baselineCaption(baselineRef(baseline)) : `none (${missing.reason ?? "not given"})`;
+    if (options.gates.some((g) => g.baseline) || baseline)
+      emit({ type: "log", level: "info", message: `plan ${plan.plan}: baseline ${against}` });
+    const summary = await analyseJtl(path9.join(plan.outDir, "results.jtl"), {
       gates: options.gates,
       baseline,
       baselineMissing: missing,
@@ -47158,7 +47208,7 @@ async function analysePlans(report, options, baselines, emit, partial) {
 var import_tar_stream2 = __toESM(require_tar_stream(), 1);
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 import { pipeline } from "node:stream/promises";
 
 // src/jmeter/ports.ts
@@ -47197,13 +47247,13 @@ async function collectMasterFiles(ctx, task, dest) {
   const extract = import_tar_stream2.default.extract();
   extract.on("entry", (header, stream, next) => {
     const rel = header.name.split("/").slice(1).join("/");
-    const target = path9.resolve(dest, rel);
-    if (header.type !== "file" || !rel || !target.startsWith(path9.resolve(dest) + path9.sep)) {
+    const target = path10.resolve(dest, rel);
+    if (header.type !== "file" || !rel || !target.startsWith(path10.resolve(dest) + path10.sep)) {
       stream.resume();
       stream.on("end", next);
       return;
     }
-    mkdir2(path9.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
+    mkdir2(path10.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
       written.push(rel);
       next();
     }, next);
@@ -47212,7 +47262,7 @@ async function collectMasterFiles(ctx, task, dest) {
   return written;
 }
 async function collectLogs(ctx, dest, entries) {
-  const dir = path9.join(dest, "logs");
+  const dir = path10.join(dest, "logs");
   try {
     await mkdir2(dir, { recursive: true });
   } catch (e) {
@@ -47222,7 +47272,7 @@ async function collectLogs(ctx, dest, entries) {
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await writeFile2(path9.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await writeFile2(path10.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
@@ -47269,7 +47319,7 @@ async function finishRun(state) {
 }
 async function writeRunJson(report, logger) {
   try {
-    await writeFile3(path10.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile3(path11.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     logger.warn(fileAccessError(e, "write run.json").message);
   }
@@ -47357,7 +47407,7 @@ ${parts.join("\n")}`, error.details, {
 }
 
 // src/core/network.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/jmeter/keystore.ts
 var import_node_forge = __toESM(require_lib(), 1);
@@ -47444,7 +47494,7 @@ async function shipBundle(client, res, bundle, options) {
       const name = serviceName(res.runId, suffix);
       const id = await client.createSecret(name, data, res.labels("rmi"));
       res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path11.posix.basename(target) });
+      secrets.push({ id, name, target: path12.posix.basename(target) });
     }
   }
   return { configs, secrets };
@@ -47452,7 +47502,7 @@ async function shipBundle(client, res, bundle, options) {
 
 // src/core/plan.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/jmeter/log-check.ts
 var FATAL = [
@@ -47631,6 +47681,20 @@ function shutdownScript() {
   return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
 
+// src/jmeter/noise.ts
+var NOISE = [
+  /^WARN StatusConsoleListener The use of package scanning to locate plugins is deprecated/,
+  // java.util.logging's header line ("Nov 25, 2026 5:28:22 PM java.util.prefs.FileSystemPreferences$1 run")
+  /\bjava\.util\.prefs\./,
+  // ...and the message line under it, which does not name the package ("INFO: Created user preferences
+  // directory.", "WARNING: Could not lock User prefs.", "WARNING: Could not open/create prefs root node ...")
+  /^(INFO|WARNING|SEVERE): (.*\b(user|system) (prefs|preferences)\b|.*\bprefs root node\b)/i
+];
+function isJmeterNoise(line) {
+  const text = line.trim();
+  return NOISE.some((re) => re.test(text));
+}
+
 // src/jmeter/summariser.ts
 var TOTAL = /summary =\s+(\d+) in (\d\d:\d\d:\d\d) =\s+([\d.]+)\/s .*?Err:\s+(\d+) \(([\d.]+)%\)(?:\s+Active: (\d+))?/;
 function parseSummary(line) {
@@ -47717,6 +47781,7 @@ function followMaster(ctx, serviceId, stop, onEnd = () => {
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         if (END_OF_RUN.test(line)) onEnd();
+        if (isJmeterNoise(line)) continue;
         ctx.logger.output("master", stream === "stdout" ? line : `[${stream}] ${line}`);
       }
     } catch (e) {
@@ -47963,7 +48028,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path12.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path13.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -47979,8 +48044,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path12.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path12.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile4(path13.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path13.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -47991,7 +48056,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path12.join(plan.outDir, "jmeter.log")} and ${path12.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path13.join(plan.outDir, "jmeter.log")} and ${path13.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -48182,7 +48247,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path13.join(options.outDir, runId);
+  const outDir = path14.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -48258,12 +48323,12 @@ async function execute(state, deps) {
 }
 async function prepareBundle(options, outDir) {
   const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path13.relative(options.testDir, outDir) + "/**"
+    path14.relative(options.testDir, outDir) + "/**"
   ]);
   const bundle = await packBundle(selection, options.maxBundleBytes);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path13.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path14.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
   return { bundle, plans };
@@ -48359,4 +48424,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-BPBLPBJD.js.LEGAL.txt */
+/*! For license information please see atq-4KV43QA5.js.LEGAL.txt */

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-BPBLPBJD.js";
+} from "./atq-4KV43QA5.js";
 import {
   AtqError,
   ConfigError,
