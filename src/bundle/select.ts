@@ -68,7 +68,7 @@ async function select(
     throw new AtqError(
       'BUNDLE_INVALID',
       `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(', ')} under ${testDir}; ` +
-        'check --plan and --test-dir.',
+        'check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).',
       { testDir, planGlobs },
     );
   }

@@ -5,6 +5,7 @@ import { baselineProblems } from './criteria.js';
 import { FIELD_BY_NAME, FIELD_NAMES, type Field } from './fields.js';
 import { DEFAULTS, type DockerOptions, type RunOptions } from './options.js';
 import { parseField, parseSize } from './parse-field.js';
+import { testDirGlobs } from './test-dir-globs.js';
 import { waitCommandFrom, waitDetailProblems } from './wait.js';
 
 export { parseSize };
@@ -37,6 +38,7 @@ export function resolveOptions(file: RawOptions, flags: RawOptions, cwd: string,
   const values = parseAll(given, problems);
   const options = buildOptions(values, given, cwd, fileDir);
   problems.push(...crossChecks(options, given));
+  problems.push(...globsInTestDir(options, given, cwd, fileDir));
   return problems.length ? { problems } : { options, problems };
 }
 
@@ -125,17 +127,19 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   // With --baseline-missing skip, baseline gates without a baseline are skipped at the end, not refused now.
   if (!has('baseline') && options.baselineMissing === 'fail')
     problems.push(...baselineProblems(options.gates));
-  for (const [name, list] of [
-    ['plan', options.plans],
-    ['files', options.files],
-  ] as const) {
-    for (const glob of list) {
-      if (path.isAbsolute(glob) || glob.split(/[\\/]/).includes('..')) {
-        problems.push(
-          `${name}: "${glob}" must be a glob relative to test-dir (${options.testDir}), without ".."`,
-        );
-      }
-    }
-  }
   return problems;
+}
+
+/**
+ * Rewrites options.plans and options.files relative to the test directory, which the bundle expects (see
+ * testDirGlobs for the rule), and returns the problems. A glob may be written from where the user stands,
+ * like every path: atq.yml's folder for the file, the cwd for flags.
+ */
+function globsInTestDir(options: RunOptions, given: Given, cwd: string, fileDir: string): string[] {
+  const base = (name: string) => (given.fromFile.has(name) ? fileDir : cwd);
+  const plans = testDirGlobs('plan', options.plans, options.testDir, base('plan'));
+  const files = testDirGlobs('files', options.files, options.testDir, base('files'));
+  options.plans = plans.globs;
+  options.files = files.globs;
+  return [...plans.problems, ...files.problems];
 }

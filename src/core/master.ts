@@ -1,5 +1,6 @@
 import { AtqError } from '../errors.js';
 import { masterScript, shutdownScript } from '../jmeter/commands.js';
+import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { serviceName, type RunContext } from './context.js';
@@ -84,6 +85,8 @@ export function followMaster(
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         if (END_OF_RUN.test(line)) onEnd();
+        // Kept out of the live console only: collectLogs reads the service's logs again, in full.
+        if (isJmeterNoise(line)) continue;
         ctx.logger.output('master', stream === 'stdout' ? line : `[${stream}] ${line}`);
       }
     } catch (e) {

@@ -15,16 +15,27 @@ function valueOf(bin: number): number {
   return bin < 100 ? bin : Math.round(100 * Math.exp((bin - 100 + 0.5) * LOG_BASE));
 }
 
+/** A host's active threads as of its latest sample in a bucket (`at`: that sample's end, epoch ms). */
+interface HostThreads {
+  at: number;
+  threads: number;
+}
+
 class Bucket {
   count = 0;
   errors = 0;
-  threads = 0;
+  /**
+   * JMeter's allThreads counts the threads of the one instance that ran the sample: in a distributed run
+   * each worker reports its own. So, as Taurus does, the bucket keeps each host's (JTL Hostname's) latest
+   * value and the run's threads are their sum; rows without a Hostname are one host.
+   */
+  hosts = new Map<string, HostThreads>();
   bins = new Map<number, number>();
 
   add(s: Sample): void {
     this.count += s.count;
     this.errors += s.errors;
-    if (s.allThreads > this.threads) this.threads = s.allThreads;
+    this.see(s.host, s.ts + s.elapsed, s.allThreads);
     const b = binOf(s.elapsed < 0 ? 0 : s.elapsed);
     this.bins.set(b, (this.bins.get(b) ?? 0) + s.count);
   }
@@ -32,8 +43,24 @@ class Bucket {
   merge(o: Bucket): void {
     this.count += o.count;
     this.errors += o.errors;
-    this.threads = Math.max(this.threads, o.threads);
+    for (const [host, t] of o.hosts) this.see(host, t.at, t.threads);
     for (const [b, n] of o.bins) this.bins.set(b, (this.bins.get(b) ?? 0) + n);
+  }
+
+  /** Keeps a host's latest value (on a tie, the row read last). Updates in place: this runs per sample. */
+  private see(host: string, at: number, threads: number): void {
+    const known = this.hosts.get(host);
+    if (!known) this.hosts.set(host, { at, threads });
+    else if (at >= known.at) {
+      known.at = at;
+      known.threads = threads;
+    }
+  }
+
+  get threads(): number {
+    let sum = 0;
+    for (const t of this.hosts.values()) sum += t.threads;
+    return sum;
   }
 
   percentiles(ps: number[]): number[] {
@@ -60,7 +87,7 @@ export interface SeriesPoint {
   p50: number;
   p90: number;
   p99: number;
-  /** the most threads active in the bucket */
+  /** threads active at the end of the bucket, all hosts together (each host's latest allThreads, summed) */
   threads: number;
 }
 
