@@ -12,6 +12,7 @@ import {
   type GitHubApi,
   type StoredRun,
 } from '../helpers/github-api.js';
+import { quiet } from '../helpers/stdout.js';
 
 /**
  * The real clients against the local stand-in of GitHub's REST API (loopback only, no Docker): `@actions/github`'s
@@ -59,24 +60,6 @@ afterAll(async () => {
   await api?.close();
   rmSync(temp, { recursive: true, force: true });
 });
-
-/** @actions/core logs to stdout (::debug::, info lines); keep it out of the test output but hand it back. */
-async function quiet<T>(fn: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write;
-  let output = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof Error) error.message += `\n--- client output ---\n${output}`;
-    throw error;
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 /** The requests the server saw since `from` (an index into api.requests). */
 const since = (from: number) => api.requests.slice(from);

@@ -11,6 +11,7 @@ import {
   unzipArtifact,
   type ResultsService,
 } from '../helpers/results-service.js';
+import { captured } from '../helpers/stdout.js';
 
 /**
  * The real @actions/artifact client against the local stand-in of GitHub's results service (loopback only, no
@@ -48,24 +49,6 @@ afterEach(async () => {
 });
 
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-/** @actions/core logs to stdout (::debug::, ::add-mask::); keep it out of the test output but hand it back. */
-async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; output: string }> {
-  const write = process.stdout.write;
-  let output = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { value: await fn(), output };
-  } catch (error) {
-    if (error instanceof Error) error.message += `\n--- client output ---\n${output}`;
-    throw error;
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 /** A results folder shaped like a run's: nested folders, an empty file, and > 8 MiB that does not compress. */
 function makeResults(root: string): Map<string, Buffer> {
