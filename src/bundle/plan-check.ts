@@ -6,7 +6,18 @@ export interface PlanFacts {
   problems: string[];
   /** Things that may be fine but are worth a line in the log. */
   warnings: string[];
+  /** The CSV Data Sets named by a plain relative path: file in the test directory, and whether its first line is a header. */
+  csvSets: { file: string; header: boolean }[];
 }
+
+/** One <CSVDataSet> while it is read: its file, and the two settings that say its first line is a header. */
+interface CsvSet {
+  filename: string;
+  variableNames: string;
+  ignoreFirstLine: string;
+}
+
+const CSV_PROPS = new Set(['filename', 'variableNames', 'ignoreFirstLine']);
 
 /**
  * Reads a .jmx once: it must be well-formed XML with a <jmeterTestPlan> root, and every CSV Data Set it
@@ -16,11 +27,12 @@ export interface PlanFacts {
 export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<string>): PlanFacts {
   const problems: string[] = [];
   const warnings: string[] = [];
+  const csvSets: PlanFacts['csvSets'] = [];
   const parser = new SaxesParser({ position: true });
   const stack: string[] = [];
   let root: string | undefined;
-  let inCsvFilename = false;
-  let csvText = '';
+  let csv: CsvSet | undefined;
+  let prop: keyof CsvSet | undefined;
   let failed = false;
 
   parser.on('error', (err) => {
@@ -30,26 +42,32 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
   parser.on('opentag', (tag) => {
     root ??= tag.name;
     stack.push(tag.name);
-    inCsvFilename =
-      tag.name === 'stringProp' && tag.attributes.name === 'filename' && stack.at(-2) === 'CSVDataSet';
-    csvText = '';
+    if (tag.name === 'CSVDataSet') csv = { filename: '', variableNames: '', ignoreFirstLine: '' };
+    const name = String(tag.attributes.name ?? '');
+    prop = csv && stack.at(-2) === 'CSVDataSet' && CSV_PROPS.has(name) ? (name as keyof CsvSet) : undefined;
   });
   parser.on('text', (text) => {
-    if (inCsvFilename) csvText += text;
+    if (csv && prop) csv[prop] += text;
   });
-  parser.on('closetag', () => {
-    if (inCsvFilename) checkCsv(csvText.trim());
-    inCsvFilename = false;
+  parser.on('closetag', (tag) => {
+    prop = undefined;
     stack.pop();
+    if (tag.name !== 'CSVDataSet' || !csv) return;
+    const rel = checkCsv(csv.filename.trim());
+    // JMeter takes the first line as the variable names when none are given, and skips it when told to.
+    const header = csv.variableNames.trim() === '' || csv.ignoreFirstLine.trim() === 'true';
+    if (rel) csvSets.push({ file: rel, header });
+    csv = undefined;
   });
 
-  const checkCsv = (file: string) => {
-    if (!file || file.includes('${')) return;
+  /** The file's path in the test directory, when it is a plain relative path inside it. */
+  const checkCsv = (file: string): string | undefined => {
+    if (!file || file.includes('${')) return undefined;
     if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) {
       warnings.push(
         `${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`,
       );
-      return;
+      return undefined;
     }
     const rel = path.normalize(path.join(path.dirname(planRel), file.replace(/\\/g, '/')));
     if (rel.startsWith('../')) {
@@ -60,6 +78,7 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
           'add it to the test directory or widen --files',
       );
     }
+    return rel;
   };
 
   try {
@@ -72,5 +91,5 @@ export function checkPlan(planRel: string, xml: string, bundled: ReadonlySet<str
       `${planRel} is not a JMeter plan: its root element is <${root ?? 'none'}>, expected <jmeterTestPlan>`,
     );
   }
-  return { problems, warnings };
+  return { problems, warnings, csvSets };
 }

@@ -16,7 +16,24 @@ export interface Selection {
   plans: BundleFile[];
   /** Every file shipped, plans included, sorted by path. */
   files: BundleFile[];
+  /** CSV files each worker gets a slice of (--split-csv); also in files. */
+  split: BundleFile[];
+  /** Jars for JMeter's classpath (plugins/, lib/ext/, lib/ and --jar); also in files. */
+  jars: BundleFile[];
 }
+
+/** What else to select besides plans and data files. */
+export interface SelectExtras {
+  /** Globs never shipped (e.g. the results folder when it lies in the test dir). */
+  ignore?: string[];
+  /** --split-csv globs: these files must exist. */
+  split?: string[];
+  /** --jar globs, added to the conventional plugin folders. */
+  jars?: string[];
+}
+
+/** Where plugin jars go by convention (AWS Distributed Load Testing's plugins/, and JMeter's own layout). */
+export const JAR_FOLDERS = ['plugins', 'lib/ext', 'lib'];
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/atq-results/**'];
 
@@ -28,10 +45,10 @@ export async function selectFiles(
   testDir: string,
   planGlobs: string[],
   fileGlobs: string[],
-  ignore: string[] = [],
+  extras: SelectExtras = {},
 ): Promise<Selection> {
   try {
-    return await select(testDir, planGlobs, fileGlobs, ignore);
+    return await select(testDir, planGlobs, fileGlobs, extras);
   } catch (e) {
     if (!isFsError(e)) throw e;
     throw fileAccessError(
@@ -46,8 +63,9 @@ async function select(
   testDir: string,
   planGlobs: string[],
   fileGlobs: string[],
-  ignore: string[],
+  extras: SelectExtras,
 ): Promise<Selection> {
+  const splitGlobs = extras.split ?? [];
   const dirStat = await stat(testDir).catch(() => undefined);
   if (!dirStat?.isDirectory()) {
     throw new AtqError(
@@ -60,7 +78,7 @@ async function select(
     cwd: testDir,
     onlyFiles: true,
     dot: false,
-    ignore: [...ALWAYS_IGNORED, ...ignore],
+    ignore: [...ALWAYS_IGNORED, ...(extras.ignore ?? [])],
     unique: true,
   };
   const planPaths = (await fg(planGlobs, options)).sort();
@@ -73,7 +91,17 @@ async function select(
     );
   }
   const dataPaths = await fg(fileGlobs, options);
-  const all = [...new Set([...planPaths, ...dataPaths])].sort();
+  const splitPaths = splitGlobs.length ? await fg(splitGlobs, options) : [];
+  if (splitGlobs.length && !splitPaths.length) {
+    throw new AtqError(
+      'BUNDLE_INVALID',
+      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(', ')} matches no file under ${testDir}.`,
+      { testDir, splitGlobs },
+    );
+  }
+  const jarPaths = await fg([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...(extras.jars ?? [])], options);
+  // A file to split ships whole as well (the master reads nothing, but a plan may name it elsewhere).
+  const all = [...new Set([...planPaths, ...dataPaths, ...splitPaths, ...jarPaths])].sort();
 
   const problems: string[] = [];
   const files: BundleFile[] = [];
@@ -95,6 +123,15 @@ async function select(
       },
     );
   }
-  const planSet = new Set(planPaths.map((p) => p.split(path.sep).join('/')));
-  return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
+  const slash = (ps: string[]) => new Set(ps.map((p) => p.split(path.sep).join('/')));
+  const planSet = slash(planPaths);
+  const splitSet = slash(splitPaths);
+  const jarSet = slash(jarPaths);
+  return {
+    testDir,
+    plans: files.filter((f) => planSet.has(f.rel)),
+    files,
+    split: files.filter((f) => splitSet.has(f.rel)),
+    jars: files.filter((f) => jarSet.has(f.rel)),
+  };
 }

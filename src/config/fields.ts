@@ -31,6 +31,25 @@ export const FIELDS: Field[] = [
     arg: 'GLOB',
     help: 'data files to ship (default csv, tsv, txt, json, xml, properties, dat)',
   },
+  {
+    name: 'mode',
+    kind: 'string',
+    arg: 'distributed|engines',
+    choices: ['distributed', 'engines'],
+    help: 'distributed (default): a master drives N jmeter-server workers; engines: N standalone JMeter engines, no master',
+  },
+  {
+    name: 'split-csv',
+    kind: 'list',
+    arg: 'GLOB',
+    help: 'CSV files each worker gets its own slice of (round-robin rows, header kept), so a row is used once',
+  },
+  {
+    name: 'jar',
+    kind: 'list',
+    arg: 'GLOB',
+    help: "extra jars for JMeter's classpath (plugins/*.jar, lib/ext/*.jar and lib/*.jar in the test dir always ship)",
+  },
   { name: 'test-dir', kind: 'string', arg: 'DIR', help: 'folder with the plans and their data (default .)' },
   { name: 'workers', kind: 'int', arg: 'N', range: [1, 500], help: 'number of JMeter workers (default 2)' },
   {

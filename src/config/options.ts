@@ -27,6 +27,12 @@ export interface RunOptions {
   plans: string[];
   /** Globs (relative to testDir) of the data files shipped with the plans. */
   files: string[];
+  /** distributed: a master and N jmeter-server workers (RMI); engines: N standalone engines, results merged. */
+  mode: 'distributed' | 'engines';
+  /** Globs (relative to testDir) of CSV files split among the workers, a slice each. */
+  splitCsv: string[];
+  /** Globs (relative to testDir) of extra jars for JMeter's classpath, besides plugins/, lib/ext/ and lib/. */
+  jars: string[];
   workers: number;
   workerImage: string;
   masterImage: string;

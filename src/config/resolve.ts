@@ -87,6 +87,9 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     testDir: where('test-dir', '.'),
     plans: get<string[]>('plan', [...DEFAULTS.plans]),
     files: get<string[]>('files', [...DEFAULTS.files]),
+    mode: get<string>('mode', 'distributed') === 'engines' ? 'engines' : 'distributed',
+    splitCsv: get<string[]>('split-csv', []),
+    jars: get<string[]>('jar', []),
     workers: get<number>('workers', DEFAULTS.workers),
     workerImage: get<string>('worker-image', image),
     masterImage: get<string>('master-image', image),
@@ -131,7 +134,7 @@ function crossChecks(options: RunOptions, given: Given): string[] {
 }
 
 /**
- * Rewrites options.plans and options.files relative to the test directory, which the bundle expects (see
+ * Rewrites options.plans, files, splitCsv and jars relative to the test directory, which the bundle expects (see
  * testDirGlobs for the rule), and returns the problems. A glob may be written from where the user stands,
  * like every path: atq.yml's folder for the file, the cwd for flags.
  */
@@ -139,7 +142,11 @@ function globsInTestDir(options: RunOptions, given: Given, cwd: string, fileDir:
   const base = (name: string) => (given.fromFile.has(name) ? fileDir : cwd);
   const plans = testDirGlobs('plan', options.plans, options.testDir, base('plan'));
   const files = testDirGlobs('files', options.files, options.testDir, base('files'));
+  const split = testDirGlobs('split-csv', options.splitCsv, options.testDir, base('split-csv'));
+  const jars = testDirGlobs('jar', options.jars, options.testDir, base('jar'));
   options.plans = plans.globs;
   options.files = files.globs;
-  return [...plans.problems, ...files.problems];
+  options.splitCsv = split.globs;
+  options.jars = jars.globs;
+  return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
 }

@@ -29,6 +29,8 @@ export interface RunContext {
   networkIds: string[];
   configs: Mount[];
   secrets: Mount[];
+  /** Jars in the bundle (paths in the test dir): on JMeter's classpath in every container. */
+  jars: string[];
   /** Absolute time (ms) by which the whole run must be over. */
   deadline: number;
 }

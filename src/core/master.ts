@@ -14,7 +14,10 @@ import type { WorkerWatch } from './workers.js';
  * the first 5 s of its interval, so a slow plan's batches can miss every window and show no progress at
  * all. Batches at most 2 s apart keep progress (and the JTL on the master) current.
  */
-const MASTER_DEFAULT_PROPS: Record<string, string> = { 'summariser.interval': '10', time_threshold: '2000' };
+export const MASTER_DEFAULT_PROPS: Record<string, string> = {
+  'summariser.interval': '10',
+  time_threshold: '2000',
+};
 
 export async function startMaster(
   ctx: RunContext,
@@ -34,6 +37,7 @@ export async function startMaster(
     ],
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
+    jars: ctx.jars,
   });
   const id = await ctx.client.createService({
     name,

@@ -52,7 +52,7 @@ export async function shipBundle(
   client: SwarmClient,
   res: RunResources,
   bundle: Bundle,
-  options: Pick<RunOptions, 'rmiSsl'>,
+  options: Pick<RunOptions, 'rmiSsl' | 'mode'>,
 ): Promise<{ configs: Mount[]; secrets: Mount[] }> {
   const configs: Mount[] = [];
   for (const [i, chunk] of bundle.chunks.entries()) {
@@ -63,7 +63,8 @@ export async function shipBundle(
     configs.push({ id, name, target: `${PATHS.bundleParts}/${part}` });
   }
   const secrets: Mount[] = [];
-  if (options.rmiSsl) {
+  // Engines talk no RMI: no keystore to make (and no half-second of key generation).
+  if (options.rmiSsl && options.mode === 'distributed') {
     const ks = createRmiKeystore(res.runId);
     for (const [suffix, data, target] of [
       ['rmi-keystore', ks.keystore, PATHS.rmiKeystore],

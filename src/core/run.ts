@@ -15,6 +15,7 @@ import type { PlanSummary } from './analyse.js';
 import { finishRun, type RunState } from './finish.js';
 import { fileAccessError } from '../util/file-error.js';
 import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
+import { runEnginePlan } from './engines.js';
 import { runPlan } from './plan.js';
 import type { PlanResult, RunReport } from './report.js';
 import { type RunContext } from './context.js';
@@ -104,7 +105,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
   report.source = await runSource(options.testDir);
-  const { bundle, plans } = await next('bundle', () => prepareBundle(options, report.outDir));
+  const { bundle, plans, jars } = await next('bundle', () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -135,9 +136,11 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     networkIds: [network.id, ...attached],
     configs,
     secrets,
+    jars,
     deadline: Date.parse(report.startedAt) + options.timeoutMs,
   };
   state.ctx = ctx;
+  if (options.mode === 'engines') return runEngines(state, ctx);
   const workersId = await next('workers', () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
@@ -163,17 +166,38 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   }
 }
 
+/** --mode engines: no workers to wait for; each plan runs on its own set of engines. */
+async function runEngines(state: RunState, ctx: RunContext): Promise<void> {
+  const { options, report, clock, control, logger } = state;
+  await clock.next('wait', () => runWaitCommand(ctx, []), control.signal);
+  if (options.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(options.delayMs)} before starting the engines (--delay)`);
+    await clock.next('delay', () => sleep(options.delayMs, control.signal), control.signal);
+  }
+  const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
+  for (const [i, plan] of report.plans.entries()) {
+    const tasks = await runEnginePlan(ctx, i, plan, clock);
+    report.workers = tasks.map((t) => ({
+      slot: t.slot,
+      address: '',
+      node: nodeNames.get(t.nodeId) ?? t.nodeId,
+    }));
+  }
+}
+
 async function prepareBundle(options: RunOptions, outDir: string) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path.relative(options.testDir, outDir) + '/**',
-  ]);
-  const bundle = await packBundle(selection, options.maxBundleBytes);
+  const selection = await selectFiles(options.testDir, options.plans, options.files, {
+    ignore: [path.relative(options.testDir, outDir) + '/**'],
+    split: options.splitCsv,
+    jars: options.jars,
+  });
+  const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
   const plans: PlanResult[] = selection.plans.map((p) => ({
     plan: p.rel,
     outDir: selection.plans.length > 1 ? path.join(outDir, planFolder(p.rel)) : outDir,
     status: 'not-run',
   }));
-  return { bundle, plans };
+  return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
 }
 
 async function connectManager(deps: RunDeps) {

@@ -17,8 +17,14 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels('workers'),
-    command: ['sh', '-c', workerScript({ ssl: ctx.options.rmiSsl })],
-    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: 'worker' },
+    command: ['sh', '-c', workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
+    // Swarm fills in the task's slot (1…N): the worker's index for its properties and its CSV slice.
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: 'worker',
+      ATQ_WORKER_INDEX: '{{.Task.Slot}}',
+      ATQ_WORKER_COUNT: String(ctx.options.workers),
+    },
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,

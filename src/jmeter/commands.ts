@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { SPLIT_DIR } from '../bundle/split-csv.js';
 import { PATHS, RMI_REGISTRY_PORT, RMI_SERVER_PORT } from './ports.js';
 
 /** Single-quotes a value for POSIX sh. */
@@ -36,15 +38,41 @@ export interface RmiSettings {
   ssl: boolean;
 }
 
+/** Folders JMeter searches for plugin classes (and plugin functions: only search_paths is scanned for those). */
+const PLUGIN_FOLDERS = ['plugins', 'lib/ext'];
+
+/**
+ * Extra jars on JMeter's classpath, read by JMeter.updateClassLoader() after the command line (5.6.3), the same
+ * for `jmeter -n` and jmeter-server: search_paths (';'-separated jars or folders, not their subfolders; also
+ * scanned for plugin classes) for plugins/ and lib/ext/ and any other shipped jar, user.classpath (':') for
+ * lib/. Needed on the master and on every worker: a worker without it fails rconfigure(), the master still
+ * exits 0 (log-check catches that). -G is too late: workers build their class loader before it arrives.
+ */
+export function classpathArgs(jars: string[]): string[] {
+  if (!jars.length) return [];
+  const inFolder = (jar: string, folder: string) => path.posix.dirname(jar) === folder;
+  const elsewhere = jars.filter((j) => ![...PLUGIN_FOLDERS, 'lib'].some((d) => inFolder(j, d)));
+  const search = [...PLUGIN_FOLDERS, ...elsewhere].map((p) => `${PATHS.testDir}/${p}`);
+  return [`-Jsearch_paths=${search.join(';')}`, `-Juser.classpath=${PATHS.testDir}/lib`];
+}
+
 function rmiArgs(rmi: RmiSettings, flag: '-J' | '-q'): string[] {
   if (!rmi.ssl) return ['-Jserver.rmi.ssl.disable=true'];
   return flag === '-q' ? ['-q', PATHS.rmiProperties] : [];
 }
 
-/** The worker: jmeter-server on fixed ports, announcing its own overlay address. */
-export function workerScript(rmi: RmiSettings): string {
+/**
+ * The worker: jmeter-server on fixed ports, announcing its own overlay address. It takes its slice of the
+ * --split-csv files (SPLIT_DIR/<index>/, over the originals) and knows its index and the worker count as
+ * the properties atq.worker.index and atq.workers, so a plan can divide the load.
+ */
+export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
   const args = [
+    // Quoted: search_paths holds ';', which would end the command.
+    ...classpathArgs(jars).map(shQuote),
     '-s',
+    '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
+    '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
     `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
     '-Djava.rmi.server.hostname="$ATQ_IP"',
@@ -53,7 +81,11 @@ export function workerScript(rmi: RmiSettings): string {
     '/dev/stdout',
     ...rmiArgs(rmi, '-q'),
   ];
-  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"\nexec "$JM" ${args.join(' ')}\n`;
+  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n`;
+  return (
+    `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
+    `exec "$JM" ${args.join(' ')}\n`
+  );
 }
 
 export interface MasterCommand {
@@ -65,6 +97,8 @@ export interface MasterCommand {
   /** Tell the workers to exit when this plan ends (the last plan of the run). */
   exitRemotes: boolean;
   rmi: RmiSettings;
+  /** Jars shipped in the bundle (paths in the test dir), for the classpath. */
+  jars?: string[];
 }
 
 /** JTL settings every run needs: CSV with a header, and the hostname column to see which worker sent what. */
@@ -95,6 +129,7 @@ export function masterArgs(cmd: MasterCommand): string[] {
     // firewall between master and workers, so ephemeral ports cost nothing.
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...rmiArgs(cmd.rmi, '-q'),
+    ...classpathArgs(cmd.jars ?? []),
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
     ...cmd.extraArgs,

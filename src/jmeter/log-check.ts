@@ -16,6 +16,8 @@ const FATAL = [
   /Could not open file/,
   /Start of remote engines failed/,
   /No remote engines were started/,
+  // A worker that could not load the plan (e.g. a plugin class missing there): the master still exits 0.
+  /The following remote engines have not started/,
 ];
 
 /** Returns the first line that shows the test could not run as written, or undefined. */

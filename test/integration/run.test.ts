@@ -60,8 +60,53 @@ describe('atq run on the real TLS swarm', () => {
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
+  test('--split-csv: each CSV row is used by one worker only; each worker knows its index and the count', async () => {
+    const res = await runCli([
+      ...baseArgs(),
+      '--test-dir',
+      path.join(plans, 'split'),
+      '--split-csv',
+      'data/users.csv',
+    ]);
+    expect(res.code).toBe(0);
+    const runId = runIdOf(res);
+    const rows = readJtl(path.join(suite.out, runId, 'results.jtl'));
+    // Labels are "<user> w<atq.worker.index>/<atq.workers>": 10 rows, each once, 5 per worker.
+    const labels = rows.map((r) => r.label as string);
+    expect(labels.map((l) => l.split(' ')[0]).sort()).toEqual([
+      'u01',
+      'u02',
+      'u03',
+      'u04',
+      'u05',
+      'u06',
+      'u07',
+      'u08',
+      'u09',
+      'u10',
+    ]);
+    const byHost = new Map<string, Set<string>>();
+    for (const r of rows)
+      byHost.set(r.Hostname!, (byHost.get(r.Hostname!) ?? new Set()).add(r.label!.split(' ')[1]!));
+    expect(byHost.get(`atq-${runId}-workers-1`)).toEqual(new Set(['w1/2']));
+    expect(byHost.get(`atq-${runId}-workers-2`)).toEqual(new Set(['w2/2']));
+    expect(
+      labels
+        .filter((l) => l.endsWith('w1/2'))
+        .map((l) => l.split(' ')[0])
+        .sort(),
+    ).toEqual(['u01', 'u03', 'u05', 'u07', 'u09']);
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
   test('several plans run one after another on the same workers, with results per plan', async () => {
-    const res = await runCli([...baseArgs(), '--test-dir', plans, '--prop', 'loops=2']);
+    const res = await runCli([
+      ...baseArgs(),
+      '--test-dir',
+      plans,
+      ...['--plan', 'csv/*.jmx', '--plan', 'http/*.jmx'],
+      ...['--prop', 'loops=2'],
+    ]);
     expect(res.code).toBe(0);
     const dir = path.join(suite.out, runIdOf(res));
     expect(readJtl(path.join(dir, 'csv_users', 'results.jtl'))).toHaveLength(6);

@@ -216,9 +216,9 @@ function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const current = stats(gate.label);
-  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current, gate.metric);
+  const current2 = stats(gate.label);
+  if (!current2 || current2.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(current2, gate.metric);
   let threshold = gate.value ?? null;
   let baseline = null;
   if (gate.baseline) {
@@ -386,6 +386,25 @@ var init_fields = __esm({
         kind: "list",
         arg: "GLOB",
         help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)"
+      },
+      {
+        name: "mode",
+        kind: "string",
+        arg: "distributed|engines",
+        choices: ["distributed", "engines"],
+        help: "distributed (default): a master drives N jmeter-server workers; engines: N standalone JMeter engines, no master"
+      },
+      {
+        name: "split-csv",
+        kind: "list",
+        arg: "GLOB",
+        help: "CSV files each worker gets its own slice of (round-robin rows, header kept), so a row is used once"
+      },
+      {
+        name: "jar",
+        kind: "list",
+        arg: "GLOB",
+        help: "extra jars for JMeter's classpath (plugins/*.jar, lib/ext/*.jar and lib/*.jar in the test dir always ship)"
       },
       { name: "test-dir", kind: "string", arg: "DIR", help: "folder with the plans and their data (default .)" },
       { name: "workers", kind: "int", arg: "N", range: [1, 500], help: "number of JMeter workers (default 2)" },
@@ -765,6 +784,9 @@ function buildOptions(values, given, cwd, fileDir) {
     testDir: where("test-dir", "."),
     plans: get("plan", [...DEFAULTS.plans]),
     files: get("files", [...DEFAULTS.files]),
+    mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
+    splitCsv: get("split-csv", []),
+    jars: get("jar", []),
     workers: get("workers", DEFAULTS.workers),
     workerImage: get("worker-image", image),
     masterImage: get("master-image", image),
@@ -807,9 +829,13 @@ function globsInTestDir(options, given, cwd, fileDir) {
   const base = (name) => given.fromFile.has(name) ? fileDir : cwd;
   const plans = testDirGlobs("plan", options.plans, options.testDir, base("plan"));
   const files = testDirGlobs("files", options.files, options.testDir, base("files"));
+  const split = testDirGlobs("split-csv", options.splitCsv, options.testDir, base("split-csv"));
+  const jars = testDirGlobs("jar", options.jars, options.testDir, base("jar"));
   options.plans = plans.globs;
   options.files = files.globs;
-  return [...plans.problems, ...files.problems];
+  options.splitCsv = split.globs;
+  options.jars = jars.globs;
+  return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
 }
 var init_resolve = __esm({
   "src/config/resolve.ts"() {
@@ -9210,7 +9236,7 @@ var require_agent = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve2 } = __require("path");
-    var { readFile: readFile5 } = __require("fs");
+    var { readFile: readFile6 } = __require("fs");
     var { execFile: execFile2, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -9428,7 +9454,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile5(socketPath, function readCygsocket(err, data) {
+          readFile6(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -9437,7 +9463,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile5(socketPath, readCygsocket);
+                readFile6(socketPath, readCygsocket);
               });
               return;
             }
@@ -9511,11 +9537,11 @@ var require_agent = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path17) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path17)) {
-        return path17 === "pageant" ? new PageantAgent() : new CygwinAgent(path17);
+    function createAgent(path19) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path19)) {
+        return path19 === "pageant" ? new PageantAgent() : new CygwinAgent(path19);
       }
-      return new OpenSSHAgent(path17);
+      return new OpenSSHAgent(path19);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -14759,17 +14785,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path17, options) {
+      createReadStream(path19, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path17, options);
+        return new ReadStream(this, path19, options);
       }
-      createWriteStream(path17, options) {
+      createWriteStream(path19, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path17, options);
+        return new WriteStream(this, path19, options);
       }
-      open(path17, flags_, attrs, cb) {
+      open(path19, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -14788,7 +14814,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -14796,7 +14822,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -14927,7 +14953,7 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         fastXfer(fs2, this, localPath, remotePath, opts, cb);
       }
-      readFile(path17, options, callback_) {
+      readFile(path19, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15000,13 +15026,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path17, flag, 438, (er, handle_) => {
+        this.open(path19, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path17, (er_, st_) => {
+              this.stat(path19, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -15027,7 +15053,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path17, data, options, callback_) {
+      writeFile(path19, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15046,7 +15072,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path17, flag, options.mode, (openErr, handle) => {
+        this.open(path19, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -15055,7 +15081,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path17, (er_, st_) => {
+                  this.stat(path19, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -15074,7 +15100,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path17, data, options, callback_) {
+      appendFile(path19, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15092,12 +15118,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path17, data, options, callback);
+        this.writeFile(path19, data, options, callback);
       }
-      exists(path17, cb) {
+      exists(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path17, (err) => {
+        this.stat(path19, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -15140,7 +15166,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path17, attrs, cb) {
+      mkdir(path19, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15154,7 +15180,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15162,7 +15188,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15178,10 +15204,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path17, cb) {
+      rmdir(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15189,7 +15215,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -15279,10 +15305,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path17, cb) {
+      stat(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15290,17 +15316,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path17, cb) {
+      lstat(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15308,17 +15334,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path17, cb) {
+      opendir(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15326,14 +15352,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path17, attrs, cb) {
+      setstat(path19, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15345,7 +15371,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15353,7 +15379,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15413,8 +15439,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path17, atime, mtime, cb) {
-        return this.setstat(path17, {
+      utimes(path19, atime, mtime, cb) {
+        return this.setstat(path19, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -15425,8 +15451,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path17, uid, gid, cb) {
-        return this.setstat(path17, {
+      chown(path19, uid, gid, cb) {
+        return this.setstat(path19, {
           uid,
           gid
         }, cb);
@@ -15436,15 +15462,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path17, mode, cb) {
-        return this.setstat(path17, {
+      chmod(path19, mode, cb) {
+        return this.setstat(path19, {
           mode
         }, cb);
       }
-      readlink(path17, cb) {
+      readlink(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15452,7 +15478,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -15497,10 +15523,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path17, cb) {
+      realpath(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15508,7 +15534,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -15553,13 +15579,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path17, cb) {
+      ext_openssh_statvfs(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["statvfs@openssh.com"];
         if (!ext2 || ext2 !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15569,7 +15595,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -15655,7 +15681,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path17, attrs, cb) {
+      ext_openssh_lsetstat(path19, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["lsetstat@openssh.com"];
@@ -15670,7 +15696,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15680,7 +15706,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15697,13 +15723,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path17, cb) {
+      ext_openssh_expandPath(path19, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext2 = this._extensions["expand-path@openssh.com"];
         if (ext2 !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path17);
+        const pathLen = Buffer.byteLength(path19);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15713,7 +15739,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path17, p += 4, pathLen);
+        buf.utf8Write(path19, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -16991,12 +17017,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path17)) {
+        if (!sftp.emit("LSTAT", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17015,13 +17041,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path17, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path19, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17043,12 +17069,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path17)) {
+        if (!sftp.emit("OPENDIR", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17067,63 +17093,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path17)) {
+        if (!sftp.emit("REMOVE", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path17, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path19, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path17)) {
+        if (!sftp.emit("RMDIR", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path17)) {
+        if (!sftp.emit("REALPATH", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path17)) {
+        if (!sftp.emit("STAT", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17143,14 +17169,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path17 = bufferParser.readString(true);
+        const path19 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path17 === void 0)
+        if (path19 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path17)) {
+        if (!sftp.emit("READLINK", reqID, path19)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17221,7 +17247,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path17, options) {
+    function ReadStream(sftp, path19, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -17235,7 +17261,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream.call(this, options);
-      this.path = path17;
+      this.path = path19;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -17366,7 +17392,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path17, options) {
+    function WriteStream(sftp, path19, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -17378,7 +17404,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path17;
+      this.path = path19;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -22225,11 +22251,11 @@ var require_stream_writable = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current = this.bufferedRequest;
+      var current2 = this.bufferedRequest;
       var out = [];
-      while (current) {
-        out.push(current);
-        current = current.next;
+      while (current2) {
+        out.push(current2);
+        current2 = current2.next;
       }
       return out;
     };
@@ -25204,7 +25230,7 @@ var require_modem = __commonJS({
     var querystring = __require("querystring");
     var http = require_http();
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var url = __require("url");
     var ssh = require_ssh();
     var HttpDuplex = require_http_duplex();
@@ -25253,9 +25279,9 @@ var require_modem = __commonJS({
         }
         opts.host = host.hostname;
         if (process.env.DOCKER_CERT_PATH) {
-          opts.ca = splitca(path17.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
-          opts.cert = fs2.readFileSync(path17.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
-          opts.key = fs2.readFileSync(path17.join(process.env.DOCKER_CERT_PATH, "key.pem"));
+          opts.ca = splitca(path19.join(process.env.DOCKER_CERT_PATH, "ca.pem"));
+          opts.cert = fs2.readFileSync(path19.join(process.env.DOCKER_CERT_PATH, "cert.pem"));
+          opts.key = fs2.readFileSync(path19.join(process.env.DOCKER_CERT_PATH, "key.pem"));
         }
         if (process.env.DOCKER_CLIENT_TIMEOUT) {
           opts.timeout = parseInt(process.env.DOCKER_CLIENT_TIMEOUT, 10);
@@ -25265,7 +25291,7 @@ var require_modem = __commonJS({
     };
     var findDefaultUnixSocket = function() {
       return new Promise(function(resolve2) {
-        var userDockerSocket = path17.join(os3.homedir(), ".docker", "run", "docker.sock");
+        var userDockerSocket = path19.join(os3.homedir(), ".docker", "run", "docker.sock");
         fs2.access(userDockerSocket, function(err) {
           if (err) resolve2("/var/run/docker.sock");
           else resolve2(userDockerSocket);
@@ -25359,7 +25385,7 @@ var require_modem = __commonJS({
       }
       if (options.file) {
         if (typeof options.file === "string") {
-          data = fs2.createReadStream(path17.resolve(options.file));
+          data = fs2.createReadStream(path19.resolve(options.file));
         } else {
           data = options.file;
         }
@@ -25700,7 +25726,7 @@ var require_ignore = __commonJS({
      *
      * ------------------------------------------------------------------------
      */
-    var path17 = __require("path");
+    var path19 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -25709,22 +25735,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path17.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path19.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path17.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path19.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path17.sep === "/") {
+      if (path19.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path17.sep === "/") {
+      if (path19.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path17.sep);
+      return file.replace(/\//g, path19.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -25773,13 +25799,13 @@ var require_ignore = __commonJS({
         return pattern && typeof pattern === "string" && pattern.indexOf("#") !== 0 && pattern.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path18) => this._filter(path18));
+        return make_array(paths).filter((path20) => this._filter(path20));
       }
       createFilter() {
-        return (path18) => this._filter(path18);
+        return (path20) => this._filter(path20);
       }
-      ignores(path18) {
-        return !this._filter(path18);
+      ignores(path20) {
+        return !this._filter(path20);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -25818,36 +25844,36 @@ var require_ignore = __commonJS({
           origin,
           pattern,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern.split(path17.sep),
+          dirs: pattern.split(path19.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path18) {
-        if (!path18) {
+      _filter(path20) {
+        if (!path20) {
           return false;
         }
-        if (path18 in this._cache) {
-          return this._cache[path18];
+        if (path20 in this._cache) {
+          return this._cache[path20];
         }
-        return this._cache[path18] = this._test(path18);
+        return this._cache[path20] = this._test(path20);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path17.dirname(file));
-        const parentPathDirs = parentPath.split(path17.sep);
+        const parentPath = cleanPath(path19.dirname(file));
+        const parentPathDirs = parentPath.split(path19.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match2 = this._match(file, rule);
           if (!match2 && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path17.sep), rule);
+                match2 = match2 || this._match(parentPathDirs.slice(0, i).join(path19.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path17.sep), rule);
+              match2 = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path19.sep), rule);
             }
           }
           if (match2) {
@@ -25866,13 +25892,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path17.sep === "\\" ? "\\\\" : path17.sep;
+        let escapedSlash = path19.sep === "\\" ? "\\\\" : path19.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path17.sep) {
+              if (rule.pattern[i + 1] === path19.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -25888,7 +25914,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path17.sep === "\\") {
+            if (path19.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -25915,46 +25941,46 @@ var require_chownr = __commonJS({
   "node_modules/chownr/chownr.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var LCHOWN = fs2.lchown ? "lchown" : "chown";
     var LCHOWNSYNC = fs2.lchownSync ? "lchownSync" : "chownSync";
     var needEISDIRHandled = fs2.lchown && !process.version.match(/v1[1-9]+\./) && !process.version.match(/v10\.[6-9]/);
-    var lchownSync = (path18, uid, gid) => {
+    var lchownSync = (path20, uid, gid) => {
       try {
-        return fs2[LCHOWNSYNC](path18, uid, gid);
+        return fs2[LCHOWNSYNC](path20, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var chownSync = (path18, uid, gid) => {
+    var chownSync = (path20, uid, gid) => {
       try {
-        return fs2.chownSync(path18, uid, gid);
+        return fs2.chownSync(path20, uid, gid);
       } catch (er) {
         if (er.code !== "ENOENT")
           throw er;
       }
     };
-    var handleEISDIR = needEISDIRHandled ? (path18, uid, gid, cb) => (er) => {
+    var handleEISDIR = needEISDIRHandled ? (path20, uid, gid, cb) => (er) => {
       if (!er || er.code !== "EISDIR")
         cb(er);
       else
-        fs2.chown(path18, uid, gid, cb);
+        fs2.chown(path20, uid, gid, cb);
     } : (_, __, ___, cb) => cb;
-    var handleEISDirSync = needEISDIRHandled ? (path18, uid, gid) => {
+    var handleEISDirSync = needEISDIRHandled ? (path20, uid, gid) => {
       try {
-        return lchownSync(path18, uid, gid);
+        return lchownSync(path20, uid, gid);
       } catch (er) {
         if (er.code !== "EISDIR")
           throw er;
-        chownSync(path18, uid, gid);
+        chownSync(path20, uid, gid);
       }
-    } : (path18, uid, gid) => lchownSync(path18, uid, gid);
+    } : (path20, uid, gid) => lchownSync(path20, uid, gid);
     var nodeVersion = process.version;
-    var readdir3 = (path18, options, cb) => fs2.readdir(path18, options, cb);
-    var readdirSync = (path18, options) => fs2.readdirSync(path18, options);
+    var readdir3 = (path20, options, cb) => fs2.readdir(path20, options, cb);
+    var readdirSync = (path20, options) => fs2.readdirSync(path20, options);
     if (/^v4\./.test(nodeVersion))
-      readdir3 = (path18, options, cb) => fs2.readdir(path18, cb);
+      readdir3 = (path20, options, cb) => fs2.readdir(path20, cb);
     var chown = (cpath, uid, gid, cb) => {
       fs2[LCHOWN](cpath, uid, gid, handleEISDIR(cpath, uid, gid, (er) => {
         cb(er && er.code !== "ENOENT" ? er : null);
@@ -25962,21 +25988,21 @@ var require_chownr = __commonJS({
     };
     var chownrKid = (p, child, uid, gid, cb) => {
       if (typeof child === "string")
-        return fs2.lstat(path17.resolve(p, child), (er, stats) => {
+        return fs2.lstat(path19.resolve(p, child), (er, stats) => {
           if (er)
             return cb(er.code !== "ENOENT" ? er : null);
           stats.name = child;
           chownrKid(p, stats, uid, gid, cb);
         });
       if (child.isDirectory()) {
-        chownr(path17.resolve(p, child.name), uid, gid, (er) => {
+        chownr(path19.resolve(p, child.name), uid, gid, (er) => {
           if (er)
             return cb(er);
-          const cpath = path17.resolve(p, child.name);
+          const cpath = path19.resolve(p, child.name);
           chown(cpath, uid, gid, cb);
         });
       } else {
-        const cpath = path17.resolve(p, child.name);
+        const cpath = path19.resolve(p, child.name);
         chown(cpath, uid, gid, cb);
       }
     };
@@ -26006,7 +26032,7 @@ var require_chownr = __commonJS({
     var chownrKidSync = (p, child, uid, gid) => {
       if (typeof child === "string") {
         try {
-          const stats = fs2.lstatSync(path17.resolve(p, child));
+          const stats = fs2.lstatSync(path19.resolve(p, child));
           stats.name = child;
           child = stats;
         } catch (er) {
@@ -26017,8 +26043,8 @@ var require_chownr = __commonJS({
         }
       }
       if (child.isDirectory())
-        chownrSync(path17.resolve(p, child.name), uid, gid);
-      handleEISDirSync(path17.resolve(p, child.name), uid, gid);
+        chownrSync(path19.resolve(p, child.name), uid, gid);
+      handleEISDirSync(path19.resolve(p, child.name), uid, gid);
     };
     var chownrSync = (p, uid, gid) => {
       let children;
@@ -26585,11 +26611,11 @@ var require_stream_writable2 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current = this.bufferedRequest;
+      var current2 = this.bufferedRequest;
       var out = [];
-      while (current) {
-        out.push(current);
-        current = current.next;
+      while (current2) {
+        out.push(current2);
+        current2 = current2.next;
       }
       return out;
     };
@@ -29575,11 +29601,11 @@ var require_stream_writable3 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current = this.bufferedRequest;
+      var current2 = this.bufferedRequest;
       var out = [];
-      while (current) {
-        out.push(current);
-        current = current.next;
+      while (current2) {
+        out.push(current2);
+        current2 = current2.next;
       }
       return out;
     };
@@ -32090,7 +32116,7 @@ var require_pump = __commonJS({
 // node_modules/mkdirp-classic/index.js
 var require_mkdirp_classic = __commonJS({
   "node_modules/mkdirp-classic/index.js"(exports, module) {
-    var path17 = __require("path");
+    var path19 = __require("path");
     var fs2 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -32109,7 +32135,7 @@ var require_mkdirp_classic = __commonJS({
       if (!made) made = null;
       var cb = f || function() {
       };
-      p = path17.resolve(p);
+      p = path19.resolve(p);
       xfs.mkdir(p, mode, function(er) {
         if (!er) {
           made = made || p;
@@ -32117,7 +32143,7 @@ var require_mkdirp_classic = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            mkdirP(path17.dirname(p), opts, function(er2, made2) {
+            mkdirP(path19.dirname(p), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP(p, opts, cb, made2);
             });
@@ -32144,14 +32170,14 @@ var require_mkdirp_classic = __commonJS({
         mode = _0777 & ~process.umask();
       }
       if (!made) made = null;
-      p = path17.resolve(p);
+      p = path19.resolve(p);
       try {
         xfs.mkdirSync(p, mode);
         made = made || p;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path17.dirname(p), opts, made);
+            made = sync(path19.dirname(p), opts, made);
             sync(p, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -32181,7 +32207,7 @@ var require_tar_fs = __commonJS({
     var pump = require_pump();
     var mkdirp = require_mkdirp_classic();
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var os3 = __require("os");
     var win322 = os3.platform() === "win32";
     var noop = function() {
@@ -32195,12 +32221,12 @@ var require_tar_fs = __commonJS({
     var statAll = function(fs3, stat4, cwd, ignore, entries, sort) {
       var queue2 = entries || ["."];
       for (var i = 0; i < queue2.length; i++) {
-        if (!inCwd(path17.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
+        if (!inCwd(path19.resolve(cwd, queue2[i]), cwd)) throw new Error(queue2[i] + " is not a valid path");
       }
       return function loop(callback) {
         if (!queue2.length) return callback();
         var next = queue2.shift();
-        var nextAbs = path17.join(cwd, next);
+        var nextAbs = path19.join(cwd, next);
         stat4.call(fs3, nextAbs, function(err, stat5) {
           if (err) return callback(err);
           if (!stat5.isDirectory()) return callback(null, next, stat5);
@@ -32208,7 +32234,7 @@ var require_tar_fs = __commonJS({
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
-              if (!ignore(path17.join(cwd, next, files[i2]))) queue2.push(path17.join(next, files[i2]));
+              if (!ignore(path19.join(cwd, next, files[i2]))) queue2.push(path19.join(next, files[i2]));
             }
             callback(null, next, stat5);
           });
@@ -32219,7 +32245,7 @@ var require_tar_fs = __commonJS({
       return function(header) {
         header.name = header.name.split("/").slice(level).join("/");
         var linkname = header.linkname;
-        if (linkname && (header.type === "link" || path17.isAbsolute(linkname))) {
+        if (linkname && (header.type === "link" || path19.isAbsolute(linkname))) {
           header.linkname = linkname.split("/").slice(level).join("/");
         }
         return map(header);
@@ -32249,7 +32275,7 @@ var require_tar_fs = __commonJS({
         fmode |= parseInt(222, 8);
       }
       var onsymlink = function(filename, header) {
-        xfs.readlink(path17.join(cwd, filename), function(err, linkname) {
+        xfs.readlink(path19.join(cwd, filename), function(err, linkname) {
           if (err) return pack.destroy(err);
           header.linkname = normalize(linkname);
           pack.entry(header, onnextentry);
@@ -32290,7 +32316,7 @@ var require_tar_fs = __commonJS({
         }
         var entry = pack.entry(header, onnextentry);
         if (!entry) return;
-        var rs = mapStream(xfs.createReadStream(path17.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        var rs = mapStream(xfs.createReadStream(path19.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
         rs.on("error", function(err2) {
           entry.destroy(err2);
         });
@@ -32368,14 +32394,14 @@ var require_tar_fs = __commonJS({
       extract.on("entry", function(header, stream, next) {
         header = map(header) || header;
         header.name = normalize(header.name);
-        var name = path17.join(cwd, path17.join("/", header.name));
+        var name = path19.join(cwd, path19.join("/", header.name));
         if (ignore(name, header)) {
           stream.resume();
           return next();
         }
         var stat4 = function(err) {
           if (err) return next(err);
-          if (path17.join(name, ".") === path17.join(cwd, ".")) return next();
+          if (path19.join(name, ".") === path19.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
             if (err2) return next(err2);
             if (win322) return next();
@@ -32385,9 +32411,9 @@ var require_tar_fs = __commonJS({
         var onsymlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var dst = path17.resolve(path17.dirname(name), header.linkname);
+            var dst = path19.resolve(path19.dirname(name), header.linkname);
             if (!inCwd(dst, cwd)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path17.resolve(cwd), function(err, valid) {
+            validateNotSymlink(xfs, dst, path19.resolve(cwd), function(err, valid) {
               if (err) return next(err);
               if (!valid) return next(new Error(name + " is not a valid symlink"));
               xfs.symlink(header.linkname, name, stat4);
@@ -32397,7 +32423,7 @@ var require_tar_fs = __commonJS({
         var onlink = function() {
           if (win322) return next();
           xfs.unlink(name, function() {
-            var srcpath = path17.join(cwd, path17.join("/", header.linkname));
+            var srcpath = path19.join(cwd, path19.join("/", header.linkname));
             xfs.realpath(srcpath, function(err, dst) {
               if (err || !inCwd(dst, cwd)) return next(new Error(name + " is not a valid hardlink"));
               xfs.link(dst, name, function(err2) {
@@ -32437,8 +32463,8 @@ var require_tar_fs = __commonJS({
             gid: header.gid
           }, stat4);
         }
-        var dir = path17.dirname(name);
-        validate(xfs, dir, path17.join(cwd, "."), function(err, valid) {
+        var dir = path19.dirname(name);
+        validate(xfs, dir, path19.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           mkdirfix(dir, {
@@ -32469,16 +32495,16 @@ var require_tar_fs = __commonJS({
       if (name === root) return cb(null, true);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT") return cb(err);
-        if (err || st.isDirectory()) return validate(fs3, path17.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs3, path19.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
     function validateNotSymlink(fs3, name, root, cb) {
       if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path17.sep)) return cb(null, false);
+      if (!name.startsWith(root + path19.sep)) return cb(null, false);
       fs3.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path17.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs3, path19.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -32492,8 +32518,8 @@ var require_tar_fs = __commonJS({
       });
     }
     function inCwd(dst, cwd) {
-      cwd = path17.resolve(cwd);
-      return cwd === dst || dst.startsWith(cwd + path17.sep);
+      cwd = path19.resolve(cwd);
+      return cwd === dst || dst.startsWith(cwd + path19.sep);
     }
   }
 });
@@ -32503,7 +32529,7 @@ var require_util = __commonJS({
   "node_modules/dockerode/lib/util.js"(exports, module) {
     var DockerIgnore = require_ignore();
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var tar2 = require_tar_fs();
     var zlib2 = __require("zlib");
     var arr = [];
@@ -32555,14 +32581,14 @@ var require_util = __commonJS({
     };
     module.exports.prepareBuildContext = function(file, next) {
       if (file && file.context) {
-        fs2.readFile(path17.join(file.context, ".dockerignore"), (err, data) => {
+        fs2.readFile(path19.join(file.context, ".dockerignore"), (err, data) => {
           let ignoreFn;
           let filterFn;
           if (!err) {
             const dockerIgnore = DockerIgnore({ ignorecase: false }).add(data.toString());
             filterFn = dockerIgnore.createFilter();
-            ignoreFn = (path18) => {
-              return !filterFn(path18);
+            ignoreFn = (path20) => {
+              return !filterFn(path20);
             };
           }
           const entries = file.src.slice() || [];
@@ -35536,19 +35562,19 @@ var require_uri_parser = __commonJS({
       };
     }
     var NUMBER_REGEX = /^\d+$/;
-    function splitHostPort(path17) {
-      if (path17.startsWith("[")) {
-        const hostEnd = path17.indexOf("]");
+    function splitHostPort(path19) {
+      if (path19.startsWith("[")) {
+        const hostEnd = path19.indexOf("]");
         if (hostEnd === -1) {
           return null;
         }
-        const host = path17.substring(1, hostEnd);
+        const host = path19.substring(1, hostEnd);
         if (host.indexOf(":") === -1) {
           return null;
         }
-        if (path17.length > hostEnd + 1) {
-          if (path17[hostEnd + 1] === ":") {
-            const portString = path17.substring(hostEnd + 2);
+        if (path19.length > hostEnd + 1) {
+          if (path19[hostEnd + 1] === ":") {
+            const portString = path19.substring(hostEnd + 2);
             if (NUMBER_REGEX.test(portString)) {
               return {
                 host,
@@ -35566,7 +35592,7 @@ var require_uri_parser = __commonJS({
           };
         }
       } else {
-        const splitPath = path17.split(":");
+        const splitPath = path19.split(":");
         if (splitPath.length === 2) {
           if (NUMBER_REGEX.test(splitPath[1])) {
             return {
@@ -35578,7 +35604,7 @@ var require_uri_parser = __commonJS({
           }
         } else {
           return {
-            host: path17
+            host: path19
           };
         }
       }
@@ -38614,14 +38640,14 @@ var require_client_interceptors = __commonJS({
       }
     };
     exports.InterceptingCall = InterceptingCall;
-    function getCall(channel, path17, options) {
+    function getCall(channel, path19, options) {
       var _a2, _b;
       const deadline = (_a2 = options.deadline) !== null && _a2 !== void 0 ? _a2 : Infinity;
       const host = options.host;
       const parent = (_b = options.parent) !== null && _b !== void 0 ? _b : null;
       const propagateFlags = options.propagate_flags;
       const credentials = options.credentials;
-      const call = channel.createCall(path17, deadline, host, parent, propagateFlags);
+      const call = channel.createCall(path19, deadline, host, parent, propagateFlags);
       if (credentials) {
         call.setCredentials(credentials);
       }
@@ -39191,9 +39217,9 @@ var require_make_client = __commonJS({
       ServiceClientImpl.serviceName = serviceName2;
       return ServiceClientImpl;
     }
-    function partial(fn, path17, serialize, deserialize) {
+    function partial(fn, path19, serialize, deserialize) {
       return function(...args) {
-        return fn.call(this, path17, serialize, deserialize, ...args);
+        return fn.call(this, path19, serialize, deserialize, ...args);
       };
     }
     function isProtobufTypeDefinition(obj) {
@@ -39209,17 +39235,17 @@ var require_make_client = __commonJS({
             continue;
           }
           const serviceName2 = nameComponents[nameComponents.length - 1];
-          let current = result;
+          let current2 = result;
           for (const packageName of nameComponents.slice(0, -1)) {
-            if (!current[packageName]) {
-              current[packageName] = {};
+            if (!current2[packageName]) {
+              current2[packageName] = {};
             }
-            current = current[packageName];
+            current2 = current2[packageName];
           }
           if (isProtobufTypeDefinition(service)) {
-            current[serviceName2] = service;
+            current2[serviceName2] = service;
           } else {
-            current[serviceName2] = makeClientConstructor(service, serviceName2, {});
+            current2[serviceName2] = makeClientConstructor(service, serviceName2, {});
           }
         }
       }
@@ -42163,15 +42189,15 @@ var require_fetch = __commonJS({
 var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
-    var path17 = exports;
+    var path19 = exports;
     var isAbsolute = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path17.isAbsolute = function isAbsolute2(path18) {
-        return /^(?:\/|\w+:)/.test(path18);
+      path19.isAbsolute = function isAbsolute2(path20) {
+        return /^(?:\/|\w+:)/.test(path20);
       }
     );
     var normalize = (
@@ -42180,9 +42206,9 @@ var require_path = __commonJS({
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path17.normalize = function normalize2(path18) {
-        path18 = path18.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path18.split("/"), absolute = isAbsolute(path18), prefix = "";
+      path19.normalize = function normalize2(path20) {
+        path20 = path20.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+        var parts = path20.split("/"), absolute = isAbsolute(path20), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -42201,7 +42227,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path17.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
+    path19.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute(includePath))
@@ -42385,18 +42411,18 @@ var require_namespace = __commonJS({
       object.onRemove(this);
       return clearCache(this);
     };
-    Namespace.prototype.define = function define2(path17, json) {
-      if (util3.isString(path17))
-        path17 = path17.split(".");
-      else if (!Array.isArray(path17))
+    Namespace.prototype.define = function define2(path19, json) {
+      if (util3.isString(path19))
+        path19 = path19.split(".");
+      else if (!Array.isArray(path19))
         throw TypeError("illegal path");
-      if (path17 && path17.length && path17[0] === "")
+      if (path19 && path19.length && path19[0] === "")
         throw Error("path must be relative");
-      if (path17.length > util3.recursionLimit)
+      if (path19.length > util3.recursionLimit)
         throw Error("max depth exceeded");
       var ptr = this;
-      while (path17.length > 0) {
-        var part = path17.shift();
+      while (path19.length > 0) {
+        var part = path19.shift();
         if (ptr.nested && ptr.nested[part]) {
           ptr = ptr.nested[part];
           if (!(ptr instanceof Namespace))
@@ -42431,57 +42457,57 @@ var require_namespace = __commonJS({
       });
       return this;
     };
-    Namespace.prototype.lookup = function lookup(path17, filterTypes, parentAlreadyChecked) {
+    Namespace.prototype.lookup = function lookup(path19, filterTypes, parentAlreadyChecked) {
       if (typeof filterTypes === "boolean") {
         parentAlreadyChecked = filterTypes;
         filterTypes = void 0;
       } else if (filterTypes && !Array.isArray(filterTypes))
         filterTypes = [filterTypes];
-      if (util3.isString(path17) && path17.length) {
-        if (path17 === ".")
+      if (util3.isString(path19) && path19.length) {
+        if (path19 === ".")
           return this.root;
-        path17 = path17.split(".");
-      } else if (!path17.length)
+        path19 = path19.split(".");
+      } else if (!path19.length)
         return this;
-      var flatPath = path17.join(".");
-      if (path17[0] === "")
-        return this.root.lookup(path17.slice(1), filterTypes);
+      var flatPath = path19.join(".");
+      if (path19[0] === "")
+        return this.root.lookup(path19.slice(1), filterTypes);
       var found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
-      found = this._lookupImpl(path17, flatPath);
+      found = this._lookupImpl(path19, flatPath);
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
       if (parentAlreadyChecked)
         return null;
-      var current = this;
-      while (current.parent) {
-        found = current.parent._lookupImpl(path17, flatPath);
+      var current2 = this;
+      while (current2.parent) {
+        found = current2.parent._lookupImpl(path19, flatPath);
         if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
           return found;
         }
-        current = current.parent;
+        current2 = current2.parent;
       }
       return null;
     };
-    Namespace.prototype._lookupImpl = function lookup(path17, flatPath) {
+    Namespace.prototype._lookupImpl = function lookup(path19, flatPath) {
       if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
         return this._lookupCache[flatPath];
       }
-      var found = this.get(path17[0]);
+      var found = this.get(path19[0]);
       var exact = null;
       if (found) {
-        if (path17.length === 1) {
+        if (path19.length === 1) {
           exact = found;
         } else if (found instanceof Namespace) {
-          path17 = path17.slice(1);
-          exact = found._lookupImpl(path17, path17.join("."));
+          path19 = path19.slice(1);
+          exact = found._lookupImpl(path19, path19.join("."));
         }
       } else {
         for (var i = 0; i < this.nestedArray.length; ++i)
-          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path17, flatPath))) {
+          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path19, flatPath))) {
             exact = found;
             break;
           }
@@ -42489,28 +42515,28 @@ var require_namespace = __commonJS({
       this._lookupCache[flatPath] = exact;
       return exact;
     };
-    Namespace.prototype.lookupType = function lookupType(path17) {
-      var found = this.lookup(path17, [Type]);
+    Namespace.prototype.lookupType = function lookupType(path19) {
+      var found = this.lookup(path19, [Type]);
       if (!found)
-        throw Error("no such type: " + path17);
+        throw Error("no such type: " + path19);
       return found;
     };
-    Namespace.prototype.lookupEnum = function lookupEnum(path17) {
-      var found = this.lookup(path17, [Enum]);
+    Namespace.prototype.lookupEnum = function lookupEnum(path19) {
+      var found = this.lookup(path19, [Enum]);
       if (!found)
-        throw Error("no such Enum '" + path17 + "' in " + this);
+        throw Error("no such Enum '" + path19 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path17) {
-      var found = this.lookup(path17, [Type, Enum]);
+    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path19) {
+      var found = this.lookup(path19, [Type, Enum]);
       if (!found)
-        throw Error("no such Type or Enum '" + path17 + "' in " + this);
+        throw Error("no such Type or Enum '" + path19 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupService = function lookupService(path17) {
-      var found = this.lookup(path17, [Service]);
+    Namespace.prototype.lookupService = function lookupService(path19) {
+      var found = this.lookup(path19, [Service]);
       if (!found)
-        throw Error("no such Service '" + path17 + "' in " + this);
+        throw Error("no such Service '" + path19 + "' in " + this);
       return found;
     };
     Namespace._configure = function(Type_, Service_, Enum_) {
@@ -43927,13 +43953,13 @@ var require_util2 = __commonJS({
       Object.defineProperty(object, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util3.setProperty = function setProperty(dst, path17, value2, ifNotSet) {
-      function setProp(dst2, path18, value3) {
-        var part = path18.shift();
+    util3.setProperty = function setProperty(dst, path19, value2, ifNotSet) {
+      function setProp(dst2, path20, value3) {
+        var part = path20.shift();
         if (util3.isUnsafeProperty(part))
           return dst2;
-        if (path18.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path18, value3);
+        if (path20.length > 0) {
+          dst2[part] = setProp(dst2[part] || {}, path20, value3);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
@@ -43946,12 +43972,12 @@ var require_util2 = __commonJS({
       }
       if (typeof dst !== "object")
         throw TypeError("dst must be an object");
-      if (!path17)
+      if (!path19)
         throw TypeError("path must be specified");
-      path17 = path17.split(".");
-      if (path17.length > util3.recursionLimit)
+      path19 = path19.split(".");
+      if (path19.length > util3.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path17, value2);
+      return setProp(dst, path19, value2);
     };
     Object.defineProperty(util3, "decorateRoot", {
       get: function() {
@@ -44497,12 +44523,12 @@ var require_object = __commonJS({
        */
       fullName: {
         get: function() {
-          var path17 = [this.name], ptr = this.parent;
+          var path19 = [this.name], ptr = this.parent;
           while (ptr) {
-            path17.unshift(ptr.name);
+            path19.unshift(ptr.name);
             ptr = ptr.parent;
           }
-          return path17.join(".");
+          return path19.join(".");
         }
       }
     });
@@ -48557,16 +48583,16 @@ var require_util3 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path17.isAbsolute(target)) {
+        if (path19.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path17.join(directory, target);
+          const fullPath = path19.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -54196,9 +54222,9 @@ var require_server_call = __commonJS({
       return status;
     }
     var ServerUnaryCallImpl = class extends events_1.EventEmitter {
-      constructor(path17, call, metadata, request) {
+      constructor(path19, call, metadata, request) {
         super();
-        this.path = path17;
+        this.path = path19;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -54228,9 +54254,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerUnaryCallImpl = ServerUnaryCallImpl;
     var ServerReadableStreamImpl = class extends stream_1.Readable {
-      constructor(path17, call, metadata) {
+      constructor(path19, call, metadata) {
         super({ objectMode: true });
-        this.path = path17;
+        this.path = path19;
         this.call = call;
         this.metadata = metadata;
         this.cancelled = false;
@@ -54262,9 +54288,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerReadableStreamImpl = ServerReadableStreamImpl;
     var ServerWritableStreamImpl = class extends stream_1.Writable {
-      constructor(path17, call, metadata, request) {
+      constructor(path19, call, metadata, request) {
         super({ objectMode: true });
-        this.path = path17;
+        this.path = path19;
         this.call = call;
         this.metadata = metadata;
         this.request = request;
@@ -54318,9 +54344,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerWritableStreamImpl = ServerWritableStreamImpl;
     var ServerDuplexStreamImpl = class extends stream_1.Duplex {
-      constructor(path17, call, metadata) {
+      constructor(path19, call, metadata) {
         super({ objectMode: true });
-        this.path = path17;
+        this.path = path19;
         this.call = call;
         this.metadata = metadata;
         this.pendingStatus = {
@@ -56621,11 +56647,11 @@ var require_server2 = __commonJS({
           }
           return true;
         }
-        _retrieveHandler(path17) {
-          serverCallTrace("Received call to method " + path17 + " at address " + this.serverAddressString);
-          const handler = this.handlers.get(path17);
+        _retrieveHandler(path19) {
+          serverCallTrace("Received call to method " + path19 + " at address " + this.serverAddressString);
+          const handler = this.handlers.get(path19);
           if (handler === void 0) {
-            serverCallTrace("No handler registered for method " + path17 + ". Sending UNIMPLEMENTED status.");
+            serverCallTrace("No handler registered for method " + path19 + ". Sending UNIMPLEMENTED status.");
             return null;
           }
           return handler;
@@ -56649,10 +56675,10 @@ var require_server2 = __commonJS({
             channelzSessionInfo === null || channelzSessionInfo === void 0 ? void 0 : channelzSessionInfo.streamTracker.addCallFailed();
             return;
           }
-          const path17 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path17);
+          const path19 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path19);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path17), stream, channelzSessionInfo);
+            this._respondWithError(getUnimplementedStatusResponse(path19), stream, channelzSessionInfo);
             return;
           }
           const callEventTracker = {
@@ -56702,10 +56728,10 @@ var require_server2 = __commonJS({
           if (this._verifyContentType(stream, headers) !== true) {
             return;
           }
-          const path17 = headers[HTTP2_HEADER_PATH];
-          const handler = this._retrieveHandler(path17);
+          const path19 = headers[HTTP2_HEADER_PATH];
+          const handler = this._retrieveHandler(path19);
           if (!handler) {
-            this._respondWithError(getUnimplementedStatusResponse(path17), stream, null);
+            this._respondWithError(getUnimplementedStatusResponse(path19), stream, null);
             return;
           }
           const call = (0, server_interceptors_1.getServerInterceptingCall)([...extraInterceptors, ...this.interceptors], stream, headers, null, handler, this.options);
@@ -58013,13 +58039,13 @@ var require_resolver_uds = __commonJS({
         this.listener = listener;
         this.hasReturnedResult = false;
         this.endpoints = [];
-        let path17;
+        let path19;
         if (target.authority === "") {
-          path17 = "/" + target.path;
+          path19 = "/" + target.path;
         } else {
-          path17 = target.path;
+          path19 = target.path;
         }
-        this.endpoints = [{ addresses: [{ path: path17 }] }];
+        this.endpoints = [{ addresses: [{ path: path19 }] }];
       }
       updateResolution() {
         if (!this.hasReturnedResult) {
@@ -58079,12 +58105,12 @@ var require_resolver_ip = __commonJS({
           return;
         }
         const pathList = target.path.split(",");
-        for (const path17 of pathList) {
-          const hostPort = (0, uri_parser_1.splitHostPort)(path17);
+        for (const path19 of pathList) {
+          const hostPort = (0, uri_parser_1.splitHostPort)(path19);
           if (hostPort === null) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path17}`,
+              details: `Failed to parse ${target.scheme} address ${path19}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -58092,7 +58118,7 @@ var require_resolver_ip = __commonJS({
           if (target.scheme === IPV4_SCHEME && !(0, net_1.isIPv4)(hostPort.host) || target.scheme === IPV6_SCHEME && !(0, net_1.isIPv6)(hostPort.host)) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path17}`,
+              details: `Failed to parse ${target.scheme} address ${path19}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -59465,16 +59491,16 @@ var require_util4 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs2 = __require("fs");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path17.isAbsolute(target)) {
+        if (path19.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path17.join(directory, target);
+          const fullPath = path19.join(directory, target);
           try {
             fs2.accessSync(fullPath, fs2.constants.R_OK);
             return fullPath;
@@ -59738,7 +59764,7 @@ var require_session = __commonJS({
   "node_modules/dockerode/lib/session.js"(exports, module) {
     var grpc = require_src4();
     var protoLoader = require_src5();
-    var path17 = __require("path");
+    var path19 = __require("path");
     var crypto = __require("crypto");
     function withSession(docker, auth, handler) {
       const sessionId = crypto.randomUUID();
@@ -59765,7 +59791,7 @@ var require_session = __commonJS({
         const injector = server.createConnectionInjector(creds);
         injector.injectConnection(socket);
         const pkg = protoLoader.loadSync(
-          path17.resolve(__atqDirname, "proto", "auth.proto")
+          path19.resolve(__atqDirname, "proto", "auth.proto")
         );
         const service = grpc.loadPackageDefinition(pkg);
         server.addService(service.moby.filesync.v1.Auth.service, {
@@ -59795,7 +59821,7 @@ var require_session = __commonJS({
 var require_buildkit = __commonJS({
   "node_modules/dockerode/lib/buildkit.js"(exports, module) {
     var protobuf = require_protobufjs();
-    var path17 = __require("path");
+    var path19 = __require("path");
     var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
     var BUILDKIT_IMAGE_ID = "moby.image.id";
     var PROTO_TYPE = "moby.buildkit.v1.StatusResponse";
@@ -59805,7 +59831,7 @@ var require_buildkit = __commonJS({
     function loadProto() {
       if (StatusResponse) return StatusResponse;
       var root = protobuf.loadSync(
-        path17.resolve(__atqDirname, "proto", "buildkit_status.proto")
+        path19.resolve(__atqDirname, "proto", "buildkit_status.proto")
       );
       StatusResponse = root.lookupType(PROTO_TYPE);
       return StatusResponse;
@@ -61613,13 +61639,13 @@ var init_client = __esm({
        * Returns false when the config is gone.
        */
       async setConfigLabels(id, labels) {
-        const current = await this.call(
+        const current2 = await this.call(
           `inspect config ${id}`,
           () => this.docker.getConfig(id).inspect(),
           MISSING
         );
-        if (current === MISSING) return false;
-        const update = () => this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
+        if (current2 === MISSING) return false;
+        const update = () => this.api.getConfig(id).update({ version: current2.Version.Index, ...current2.Spec, Labels: labels });
         return await this.call(`update config ${id}`, update, MISSING) !== MISSING;
       }
       /**
@@ -61722,10 +61748,10 @@ var init_client = __esm({
         }
       }
       /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
-      async getArchive(containerId, path17) {
+      async getArchive(containerId, path19) {
         return this.call(
-          `copy ${path17} out of container ${containerId.slice(0, 12)}`,
-          () => this.docker.getContainer(containerId).getArchive({ path: path17 })
+          `copy ${path19} out of container ${containerId.slice(0, 12)}`,
+          () => this.docker.getContainer(containerId).getArchive({ path: path19 })
         );
       }
       /** Every object carrying `label` (e.g. "atq.run" or "atq.run=<id>"). */
@@ -62204,6 +62230,54 @@ within the last minute: another pipeline on the same swarm) are left alone; --fo
   }
 });
 
+// src/bundle/split-csv.ts
+function csvRecords(text) {
+  const records = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === "\n" && !quoted) {
+      records.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
+}
+function sliceCsv(text, n, header) {
+  const records = csvRecords(text).map((r) => r.endsWith("\n") ? r : `${r}
+`);
+  const head = header ? records.shift() ?? "" : "";
+  const slices = Array.from({ length: n }, () => [head]);
+  records.forEach((r, k) => slices[k % n].push(r));
+  return slices.map((s) => s.join(""));
+}
+function splitEntries(files, n) {
+  const entries = [];
+  const warnings = [];
+  for (const f of files) {
+    const slices = sliceCsv(f.text, n, f.header);
+    const rows = csvRecords(f.text).length - (f.header ? 1 : 0);
+    if (rows < n)
+      warnings.push(
+        `split-csv: ${f.rel} has ${rows} row(s) for ${n} workers: ${n - rows} worker(s) get none`
+      );
+    slices.forEach(
+      (text, i) => entries.push({ name: `${SPLIT_DIR}/${i + 1}/${f.rel}`, content: Buffer.from(text) })
+    );
+  }
+  return { entries, warnings };
+}
+var SPLIT_DIR;
+var init_split_csv = __esm({
+  "src/bundle/split-csv.ts"() {
+    "use strict";
+    SPLIT_DIR = ".atq-split";
+  }
+});
+
 // src/jmeter/ports.ts
 var RMI_REGISTRY_PORT, RMI_SERVER_PORT, PATHS;
 var init_ports = __esm({
@@ -62222,16 +62296,28 @@ var init_ports = __esm({
 });
 
 // src/jmeter/commands.ts
+import path4 from "node:path";
 function shQuote(value2) {
   return `'${value2.replace(/'/g, `'\\''`)}'`;
+}
+function classpathArgs(jars) {
+  if (!jars.length) return [];
+  const inFolder = (jar, folder) => path4.posix.dirname(jar) === folder;
+  const elsewhere = jars.filter((j) => ![...PLUGIN_FOLDERS, "lib"].some((d) => inFolder(j, d)));
+  const search = [...PLUGIN_FOLDERS, ...elsewhere].map((p) => `${PATHS.testDir}/${p}`);
+  return [`-Jsearch_paths=${search.join(";")}`, `-Juser.classpath=${PATHS.testDir}/lib`];
 }
 function rmiArgs(rmi, flag) {
   if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
   return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
 }
-function workerScript(rmi) {
+function workerScript(rmi, jars = []) {
   const args = [
+    // Quoted: search_paths holds ';', which would end the command.
+    ...classpathArgs(jars).map(shQuote),
     "-s",
+    '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
+    '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
     `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
     '-Djava.rmi.server.hostname="$ATQ_IP"',
@@ -62240,7 +62326,9 @@ function workerScript(rmi) {
     "/dev/stdout",
     ...rmiArgs(rmi, "-q")
   ];
-  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"
+  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+`;
+  return `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 exec "$JM" ${args.join(" ")}
 `;
 }
@@ -62263,6 +62351,7 @@ function masterArgs(cmd) {
     // firewall between master and workers, so ephemeral ports cost nothing.
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...rmiArgs(cmd.rmi, "-q"),
+    ...classpathArgs(cmd.jars ?? []),
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
     ...cmd.extraArgs
@@ -62294,10 +62383,11 @@ function workerHealthCommand() {
 function shutdownScript() {
   return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
-var FIND_JMETER, PRELUDE, JTL_PROPERTIES;
+var FIND_JMETER, PRELUDE, PLUGIN_FOLDERS, JTL_PROPERTIES;
 var init_commands = __esm({
   "src/jmeter/commands.ts"() {
     "use strict";
+    init_split_csv();
     init_ports();
     FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
     PRELUDE = `set -e
@@ -62318,6 +62408,7 @@ ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
   { prev = $2 }' /proc/net/fib_trie)
 if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
 `;
+    PLUGIN_FOLDERS = ["plugins", "lib/ext"];
     JTL_PROPERTIES = {
       "jmeter.save.saveservice.output_format": "csv",
       "jmeter.save.saveservice.print_field_names": "true",
@@ -62355,7 +62446,9 @@ var init_log_check = __esm({
       /java\.io\.FileNotFoundException/,
       /Could not open file/,
       /Start of remote engines failed/,
-      /No remote engines were started/
+      /No remote engines were started/,
+      // A worker that could not load the plan (e.g. a plugin class missing there): the master still exits 0.
+      /The following remote engines have not started/
     ];
   }
 });
@@ -65460,7 +65553,7 @@ var require_path2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os3 = __require("os");
-    var path17 = __require("path");
+    var path19 = __require("path");
     var IS_WINDOWS_PLATFORM = os3.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -65472,7 +65565,7 @@ var require_path2 = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path17.resolve(cwd, filepath);
+      return path19.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -66799,7 +66892,7 @@ var require_braces = __commonJS({
 var require_constants4 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path17 = __require("path");
+    var path19 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -66973,7 +67066,7 @@ var require_constants4 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path17.sep,
+      SEP: path19.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -67000,7 +67093,7 @@ var require_constants4 = __commonJS({
 var require_utils5 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path17 = __require("path");
+    var path19 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -67029,7 +67122,7 @@ var require_utils5 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path17.sep === "\\";
+      return win322 === true || path19.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -68393,7 +68486,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path17 = __require("path");
+    var path19 = __require("path");
     var scan = require_scan();
     var parse = require_parse3();
     var utils = require_utils5();
@@ -68478,7 +68571,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path17.basename(input));
+      return regex.test(path19.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -68705,7 +68798,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path17 = __require("path");
+    var path19 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -68800,7 +68893,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path17.basename(pattern);
+      const basename = path19.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -68858,7 +68951,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path17.isAbsolute(pattern);
+      return path19.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -69035,8 +69128,8 @@ var require_utils6 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs3();
     exports.fs = fs2;
-    var path17 = require_path2();
-    exports.path = path17;
+    var path19 = require_path2();
+    exports.path = path19;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream4();
@@ -69148,8 +69241,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path17, settings, callback) {
-      settings.fs.lstat(path17, (lstatError, lstat3) => {
+    function read(path19, settings, callback) {
+      settings.fs.lstat(path19, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -69158,7 +69251,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path17, (statError, stat4) => {
+        settings.fs.stat(path19, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -69190,13 +69283,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path17, settings) {
-      const lstat3 = settings.fs.lstatSync(path17);
+    function read(path19, settings) {
+      const lstat3 = settings.fs.lstatSync(path19);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path17);
+        const stat4 = settings.fs.statSync(path19);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -69267,17 +69360,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path17, optionsOrSettingsOrCallback, callback) {
+    function stat4(path19, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path17, optionsOrSettings) {
+    function statSync(path19, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path19, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -69495,16 +69588,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path17 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path19 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path19, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path17,
+                path: path19,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -69622,7 +69715,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path19 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs6();
     var Settings = class {
@@ -69630,7 +69723,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -69657,17 +69750,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path17, optionsOrSettingsOrCallback, callback) {
+    function scandir(path19, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path17, optionsOrSettings) {
+    function scandirSync(path19, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path19, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -69687,15 +69780,15 @@ var require_reusify = __commonJS({
       var head = new Constructor();
       var tail2 = head;
       function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
+        var current2 = head;
+        if (current2.next) {
+          head = current2.next;
         } else {
           head = new Constructor();
           tail2 = head;
         }
-        current.next = null;
-        return current;
+        current2.next = null;
+        return current2;
       }
       function release(obj) {
         tail2.next = obj;
@@ -69769,20 +69862,20 @@ var require_queue = __commonJS({
         self2.paused = true;
       }
       function length() {
-        var current = queueHead;
+        var current2 = queueHead;
         var counter = 0;
-        while (current) {
-          current = current.next;
+        while (current2) {
+          current2 = current2.next;
           counter++;
         }
         return counter;
       }
       function getQueue() {
-        var current = queueHead;
+        var current2 = queueHead;
         var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
+        while (current2) {
+          tasks.push(current2.value);
+          current2 = current2.next;
         }
         return tasks;
       }
@@ -69803,45 +69896,45 @@ var require_queue = __commonJS({
         return _running === 0 && self2.length() === 0;
       }
       function push(value2, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value2;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
+        var current2 = cache.get();
+        current2.context = context;
+        current2.release = release;
+        current2.value = value2;
+        current2.callback = done || noop;
+        current2.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
+            queueTail.next = current2;
+            queueTail = current2;
           } else {
-            queueHead = current;
-            queueTail = current;
+            queueHead = current2;
+            queueTail = current2;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current.value, current.worked);
+          worker.call(context, current2.value, current2.worked);
         }
       }
       function unshift(value2, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value2;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
+        var current2 = cache.get();
+        current2.context = context;
+        current2.release = release;
+        current2.value = value2;
+        current2.callback = done || noop;
+        current2.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
+            current2.next = queueHead;
+            queueHead = current2;
           } else {
-            queueHead = current;
-            queueTail = current;
+            queueHead = current2;
+            queueTail = current2;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current.value, current.worked);
+          worker.call(context, current2.value, current2.worked);
         }
       }
       function release(holder) {
@@ -69879,25 +69972,25 @@ var require_queue = __commonJS({
         self2.drain = noop;
       }
       function abort() {
-        var current = queueHead;
+        var current2 = queueHead;
         queueHead = null;
         queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
+        while (current2) {
+          var next = current2.next;
+          var callback = current2.callback;
+          var errorHandler2 = current2.errorHandler;
+          var val = current2.value;
+          var context2 = current2.context;
+          current2.value = null;
+          current2.callback = noop;
+          current2.errorHandler = null;
+          current2.next = null;
           if (errorHandler2) {
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache.release(current);
-          current = next;
+          cache.release(current2);
+          current2 = next;
         }
         self2.drain = noop;
       }
@@ -70315,7 +70408,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path19 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -70325,7 +70418,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -70387,7 +70480,7 @@ var require_reader4 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path19 = __require("path");
     var fsStat = require_out();
     var utils = require_utils6();
     var Reader = class {
@@ -70400,7 +70493,7 @@ var require_reader4 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path17.resolve(this._settings.cwd, filepath);
+        return path19.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -70816,7 +70909,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path19 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error2();
@@ -70830,7 +70923,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path17.resolve(this._settings.cwd, task.base);
+        return path19.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -71168,7 +71261,7 @@ var require_out4 = __commonJS({
 
 // src/results/baseline.ts
 import { stat } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 async function readBaselineSet(from) {
   const st = await stat(from).catch((e) => {
     if (e.code === "ENOENT") throw new BaselineNotFound(`${from} does not exist`);
@@ -71202,7 +71295,7 @@ function planBaseline(set, missing, plan, planCount) {
   if (!set) return { missing };
   const baseline = baselineForPlan(set, plan, planCount);
   if (baseline) return { baseline, missing };
-  const reason = plan ? `no summary.json of plan ${plan} in ${path4.normalize(set.from)}` : `${path4.normalize(set.from)} holds summaries of several plans; give one summary.json`;
+  const reason = plan ? `no summary.json of plan ${plan} in ${path5.normalize(set.from)}` : `${path5.normalize(set.from)} holds summaries of several plans; give one summary.json`;
   return { missing: { ...missing, reason } };
 }
 var import_fast_glob, BaselineNotFound, planOf, startOf;
@@ -71723,7 +71816,7 @@ var init_markdown = __esm({
 
 // src/results/write.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 async function writeReports(dir, summary) {
   await mkdir(dir, { recursive: true });
   const contents = {
@@ -71733,8 +71826,8 @@ async function writeReports(dir, summary) {
     "report.html": renderHtml(summary),
     "report.css": REPORT_CSS
   };
-  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path5.join(dir, name), text)));
-  return REPORT_FILES.map((f) => path5.join(dir, f));
+  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path6.join(dir, name), text)));
+  return REPORT_FILES.map((f) => path6.join(dir, f));
 }
 var REPORT_FILES;
 var init_write = __esm({
@@ -71748,7 +71841,7 @@ var init_write = __esm({
 });
 
 // src/cli/report.ts
-import path6 from "node:path";
+import path7 from "node:path";
 async function reportCommand(argv, cwd) {
   const flags = parseFlags(
     argv,
@@ -71782,7 +71875,7 @@ async function reportCommand(argv, cwd) {
   });
   const baselines = await readRunBaselines(
     {
-      baselineFile: flags.baseline ? path6.resolve(cwd, flags.baseline) : void 0,
+      baselineFile: flags.baseline ? path7.resolve(cwd, flags.baseline) : void 0,
       baselineMissing: mode === "skip" ? "skip" : "fail"
     },
     { warn: (m) => process.stderr.write(`warning: ${m}
@@ -71792,7 +71885,7 @@ async function reportCommand(argv, cwd) {
     return void 0;
   });
   if (problems.length) throw new ConfigError(problems);
-  const file = path6.resolve(cwd, jtl);
+  const file = path7.resolve(cwd, jtl);
   const { baseline, missing } = baselineOf(baselines, "", 1);
   let summary;
   try {
@@ -71802,9 +71895,9 @@ async function reportCommand(argv, cwd) {
       throw new AtqError("RESULTS_INVALID", `Cannot analyse ${e.message}`, { file: e.file, line: e.line });
     throw e;
   }
-  const out = path6.resolve(cwd, flags.out ?? path6.dirname(file));
+  const out = path7.resolve(cwd, flags.out ?? path7.dirname(file));
   await writeReports(out, summary);
-  for (const line of verdictLines(summary, path6.basename(file))) process.stderr.write(line + "\n");
+  for (const line of verdictLines(summary, path7.basename(file))) process.stderr.write(line + "\n");
   process.stderr.write(`reports in ${out}
 `);
   return summary.verdict === "failed" ? EXIT.gatesFailed : EXIT.ok;
@@ -72492,59 +72585,59 @@ function chargeMergeWork(state) {
   state.totalMergeKeys++;
   if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) throwError$1(state, `merge keys exceeded maxTotalMergeKeys (${state.maxTotalMergeKeys})`);
 }
-function mergeKeys(state, frame2, source, sourceTag) {
+function mergeKeys(state, frame3, source, sourceTag) {
   chargeMergeWork(state);
   for (const sourceKey of sourceTag.keys(source)) {
     chargeMergeWork(state);
-    if (frame2.tag.has(frame2.value, sourceKey)) continue;
-    const err = frame2.tag.addPair(frame2.value, sourceKey, sourceTag.get(source, sourceKey));
+    if (frame3.tag.has(frame3.value, sourceKey)) continue;
+    const err = frame3.tag.addPair(frame3.value, sourceKey, sourceTag.get(source, sourceKey));
     if (err) throwError$1(state, err);
-    frame2.overridable ??= /* @__PURE__ */ new Set();
-    frame2.overridable.add(sourceKey);
+    frame3.overridable ??= /* @__PURE__ */ new Set();
+    frame3.overridable.add(sourceKey);
   }
 }
-function mergeSource(state, frame2, source, sourceTag) {
-  state.position = frame2.keyPosition;
-  if (isMappingTag(sourceTag)) mergeKeys(state, frame2, source, sourceTag);
+function mergeSource(state, frame3, source, sourceTag) {
+  state.position = frame3.keyPosition;
+  if (isMappingTag(sourceTag)) mergeKeys(state, frame3, source, sourceTag);
   else if (sourceTag.nodeKind === "sequence" && Array.isArray(source)) {
     if (source.length > 100) throwError$1(state, "abnormal merge sequence size");
     for (const element of source) {
       const elementTag = state.nodeTags.get(element);
       if (!elementTag) throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
-      mergeKeys(state, frame2, element, elementTag);
+      mergeKeys(state, frame3, element, elementTag);
     }
   } else throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
 }
-function addMappingValue(state, frame2, key, value2, tag) {
-  state.position = frame2.keyPosition;
-  if (frame2.keyIsMerge) {
-    mergeSource(state, frame2, value2, tag);
+function addMappingValue(state, frame3, key, value2, tag) {
+  state.position = frame3.keyPosition;
+  if (frame3.keyIsMerge) {
+    mergeSource(state, frame3, value2, tag);
     return;
   }
-  if (!state.json && frame2.tag.has(frame2.value, key) && !frame2.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
-  const err = frame2.tag.addPair(frame2.value, key, value2);
+  if (!state.json && frame3.tag.has(frame3.value, key) && !frame3.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
+  const err = frame3.tag.addPair(frame3.value, key, value2);
   if (err) throwError$1(state, err);
-  frame2.overridable?.delete(key);
+  frame3.overridable?.delete(key);
 }
 function addValue(state, value2, tag) {
-  const frame2 = state.frames[state.frames.length - 1];
-  if (frame2.kind === "document") {
-    frame2.value = value2;
-    frame2.hasValue = true;
-  } else if (frame2.kind === "sequence") {
+  const frame3 = state.frames[state.frames.length - 1];
+  if (frame3.kind === "document") {
+    frame3.value = value2;
+    frame3.hasValue = true;
+  } else if (frame3.kind === "sequence") {
     if (isMappingTag(tag)) state.nodeTags.set(value2, tag);
-    const err = frame2.tag.addItem(frame2.value, value2, frame2.index++);
+    const err = frame3.tag.addItem(frame3.value, value2, frame3.index++);
     if (err) throwError$1(state, err);
-  } else if (frame2.hasKey) {
-    const key = frame2.key;
-    frame2.key = void 0;
-    frame2.hasKey = false;
-    addMappingValue(state, frame2, key, value2, tag);
+  } else if (frame3.hasKey) {
+    const key = frame3.key;
+    frame3.key = void 0;
+    frame3.hasKey = false;
+    addMappingValue(state, frame3, key, value2, tag);
   } else {
-    frame2.key = value2;
-    frame2.keyPosition = state.position;
-    frame2.hasKey = true;
-    frame2.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
+    frame3.key = value2;
+    frame3.keyPosition = state.position;
+    frame3.hasKey = true;
+    frame3.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
   }
 }
 function storeAnchor(state, event, value2, tag, isValueFinal) {
@@ -72643,19 +72736,19 @@ function constructFromEvents(events, options) {
         break;
       }
       case EVENT_ID.POP: {
-        const frame2 = state.frames.pop();
-        if (frame2.kind === "mapping" && frame2.hasKey) {
-          state.position = frame2.keyPosition;
+        const frame3 = state.frames.pop();
+        if (frame3.kind === "mapping" && frame3.hasKey) {
+          state.position = frame3.keyPosition;
           throwError$1(state, "incomplete mapping pair in event stream");
         }
-        if (frame2.kind === "document") state.documents.push(frame2.value);
+        if (frame3.kind === "document") state.documents.push(frame3.value);
         else {
-          const value2 = frame2.tag.carrierIsResult ? frame2.value : finalizeCollection(state, frame2.position, frame2.tag, frame2.value);
-          if (frame2.anchor) {
-            frame2.anchor.value = value2;
-            frame2.anchor.isValueFinal = true;
+          const value2 = frame3.tag.carrierIsResult ? frame3.value : finalizeCollection(state, frame3.position, frame3.tag, frame3.value);
+          if (frame3.anchor) {
+            frame3.anchor.value = value2;
+            frame3.anchor.isValueFinal = true;
           }
-          addValue(state, value2, frame2.tag);
+          addValue(state, value2, frame3.tag);
         }
         break;
       }
@@ -73008,11 +73101,11 @@ function readBlockScalar(state, parentIndent, props) {
   const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
-    const current = state.input.charCodeAt(state.position);
-    const digit = fromDecimalCode(current);
-    if (current === 43 || current === 45) {
+    const current2 = state.input.charCodeAt(state.position);
+    const digit = fromDecimalCode(current2);
+    if (current2 === 43 || current2 === 45) {
       if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
-      chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+      chomping = current2 === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
       state.position++;
     } else if (digit >= 0) {
       if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
@@ -74339,7 +74432,7 @@ var init_js_yaml = __esm({
 
 // src/config/load.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 async function loadConfigFile(file, explicit) {
   let text;
   try {
@@ -74361,9 +74454,9 @@ async function loadConfigFile(file, explicit) {
   return doc;
 }
 async function loadRunOptions(input) {
-  const configPath = path7.resolve(input.cwd, input.configFile ?? "atq.yml");
+  const configPath = path8.resolve(input.cwd, input.configFile ?? "atq.yml");
   const file = await loadConfigFile(configPath, input.configFile !== void 0);
-  const { options, problems } = resolveOptions(file, input.values, input.cwd, path7.dirname(configPath));
+  const { options, problems } = resolveOptions(file, input.values, input.cwd, path8.dirname(configPath));
   const all = [...input.problems ?? [], ...problems.map(input.nameProblem ?? ((p) => p))];
   if (!options || all.length) throw new ConfigError(all);
   return options;
@@ -74378,7 +74471,7 @@ var init_load = __esm({
 });
 
 // src/core/analyse.ts
-import path8 from "node:path";
+import path9 from "node:path";
 async function analysePlans(report, options, baselines, emit, partial) {
   const done = [];
   for (const plan of report.plans) {
@@ -74391,7 +74484,7 @@ async function analysePlans(report, options, baselines, emit, partial) {
     const against = baseline ? baselineCaption(baselineRef(baseline)) : `none (${missing.reason ?? "not given"})`;
     if (options.gates.some((g) => g.baseline) || baseline)
       emit({ type: "log", level: "info", message: `plan ${plan.plan}: baseline ${against}` });
-    const summary = await analyseJtl(path8.join(plan.outDir, "results.jtl"), {
+    const summary = await analyseJtl(path9.join(plan.outDir, "results.jtl"), {
       gates: options.gates,
       baseline,
       baselineMissing: missing,
@@ -76888,7 +76981,7 @@ var init_file_error = __esm({
 // src/core/collect.ts
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 import { pipeline } from "node:stream/promises";
 async function collectMasterFiles(ctx, task, dest) {
   if (!task.containerId) return [];
@@ -76898,13 +76991,13 @@ async function collectMasterFiles(ctx, task, dest) {
   const extract = import_tar_stream.default.extract();
   extract.on("entry", (header, stream, next) => {
     const rel = header.name.split("/").slice(1).join("/");
-    const target = path9.resolve(dest, rel);
-    if (header.type !== "file" || !rel || !target.startsWith(path9.resolve(dest) + path9.sep)) {
+    const target = path10.resolve(dest, rel);
+    if (header.type !== "file" || !rel || !target.startsWith(path10.resolve(dest) + path10.sep)) {
       stream.resume();
       stream.on("end", next);
       return;
     }
-    mkdir2(path9.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
+    mkdir2(path10.dirname(target), { recursive: true }).then(() => pipeline(stream, createWriteStream(target))).then(() => {
       written.push(rel);
       next();
     }, next);
@@ -76913,7 +77006,7 @@ async function collectMasterFiles(ctx, task, dest) {
   return written;
 }
 async function collectLogs(ctx, dest, entries) {
-  const dir = path9.join(dest, "logs");
+  const dir = path10.join(dest, "logs");
   try {
     await mkdir2(dir, { recursive: true });
   } catch (e) {
@@ -76923,7 +77016,7 @@ async function collectLogs(ctx, dest, entries) {
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await writeFile2(path9.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await writeFile2(path10.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
@@ -77020,7 +77113,7 @@ var init_control = __esm({
 
 // src/core/finish.ts
 import { writeFile as writeFile3 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 async function finishRun(state) {
   const { report, logger, clock } = state;
   let summaries = [];
@@ -77058,7 +77151,7 @@ async function finishRun(state) {
 }
 async function writeRunJson(report, logger) {
   try {
-    await writeFile3(path10.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile3(path11.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     logger.warn(fileAccessError(e, "write run.json").message);
   }
@@ -78363,7 +78456,7 @@ var init_escape = __esm({
 });
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path11, sep, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
+var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path12, sep, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
 var init_esm3 = __esm({
   "node_modules/minimatch/dist/esm/index.js"() {
     init_esm2();
@@ -78432,11 +78525,11 @@ var init_esm3 = __esm({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    path11 = {
+    path12 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    sep = defaultPlatform === "win32" ? path11.win32.sep : path11.posix.sep;
+    sep = defaultPlatform === "win32" ? path12.win32.sep : path12.posix.sep;
     minimatch.sep = sep;
     GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
@@ -79228,13 +79321,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path17 + dir, strict);
+async function* exploreWalkAsync(dir, path19, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path19 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path17 + "/" + relative;
+    const absolute = path19 + "/" + relative;
     let stat4 = file;
     if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
     if (stat4.isDirectory()) {
@@ -79244,7 +79337,7 @@ async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat4
         };
-        yield* exploreWalkAsync(filename, path17, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path19, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -79253,8 +79346,8 @@ async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path17, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path17, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path19, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path19, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -79796,11 +79889,11 @@ var require_stream_writable4 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current = this.bufferedRequest;
+      var current2 = this.bufferedRequest;
       var out = [];
-      while (current) {
-        out.push(current);
-        current = current.next;
+      while (current2) {
+        out.push(current2);
+        current2 = current2.next;
       }
       return out;
     };
@@ -89420,22 +89513,22 @@ var require_normalize_path = __commonJS({
      * Copyright (c) 2014-2018, Jon Schlinkert.
      * Released under the MIT License.
      */
-    module.exports = function(path17, stripTrailing) {
-      if (typeof path17 !== "string") {
+    module.exports = function(path19, stripTrailing) {
+      if (typeof path19 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path17 === "\\" || path17 === "/") return "/";
-      var len = path17.length;
-      if (len <= 1) return path17;
+      if (path19 === "\\" || path19 === "/") return "/";
+      var len = path19.length;
+      if (len <= 1) return path19;
       var prefix = "";
-      if (len > 4 && path17[3] === "\\") {
-        var ch = path17[2];
-        if ((ch === "?" || ch === ".") && path17.slice(0, 2) === "\\\\") {
-          path17 = path17.slice(2);
+      if (len > 4 && path19[3] === "\\") {
+        var ch = path19[2];
+        if ((ch === "?" || ch === ".") && path19.slice(0, 2) === "\\\\") {
+          path19 = path19.slice(2);
           prefix = "//";
         }
       }
-      var segs = path17.split(/[/\\]+/);
+      var segs = path19.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -90964,15 +91057,16 @@ var init_archiver = __esm({
 });
 
 // src/bundle/plan-check.ts
-import path12 from "node:path/posix";
+import path13 from "node:path/posix";
 function checkPlan(planRel, xml2, bundled) {
   const problems = [];
   const warnings = [];
+  const csvSets = [];
   const parser = new import_saxes2.SaxesParser({ position: true });
   const stack = [];
   let root;
-  let inCsvFilename = false;
-  let csvText = "";
+  let csv;
+  let prop;
   let failed = false;
   parser.on("error", (err) => {
     if (!failed) problems.push(`${planRel} is not well-formed XML: ${err.message}`);
@@ -90981,26 +91075,31 @@ function checkPlan(planRel, xml2, bundled) {
   parser.on("opentag", (tag) => {
     root ??= tag.name;
     stack.push(tag.name);
-    inCsvFilename = tag.name === "stringProp" && tag.attributes.name === "filename" && stack.at(-2) === "CSVDataSet";
-    csvText = "";
+    if (tag.name === "CSVDataSet") csv = { filename: "", variableNames: "", ignoreFirstLine: "" };
+    const name = String(tag.attributes.name ?? "");
+    prop = csv && stack.at(-2) === "CSVDataSet" && CSV_PROPS.has(name) ? name : void 0;
   });
   parser.on("text", (text) => {
-    if (inCsvFilename) csvText += text;
+    if (csv && prop) csv[prop] += text;
   });
-  parser.on("closetag", () => {
-    if (inCsvFilename) checkCsv(csvText.trim());
-    inCsvFilename = false;
+  parser.on("closetag", (tag) => {
+    prop = void 0;
     stack.pop();
+    if (tag.name !== "CSVDataSet" || !csv) return;
+    const rel = checkCsv(csv.filename.trim());
+    const header = csv.variableNames.trim() === "" || csv.ignoreFirstLine.trim() === "true";
+    if (rel) csvSets.push({ file: rel, header });
+    csv = void 0;
   });
   const checkCsv = (file) => {
-    if (!file || file.includes("${")) return;
+    if (!file || file.includes("${")) return void 0;
     if (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) {
       warnings.push(
         `${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`
       );
-      return;
+      return void 0;
     }
-    const rel = path12.normalize(path12.join(path12.dirname(planRel), file.replace(/\\/g, "/")));
+    const rel = path13.normalize(path13.join(path13.dirname(planRel), file.replace(/\\/g, "/")));
     if (rel.startsWith("../")) {
       problems.push(`${planRel}: CSV Data Set file "${file}" is outside the test directory; move it inside`);
     } else if (!bundled.has(rel)) {
@@ -91008,6 +91107,7 @@ function checkPlan(planRel, xml2, bundled) {
         `${planRel}: CSV Data Set file "${file}" (${rel} in the test directory) is not in the bundle; add it to the test directory or widen --files`
       );
     }
+    return rel;
   };
   try {
     parser.write(xml2).close();
@@ -91018,13 +91118,14 @@ function checkPlan(planRel, xml2, bundled) {
       `${planRel} is not a JMeter plan: its root element is <${root ?? "none"}>, expected <jmeterTestPlan>`
     );
   }
-  return { problems, warnings };
+  return { problems, warnings, csvSets };
 }
-var import_saxes2;
+var import_saxes2, CSV_PROPS;
 var init_plan_check = __esm({
   "src/bundle/plan-check.ts"() {
     "use strict";
     import_saxes2 = __toESM(require_saxes(), 1);
+    CSV_PROPS = /* @__PURE__ */ new Set(["filename", "variableNames", "ignoreFirstLine"]);
   }
 });
 
@@ -91034,10 +91135,12 @@ async function checkPlans(selection) {
   const bundled = new Set(selection.files.map((f) => f.rel));
   const problems = [];
   const warnings = [];
+  const headers = /* @__PURE__ */ new Set();
   for (const plan of selection.plans) {
     const facts = checkPlan(plan.rel, await readFile3(plan.abs, "utf8"), bundled);
     problems.push(...facts.problems);
     warnings.push(...facts.warnings);
+    for (const set of facts.csvSets) if (set.header) headers.add(set.file);
   }
   if (problems.length) {
     throw new AtqError("BUNDLE_INVALID", `The test plan cannot run:
@@ -91045,11 +91148,20 @@ async function checkPlans(selection) {
       problems
     });
   }
-  return warnings;
+  return { warnings, headers };
 }
-async function packBundle(selection, maxBytes) {
-  const warnings = await checkPlans(selection);
-  const total = selection.files.reduce((sum, f) => sum + f.size, 0);
+async function splitFiles(selection, workers, headers) {
+  const files = [];
+  for (const f of selection.split)
+    files.push({ rel: f.rel, text: await readFile3(f.abs, "utf8"), header: headers.has(f.rel) });
+  return splitEntries(files, workers);
+}
+async function packBundle(selection, maxBundleBytes, workers = 1) {
+  const maxBytes = maxBundleBytes + jarAllowance(selection);
+  const { warnings, headers } = await checkPlans(selection);
+  const split = await splitFiles(selection, workers, headers);
+  warnings.push(...split.warnings);
+  const total = selection.files.reduce((sum, f) => sum + f.size, 0) + split.entries.reduce((sum, e) => sum + e.content.length, 0);
   if (total > maxBytes * 4) throw tooLarge(selection, total, maxBytes, "uncompressed");
   const archive = await new Promise((resolve2, reject) => {
     const parts = [];
@@ -91059,40 +91171,49 @@ async function packBundle(selection, maxBytes) {
     tar2.on("error", reject);
     tar2.on("warning", reject);
     for (const f of selection.files) tar2.file(f.abs, { name: f.rel, mode: 420, date: /* @__PURE__ */ new Date(0) });
+    for (const e of split.entries) tar2.append(e.content, { name: e.name, mode: 420, date: /* @__PURE__ */ new Date(0) });
     void tar2.finalize();
   });
   if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, "compressed");
   const chunks = [];
   for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES)
     chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
-  return { archive, chunks, fileCount: selection.files.length, warnings };
+  return { archive, chunks, fileCount: selection.files.length + split.entries.length, warnings };
+}
+function jarAllowance(selection) {
+  return Math.min(
+    JAR_ALLOWANCE_BYTES,
+    selection.jars.reduce((sum, f) => sum + f.size, 0)
+  );
 }
 function tooLarge(selection, size, max, kind) {
   const biggest = [...selection.files].sort((a, b) => b.size - a.size).slice(0, 5).map((f) => `${f.rel} (${mb(f.size)})`);
   return new AtqError(
     "BUNDLE_TOO_LARGE",
-    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(", ")}. Narrow --files, or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
+    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(", ")}. Narrow --files (jars: up to ${mb(JAR_ALLOWANCE_BYTES)} of them come on top of the limit), or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
     { size, max }
   );
 }
-var CONFIG_CHUNK_BYTES, mb;
+var CONFIG_CHUNK_BYTES, JAR_ALLOWANCE_BYTES, mb;
 var init_pack = __esm({
   "src/bundle/pack.ts"() {
     "use strict";
     init_archiver();
     init_errors();
     init_plan_check();
+    init_split_csv();
     CONFIG_CHUNK_BYTES = 450 * 1024;
+    JAR_ALLOWANCE_BYTES = 50 * 1024 * 1024;
     mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
   }
 });
 
 // src/bundle/select.ts
 import { realpath, stat as stat3 } from "node:fs/promises";
-import path13 from "node:path";
-async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
+import path14 from "node:path";
+async function selectFiles(testDir, planGlobs, fileGlobs, extras = {}) {
   try {
-    return await select(testDir, planGlobs, fileGlobs, ignore);
+    return await select(testDir, planGlobs, fileGlobs, extras);
   } catch (e) {
     if (!isFsError(e)) throw e;
     throw fileAccessError(
@@ -91102,7 +91223,8 @@ async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
     );
   }
 }
-async function select(testDir, planGlobs, fileGlobs, ignore) {
+async function select(testDir, planGlobs, fileGlobs, extras) {
+  const splitGlobs = extras.split ?? [];
   const dirStat = await stat3(testDir).catch(() => void 0);
   if (!dirStat?.isDirectory()) {
     throw new AtqError(
@@ -91115,7 +91237,7 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
     cwd: testDir,
     onlyFiles: true,
     dot: false,
-    ignore: [...ALWAYS_IGNORED, ...ignore],
+    ignore: [...ALWAYS_IGNORED, ...extras.ignore ?? []],
     unique: true
   };
   const planPaths = (await (0, import_fast_glob2.default)(planGlobs, options)).sort();
@@ -91127,17 +91249,26 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
     );
   }
   const dataPaths = await (0, import_fast_glob2.default)(fileGlobs, options);
-  const all = [.../* @__PURE__ */ new Set([...planPaths, ...dataPaths])].sort();
+  const splitPaths = splitGlobs.length ? await (0, import_fast_glob2.default)(splitGlobs, options) : [];
+  if (splitGlobs.length && !splitPaths.length) {
+    throw new AtqError(
+      "BUNDLE_INVALID",
+      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(", ")} matches no file under ${testDir}.`,
+      { testDir, splitGlobs }
+    );
+  }
+  const jarPaths = await (0, import_fast_glob2.default)([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...extras.jars ?? []], options);
+  const all = [.../* @__PURE__ */ new Set([...planPaths, ...dataPaths, ...splitPaths, ...jarPaths])].sort();
   const problems = [];
   const files = [];
   for (const rel of all) {
-    const abs = path13.join(testDir, rel);
+    const abs = path14.join(testDir, rel);
     const real = await realpath(abs);
-    if (real !== root && !real.startsWith(root + path13.sep)) {
+    if (real !== root && !real.startsWith(root + path14.sep)) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path13.sep).join("/"), abs, size: (await stat3(real)).size });
+    files.push({ rel: rel.split(path14.sep).join("/"), abs, size: (await stat3(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -91149,16 +91280,26 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
       }
     );
   }
-  const planSet = new Set(planPaths.map((p) => p.split(path13.sep).join("/")));
-  return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
+  const slash = (ps) => new Set(ps.map((p) => p.split(path14.sep).join("/")));
+  const planSet = slash(planPaths);
+  const splitSet = slash(splitPaths);
+  const jarSet = slash(jarPaths);
+  return {
+    testDir,
+    plans: files.filter((f) => planSet.has(f.rel)),
+    files,
+    split: files.filter((f) => splitSet.has(f.rel)),
+    jars: files.filter((f) => jarSet.has(f.rel))
+  };
 }
-var import_fast_glob2, ALWAYS_IGNORED;
+var import_fast_glob2, JAR_FOLDERS, ALWAYS_IGNORED;
 var init_select = __esm({
   "src/bundle/select.ts"() {
     "use strict";
     import_fast_glob2 = __toESM(require_out4(), 1);
     init_errors();
     init_file_error();
+    JAR_FOLDERS = ["plugins", "lib/ext", "lib"];
     ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**", "**/atq-results/**"];
   }
 });
@@ -109808,7 +109949,7 @@ var init_context = __esm({
 });
 
 // src/core/network.ts
-import path14 from "node:path";
+import path15 from "node:path";
 async function attachedNetworks(client, names) {
   const ids = [];
   for (const name of names) {
@@ -109846,7 +109987,7 @@ async function shipBundle(client, res, bundle, options) {
     configs.push({ id, name, target: `${PATHS.bundleParts}/${part}` });
   }
   const secrets = [];
-  if (options.rmiSsl) {
+  if (options.rmiSsl && options.mode === "distributed") {
     const ks = createRmiKeystore(res.runId);
     for (const [suffix, data, target] of [
       ["rmi-keystore", ks.keystore, PATHS.rmiKeystore],
@@ -109855,7 +109996,7 @@ async function shipBundle(client, res, bundle, options) {
       const name = serviceName(res.runId, suffix);
       const id = await client.createSecret(name, data, res.labels("rmi"));
       res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path14.posix.basename(target) });
+      secrets.push({ id, name, target: path15.posix.basename(target) });
     }
   }
   return { configs, secrets };
@@ -109867,6 +110008,85 @@ var init_network = __esm({
     init_keystore();
     init_ports();
     init_context();
+  }
+});
+
+// src/jmeter/engine-script.ts
+function engineArgs(cmd) {
+  return [
+    "-n",
+    "-t",
+    `${PATHS.testDir}/${cmd.plan}`,
+    "-l",
+    `${PATHS.outDir}/results.jtl`,
+    "-j",
+    `${PATHS.outDir}/jmeter.log`,
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...classpathArgs(cmd.jars),
+    ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs
+  ];
+}
+function engineScript(cmd) {
+  const args = [
+    ...engineArgs(cmd).map(shQuote),
+    '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
+    '"-Jatq.workers=$ATQ_WORKER_COUNT"'
+  ];
+  return PRELUDE + `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
+until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done
+echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"
+set +e
+"$JM" ${args.join(" ")}
+rc=$?
+` + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
+}
+var FRAME, frame2;
+var init_engine_script = __esm({
+  "src/jmeter/engine-script.ts"() {
+    "use strict";
+    init_split_csv();
+    init_commands();
+    init_ports();
+    FRAME = "atq-frame";
+    frame2 = (kind, file) => `echo "${FRAME} ${kind} begin"
+if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi
+echo "${FRAME} ${kind} end"
+`;
+  }
+});
+
+// src/jmeter/frames.ts
+import { gunzipSync } from "node:zlib";
+function readEngineOutput(lines) {
+  const out = { files: /* @__PURE__ */ new Map(), truncated: [], console: [] };
+  let kind;
+  let data = [];
+  for (const line of lines) {
+    const m = new RegExp(`^${FRAME} (\\w+) (begin|end)$`).exec(line);
+    if (m && m[2] === "begin") {
+      kind = m[1];
+      data = [];
+    } else if (m && kind === m[1]) {
+      out.files.set(
+        kind,
+        data.length ? gunzipSync(Buffer.from(data.join(""), "base64")) : Buffer.alloc(0)
+      );
+      kind = void 0;
+    } else if (kind && line.startsWith(`${FRAME}-data `)) {
+      data.push(line.slice(FRAME.length + 6));
+    } else {
+      out.console.push(line);
+    }
+  }
+  if (kind) out.truncated.push(kind);
+  return out;
+}
+var init_frames = __esm({
+  "src/jmeter/frames.ts"() {
+    "use strict";
+    init_engine_script();
   }
 });
 
@@ -109898,26 +110118,27 @@ var init_count = __esm({
   }
 });
 
-// src/jmeter/exit-codes.ts
-function exitCodeHint(code) {
-  switch (code) {
-    case 137:
-      return " = killed (SIGKILL: the OOM killer or docker kill)";
-    case 143:
-      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
-    case 96:
-    case 97:
-      return " = the image could not set up the run (see its output)";
-    default:
-      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+// src/core/deadline.ts
+async function pollUntil(opts) {
+  for (; ; ) {
+    throwIfAborted(opts.signal);
+    let value2;
+    try {
+      value2 = await opts.check();
+    } catch (e) {
+      if (!opts.engine) throw e;
+      toleratePollFailure(opts.engine.client, e, opts.engine.during);
+    }
+    if (value2 !== void 0) return value2;
+    if (Date.now() >= opts.deadline) throw await opts.onTimeout();
+    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
 }
-function killedFromOutside(code) {
-  return code !== void 0 && code > 128 && code < 160;
-}
-var init_exit_codes = __esm({
-  "src/jmeter/exit-codes.ts"() {
+var init_deadline = __esm({
+  "src/core/deadline.ts"() {
     "use strict";
+    init_abort();
+    init_engine();
   }
 });
 
@@ -109966,30 +110187,6 @@ var init_summariser = __esm({
   }
 });
 
-// src/core/deadline.ts
-async function pollUntil(opts) {
-  for (; ; ) {
-    throwIfAborted(opts.signal);
-    let value2;
-    try {
-      value2 = await opts.check();
-    } catch (e) {
-      if (!opts.engine) throw e;
-      toleratePollFailure(opts.engine.client, e, opts.engine.during);
-    }
-    if (value2 !== void 0) return value2;
-    if (Date.now() >= opts.deadline) throw await opts.onTimeout();
-    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
-  }
-}
-var init_deadline = __esm({
-  "src/core/deadline.ts"() {
-    "use strict";
-    init_abort();
-    init_engine();
-  }
-});
-
 // src/core/master.ts
 async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
   const name = serviceName(ctx.runId, `master-${index2 + 1}`);
@@ -110002,7 +110199,8 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
       ...ctx.options.jmeterArgs
     ],
     exitRemotes,
-    rmi: { ssl: ctx.options.rmiSsl }
+    rmi: { ssl: ctx.options.rmiSsl },
+    jars: ctx.jars
   });
   const id = await ctx.client.createService({
     name,
@@ -110096,8 +110294,34 @@ var init_master = __esm({
     init_context();
     init_control();
     init_deadline();
-    MASTER_DEFAULT_PROPS = { "summariser.interval": "10", time_threshold: "2000" };
+    MASTER_DEFAULT_PROPS = {
+      "summariser.interval": "10",
+      time_threshold: "2000"
+    };
     END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
+  }
+});
+
+// src/jmeter/exit-codes.ts
+function exitCodeHint(code) {
+  switch (code) {
+    case 137:
+      return " = killed (SIGKILL: the OOM killer or docker kill)";
+    case 143:
+      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
+    case 96:
+    case 97:
+      return " = the image could not set up the run (see its output)";
+    default:
+      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+  }
+}
+function killedFromOutside(code) {
+  return code !== void 0 && code > 128 && code < 160;
+}
+var init_exit_codes = __esm({
+  "src/jmeter/exit-codes.ts"() {
+    "use strict";
   }
 });
 
@@ -110108,8 +110332,14 @@ async function startWorkers(ctx) {
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("workers"),
-    command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl })],
-    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: "worker" },
+    command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
+    // Swarm fills in the task's slot (1…N): the worker's index for its properties and its CSV slice.
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: "worker",
+      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
+      ATQ_WORKER_COUNT: String(ctx.options.workers)
+    },
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -110251,9 +110481,228 @@ The results so far were kept.`,
   }
 });
 
+// src/core/engines.ts
+import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import path16 from "node:path";
+async function runEnginePlan(ctx, index2, plan, clock) {
+  plan.status = "failed";
+  const go = `atq-${ctx.runId}-go-${index2 + 1}`;
+  const id = await clock.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
+  const ready = await clock.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
+  ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
+  await clock.next("go", () => startBarrier(ctx, go), ctx.signal);
+  let done = ready;
+  try {
+    done = await clock.next("engines-run", () => waitForEngines(ctx, id, "done"), ctx.signal);
+  } finally {
+    await clock.stage("collect", () => collectEngines(ctx, plan, done));
+  }
+  await verifyEngines(ctx, plan, done);
+  plan.status = "succeeded";
+  ctx.logger.info(
+    `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
+  );
+  return done;
+}
+async function startEngines(ctx, index2, plan, go) {
+  const name = `atq-${ctx.runId}-engines-${index2 + 1}`;
+  const script = engineScript({
+    plan,
+    props: ctx.options.props,
+    extraArgs: [
+      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
+      ...ctx.options.jmeterArgs
+    ],
+    jars: ctx.jars,
+    go
+  });
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("engines"),
+    command: ["sh", "-c", script],
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: "engine",
+      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
+      ATQ_WORKER_COUNT: String(ctx.options.workers)
+    },
+    replicas: ctx.options.workers,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: [],
+    hostname: "{{.Service.Name}}-{{.Task.Slot}}"
+  });
+  ctx.resources.track("service", id, name);
+  return id;
+}
+async function startBarrier(ctx, name) {
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("go"),
+    command: ["sh", "-c", 'trap "exit 0" TERM; while :; do sleep 1; done'],
+    env: {},
+    replicas: 1,
+    networks: [ctx.network.id],
+    configs: [],
+    secrets: []
+  });
+  ctx.resources.track("service", id, name);
+}
+function current(tasks) {
+  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
+}
+async function waitForEngines(ctx, serviceId, until2) {
+  const want = ctx.options.workers;
+  const started = Date.now();
+  const deadline = until2 === "ready" ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
+  let last = [];
+  let reported = "";
+  return pollUntil({
+    deadline,
+    intervalMs: until2 === "ready" ? 300 : 1e3,
+    signal: ctx.signal,
+    check: async () => {
+      last = current(await ctx.client.tasks(serviceId));
+      if (until2 === "done") {
+        const ended = last.filter((t) => FINAL_STATES.has(t.state));
+        const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
+        if (dead2.length) {
+          const why = (await explainWorkers(ctx, dead2)).replace(/- worker (\d)/g, "- engine $1");
+          throw new AtqError("WORKER_FAILED", `A JMeter engine stopped in the middle of the test:
+${why}`, {
+            tasks: dead2
+          });
+        }
+        const line2 = `engines finished: ${ended.length}/${want}`;
+        if (line2 !== reported) ctx.logger.progress(reported = line2);
+        return ended.length === want ? last : void 0;
+      }
+      const dead = last.filter((t) => FINAL_STATES.has(t.state));
+      if (dead.length) {
+        throw new AtqError(
+          "WORKERS_NOT_READY",
+          `${dead.length} of ${want} JMeter engine(s) could not start:
+${await explainWorkers(ctx, dead)}`,
+          { tasks: dead }
+        );
+      }
+      const running = last.filter((t) => t.state === "running");
+      const ready = [];
+      for (const t of running) {
+        if (/atq: engine \d+ of \d+ ready/.test(await readLogs(ctx.client, "task", t.id, 50))) ready.push(t);
+      }
+      const line = `engines ready: ${ready.length}/${want}`;
+      if (line !== reported) ctx.logger.progress(reported = line);
+      return ready.length === want ? ready : void 0;
+    },
+    onTimeout: async () => {
+      const why = await explainWorkers(ctx, last) || "  - no task was scheduled";
+      if (until2 === "done" || Date.now() >= ctx.deadline) {
+        const e = runTimeout(
+          ctx.options.timeoutMs,
+          until2 === "done" ? "the engines were running" : "the engines were starting"
+        );
+        return new AtqError(e.code, `${e.message}
+${why}`, e.details);
+      }
+      return new AtqError(
+        "WORKERS_NOT_READY",
+        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+${why}`,
+        { tasks: last }
+      );
+    },
+    engine: {
+      client: ctx.client,
+      during: until2 === "ready" ? "the engines were starting" : "the engines were running"
+    }
+  });
+}
+async function collectEngines(ctx, plan, tasks) {
+  const logs = path16.join(plan.outDir, "logs");
+  await mkdir3(logs, { recursive: true });
+  let header;
+  const rows = [];
+  for (const t of tasks) {
+    const output = readEngineOutput((await readLogs(ctx.client, "task", t.id)).split("\n"));
+    await writeFile4(path16.join(logs, `engine-${t.slot}.log`), output.console.join("\n") + "\n");
+    const log = output.files.get("log");
+    if (log) await writeFile4(path16.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+    const jtl = output.files.get("jtl")?.toString("utf8");
+    if (!jtl) continue;
+    const cut = jtl.indexOf("\n");
+    header ??= jtl.slice(0, cut + 1);
+    rows.push(Buffer.from(jtl.slice(cut + 1)));
+  }
+  if (header !== void 0)
+    await writeFile4(path16.join(plan.outDir, "results.jtl"), Buffer.concat([Buffer.from(header), ...rows]));
+  plan.samples = await countJtlRecords(path16.join(plan.outDir, "results.jtl")).catch(() => void 0);
+}
+async function verifyEngines(ctx, plan, tasks) {
+  const where = `See ${path16.join(plan.outDir, "logs")}/.`;
+  const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
+  if (failed.length) {
+    const lines = await Promise.all(
+      failed.map(
+        async (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(await engineLog(plan, t), 3)}`
+      )
+    );
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `${failed.length} JMeter engine(s) failed running ${plan.plan}:
+${lines.join("\n")}
+${where}`,
+      {
+        plan: plan.plan
+      }
+    );
+  }
+  for (const t of tasks) {
+    const fatal = findFatalLine(await engineLog(plan, t));
+    if (fatal)
+      throw new AtqError(
+        "JMETER_PLAN_FAILED",
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}
+${where}`,
+        { plan: plan.plan }
+      );
+  }
+  if (!plan.samples) {
+    throw new AtqError("RESULTS_MISSING", `The engines ran ${plan.plan} but recorded no samples. ${where}`, {
+      plan: plan.plan
+    });
+  }
+}
+async function engineLog(plan, t) {
+  const dir = path16.join(plan.outDir, "logs");
+  const read = (f) => readFile4(path16.join(dir, f), "utf8").catch(() => "");
+  return `${await read(`engine-${t.slot}.jmeter.log`)}
+${await read(`engine-${t.slot}.log`)}`;
+}
+var init_engines = __esm({
+  "src/core/engines.ts"() {
+    "use strict";
+    init_errors();
+    init_engine_script();
+    init_log_check();
+    init_frames();
+    init_count();
+    init_types();
+    init_duration();
+    init_control();
+    init_deadline();
+    init_logs();
+    init_master();
+    init_workers();
+  }
+});
+
 // src/core/plan.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import path15 from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import path17 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
   plan.status = "failed";
@@ -110298,16 +110747,16 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
 }
 async function salvage(ctx, plan, master) {
-  const current = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
-  if (!master.task && current?.containerId && current.state === "running") {
-    await stopEarly(ctx, master, current.containerId);
+  const current2 = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
+  if (!master.task && current2?.containerId && current2.state === "running") {
+    await stopEarly(ctx, master, current2.containerId);
   }
   await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
-  if (!current?.containerId) return;
+  if (!current2?.containerId) return;
   const copying = (async () => {
     try {
-      await collectMasterFiles(ctx, current, plan.outDir);
+      await collectMasterFiles(ctx, current2, plan.outDir);
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }
@@ -110317,7 +110766,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path17.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -110333,8 +110782,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile5(path17.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile5(path17.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -110345,7 +110794,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path15.join(plan.outDir, "jmeter.log")} and ${path15.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path17.join(plan.outDir, "jmeter.log")} and ${path17.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -110548,8 +110997,8 @@ var init_wait_command = __esm({
 });
 
 // src/core/run.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
-import path16 from "node:path";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import path18 from "node:path";
 async function runLoadTest(options, deps) {
   const runId = deps.runId ?? newRunId();
   const report = newReport(runId, options);
@@ -110558,7 +111007,7 @@ async function runLoadTest(options, deps) {
   const clock = new StageClock(report, emit);
   const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
   try {
-    await mkdir3(report.outDir, { recursive: true });
+    await mkdir4(report.outDir, { recursive: true });
   } catch (e) {
     control.dispose();
     const error2 = fileAccessError(
@@ -110583,7 +111032,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path16.join(options.outDir, runId);
+  const outDir = path18.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -110603,7 +111052,7 @@ async function execute(state, deps) {
   const next = (name, fn) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
   report.source = await runSource(options.testDir);
-  const { bundle, plans } = await next("bundle", () => prepareBundle(options, report.outDir));
+  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -110631,9 +111080,11 @@ async function execute(state, deps) {
     networkIds: [network.id, ...attached],
     configs,
     secrets,
+    jars,
     deadline: Date.parse(report.startedAt) + options.timeoutMs
   };
   state.ctx = ctx;
+  if (options.mode === "engines") return runEngines(state, ctx);
   const workersId = await next("workers", () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
@@ -110657,17 +111108,36 @@ async function execute(state, deps) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
   }
 }
+async function runEngines(state, ctx) {
+  const { options, report, clock, control, logger } = state;
+  await clock.next("wait", () => runWaitCommand(ctx, []), control.signal);
+  if (options.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(options.delayMs)} before starting the engines (--delay)`);
+    await clock.next("delay", () => sleep(options.delayMs, control.signal), control.signal);
+  }
+  const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
+  for (const [i, plan] of report.plans.entries()) {
+    const tasks = await runEnginePlan(ctx, i, plan, clock);
+    report.workers = tasks.map((t) => ({
+      slot: t.slot,
+      address: "",
+      node: nodeNames.get(t.nodeId) ?? t.nodeId
+    }));
+  }
+}
 async function prepareBundle(options, outDir) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path16.relative(options.testDir, outDir) + "/**"
-  ]);
-  const bundle = await packBundle(selection, options.maxBundleBytes);
+  const selection = await selectFiles(options.testDir, options.plans, options.files, {
+    ignore: [path18.relative(options.testDir, outDir) + "/**"],
+    split: options.splitCsv,
+    jars: options.jars
+  });
+  const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path16.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path18.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
-  return { bundle, plans };
+  return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
 }
 async function connectManager(deps) {
   const client = await deps.connect();
@@ -110699,6 +111169,7 @@ var init_run = __esm({
     init_finish();
     init_file_error();
     init_network();
+    init_engines();
     init_plan();
     init_run_id();
     init_source();

@@ -444,11 +444,11 @@ var require_stream_writable = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current = this.bufferedRequest;
+      var current2 = this.bufferedRequest;
       var out = [];
-      while (current) {
-        out.push(current);
-        current = current.next;
+      while (current2) {
+        out.push(current2);
+        current2 = current2.next;
       }
       return out;
     };
@@ -10029,22 +10029,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path15, stripTrailing) {
-      if (typeof path15 !== "string") {
+    module.exports = function(path17, stripTrailing) {
+      if (typeof path17 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path15 === "\\" || path15 === "/") return "/";
-      var len = path15.length;
-      if (len <= 1) return path15;
+      if (path17 === "\\" || path17 === "/") return "/";
+      var len = path17.length;
+      if (len <= 1) return path17;
       var prefix = "";
-      if (len > 4 && path15[3] === "\\") {
-        var ch = path15[2];
-        if ((ch === "?" || ch === ".") && path15.slice(0, 2) === "\\\\") {
-          path15 = path15.slice(2);
+      if (len > 4 && path17[3] === "\\") {
+        var ch = path17[2];
+        if ((ch === "?" || ch === ".") && path17.slice(0, 2) === "\\\\") {
+          path17 = path17.slice(2);
           prefix = "//";
         }
       }
-      var segs = path15.split(/[/\\]+/);
+      var segs = path17.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -14557,7 +14557,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os = __require("os");
-    var path15 = __require("path");
+    var path17 = __require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14569,7 +14569,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path15.resolve(cwd, filepath);
+      return path17.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15866,7 +15866,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -16040,7 +16040,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path15.sep,
+      SEP: path17.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -16067,7 +16067,7 @@ var require_constants3 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -16096,7 +16096,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path15.sep === "\\";
+      return win322 === true || path17.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -17460,7 +17460,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
@@ -17545,7 +17545,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path15.basename(input));
+      return regex.test(path17.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -17772,7 +17772,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path15 = __require("path");
+    var path17 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -17867,7 +17867,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path15.basename(pattern);
+      const basename = path17.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17925,7 +17925,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path15.isAbsolute(pattern);
+      return path17.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -18102,8 +18102,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path15 = require_path();
-    exports.path = path15;
+    var path17 = require_path();
+    exports.path = path17;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream3();
@@ -18215,8 +18215,8 @@ var require_async2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path15, settings, callback) {
-      settings.fs.lstat(path15, (lstatError, lstat3) => {
+    function read(path17, settings, callback) {
+      settings.fs.lstat(path17, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18225,7 +18225,7 @@ var require_async2 = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path15, (statError, stat4) => {
+        settings.fs.stat(path17, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18257,13 +18257,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path15, settings) {
-      const lstat3 = settings.fs.lstatSync(path15);
+    function read(path17, settings) {
+      const lstat3 = settings.fs.lstatSync(path17);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path15);
+        const stat4 = settings.fs.statSync(path17);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -18334,17 +18334,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path15, optionsOrSettingsOrCallback, callback) {
+    function stat4(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path15, optionsOrSettings) {
+    function statSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path17, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18560,16 +18560,16 @@ var require_async3 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path15 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path17 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path15, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path15,
+                path: path17,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18687,7 +18687,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18695,7 +18695,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18722,17 +18722,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path15, optionsOrSettingsOrCallback, callback) {
+    function scandir(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path15, optionsOrSettings) {
+    function scandirSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path17, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18752,15 +18752,15 @@ var require_reusify = __commonJS({
       var head = new Constructor();
       var tail2 = head;
       function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
+        var current2 = head;
+        if (current2.next) {
+          head = current2.next;
         } else {
           head = new Constructor();
           tail2 = head;
         }
-        current.next = null;
-        return current;
+        current2.next = null;
+        return current2;
       }
       function release(obj) {
         tail2.next = obj;
@@ -18834,20 +18834,20 @@ var require_queue = __commonJS({
         self2.paused = true;
       }
       function length() {
-        var current = queueHead;
+        var current2 = queueHead;
         var counter = 0;
-        while (current) {
-          current = current.next;
+        while (current2) {
+          current2 = current2.next;
           counter++;
         }
         return counter;
       }
       function getQueue() {
-        var current = queueHead;
+        var current2 = queueHead;
         var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
+        while (current2) {
+          tasks.push(current2.value);
+          current2 = current2.next;
         }
         return tasks;
       }
@@ -18868,45 +18868,45 @@ var require_queue = __commonJS({
         return _running === 0 && self2.length() === 0;
       }
       function push(value2, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value2;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
+        var current2 = cache.get();
+        current2.context = context;
+        current2.release = release;
+        current2.value = value2;
+        current2.callback = done || noop;
+        current2.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
+            queueTail.next = current2;
+            queueTail = current2;
           } else {
-            queueHead = current;
-            queueTail = current;
+            queueHead = current2;
+            queueTail = current2;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current.value, current.worked);
+          worker.call(context, current2.value, current2.worked);
         }
       }
       function unshift(value2, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value2;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
+        var current2 = cache.get();
+        current2.context = context;
+        current2.release = release;
+        current2.value = value2;
+        current2.callback = done || noop;
+        current2.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
+            current2.next = queueHead;
+            queueHead = current2;
           } else {
-            queueHead = current;
-            queueTail = current;
+            queueHead = current2;
+            queueTail = current2;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current.value, current.worked);
+          worker.call(context, current2.value, current2.worked);
         }
       }
       function release(holder) {
@@ -18944,25 +18944,25 @@ var require_queue = __commonJS({
         self2.drain = noop;
       }
       function abort() {
-        var current = queueHead;
+        var current2 = queueHead;
         queueHead = null;
         queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
+        while (current2) {
+          var next = current2.next;
+          var callback = current2.callback;
+          var errorHandler2 = current2.errorHandler;
+          var val = current2.value;
+          var context2 = current2.context;
+          current2.value = null;
+          current2.callback = noop;
+          current2.errorHandler = null;
+          current2.next = null;
           if (errorHandler2) {
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache.release(current);
-          current = next;
+          cache.release(current2);
+          current2 = next;
         }
         self2.drain = noop;
       }
@@ -19380,7 +19380,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19390,7 +19390,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19452,7 +19452,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19465,7 +19465,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path15.resolve(this._settings.cwd, filepath);
+        return path17.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19881,7 +19881,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19895,7 +19895,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path15.resolve(this._settings.cwd, task.base);
+        return path17.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -40182,59 +40182,59 @@ function chargeMergeWork(state) {
   state.totalMergeKeys++;
   if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) throwError$1(state, `merge keys exceeded maxTotalMergeKeys (${state.maxTotalMergeKeys})`);
 }
-function mergeKeys(state, frame2, source, sourceTag) {
+function mergeKeys(state, frame3, source, sourceTag) {
   chargeMergeWork(state);
   for (const sourceKey of sourceTag.keys(source)) {
     chargeMergeWork(state);
-    if (frame2.tag.has(frame2.value, sourceKey)) continue;
-    const err = frame2.tag.addPair(frame2.value, sourceKey, sourceTag.get(source, sourceKey));
+    if (frame3.tag.has(frame3.value, sourceKey)) continue;
+    const err = frame3.tag.addPair(frame3.value, sourceKey, sourceTag.get(source, sourceKey));
     if (err) throwError$1(state, err);
-    frame2.overridable ??= /* @__PURE__ */ new Set();
-    frame2.overridable.add(sourceKey);
+    frame3.overridable ??= /* @__PURE__ */ new Set();
+    frame3.overridable.add(sourceKey);
   }
 }
-function mergeSource(state, frame2, source, sourceTag) {
-  state.position = frame2.keyPosition;
-  if (isMappingTag(sourceTag)) mergeKeys(state, frame2, source, sourceTag);
+function mergeSource(state, frame3, source, sourceTag) {
+  state.position = frame3.keyPosition;
+  if (isMappingTag(sourceTag)) mergeKeys(state, frame3, source, sourceTag);
   else if (sourceTag.nodeKind === "sequence" && Array.isArray(source)) {
     if (source.length > 100) throwError$1(state, "abnormal merge sequence size");
     for (const element of source) {
       const elementTag = state.nodeTags.get(element);
       if (!elementTag) throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
-      mergeKeys(state, frame2, element, elementTag);
+      mergeKeys(state, frame3, element, elementTag);
     }
   } else throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
 }
-function addMappingValue(state, frame2, key, value2, tag) {
-  state.position = frame2.keyPosition;
-  if (frame2.keyIsMerge) {
-    mergeSource(state, frame2, value2, tag);
+function addMappingValue(state, frame3, key, value2, tag) {
+  state.position = frame3.keyPosition;
+  if (frame3.keyIsMerge) {
+    mergeSource(state, frame3, value2, tag);
     return;
   }
-  if (!state.json && frame2.tag.has(frame2.value, key) && !frame2.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
-  const err = frame2.tag.addPair(frame2.value, key, value2);
+  if (!state.json && frame3.tag.has(frame3.value, key) && !frame3.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
+  const err = frame3.tag.addPair(frame3.value, key, value2);
   if (err) throwError$1(state, err);
-  frame2.overridable?.delete(key);
+  frame3.overridable?.delete(key);
 }
 function addValue(state, value2, tag) {
-  const frame2 = state.frames[state.frames.length - 1];
-  if (frame2.kind === "document") {
-    frame2.value = value2;
-    frame2.hasValue = true;
-  } else if (frame2.kind === "sequence") {
+  const frame3 = state.frames[state.frames.length - 1];
+  if (frame3.kind === "document") {
+    frame3.value = value2;
+    frame3.hasValue = true;
+  } else if (frame3.kind === "sequence") {
     if (isMappingTag(tag)) state.nodeTags.set(value2, tag);
-    const err = frame2.tag.addItem(frame2.value, value2, frame2.index++);
+    const err = frame3.tag.addItem(frame3.value, value2, frame3.index++);
     if (err) throwError$1(state, err);
-  } else if (frame2.hasKey) {
-    const key = frame2.key;
-    frame2.key = void 0;
-    frame2.hasKey = false;
-    addMappingValue(state, frame2, key, value2, tag);
+  } else if (frame3.hasKey) {
+    const key = frame3.key;
+    frame3.key = void 0;
+    frame3.hasKey = false;
+    addMappingValue(state, frame3, key, value2, tag);
   } else {
-    frame2.key = value2;
-    frame2.keyPosition = state.position;
-    frame2.hasKey = true;
-    frame2.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
+    frame3.key = value2;
+    frame3.keyPosition = state.position;
+    frame3.hasKey = true;
+    frame3.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
   }
 }
 function storeAnchor(state, event, value2, tag, isValueFinal) {
@@ -40333,19 +40333,19 @@ function constructFromEvents(events, options) {
         break;
       }
       case EVENT_ID.POP: {
-        const frame2 = state.frames.pop();
-        if (frame2.kind === "mapping" && frame2.hasKey) {
-          state.position = frame2.keyPosition;
+        const frame3 = state.frames.pop();
+        if (frame3.kind === "mapping" && frame3.hasKey) {
+          state.position = frame3.keyPosition;
           throwError$1(state, "incomplete mapping pair in event stream");
         }
-        if (frame2.kind === "document") state.documents.push(frame2.value);
+        if (frame3.kind === "document") state.documents.push(frame3.value);
         else {
-          const value2 = frame2.tag.carrierIsResult ? frame2.value : finalizeCollection(state, frame2.position, frame2.tag, frame2.value);
-          if (frame2.anchor) {
-            frame2.anchor.value = value2;
-            frame2.anchor.isValueFinal = true;
+          const value2 = frame3.tag.carrierIsResult ? frame3.value : finalizeCollection(state, frame3.position, frame3.tag, frame3.value);
+          if (frame3.anchor) {
+            frame3.anchor.value = value2;
+            frame3.anchor.isValueFinal = true;
           }
-          addValue(state, value2, frame2.tag);
+          addValue(state, value2, frame3.tag);
         }
         break;
       }
@@ -40716,11 +40716,11 @@ function readBlockScalar(state, parentIndent, props) {
   const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
-    const current = state.input.charCodeAt(state.position);
-    const digit = fromDecimalCode(current);
-    if (current === 43 || current === 45) {
+    const current2 = state.input.charCodeAt(state.position);
+    const digit = fromDecimalCode(current2);
+    if (current2 === 43 || current2 === 45) {
       if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
-      chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+      chomping = current2 === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
       state.position++;
     } else if (digit >= 0) {
       if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
@@ -41521,9 +41521,9 @@ function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const current = stats(gate.label);
-  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current, gate.metric);
+  const current2 = stats(gate.label);
+  if (!current2 || current2.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(current2, gate.metric);
   let threshold = gate.value ?? null;
   let baseline = null;
   if (gate.baseline) {
@@ -41651,6 +41651,25 @@ var FIELDS = [
     kind: "list",
     arg: "GLOB",
     help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)"
+  },
+  {
+    name: "mode",
+    kind: "string",
+    arg: "distributed|engines",
+    choices: ["distributed", "engines"],
+    help: "distributed (default): a master drives N jmeter-server workers; engines: N standalone JMeter engines, no master"
+  },
+  {
+    name: "split-csv",
+    kind: "list",
+    arg: "GLOB",
+    help: "CSV files each worker gets its own slice of (round-robin rows, header kept), so a row is used once"
+  },
+  {
+    name: "jar",
+    kind: "list",
+    arg: "GLOB",
+    help: "extra jars for JMeter's classpath (plugins/*.jar, lib/ext/*.jar and lib/*.jar in the test dir always ship)"
   },
   { name: "test-dir", kind: "string", arg: "DIR", help: "folder with the plans and their data (default .)" },
   { name: "workers", kind: "int", arg: "N", range: [1, 500], help: "number of JMeter workers (default 2)" },
@@ -41999,6 +42018,9 @@ function buildOptions(values, given, cwd, fileDir) {
     testDir: where("test-dir", "."),
     plans: get("plan", [...DEFAULTS.plans]),
     files: get("files", [...DEFAULTS.files]),
+    mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
+    splitCsv: get("split-csv", []),
+    jars: get("jar", []),
     workers: get("workers", DEFAULTS.workers),
     workerImage: get("worker-image", image),
     masterImage: get("master-image", image),
@@ -42041,9 +42063,13 @@ function globsInTestDir(options, given, cwd, fileDir) {
   const base = (name) => given.fromFile.has(name) ? fileDir : cwd;
   const plans = testDirGlobs("plan", options.plans, options.testDir, base("plan"));
   const files = testDirGlobs("files", options.files, options.testDir, base("files"));
+  const split = testDirGlobs("split-csv", options.splitCsv, options.testDir, base("split-csv"));
+  const jars = testDirGlobs("jar", options.jars, options.testDir, base("jar"));
   options.plans = plans.globs;
   options.files = files.globs;
-  return [...plans.problems, ...files.problems];
+  options.splitCsv = split.globs;
+  options.jars = jars.globs;
+  return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
 }
 
 // src/config/load.ts
@@ -42077,8 +42103,8 @@ async function loadRunOptions(input) {
 }
 
 // src/core/run.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
-import path14 from "node:path";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import path16 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -44101,13 +44127,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path15 + dir, strict);
+async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path17 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path15 + "/" + relative;
+    const absolute = path17 + "/" + relative;
     let stat4 = file;
     if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
     if (stat4.isDirectory()) {
@@ -44117,7 +44143,7 @@ async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat4
         };
-        yield* exploreWalkAsync(filename, path15, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path17, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -44126,8 +44152,8 @@ async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path15, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path15, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path17, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path17, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -45524,14 +45550,16 @@ var TarArchive = class extends Archiver {
 // src/bundle/plan-check.ts
 var import_saxes = __toESM(require_saxes(), 1);
 import path5 from "node:path/posix";
+var CSV_PROPS = /* @__PURE__ */ new Set(["filename", "variableNames", "ignoreFirstLine"]);
 function checkPlan(planRel, xml2, bundled) {
   const problems = [];
   const warnings = [];
+  const csvSets = [];
   const parser = new import_saxes.SaxesParser({ position: true });
   const stack = [];
   let root;
-  let inCsvFilename = false;
-  let csvText = "";
+  let csv;
+  let prop;
   let failed = false;
   parser.on("error", (err) => {
     if (!failed) problems.push(`${planRel} is not well-formed XML: ${err.message}`);
@@ -45540,24 +45568,29 @@ function checkPlan(planRel, xml2, bundled) {
   parser.on("opentag", (tag) => {
     root ??= tag.name;
     stack.push(tag.name);
-    inCsvFilename = tag.name === "stringProp" && tag.attributes.name === "filename" && stack.at(-2) === "CSVDataSet";
-    csvText = "";
+    if (tag.name === "CSVDataSet") csv = { filename: "", variableNames: "", ignoreFirstLine: "" };
+    const name = String(tag.attributes.name ?? "");
+    prop = csv && stack.at(-2) === "CSVDataSet" && CSV_PROPS.has(name) ? name : void 0;
   });
   parser.on("text", (text) => {
-    if (inCsvFilename) csvText += text;
+    if (csv && prop) csv[prop] += text;
   });
-  parser.on("closetag", () => {
-    if (inCsvFilename) checkCsv(csvText.trim());
-    inCsvFilename = false;
+  parser.on("closetag", (tag) => {
+    prop = void 0;
     stack.pop();
+    if (tag.name !== "CSVDataSet" || !csv) return;
+    const rel = checkCsv(csv.filename.trim());
+    const header = csv.variableNames.trim() === "" || csv.ignoreFirstLine.trim() === "true";
+    if (rel) csvSets.push({ file: rel, header });
+    csv = void 0;
   });
   const checkCsv = (file) => {
-    if (!file || file.includes("${")) return;
+    if (!file || file.includes("${")) return void 0;
     if (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) {
       warnings.push(
         `${planRel}: CSV Data Set uses the absolute path ${file}; it must exist inside the image`
       );
-      return;
+      return void 0;
     }
     const rel = path5.normalize(path5.join(path5.dirname(planRel), file.replace(/\\/g, "/")));
     if (rel.startsWith("../")) {
@@ -45567,6 +45600,7 @@ function checkPlan(planRel, xml2, bundled) {
         `${planRel}: CSV Data Set file "${file}" (${rel} in the test directory) is not in the bundle; add it to the test directory or widen --files`
       );
     }
+    return rel;
   };
   try {
     parser.write(xml2).close();
@@ -45577,7 +45611,49 @@ function checkPlan(planRel, xml2, bundled) {
       `${planRel} is not a JMeter plan: its root element is <${root ?? "none"}>, expected <jmeterTestPlan>`
     );
   }
-  return { problems, warnings };
+  return { problems, warnings, csvSets };
+}
+
+// src/bundle/split-csv.ts
+var SPLIT_DIR = ".atq-split";
+function csvRecords(text) {
+  const records = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === "\n" && !quoted) {
+      records.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
+}
+function sliceCsv(text, n, header) {
+  const records = csvRecords(text).map((r) => r.endsWith("\n") ? r : `${r}
+`);
+  const head = header ? records.shift() ?? "" : "";
+  const slices = Array.from({ length: n }, () => [head]);
+  records.forEach((r, k) => slices[k % n].push(r));
+  return slices.map((s) => s.join(""));
+}
+function splitEntries(files, n) {
+  const entries = [];
+  const warnings = [];
+  for (const f of files) {
+    const slices = sliceCsv(f.text, n, f.header);
+    const rows = csvRecords(f.text).length - (f.header ? 1 : 0);
+    if (rows < n)
+      warnings.push(
+        `split-csv: ${f.rel} has ${rows} row(s) for ${n} workers: ${n - rows} worker(s) get none`
+      );
+    slices.forEach(
+      (text, i) => entries.push({ name: `${SPLIT_DIR}/${i + 1}/${f.rel}`, content: Buffer.from(text) })
+    );
+  }
+  return { entries, warnings };
 }
 
 // src/bundle/pack.ts
@@ -45586,10 +45662,12 @@ async function checkPlans(selection) {
   const bundled = new Set(selection.files.map((f) => f.rel));
   const problems = [];
   const warnings = [];
+  const headers = /* @__PURE__ */ new Set();
   for (const plan of selection.plans) {
     const facts = checkPlan(plan.rel, await readFile2(plan.abs, "utf8"), bundled);
     problems.push(...facts.problems);
     warnings.push(...facts.warnings);
+    for (const set of facts.csvSets) if (set.header) headers.add(set.file);
   }
   if (problems.length) {
     throw new AtqError("BUNDLE_INVALID", `The test plan cannot run:
@@ -45597,11 +45675,20 @@ async function checkPlans(selection) {
       problems
     });
   }
-  return warnings;
+  return { warnings, headers };
 }
-async function packBundle(selection, maxBytes) {
-  const warnings = await checkPlans(selection);
-  const total = selection.files.reduce((sum, f) => sum + f.size, 0);
+async function splitFiles(selection, workers, headers) {
+  const files = [];
+  for (const f of selection.split)
+    files.push({ rel: f.rel, text: await readFile2(f.abs, "utf8"), header: headers.has(f.rel) });
+  return splitEntries(files, workers);
+}
+async function packBundle(selection, maxBundleBytes, workers = 1) {
+  const maxBytes = maxBundleBytes + jarAllowance(selection);
+  const { warnings, headers } = await checkPlans(selection);
+  const split = await splitFiles(selection, workers, headers);
+  warnings.push(...split.warnings);
+  const total = selection.files.reduce((sum, f) => sum + f.size, 0) + split.entries.reduce((sum, e) => sum + e.content.length, 0);
   if (total > maxBytes * 4) throw tooLarge(selection, total, maxBytes, "uncompressed");
   const archive = await new Promise((resolve2, reject) => {
     const parts = [];
@@ -45611,19 +45698,27 @@ async function packBundle(selection, maxBytes) {
     tar2.on("error", reject);
     tar2.on("warning", reject);
     for (const f of selection.files) tar2.file(f.abs, { name: f.rel, mode: 420, date: /* @__PURE__ */ new Date(0) });
+    for (const e of split.entries) tar2.append(e.content, { name: e.name, mode: 420, date: /* @__PURE__ */ new Date(0) });
     void tar2.finalize();
   });
   if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, "compressed");
   const chunks = [];
   for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES)
     chunks.push(archive.subarray(i, i + CONFIG_CHUNK_BYTES));
-  return { archive, chunks, fileCount: selection.files.length, warnings };
+  return { archive, chunks, fileCount: selection.files.length + split.entries.length, warnings };
+}
+var JAR_ALLOWANCE_BYTES = 50 * 1024 * 1024;
+function jarAllowance(selection) {
+  return Math.min(
+    JAR_ALLOWANCE_BYTES,
+    selection.jars.reduce((sum, f) => sum + f.size, 0)
+  );
 }
 function tooLarge(selection, size, max, kind) {
   const biggest = [...selection.files].sort((a, b) => b.size - a.size).slice(0, 5).map((f) => `${f.rel} (${mb(f.size)})`);
   return new AtqError(
     "BUNDLE_TOO_LARGE",
-    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(", ")}. Narrow --files, or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
+    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(", ")}. Narrow --files (jars: up to ${mb(JAR_ALLOWANCE_BYTES)} of them come on top of the limit), or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
     { size, max }
   );
 }
@@ -45664,10 +45759,11 @@ function fileAccessError(e, doing2, hint) {
 }
 
 // src/bundle/select.ts
+var JAR_FOLDERS = ["plugins", "lib/ext", "lib"];
 var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**", "**/atq-results/**"];
-async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
+async function selectFiles(testDir, planGlobs, fileGlobs, extras = {}) {
   try {
-    return await select(testDir, planGlobs, fileGlobs, ignore);
+    return await select(testDir, planGlobs, fileGlobs, extras);
   } catch (e) {
     if (!isFsError(e)) throw e;
     throw fileAccessError(
@@ -45677,7 +45773,8 @@ async function selectFiles(testDir, planGlobs, fileGlobs, ignore = []) {
     );
   }
 }
-async function select(testDir, planGlobs, fileGlobs, ignore) {
+async function select(testDir, planGlobs, fileGlobs, extras) {
+  const splitGlobs = extras.split ?? [];
   const dirStat = await stat2(testDir).catch(() => void 0);
   if (!dirStat?.isDirectory()) {
     throw new AtqError(
@@ -45690,7 +45787,7 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
     cwd: testDir,
     onlyFiles: true,
     dot: false,
-    ignore: [...ALWAYS_IGNORED, ...ignore],
+    ignore: [...ALWAYS_IGNORED, ...extras.ignore ?? []],
     unique: true
   };
   const planPaths = (await (0, import_fast_glob.default)(planGlobs, options)).sort();
@@ -45702,7 +45799,16 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
     );
   }
   const dataPaths = await (0, import_fast_glob.default)(fileGlobs, options);
-  const all = [.../* @__PURE__ */ new Set([...planPaths, ...dataPaths])].sort();
+  const splitPaths = splitGlobs.length ? await (0, import_fast_glob.default)(splitGlobs, options) : [];
+  if (splitGlobs.length && !splitPaths.length) {
+    throw new AtqError(
+      "BUNDLE_INVALID",
+      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(", ")} matches no file under ${testDir}.`,
+      { testDir, splitGlobs }
+    );
+  }
+  const jarPaths = await (0, import_fast_glob.default)([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...extras.jars ?? []], options);
+  const all = [.../* @__PURE__ */ new Set([...planPaths, ...dataPaths, ...splitPaths, ...jarPaths])].sort();
   const problems = [];
   const files = [];
   for (const rel of all) {
@@ -45724,8 +45830,17 @@ async function select(testDir, planGlobs, fileGlobs, ignore) {
       }
     );
   }
-  const planSet = new Set(planPaths.map((p) => p.split(path6.sep).join("/")));
-  return { testDir, plans: files.filter((f) => planSet.has(f.rel)), files };
+  const slash = (ps) => new Set(ps.map((p) => p.split(path6.sep).join("/")));
+  const planSet = slash(planPaths);
+  const splitSet = slash(splitPaths);
+  const jarSet = slash(jarPaths);
+  return {
+    testDir,
+    plans: files.filter((f) => planSet.has(f.rel)),
+    files,
+    split: files.filter((f) => splitSet.has(f.rel)),
+    jars: files.filter((f) => jarSet.has(f.rel))
+  };
 }
 
 // src/results/baseline.ts
@@ -47485,7 +47600,7 @@ async function shipBundle(client, res, bundle, options) {
     configs.push({ id, name, target: `${PATHS.bundleParts}/${part}` });
   }
   const secrets = [];
-  if (options.rmiSsl) {
+  if (options.rmiSsl && options.mode === "distributed") {
     const ks = createRmiKeystore(res.runId);
     for (const [suffix, data, target] of [
       ["rmi-keystore", ks.keystore, PATHS.rmiKeystore],
@@ -47500,9 +47615,162 @@ async function shipBundle(client, res, bundle, options) {
   return { configs, secrets };
 }
 
-// src/core/plan.ts
-import { readFile as readFile4 } from "node:fs/promises";
+// src/core/engines.ts
+import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import path14 from "node:path";
+
+// src/jmeter/commands.ts
 import path13 from "node:path";
+function shQuote(value2) {
+  return `'${value2.replace(/'/g, `'\\''`)}'`;
+}
+var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
+var PRELUDE = `set -e
+mkdir -p ${PATHS.testDir} ${PATHS.outDir}
+if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
+  echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
+fi
+cd ${PATHS.testDir}
+JM=$(${FIND_JMETER} || true)
+if [ -z "$JM" ]; then
+  echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
+fi
+# RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
+ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
+  function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
+  BEGIN { split(net, p, "/"); lo = n(p[1]); hi = lo + 2 ^ (32 - p[2]) }
+  /32 host/ { v = n(prev); if (v >= lo && v < hi) { print prev; exit } }
+  { prev = $2 }' /proc/net/fib_trie)
+if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
+`;
+var PLUGIN_FOLDERS = ["plugins", "lib/ext"];
+function classpathArgs(jars) {
+  if (!jars.length) return [];
+  const inFolder = (jar, folder) => path13.posix.dirname(jar) === folder;
+  const elsewhere = jars.filter((j) => ![...PLUGIN_FOLDERS, "lib"].some((d) => inFolder(j, d)));
+  const search = [...PLUGIN_FOLDERS, ...elsewhere].map((p) => `${PATHS.testDir}/${p}`);
+  return [`-Jsearch_paths=${search.join(";")}`, `-Juser.classpath=${PATHS.testDir}/lib`];
+}
+function rmiArgs(rmi, flag) {
+  if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
+  return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
+}
+function workerScript(rmi, jars = []) {
+  const args = [
+    // Quoted: search_paths holds ';', which would end the command.
+    ...classpathArgs(jars).map(shQuote),
+    "-s",
+    '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
+    '-Jatq.workers="$ATQ_WORKER_COUNT"',
+    `-Dserver_port=${RMI_REGISTRY_PORT}`,
+    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
+    '-Djava.rmi.server.hostname="$ATQ_IP"',
+    // The worker's log goes to stdout, so service logs carry it (and it survives the container).
+    "-j",
+    "/dev/stdout",
+    ...rmiArgs(rmi, "-q")
+  ];
+  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+`;
+  return `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
+exec "$JM" ${args.join(" ")}
+`;
+}
+var JTL_PROPERTIES = {
+  "jmeter.save.saveservice.output_format": "csv",
+  "jmeter.save.saveservice.print_field_names": "true",
+  "jmeter.save.saveservice.hostname": "true",
+  "jmeter.save.saveservice.thread_counts": "true",
+  "jmeter.save.saveservice.timestamp_format": "ms"
+};
+function masterArgs(cmd) {
+  const props = Object.entries(cmd.props);
+  return [
+    "-n",
+    "-t",
+    `${PATHS.testDir}/${cmd.plan}`,
+    "-R",
+    cmd.remotes.join(","),
+    ...cmd.exitRemotes ? ["-X"] : [],
+    "-l",
+    `${PATHS.outDir}/results.jtl`,
+    "-j",
+    `${PATHS.outDir}/jmeter.log`,
+    "-Djava.rmi.server.hostname=$ATQ_IP",
+    // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
+    // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
+    // firewall between master and workers, so ephemeral ports cost nothing.
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...rmiArgs(cmd.rmi, "-q"),
+    ...classpathArgs(cmd.jars ?? []),
+    ...props.map(([k, v]) => `-G${k}=${v}`),
+    ...props.map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs
+  ];
+}
+function masterScript(cmd) {
+  const args = masterArgs(cmd).map(
+    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
+  );
+  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
+exec "$JM" ${args.join(" ")}
+`;
+}
+function waitScript(command, expected) {
+  const check = expected === void 0 ? '[ "$rc" -eq 0 ]' : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
+  return `while :; do
+  rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
+  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
+  echo "atq-wait: not yet (exit $rc): $out"
+  sleep 1
+done
+`;
+}
+function workerHealthCommand() {
+  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
+  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
+  return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
+}
+function shutdownScript() {
+  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
+}
+
+// src/jmeter/engine-script.ts
+var FRAME = "atq-frame";
+function engineArgs(cmd) {
+  return [
+    "-n",
+    "-t",
+    `${PATHS.testDir}/${cmd.plan}`,
+    "-l",
+    `${PATHS.outDir}/results.jtl`,
+    "-j",
+    `${PATHS.outDir}/jmeter.log`,
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...classpathArgs(cmd.jars),
+    ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs
+  ];
+}
+var frame2 = (kind, file) => `echo "${FRAME} ${kind} begin"
+if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi
+echo "${FRAME} ${kind} end"
+`;
+function engineScript(cmd) {
+  const args = [
+    ...engineArgs(cmd).map(shQuote),
+    '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
+    '"-Jatq.workers=$ATQ_WORKER_COUNT"'
+  ];
+  return PRELUDE + `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
+until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done
+echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"
+set +e
+"$JM" ${args.join(" ")}
+rc=$?
+` + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
+}
 
 // src/jmeter/log-check.ts
 var FATAL = [
@@ -47518,7 +47786,9 @@ var FATAL = [
   /java\.io\.FileNotFoundException/,
   /Could not open file/,
   /Start of remote engines failed/,
-  /No remote engines were started/
+  /No remote engines were started/,
+  // A worker that could not load the plan (e.g. a plugin class missing there): the master still exits 0.
+  /The following remote engines have not started/
 ];
 function findFatalLine(log) {
   for (const line of log.split("\n")) {
@@ -47528,6 +47798,33 @@ function findFatalLine(log) {
 }
 function tail(text, lines = 15) {
   return text.split("\n").filter((l) => l.trim()).slice(-lines).join("\n");
+}
+
+// src/jmeter/frames.ts
+import { gunzipSync } from "node:zlib";
+function readEngineOutput(lines) {
+  const out = { files: /* @__PURE__ */ new Map(), truncated: [], console: [] };
+  let kind;
+  let data = [];
+  for (const line of lines) {
+    const m = new RegExp(`^${FRAME} (\\w+) (begin|end)$`).exec(line);
+    if (m && m[2] === "begin") {
+      kind = m[1];
+      data = [];
+    } else if (m && kind === m[1]) {
+      out.files.set(
+        kind,
+        data.length ? gunzipSync(Buffer.from(data.join(""), "base64")) : Buffer.alloc(0)
+      );
+      kind = void 0;
+    } else if (kind && line.startsWith(`${FRAME}-data `)) {
+      data.push(line.slice(FRAME.length + 6));
+    } else {
+      out.console.push(line);
+    }
+  }
+  if (kind) out.truncated.push(kind);
+  return out;
 }
 
 // src/results/count.ts
@@ -47563,122 +47860,21 @@ var FINAL_STATES = /* @__PURE__ */ new Set([
   "orphaned"
 ]);
 
-// src/jmeter/exit-codes.ts
-function exitCodeHint(code) {
-  switch (code) {
-    case 137:
-      return " = killed (SIGKILL: the OOM killer or docker kill)";
-    case 143:
-      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
-    case 96:
-    case 97:
-      return " = the image could not set up the run (see its output)";
-    default:
-      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+// src/core/deadline.ts
+async function pollUntil(opts) {
+  for (; ; ) {
+    throwIfAborted(opts.signal);
+    let value2;
+    try {
+      value2 = await opts.check();
+    } catch (e) {
+      if (!opts.engine) throw e;
+      toleratePollFailure(opts.engine.client, e, opts.engine.during);
+    }
+    if (value2 !== void 0) return value2;
+    if (Date.now() >= opts.deadline) throw await opts.onTimeout();
+    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
-}
-function killedFromOutside(code) {
-  return code !== void 0 && code > 128 && code < 160;
-}
-
-// src/jmeter/commands.ts
-function shQuote(value2) {
-  return `'${value2.replace(/'/g, `'\\''`)}'`;
-}
-var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
-var PRELUDE = `set -e
-mkdir -p ${PATHS.testDir} ${PATHS.outDir}
-if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
-  echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
-fi
-cd ${PATHS.testDir}
-JM=$(${FIND_JMETER} || true)
-if [ -z "$JM" ]; then
-  echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
-fi
-# RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
-ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
-  function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
-  BEGIN { split(net, p, "/"); lo = n(p[1]); hi = lo + 2 ^ (32 - p[2]) }
-  /32 host/ { v = n(prev); if (v >= lo && v < hi) { print prev; exit } }
-  { prev = $2 }' /proc/net/fib_trie)
-if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
-`;
-function rmiArgs(rmi, flag) {
-  if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
-  return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
-}
-function workerScript(rmi) {
-  const args = [
-    "-s",
-    `-Dserver_port=${RMI_REGISTRY_PORT}`,
-    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
-    '-Djava.rmi.server.hostname="$ATQ_IP"',
-    // The worker's log goes to stdout, so service logs carry it (and it survives the container).
-    "-j",
-    "/dev/stdout",
-    ...rmiArgs(rmi, "-q")
-  ];
-  return `${PRELUDE}echo "atq: worker $ATQ_IP starting JMeter server ($JM)"
-exec "$JM" ${args.join(" ")}
-`;
-}
-var JTL_PROPERTIES = {
-  "jmeter.save.saveservice.output_format": "csv",
-  "jmeter.save.saveservice.print_field_names": "true",
-  "jmeter.save.saveservice.hostname": "true",
-  "jmeter.save.saveservice.thread_counts": "true",
-  "jmeter.save.saveservice.timestamp_format": "ms"
-};
-function masterArgs(cmd) {
-  const props = Object.entries(cmd.props);
-  return [
-    "-n",
-    "-t",
-    `${PATHS.testDir}/${cmd.plan}`,
-    "-R",
-    cmd.remotes.join(","),
-    ...cmd.exitRemotes ? ["-X"] : [],
-    "-l",
-    `${PATHS.outDir}/results.jtl`,
-    "-j",
-    `${PATHS.outDir}/jmeter.log`,
-    "-Djava.rmi.server.hostname=$ATQ_IP",
-    // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
-    // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
-    // firewall between master and workers, so ephemeral ports cost nothing.
-    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
-    ...rmiArgs(cmd.rmi, "-q"),
-    ...props.map(([k, v]) => `-G${k}=${v}`),
-    ...props.map(([k, v]) => `-J${k}=${v}`),
-    ...cmd.extraArgs
-  ];
-}
-function masterScript(cmd) {
-  const args = masterArgs(cmd).map(
-    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
-  );
-  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
-exec "$JM" ${args.join(" ")}
-`;
-}
-function waitScript(command, expected) {
-  const check = expected === void 0 ? '[ "$rc" -eq 0 ]' : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
-  return `while :; do
-  rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
-  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
-  echo "atq-wait: not yet (exit $rc): $out"
-  sleep 1
-done
-`;
-}
-function workerHealthCommand() {
-  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
-  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
-}
-function shutdownScript() {
-  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
 
 // src/jmeter/noise.ts
@@ -47714,25 +47910,11 @@ function formatProgress(p) {
   return `${p.samples} samples in ${p.elapsed}, ${p.rate}/s, ${p.errors} errors (${p.errorPct}%)${active}`;
 }
 
-// src/core/deadline.ts
-async function pollUntil(opts) {
-  for (; ; ) {
-    throwIfAborted(opts.signal);
-    let value2;
-    try {
-      value2 = await opts.check();
-    } catch (e) {
-      if (!opts.engine) throw e;
-      toleratePollFailure(opts.engine.client, e, opts.engine.during);
-    }
-    if (value2 !== void 0) return value2;
-    if (Date.now() >= opts.deadline) throw await opts.onTimeout();
-    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
-  }
-}
-
 // src/core/master.ts
-var MASTER_DEFAULT_PROPS = { "summariser.interval": "10", time_threshold: "2000" };
+var MASTER_DEFAULT_PROPS = {
+  "summariser.interval": "10",
+  time_threshold: "2000"
+};
 async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
   const name = serviceName(ctx.runId, `master-${index2 + 1}`);
   const script = masterScript({
@@ -47744,7 +47926,8 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
       ...ctx.options.jmeterArgs
     ],
     exitRemotes,
-    rmi: { ssl: ctx.options.rmiSsl }
+    rmi: { ssl: ctx.options.rmiSsl },
+    jars: ctx.jars
   });
   const id = await ctx.client.createService({
     name,
@@ -47828,6 +48011,24 @@ async function stopMaster(ctx, containerId, timeoutMs) {
   }
 }
 
+// src/jmeter/exit-codes.ts
+function exitCodeHint(code) {
+  switch (code) {
+    case 137:
+      return " = killed (SIGKILL: the OOM killer or docker kill)";
+    case 143:
+      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
+    case 96:
+    case 97:
+      return " = the image could not set up the run (see its output)";
+    default:
+      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+  }
+}
+function killedFromOutside(code) {
+  return code !== void 0 && code > 128 && code < 160;
+}
+
 // src/core/workers.ts
 async function startWorkers(ctx) {
   const name = serviceName(ctx.runId, "workers");
@@ -47835,8 +48036,14 @@ async function startWorkers(ctx) {
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("workers"),
-    command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl })],
-    env: { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: "worker" },
+    command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
+    // Swarm fills in the task's slot (1…N): the worker's index for its properties and its CSV slice.
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: "worker",
+      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
+      ATQ_WORKER_COUNT: String(ctx.options.workers)
+    },
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -47960,7 +48167,209 @@ The results so far were kept.`,
   }
 };
 
+// src/core/engines.ts
+async function runEnginePlan(ctx, index2, plan, clock) {
+  plan.status = "failed";
+  const go = `atq-${ctx.runId}-go-${index2 + 1}`;
+  const id = await clock.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
+  const ready = await clock.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
+  ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
+  await clock.next("go", () => startBarrier(ctx, go), ctx.signal);
+  let done = ready;
+  try {
+    done = await clock.next("engines-run", () => waitForEngines(ctx, id, "done"), ctx.signal);
+  } finally {
+    await clock.stage("collect", () => collectEngines(ctx, plan, done));
+  }
+  await verifyEngines(ctx, plan, done);
+  plan.status = "succeeded";
+  ctx.logger.info(
+    `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
+  );
+  return done;
+}
+async function startEngines(ctx, index2, plan, go) {
+  const name = `atq-${ctx.runId}-engines-${index2 + 1}`;
+  const script = engineScript({
+    plan,
+    props: ctx.options.props,
+    extraArgs: [
+      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
+      ...ctx.options.jmeterArgs
+    ],
+    jars: ctx.jars,
+    go
+  });
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("engines"),
+    command: ["sh", "-c", script],
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: "engine",
+      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
+      ATQ_WORKER_COUNT: String(ctx.options.workers)
+    },
+    replicas: ctx.options.workers,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: [],
+    hostname: "{{.Service.Name}}-{{.Task.Slot}}"
+  });
+  ctx.resources.track("service", id, name);
+  return id;
+}
+async function startBarrier(ctx, name) {
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("go"),
+    command: ["sh", "-c", 'trap "exit 0" TERM; while :; do sleep 1; done'],
+    env: {},
+    replicas: 1,
+    networks: [ctx.network.id],
+    configs: [],
+    secrets: []
+  });
+  ctx.resources.track("service", id, name);
+}
+function current(tasks) {
+  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
+}
+async function waitForEngines(ctx, serviceId, until2) {
+  const want = ctx.options.workers;
+  const started = Date.now();
+  const deadline = until2 === "ready" ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
+  let last = [];
+  let reported = "";
+  return pollUntil({
+    deadline,
+    intervalMs: until2 === "ready" ? 300 : 1e3,
+    signal: ctx.signal,
+    check: async () => {
+      last = current(await ctx.client.tasks(serviceId));
+      if (until2 === "done") {
+        const ended = last.filter((t) => FINAL_STATES.has(t.state));
+        const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
+        if (dead2.length) {
+          const why = (await explainWorkers(ctx, dead2)).replace(/- worker (\d)/g, "- engine $1");
+          throw new AtqError("WORKER_FAILED", `A JMeter engine stopped in the middle of the test:
+${why}`, {
+            tasks: dead2
+          });
+        }
+        const line2 = `engines finished: ${ended.length}/${want}`;
+        if (line2 !== reported) ctx.logger.progress(reported = line2);
+        return ended.length === want ? last : void 0;
+      }
+      const dead = last.filter((t) => FINAL_STATES.has(t.state));
+      if (dead.length) {
+        throw new AtqError(
+          "WORKERS_NOT_READY",
+          `${dead.length} of ${want} JMeter engine(s) could not start:
+${await explainWorkers(ctx, dead)}`,
+          { tasks: dead }
+        );
+      }
+      const running = last.filter((t) => t.state === "running");
+      const ready = [];
+      for (const t of running) {
+        if (/atq: engine \d+ of \d+ ready/.test(await readLogs(ctx.client, "task", t.id, 50))) ready.push(t);
+      }
+      const line = `engines ready: ${ready.length}/${want}`;
+      if (line !== reported) ctx.logger.progress(reported = line);
+      return ready.length === want ? ready : void 0;
+    },
+    onTimeout: async () => {
+      const why = await explainWorkers(ctx, last) || "  - no task was scheduled";
+      if (until2 === "done" || Date.now() >= ctx.deadline) {
+        const e = runTimeout(
+          ctx.options.timeoutMs,
+          until2 === "done" ? "the engines were running" : "the engines were starting"
+        );
+        return new AtqError(e.code, `${e.message}
+${why}`, e.details);
+      }
+      return new AtqError(
+        "WORKERS_NOT_READY",
+        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+${why}`,
+        { tasks: last }
+      );
+    },
+    engine: {
+      client: ctx.client,
+      during: until2 === "ready" ? "the engines were starting" : "the engines were running"
+    }
+  });
+}
+async function collectEngines(ctx, plan, tasks) {
+  const logs = path14.join(plan.outDir, "logs");
+  await mkdir3(logs, { recursive: true });
+  let header;
+  const rows = [];
+  for (const t of tasks) {
+    const output = readEngineOutput((await readLogs(ctx.client, "task", t.id)).split("\n"));
+    await writeFile4(path14.join(logs, `engine-${t.slot}.log`), output.console.join("\n") + "\n");
+    const log = output.files.get("log");
+    if (log) await writeFile4(path14.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+    const jtl = output.files.get("jtl")?.toString("utf8");
+    if (!jtl) continue;
+    const cut = jtl.indexOf("\n");
+    header ??= jtl.slice(0, cut + 1);
+    rows.push(Buffer.from(jtl.slice(cut + 1)));
+  }
+  if (header !== void 0)
+    await writeFile4(path14.join(plan.outDir, "results.jtl"), Buffer.concat([Buffer.from(header), ...rows]));
+  plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
+}
+async function verifyEngines(ctx, plan, tasks) {
+  const where = `See ${path14.join(plan.outDir, "logs")}/.`;
+  const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
+  if (failed.length) {
+    const lines = await Promise.all(
+      failed.map(
+        async (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(await engineLog(plan, t), 3)}`
+      )
+    );
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `${failed.length} JMeter engine(s) failed running ${plan.plan}:
+${lines.join("\n")}
+${where}`,
+      {
+        plan: plan.plan
+      }
+    );
+  }
+  for (const t of tasks) {
+    const fatal = findFatalLine(await engineLog(plan, t));
+    if (fatal)
+      throw new AtqError(
+        "JMETER_PLAN_FAILED",
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}
+${where}`,
+        { plan: plan.plan }
+      );
+  }
+  if (!plan.samples) {
+    throw new AtqError("RESULTS_MISSING", `The engines ran ${plan.plan} but recorded no samples. ${where}`, {
+      plan: plan.plan
+    });
+  }
+}
+async function engineLog(plan, t) {
+  const dir = path14.join(plan.outDir, "logs");
+  const read = (f) => readFile4(path14.join(dir, f), "utf8").catch(() => "");
+  return `${await read(`engine-${t.slot}.jmeter.log`)}
+${await read(`engine-${t.slot}.log`)}`;
+}
+
 // src/core/plan.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import path15 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
   plan.status = "failed";
@@ -48009,16 +48418,16 @@ var SALVAGE = {
   copy: { normalMs: 12e4, afterCancelMs: 4500 }
 };
 async function salvage(ctx, plan, master) {
-  const current = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
-  if (!master.task && current?.containerId && current.state === "running") {
-    await stopEarly(ctx, master, current.containerId);
+  const current2 = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
+  if (!master.task && current2?.containerId && current2.state === "running") {
+    await stopEarly(ctx, master, current2.containerId);
   }
   await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
-  if (!current?.containerId) return;
+  if (!current2?.containerId) return;
   const copying = (async () => {
     try {
-      await collectMasterFiles(ctx, current, plan.outDir);
+      await collectMasterFiles(ctx, current2, plan.outDir);
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }
@@ -48028,7 +48437,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path13.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -48044,8 +48453,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile4(path13.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile4(path13.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile5(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile5(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -48056,7 +48465,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path13.join(plan.outDir, "jmeter.log")} and ${path13.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path15.join(plan.outDir, "jmeter.log")} and ${path15.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -48222,7 +48631,7 @@ async function runLoadTest(options, deps) {
   const clock = new StageClock(report, emit);
   const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
   try {
-    await mkdir3(report.outDir, { recursive: true });
+    await mkdir4(report.outDir, { recursive: true });
   } catch (e) {
     control.dispose();
     const error2 = fileAccessError(
@@ -48247,7 +48656,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path14.join(options.outDir, runId);
+  const outDir = path16.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -48267,7 +48676,7 @@ async function execute(state, deps) {
   const next = (name, fn) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
   report.source = await runSource(options.testDir);
-  const { bundle, plans } = await next("bundle", () => prepareBundle(options, report.outDir));
+  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -48295,9 +48704,11 @@ async function execute(state, deps) {
     networkIds: [network.id, ...attached],
     configs,
     secrets,
+    jars,
     deadline: Date.parse(report.startedAt) + options.timeoutMs
   };
   state.ctx = ctx;
+  if (options.mode === "engines") return runEngines(state, ctx);
   const workersId = await next("workers", () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
@@ -48321,17 +48732,36 @@ async function execute(state, deps) {
     await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
   }
 }
+async function runEngines(state, ctx) {
+  const { options, report, clock, control, logger } = state;
+  await clock.next("wait", () => runWaitCommand(ctx, []), control.signal);
+  if (options.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(options.delayMs)} before starting the engines (--delay)`);
+    await clock.next("delay", () => sleep(options.delayMs, control.signal), control.signal);
+  }
+  const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
+  for (const [i, plan] of report.plans.entries()) {
+    const tasks = await runEnginePlan(ctx, i, plan, clock);
+    report.workers = tasks.map((t) => ({
+      slot: t.slot,
+      address: "",
+      node: nodeNames.get(t.nodeId) ?? t.nodeId
+    }));
+  }
+}
 async function prepareBundle(options, outDir) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, [
-    path14.relative(options.testDir, outDir) + "/**"
-  ]);
-  const bundle = await packBundle(selection, options.maxBundleBytes);
+  const selection = await selectFiles(options.testDir, options.plans, options.files, {
+    ignore: [path16.relative(options.testDir, outDir) + "/**"],
+    split: options.splitCsv,
+    jars: options.jars
+  });
+  const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path14.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path16.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
-  return { bundle, plans };
+  return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
 }
 async function connectManager(deps) {
   const client = await deps.connect();
@@ -48424,4 +48854,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-4KV43QA5.js.LEGAL.txt */
+/*! For license information please see atq-BYBBH2HJ.js.LEGAL.txt */

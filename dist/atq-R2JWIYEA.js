@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-4KV43QA5.js";
+} from "./atq-BYBBH2HJ.js";
 import {
   AtqError,
   ConfigError,

@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-4KV43QA5.js";
+} from "./atq-BYBBH2HJ.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-M4CXYWL7.js.LEGAL.txt */
+/*! For license information please see atq-6KDDFHGL.js.LEGAL.txt */

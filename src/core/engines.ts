@@ -1,0 +1,244 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AtqError } from '../errors.js';
+import { engineScript } from '../jmeter/engine-script.js';
+import { findFatalLine, tail } from '../jmeter/log-check.js';
+import { readEngineOutput } from '../jmeter/frames.js';
+import { countJtlRecords } from '../results/count.js';
+import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { formatDuration } from '../util/duration.js';
+import { runTimeout } from './control.js';
+import type { RunContext } from './context.js';
+import { pollUntil } from './deadline.js';
+import { readLogs } from './logs.js';
+import { MASTER_DEFAULT_PROPS } from './master.js';
+import type { PlanResult } from './report.js';
+import type { StageClock } from './stages.js';
+import { describeTask, explainWorkers } from './workers.js';
+
+/**
+ * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
+ * engines (create, all ready) → go (the start barrier) → run (all exit) → collect (each engine's framed JTL
+ * and log from its output, merged into one results.jtl with Hostname = the engine).
+ */
+export async function runEnginePlan(
+  ctx: RunContext,
+  index: number,
+  plan: PlanResult,
+  clock: StageClock,
+): Promise<TaskInfo[]> {
+  plan.status = 'failed';
+  const go = `atq-${ctx.runId}-go-${index + 1}`;
+  const id = await clock.next('engines', () => startEngines(ctx, index, plan.plan, go), ctx.signal);
+  const ready = await clock.next('ready', () => waitForEngines(ctx, id, 'ready'), ctx.signal);
+  ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
+  await clock.next('go', () => startBarrier(ctx, go), ctx.signal);
+  let done: TaskInfo[] = ready;
+  try {
+    done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done'), ctx.signal);
+  } finally {
+    await clock.stage('collect', () => collectEngines(ctx, plan, done));
+  }
+  await verifyEngines(ctx, plan, done);
+  plan.status = 'succeeded';
+  ctx.logger.info(
+    `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`,
+  );
+  return done;
+}
+
+async function startEngines(ctx: RunContext, index: number, plan: string, go: string): Promise<string> {
+  const name = `atq-${ctx.runId}-engines-${index + 1}`;
+  const script = engineScript({
+    plan,
+    props: ctx.options.props,
+    extraArgs: [
+      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
+      ...ctx.options.jmeterArgs,
+    ],
+    jars: ctx.jars,
+    go,
+  });
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels('engines'),
+    command: ['sh', '-c', script],
+    env: {
+      ATQ_SUBNET: ctx.network.subnet,
+      ATQ_ROLE: 'engine',
+      ATQ_WORKER_INDEX: '{{.Task.Slot}}',
+      ATQ_WORKER_COUNT: String(ctx.options.workers),
+    },
+    replicas: ctx.options.workers,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: [],
+    hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+  });
+  ctx.resources.track('service', id, name);
+  return id;
+}
+
+/** The barrier: a task on the run network whose name the waiting engines resolve. */
+async function startBarrier(ctx: RunContext, name: string): Promise<void> {
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels('go'),
+    command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'],
+    env: {},
+    replicas: 1,
+    networks: [ctx.network.id],
+    configs: [],
+    secrets: [],
+  });
+  ctx.resources.track('service', id, name);
+}
+
+/** The newest task per slot. */
+function current(tasks: TaskInfo[]): TaskInfo[] {
+  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
+}
+
+/**
+ * 'ready': every engine runs and has said so (bundle unpacked, waiting at the barrier); one that ended fails
+ * the run with its reason. 'done': every engine has ended (their exit codes are checked after collecting).
+ */
+async function waitForEngines(
+  ctx: RunContext,
+  serviceId: string,
+  until: 'ready' | 'done',
+): Promise<TaskInfo[]> {
+  const want = ctx.options.workers;
+  const started = Date.now();
+  const deadline =
+    until === 'ready' ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
+  let last: TaskInfo[] = [];
+  let reported = '';
+  return pollUntil({
+    deadline,
+    intervalMs: until === 'ready' ? 300 : 1000,
+    signal: ctx.signal,
+    check: async () => {
+      last = current(await ctx.client.tasks(serviceId));
+      if (until === 'done') {
+        const ended = last.filter((t) => FINAL_STATES.has(t.state));
+        // A dead engine fails the run now, not when the others are done (a soak may have hours left).
+        const dead = ended.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
+        if (dead.length) {
+          const why = (await explainWorkers(ctx, dead)).replace(/- worker (\d)/g, '- engine $1');
+          throw new AtqError('WORKER_FAILED', `A JMeter engine stopped in the middle of the test:\n${why}`, {
+            tasks: dead,
+          });
+        }
+        const line = `engines finished: ${ended.length}/${want}`;
+        if (line !== reported) ctx.logger.progress((reported = line));
+        return ended.length === want ? last : undefined;
+      }
+      const dead = last.filter((t) => FINAL_STATES.has(t.state));
+      if (dead.length) {
+        throw new AtqError(
+          'WORKERS_NOT_READY',
+          `${dead.length} of ${want} JMeter engine(s) could not start:\n${await explainWorkers(ctx, dead)}`,
+          { tasks: dead },
+        );
+      }
+      const running = last.filter((t) => t.state === 'running');
+      const ready: TaskInfo[] = [];
+      for (const t of running) {
+        if (/atq: engine \d+ of \d+ ready/.test(await readLogs(ctx.client, 'task', t.id, 50))) ready.push(t);
+      }
+      const line = `engines ready: ${ready.length}/${want}`;
+      if (line !== reported) ctx.logger.progress((reported = line));
+      return ready.length === want ? ready : undefined;
+    },
+    onTimeout: async () => {
+      const why = (await explainWorkers(ctx, last)) || '  - no task was scheduled';
+      if (until === 'done' || Date.now() >= ctx.deadline) {
+        const e = runTimeout(
+          ctx.options.timeoutMs,
+          until === 'done' ? 'the engines were running' : 'the engines were starting',
+        );
+        return new AtqError(e.code, `${e.message}\n${why}`, e.details);
+      }
+      return new AtqError(
+        'WORKERS_NOT_READY',
+        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started)} ` +
+          `(--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):\n${why}`,
+        { tasks: last },
+      );
+    },
+    engine: {
+      client: ctx.client,
+      during: until === 'ready' ? 'the engines were starting' : 'the engines were running',
+    },
+  });
+}
+
+/**
+ * Each engine's JTL and jmeter.log from its output (served by the manager for tasks on every node), merged:
+ * one header, then every engine's rows. Per-engine logs go to logs/engine-<n>.log and logs/engine-<n>.jmeter.log.
+ */
+async function collectEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[]): Promise<void> {
+  const logs = path.join(plan.outDir, 'logs');
+  await mkdir(logs, { recursive: true });
+  let header: string | undefined;
+  const rows: Buffer[] = [];
+  for (const t of tasks) {
+    const output = readEngineOutput((await readLogs(ctx.client, 'task', t.id)).split('\n'));
+    await writeFile(path.join(logs, `engine-${t.slot}.log`), output.console.join('\n') + '\n');
+    const log = output.files.get('log');
+    if (log) await writeFile(path.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+    const jtl = output.files.get('jtl')?.toString('utf8');
+    if (!jtl) continue;
+    const cut = jtl.indexOf('\n');
+    header ??= jtl.slice(0, cut + 1);
+    rows.push(Buffer.from(jtl.slice(cut + 1)));
+  }
+  if (header !== undefined)
+    await writeFile(path.join(plan.outDir, 'results.jtl'), Buffer.concat([Buffer.from(header), ...rows]));
+  plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
+}
+
+/** A dead engine fails the run with its reason; JMeter's own fatal lines too (it may exit 0 without running). */
+async function verifyEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[]): Promise<void> {
+  const where = `See ${path.join(plan.outDir, 'logs')}/.`;
+  const failed = tasks.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
+  if (failed.length) {
+    const lines = await Promise.all(
+      failed.map(
+        async (t) =>
+          `  - ${describeTask(t).replace(/^worker/, 'engine')}: ${tail(await engineLog(plan, t), 3)}`,
+      ),
+    );
+    throw new AtqError(
+      'JMETER_PLAN_FAILED',
+      `${failed.length} JMeter engine(s) failed running ${plan.plan}:\n${lines.join('\n')}\n${where}`,
+      {
+        plan: plan.plan,
+      },
+    );
+  }
+  for (const t of tasks) {
+    const fatal = findFatalLine(await engineLog(plan, t));
+    if (fatal)
+      throw new AtqError(
+        'JMETER_PLAN_FAILED',
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}\n${where}`,
+        { plan: plan.plan },
+      );
+  }
+  if (!plan.samples) {
+    throw new AtqError('RESULTS_MISSING', `The engines ran ${plan.plan} but recorded no samples. ${where}`, {
+      plan: plan.plan,
+    });
+  }
+}
+
+async function engineLog(plan: PlanResult, t: TaskInfo): Promise<string> {
+  const dir = path.join(plan.outDir, 'logs');
+  const read = (f: string) => readFile(path.join(dir, f), 'utf8').catch(() => '');
+  return `${await read(`engine-${t.slot}.jmeter.log`)}\n${await read(`engine-${t.slot}.log`)}`;
+}

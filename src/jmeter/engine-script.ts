@@ -1,0 +1,64 @@
+import { SPLIT_DIR } from '../bundle/split-csv.js';
+import { classpathArgs, JTL_PROPERTIES, PRELUDE, shQuote } from './commands.js';
+import { PATHS } from './ports.js';
+
+/**
+ * Engine mode: every engine is a standalone `jmeter -n` on the whole plan (no RMI, no master). Its results
+ * leave the container through its own output, which the manager serves for tasks on every node: gzip +
+ * base64 between frame lines, so no shared filesystem and no node-local archive API is needed.
+ */
+export const FRAME = 'atq-frame';
+
+export interface EngineCommand {
+  /** Plan path inside the test dir (forward slashes). */
+  plan: string;
+  props: Record<string, string>;
+  extraArgs: string[];
+  jars: string[];
+  /** The start barrier: the engines start JMeter once this name resolves on the run network. */
+  go: string;
+}
+
+export function engineArgs(cmd: EngineCommand): string[] {
+  return [
+    '-n',
+    '-t',
+    `${PATHS.testDir}/${cmd.plan}`,
+    '-l',
+    `${PATHS.outDir}/results.jtl`,
+    '-j',
+    `${PATHS.outDir}/jmeter.log`,
+    ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...classpathArgs(cmd.jars),
+    ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.extraArgs,
+  ];
+}
+
+/** Prints a file as one frame: `atq-frame <kind> begin`, base64 lines of its gzip, `atq-frame <kind> end`. */
+const frame = (kind: string, file: string) =>
+  `echo "${FRAME} ${kind} begin"\n` +
+  `if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi\n` +
+  `echo "${FRAME} ${kind} end"\n`;
+
+export function engineScript(cmd: EngineCommand): string {
+  const args = [
+    ...engineArgs(cmd).map(shQuote),
+    '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
+    '"-Jatq.workers=$ATQ_WORKER_COUNT"',
+  ];
+  return (
+    PRELUDE +
+    `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n` +
+    `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"\n` +
+    // The barrier: getent (glibc images) or nslookup (busybox ones) sees the go service's task once it runs.
+    `until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done\n` +
+    `echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"\n` +
+    'set +e\n' +
+    `"$JM" ${args.join(' ')}\n` +
+    'rc=$?\n' +
+    frame('jtl', `${PATHS.outDir}/results.jtl`) +
+    frame('log', `${PATHS.outDir}/jmeter.log`) +
+    'exit $rc\n'
+  );
+}
