@@ -46,6 +46,26 @@ describe('JMeter plugins', () => {
     expect(await leftovers(client, runId)).toEqual([]);
   });
 
+  test('engine mode: every engine loads the plugin from the bundle', async () => {
+    const res = await runCli([
+      ...suite.runArgs(),
+      '--mode',
+      'engines',
+      '--test-dir',
+      testDir(true),
+      '--jar',
+      'vendor/**/*.jar',
+    ]);
+    expect(res.code).toBe(0);
+    const runId = runIdOf(res);
+    const rows = readJtl(path.join(suite.out, runId, 'results.jtl'));
+    expect(rows.every((r) => r.label === 'casutg' && r.success === 'true')).toBe(true);
+    expect(new Set(rows.map((r) => r.Hostname))).toEqual(
+      new Set([`atq-${runId}-engines-1-1`, `atq-${runId}-engines-1-2`]),
+    );
+    expect(await leftovers(client, runId)).toEqual([]);
+  });
+
   test('without the jars the run fails naming the class JMeter could not load', async () => {
     const res = await runCli([...suite.runArgs(), '--test-dir', testDir(false)]);
     expect(res.code).toBe(1);
