@@ -1,8 +1,9 @@
 import { AtqError } from '../errors.js';
-import { masterScript, shutdownScript } from '../jmeter/commands.js';
+import { masterScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
 import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { sleep } from '../util/abort.js';
 import { serviceName, type RunContext } from './context.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
@@ -99,13 +100,35 @@ export function followMaster(
   })();
 }
 
+/**
+ * After "Tidying up remote" JMeter's master sleeps 5 s "to allow listeners to close files", tidies RMI and
+ * only then exits (measured: ~5.5 s). Its results are final as soon as the ResultCollector has closed the
+ * JTL, which we check in the container: from then on the master is done for us, and the run goes on
+ * (copy, cleanup) without sitting out the pause. Resolves with the master's task as it is then.
+ */
+async function resultsClosed(ctx: RunContext, serviceId: string, endLine: Promise<void>): Promise<TaskInfo> {
+  await endLine;
+  const until = Date.now() + 8_000;
+  while (Date.now() < until) {
+    const task = (await ctx.client.tasks(serviceId)).at(-1);
+    if (!task?.containerId || task.state !== 'running') break;
+    const res = await ctx.client
+      .exec(task.containerId, ['sh', '-c', resultsClosedScript()], 3000)
+      .catch(() => undefined);
+    if (res?.exitCode === 0) return task;
+    await sleep(200, ctx.signal);
+  }
+  return new Promise<TaskInfo>(() => {}); // not confirmed: wait for JMeter's own exit
+}
+
 /** Waits for the master's task to end, failing early if a worker dies or the run's time is up. */
 export async function waitForMaster(
   ctx: RunContext,
   serviceId: string,
   watch: WorkerWatch,
   onRunning: () => void,
-): Promise<TaskInfo> {
+  endLine?: Promise<void>,
+): Promise<TaskInfo & { endedEarly?: boolean }> {
   let running = false;
   // When a worker's death wins the race, the poll must end too (or it goes on for the whole --timeout).
   const stop = new AbortController();
@@ -125,7 +148,16 @@ export async function waitForMaster(
     engine: { client: ctx.client, during: 'the master was running the plan' },
   });
   done.catch(() => {});
-  const task = await Promise.race([done, watch.failure]).finally(() => stop.abort());
+  const early = endLine
+    ? // JMeter's exit code from there on is 0: endTest() only tidies up and prints "... end of run".
+      resultsClosed(ctx, serviceId, endLine).then(
+        (t) => ({ ...t, exitCode: 0, endedEarly: true }),
+        // A cancel or a lost engine while checking: the other two racers report it.
+        () => new Promise<never>(() => {}),
+      )
+    : new Promise<never>(() => {});
+  const task = await Promise.race([done, watch.failure, early]).finally(() => stop.abort());
+  if ('endedEarly' in task) return task;
   if (task.state !== 'complete' && task.state !== 'failed') {
     throw new AtqError(
       'MASTER_FAILED',

@@ -41,7 +41,12 @@ export async function runPlan(
   });
   const stopFollowing = new AbortController();
   let ended = false;
-  const following = followMaster(ctx, masterId, stopFollowing.signal, () => (ended = true));
+  let endLine = () => {};
+  const endSeen = new Promise<void>((resolve) => (endLine = resolve));
+  const following = followMaster(ctx, masterId, stopFollowing.signal, () => {
+    ended = true;
+    endLine();
+  });
   const watch = new WorkerWatch(
     ctx,
     workersId,
@@ -50,11 +55,19 @@ export async function runPlan(
   );
   let task: TaskInfo | undefined;
   try {
-    task = await waitForMaster(ctx, masterId, watch, () => {
-      endTimer();
-      runningAt = Date.now();
-      clock.begin('master-run');
-    });
+    task = await waitForMaster(
+      ctx,
+      masterId,
+      watch,
+      () => {
+        endTimer();
+        runningAt = Date.now();
+        clock.begin('master-run');
+      },
+      endSeen,
+    );
+    if ('endedEarly' in task)
+      logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
     // Registered now: a --timeout or cancel during the salvage below must not hide what went wrong.
     clock.failedIn ??= clock.current;

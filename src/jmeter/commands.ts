@@ -175,6 +175,17 @@ export function workerHealthCommand(): string[] {
  * "Shutdown", not "StopTestNow": threads finish their current sample, so no request is cut short and
  * recorded as an error the system under test never made.
  */
+/**
+ * Exits 0 once no process in the container holds the results file open: JMeter's ResultCollector has
+ * closed it, so every sample is written (exit 1 while it is still open).
+ */
+export function resultsClosedScript(): string {
+  return (
+    `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${PATHS.outDir}/results.jtl ] && exit 1; done; ` +
+    `[ -f ${PATHS.outDir}/results.jtl ]`
+  );
+}
+
 export function shutdownScript(): string {
   return (
     `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); ` +

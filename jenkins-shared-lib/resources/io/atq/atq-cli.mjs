@@ -62380,6 +62380,9 @@ function workerHealthCommand() {
   const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
   return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
 }
+function resultsClosedScript() {
+  return `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${PATHS.outDir}/results.jtl ] && exit 1; done; [ -f ${PATHS.outDir}/results.jtl ]`;
+}
 function shutdownScript() {
   return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
@@ -110244,7 +110247,20 @@ function followMaster(ctx, serviceId, stop, onEnd = () => {
     }
   })();
 }
-async function waitForMaster(ctx, serviceId, watch, onRunning) {
+async function resultsClosed(ctx, serviceId, endLine) {
+  await endLine;
+  const until2 = Date.now() + 8e3;
+  while (Date.now() < until2) {
+    const task = (await ctx.client.tasks(serviceId)).at(-1);
+    if (!task?.containerId || task.state !== "running") break;
+    const res = await ctx.client.exec(task.containerId, ["sh", "-c", resultsClosedScript()], 3e3).catch(() => void 0);
+    if (res?.exitCode === 0) return task;
+    await sleep(200, ctx.signal);
+  }
+  return new Promise(() => {
+  });
+}
+async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
   let running = false;
   const stop = new AbortController();
   const done = pollUntil({
@@ -110264,7 +110280,18 @@ async function waitForMaster(ctx, serviceId, watch, onRunning) {
   });
   done.catch(() => {
   });
-  const task = await Promise.race([done, watch.failure]).finally(() => stop.abort());
+  const early = endLine ? (
+    // JMeter's exit code from there on is 0: endTest() only tidies up and prints "... end of run".
+    resultsClosed(ctx, serviceId, endLine).then(
+      (t) => ({ ...t, exitCode: 0, endedEarly: true }),
+      // A cancel or a lost engine while checking: the other two racers report it.
+      () => new Promise(() => {
+      })
+    )
+  ) : new Promise(() => {
+  });
+  const task = await Promise.race([done, watch.failure, early]).finally(() => stop.abort());
+  if ("endedEarly" in task) return task;
   if (task.state !== "complete" && task.state !== "failed") {
     throw new AtqError(
       "MASTER_FAILED",
@@ -110291,6 +110318,7 @@ var init_master = __esm({
     init_noise();
     init_summariser();
     init_types();
+    init_abort();
     init_context();
     init_control();
     init_deadline();
@@ -110717,7 +110745,13 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   });
   const stopFollowing = new AbortController();
   let ended = false;
-  const following = followMaster(ctx, masterId, stopFollowing.signal, () => ended = true);
+  let endLine = () => {
+  };
+  const endSeen = new Promise((resolve2) => endLine = resolve2);
+  const following = followMaster(ctx, masterId, stopFollowing.signal, () => {
+    ended = true;
+    endLine();
+  });
   const watch = new WorkerWatch(
     ctx,
     workersId,
@@ -110726,11 +110760,19 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   );
   let task;
   try {
-    task = await waitForMaster(ctx, masterId, watch, () => {
-      endTimer();
-      runningAt = Date.now();
-      clock.begin("master-run");
-    });
+    task = await waitForMaster(
+      ctx,
+      masterId,
+      watch,
+      () => {
+        endTimer();
+        runningAt = Date.now();
+        clock.begin("master-run");
+      },
+      endSeen
+    );
+    if ("endedEarly" in task)
+      logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
     clock.failedIn ??= clock.current;
     if (isAtqError(e)) ctx.control.fail(e);

@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-BYBBH2HJ.js";
+} from "./atq-VGYFCHWT.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-6KDDFHGL.js.LEGAL.txt */
+/*! For license information please see atq-SZB7KH3U.js.LEGAL.txt */

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-BYBBH2HJ.js";
+} from "./atq-VGYFCHWT.js";
 import {
   AtqError,
   ConfigError,
