@@ -28,7 +28,9 @@ describe('atq run on the real TLS swarm', () => {
     const dir = path.join(suite.out, runId);
     const rows = readJtl(path.join(dir, 'results.jtl'));
     // Every sample, though the run did not wait for JMeter's exit pause once the results file was closed.
-    expect(res.stderr).toContain("the master's results file is complete: not waiting for JMeter's exit pause");
+    expect(res.stderr).toContain(
+      "the master's results file is complete: not waiting for JMeter's exit pause",
+    );
     expect(rows).toHaveLength(2 * 3 * 7);
     expect(rows.every((r) => r.success === 'true' && r.responseCode === '200')).toBe(true);
     const hosts = new Set(rows.map((r) => r.Hostname));
