@@ -1,6 +1,7 @@
 // Stage wall times of a real run for 2 and 10 workers on the local single-node TLS swarm.
 // Not a test: it measures and prints a Markdown table (also written to bench-output/stages.md).
-// Usage: npm run bench [-- --repeat 3 --workers 2,10]
+// Usage: npm run bench [-- --repeat 3 --workers 2,10] [--two-node] [--heap 256m] [--mode engines]
+// --two-node: on the docker-in-docker two-node swarm (up.sh --two-node), workers spread over both nodes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,16 +9,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { repeat: { type: 'string', default: '3' }, workers: { type: 'string', default: '2,10' } },
+  options: {
+    repeat: { type: 'string', default: '3' },
+    workers: { type: 'string', default: '2,10' },
+    'two-node': { type: 'boolean', default: false },
+    heap: { type: 'string' },
+    mode: { type: 'string', default: 'distributed' },
+  },
 });
 const repeat = Number(values.repeat);
 const workerCounts = values.workers.split(',').map(Number);
 
-const envOut = execFileSync('bash', ['test/env/up.sh'], {
+const envOut = execFileSync('bash', ['test/env/up.sh', ...(values['two-node'] ? ['--two-node'] : [])], {
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 for (const m of envOut.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
+if (values['two-node']) process.env.DOCKER_HOST = process.env.ATQ_TEST_TWO_NODE_DOCKER_HOST;
 execFileSync('npm', ['run', 'bundle'], { stdio: 'ignore' });
 
 const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
@@ -43,9 +51,10 @@ docker(
 
 const STAGES = [
   ['connect', ['connect']],
-  ['workers ready', ['workers', 'ready']],
-  ['master start', ['master-start']],
-  ['master run', ['master-run']],
+  // Engine mode's stages in the same columns: engines+ready, the start barrier (go), engines-run.
+  ['workers ready', ['workers', 'ready', 'engines']],
+  ['master start', ['master-start', 'go']],
+  ['master run', ['master-run', 'engines-run']],
   ['collect', ['collect']],
   ['cleanup', ['cleanup']],
 ];
@@ -75,6 +84,9 @@ try {
           'loops=50',
           '--test-dir',
           'test/fixtures/plans/http',
+          '--mode',
+          values.mode,
+          ...(values.heap ? ['--heap', values.heap] : []),
           '--out',
           out,
         ],
@@ -106,7 +118,7 @@ const table = [
   `|---:|${STAGES.map(() => '---:').join('|')}|---:|`,
   ...rows.map(([w, ...c]) => `| ${w} | ${c.map(fmt).join(' | ')} |`),
 ].join('\n');
-const header = `Median of ${repeat} runs, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Docker ${docker('version', '--format', '{{.Server.Version}}')}`;
+const header = `${values.mode}${values['two-node'] ? ', two-node swarm' : ''}${values.heap ? `, heap ${values.heap}` : ''}: median of ${repeat} runs, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Docker ${docker('version', '--format', '{{.Server.Version}}')}`;
 mkdirSync('bench-output', { recursive: true });
 writeFileSync('bench-output/stages.md', `${header}\n\n${table}\n`);
 process.stdout.write(`${header}\n\n${table}\n`);

@@ -32,6 +32,12 @@ export const FIELDS: Field[] = [
     help: 'data files to ship (default csv, tsv, txt, json, xml, properties, dat)',
   },
   {
+    name: 'heap',
+    kind: 'string',
+    arg: 'SIZE',
+    help: "JVM heap of every JMeter container, e.g. 512m or 2g (HEAP=-Xms -Xmx, as JMeter's launcher reads it; default the image's)",
+  },
+  {
     name: 'mode',
     kind: 'string',
     arg: 'distributed|engines',

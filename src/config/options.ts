@@ -27,6 +27,8 @@ export interface RunOptions {
   plans: string[];
   /** Globs (relative to testDir) of the data files shipped with the plans. */
   files: string[];
+  /** JVM heap for every JMeter container (e.g. "512m"), or undefined for the image's default. */
+  heap?: string;
   /** distributed: a master and N jmeter-server workers (RMI); engines: N standalone engines, results merged. */
   mode: 'distributed' | 'engines';
   /** Globs (relative to testDir) of CSV files split among the workers, a slice each. */

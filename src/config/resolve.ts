@@ -88,6 +88,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     plans: get<string[]>('plan', [...DEFAULTS.plans]),
     files: get<string[]>('files', [...DEFAULTS.files]),
     mode: get<string>('mode', 'distributed') === 'engines' ? 'engines' : 'distributed',
+    heap: get<string | undefined>('heap', undefined),
     splitCsv: get<string[]>('split-csv', []),
     jars: get<string[]>('jar', []),
     workers: get<number>('workers', DEFAULTS.workers),
@@ -127,6 +128,9 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   const has = (name: string) => given.raw.has(name);
   const problems: string[] = [];
   problems.push(...waitDetailProblems(has));
+  // Goes into the JVM's command line through the image's launcher: nothing but a size may pass.
+  if (options.heap !== undefined && !/^[1-9]\d*[kmg]$/i.test(options.heap))
+    problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
   // With --baseline-missing skip, baseline gates without a baseline are skipped at the end, not refused now.
   if (!has('baseline') && options.baselineMissing === 'fail')
     problems.push(...baselineProblems(options.gates));

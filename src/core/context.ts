@@ -35,6 +35,11 @@ export interface RunContext {
   deadline: number;
 }
 
+/** HEAP for JMeter's launcher (ours and the official bin/jmeter read it): --heap on every JMeter container. */
+export function jvmEnv(options: Pick<RunOptions, 'heap'>): Record<string, string> {
+  return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
+}
+
 export function serviceName(runId: string, role: string): string {
   return `atq-${runId}-${role}`;
 }

@@ -8,7 +8,7 @@ import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
-import type { RunContext } from './context.js';
+import { jvmEnv, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
 import { readLogs } from './logs.js';
 import { MASTER_DEFAULT_PROPS } from './master.js';
@@ -67,6 +67,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: 'engine',
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: '{{.Task.Slot}}',
       ATQ_WORKER_COUNT: String(ctx.options.workers),
     },

@@ -4,7 +4,7 @@ import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
-import { serviceName, type RunContext } from './context.js';
+import { jvmEnv, serviceName, type RunContext } from './context.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
 import type { WorkerWatch } from './workers.js';
@@ -49,6 +49,7 @@ export async function startMaster(
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: 'master',
+      ...jvmEnv(ctx.options),
       ATQ_WORKERS: remotes.join(','),
       REMOTES: remotes.join(','),
     },

@@ -9,7 +9,7 @@ import { pollUntil } from './deadline.js';
 import { toleratePollFailure } from './engine.js';
 import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
-import { serviceName, type RunContext } from './context.js';
+import { jvmEnv, serviceName, type RunContext } from './context.js';
 
 export async function startWorkers(ctx: RunContext): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
@@ -22,6 +22,7 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: 'worker',
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: '{{.Task.Slot}}',
       ATQ_WORKER_COUNT: String(ctx.options.workers),
     },

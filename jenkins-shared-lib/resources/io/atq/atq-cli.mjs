@@ -388,6 +388,12 @@ var init_fields = __esm({
         help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)"
       },
       {
+        name: "heap",
+        kind: "string",
+        arg: "SIZE",
+        help: "JVM heap of every JMeter container, e.g. 512m or 2g (HEAP=-Xms -Xmx, as JMeter's launcher reads it; default the image's)"
+      },
+      {
         name: "mode",
         kind: "string",
         arg: "distributed|engines",
@@ -785,6 +791,7 @@ function buildOptions(values, given, cwd, fileDir) {
     plans: get("plan", [...DEFAULTS.plans]),
     files: get("files", [...DEFAULTS.files]),
     mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
+    heap: get("heap", void 0),
     splitCsv: get("split-csv", []),
     jars: get("jar", []),
     workers: get("workers", DEFAULTS.workers),
@@ -821,6 +828,8 @@ function crossChecks(options, given) {
   const has = (name) => given.raw.has(name);
   const problems = [];
   problems.push(...waitDetailProblems(has));
+  if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
+    problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
   return problems;
@@ -109942,6 +109951,9 @@ var init_keystore = __esm({
 });
 
 // src/core/context.ts
+function jvmEnv(options) {
+  return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
+}
 function serviceName(runId, role) {
   return `atq-${runId}-${role}`;
 }
@@ -110214,6 +110226,7 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "master",
+      ...jvmEnv(ctx.options),
       ATQ_WORKERS: remotes.join(","),
       REMOTES: remotes.join(",")
     },
@@ -110365,6 +110378,7 @@ async function startWorkers(ctx) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "worker",
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: "{{.Task.Slot}}",
       ATQ_WORKER_COUNT: String(ctx.options.workers)
     },
@@ -110552,6 +110566,7 @@ async function startEngines(ctx, index2, plan, go) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "engine",
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: "{{.Task.Slot}}",
       ATQ_WORKER_COUNT: String(ctx.options.workers)
     },
@@ -110721,6 +110736,7 @@ var init_engines = __esm({
     init_types();
     init_duration();
     init_control();
+    init_context();
     init_deadline();
     init_logs();
     init_master();

@@ -15,6 +15,7 @@ class AtqOptions implements Serializable {
     plan             : ['plan', 'list'],
     files            : ['files', 'list'],
     mode             : ['mode', 'string'],
+    heap             : ['heap', 'string'],
     splitCsv         : ['split-csv', 'list'],
     jar              : ['jar', 'list'],
     testDir          : ['test-dir', 'string'],

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-VGYFCHWT.js";
+} from "./atq-EU3V5WRG.js";
 import {
   AtqError,
   ConfigError,

@@ -41653,6 +41653,12 @@ var FIELDS = [
     help: "data files to ship (default csv, tsv, txt, json, xml, properties, dat)"
   },
   {
+    name: "heap",
+    kind: "string",
+    arg: "SIZE",
+    help: "JVM heap of every JMeter container, e.g. 512m or 2g (HEAP=-Xms -Xmx, as JMeter's launcher reads it; default the image's)"
+  },
+  {
     name: "mode",
     kind: "string",
     arg: "distributed|engines",
@@ -42019,6 +42025,7 @@ function buildOptions(values, given, cwd, fileDir) {
     plans: get("plan", [...DEFAULTS.plans]),
     files: get("files", [...DEFAULTS.files]),
     mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
+    heap: get("heap", void 0),
     splitCsv: get("split-csv", []),
     jars: get("jar", []),
     workers: get("workers", DEFAULTS.workers),
@@ -42055,6 +42062,8 @@ function crossChecks(options, given) {
   const has = (name) => given.raw.has(name);
   const problems = [];
   problems.push(...waitDetailProblems(has));
+  if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
+    problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
   return problems;
@@ -47558,6 +47567,9 @@ function createRmiKeystore(runId) {
 }
 
 // src/core/context.ts
+function jvmEnv(options) {
+  return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
+}
 function serviceName(runId, role) {
   return `atq-${runId}-${role}`;
 }
@@ -47941,6 +47953,7 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "master",
+      ...jvmEnv(ctx.options),
       ATQ_WORKERS: remotes.join(","),
       REMOTES: remotes.join(",")
     },
@@ -48068,6 +48081,7 @@ async function startWorkers(ctx) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "worker",
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: "{{.Task.Slot}}",
       ATQ_WORKER_COUNT: String(ctx.options.workers)
     },
@@ -48235,6 +48249,7 @@ async function startEngines(ctx, index2, plan, go) {
     env: {
       ATQ_SUBNET: ctx.network.subnet,
       ATQ_ROLE: "engine",
+      ...jvmEnv(ctx.options),
       ATQ_WORKER_INDEX: "{{.Task.Slot}}",
       ATQ_WORKER_COUNT: String(ctx.options.workers)
     },
@@ -48895,4 +48910,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-VGYFCHWT.js.LEGAL.txt */
+/*! For license information please see atq-EU3V5WRG.js.LEGAL.txt */
