@@ -41,7 +41,7 @@ describe('--mode engines on the two-node swarm', () => {
   test('engines on both nodes, started together; every sample of every engine in one results.jtl', async () => {
     const res = await runCli(
       suite.runArgs(
-        ...['--mode', 'engines', '--workers', '4', '--prop', 'loops=5'],
+        ...['--mode', 'engines', '--workers', '4', '--prop', 'loops=5', '--heap', '200m'],
         ...['--test-dir', path.resolve('test/fixtures/plans/http')],
       ),
       { env: { DOCKER_HOST: host } },
@@ -67,6 +67,10 @@ describe('--mode engines on the two-node swarm', () => {
       Math.min(...rows.filter((r) => r.Hostname === h).map((r) => Number(r.timeStamp))),
     );
     expect(Math.max(...firsts) - Math.min(...firsts)).toBeLessThan(5000);
+    // --heap reached the engines' JVMs: JMeter logs their maximum heap at startup (200 MiB).
+    expect(readFileSync(path.join(dir, 'logs', 'engine-1.jmeter.log'), 'utf8')).toContain(
+      'Max memory     =209715200',
+    );
     for (const n of [1, 2, 3, 4])
       expect(readFileSync(path.join(dir, 'logs', `engine-${n}.jmeter.log`), 'utf8')).toContain(
         'Running the test',
