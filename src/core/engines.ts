@@ -14,7 +14,7 @@ import { readLogs } from './logs.js';
 import { MASTER_DEFAULT_PROPS } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
-import { describeTask, explainWorkers } from './workers.js';
+import { describeTask, explainWorkers, readySlots } from './workers.js';
 
 /**
  * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
@@ -145,11 +145,8 @@ async function waitForEngines(
           { tasks: dead },
         );
       }
-      const running = last.filter((t) => t.state === 'running');
-      const ready: TaskInfo[] = [];
-      for (const t of running) {
-        if (/atq: engine \d+ of \d+ ready/.test(await readLogs(ctx.client, 'task', t.id, 50))) ready.push(t);
-      }
+      const said = await readySlots(ctx, serviceId, last, /^atq: engine (\d+) of \d+ ready/);
+      const ready = last.filter((t) => t.state === 'running' && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));
       return ready.length === want ? ready : undefined;

@@ -1,5 +1,5 @@
 import { AtqError } from '../errors.js';
-import { workerHealthCommand, workerScript } from '../jmeter/commands.js';
+import { WORKER_READY, workerScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
@@ -31,14 +31,6 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
     configs: ctx.configs,
     secrets: ctx.secrets,
     hostname: '{{.Service.Name}}-{{.Task.Slot}}',
-    // Swarm reports a task "running" only once healthy: both RMI ports listening means ready.
-    healthCheck: {
-      test: workerHealthCommand(),
-      intervalMs: 1000,
-      timeoutMs: 3000,
-      retries: 3,
-      startPeriodMs: ctx.options.readyTimeoutMs,
-    },
   });
   ctx.resources.track('service', id, name);
   return id;
@@ -72,6 +64,25 @@ function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
   return [...bySlot.values()];
 }
 
+/**
+ * The slots whose container has printed its ready line (`ready` captures the slot): one service-logs call
+ * for all of them, so readiness costs the same at 2 workers and at 50. Read only once every task runs.
+ */
+export async function readySlots(
+  ctx: RunContext,
+  serviceId: string,
+  tasks: TaskInfo[],
+  ready: RegExp,
+): Promise<Set<number>> {
+  const slots = new Set<number>();
+  if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return slots;
+  for await (const { line } of ctx.client.logs('service', serviceId, { follow: false })) {
+    const m = ready.exec(line);
+    if (m) slots.add(Number(m[1]));
+  }
+  return slots;
+}
+
 export interface ReadyWorkers {
   tasks: TaskInfo[];
   addresses: string[];
@@ -99,7 +110,10 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
           { tasks: dead },
         );
       }
-      const ready = last.filter((t) => t.state === 'running' && t.addresses[ctx.network.id]);
+      const said = await readySlots(ctx, serviceId, last, WORKER_READY);
+      const ready = last.filter(
+        (t) => t.state === 'running' && t.addresses[ctx.network.id] && said.has(t.slot),
+      );
       const line = `workers ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));
       if (ready.length < want) return undefined;

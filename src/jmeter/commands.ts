@@ -84,9 +84,40 @@ export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
   const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n`;
   return (
     `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
-    `exec "$JM" ${args.join(' ')}\n`
+    'set +e\n' +
+    `"$JM" ${args.join(' ')} &\n` +
+    SERVE_UNTIL_EXIT
   );
 }
+
+/**
+ * Readiness without a Docker health check: the script itself watches for both RMI ports (in /proc, every
+ * 200 ms) and says `atq: worker <i> ready` once; the core reads that from one service-logs call for all
+ * workers. A health check ran a process in every worker every second for the whole run: on a 2-core
+ * machine with 10 workers that was measured to cost more than the script's entire readiness (issue 10).
+ * The shell stays as PID 1 to pass on the stop signal and to exit with JMeter's own code.
+ */
+const SERVE_UNTIL_EXIT = `pid=$!
+trap 'kill -TERM $pid 2>/dev/null' TERM INT
+until ${listeningTest()}; do
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.2
+done
+kill -0 $pid 2>/dev/null && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
+wait $pid; rc=$?
+while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+exit $rc
+`;
+
+/** Both RMI ports listening, read from /proc (the image needs only grep). */
+function listeningTest(): string {
+  const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
+  const listening = (p: number) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
+  return `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`;
+}
+
+/** The line a worker prints once it listens, with its task slot. */
+export const WORKER_READY = /^atq: worker (\d+) ready at /;
 
 export interface MasterCommand {
   /** Plan path inside the test dir (forward slashes). */
@@ -162,19 +193,6 @@ done
 `;
 }
 
-/** Health check for workers: both RMI ports listening (read from /proc, so the image needs only grep). */
-export function workerHealthCommand(): string[] {
-  const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
-  const listening = (p: number) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return ['CMD-SHELL', `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
-}
-
-/**
- * Asks a running non-GUI JMeter to end its test (as bin/shutdown.sh does, on its UDP port 4445): the
- * ShutdownClient class of JMeter's launcher jar, or bash's /dev/udp when there is no java on PATH.
- * "Shutdown", not "StopTestNow": threads finish their current sample, so no request is cut short and
- * recorded as an error the system under test never made.
- */
 /**
  * Exits 0 once no process in the container holds the results file open: JMeter's ResultCollector has
  * closed it, so every sample is written (exit 1 while it is still open).
@@ -186,6 +204,12 @@ export function resultsClosedScript(): string {
   );
 }
 
+/**
+ * Asks a running non-GUI JMeter to end its test (as bin/shutdown.sh does, on its UDP port 4445): the
+ * ShutdownClient class of JMeter's launcher jar, or bash's /dev/udp when there is no java on PATH.
+ * "Shutdown", not "StopTestNow": threads finish their current sample, so no request is cut short and
+ * recorded as an error the system under test never made.
+ */
 export function shutdownScript(): string {
   return (
     `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); ` +

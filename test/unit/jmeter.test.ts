@@ -1,12 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import {
-  masterArgs,
-  masterScript,
-  shQuote,
-  waitScript,
-  workerHealthCommand,
-  workerScript,
-} from '../../src/jmeter/commands.js';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { masterArgs, masterScript, shQuote, waitScript, workerScript } from '../../src/jmeter/commands.js';
 import { findFatalLine } from '../../src/jmeter/log-check.js';
 import { formatProgress, parseSummary } from '../../src/jmeter/summariser.js';
 import { createRmiKeystore } from '../../src/jmeter/keystore.js';
@@ -60,11 +53,34 @@ describe('container prelude', () => {
     expect(sh(`${ipPart} echo "$ATQ_IP"`, { ATQ_SUBNET: '127.0.0.0/8' }).trim()).toMatch(/^127\./);
     expect(sh(`${ipPart} echo "[$ATQ_IP]"`, { ATQ_SUBNET: '203.0.113.0/24' }).trim()).toBe('[]');
   });
-  test('health check: both RMI ports (1099 = 044B, 50000 = C350) in LISTEN state', () => {
-    const [kind, cmd] = workerHealthCommand();
-    expect(kind).toBe('CMD-SHELL');
-    expect(cmd).toContain(':044B [0-9A-F]+:0000 0A');
-    expect(cmd).toContain(':C350 [0-9A-F]+:0000 0A');
+  test('worker readiness: both RMI ports (1099 = 044B, 50000 = C350) in LISTEN state, then one ready line', () => {
+    const script = workerScript({ ssl: true });
+    expect(script).toContain(':044B [0-9A-F]+:0000 0A');
+    expect(script).toContain(':C350 [0-9A-F]+:0000 0A');
+    expect(script).toContain('echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"');
+  });
+
+  /** The worker script's part after the PRELUDE, with a stand-in for JMeter. */
+  const serve = (fakeJmeter: string) => {
+    const script = workerScript({ ssl: false });
+    return `JM=$(mktemp); printf '%s\n' '#!/bin/sh' ${shQuote(fakeJmeter)} > "$JM"; chmod +x "$JM"; ATQ_IP=10.0.0.9; ATQ_WORKER_INDEX=2\n${script.slice(script.indexOf('set +e'))}`;
+  };
+
+  test('a JMeter that dies before listening: no ready line, its exit code', () => {
+    const run = spawnSync('sh', ['-c', serve('sleep 0.3; echo cannot start; exit 3')], { encoding: 'utf8' });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toBe('cannot start\n');
+  });
+
+  test("the stop signal reaches JMeter and its exit code is the container's", async () => {
+    const child = spawn('sh', ['-c', serve("trap 'echo stopping; exit 143' TERM; sleep 30 & wait")]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(143);
+    expect(out).toContain('stopping');
   });
 });
 

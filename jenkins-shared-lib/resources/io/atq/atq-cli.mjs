@@ -62338,8 +62338,14 @@ function workerScript(rmi, jars = []) {
   const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
 `;
   return `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
-exec "$JM" ${args.join(" ")}
-`;
+set +e
+"$JM" ${args.join(" ")} &
+` + SERVE_UNTIL_EXIT;
+}
+function listeningTest() {
+  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
+  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
+  return `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`;
 }
 function masterArgs(cmd) {
   const props = Object.entries(cmd.props);
@@ -62384,18 +62390,13 @@ function waitScript(command, expected) {
 done
 `;
 }
-function workerHealthCommand() {
-  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
-  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return ["CMD-SHELL", `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`];
-}
 function resultsClosedScript() {
   return `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${PATHS.outDir}/results.jtl ] && exit 1; done; [ -f ${PATHS.outDir}/results.jtl ]`;
 }
 function shutdownScript() {
   return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
-var FIND_JMETER, PRELUDE, PLUGIN_FOLDERS, JTL_PROPERTIES;
+var FIND_JMETER, PRELUDE, PLUGIN_FOLDERS, SERVE_UNTIL_EXIT, WORKER_READY, JTL_PROPERTIES;
 var init_commands = __esm({
   "src/jmeter/commands.ts"() {
     "use strict";
@@ -62421,6 +62422,18 @@ ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
 if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
 `;
     PLUGIN_FOLDERS = ["plugins", "lib/ext"];
+    SERVE_UNTIL_EXIT = `pid=$!
+trap 'kill -TERM $pid 2>/dev/null' TERM INT
+until ${listeningTest()}; do
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.2
+done
+kill -0 $pid 2>/dev/null && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
+wait $pid; rc=$?
+while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+exit $rc
+`;
+    WORKER_READY = /^atq: worker (\d+) ready at /;
     JTL_PROPERTIES = {
       "jmeter.save.saveservice.output_format": "csv",
       "jmeter.save.saveservice.print_field_names": "true",
@@ -110386,15 +110399,7 @@ async function startWorkers(ctx) {
     networks: ctx.networkIds,
     configs: ctx.configs,
     secrets: ctx.secrets,
-    hostname: "{{.Service.Name}}-{{.Task.Slot}}",
-    // Swarm reports a task "running" only once healthy: both RMI ports listening means ready.
-    healthCheck: {
-      test: workerHealthCommand(),
-      intervalMs: 1e3,
-      timeoutMs: 3e3,
-      retries: 3,
-      startPeriodMs: ctx.options.readyTimeoutMs
-    }
+    hostname: "{{.Service.Name}}-{{.Task.Slot}}"
   });
   ctx.resources.track("service", id, name);
   return id;
@@ -110419,6 +110424,15 @@ function currentTasks(tasks) {
   for (const t of tasks) bySlot.set(t.slot, t);
   return [...bySlot.values()];
 }
+async function readySlots(ctx, serviceId, tasks, ready) {
+  const slots = /* @__PURE__ */ new Set();
+  if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return slots;
+  for await (const { line } of ctx.client.logs("service", serviceId, { follow: false })) {
+    const m = ready.exec(line);
+    if (m) slots.add(Number(m[1]));
+  }
+  return slots;
+}
 async function waitForWorkers(ctx, serviceId) {
   const want = ctx.options.workers;
   const started = Date.now();
@@ -110441,7 +110455,10 @@ Check that the image exists on every node and runs jmeter-server.`,
           { tasks: dead }
         );
       }
-      const ready = last.filter((t) => t.state === "running" && t.addresses[ctx.network.id]);
+      const said = await readySlots(ctx, serviceId, last, WORKER_READY);
+      const ready = last.filter(
+        (t) => t.state === "running" && t.addresses[ctx.network.id] && said.has(t.slot)
+      );
       const line = `workers ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
       if (ready.length < want) return void 0;
@@ -110631,11 +110648,8 @@ ${await explainWorkers(ctx, dead)}`,
           { tasks: dead }
         );
       }
-      const running = last.filter((t) => t.state === "running");
-      const ready = [];
-      for (const t of running) {
-        if (/atq: engine \d+ of \d+ ready/.test(await readLogs(ctx.client, "task", t.id, 50))) ready.push(t);
-      }
+      const said = await readySlots(ctx, serviceId, last, /^atq: engine (\d+) of \d+ ready/);
+      const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
       return ready.length === want ? ready : void 0;

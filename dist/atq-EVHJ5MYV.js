@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-EU3V5WRG.js";
+} from "./atq-WD5TEQPF.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-GEJNCMZ5.js.LEGAL.txt */
+/*! For license information please see atq-EVHJ5MYV.js.LEGAL.txt */

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-EU3V5WRG.js";
+} from "./atq-WD5TEQPF.js";
 import {
   AtqError,
   ConfigError,
