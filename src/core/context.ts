@@ -40,6 +40,22 @@ export function jvmEnv(options: Pick<RunOptions, 'heap'>): Record<string, string
   return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
 }
 
+/**
+ * The environment of every JMeter container: its subnet (for its own address), its role, HEAP, and for
+ * workers and engines their task slot and count (Swarm fills in {{.Task.Slot}}).
+ */
+export function containerEnv(
+  ctx: Pick<RunContext, 'network' | 'options'>,
+  role: 'master' | 'worker' | 'engine',
+  more: Record<string, string> = {},
+): Record<string, string> {
+  const slot: Record<string, string> =
+    role === 'master'
+      ? {}
+      : { ATQ_WORKER_INDEX: '{{.Task.Slot}}', ATQ_WORKER_COUNT: String(ctx.options.workers) };
+  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options), ...slot, ...more };
+}
+
 export function serviceName(runId: string, role: string): string {
   return `atq-${runId}-${role}`;
 }

@@ -8,10 +8,10 @@ import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
-import { jvmEnv, type RunContext } from './context.js';
+import { containerEnv, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
 import { readLogs } from './logs.js';
-import { MASTER_DEFAULT_PROPS } from './master.js';
+import { runnerArgs } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
 import { describeTask, explainWorkers, readySlots } from './workers.js';
@@ -52,10 +52,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
   const script = engineScript({
     plan,
     props: ctx.options.props,
-    extraArgs: [
-      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
-      ...ctx.options.jmeterArgs,
-    ],
+    extraArgs: runnerArgs(ctx),
     jars: ctx.jars,
     go,
   });
@@ -64,13 +61,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     image: ctx.options.workerImage,
     labels: ctx.resources.labels('engines'),
     command: ['sh', '-c', script],
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: 'engine',
-      ...jvmEnv(ctx.options),
-      ATQ_WORKER_INDEX: '{{.Task.Slot}}',
-      ATQ_WORKER_COUNT: String(ctx.options.workers),
-    },
+    env: containerEnv(ctx, 'engine'),
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,

@@ -4,7 +4,7 @@ import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
-import { jvmEnv, serviceName, type RunContext } from './context.js';
+import { containerEnv, serviceName, type RunContext } from './context.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
 import type { WorkerWatch } from './workers.js';
@@ -15,10 +15,15 @@ import type { WorkerWatch } from './workers.js';
  * the first 5 s of its interval, so a slow plan's batches can miss every window and show no progress at
  * all. Batches at most 2 s apart keep progress (and the JTL on the master) current.
  */
-export const MASTER_DEFAULT_PROPS: Record<string, string> = {
+const MASTER_DEFAULT_PROPS: Record<string, string> = {
   'summariser.interval': '10',
   time_threshold: '2000',
 };
+
+/** The arguments of whatever runs the plan (the master, or each engine): our defaults, then --jmeter-arg. */
+export function runnerArgs(ctx: RunContext): string[] {
+  return [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs];
+}
 
 export async function startMaster(
   ctx: RunContext,
@@ -32,10 +37,7 @@ export async function startMaster(
     plan,
     remotes,
     props: ctx.options.props,
-    extraArgs: [
-      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
-      ...ctx.options.jmeterArgs,
-    ],
+    extraArgs: runnerArgs(ctx),
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars,
@@ -46,13 +48,7 @@ export async function startMaster(
     labels: ctx.resources.labels('master'),
     command: ['sh', '-c', script],
     // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: 'master',
-      ...jvmEnv(ctx.options),
-      ATQ_WORKERS: remotes.join(','),
-      REMOTES: remotes.join(','),
-    },
+    env: containerEnv(ctx, 'master', { ATQ_WORKERS: remotes.join(','), REMOTES: remotes.join(',') }),
     replicas: 1,
     networks: ctx.networkIds,
     configs: ctx.configs,

@@ -9,7 +9,7 @@ import { pollUntil } from './deadline.js';
 import { toleratePollFailure } from './engine.js';
 import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
-import { jvmEnv, serviceName, type RunContext } from './context.js';
+import { containerEnv, serviceName, type RunContext } from './context.js';
 
 export async function startWorkers(ctx: RunContext): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
@@ -18,14 +18,8 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
     image: ctx.options.workerImage,
     labels: ctx.resources.labels('workers'),
     command: ['sh', '-c', workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
-    // Swarm fills in the task's slot (1…N): the worker's index for its properties and its CSV slice.
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: 'worker',
-      ...jvmEnv(ctx.options),
-      ATQ_WORKER_INDEX: '{{.Task.Slot}}',
-      ATQ_WORKER_COUNT: String(ctx.options.workers),
-    },
+    // With the task's slot (1…N): the worker's index for its properties and its CSV slice.
+    env: containerEnv(ctx, 'worker'),
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,

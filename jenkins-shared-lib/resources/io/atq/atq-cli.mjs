@@ -109967,6 +109967,10 @@ var init_keystore = __esm({
 function jvmEnv(options) {
   return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
 }
+function containerEnv(ctx, role, more = {}) {
+  const slot = role === "master" ? {} : { ATQ_WORKER_INDEX: "{{.Task.Slot}}", ATQ_WORKER_COUNT: String(ctx.options.workers) };
+  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options), ...slot, ...more };
+}
 function serviceName(runId, role) {
   return `atq-${runId}-${role}`;
 }
@@ -110216,16 +110220,16 @@ var init_summariser = __esm({
 });
 
 // src/core/master.ts
+function runnerArgs(ctx) {
+  return [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs];
+}
 async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
   const name = serviceName(ctx.runId, `master-${index2 + 1}`);
   const script = masterScript({
     plan,
     remotes,
     props: ctx.options.props,
-    extraArgs: [
-      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
-      ...ctx.options.jmeterArgs
-    ],
+    extraArgs: runnerArgs(ctx),
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars
@@ -110236,13 +110240,7 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     labels: ctx.resources.labels("master"),
     command: ["sh", "-c", script],
     // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: "master",
-      ...jvmEnv(ctx.options),
-      ATQ_WORKERS: remotes.join(","),
-      REMOTES: remotes.join(",")
-    },
+    env: containerEnv(ctx, "master", { ATQ_WORKERS: remotes.join(","), REMOTES: remotes.join(",") }),
     replicas: 1,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -110387,14 +110385,8 @@ async function startWorkers(ctx) {
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("workers"),
     command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
-    // Swarm fills in the task's slot (1…N): the worker's index for its properties and its CSV slice.
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: "worker",
-      ...jvmEnv(ctx.options),
-      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
-      ATQ_WORKER_COUNT: String(ctx.options.workers)
-    },
+    // With the task's slot (1…N): the worker's index for its properties and its CSV slice.
+    env: containerEnv(ctx, "worker"),
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,
@@ -110568,10 +110560,7 @@ async function startEngines(ctx, index2, plan, go) {
   const script = engineScript({
     plan,
     props: ctx.options.props,
-    extraArgs: [
-      ...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`),
-      ...ctx.options.jmeterArgs
-    ],
+    extraArgs: runnerArgs(ctx),
     jars: ctx.jars,
     go
   });
@@ -110580,13 +110569,7 @@ async function startEngines(ctx, index2, plan, go) {
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("engines"),
     command: ["sh", "-c", script],
-    env: {
-      ATQ_SUBNET: ctx.network.subnet,
-      ATQ_ROLE: "engine",
-      ...jvmEnv(ctx.options),
-      ATQ_WORKER_INDEX: "{{.Task.Slot}}",
-      ATQ_WORKER_COUNT: String(ctx.options.workers)
-    },
+    env: containerEnv(ctx, "engine"),
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,

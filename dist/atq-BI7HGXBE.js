@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-WD5TEQPF.js";
+} from "./atq-4RCQU4NZ.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-EVHJ5MYV.js.LEGAL.txt */
+/*! For license information please see atq-BI7HGXBE.js.LEGAL.txt */

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-WD5TEQPF.js";
+} from "./atq-4RCQU4NZ.js";
 import {
   AtqError,
   ConfigError,
