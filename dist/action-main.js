@@ -11,5 +11,5 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-BI7HGXBE.js");
+var { main } = await import("./atq-Q4JSA5P2.js");
 await main(signals.early, signals.release);

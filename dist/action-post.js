@@ -6,5 +6,5 @@ const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 
 // src/action/entry-post.ts
-var { post } = await import("./atq-2UHRDPSM.js");
+var { post } = await import("./atq-X4OGLQJK.js");
 await post();

@@ -11,5 +11,5 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/cli/entry.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-243ITHAX.js");
+var { main } = await import("./atq-WCXLUNY3.js");
 process.exitCode = await main(process.argv.slice(2), signals.early, signals.release);

@@ -43,8 +43,10 @@ export class RunControl {
     };
     if (external?.aborted) onCancel();
     else external?.addEventListener('abort', onCancel, { once: true });
+    // Not unref'd: if every call in flight hangs (a Docker API call that never answers), this timer keeps the
+    // process alive until --timeout aborts the run and cleanup runs, instead of Node exiting (code 13) with
+    // everything left on the swarm (seen at 10 workers). dispose() clears it when the run ends.
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
-    this.timer.unref();
   }
 
   /**

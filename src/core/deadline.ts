@@ -1,12 +1,13 @@
 import type { AtqError } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
-import { sleep, throwIfAborted } from '../util/abort.js';
+import { orAbort, sleep, throwIfAborted } from '../util/abort.js';
 import { toleratePollFailure } from './engine.js';
 
 /**
  * Polls `check` until it returns a value, the deadline passes (then `onTimeout` builds the error, after
  * gathering whatever explains it) or the run is aborted. With `engine`, a check failing because the
- * engine does not answer is retried for a short grace period (see engine.ts).
+ * engine does not answer is retried for a short grace period (see engine.ts). A check still waiting when the
+ * run is aborted is abandoned.
  */
 export async function pollUntil<T>(opts: {
   check: () => Promise<T | undefined>;
@@ -20,7 +21,7 @@ export async function pollUntil<T>(opts: {
     throwIfAborted(opts.signal);
     let value: T | undefined;
     try {
-      value = await opts.check();
+      value = await orAbort(opts.check(), opts.signal);
     } catch (e) {
       if (!opts.engine) throw e;
       toleratePollFailure(opts.engine.client, e, opts.engine.during);

@@ -2,7 +2,7 @@ import { AtqError } from '../errors.js';
 import { WORKER_READY, workerScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
-import { sleep } from '../util/abort.js';
+import { sleep, within } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
@@ -58,6 +58,8 @@ function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
   return [...bySlot.values()];
 }
 
+const READY_LOGS_MS = 5_000;
+
 /**
  * The slots whose container has printed its ready line (`ready` captures the slot): one service-logs call
  * for all of them, so readiness costs the same at 2 workers and at 50. Read only once every task runs.
@@ -70,10 +72,16 @@ export async function readySlots(
 ): Promise<Set<number>> {
   const slots = new Set<number>();
   if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return slots;
-  for await (const { line } of ctx.client.logs('service', serviceId, { follow: false })) {
-    const m = ready.exec(line);
-    if (m) slots.add(Number(m[1]));
-  }
+  // Bounded: a service-logs call sometimes never answers (moby/moby#38640); the next poll asks again.
+  const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
+  const read = (async () => {
+    for await (const { line } of ctx.client.logs('service', serviceId, { follow: false, signal: stop })) {
+      const m = ready.exec(line);
+      if (m) slots.add(Number(m[1]));
+    }
+  })();
+  read.catch(() => {});
+  await within(READY_LOGS_MS, read);
   return slots;
 }
 

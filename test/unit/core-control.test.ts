@@ -44,3 +44,15 @@ describe('until / within', () => {
     expect(await within(10, never)).toBeUndefined();
   });
 });
+
+describe('orAbort', () => {
+  test('a call that never answers is abandoned when the run aborts, with the run’s reason', async () => {
+    const { orAbort } = await import('../../src/util/abort.js');
+    const ac = new AbortController();
+    const never = new Promise<number>(() => {});
+    const raced = orAbort(never, ac.signal);
+    ac.abort(new Error('run timed out'));
+    await expect(raced).rejects.toThrow('run timed out');
+    await expect(orAbort(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
+  });
+});

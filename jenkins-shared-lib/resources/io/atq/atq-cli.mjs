@@ -915,6 +915,14 @@ function sleep(ms2, signal) {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+function orAbort(promise, signal) {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve2, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve2, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 function throwIfAborted(signal) {
   if (signal?.aborted) throw abortError(signal);
 }
@@ -62495,12 +62503,19 @@ var init_types = __esm({
 });
 
 // src/core/logs.ts
-async function readLogs(client, kind, id, tail2) {
+async function readLogs(client, kind, id, tail2, limitMs = READ_LOGS_MS) {
   const lines = [];
-  try {
-    for await (const l of client.logs(kind, id, { follow: false, tail: tail2 })) {
+  const signal = AbortSignal.timeout(limitMs);
+  const reading = (async () => {
+    for await (const l of client.logs(kind, id, { follow: false, tail: tail2, signal })) {
       lines.push(l.stream === "stdout" ? l.line : `[${l.stream}] ${l.line}`);
     }
+  })();
+  reading.catch(() => {
+  });
+  try {
+    if (!await within(limitMs, reading))
+      lines.push(`[atq] stopped reading the logs after ${limitMs / 1e3} s`);
   } catch (e) {
     lines.push(`[atq] could not read logs: ${errorMessage(e)}`);
   }
@@ -62509,10 +62524,13 @@ async function readLogs(client, kind, id, tail2) {
 function indent(text, prefix = "    ") {
   return text.split("\n").map((l) => prefix + l).join("\n");
 }
+var READ_LOGS_MS;
 var init_logs = __esm({
   "src/core/logs.ts"() {
     "use strict";
     init_errors();
+    init_abort();
+    READ_LOGS_MS = 6e4;
   }
 });
 
@@ -77108,7 +77126,6 @@ var init_control = __esm({
         if (external?.aborted) onCancel();
         else external?.addEventListener("abort", onCancel, { once: true });
         this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
-        this.timer.unref();
       }
       /**
        * A deadline for work that may normally take `normalMs` from now, and must end `afterCancelMs` after a
@@ -110156,7 +110173,7 @@ async function pollUntil(opts) {
     throwIfAborted(opts.signal);
     let value2;
     try {
-      value2 = await opts.check();
+      value2 = await orAbort(opts.check(), opts.signal);
     } catch (e) {
       if (!opts.engine) throw e;
       toleratePollFailure(opts.engine.client, e, opts.engine.during);
@@ -110419,10 +110436,16 @@ function currentTasks(tasks) {
 async function readySlots(ctx, serviceId, tasks, ready) {
   const slots = /* @__PURE__ */ new Set();
   if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return slots;
-  for await (const { line } of ctx.client.logs("service", serviceId, { follow: false })) {
-    const m = ready.exec(line);
-    if (m) slots.add(Number(m[1]));
-  }
+  const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
+  const read = (async () => {
+    for await (const { line } of ctx.client.logs("service", serviceId, { follow: false, signal: stop })) {
+      const m = ready.exec(line);
+      if (m) slots.add(Number(m[1]));
+    }
+  })();
+  read.catch(() => {
+  });
+  await within(READY_LOGS_MS, read);
   return slots;
 }
 async function waitForWorkers(ctx, serviceId) {
@@ -110474,7 +110497,7 @@ ${why}`,
     engine: { client: ctx.client, during: "the workers were starting" }
   });
 }
-var NONE_SCHEDULED, WorkerWatch;
+var NONE_SCHEDULED, READY_LOGS_MS, WorkerWatch;
 var init_workers = __esm({
   "src/core/workers.ts"() {
     "use strict";
@@ -110491,6 +110514,7 @@ var init_workers = __esm({
     init_logs();
     init_context();
     NONE_SCHEDULED = "  - no task was scheduled (is there a node that can run it?)";
+    READY_LOGS_MS = 5e3;
     WorkerWatch = class {
       stopped = false;
       failure;

@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-L4LUWNNN.js";
+} from "./atq-AEKLITWN.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

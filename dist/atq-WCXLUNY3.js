@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-4RCQU4NZ.js";
+} from "./atq-XFEBSWXY.js";
 import {
   AtqError,
   ConfigError,
@@ -48,7 +48,7 @@ import {
   silentLogger,
   sleep,
   sweep
-} from "./atq-L4LUWNNN.js";
+} from "./atq-AEKLITWN.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/args.ts

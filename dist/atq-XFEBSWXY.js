@@ -14,6 +14,7 @@ import {
   formatDuration,
   isAtqError,
   newRunId,
+  orAbort,
   parseDuration,
   removedError,
   require_inherits,
@@ -24,7 +25,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-L4LUWNNN.js";
+} from "./atq-AEKLITWN.js";
 import {
   __commonJS,
   __require,
@@ -46811,7 +46812,6 @@ var RunControl = class {
     if (external?.aborted) onCancel();
     else external?.addEventListener("abort", onCancel, { once: true });
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
-    this.timer.unref();
   }
   /**
    * A deadline for work that may normally take `normalMs` from now, and must end `afterCancelMs` after a
@@ -47347,12 +47347,20 @@ var PATHS = {
 };
 
 // src/core/logs.ts
-async function readLogs(client, kind, id, tail2) {
+var READ_LOGS_MS = 6e4;
+async function readLogs(client, kind, id, tail2, limitMs = READ_LOGS_MS) {
   const lines = [];
-  try {
-    for await (const l of client.logs(kind, id, { follow: false, tail: tail2 })) {
+  const signal = AbortSignal.timeout(limitMs);
+  const reading = (async () => {
+    for await (const l of client.logs(kind, id, { follow: false, tail: tail2, signal })) {
       lines.push(l.stream === "stdout" ? l.line : `[${l.stream}] ${l.line}`);
     }
+  })();
+  reading.catch(() => {
+  });
+  try {
+    if (!await within(limitMs, reading))
+      lines.push(`[atq] stopped reading the logs after ${limitMs / 1e3} s`);
   } catch (e) {
     lines.push(`[atq] could not read logs: ${errorMessage(e)}`);
   }
@@ -47898,7 +47906,7 @@ async function pollUntil(opts) {
     throwIfAborted(opts.signal);
     let value2;
     try {
-      value2 = await opts.check();
+      value2 = await orAbort(opts.check(), opts.signal);
     } catch (e) {
       if (!opts.engine) throw e;
       toleratePollFailure(opts.engine.client, e, opts.engine.during);
@@ -48120,13 +48128,20 @@ function currentTasks(tasks) {
   for (const t of tasks) bySlot.set(t.slot, t);
   return [...bySlot.values()];
 }
+var READY_LOGS_MS = 5e3;
 async function readySlots(ctx, serviceId, tasks, ready) {
   const slots = /* @__PURE__ */ new Set();
   if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return slots;
-  for await (const { line } of ctx.client.logs("service", serviceId, { follow: false })) {
-    const m = ready.exec(line);
-    if (m) slots.add(Number(m[1]));
-  }
+  const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
+  const read = (async () => {
+    for await (const { line } of ctx.client.logs("service", serviceId, { follow: false, signal: stop })) {
+      const m = ready.exec(line);
+      if (m) slots.add(Number(m[1]));
+    }
+  })();
+  read.catch(() => {
+  });
+  await within(READY_LOGS_MS, read);
   return slots;
 }
 async function waitForWorkers(ctx, serviceId) {
@@ -48907,4 +48922,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-4RCQU4NZ.js.LEGAL.txt */
+/*! For license information please see atq-XFEBSWXY.js.LEGAL.txt */

@@ -60008,6 +60008,14 @@ function sleep(ms, signal) {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+function orAbort(promise, signal) {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 function throwIfAborted(signal) {
   if (signal?.aborted) throw abortError(signal);
 }
@@ -60951,6 +60959,7 @@ export {
   isAtqError,
   errorMessage,
   sleep,
+  orAbort,
   throwIfAborted,
   within,
   until,
@@ -60972,4 +60981,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-L4LUWNNN.js.LEGAL.txt */
+/*! For license information please see atq-AEKLITWN.js.LEGAL.txt */

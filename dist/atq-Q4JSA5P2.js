@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-4RCQU4NZ.js";
+} from "./atq-XFEBSWXY.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -55,7 +55,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-L4LUWNNN.js";
+} from "./atq-AEKLITWN.js";
 import {
   __commonJS,
   __export,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-BI7HGXBE.js.LEGAL.txt */
+/*! For license information please see atq-Q4JSA5P2.js.LEGAL.txt */
