@@ -7,3 +7,5 @@ import { catchEarlySignals } from '../util/early-signals.js';
 const signals = catchEarlySignals();
 const { main } = await import('./main.js');
 await main(signals.early, signals.release);
+// Done: outputs, summary and artifact are written; an abandoned Docker call must not hold the step open.
+process.exit();
