@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { benchEnv, docker, startBenchTarget } from './bench-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -32,15 +33,8 @@ const OUT = 'bench-output';
 const RUNS = path.join(OUT, 'overhead-runs');
 const RUN_LIMIT_MS = 10 * 60_000; // a run still going after this is stopped (SIGTERM) and fails the bench
 
-if (!(process.env.DOCKER_HOST && process.env.ATQ_TEST_JMETER_IMAGE && process.env.ATQ_TEST_TARGET_IMAGE)) {
-  const envOut = execFileSync('bash', ['test/env/up.sh'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for (const m of envOut.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
-}
+benchEnv();
 const image = process.env.ATQ_TEST_JMETER_IMAGE;
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const engineVersion = docker('version', '--format', '{{.Server.Version}}');
 
 rmSync(RUNS, { recursive: true, force: true });
@@ -107,9 +101,8 @@ function jtlRows(file) {
   return text.split('\n').filter((l) => l.length).length - 1;
 }
 
-const id = Math.random().toString(16).slice(2, 8);
-const net = `atq-bench-sut-${id}`;
-const target = `atq-bench-target-${id}`;
+// The system under test: the target image on an attachable overlay network (bench-env.mjs).
+const { net, target, dispose } = startBenchTarget();
 const props = { 'target.host': target, threads: String(THREADS), loops: String(LOOPS) };
 
 const VARIANTS = {
@@ -157,26 +150,8 @@ async function runAtq(workers, dir, extra) {
   return { wall: res.wall, rows, phases, stages: s };
 }
 
-// The system under test: the target image on an attachable overlay network, as in bench-stages.mjs.
-docker('network', 'create', '-d', 'overlay', '--attachable', '--label', 'atq.bench=1', net);
 const runs = [];
 try {
-  docker(
-    'service',
-    'create',
-    '-d',
-    '-q',
-    '--no-resolve-image',
-    '--name',
-    target,
-    '--label',
-    'atq.bench=1',
-    '--endpoint-mode',
-    'dnsrr',
-    '--network',
-    net,
-    process.env.ATQ_TEST_TARGET_IMAGE,
-  );
   for (
     let i = 0;
     docker('service', 'ls', '--filter', `name=${target}`, '--format', '{{.Replicas}}') !== '1/1';
@@ -212,11 +187,7 @@ try {
     }
   }
 } finally {
-  spawnSyncQuiet('docker', ['service', 'rm', target]);
-  for (let i = 0; i < 40; i++) {
-    if (spawnSyncQuiet('docker', ['network', 'rm', net]) === 0) break;
-    await sleep(500);
-  }
+  dispose();
 }
 
 function spawnSyncQuiet(cmd, args) {

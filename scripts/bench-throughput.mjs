@@ -2,11 +2,12 @@
 // swarm against the same fast target (the test target image, on an attachable overlay network we create).
 // Not a test: prints a Markdown table (also written to bench-output/throughput.md).
 // Usage: npm run bench:throughput [-- --workers 2,6,10 --threads 8 --loops 400 --repeat 1 --two-node]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchEnv, docker, runAtq, startBenchTarget } from './bench-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -20,34 +21,9 @@ const { values } = parseArgs({
 });
 const workerCounts = values.workers.split(',').map(Number);
 
-// The environment of the tests (up.sh prints export lines), unless the caller has it already.
-if (!process.env.ATQ_TEST_JMETER_IMAGE) {
-  const env = execFileSync('bash', ['test/env/up.sh', '--two-node'], { encoding: 'utf8' });
-  for (const m of env.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
-}
-if (values['two-node']) process.env.DOCKER_HOST = process.env.ATQ_TEST_TWO_NODE_DOCKER_HOST;
+benchEnv({ twoNode: values['two-node'] });
 execFileSync('npm', ['run', 'bundle'], { stdio: 'ignore' });
-
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const id = Math.random().toString(16).slice(2, 8);
-const net = `atq-bench-sut-${id}`;
-const target = `atq-bench-target-${id}`;
-docker('network', 'create', '-d', 'overlay', '--attachable', '--label', 'atq.bench=1', net);
-docker(
-  'service',
-  'create',
-  '-d',
-  '-q',
-  '--name',
-  target,
-  '--label',
-  'atq.bench=1',
-  '--endpoint-mode',
-  'dnsrr',
-  '--network',
-  net,
-  process.env.ATQ_TEST_TARGET_IMAGE,
-);
+const { net, target, dispose } = startBenchTarget();
 
 const rows = [];
 try {
@@ -58,48 +34,15 @@ try {
     }
   }
 } finally {
-  spawnSync('docker', ['service', 'rm', target]);
-  for (let i = 0; i < 20 && spawnSync('docker', ['network', 'rm', net]).status !== 0; i++)
-    execFileSync('sleep', ['0.5']);
+  dispose();
 }
 
 function run(workers, mode) {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'atq-tput-'));
-  const t0 = Date.now();
-  const res = spawnSync(
-    process.execPath,
-    [
-      'dist/cli.js',
-      'run',
-      '--image',
-      process.env.ATQ_TEST_JMETER_IMAGE,
-      '--workers',
-      String(workers),
-      '--mode',
-      mode,
-      '--heap',
-      values.heap,
-      '--rmi-ssl',
-      'off',
-      '--attach-network',
-      net,
-      '--prop',
-      `target.host=${target}`,
-      '--prop',
-      `threads=${values.threads}`,
-      '--prop',
-      `loops=${values.loops}`,
-      '--test-dir',
-      'test/fixtures/plans/http',
-      '--out',
-      out,
-    ],
-    { encoding: 'utf8' },
-  );
-  const wall = Date.now() - t0;
-  if (res.status !== 0) throw new Error(`${mode} run failed:\n${res.stderr.slice(-3000)}`);
-  const { runId } = JSON.parse(res.stdout.trim().split('\n').pop());
-  const summary = JSON.parse(readFileSync(path.join(out, runId, 'summary.json'), 'utf8'));
+  const { dir, wall } = runAtq({ net, target }, [
+    ...['--workers', String(workers), '--mode', mode, '--heap', values.heap, '--rmi-ssl', 'off'],
+    ...['--prop', `threads=${values.threads}`, '--prop', `loops=${values.loops}`],
+  ]);
+  const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
   const expected = workers * Number(values.threads) * Number(values.loops);
   if (summary.totals.samples !== expected)
     throw new Error(`${mode}: ${summary.totals.samples} samples, expected ${expected}`);
