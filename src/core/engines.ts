@@ -1,20 +1,20 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError } from '../errors.js';
-import { engineScript } from '../jmeter/engine-script.js';
+import { ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
 import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { readEngineOutput } from '../jmeter/frames.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
-import { containerEnv, type RunContext } from './context.js';
+import { containerEnv, serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
 import { readLogs } from './logs.js';
 import { runnerArgs } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
-import { describeTask, explainWorkers, readySlots } from './workers.js';
+import { currentTasks, describeTask, explainWorkers, readySlots } from './workers.js';
 
 /**
  * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
@@ -28,7 +28,7 @@ export async function runEnginePlan(
   clock: StageClock,
 ): Promise<TaskInfo[]> {
   plan.status = 'failed';
-  const go = `atq-${ctx.runId}-go-${index + 1}`;
+  const go = serviceName(ctx.runId, `go-${index + 1}`);
   const id = await clock.next('engines', () => startEngines(ctx, index, plan.plan, go), ctx.signal);
   const ready = await clock.next('ready', () => waitForEngines(ctx, id, 'ready'), ctx.signal);
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
@@ -48,7 +48,7 @@ export async function runEnginePlan(
 }
 
 async function startEngines(ctx: RunContext, index: number, plan: string, go: string): Promise<string> {
-  const name = `atq-${ctx.runId}-engines-${index + 1}`;
+  const name = serviceName(ctx.runId, `engines-${index + 1}`);
   const script = engineScript({
     plan,
     props: ctx.options.props,
@@ -88,11 +88,6 @@ async function startBarrier(ctx: RunContext, name: string): Promise<void> {
   ctx.resources.track('service', id, name);
 }
 
-/** The newest task per slot. */
-function current(tasks: TaskInfo[]): TaskInfo[] {
-  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
-}
-
 /**
  * 'ready': every engine runs and has said so (bundle unpacked, waiting at the barrier); one that ended fails
  * the run with its reason. 'done': every engine has ended (their exit codes are checked after collecting).
@@ -113,7 +108,7 @@ async function waitForEngines(
     intervalMs: until === 'ready' ? 300 : 1000,
     signal: ctx.signal,
     check: async () => {
-      last = current(await ctx.client.tasks(serviceId));
+      last = currentTasks(await ctx.client.tasks(serviceId));
       if (until === 'done') {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         // A dead engine fails the run now, not when the others are done (a soak may have hours left).
@@ -136,7 +131,7 @@ async function waitForEngines(
           { tasks: dead },
         );
       }
-      const said = await readySlots(ctx, serviceId, last, /^atq: engine (\d+) of \d+ ready/);
+      const said = await readySlots(ctx, serviceId, last, ENGINE_READY);
       const ready = last.filter((t) => t.state === 'running' && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));

@@ -52,7 +52,7 @@ export async function explainWorkers(ctx: RunContext, tasks: TaskInfo[]): Promis
 const NONE_SCHEDULED = '  - no task was scheduled (is there a node that can run it?)';
 
 /** The newest task per slot: with restart policy none there is one, but a rescheduled node can add more. */
-function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
+export function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
   const bySlot = new Map<number, TaskInfo>();
   for (const t of tasks) bySlot.set(t.slot, t);
   return [...bySlot.values()];

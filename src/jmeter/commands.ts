@@ -61,6 +61,9 @@ function rmiArgs(rmi: RmiSettings, flag: '-J' | '-q'): string[] {
   return flag === '-q' ? ['-q', PATHS.rmiProperties] : [];
 }
 
+/** A worker's or engine's own slice of the --split-csv files (SPLIT_DIR/<index>/), copied over the originals. */
+export const TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n`;
+
 /**
  * The worker: jmeter-server on fixed ports, announcing its own overlay address. It takes its slice of the
  * --split-csv files (SPLIT_DIR/<index>/, over the originals) and knows its index and the worker count as
@@ -81,9 +84,8 @@ export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
     '/dev/stdout',
     ...rmiArgs(rmi, '-q'),
   ];
-  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n`;
   return (
-    `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
+    `${PRELUDE}${TAKE_SLICE}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
     'set +e\n' +
     `"$JM" ${args.join(' ')} &\n` +
     SERVE_UNTIL_EXIT

@@ -1,5 +1,4 @@
-import { SPLIT_DIR } from '../bundle/split-csv.js';
-import { classpathArgs, JTL_PROPERTIES, PRELUDE, shQuote } from './commands.js';
+import { classpathArgs, JTL_PROPERTIES, PRELUDE, shQuote, TAKE_SLICE } from './commands.js';
 import { PATHS } from './ports.js';
 
 /**
@@ -8,6 +7,9 @@ import { PATHS } from './ports.js';
  * base64 between frame lines, so no shared filesystem and no node-local archive API is needed.
  */
 export const FRAME = 'atq-frame';
+
+/** The line an engine prints once it waits at the barrier, with its task slot. */
+export const ENGINE_READY = /^atq: engine (\d+) of \d+ ready/;
 
 export interface EngineCommand {
   /** Plan path inside the test dir (forward slashes). */
@@ -49,7 +51,7 @@ export function engineScript(cmd: EngineCommand): string {
   ];
   return (
     PRELUDE +
-    `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi\n` +
+    TAKE_SLICE +
     `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"\n` +
     // The barrier: getent (glibc images) or nslookup (busybox ones) sees the go service's task once it runs.
     `until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done\n` +

@@ -10,13 +10,15 @@ export interface EngineOutput {
   console: string[];
 }
 
+const FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
+
 /** Splits an engine's output into its framed files and the rest. */
 export function readEngineOutput(lines: Iterable<string>): EngineOutput {
   const out: EngineOutput = { files: new Map(), truncated: [], console: [] };
   let kind: string | undefined;
   let data: string[] = [];
   for (const line of lines) {
-    const m = new RegExp(`^${FRAME} (\\w+) (begin|end)$`).exec(line);
+    const m = FRAME_LINE.exec(line);
     if (m && m[2] === 'begin') {
       kind = m[1];
       data = [];

@@ -216,9 +216,9 @@ function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const current2 = stats(gate.label);
-  if (!current2 || current2.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current2, gate.metric);
+  const current = stats(gate.label);
+  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(current, gate.metric);
   let threshold = gate.value ?? null;
   let baseline = null;
   if (gate.baseline) {
@@ -22268,11 +22268,11 @@ var require_stream_writable = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current2 = this.bufferedRequest;
+      var current = this.bufferedRequest;
       var out = [];
-      while (current2) {
-        out.push(current2);
-        current2 = current2.next;
+      while (current) {
+        out.push(current);
+        current = current.next;
       }
       return out;
     };
@@ -26628,11 +26628,11 @@ var require_stream_writable2 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current2 = this.bufferedRequest;
+      var current = this.bufferedRequest;
       var out = [];
-      while (current2) {
-        out.push(current2);
-        current2 = current2.next;
+      while (current) {
+        out.push(current);
+        current = current.next;
       }
       return out;
     };
@@ -29618,11 +29618,11 @@ var require_stream_writable3 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current2 = this.bufferedRequest;
+      var current = this.bufferedRequest;
       var out = [];
-      while (current2) {
-        out.push(current2);
-        current2 = current2.next;
+      while (current) {
+        out.push(current);
+        current = current.next;
       }
       return out;
     };
@@ -39252,17 +39252,17 @@ var require_make_client = __commonJS({
             continue;
           }
           const serviceName2 = nameComponents[nameComponents.length - 1];
-          let current2 = result;
+          let current = result;
           for (const packageName of nameComponents.slice(0, -1)) {
-            if (!current2[packageName]) {
-              current2[packageName] = {};
+            if (!current[packageName]) {
+              current[packageName] = {};
             }
-            current2 = current2[packageName];
+            current = current[packageName];
           }
           if (isProtobufTypeDefinition(service)) {
-            current2[serviceName2] = service;
+            current[serviceName2] = service;
           } else {
-            current2[serviceName2] = makeClientConstructor(service, serviceName2, {});
+            current[serviceName2] = makeClientConstructor(service, serviceName2, {});
           }
         }
       }
@@ -42499,13 +42499,13 @@ var require_namespace = __commonJS({
       }
       if (parentAlreadyChecked)
         return null;
-      var current2 = this;
-      while (current2.parent) {
-        found = current2.parent._lookupImpl(path19, flatPath);
+      var current = this;
+      while (current.parent) {
+        found = current.parent._lookupImpl(path19, flatPath);
         if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
           return found;
         }
-        current2 = current2.parent;
+        current = current.parent;
       }
       return null;
     };
@@ -61656,13 +61656,13 @@ var init_client = __esm({
        * Returns false when the config is gone.
        */
       async setConfigLabels(id, labels) {
-        const current2 = await this.call(
+        const current = await this.call(
           `inspect config ${id}`,
           () => this.docker.getConfig(id).inspect(),
           MISSING
         );
-        if (current2 === MISSING) return false;
-        const update = () => this.api.getConfig(id).update({ version: current2.Version.Index, ...current2.Spec, Labels: labels });
+        if (current === MISSING) return false;
+        const update = () => this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
         return await this.call(`update config ${id}`, update, MISSING) !== MISSING;
       }
       /**
@@ -62343,9 +62343,7 @@ function workerScript(rmi, jars = []) {
     "/dev/stdout",
     ...rmiArgs(rmi, "-q")
   ];
-  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
-`;
-  return `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
+  return `${PRELUDE}${TAKE_SLICE}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
 "$JM" ${args.join(" ")} &
 ` + SERVE_UNTIL_EXIT;
@@ -62404,7 +62402,7 @@ function resultsClosedScript() {
 function shutdownScript() {
   return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
 }
-var FIND_JMETER, PRELUDE, PLUGIN_FOLDERS, SERVE_UNTIL_EXIT, WORKER_READY, JTL_PROPERTIES;
+var FIND_JMETER, PRELUDE, PLUGIN_FOLDERS, TAKE_SLICE, SERVE_UNTIL_EXIT, WORKER_READY, JTL_PROPERTIES;
 var init_commands = __esm({
   "src/jmeter/commands.ts"() {
     "use strict";
@@ -62430,6 +62428,8 @@ ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
 if [ -z "$ATQ_IP" ]; then echo "atq: no address in $ATQ_SUBNET on this container" >&2; exit 96; fi
 `;
     PLUGIN_FOLDERS = ["plugins", "lib/ext"];
+    TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+`;
     SERVE_UNTIL_EXIT = `pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM INT
 until ${listeningTest()}; do
@@ -69823,15 +69823,15 @@ var require_reusify = __commonJS({
       var head = new Constructor();
       var tail2 = head;
       function get() {
-        var current2 = head;
-        if (current2.next) {
-          head = current2.next;
+        var current = head;
+        if (current.next) {
+          head = current.next;
         } else {
           head = new Constructor();
           tail2 = head;
         }
-        current2.next = null;
-        return current2;
+        current.next = null;
+        return current;
       }
       function release(obj) {
         tail2.next = obj;
@@ -69905,20 +69905,20 @@ var require_queue = __commonJS({
         self2.paused = true;
       }
       function length() {
-        var current2 = queueHead;
+        var current = queueHead;
         var counter = 0;
-        while (current2) {
-          current2 = current2.next;
+        while (current) {
+          current = current.next;
           counter++;
         }
         return counter;
       }
       function getQueue() {
-        var current2 = queueHead;
+        var current = queueHead;
         var tasks = [];
-        while (current2) {
-          tasks.push(current2.value);
-          current2 = current2.next;
+        while (current) {
+          tasks.push(current.value);
+          current = current.next;
         }
         return tasks;
       }
@@ -69939,45 +69939,45 @@ var require_queue = __commonJS({
         return _running === 0 && self2.length() === 0;
       }
       function push(value2, done) {
-        var current2 = cache.get();
-        current2.context = context;
-        current2.release = release;
-        current2.value = value2;
-        current2.callback = done || noop;
-        current2.errorHandler = errorHandler;
+        var current = cache.get();
+        current.context = context;
+        current.release = release;
+        current.value = value2;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueTail) {
-            queueTail.next = current2;
-            queueTail = current2;
+            queueTail.next = current;
+            queueTail = current;
           } else {
-            queueHead = current2;
-            queueTail = current2;
+            queueHead = current;
+            queueTail = current;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current2.value, current2.worked);
+          worker.call(context, current.value, current.worked);
         }
       }
       function unshift(value2, done) {
-        var current2 = cache.get();
-        current2.context = context;
-        current2.release = release;
-        current2.value = value2;
-        current2.callback = done || noop;
-        current2.errorHandler = errorHandler;
+        var current = cache.get();
+        current.context = context;
+        current.release = release;
+        current.value = value2;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueHead) {
-            current2.next = queueHead;
-            queueHead = current2;
+            current.next = queueHead;
+            queueHead = current;
           } else {
-            queueHead = current2;
-            queueTail = current2;
+            queueHead = current;
+            queueTail = current;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current2.value, current2.worked);
+          worker.call(context, current.value, current.worked);
         }
       }
       function release(holder) {
@@ -70015,25 +70015,25 @@ var require_queue = __commonJS({
         self2.drain = noop;
       }
       function abort() {
-        var current2 = queueHead;
+        var current = queueHead;
         queueHead = null;
         queueTail = null;
-        while (current2) {
-          var next = current2.next;
-          var callback = current2.callback;
-          var errorHandler2 = current2.errorHandler;
-          var val = current2.value;
-          var context2 = current2.context;
-          current2.value = null;
-          current2.callback = noop;
-          current2.errorHandler = null;
-          current2.next = null;
+        while (current) {
+          var next = current.next;
+          var callback = current.callback;
+          var errorHandler2 = current.errorHandler;
+          var val = current.value;
+          var context2 = current.context;
+          current.value = null;
+          current.callback = noop;
+          current.errorHandler = null;
+          current.next = null;
           if (errorHandler2) {
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache.release(current2);
-          current2 = next;
+          cache.release(current);
+          current = next;
         }
         self2.drain = noop;
       }
@@ -73144,11 +73144,11 @@ function readBlockScalar(state, parentIndent, props) {
   const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
-    const current2 = state.input.charCodeAt(state.position);
-    const digit = fromDecimalCode(current2);
-    if (current2 === 43 || current2 === 45) {
+    const current = state.input.charCodeAt(state.position);
+    const digit = fromDecimalCode(current);
+    if (current === 43 || current === 45) {
       if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
-      chomping = current2 === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+      chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
       state.position++;
     } else if (digit >= 0) {
       if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
@@ -79931,11 +79931,11 @@ var require_stream_writable4 = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current2 = this.bufferedRequest;
+      var current = this.bufferedRequest;
       var out = [];
-      while (current2) {
-        out.push(current2);
-        current2 = current2.next;
+      while (current) {
+        out.push(current);
+        current = current.next;
       }
       return out;
     };
@@ -110082,8 +110082,7 @@ function engineScript(cmd) {
     '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
     '"-Jatq.workers=$ATQ_WORKER_COUNT"'
   ];
-  return PRELUDE + `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
-echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
+  return PRELUDE + TAKE_SLICE + `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
 until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done
 echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"
 set +e
@@ -110091,14 +110090,14 @@ set +e
 rc=$?
 ` + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
 }
-var FRAME, frame2;
+var FRAME, ENGINE_READY, frame2;
 var init_engine_script = __esm({
   "src/jmeter/engine-script.ts"() {
     "use strict";
-    init_split_csv();
     init_commands();
     init_ports();
     FRAME = "atq-frame";
+    ENGINE_READY = /^atq: engine (\d+) of \d+ ready/;
     frame2 = (kind, file) => `echo "${FRAME} ${kind} begin"
 if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi
 echo "${FRAME} ${kind} end"
@@ -110113,7 +110112,7 @@ function readEngineOutput(lines) {
   let kind;
   let data = [];
   for (const line of lines) {
-    const m = new RegExp(`^${FRAME} (\\w+) (begin|end)$`).exec(line);
+    const m = FRAME_LINE.exec(line);
     if (m && m[2] === "begin") {
       kind = m[1];
       data = [];
@@ -110132,10 +110131,12 @@ function readEngineOutput(lines) {
   if (kind) out.truncated.push(kind);
   return out;
 }
+var FRAME_LINE;
 var init_frames = __esm({
   "src/jmeter/frames.ts"() {
     "use strict";
     init_engine_script();
+    FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
   }
 });
 
@@ -110561,7 +110562,7 @@ import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile4 } from 
 import path16 from "node:path";
 async function runEnginePlan(ctx, index2, plan, clock) {
   plan.status = "failed";
-  const go = `atq-${ctx.runId}-go-${index2 + 1}`;
+  const go = serviceName(ctx.runId, `go-${index2 + 1}`);
   const id = await clock.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
   const ready = await clock.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
@@ -110580,7 +110581,7 @@ async function runEnginePlan(ctx, index2, plan, clock) {
   return done;
 }
 async function startEngines(ctx, index2, plan, go) {
-  const name = `atq-${ctx.runId}-engines-${index2 + 1}`;
+  const name = serviceName(ctx.runId, `engines-${index2 + 1}`);
   const script = engineScript({
     plan,
     props: ctx.options.props,
@@ -110617,9 +110618,6 @@ async function startBarrier(ctx, name) {
   });
   ctx.resources.track("service", id, name);
 }
-function current(tasks) {
-  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
-}
 async function waitForEngines(ctx, serviceId, until2) {
   const want = ctx.options.workers;
   const started = Date.now();
@@ -110631,7 +110629,7 @@ async function waitForEngines(ctx, serviceId, until2) {
     intervalMs: until2 === "ready" ? 300 : 1e3,
     signal: ctx.signal,
     check: async () => {
-      last = current(await ctx.client.tasks(serviceId));
+      last = currentTasks(await ctx.client.tasks(serviceId));
       if (until2 === "done") {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
@@ -110655,7 +110653,7 @@ ${await explainWorkers(ctx, dead)}`,
           { tasks: dead }
         );
       }
-      const said = await readySlots(ctx, serviceId, last, /^atq: engine (\d+) of \d+ ready/);
+      const said = await readySlots(ctx, serviceId, last, ENGINE_READY);
       const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
@@ -110826,16 +110824,16 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
 }
 async function salvage(ctx, plan, master) {
-  const current2 = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
-  if (!master.task && current2?.containerId && current2.state === "running") {
-    await stopEarly(ctx, master, current2.containerId);
+  const current = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
+  if (!master.task && current?.containerId && current.state === "running") {
+    await stopEarly(ctx, master, current.containerId);
   }
   await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
-  if (!current2?.containerId) return;
+  if (!current?.containerId) return;
   const copying = (async () => {
     try {
-      await collectMasterFiles(ctx, current2, plan.outDir);
+      await collectMasterFiles(ctx, current, plan.outDir);
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }

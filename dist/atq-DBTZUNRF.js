@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-XFEBSWXY.js";
+} from "./atq-JC2HISZV.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-Q4JSA5P2.js.LEGAL.txt */
+/*! For license information please see atq-DBTZUNRF.js.LEGAL.txt */

@@ -445,11 +445,11 @@ var require_stream_writable = __commonJS({
       this.corkedRequestsFree = new CorkedRequest(this);
     }
     WritableState.prototype.getBuffer = function getBuffer() {
-      var current2 = this.bufferedRequest;
+      var current = this.bufferedRequest;
       var out = [];
-      while (current2) {
-        out.push(current2);
-        current2 = current2.next;
+      while (current) {
+        out.push(current);
+        current = current.next;
       }
       return out;
     };
@@ -18753,15 +18753,15 @@ var require_reusify = __commonJS({
       var head = new Constructor();
       var tail2 = head;
       function get() {
-        var current2 = head;
-        if (current2.next) {
-          head = current2.next;
+        var current = head;
+        if (current.next) {
+          head = current.next;
         } else {
           head = new Constructor();
           tail2 = head;
         }
-        current2.next = null;
-        return current2;
+        current.next = null;
+        return current;
       }
       function release(obj) {
         tail2.next = obj;
@@ -18835,20 +18835,20 @@ var require_queue = __commonJS({
         self2.paused = true;
       }
       function length() {
-        var current2 = queueHead;
+        var current = queueHead;
         var counter = 0;
-        while (current2) {
-          current2 = current2.next;
+        while (current) {
+          current = current.next;
           counter++;
         }
         return counter;
       }
       function getQueue() {
-        var current2 = queueHead;
+        var current = queueHead;
         var tasks = [];
-        while (current2) {
-          tasks.push(current2.value);
-          current2 = current2.next;
+        while (current) {
+          tasks.push(current.value);
+          current = current.next;
         }
         return tasks;
       }
@@ -18869,45 +18869,45 @@ var require_queue = __commonJS({
         return _running === 0 && self2.length() === 0;
       }
       function push(value2, done) {
-        var current2 = cache.get();
-        current2.context = context;
-        current2.release = release;
-        current2.value = value2;
-        current2.callback = done || noop;
-        current2.errorHandler = errorHandler;
+        var current = cache.get();
+        current.context = context;
+        current.release = release;
+        current.value = value2;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueTail) {
-            queueTail.next = current2;
-            queueTail = current2;
+            queueTail.next = current;
+            queueTail = current;
           } else {
-            queueHead = current2;
-            queueTail = current2;
+            queueHead = current;
+            queueTail = current;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current2.value, current2.worked);
+          worker.call(context, current.value, current.worked);
         }
       }
       function unshift(value2, done) {
-        var current2 = cache.get();
-        current2.context = context;
-        current2.release = release;
-        current2.value = value2;
-        current2.callback = done || noop;
-        current2.errorHandler = errorHandler;
+        var current = cache.get();
+        current.context = context;
+        current.release = release;
+        current.value = value2;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueHead) {
-            current2.next = queueHead;
-            queueHead = current2;
+            current.next = queueHead;
+            queueHead = current;
           } else {
-            queueHead = current2;
-            queueTail = current2;
+            queueHead = current;
+            queueTail = current;
             self2.saturated();
           }
         } else {
           _running++;
-          worker.call(context, current2.value, current2.worked);
+          worker.call(context, current.value, current.worked);
         }
       }
       function release(holder) {
@@ -18945,25 +18945,25 @@ var require_queue = __commonJS({
         self2.drain = noop;
       }
       function abort() {
-        var current2 = queueHead;
+        var current = queueHead;
         queueHead = null;
         queueTail = null;
-        while (current2) {
-          var next = current2.next;
-          var callback = current2.callback;
-          var errorHandler2 = current2.errorHandler;
-          var val = current2.value;
-          var context2 = current2.context;
-          current2.value = null;
-          current2.callback = noop;
-          current2.errorHandler = null;
-          current2.next = null;
+        while (current) {
+          var next = current.next;
+          var callback = current.callback;
+          var errorHandler2 = current.errorHandler;
+          var val = current.value;
+          var context2 = current.context;
+          current.value = null;
+          current.callback = noop;
+          current.errorHandler = null;
+          current.next = null;
           if (errorHandler2) {
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache.release(current2);
-          current2 = next;
+          cache.release(current);
+          current = next;
         }
         self2.drain = noop;
       }
@@ -40717,11 +40717,11 @@ function readBlockScalar(state, parentIndent, props) {
   const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
-    const current2 = state.input.charCodeAt(state.position);
-    const digit = fromDecimalCode(current2);
-    if (current2 === 43 || current2 === 45) {
+    const current = state.input.charCodeAt(state.position);
+    const digit = fromDecimalCode(current);
+    if (current === 43 || current === 45) {
       if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
-      chomping = current2 === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+      chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
       state.position++;
     } else if (digit >= 0) {
       if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
@@ -41522,9 +41522,9 @@ function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const current2 = stats(gate.label);
-  if (!current2 || current2.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current2, gate.metric);
+  const current = stats(gate.label);
+  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(current, gate.metric);
   let threshold = gate.value ?? null;
   let baseline = null;
   if (gate.baseline) {
@@ -47679,6 +47679,8 @@ function rmiArgs(rmi, flag) {
   if (!rmi.ssl) return ["-Jserver.rmi.ssl.disable=true"];
   return flag === "-q" ? ["-q", PATHS.rmiProperties] : [];
 }
+var TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
+`;
 function workerScript(rmi, jars = []) {
   const args = [
     // Quoted: search_paths holds ';', which would end the command.
@@ -47694,9 +47696,7 @@ function workerScript(rmi, jars = []) {
     "/dev/stdout",
     ...rmiArgs(rmi, "-q")
   ];
-  const slice = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
-`;
-  return `${PRELUDE}${slice}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
+  return `${PRELUDE}${TAKE_SLICE}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
 "$JM" ${args.join(" ")} &
 ` + SERVE_UNTIL_EXIT;
@@ -47777,6 +47777,7 @@ function shutdownScript() {
 
 // src/jmeter/engine-script.ts
 var FRAME = "atq-frame";
+var ENGINE_READY = /^atq: engine (\d+) of \d+ ready/;
 function engineArgs(cmd) {
   return [
     "-n",
@@ -47802,8 +47803,7 @@ function engineScript(cmd) {
     '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
     '"-Jatq.workers=$ATQ_WORKER_COUNT"'
   ];
-  return PRELUDE + `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
-echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
+  return PRELUDE + TAKE_SLICE + `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
 until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done
 echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"
 set +e
@@ -47842,12 +47842,13 @@ function tail(text, lines = 15) {
 
 // src/jmeter/frames.ts
 import { gunzipSync } from "node:zlib";
+var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
 function readEngineOutput(lines) {
   const out = { files: /* @__PURE__ */ new Map(), truncated: [], console: [] };
   let kind;
   let data = [];
   for (const line of lines) {
-    const m = new RegExp(`^${FRAME} (\\w+) (begin|end)$`).exec(line);
+    const m = FRAME_LINE.exec(line);
     if (m && m[2] === "begin") {
       kind = m[1];
       data = [];
@@ -48235,7 +48236,7 @@ The results so far were kept.`,
 // src/core/engines.ts
 async function runEnginePlan(ctx, index2, plan, clock) {
   plan.status = "failed";
-  const go = `atq-${ctx.runId}-go-${index2 + 1}`;
+  const go = serviceName(ctx.runId, `go-${index2 + 1}`);
   const id = await clock.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
   const ready = await clock.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
@@ -48254,7 +48255,7 @@ async function runEnginePlan(ctx, index2, plan, clock) {
   return done;
 }
 async function startEngines(ctx, index2, plan, go) {
-  const name = `atq-${ctx.runId}-engines-${index2 + 1}`;
+  const name = serviceName(ctx.runId, `engines-${index2 + 1}`);
   const script = engineScript({
     plan,
     props: ctx.options.props,
@@ -48291,9 +48292,6 @@ async function startBarrier(ctx, name) {
   });
   ctx.resources.track("service", id, name);
 }
-function current(tasks) {
-  return [...new Map(tasks.map((t) => [t.slot, t])).values()];
-}
 async function waitForEngines(ctx, serviceId, until2) {
   const want = ctx.options.workers;
   const started = Date.now();
@@ -48305,7 +48303,7 @@ async function waitForEngines(ctx, serviceId, until2) {
     intervalMs: until2 === "ready" ? 300 : 1e3,
     signal: ctx.signal,
     check: async () => {
-      last = current(await ctx.client.tasks(serviceId));
+      last = currentTasks(await ctx.client.tasks(serviceId));
       if (until2 === "done") {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
@@ -48329,7 +48327,7 @@ ${await explainWorkers(ctx, dead)}`,
           { tasks: dead }
         );
       }
-      const said = await readySlots(ctx, serviceId, last, /^atq: engine (\d+) of \d+ ready/);
+      const said = await readySlots(ctx, serviceId, last, ENGINE_READY);
       const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
@@ -48486,16 +48484,16 @@ var SALVAGE = {
   copy: { normalMs: 12e4, afterCancelMs: 4500 }
 };
 async function salvage(ctx, plan, master) {
-  const current2 = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
-  if (!master.task && current2?.containerId && current2.state === "running") {
-    await stopEarly(ctx, master, current2.containerId);
+  const current = master.task ?? (await within(2e3, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
+  if (!master.task && current?.containerId && current.state === "running") {
+    await stopEarly(ctx, master, current.containerId);
   }
   await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
-  if (!current2?.containerId) return;
+  if (!current?.containerId) return;
   const copying = (async () => {
     try {
-      await collectMasterFiles(ctx, current2, plan.outDir);
+      await collectMasterFiles(ctx, current, plan.outDir);
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }
@@ -48922,4 +48920,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-XFEBSWXY.js.LEGAL.txt */
+/*! For license information please see atq-JC2HISZV.js.LEGAL.txt */

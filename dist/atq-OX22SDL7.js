@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-XFEBSWXY.js";
+} from "./atq-JC2HISZV.js";
 import {
   AtqError,
   ConfigError,
