@@ -217,13 +217,6 @@ export class SwarmClient {
           Hostname: spec.hostname,
           Configs: spec.configs.map((c) => ({ ConfigID: c.id, ConfigName: c.name, File: file(c.target) })),
           Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
-          HealthCheck: spec.healthCheck && {
-            Test: spec.healthCheck.test,
-            Interval: spec.healthCheck.intervalMs * 1e6,
-            Timeout: spec.healthCheck.timeoutMs * 1e6,
-            Retries: spec.healthCheck.retries,
-            StartPeriod: spec.healthCheck.startPeriodMs * 1e6,
-          },
         },
         RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
         Placement: {

@@ -60,13 +60,6 @@ export interface ServiceSpecInput {
   hostname?: string;
   /** e.g. ["node.id==abc"] */
   constraints?: string[];
-  healthCheck?: {
-    test: string[];
-    intervalMs: number;
-    timeoutMs: number;
-    retries: number;
-    startPeriodMs: number;
-  };
 }
 
 export interface NetworkInfo {

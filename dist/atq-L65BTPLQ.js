@@ -25,7 +25,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-AEKLITWN.js";
+} from "./atq-SF7YCWPY.js";
 import {
   __commonJS,
   __require,
@@ -48920,4 +48920,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-JC2HISZV.js.LEGAL.txt */
+/*! For license information please see atq-L65BTPLQ.js.LEGAL.txt */

@@ -29,7 +29,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-JC2HISZV.js";
+} from "./atq-L65BTPLQ.js";
 import {
   AtqError,
   ConfigError,
@@ -48,7 +48,7 @@ import {
   silentLogger,
   sleep,
   sweep
-} from "./atq-AEKLITWN.js";
+} from "./atq-SF7YCWPY.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/args.ts

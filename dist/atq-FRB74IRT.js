@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-AEKLITWN.js";
+} from "./atq-SF7YCWPY.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-JC2HISZV.js";
+} from "./atq-L65BTPLQ.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -55,7 +55,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-AEKLITWN.js";
+} from "./atq-SF7YCWPY.js";
 import {
   __commonJS,
   __export,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-DBTZUNRF.js.LEGAL.txt */
+/*! For license information please see atq-6JYYL4VT.js.LEGAL.txt */

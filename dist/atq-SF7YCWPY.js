@@ -60583,14 +60583,7 @@ var SwarmClient = class _SwarmClient {
           Labels: spec.labels,
           Hostname: spec.hostname,
           Configs: spec.configs.map((c) => ({ ConfigID: c.id, ConfigName: c.name, File: file(c.target) })),
-          Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
-          HealthCheck: spec.healthCheck && {
-            Test: spec.healthCheck.test,
-            Interval: spec.healthCheck.intervalMs * 1e6,
-            Timeout: spec.healthCheck.timeoutMs * 1e6,
-            Retries: spec.healthCheck.retries,
-            StartPeriod: spec.healthCheck.startPeriodMs * 1e6
-          }
+          Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) }))
         },
         RestartPolicy: { Condition: "none", MaxAttempts: 0 },
         Placement: {
@@ -60981,4 +60974,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-AEKLITWN.js.LEGAL.txt */
+/*! For license information please see atq-SF7YCWPY.js.LEGAL.txt */
