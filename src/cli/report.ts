@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { baselineProblems } from '../config/criteria.js';
+import { FIELD_BY_NAME, type Field } from '../config/fields.js';
+import { parseField } from '../config/parse-field.js';
 import { AtqError, ConfigError } from '../errors.js';
 import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
 import { JtlError } from '../results/jtl/read.js';
@@ -42,9 +44,11 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
   if (!jtl) problems.push('give the results file to analyse: atq report results.jtl');
   const { gates, problems: gateProblems } = parseGates((flags.criteria as string[] | undefined) ?? []);
   problems.push(...criteriaProblems(gateProblems));
-  const mode = flags['baseline-missing'] ?? 'fail';
-  if (mode !== 'fail' && mode !== 'skip')
-    problems.push(`baseline-missing: ${JSON.stringify(mode)} is not allowed; use fail or skip`);
+  // The same field, and so the same check and message, as atq run's --baseline-missing.
+  const missingFlag = flags['baseline-missing'];
+  const mode = missingFlag === undefined ? 'fail' : missingFlag;
+  if (missingFlag !== undefined)
+    problems.push(...parseField(FIELD_BY_NAME.get('baseline-missing') as Field, missingFlag).problems);
   if (!flags.baseline && mode !== 'skip') problems.push(...baselineProblems(gates));
   const percentiles = ((flags.percentile as string[] | undefined) ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ''));

@@ -18,6 +18,12 @@ describe('atq report', () => {
     });
   });
 
+  test('--baseline-missing is checked as atq run checks it', async () => {
+    await expect(reportCommand(['results.jtl', '--baseline-missing', 'maybe'], dir)).rejects.toMatchObject({
+      problems: ['baseline-missing: "maybe" is not allowed; use fail or skip'],
+    });
+  });
+
   test('a negative percentile reaches its own check instead of "argument is ambiguous"', async () => {
     await expect(reportCommand(['results.jtl', '--percentile', '-5'], dir)).rejects.toMatchObject({
       problems: ['percentile: "-5" is not a number from 0 to 100'],

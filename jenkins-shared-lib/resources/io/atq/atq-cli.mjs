@@ -71900,9 +71900,10 @@ async function reportCommand(argv, cwd) {
   if (!jtl) problems.push("give the results file to analyse: atq report results.jtl");
   const { gates, problems: gateProblems } = parseGates(flags.criteria ?? []);
   problems.push(...criteriaProblems(gateProblems));
-  const mode = flags["baseline-missing"] ?? "fail";
-  if (mode !== "fail" && mode !== "skip")
-    problems.push(`baseline-missing: ${JSON.stringify(mode)} is not allowed; use fail or skip`);
+  const missingFlag = flags["baseline-missing"];
+  const mode = missingFlag === void 0 ? "fail" : missingFlag;
+  if (missingFlag !== void 0)
+    problems.push(...parseField(FIELD_BY_NAME.get("baseline-missing"), missingFlag).problems);
   if (!flags.baseline && mode !== "skip") problems.push(...baselineProblems(gates));
   const percentiles = (flags.percentile ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ""));
@@ -71943,6 +71944,8 @@ var init_report = __esm({
   "src/cli/report.ts"() {
     "use strict";
     init_criteria();
+    init_fields();
+    init_parse_field();
     init_errors();
     init_gates();
     init_read();

@@ -25,7 +25,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-L65BTPLQ.js";
+} from "./atq-GESTOPQC.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72412,4 +72412,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-6JYYL4VT.js.LEGAL.txt */
+/*! For license information please see atq-3DEIKTJN.js.LEGAL.txt */

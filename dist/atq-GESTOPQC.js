@@ -48886,6 +48886,8 @@ export {
   parseGates,
   baselineProblems,
   FIELDS,
+  FIELD_BY_NAME,
+  parseField,
   resolveOptions,
   visibleLine,
   EXIT_CODES,
@@ -48920,4 +48922,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-L65BTPLQ.js.LEGAL.txt */
+/*! For license information please see atq-GESTOPQC.js.LEGAL.txt */

@@ -7,6 +7,7 @@ const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   EXIT_CODES,
   FIELDS,
+  FIELD_BY_NAME,
   FINAL_STATES,
   FIND_JMETER,
   GATE_FORMS,
@@ -20,6 +21,7 @@ import {
   guardSignals,
   loadRunOptions,
   outcome,
+  parseField,
   parseGates,
   readLogs,
   readRunBaselines,
@@ -29,7 +31,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-L65BTPLQ.js";
+} from "./atq-GESTOPQC.js";
 import {
   AtqError,
   ConfigError,
@@ -372,9 +374,10 @@ async function reportCommand(argv, cwd) {
   if (!jtl) problems.push("give the results file to analyse: atq report results.jtl");
   const { gates, problems: gateProblems } = parseGates(flags.criteria ?? []);
   problems.push(...criteriaProblems(gateProblems));
-  const mode = flags["baseline-missing"] ?? "fail";
-  if (mode !== "fail" && mode !== "skip")
-    problems.push(`baseline-missing: ${JSON.stringify(mode)} is not allowed; use fail or skip`);
+  const missingFlag = flags["baseline-missing"];
+  const mode = missingFlag === void 0 ? "fail" : missingFlag;
+  if (missingFlag !== void 0)
+    problems.push(...parseField(FIELD_BY_NAME.get("baseline-missing"), missingFlag).problems);
   if (!flags.baseline && mode !== "skip") problems.push(...baselineProblems(gates));
   const percentiles = (flags.percentile ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ""));
