@@ -1,7 +1,12 @@
 import type { Outcome } from '../../core/outcome.js';
 import type { Summary } from '../../results/summary.js';
 import { mdText } from '../../results/report/md-escape.js';
-import { markdownDeltas, markdownGates, verdictHeading } from '../../results/report/markdown.js';
+import {
+  markdownDeltas,
+  markdownGates,
+  markdownLabels,
+  verdictHeading,
+} from '../../results/report/markdown.js';
 import { gateCounts, STAT_COLUMNS } from '../../results/report/text.js';
 
 /** GitHub refuses comment bodies over 65,536 characters (422 "body is too long"). */
@@ -71,20 +76,7 @@ function labelTable(s: Summary, n: number): string[] {
   const columns = STAT_COLUMNS.filter((c) =>
     ['Samples', 'Errors', 'Median', 'p95', 'p99', 'Throughput'].includes(c.title),
   );
-  const rows = s.labels.slice(0, n);
-  return [
-    '',
-    `| Label | ${columns.map((c) => c.title).join(' | ')} |`,
-    `|---|${columns.map(() => '---:').join('|')}|`,
-    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(' | ')} |`),
-    `| **All** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(' | ')} |`,
-    ...(rows.length < s.labels.length
-      ? [
-          '',
-          `_${s.labels.length - rows.length} more label(s) not shown here: see summary.md in the results._`,
-        ]
-      : []),
-  ];
+  return markdownLabels(s, { columns, total: 'All', maxLabels: n });
 }
 
 function links(ctx: CommentContext, s: Summary): string {

@@ -30,14 +30,7 @@ export function renderMarkdown(s: Summary): string {
       (s.gates.length ? `; ${gateCounts(s.gates)}.` : '.'),
   );
   lines.push(...markdownGates(s));
-  lines.push(
-    '',
-    `| Label | ${STAT_COLUMNS.map((c) => c.title).join(' | ')} |`,
-    `|---|${STAT_COLUMNS.map(() => '---:').join('|')}|`,
-  );
-  for (const l of s.labels)
-    lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(' | ')} |`);
-  lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(' | ')} |`);
+  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
@@ -77,6 +70,27 @@ export function markdownGates(s: Summary): string[] {
   ];
 }
 
+/** "_3 more label(s) not shown here: …_" under a table cut to fit (a pull-request comment). */
+const cutNote = (left: number): string[] =>
+  left > 0 ? ['', `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
+
+/** The per-label table with `columns`, at most `maxLabels` label rows (then a note), the totals last. */
+export function markdownLabels(
+  s: Summary,
+  opts: { columns: typeof STAT_COLUMNS; total: string; maxLabels?: number },
+): string[] {
+  const { columns } = opts;
+  const rows = s.labels.slice(0, opts.maxLabels ?? Infinity);
+  return [
+    '',
+    `| Label | ${columns.map((c) => c.title).join(' | ')} |`,
+    `|---|${columns.map(() => '---:').join('|')}|`,
+    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(' | ')} |`),
+    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(' | ')} |`,
+    ...cutNote(s.labels.length - rows.length),
+  ];
+}
+
 /**
  * Deltas against the baseline, whole run first: at most `maxLabels` label rows (a comment has a size limit),
  * with a note saying how many were left out and where the rest is.
@@ -96,7 +110,7 @@ export function markdownDeltas(s: Summary, maxLabels = Infinity): string[] {
       (r) =>
         `| ${r.label === null ? '**All**' : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(' | ')} |`,
     ),
-    ...(cut > 0 ? ['', `_${cut} more label(s) not shown here: see summary.md in the results._`] : []),
+    ...cutNote(cut),
   ];
 }
 

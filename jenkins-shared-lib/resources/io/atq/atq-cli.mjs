@@ -71768,14 +71768,7 @@ function renderMarkdown(s) {
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
   );
   lines.push(...markdownGates(s));
-  lines.push(
-    "",
-    `| Label | ${STAT_COLUMNS.map((c) => c.title).join(" | ")} |`,
-    `|---|${STAT_COLUMNS.map(() => "---:").join("|")}|`
-  );
-  for (const l of s.labels)
-    lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(" | ")} |`);
-  lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`);
+  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
@@ -71811,6 +71804,18 @@ function markdownGates(s) {
     )
   ];
 }
+function markdownLabels(s, opts) {
+  const { columns } = opts;
+  const rows = s.labels.slice(0, opts.maxLabels ?? Infinity);
+  return [
+    "",
+    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
+    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
+    ...cutNote(s.labels.length - rows.length)
+  ];
+}
 function markdownDeltas(s, maxLabels = Infinity) {
   const c = s.comparison;
   if (!c) return [];
@@ -71825,7 +71830,7 @@ function markdownDeltas(s, maxLabels = Infinity) {
     ...rows.map(
       (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
     ),
-    ...cut > 0 ? ["", `_${cut} more label(s) not shown here: see summary.md in the results._`] : []
+    ...cutNote(cut)
   ];
 }
 function thin(points, n) {
@@ -71833,7 +71838,7 @@ function thin(points, n) {
   const step = points.length / n;
   return Array.from({ length: n }, (_, i) => points[Math.floor(i * step)]);
 }
-var VERDICT, GATE_ICON;
+var VERDICT, GATE_ICON, cutNote;
 var init_markdown = __esm({
   "src/results/report/markdown.ts"() {
     "use strict";
@@ -71847,6 +71852,7 @@ var init_markdown = __esm({
       "no-gates": "\u2139\uFE0F **No gates set**"
     };
     GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F" };
+    cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
   }
 });
 

@@ -13,6 +13,7 @@ import {
   loadRunOptions,
   markdownDeltas,
   markdownGates,
+  markdownLabels,
   mdText,
   outcome,
   renderMarkdown,
@@ -25,7 +26,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-GESTOPQC.js";
+} from "./atq-RZJJJ52R.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72042,18 +72043,7 @@ function labelTable(s, n) {
   const columns = STAT_COLUMNS.filter(
     (c) => ["Samples", "Errors", "Median", "p95", "p99", "Throughput"].includes(c.title)
   );
-  const rows = s.labels.slice(0, n);
-  return [
-    "",
-    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
-    `|---|${columns.map(() => "---:").join("|")}|`,
-    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
-    `| **All** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
-    ...rows.length < s.labels.length ? [
-      "",
-      `_${s.labels.length - rows.length} more label(s) not shown here: see summary.md in the results._`
-    ] : []
-  ];
+  return markdownLabels(s, { columns, total: "All", maxLabels: n });
 }
 function links(ctx, s) {
   const runId = typeof s.run?.runId === "string" ? s.run.runId : "";
@@ -72412,4 +72402,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-3DEIKTJN.js.LEGAL.txt */
+/*! For license information please see atq-OL65L7ER.js.LEGAL.txt */

@@ -47213,14 +47213,7 @@ function renderMarkdown(s) {
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
   );
   lines.push(...markdownGates(s));
-  lines.push(
-    "",
-    `| Label | ${STAT_COLUMNS.map((c) => c.title).join(" | ")} |`,
-    `|---|${STAT_COLUMNS.map(() => "---:").join("|")}|`
-  );
-  for (const l of s.labels)
-    lines.push(`| ${mdText(l.label)} | ${STAT_COLUMNS.map((c) => c.value(l)).join(" | ")} |`);
-  lines.push(`| **Total** | ${STAT_COLUMNS.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`);
+  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
   if (points.length > 1) {
@@ -47256,6 +47249,19 @@ function markdownGates(s) {
     )
   ];
 }
+var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
+function markdownLabels(s, opts) {
+  const { columns } = opts;
+  const rows = s.labels.slice(0, opts.maxLabels ?? Infinity);
+  return [
+    "",
+    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
+    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
+    ...cutNote(s.labels.length - rows.length)
+  ];
+}
 function markdownDeltas(s, maxLabels = Infinity) {
   const c = s.comparison;
   if (!c) return [];
@@ -47270,7 +47276,7 @@ function markdownDeltas(s, maxLabels = Infinity) {
     ...rows.map(
       (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
     ),
-    ...cut > 0 ? ["", `_${cut} more label(s) not shown here: see summary.md in the results._`] : []
+    ...cutNote(cut)
   ];
 }
 function thin(points, n) {
@@ -48909,6 +48915,7 @@ export {
   verdictHeading,
   renderMarkdown,
   markdownGates,
+  markdownLabels,
   markdownDeltas,
   writeReports,
   loadRunOptions,
@@ -48922,4 +48929,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-GESTOPQC.js.LEGAL.txt */
+/*! For license information please see atq-RZJJJ52R.js.LEGAL.txt */

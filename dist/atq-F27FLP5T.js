@@ -31,7 +31,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-GESTOPQC.js";
+} from "./atq-RZJJJ52R.js";
 import {
   AtqError,
   ConfigError,
