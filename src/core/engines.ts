@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError } from '../errors.js';
 import { ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
@@ -34,12 +34,13 @@ export async function runEnginePlan(
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
   await clock.next('go', () => startBarrier(ctx, go), ctx.signal);
   let done: TaskInfo[] = ready;
+  let logs!: Map<number, string>; // set by the finally below, whatever happens before it
   try {
     done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done'), ctx.signal);
   } finally {
-    await clock.stage('collect', () => collectEngines(ctx, plan, done));
+    logs = await clock.stage('collect', () => collectEngines(ctx, plan, done));
   }
-  await verifyEngines(ctx, plan, done);
+  verifyEngines(plan, done, logs);
   plan.status = 'succeeded';
   ctx.logger.info(
     `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`,
@@ -162,9 +163,15 @@ async function waitForEngines(
 
 /**
  * Each engine's JTL and jmeter.log from its output (served by the manager for tasks on every node), merged:
- * one header, then every engine's rows. Per-engine logs go to logs/engine-<n>.log and logs/engine-<n>.jmeter.log.
+ * one header, then every engine's rows. Per-engine logs go to logs/engine-<n>.log and logs/engine-<n>.jmeter.log;
+ * returned too (jmeter.log, then the console, by slot) for verifyEngines.
  */
-async function collectEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[]): Promise<void> {
+async function collectEngines(
+  ctx: RunContext,
+  plan: PlanResult,
+  tasks: TaskInfo[],
+): Promise<Map<number, string>> {
+  const texts = new Map<number, string>();
   const logs = path.join(plan.outDir, 'logs');
   await mkdir(logs, { recursive: true });
   let header: string | undefined;
@@ -174,6 +181,7 @@ async function collectEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo
     await writeFile(path.join(logs, `engine-${t.slot}.log`), output.console.join('\n') + '\n');
     const log = output.files.get('log');
     if (log) await writeFile(path.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    texts.set(t.slot, `${log?.toString('utf8') ?? ''}\n${output.console.join('\n')}`);
     for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
     const jtl = output.files.get('jtl')?.toString('utf8');
     if (!jtl) continue;
@@ -184,18 +192,17 @@ async function collectEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo
   if (header !== undefined)
     await writeFile(path.join(plan.outDir, 'results.jtl'), Buffer.concat([Buffer.from(header), ...rows]));
   plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
+  return texts;
 }
 
 /** A dead engine fails the run with its reason; JMeter's own fatal lines too (it may exit 0 without running). */
-async function verifyEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[]): Promise<void> {
+function verifyEngines(plan: PlanResult, tasks: TaskInfo[], logs: Map<number, string>): void {
+  const engineLog = (t: TaskInfo) => logs.get(t.slot) ?? '';
   const where = `See ${path.join(plan.outDir, 'logs')}/.`;
   const failed = tasks.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
   if (failed.length) {
-    const lines = await Promise.all(
-      failed.map(
-        async (t) =>
-          `  - ${describeTask(t).replace(/^worker/, 'engine')}: ${tail(await engineLog(plan, t), 3)}`,
-      ),
+    const lines = failed.map(
+      (t) => `  - ${describeTask(t).replace(/^worker/, 'engine')}: ${tail(engineLog(t), 3)}`,
     );
     throw new AtqError(
       'JMETER_PLAN_FAILED',
@@ -206,7 +213,7 @@ async function verifyEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[
     );
   }
   for (const t of tasks) {
-    const fatal = findFatalLine(await engineLog(plan, t));
+    const fatal = findFatalLine(engineLog(t));
     if (fatal)
       throw new AtqError(
         'JMETER_PLAN_FAILED',
@@ -219,10 +226,4 @@ async function verifyEngines(ctx: RunContext, plan: PlanResult, tasks: TaskInfo[
       plan: plan.plan,
     });
   }
-}
-
-async function engineLog(plan: PlanResult, t: TaskInfo): Promise<string> {
-  const dir = path.join(plan.outDir, 'logs');
-  const read = (f: string) => readFile(path.join(dir, f), 'utf8').catch(() => '');
-  return `${await read(`engine-${t.slot}.jmeter.log`)}\n${await read(`engine-${t.slot}.log`)}`;
 }

@@ -9253,7 +9253,7 @@ var require_agent = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve2 } = __require("path");
-    var { readFile: readFile6 } = __require("fs");
+    var { readFile: readFile5 } = __require("fs");
     var { execFile: execFile2, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -9471,7 +9471,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile6(socketPath, function readCygsocket(err, data) {
+          readFile5(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -9480,7 +9480,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile6(socketPath, readCygsocket);
+                readFile5(socketPath, readCygsocket);
               });
               return;
             }
@@ -110560,7 +110560,7 @@ The results so far were kept.`,
 });
 
 // src/core/engines.ts
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
 import path16 from "node:path";
 async function runEnginePlan(ctx, index2, plan, clock) {
   plan.status = "failed";
@@ -110570,12 +110570,13 @@ async function runEnginePlan(ctx, index2, plan, clock) {
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
   await clock.next("go", () => startBarrier(ctx, go), ctx.signal);
   let done = ready;
+  let logs;
   try {
     done = await clock.next("engines-run", () => waitForEngines(ctx, id, "done"), ctx.signal);
   } finally {
-    await clock.stage("collect", () => collectEngines(ctx, plan, done));
+    logs = await clock.stage("collect", () => collectEngines(ctx, plan, done));
   }
-  await verifyEngines(ctx, plan, done);
+  verifyEngines(plan, done, logs);
   plan.status = "succeeded";
   ctx.logger.info(
     `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
@@ -110685,6 +110686,7 @@ ${why}`,
   });
 }
 async function collectEngines(ctx, plan, tasks) {
+  const texts = /* @__PURE__ */ new Map();
   const logs = path16.join(plan.outDir, "logs");
   await mkdir3(logs, { recursive: true });
   let header;
@@ -110694,6 +110696,8 @@ async function collectEngines(ctx, plan, tasks) {
     await writeFile4(path16.join(logs, `engine-${t.slot}.log`), output.console.join("\n") + "\n");
     const log = output.files.get("log");
     if (log) await writeFile4(path16.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    texts.set(t.slot, `${log?.toString("utf8") ?? ""}
+${output.console.join("\n")}`);
     for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
     const jtl = output.files.get("jtl")?.toString("utf8");
     if (!jtl) continue;
@@ -110704,15 +110708,15 @@ async function collectEngines(ctx, plan, tasks) {
   if (header !== void 0)
     await writeFile4(path16.join(plan.outDir, "results.jtl"), Buffer.concat([Buffer.from(header), ...rows]));
   plan.samples = await countJtlRecords(path16.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  return texts;
 }
-async function verifyEngines(ctx, plan, tasks) {
+function verifyEngines(plan, tasks, logs) {
+  const engineLog = (t) => logs.get(t.slot) ?? "";
   const where = `See ${path16.join(plan.outDir, "logs")}/.`;
   const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
   if (failed.length) {
-    const lines = await Promise.all(
-      failed.map(
-        async (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(await engineLog(plan, t), 3)}`
-      )
+    const lines = failed.map(
+      (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(engineLog(t), 3)}`
     );
     throw new AtqError(
       "JMETER_PLAN_FAILED",
@@ -110725,7 +110729,7 @@ ${where}`,
     );
   }
   for (const t of tasks) {
-    const fatal = findFatalLine(await engineLog(plan, t));
+    const fatal = findFatalLine(engineLog(t));
     if (fatal)
       throw new AtqError(
         "JMETER_PLAN_FAILED",
@@ -110739,12 +110743,6 @@ ${where}`,
       plan: plan.plan
     });
   }
-}
-async function engineLog(plan, t) {
-  const dir = path16.join(plan.outDir, "logs");
-  const read = (f) => readFile4(path16.join(dir, f), "utf8").catch(() => "");
-  return `${await read(`engine-${t.slot}.jmeter.log`)}
-${await read(`engine-${t.slot}.log`)}`;
 }
 var init_engines = __esm({
   "src/core/engines.ts"() {
@@ -110766,7 +110764,7 @@ var init_engines = __esm({
 });
 
 // src/core/plan.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import path17 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
@@ -110861,8 +110859,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile5(path17.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile5(path17.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile4(path17.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path17.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {

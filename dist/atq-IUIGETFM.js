@@ -47646,7 +47646,7 @@ async function shipBundle(client, res, bundle, options) {
 }
 
 // src/core/engines.ts
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
 import path14 from "node:path";
 
 // src/jmeter/commands.ts
@@ -48248,12 +48248,13 @@ async function runEnginePlan(ctx, index2, plan, clock) {
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
   await clock.next("go", () => startBarrier(ctx, go), ctx.signal);
   let done = ready;
+  let logs;
   try {
     done = await clock.next("engines-run", () => waitForEngines(ctx, id, "done"), ctx.signal);
   } finally {
-    await clock.stage("collect", () => collectEngines(ctx, plan, done));
+    logs = await clock.stage("collect", () => collectEngines(ctx, plan, done));
   }
-  await verifyEngines(ctx, plan, done);
+  verifyEngines(plan, done, logs);
   plan.status = "succeeded";
   ctx.logger.info(
     `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
@@ -48363,6 +48364,7 @@ ${why}`,
   });
 }
 async function collectEngines(ctx, plan, tasks) {
+  const texts = /* @__PURE__ */ new Map();
   const logs = path14.join(plan.outDir, "logs");
   await mkdir3(logs, { recursive: true });
   let header;
@@ -48372,6 +48374,8 @@ async function collectEngines(ctx, plan, tasks) {
     await writeFile4(path14.join(logs, `engine-${t.slot}.log`), output.console.join("\n") + "\n");
     const log = output.files.get("log");
     if (log) await writeFile4(path14.join(logs, `engine-${t.slot}.jmeter.log`), log);
+    texts.set(t.slot, `${log?.toString("utf8") ?? ""}
+${output.console.join("\n")}`);
     for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
     const jtl = output.files.get("jtl")?.toString("utf8");
     if (!jtl) continue;
@@ -48382,15 +48386,15 @@ async function collectEngines(ctx, plan, tasks) {
   if (header !== void 0)
     await writeFile4(path14.join(plan.outDir, "results.jtl"), Buffer.concat([Buffer.from(header), ...rows]));
   plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  return texts;
 }
-async function verifyEngines(ctx, plan, tasks) {
+function verifyEngines(plan, tasks, logs) {
+  const engineLog = (t) => logs.get(t.slot) ?? "";
   const where = `See ${path14.join(plan.outDir, "logs")}/.`;
   const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
   if (failed.length) {
-    const lines = await Promise.all(
-      failed.map(
-        async (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(await engineLog(plan, t), 3)}`
-      )
+    const lines = failed.map(
+      (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(engineLog(t), 3)}`
     );
     throw new AtqError(
       "JMETER_PLAN_FAILED",
@@ -48403,7 +48407,7 @@ ${where}`,
     );
   }
   for (const t of tasks) {
-    const fatal = findFatalLine(await engineLog(plan, t));
+    const fatal = findFatalLine(engineLog(t));
     if (fatal)
       throw new AtqError(
         "JMETER_PLAN_FAILED",
@@ -48418,15 +48422,9 @@ ${where}`,
     });
   }
 }
-async function engineLog(plan, t) {
-  const dir = path14.join(plan.outDir, "logs");
-  const read = (f) => readFile4(path14.join(dir, f), "utf8").catch(() => "");
-  return `${await read(`engine-${t.slot}.jmeter.log`)}
-${await read(`engine-${t.slot}.log`)}`;
-}
 
 // src/core/plan.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import path15 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
@@ -48525,8 +48523,8 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile5(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile5(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
+  const jmeterLog = await readFile4(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
+  const masterOut = await readFile4(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
   let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
   if (!fatal) {
     for (const w of workers) {
@@ -48929,4 +48927,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-RZJJJ52R.js.LEGAL.txt */
+/*! For license information please see atq-IUIGETFM.js.LEGAL.txt */

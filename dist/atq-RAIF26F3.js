@@ -31,7 +31,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-RZJJJ52R.js";
+} from "./atq-IUIGETFM.js";
 import {
   AtqError,
   ConfigError,
