@@ -115,7 +115,7 @@ async function waitForEngines(
         // A dead engine fails the run now, not when the others are done (a soak may have hours left).
         const dead = ended.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
         if (dead.length) {
-          const why = (await explainWorkers(ctx, dead)).replace(/- worker (\d)/g, '- engine $1');
+          const why = await explainWorkers(ctx, dead, 'engine');
           throw new AtqError('WORKER_FAILED', `A JMeter engine stopped in the middle of the test:\n${why}`, {
             tasks: dead,
           });
@@ -128,7 +128,7 @@ async function waitForEngines(
       if (dead.length) {
         throw new AtqError(
           'WORKERS_NOT_READY',
-          `${dead.length} of ${want} JMeter engine(s) could not start:\n${await explainWorkers(ctx, dead)}`,
+          `${dead.length} of ${want} JMeter engine(s) could not start:\n${await explainWorkers(ctx, dead, 'engine')}`,
           { tasks: dead },
         );
       }
@@ -139,7 +139,7 @@ async function waitForEngines(
       return ready.length === want ? ready : undefined;
     },
     onTimeout: async () => {
-      const why = (await explainWorkers(ctx, last)) || '  - no task was scheduled';
+      const why = (await explainWorkers(ctx, last, 'engine')) || '  - no task was scheduled';
       if (until === 'done' || Date.now() >= ctx.deadline) {
         const e = runTimeout(
           ctx.options.timeoutMs,
@@ -201,9 +201,7 @@ function verifyEngines(plan: PlanResult, tasks: TaskInfo[], logs: Map<number, st
   const where = `See ${path.join(plan.outDir, 'logs')}/.`;
   const failed = tasks.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
   if (failed.length) {
-    const lines = failed.map(
-      (t) => `  - ${describeTask(t).replace(/^worker/, 'engine')}: ${tail(engineLog(t), 3)}`,
-    );
+    const lines = failed.map((t) => `  - ${describeTask(t, 'engine')}: ${tail(engineLog(t), 3)}`);
     throw new AtqError(
       'JMETER_PLAN_FAILED',
       `${failed.length} JMeter engine(s) failed running ${plan.plan}:\n${lines.join('\n')}\n${where}`,

@@ -30,21 +30,28 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
   return id;
 }
 
-export function describeTask(t: TaskInfo): string {
+/** What the task is to the user: a worker, or in engine mode an engine. */
+export type TaskRole = 'worker' | 'engine';
+
+export function describeTask(t: TaskInfo, role: TaskRole = 'worker'): string {
   const exit =
     t.exitCode !== undefined && FINAL_STATES.has(t.state)
       ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}`
       : '';
   const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : '';
-  return `worker ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
+  return `${role} ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
 }
 
-/** Explains failed or unready workers: their state, Docker's error, and the end of their output. */
-export async function explainWorkers(ctx: RunContext, tasks: TaskInfo[]): Promise<string> {
+/** Explains failed or unready workers (or engines): their state, Docker's error, and the end of their output. */
+export async function explainWorkers(
+  ctx: RunContext,
+  tasks: TaskInfo[],
+  role: TaskRole = 'worker',
+): Promise<string> {
   const parts: string[] = [];
   for (const t of tasks) {
     const logs = t.containerId ? tail(await readLogs(ctx.client, 'task', t.id, 40), 12) : '';
-    parts.push(`  - ${describeTask(t)}${logs ? `\n    last output:\n${indent(logs, '      ')}` : ''}`);
+    parts.push(`  - ${describeTask(t, role)}${logs ? `\n    last output:\n${indent(logs, '      ')}` : ''}`);
   }
   return parts.join('\n');
 }

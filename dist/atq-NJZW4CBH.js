@@ -31,7 +31,7 @@ import {
   verdictLines,
   visibleLine,
   writeReports
-} from "./atq-IUIGETFM.js";
+} from "./atq-YCHENPWD.js";
 import {
   AtqError,
   ConfigError,

@@ -26,7 +26,7 @@ import {
   runLoadTest,
   verdictHeading,
   visibleLine
-} from "./atq-IUIGETFM.js";
+} from "./atq-YCHENPWD.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72402,4 +72402,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-ZI7YGHKL.js.LEGAL.txt */
+/*! For license information please see atq-Y5AVKDU4.js.LEGAL.txt */

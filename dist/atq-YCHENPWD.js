@@ -48114,16 +48114,16 @@ async function startWorkers(ctx) {
   ctx.resources.track("service", id, name);
   return id;
 }
-function describeTask(t) {
+function describeTask(t, role = "worker") {
   const exit = t.exitCode !== void 0 && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}` : "";
   const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : "";
-  return `worker ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
+  return `${role} ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
 }
-async function explainWorkers(ctx, tasks) {
+async function explainWorkers(ctx, tasks, role = "worker") {
   const parts = [];
   for (const t of tasks) {
     const logs = t.containerId ? tail(await readLogs(ctx.client, "task", t.id, 40), 12) : "";
-    parts.push(`  - ${describeTask(t)}${logs ? `
+    parts.push(`  - ${describeTask(t, role)}${logs ? `
     last output:
 ${indent(logs, "      ")}` : ""}`);
   }
@@ -48315,7 +48315,7 @@ async function waitForEngines(ctx, serviceId, until2) {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
         if (dead2.length) {
-          const why = (await explainWorkers(ctx, dead2)).replace(/- worker (\d)/g, "- engine $1");
+          const why = await explainWorkers(ctx, dead2, "engine");
           throw new AtqError("WORKER_FAILED", `A JMeter engine stopped in the middle of the test:
 ${why}`, {
             tasks: dead2
@@ -48330,7 +48330,7 @@ ${why}`, {
         throw new AtqError(
           "WORKERS_NOT_READY",
           `${dead.length} of ${want} JMeter engine(s) could not start:
-${await explainWorkers(ctx, dead)}`,
+${await explainWorkers(ctx, dead, "engine")}`,
           { tasks: dead }
         );
       }
@@ -48341,7 +48341,7 @@ ${await explainWorkers(ctx, dead)}`,
       return ready.length === want ? ready : void 0;
     },
     onTimeout: async () => {
-      const why = await explainWorkers(ctx, last) || "  - no task was scheduled";
+      const why = await explainWorkers(ctx, last, "engine") || "  - no task was scheduled";
       if (until2 === "done" || Date.now() >= ctx.deadline) {
         const e = runTimeout(
           ctx.options.timeoutMs,
@@ -48393,9 +48393,7 @@ function verifyEngines(plan, tasks, logs) {
   const where = `See ${path14.join(plan.outDir, "logs")}/.`;
   const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
   if (failed.length) {
-    const lines = failed.map(
-      (t) => `  - ${describeTask(t).replace(/^worker/, "engine")}: ${tail(engineLog(t), 3)}`
-    );
+    const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${tail(engineLog(t), 3)}`);
     throw new AtqError(
       "JMETER_PLAN_FAILED",
       `${failed.length} JMeter engine(s) failed running ${plan.plan}:
@@ -48927,4 +48925,4 @@ export {
   runLoadTest,
   guardSignals
 };
-/*! For license information please see atq-IUIGETFM.js.LEGAL.txt */
+/*! For license information please see atq-YCHENPWD.js.LEGAL.txt */
