@@ -26,6 +26,16 @@ export type ErrorCode =
   /** A file or folder the user named cannot be read or written. */
   | 'FILE_ACCESS'
   | 'DOCKER_API'
+  /** atq serve: an uploaded archive that cannot be accepted (format, unsafe entries, limits). */
+  | 'UPLOAD_INVALID'
+  /** atq serve: a task names an upload (fileId) the server does not have. */
+  | 'FILE_UNKNOWN'
+  /** A seed-form (any master/worker tool) task's master exited non-zero or could not run. */
+  | 'GENERIC_MASTER_FAILED'
+  /** atq serve stopped while the task ran; its objects were swept when it came back. */
+  | 'SERVER_RESTARTED'
+  /** atq run --server: the server refused the request or could not be reached. */
+  | 'SERVER_ERROR'
   /** A failure that is none of the above: a bug in atq. */
   | 'INTERNAL';
 

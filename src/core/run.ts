@@ -200,7 +200,7 @@ async function prepareBundle(options: RunOptions, outDir: string) {
   return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
 }
 
-async function connectManager(deps: RunDeps) {
+export async function connectManager(deps: Pick<RunDeps, 'connect'>) {
   const client = await deps.connect();
   const info = await client.info();
   if (info.localNodeState !== 'active' || !info.isManager) {

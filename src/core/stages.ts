@@ -9,7 +9,7 @@ export class StageClock {
   failedIn?: string;
 
   constructor(
-    private readonly report: RunReport,
+    private readonly report: Pick<RunReport, 'stages'>,
     private readonly emit: RunListener,
   ) {}
 

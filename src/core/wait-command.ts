@@ -1,3 +1,4 @@
+import type { RunOptions } from '../config/options.js';
 import { AtqError } from '../errors.js';
 import { waitScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
@@ -7,11 +8,17 @@ import { serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
 import { readLogs } from './logs.js';
 
+/** What the wait command needs of a run: a JMeter run's context, or a generic task's. */
+export type WaitContext = Pick<
+  RunContext,
+  'runId' | 'client' | 'logger' | 'signal' | 'resources' | 'networkIds' | 'deadline'
+> & { options: Pick<RunOptions, 'waitCommand' | 'workerImage'> };
+
 /**
  * The seed's wait command: a shell command run (repeatedly, until it succeeds) in its own container on the
  * run network, without the Docker socket, to check the workers or the system under test before the load.
  */
-export async function runWaitCommand(ctx: RunContext, workers: string[]): Promise<void> {
+export async function runWaitCommand(ctx: WaitContext, workers: string[]): Promise<void> {
   const wait = ctx.options.waitCommand;
   if (!wait) return;
   const name = serviceName(ctx.runId, 'wait');

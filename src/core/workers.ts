@@ -44,7 +44,7 @@ export function describeTask(t: TaskInfo, role: TaskRole = 'worker'): string {
 
 /** Explains failed or unready workers (or engines): their state, Docker's error, and the end of their output. */
 export async function explainWorkers(
-  ctx: RunContext,
+  ctx: Pick<RunContext, 'client'>,
   tasks: TaskInfo[],
   role: TaskRole = 'worker',
 ): Promise<string> {

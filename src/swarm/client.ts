@@ -82,6 +82,9 @@ export class SwarmClient {
       state: n.Status?.State ?? '',
       availability: n.Spec?.Availability ?? '',
       addr: n.Status?.Addr ?? '',
+      engineVersion: n.Description?.Engine?.EngineVersion ?? '',
+      cpus: (n.Description?.Resources?.NanoCPUs ?? 0) / 1e9,
+      memoryBytes: n.Description?.Resources?.MemoryBytes ?? 0,
     }));
   }
 
@@ -212,6 +215,7 @@ export class SwarmClient {
         ContainerSpec: {
           Image: spec.image,
           Command: spec.command,
+          ...(spec.args?.length ? { Args: spec.args } : {}),
           Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
           Labels: spec.labels,
           Hostname: spec.hostname,

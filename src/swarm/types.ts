@@ -48,7 +48,10 @@ export interface ServiceSpecInput {
   name: string;
   image: string;
   labels: Labels;
+  /** Replaces the image's ENTRYPOINT and CMD; empty keeps them. */
   command: string[];
+  /** Replaces only the image's CMD (arguments for its ENTRYPOINT), as `docker service create IMAGE ARGS` does. */
+  args?: string[];
   env: Record<string, string>;
   /** Replica count; ignored with `global`. */
   replicas: number;
@@ -99,6 +102,10 @@ export interface NodeInfo {
   state: string;
   availability: string;
   addr: string;
+  engineVersion: string;
+  /** NanoCPUs / 1e9 as the node reports them (0 when unknown). */
+  cpus: number;
+  memoryBytes: number;
 }
 
 export type ObjectKind = 'service' | 'container' | 'config' | 'secret' | 'network';

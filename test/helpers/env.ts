@@ -11,6 +11,8 @@ export function requireEnv(name: string): string {
 
 export const jmeterImage = () => requireEnv('ATQ_TEST_JMETER_IMAGE');
 export const targetImage = () => requireEnv('ATQ_TEST_TARGET_IMAGE');
+/** busybox-static with every applet (sh, httpd, wget): a small non-JMeter master/worker pair. */
+export const busyboxImage = () => requireEnv('ATQ_TEST_BUSYBOX_IMAGE');
 
 /** A client for assertions, talking to the same TLS engine as the CLI under test. */
 export function testClient(host = requireEnv('DOCKER_HOST')): SwarmClient {

@@ -9,6 +9,7 @@ import path from 'node:path';
 export default function globalSetup(): void {
   if (
     !process.env.ATQ_TEST_JMETER_IMAGE ||
+    !process.env.ATQ_TEST_BUSYBOX_IMAGE ||
     !process.env.DOCKER_HOST ||
     !process.env.ATQ_TEST_TWO_NODE_DOCKER_HOST
   )

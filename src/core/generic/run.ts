@@ -1,0 +1,180 @@
+import { mkdir } from 'node:fs/promises';
+import { isAtqError } from '../../errors.js';
+import { sleep, throwIfAborted } from '../../util/abort.js';
+import { formatDuration } from '../../util/duration.js';
+import { fileAccessError } from '../../util/file-error.js';
+import { RunResources } from '../cleanup.js';
+import { RunControl } from '../control.js';
+import { eventLogger, safeListener } from '../events.js';
+import { createRunNetwork } from '../network.js';
+import { newRunId } from '../run-id.js';
+import { connectManager } from '../run.js';
+import { StageClock } from '../stages.js';
+import { currentTasks } from '../workers.js';
+import { runWaitCommand, type WaitContext } from '../wait-command.js';
+import { sourceName, type GenericContext } from './context.js';
+import { listUploads, shipFiles } from './files.js';
+import { finishGeneric } from './finish.js';
+import { checkMasterExit, startGenericMaster, waitForGenericMaster } from './master.js';
+import { followService } from './output.js';
+import type { GenericTaskSpec } from './spec.js';
+import type { GenericDeps, GenericResult, GenericState } from './state.js';
+import { failIfEnded, startGenericWorkers, waitForGenericWorkers } from './workers.js';
+
+export type { GenericDeps, GenericResult };
+
+export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * A task in the seed's form on the swarm: network, workers (dnsrr), their addresses, the wait command,
+ * the delay, the master with REMOTES/WORKER_CSV_VIPS, its exit code, the collected paths. Never throws:
+ * the error is in the result (and run.json); whatever happens, everything created is removed before
+ * this returns.
+ */
+export async function runGenericTask(spec: GenericTaskSpec, deps: GenericDeps): Promise<GenericResult> {
+  const runId = deps.runId ?? newRunId();
+  const emit = safeListener(deps.onEvent);
+  const stages: Record<string, number> = {};
+  // StageClock only keeps the stage timings of what it is given.
+  const clock = new StageClock({ stages }, emit);
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const control = new RunControl(deps.signal, timeoutMs, () => clock.current);
+  const state: GenericState = {
+    spec,
+    deps,
+    logger: eventLogger(emit),
+    emit,
+    clock,
+    control,
+    startedAt: new Date(),
+    timeoutMs,
+    result: { runId, status: 'failed', stages, workerAddresses: [], collected: [] },
+    followers: [],
+  };
+  try {
+    await mkdir(deps.outDir, { recursive: true });
+  } catch (e) {
+    control.dispose();
+    const error = fileAccessError(e, 'create the results folder', 'Give the task a folder it can write to.');
+    return { ...state.result, error };
+  }
+  try {
+    await execute(state);
+    state.result.status = 'succeeded';
+  } catch (e) {
+    state.failure = e;
+    // The first reason wins: a timeout during the salvage after a failure is not the story.
+    if (isAtqError(e)) control.fail(e);
+  }
+  const result = await finishGeneric(state);
+  control.dispose();
+  return result;
+}
+
+/** The stages in order; what they create is recorded in `state` for finishGeneric. */
+async function execute(state: GenericState): Promise<void> {
+  const { spec, deps, clock, control, logger, result } = state;
+  const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
+  logger.info(`task ${spec.name} (run ${result.runId}): results go to ${deps.outDir}`);
+  // Before connecting: an unknown upload or a file too large for a config costs no cluster objects.
+  const uploads = await next('files', () => listUploads(spec, deps.files));
+  const { client, info } = await next('connect', () => connectManager(deps));
+  const nodeId = info.nodeId;
+  state.client = client;
+  const res = new RunResources(client, result.runId, logger);
+  state.resources = res;
+  await next('lease', () => res.acquireLease((e) => control.fail(e)));
+  const network = await next('network', () => createRunNetwork(client, res, false));
+  const mounts = await next('ship', () => shipFiles(client, res, spec, uploads));
+  const ctx: GenericContext = {
+    runId: result.runId,
+    spec,
+    client,
+    logger,
+    signal: control.signal,
+    control,
+    resources: res,
+    nodeId,
+    network,
+    deadline: state.startedAt.getTime() + state.timeoutMs,
+    timeoutMs: state.timeoutMs,
+    mounts,
+  };
+  state.ctx = ctx;
+  await startWorkers(state, ctx);
+  await next('wait', () => runWaitCommand(waitContext(ctx), result.workerAddresses));
+  if (spec.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(spec.delayMs)} before starting the master (delay)`);
+    await next('delay', () => sleep(spec.delayMs, control.signal));
+  }
+  const workersId = state.workersId as string;
+  await failIfEnded(ctx, currentTasks(await client.tasks(workersId)));
+  await runMaster(state, ctx);
+}
+
+async function startWorkers(state: GenericState, ctx: GenericContext): Promise<void> {
+  const { clock, control, logger, result, spec } = state;
+  logger.info(`starting ${spec.worker.replicas} worker(s) from ${spec.worker.image}`);
+  const workersId = await clock.next('workers', () => startGenericWorkers(ctx), control.signal);
+  state.workersId = workersId;
+  state.followers.push(followService(ctx, workersId, sourceName(ctx, 'worker')));
+  const ready = await clock.next('ready', () => waitForGenericWorkers(ctx, workersId), control.signal);
+  result.workerAddresses = ready.addresses;
+  logger.info(`workers ready: ${ready.addresses.join(', ')}`);
+  state.emit({ type: 'workers-ready', addresses: ready.addresses });
+}
+
+/** master-start: create until its container runs; master-run: until it exits. */
+async function runMaster(state: GenericState, ctx: GenericContext): Promise<void> {
+  const { clock, control, logger, result, spec } = state;
+  logger.info(
+    `starting the master from ${spec.master.image} with REMOTES=${result.workerAddresses.join(',')}`,
+  );
+  throwIfAborted(control.signal);
+  const created = Date.now();
+  let runningAt: number | undefined;
+  const endTimer = () =>
+    runningAt === undefined
+      ? clock.end('master-start', Date.now() - created)
+      : clock.end('master-run', Date.now() - runningAt);
+  clock.begin('master-start');
+  try {
+    const masterId = await startGenericMaster(ctx, result.workerAddresses);
+    state.masterId = masterId;
+    const follower = followService(ctx, masterId, sourceName(ctx, 'master'));
+    state.followers.push(follower);
+    state.masterTask = await waitForGenericMaster(ctx, masterId, () => {
+      endTimer();
+      runningAt = Date.now();
+      clock.begin('master-run');
+    });
+    // The last lines of an ended task come a moment after it.
+    await follower.stop(500);
+  } catch (e) {
+    clock.failedIn ??= clock.current;
+    throw e;
+  } finally {
+    endTimer();
+  }
+  const task = state.masterTask;
+  result.masterExitCode = task.exitCode;
+  logger.info(`the master ended: ${task.state}, exit code ${task.exitCode ?? 'none'}`);
+  await checkMasterExit(ctx, state.masterId, task);
+}
+
+/** The wait command runs in the workers' image, as the seed's isolated container did. */
+function waitContext(ctx: GenericContext): WaitContext {
+  const w = ctx.spec.waitCommand;
+  const image = ctx.spec.worker.image;
+  return {
+    runId: ctx.runId,
+    client: ctx.client,
+    logger: ctx.logger,
+    signal: ctx.signal,
+    resources: ctx.resources,
+    networkIds: [ctx.network.id],
+    deadline: ctx.deadline,
+    options: { workerImage: image, waitCommand: w && { ...w, image } },
+  };
+}
+
