@@ -15,7 +15,8 @@ const common = {
   format: 'esm',
   minify: false,
   // ssh2 (pulled in by docker-modem) probes optional native addons inside try/catch; we never use SSH.
-  external: ['cpu-features', '*.node'],
+  // better-sqlite3 (atq serve only) finds its native binding next to its own files: it cannot be bundled.
+  external: ['cpu-features', '*.node', 'better-sqlite3'],
   // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename. The banner gives
   // them under names of our own, so that a bundled ESM module declaring its own __filename (as
   // @azure/storage-common does) does not collide with it; `define` points free references at them.

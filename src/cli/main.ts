@@ -5,6 +5,7 @@ import { reportCommand, REPORT_HELP } from './report.js';
 import { runCommand } from './run.js';
 import { runHelp } from './args.js';
 import { guardSignals } from '../util/signals.js';
+import { VERSION } from '../version.js';
 
 const HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
 
@@ -13,6 +14,7 @@ Commands:
   atq cleanup   remove what runs left on the swarm                      (atq cleanup --help)
   atq report    analyse a JTL: statistics, gates, reports               (atq report --help)
   atq doctor    check the connection, the swarm and the images          (atq doctor --help)
+  atq serve     the ATQ service: REST API, queue and page for the swarm   (atq serve --help)
 
 Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
 
@@ -25,10 +27,15 @@ export async function main(
   const [command, ...rest] = argv;
   const cwd = process.cwd();
   // Only a run and doctor's image probe create something to clean up when interrupted; others just stop.
-  const guarded = command === 'run' || command === 'doctor';
+  const guarded = command === 'run' || command === 'doctor' || command === 'serve';
   const signals = guardSignals((t) => process.stderr.write(t + '\n'), early, {
     exitAtOnce: !guarded,
-    stopping: command === 'doctor' ? 'removing the image probe' : undefined,
+    stopping:
+      command === 'doctor'
+        ? 'removing the image probe'
+        : command === 'serve'
+          ? 'stopping the server, aborting and cleaning up running tasks'
+          : undefined,
   });
   installed();
   if (!guarded && early.length) return EXIT.interrupted;
@@ -42,6 +49,11 @@ export async function main(
         return await doctorCommand(rest, cwd, signals.signal);
       case 'report':
         return await reportCommand(rest, cwd);
+      case 'serve': {
+        // Loaded only here: the server's SQLite binding is not needed (nor bundled) for the other commands.
+        const { serveCommand } = await import('./serve.js');
+        return await serveCommand(rest, cwd, signals.signal, VERSION);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -51,7 +63,9 @@ export async function main(
         );
         return EXIT.ok;
       default:
-        process.stderr.write(`atq: unknown command "${command}"; use run, cleanup or doctor (atq help)\n`);
+        process.stderr.write(
+          `atq: unknown command "${command}"; use run, cleanup, report, doctor or serve (atq help)\n`,
+        );
         return EXIT.error;
     }
   } catch (e) {

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { parseSize } from '../config/resolve.js';
+import { ConfigError } from '../errors.js';
+import { addToken } from '../server/auth.js';
+import { SERVER_DEFAULTS, type ServerOptions } from '../server/context.js';
+import { startServer } from '../server/server.js';
+import { parseFlags } from './args.js';
+import { connectionFlagSpec, dockerOptionsFrom } from './cleanup.js';
+import { consoleLogger } from './console.js';
+import { EXIT } from './exit.js';
+
+export const SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
+                 [--tls-cert FILE --tls-key FILE] [--max-upload 100MB] [--max-queued 20] [connection options]
+       atq serve --tokens FILE --add-token NAME
+
+Runs the ATQ service: a REST API (/api, described at /api/openapi.json) and a page (/) in front of the
+swarm, where teams upload test files, queue load tests and follow them. Tasks run one at a time by
+default (--concurrency): concurrent load tests on one cluster distort each other's numbers. The queue
+is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupted ones are failed and
+their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
+--add-token NAME creates a token, stores only its hash in FILE and prints it once.`;
+
+function serveFlags(argv: string[]) {
+  return parseFlags(argv, {
+    listen: { type: 'string' },
+    data: { type: 'string' },
+    concurrency: { type: 'string' },
+    tokens: { type: 'string' },
+    'add-token': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'max-upload': { type: 'string' },
+    'max-queued': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...connectionFlagSpec(),
+  });
+}
+
+/** The server's options from its flags, every problem listed at once. */
+export function serverOptions(flags: Record<string, unknown>, cwd: string): ServerOptions {
+  const problems: string[] = [];
+  const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const listen = text('listen') ?? `${SERVER_DEFAULTS.host}:${SERVER_DEFAULTS.port}`;
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[3]) > 65535)
+    problems.push(`listen: "${listen}" is not HOST:PORT, e.g. 127.0.0.1:8480 or 0.0.0.0:8480`);
+  const int = (name: string, fallback: number, max: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      problems.push(`${name}: "${raw}" is not an integer from 1 to ${max}`);
+    return n;
+  };
+  const maxUpload =
+    text('max-upload') === undefined ? SERVER_DEFAULTS.maxUploadBytes : parseSize(text('max-upload'));
+  if (maxUpload === undefined)
+    problems.push(`max-upload: "${text('max-upload')}" is not a size such as 100MB`);
+  if (Boolean(text('tls-cert')) !== Boolean(text('tls-key')))
+    problems.push('tls-cert and tls-key: give both, or neither');
+  const options: ServerOptions = {
+    host: m?.[1] ?? m?.[2] ?? SERVER_DEFAULTS.host,
+    port: Number(m?.[3] ?? SERVER_DEFAULTS.port),
+    dataDir: path.resolve(cwd, text('data') ?? 'atq-data'),
+    concurrency: int('concurrency', SERVER_DEFAULTS.concurrency, 100),
+    tokensFile: text('tokens') && path.resolve(cwd, text('tokens') as string),
+    tlsCert: text('tls-cert') && path.resolve(cwd, text('tls-cert') as string),
+    tlsKey: text('tls-key') && path.resolve(cwd, text('tls-key') as string),
+    docker: dockerOptionsFrom(flags, cwd),
+    maxUploadBytes: maxUpload ?? SERVER_DEFAULTS.maxUploadBytes,
+    maxEntries: SERVER_DEFAULTS.maxEntries,
+    maxExtractedBytes: SERVER_DEFAULTS.maxExtractedBytes,
+    maxQueuedPerToken: int('max-queued', SERVER_DEFAULTS.maxQueuedPerToken, 10_000),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return options;
+}
+
+export async function serveCommand(
+  argv: string[],
+  cwd: string,
+  signal: AbortSignal,
+  version: string,
+): Promise<number> {
+  const flags = serveFlags(argv);
+  if (flags.help) {
+    process.stdout.write(SERVE_HELP + '\n');
+    return EXIT.ok;
+  }
+  const options = serverOptions(flags, cwd);
+  if (typeof flags['add-token'] === 'string') {
+    if (!options.tokensFile) throw new ConfigError(['add-token: give --tokens FILE to store the token in']);
+    const token = await addToken(options.tokensFile, flags['add-token']);
+    process.stdout.write(`${token}\n`);
+    process.stderr.write(
+      `[atq] token for ${flags['add-token']} added to ${options.tokensFile}; it is shown only now\n`,
+    );
+    return EXIT.ok;
+  }
+  const logger = consoleLogger();
+  const server = await startServer(options, logger, version);
+  logger.info(
+    `atq serve: listening on ${server.url} (data in ${options.dataDir}, concurrency ${options.concurrency}` +
+      `${options.tokensFile ? ', tokens required' : ', no tokens: loopback only'})`,
+  );
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info('atq serve: stopping; running tasks are aborted and cleaned up, queued tasks stay queued');
+  await server.close();
+  return EXIT.ok;
+}

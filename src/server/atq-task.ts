@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { FIELD_NAMES } from '../config/fields.js';
+import type { DockerOptions, RunOptions } from '../config/options.js';
+import { resolveOptions } from '../config/resolve.js';
+
+/** Keys of a task body besides the `atq run` options. */
+export const TASK_KEYS = ['fileId', 'name', 'schedule'] as const;
+
+/**
+ * Options the server decides, not the caller: where the files and results are on the server, how it
+ * reaches the swarm, and anything that would leave objects behind or read the server's own files.
+ */
+export const SERVER_SET: Record<string, string> = {
+  'test-dir': 'the task runs on the files of its fileId',
+  out: 'results are kept by the server (GET /api/task/{id}/results)',
+  'docker-host': 'the server connects to its own swarm',
+  'tls-ca': 'the server connects to its own swarm',
+  'tls-cert': 'the server connects to its own swarm',
+  'tls-key': 'the server connects to its own swarm',
+  'insecure-plaintext': 'the server connects to its own swarm',
+  keep: 'the server always removes what a task created',
+  baseline: 'a path on the server cannot be named; compare against an earlier run with atq report',
+  server: 'this is the server',
+  token: 'send the token in the Authorization header',
+};
+
+/** The `atq run` option values of an ATQ-form task body (everything but fileId, name, schedule). */
+export function optionValues(body: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) if (!(TASK_KEYS as readonly string[]).includes(k)) values[k] = v;
+  return values;
+}
+
+/** Every problem with the option values, named as the body's keys; [] when they would run. */
+export function optionProblems(values: Record<string, unknown>, folder: string): string[] {
+  return resolveTaskOptions(values, folder, folder, {}).problems;
+}
+
+/**
+ * The run options of an ATQ-form task: the caller's values read as atq.yml values would be (same
+ * table, same validation, same messages), with the upload's folder as the test directory.
+ */
+export function resolveTaskOptions(
+  values: Record<string, unknown>,
+  folder: string,
+  resultsDir: string,
+  docker: DockerOptions | Record<string, never>,
+): { options?: RunOptions; problems: string[] } {
+  const problems: string[] = [];
+  const allowed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (SERVER_SET[k]) problems.push(`${k}: set by the server (${SERVER_SET[k]})`);
+    else if (!FIELD_NAMES.has(k))
+      problems.push(
+        `${k}: unknown option; a task takes ${TASK_KEYS.join(', ')} and the atq run options ` +
+          `(${[...FIELD_NAMES].filter((n) => !SERVER_SET[n]).join(', ')})`,
+      );
+    else allowed[k] = v;
+  }
+  const resolved = resolveOptions(allowed, { out: path.resolve(resultsDir) }, folder, folder);
+  problems.push(...resolved.problems);
+  if (problems.length || !resolved.options) return { problems };
+  return { options: { ...resolved.options, testDir: folder, docker: docker as DockerOptions }, problems };
+}

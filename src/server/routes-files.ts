@@ -1,0 +1,94 @@
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { isAtqError } from '../errors.js';
+import type { ServerContext } from './context.js';
+import { badRequest, HttpError, notFound, readBody, sendJson } from './http.js';
+import type { Route } from './router.js';
+import { ACTIVE } from './store.js';
+
+/** The uploaded archive: a multipart form's `file` field (the seed's form), or the body itself. */
+async function uploadedArchive(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ data: Buffer; name?: string }> {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!/^multipart\/form-data/i.test(type)) {
+    const name = req.headers['x-file-name'];
+    return { data: await readBody(req, limit), name: typeof name === 'string' ? name : undefined };
+  }
+  return new Promise((resolve, reject) => {
+    let found: { data: Buffer; name?: string } | undefined;
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: limit, fields: 20 } });
+    } catch (e) {
+      return reject(badRequest([`body: ${(e as Error).message}`]));
+    }
+    parser.on('file', (field, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('limit', () =>
+        reject(
+          new HttpError(413, 'TOO_LARGE', `The upload is larger than this server accepts (${limit} bytes).`),
+        ),
+      );
+      stream.on('end', () => {
+        if (field === 'file') found = { data: Buffer.concat(chunks), name: info.filename };
+      });
+    });
+    parser.on('error', (e) => reject(badRequest([`body: ${(e as Error).message}`])));
+    parser.on('close', () =>
+      found ? resolve(found) : reject(badRequest(['file: the form has no "file" field with the archive'])),
+    );
+    req.pipe(parser);
+  });
+}
+
+export function fileRoutes(ctx: ServerContext): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/databind/upload',
+      handler: async ({ req, res }) => {
+        const { data, name } = await uploadedArchive(req, ctx.options.maxUploadBytes);
+        try {
+          const stored = await ctx.files.save(data, name);
+          sendJson(res, 201, stored, { location: `/api/databind/${stored.id}` });
+        } catch (e) {
+          if (isAtqError(e) && e.code === 'UPLOAD_INVALID')
+            throw new HttpError(
+              400,
+              e.code,
+              e.message,
+              (e.details.problems as string[] | undefined) ?? [e.message],
+            );
+          throw e;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/databind/list',
+      handler: async ({ res }) => sendJson(res, 200, { files: await ctx.files.list() }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/databind/:id',
+      handler: async ({ res, params }) => {
+        const id = params.id as string;
+        if (!(await ctx.files.get(id))) throw notFound(`Upload ${id}`);
+        const users = ctx.store
+          .tasks({ status: ['queued', ...ACTIVE], limit: 1000, offset: 0 })
+          .tasks.filter((t) => JSON.stringify(t.payload).includes(JSON.stringify(id)));
+        if (users.length)
+          throw new HttpError(
+            409,
+            'FILE_IN_USE',
+            `Upload ${id} is used by task(s) ${users.map((t) => t.id).join(', ')} that have not ended; cancel them or wait.`,
+          );
+        await ctx.files.remove(id);
+        res.writeHead(204).end();
+      },
+    },
+  ];
+}

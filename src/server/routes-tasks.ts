@@ -1,0 +1,104 @@
+import type { ServerContext } from './context.js';
+import { badRequest, HttpError, intParam, notFound, readJson, sendJson } from './http.js';
+import type { Route } from './router.js';
+import { checkSubmission, enqueue, newId } from './submit.js';
+import { ENDED, type TaskStatus } from './store.js';
+
+const STATUSES: TaskStatus[] = [
+  'queued',
+  'starting',
+  'running',
+  'collecting',
+  'finished',
+  'failed',
+  'cancelled',
+];
+
+export function taskRoutes(ctx: ServerContext): Route[] {
+  const { store, queue } = ctx;
+  const found = (id: string) => {
+    const task = store.task(id);
+    if (!task) throw notFound(`Task ${id}`);
+    return task;
+  };
+  return [
+    {
+      method: 'PUT',
+      path: '/api/task',
+      handler: async ({ req, res, owner }) => {
+        const submission = await checkSubmission(await readJson(req), ctx);
+        if (submission.schedule) {
+          const s = ctx.schedules.add({
+            id: newId(),
+            cron: submission.schedule,
+            name: submission.name,
+            owner,
+            payload: submission.payload,
+            createdAt: new Date().toISOString(),
+          });
+          return sendJson(res, 201, s, { location: `/api/schedule/${s.id}` });
+        }
+        const { id } = enqueue(submission, owner, ctx);
+        // As it is now: a task that found a free slot is already starting.
+        const task = queue.view(found(id));
+        sendJson(
+          res,
+          202,
+          { id: task.id, status: task.status, position: queue.position(task.id) },
+          {
+            location: `/api/task/${task.id}`,
+          },
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/task',
+      handler: ({ res, url }) => {
+        const status = (url.searchParams.get('status') ?? '').split(',').filter(Boolean);
+        const bad = status.filter((s) => !STATUSES.includes(s as TaskStatus));
+        if (bad.length) throw badRequest([`status: ${bad.join(', ')} not one of ${STATUSES.join(', ')}`]);
+        const limit = intParam(url, 'limit', 50, [1, 500]);
+        const offset = intParam(url, 'offset', 0, [0, 1e9]);
+        const { tasks, total } = store.tasks({
+          status: status as TaskStatus[],
+          owner: url.searchParams.get('owner') ?? undefined,
+          scheduleId: url.searchParams.get('schedule') ?? undefined,
+          limit,
+          offset,
+        });
+        sendJson(res, 200, { tasks: tasks.map((t) => queue.view(t)), total, limit, offset });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/task/:id',
+      handler: ({ res, params }) => sendJson(res, 200, queue.view(found(params.id as string))),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/task/:id',
+      handler: ({ res, params }) => {
+        const task = found(params.id as string);
+        if (ENDED.has(task.status) || !queue.cancel(task.id))
+          throw new HttpError(409, 'TASK_ENDED', `Task ${task.id} has already ended (${task.status}).`);
+        const now = found(task.id);
+        // A queued task is gone at once; a running one is being aborted and cleaned up (follow its events).
+        sendJson(res, now.status === 'cancelled' ? 200 : 202, queue.view(now));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/schedule',
+      handler: ({ res }) => sendJson(res, 200, { schedules: store.schedules() }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/schedule/:id',
+      handler: ({ res, params }) => {
+        if (!ctx.schedules.remove(params.id as string)) throw notFound(`Schedule ${params.id}`);
+        res.writeHead(204).end();
+      },
+    },
+  ];
+}

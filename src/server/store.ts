@@ -1,0 +1,268 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { AtqError, errorMessage } from '../errors.js';
+
+export type TaskStatus =
+  'queued' | 'starting' | 'running' | 'collecting' | 'finished' | 'failed' | 'cancelled';
+
+export const ACTIVE: ReadonlySet<TaskStatus> = new Set(['starting', 'running', 'collecting']);
+export const ENDED: ReadonlySet<TaskStatus> = new Set(['finished', 'failed', 'cancelled']);
+
+/** One task as the API shows it (position is computed, not stored). */
+export interface TaskRecord {
+  id: string;
+  /** Arrival order: the queue is FIFO on it. */
+  seq: number;
+  name?: string;
+  kind: 'atq' | 'seed';
+  status: TaskStatus;
+  /** The token's name that submitted it ("local" without tokens). */
+  owner: string;
+  /** The request body as accepted (validated again when the task starts). */
+  payload: Record<string, unknown>;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The run id on the swarm (label atq.run), set when the task starts. */
+  runId?: string;
+  /** Where the task's results are, on the server. */
+  outDir?: string;
+  verdict?: string;
+  error?: { code: string; message: string };
+  stages: Record<string, number>;
+  progress?: string;
+  scheduleId?: string;
+}
+
+/**
+ * A task as the API answers it: the record without the server's own paths, and its place in the queue
+ * (0 once it has started).
+ */
+export type TaskView = Omit<TaskRecord, 'outDir'> & { position: number };
+
+export interface ScheduleRecord {
+  id: string;
+  cron: string;
+  name?: string;
+  owner: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+  nextRun?: string;
+  lastTaskId?: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,
+  owner TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+  run_id TEXT, out_dir TEXT, verdict TEXT, error TEXT, stages TEXT NOT NULL DEFAULT '{}', progress TEXT,
+  schedule_id TEXT);
+CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status, seq);
+CREATE TABLE IF NOT EXISTS schedules (
+  id TEXT PRIMARY KEY, cron TEXT NOT NULL, name TEXT, owner TEXT NOT NULL, payload TEXT NOT NULL,
+  created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
+`;
+
+type Row = Record<string, string | number | null>;
+const opt = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? undefined : String(v);
+
+function taskFrom(r: Row): TaskRecord {
+  return {
+    id: String(r.id),
+    seq: Number(r.seq),
+    name: opt(r.name),
+    kind: r.kind === 'seed' ? 'seed' : 'atq',
+    status: r.status as TaskStatus,
+    owner: String(r.owner),
+    payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
+    createdAt: String(r.created_at),
+    startedAt: opt(r.started_at),
+    finishedAt: opt(r.finished_at),
+    runId: opt(r.run_id),
+    outDir: opt(r.out_dir),
+    verdict: opt(r.verdict),
+    error: r.error ? (JSON.parse(String(r.error)) as TaskRecord['error']) : undefined,
+    stages: JSON.parse(String(r.stages ?? '{}')) as Record<string, number>,
+    progress: opt(r.progress),
+    scheduleId: opt(r.schedule_id),
+  };
+}
+
+function scheduleFrom(r: Row): ScheduleRecord {
+  return {
+    id: String(r.id),
+    cron: String(r.cron),
+    name: opt(r.name),
+    owner: String(r.owner),
+    payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
+    createdAt: String(r.created_at),
+    nextRun: opt(r.next_run),
+    lastTaskId: opt(r.last_task),
+  };
+}
+
+/** Which task columns an update may set, by field name. */
+const COLUMNS: Partial<Record<keyof TaskRecord, string>> = {
+  status: 'status',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  runId: 'run_id',
+  outDir: 'out_dir',
+  verdict: 'verdict',
+  error: 'error',
+  stages: 'stages',
+  progress: 'progress',
+};
+
+export interface TaskFilter {
+  status?: TaskStatus[];
+  owner?: string;
+  scheduleId?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The queue's state in SQLite (one file under --data), so queued tasks survive a restart and a task
+ * that was running when the server stopped can be found and failed. Synchronous on purpose: every
+ * change is one small statement, and the queue's decisions must not interleave.
+ */
+export class Store {
+  private constructor(private readonly db: Database.Database) {
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(SCHEMA);
+  }
+
+  /**
+   * Loaded when the server starts, not when atq does: the native binding is installed with the npm package,
+   * but the CLI bundled into the Action and the Jenkins library (which never serve) do not carry it.
+   */
+  static async open(dataDir: string): Promise<Store> {
+    let open: typeof Database;
+    try {
+      open = (await import('better-sqlite3')).default;
+    } catch (e) {
+      throw new AtqError(
+        'INTERNAL',
+        `atq serve needs the better-sqlite3 package (${errorMessage(e)}). Run the server from an npm install ` +
+          'of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.',
+      );
+    }
+    mkdirSync(dataDir, { recursive: true });
+    return new Store(new open(path.join(dataDir, 'atq.sqlite')));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  insertTask(t: Omit<TaskRecord, 'seq' | 'stages'>): TaskRecord {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks').get() as Row).n;
+    this.db
+      .prepare(
+        `INSERT INTO tasks (id, seq, name, kind, status, owner, payload, created_at, schedule_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        t.id,
+        seq,
+        t.name ?? null,
+        t.kind,
+        t.status,
+        t.owner,
+        JSON.stringify(t.payload),
+        t.createdAt,
+        t.scheduleId ?? null,
+      );
+    return this.task(t.id) as TaskRecord;
+  }
+
+  task(id: string): TaskRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as Row | undefined;
+    return row && taskFrom(row);
+  }
+
+  updateTask(id: string, changes: Partial<TaskRecord>): void {
+    const sets: string[] = [];
+    const values: (string | null)[] = [];
+    for (const [key, value] of Object.entries(changes)) {
+      const column = COLUMNS[key as keyof TaskRecord];
+      if (!column) throw new Error(`task field ${key} cannot be updated`);
+      sets.push(`${column} = ?`);
+      values.push(
+        value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value),
+      );
+    }
+    if (sets.length) this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  tasks(filter: TaskFilter): { tasks: TaskRecord[]; total: number } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+      args.push(...filter.status);
+    }
+    for (const [column, value] of [
+      ['owner', filter.owner],
+      ['schedule_id', filter.scheduleId],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      args.push(value);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number(
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM tasks ${clause}`).get(...args) as Row).n,
+    );
+    const rows = this.db
+      .prepare(`SELECT * FROM tasks ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+      .all(...args, filter.limit, filter.offset) as Row[];
+    return { tasks: rows.map(taskFrom), total };
+  }
+
+  /** Queued tasks, first in line first. */
+  queued(): TaskRecord[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE status = 'queued' ORDER BY seq`).all() as Row[]).map(
+      taskFrom,
+    );
+  }
+
+  /** Tasks that were starting, running or collecting: after a restart, none of them is really running. */
+  active(): TaskRecord[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM tasks WHERE status IN ('starting', 'running', 'collecting') ORDER BY seq`)
+        .all() as Row[]
+    ).map(taskFrom);
+  }
+
+  insertSchedule(s: ScheduleRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO schedules (id, cron, name, owner, payload, created_at, next_run) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.id, s.cron, s.name ?? null, s.owner, JSON.stringify(s.payload), s.createdAt, s.nextRun ?? null);
+  }
+
+  schedules(): ScheduleRecord[] {
+    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at').all() as Row[]).map(scheduleFrom);
+  }
+
+  schedule(id: string): ScheduleRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as Row | undefined;
+    return row && scheduleFrom(row);
+  }
+
+  updateSchedule(id: string, nextRun: string | undefined, lastTaskId?: string): void {
+    this.db
+      .prepare('UPDATE schedules SET next_run = ?, last_task = COALESCE(?, last_task) WHERE id = ?')
+      .run(nextRun ?? null, lastTaskId ?? null, id);
+  }
+
+  removeSchedule(id: string): boolean {
+    return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
+  }
+}

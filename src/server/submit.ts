@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { optionProblems, optionValues } from './atq-task.js';
+import type { ServerContext } from './context.js';
+import { badRequest, HttpError } from './http.js';
+import { cronProblem } from './schedules.js';
+import { parseSeedTask } from './seed-task.js';
+import type { TaskRecord } from './store.js';
+
+export const newId = () => randomBytes(9).toString('base64url');
+
+/** A task body, checked: which form it is and every problem, each naming its field. */
+export interface Submission {
+  kind: 'atq' | 'seed';
+  name?: string;
+  schedule?: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Two forms: ATQ's (`fileId` plus the `atq run` options by their atq.yml names) and the seed's own
+ * (`name, delay, waitCommand, master, worker`), told apart by `master`/`worker`. Everything is
+ * checked now, so a task that cannot run is refused with 400 instead of failing at its turn.
+ */
+export async function checkSubmission(body: unknown, ctx: ServerContext): Promise<Submission> {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest(['body: must be a JSON object (a task)']);
+  const payload = body as Record<string, unknown>;
+  const problems: string[] = [];
+  const schedule = payload.schedule;
+  if (schedule !== undefined) {
+    const p =
+      typeof schedule === 'string' ? cronProblem(schedule) : 'must be a cron expression such as "0 2 * * *"';
+    if (p) problems.push(`schedule: ${p}`);
+  }
+  const seed = 'master' in payload || 'worker' in payload;
+  if (seed) {
+    const { problems: seedProblems, spec } = parseSeedTask(withoutKey(payload, 'schedule'));
+    problems.push(...seedProblems);
+    for (const [role, def] of [
+      ['master', spec?.master],
+      ['worker', spec?.worker],
+    ] as const)
+      if (def?.fileId && !(await ctx.files.get(def.fileId)))
+        problems.push(`${role}.fileId: no upload has the id "${def.fileId}"`);
+  } else {
+    problems.push(...(await atqProblems(payload, ctx)));
+  }
+  if (payload.name !== undefined && (typeof payload.name !== 'string' || !payload.name.trim()))
+    problems.push('name: must be a non-empty string');
+  if (problems.length) throw badRequest(problems, 'The task cannot run');
+  return {
+    kind: seed ? 'seed' : 'atq',
+    name: typeof payload.name === 'string' ? payload.name : undefined,
+    schedule: typeof schedule === 'string' ? schedule : undefined,
+    payload: withoutKey(payload, 'schedule'),
+  };
+}
+
+async function atqProblems(payload: Record<string, unknown>, ctx: ServerContext): Promise<string[]> {
+  const fileId = payload.fileId;
+  if (typeof fileId !== 'string' || !fileId)
+    return [
+      "fileId: required, the id POST /api/databind/upload answered (or give master/worker: the seed's form)",
+    ];
+  const folder = (await ctx.files.get(fileId)) && ctx.files.folder(fileId);
+  if (!folder) return [`fileId: no upload has the id "${fileId}"; upload the files first`];
+  return optionProblems(optionValues(payload), folder);
+}
+
+function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = { ...o };
+  delete copy[key];
+  return copy;
+}
+
+/** Queues a checked submission for `owner`, within the per-token limit. */
+export function enqueue(s: Submission, owner: string, ctx: ServerContext, scheduleId?: string): TaskRecord {
+  const waiting = ctx.store.queued().filter((t) => t.owner === owner).length;
+  if (!scheduleId && waiting >= ctx.options.maxQueuedPerToken) {
+    throw new HttpError(
+      429,
+      'QUEUE_LIMIT',
+      `${owner} already has ${waiting} task(s) waiting, the most this server allows per token ` +
+        `(--max-queued ${ctx.options.maxQueuedPerToken}). Wait for them to run, or cancel some (DELETE /api/task/{id}).`,
+    );
+  }
+  const task = ctx.store.insertTask({
+    id: newId(),
+    name: s.name,
+    kind: s.kind,
+    status: 'queued',
+    owner,
+    payload: s.payload,
+    createdAt: new Date().toISOString(),
+    scheduleId,
+  });
+  ctx.queue.add(task);
+  return task;
+}
