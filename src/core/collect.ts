@@ -1,13 +1,11 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { errorMessage } from '../errors.js';
 import { fileAccessError } from '../util/file-error.js';
 import { PATHS } from '../jmeter/ports.js';
 import type { TaskInfo } from '../swarm/types.js';
 import type { RunContext } from './context.js';
+import { extractTar } from './extract.js';
 import { readLogs } from './logs.js';
 
 /**
@@ -18,26 +16,16 @@ export async function collectMasterFiles(ctx: RunContext, task: TaskInfo, dest: 
   if (!task.containerId) return [];
   await mkdir(dest, { recursive: true });
   const archive = await ctx.client.getArchive(task.containerId, PATHS.outDir);
-  const written: string[] = [];
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    // Entries are "out/<file>"; keep plain files only and never write outside dest.
-    const rel = header.name.split('/').slice(1).join('/');
-    const target = path.resolve(dest, rel);
-    if (header.type !== 'file' || !rel || !target.startsWith(path.resolve(dest) + path.sep)) {
-      stream.resume();
-      stream.on('end', next);
-      return;
-    }
-    mkdir(path.dirname(target), { recursive: true })
-      .then(() => pipeline(stream, createWriteStream(target)))
-      .then(() => {
-        written.push(rel);
-        next();
-      }, next);
+  const root = path.resolve(dest);
+  const written = await extractTar(archive, {
+    // Entries are "out/<file>"; plain files only, never outside dest.
+    target: (name) => {
+      const rel = name.split('/').slice(1).join('/');
+      const target = path.resolve(root, rel);
+      return rel && target.startsWith(root + path.sep) ? { path: target } : {};
+    },
   });
-  await pipeline(archive, extract);
-  return written;
+  return written.map((w) => path.relative(root, w).split(path.sep).join('/'));
 }
 
 /** Saves the output of each task (master and workers) under dest/logs/. */

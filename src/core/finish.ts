@@ -52,7 +52,7 @@ const AFTER_CANCEL = { logsMs: 5_500, cleanupMs: 9_000 };
 export async function finishRun(state: RunState): Promise<{ error?: AtqError; summaries: PlanSummary[] }> {
   const { report, logger, clock } = state;
   let summaries: PlanSummary[] = [];
-  let error = state.failure === undefined ? undefined : await classify(state);
+  let error = state.failure === undefined ? undefined : await classify(state, state.report.runId);
   if (error) {
     report.status = errorKind(error);
     // Before analysis, so that summary.json's copy of the run says why it ended.
@@ -95,8 +95,14 @@ async function writeRunJson(report: RunReport, logger: Logger): Promise<void> {
   }
 }
 
-/** Turns what stopped the run (a failure, a cancel, the --timeout, a removal) into the error to show. */
-async function classify(state: RunState): Promise<AtqError> {
+/** What classify needs of a run's (or a generic task's) state. */
+export type Stopped = Pick<RunState, 'control' | 'failure' | 'client' | 'resources' | 'clock'>;
+
+/**
+ * Turns what stopped the run (a failure, a cancel, the --timeout, a removal, a lost engine) into the error
+ * to show. Shared by JMeter runs and the server's generic master/worker tasks.
+ */
+export async function classify(state: Stopped, runId: string): Promise<AtqError> {
   // The first reason wins (RunControl): a cancel or timeout during salvage does not hide a failure.
   const e = state.control.reason ?? state.failure;
   if (isAtqError(e)) {
@@ -109,7 +115,7 @@ async function classify(state: RunState): Promise<AtqError> {
       e.details.status === 404 &&
       (await state.resources?.leasePresent()) === false
     ) {
-      return removedError(state.report.runId, `${e.message}; its lease is gone too`);
+      return removedError(runId, `${e.message}; its lease is gone too`);
     }
     return e;
   }

@@ -19,7 +19,6 @@ export const SERVER_SET: Record<string, string> = {
   'tls-key': 'the server connects to its own swarm',
   'insecure-plaintext': 'the server connects to its own swarm',
   keep: 'the server always removes what a task created',
-  baseline: 'a path on the server cannot be named; compare against an earlier run with atq report',
   server: 'this is the server',
   token: 'send the token in the Authorization header',
 };
@@ -32,8 +31,30 @@ export function optionValues(body: Record<string, unknown>): Record<string, unkn
 }
 
 /** Every problem with the option values, named as the body's keys; [] when they would run. */
-export function optionProblems(values: Record<string, unknown>, folder: string): string[] {
-  return resolveTaskOptions(values, folder, folder, {}).problems;
+export function optionProblems(
+  values: Record<string, unknown>,
+  folder: string,
+  allowNetworks: string[] = [],
+): string[] {
+  return resolveTaskOptions(values, folder, folder, {}, allowNetworks).problems;
+}
+
+/**
+ * Networks a task may join its containers to (--attach-network, to reach the system under test): only
+ * those the operator allows with --allow-network (names, * as wildcard), never the cluster's own.
+ */
+export function networkProblems(networks: string[], allowed: string[]): string[] {
+  const patterns = allowed.map(
+    (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+  );
+  return networks
+    .filter((n) => !patterns.some((p) => p.test(n)))
+    .map(
+      (n) =>
+        `attach-network: ${JSON.stringify(n)} is not allowed on this server` +
+        (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it allows none)') +
+        '; its operator can allow it with atq serve --allow-network NAME',
+    );
 }
 
 /**
@@ -45,11 +66,17 @@ export function resolveTaskOptions(
   folder: string,
   resultsDir: string,
   docker: DockerOptions | Record<string, never>,
+  allowNetworks: string[] = [],
 ): { options?: RunOptions; problems: string[] } {
   const problems: string[] = [];
   const allowed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
     if (SERVER_SET[k]) problems.push(`${k}: set by the server (${SERVER_SET[k]})`);
+    else if (k === 'baseline' && !insideUpload(v))
+      problems.push(
+        'baseline: must be a relative path inside the upload (its summary.json files, e.g. ".atq-baseline"); ' +
+          'no server path can be named',
+      );
     else if (!FIELD_NAMES.has(k))
       problems.push(
         `${k}: unknown option; a task takes ${TASK_KEYS.join(', ')} and the atq run options ` +
@@ -59,6 +86,13 @@ export function resolveTaskOptions(
   }
   const resolved = resolveOptions(allowed, { out: path.resolve(resultsDir) }, folder, folder);
   problems.push(...resolved.problems);
+  if (resolved.options) problems.push(...networkProblems(resolved.options.attachNetworks, allowNetworks));
   if (problems.length || !resolved.options) return { problems };
   return { options: { ...resolved.options, testDir: folder, docker: docker as DockerOptions }, problems };
+}
+
+/** A path the caller may name: relative, and staying inside the upload's folder. */
+function insideUpload(value: unknown): boolean {
+  if (typeof value !== 'string' || !value || path.isAbsolute(value) || value.includes('\0')) return false;
+  return !path.normalize(value).split(/[\\/]/).includes('..');
 }

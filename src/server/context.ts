@@ -22,8 +22,10 @@ export interface ServerOptions {
   /** Most entries and bytes an upload may unpack to. */
   maxEntries: number;
   maxExtractedBytes: number;
-  /** Most tasks one token may have waiting in the queue. */
+  /** Most tasks one token may have waiting in the queue (and most schedules it may have). */
   maxQueuedPerToken: number;
+  /** Networks tasks may attach to (--allow-network; * is a wildcard). */
+  allowNetworks: string[];
 }
 
 export const SERVER_DEFAULTS = {
@@ -34,7 +36,8 @@ export const SERVER_DEFAULTS = {
   maxEntries: 5000,
   maxExtractedBytes: 500 * 1024 * 1024,
   maxQueuedPerToken: 20,
-} as const;
+  allowNetworks: [] as string[],
+};
 
 /** What every route handler may use. */
 export interface ServerContext {

@@ -16,9 +16,14 @@ export interface Numbered {
 type Subscriber = (e: Numbered) => void;
 
 interface Channel {
+  /** The newest events (up to TAIL); older ones are read back from the file when a client asks. */
   events: Numbered[];
+  last: number;
   subscribers: Set<Subscriber>;
 }
+
+/** Events kept in memory per task: a chatty tool must not grow the server without bound. */
+const TAIL = 2000;
 
 /**
  * Every task's events, numbered, kept in memory while the task is queued or running and appended to
@@ -37,7 +42,9 @@ export class EventHub {
   private channel(taskId: string): Channel {
     let c = this.channels.get(taskId);
     if (!c) {
-      c = { events: this.stored(taskId), subscribers: new Set() };
+      const stored = this.stored(taskId);
+      c = { events: stored.slice(-TAIL), last: stored.at(-1)?.id ?? 0, subscribers: new Set() };
+      mkdirSync(path.dirname(this.file(taskId)), { recursive: true });
       this.channels.set(taskId, c);
     }
     return c;
@@ -45,11 +52,10 @@ export class EventHub {
 
   publish(taskId: string, data: TaskEvent): void {
     const c = this.channel(taskId);
-    const e: Numbered = { id: (c.events.at(-1)?.id ?? 0) + 1, at: new Date().toISOString(), data };
+    const e: Numbered = { id: ++c.last, at: new Date().toISOString(), data };
     c.events.push(e);
-    const file = this.file(taskId);
-    mkdirSync(path.dirname(file), { recursive: true });
-    appendFileSync(file, JSON.stringify(e) + '\n');
+    if (c.events.length > TAIL) c.events.splice(0, c.events.length - TAIL);
+    appendFileSync(this.file(taskId), JSON.stringify(e) + '\n');
     for (const s of c.subscribers) s(e);
     // An ended task's stream is complete on disk; its memory can go.
     if (data.kind === 'end') {
@@ -60,20 +66,28 @@ export class EventHub {
 
   /**
    * The events after `after`, then every new one until the task ends. Returns the replay and an
-   * unsubscribe function (undefined when the task has ended: the replay is all there is).
+   * unsubscribe function (undefined when the task has ended: the replay is all there is). `ended` comes
+   * from the store: a queued task has no events yet after a restart, yet it will.
    */
-  subscribe(taskId: string, after: number, live: Subscriber): { replay: Numbered[]; stop?: () => void } {
-    const active = this.channels.get(taskId);
-    const events = active ? active.events : this.stored(taskId);
-    const replay = events.filter((e) => e.id > after);
-    if (!active || replay.some((e) => e.data.kind === 'end')) return { replay };
-    active.subscribers.add(live);
-    return { replay, stop: () => active.subscribers.delete(live) };
+  subscribe(
+    taskId: string,
+    after: number,
+    live: Subscriber,
+    ended: boolean,
+  ): { replay: Numbered[]; stop?: () => void } {
+    if (ended && !this.channels.has(taskId))
+      return { replay: this.stored(taskId).filter((e) => e.id > after) };
+    const c = this.channel(taskId);
+    const inMemory = (c.events[0]?.id ?? c.last + 1) <= after + 1;
+    const replay = (inMemory ? c.events : this.stored(taskId)).filter((e) => e.id > after);
+    if (replay.some((e) => e.data.kind === 'end')) return { replay };
+    c.subscribers.add(live);
+    return { replay, stop: () => c.subscribers.delete(live) };
   }
 
-  /** Memory for a task that will get no more events (e.g. a queued task cancelled before it started). */
-  forget(taskId: string): void {
-    this.channels.delete(taskId);
+  /** The id of the last event a task has had (0 for none). */
+  lastId(taskId: string): number {
+    return this.channels.get(taskId)?.last ?? this.stored(taskId).at(-1)?.id ?? 0;
   }
 
   private stored(taskId: string): Numbered[] {

@@ -1,6 +1,7 @@
 import { FIELDS, type Field } from '../config/fields.js';
 import { LIMITS, RESERVED_ENV } from '../core/generic/spec.js';
 import { SERVER_SET } from './atq-task.js';
+import { TASK_STATUSES } from './store.js';
 import type { ServerContext } from './context.js';
 import { sendJson } from './http.js';
 import type { Route } from './router.js';
@@ -41,7 +42,7 @@ function object(required: string[], properties: Record<string, Schema>, descript
 
 const TASK_STATUS: Schema = {
   type: 'string',
-  enum: ['queued', 'starting', 'running', 'collecting', 'finished', 'failed', 'cancelled'],
+  enum: [...TASK_STATUSES],
 };
 const VERDICT: Schema = { type: 'string', enum: ['passed', 'failed', 'skipped', 'no-gates'] };
 
@@ -494,11 +495,17 @@ const ERROR_RESPONSES: Record<string, Schema> = {
       schema: text,
     },
   }),
+  '403': failure(
+    "Refused: cancelling or removing what another token submitted (NOT_OWNER), or a change sent from another site's page (CROSS_SITE).",
+  ),
   '404': failure('No such task, schedule, upload, result file or endpoint.'),
   '405': failure('The path exists, not with this method.', {
     Allow: { description: 'The methods it takes.', schema: text },
   }),
   '409': failure('The task has already ended, or the upload is used by a task that has not.'),
+  '421': failure(
+    'A server without tokens answers only to its loopback address (the Host header named another).',
+  ),
   '413': failure('The body is larger than the server accepts (--max-upload; 1 MB for a task).'),
   '429': failure('The token already has the most tasks waiting that the server allows (--max-queued).'),
   '500': failure('The server failed (a bug: report it with the message).'),
@@ -523,7 +530,7 @@ interface Operation {
 const ACCESS = { open: [], browser: [{ bearer: [] }, { basic: [] }] };
 
 function operation(o: Operation): Schema {
-  const codes = [...new Set([...(o.errors ?? []), ...(o.access === 'open' ? [] : [401]), 500])].sort(
+  const codes = [...new Set([...(o.errors ?? []), ...(o.access === 'open' ? [] : [401]), 421, 500])].sort(
     (a, b) => a - b,
   );
   return {
@@ -560,7 +567,7 @@ const taskPaths = (): Record<string, PathItem> => ({
         '202': jsonBody(ref('Accepted'), 'Queued; follow it at Location.', LOCATION),
         '201': jsonBody(ref('Schedule'), 'A schedule: each due time queues a copy of the task.', LOCATION),
       },
-      errors: [400, 413, 429],
+      errors: [403, 400, 413, 429],
     }),
     get: operation({
       id: 'listTasks',
@@ -591,7 +598,7 @@ const taskPaths = (): Record<string, PathItem> => ({
           'It was running: it is being aborted and cleaned up; follow its events.',
         ),
       },
-      errors: [404, 409],
+      errors: [403, 404, 409],
     }),
   },
   '/api/task/{id}/events': {
@@ -654,7 +661,7 @@ const resultAndSchedulePaths = (): Record<string, PathItem> => ({
       tag: 'schedules',
       summary: 'Remove a schedule (the tasks it queued stay)',
       ok: { '204': { description: 'Removed.' } },
-      errors: [404],
+      errors: [403, 404],
     }),
   },
 });
@@ -686,7 +693,7 @@ const fileAndSwarmPaths = (): Record<string, PathItem> => ({
       parameters: ['FileName'],
       requestBody: UPLOAD_BODY,
       ok: { '201': jsonBody(ref('StoredFile'), "Stored; give its id as a task's fileId.", LOCATION) },
-      errors: [400, 413],
+      errors: [403, 400, 413],
     }),
   },
   '/api/databind/list': {
@@ -704,7 +711,7 @@ const fileAndSwarmPaths = (): Record<string, PathItem> => ({
       tag: 'files',
       summary: 'Remove an upload',
       ok: { '204': { description: 'Removed.' } },
-      errors: [404, 409],
+      errors: [403, 404, 409],
     }),
   },
   '/api/swarm': {

@@ -6,7 +6,7 @@ import { formatDuration } from '../util/duration.js';
 import type { ServerContext } from './context.js';
 import { intParam } from './http.js';
 import type { Route } from './router.js';
-import type { ScheduleRecord, TaskRecord, TaskView } from './store.js';
+import { TASK_STATUSES, type ScheduleRecord, type TaskRecord, type TaskView } from './store.js';
 
 /** A link to one of a task's result files (or its listing), as the page shows it. */
 export interface ResultLink {
@@ -51,7 +51,7 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const STATUSES = ['queued', 'starting', 'running', 'collecting', 'finished', 'failed', 'cancelled'];
+const STATUSES: readonly string[] = TASK_STATUSES;
 const VERDICTS = ['passed', 'failed', 'skipped', 'no-gates'];
 
 const e = (value: unknown): string => escapeHtml(String(value ?? ''));

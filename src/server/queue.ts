@@ -18,8 +18,17 @@ const STATUS_OF_STAGE: Record<string, TaskStatus> = {
   collect: 'collecting',
 };
 
+/** Runs one task to its end (executeTask on the swarm; tests pass their own). */
+export type Execute = (
+  task: TaskRecord,
+  runId: string,
+  signal: AbortSignal,
+  onEvent: (e: RunEvent) => void,
+) => Promise<TaskEnd>;
+
 export interface QueueDeps extends RunnerDeps {
   store: Store;
+  execute?: Execute;
   hub: EventHub;
   concurrency: number;
   logger: Logger;
@@ -39,11 +48,17 @@ interface Running {
  */
 export class TaskQueue {
   private readonly running = new Map<string, Running>();
+  /** The queue position each waiting task was last told, so a change tells only those whose place moved. */
+  private readonly told = new Map<string, number>();
+  private readonly execute: Execute;
   private stopping = false;
   /** Until the runs a previous process left are swept, nothing starts: they may still be loading the cluster. */
   private recovering = true;
 
-  constructor(private readonly deps: QueueDeps) {}
+  constructor(private readonly deps: QueueDeps) {
+    this.execute =
+      deps.execute ?? ((task, runId, signal, onEvent) => executeTask(task, runId, deps, signal, onEvent));
+  }
 
   /**
    * After a restart: tasks that were running are failed at once (their status says why), their objects
@@ -67,8 +82,7 @@ export class TaskQueue {
     this.pump();
   }
 
-  add(task: TaskRecord): void {
-    this.publishStatus(task.id);
+  add(_task: TaskRecord): void {
     this.pump();
   }
 
@@ -101,6 +115,11 @@ export class TaskQueue {
     await this.running.get(id)?.done;
   }
 
+  /** Nothing starts any more (first step of a shutdown: recovery may still be under way). */
+  halt(): void {
+    this.stopping = true;
+  }
+
   /** On shutdown: abort every running task and wait until each has cleaned up. Queued tasks stay queued. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -111,10 +130,16 @@ export class TaskQueue {
   private pump(): void {
     while (!this.stopping && !this.recovering && this.running.size < this.deps.concurrency) {
       const next = this.deps.store.queued()[0];
-      if (!next) return;
+      if (!next) break;
+      this.told.delete(next.id);
       this.start(next);
     }
-    for (const t of this.deps.store.queued()) this.publishStatus(t.id);
+    // One read of the queue; only tasks whose place changed hear about it.
+    this.deps.store.queued().forEach((task, i) => {
+      if (this.told.get(task.id) === i + 1) return;
+      this.told.set(task.id, i + 1);
+      this.deps.hub.publish(task.id, { kind: 'status', task: this.shown(task, i + 1) });
+    });
   }
 
   private start(task: TaskRecord): void {
@@ -130,10 +155,10 @@ export class TaskQueue {
     const run: Running = { controller, cancelled: false, done: Promise.resolve() };
     this.running.set(task.id, run);
     const started = this.deps.store.task(task.id) as TaskRecord;
-    run.done = executeTask(started, runId, this.deps, controller.signal, (e) => this.onRunEvent(task.id, e))
+    run.done = this.execute(started, runId, controller.signal, (e) => this.onRunEvent(task.id, e))
       .catch((e): TaskEnd => ({
         status: 'failed',
-        stages: {},
+        stages: this.deps.store.task(task.id)?.stages ?? {},
         error: { code: 'INTERNAL', message: errorMessage(e) },
       }))
       .then((end) => {
@@ -165,6 +190,7 @@ export class TaskQueue {
   }
 
   private end(id: string, end: TaskEnd): void {
+    this.told.delete(id);
     this.deps.store.updateTask(id, { ...end, finishedAt: new Date().toISOString() });
     const task = this.view(this.deps.store.task(id) as TaskRecord);
     this.deps.hub.publish(id, { kind: 'end', task });
@@ -175,13 +201,18 @@ export class TaskQueue {
 
   private publishStatus(id: string): void {
     const task = this.deps.store.task(id);
-    if (task && !ACTIVE.has(task.status) && task.status !== 'queued') return;
-    if (task) this.deps.hub.publish(id, { kind: 'status', task: this.view(task) });
+    if (task && ACTIVE.has(task.status))
+      this.deps.hub.publish(id, { kind: 'status', task: this.shown(task, 0) });
   }
 
   view(task: TaskRecord): TaskView {
-    const { outDir: _serverPath, ...shown } = task;
-    return { ...shown, position: task.status === 'queued' ? this.position(task.id) : 0 };
+    return this.shown(task, task.status === 'queued' ? this.position(task.id) : 0);
+  }
+
+  /** What the API shows of a task: not the server's own paths, and secrets in environments masked. */
+  private shown(task: TaskRecord, position: number): TaskView {
+    const { outDir: _serverPath, ...rest } = task;
+    return { ...rest, payload: maskEnvironment(task.payload), position };
   }
 
   get activeCount(): number {
@@ -201,4 +232,23 @@ function restarted(task: TaskRecord): TaskEnd {
         `its objects on the swarm (run ${task.runId ?? 'not started'}) are removed as the server comes back. Submit it again.`,
     },
   };
+}
+
+/**
+ * Seed-form tasks pass credentials to their tools through `environment`: every token holder may list
+ * tasks, so the values are shown as *** (the names stay, to tell what was set).
+ */
+export function maskEnvironment(payload: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...payload };
+  for (const role of ['master', 'worker']) {
+    const def = copy[role];
+    if (!def || typeof def !== 'object' || Array.isArray(def)) continue;
+    const env = (def as Record<string, unknown>).environment;
+    let masked: unknown = env;
+    if (Array.isArray(env)) masked = env.map((e) => (typeof e === 'string' ? e.replace(/=.*$/s, '=***') : e));
+    else if (env && typeof env === 'object')
+      masked = Object.fromEntries(Object.keys(env).map((k) => [k, '***']));
+    copy[role] = { ...(def as object), environment: masked };
+  }
+  return copy;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http.js';
 
 export interface Request {
   req: IncomingMessage;
@@ -57,8 +58,21 @@ export function match(
       continue;
     }
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] as string)));
+    r.names.forEach((n, i) => (params[n] = decodeSegment(m[i + 1] as string)));
     return { route: r, params, allowed };
   }
   return { params: {}, allowed };
+}
+
+/** A malformed %-escape is the caller's mistake (400), not the server's. */
+function decodeSegment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(
+      400,
+      'INVALID_REQUEST',
+      `The path has a malformed %-escape: ${JSON.stringify(text)}.`,
+    );
+  }
 }

@@ -2,14 +2,19 @@ import type { ServerResponse } from 'node:http';
 import type { ServerContext } from './context.js';
 import type { Numbered } from './hub.js';
 import { notFound } from './http.js';
+import { ENDED } from './store.js';
 import type { Route } from './router.js';
 
 /** SSE comments keep proxies (and Node's own timeouts) from closing a quiet stream during a long soak. */
 const KEEPALIVE_MS = 15_000;
 
+/** A client that reads slower than the task writes is dropped past this (it reconnects with Last-Event-ID). */
+const BACKLOG_BYTES = 1024 * 1024;
+
 function write(res: ServerResponse, e: Numbered): void {
   // One JSON line per event: data never holds a raw newline, so a line break cannot forge an event.
   res.write(`id: ${e.id}\nevent: ${e.data.kind}\ndata: ${JSON.stringify(e.data)}\n\n`);
+  if (res.writableLength > BACKLOG_BYTES) res.destroy();
 }
 
 /**
@@ -40,10 +45,15 @@ export function eventRoutes(ctx: ServerContext): Route[] {
           if (!res.writableEnded) res.end();
         };
         const timer = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
-        const sub = ctx.hub.subscribe(id, after, (e) => {
-          write(res, e);
-          if (e.data.kind === 'end') close();
-        });
+        const sub = ctx.hub.subscribe(
+          id,
+          after,
+          (e) => {
+            write(res, e);
+            if (e.data.kind === 'end') close();
+          },
+          ENDED.has(task.status),
+        );
         live.stop = sub.stop;
         for (const e of sub.replay) write(res, e);
         if (!sub.stop) {
@@ -51,7 +61,7 @@ export function eventRoutes(ctx: ServerContext): Route[] {
           // whose events were lost, with its current state so the client is never left waiting.
           if (!sub.replay.some((e) => e.data.kind === 'end'))
             write(res, {
-              id: after + 1,
+              id: Math.max(after, ctx.hub.lastId(id)) + 1,
               at: new Date().toISOString(),
               data: { kind: 'end', task: ctx.queue.view(task) },
             });

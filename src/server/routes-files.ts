@@ -44,6 +44,16 @@ async function uploadedArchive(
   });
 }
 
+/** The uploads a task body names: ATQ's fileId, or the seed form's master/worker fileId (or fileid). */
+function fileIdsOf(payload: Record<string, unknown>): unknown[] {
+  const ids: unknown[] = [payload.fileId];
+  for (const role of ['master', 'worker']) {
+    const def = payload[role] as Record<string, unknown> | undefined;
+    if (def && typeof def === 'object') ids.push(def.fileId, def.fileid);
+  }
+  return ids.filter((x) => x !== undefined);
+}
+
 export function fileRoutes(ctx: ServerContext): Route[] {
   return [
     {
@@ -77,14 +87,15 @@ export function fileRoutes(ctx: ServerContext): Route[] {
       handler: async ({ res, params }) => {
         const id = params.id as string;
         if (!(await ctx.files.get(id))) throw notFound(`Upload ${id}`);
-        const users = ctx.store
-          .tasks({ status: ['queued', ...ACTIVE], limit: 1000, offset: 0 })
-          .tasks.filter((t) => JSON.stringify(t.payload).includes(JSON.stringify(id)));
+        const users = [
+          ...ctx.store.tasks({ status: ['queued', ...ACTIVE], limit: 10_000, offset: 0 }).tasks,
+          ...ctx.store.schedules(),
+        ].filter((t) => fileIdsOf(t.payload).includes(id));
         if (users.length)
           throw new HttpError(
             409,
             'FILE_IN_USE',
-            `Upload ${id} is used by task(s) ${users.map((t) => t.id).join(', ')} that have not ended; cancel them or wait.`,
+            `Upload ${id} is used by ${users.map((t) => t.id).join(', ')} (tasks that have not ended, or schedules); cancel or remove them, or wait.`,
           );
         await ctx.files.remove(id);
         res.writeHead(204).end();

@@ -19,6 +19,34 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Files ATQ writes itself, shown in the browser; report.css is the report's style sheet. */
+const OWN = /^(?:[^/]+\/)?(?:report\.html|report\.css|summary\.md|summary\.json|run\.json|junit\.xml)$/;
+
+/**
+ * Everything else in a results folder came out of a container (collected files, logs, the JTL): it is
+ * downloaded, never rendered on the API's origin, where a planted page could act with the viewer's
+ * credentials. ATQ's own files are rendered in a sandbox without scripts all the same.
+ */
+function resultHeaders(rel: string): Record<string, string> {
+  const ext = path.extname(rel).toLowerCase();
+  const own = OWN.test(rel);
+  const text = !own && ['.log', '.jtl', '.txt', '.csv'].includes(ext);
+  const headers: Record<string, string> = {
+    'content-type': own
+      ? (TYPES[ext] ?? 'application/octet-stream')
+      : text
+        ? 'text/plain; charset=utf-8'
+        : 'application/octet-stream',
+    'content-security-policy':
+      "sandbox; default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  };
+  if (!own && !text)
+    headers['content-disposition'] = `attachment; filename="${path.basename(rel).replace(/[^\w.-]/g, '_')}"`;
+  return headers;
+}
+
 async function listFiles(root: string, dir = root): Promise<{ path: string; size: number }[]> {
   const out: { path: string; size: number }[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -70,12 +98,7 @@ export function resultRoutes(ctx: ServerContext): Route[] {
         const file = dir && (await resolveInside(dir, params.path as string));
         if (!file) throw notFound(`Result file ${params.path}`);
         const size = (await stat(file)).size;
-        res.writeHead(200, {
-          'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-          'content-length': size,
-          'x-content-type-options': 'nosniff',
-          'cache-control': 'no-store',
-        });
+        res.writeHead(200, { ...resultHeaders(params.path as string), 'content-length': size });
         if (req.method === 'HEAD') return void res.end();
         await new Promise<void>((resolve, reject) => {
           createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);

@@ -2,17 +2,9 @@ import type { ServerContext } from './context.js';
 import { badRequest, HttpError, intParam, notFound, readJson, sendJson } from './http.js';
 import type { Route } from './router.js';
 import { checkSubmission, enqueue, newId } from './submit.js';
-import { ENDED, type TaskStatus } from './store.js';
+import { ENDED, TASK_STATUSES, type TaskStatus } from './store.js';
 
-const STATUSES: TaskStatus[] = [
-  'queued',
-  'starting',
-  'running',
-  'collecting',
-  'finished',
-  'failed',
-  'cancelled',
-];
+const STATUSES: readonly TaskStatus[] = TASK_STATUSES;
 
 export function taskRoutes(ctx: ServerContext): Route[] {
   const { store, queue } = ctx;
@@ -28,6 +20,14 @@ export function taskRoutes(ctx: ServerContext): Route[] {
       handler: async ({ req, res, owner }) => {
         const submission = await checkSubmission(await readJson(req), ctx);
         if (submission.schedule) {
+          const mine = store.schedules().filter((x) => x.owner === owner).length;
+          if (mine >= ctx.options.maxQueuedPerToken)
+            throw new HttpError(
+              429,
+              'QUEUE_LIMIT',
+              `${owner} already has ${mine} schedule(s), the most this server allows per token ` +
+                `(--max-queued ${ctx.options.maxQueuedPerToken}). Remove one first (DELETE /api/schedule/{id}).`,
+            );
           const s = ctx.schedules.add({
             id: newId(),
             cron: submission.schedule,
@@ -39,12 +39,12 @@ export function taskRoutes(ctx: ServerContext): Route[] {
           return sendJson(res, 201, s, { location: `/api/schedule/${s.id}` });
         }
         const { id } = enqueue(submission, owner, ctx);
-        // As it is now: a task that found a free slot is already starting.
+        // Accepted into the queue; position 0 when it found a free slot and is already starting.
         const task = queue.view(found(id));
         sendJson(
           res,
           202,
-          { id: task.id, status: task.status, position: queue.position(task.id) },
+          { id: task.id, status: 'queued', position: task.position },
           {
             location: `/api/task/${task.id}`,
           },
@@ -78,8 +78,9 @@ export function taskRoutes(ctx: ServerContext): Route[] {
     {
       method: 'DELETE',
       path: '/api/task/:id',
-      handler: ({ res, params }) => {
+      handler: ({ res, params, owner }) => {
         const task = found(params.id as string);
+        mayChange(owner, task.owner, `task ${task.id}`);
         if (ENDED.has(task.status) || !queue.cancel(task.id))
           throw new HttpError(409, 'TASK_ENDED', `Task ${task.id} has already ended (${task.status}).`);
         const now = found(task.id);
@@ -95,10 +96,23 @@ export function taskRoutes(ctx: ServerContext): Route[] {
     {
       method: 'DELETE',
       path: '/api/schedule/:id',
-      handler: ({ res, params }) => {
-        if (!ctx.schedules.remove(params.id as string)) throw notFound(`Schedule ${params.id}`);
+      handler: ({ res, params, owner }) => {
+        const schedule = store.schedule(params.id as string);
+        if (!schedule) throw notFound(`Schedule ${params.id}`);
+        mayChange(owner, schedule.owner, `schedule ${schedule.id}`);
+        ctx.schedules.remove(schedule.id);
         res.writeHead(204).end();
       },
     },
   ];
+}
+
+/** Everyone may see the shared queue; only the token that submitted something may cancel or remove it. */
+function mayChange(caller: string, owner: string, what: string): void {
+  if (caller !== owner)
+    throw new HttpError(
+      403,
+      'NOT_OWNER',
+      `${what} was submitted by ${owner}; only that token may cancel or remove it.`,
+    );
 }

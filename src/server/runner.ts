@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DockerOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
+import { unknownUpload } from '../core/generic/files.js';
 import { runGenericTask } from '../core/generic/run.js';
 import { outcome } from '../core/outcome.js';
 import { runLoadTest } from '../core/run.js';
@@ -13,6 +14,7 @@ import type { TaskRecord, TaskStatus } from './store.js';
 
 export interface RunnerDeps {
   dataDir: string;
+  allowNetworks: string[];
   docker: DockerOptions;
   files: FileStore;
 }
@@ -50,12 +52,13 @@ async function executeAtq(
 ): Promise<TaskEnd> {
   const fileId = String(task.payload.fileId);
   const folder = deps.files.folder(fileId);
-  if (!folder) return failedBefore(unknownFile(fileId));
+  if (!folder) return failedBefore(unknownUpload(fileId));
   const { options, problems } = resolveTaskOptions(
     optionValues(task.payload),
     folder,
     resultsDir(deps.dataDir, task.id),
     deps.docker,
+    deps.allowNetworks,
   );
   if (!options) return failedBefore(new ConfigError(problems));
   const { report, error } = await runLoadTest(options, {
@@ -104,13 +107,4 @@ async function executeSeed(
 
 function failedBefore(e: AtqError): TaskEnd {
   return { status: 'failed', error: { code: e.code, message: e.message }, stages: {} };
-}
-
-export function unknownFile(fileId: string): AtqError {
-  return new AtqError(
-    'FILE_UNKNOWN',
-    `No upload has the id ${JSON.stringify(fileId)}: it was deleted or never uploaded. ` +
-      'Upload the files again (POST /api/databind/upload) and submit the task with the new id.',
-    { fileId },
-  );
 }

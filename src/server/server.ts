@@ -47,14 +47,16 @@ export async function startServer(
         'run load tests on your swarm. Give --tokens FILE (create tokens with --add-token NAME), or listen on 127.0.0.1.',
     );
   const tokens = options.tokensFile ? await Tokens.load(options.tokensFile) : undefined;
+  if (tokens && !options.tlsCert && !LOOPBACK.test(options.host))
+    logger.warn(
+      `tokens cross the network in clear text on ${options.host}: give --tls-cert and --tls-key (or a TLS proxy)`,
+    );
   const tls =
     options.tlsCert && options.tlsKey
       ? { cert: await readFile(options.tlsCert), key: await readFile(options.tlsKey) }
       : undefined;
   const ctx = buildContext(await Store.open(options.dataDir), options, logger, version, tokens);
   await ctx.files.sweep();
-  const recovered = ctx.queue.recover();
-  ctx.schedules.start();
   const routes = compile([
     ...taskRoutes(ctx),
     ...eventRoutes(ctx),
@@ -68,10 +70,21 @@ export async function startServer(
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   // Uploads and event streams are long; the defaults would cut a slow upload at 5 minutes.
   server.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (e) {
+    ctx.store.close();
+    throw new AtqError(
+      'CONFIG_INVALID',
+      `Cannot listen on ${options.host}:${options.port}: ${errorMessage(e)}. Choose another --listen.`,
+    );
+  }
+  // Only once this process owns the data folder and the port: recovery fails what a dead server left running.
+  const recovered = ctx.queue.recover();
+  ctx.schedules.start();
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
@@ -81,6 +94,7 @@ export async function startServer(
     context: ctx,
     close: async () => {
       ctx.schedules.stop();
+      ctx.queue.halt();
       await recovered.catch(() => {});
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -110,6 +124,7 @@ function buildContext(
     hub,
     files,
     dataDir: options.dataDir,
+    allowNetworks: options.allowNetworks,
     docker: options.docker,
     concurrency: options.concurrency,
     logger,
@@ -122,6 +137,9 @@ function buildContext(
   ctx.schedules = new Scheduler(
     store,
     (s) => {
+      // A due time whose previous run still waits adds nothing: the queue must not grow by itself.
+      const waiting = store.tasks({ status: ['queued'], scheduleId: s.id, limit: 1, offset: 0 }).tasks[0];
+      if (waiting) return waiting.id;
       const seed = 'master' in s.payload || 'worker' in s.payload;
       return enqueue({ kind: seed ? 'seed' : 'atq', name: s.name, payload: s.payload }, s.owner, ctx, s.id)
         .id;
@@ -155,12 +173,48 @@ async function handle(
         `No such endpoint: ${req.method} ${url.pathname} (see /api/openapi.json).`,
       );
     }
+    checkOrigin(req, Boolean(ctx.tokens));
     const owner = route.open ? 'anonymous' : authorise(req, ctx.tokens, Boolean(route.browser));
     await (route as Route).handler({ req, res, url, params, owner });
   } catch (e) {
     if (res.headersSent) return void res.destroy();
     sendError(res, asHttpError(e, ctx));
   }
+}
+
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/i;
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Browsers can be made to call this API: a page elsewhere posting a form (CSRF, Basic credentials are
+ * sent along), or DNS rebinding a name to 127.0.0.1 where an open loopback server listens. Without
+ * tokens only loopback Host names are answered; changes from another site's pages are refused.
+ */
+function checkOrigin(req: http.IncomingMessage, hasTokens: boolean): void {
+  const host = req.headers.host ?? '';
+  if (!hasTokens && !LOOPBACK_HOST.test(host))
+    throw new HttpError(
+      421,
+      'MISDIRECTED',
+      `This server answers only to its loopback address, not to "${host}".`,
+    );
+  if (SAFE.has(req.method ?? 'GET')) return;
+  const origin = req.headers.origin;
+  const crossSite = req.headers['sec-fetch-site'] === 'cross-site';
+  let foreign = false;
+  if (origin) {
+    try {
+      foreign = new URL(origin).host !== host;
+    } catch {
+      foreign = true;
+    }
+  }
+  if (crossSite || foreign)
+    throw new HttpError(
+      403,
+      'CROSS_SITE',
+      `Changes from another site's page (${origin ?? 'cross-site'}) are refused.`,
+    );
 }
 
 function asHttpError(e: unknown, ctx: ServerContext): HttpError {

@@ -3,8 +3,17 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { AtqError, errorMessage } from '../errors.js';
 
-export type TaskStatus =
-  'queued' | 'starting' | 'running' | 'collecting' | 'finished' | 'failed' | 'cancelled';
+/** Every status a task can have, in the order a task goes through them. */
+export const TASK_STATUSES = [
+  'queued',
+  'starting',
+  'running',
+  'collecting',
+  'finished',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const ACTIVE: ReadonlySet<TaskStatus> = new Set(['starting', 'running', 'collecting']);
 export const ENDED: ReadonlySet<TaskStatus> = new Set(['finished', 'failed', 'cancelled']);
@@ -131,6 +140,9 @@ export interface TaskFilter {
  */
 export class Store {
   private constructor(private readonly db: Database.Database) {
+    // One server per data folder: a second one would fail the first one's running tasks as "interrupted"
+    // and sweep their objects. The exclusive lock is taken by the first write and held until close().
+    this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
   }
@@ -151,7 +163,18 @@ export class Store {
       );
     }
     mkdirSync(dataDir, { recursive: true });
-    return new Store(new open(path.join(dataDir, 'atq.sqlite')));
+    const db = new open(path.join(dataDir, 'atq.sqlite'), { timeout: 1000 });
+    try {
+      return new Store(db);
+    } catch (e) {
+      db.close();
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+      throw new AtqError(
+        'CONFIG_INVALID',
+        `Another atq serve is using the data folder ${dataDir}. Stop it first, or give this one its own --data.`,
+        { dataDir },
+      );
+    }
   }
 
   close(): void {

@@ -64,7 +64,7 @@ async function atqProblems(payload: Record<string, unknown>, ctx: ServerContext)
     ];
   const folder = (await ctx.files.get(fileId)) && ctx.files.folder(fileId);
   if (!folder) return [`fileId: no upload has the id "${fileId}"; upload the files first`];
-  return optionProblems(optionValues(payload), folder);
+  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks);
 }
 
 function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -15,6 +15,8 @@ export async function startTestServer(more: Partial<ServerOptions> = {}): Promis
       port: 0,
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'atq-serve-')),
       docker: { host: requireEnv('DOCKER_HOST'), insecurePlaintext: false },
+      // The tests' targets (test/helpers/target.ts) sit on networks named so.
+      allowNetworks: ['atq-test-sut-*'],
       ...more,
     },
     silentLogger,
@@ -126,7 +128,15 @@ export function serveProcess(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.resolve('dist/cli.js'), 'serve', '--listen', '127.0.0.1:0', ...args],
+      [
+        path.resolve('dist/cli.js'),
+        'serve',
+        '--listen',
+        '127.0.0.1:0',
+        '--allow-network',
+        'atq-test-sut-*',
+        ...args,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { addToken } from '../../src/server/auth.js';
 import type { RunningServer } from '../../src/server/server.js';
 import { busyboxImage, jmeterImage, testClient } from '../helpers/env.js';
 import {
@@ -87,8 +89,17 @@ describe('atq serve over real HTTP on the real swarm', () => {
     );
     const summary = await api(base, 'GET', `/api/task/${put.body.id}/results/summary.json`);
     expect(summary.body.totals.samples).toBe(5);
+    // ATQ's report renders, sandboxed (no script runs on the API's origin).
+    const report = await fetch(`${base}/api/task/${put.body.id}/results/report.html`);
+    expect(report.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(report.headers.get('content-security-policy')).toMatch(/^sandbox;/);
+    // A link planted in the results folder leads nowhere outside it.
+    const folder = server.context.store.task(put.body.id)?.outDir as string;
+    symlinkSync(path.join(server.context.options.dataDir, 'atq.sqlite'), path.join(folder, 'planted.json'));
+    expect((await api(base, 'GET', `/api/task/${put.body.id}/results/planted.json`)).status).toBe(404);
     for (const evil of ['..%2f..%2fatq.sqlite', '%2e%2e/%2e%2e/atq.sqlite', '../../atq.sqlite'])
       expect((await api(base, 'GET', `/api/task/${put.body.id}/results/${evil}`)).status).toBe(404);
+    expect((await api(base, 'GET', `/api/task/${put.body.id}/results/%E0%A4%A`)).status).toBe(400);
     const done = await api(base, 'GET', `/api/task/${put.body.id}`);
     expect(done.body).toMatchObject({ status: 'finished', position: 0, runId: expect.any(String) });
     expect(Object.keys(done.body.stages)).toEqual(expect.arrayContaining(['workers', 'collect']));
@@ -201,7 +212,7 @@ describe('atq serve over real HTTP on the real swarm', () => {
     const fileId = await upload(base, site);
     const serve =
       'cp /atq/data/greeting.txt /tmp/ && hostname > /tmp/host.txt && exec httpd -f -p 8080 -h /tmp';
-    const fetch =
+    const fetchAll =
       'set -e; mkdir -p /out; for r in $(echo "$REMOTES" | tr , " "); do ' +
       'a=$(wget -qO- http://$r:8080/host.txt); b=$(wget -qO- http://$r:8080/greeting.txt); echo "$a $b" >> /out/answers.txt; done';
     const put = await api(base, 'PUT', '/api/task', {
@@ -224,7 +235,7 @@ describe('atq serve over real HTTP on the real swarm', () => {
         master: {
           alias: 'fetcher',
           image: busyboxImage(),
-          args: ['sh', '-c', fetch],
+          args: ['sh', '-c', fetchAll],
           collect: ['/out/answers.txt'],
         },
       },
@@ -238,11 +249,40 @@ describe('atq serve over real HTTP on the real swarm', () => {
     const answers = files.find((f: string) => f.endsWith('answers.txt'));
     expect(answers).toBeDefined();
     const text = (await api(base, 'GET', `/api/task/${put.body.id}/results/${answers}`)).body as string;
+    // What a container wrote is downloaded, never rendered on the API's origin.
+    const raw = await fetch(`${base}/api/task/${put.body.id}/results/${answers}`);
+    expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(raw.headers.get('content-security-policy')).toMatch(/^sandbox;/);
     expect(text.trim().split('\n')).toEqual([
       expect.stringContaining('hello from the upload'),
       expect.stringContaining('hello from the upload'),
     ]);
     expect(await leftovers(client, ended.runId)).toEqual([]);
+  });
+
+  test('browsers: another Host (DNS rebinding) and changes from another site are refused', async () => {
+    const port = new URL(base).port;
+    const raw = (method: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path: '/api/task', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'PUT' ? '{}' : undefined);
+      });
+    expect(await raw('GET', { host: 'attacker.example' })).toBe(421);
+    expect(await raw('GET', { host: `localhost:${port}` })).toBe(200);
+    const json = { host: `127.0.0.1:${port}`, 'content-type': 'application/json' };
+    expect(await raw('PUT', { ...json, origin: 'http://attacker.example' })).toBe(403);
+    expect(await raw('PUT', { ...json, 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await raw('PUT', { ...json, origin: `http://127.0.0.1:${port}` })).toBe(400);
+  });
+
+  test('one server per data folder: a second one is refused before it touches the queue', async () => {
+    await expect(startTestServer({ dataDir: server.context.options.dataDir })).rejects.toThrow(
+      /Another atq serve is using the data folder/,
+    );
   });
 
   test('GET /api/swarm: the nodes, never a join token', async () => {
@@ -254,18 +294,36 @@ describe('atq serve over real HTTP on the real swarm', () => {
 });
 
 describe('tokens', () => {
-  test('missing or wrong token → 401; the right one works; ping needs none', async () => {
+  test('missing or wrong token → 401; the right one works (Bearer or Basic); only the owner cancels', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-tokens-'));
     const file = path.join(dir, 'tokens');
-    const { addToken } = await import('../../src/server/auth.js');
-    const token = await addToken(file, 'ci');
-    expect(readFileSync(file, 'utf8')).not.toContain(token);
+    const ci = await addToken(file, 'ci');
+    const ops = await addToken(file, 'ops');
+    expect(readFileSync(file, 'utf8')).not.toContain(ci);
     const server = await startTestServer({ tokensFile: file });
+    const base = server.url;
     try {
-      expect((await api(server.url, 'GET', '/api/task')).status).toBe(401);
-      expect((await api(server.url, 'GET', '/api/task', { token: token + 'x' })).status).toBe(401);
-      expect((await api(server.url, 'GET', '/api/task', { token })).status).toBe(200);
-      expect((await api(server.url, 'GET', '/api/monitoring/ping')).status).toBe(200);
+      expect((await api(base, 'GET', '/api/task')).status).toBe(401);
+      expect((await api(base, 'GET', '/api/task', { token: ci + 'x' })).status).toBe(401);
+      expect((await api(base, 'GET', '/api/task', { token: ci })).status).toBe(200);
+      expect((await api(base, 'GET', '/api/monitoring/ping')).status).toBe(200);
+      // Browsers send Basic credentials, the token as the password.
+      const basic = `Basic ${Buffer.from(`me:${ci}`).toString('base64')}`;
+      expect((await api(base, 'GET', '/api/task', { headers: { authorization: basic } })).status).toBe(200);
+      expect((await api(base, 'POST', '/api/databind/upload', { raw: Buffer.from('x') })).status).toBe(401);
+      const fileId = await upload(base, http, ci);
+      const put = await api(base, 'PUT', '/api/task', { token: ci, body: task(fileId, LONG) });
+      expect(put.status).toBe(202);
+      const running = await waitTask(base, put.body.id, (t) => t.status === 'running', 120_000, ci);
+      expect(running.owner).toBe('ci');
+      const refused = await api(base, 'DELETE', `/api/task/${put.body.id}`, { token: ops });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('NOT_OWNER');
+      expect((await api(base, 'DELETE', `/api/task/${put.body.id}`, { token: ci })).status).toBe(202);
+      expect(await waitTask(base, put.body.id, undefined, 120_000, ci)).toMatchObject({
+        status: 'cancelled',
+      });
+      expect(await leftovers(client, running.runId)).toEqual([]);
     } finally {
       await server.close();
     }
@@ -277,8 +335,13 @@ describe('a restart', () => {
     const data = mkdtempSync(path.join(os.tmpdir(), 'atq-serve-kill-'));
     const first = await serveProcess(['--data', data]);
     const fileId = await upload(first.url, http);
-    const victim = (await api(first.url, 'PUT', '/api/task', { body: task(fileId, LONG) })).body.id;
-    const next = (await api(first.url, 'PUT', '/api/task', { body: task(fileId) })).body.id;
+    const submit = async (body: Json) => {
+      const res = await api(first.url, 'PUT', '/api/task', { body });
+      if (res.status !== 202) throw new Error(`PUT: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    };
+    const victim = await submit(task(fileId, LONG));
+    const next = await submit(task(fileId));
     const running = await waitTask(first.url, victim, (t) => t.status === 'running', 120_000);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));

@@ -102,15 +102,26 @@ describe('the event hub', () => {
     const hub = new EventHub(dir);
     const seen: number[] = [];
     hub.publish('t', { kind: 'run', event: { type: 'log', level: 'info', message: 'one' } });
-    const sub = hub.subscribe('t', 0, (e) => seen.push(e.id));
+    const sub = hub.subscribe('t', 0, (e) => seen.push(e.id), false);
     expect(sub.replay.map((e) => e.id)).toEqual([1]);
     hub.publish('t', { kind: 'run', event: { type: 'progress', message: 'two' } });
     hub.publish('t', { kind: 'end', task: { id: 't' } as Json });
     expect(seen).toEqual([2, 3]);
     // After the end (or a restart), the stream comes from disk, and a reconnect gets only the rest.
-    const again = new EventHub(dir).subscribe('t', 1, () => {});
+    const again = new EventHub(dir).subscribe('t', 1, () => {}, true);
     expect(again.stop).toBeUndefined();
     expect(again.replay.map((e) => e.data.kind)).toEqual(['run', 'end']);
+  });
+
+  test('a task with no events yet (queued, after a restart) is followed live, not ended', () => {
+    const hub = new EventHub(tmp());
+    const seen: string[] = [];
+    const sub = hub.subscribe('q', 0, (e) => seen.push(e.data.kind), false);
+    expect(sub.replay).toEqual([]);
+    expect(sub.stop).toBeDefined();
+    hub.publish('q', { kind: 'status', task: { id: 'q' } as Json });
+    expect(seen).toEqual(['status']);
+    expect(hub.lastId('q')).toBe(1);
   });
 });
 

@@ -129,7 +129,7 @@ const accepts = (body: unknown) => {
 };
 const atqAccepts = (body: Obj) => {
   const { fileId: _f, name: _n, schedule: _s, ...values } = body;
-  return resolveTaskOptions(values, quickstart, quickstart, {}).problems;
+  return resolveTaskOptions(values, quickstart, quickstart, {}, ['sut']).problems;
 };
 
 describe("the ATQ task form follows the option table and the server's own checks", () => {

@@ -1,11 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { AtqError, errorMessage, isAtqError } from '../../errors.js';
 import type { TaskInfo } from '../../swarm/types.js';
+import { extractTar } from '../extract.js';
 import type { GenericContext } from './context.js';
+import { LIMITS } from './spec.js';
 
 export const COLLECTED_DIR = 'collected';
 
@@ -65,31 +63,16 @@ async function copyOut(
   const base = path.join(root, path.posix.dirname(p));
   const allowed = path.join(root, p);
   const archive = await ctx.client.getArchive(containerId, p);
-  const written: string[] = [];
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const target = path.resolve(base, header.name);
-    const inside = target === allowed || target.startsWith(allowed + path.sep);
-    const skip = (why?: string) => {
-      if (why) ctx.logger.warn(`collect ${p}: skipped ${header.name} (${why})`);
-      stream.resume();
-      stream.on('end', next);
-    };
-    if (!inside) return skip('outside the collected path');
-    if (header.type === 'directory') {
-      // Kept even when empty: an empty output folder says something too.
-      stream.resume();
-      stream.on('end', () => mkdir(target, { recursive: true }).then(() => next(), next));
-      return;
-    }
-    if (header.type !== 'file') return skip(`a ${header.type}, not a file`);
-    mkdir(path.dirname(target), { recursive: true })
-      .then(() => pipeline(stream, createWriteStream(target)))
-      .then(() => {
-        written.push(path.relative(outDir, target).split(path.sep).join('/'));
-        next();
-      }, next);
+  const written = await extractTar(archive, {
+    target: (name) => {
+      const target = path.resolve(base, name);
+      const inside = target === allowed || target.startsWith(allowed + path.sep);
+      return inside ? { path: target } : { why: 'outside the collected path' };
+    },
+    // Kept even when empty: an empty output folder says something too.
+    keepDirs: true,
+    onSkip: (name, why) => ctx.logger.warn(`collect ${p}: skipped ${name} (${why})`),
+    maxBytes: LIMITS.collectBytes,
   });
-  await pipeline(archive, extract);
-  return written;
+  return written.map((w) => path.relative(outDir, w).split(path.sep).join('/'));
 }

@@ -58,9 +58,9 @@ export async function shipFiles(
 /** The upload's files, checked against what Swarm configs can carry. */
 async function uploadFiles(fileId: string, resolve: FileResolver | undefined): Promise<DataFile[]> {
   const folder = resolve ? await resolve(fileId) : undefined;
-  if (!folder) throw unknown(fileId);
+  if (!folder) throw unknownUpload(fileId);
   const files = await walk(folder, '').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw unknown(fileId);
+    if (e.code === 'ENOENT') throw unknownUpload(fileId);
     throw e;
   });
   const big = files.find((f) => f.size > LIMITS.maxFileBytes);
@@ -89,11 +89,12 @@ async function uploadFiles(fileId: string, resolve: FileResolver | undefined): P
   return files;
 }
 
-function unknown(fileId: string): AtqError {
+/** An upload id the server does not have (deleted, or never uploaded). */
+export function unknownUpload(fileId: string): AtqError {
   return new AtqError(
     'FILE_UNKNOWN',
     `No upload has the id ${JSON.stringify(fileId)}: it was deleted or never uploaded. ` +
-      'Upload the files again and submit the task with the new id.',
+      'Upload the files again (POST /api/databind/upload) and submit the task with the new id.',
     { fileId },
   );
 }

@@ -2,12 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError, errorMessage, isAtqError } from '../../errors.js';
 import { until } from '../../util/abort.js';
-import { fileAccessError, isFsError } from '../../util/file-error.js';
+import { fileAccessError } from '../../util/file-error.js';
 import type { SweepResult } from '../cleanup.js';
-import { doing } from '../control.js';
-import { engineLost } from '../engine.js';
-import { cleanupCommand } from '../finish.js';
-import { removedError } from '../lease.js';
+import { classify, cleanupCommand } from '../finish.js';
 import { readLogs } from '../logs.js';
 import type { CleanupReport } from '../report.js';
 import { collectPaths } from './collect.js';
@@ -26,7 +23,7 @@ const ALLOW = {
  */
 export async function finishGeneric(state: GenericState): Promise<GenericResult> {
   const { result, clock } = state;
-  if (state.failure !== undefined) result.error = await classify(state);
+  if (state.failure !== undefined) result.error = await classify(state, result.runId);
   await Promise.all(state.followers.map((f) => f.stop()));
   await clock.stage('collect', () => collect(state));
   if (result.error) result.status = 'failed';
@@ -105,32 +102,6 @@ async function removeAll(state: GenericState): Promise<CleanupReport> {
     );
   }
   return report;
-}
-
-/** What stopped the task (a failure, a cancel, the timeout, a removal, a lost engine) as the error to show. */
-async function classify(state: GenericState): Promise<AtqError> {
-  const e = state.control.reason ?? state.failure;
-  if (isAtqError(e)) {
-    const client = state.client;
-    if (e.code === 'DOCKER_CONNECT' && client?.unreachableSince !== undefined && state.resources) {
-      return engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
-    }
-    if (
-      e.code === 'DOCKER_API' &&
-      e.details.status === 404 &&
-      (await state.resources?.leasePresent()) === false
-    ) {
-      return removedError(state.result.runId, `${e.message}; its lease is gone too`);
-    }
-    return e;
-  }
-  if (isFsError(e)) return fileAccessError(e, 'read or write a file');
-  return new AtqError(
-    'INTERNAL',
-    `Unexpected failure: ${errorMessage(e)}. This is a bug in atq; please report it with run.json.`,
-    { stack: e instanceof Error ? e.stack : undefined },
-    { cause: e },
-  );
 }
 
 async function writeRunJson(state: GenericState, final: boolean, cleanup?: CleanupReport): Promise<void> {

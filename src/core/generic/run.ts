@@ -177,4 +177,3 @@ function waitContext(ctx: GenericContext): WaitContext {
     options: { workerImage: image, waitCommand: w && { ...w, image } },
   };
 }
-

@@ -48,6 +48,8 @@ export const LIMITS = {
   /** Each uploaded file is one Swarm config; Engine 20.10 refuses configs over 500 KiB. */
   maxFileBytes: 500 * 1024,
   maxFiles: 100,
+  /** What `collect` may copy out of the master in all: a task must not fill the server's disk. */
+  collectBytes: 1024 * 1024 * 1024,
   /** Configs live in the managers' Raft store: keep what one task puts there modest. */
   maxTotalFileBytes: 20 * 1024 * 1024,
 } as const;
