@@ -6,6 +6,6 @@ const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 
 // src/action/entry-post.ts
-var { post } = await import("./atq-FRB74IRT.js");
+var { post } = await import("./atq-ZRBYECRL.js");
 await post();
 process.exit();

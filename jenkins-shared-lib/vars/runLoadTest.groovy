@@ -74,8 +74,9 @@ def call(Map params = [:]) {
   } finally {
     stderr = fileExists(errFile) ? readFile(errFile) : ''
     if (!returned || !(status in [0, 1, 3, 130])) {
-      // Aborted, timed out or killed: the CLI cleans up on SIGTERM; this is the safety net.
-      String id = AtqResults.runIdFromLog(stderr)
+      // Aborted, timed out or killed: the CLI cleans up on SIGTERM; this is the safety net. Through a server
+      // (p.server) there is nothing of the run here: the server removes what its task created.
+      String id = p.server ? null : AtqResults.runIdFromLog(stderr)
       if (id) {
         echo "runLoadTest: the run did not end normally; the CLI's last words:\n${AtqResults.lastLines(stderr, 15)}"
         echo "runLoadTest: removing what run ${id} left on the swarm"
@@ -158,15 +159,21 @@ def atqCopyBaseline(Map copy, String missing) {
   return (String) copy.path
 }
 
-/** Runs body with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH set from the parameters. */
+/**
+ * Runs body with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH set from the parameters, and ATQ_TOKEN
+ * from tokenCredentialsId (a Secret text credential: the token never appears on a command line or in the log).
+ */
 def atqWithDocker(Map p, Closure body) {
   List<String> envs = []
   if (p.dockerHost) envs << "DOCKER_HOST=${p.dockerHost}".toString()
   if (p.dockerCredentialsId) envs << 'DOCKER_TLS_VERIFY=1'
+  List bindings = []
+  if (p.dockerCredentialsId) bindings << dockerCert(credentialsId: p.dockerCredentialsId, variable: 'DOCKER_CERT_PATH')
+  if (p.tokenCredentialsId) bindings << string(credentialsId: p.tokenCredentialsId, variable: 'ATQ_TOKEN')
   def out = null
   withEnv(envs) {
-    if (p.dockerCredentialsId) {
-      withCredentials([dockerCert(credentialsId: p.dockerCredentialsId, variable: 'DOCKER_CERT_PATH')]) {
+    if (bindings) {
+      withCredentials(bindings) {
         out = body()
       }
     } else {

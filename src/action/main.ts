@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import { loadRunOptions } from '../config/load.js';
 import type { DockerOptions } from '../config/options.js';
 import { actionBool, inputProblem, valuesFromInputs } from '../config/inputs.js';
+import { serverEnvValues } from '../config/server-option.js';
 import { outcome, type Outcome } from '../core/outcome.js';
-import { runLoadTest, type RunResult } from '../core/run.js';
+import type { RunResult } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
 import { errorMessage, isAtqError } from '../errors.js';
 import { mdText } from '../results/report/md-escape.js';
-import { connector } from '../swarm/connector.js';
+import { runAnywhere } from '../remote/anywhere.js';
 import { guardSignals } from '../util/signals.js';
 import { actionListener } from './log.js';
 import { autoBaseline, commentOnPr, feedbackSettings } from './pr/feedback.js';
@@ -53,6 +54,9 @@ export async function main(early: NodeJS.Signals[] = [], installed = () => {}): 
 }
 
 async function run(signal: AbortSignal) {
+  // Masked before anything could print it (the inputs' problems never quote it, but the runner's debug log might).
+  for (const token of [core.getInput('server-token'), process.env.ATQ_TOKEN])
+    if (token) core.setSecret(token);
   const tls = await tlsFromInputs();
   const { values, problems } = valuesFromInputs((name) =>
     name.startsWith('docker-tls-') ? '' : core.getInput(name),
@@ -63,7 +67,7 @@ async function run(signal: AbortSignal) {
   const artifactName = core.getInput('artifact-name') || 'atq-results';
   const feedback = await feedbackSettings(artifactName);
   const options = await loadRunOptions({
-    values: await autoBaseline({ ...values, ...tls }, feedback),
+    values: await autoBaseline({ ...serverEnvValues(process.env), ...values, ...tls }, feedback),
     configFile: core.getInput('config') || undefined,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     problems: [
@@ -75,15 +79,13 @@ async function run(signal: AbortSignal) {
   });
   const runId = newRunId();
   // Before anything exists on the swarm: a main killed at any point leaves the post step what it needs.
-  core.saveState(STATE.runId, runId);
-  core.saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
-  if (options.keep) core.saveState(STATE.keep, 'true');
-  const result = await runLoadTest(options, {
-    connect: connector(options.docker),
-    onEvent: actionListener(),
-    signal,
-    runId,
-  });
+  // Through a server there is nothing here to remove: the server cleans up what its task created.
+  if (!options.server) {
+    core.saveState(STATE.runId, runId);
+    core.saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
+    if (options.keep) core.saveState(STATE.keep, 'true');
+  }
+  const result = await runAnywhere(options, { onEvent: actionListener(), signal, runId });
   // Nothing left for the post step to remove (or the user asked to keep it).
   if (!result.report.cleanup?.failed.length) core.saveState(STATE.finished, 'true');
   const publishing: Pick<PublishOptions, 'artifactName' | 'retentionDays' | 'upload'> = {

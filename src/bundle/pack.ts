@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { TarArchive } from 'archiver';
 import { AtqError } from '../errors.js';
 import type { Selection } from './select.js';
 import { checkPlan } from './plan-check.js';
 import { splitEntries, type SplitFile } from './split-csv.js';
+import { tarGz } from './tar.js';
 
 /**
  * Swarm configs are the only way to get files into containers without a shared filesystem or a registry.
@@ -60,18 +60,10 @@ export async function packBundle(selection: Selection, maxBundleBytes: number, w
     selection.files.reduce((sum, f) => sum + f.size, 0) +
     split.entries.reduce((sum, e) => sum + e.content.length, 0);
   if (total > maxBytes * 4) throw tooLarge(selection, total, maxBytes, 'uncompressed');
-  const archive = await new Promise<Buffer>((resolve, reject) => {
-    const parts: Buffer[] = [];
-    const tar = new TarArchive({ gzip: true, gzipOptions: { level: 6 } });
-    tar.on('data', (d: Buffer) => parts.push(d));
-    tar.on('end', () => resolve(Buffer.concat(parts)));
-    tar.on('error', reject);
-    tar.on('warning', reject);
-    // Fixed mode and date: the same files give the same archive, and containers running as any user can read it.
-    for (const f of selection.files) tar.file(f.abs, { name: f.rel, mode: 0o644, date: new Date(0) });
-    for (const e of split.entries) tar.append(e.content, { name: e.name, mode: 0o644, date: new Date(0) });
-    void tar.finalize();
-  });
+  const archive = await tarGz([
+    ...selection.files.map((f) => ({ name: f.rel, abs: f.abs })),
+    ...split.entries.map((e) => ({ name: e.name, content: e.content })),
+  ]);
   if (archive.length > maxBytes) throw tooLarge(selection, archive.length, maxBytes, 'compressed');
   const chunks: Buffer[] = [];
   for (let i = 0; i < archive.length; i += CONFIG_CHUNK_BYTES)

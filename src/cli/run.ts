@@ -1,11 +1,11 @@
 import { loadRunOptions } from '../config/load.js';
+import { serverEnvValues } from '../config/server-option.js';
 import { cleanupCommand } from '../core/finish.js';
 import { outcome } from '../core/outcome.js';
-import { runLoadTest } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
+import { runAnywhere } from '../remote/anywhere.js';
 import { formatDuration } from '../util/duration.js';
 import { parseFlags, runFlagSpec, runHelp } from './args.js';
-import { connector } from '../swarm/connector.js';
 import { consoleListener, consoleLogger } from './console.js';
 import { EXIT, reportError } from './exit.js';
 import type { SignalGuard } from '../util/signals.js';
@@ -18,14 +18,22 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
     return EXIT.ok;
   }
   const configFile = typeof config === 'string' ? config : undefined;
-  const opts = await loadRunOptions({ values: flags, configFile, cwd });
+  // ATQ_SERVER / ATQ_TOKEN: under the flags, over atq.yml (a token belongs in the environment, not a file).
+  const values = { ...serverEnvValues(process.env), ...flags };
+  const opts = await loadRunOptions({ values, configFile, cwd });
   const runId = newRunId();
-  signals.hint = () => `Remove the leftovers with: ${cleanupCommand(runId, opts.docker.host)}`;
-  const { report, error } = await runLoadTest(opts, {
-    connect: connector(opts.docker),
+  // A remote run leaves nothing on the swarm from here; once queued, its task is what may be left running.
+  signals.hint = () =>
+    opts.server ? '' : `Remove the leftovers with: ${cleanupCommand(runId, opts.docker.host)}`;
+  const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : '';
+  const { report, error } = await runAnywhere(opts, {
     onEvent: consoleListener(),
     signal: signals.signal,
     runId,
+    onTask: (_id, url) => {
+      signals.hint = () =>
+        `The task may still run on the server; cancel it with: curl -X DELETE${auth} ${url}`;
+    },
   });
   const logger = consoleLogger();
   const stages = Object.entries(report.stages)

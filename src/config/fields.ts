@@ -16,6 +16,8 @@ export interface Field {
   positive?: { example: string };
   /** string: the only values allowed. */
   choices?: string[];
+  /** A secret (the server token): messages never show its value, fronts mask it. */
+  secret?: boolean;
 }
 
 export const FIELDS: Field[] = [
@@ -167,6 +169,19 @@ export const FIELDS: Field[] = [
     kind: 'size',
     arg: 'SIZE',
     help: 'refuse test bundles larger than this (default 20MB)',
+  },
+  {
+    name: 'server',
+    kind: 'string',
+    arg: 'URL',
+    help: 'run on an ATQ server (atq serve) instead of the swarm: upload, queue, follow, download (default $ATQ_SERVER)',
+  },
+  {
+    name: 'token',
+    kind: 'string',
+    arg: 'TOKEN',
+    secret: true,
+    help: "the server's bearer token (default $ATQ_TOKEN; never printed)",
   },
   { name: 'docker-host', kind: 'string', arg: 'URL', help: 'Docker API (default $DOCKER_HOST)' },
   {

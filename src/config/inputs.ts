@@ -13,6 +13,8 @@ const RENAMED: Record<string, string> = {
   'tls-ca': 'docker-tls-ca',
   'tls-cert': 'docker-tls-cert',
   'tls-key': 'docker-tls-key',
+  // Next to github-token, a bare "token" would not say which one it is.
+  token: 'server-token',
 };
 
 /** Inputs of the Action alone: how to publish, not how to run. */

@@ -19,6 +19,7 @@ export interface DockerOptions {
 }
 
 import type { Gate } from '../results/gates.js';
+import type { ServerTarget } from './server-option.js';
 
 export interface RunOptions {
   /** Absolute path of the folder whose files are shipped to the containers. */
@@ -60,6 +61,8 @@ export interface RunOptions {
   /** Baseline gates when there is no baseline: 'fail' (default) or 'skip' (with a warning). */
   baselineMissing: 'fail' | 'skip';
   docker: DockerOptions;
+  /** Run on an ATQ server (atq serve) instead of the swarm directly; docker and keep then do not apply. */
+  server?: ServerTarget;
 }
 
 export const DEFAULTS = {

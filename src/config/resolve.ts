@@ -5,6 +5,8 @@ import { baselineProblems } from './criteria.js';
 import { FIELD_BY_NAME, FIELD_NAMES, type Field } from './fields.js';
 import { DEFAULTS, type DockerOptions, type RunOptions } from './options.js';
 import { parseField, parseSize } from './parse-field.js';
+import type { Parsed } from './parse-value.js';
+import { parseServerUrl, serverTarget, tokenProblem } from './server-option.js';
 import { testDirGlobs } from './test-dir-globs.js';
 import { waitCommandFrom, waitDetailProblems } from './wait.js';
 
@@ -65,15 +67,28 @@ function mergeSources(file: RawOptions, flags: RawOptions, problems: string[]): 
 function parseAll(given: Given, problems: string[]): Values {
   const values = new Map<string, unknown>();
   for (const [name, raw] of given.raw) {
-    const parsed = parseField(FIELD_BY_NAME.get(name) as Field, raw);
+    const parsed = parseOption(FIELD_BY_NAME.get(name) as Field, raw);
     problems.push(...parsed.problems);
     if (parsed.value !== undefined) values.set(name, parsed.value);
   }
   for (const [name, raw] of given.overridden) {
-    const parsed = parseField(FIELD_BY_NAME.get(name) as Field, raw);
+    const parsed = parseOption(FIELD_BY_NAME.get(name) as Field, raw);
     problems.push(...parsed.problems.map((p) => `atq.yml (overridden by --${name} in this run) ${p}`));
   }
   return values;
+}
+
+/** The server's URL is normalised, and the token is checked without its value ever entering a message. */
+function parseOption(field: Field, raw: unknown): Parsed {
+  if (field.name === 'server') {
+    const { url, problem } = parseServerUrl(raw);
+    return problem ? { problems: [problem] } : { value: url, problems: [] };
+  }
+  if (field.secret) {
+    const problem = tokenProblem(raw);
+    return problem ? { problems: [problem] } : { value: String(raw).trim(), problems: [] };
+  }
+  return parseField(field, raw);
 }
 
 function buildOptions(values: Values, given: Given, cwd: string, fileDir: string): RunOptions {
@@ -110,6 +125,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     baselineFile: baseline === undefined ? undefined : where('baseline', baseline),
     baselineMissing: get<string>('baseline-missing', 'fail') === 'skip' ? 'skip' : 'fail',
     docker: dockerOptions(get),
+    server: serverTarget(values),
   };
 }
 

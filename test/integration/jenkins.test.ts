@@ -447,6 +447,38 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(argv(given.workspace)).toEqual(['run', '--baseline', 'prev/summary.json']);
   });
 
+  test('server: the token comes from a Secret text credential as ATQ_TOKEN, never on the command line', async () => {
+    // No swarm needed: a stand-in `node` (v24) records the arguments and the token the CLI would get.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(
+      path.join(bin, 'node'),
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo v24.0.0; exit 0; fi\n' +
+        'printf \'%s\\0\' "$@" >argv\nprintf \'%s\' "$ATQ_TOKEN" >token\n',
+      { mode: 0o755 },
+    );
+    const secret = 'atq_s3cret-t0ken';
+    const {
+      report,
+      log,
+      workspace: ws,
+    } = await runStep(
+      {
+        credentials: { 'atq-token': secret },
+        params: { server: 'https://atq.example:8480', tokenCredentialsId: 'atq-token', workers: 3 },
+      },
+      { env: { PATH: `${bin}:/usr/bin:/bin` } },
+    );
+    expect(report.result).toBe('SUCCESS');
+    const args = readFileSync(path.join(ws, 'argv'), 'utf8').split('\0').slice(1, -1);
+    expect(args).toEqual(['run', '--workers', '3', '--server', 'https://atq.example:8480']);
+    expect(readFileSync(path.join(ws, 'token'), 'utf8')).toBe(secret);
+    expect(firstStep(report, 'withCredentials').bindings).toEqual([
+      { binding: 'string', credentialsId: 'atq-token', variable: 'ATQ_TOKEN' },
+    ]);
+    expect(JSON.stringify(report.steps)).not.toContain(secret);
+    expect(log).not.toContain(secret);
+  });
+
   test('every atq run option is accepted under its camelCase name, and the help names them', () => {
     const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const renamed: Record<string, string> = { prop: 'properties', 'jmeter-arg': 'jmeterArgs', out: 'outDir' };
@@ -454,6 +486,7 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
       'config',
       'dockerCredentialsId',
       'failOn',
+      'tokenCredentialsId',
       ...FIELDS.map((f) => renamed[f.name] ?? camel(f.name)),
     ].sort();
     const allowed = execFileSync(

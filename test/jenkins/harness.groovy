@@ -152,6 +152,8 @@ binding.setVariable('withEnv', { List overrides, Closure body ->
   }
 })
 binding.setVariable('dockerCert', { Map a -> [binding: 'dockerCert', credentialsId: a.credentialsId, variable: a.variable] })
+// Secret text (Credentials Binding's string): config.credentials maps its id to the text itself.
+binding.setVariable('string', { Map a -> [binding: 'string', credentialsId: a.credentialsId, variable: a.variable] })
 binding.setVariable('withCredentials', { List bindings, Closure body ->
   Map m = [:]
   List<File> dirs = []
@@ -160,10 +162,15 @@ binding.setVariable('withCredentials', { List bindings, Closure body ->
   try {
     for (Object b : bindings) {
       Map bd = (Map) b
-      if (bd.binding != 'dockerCert') throw new AbortException("harness: unsupported credentials binding ${bd}")
+      if (!(bd.binding in ['dockerCert', 'string'])) throw new AbortException("harness: unsupported credentials binding ${bd}")
       String source = credentials[bd.credentialsId]
       if (source == null) {
         throw new AbortException("Could not find credentials entry with ID '${bd.credentialsId}'")
+      }
+      if (bd.binding == 'string') {
+        m[(String) bd.variable] = source
+        record.bindings << [binding: 'string', credentialsId: bd.credentialsId, variable: bd.variable]
+        continue
       }
       File dir = Files.createTempDirectory('docker-cert').toFile()
       dirs << dir

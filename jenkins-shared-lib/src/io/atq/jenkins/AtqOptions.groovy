@@ -41,6 +41,8 @@ class AtqOptions implements Serializable {
     rmiSsl           : ['rmi-ssl', 'string'],
     keep             : ['keep', 'bool'],
     maxBundleSize    : ['max-bundle-size', 'string'],
+    server           : ['server', 'string'],
+    token            : ['token', 'string'],
     dockerHost       : ['docker-host', 'string'],
     tlsCa            : ['tls-ca', 'string'],
     tlsCert          : ['tls-cert', 'string'],
@@ -52,6 +54,7 @@ class AtqOptions implements Serializable {
   static final Map<String, String> STEP_OPTIONS = [
     dockerCredentialsId: 'string',
     failOn             : 'string',
+    tokenCredentialsId : 'string',
   ]
 
   static final List<String> FAIL_ON = ['UNSTABLE', 'FAILURE']

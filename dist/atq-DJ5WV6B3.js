@@ -5,12 +5,15 @@ const require = __atqCreateRequire(import.meta.url);
 const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
+  guardSignals,
+  loadRunOptions,
+  runAnywhere
+} from "./atq-TJNJSTAY.js";
+import {
   FIELDS,
   STAT_COLUMNS,
   gateCounts,
   gateValue,
-  guardSignals,
-  loadRunOptions,
   markdownDeltas,
   markdownGates,
   markdownLabels,
@@ -23,10 +26,10 @@ import {
   require_normalize_path,
   require_ours,
   require_tar_stream,
-  runLoadTest,
+  serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-YCHENPWD.js";
+} from "./atq-JNITRZVW.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -50,13 +53,12 @@ import {
   warning
 } from "./atq-XBTBR6IH.js";
 import {
-  connector,
   errorMessage,
   isAtqError,
   newRunId,
   require_src,
   until
-} from "./atq-SF7YCWPY.js";
+} from "./atq-I42NGHYR.js";
 import {
   __commonJS,
   __export,
@@ -28896,7 +28898,9 @@ var RENAMED = {
   out: "results-dir",
   "tls-ca": "docker-tls-ca",
   "tls-cert": "docker-tls-cert",
-  "tls-key": "docker-tls-key"
+  "tls-key": "docker-tls-key",
+  // Next to github-token, a bare "token" would not say which one it is.
+  token: "server-token"
 };
 var ACTION_INPUTS = FIELDS.map((field) => ({
   input: RENAMED[field.name] ?? field.name,
@@ -72346,6 +72350,8 @@ async function main(early = [], installed = () => {
   }
 }
 async function run(signal) {
+  for (const token of [getInput("server-token"), process.env.ATQ_TOKEN])
+    if (token) setSecret(token);
   const tls = await tlsFromInputs();
   const { values, problems } = valuesFromInputs(
     (name) => name.startsWith("docker-tls-") ? "" : getInput(name)
@@ -72356,7 +72362,7 @@ async function run(signal) {
   const artifactName = getInput("artifact-name") || "atq-results";
   const feedback = await feedbackSettings(artifactName);
   const options = await loadRunOptions({
-    values: await autoBaseline({ ...values, ...tls }, feedback),
+    values: await autoBaseline({ ...serverEnvValues(process.env), ...values, ...tls }, feedback),
     configFile: getInput("config") || void 0,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     problems: [
@@ -72367,15 +72373,12 @@ async function run(signal) {
     nameProblem: inputProblem
   });
   const runId = newRunId();
-  saveState(STATE.runId, runId);
-  saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
-  if (options.keep) saveState(STATE.keep, "true");
-  const result = await runLoadTest(options, {
-    connect: connector(options.docker),
-    onEvent: actionListener(),
-    signal,
-    runId
-  });
+  if (!options.server) {
+    saveState(STATE.runId, runId);
+    saveState(STATE.docker, JSON.stringify(stateDocker(options.docker)));
+    if (options.keep) saveState(STATE.keep, "true");
+  }
+  const result = await runAnywhere(options, { onEvent: actionListener(), signal, runId });
   if (!result.report.cleanup?.failed.length) saveState(STATE.finished, "true");
   const publishing = {
     artifactName,
@@ -72402,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-Y5AVKDU4.js.LEGAL.txt */
+/*! For license information please see atq-DJ5WV6B3.js.LEGAL.txt */

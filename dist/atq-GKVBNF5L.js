@@ -5,8 +5,24 @@ const require = __atqCreateRequire(import.meta.url);
 const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
-  EXIT_CODES,
-  FIELDS,
+  CLEANUP_HELP,
+  EXIT,
+  cleanupCommand,
+  connectionFlagSpec,
+  consoleListener,
+  consoleLogger,
+  dockerOptionsFrom,
+  parseFlags,
+  reportError,
+  runFlagSpec,
+  runHelp
+} from "./atq-WDYW6IMT.js";
+import {
+  guardSignals,
+  loadRunOptions,
+  runAnywhere
+} from "./atq-TJNJSTAY.js";
+import {
   FIELD_BY_NAME,
   FINAL_STATES,
   FIND_JMETER,
@@ -15,218 +31,34 @@ import {
   analyseJtl,
   baselineOf,
   baselineProblems,
-  cleanupCommand,
+  cleanupCommand as cleanupCommand2,
   criteriaProblems,
-  errorKind,
-  guardSignals,
-  loadRunOptions,
   outcome,
   parseField,
   parseGates,
   readLogs,
   readRunBaselines,
-  resolveOptions,
-  runLoadTest,
+  serverEnvValues,
   tail,
   verdictLines,
-  visibleLine,
   writeReports
-} from "./atq-YCHENPWD.js";
+} from "./atq-JNITRZVW.js";
 import {
   AtqError,
   ConfigError,
   RUN_LABEL,
   RunResources,
   SwarmClient,
-  connector,
   describeRun,
   errorMessage,
   formatDuration,
-  isAtqError,
   newRunId,
-  parseDuration,
   resolveConnection,
   runStates,
   silentLogger,
-  sleep,
-  sweep
-} from "./atq-SF7YCWPY.js";
+  sleep
+} from "./atq-I42NGHYR.js";
 import "./atq-GPQQQQ6Q.js";
-
-// src/cli/args.ts
-import { parseArgs } from "node:util";
-function runFlagSpec() {
-  const spec = { config: { type: "string" }, help: { type: "boolean", short: "h" } };
-  for (const f of FIELDS) {
-    spec[f.name] = {
-      type: f.kind === "bool" ? "boolean" : "string",
-      multiple: f.kind === "list" || f.kind === "props" || f.kind === "criteria"
-    };
-  }
-  return spec;
-}
-function parseFlags(argv, spec, positionals = 0) {
-  try {
-    const args = attachDashValues(argv, spec);
-    const parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: true });
-    if (parsed.positionals.length > positionals) {
-      const extra = parsed.positionals.slice(positionals);
-      throw new ConfigError([
-        `unexpected argument(s): ${redactPem(extra.join(" "))} (options start with --)`
-      ]);
-    }
-    return positionals ? { ...parsed.values, _: parsed.positionals } : parsed.values;
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError([
-      `${redactPem(e.message).replace(/\.?\s*$/, "")}. A value that starts with "-" is given as --name=value (e.g. --jmeter-arg=-Lorg.apache.jmeter=DEBUG).`
-    ]);
-  }
-}
-function redactPem(text) {
-  return text.replace(/-----BEGIN [\s\S]*?(?:-----END [^-]*-----|$)/g, "<PEM text>");
-}
-function attachDashValues(argv, spec) {
-  const out = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") return [...out, ...argv.slice(i)];
-    const name = textOptionName(arg, spec);
-    const next = argv[i + 1];
-    if (name === void 0 || next === void 0) {
-      out.push(arg);
-    } else if (next.startsWith("-") && next !== "--" && !isOption(next, spec)) {
-      out.push(`--${name}=${next}`);
-      i++;
-    } else if (!next.startsWith("-")) {
-      out.push(arg, next);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-function textOptionName(arg, spec) {
-  const name = arg.startsWith("--") ? arg.slice(2) : Object.keys(spec).find((n) => arg.length === 2 && spec[n]?.short === arg.slice(1));
-  return name !== void 0 && spec[name]?.type === "string" ? name : void 0;
-}
-function isOption(arg, spec) {
-  if (arg.startsWith("--")) return Object.hasOwn(spec, arg.slice(2).split("=")[0]);
-  const shorts = new Set(Object.values(spec).map((o) => o.short));
-  return arg.length > 1 && [...arg.slice(1)].every((c) => shorts.has(c));
-}
-function runHelp() {
-  const rows = FIELDS.map((f) => {
-    const left = `  --${f.name}${f.arg ? ` ${f.arg}` : ""}`;
-    return `${left.padEnd(34)} ${f.help}`;
-  });
-  return [
-    "Usage: atq run [--config atq.yml] [options]",
-    "",
-    "Runs the plan(s) on a Docker Swarm (DOCKER_HOST) with N JMeter workers and copies the results out.",
-    "Every option can also be set in atq.yml under the same name.",
-    "",
-    `  --config FILE`.padEnd(34) + " options file (default ./atq.yml when present)",
-    ...rows
-  ].join("\n");
-}
-
-// src/cli/console.ts
-function consoleLogger(stream = process.stderr) {
-  const write = (text) => stream.write(text + "\n");
-  return {
-    info: (m) => write(`[atq] ${m}`),
-    warn: (m) => write(`[atq] warning: ${m}`),
-    output: (prefix, line) => write(`  ${prefix} | ${line}`),
-    progress: (m) => write(`[atq] progress: ${m}`)
-  };
-}
-function consoleListener(stream = process.stderr) {
-  const log = consoleLogger(stream);
-  return (e) => {
-    if (e.type === "log") (e.level === "warn" ? log.warn : log.info)(e.message);
-    else if (e.type === "output") log.output(e.source, visibleLine(e.line));
-    else if (e.type === "progress") log.progress(e.message);
-  };
-}
-
-// src/cli/exit.ts
-var EXIT = {
-  ok: EXIT_CODES.succeeded,
-  error: EXIT_CODES.failed,
-  gatesFailed: EXIT_CODES["gates-failed"],
-  interrupted: EXIT_CODES.aborted
-};
-function reportError(e, write) {
-  if (isAtqError(e)) {
-    write(`atq: error [${e.code}]: ${e.message}`);
-    if (e instanceof ConfigError) write("Run `atq help` for the options.");
-    if (e.code === "INTERNAL" && typeof e.details.stack === "string") write(e.details.stack);
-    return EXIT_CODES[errorKind(e)];
-  }
-  write(`atq: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  write("This is a bug in atq; please report it with the output above.");
-  return EXIT.error;
-}
-
-// src/cli/cleanup.ts
-var CONNECTION_FLAGS = ["docker-host", "tls-ca", "tls-cert", "tls-key", "insecure-plaintext"];
-function connectionFlagSpec() {
-  return Object.fromEntries(
-    CONNECTION_FLAGS.map((f) => [
-      f,
-      { type: f === "insecure-plaintext" ? "boolean" : "string" }
-    ])
-  );
-}
-function dockerOptionsFrom(flags, cwd) {
-  const connection = Object.fromEntries(CONNECTION_FLAGS.map((f) => [f, flags[f]]));
-  const { options, problems } = resolveOptions({}, { ...connection, image: "unused" }, cwd);
-  if (!options) throw new ConfigError(problems);
-  return options.docker;
-}
-var CLEANUP_HELP = `Usage: atq cleanup (--run ID | --all) [--older-than DURATION] [--force] [connection options]
-
-Removes the services, containers, configs, secrets and networks labelled atq.run (by one run, or all),
-e.g. after a run was killed with SIGKILL or run with --keep. Runs in progress (their lease was renewed
-within the last minute: another pipeline on the same swarm) are left alone; --force removes them too.`;
-async function cleanupCommand2(argv, cwd) {
-  const flags = parseFlags(argv, {
-    run: { type: "string" },
-    all: { type: "boolean" },
-    "older-than": { type: "string" },
-    force: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-    ...connectionFlagSpec()
-  });
-  if (flags.help) {
-    process.stdout.write(CLEANUP_HELP + "\n");
-    return EXIT.ok;
-  }
-  const problems = [];
-  if (!flags.run === !flags.all) problems.push("give exactly one of --run ID or --all");
-  let olderThanMs;
-  if (flags["older-than"] !== void 0) {
-    olderThanMs = parseDuration(String(flags["older-than"]));
-    if (olderThanMs === void 0)
-      problems.push(`older-than: "${String(flags["older-than"])}" is not a duration such as 2h`);
-  }
-  if (problems.length) throw new ConfigError(problems);
-  const logger = consoleLogger();
-  const client = await connector(dockerOptionsFrom(flags, cwd))();
-  const runId = flags.run;
-  const result = await sweep(client, { runId, olderThanMs, force: Boolean(flags.force) }, logger);
-  for (const r of result.forced) logger.warn(`--force: removing a run in progress: ${describeRun(r)}`);
-  for (const o of result.removed) logger.info(`removed ${o.kind} ${o.name || o.id.slice(0, 12)}`);
-  for (const r of result.skipped) {
-    logger.info(`left alone: ${describeRun(r)}; if its process is gone, add --force (or wait a minute)`);
-  }
-  logger.info(
-    `removed ${result.removed.length} object(s)` + (result.skipped.length ? `; left ${result.skipped.length} run(s) in progress alone` : "") + (result.failed.length ? `; ${result.failed.length} could not be removed` : "")
-  );
-  return result.failed.length || runId && result.skipped.length ? EXIT.error : EXIT.ok;
-}
 
 // src/cli/doctor.ts
 import { randomBytes } from "node:crypto";
@@ -423,14 +255,18 @@ async function runCommand(argv, cwd, signals) {
     return EXIT.ok;
   }
   const configFile = typeof config === "string" ? config : void 0;
-  const opts = await loadRunOptions({ values: flags, configFile, cwd });
+  const values = { ...serverEnvValues(process.env), ...flags };
+  const opts = await loadRunOptions({ values, configFile, cwd });
   const runId = newRunId();
-  signals.hint = () => `Remove the leftovers with: ${cleanupCommand(runId, opts.docker.host)}`;
-  const { report, error } = await runLoadTest(opts, {
-    connect: connector(opts.docker),
+  signals.hint = () => opts.server ? "" : `Remove the leftovers with: ${cleanupCommand2(runId, opts.docker.host)}`;
+  const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : "";
+  const { report, error } = await runAnywhere(opts, {
     onEvent: consoleListener(),
     signal: signals.signal,
-    runId
+    runId,
+    onTask: (_id, url) => {
+      signals.hint = () => `The task may still run on the server; cancel it with: curl -X DELETE${auth} ${url}`;
+    }
   });
   const logger = consoleLogger();
   const stages = Object.entries(report.stages).map(([k, v]) => `${k} ${formatDuration(v)}`).join(", ");
@@ -454,6 +290,9 @@ async function runCommand(argv, cwd, signals) {
   return result.exitCode;
 }
 
+// src/version.ts
+var VERSION = "0.1.0";
+
 // src/cli/main.ts
 var HELP = `atq: run JMeter load tests on your Docker Swarm, from CI
 
@@ -462,16 +301,17 @@ Commands:
   atq cleanup   remove what runs left on the swarm                      (atq cleanup --help)
   atq report    analyse a JTL: statistics, gates, reports               (atq report --help)
   atq doctor    check the connection, the swarm and the images          (atq doctor --help)
+  atq serve     the ATQ service: REST API, queue and page for the swarm   (atq serve --help)
 
 Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
 async function main(argv, early = [], installed = () => {
 }) {
   const [command, ...rest] = argv;
   const cwd = process.cwd();
-  const guarded = command === "run" || command === "doctor";
+  const guarded = command === "run" || command === "doctor" || command === "serve";
   const signals = guardSignals((t) => process.stderr.write(t + "\n"), early, {
     exitAtOnce: !guarded,
-    stopping: command === "doctor" ? "removing the image probe" : void 0
+    stopping: command === "doctor" ? "removing the image probe" : command === "serve" ? "stopping the server, aborting and cleaning up running tasks" : void 0
   });
   installed();
   if (!guarded && early.length) return EXIT.interrupted;
@@ -480,11 +320,15 @@ async function main(argv, early = [], installed = () => {
       case "run":
         return await runCommand(rest, cwd, signals);
       case "cleanup":
-        return await cleanupCommand2(rest, cwd);
+        return await cleanupCommand(rest, cwd);
       case "doctor":
         return await doctorCommand(rest, cwd, signals.signal);
       case "report":
         return await reportCommand(rest, cwd);
+      case "serve": {
+        const { serveCommand } = await import("./atq-RIRJGOSH.js");
+        return await serveCommand(rest, cwd, signals.signal, VERSION);
+      }
       case void 0:
       case "help":
       case "--help":
@@ -503,8 +347,10 @@ ${DOCTOR_HELP}
         );
         return EXIT.ok;
       default:
-        process.stderr.write(`atq: unknown command "${command}"; use run, cleanup or doctor (atq help)
-`);
+        process.stderr.write(
+          `atq: unknown command "${command}"; use run, cleanup, report, doctor or serve (atq help)
+`
+        );
         return EXIT.error;
     }
   } catch (e) {

@@ -60459,7 +60459,10 @@ var SwarmClient = class _SwarmClient {
       role: n.Spec?.Role ?? "",
       state: n.Status?.State ?? "",
       availability: n.Spec?.Availability ?? "",
-      addr: n.Status?.Addr ?? ""
+      addr: n.Status?.Addr ?? "",
+      engineVersion: n.Description?.Engine?.EngineVersion ?? "",
+      cpus: (n.Description?.Resources?.NanoCPUs ?? 0) / 1e9,
+      memoryBytes: n.Description?.Resources?.MemoryBytes ?? 0
     }));
   }
   async imageExists(ref) {
@@ -60579,6 +60582,7 @@ var SwarmClient = class _SwarmClient {
         ContainerSpec: {
           Image: spec.image,
           Command: spec.command,
+          ...spec.args?.length ? { Args: spec.args } : {},
           Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
           Labels: spec.labels,
           Hostname: spec.hostname,
@@ -60954,6 +60958,7 @@ export {
   sleep,
   orAbort,
   throwIfAborted,
+  abortError,
   within,
   until,
   silentLogger,
@@ -60974,4 +60979,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-SF7YCWPY.js.LEGAL.txt */
+/*! For license information please see atq-I42NGHYR.js.LEGAL.txt */

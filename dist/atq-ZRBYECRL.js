@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-SF7YCWPY.js";
+} from "./atq-I42NGHYR.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

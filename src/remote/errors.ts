@@ -1,0 +1,84 @@
+import { AtqError, errorMessage } from '../errors.js';
+import { SERVER_ENV } from '../config/server-option.js';
+
+/** An answer of the server that is not 2xx: its status and body (parsed JSON, or the text). */
+export interface ServerAnswer {
+  status: number;
+  body: unknown;
+}
+
+interface ErrorBody {
+  code?: string;
+  message?: string;
+  problems?: string[];
+}
+
+/** The server's {error: {code, message, problems?}}, when the body has that shape. */
+export function errorBody(body: unknown): ErrorBody | undefined {
+  const e = (body as { error?: unknown } | undefined)?.error;
+  if (!e || typeof e !== 'object') return undefined;
+  const { code, message, problems } = e as Record<string, unknown>;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    message: typeof message === 'string' ? message : undefined,
+    problems: Array.isArray(problems) ? problems.map(String) : undefined,
+  };
+}
+
+/**
+ * A refusal of the server as the error the user sees: what atq was doing, what the server said, and what
+ * to do about it. `what` completes "could not ..." ("submit the task"). The token is never part of it.
+ */
+export function answerError(server: string, what: string, answer: ServerAnswer, hasToken: boolean): AtqError {
+  const body = errorBody(answer.body);
+  const said = body?.message ?? '';
+  const details = { server, status: answer.status, code: body?.code, problems: body?.problems };
+  const fail = (text: string) => new AtqError('SERVER_ERROR', text, details);
+  if (answer.status === 401) {
+    return fail(
+      hasToken
+        ? `The ATQ server at ${server} refused the token to ${what}: ${said || 'not valid'}. Check --token ` +
+            `(or ${SERVER_ENV.token}), or ask the server's operator for a token (atq serve --add-token NAME).`
+        : `The ATQ server at ${server} needs a token to ${what}: pass --token TOKEN or set ${SERVER_ENV.token}.`,
+    );
+  }
+  if (!body) {
+    return fail(
+      `The server at ${server} answered HTTP ${answer.status} when asked to ${what}, not as an ATQ server does. ` +
+        `Check --server (or ${SERVER_ENV.server}): it is the URL \`atq serve\` listens on.`,
+    );
+  }
+  if (answer.status === 400 && body.problems?.length) {
+    return fail(
+      `The ATQ server at ${server} refused to ${what}:\n${body.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  if (answer.status === 404 && body.code === 'NOT_FOUND' && /endpoint/i.test(said)) {
+    return fail(
+      `${server} has no ATQ API (${said}). Check --server: it is the URL \`atq serve\` listens on.`,
+    );
+  }
+  return fail(
+    `The ATQ server at ${server} refused to ${what} (HTTP ${answer.status}${body.code ? ` ${body.code}` : ''}): ${said}`,
+  );
+}
+
+/** Codes of TLS failures that a private CA explains. */
+const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/** fetch could not talk to the server at all (refused, unknown host, TLS, reset). */
+export function unreachableError(server: string, what: string, e: unknown): AtqError {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : errorMessage(e);
+  const tls =
+    cause?.code && CERT_CODES.test(cause.code)
+      ? " If the server's certificate comes from a private CA, give Node that CA: NODE_EXTRA_CA_CERTS=/path/ca.pem."
+      : '';
+  return new AtqError(
+    'SERVER_ERROR',
+    `Cannot reach the ATQ server at ${server} to ${what}: ${reason}. Check --server (or ${SERVER_ENV.server}) ` +
+      `and that \`atq serve\` runs there.${tls}`,
+    { server, cause: cause?.code },
+    { cause: e },
+  );
+}

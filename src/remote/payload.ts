@@ -1,0 +1,84 @@
+import type { RunOptions } from '../config/options.js';
+import { resolveOptions } from '../config/resolve.js';
+
+/**
+ * Options that stay with the client: the test dir is what is uploaded, results come back into --out, the
+ * server reaches its own swarm and always cleans up, and server/token say where to send all this. The
+ * server refuses them in a task.
+ */
+export const CLIENT_ONLY = [
+  'test-dir',
+  'out',
+  'docker-host',
+  'tls-ca',
+  'tls-cert',
+  'tls-key',
+  'insecure-plaintext',
+  'keep',
+  'baseline',
+  'server',
+  'token',
+] as const;
+
+/** A duration as atq.yml would write it, exactly (1800000 → "30m", 1500 → "1500ms"). */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** Every option a task carries, by its atq.yml name, as atq.yml would write it. */
+export function taskOptionValues(o: RunOptions): Record<string, unknown> {
+  const wait = o.waitCommand;
+  return {
+    plan: o.plans,
+    files: o.files,
+    heap: o.heap,
+    mode: o.mode,
+    'split-csv': o.splitCsv,
+    jar: o.jars,
+    workers: o.workers,
+    'worker-image': o.workerImage,
+    'master-image': o.masterImage,
+    prop: o.props,
+    'jmeter-arg': o.jmeterArgs,
+    timeout: durationText(o.timeoutMs),
+    'ready-timeout': durationText(o.readyTimeoutMs),
+    delay: durationText(o.delayMs),
+    'wait-command': wait?.command,
+    'wait-expected': wait?.expectedResult,
+    'wait-timeout': wait && durationText(wait.timeoutMs),
+    'wait-image': wait?.image,
+    criteria: o.gates.map((g) => g.expression),
+    'baseline-missing': o.baselineMissing,
+    'attach-network': o.attachNetworks,
+    'network-encryption': o.networkEncryption,
+    'rmi-ssl': o.rmiSsl ? 'on' : 'off',
+    'max-bundle-size': o.maxBundleBytes,
+  };
+}
+
+/**
+ * The body of PUT /api/task: the upload's id, a name for the task list, and only the options that differ
+ * from the defaults, so the task as the server lists it reads as what the user asked for.
+ */
+export function taskPayload(
+  options: RunOptions,
+  upload: { fileId: string; name?: string; baseline?: string },
+): Record<string, unknown> {
+  const defaults = resolveOptions({}, {}, options.testDir).options;
+  const base = defaults ? taskOptionValues(defaults) : {};
+  const payload: Record<string, unknown> = { fileId: upload.fileId };
+  if (upload.name) payload.name = upload.name;
+  // Not the local path: where the upload holds the baseline's summaries.
+  if (upload.baseline) payload.baseline = upload.baseline;
+  for (const [key, value] of Object.entries(taskOptionValues(options))) {
+    if (value === undefined) continue;
+    if (JSON.stringify(value) !== JSON.stringify(base[key])) payload[key] = value;
+  }
+  return payload;
+}

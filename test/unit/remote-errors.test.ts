@@ -1,0 +1,168 @@
+import { inputProblem } from '../../src/config/inputs.js';
+import { resolveOptions } from '../../src/config/resolve.js';
+import { parseServerUrl, serverEnvValues } from '../../src/config/server-option.js';
+import { answerError, unreachableError } from '../../src/remote/errors.js';
+
+const SERVER = 'https://atq.example:8480';
+
+describe('server and token options', () => {
+  test('the URL is normalised (no trailing slash), a path prefix behind a proxy is kept', () => {
+    expect(parseServerUrl('https://atq.example:8480/')).toEqual({ url: SERVER });
+    expect(parseServerUrl(' http://proxy/atq/ ')).toEqual({ url: 'http://proxy/atq' });
+  });
+
+  test.each([
+    ['ftp://atq.example', /server: "ftp:\/\/atq.example" is not http:\/\/ or https:\/\//],
+    ['atq.example:8480', /is not http/],
+    ['not a url', /server: "not a url" is not a URL/],
+    ['http://atq.example/?x=1', /drop \?query/],
+    ['', /expected the URL of an ATQ server/],
+  ])('%j is refused, naming where it can be set', (value, message) => {
+    const { problem } = parseServerUrl(value);
+    expect(problem).toMatch(message);
+    expect(problem).toContain('ATQ_SERVER');
+  });
+
+  test('credentials in the URL are refused without being shown', () => {
+    const { problem } = parseServerUrl('https://ci:hunter2@atq.example');
+    expect(problem).toContain('--token');
+    expect(problem).not.toContain('hunter2');
+  });
+
+  test('a token is checked without ever showing it', () => {
+    for (const bad of ['s3cret with space', 's3cret\u00e9', 's3cret\tx']) {
+      const { problems } = resolveOptions({}, { server: SERVER, token: bad }, '/w');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^token: holds spaces or characters/);
+      expect(problems[0]).not.toContain('s3cret');
+    }
+    const fromFile = resolveOptions({ token: { secret: 's3cret' } }, { token: 'ok' }, '/w').problems;
+    expect(fromFile).toEqual([
+      expect.stringMatching(/^atq.yml \(overridden by --token in this run\) token: /),
+    ]);
+    expect(fromFile[0]).not.toContain('s3cret');
+  });
+
+  test('options.server holds the URL and the token; a token alone leaves the run local', () => {
+    expect(resolveOptions({}, { server: `${SERVER}/`, token: ' t0k ' }, '/w').options?.server).toEqual({
+      url: SERVER,
+      token: 't0k',
+    });
+    expect(resolveOptions({}, { token: 't0k' }, '/w').options?.server).toBeUndefined();
+  });
+
+  test('ATQ_SERVER and ATQ_TOKEN as option values; empty ones are not set', () => {
+    expect(serverEnvValues({ ATQ_SERVER: SERVER, ATQ_TOKEN: ' t ', HOME: '/h' })).toEqual({
+      server: SERVER,
+      token: 't',
+    });
+    expect(serverEnvValues({ ATQ_SERVER: '', ATQ_TOKEN: '  ' })).toEqual({});
+  });
+
+  test('the Action names the problems by its inputs (server, server-token)', () => {
+    const { problems } = resolveOptions({}, { server: 'ftp://x', token: 'a b' }, '/w');
+    expect(problems.map(inputProblem)).toEqual([
+      expect.stringMatching(/^input server: /),
+      expect.stringMatching(/^input server-token: /),
+    ]);
+  });
+});
+
+describe('what the server answers, as errors', () => {
+  const body = (code: string, message: string, problems?: string[]) => ({
+    error: { code, message, problems },
+  });
+
+  test('401 without a token: pass --token or ATQ_TOKEN', () => {
+    const e = answerError(
+      SERVER,
+      'upload the test files',
+      { status: 401, body: body('UNAUTHORIZED', 'x') },
+      false,
+    );
+    expect(e.code).toBe('SERVER_ERROR');
+    expect(e.message).toBe(
+      `The ATQ server at ${SERVER} needs a token to upload the test files: pass --token TOKEN or set ATQ_TOKEN.`,
+    );
+  });
+
+  test("401 with a token: it was refused, check it, and the server's word", () => {
+    const e = answerError(
+      SERVER,
+      'submit the task',
+      { status: 401, body: body('UNAUTHORIZED', 'The token is not valid') },
+      true,
+    );
+    expect(e.message).toContain(
+      `The ATQ server at ${SERVER} refused the token to submit the task: The token is not valid.`,
+    );
+    expect(e.message).toContain('--token (or ATQ_TOKEN)');
+  });
+
+  test('400 lists every problem the server found', () => {
+    const problems = ['workers: 0 is out of range; use 1 to 500', 'keep: set by the server'];
+    const e = answerError(
+      SERVER,
+      'submit the task',
+      { status: 400, body: body('INVALID_REQUEST', 'bad', problems) },
+      false,
+    );
+    expect(e.message).toBe(
+      `The ATQ server at ${SERVER} refused to submit the task:\n  - ${problems.join('\n  - ')}`,
+    );
+    expect(e.details.problems).toEqual(problems);
+  });
+
+  test.each([
+    [413, 'TOO_LARGE', 'The request body is larger than this server accepts (100 MB).'],
+    [429, 'QUEUE_LIMIT', 'ci already has 20 task(s) waiting, the most this server allows per token.'],
+    [503, 'DOCKER_CONNECT', 'Cannot connect to the Docker engine.'],
+  ])("%i: the server's message, with its status and code", (status, code, message) => {
+    const e = answerError(SERVER, 'submit the task', { status, body: body(code, message) }, true);
+    expect(e.message).toBe(
+      `The ATQ server at ${SERVER} refused to submit the task (HTTP ${status} ${code}): ${message}`,
+    );
+    expect(e.details).toMatchObject({ status, code });
+  });
+
+  test('no ATQ API there: a 404 for the endpoint, or an answer that is not ours', () => {
+    const notOurs = answerError(
+      SERVER,
+      'upload the test files',
+      { status: 502, body: '<html>Bad gateway</html>' },
+      false,
+    );
+    expect(notOurs.message).toContain(
+      'answered HTTP 502 when asked to upload the test files, not as an ATQ server does',
+    );
+    const noRoute = body('NOT_FOUND', 'No such endpoint: POST /api/databind/upload (see /api/openapi.json).');
+    expect(answerError(SERVER, 'upload', { status: 404, body: noRoute }, false).message).toContain(
+      `${SERVER} has no ATQ API`,
+    );
+  });
+
+  test('unreachable: the URL and the reason; a certificate problem says how to trust a private CA', () => {
+    const refused = unreachableError(
+      SERVER,
+      'upload the test files',
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8480'), { code: 'ECONNREFUSED' }),
+      }),
+    );
+    expect(refused.code).toBe('SERVER_ERROR');
+    expect(refused.message).toMatch(
+      new RegExp(
+        `^Cannot reach the ATQ server at ${SERVER} to upload the test files: ECONNREFUSED \\(connect ECONNREFUSED`,
+      ),
+    );
+    expect(refused.message).not.toContain('NODE_EXTRA_CA_CERTS');
+    const cert = unreachableError(
+      SERVER,
+      'upload',
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+      }),
+    );
+    expect(cert.message).toContain('NODE_EXTRA_CA_CERTS');
+  });
+});
