@@ -10,7 +10,8 @@ import { consoleLogger } from './console.js';
 import { EXIT } from './exit.js';
 
 export const SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
-                 [--tls-cert FILE --tls-key FILE] [--max-upload 100MB] [--max-queued 20] [connection options]
+                 [--tls-cert FILE --tls-key FILE] [--max-upload 100MB] [--max-queued 20]
+                 [--allow-network NAME ...] [connection options]
        atq serve --tokens FILE --add-token NAME
 
 Runs the ATQ service: a REST API (/api, described at /api/openapi.json) and a page (/) in front of the
@@ -18,7 +19,8 @@ swarm, where teams upload test files, queue load tests and follow them. Tasks ru
 default (--concurrency): concurrent load tests on one cluster distort each other's numbers. The queue
 is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupted ones are failed and
 their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
---add-token NAME creates a token, stores only its hash in FILE and prints it once.`;
+--add-token NAME creates a token, stores only its hash in FILE and prints it once. Tasks may attach
+their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.`;
 
 function serveFlags(argv: string[]) {
   return parseFlags(argv, {
@@ -31,6 +33,7 @@ function serveFlags(argv: string[]) {
     'tls-key': { type: 'string' },
     'max-upload': { type: 'string' },
     'max-queued': { type: 'string' },
+    'allow-network': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
     ...connectionFlagSpec(),
   });
@@ -71,6 +74,7 @@ export function serverOptions(flags: Record<string, unknown>, cwd: string): Serv
     maxEntries: SERVER_DEFAULTS.maxEntries,
     maxExtractedBytes: SERVER_DEFAULTS.maxExtractedBytes,
     maxQueuedPerToken: int('max-queued', SERVER_DEFAULTS.maxQueuedPerToken, 10_000),
+    allowNetworks: (flags['allow-network'] as string[] | undefined) ?? [],
   };
   if (problems.length) throw new ConfigError(problems);
   return options;
