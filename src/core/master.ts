@@ -2,6 +2,7 @@ import { AtqError } from '../errors.js';
 import { masterScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
 import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
+import type { SwarmClient } from '../swarm/client.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
@@ -118,6 +119,33 @@ async function resultsClosed(ctx: RunContext, serviceId: string, endLine: Promis
   return new Promise<TaskInfo>(() => {}); // not confirmed: wait for JMeter's own exit
 }
 
+/**
+ * Polls a master service's task until it ends (the JMeter master, or a generic task's); `onRunning` once
+ * its container has started. Fails with a timeout at `deadline`, or when the engine stops answering.
+ */
+export function pollMasterTask(
+  p: { client: SwarmClient; deadline: number; signal: AbortSignal; during: string; timeoutMs: number },
+  serviceId: string,
+  onRunning: () => void,
+): Promise<TaskInfo> {
+  let running = false;
+  return pollUntil<TaskInfo>({
+    deadline: p.deadline,
+    intervalMs: 500,
+    signal: p.signal,
+    check: async () => {
+      const task = (await p.client.tasks(serviceId)).at(-1);
+      if (!running && task && (task.state === 'running' || FINAL_STATES.has(task.state))) {
+        running = true;
+        onRunning();
+      }
+      return task && FINAL_STATES.has(task.state) ? task : undefined;
+    },
+    onTimeout: async () => runTimeout(p.timeoutMs, p.during),
+    engine: { client: p.client, during: p.during },
+  });
+}
+
 /** Waits for the master's task to end, failing early if a worker dies or the run's time is up. */
 export async function waitForMaster(
   ctx: RunContext,
@@ -126,24 +154,19 @@ export async function waitForMaster(
   onRunning: () => void,
   endLine?: Promise<void>,
 ): Promise<TaskInfo & { endedEarly?: boolean }> {
-  let running = false;
   // When a worker's death wins the race, the poll must end too (or it goes on for the whole --timeout).
   const stop = new AbortController();
-  const done = pollUntil<TaskInfo>({
-    deadline: ctx.deadline,
-    intervalMs: 500,
-    signal: AbortSignal.any([ctx.signal, stop.signal]),
-    check: async () => {
-      const task = (await ctx.client.tasks(serviceId)).at(-1);
-      if (!running && task && (task.state === 'running' || FINAL_STATES.has(task.state))) {
-        running = true;
-        onRunning();
-      }
-      return task && FINAL_STATES.has(task.state) ? task : undefined;
+  const done = pollMasterTask(
+    {
+      client: ctx.client,
+      deadline: ctx.deadline,
+      signal: AbortSignal.any([ctx.signal, stop.signal]),
+      during: 'the master was running the plan',
+      timeoutMs: ctx.options.timeoutMs,
     },
-    onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was running the plan'),
-    engine: { client: ctx.client, during: 'the master was running the plan' },
-  });
+    serviceId,
+    onRunning,
+  );
   done.catch(() => {});
   const early = endLine
     ? // JMeter's exit code from there on is 0: endTest() only tidies up and prints "... end of run".

@@ -28,13 +28,8 @@ export async function runPlan(
   plan.status = 'failed';
   logger.info(`plan ${plan.plan}: starting the master`);
   // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
-  const created = Date.now();
-  let runningAt: number | undefined;
-  const endTimer = () =>
-    runningAt === undefined
-      ? clock.end('master-start', Date.now() - created)
-      : clock.end('master-run', Date.now() - runningAt);
-  clock.begin('master-start');
+  const timer = clock.masterTimer();
+  const endTimer = timer.end;
   const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last).catch((e: unknown) => {
     endTimer();
     throw e;
@@ -55,17 +50,7 @@ export async function runPlan(
   );
   let task: TaskInfo | undefined;
   try {
-    task = await waitForMaster(
-      ctx,
-      masterId,
-      watch,
-      () => {
-        endTimer();
-        runningAt = Date.now();
-        clock.begin('master-run');
-      },
-      endSeen,
-    );
+    task = await waitForMaster(ctx, masterId, watch, timer.running, endSeen);
     if ('endedEarly' in task)
       logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {

@@ -82,7 +82,8 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<R
   return { report, error, summaries };
 }
 
-function newReport(runId: string, options: RunOptions): RunReport {
+/** A run's report before anything has happened: failed until it succeeds. */
+export function newReport(runId: string, options: RunOptions): RunReport {
   const outDir = path.join(options.outDir, runId);
   return {
     runId,

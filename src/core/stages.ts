@@ -24,6 +24,28 @@ export class StageClock {
     this.emit({ type: 'stage', stage: name, phase: 'start' });
   }
 
+  /**
+   * The master's two stages on one timer: master-start from now until its container runs (`running()`),
+   * master-run from then until `end()`. Each is recorded once, whichever way the master ends.
+   */
+  masterTimer(): { running(): void; end(): void } {
+    const created = Date.now();
+    let runningAt: number | undefined;
+    this.begin('master-start');
+    const end = () =>
+      runningAt === undefined
+        ? this.end('master-start', Date.now() - created)
+        : this.end('master-run', Date.now() - runningAt);
+    return {
+      running: () => {
+        end();
+        runningAt = Date.now();
+        this.begin('master-run');
+      },
+      end,
+    };
+  }
+
   /** Ends a stage begun with begin() (or times one measured elsewhere). */
   end(name: string, ms: number): void {
     this.report.stages[name] = (this.report.stages[name] ?? 0) + ms;

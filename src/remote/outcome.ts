@@ -2,7 +2,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import type { RunReport } from '../core/report.js';
-import type { RunResult } from '../core/run.js';
+import { newReport, type RunResult } from '../core/run.js';
 import { runSource } from '../core/source.js';
 import { AtqError, type ErrorCode } from '../errors.js';
 import type { RemoteTask } from './follow.js';
@@ -65,15 +65,9 @@ export async function remoteResult(
 /** The report of a task that has no run.json (it never started, or failed before its run could write one). */
 function taskReport(task: RemoteTask, dir: string, options: RunOptions, startedAt: string): RunReport {
   return {
-    runId: task.runId ?? task.id,
+    ...newReport(task.runId ?? task.id, options),
     status: task.status === 'cancelled' ? 'aborted' : task.status === 'finished' ? 'succeeded' : 'failed',
     outDir: dir,
-    plans: [],
-    masterImage: options.masterImage,
-    workerImage: options.workerImage,
-    workersRequested: options.workers,
-    workerAddresses: [],
-    workers: [],
     startedAt,
     endedAt: new Date().toISOString(),
     stages: task.stages ?? {},

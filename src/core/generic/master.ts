@@ -1,11 +1,10 @@
 import { AtqError } from '../../errors.js';
 import { exitCodeHint } from '../../jmeter/exit-codes.js';
 import { tail } from '../../jmeter/log-check.js';
-import { FINAL_STATES, type TaskInfo } from '../../swarm/types.js';
+import type { TaskInfo } from '../../swarm/types.js';
 import { serviceName } from '../context.js';
-import { runTimeout } from '../control.js';
-import { pollUntil } from '../deadline.js';
 import { indent, readLogs } from '../logs.js';
+import { pollMasterTask } from '../master.js';
 import type { GenericContext } from './context.js';
 
 /**
@@ -41,22 +40,17 @@ export async function waitForGenericMaster(
   serviceId: string,
   onRunning: () => void,
 ): Promise<TaskInfo> {
-  let running = false;
-  return pollUntil<TaskInfo>({
-    deadline: ctx.deadline,
-    intervalMs: 500,
-    signal: ctx.signal,
-    check: async () => {
-      const task = (await ctx.client.tasks(serviceId)).at(-1);
-      if (!running && task && (task.state === 'running' || FINAL_STATES.has(task.state))) {
-        running = true;
-        onRunning();
-      }
-      return task && FINAL_STATES.has(task.state) ? task : undefined;
+  return pollMasterTask(
+    {
+      client: ctx.client,
+      deadline: ctx.deadline,
+      signal: ctx.signal,
+      during: 'the master was running',
+      timeoutMs: ctx.timeoutMs,
     },
-    onTimeout: async () => runTimeout(ctx.timeoutMs, 'the master was running'),
-    engine: { client: ctx.client, during: 'the master was running' },
-  });
+    serviceId,
+    onRunning,
+  );
 }
 
 /** Exit code 0 is success; anything else fails the task with the end of the master's output. */

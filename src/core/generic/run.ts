@@ -131,30 +131,20 @@ async function runMaster(state: GenericState, ctx: GenericContext): Promise<void
     `starting the master from ${spec.master.image} with REMOTES=${result.workerAddresses.join(',')}`,
   );
   throwIfAborted(control.signal);
-  const created = Date.now();
-  let runningAt: number | undefined;
-  const endTimer = () =>
-    runningAt === undefined
-      ? clock.end('master-start', Date.now() - created)
-      : clock.end('master-run', Date.now() - runningAt);
-  clock.begin('master-start');
+  const timer = clock.masterTimer();
   try {
     const masterId = await startGenericMaster(ctx, result.workerAddresses);
     state.masterId = masterId;
     const follower = followService(ctx, masterId, sourceName(ctx, 'master'));
     state.followers.push(follower);
-    state.masterTask = await waitForGenericMaster(ctx, masterId, () => {
-      endTimer();
-      runningAt = Date.now();
-      clock.begin('master-run');
-    });
+    state.masterTask = await waitForGenericMaster(ctx, masterId, timer.running);
     // The last lines of an ended task come a moment after it.
     await follower.stop(500);
   } catch (e) {
     clock.failedIn ??= clock.current;
     throw e;
   } finally {
-    endTimer();
+    timer.end();
   }
   const task = state.masterTask;
   result.masterExitCode = task.exitCode;

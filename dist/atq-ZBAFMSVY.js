@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-WDYW6IMT.js";
+} from "./atq-CAKJNXAT.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-TJNJSTAY.js";
+} from "./atq-AE7K62EO.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-JNITRZVW.js";
+} from "./atq-IWIDCLVH.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-RIRJGOSH.js");
+        const { serveCommand } = await import("./atq-2XZHPP43.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-JNITRZVW.js";
+} from "./atq-IWIDCLVH.js";
 import {
   ConfigError,
   connector,

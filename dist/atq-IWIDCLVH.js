@@ -45612,24 +45612,37 @@ async function resultsClosed(ctx, serviceId, endLine) {
   return new Promise(() => {
   });
 }
-async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
+function pollMasterTask(p, serviceId, onRunning) {
   let running = false;
-  const stop = new AbortController();
-  const done = pollUntil({
-    deadline: ctx.deadline,
+  return pollUntil({
+    deadline: p.deadline,
     intervalMs: 500,
-    signal: AbortSignal.any([ctx.signal, stop.signal]),
+    signal: p.signal,
     check: async () => {
-      const task2 = (await ctx.client.tasks(serviceId)).at(-1);
-      if (!running && task2 && (task2.state === "running" || FINAL_STATES.has(task2.state))) {
+      const task = (await p.client.tasks(serviceId)).at(-1);
+      if (!running && task && (task.state === "running" || FINAL_STATES.has(task.state))) {
         running = true;
         onRunning();
       }
-      return task2 && FINAL_STATES.has(task2.state) ? task2 : void 0;
+      return task && FINAL_STATES.has(task.state) ? task : void 0;
     },
-    onTimeout: async () => runTimeout(ctx.options.timeoutMs, "the master was running the plan"),
-    engine: { client: ctx.client, during: "the master was running the plan" }
+    onTimeout: async () => runTimeout(p.timeoutMs, p.during),
+    engine: { client: p.client, during: p.during }
   });
+}
+async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
+  const stop = new AbortController();
+  const done = pollMasterTask(
+    {
+      client: ctx.client,
+      deadline: ctx.deadline,
+      signal: AbortSignal.any([ctx.signal, stop.signal]),
+      during: "the master was running the plan",
+      timeoutMs: ctx.options.timeoutMs
+    },
+    serviceId,
+    onRunning
+  );
   done.catch(() => {
   });
   const early = endLine ? (
@@ -46013,10 +46026,8 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   const { logger } = ctx;
   plan.status = "failed";
   logger.info(`plan ${plan.plan}: starting the master`);
-  const created = Date.now();
-  let runningAt;
-  const endTimer = () => runningAt === void 0 ? clock.end("master-start", Date.now() - created) : clock.end("master-run", Date.now() - runningAt);
-  clock.begin("master-start");
+  const timer = clock.masterTimer();
+  const endTimer = timer.end;
   const masterId = await startMaster(ctx, index2, plan.plan, ready.addresses, last).catch((e) => {
     endTimer();
     throw e;
@@ -46038,17 +46049,7 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   );
   let task;
   try {
-    task = await waitForMaster(
-      ctx,
-      masterId,
-      watch,
-      () => {
-        endTimer();
-        runningAt = Date.now();
-        clock.begin("master-run");
-      },
-      endSeen
-    );
+    task = await waitForMaster(ctx, masterId, watch, timer.running, endSeen);
     if ("endedEarly" in task)
       logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
@@ -46204,6 +46205,24 @@ var StageClock = class {
   begin(name) {
     this.current = name;
     this.emit({ type: "stage", stage: name, phase: "start" });
+  }
+  /**
+   * The master's two stages on one timer: master-start from now until its container runs (`running()`),
+   * master-run from then until `end()`. Each is recorded once, whichever way the master ends.
+   */
+  masterTimer() {
+    const created = Date.now();
+    let runningAt;
+    this.begin("master-start");
+    const end = () => runningAt === void 0 ? this.end("master-start", Date.now() - created) : this.end("master-run", Date.now() - runningAt);
+    return {
+      running: () => {
+        end();
+        runningAt = Date.now();
+        this.begin("master-run");
+      },
+      end
+    };
   }
   /** Ends a stage begun with begin() (or times one measured elsewhere). */
   end(name, ms2) {
@@ -46489,6 +46508,7 @@ export {
   serviceName,
   createRunNetwork,
   pollUntil,
+  pollMasterTask,
   exitCodeHint,
   explainWorkers,
   currentTasks,
@@ -46496,6 +46516,7 @@ export {
   StageClock,
   runWaitCommand,
   runLoadTest,
+  newReport,
   connectManager
 };
-/*! For license information please see atq-JNITRZVW.js.LEGAL.txt */
+/*! For license information please see atq-IWIDCLVH.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-WDYW6IMT.js";
+} from "./atq-CAKJNXAT.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -31,6 +31,7 @@ import {
   indent,
   outcome,
   parseSize,
+  pollMasterTask,
   pollUntil,
   readLogs,
   require_tar_stream,
@@ -41,7 +42,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-JNITRZVW.js";
+} from "./atq-IWIDCLVH.js";
 import {
   AbortedError,
   AtqError,
@@ -7281,22 +7282,17 @@ async function startGenericMaster(ctx, addresses) {
   return id;
 }
 async function waitForGenericMaster(ctx, serviceId, onRunning) {
-  let running = false;
-  return pollUntil({
-    deadline: ctx.deadline,
-    intervalMs: 500,
-    signal: ctx.signal,
-    check: async () => {
-      const task = (await ctx.client.tasks(serviceId)).at(-1);
-      if (!running && task && (task.state === "running" || FINAL_STATES.has(task.state))) {
-        running = true;
-        onRunning();
-      }
-      return task && FINAL_STATES.has(task.state) ? task : void 0;
+  return pollMasterTask(
+    {
+      client: ctx.client,
+      deadline: ctx.deadline,
+      signal: ctx.signal,
+      during: "the master was running",
+      timeoutMs: ctx.timeoutMs
     },
-    onTimeout: async () => runTimeout(ctx.timeoutMs, "the master was running"),
-    engine: { client: ctx.client, during: "the master was running" }
-  });
+    serviceId,
+    onRunning
+  );
 }
 async function checkMasterExit(ctx, serviceId, task) {
   if (task.state === "complete" && task.exitCode === 0) return;
@@ -7503,26 +7499,19 @@ async function runMaster(state, ctx) {
     `starting the master from ${spec.master.image} with REMOTES=${result.workerAddresses.join(",")}`
   );
   throwIfAborted(control.signal);
-  const created = Date.now();
-  let runningAt;
-  const endTimer = () => runningAt === void 0 ? clock.end("master-start", Date.now() - created) : clock.end("master-run", Date.now() - runningAt);
-  clock.begin("master-start");
+  const timer = clock.masterTimer();
   try {
     const masterId = await startGenericMaster(ctx, result.workerAddresses);
     state.masterId = masterId;
     const follower = followService(ctx, masterId, sourceName(ctx, "master"));
     state.followers.push(follower);
-    state.masterTask = await waitForGenericMaster(ctx, masterId, () => {
-      endTimer();
-      runningAt = Date.now();
-      clock.begin("master-run");
-    });
+    state.masterTask = await waitForGenericMaster(ctx, masterId, timer.running);
     await follower.stop(500);
   } catch (e2) {
     clock.failedIn ??= clock.current;
     throw e2;
   } finally {
-    endTimer();
+    timer.end();
   }
   const task = state.masterTask;
   result.masterExitCode = task.exitCode;

@@ -7,6 +7,7 @@ const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   SERVER_ENV,
   eventLogger,
+  newReport,
   readRunBaselines,
   resolveOptions,
   runLoadTest,
@@ -14,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-JNITRZVW.js";
+} from "./atq-IWIDCLVH.js";
 import {
   AbortedError,
   AtqError,
@@ -2896,15 +2897,9 @@ async function remoteResult(task, dir, options, error, startedAt) {
 }
 function taskReport(task, dir, options, startedAt) {
   return {
-    runId: task.runId ?? task.id,
+    ...newReport(task.runId ?? task.id, options),
     status: task.status === "cancelled" ? "aborted" : task.status === "finished" ? "succeeded" : "failed",
     outDir: dir,
-    plans: [],
-    masterImage: options.masterImage,
-    workerImage: options.workerImage,
-    workersRequested: options.workers,
-    workerAddresses: [],
-    workers: [],
     startedAt,
     endedAt: (/* @__PURE__ */ new Date()).toISOString(),
     stages: task.stages ?? {},
@@ -3152,4 +3147,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-TJNJSTAY.js.LEGAL.txt */
+/*! For license information please see atq-AE7K62EO.js.LEGAL.txt */

@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-TJNJSTAY.js";
+} from "./atq-AE7K62EO.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-JNITRZVW.js";
+} from "./atq-IWIDCLVH.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-DJ5WV6B3.js.LEGAL.txt */
+/*! For license information please see atq-L5JUV4VC.js.LEGAL.txt */
