@@ -104,6 +104,7 @@ async function waitForEngines(
     until === 'ready' ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last: TaskInfo[] = [];
   let reported = '';
+  const said = new Set<number>();
   return pollUntil({
     deadline,
     intervalMs: until === 'ready' ? 300 : 1000,
@@ -132,7 +133,7 @@ async function waitForEngines(
           { tasks: dead },
         );
       }
-      const said = await readySlots(ctx, serviceId, last, ENGINE_READY);
+      await readySlots(ctx, serviceId, last, ENGINE_READY, said);
       const ready = last.filter((t) => t.state === 'running' && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));

@@ -65,19 +65,24 @@ export function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
   return [...bySlot.values()];
 }
 
-const READY_LOGS_MS = 5_000;
+/**
+ * A service-logs call that has not ended by then is cut and asked again at the next poll. Measured at 10
+ * workers: one such call in a run never answered (moby/moby#38640) and, at 5 s, held readiness for 5.5 s.
+ */
+const READY_LOGS_MS = 1_500;
 
 /**
- * The slots whose container has printed its ready line (`ready` captures the slot): one service-logs call
- * for all of them, so readiness costs the same at 2 workers and at 50. Read only once every task runs.
+ * Adds to `slots` the slots whose container has printed its ready line (`ready` captures the slot): one
+ * service-logs call for all of them, so readiness costs the same at 2 workers and at 50. Read only once
+ * every task runs. `slots` is kept across polls, so what a cut call read still counts.
  */
 export async function readySlots(
   ctx: RunContext,
   serviceId: string,
   tasks: TaskInfo[],
   ready: RegExp,
+  slots = new Set<number>(),
 ): Promise<Set<number>> {
-  const slots = new Set<number>();
   if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return slots;
   // Bounded: a service-logs call sometimes never answers (moby/moby#38640); the next poll asks again.
   const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
@@ -104,6 +109,7 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
   const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
   let last: TaskInfo[] = [];
   let reported = '';
+  const said = new Set<number>();
   return pollUntil({
     deadline,
     intervalMs: 500,
@@ -119,7 +125,7 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
           { tasks: dead },
         );
       }
-      const said = await readySlots(ctx, serviceId, last, WORKER_READY);
+      await readySlots(ctx, serviceId, last, WORKER_READY, said);
       const ready = last.filter(
         (t) => t.state === 'running' && t.addresses[ctx.network.id] && said.has(t.slot),
       );

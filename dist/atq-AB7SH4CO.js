@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-IWIDCLVH.js";
+} from "./atq-HXQ3B4LU.js";
 import {
   ConfigError,
   connector,

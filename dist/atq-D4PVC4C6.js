@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-CAKJNXAT.js";
+} from "./atq-AB7SH4CO.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -42,7 +42,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-IWIDCLVH.js";
+} from "./atq-HXQ3B4LU.js";
 import {
   AbortedError,
   AtqError,

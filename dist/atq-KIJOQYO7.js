@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-AE7K62EO.js";
+} from "./atq-GI35UINA.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-IWIDCLVH.js";
+} from "./atq-HXQ3B4LU.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-L5JUV4VC.js.LEGAL.txt */
+/*! For license information please see atq-KIJOQYO7.js.LEGAL.txt */

@@ -45733,9 +45733,8 @@ function currentTasks(tasks) {
   for (const t of tasks) bySlot.set(t.slot, t);
   return [...bySlot.values()];
 }
-var READY_LOGS_MS = 5e3;
-async function readySlots(ctx, serviceId, tasks, ready) {
-  const slots = /* @__PURE__ */ new Set();
+var READY_LOGS_MS = 1500;
+async function readySlots(ctx, serviceId, tasks, ready, slots = /* @__PURE__ */ new Set()) {
   if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return slots;
   const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
   const read = (async () => {
@@ -45755,6 +45754,7 @@ async function waitForWorkers(ctx, serviceId) {
   const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
   let last = [];
   let reported = "";
+  const said = /* @__PURE__ */ new Set();
   return pollUntil({
     deadline,
     intervalMs: 500,
@@ -45771,7 +45771,7 @@ Check that the image exists on every node and runs jmeter-server.`,
           { tasks: dead }
         );
       }
-      const said = await readySlots(ctx, serviceId, last, WORKER_READY);
+      await readySlots(ctx, serviceId, last, WORKER_READY, said);
       const ready = last.filter(
         (t) => t.state === "running" && t.addresses[ctx.network.id] && said.has(t.slot)
       );
@@ -45903,6 +45903,7 @@ async function waitForEngines(ctx, serviceId, until2) {
   const deadline = until2 === "ready" ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last = [];
   let reported = "";
+  const said = /* @__PURE__ */ new Set();
   return pollUntil({
     deadline,
     intervalMs: until2 === "ready" ? 300 : 1e3,
@@ -45932,7 +45933,7 @@ ${await explainWorkers(ctx, dead, "engine")}`,
           { tasks: dead }
         );
       }
-      const said = await readySlots(ctx, serviceId, last, ENGINE_READY);
+      await readySlots(ctx, serviceId, last, ENGINE_READY, said);
       const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
@@ -46519,4 +46520,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-IWIDCLVH.js.LEGAL.txt */
+/*! For license information please see atq-HXQ3B4LU.js.LEGAL.txt */
