@@ -30,7 +30,7 @@ export async function collectMasterFiles(ctx: RunContext, task: TaskInfo, dest: 
 
 /** Saves the output of each task (master and workers) under dest/logs/. */
 export async function collectLogs(
-  ctx: RunContext,
+  ctx: Pick<RunContext, 'client' | 'logger'>,
   dest: string,
   entries: { name: string; kind: 'service' | 'task'; id: string }[],
 ): Promise<void> {

@@ -150,16 +150,38 @@ async function cleanup(state: RunState): Promise<CleanupReport> {
     logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
-  const swept: SweepResult = await res.dispose(state.control.deadline(120_000, AFTER_CANCEL.cleanupMs));
+  return disposeAll(
+    res,
+    state.control.deadline(120_000, AFTER_CANCEL.cleanupMs),
+    logger,
+    report.runId,
+    state.client?.url,
+    'run',
+  );
+}
+
+/**
+ * Removes everything a run (or a server's generic task) created, by `deadline`, and reports what is left
+ * with the command that removes it. Shared by both kinds of run.
+ */
+export async function disposeAll(
+  res: RunResources,
+  deadline: () => number,
+  logger: Logger,
+  runId: string,
+  dockerHost: string | undefined,
+  noun: 'run' | 'task',
+): Promise<CleanupReport> {
+  const swept: SweepResult = await res.dispose(deadline);
   const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
   logger.info(
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
   );
   const result: CleanupReport = { removed: swept.removed.length, failed, kept: false };
   if (failed.length) {
-    result.command = cleanupCommand(report.runId, state.client?.url);
+    result.command = cleanupCommand(runId, dockerHost);
     logger.warn(
-      `${failed.length} object(s) of this run are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(', ')}. ` +
+      `${failed.length} object(s) of this ${noun} are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(', ')}. ` +
         `Remove them${swept.unreachableSince ? ' once the engine answers again' : ''} with: ${result.command}`,
     );
   }

@@ -1,11 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError, errorMessage, isAtqError } from '../../errors.js';
 import { until } from '../../util/abort.js';
 import { fileAccessError } from '../../util/file-error.js';
-import type { SweepResult } from '../cleanup.js';
-import { classify, cleanupCommand } from '../finish.js';
-import { readLogs } from '../logs.js';
+import { collectLogs } from '../collect.js';
+import { classify, disposeAll } from '../finish.js';
 import type { CleanupReport } from '../report.js';
 import { collectPaths } from './collect.js';
 import type { GenericResult, GenericState } from './state.js';
@@ -58,50 +57,24 @@ async function collect(state: GenericState): Promise<void> {
 }
 
 async function saveLogs(state: GenericState): Promise<void> {
-  const { ctx, deps, logger } = state;
+  const { ctx, deps } = state;
   if (!ctx) return;
-  const dir = path.join(deps.outDir, 'logs');
   const entries = [
-    ['master', state.masterId],
-    ['workers', state.workersId],
-  ] as const;
-  try {
-    await mkdir(dir, { recursive: true });
-    await Promise.all(
-      entries.map(async ([name, id]) => {
-        if (id)
-          await writeFile(path.join(dir, `${name}.log`), (await readLogs(ctx.client, 'service', id)) + '\n');
-      }),
-    );
-  } catch (e) {
-    // Best effort: the task's own error matters more than its logs.
-    logger.warn(fileAccessError(e, 'save the logs').message);
-  }
+    { name: 'master', kind: 'service' as const, id: state.masterId },
+    { name: 'workers', kind: 'service' as const, id: state.workersId },
+  ];
+  await collectLogs(
+    ctx,
+    deps.outDir,
+    entries.filter((e): e is typeof e & { id: string } => Boolean(e.id)),
+  );
 }
 
 async function removeAll(state: GenericState): Promise<CleanupReport> {
   const { resources, control, logger, result } = state;
   if (!resources) return { removed: 0, failed: [], kept: false };
-  const swept: SweepResult = await resources.dispose(
-    control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs),
-  );
-  const failed = swept.failed.map((f) => ({
-    kind: f.object.kind,
-    name: f.object.name,
-    id: f.object.id,
-    error: f.error,
-  }));
-  logger.info(
-    `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
-  );
-  const report: CleanupReport = { removed: swept.removed.length, failed, kept: false };
-  if (failed.length) {
-    report.command = cleanupCommand(result.runId, state.client?.url);
-    logger.warn(
-      `${failed.length} object(s) of this task are still on the swarm; remove them with: ${report.command}`,
-    );
-  }
-  return report;
+  const deadline = control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs);
+  return disposeAll(resources, deadline, logger, result.runId, state.client?.url, 'task');
 }
 
 async function writeRunJson(state: GenericState, final: boolean, cleanup?: CleanupReport): Promise<void> {

@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-AB7SH4CO.js";
+} from "./atq-ZNYWJ7BP.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-GI35UINA.js";
+} from "./atq-CLX7RBZM.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-HXQ3B4LU.js";
+} from "./atq-BACGRW3W.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-D4PVC4C6.js");
+        const { serveCommand } = await import("./atq-VVK6LKIK.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -41558,16 +41558,26 @@ async function cleanup(state) {
     logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
-  const swept = await res.dispose(state.control.deadline(12e4, AFTER_CANCEL.cleanupMs));
+  return disposeAll(
+    res,
+    state.control.deadline(12e4, AFTER_CANCEL.cleanupMs),
+    logger,
+    report.runId,
+    state.client?.url,
+    "run"
+  );
+}
+async function disposeAll(res, deadline, logger, runId, dockerHost, noun) {
+  const swept = await res.dispose(deadline);
   const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
   logger.info(
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ""}`
   );
   const result = { removed: swept.removed.length, failed, kept: false };
   if (failed.length) {
-    result.command = cleanupCommand(report.runId, state.client?.url);
+    result.command = cleanupCommand(runId, dockerHost);
     logger.warn(
-      `${failed.length} object(s) of this run are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(", ")}. Remove them${swept.unreachableSince ? " once the engine answers again" : ""} with: ${result.command}`
+      `${failed.length} object(s) of this ${noun} are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(", ")}. Remove them${swept.unreachableSince ? " once the engine answers again" : ""} with: ${result.command}`
     );
   }
   return result;
@@ -46493,9 +46503,11 @@ export {
   fileAccessError,
   require_tar_stream,
   extractTar,
+  collectLogs,
   RunControl,
   runTimeout,
   classify,
+  disposeAll,
   cleanupCommand,
   require_lazystream,
   require_async7 as require_async,
@@ -46520,4 +46532,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-HXQ3B4LU.js.LEGAL.txt */
+/*! For license information please see atq-BACGRW3W.js.LEGAL.txt */

@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-HXQ3B4LU.js";
+} from "./atq-BACGRW3W.js";
 import {
   AbortedError,
   AtqError,
@@ -3147,4 +3147,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-GI35UINA.js.LEGAL.txt */
+/*! For license information please see atq-CLX7RBZM.js.LEGAL.txt */

@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-GI35UINA.js";
+} from "./atq-CLX7RBZM.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-HXQ3B4LU.js";
+} from "./atq-BACGRW3W.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-KIJOQYO7.js.LEGAL.txt */
+/*! For license information please see atq-4ZMMVU6K.js.LEGAL.txt */

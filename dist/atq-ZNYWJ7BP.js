@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-HXQ3B4LU.js";
+} from "./atq-BACGRW3W.js";
 import {
   ConfigError,
   connector,

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-AB7SH4CO.js";
+} from "./atq-ZNYWJ7BP.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -18,10 +18,11 @@ import {
   RunControl,
   StageClock,
   classify,
-  cleanupCommand,
+  collectLogs,
   connectManager,
   createRunNetwork,
   currentTasks,
+  disposeAll,
   escapeHtml,
   eventLogger,
   exitCodeHint,
@@ -42,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-HXQ3B4LU.js";
+} from "./atq-BACGRW3W.js";
 import {
   AbortedError,
   AtqError,
@@ -7093,7 +7094,7 @@ async function walk(root, rel) {
 }
 
 // src/core/generic/run.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
+import { mkdir as mkdir2 } from "node:fs/promises";
 
 // src/core/generic/context.ts
 function sourceName(ctx, role) {
@@ -7101,7 +7102,7 @@ function sourceName(ctx, role) {
 }
 
 // src/core/generic/finish.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { writeFile as writeFile2 } from "node:fs/promises";
 import path9 from "node:path";
 
 // src/core/generic/collect.ts
@@ -7190,48 +7191,23 @@ async function collect(state) {
   }
 }
 async function saveLogs(state) {
-  const { ctx, deps, logger } = state;
+  const { ctx, deps } = state;
   if (!ctx) return;
-  const dir = path9.join(deps.outDir, "logs");
   const entries = [
-    ["master", state.masterId],
-    ["workers", state.workersId]
+    { name: "master", kind: "service", id: state.masterId },
+    { name: "workers", kind: "service", id: state.workersId }
   ];
-  try {
-    await mkdir2(dir, { recursive: true });
-    await Promise.all(
-      entries.map(async ([name, id]) => {
-        if (id)
-          await writeFile2(path9.join(dir, `${name}.log`), await readLogs(ctx.client, "service", id) + "\n");
-      })
-    );
-  } catch (e2) {
-    logger.warn(fileAccessError(e2, "save the logs").message);
-  }
+  await collectLogs(
+    ctx,
+    deps.outDir,
+    entries.filter((e2) => Boolean(e2.id))
+  );
 }
 async function removeAll(state) {
   const { resources, control, logger, result } = state;
   if (!resources) return { removed: 0, failed: [], kept: false };
-  const swept = await resources.dispose(
-    control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs)
-  );
-  const failed = swept.failed.map((f2) => ({
-    kind: f2.object.kind,
-    name: f2.object.name,
-    id: f2.object.id,
-    error: f2.error
-  }));
-  logger.info(
-    `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ""}`
-  );
-  const report = { removed: swept.removed.length, failed, kept: false };
-  if (failed.length) {
-    report.command = cleanupCommand(result.runId, state.client?.url);
-    logger.warn(
-      `${failed.length} object(s) of this task are still on the swarm; remove them with: ${report.command}`
-    );
-  }
-  return report;
+  const deadline = control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs);
+  return disposeAll(resources, deadline, logger, result.runId, state.client?.url, "task");
 }
 async function writeRunJson(state, final, cleanup) {
   const { result, spec, deps } = state;
@@ -7427,7 +7403,7 @@ async function runGenericTask(spec, deps) {
     followers: []
   };
   try {
-    await mkdir3(deps.outDir, { recursive: true });
+    await mkdir2(deps.outDir, { recursive: true });
   } catch (e2) {
     control.dispose();
     const error = fileAccessError(e2, "create the results folder", "Give the task a folder it can write to.");
