@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-4ZMMVU6K.js");
+var { main } = await import("./atq-HLPSVDKT.js");
 await main(signals.early, signals.release);
 process.exit();

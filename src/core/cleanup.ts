@@ -158,9 +158,14 @@ async function untilGone(
   const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
   let known = result.failed.map((f) => f.object);
   let left = await list().catch(() => undefined);
-  while (left?.length && Date.now() < end() && !engineDown(client)) {
+  // Mostly a swarm network the node drops a moment after its removal: ask again soon, then less often.
+  for (
+    let wait = 100;
+    left?.length && Date.now() < end() && !engineDown(client);
+    wait = Math.min(wait * 2, 1000)
+  ) {
     known = left;
-    await sleep(500);
+    await sleep(wait);
     await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000));
     left = await list().catch(() => undefined);
   }

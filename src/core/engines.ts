@@ -14,7 +14,8 @@ import { readLogs } from './logs.js';
 import { runnerArgs } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
-import { currentTasks, describeTask, explainWorkers, readySlots } from './workers.js';
+import { currentTasks, describeTask, explainWorkers } from './workers.js';
+import { ReadyLines } from './ready-lines.js';
 
 /**
  * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
@@ -104,7 +105,8 @@ async function waitForEngines(
     until === 'ready' ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last: TaskInfo[] = [];
   let reported = '';
-  const said = new Set<number>();
+  const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
+  const said = lines.slots;
   return pollUntil({
     deadline,
     intervalMs: until === 'ready' ? 300 : 1000,
@@ -133,7 +135,7 @@ async function waitForEngines(
           { tasks: dead },
         );
       }
-      await readySlots(ctx, serviceId, last, ENGINE_READY, said);
+      await lines.update(last);
       const ready = last.filter((t) => t.state === 'running' && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));
@@ -159,7 +161,7 @@ async function waitForEngines(
       client: ctx.client,
       during: until === 'ready' ? 'the engines were starting' : 'the engines were running',
     },
-  });
+  }).finally(() => lines.stop());
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AtqError } from '../errors.js';
-import { masterScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
+import { masterScript, releaseGateScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
 import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import type { SwarmClient } from '../swarm/client.js';
@@ -32,6 +32,7 @@ export async function startMaster(
   plan: string,
   remotes: string[],
   exitRemotes: boolean,
+  gate = false,
 ): Promise<string> {
   const name = serviceName(ctx.runId, `master-${index + 1}`);
   const script = masterScript({
@@ -42,6 +43,7 @@ export async function startMaster(
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars,
+    gate,
   });
   const id = await ctx.client.createService({
     name,
@@ -60,6 +62,35 @@ export async function startMaster(
   });
   ctx.resources.track('service', id, name);
   return id;
+}
+
+/**
+ * Opens the start gate of a master created with `gate` (masterScript): waits for its container to run,
+ * then writes the gate, which returns once JMeter has read it. A master whose task ended before that is
+ * left to waitForMaster, which explains it.
+ */
+export async function releaseMaster(ctx: RunContext, serviceId: string): Promise<void> {
+  const deadline = ctx.deadline;
+  for (;;) {
+    const task = (await ctx.client.tasks(serviceId)).at(-1);
+    if (task && FINAL_STATES.has(task.state)) return;
+    if (task?.state === 'running' && task.containerId) {
+      const res = await ctx.client
+        .exec(task.containerId, ['sh', '-c', releaseGateScript()], Math.max(1, deadline - Date.now()))
+        .catch((e: unknown) => ({ exitCode: undefined, output: (e as Error).message }));
+      if (res.exitCode === 0) return;
+      const now = (await ctx.client.tasks(serviceId)).at(-1);
+      if (now && FINAL_STATES.has(now.state)) return;
+      throw new AtqError(
+        'MASTER_FAILED',
+        `Could not start the JMeter master's test (writing its start gate ${res.exitCode === undefined ? 'did not finish' : `exited ${res.exitCode}`}` +
+          `${res.output ? `: ${res.output.trim()}` : ''}). The master image needs sh and printf.`,
+        { task: now },
+      );
+    }
+    if (Date.now() >= deadline) throw runTimeout(ctx.options.timeoutMs, 'the master was starting');
+    await sleep(100, ctx.signal);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { exitCodeHint, killedFromOutside } from '../jmeter/exit-codes.js';
 import { collectLogs, collectMasterFiles } from './collect.js';
 import type { RunContext } from './context.js';
 import { readLogs } from './logs.js';
-import { followMaster, startMaster, stopMaster, waitForMaster } from './master.js';
+import { followMaster, releaseMaster, startMaster, stopMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
 import { WorkerWatch } from './workers.js';
@@ -23,14 +23,24 @@ export async function runPlan(
   workersId: string,
   last: boolean,
   clock: StageClock,
+  early?: Promise<EarlyMaster>,
 ): Promise<void> {
   const { logger } = ctx;
   plan.status = 'failed';
-  logger.info(`plan ${plan.plan}: starting the master`);
-  // master-start: create until its container runs (scheduling, JVM not included); master-run: the rest.
+  const gated = await usableEarlyMaster(ctx, early, ready.addresses);
+  logger.info(
+    `plan ${plan.plan}: ${gated ? 'starting the test on the waiting master' : 'starting the master'}`,
+  );
+  // master-start: create until its container runs (scheduling, JVM not included), or for a master that
+  // waited at its start gate, opening the gate; master-run: the rest.
   const timer = clock.masterTimer();
   const endTimer = timer.end;
-  const masterId = await startMaster(ctx, index, plan.plan, ready.addresses, last).catch((e: unknown) => {
+  const masterId = await (async () => {
+    if (!gated) return startMaster(ctx, index, plan.plan, ready.addresses, last);
+    await releaseMaster(ctx, gated);
+    timer.running();
+    return gated;
+  })().catch((e: unknown) => {
     endTimer();
     throw e;
   });
@@ -50,7 +60,7 @@ export async function runPlan(
   );
   let task: TaskInfo | undefined;
   try {
-    task = await waitForMaster(ctx, masterId, watch, timer.running, endSeen);
+    task = await waitForMaster(ctx, masterId, watch, gated ? () => {} : timer.running, endSeen);
     if ('endedEarly' in task)
       logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
@@ -68,6 +78,29 @@ export async function runPlan(
   await verifyPlan(ctx, plan, task, ready.tasks);
   plan.status = 'succeeded';
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
+}
+
+/** A master started while the workers were (run.ts): its service, or why it could not be created. */
+export type EarlyMaster = { id: string; addresses: string[] } | { error: unknown };
+
+/**
+ * The early master's service when it can run the plan: created, and for the workers that are ready (a
+ * different set cannot happen with restart policy none, but would need a new master). Else undefined,
+ * after removing a master that does not fit; the plan then starts a master the usual way.
+ */
+async function usableEarlyMaster(
+  ctx: RunContext,
+  early: Promise<EarlyMaster> | undefined,
+  addresses: string[],
+): Promise<string | undefined> {
+  const made = await early;
+  if (!made || 'error' in made) return undefined;
+  const same = (a: string[], b: string[]) =>
+    a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  if (same(made.addresses, addresses)) return made.id;
+  ctx.logger.warn('the workers changed while they started; starting a new master for them');
+  await ctx.client.remove('service', made.id).catch(() => {});
+  return undefined;
 }
 
 interface MasterHandle {
@@ -100,8 +133,10 @@ async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle):
   if (!master.task && current?.containerId && current.state === 'running') {
     await stopEarly(ctx, master, current.containerId);
   }
-  // Let the last lines arrive, then stop following.
-  await Promise.race([master.following, sleep(500)]);
+  // Let the last lines arrive, then stop following. A master that ended early has said its last word
+  // ("Tidying up remote"); the lines it prints during its exit pause are in its saved log anyway.
+  const endedEarly = master.task !== undefined && 'endedEarly' in master.task;
+  if (!endedEarly) await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
   if (!current?.containerId) return;
   const copying = (async () => {

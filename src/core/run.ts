@@ -16,7 +16,8 @@ import { finishRun, type RunState } from './finish.js';
 import { fileAccessError } from '../util/file-error.js';
 import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
 import { runEnginePlan } from './engines.js';
-import { runPlan } from './plan.js';
+import { runPlan, type EarlyMaster } from './plan.js';
+import { startMaster } from './master.js';
 import type { PlanResult, RunReport } from './report.js';
 import { type RunContext } from './context.js';
 import { newRunId } from './run-id.js';
@@ -145,7 +146,20 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const workersId = await next('workers', () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  const ready = await next('ready', () => waitForWorkers(ctx, workersId));
+  // The first plan's master starts while the workers do, held at its start gate until they are ready.
+  let early: Promise<EarlyMaster> | undefined;
+  const first = report.plans[0] as PlanResult;
+  const ready = await next('ready', () =>
+    waitForWorkers(ctx, workersId, (addresses) => {
+      early = startMaster(ctx, 0, first.plan, addresses, report.plans.length === 1, true).then(
+        (id) => ({ id, addresses }),
+        (error: unknown) => ({ error }),
+      );
+    }),
+  ).catch(async (e: unknown) => {
+    await early; // tracked once created, so that the cleanup removes it
+    throw e;
+  });
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -163,7 +177,8 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     await next('delay', () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
-    await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
+    const last = i === report.plans.length - 1;
+    await runPlan(ctx, i, plan, ready, workersId, last, clock, i === 0 ? early : undefined);
   }
 }
 

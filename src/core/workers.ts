@@ -2,7 +2,7 @@ import { AtqError } from '../errors.js';
 import { WORKER_READY, workerScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
-import { sleep, within } from '../util/abort.js';
+import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
@@ -10,6 +10,7 @@ import { toleratePollFailure } from './engine.js';
 import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
+import { ReadyLines } from './ready-lines.js';
 
 export async function startWorkers(ctx: RunContext): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
@@ -65,54 +66,32 @@ export function currentTasks(tasks: TaskInfo[]): TaskInfo[] {
   return [...bySlot.values()];
 }
 
-/**
- * A service-logs call that has not ended by then is cut and asked again at the next poll. Measured at 10
- * workers: one such call in a run never answered (moby/moby#38640) and, at 5 s, held readiness for 5.5 s.
- */
-const READY_LOGS_MS = 1_500;
-
-/**
- * Adds to `slots` the slots whose container has printed its ready line (`ready` captures the slot): one
- * service-logs call for all of them, so readiness costs the same at 2 workers and at 50. Read only once
- * every task runs. `slots` is kept across polls, so what a cut call read still counts.
- */
-export async function readySlots(
-  ctx: RunContext,
-  serviceId: string,
-  tasks: TaskInfo[],
-  ready: RegExp,
-  slots = new Set<number>(),
-): Promise<Set<number>> {
-  if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return slots;
-  // Bounded: a service-logs call sometimes never answers (moby/moby#38640); the next poll asks again.
-  const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
-  const read = (async () => {
-    for await (const { line } of ctx.client.logs('service', serviceId, { follow: false, signal: stop })) {
-      const m = ready.exec(line);
-      if (m) slots.add(Number(m[1]));
-    }
-  })();
-  read.catch(() => {});
-  await within(READY_LOGS_MS, read);
-  return slots;
-}
-
 export interface ReadyWorkers {
   tasks: TaskInfo[];
   addresses: string[];
 }
 
-/** Waits until every worker runs and listens on its RMI ports; fails fast when one cannot start. */
-export async function waitForWorkers(ctx: RunContext, serviceId: string): Promise<ReadyWorkers> {
+/**
+ * Waits until every worker runs and listens on its RMI ports; fails fast when one cannot start.
+ * `onAddresses` is called once, as soon as every worker's task runs with its address (long before the
+ * JVMs listen), with the addresses in the order the result will give them.
+ */
+export async function waitForWorkers(
+  ctx: RunContext,
+  serviceId: string,
+  onAddresses?: (addresses: string[]) => void,
+): Promise<ReadyWorkers> {
   const want = ctx.options.workers;
   const started = Date.now();
   const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
   let last: TaskInfo[] = [];
   let reported = '';
-  const said = new Set<number>();
+  const lines = new ReadyLines(ctx, serviceId, WORKER_READY);
+  const said = lines.slots;
   return pollUntil({
     deadline,
-    intervalMs: 500,
+    // Short: a poll is one tasks call once the ready lines are followed; it sets when the master starts.
+    intervalMs: 200,
     signal: ctx.signal,
     check: async () => {
       last = currentTasks(await ctx.client.tasks(serviceId));
@@ -125,7 +104,12 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
           { tasks: dead },
         );
       }
-      await readySlots(ctx, serviceId, last, WORKER_READY, said);
+      const running = last.filter((t) => t.state === 'running' && t.addresses[ctx.network.id]);
+      if (onAddresses && running.length === want) {
+        onAddresses(running.map((t) => t.addresses[ctx.network.id] as string));
+        onAddresses = undefined;
+      }
+      await lines.update(last);
       const ready = last.filter(
         (t) => t.state === 'running' && t.addresses[ctx.network.id] && said.has(t.slot),
       );
@@ -149,7 +133,7 @@ export async function waitForWorkers(ctx: RunContext, serviceId: string): Promis
       );
     },
     engine: { client: ctx.client, during: 'the workers were starting' },
-  });
+  }).finally(() => lines.stop());
 }
 
 /**

@@ -132,6 +132,8 @@ export interface MasterCommand {
   rmi: RmiSettings;
   /** Jars shipped in the bundle (paths in the test dir), for the classpath. */
   jars?: string[];
+  /** Start the JVM at once but hold the test at the start gate until releaseGateScript() runs. */
+  gate?: boolean;
 }
 
 /** JTL settings every run needs: CSV with a header, and the hostname column to see which worker sent what. */
@@ -163,10 +165,28 @@ export function masterArgs(cmd: MasterCommand): string[] {
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...rmiArgs(cmd.rmi, '-q'),
     ...classpathArgs(cmd.jars ?? []),
+    ...(cmd.gate ? ['-q', PATHS.masterGate] : []),
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
     ...cmd.extraArgs,
   ];
+}
+
+/**
+ * The start gate (issue 10): a master created while its workers still start up boots its JVM at once and
+ * then blocks opening the FIFO it was given as a property file (-q is read before JMeter loads the plan or
+ * contacts a worker), until releaseGateScript() writes it. That takes the master's container start and most
+ * of its JVM start out of the run's critical path. Without mkfifo in the image the shell waits for the file
+ * instead (the JVM then starts on release).
+ */
+const GATE = `if ! mkfifo ${PATHS.masterGate} 2>/dev/null; then
+  until [ -s ${PATHS.masterGate} ]; do sleep 0.1; done
+fi
+`;
+
+/** Opens the master's start gate (run in its container); blocks until JMeter has read it. */
+export function releaseGateScript(): string {
+  return `printf '# atq: the workers are ready\\n' > ${PATHS.masterGate}`;
 }
 
 /** The master: runs one plan against the workers; its exit ends the plan. */
@@ -174,7 +194,11 @@ export function masterScript(cmd: MasterCommand): string {
   const args = masterArgs(cmd).map((a) =>
     a.includes('$ATQ_IP') ? `"${a.replace('$ATQ_IP', '${ATQ_IP}')}"` : shQuote(a),
   );
-  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"\nexec "$JM" ${args.join(' ')}\n`;
+  const what = `${cmd.plan} on ${cmd.remotes.length} worker(s)`;
+  const intro = cmd.gate
+    ? `echo "atq: master $ATQ_IP ready to run ${what} once they are up"\n${GATE}`
+    : `echo "atq: master $ATQ_IP running ${what}"\n`;
+  return `${PRELUDE}${intro}exec "$JM" ${args.join(' ')}\n`;
 }
 
 /**

@@ -9,4 +9,6 @@ export const PATHS = {
   outDir: '/atq/out',
   rmiKeystore: '/run/secrets/atq-rmi-keystore.p12',
   rmiProperties: '/run/secrets/atq-rmi.properties',
+  /** The master's start gate: a FIFO JMeter reads as a property file (-q), written once the workers are ready. */
+  masterGate: '/atq/start.properties',
 } as const;

@@ -77,6 +77,37 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
+  test('a master killed while it waits at its start gate for the workers fails the run with its exit code', async () => {
+    let kill: Promise<string> | undefined;
+    const res = await runCli(args(path.join(plans, 'http')), {
+      onOutput: (soFar) => {
+        const runId = /run (\S+): results go to/.exec(soFar)?.[1];
+        if (kill || !runId || !soFar.includes('workers ready: 0/')) return;
+        // The master is created once every worker's task runs, seconds before their JVMs listen.
+        kill = (async () => {
+          for (let i = 0; i < 100; i++) {
+            const objects = await client.listLabelled(`atq.run=${runId}`);
+            const master = objects.find((o) => o.kind === 'container' && o.labels['atq.role'] === 'master');
+            if (master) {
+              await killContainer(master.id);
+              return 'killed';
+            }
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return 'no master container appeared';
+        })().catch((e: Error) => `kill failed: ${e.message}`);
+      },
+    });
+    expect(await kill).toBe('killed');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[MASTER_FAILED]');
+    expect(res.stderr).toMatch(/stopped from outside .*exit code 137/);
+    // Killed before JMeter loaded the plan: that happens only once the gate opens.
+    expect(res.stderr).toContain('ready to run basic.jmx on 2 worker(s) once they are up');
+    expect(res.stderr).not.toContain('Created the tree successfully');
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
   test('--timeout stops a run that takes too long, keeps partial results and cleans up', async () => {
     const res = await runCli(args(path.join(plans, 'http'), ...LONG_RUN, '--timeout', '25s'));
     expect(res.code).toBe(1);

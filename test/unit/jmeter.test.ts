@@ -1,5 +1,12 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { masterArgs, masterScript, shQuote, waitScript, workerScript } from '../../src/jmeter/commands.js';
+import {
+  masterArgs,
+  masterScript,
+  releaseGateScript,
+  shQuote,
+  waitScript,
+  workerScript,
+} from '../../src/jmeter/commands.js';
 import { findFatalLine } from '../../src/jmeter/log-check.js';
 import { formatProgress, parseSummary } from '../../src/jmeter/summariser.js';
 import { createRmiKeystore } from '../../src/jmeter/keystore.js';
@@ -42,6 +49,42 @@ describe('master command line', () => {
     const script = masterScript({ ...base, props: { q: "it's $HOME" }, rmi: { ssl: true } });
     expect(script).toContain(`'-Gq=it'\\''s $HOME'`);
     expect(sh(`printf '%s' ${shQuote("a'b $X")}`)).toBe("a'b $X");
+  });
+});
+
+describe("the master's start gate", () => {
+  const base = { plan: 'p.jmx', remotes: ['10.0.0.2'], props: {}, extraArgs: [], exitRemotes: true };
+  /** The master script after its PRELUDE, its gate in `dir`, with a JMeter stand-in that prints its -q files. */
+  const gated = (dir: string, before = '') => {
+    const script = masterScript({ ...base, rmi: { ssl: false }, gate: true }).replaceAll('/atq/', `${dir}/`);
+    const fake =
+      'while [ $# -gt 0 ]; do [ "$1" = -q ] && { shift; printf "read: %s" "$(cat "$1")"; }; shift; done';
+    return `${before}JM=$(mktemp); printf '%s\n' '#!/bin/sh' ${shQuote(fake)} > "$JM"; chmod +x "$JM"; ATQ_IP=10.0.0.9\n${script.slice(script.indexOf('echo "atq: master'))}`;
+  };
+  // Bounded: writing a FIFO nobody opens would block the test run.
+  const release = (dir: string) =>
+    execFileSync('sh', ['-c', releaseGateScript().replaceAll('/atq/', `${dir}/`)], { timeout: 5000 });
+
+  test.each([
+    ['a FIFO JMeter blocks on until it is written', ''],
+    ['without mkfifo in the image, a file the shell waits for', 'mkfifo() { return 1; }\n'],
+  ])('JMeter reads its gate only once it is released: %s', async (_, before) => {
+    const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+    const child = spawn('sh', ['-c', gated(dir, before)]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise((r) => setTimeout(r, 400));
+      expect(out).toBe('atq: master 10.0.0.9 ready to run p.jmx on 1 worker(s) once they are up\n');
+    } finally {
+      release(dir);
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('read: # atq: the workers are ready');
+    expect(masterArgs({ ...base, rmi: { ssl: true }, gate: true })).toEqual(
+      expect.arrayContaining(['-q', '/atq/start.properties', '-q', '/run/secrets/atq-rmi.properties']),
+    );
   });
 });
 

@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-BACGRW3W.js";
+} from "./atq-ZWGLU3KO.js";
 import {
   AbortedError,
   AtqError,
@@ -26,7 +26,7 @@ import {
   isAtqError,
   sleep,
   throwIfAborted
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
@@ -3147,4 +3147,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-CLX7RBZM.js.LEGAL.txt */
+/*! For license information please see atq-BOEYL6AZ.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-ZNYWJ7BP.js";
+} from "./atq-ME6A52F3.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-BACGRW3W.js";
+} from "./atq-ZWGLU3KO.js";
 import {
   AbortedError,
   AtqError,
@@ -59,7 +59,7 @@ import {
   throwIfAborted,
   until,
   within
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 import {
   __commonJS,
   __require,

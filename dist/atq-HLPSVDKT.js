@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-CLX7RBZM.js";
+} from "./atq-BOEYL6AZ.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-BACGRW3W.js";
+} from "./atq-ZWGLU3KO.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -58,7 +58,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 import {
   __commonJS,
   __export,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-4ZMMVU6K.js.LEGAL.txt */
+/*! For license information please see atq-HLPSVDKT.js.LEGAL.txt */

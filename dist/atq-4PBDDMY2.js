@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

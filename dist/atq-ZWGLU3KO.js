@@ -24,7 +24,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 import {
   __commonJS,
   __require,
@@ -39704,7 +39704,9 @@ var PATHS = {
   testDir: "/atq/test",
   outDir: "/atq/out",
   rmiKeystore: "/run/secrets/atq-rmi-keystore.p12",
-  rmiProperties: "/run/secrets/atq-rmi.properties"
+  rmiProperties: "/run/secrets/atq-rmi.properties",
+  /** The master's start gate: a FIFO JMeter reads as a property file (-q), written once the workers are ready. */
+  masterGate: "/atq/start.properties"
 };
 
 // src/jmeter/commands.ts
@@ -39808,17 +39810,28 @@ function masterArgs(cmd) {
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...rmiArgs(cmd.rmi, "-q"),
     ...classpathArgs(cmd.jars ?? []),
+    ...cmd.gate ? ["-q", PATHS.masterGate] : [],
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
     ...cmd.extraArgs
   ];
 }
+var GATE = `if ! mkfifo ${PATHS.masterGate} 2>/dev/null; then
+  until [ -s ${PATHS.masterGate} ]; do sleep 0.1; done
+fi
+`;
+function releaseGateScript() {
+  return `printf '# atq: the workers are ready\\n' > ${PATHS.masterGate}`;
+}
 function masterScript(cmd) {
   const args = masterArgs(cmd).map(
     (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
   );
-  return `${PRELUDE}echo "atq: master $ATQ_IP running ${cmd.plan} on ${cmd.remotes.length} worker(s)"
-exec "$JM" ${args.join(" ")}
+  const what = `${cmd.plan} on ${cmd.remotes.length} worker(s)`;
+  const intro = cmd.gate ? `echo "atq: master $ATQ_IP ready to run ${what} once they are up"
+${GATE}` : `echo "atq: master $ATQ_IP running ${what}"
+`;
+  return `${PRELUDE}${intro}exec "$JM" ${args.join(" ")}
 `;
 }
 function waitScript(command, expected) {
@@ -45560,7 +45573,7 @@ var MASTER_DEFAULT_PROPS = {
 function runnerArgs(ctx) {
   return [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs];
 }
-async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
+async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false) {
   const name = serviceName(ctx.runId, `master-${index2 + 1}`);
   const script = masterScript({
     plan,
@@ -45569,7 +45582,8 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
     extraArgs: runnerArgs(ctx),
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
-    jars: ctx.jars
+    jars: ctx.jars,
+    gate
   });
   const id = await ctx.client.createService({
     name,
@@ -45588,6 +45602,26 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes) {
   });
   ctx.resources.track("service", id, name);
   return id;
+}
+async function releaseMaster(ctx, serviceId) {
+  const deadline = ctx.deadline;
+  for (; ; ) {
+    const task = (await ctx.client.tasks(serviceId)).at(-1);
+    if (task && FINAL_STATES.has(task.state)) return;
+    if (task?.state === "running" && task.containerId) {
+      const res = await ctx.client.exec(task.containerId, ["sh", "-c", releaseGateScript()], Math.max(1, deadline - Date.now())).catch((e) => ({ exitCode: void 0, output: e.message }));
+      if (res.exitCode === 0) return;
+      const now = (await ctx.client.tasks(serviceId)).at(-1);
+      if (now && FINAL_STATES.has(now.state)) return;
+      throw new AtqError(
+        "MASTER_FAILED",
+        `Could not start the JMeter master's test (writing its start gate ${res.exitCode === void 0 ? "did not finish" : `exited ${res.exitCode}`}${res.output ? `: ${res.output.trim()}` : ""}). The master image needs sh and printf.`,
+        { task: now }
+      );
+    }
+    if (Date.now() >= deadline) throw runTimeout(ctx.options.timeoutMs, "the master was starting");
+    await sleep(100, ctx.signal);
+  }
 }
 var END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
 function followMaster(ctx, serviceId, stop, onEnd = () => {
@@ -45703,6 +45737,52 @@ function killedFromOutside(code) {
   return code !== void 0 && code > 128 && code < 160;
 }
 
+// src/core/ready-lines.ts
+var READ_MS = 1500;
+var REREAD_MS = 2e3;
+var ReadyLines = class {
+  constructor(ctx, serviceId, ready) {
+    this.ctx = ctx;
+    this.serviceId = serviceId;
+    this.ready = ready;
+  }
+  ctx;
+  serviceId;
+  ready;
+  slots = /* @__PURE__ */ new Set();
+  follow;
+  readAt = 0;
+  /** Called with the service's current tasks at each poll; the output is read only once every task runs. */
+  async update(tasks) {
+    const { ctx } = this;
+    if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return this.slots;
+    if (!this.follow) this.startFollowing();
+    if (Date.now() - this.readAt < REREAD_MS) return this.slots;
+    this.readAt = Date.now();
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(READ_MS)]);
+    const read = this.collect(false, signal);
+    read.catch(() => {
+    });
+    await within(READ_MS, read);
+    return this.slots;
+  }
+  /** Ends the followed stream (call when the wait is over, whichever way). */
+  stop() {
+    this.follow?.abort();
+  }
+  startFollowing() {
+    this.follow = new AbortController();
+    this.collect(true, AbortSignal.any([this.ctx.signal, this.follow.signal])).catch(() => {
+    });
+  }
+  async collect(follow, signal) {
+    for await (const { line } of this.ctx.client.logs("service", this.serviceId, { follow, signal })) {
+      const m = this.ready.exec(line);
+      if (m) this.slots.add(Number(m[1]));
+    }
+  }
+};
+
 // src/core/workers.ts
 async function startWorkers(ctx) {
   const name = serviceName(ctx.runId, "workers");
@@ -45743,31 +45823,18 @@ function currentTasks(tasks) {
   for (const t of tasks) bySlot.set(t.slot, t);
   return [...bySlot.values()];
 }
-var READY_LOGS_MS = 1500;
-async function readySlots(ctx, serviceId, tasks, ready, slots = /* @__PURE__ */ new Set()) {
-  if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return slots;
-  const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(READY_LOGS_MS)]);
-  const read = (async () => {
-    for await (const { line } of ctx.client.logs("service", serviceId, { follow: false, signal: stop })) {
-      const m = ready.exec(line);
-      if (m) slots.add(Number(m[1]));
-    }
-  })();
-  read.catch(() => {
-  });
-  await within(READY_LOGS_MS, read);
-  return slots;
-}
-async function waitForWorkers(ctx, serviceId) {
+async function waitForWorkers(ctx, serviceId, onAddresses) {
   const want = ctx.options.workers;
   const started = Date.now();
   const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
   let last = [];
   let reported = "";
-  const said = /* @__PURE__ */ new Set();
+  const lines = new ReadyLines(ctx, serviceId, WORKER_READY);
+  const said = lines.slots;
   return pollUntil({
     deadline,
-    intervalMs: 500,
+    // Short: a poll is one tasks call once the ready lines are followed; it sets when the master starts.
+    intervalMs: 200,
     signal: ctx.signal,
     check: async () => {
       last = currentTasks(await ctx.client.tasks(serviceId));
@@ -45781,7 +45848,12 @@ Check that the image exists on every node and runs jmeter-server.`,
           { tasks: dead }
         );
       }
-      await readySlots(ctx, serviceId, last, WORKER_READY, said);
+      const running = last.filter((t) => t.state === "running" && t.addresses[ctx.network.id]);
+      if (onAddresses && running.length === want) {
+        onAddresses(running.map((t) => t.addresses[ctx.network.id]));
+        onAddresses = void 0;
+      }
+      await lines.update(last);
       const ready = last.filter(
         (t) => t.state === "running" && t.addresses[ctx.network.id] && said.has(t.slot)
       );
@@ -45806,7 +45878,7 @@ ${why}`,
       );
     },
     engine: { client: ctx.client, during: "the workers were starting" }
-  });
+  }).finally(() => lines.stop());
 }
 var WorkerWatch = class {
   stopped = false;
@@ -45913,7 +45985,8 @@ async function waitForEngines(ctx, serviceId, until2) {
   const deadline = until2 === "ready" ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last = [];
   let reported = "";
-  const said = /* @__PURE__ */ new Set();
+  const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
+  const said = lines.slots;
   return pollUntil({
     deadline,
     intervalMs: until2 === "ready" ? 300 : 1e3,
@@ -45943,7 +46016,7 @@ ${await explainWorkers(ctx, dead, "engine")}`,
           { tasks: dead }
         );
       }
-      await readySlots(ctx, serviceId, last, ENGINE_READY, said);
+      await lines.update(last);
       const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
@@ -45970,7 +46043,7 @@ ${why}`,
       client: ctx.client,
       during: until2 === "ready" ? "the engines were starting" : "the engines were running"
     }
-  });
+  }).finally(() => lines.stop());
 }
 async function collectEngines(ctx, plan, tasks) {
   const texts = /* @__PURE__ */ new Map();
@@ -46033,13 +46106,21 @@ ${where}`,
 // src/core/plan.ts
 import { readFile as readFile3 } from "node:fs/promises";
 import path15 from "node:path";
-async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
+async function runPlan(ctx, index2, plan, ready, workersId, last, clock, early) {
   const { logger } = ctx;
   plan.status = "failed";
-  logger.info(`plan ${plan.plan}: starting the master`);
+  const gated = await usableEarlyMaster(ctx, early, ready.addresses);
+  logger.info(
+    `plan ${plan.plan}: ${gated ? "starting the test on the waiting master" : "starting the master"}`
+  );
   const timer = clock.masterTimer();
   const endTimer = timer.end;
-  const masterId = await startMaster(ctx, index2, plan.plan, ready.addresses, last).catch((e) => {
+  const masterId = await (async () => {
+    if (!gated) return startMaster(ctx, index2, plan.plan, ready.addresses, last);
+    await releaseMaster(ctx, gated);
+    timer.running();
+    return gated;
+  })().catch((e) => {
     endTimer();
     throw e;
   });
@@ -46060,7 +46141,8 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   );
   let task;
   try {
-    task = await waitForMaster(ctx, masterId, watch, timer.running, endSeen);
+    task = await waitForMaster(ctx, masterId, watch, gated ? () => {
+    } : timer.running, endSeen);
     if ("endedEarly" in task)
       logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
@@ -46078,6 +46160,16 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock) {
   plan.status = "succeeded";
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
 }
+async function usableEarlyMaster(ctx, early, addresses) {
+  const made = await early;
+  if (!made || "error" in made) return void 0;
+  const same = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  if (same(made.addresses, addresses)) return made.id;
+  ctx.logger.warn("the workers changed while they started; starting a new master for them");
+  await ctx.client.remove("service", made.id).catch(() => {
+  });
+  return void 0;
+}
 var SALVAGE = {
   stop: { normalMs: 2e4, afterCancelMs: 2500 },
   copy: { normalMs: 12e4, afterCancelMs: 4500 }
@@ -46087,7 +46179,8 @@ async function salvage(ctx, plan, master) {
   if (!master.task && current?.containerId && current.state === "running") {
     await stopEarly(ctx, master, current.containerId);
   }
-  await Promise.race([master.following, sleep(500)]);
+  const endedEarly = master.task !== void 0 && "endedEarly" in master.task;
+  if (!endedEarly) await Promise.race([master.following, sleep(500)]);
   master.stopFollowing.abort();
   if (!current?.containerId) return;
   const copying = (async () => {
@@ -46395,7 +46488,20 @@ async function execute(state, deps) {
   const workersId = await next("workers", () => startWorkers(ctx));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  const ready = await next("ready", () => waitForWorkers(ctx, workersId));
+  let early;
+  const first = report.plans[0];
+  const ready = await next(
+    "ready",
+    () => waitForWorkers(ctx, workersId, (addresses) => {
+      early = startMaster(ctx, 0, first.plan, addresses, report.plans.length === 1, true).then(
+        (id) => ({ id, addresses }),
+        (error) => ({ error })
+      );
+    })
+  ).catch(async (e) => {
+    await early;
+    throw e;
+  });
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -46412,7 +46518,8 @@ async function execute(state, deps) {
     await next("delay", () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
-    await runPlan(ctx, i, plan, ready, workersId, i === report.plans.length - 1, clock);
+    const last = i === report.plans.length - 1;
+    await runPlan(ctx, i, plan, ready, workersId, last, clock, i === 0 ? early : void 0);
   }
 }
 async function runEngines(state, ctx) {
@@ -46532,4 +46639,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-BACGRW3W.js.LEGAL.txt */
+/*! For license information please see atq-ZWGLU3KO.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-BACGRW3W.js";
+} from "./atq-ZWGLU3KO.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +18,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

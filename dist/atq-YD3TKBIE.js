@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-ZNYWJ7BP.js";
+} from "./atq-ME6A52F3.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-CLX7RBZM.js";
+} from "./atq-BOEYL6AZ.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-BACGRW3W.js";
+} from "./atq-ZWGLU3KO.js";
 import {
   AtqError,
   ConfigError,
@@ -57,7 +57,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-I42NGHYR.js";
+} from "./atq-W6MYIFNT.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-VVK6LKIK.js");
+        const { serveCommand } = await import("./atq-77DET7SW.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -60296,9 +60296,9 @@ async function untilGone(client, list, result, logger, deadline = fixed(3e4)) {
   const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
   let known = result.failed.map((f) => f.object);
   let left = await list().catch(() => void 0);
-  while (left?.length && Date.now() < end() && !engineDown(client)) {
+  for (let wait = 100; left?.length && Date.now() < end() && !engineDown(client); wait = Math.min(wait * 2, 1e3)) {
     known = left;
-    await sleep(500);
+    await sleep(wait);
     await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 1e4));
     left = await list().catch(() => void 0);
   }
@@ -60979,4 +60979,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-I42NGHYR.js.LEGAL.txt */
+/*! For license information please see atq-W6MYIFNT.js.LEGAL.txt */
