@@ -271,7 +271,7 @@ const md = [
   '',
   'Where the time goes (medians; atq: run.json stages, the script: its own timings). setup: bundle, ' +
     "config(s), network, the workers' service created; ready: until every worker is up (the script: its " +
-    "jmeter-server's line; atq: health checks) and its address known; master: from creating the master to " +
+    "jmeter-server's line; atq: its ready line) and its address known; master: from creating the master to " +
     'seeing it exit (atq: master-start + master-run); collect: copying the JTL out (atq: also the logs); ' +
     'cleanup: removing everything; rest: the wall time outside these (process start-up, analysis, reports).',
   '',
