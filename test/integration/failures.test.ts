@@ -77,24 +77,20 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 
-  test('a master killed while it waits at its start gate for the workers fails the run with its exit code', async () => {
+  test('a master killed while it waits at its start gate fails the run with its exit code', async () => {
     let kill: Promise<string> | undefined;
-    const res = await runCli(args(path.join(plans, 'http')), {
+    // The master waits at its gate until the workers are ready and the wait command is done: 6 s to kill it.
+    const res = await runCli([...args(path.join(plans, 'http')), '--wait-command', 'sleep 6'], {
       onOutput: (soFar) => {
         const runId = /run (\S+): results go to/.exec(soFar)?.[1];
-        if (kill || !runId || !soFar.includes('workers ready: 0/')) return;
-        // The master is created once every worker's task runs, seconds before their JVMs listen.
+        if (kill || !runId || !soFar.includes('wait command: sleep 6')) return;
         kill = (async () => {
-          for (let i = 0; i < 100; i++) {
-            const objects = await client.listLabelled(`atq.run=${runId}`);
-            const master = objects.find((o) => o.kind === 'container' && o.labels['atq.role'] === 'master');
-            if (master) {
-              await killContainer(master.id);
-              return 'killed';
-            }
-            await new Promise((r) => setTimeout(r, 100));
-          }
-          return 'no master container appeared';
+          const objects = await client.listLabelled(`atq.run=${runId}`);
+          const master = objects.find((o) => o.kind === 'container' && o.labels['atq.role'] === 'master');
+          if (!master)
+            return `no master container among ${objects.map((o) => `${o.kind} ${o.name}`).join(', ')}`;
+          await killContainer(master.id);
+          return 'killed';
         })().catch((e: Error) => `kill failed: ${e.message}`);
       },
     });
