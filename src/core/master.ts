@@ -70,27 +70,29 @@ export async function startMaster(
  * left to waitForMaster, which explains it.
  */
 export async function releaseMaster(ctx: RunContext, serviceId: string): Promise<void> {
-  const deadline = ctx.deadline;
-  for (;;) {
-    const task = (await ctx.client.tasks(serviceId)).at(-1);
-    if (task && FINAL_STATES.has(task.state)) return;
-    if (task?.state === 'running' && task.containerId) {
+  await pollUntil({
+    deadline: ctx.deadline,
+    intervalMs: 100,
+    signal: ctx.signal,
+    check: async () => {
+      const task = (await ctx.client.tasks(serviceId)).at(-1);
+      if (task && FINAL_STATES.has(task.state)) return true;
+      if (task?.state !== 'running' || !task.containerId) return undefined;
       const res = await ctx.client
-        .exec(task.containerId, ['sh', '-c', releaseGateScript()], Math.max(1, deadline - Date.now()))
+        .exec(task.containerId, ['sh', '-c', releaseGateScript()], Math.max(1, ctx.deadline - Date.now()))
         .catch((e: unknown) => ({ exitCode: undefined, output: (e as Error).message }));
-      if (res.exitCode === 0) return;
+      if (res.exitCode === 0) return true;
       const now = (await ctx.client.tasks(serviceId)).at(-1);
-      if (now && FINAL_STATES.has(now.state)) return;
+      if (now && FINAL_STATES.has(now.state)) return true;
       throw new AtqError(
         'MASTER_FAILED',
         `Could not start the JMeter master's test (writing its start gate ${res.exitCode === undefined ? 'did not finish' : `exited ${res.exitCode}`}` +
           `${res.output ? `: ${res.output.trim()}` : ''}). The master image needs sh and printf.`,
         { task: now },
       );
-    }
-    if (Date.now() >= deadline) throw runTimeout(ctx.options.timeoutMs, 'the master was starting');
-    await sleep(100, ctx.signal);
-  }
+    },
+    onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was starting'),
+  });
 }
 
 /**

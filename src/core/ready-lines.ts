@@ -32,18 +32,17 @@ export class ReadyLines {
   ) {}
 
   /** Called with the service's current tasks at each poll; the output is read only once every task runs. */
-  async update(tasks: TaskInfo[]): Promise<Set<number>> {
+  async update(tasks: TaskInfo[]): Promise<void> {
     const { ctx } = this;
-    if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return this.slots;
+    if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== 'running')) return;
     if (!this.follow) this.startFollowing();
-    if (Date.now() - this.readAt < REREAD_MS) return this.slots;
+    if (Date.now() - this.readAt < REREAD_MS) return;
     this.readAt = Date.now();
     // Bounded: a service-logs call sometimes never answers (moby/moby#38640); what it read still counts.
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(READ_MS)]);
     const read = this.collect(false, signal);
     read.catch(() => {});
     await within(READ_MS, read);
-    return this.slots;
   }
 
   /** Ends the followed stream (call when the wait is over, whichever way). */

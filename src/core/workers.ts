@@ -74,7 +74,7 @@ export interface ReadyWorkers {
 /**
  * Waits until every worker runs and listens on its RMI ports; fails fast when one cannot start.
  * `onAddresses` is called once, as soon as every worker's task runs with its address (long before the
- * JVMs listen), with the addresses in the order the result will give them.
+ * JVMs listen), with those addresses (the same set the result gives, not necessarily in its order).
  */
 export async function waitForWorkers(
   ctx: RunContext,
@@ -110,9 +110,7 @@ export async function waitForWorkers(
         onAddresses = undefined;
       }
       await lines.update(last);
-      const ready = last.filter(
-        (t) => t.state === 'running' && t.addresses[ctx.network.id] && said.has(t.slot),
-      );
+      const ready = running.filter((t) => said.has(t.slot));
       const line = `workers ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress((reported = line));
       if (ready.length < want) return undefined;

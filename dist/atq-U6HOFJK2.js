@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BOEYL6AZ.js";
+} from "./atq-JCCBJQ6L.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-ZWGLU3KO.js";
+} from "./atq-PID2FAZR.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-HLPSVDKT.js.LEGAL.txt */
+/*! For license information please see atq-U6HOFJK2.js.LEGAL.txt */

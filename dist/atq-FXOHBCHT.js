@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-ZWGLU3KO.js";
+} from "./atq-PID2FAZR.js";
 import {
   ConfigError,
   connector,

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-ME6A52F3.js";
+} from "./atq-FXOHBCHT.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-ZWGLU3KO.js";
+} from "./atq-PID2FAZR.js";
 import {
   AbortedError,
   AtqError,

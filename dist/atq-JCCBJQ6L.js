@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-ZWGLU3KO.js";
+} from "./atq-PID2FAZR.js";
 import {
   AbortedError,
   AtqError,
@@ -3147,4 +3147,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-BOEYL6AZ.js.LEGAL.txt */
+/*! For license information please see atq-JCCBJQ6L.js.LEGAL.txt */

@@ -45604,24 +45604,26 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false
   return id;
 }
 async function releaseMaster(ctx, serviceId) {
-  const deadline = ctx.deadline;
-  for (; ; ) {
-    const task = (await ctx.client.tasks(serviceId)).at(-1);
-    if (task && FINAL_STATES.has(task.state)) return;
-    if (task?.state === "running" && task.containerId) {
-      const res = await ctx.client.exec(task.containerId, ["sh", "-c", releaseGateScript()], Math.max(1, deadline - Date.now())).catch((e) => ({ exitCode: void 0, output: e.message }));
-      if (res.exitCode === 0) return;
+  await pollUntil({
+    deadline: ctx.deadline,
+    intervalMs: 100,
+    signal: ctx.signal,
+    check: async () => {
+      const task = (await ctx.client.tasks(serviceId)).at(-1);
+      if (task && FINAL_STATES.has(task.state)) return true;
+      if (task?.state !== "running" || !task.containerId) return void 0;
+      const res = await ctx.client.exec(task.containerId, ["sh", "-c", releaseGateScript()], Math.max(1, ctx.deadline - Date.now())).catch((e) => ({ exitCode: void 0, output: e.message }));
+      if (res.exitCode === 0) return true;
       const now = (await ctx.client.tasks(serviceId)).at(-1);
-      if (now && FINAL_STATES.has(now.state)) return;
+      if (now && FINAL_STATES.has(now.state)) return true;
       throw new AtqError(
         "MASTER_FAILED",
         `Could not start the JMeter master's test (writing its start gate ${res.exitCode === void 0 ? "did not finish" : `exited ${res.exitCode}`}${res.output ? `: ${res.output.trim()}` : ""}). The master image needs sh and printf.`,
         { task: now }
       );
-    }
-    if (Date.now() >= deadline) throw runTimeout(ctx.options.timeoutMs, "the master was starting");
-    await sleep(100, ctx.signal);
-  }
+    },
+    onTimeout: async () => runTimeout(ctx.options.timeoutMs, "the master was starting")
+  });
 }
 var END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
 function followMaster(ctx, serviceId, stop, onEnd = () => {
@@ -45755,16 +45757,15 @@ var ReadyLines = class {
   /** Called with the service's current tasks at each poll; the output is read only once every task runs. */
   async update(tasks) {
     const { ctx } = this;
-    if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return this.slots;
+    if (tasks.length < ctx.options.workers || tasks.some((t) => t.state !== "running")) return;
     if (!this.follow) this.startFollowing();
-    if (Date.now() - this.readAt < REREAD_MS) return this.slots;
+    if (Date.now() - this.readAt < REREAD_MS) return;
     this.readAt = Date.now();
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(READ_MS)]);
     const read = this.collect(false, signal);
     read.catch(() => {
     });
     await within(READ_MS, read);
-    return this.slots;
   }
   /** Ends the followed stream (call when the wait is over, whichever way). */
   stop() {
@@ -45854,9 +45855,7 @@ Check that the image exists on every node and runs jmeter-server.`,
         onAddresses = void 0;
       }
       await lines.update(last);
-      const ready = last.filter(
-        (t) => t.state === "running" && t.addresses[ctx.network.id] && said.has(t.slot)
-      );
+      const ready = running.filter((t) => said.has(t.slot));
       const line = `workers ready: ${ready.length}/${want}`;
       if (line !== reported) ctx.logger.progress(reported = line);
       if (ready.length < want) return void 0;
@@ -46639,4 +46638,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-ZWGLU3KO.js.LEGAL.txt */
+/*! For license information please see atq-PID2FAZR.js.LEGAL.txt */

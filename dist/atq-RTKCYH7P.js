@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-ME6A52F3.js";
+} from "./atq-FXOHBCHT.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BOEYL6AZ.js";
+} from "./atq-JCCBJQ6L.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-ZWGLU3KO.js";
+} from "./atq-PID2FAZR.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-77DET7SW.js");
+        const { serveCommand } = await import("./atq-QTDLGYS3.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:
