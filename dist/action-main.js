@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-U6HOFJK2.js");
+var { main } = await import("./atq-KLO7PQBK.js");
 await main(signals.early, signals.release);
 process.exit();

@@ -30,6 +30,11 @@ export interface RunOptions {
   files: string[];
   /** JVM heap for every JMeter container (e.g. "512m"), or undefined for the image's default. */
   heap?: string;
+  /**
+   * ci: JMeter's JVMs start with the top-tier JIT's thresholds raised (jmeter/jit.ts), so that start-up code
+   * is not compiled by C2; default: the JVM's own.
+   */
+  jit: 'ci' | 'default';
   /** distributed: a master and N jmeter-server workers (RMI); engines: N standalone engines, results merged. */
   mode: 'distributed' | 'engines';
   /** Globs (relative to testDir) of CSV files split among the workers, a slice each. */

@@ -1,6 +1,7 @@
 import type { RunOptions } from '../config/options.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { NetworkInfo } from '../swarm/types.js';
+import { jitEnv } from '../jmeter/jit.js';
 import type { Logger } from '../util/log.js';
 import type { RunResources } from './cleanup.js';
 import type { RunControl } from './control.js';
@@ -35,9 +36,15 @@ export interface RunContext {
   deadline: number;
 }
 
-/** HEAP for JMeter's launcher (ours and the official bin/jmeter read it): --heap on every JMeter container. */
-export function jvmEnv(options: Pick<RunOptions, 'heap'>): Record<string, string> {
-  return options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {};
+/**
+ * HEAP for JMeter's launcher (ours and the official bin/jmeter read it): --heap on every JMeter container;
+ * and the JIT flags of --jit (jmeter/jit.ts), which the container's shell adds to JVM_ARGS.
+ */
+export function jvmEnv(options: Pick<RunOptions, 'heap' | 'jit'>): Record<string, string> {
+  return {
+    ...(options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {}),
+    ...jitEnv(options.jit),
+  };
 }
 
 /**

@@ -21,6 +21,8 @@ if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
   echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
 fi
 cd ${PATHS.testDir}
+# atq's JVM flags (--jit) go first: the image's own JVM_ARGS come after them on java's command line and win.
+JVM_ARGS="\${ATQ_JVM_ARGS:-}\${JVM_ARGS:+ $JVM_ARGS}"; export JVM_ARGS
 JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97

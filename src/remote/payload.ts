@@ -38,6 +38,7 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     plan: o.plans,
     files: o.files,
     heap: o.heap,
+    jit: o.jit,
     mode: o.mode,
     'split-csv': o.splitCsv,
     jar: o.jars,

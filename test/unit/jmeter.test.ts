@@ -96,6 +96,20 @@ describe('container prelude', () => {
     expect(sh(`${ipPart} echo "$ATQ_IP"`, { ATQ_SUBNET: '127.0.0.0/8' }).trim()).toMatch(/^127\./);
     expect(sh(`${ipPart} echo "[$ATQ_IP]"`, { ATQ_SUBNET: '203.0.113.0/24' }).trim()).toBe('[]');
   });
+  test.each([
+    ['ci flags, no JVM_ARGS in the image', { ATQ_JVM_ARGS: '-XX:A=1' }, '[-XX:A=1]'],
+    [
+      "ci flags before the image's JVM_ARGS, so the image's win",
+      { ATQ_JVM_ARGS: '-XX:A=1', JVM_ARGS: '-XX:A=2 -Dx=y' },
+      '[-XX:A=1 -XX:A=2 -Dx=y]',
+    ],
+    ["--jit default: the image's JVM_ARGS as they are", { JVM_ARGS: '-Dx=y' }, '[ -Dx=y]'],
+    ['neither', {}, '[]'],
+  ])('JVM_ARGS for the launcher: %s', (_, env, expected) => {
+    const script = workerScript({ ssl: true });
+    const line = script.split('\n').find((l) => l.startsWith('JVM_ARGS='));
+    expect(sh(`${line}\nsh -c 'printf "[%s]" "$JVM_ARGS"'`, env)).toBe(expected);
+  });
   test('worker readiness: both RMI ports (1099 = 044B, 50000 = C350) in LISTEN state, then one ready line', () => {
     const script = workerScript({ ssl: true });
     expect(script).toContain(':044B [0-9A-F]+:0000 0A');

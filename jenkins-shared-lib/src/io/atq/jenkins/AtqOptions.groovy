@@ -16,6 +16,7 @@ class AtqOptions implements Serializable {
     files            : ['files', 'list'],
     mode             : ['mode', 'string'],
     heap             : ['heap', 'string'],
+    jit              : ['jit', 'string'],
     splitCsv         : ['split-csv', 'list'],
     jar              : ['jar', 'list'],
     testDir          : ['test-dir', 'string'],

@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-FXOHBCHT.js";
+} from "./atq-3MCTSTCQ.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-JCCBJQ6L.js";
+} from "./atq-R2P7WGOD.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-PID2FAZR.js";
+} from "./atq-G3COHDWT.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-QTDLGYS3.js");
+        const { serveCommand } = await import("./atq-GHY4OB4W.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-PID2FAZR.js";
+} from "./atq-G3COHDWT.js";
 import {
   AbortedError,
   AtqError,
@@ -2923,6 +2923,7 @@ function taskOptionValues(o) {
     plan: o.plans,
     files: o.files,
     heap: o.heap,
+    jit: o.jit,
     mode: o.mode,
     "split-csv": o.splitCsv,
     jar: o.jars,
@@ -3147,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-JCCBJQ6L.js.LEGAL.txt */
+/*! For license information please see atq-R2P7WGOD.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-PID2FAZR.js";
+} from "./atq-G3COHDWT.js";
 import {
   ConfigError,
   connector,

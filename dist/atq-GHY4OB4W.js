@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-FXOHBCHT.js";
+} from "./atq-3MCTSTCQ.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-PID2FAZR.js";
+} from "./atq-G3COHDWT.js";
 import {
   AbortedError,
   AtqError,

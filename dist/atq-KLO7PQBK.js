@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-JCCBJQ6L.js";
+} from "./atq-R2P7WGOD.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-PID2FAZR.js";
+} from "./atq-G3COHDWT.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-U6HOFJK2.js.LEGAL.txt */
+/*! For license information please see atq-KLO7PQBK.js.LEGAL.txt */
