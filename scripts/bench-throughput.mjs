@@ -1,7 +1,8 @@
 // Highest sustained samples/s through atq, distributed (master + workers over RMI) vs engine mode, on the same
 // swarm against the same fast target (the test target image, on an attachable overlay network we create).
 // Not a test: prints a Markdown table (also written to bench-output/throughput.md).
-// Usage: npm run bench:throughput [-- --workers 2,6,10 --threads 8 --loops 400 --repeat 1 --two-node]
+// --jit ci,default also runs each mode with both JIT settings of atq run, interleaved (does --jit ci cost samples/s?).
+// Usage: npm run bench:throughput [-- --workers 2,6,10 --threads 8 --loops 400 --repeat 1 --two-node --jit ci]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
     heap: { type: 'string', default: '256m' },
     'two-node': { type: 'boolean', default: false },
+    modes: { type: 'string', default: 'distributed,engines' },
+    jit: { type: 'string', default: 'ci' },
   },
 });
 const workerCounts = values.workers.split(',').map(Number);
@@ -30,16 +33,28 @@ try {
   for (const workers of workerCounts) {
     for (let r = 0; r < Number(values.repeat); r++) {
       // Interleaved: the two modes one after the other, on the same machine state.
-      for (const mode of ['distributed', 'engines']) rows.push(run(workers, mode));
+      for (const mode of values.modes.split(','))
+        for (const jit of values.jit.split(',')) rows.push(run(workers, mode, jit));
     }
   }
 } finally {
   dispose();
 }
 
-function run(workers, mode) {
+function run(workers, mode, jit) {
   const { dir, wall } = runAtq({ net, target }, [
-    ...['--workers', String(workers), '--mode', mode, '--heap', values.heap, '--rmi-ssl', 'off'],
+    ...[
+      '--workers',
+      String(workers),
+      '--mode',
+      mode,
+      '--jit',
+      jit,
+      '--heap',
+      values.heap,
+      '--rmi-ssl',
+      'off',
+    ],
     ...['--prop', `threads=${values.threads}`, '--prop', `loops=${values.loops}`],
   ]);
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
@@ -49,6 +64,7 @@ function run(workers, mode) {
   const row = {
     workers,
     mode,
+    jit,
     samples: expected,
     throughput: summary.totals.throughput,
     p95: summary.totals.p95,
@@ -59,11 +75,11 @@ function run(workers, mode) {
 }
 
 const table = [
-  '| workers | mode | samples | samples/s (whole window) | p95 | wall |',
-  '|---:|---|---:|---:|---:|---:|',
+  '| workers | mode | --jit | samples | samples/s (whole window) | p95 | wall |',
+  '|---:|---|---|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.workers} | ${r.mode} | ${r.samples} | ${r.throughput.toFixed(0)} | ${r.p95} ms | ${(r.wall / 1000).toFixed(1)} s |`,
+      `| ${r.workers} | ${r.mode} | ${r.jit} | ${r.samples} | ${r.throughput.toFixed(0)} | ${r.p95} ms | ${(r.wall / 1000).toFixed(1)} s |`,
   ),
 ].join('\n');
 const header =

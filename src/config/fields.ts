@@ -44,7 +44,7 @@ export const FIELDS: Field[] = [
     kind: 'string',
     arg: 'ci|default',
     choices: ['ci', 'default'],
-    help: "how JMeter's JVMs compile: ci (default) saves the optimising compiler for code that stays hot during the test, not JMeter's start-up (about a third less CPU to start each JVM); default: the JVM's own thresholds",
+    help: "how JMeter's JVMs compile: default (the JVM's own thresholds), or ci: the optimising compiler (C2) waits 10x longer, so each JVM starts on a third less CPU but runs heavy load slower at first (for short runs on few cores)",
   },
   {
     name: 'mode',

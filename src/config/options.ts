@@ -32,7 +32,7 @@ export interface RunOptions {
   heap?: string;
   /**
    * ci: JMeter's JVMs start with the top-tier JIT's thresholds raised (jmeter/jit.ts), so that start-up code
-   * is not compiled by C2; default: the JVM's own.
+   * is not compiled by C2 (cheaper starts, slower heavy load at first); default: the JVM's own.
    */
   jit: 'ci' | 'default';
   /** distributed: a master and N jmeter-server workers (RMI); engines: N standalone engines, results merged. */

@@ -104,7 +104,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     files: get<string[]>('files', [...DEFAULTS.files]),
     mode: get<string>('mode', 'distributed') === 'engines' ? 'engines' : 'distributed',
     heap: get<string | undefined>('heap', undefined),
-    jit: get<string>('jit', 'ci') === 'default' ? 'default' : 'ci',
+    jit: get<string>('jit', 'default') === 'ci' ? 'ci' : 'default',
     splitCsv: get<string[]>('split-csv', []),
     jars: get<string[]>('jar', []),
     workers: get<number>('workers', DEFAULTS.workers),

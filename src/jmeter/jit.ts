@@ -6,10 +6,11 @@
  * master start on the same cores, so that compile work is the run's critical path.
  *
  * `ci` raises C2's thresholds tenfold (HotSpot's defaults: 5000 / 600 / 15000 / 40000): start-up code stays
- * with C1, while code that is hot in the test (the samplers, thousands of calls a second) still reaches C2
- * after a few seconds. Measured: a worker's start 1.4 s → 0.95 s of CPU, 10-worker runs 20–25 % shorter,
- * the same sustained samples/s (BENCHMARKS.md). HotSpot has had these flags since JDK 8; OpenJ9 ignores -XX
- * options it does not know.
+ * with C1. Measured: a worker's start 1.4 s → 0.95 s of CPU, 10-worker runs of 200 samples per worker 20–25 %
+ * shorter. The price is the per-sample code's: it too reaches C2 ten times later, and a 40 s run at full
+ * load delivered 8–26 % fewer samples/s (BENCHMARKS.md). That is why it is not the default: it suits short
+ * runs of many workers on few cores. Raising only the back-edge (OSR) thresholds saves nothing. HotSpot has
+ * had these flags since JDK 8; OpenJ9 ignores -XX options it does not know.
  */
 export type JitMode = 'ci' | 'default';
 

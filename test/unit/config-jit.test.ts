@@ -5,8 +5,8 @@ import { CI_JIT_FLAGS } from '../../src/jmeter/jit.js';
 describe('--jit', () => {
   const resolve = (flags: Record<string, unknown>) => resolveOptions({}, flags, '/w');
 
-  test("ci by default: every JMeter container gets C2's raised thresholds as ATQ_JVM_ARGS", () => {
-    const { options } = resolve({});
+  test("ci: every JMeter container gets C2's raised thresholds as ATQ_JVM_ARGS", () => {
+    const { options } = resolve({ jit: 'ci' });
     expect(options?.jit).toBe('ci');
     expect(jvmEnv(options!)).toEqual({ ATQ_JVM_ARGS: CI_JIT_FLAGS.join(' ') });
     // Tenfold HotSpot's defaults (5000 / 600 / 15000 / 40000), and only the top tier's.
@@ -18,11 +18,14 @@ describe('--jit', () => {
     ]);
   });
 
-  test("default leaves the JVM's own thresholds; with --heap only HEAP is set", () => {
-    const { options } = resolve({ jit: 'default', heap: '512m' });
-    expect(options?.jit).toBe('default');
-    expect(jvmEnv(options!)).toEqual({ HEAP: '-Xms512m -Xmx512m' });
-  });
+  test.each([{ jit: 'default' }, {}])(
+    "%j leaves the JVM's own thresholds (the default); with --heap only HEAP is set",
+    (flags) => {
+      const { options } = resolve({ ...flags, heap: '512m' });
+      expect(options?.jit).toBe('default');
+      expect(jvmEnv(options!)).toEqual({ HEAP: '-Xms512m -Xmx512m' });
+    },
+  );
 
   test('an unknown value names the two there are', () => {
     expect(resolve({ jit: 'fast' }).problems).toEqual([expect.stringContaining('use ci or default')]);

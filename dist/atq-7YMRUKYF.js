@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-3MCTSTCQ.js";
+} from "./atq-H7GKNRUS.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-G3COHDWT.js";
+} from "./atq-F54PLGSO.js";
 import {
   AbortedError,
   AtqError,

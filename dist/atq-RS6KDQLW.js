@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-R2P7WGOD.js";
+} from "./atq-7P5H2FUU.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-G3COHDWT.js";
+} from "./atq-F54PLGSO.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-KLO7PQBK.js.LEGAL.txt */
+/*! For license information please see atq-RS6KDQLW.js.LEGAL.txt */

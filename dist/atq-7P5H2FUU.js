@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-G3COHDWT.js";
+} from "./atq-F54PLGSO.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-R2P7WGOD.js.LEGAL.txt */
+/*! For license information please see atq-7P5H2FUU.js.LEGAL.txt */

@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-3MCTSTCQ.js";
+} from "./atq-H7GKNRUS.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-R2P7WGOD.js";
+} from "./atq-7P5H2FUU.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-G3COHDWT.js";
+} from "./atq-F54PLGSO.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-GHY4OB4W.js");
+        const { serveCommand } = await import("./atq-7YMRUKYF.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

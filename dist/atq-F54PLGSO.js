@@ -39273,7 +39273,7 @@ var FIELDS = [
     kind: "string",
     arg: "ci|default",
     choices: ["ci", "default"],
-    help: "how JMeter's JVMs compile: ci (default) saves the optimising compiler for code that stays hot during the test, not JMeter's start-up (about a third less CPU to start each JVM); default: the JVM's own thresholds"
+    help: "how JMeter's JVMs compile: default (the JVM's own thresholds), or ci: the optimising compiler (C2) waits 10x longer, so each JVM starts on a third less CPU but runs heavy load slower at first (for short runs on few cores)"
   },
   {
     name: "mode",
@@ -39542,7 +39542,7 @@ function buildOptions(values, given, cwd, fileDir) {
     files: get("files", [...DEFAULTS.files]),
     mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
     heap: get("heap", void 0),
-    jit: get("jit", "ci") === "default" ? "default" : "ci",
+    jit: get("jit", "default") === "ci" ? "ci" : "default",
     splitCsv: get("split-csv", []),
     jars: get("jar", []),
     workers: get("workers", DEFAULTS.workers),
@@ -46662,4 +46662,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-G3COHDWT.js.LEGAL.txt */
+/*! For license information please see atq-F54PLGSO.js.LEGAL.txt */

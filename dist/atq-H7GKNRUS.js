@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-G3COHDWT.js";
+} from "./atq-F54PLGSO.js";
 import {
   ConfigError,
   connector,
