@@ -42,8 +42,8 @@ export const FIELDS: Field[] = [
   {
     name: 'jit',
     kind: 'string',
-    arg: 'ci|default',
-    choices: ['ci', 'default'],
+    arg: 'default|ci',
+    choices: ['default', 'ci'],
     help: "how JMeter's JVMs compile: default (the JVM's own thresholds), or ci: the optimising compiler (C2) waits 10x longer, so each JVM starts on a third less CPU but runs heavy load slower at first (for short runs on few cores)",
   },
   {

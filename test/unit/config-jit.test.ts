@@ -28,6 +28,6 @@ describe('--jit', () => {
   );
 
   test('an unknown value names the two there are', () => {
-    expect(resolve({ jit: 'fast' }).problems).toEqual([expect.stringContaining('use ci or default')]);
+    expect(resolve({ jit: 'fast' }).problems).toEqual([expect.stringContaining('use default or ci')]);
   });
 });

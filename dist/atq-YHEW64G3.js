@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-F54PLGSO.js";
+} from "./atq-JEXXMHZX.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-7P5H2FUU.js.LEGAL.txt */
+/*! For license information please see atq-YHEW64G3.js.LEGAL.txt */

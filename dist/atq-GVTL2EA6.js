@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-F54PLGSO.js";
+} from "./atq-JEXXMHZX.js";
 import {
   ConfigError,
   connector,

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-H7GKNRUS.js";
+} from "./atq-GVTL2EA6.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-F54PLGSO.js";
+} from "./atq-JEXXMHZX.js";
 import {
   AbortedError,
   AtqError,

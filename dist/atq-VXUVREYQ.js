@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-7P5H2FUU.js";
+} from "./atq-YHEW64G3.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-F54PLGSO.js";
+} from "./atq-JEXXMHZX.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-RS6KDQLW.js.LEGAL.txt */
+/*! For license information please see atq-VXUVREYQ.js.LEGAL.txt */

@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-H7GKNRUS.js";
+} from "./atq-GVTL2EA6.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-7P5H2FUU.js";
+} from "./atq-YHEW64G3.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-F54PLGSO.js";
+} from "./atq-JEXXMHZX.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-7YMRUKYF.js");
+        const { serveCommand } = await import("./atq-2GKMJ5YN.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:
