@@ -2,7 +2,7 @@
 // swarm against the same fast target (the test target image, on an attachable overlay network we create).
 // Not a test: prints a Markdown table (also written to bench-output/throughput.md).
 // --jit ci,default also runs each mode with both JIT settings of atq run, interleaved (does --jit ci cost samples/s?).
-// Usage: npm run bench:throughput [-- --workers 2,6,10 --threads 8 --loops 400 --repeat 1 --two-node --jit ci]
+// Usage: npm run bench:throughput [-- --workers 2,6,10 --threads 8 --loops 400 --repeat 1 --two-node --jit default]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '256m' },
     'two-node': { type: 'boolean', default: false },
     modes: { type: 'string', default: 'distributed,engines' },
-    jit: { type: 'string', default: 'ci' },
+    jit: { type: 'string', default: 'default' },
   },
 });
 const workerCounts = values.workers.split(',').map(Number);
