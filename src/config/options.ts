@@ -18,6 +18,7 @@ export interface DockerOptions {
   insecurePlaintext: boolean;
 }
 
+import type { JitMode } from '../jmeter/jit.js';
 import type { Gate } from '../results/gates.js';
 import type { ServerTarget } from './server-option.js';
 
@@ -34,7 +35,7 @@ export interface RunOptions {
    * ci: JMeter's JVMs start with the top-tier JIT's thresholds raised (jmeter/jit.ts), so that start-up code
    * is not compiled by C2 (cheaper starts, slower heavy load at first); default: the JVM's own.
    */
-  jit: 'ci' | 'default';
+  jit: JitMode;
   /** distributed: a master and N jmeter-server workers (RMI); engines: N standalone engines, results merged. */
   mode: 'distributed' | 'engines';
   /** Globs (relative to testDir) of CSV files split among the workers, a slice each. */

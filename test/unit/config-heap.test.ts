@@ -7,8 +7,8 @@ describe('--heap and --mode', () => {
   test('a heap size becomes HEAP for the launcher of every JMeter container; none leaves the image default', () => {
     const { options } = resolve({ heap: '384m', mode: 'engines' });
     expect(options).toMatchObject({ heap: '384m', mode: 'engines' });
-    expect(jvmEnv(options!)).toMatchObject({ HEAP: '-Xms384m -Xmx384m' });
-    expect(jvmEnv(resolve({}).options!)).not.toHaveProperty('HEAP');
+    expect(jvmEnv(options!)).toEqual({ HEAP: '-Xms384m -Xmx384m' });
+    expect(jvmEnv(resolve({}).options!)).toEqual({});
     expect(resolve({}).options?.mode).toBe('distributed');
   });
 
