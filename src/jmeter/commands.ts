@@ -79,7 +79,7 @@ export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
     '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
-    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
+    '-Dserver.rmi.localport="$ATQ_RMI_PORT"',
     '-Djava.rmi.server.hostname="$ATQ_IP"',
     // The worker's log goes to stdout, so service logs carry it (and it survives the container).
     '-j',
@@ -87,12 +87,22 @@ export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
     ...rmiArgs(rmi, '-q'),
   ];
   return (
-    `${PRELUDE}${TAKE_SLICE}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
+    `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
     'set +e\n' +
     `"$JM" ${args.join(' ')} &\n` +
     SERVE_UNTIL_EXIT
   );
 }
+
+/**
+ * The port of the worker's remote engine: the registry's own where the image's RMI SSL socket factories are
+ * equal by value (ATQ's image, images/jmeter/rmi-ssl). RMI then serves both on one listener, and the master
+ * reaches the worker over one connection: one TLS handshake, not two. JMeter's stock SSL factories cannot
+ * share a port, so other images keep a port of their own for it.
+ */
+const ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT}
+if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT}; fi
+`;
 
 /**
  * Readiness without a Docker health check: the script itself watches for both RMI ports (in /proc, every
@@ -113,11 +123,11 @@ while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 exit $rc
 `;
 
-/** Both RMI ports listening, read from /proc (the image needs only grep). */
+/** Both RMI ports listening (the same one where they share it), read from /proc (the image needs only grep). */
 function listeningTest(): string {
-  const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
-  const listening = (p: number) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`;
+  const hex = RMI_REGISTRY_PORT.toString(16).toUpperCase().padStart(4, '0');
+  const listening = (h: string) => `grep -qsE ":${h} [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6`;
+  return `${listening(hex)} && ${listening('$(printf %04X "$ATQ_RMI_PORT")')}`;
 }
 
 /** The line a worker prints once it listens, with its task slot. */

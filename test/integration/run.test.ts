@@ -53,19 +53,24 @@ describe('atq run on the real TLS swarm', () => {
     expect(await leftovers(client, runId)).toEqual([]);
   });
 
-  test("RMI over SSL: the master listens on one port for all its workers' connections", async () => {
+  test('RMI over SSL: the master and each worker listen on one port, so each pair needs few handshakes', async () => {
     // JMeter 5.6's own SSL socket factories are not equal to each other, so its master listened on a port
-    // per exported listener and each worker paid a full TLS handshake for each. The image's factories
-    // (images/jmeter/rmi-ssl) are equal by value, as the plain ones are: RMI then shares one port. JMeter
-    // logs each listening socket it creates.
+    // per exported listener (three per worker), each worker on two, and each port cost a full TLS
+    // handshake. The image's factories (images/jmeter/rmi-ssl) are equal by value, as the plain ones are:
+    // RMI shares one port among them. JMeter logs each listening socket it creates.
     const res = await runCli([...baseArgs(), '--test-dir', path.join(plans, 'http')]);
     expect(res.stderr).toContain('succeeded');
     const dir = path.join(suite.out, runIdOf(res));
     expect(readJtl(path.join(dir, 'results.jtl'))).toHaveLength(2 * 2 * 10);
-    const sockets = readFileSync(path.join(dir, 'jmeter.log'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('Created SSLSocket'));
-    expect(sockets).toHaveLength(1);
+    const sockets = (log: string) =>
+      readFileSync(path.join(dir, log), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('Created SSLSocket'));
+    expect(sockets('jmeter.log')).toHaveLength(1);
+    for (const worker of ['logs/worker-1.log', 'logs/worker-2.log']) {
+      expect(sockets(worker)).toHaveLength(1);
+      expect(sockets(worker)[0]).toContain('localport=1099]');
+    }
   });
 
   test("--jit ci raises C2's thresholds in every JMeter JVM; by default they are the JVM's own", async () => {

@@ -1,4 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   masterArgs,
   masterScript,
@@ -110,10 +113,27 @@ describe('container prelude', () => {
     const line = script.split('\n').find((l) => l.startsWith('JVM_ARGS='));
     expect(sh(`${line}\nsh -c 'printf "[%s]" "$JVM_ARGS"'`, env)).toBe(expected);
   });
-  test('worker readiness: both RMI ports (1099 = 044B, 50000 = C350) in LISTEN state, then one ready line', () => {
+  test.each([
+    [
+      "ATQ's image (its RMI SSL factories share a port): the engine on the registry's port",
+      true,
+      '1099 044B',
+    ],
+    ['any other image: the engine on a port of its own', false, '50000 C350'],
+  ])('worker ports: %s', (_, atqImage, expected) => {
     const script = workerScript({ ssl: true });
-    expect(script).toContain(':044B [0-9A-F]+:0000 0A');
-    expect(script).toContain(':C350 [0-9A-F]+:0000 0A');
+    const home = mkdtempSync(path.join(os.tmpdir(), 'atq-jm-'));
+    mkdirSync(path.join(home, 'bin'));
+    mkdirSync(path.join(home, 'lib'));
+    if (atqImage) writeFileSync(path.join(home, 'lib', 'atq-rmi-ssl.jar'), '');
+    const part = script.slice(script.indexOf('ATQ_RMI_PORT='), script.indexOf('echo "atq: worker'));
+    const out = sh(`JM=${home}/bin/jmeter\n${part}echo "$ATQ_RMI_PORT $(printf %04X "$ATQ_RMI_PORT")"`);
+    rmSync(home, { recursive: true });
+    expect(out.trim()).toBe(expected);
+    expect(script).toContain('-Dserver.rmi.localport="$ATQ_RMI_PORT"');
+    // Ready once both listen in /proc: the registry's port (1099 = 044B) and the engine's.
+    expect(script).toContain('grep -qsE ":044B [0-9A-F]+:0000 0A"');
+    expect(script).toContain('grep -qsE ":$(printf %04X "$ATQ_RMI_PORT") [0-9A-F]+:0000 0A"');
     expect(script).toContain('echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"');
   });
 

@@ -39764,18 +39764,21 @@ function workerScript(rmi, jars = []) {
     '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
-    `-Dserver.rmi.localport=${RMI_SERVER_PORT}`,
+    '-Dserver.rmi.localport="$ATQ_RMI_PORT"',
     '-Djava.rmi.server.hostname="$ATQ_IP"',
     // The worker's log goes to stdout, so service logs carry it (and it survives the container).
     "-j",
     "/dev/stdout",
     ...rmiArgs(rmi, "-q")
   ];
-  return `${PRELUDE}${TAKE_SLICE}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
+  return `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
 "$JM" ${args.join(" ")} &
 ` + SERVE_UNTIL_EXIT;
 }
+var ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT}
+if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT}; fi
+`;
 var SERVE_UNTIL_EXIT = `pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM INT
 until ${listeningTest()}; do
@@ -39788,9 +39791,9 @@ while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 exit $rc
 `;
 function listeningTest() {
-  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
-  const listening = (p) => `grep -qsE ':${hex(p)} [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6`;
-  return `${listening(RMI_REGISTRY_PORT)} && ${listening(RMI_SERVER_PORT)}`;
+  const hex = RMI_REGISTRY_PORT.toString(16).toUpperCase().padStart(4, "0");
+  const listening = (h) => `grep -qsE ":${h} [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6`;
+  return `${listening(hex)} && ${listening('$(printf %04X "$ATQ_RMI_PORT")')}`;
 }
 var WORKER_READY = /^atq: worker (\d+) ready at /;
 var JTL_PROPERTIES = {
@@ -46662,4 +46665,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-JEXXMHZX.js.LEGAL.txt */
+/*! For license information please see atq-IDXOJ4SC.js.LEGAL.txt */

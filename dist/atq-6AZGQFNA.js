@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-YHEW64G3.js";
+} from "./atq-MS3A3HZ2.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-JEXXMHZX.js";
+} from "./atq-IDXOJ4SC.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-VXUVREYQ.js.LEGAL.txt */
+/*! For license information please see atq-6AZGQFNA.js.LEGAL.txt */

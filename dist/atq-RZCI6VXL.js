@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-GVTL2EA6.js";
+} from "./atq-UJEQNYSE.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-YHEW64G3.js";
+} from "./atq-MS3A3HZ2.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-JEXXMHZX.js";
+} from "./atq-IDXOJ4SC.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-2GKMJ5YN.js");
+        const { serveCommand } = await import("./atq-MUTCEMQD.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-GVTL2EA6.js";
+} from "./atq-UJEQNYSE.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-JEXXMHZX.js";
+} from "./atq-IDXOJ4SC.js";
 import {
   AbortedError,
   AtqError,

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-JEXXMHZX.js";
+} from "./atq-IDXOJ4SC.js";
 import {
   ConfigError,
   connector,
