@@ -100,9 +100,14 @@ export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
  * reaches the worker over one connection: one TLS handshake, not two. JMeter's stock SSL factories cannot
  * share a port, so other images keep a port of their own for it.
  */
-const ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT}
-if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT}; fi
+const ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT} ATQ_RMI_HEX=${hex(RMI_SERVER_PORT)}
+if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT} ATQ_RMI_HEX=${hex(RMI_REGISTRY_PORT)}; fi
 `;
+
+/** A port as /proc/net/tcp writes it. */
+function hex(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, '0');
+}
 
 /**
  * Readiness without a Docker health check: the script itself watches for both RMI ports (in /proc, every
@@ -123,11 +128,13 @@ while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 exit $rc
 `;
 
-/** Both RMI ports listening (the same one where they share it), read from /proc (the image needs only grep). */
+/**
+ * Both RMI ports listening (the same one where they share it), read from /proc (the image needs only grep).
+ * The engine's port comes in hex from ENGINE_PORT, so the 200 ms loop starts no extra process for it.
+ */
 function listeningTest(): string {
-  const hex = RMI_REGISTRY_PORT.toString(16).toUpperCase().padStart(4, '0');
   const listening = (h: string) => `grep -qsE ":${h} [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6`;
-  return `${listening(hex)} && ${listening('$(printf %04X "$ATQ_RMI_PORT")')}`;
+  return `${listening(hex(RMI_REGISTRY_PORT))} && ${listening('$ATQ_RMI_HEX')}`;
 }
 
 /** The line a worker prints once it listens, with its task slot. */

@@ -127,13 +127,13 @@ describe('container prelude', () => {
     mkdirSync(path.join(home, 'lib'));
     if (atqImage) writeFileSync(path.join(home, 'lib', 'atq-rmi-ssl.jar'), '');
     const part = script.slice(script.indexOf('ATQ_RMI_PORT='), script.indexOf('echo "atq: worker'));
-    const out = sh(`JM=${home}/bin/jmeter\n${part}echo "$ATQ_RMI_PORT $(printf %04X "$ATQ_RMI_PORT")"`);
+    const out = sh(`JM=${home}/bin/jmeter\n${part}echo "$ATQ_RMI_PORT $ATQ_RMI_HEX"`);
     rmSync(home, { recursive: true });
     expect(out.trim()).toBe(expected);
     expect(script).toContain('-Dserver.rmi.localport="$ATQ_RMI_PORT"');
     // Ready once both listen in /proc: the registry's port (1099 = 044B) and the engine's.
     expect(script).toContain('grep -qsE ":044B [0-9A-F]+:0000 0A"');
-    expect(script).toContain('grep -qsE ":$(printf %04X "$ATQ_RMI_PORT") [0-9A-F]+:0000 0A"');
+    expect(script).toContain('grep -qsE ":$ATQ_RMI_HEX [0-9A-F]+:0000 0A"');
     expect(script).toContain('echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"');
   });
 

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-IDXOJ4SC.js";
+} from "./atq-AYHRWIK2.js";
 import {
   ConfigError,
   connector,

@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-MS3A3HZ2.js";
+} from "./atq-LH65ZP5Z.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-IDXOJ4SC.js";
+} from "./atq-AYHRWIK2.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-6AZGQFNA.js.LEGAL.txt */
+/*! For license information please see atq-V7OM4KC7.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-UJEQNYSE.js";
+} from "./atq-UGGVLFRJ.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-IDXOJ4SC.js";
+} from "./atq-AYHRWIK2.js";
 import {
   AbortedError,
   AtqError,

@@ -21041,15 +21041,15 @@ var require_util3 = __commonJS({
       s3 += t;
       return s3;
     };
-    util3.hexToBytes = function(hex) {
+    util3.hexToBytes = function(hex2) {
       var rval = "";
       var i = 0;
-      if (hex.length & true) {
+      if (hex2.length & true) {
         i = 1;
-        rval += String.fromCharCode(parseInt(hex[0], 16));
+        rval += String.fromCharCode(parseInt(hex2[0], 16));
       }
-      for (; i < hex.length; i += 2) {
-        rval += String.fromCharCode(parseInt(hex.substr(i, 2), 16));
+      for (; i < hex2.length; i += 2) {
+        rval += String.fromCharCode(parseInt(hex2.substr(i, 2), 16));
       }
       return rval;
     };
@@ -21232,19 +21232,19 @@ var require_util3 = __commonJS({
       return output ? j - offset : out;
     };
     util3.binary.hex.encode = util3.bytesToHex;
-    util3.binary.hex.decode = function(hex, output, offset) {
+    util3.binary.hex.decode = function(hex2, output, offset) {
       var out = output;
       if (!out) {
-        out = new Uint8Array(Math.ceil(hex.length / 2));
+        out = new Uint8Array(Math.ceil(hex2.length / 2));
       }
       offset = offset || 0;
       var i = 0, j = offset;
-      if (hex.length & 1) {
+      if (hex2.length & 1) {
         i = 1;
-        out[j++] = parseInt(hex[0], 16);
+        out[j++] = parseInt(hex2[0], 16);
       }
-      for (; i < hex.length; i += 2) {
-        out[j++] = parseInt(hex.substr(i, 2), 16);
+      for (; i < hex2.length; i += 2) {
+        out[j++] = parseInt(hex2.substr(i, 2), 16);
       }
       return output ? j - offset : out;
     };
@@ -21615,11 +21615,11 @@ var require_util3 = __commonJS({
       var zeroGroups = [];
       var zeroMaxGroup = 0;
       for (var i = 0; i < bytes.length; i += 2) {
-        var hex = util3.bytesToHex(bytes[i] + bytes[i + 1]);
-        while (hex[0] === "0" && hex !== "0") {
-          hex = hex.substr(1);
+        var hex2 = util3.bytesToHex(bytes[i] + bytes[i + 1]);
+        while (hex2[0] === "0" && hex2 !== "0") {
+          hex2 = hex2.substr(1);
         }
-        if (hex === "0") {
+        if (hex2 === "0") {
           var last = zeroGroups[zeroGroups.length - 1];
           var idx = ip.length;
           if (!last || idx !== last.end + 1) {
@@ -21631,7 +21631,7 @@ var require_util3 = __commonJS({
             }
           }
         }
-        ip.push(hex);
+        ip.push(hex2);
       }
       if (zeroGroups.length > 0) {
         var group = zeroGroups[zeroMaxGroup];
@@ -27502,9 +27502,9 @@ var require_prime = __commonJS({
             if (num.bitLength() > bits) {
               num = generateRandom(bits, rng);
             }
-            var hex = num.toString(16);
+            var hex2 = num.toString(16);
             e.target.postMessage({
-              hex,
+              hex: hex2,
               workLoad
             });
             num.dAddOffset(range2, 0);
@@ -28735,11 +28735,11 @@ var require_rsa = __commonJS({
       }
     }
     function _bnToBytes(b) {
-      var hex = b.toString(16);
-      if (hex[0] >= "8") {
-        hex = "00" + hex;
+      var hex2 = b.toString(16);
+      if (hex2[0] >= "8") {
+        hex2 = "00" + hex2;
       }
-      var bytes = forge2.util.hexToBytes(hex);
+      var bytes = forge2.util.hexToBytes(hex2);
       if (bytes.length > 1 && // leading 0x00 for positive integer
       (bytes.charCodeAt(0) === 0 && (bytes.charCodeAt(1) & 128) === 0 || // leading 0xFF for negative integer
       bytes.charCodeAt(0) === 255 && (bytes.charCodeAt(1) & 128) === 128)) {
@@ -30665,11 +30665,11 @@ var require_x509 = __commonJS({
       md.update(bytes);
       var digest = md.digest();
       if (options.encoding === "hex") {
-        var hex = digest.toHex();
+        var hex2 = digest.toHex();
         if (options.delimiter) {
-          return hex.match(/.{2}/g).join(options.delimiter);
+          return hex2.match(/.{2}/g).join(options.delimiter);
         }
-        return hex;
+        return hex2;
       } else if (options.encoding === "binary") {
         return digest.getBytes();
       } else if (options.encoding) {
@@ -38734,11 +38734,11 @@ var require_ssh = __commonJS({
       md.update(buffer.getBytes());
       var digest = md.digest();
       if (options.encoding === "hex") {
-        var hex = digest.toHex();
+        var hex2 = digest.toHex();
         if (options.delimiter) {
-          return hex.match(/.{2}/g).join(options.delimiter);
+          return hex2.match(/.{2}/g).join(options.delimiter);
         }
-        return hex;
+        return hex2;
       } else if (options.encoding === "binary") {
         return digest.getBytes();
       } else if (options.encoding) {
@@ -39776,9 +39776,12 @@ set +e
 "$JM" ${args.join(" ")} &
 ` + SERVE_UNTIL_EXIT;
 }
-var ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT}
-if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT}; fi
+var ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT} ATQ_RMI_HEX=${hex(RMI_SERVER_PORT)}
+if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT} ATQ_RMI_HEX=${hex(RMI_REGISTRY_PORT)}; fi
 `;
+function hex(port) {
+  return port.toString(16).toUpperCase().padStart(4, "0");
+}
 var SERVE_UNTIL_EXIT = `pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM INT
 until ${listeningTest()}; do
@@ -39791,9 +39794,8 @@ while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 exit $rc
 `;
 function listeningTest() {
-  const hex = RMI_REGISTRY_PORT.toString(16).toUpperCase().padStart(4, "0");
   const listening = (h) => `grep -qsE ":${h} [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6`;
-  return `${listening(hex)} && ${listening('$(printf %04X "$ATQ_RMI_PORT")')}`;
+  return `${listening(hex(RMI_REGISTRY_PORT))} && ${listening("$ATQ_RMI_HEX")}`;
 }
 var WORKER_READY = /^atq: worker (\d+) ready at /;
 var JTL_PROPERTIES = {
@@ -46665,4 +46667,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-IDXOJ4SC.js.LEGAL.txt */
+/*! For license information please see atq-AYHRWIK2.js.LEGAL.txt */

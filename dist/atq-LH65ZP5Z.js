@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-IDXOJ4SC.js";
+} from "./atq-AYHRWIK2.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-MS3A3HZ2.js.LEGAL.txt */
+/*! For license information please see atq-LH65ZP5Z.js.LEGAL.txt */
