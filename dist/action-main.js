@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-V7OM4KC7.js");
+var { main } = await import("./atq-KTXCZ76V.js");
 await main(signals.early, signals.release);
 process.exit();

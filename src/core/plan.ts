@@ -12,7 +12,7 @@ import { readLogs } from './logs.js';
 import { followMaster, releaseMaster, startMaster, stopMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
-import { WorkerWatch } from './workers.js';
+import { masterExitsWorkers, WorkerWatch } from './workers.js';
 
 /** One plan on the ready workers: master, follow, collect (always, even on failure), verify. */
 export async function runPlan(
@@ -36,7 +36,9 @@ export async function runPlan(
   const timer = clock.masterTimer();
   const endTimer = timer.end;
   const masterId = await (async () => {
-    if (!gated) return startMaster(ctx, index, plan.plan, ready.addresses, last);
+    // On the last plan, index + 1 is the number of plans.
+    const exitWorkers = masterExitsWorkers(index + 1, last);
+    if (!gated) return startMaster(ctx, index, plan.plan, ready.addresses, exitWorkers);
     await releaseMaster(ctx, gated);
     timer.running();
     return gated;

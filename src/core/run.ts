@@ -24,7 +24,7 @@ import { newRunId } from './run-id.js';
 import { runSource } from './source.js';
 import { StageClock } from './stages.js';
 import { runWaitCommand } from './wait-command.js';
-import { startWorkers, waitForWorkers } from './workers.js';
+import { masterExitsWorkers, startWorkers, waitForWorkers } from './workers.js';
 
 export type { PlanResult, RunReport };
 
@@ -143,7 +143,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   };
   state.ctx = ctx;
   if (options.mode === 'engines') return runEngines(state, ctx);
-  const workersId = await next('workers', () => startWorkers(ctx));
+  const workersId = await next('workers', () => startWorkers(ctx, report.plans.length));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
   // The first plan's master starts while the workers do, held at its start gate until they are ready.
@@ -151,7 +151,8 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const first = report.plans[0] as PlanResult;
   const ready = await next('ready', () =>
     waitForWorkers(ctx, workersId, (addresses) => {
-      early = startMaster(ctx, 0, first.plan, addresses, report.plans.length === 1, true).then(
+      const exitWorkers = masterExitsWorkers(report.plans.length, report.plans.length === 1);
+      early = startMaster(ctx, 0, first.plan, addresses, exitWorkers, true).then(
         (id) => ({ id, addresses }),
         (error: unknown) => ({ error }),
       );

@@ -12,13 +12,15 @@ import { indent, readLogs } from './logs.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { ReadyLines } from './ready-lines.js';
 
-export async function startWorkers(ctx: RunContext): Promise<string> {
+/** `plans`: how many plans the workers will serve; with one, each worker exits once its part has ended. */
+export async function startWorkers(ctx: RunContext, plans: number): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
+  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, !masterExitsWorkers(plans, true));
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels('workers'),
-    command: ['sh', '-c', workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
+    command: ['sh', '-c', script],
     // With the task's slot (1…N): the worker's index for its properties and its CSV slice.
     env: containerEnv(ctx, 'worker'),
     replicas: ctx.options.workers,
@@ -29,6 +31,14 @@ export async function startWorkers(ctx: RunContext): Promise<string> {
   });
   ctx.resources.track('service', id, name);
   return id;
+}
+
+/**
+ * Whether the master of a plan tells the workers to exit at its end (-X): on the last of several plans. With
+ * a single plan each worker exits by itself once its part has ended (workerScript's exitAfterTest).
+ */
+export function masterExitsWorkers(plans: number, last: boolean): boolean {
+  return plans > 1 && last;
 }
 
 /** What the task is to the user: a worker, or in engine mode an engine. */

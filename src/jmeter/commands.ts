@@ -12,17 +12,27 @@ export const FIND_JMETER =
   'command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1';
 
 /**
+ * The Java preferences node JMeter 5.6 creates in every JVM (GuiPackage's, also without a GUI). A node that is
+ * new to the JVM is written out by the preferences' shutdown hook, and writing prefs.xml looks for an XML
+ * transformer, which loads Saxon's signed jar and verifies its signature: 0.3 s and more of a core at every
+ * JMeter exit, measured (issue 10). The prelude creates the node's folder under a preferences root of our
+ * own, so that JMeter finds it there and the exit writes nothing.
+ */
+const PREFS_NODE = '.java/.userPrefs/org/apache/jmeter/gui';
+
+/**
  * Shell run first in every JMeter container. Kept to POSIX sh, cat, tar, gzip and awk so that any JMeter
  * image works, not only ours. Exit codes 96/97 mark setup failures the core explains to the user.
  */
 export const PRELUDE = `set -e
-mkdir -p ${PATHS.testDir} ${PATHS.outDir}
+mkdir -p ${PATHS.testDir} ${PATHS.outDir} ${PATHS.prefs}/${PREFS_NODE}
 if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
   echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
 fi
 cd ${PATHS.testDir}
-# atq's JVM flags (--jit) go first: the image's own JVM_ARGS come after them on java's command line and win.
-JVM_ARGS="\${ATQ_JVM_ARGS:-}\${JVM_ARGS:+ $JVM_ARGS}"; export JVM_ARGS
+# atq's JVM flags (the preferences root, --jit) go first: the image's own JVM_ARGS come after them on java's
+# command line and win.
+JVM_ARGS="-Djava.util.prefs.userRoot=${PATHS.prefs}\${ATQ_JVM_ARGS:+ $ATQ_JVM_ARGS}\${JVM_ARGS:+ $JVM_ARGS}"; export JVM_ARGS
 JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
@@ -70,12 +80,18 @@ export const TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -
  * The worker: jmeter-server on fixed ports, announcing its own overlay address. It takes its slice of the
  * --split-csv files (SPLIT_DIR/<index>/, over the originals) and knows its index and the worker count as
  * the properties atq.worker.index and atq.workers, so a plan can divide the load.
+ *
+ * `exitAfterTest` (a run of one plan): the worker exits as soon as its own part of the test has ended and
+ * its last samples have reached the master (JMeter's server.exitaftertest), instead of waiting for the
+ * master's -X at the very end. Its container then stops while the others still run, and the cleanup has
+ * little left to stop (issue 10). It must be set when jmeter-server starts: JMeter reads it once.
  */
-export function workerScript(rmi: RmiSettings, jars: string[] = []): string {
+export function workerScript(rmi: RmiSettings, jars: string[] = [], exitAfterTest = false): string {
   const args = [
     // Quoted: search_paths holds ';', which would end the command.
     ...classpathArgs(jars).map(shQuote),
     '-s',
+    ...(exitAfterTest ? ['-Jserver.exitaftertest=true'] : []),
     '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,

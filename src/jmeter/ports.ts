@@ -6,6 +6,8 @@ export const RMI_SERVER_PORT = 50000;
 export const PATHS = {
   bundleParts: '/atq/bundle',
   testDir: '/atq/test',
+  /** java.util.prefs.userRoot of every JMeter JVM (commands.ts, PREFS_NODE). */
+  prefs: '/atq/prefs',
   outDir: '/atq/out',
   rmiKeystore: '/run/secrets/atq-rmi-keystore.p12',
   rmiProperties: '/run/secrets/atq-rmi.properties',

@@ -38,6 +38,15 @@ describe('atq run on the real TLS swarm', () => {
     for (const f of ['jmeter.log', 'logs/master.log', 'logs/worker-1.log', 'logs/worker-2.log']) {
       expect(existsSync(path.join(dir, f))).toBe(true);
     }
+    // One plan: each worker exits as soon as its part has ended, not on the master's word at the end. And no
+    // JVM made a preferences folder (one it makes is written out at its exit, at a cost: commands.ts).
+    const log = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+    for (const w of ['logs/worker-1.log', 'logs/worker-2.log']) {
+      expect(log(w)).toMatch(/^Finished the test on host .* - exit requested\.$/m);
+      expect(log(w)).not.toContain('Created user preferences directory');
+    }
+    expect(log('logs/master.log')).not.toContain('Exiting remote servers');
+    expect(log('logs/master.log')).not.toContain('Created user preferences directory');
     const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
     expect(run).toMatchObject({
       runId,
@@ -152,6 +161,11 @@ describe('atq run on the real TLS swarm', () => {
     expect(readJtl(path.join(dir, 'http_basic', 'results.jtl'))).toHaveLength(2 * 2 * 2);
     const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
     expect(run.plans.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'succeeded']);
+    // The workers stay for the second plan; its master tells them to exit.
+    expect(readFileSync(path.join(dir, 'logs', 'worker-1.log'), 'utf8')).not.toContain('exit requested');
+    expect(readFileSync(path.join(dir, 'http_basic', 'logs', 'master.log'), 'utf8')).toContain(
+      'Exiting remote servers',
+    );
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   workerScript,
 } from '../../src/jmeter/commands.js';
 import { findFatalLine } from '../../src/jmeter/log-check.js';
+import { masterExitsWorkers } from '../../src/core/workers.js';
 import { formatProgress, parseSummary } from '../../src/jmeter/summariser.js';
 import { createRmiKeystore } from '../../src/jmeter/keystore.js';
 import forge from 'node-forge';
@@ -99,15 +100,16 @@ describe('container prelude', () => {
     expect(sh(`${ipPart} echo "$ATQ_IP"`, { ATQ_SUBNET: '127.0.0.0/8' }).trim()).toMatch(/^127\./);
     expect(sh(`${ipPart} echo "[$ATQ_IP]"`, { ATQ_SUBNET: '203.0.113.0/24' }).trim()).toBe('[]');
   });
+  const prefs = '-Djava.util.prefs.userRoot=/atq/prefs';
   test.each([
-    ['ci flags, no JVM_ARGS in the image', { ATQ_JVM_ARGS: '-XX:A=1' }, '[-XX:A=1]'],
+    ['ci flags, no JVM_ARGS in the image', { ATQ_JVM_ARGS: '-XX:A=1' }, `[${prefs} -XX:A=1]`],
     [
       "ci flags before the image's JVM_ARGS, so the image's win",
       { ATQ_JVM_ARGS: '-XX:A=1', JVM_ARGS: '-XX:A=2 -Dx=y' },
-      '[-XX:A=1 -XX:A=2 -Dx=y]',
+      `[${prefs} -XX:A=1 -XX:A=2 -Dx=y]`,
     ],
-    ["--jit default: the image's JVM_ARGS as they are", { JVM_ARGS: '-Dx=y' }, '[ -Dx=y]'],
-    ['neither', {}, '[]'],
+    ["--jit default: the image's JVM_ARGS as they are", { JVM_ARGS: '-Dx=y' }, `[${prefs} -Dx=y]`],
+    ['neither: our preferences root only', {}, `[${prefs}]`],
   ])('JVM_ARGS for the launcher: %s', (_, env, expected) => {
     const script = workerScript({ ssl: true });
     const line = script.split('\n').find((l) => l.startsWith('JVM_ARGS='));
@@ -135,6 +137,26 @@ describe('container prelude', () => {
     expect(script).toContain('grep -qsE ":044B [0-9A-F]+:0000 0A"');
     expect(script).toContain('grep -qsE ":$ATQ_RMI_HEX [0-9A-F]+:0000 0A"');
     expect(script).toContain('echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"');
+  });
+
+  test('a worker of a one-plan run exits once its part has ended; one serving several plans waits for -X', () => {
+    const flag = '-Jserver.exitaftertest=true';
+    expect(workerScript({ ssl: true }, [], masterExitsWorkers(1, true) === false)).toContain(flag);
+    expect(workerScript({ ssl: true }, [], masterExitsWorkers(3, true) === false)).not.toContain(flag);
+    // The master sends -X only on the last of several plans.
+    expect([1, 2].map((n) => [masterExitsWorkers(n, false), masterExitsWorkers(n, true)])).toEqual([
+      [false, false],
+      [false, true],
+    ]);
+  });
+
+  test('the prelude makes the preferences node JMeter creates, under the root it gives the JVM', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'atq-prefs-'));
+    const script = workerScript({ ssl: true });
+    const mkdir = script.split('\n').find((l) => l.startsWith('mkdir -p '))!;
+    sh(mkdir.replaceAll('/atq/', `${root}/`));
+    expect(existsSync(path.join(root, 'prefs/.java/.userPrefs/org/apache/jmeter/gui'))).toBe(true);
+    rmSync(root, { recursive: true });
   });
 
   /** The worker script's part after the PRELUDE, with a stand-in for JMeter. */

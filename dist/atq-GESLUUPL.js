@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-AYHRWIK2.js";
+} from "./atq-RNPTFA47.js";
 import {
   ConfigError,
   connector,

@@ -39710,6 +39710,8 @@ var RMI_SERVER_PORT = 5e4;
 var PATHS = {
   bundleParts: "/atq/bundle",
   testDir: "/atq/test",
+  /** java.util.prefs.userRoot of every JMeter JVM (commands.ts, PREFS_NODE). */
+  prefs: "/atq/prefs",
   outDir: "/atq/out",
   rmiKeystore: "/run/secrets/atq-rmi-keystore.p12",
   rmiProperties: "/run/secrets/atq-rmi.properties",
@@ -39722,14 +39724,16 @@ function shQuote(value2) {
   return `'${value2.replace(/'/g, `'\\''`)}'`;
 }
 var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
+var PREFS_NODE = ".java/.userPrefs/org/apache/jmeter/gui";
 var PRELUDE = `set -e
-mkdir -p ${PATHS.testDir} ${PATHS.outDir}
+mkdir -p ${PATHS.testDir} ${PATHS.outDir} ${PATHS.prefs}/${PREFS_NODE}
 if ! cat ${PATHS.bundleParts}/part-* | tar -xzf - -C ${PATHS.testDir}; then
   echo "atq: could not unpack the test bundle (the image needs sh, cat, tar and gzip)" >&2; exit 96
 fi
 cd ${PATHS.testDir}
-# atq's JVM flags (--jit) go first: the image's own JVM_ARGS come after them on java's command line and win.
-JVM_ARGS="\${ATQ_JVM_ARGS:-}\${JVM_ARGS:+ $JVM_ARGS}"; export JVM_ARGS
+# atq's JVM flags (the preferences root, --jit) go first: the image's own JVM_ARGS come after them on java's
+# command line and win.
+JVM_ARGS="-Djava.util.prefs.userRoot=${PATHS.prefs}\${ATQ_JVM_ARGS:+ $ATQ_JVM_ARGS}\${JVM_ARGS:+ $JVM_ARGS}"; export JVM_ARGS
 JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
@@ -39756,11 +39760,12 @@ function rmiArgs(rmi, flag) {
 }
 var TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
 `;
-function workerScript(rmi, jars = []) {
+function workerScript(rmi, jars = [], exitAfterTest = false) {
   const args = [
     // Quoted: search_paths holds ';', which would end the command.
     ...classpathArgs(jars).map(shQuote),
     "-s",
+    ...exitAfterTest ? ["-Jserver.exitaftertest=true"] : [],
     '-Jatq.worker.index="$ATQ_WORKER_INDEX"',
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
@@ -45814,13 +45819,14 @@ var ReadyLines = class {
 };
 
 // src/core/workers.ts
-async function startWorkers(ctx) {
+async function startWorkers(ctx, plans) {
   const name = serviceName(ctx.runId, "workers");
+  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, !masterExitsWorkers(plans, true));
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("workers"),
-    command: ["sh", "-c", workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars)],
+    command: ["sh", "-c", script],
     // With the task's slot (1…N): the worker's index for its properties and its CSV slice.
     env: containerEnv(ctx, "worker"),
     replicas: ctx.options.workers,
@@ -45831,6 +45837,9 @@ async function startWorkers(ctx) {
   });
   ctx.resources.track("service", id, name);
   return id;
+}
+function masterExitsWorkers(plans, last) {
+  return plans > 1 && last;
 }
 function describeTask(t, role = "worker") {
   const exit = t.exitCode !== void 0 && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}` : "";
@@ -46144,7 +46153,8 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock, early) 
   const timer = clock.masterTimer();
   const endTimer = timer.end;
   const masterId = await (async () => {
-    if (!gated) return startMaster(ctx, index2, plan.plan, ready.addresses, last);
+    const exitWorkers = masterExitsWorkers(index2 + 1, last);
+    if (!gated) return startMaster(ctx, index2, plan.plan, ready.addresses, exitWorkers);
     await releaseMaster(ctx, gated);
     timer.running();
     return gated;
@@ -46513,7 +46523,7 @@ async function execute(state, deps) {
   };
   state.ctx = ctx;
   if (options.mode === "engines") return runEngines(state, ctx);
-  const workersId = await next("workers", () => startWorkers(ctx));
+  const workersId = await next("workers", () => startWorkers(ctx, report.plans.length));
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
   let early;
@@ -46521,7 +46531,8 @@ async function execute(state, deps) {
   const ready = await next(
     "ready",
     () => waitForWorkers(ctx, workersId, (addresses) => {
-      early = startMaster(ctx, 0, first.plan, addresses, report.plans.length === 1, true).then(
+      const exitWorkers = masterExitsWorkers(report.plans.length, report.plans.length === 1);
+      early = startMaster(ctx, 0, first.plan, addresses, exitWorkers, true).then(
         (id) => ({ id, addresses }),
         (error) => ({ error })
       );
@@ -46667,4 +46678,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-AYHRWIK2.js.LEGAL.txt */
+/*! For license information please see atq-RNPTFA47.js.LEGAL.txt */

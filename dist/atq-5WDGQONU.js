@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-UGGVLFRJ.js";
+} from "./atq-GESLUUPL.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-LH65ZP5Z.js";
+} from "./atq-GFKA56SJ.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-AYHRWIK2.js";
+} from "./atq-RNPTFA47.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-FXXVSFXY.js");
+        const { serveCommand } = await import("./atq-TTBAEHLR.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

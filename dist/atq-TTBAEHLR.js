@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-UGGVLFRJ.js";
+} from "./atq-GESLUUPL.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-AYHRWIK2.js";
+} from "./atq-RNPTFA47.js";
 import {
   AbortedError,
   AtqError,

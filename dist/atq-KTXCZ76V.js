@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-LH65ZP5Z.js";
+} from "./atq-GFKA56SJ.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-AYHRWIK2.js";
+} from "./atq-RNPTFA47.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-V7OM4KC7.js.LEGAL.txt */
+/*! For license information please see atq-KTXCZ76V.js.LEGAL.txt */
