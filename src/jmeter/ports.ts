@@ -6,6 +6,10 @@ export const RMI_SERVER_PORT = 50000;
 export const PATHS = {
   bundleParts: '/atq/bundle',
   testDir: '/atq/test',
+  /** A worker's JMeter output on its way through the relay that spots its ready line (commands.ts). */
+  workerOut: '/atq/jmeter.out',
+  /** Left by that relay once it has printed the worker's ready line. */
+  workerReady: '/atq/ready',
   /** java.util.prefs.userRoot of every JMeter JVM (commands.ts, PREFS_NODE). */
   prefs: '/atq/prefs',
   outDir: '/atq/out',

@@ -165,6 +165,28 @@ describe('container prelude', () => {
     return `JM=$(mktemp); printf '%s\n' '#!/bin/sh' ${shQuote(fakeJmeter)} > "$JM"; chmod +x "$JM"; ATQ_IP=10.0.0.9; ATQ_WORKER_INDEX=2\n${script.slice(script.indexOf('set +e'))}`;
   };
 
+  test("JMeter's output passes through a relay that says ready once JMeter has bound its engine", () => {
+    // The relay needs a FIFO at the script's fixed paths: run it with those under a temporary folder.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'atq-relay-'));
+    const fake = [
+      'echo starting',
+      'echo "INFO o.a.j.e.RemoteJMeterEngineImpl: Bound to RMI registry on port 1099"',
+      'echo "[err] to stderr" >&2',
+      'echo "Bound to RMI registry on port 1099"',
+      'echo test ran; exit 3',
+    ].join('; ');
+    const run = spawnSync('sh', ['-c', serve(fake).replaceAll('/atq/', `${root}/`)], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toBe(
+      'starting\nINFO o.a.j.e.RemoteJMeterEngineImpl: Bound to RMI registry on port 1099\n' +
+        'atq: worker 2 ready at 10.0.0.9\nBound to RMI registry on port 1099\ntest ran\n',
+    );
+    expect(run.stderr).toBe('[err] to stderr\n');
+    rmSync(root, { recursive: true });
+  });
+
   test('a JMeter that dies before listening: no ready line, its exit code', () => {
     const run = spawnSync('sh', ['-c', serve('sleep 0.3; echo cannot start; exit 3')], { encoding: 'utf8' });
     expect(run.status).toBe(3);

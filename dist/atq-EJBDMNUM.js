@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-RNPTFA47.js";
+} from "./atq-QLOEC6FU.js";
 import {
   ConfigError,
   connector,

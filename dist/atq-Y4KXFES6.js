@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-GFKA56SJ.js";
+} from "./atq-KYXPO2TO.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-RNPTFA47.js";
+} from "./atq-QLOEC6FU.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-KTXCZ76V.js.LEGAL.txt */
+/*! For license information please see atq-Y4KXFES6.js.LEGAL.txt */

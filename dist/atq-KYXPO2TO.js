@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-RNPTFA47.js";
+} from "./atq-QLOEC6FU.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-GFKA56SJ.js.LEGAL.txt */
+/*! For license information please see atq-KYXPO2TO.js.LEGAL.txt */

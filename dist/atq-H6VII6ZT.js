@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-GESLUUPL.js";
+} from "./atq-EJBDMNUM.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-RNPTFA47.js";
+} from "./atq-QLOEC6FU.js";
 import {
   AbortedError,
   AtqError,

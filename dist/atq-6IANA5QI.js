@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-GESLUUPL.js";
+} from "./atq-EJBDMNUM.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-GFKA56SJ.js";
+} from "./atq-KYXPO2TO.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-RNPTFA47.js";
+} from "./atq-QLOEC6FU.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-TTBAEHLR.js");
+        const { serveCommand } = await import("./atq-H6VII6ZT.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -39710,6 +39710,10 @@ var RMI_SERVER_PORT = 5e4;
 var PATHS = {
   bundleParts: "/atq/bundle",
   testDir: "/atq/test",
+  /** A worker's JMeter output on its way through the relay that spots its ready line (commands.ts). */
+  workerOut: "/atq/jmeter.out",
+  /** Left by that relay once it has printed the worker's ready line. */
+  workerReady: "/atq/ready",
   /** java.util.prefs.userRoot of every JMeter JVM (commands.ts, PREFS_NODE). */
   prefs: "/atq/prefs",
   outDir: "/atq/out",
@@ -39778,8 +39782,27 @@ function workerScript(rmi, jars = [], exitAfterTest = false) {
   ];
   return `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
-"$JM" ${args.join(" ")} &
-` + SERVE_UNTIL_EXIT;
+` + startServer(`"$JM" ${args.join(" ")}`) + SERVE_UNTIL_EXIT;
+}
+var BOUND_LINE = "Bound to RMI registry on port";
+function startServer(command) {
+  const { workerOut: out, workerReady: mark } = PATHS;
+  return `relay=
+if mkfifo ${out} 2>/dev/null; then
+  {
+    while IFS= read -r line || [ -n "$line" ]; do
+      printf '%s\\n' "$line"
+      case $line in *'${BOUND_LINE}'*)
+        echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"; : > ${mark}; exec cat;;
+      esac
+    done
+  } < ${out} &
+  relay=$!
+  ${command} > ${out} &
+else
+  ${command} &
+fi
+`;
 }
 var ENGINE_PORT = `ATQ_RMI_PORT=${RMI_SERVER_PORT} ATQ_RMI_HEX=${hex(RMI_SERVER_PORT)}
 if [ -f "\${JM%/bin/jmeter}/lib/atq-rmi-ssl.jar" ]; then ATQ_RMI_PORT=${RMI_REGISTRY_PORT} ATQ_RMI_HEX=${hex(RMI_REGISTRY_PORT)}; fi
@@ -39789,13 +39812,18 @@ function hex(port) {
 }
 var SERVE_UNTIL_EXIT = `pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM INT
-until ${listeningTest()}; do
+poll=0.2 need=1 seen=0
+if [ -n "$relay" ]; then poll=1 need=2; fi
+until [ -e ${PATHS.workerReady} ]; do
   kill -0 $pid 2>/dev/null || break
-  sleep 0.2
+  if ${listeningTest()}; then seen=$((seen + 1)); else seen=0; fi
+  [ $seen -ge $need ] && break
+  sleep $poll
 done
-kill -0 $pid 2>/dev/null && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
+kill -0 $pid 2>/dev/null && [ ! -e ${PATHS.workerReady} ] && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
 wait $pid; rc=$?
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+[ -z "$relay" ] || wait $relay
 exit $rc
 `;
 function listeningTest() {
@@ -46678,4 +46706,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-RNPTFA47.js.LEGAL.txt */
+/*! For license information please see atq-QLOEC6FU.js.LEGAL.txt */
