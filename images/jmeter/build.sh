@@ -8,7 +8,7 @@ base=${2:-eclipse-temurin:17-jre}
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 version=$("$here/assemble.sh" "$ctx")
-cp "$here/Dockerfile" "$ctx/"
+cp -R "$here/Dockerfile" "$here/cds" "$ctx/"
 # The classic builder uses a local BASE as it is (BuildKit would look it up in a registry first).
 DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$base" --build-arg JMETER_VERSION="$version" -t "$tag" "$ctx" >&2
 echo "$tag"

@@ -37,6 +37,9 @@ JM=$(${FIND_JMETER} || true)
 if [ -z "$JM" ]; then
   echo "atq: no jmeter in this image: it must be on PATH or at /opt/apache-jmeter*/bin/jmeter" >&2; exit 97
 fi
+# ATQ's image has a class-data archive of a worker's JVM (images/jmeter/cds): every JMeter JVM maps it.
+ATQ_CDS="\${JM%/bin/jmeter}/lib/atq-jmeter.jsa"
+if [ -f "$ATQ_CDS" ]; then JVM_ARGS="-XX:SharedArchiveFile=$ATQ_CDS $JVM_ARGS"; fi
 # RMI embeds this address in the stubs it hands out, so it must be our address on the run network.
 ATQ_IP=$(awk -v net="$ATQ_SUBNET" '
   function n(s, a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }

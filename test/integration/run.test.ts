@@ -82,19 +82,23 @@ describe('atq run on the real TLS swarm', () => {
     }
   });
 
-  test("--jit ci raises C2's thresholds in every JMeter JVM; by default they are the JVM's own", async () => {
-    // The plan labels its sample with the Tier4InvocationThreshold its JVM runs with (HotSpot's default 5000).
+  test("--jit ci raises C2's thresholds in every JMeter JVM; by default they are the JVM's own; each maps the image's class data", async () => {
+    // The plan labels its sample with the Tier4InvocationThreshold its JVM runs with (HotSpot's default 5000)
+    // and the class-data archive it was given (images/jmeter/cds; the image build proves the JVM accepts it).
     const labels = async (...more: string[]) => {
       const res = await runCli(suite.runArgs('--test-dir', path.join(plans, 'jvm'), ...more));
       expect(res.stderr).toContain('succeeded');
       const rows = readJtl(path.join(suite.out, runIdOf(res), 'results.jtl'));
       return rows.map((r) => r.label);
     };
+    const archive = '/opt/apache-jmeter-5.6.3/lib/atq-jmeter.jsa';
     expect(await labels('--workers', '2', '--jit', 'ci')).toEqual([
-      'C2 after 50000 calls',
-      'C2 after 50000 calls',
+      `C2 after 50000 calls; class data [${archive}]`,
+      `C2 after 50000 calls; class data [${archive}]`,
     ]);
-    expect(await labels('--workers', '1', '--mode', 'engines')).toEqual(['C2 after 5000 calls']);
+    expect(await labels('--workers', '1', '--mode', 'engines')).toEqual([
+      `C2 after 5000 calls; class data [${archive}]`,
+    ]);
   });
 
   test('a CSV read through a path relative to the plan works on every worker', async () => {

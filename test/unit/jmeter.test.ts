@@ -150,6 +150,20 @@ describe('container prelude', () => {
     ]);
   });
 
+  test.each([
+    ["ATQ's image: every JVM maps its class-data archive", true],
+    ['any other image: no archive, no flag', false],
+  ])('class-data archive: %s', (_, atqImage) => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'atq-jm-'));
+    mkdirSync(path.join(home, 'lib'));
+    if (atqImage) writeFileSync(path.join(home, 'lib', 'atq-jmeter.jsa'), '');
+    const script = workerScript({ ssl: true });
+    const part = script.slice(script.indexOf('ATQ_CDS='), script.indexOf('# RMI embeds'));
+    const out = sh(`JM=${home}/bin/jmeter JVM_ARGS=-Dx=y\n${part}printf '[%s]' "$JVM_ARGS"`);
+    expect(out).toBe(atqImage ? `[-XX:SharedArchiveFile=${home}/lib/atq-jmeter.jsa -Dx=y]` : '[-Dx=y]');
+    rmSync(home, { recursive: true });
+  });
+
   test('the prelude makes the preferences node JMeter creates, under the root it gives the JVM', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'atq-prefs-'));
     const script = workerScript({ ssl: true });

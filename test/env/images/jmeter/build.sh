@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 recipe=$(cd "$here/../../../../images/jmeter" && pwd)
 # The tag carries a hash of the recipe, so a changed recipe builds a new image instead of reusing a stale one.
 sum=$(cat "$here/build.sh" "$recipe"/Dockerfile "$recipe"/*.sh "$recipe"/pom.xml "$recipe"/bin/* \
-  $(find "$recipe/rmi-ssl" -type f | sort) | sha256sum | cut -c1-8)
+  $(find "$recipe/rmi-ssl" "$recipe/cds" -type f | sort) | sha256sum | cut -c1-8)
 version=$(sed -n 's:.*<jmeter.version>\(.*\)</jmeter.version>.*:\1:p' "$recipe/pom.xml")
 image=${ATQ_TEST_JMETER_IMAGE:-atq-test-jmeter:$version-$sum}
 if docker image inspect "$image" >/dev/null 2>&1; then echo "$image"; exit 0; fi

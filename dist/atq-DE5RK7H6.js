@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-QLOEC6FU.js";
+} from "./atq-YFRMCGIH.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-KYXPO2TO.js.LEGAL.txt */
+/*! For license information please see atq-DE5RK7H6.js.LEGAL.txt */

@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-EJBDMNUM.js";
+} from "./atq-JXM6QWCF.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-KYXPO2TO.js";
+} from "./atq-DE5RK7H6.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-QLOEC6FU.js";
+} from "./atq-YFRMCGIH.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-H6VII6ZT.js");
+        const { serveCommand } = await import("./atq-YXM347CF.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

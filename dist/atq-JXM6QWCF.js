@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-QLOEC6FU.js";
+} from "./atq-YFRMCGIH.js";
 import {
   ConfigError,
   connector,

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-EJBDMNUM.js";
+} from "./atq-JXM6QWCF.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-QLOEC6FU.js";
+} from "./atq-YFRMCGIH.js";
 import {
   AbortedError,
   AtqError,

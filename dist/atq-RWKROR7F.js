@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-KYXPO2TO.js";
+} from "./atq-DE5RK7H6.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-QLOEC6FU.js";
+} from "./atq-YFRMCGIH.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-Y4KXFES6.js.LEGAL.txt */
+/*! For license information please see atq-RWKROR7F.js.LEGAL.txt */
