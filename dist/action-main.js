@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-RWKROR7F.js");
+var { main } = await import("./atq-WS7ODIB5.js");
 await main(signals.early, signals.release);
 process.exit();

@@ -21,12 +21,14 @@ export async function runPlan(
   plan: PlanResult,
   ready: { tasks: TaskInfo[]; addresses: string[] },
   workersId: string,
-  last: boolean,
+  /** How many plans the run has: this one is the last when index is plans - 1. */
+  plans: number,
   clock: StageClock,
   early?: Promise<EarlyMaster>,
 ): Promise<void> {
   const { logger } = ctx;
   plan.status = 'failed';
+  const last = index === plans - 1;
   const gated = await usableEarlyMaster(ctx, early, ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? 'starting the test on the waiting master' : 'starting the master'}`,
@@ -36,8 +38,7 @@ export async function runPlan(
   const timer = clock.masterTimer();
   const endTimer = timer.end;
   const masterId = await (async () => {
-    // On the last plan, index + 1 is the number of plans.
-    const exitWorkers = masterExitsWorkers(index + 1, last);
+    const exitWorkers = masterExitsWorkers(plans, last);
     if (!gated) return startMaster(ctx, index, plan.plan, ready.addresses, exitWorkers);
     await releaseMaster(ctx, gated);
     timer.running();

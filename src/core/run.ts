@@ -178,8 +178,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     await next('delay', () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
-    const last = i === report.plans.length - 1;
-    await runPlan(ctx, i, plan, ready, workersId, last, clock, i === 0 ? early : undefined);
+    await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : undefined);
   }
 }
 

@@ -15,7 +15,7 @@ import { ReadyLines } from './ready-lines.js';
 /** `plans`: how many plans the workers will serve; with one, each worker exits once its part has ended. */
 export async function startWorkers(ctx: RunContext, plans: number): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
-  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, !masterExitsWorkers(plans, true));
+  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, workersExitThemselves(plans));
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -33,12 +33,14 @@ export async function startWorkers(ctx: RunContext, plans: number): Promise<stri
   return id;
 }
 
-/**
- * Whether the master of a plan tells the workers to exit at its end (-X): on the last of several plans. With
- * a single plan each worker exits by itself once its part has ended (workerScript's exitAfterTest).
- */
+/** With a single plan each worker exits by itself once its part has ended (workerScript's exitAfterTest). */
+export function workersExitThemselves(plans: number): boolean {
+  return plans === 1;
+}
+
+/** Whether the master of a plan tells the workers to exit at its end (-X): on the last of several plans. */
 export function masterExitsWorkers(plans: number, last: boolean): boolean {
-  return plans > 1 && last;
+  return last && !workersExitThemselves(plans);
 }
 
 /** What the task is to the user: a worker, or in engine mode an engine. */

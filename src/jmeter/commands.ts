@@ -113,6 +113,9 @@ export function workerScript(rmi: RmiSettings, jars: string[] = [], exitAfterTes
   );
 }
 
+/** The worker's ready line (WORKER_READY), said by startServer's relay or by SERVE_UNTIL_EXIT's poll. */
+const SAY_READY = 'echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"';
+
 /** What JMeter logs once its engine is in the registry: from then on a master can reach it. */
 const BOUND_LINE = 'Bound to RMI registry on port';
 
@@ -133,7 +136,7 @@ if mkfifo ${out} 2>/dev/null; then
     while IFS= read -r line || [ -n "$line" ]; do
       printf '%s\\n' "$line"
       case $line in *'${BOUND_LINE}'*)
-        echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"; : > ${mark}; exec cat;;
+        ${SAY_READY}; : > ${mark}; exec cat;;
       esac
     done
   } < ${out} &
@@ -180,7 +183,7 @@ until [ -e ${PATHS.workerReady} ]; do
   [ $seen -ge $need ] && break
   sleep $poll
 done
-kill -0 $pid 2>/dev/null && [ ! -e ${PATHS.workerReady} ] && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
+kill -0 $pid 2>/dev/null && [ ! -e ${PATHS.workerReady} ] && ${SAY_READY}
 wait $pid; rc=$?
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 [ -z "$relay" ] || wait $relay

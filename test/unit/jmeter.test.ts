@@ -11,7 +11,7 @@ import {
   workerScript,
 } from '../../src/jmeter/commands.js';
 import { findFatalLine } from '../../src/jmeter/log-check.js';
-import { masterExitsWorkers } from '../../src/core/workers.js';
+import { masterExitsWorkers, workersExitThemselves } from '../../src/core/workers.js';
 import { formatProgress, parseSummary } from '../../src/jmeter/summariser.js';
 import { createRmiKeystore } from '../../src/jmeter/keystore.js';
 import forge from 'node-forge';
@@ -100,6 +100,14 @@ describe('container prelude', () => {
     expect(sh(`${ipPart} echo "$ATQ_IP"`, { ATQ_SUBNET: '127.0.0.0/8' }).trim()).toMatch(/^127\./);
     expect(sh(`${ipPart} echo "[$ATQ_IP]"`, { ATQ_SUBNET: '203.0.113.0/24' }).trim()).toBe('[]');
   });
+  /** A JMeter home with an empty lib/ and bin/, plus lib/`libFile` when given. */
+  const jmeterHome = (libFile?: string) => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'atq-jm-'));
+    mkdirSync(path.join(home, 'bin'));
+    mkdirSync(path.join(home, 'lib'));
+    if (libFile) writeFileSync(path.join(home, 'lib', libFile), '');
+    return home;
+  };
   const prefs = '-Djava.util.prefs.userRoot=/atq/prefs';
   test.each([
     ['ci flags, no JVM_ARGS in the image', { ATQ_JVM_ARGS: '-XX:A=1' }, `[${prefs} -XX:A=1]`],
@@ -124,10 +132,7 @@ describe('container prelude', () => {
     ['any other image: the engine on a port of its own', false, '50000 C350'],
   ])('worker ports: %s', (_, atqImage, expected) => {
     const script = workerScript({ ssl: true });
-    const home = mkdtempSync(path.join(os.tmpdir(), 'atq-jm-'));
-    mkdirSync(path.join(home, 'bin'));
-    mkdirSync(path.join(home, 'lib'));
-    if (atqImage) writeFileSync(path.join(home, 'lib', 'atq-rmi-ssl.jar'), '');
+    const home = jmeterHome(atqImage ? 'atq-rmi-ssl.jar' : undefined);
     const part = script.slice(script.indexOf('ATQ_RMI_PORT='), script.indexOf('echo "atq: worker'));
     const out = sh(`JM=${home}/bin/jmeter\n${part}echo "$ATQ_RMI_PORT $ATQ_RMI_HEX"`);
     rmSync(home, { recursive: true });
@@ -141,8 +146,8 @@ describe('container prelude', () => {
 
   test('a worker of a one-plan run exits once its part has ended; one serving several plans waits for -X', () => {
     const flag = '-Jserver.exitaftertest=true';
-    expect(workerScript({ ssl: true }, [], masterExitsWorkers(1, true) === false)).toContain(flag);
-    expect(workerScript({ ssl: true }, [], masterExitsWorkers(3, true) === false)).not.toContain(flag);
+    expect(workerScript({ ssl: true }, [], workersExitThemselves(1))).toContain(flag);
+    expect(workerScript({ ssl: true }, [], workersExitThemselves(3))).not.toContain(flag);
     // The master sends -X only on the last of several plans.
     expect([1, 2].map((n) => [masterExitsWorkers(n, false), masterExitsWorkers(n, true)])).toEqual([
       [false, false],
@@ -154,9 +159,7 @@ describe('container prelude', () => {
     ["ATQ's image: every JVM maps its class-data archive", true],
     ['any other image: no archive, no flag', false],
   ])('class-data archive: %s', (_, atqImage) => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'atq-jm-'));
-    mkdirSync(path.join(home, 'lib'));
-    if (atqImage) writeFileSync(path.join(home, 'lib', 'atq-jmeter.jsa'), '');
+    const home = jmeterHome(atqImage ? 'atq-jmeter.jsa' : undefined);
     const script = workerScript({ ssl: true });
     const part = script.slice(script.indexOf('ATQ_CDS='), script.indexOf('# RMI embeds'));
     const out = sh(`JM=${home}/bin/jmeter JVM_ARGS=-Dx=y\n${part}printf '[%s]' "$JVM_ARGS"`);

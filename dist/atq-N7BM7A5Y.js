@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-JXM6QWCF.js";
+} from "./atq-3K5HVZ6J.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,7 +43,7 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-YFRMCGIH.js";
+} from "./atq-Z3G4MZRR.js";
 import {
   AbortedError,
   AtqError,

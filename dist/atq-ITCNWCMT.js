@@ -16,12 +16,12 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-JXM6QWCF.js";
+} from "./atq-3K5HVZ6J.js";
 import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-DE5RK7H6.js";
+} from "./atq-REAHE2MZ.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -42,7 +42,7 @@ import {
   tail,
   verdictLines,
   writeReports
-} from "./atq-YFRMCGIH.js";
+} from "./atq-Z3G4MZRR.js";
 import {
   AtqError,
   ConfigError,
@@ -326,7 +326,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-YXM347CF.js");
+        const { serveCommand } = await import("./atq-N7BM7A5Y.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

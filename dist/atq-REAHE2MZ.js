@@ -15,7 +15,7 @@ import {
   safeListener,
   selectFiles,
   tarGz
-} from "./atq-YFRMCGIH.js";
+} from "./atq-Z3G4MZRR.js";
 import {
   AbortedError,
   AtqError,
@@ -3148,4 +3148,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-DE5RK7H6.js.LEGAL.txt */
+/*! For license information please see atq-REAHE2MZ.js.LEGAL.txt */

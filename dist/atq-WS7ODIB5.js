@@ -8,7 +8,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-DE5RK7H6.js";
+} from "./atq-REAHE2MZ.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -29,7 +29,7 @@ import {
   serverEnvValues,
   verdictHeading,
   visibleLine
-} from "./atq-YFRMCGIH.js";
+} from "./atq-Z3G4MZRR.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72405,4 +72405,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-RWKROR7F.js.LEGAL.txt */
+/*! For license information please see atq-WS7ODIB5.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   errorKind,
   resolveOptions,
   visibleLine
-} from "./atq-YFRMCGIH.js";
+} from "./atq-Z3G4MZRR.js";
 import {
   ConfigError,
   connector,

@@ -39787,6 +39787,7 @@ function workerScript(rmi, jars = [], exitAfterTest = false) {
 set +e
 ` + startServer(`"$JM" ${args.join(" ")}`) + SERVE_UNTIL_EXIT;
 }
+var SAY_READY = 'echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"';
 var BOUND_LINE = "Bound to RMI registry on port";
 function startServer(command) {
   const { workerOut: out, workerReady: mark } = PATHS;
@@ -39796,7 +39797,7 @@ if mkfifo ${out} 2>/dev/null; then
     while IFS= read -r line || [ -n "$line" ]; do
       printf '%s\\n' "$line"
       case $line in *'${BOUND_LINE}'*)
-        echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"; : > ${mark}; exec cat;;
+        ${SAY_READY}; : > ${mark}; exec cat;;
       esac
     done
   } < ${out} &
@@ -39823,7 +39824,7 @@ until [ -e ${PATHS.workerReady} ]; do
   [ $seen -ge $need ] && break
   sleep $poll
 done
-kill -0 $pid 2>/dev/null && [ ! -e ${PATHS.workerReady} ] && echo "atq: worker $ATQ_WORKER_INDEX ready at $ATQ_IP"
+kill -0 $pid 2>/dev/null && [ ! -e ${PATHS.workerReady} ] && ${SAY_READY}
 wait $pid; rc=$?
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 [ -z "$relay" ] || wait $relay
@@ -45852,7 +45853,7 @@ var ReadyLines = class {
 // src/core/workers.ts
 async function startWorkers(ctx, plans) {
   const name = serviceName(ctx.runId, "workers");
-  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, !masterExitsWorkers(plans, true));
+  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, workersExitThemselves(plans));
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -45869,8 +45870,11 @@ async function startWorkers(ctx, plans) {
   ctx.resources.track("service", id, name);
   return id;
 }
+function workersExitThemselves(plans) {
+  return plans === 1;
+}
 function masterExitsWorkers(plans, last) {
-  return plans > 1 && last;
+  return last && !workersExitThemselves(plans);
 }
 function describeTask(t, role = "worker") {
   const exit = t.exitCode !== void 0 && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}` : "";
@@ -46174,9 +46178,10 @@ ${where}`,
 // src/core/plan.ts
 import { readFile as readFile3 } from "node:fs/promises";
 import path15 from "node:path";
-async function runPlan(ctx, index2, plan, ready, workersId, last, clock, early) {
+async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early) {
   const { logger } = ctx;
   plan.status = "failed";
+  const last = index2 === plans - 1;
   const gated = await usableEarlyMaster(ctx, early, ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? "starting the test on the waiting master" : "starting the master"}`
@@ -46184,7 +46189,7 @@ async function runPlan(ctx, index2, plan, ready, workersId, last, clock, early) 
   const timer = clock.masterTimer();
   const endTimer = timer.end;
   const masterId = await (async () => {
-    const exitWorkers = masterExitsWorkers(index2 + 1, last);
+    const exitWorkers = masterExitsWorkers(plans, last);
     if (!gated) return startMaster(ctx, index2, plan.plan, ready.addresses, exitWorkers);
     await releaseMaster(ctx, gated);
     timer.running();
@@ -46588,8 +46593,7 @@ async function execute(state, deps) {
     await next("delay", () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
-    const last = i === report.plans.length - 1;
-    await runPlan(ctx, i, plan, ready, workersId, last, clock, i === 0 ? early : void 0);
+    await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : void 0);
   }
 }
 async function runEngines(state, ctx) {
@@ -46709,4 +46713,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-YFRMCGIH.js.LEGAL.txt */
+/*! For license information please see atq-Z3G4MZRR.js.LEGAL.txt */
