@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError } from '../errors.js';
-import { ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
+import { BARRIER_SCRIPT, ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
 import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { readEngineOutput } from '../jmeter/frames.js';
 import { countJtlRecords } from '../results/count.js';
@@ -80,7 +80,7 @@ async function startBarrier(ctx: RunContext, name: string): Promise<void> {
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels('go'),
-    command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'],
+    command: ['sh', '-c', BARRIER_SCRIPT],
     env: {},
     replicas: 1,
     networks: [ctx.network.id],

@@ -7,6 +7,21 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * A value as shown in a line a container prints: plan and file names come from a pull request, and a
+ * newline in one must not start a line of its own (the core reads ready lines from that output).
+ */
+export function oneLine(value: string): string {
+  return value.replace(/\p{Cc}/gu, '?');
+}
+
+/**
+ * The one argument of a JMeter command line the shell expands: the container's own address, known only once
+ * it runs (PRELUDE). RMI embeds it in the stubs it hands out. Every other argument is single-quoted text, so
+ * a user's own `$ATQ_IP` in a property stays just text.
+ */
+const ADDRESS_ARG = '"-Djava.rmi.server.hostname=$ATQ_IP"';
+
 /** Where the image has jmeter: on PATH, or where the official distribution unpacks (prints the path). */
 export const FIND_JMETER =
   'command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1';
@@ -99,7 +114,7 @@ export function workerScript(rmi: RmiSettings, jars: string[] = [], exitAfterTes
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
     '-Dserver.rmi.localport="$ATQ_RMI_PORT"',
-    '-Djava.rmi.server.hostname="$ATQ_IP"',
+    ADDRESS_ARG,
     // The worker's log goes to stdout, so service logs carry it (and it survives the container).
     '-j',
     '/dev/stdout',
@@ -239,7 +254,6 @@ export function masterArgs(cmd: MasterCommand): string[] {
     `${PATHS.outDir}/results.jtl`,
     '-j',
     `${PATHS.outDir}/jmeter.log`,
-    '-Djava.rmi.server.hostname=$ATQ_IP',
     // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
     // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
     // firewall between master and workers, so ephemeral ports cost nothing.
@@ -270,15 +284,16 @@ export function releaseGateScript(): string {
   return `printf '# atq: the workers are ready\\n' > ${PATHS.masterGate}`;
 }
 
-/** The master: runs one plan against the workers; its exit ends the plan. */
+/**
+ * The master: runs one plan against the workers; its exit ends the plan. The plan's name comes from the
+ * pull request: printed as printf's argument, never as part of the shell's text.
+ */
 export function masterScript(cmd: MasterCommand): string {
-  const args = masterArgs(cmd).map((a) =>
-    a.includes('$ATQ_IP') ? `"${a.replace('$ATQ_IP', '${ATQ_IP}')}"` : shQuote(a),
-  );
-  const what = `${cmd.plan} on ${cmd.remotes.length} worker(s)`;
+  const args = [ADDRESS_ARG, ...masterArgs(cmd).map(shQuote)];
+  const what = shQuote(oneLine(`${cmd.plan} on ${cmd.remotes.length} worker(s)`));
   const intro = cmd.gate
-    ? `echo "atq: master $ATQ_IP ready to run ${what} once they are up"\n${GATE}`
-    : `echo "atq: master $ATQ_IP running ${what}"\n`;
+    ? `printf 'atq: master %s ready to run %s once they are up\\n' "$ATQ_IP" ${what}\n${GATE}`
+    : `printf 'atq: master %s running %s\\n' "$ATQ_IP" ${what}\n`;
   return `${PRELUDE}${intro}exec "$JM" ${args.join(' ')}\n`;
 }
 
@@ -293,8 +308,8 @@ export function waitScript(command: string, expected: string | undefined): strin
       : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
   return `while :; do
   rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
-  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
-  echo "atq-wait: not yet (exit $rc): $out"
+  if ${check}; then printf 'atq-wait: ready: %s\\n' "$out"; exit 0; fi
+  printf 'atq-wait: not yet (exit %s): %s\\n' "$rc" "$out"
   sleep 1
 done
 `;

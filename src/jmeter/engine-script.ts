@@ -1,4 +1,4 @@
-import { classpathArgs, JTL_PROPERTIES, PRELUDE, shQuote, TAKE_SLICE } from './commands.js';
+import { classpathArgs, JTL_PROPERTIES, oneLine, PRELUDE, shQuote, TAKE_SLICE } from './commands.js';
 import { PATHS } from './ports.js';
 
 /**
@@ -43,19 +43,24 @@ const frame = (kind: string, file: string) =>
   `if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi\n` +
   `echo "${FRAME} ${kind} end"\n`;
 
+/** The start barrier's service: a task that only has to run (and stop when told) for its name to resolve. */
+export const BARRIER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 1; done';
+
 export function engineScript(cmd: EngineCommand): string {
   const args = [
     ...engineArgs(cmd).map(shQuote),
     '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
     '"-Jatq.workers=$ATQ_WORKER_COUNT"',
   ];
+  const go = shQuote(cmd.go);
   return (
     PRELUDE +
     TAKE_SLICE +
     `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"\n` +
     // The barrier: getent (glibc images) or nslookup (busybox ones) sees the go service's task once it runs.
-    `until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done\n` +
-    `echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"\n` +
+    `until getent hosts ${go} >/dev/null 2>&1 || nslookup ${go} >/dev/null 2>&1; do sleep 0.2; done\n` +
+    // The plan's name comes from the pull request: printf's argument, never the shell's text.
+    `printf 'atq: engine %s starting %s\\n' "$ATQ_WORKER_INDEX" ${shQuote(oneLine(cmd.plan))}\n` +
     'set +e\n' +
     `"$JM" ${args.join(' ')}\n` +
     'rc=$?\n' +

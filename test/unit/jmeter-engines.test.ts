@@ -18,7 +18,7 @@ describe('engine mode', () => {
     const order = [
       '.atq-split/"$ATQ_WORKER_INDEX"',
       'atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready',
-      'until getent hosts atq-r1-go-1',
+      "until getent hosts 'atq-r1-go-1'",
       `"$JM" '-n' '-t' '/atq/test/a b.jmx'`,
       `${FRAME} jtl begin`,
       `${FRAME} log end`,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   masterArgs,
   masterScript,
+  PRELUDE,
   releaseGateScript,
   shQuote,
   waitScript,
@@ -60,10 +61,12 @@ describe("the master's start gate", () => {
   const base = { plan: 'p.jmx', remotes: ['10.0.0.2'], props: {}, extraArgs: [], exitRemotes: true };
   /** The master script after its PRELUDE, its gate in `dir`, with a JMeter stand-in that prints its -q files. */
   const gated = (dir: string, before = '') => {
-    const script = masterScript({ ...base, rmi: { ssl: false }, gate: true }).replaceAll('/atq/', `${dir}/`);
+    const script = masterScript({ ...base, rmi: { ssl: false }, gate: true })
+      .slice(PRELUDE.length)
+      .replaceAll('/atq/', `${dir}/`);
     const fake =
       'while [ $# -gt 0 ]; do [ "$1" = -q ] && { shift; printf "read: %s" "$(cat "$1")"; }; shift; done';
-    return `${before}JM=$(mktemp); printf '%s\n' '#!/bin/sh' ${shQuote(fake)} > "$JM"; chmod +x "$JM"; ATQ_IP=10.0.0.9\n${script.slice(script.indexOf('echo "atq: master'))}`;
+    return `${before}JM=$(mktemp); printf '%s\n' '#!/bin/sh' ${shQuote(fake)} > "$JM"; chmod +x "$JM"; ATQ_IP=10.0.0.9\n${script}`;
   };
   // Bounded: writing a FIFO nobody opens would block the test run.
   const release = (dir: string) =>
