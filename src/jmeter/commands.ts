@@ -22,9 +22,12 @@ export function oneLine(value: string): string {
  */
 const ADDRESS_ARG = '"-Djava.rmi.server.hostname=$ATQ_IP"';
 
-/** Where the image has jmeter: on PATH, or where the official distribution unpacks (prints the path). */
+/**
+ * Where the image has jmeter: on PATH, or where the official distribution unpacks (prints the path). One
+ * command in braces, so that what follows it (`| grep .`, `|| true`) applies to both ways of finding it.
+ */
 export const FIND_JMETER =
-  'command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1';
+  '{ command -v jmeter 2>/dev/null || for j in /opt/apache-jmeter*/bin/jmeter; do [ -f "$j" ] && echo "$j" && break; done; }';
 
 /**
  * The Java preferences node JMeter 5.6 creates in every JVM (GuiPackage's, also without a GUI). A node that is
