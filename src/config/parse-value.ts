@@ -1,4 +1,4 @@
-import { parseDuration } from '../util/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../util/duration.js';
 import type { Field } from './fields.js';
 
 /**
@@ -71,6 +71,8 @@ export function parseDurationField(field: Field, value: unknown): Parsed {
   }
   // A limit of 0 would fail the run at once, after creating everything; a delay of 0 is no delay.
   if (field.positive && ms <= 0) return fail(field, tooSmall);
+  if (ms > MAX_TIMER_MS)
+    return fail(field, `${show(value)} is longer than atq can wait (24 days); e.g. 2h or 7d`);
   return ok(ms);
 }
 

@@ -167,6 +167,10 @@ describe('every problem, each with what to do', () => {
     [{ 'wait-command': 'true', 'wait-timeout': '0s' }, 'wait-timeout: must be more than 0; e.g. 1m'],
     [{ timeout: '-5m' }, 'timeout: must be more than 0; e.g. 30m'],
     [{ delay: '-1s' }, 'delay: must not be negative; e.g. 0s or 10s'],
+    // Past 2^31 - 1 ms a Node.js timer fires at once: such a --timeout would end the run as it starts.
+    [{ timeout: '600h' }, 'timeout: "600h" is longer than atq can wait (24 days); e.g. 2h or 7d'],
+    [{ 'ready-timeout': '25d' }, 'ready-timeout: "25d" is longer than atq can wait (24 days); e.g. 2h or 7d'],
+    [{ delay: 2147484 }, 'delay: "2147484" is longer than atq can wait (24 days); e.g. 2h or 7d'],
   ])('a limit of %j is refused up front', (flags, message) =>
     expect(problemsOf({}, flags)).toEqual([message]),
   );
