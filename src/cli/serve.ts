@@ -7,20 +7,28 @@ import { startServer } from '../server/server.js';
 import { parseFlags } from './args.js';
 import { connectionFlagSpec, dockerOptionsFrom } from './cleanup.js';
 import { consoleLogger } from './console.js';
+import { limitFlagSpec, limitsFrom } from './serve-limits.js';
 import { EXIT } from './exit.js';
 
 export const SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
-                 [--tls-cert FILE --tls-key FILE] [--max-upload 100MB] [--max-queued 20]
-                 [--allow-network NAME ...] [connection options]
-       atq serve --tokens FILE --add-token NAME
+                 [--tls-cert FILE --tls-key FILE] [--allow-network NAME ...] [--allow-image IMAGE ...]
+                 [--max-upload 100MB] [--max-queued 20] [--max-workers 50] [--max-timeout 2h]
+                 [--max-delay 10m] [--max-bundle 100MB] [--max-results 2GB] [--max-stored 5GB]
+                 [--task-cpus 2] [--task-memory 2GB] [--keep-results 30d] [--max-connections 256]
+                 [connection options]
+       atq serve --tokens FILE --add-token NAME [--admin]
 
 Runs the ATQ service: a REST API (/api, described at /api/openapi.json) and a page (/) in front of the
 swarm, where teams upload test files, queue load tests and follow them. Tasks run one at a time by
 default (--concurrency): concurrent load tests on one cluster distort each other's numbers. The queue
 is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupted ones are failed and
 their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
---add-token NAME creates a token, stores only its hash in FILE and prints it once. Tasks may attach
-their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.`;
+--add-token NAME creates a token, stores only its hash in FILE and prints it once; with --admin, the
+token may also cancel, remove and use what other tokens own (an operator's). Tasks may attach
+their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.
+The --max-* flags cap what one task may ask for (a larger ask is refused, naming the flag), --allow-image
+the images tasks may run, --task-cpus/--task-memory every container a task starts (0: no limit), and
+--keep-results how long ended tasks and unused uploads are kept (0: forever). See docs/server.md, "Limits".`;
 
 function serveFlags(argv: string[]) {
   return parseFlags(argv, {
@@ -29,11 +37,14 @@ function serveFlags(argv: string[]) {
     concurrency: { type: 'string' },
     tokens: { type: 'string' },
     'add-token': { type: 'string' },
+    admin: { type: 'boolean' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'max-upload': { type: 'string' },
     'max-queued': { type: 'string' },
     'allow-network': { type: 'string', multiple: true },
+    'max-connections': { type: 'string' },
+    ...limitFlagSpec(),
     help: { type: 'boolean', short: 'h' },
     ...connectionFlagSpec(),
   });
@@ -75,6 +86,10 @@ export function serverOptions(flags: Record<string, unknown>, cwd: string): Serv
     maxExtractedBytes: SERVER_DEFAULTS.maxExtractedBytes,
     maxQueuedPerToken: int('max-queued', SERVER_DEFAULTS.maxQueuedPerToken, 10_000),
     allowNetworks: (flags['allow-network'] as string[] | undefined) ?? [],
+    limits: limitsFrom(flags, problems),
+    maxConnections: int('max-connections', SERVER_DEFAULTS.maxConnections, 100_000),
+    headersTimeoutMs: SERVER_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: SERVER_DEFAULTS.requestTimeoutMs,
   };
   if (problems.length) throw new ConfigError(problems);
   return options;
@@ -92,16 +107,21 @@ export async function serveCommand(
     return EXIT.ok;
   }
   const options = serverOptions(flags, cwd);
+  if (flags.admin && typeof flags['add-token'] !== 'string')
+    throw new ConfigError(['admin: marks the token --add-token NAME creates; give --add-token too']);
   if (typeof flags['add-token'] === 'string') {
     if (!options.tokensFile) throw new ConfigError(['add-token: give --tokens FILE to store the token in']);
-    const token = await addToken(options.tokensFile, flags['add-token']);
+    const token = await addToken(options.tokensFile, flags['add-token'], flags.admin === true);
     process.stdout.write(`${token}\n`);
     process.stderr.write(
-      `[atq] token for ${flags['add-token']} added to ${options.tokensFile}; it is shown only now\n`,
+      `[atq] ${flags.admin ? 'admin ' : ''}token for ${flags['add-token']} added to ${options.tokensFile}; ` +
+        'it is shown only now\n',
     );
     return EXIT.ok;
   }
   const logger = consoleLogger();
+  // Everything the server writes (queue, uploads, results, events) is readable by its own user only.
+  process.umask(0o077);
   const server = await startServer(options, logger, version);
   logger.info(
     `atq serve: listening on ${server.url} (data in ${options.dataDir}, concurrency ${options.concurrency}` +

@@ -69,6 +69,15 @@ export interface RunOptions {
   docker: DockerOptions;
   /** Run on an ATQ server (atq serve) instead of the swarm directly; docker and keep then do not apply. */
   server?: ServerTarget;
+  /** Caps an ATQ server puts on one run (never set from flags or atq.yml); a local run has none. */
+  limits?: RunLimits;
+}
+
+export interface RunLimits {
+  /** Most bytes of results copied out of the containers (the master's files, each engine's output). */
+  resultBytes?: number;
+  /** Most bytes kept of each container's output (logs/*.log). */
+  logBytes?: number;
 }
 
 export const DEFAULTS = {

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { FIELD_NAMES } from '../config/fields.js';
-import type { DockerOptions, RunOptions } from '../config/options.js';
+import type { DockerOptions, RunLimits, RunOptions } from '../config/options.js';
 import { resolveOptions } from '../config/resolve.js';
+import type { ServerLimits } from './context.js';
+import { atqLimitProblems, wildcards } from './limits.js';
 
 /** Keys of a task body besides the `atq run` options. */
 export const TASK_KEYS = ['fileId', 'name', 'schedule'] as const;
@@ -35,8 +37,9 @@ export function optionProblems(
   values: Record<string, unknown>,
   folder: string,
   allowNetworks: string[] = [],
+  limits?: ServerLimits,
 ): string[] {
-  return resolveTaskOptions(values, folder, folder, {}, allowNetworks).problems;
+  return resolveTaskOptions(values, folder, folder, {}, allowNetworks, limits).problems;
 }
 
 /**
@@ -44,11 +47,9 @@ export function optionProblems(
  * those the operator allows with --allow-network (names, * as wildcard), never the cluster's own.
  */
 export function networkProblems(networks: string[], allowed: string[]): string[] {
-  const patterns = allowed.map(
-    (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
-  );
+  const allows = wildcards(allowed);
   return networks
-    .filter((n) => !patterns.some((p) => p.test(n)))
+    .filter((n) => !allows(n))
     .map(
       (n) =>
         `attach-network: ${JSON.stringify(n)} is not allowed on this server` +
@@ -67,6 +68,7 @@ export function resolveTaskOptions(
   resultsDir: string,
   docker: DockerOptions | Record<string, never>,
   allowNetworks: string[] = [],
+  limits?: ServerLimits,
 ): { options?: RunOptions; problems: string[] } {
   const problems: string[] = [];
   const allowed: Record<string, unknown> = {};
@@ -87,9 +89,20 @@ export function resolveTaskOptions(
   const resolved = resolveOptions(allowed, { out: path.resolve(resultsDir) }, folder, folder);
   problems.push(...resolved.problems);
   if (resolved.options) problems.push(...networkProblems(resolved.options.attachNetworks, allowNetworks));
+  if (resolved.options && limits) problems.push(...atqLimitProblems(resolved.options, limits));
   if (problems.length || !resolved.options) return { problems };
-  return { options: { ...resolved.options, testDir: folder, docker: docker as DockerOptions }, problems };
+  const options: RunOptions = { ...resolved.options, testDir: folder, docker: docker as DockerOptions };
+  if (limits) options.limits = runLimits(limits);
+  return { options, problems };
 }
+
+/** What a task's run may copy out of its containers: its results in all, and a share of that per log. */
+export function runLimits(limits: ServerLimits): RunLimits {
+  return { resultBytes: limits.maxResultBytes, logBytes: Math.min(limits.maxResultBytes, LOG_BYTES) };
+}
+
+/** One container's output kept in logs/: a chatty tool's hours of output are not a result. */
+const LOG_BYTES = 64 * 1024 * 1024;
 
 /** A path the caller may name: relative, and staying inside the upload's folder. */
 function insideUpload(value: unknown): boolean {

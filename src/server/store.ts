@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { AtqError, errorMessage } from '../errors.js';
@@ -145,6 +145,10 @@ export class Store {
     this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
+    // Added after the first release: a data folder from before gets the column, its old tasks count 0 bytes.
+    const columns = this.db.prepare('PRAGMA table_info(tasks)').all() as Row[];
+    if (!columns.some((c) => c.name === 'results_bytes'))
+      this.db.exec('ALTER TABLE tasks ADD COLUMN results_bytes INTEGER');
   }
 
   /**
@@ -162,7 +166,9 @@ export class Store {
           'of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.',
       );
     }
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Uploads, results and events are the teams' files: no other user of the machine reads them.
+    chmodSync(dataDir, 0o700);
     const db = new open(path.join(dataDir, 'atq.sqlite'), { timeout: 1000 });
     try {
       return new Store(db);
@@ -283,6 +289,33 @@ export class Store {
     this.db
       .prepare('UPDATE schedules SET next_run = ?, last_task = COALESCE(?, last_task) WHERE id = ?')
       .run(nextRun ?? null, lastTaskId ?? null, id);
+  }
+
+  /** Bytes of results a task keeps on the server (measured when it ends). */
+  setResultsBytes(id: string, bytes: number): void {
+    this.db.prepare('UPDATE tasks SET results_bytes = ? WHERE id = ?').run(bytes, id);
+  }
+
+  /** Bytes of results the owner's tasks keep on the server (--max-stored). */
+  storedBytes(owner: string): number {
+    const row = this.db
+      .prepare('SELECT COALESCE(SUM(results_bytes), 0) AS n FROM tasks WHERE owner = ?')
+      .get(owner) as Row;
+    return Number(row.n);
+  }
+
+  /** Ended tasks that finished before `iso` (--keep-results), oldest first. */
+  endedBefore(iso: string): TaskRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM tasks WHERE status IN ('finished', 'failed', 'cancelled') AND finished_at < ? ORDER BY seq`,
+      )
+      .all(iso) as Row[];
+    return rows.map(taskFrom);
+  }
+
+  deleteTask(id: string): void {
+    this.db.prepare('DELETE FROM tasks WHERE id = ?').run(id);
   }
 
   removeSchedule(id: string): boolean {

@@ -11,6 +11,7 @@ import type {
   NetworkInfo,
   NodeInfo,
   ObjectKind,
+  ServiceLimits,
   ServiceSpecInput,
   TaskInfo,
   TaskState,
@@ -21,6 +22,14 @@ const MISSING = Symbol('missing');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is mapped to our types here, once */
 
+/** A service's TaskTemplate.Resources for the limits (nothing when there are none). */
+function resources(limits: ServiceLimits): { Resources?: { Limits: Record<string, number> } } {
+  const l: Record<string, number> = {};
+  if (limits.cpus) l.NanoCPUs = Math.round(limits.cpus * 1e9);
+  if (limits.memoryBytes) l.MemoryBytes = limits.memoryBytes;
+  return Object.keys(l).length ? { Resources: { Limits: l } } : {};
+}
+
 /** The one place that speaks to the Docker Engine. Everything above it uses these typed calls. */
 export class SwarmClient {
   /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
@@ -29,6 +38,7 @@ export class SwarmClient {
   private constructor(
     private readonly docker: Docker,
     readonly url: string,
+    private readonly limits: ServiceLimits = {},
   ) {}
 
   /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
@@ -41,7 +51,8 @@ export class SwarmClient {
     return this.docker;
   }
 
-  static open(conn: Connection): SwarmClient {
+  /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
+  static open(conn: Connection, limits?: ServiceLimits): SwarmClient {
     const docker = conn.socketPath
       ? new Docker({ socketPath: conn.socketPath })
       : new Docker({
@@ -53,7 +64,7 @@ export class SwarmClient {
           key: conn.key,
           timeout: 60_000,
         });
-    return new SwarmClient(docker, conn.url);
+    return new SwarmClient(docker, conn.url, limits);
   }
 
   async info(): Promise<EngineInfo> {
@@ -223,6 +234,7 @@ export class SwarmClient {
           Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
         },
         RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
+        ...resources(this.limits),
         Placement: {
           Constraints: spec.constraints ?? [],
           Preferences: [{ Spread: { SpreadDescriptor: 'node.id' } }],

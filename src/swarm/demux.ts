@@ -34,8 +34,24 @@ export async function* demuxLines(source: AsyncIterable<Buffer | string>): Async
   for (const [stream, rest] of partial) if (rest) yield { stream, line: rest };
 }
 
+/**
+ * A container that prints without line breaks must not grow a line without bound: past this many characters
+ * the line so far is passed on as one, and the rest continues as the next.
+ */
+export const MAX_LINE = 1024 * 1024;
+
 function* splitLines(stream: StreamName, text: string, partial: Map<StreamName, string>): Generator<LogLine> {
   const lines = ((partial.get(stream) ?? '') + text).split('\n');
-  partial.set(stream, lines.pop() ?? '');
-  for (const line of lines) yield { stream, line: line.replace(/\r$/, '') };
+  let rest = lines.pop() ?? '';
+  for (const line of lines) yield* capped(stream, line.replace(/\r$/, ''));
+  while (rest.length > MAX_LINE) {
+    yield { stream, line: rest.slice(0, MAX_LINE) };
+    rest = rest.slice(MAX_LINE);
+  }
+  partial.set(stream, rest);
+}
+
+function* capped(stream: StreamName, line: string): Generator<LogLine> {
+  for (let i = 0; i < line.length || i === 0; i += MAX_LINE)
+    yield { stream, line: line.slice(i, i + MAX_LINE) };
 }

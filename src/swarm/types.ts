@@ -65,6 +65,13 @@ export interface ServiceSpecInput {
   constraints?: string[];
 }
 
+/** CPU and memory limits for every container of every service a client creates (an ATQ server's caps). */
+export interface ServiceLimits {
+  /** CPUs (e.g. 2, 0.5). */
+  cpus?: number;
+  memoryBytes?: number;
+}
+
 export interface NetworkInfo {
   id: string;
   name: string;

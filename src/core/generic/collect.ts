@@ -72,7 +72,7 @@ async function copyOut(
     // Kept even when empty: an empty output folder says something too.
     keepDirs: true,
     onSkip: (name, why) => ctx.logger.warn(`collect ${p}: skipped ${name} (${why})`),
-    maxBytes: LIMITS.collectBytes,
+    maxBytes: Math.min(LIMITS.collectBytes, ctx.limits?.resultBytes ?? Infinity),
   });
   return written.map((w) => path.relative(outDir, w).split(path.sep).join('/'));
 }

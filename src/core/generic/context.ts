@@ -1,3 +1,4 @@
+import type { RunLimits } from '../../config/options.js';
 import type { SwarmClient } from '../../swarm/client.js';
 import type { NetworkInfo } from '../../swarm/types.js';
 import type { Logger } from '../../util/log.js';
@@ -24,6 +25,8 @@ export interface GenericContext {
   timeoutMs: number;
   /** Each service's uploaded files, one Swarm config per file. */
   mounts: { master: Mount[]; worker: Mount[] };
+  /** What the task may copy out of its containers (an ATQ server's caps). */
+  limits?: RunLimits;
 }
 
 /** How a service's lines are prefixed in the output events: its seed alias, or its role. */

@@ -99,6 +99,7 @@ async function execute(state: GenericState): Promise<void> {
     deadline: state.startedAt.getTime() + state.timeoutMs,
     timeoutMs: state.timeoutMs,
     mounts,
+    limits: state.deps.limits,
   };
   state.ctx = ctx;
   await startWorkers(state, ctx);

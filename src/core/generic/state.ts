@@ -1,4 +1,5 @@
 import type { AtqError } from '../../errors.js';
+import type { RunLimits } from '../../config/options.js';
 import type { SwarmClient } from '../../swarm/client.js';
 import type { TaskInfo } from '../../swarm/types.js';
 import type { Logger } from '../../util/log.js';
@@ -22,6 +23,8 @@ export interface GenericDeps {
   files?: FileResolver;
   /** The whole task's limit (default 30 minutes). */
   timeoutMs?: number;
+  /** What the run may copy out of its containers (an ATQ server's caps); a local run has none. */
+  limits?: RunLimits;
 }
 
 export interface GenericResult {
