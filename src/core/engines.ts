@@ -1,16 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError } from '../errors.js';
 import { BARRIER_SCRIPT, ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
-import { findFatalLine, tail } from '../jmeter/log-check.js';
-import { readEngineOutput } from '../jmeter/frames.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
-import { readLogs } from './logs.js';
+import { type ByteBudget, type EngineReport, mergeJtls, saveEngineOutput } from './engine-output.js';
+import { logLines } from './logs.js';
 import { runnerArgs } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
@@ -35,7 +34,7 @@ export async function runEnginePlan(
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
   await clock.next('go', () => startBarrier(ctx, go), ctx.signal);
   let done: TaskInfo[] = ready;
-  let logs!: Map<number, string>; // set by the finally below, whatever happens before it
+  let logs!: Map<number, EngineReport>; // set by the finally below, whatever happens before it
   try {
     done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done'), ctx.signal);
   } finally {
@@ -166,45 +165,47 @@ async function waitForEngines(
 
 /**
  * Each engine's JTL and jmeter.log from its output (served by the manager for tasks on every node), merged:
- * one header, then every engine's rows. Per-engine logs go to logs/engine-<n>.log and logs/engine-<n>.jmeter.log;
- * returned too (jmeter.log, then the console, by slot) for verifyEngines.
+ * one header, then every engine's rows. Per-engine logs go to logs/engine-<n>.log and logs/engine-<n>.jmeter.log.
+ * Streamed to disk, every inflated byte counted against the run's result limit. Returns, by slot, what
+ * verifyEngines needs to know of each engine.
  */
 async function collectEngines(
   ctx: RunContext,
   plan: PlanResult,
   tasks: TaskInfo[],
-): Promise<Map<number, string>> {
-  const texts = new Map<number, string>();
+): Promise<Map<number, EngineReport>> {
+  const reports = new Map<number, EngineReport>();
   const logs = path.join(plan.outDir, 'logs');
   await mkdir(logs, { recursive: true });
-  let header: string | undefined;
-  const rows: Buffer[] = [];
-  for (const t of tasks) {
-    const output = readEngineOutput((await readLogs(ctx.client, 'task', t.id)).split('\n'));
-    await writeFile(path.join(logs, `engine-${t.slot}.log`), output.console.join('\n') + '\n');
-    const log = output.files.get('log');
-    if (log) await writeFile(path.join(logs, `engine-${t.slot}.jmeter.log`), log);
-    texts.set(t.slot, `${log?.toString('utf8') ?? ''}\n${output.console.join('\n')}`);
-    for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
-    const jtl = output.files.get('jtl')?.toString('utf8');
-    if (!jtl) continue;
-    const cut = jtl.indexOf('\n');
-    header ??= jtl.slice(0, cut + 1);
-    rows.push(Buffer.from(jtl.slice(cut + 1)));
+  const budget: ByteBudget = { used: 0, max: ctx.options.limits?.resultBytes };
+  const jtls: string[] = [];
+  try {
+    for (const t of tasks) {
+      const files = {
+        console: path.join(logs, `engine-${t.slot}.log`),
+        log: path.join(logs, `engine-${t.slot}.jmeter.log`),
+        jtl: path.join(logs, `engine-${t.slot}.jtl.part`),
+      };
+      const report = await saveEngineOutput(logLines(ctx.client, 'task', t.id), files, budget);
+      reports.set(t.slot, report);
+      for (const kind of report.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+      if (report.jtl) jtls.push(files.jtl);
+    }
+  } finally {
+    // What arrived before a failure (an engine over the limit) is kept, merged as a whole run's would be.
+    if (jtls.length) await mergeJtls(jtls, path.join(plan.outDir, 'results.jtl'));
+    plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
   }
-  if (header !== undefined)
-    await writeFile(path.join(plan.outDir, 'results.jtl'), Buffer.concat([Buffer.from(header), ...rows]));
-  plan.samples = await countJtlRecords(path.join(plan.outDir, 'results.jtl')).catch(() => undefined);
-  return texts;
+  return reports;
 }
 
 /** A dead engine fails the run with its reason; JMeter's own fatal lines too (it may exit 0 without running). */
-function verifyEngines(plan: PlanResult, tasks: TaskInfo[], logs: Map<number, string>): void {
-  const engineLog = (t: TaskInfo) => logs.get(t.slot) ?? '';
+function verifyEngines(plan: PlanResult, tasks: TaskInfo[], reports: Map<number, EngineReport>): void {
   const where = `See ${path.join(plan.outDir, 'logs')}/.`;
   const failed = tasks.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
   if (failed.length) {
-    const lines = failed.map((t) => `  - ${describeTask(t, 'engine')}: ${tail(engineLog(t), 3)}`);
+    const last = (t: TaskInfo) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
+    const lines = failed.map((t) => `  - ${describeTask(t, 'engine')}: ${last(t).join('\n')}`);
     throw new AtqError(
       'JMETER_PLAN_FAILED',
       `${failed.length} JMeter engine(s) failed running ${plan.plan}:\n${lines.join('\n')}\n${where}`,
@@ -214,7 +215,7 @@ function verifyEngines(plan: PlanResult, tasks: TaskInfo[], logs: Map<number, st
     );
   }
   for (const t of tasks) {
-    const fatal = findFatalLine(engineLog(t));
+    const fatal = reports.get(t.slot)?.fatal;
     if (fatal)
       throw new AtqError(
         'JMETER_PLAN_FAILED',

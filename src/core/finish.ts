@@ -135,7 +135,7 @@ async function collectWorkerLogs(state: RunState): Promise<void> {
   const entries = workerTasks?.length
     ? workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: 'task' as const, id: t.id }))
     : [{ name: 'workers', kind: 'service' as const, id: workersId }];
-  const collecting = collectLogs(ctx, state.report.outDir, entries);
+  const collecting = collectLogs(ctx, state.report.outDir, entries, state.options.limits?.logBytes);
   if ((await until(control.deadline(30_000, AFTER_CANCEL.logsMs), collecting)) === undefined) {
     state.logger.warn("stopped saving the workers' logs: no time left");
   }

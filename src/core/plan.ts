@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
-import { findFatalLine, tail } from '../jmeter/log-check.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep, until, within } from '../util/abort.js';
 import { exitCodeHint, killedFromOutside } from '../jmeter/exit-codes.js';
 import { collectLogs, collectMasterFiles } from './collect.js';
 import type { RunContext } from './context.js';
-import { readLogs } from './logs.js';
+import { fileLines, logLines, scanLines } from './logs.js';
 import { followMaster, releaseMaster, startMaster, stopMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
@@ -148,7 +146,12 @@ async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle):
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }
-    await collectLogs(ctx, plan.outDir, [{ name: 'master', kind: 'service', id: master.id }]);
+    await collectLogs(
+      ctx,
+      plan.outDir,
+      [{ name: 'master', kind: 'service', id: master.id }],
+      ctx.options.limits?.logBytes,
+    );
   })();
   const { normalMs, afterCancelMs } = SALVAGE.copy;
   if ((await until(ctx.control.deadline(normalMs, afterCancelMs), copying)) === undefined) {
@@ -179,12 +182,12 @@ async function verifyPlan(
   task: TaskInfo,
   workers: TaskInfo[],
 ): Promise<void> {
-  const jmeterLog = await readFile(path.join(plan.outDir, 'jmeter.log'), 'utf8').catch(() => '');
-  const masterOut = await readFile(path.join(plan.outDir, 'logs', 'master.log'), 'utf8').catch(() => '');
-  let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
+  const jmeterLog = await scanLines(fileLines(path.join(plan.outDir, 'jmeter.log')));
+  const masterOut = await scanLines(fileLines(path.join(plan.outDir, 'logs', 'master.log')));
+  let fatal = jmeterLog.fatal ?? masterOut.fatal;
   if (!fatal) {
     for (const w of workers) {
-      const line = findFatalLine(await readLogs(ctx.client, 'task', w.id));
+      const line = (await scanLines(logLines(ctx.client, 'task', w.id))).fatal;
       if (line) {
         fatal = `worker ${w.slot}: ${line}`;
         break;
@@ -205,7 +208,7 @@ async function verifyPlan(
     throw new AtqError(
       'JMETER_PLAN_FAILED',
       `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${exitCodeHint(task.exitCode)}): ` +
-        `${fatal ?? tail(masterOut, 8)}\n${where}`,
+        `${fatal ?? masterOut.last.slice(-8).join('\n')}\n${where}`,
       { plan: plan.plan, exitCode: task.exitCode },
     );
   }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serverOptions } from '../../src/cli/serve.js';
 import { addToken, authorise, presentedToken, Tokens } from '../../src/server/auth.js';
-import { EventHub } from '../../src/server/hub.js';
+import { EventHub, type Numbered } from '../../src/server/hub.js';
 import { HttpError } from '../../src/server/http.js';
 import { compile, match } from '../../src/server/router.js';
 import { cronProblem } from '../../src/server/schedules.js';
@@ -61,7 +61,7 @@ describe('tokens', () => {
   test('a malformed tokens file or a bad name is refused with what to do', async () => {
     const file = path.join(tmp(), 'tokens');
     writeFileSync(file, 'ci plaintext-token\n');
-    await expect(Tokens.load(file)).rejects.toThrow(/line 1: not "NAME sha256:HEX"/);
+    await expect(Tokens.load(file)).rejects.toThrow(/line 1: not "NAME sha256:HEX \[admin\]"/);
     await expect(Tokens.load(path.join(tmp(), 'missing'))).rejects.toThrow(/--add-token/);
     await expect(addToken(file, 'no spaces please')).rejects.toThrow(/not a token name/);
   });
@@ -97,27 +97,27 @@ describe('schedules', () => {
 });
 
 describe('the event hub', () => {
-  test('numbers events, replays what a client missed, and keeps the stream after the task ends', () => {
+  test('numbers events, replays what a client missed, and keeps the stream after the task ends', async () => {
     const dir = tmp();
     const hub = new EventHub(dir);
     const seen: number[] = [];
     hub.publish('t', { kind: 'run', event: { type: 'log', level: 'info', message: 'one' } });
     const sub = hub.subscribe('t', 0, (e) => seen.push(e.id), false);
-    expect(sub.replay.map((e) => e.id)).toEqual([1]);
+    expect((await all(sub.replay)).map((e) => e.id)).toEqual([1]);
     hub.publish('t', { kind: 'run', event: { type: 'progress', message: 'two' } });
     hub.publish('t', { kind: 'end', task: { id: 't' } as Json });
     expect(seen).toEqual([2, 3]);
     // After the end (or a restart), the stream comes from disk, and a reconnect gets only the rest.
     const again = new EventHub(dir).subscribe('t', 1, () => {}, true);
     expect(again.stop).toBeUndefined();
-    expect(again.replay.map((e) => e.data.kind)).toEqual(['run', 'end']);
+    expect((await all(again.replay)).map((e) => e.data.kind)).toEqual(['run', 'end']);
   });
 
-  test('a task with no events yet (queued, after a restart) is followed live, not ended', () => {
+  test('a task with no events yet (queued, after a restart) is followed live, not ended', async () => {
     const hub = new EventHub(tmp());
     const seen: string[] = [];
     const sub = hub.subscribe('q', 0, (e) => seen.push(e.data.kind), false);
-    expect(sub.replay).toEqual([]);
+    expect(await all(sub.replay)).toEqual([]);
     expect(sub.stop).toBeDefined();
     hub.publish('q', { kind: 'status', task: { id: 'q' } as Json });
     expect(seen).toEqual(['status']);
@@ -140,3 +140,9 @@ describe('atq serve options', () => {
     expect(VERSION).toBe(JSON.parse(await readFile('package.json', 'utf8')).version);
   });
 });
+
+async function all(events: AsyncIterable<Numbered>): Promise<Numbered[]> {
+  const out: Numbered[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}

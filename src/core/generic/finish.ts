@@ -67,6 +67,7 @@ async function saveLogs(state: GenericState): Promise<void> {
     ctx,
     deps.outDir,
     entries.filter((e): e is typeof e & { id: string } => Boolean(e.id)),
+    deps.limits?.logBytes,
   );
 }
 
