@@ -34,6 +34,12 @@ export interface RunDeps {
   onEvent: RunListener;
   signal?: AbortSignal;
   runId?: string;
+  /**
+   * Whether to tell where the tested code came from, from CI variables or git in the test folder (default
+   * yes). A server says no: its test folder is an upload, and git obeys the config of a repository it finds
+   * there (an uploaded .git can name commands git runs); its own CI variables are not the task's either.
+   */
+  probeSource?: boolean;
 }
 
 export interface RunResult {
@@ -106,7 +112,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const { options, report, clock, control, logger } = state;
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
-  report.source = await runSource(options.testDir);
+  if (deps.probeSource !== false) report.source = await runSource(options.testDir);
   const { bundle, plans, jars } = await next('bundle', () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;

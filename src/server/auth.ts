@@ -8,10 +8,12 @@ import { HttpError } from './http.js';
 interface TokenEntry {
   name: string;
   hash: Buffer;
+  /** The operator's token: may remove, use and cancel what any token owns. */
+  admin: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-const LINE = /^([A-Za-z0-9._@-]{1,64})\s+sha256:([0-9a-f]{64})$/;
+const LINE = /^([A-Za-z0-9._@-]{1,64})\s+sha256:([0-9a-f]{64})(?:\s+(admin))?$/;
 
 /**
  * Bearer tokens from --tokens: a file of `NAME sha256:HEX` lines (`atq serve --add-token NAME` writes
@@ -39,8 +41,8 @@ export class Tokens {
       const line = raw.trim();
       if (!line || line.startsWith('#')) return;
       const m = LINE.exec(line);
-      if (m) entries.push({ name: m[1] as string, hash: Buffer.from(m[2] as string, 'hex') });
-      else problems.push(`line ${i + 1}: not "NAME sha256:HEX" (write entries with --add-token)`);
+      if (m) entries.push({ name: m[1] as string, hash: Buffer.from(m[2] as string, 'hex'), admin: !!m[3] });
+      else problems.push(`line ${i + 1}: not "NAME sha256:HEX [admin]" (write entries with --add-token)`);
     });
     if (problems.length || !entries.length)
       throw new AtqError(
@@ -61,17 +63,24 @@ export class Tokens {
     for (const e of this.entries) if (timingSafeEqual(e.hash, hash) && found === undefined) found = e.name;
     return found;
   }
+
+  /** Whether any token of that name is an admin token (a name's tokens share what they own). */
+  isAdmin(name: string): boolean {
+    return this.entries.some((e) => e.name === name && e.admin);
+  }
 }
 
 /** Creates a token for NAME, appends its hash to the file and returns the token (shown once). */
-export async function addToken(file: string, name: string): Promise<string> {
+export async function addToken(file: string, name: string, admin = false): Promise<string> {
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name))
     throw new AtqError(
       'CONFIG_INVALID',
       `"${name}" is not a token name: use letters, digits, . _ @ - (up to 64)`,
     );
   const token = `atq_${randomBytes(24).toString('base64url')}`;
-  await appendFile(file, `${name} sha256:${sha256(token).toString('hex')}\n`, { mode: 0o600 });
+  await appendFile(file, `${name} sha256:${sha256(token).toString('hex')}${admin ? ' admin' : ''}\n`, {
+    mode: 0o600,
+  });
   return token;
 }
 
@@ -86,6 +95,14 @@ export function presentedToken(req: IncomingMessage): string | undefined {
     return decoded.slice(decoded.indexOf(':') + 1) || undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether the caller may act on what `owner` owns: its own things, or anything for an admin token. Without
+ * tokens the server has one user (loopback only), 'local', who owns everything.
+ */
+export function mayActFor(caller: string, owner: string, tokens: Tokens | undefined): boolean {
+  return caller === owner || !tokens || tokens.isAdmin(caller);
 }
 
 /** Who is calling: the token's name, 'local' when the server has no tokens; 401 otherwise. */

@@ -16,6 +16,8 @@ export interface StoredFile {
   createdAt: string;
   /** The .jmx plans in it, posix paths relative to its folder. */
   plans: string[];
+  /** The token's name that uploaded it: only that token (or an admin token) may use or remove it. */
+  owner?: string;
 }
 
 /** 16 random bytes in base64url: URL-safe, unguessable, and never "." or "..". */
@@ -34,13 +36,16 @@ export function isFileId(id: unknown): id is string {
  * An upload is built in a dot-folder and renamed into place whole: a crash never leaves half of one listed.
  */
 export class FileStore {
+  /** Uploads being removed: gone for every check from the moment the removal was decided. */
+  private readonly removing = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly limits: ArchiveLimits,
   ) {}
 
   /** Extracts the archive (throws UPLOAD_INVALID listing every problem) and records it. */
-  async save(data: Buffer, name?: string): Promise<StoredFile> {
+  async save(data: Buffer, name: string | undefined, owner: string): Promise<StoredFile> {
     const id = randomBytes(16).toString('base64url');
     const staging = path.join(this.root, `.incoming-${id}`);
     try {
@@ -52,8 +57,9 @@ export class FileStore {
         bytes: files.reduce((sum, f) => sum + f.size, 0),
         createdAt: new Date().toISOString(),
         plans: files.filter((f) => f.path.toLowerCase().endsWith('.jmx')).map((f) => f.path),
+        owner,
       };
-      await writeFile(path.join(staging, META), JSON.stringify(meta, null, 2) + '\n');
+      await writeFile(path.join(staging, META), JSON.stringify(meta, null, 2) + '\n', { mode: 0o600 });
       await rename(staging, path.join(this.root, id));
       return meta;
     } catch (e) {
@@ -75,7 +81,7 @@ export class FileStore {
   }
 
   async get(id: string): Promise<StoredFile | undefined> {
-    if (!isFileId(id)) return undefined;
+    if (!this.available(id)) return undefined;
     try {
       const meta = JSON.parse(await readFile(path.join(this.root, id, META), 'utf8')) as StoredFile;
       return meta.id === id ? meta : undefined;
@@ -86,14 +92,36 @@ export class FileStore {
 
   /** The absolute folder holding the upload's files, for tasks; undefined when there is no such upload. */
   folder(id: string): string | undefined {
-    if (!isFileId(id)) return undefined;
-    const dir = path.resolve(this.root, id);
-    return existsSync(path.join(dir, META)) ? path.join(dir, FILES) : undefined;
+    return this.available(id) ? path.join(path.resolve(this.root, id), FILES) : undefined;
   }
 
-  /** Removes the upload; false when there was none. */
+  /** Whether the upload is there and not being removed: synchronous, so a decision and its check do not interleave. */
+  available(id: string): boolean {
+    return isFileId(id) && !this.removing.has(id) && existsSync(path.join(this.root, id, META));
+  }
+
+  /**
+   * Decides to remove the upload: from now on it is unavailable to every check. Synchronous, so that a route
+   * can check that nothing uses it and decide in one step, with no submission slipping in between.
+   */
+  markRemoved(id: string): boolean {
+    if (!this.available(id)) return false;
+    this.removing.add(id);
+    return true;
+  }
+
+  /** Removes the upload (marked or not); false when there was none. */
   async remove(id: string): Promise<boolean> {
     if (!isFileId(id) || !existsSync(path.join(this.root, id, META))) return false;
+    this.removing.add(id);
+    try {
+      return await this.removeNow(id);
+    } finally {
+      this.removing.delete(id);
+    }
+  }
+
+  private async removeNow(id: string): Promise<boolean> {
     // Renamed away first so it leaves the list at once, even if deleting many files takes a while or fails.
     const trash = path.join(this.root, `.removed-${id}-${randomBytes(4).toString('hex')}`);
     try {

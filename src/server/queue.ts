@@ -5,6 +5,8 @@ import { AbortedError, errorMessage } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import type { EventHub } from './hub.js';
 import { executeTask, resultsDir, type RunnerDeps, type TaskEnd } from './runner.js';
+import { shownPayload } from './mask.js';
+import { folderBytes } from './retention.js';
 import { ACTIVE, type Store, type TaskRecord, type TaskStatus, type TaskView } from './store.js';
 
 /** The task's status while its run is in a stage: what a user watching the queue wants to know. */
@@ -68,6 +70,7 @@ export class TaskQueue {
     try {
       const interrupted = this.deps.store.active();
       for (const task of interrupted) this.end(task.id, restarted(task));
+      for (const task of interrupted) await this.measure(task.id);
       for (const { runId } of interrupted) {
         if (!runId) continue;
         await this.deps.sweepRun(runId).catch((e) => {
@@ -161,12 +164,22 @@ export class TaskQueue {
         stages: this.deps.store.task(task.id)?.stages ?? {},
         error: { code: 'INTERNAL', message: errorMessage(e) },
       }))
-      .then((end) => {
+      .then(async (end) => {
         this.running.delete(task.id);
         if (end.status === 'cancelled' && !run.cancelled) end.status = 'failed';
         this.end(task.id, end);
         this.pump();
+        await this.measure(task.id);
       });
+  }
+
+  /** Records how much the task keeps on the server (--max-stored counts it against its owner). */
+  private async measure(id: string): Promise<void> {
+    try {
+      this.deps.store.setResultsBytes(id, await folderBytes(resultsDir(this.deps.dataDir, id)));
+    } catch (e) {
+      this.deps.logger.warn(`could not measure the results of task ${id}: ${errorMessage(e)}`);
+    }
   }
 
   private onRunEvent(id: string, event: RunEvent): void {
@@ -212,7 +225,7 @@ export class TaskQueue {
   /** What the API shows of a task: not the server's own paths, and secrets in environments masked. */
   private shown(task: TaskRecord, position: number): TaskView {
     const { outDir: _serverPath, ...rest } = task;
-    return { ...rest, payload: maskEnvironment(task.payload), position };
+    return { ...rest, payload: shownPayload(task.payload), position };
   }
 
   get activeCount(): number {
@@ -232,23 +245,4 @@ function restarted(task: TaskRecord): TaskEnd {
         `its objects on the swarm (run ${task.runId ?? 'not started'}) are removed as the server comes back. Submit it again.`,
     },
   };
-}
-
-/**
- * Seed-form tasks pass credentials to their tools through `environment`: every token holder may list
- * tasks, so the values are shown as *** (the names stay, to tell what was set).
- */
-export function maskEnvironment(payload: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...payload };
-  for (const role of ['master', 'worker']) {
-    const def = copy[role];
-    if (!def || typeof def !== 'object' || Array.isArray(def)) continue;
-    const env = (def as Record<string, unknown>).environment;
-    let masked: unknown = env;
-    if (Array.isArray(env)) masked = env.map((e) => (typeof e === 'string' ? e.replace(/=.*$/s, '=***') : e));
-    else if (env && typeof env === 'object')
-      masked = Object.fromEntries(Object.keys(env).map((k) => [k, '***']));
-    copy[role] = { ...(def as object), environment: masked };
-  }
-  return copy;
 }

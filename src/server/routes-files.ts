@@ -4,7 +4,8 @@ import { isAtqError } from '../errors.js';
 import type { ServerContext } from './context.js';
 import { badRequest, HttpError, notFound, readBody, sendJson } from './http.js';
 import type { Route } from './router.js';
-import { ACTIVE } from './store.js';
+import { mayActFor } from './auth.js';
+import { uploadUsers } from './uploads.js';
 
 /** The uploaded archive: a multipart form's `file` field (the seed's form), or the body itself. */
 async function uploadedArchive(
@@ -44,25 +45,15 @@ async function uploadedArchive(
   });
 }
 
-/** The uploads a task body names: ATQ's fileId, or the seed form's master/worker fileId (or fileid). */
-function fileIdsOf(payload: Record<string, unknown>): unknown[] {
-  const ids: unknown[] = [payload.fileId];
-  for (const role of ['master', 'worker']) {
-    const def = payload[role] as Record<string, unknown> | undefined;
-    if (def && typeof def === 'object') ids.push(def.fileId, def.fileid);
-  }
-  return ids.filter((x) => x !== undefined);
-}
-
 export function fileRoutes(ctx: ServerContext): Route[] {
   return [
     {
       method: 'POST',
       path: '/api/databind/upload',
-      handler: async ({ req, res }) => {
+      handler: async ({ req, res, owner }) => {
         const { data, name } = await uploadedArchive(req, ctx.options.maxUploadBytes);
         try {
-          const stored = await ctx.files.save(data, name);
+          const stored = await ctx.files.save(data, name, owner);
           sendJson(res, 201, stored, { location: `/api/databind/${stored.id}` });
         } catch (e) {
           if (isAtqError(e) && e.code === 'UPLOAD_INVALID')
@@ -79,24 +70,35 @@ export function fileRoutes(ctx: ServerContext): Route[] {
     {
       method: 'GET',
       path: '/api/databind/list',
-      handler: async ({ res }) => sendJson(res, 200, { files: await ctx.files.list() }),
+      // A token sees its own uploads (an admin token every one): file names and plans are a team's own.
+      handler: async ({ res, owner }) => {
+        const files = (await ctx.files.list()).filter((f) => mayActFor(owner, f.owner ?? '', ctx.tokens));
+        sendJson(res, 200, { files });
+      },
     },
     {
       method: 'DELETE',
       path: '/api/databind/:id',
-      handler: async ({ res, params }) => {
+      handler: async ({ res, params, owner }) => {
         const id = params.id as string;
-        if (!(await ctx.files.get(id))) throw notFound(`Upload ${id}`);
-        const users = [
-          ...ctx.store.tasks({ status: ['queued', ...ACTIVE], limit: 10_000, offset: 0 }).tasks,
-          ...ctx.store.schedules(),
-        ].filter((t) => fileIdsOf(t.payload).includes(id));
+        const meta = await ctx.files.get(id);
+        if (!meta) throw notFound(`Upload ${id}`);
+        if (!mayActFor(owner, meta.owner ?? '', ctx.tokens))
+          throw new HttpError(
+            403,
+            'NOT_OWNER',
+            `Upload ${id} was made by another token; only that token (or an admin token) may remove it.`,
+          );
+        // Checked and decided in one synchronous step: a task submitted meanwhile either is among the
+        // users (409) or finds the upload gone (enqueue checks again).
+        const users = uploadUsers(ctx, id);
         if (users.length)
           throw new HttpError(
             409,
             'FILE_IN_USE',
             `Upload ${id} is used by ${users.map((t) => t.id).join(', ')} (tasks that have not ended, or schedules); cancel or remove them, or wait.`,
           );
+        if (!ctx.files.markRemoved(id)) throw notFound(`Upload ${id}`);
         await ctx.files.remove(id);
         res.writeHead(204).end();
       },

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerContext } from './context.js';
 import { notFound, sendJson } from './http.js';
@@ -20,16 +20,52 @@ const TYPES: Record<string, string> = {
 };
 
 /** Files ATQ writes itself, shown in the browser; report.css is the report's style sheet. */
-const OWN = /^(?:[^/]+\/)?(?:report\.html|report\.css|summary\.md|summary\.json|run\.json|junit\.xml)$/;
+const OWN_NAMES = new Set([
+  'report.html',
+  'report.css',
+  'summary.md',
+  'summary.json',
+  'run.json',
+  'junit.xml',
+]);
+
+/**
+ * Whether `rel` is one of ATQ's own files: an own name in the run's folder or in a plan's folder as the
+ * run's run.json lists it. A name alone proves nothing: a container can write a report.html into any folder
+ * it is collected into (collected/, a master's extra files), and such a page must not render.
+ */
+export function isOwnResult(rel: string, planFolders: ReadonlySet<string>): boolean {
+  const slash = rel.lastIndexOf('/');
+  const dir = slash < 0 ? '' : rel.slice(0, slash);
+  return OWN_NAMES.has(rel.slice(slash + 1)) && (dir === '' || planFolders.has(dir));
+}
+
+/** The plans' folders, relative to the results folder, from the run.json ATQ wrote there. */
+async function planFolders(dir: string): Promise<Set<string>> {
+  try {
+    const run = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as {
+      outDir?: unknown;
+      plans?: { outDir?: unknown }[];
+    };
+    const folders = new Set<string>();
+    for (const p of Array.isArray(run.plans) ? run.plans : []) {
+      if (typeof p?.outDir !== 'string' || typeof run.outDir !== 'string') continue;
+      const rel = path.posix.relative(run.outDir, p.outDir);
+      if (rel && !rel.includes('/') && rel !== '..') folders.add(rel);
+    }
+    return folders;
+  } catch {
+    return new Set();
+  }
+}
 
 /**
  * Everything else in a results folder came out of a container (collected files, logs, the JTL): it is
  * downloaded, never rendered on the API's origin, where a planted page could act with the viewer's
  * credentials. ATQ's own files are rendered in a sandbox without scripts all the same.
  */
-function resultHeaders(rel: string): Record<string, string> {
+function resultHeaders(rel: string, own: boolean): Record<string, string> {
   const ext = path.extname(rel).toLowerCase();
-  const own = OWN.test(rel);
   const text = !own && ['.log', '.jtl', '.txt', '.csv'].includes(ext);
   const headers: Record<string, string> = {
     'content-type': own
@@ -98,7 +134,9 @@ export function resultRoutes(ctx: ServerContext): Route[] {
         const file = dir && (await resolveInside(dir, params.path as string));
         if (!file) throw notFound(`Result file ${params.path}`);
         const size = (await stat(file)).size;
-        res.writeHead(200, { ...resultHeaders(params.path as string), 'content-length': size });
+        const rel = params.path as string;
+        const own = isOwnResult(rel, await planFolders(dir as string));
+        res.writeHead(200, { ...resultHeaders(rel, own), 'content-length': size });
         if (req.method === 'HEAD') return void res.end();
         await new Promise<void>((resolve, reject) => {
           createReadStream(file).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);

@@ -1,8 +1,11 @@
+import { mayActFor } from './auth.js';
 import type { ServerContext } from './context.js';
 import { badRequest, HttpError, intParam, notFound, readJson, sendJson } from './http.js';
 import type { Route } from './router.js';
 import { checkSubmission, enqueue, newId } from './submit.js';
-import { ENDED, TASK_STATUSES, type TaskStatus } from './store.js';
+import { shownPayload } from './mask.js';
+import { assertUploadsAvailable } from './uploads.js';
+import { ENDED, TASK_STATUSES, type ScheduleRecord, type TaskStatus } from './store.js';
 
 const STATUSES: readonly TaskStatus[] = TASK_STATUSES;
 
@@ -18,7 +21,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
       method: 'PUT',
       path: '/api/task',
       handler: async ({ req, res, owner }) => {
-        const submission = await checkSubmission(await readJson(req), ctx);
+        const submission = await checkSubmission(await readJson(req), ctx, owner);
         if (submission.schedule) {
           const mine = store.schedules().filter((x) => x.owner === owner).length;
           if (mine >= ctx.options.maxQueuedPerToken)
@@ -28,6 +31,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
               `${owner} already has ${mine} schedule(s), the most this server allows per token ` +
                 `(--max-queued ${ctx.options.maxQueuedPerToken}). Remove one first (DELETE /api/schedule/{id}).`,
             );
+          assertUploadsAvailable(ctx, submission.payload);
           const s = ctx.schedules.add({
             id: newId(),
             cron: submission.schedule,
@@ -36,7 +40,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
             payload: submission.payload,
             createdAt: new Date().toISOString(),
           });
-          return sendJson(res, 201, s, { location: `/api/schedule/${s.id}` });
+          return sendJson(res, 201, shownSchedule(s), { location: `/api/schedule/${s.id}` });
         }
         const { id } = enqueue(submission, owner, ctx);
         // Accepted into the queue; position 0 when it found a free slot and is already starting.
@@ -80,7 +84,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
       path: '/api/task/:id',
       handler: ({ res, params, owner }) => {
         const task = found(params.id as string);
-        mayChange(owner, task.owner, `task ${task.id}`);
+        mayChange(owner, task.owner, `task ${task.id}`, ctx);
         if (ENDED.has(task.status) || !queue.cancel(task.id))
           throw new HttpError(409, 'TASK_ENDED', `Task ${task.id} has already ended (${task.status}).`);
         const now = found(task.id);
@@ -91,7 +95,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
     {
       method: 'GET',
       path: '/api/schedule',
-      handler: ({ res }) => sendJson(res, 200, { schedules: store.schedules() }),
+      handler: ({ res }) => sendJson(res, 200, { schedules: store.schedules().map(shownSchedule) }),
     },
     {
       method: 'DELETE',
@@ -99,7 +103,7 @@ export function taskRoutes(ctx: ServerContext): Route[] {
       handler: ({ res, params, owner }) => {
         const schedule = store.schedule(params.id as string);
         if (!schedule) throw notFound(`Schedule ${params.id}`);
-        mayChange(owner, schedule.owner, `schedule ${schedule.id}`);
+        mayChange(owner, schedule.owner, `schedule ${schedule.id}`, ctx);
         ctx.schedules.remove(schedule.id);
         res.writeHead(204).end();
       },
@@ -107,12 +111,20 @@ export function taskRoutes(ctx: ServerContext): Route[] {
   ];
 }
 
-/** Everyone may see the shared queue; only the token that submitted something may cancel or remove it. */
-function mayChange(caller: string, owner: string, what: string): void {
-  if (caller !== owner)
+/**
+ * Everyone may see the shared queue; only the token that submitted something (or an admin token) may
+ * cancel or remove it.
+ */
+function mayChange(caller: string, owner: string, what: string, ctx: ServerContext): void {
+  if (!mayActFor(caller, owner, ctx.tokens))
     throw new HttpError(
       403,
       'NOT_OWNER',
-      `${what} was submitted by ${owner}; only that token may cancel or remove it.`,
+      `${what} was submitted by ${owner}; only that token (or an admin token) may cancel or remove it.`,
     );
+}
+
+/** A schedule as every token sees it: its task body's secrets masked, as a task's are. */
+function shownSchedule(s: ScheduleRecord): ScheduleRecord {
+  return { ...s, payload: shownPayload(s.payload) };
 }

@@ -2,12 +2,14 @@ import path from 'node:path';
 import type { DockerOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
 import { unknownUpload } from '../core/generic/files.js';
-import { runGenericTask } from '../core/generic/run.js';
+import { DEFAULT_TIMEOUT_MS, runGenericTask } from '../core/generic/run.js';
 import { outcome } from '../core/outcome.js';
 import { runLoadTest } from '../core/run.js';
 import { AtqError, ConfigError } from '../errors.js';
-import { connector } from '../swarm/connector.js';
-import { optionValues, resolveTaskOptions } from './atq-task.js';
+import type { SwarmClient } from '../swarm/client.js';
+import { optionValues, resolveTaskOptions, runLimits } from './atq-task.js';
+import type { ServerLimits } from './context.js';
+import { seedLimitProblems } from './limits.js';
 import type { FileStore } from './files.js';
 import { parseSeedTask } from './seed-task.js';
 import type { TaskRecord, TaskStatus } from './store.js';
@@ -17,6 +19,10 @@ export interface RunnerDeps {
   allowNetworks: string[];
   docker: DockerOptions;
   files: FileStore;
+  /** The server's caps, checked again as a task starts (the operator may have lowered them since). */
+  limits: ServerLimits;
+  /** The swarm, with the caps on every container (--task-cpus, --task-memory). */
+  connect: () => Promise<SwarmClient>;
 }
 
 /** How a task ended, as the store keeps it. */
@@ -59,20 +65,22 @@ async function executeAtq(
     resultsDir(deps.dataDir, task.id),
     deps.docker,
     deps.allowNetworks,
+    deps.limits,
   );
   if (!options) return failedBefore(new ConfigError(problems));
   const { report, error } = await runLoadTest(options, {
-    connect: connector(deps.docker),
-    onEvent,
+    connect: deps.connect,
+    onEvent: withoutServerPaths(onEvent, deps, task, folder),
     signal,
     runId,
+    probeSource: false,
   });
   const result = outcome(report, error);
   return {
     status: result.kind === 'aborted' ? 'cancelled' : result.kind === 'failed' ? 'failed' : 'finished',
     outDir: report.outDir,
     verdict: report.verdict,
-    error: result.error,
+    error: result.error && hidePaths(result.error, deps, task, folder),
     stages: report.stages,
   };
 }
@@ -85,17 +93,20 @@ async function executeSeed(
   onEvent: RunListener,
 ): Promise<TaskEnd> {
   const { spec, problems } = parseSeedTask(task.payload);
-  if (!spec) return failedBefore(new ConfigError(problems));
+  if (spec) problems.push(...seedLimitProblems(spec, deps.limits));
+  if (!spec || problems.length) return failedBefore(new ConfigError(problems));
   const outDir = path.join(resultsDir(deps.dataDir, task.id), runId);
   const result = await runGenericTask(spec, {
-    connect: connector(deps.docker),
-    onEvent,
+    connect: deps.connect,
+    onEvent: withoutServerPaths(onEvent, deps, task),
     signal,
     runId,
     outDir,
     files: async (id) => deps.files.folder(id),
+    timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, deps.limits.maxTimeoutMs),
+    limits: runLimits(deps.limits),
   });
-  const error = result.error && { code: result.error.code, message: result.error.message };
+  const error = result.error && hidePaths(result.error, deps, task);
   return {
     status:
       result.status === 'succeeded' ? 'finished' : error?.code === 'RUN_ABORTED' ? 'cancelled' : 'failed',
@@ -103,6 +114,43 @@ async function executeSeed(
     error,
     stages: result.stages,
   };
+}
+
+/**
+ * Every token may follow every task, so what a run says must not map the server's disk: its folders are
+ * named for what they are (the task's results, its upload) instead.
+ */
+function serverPaths(deps: RunnerDeps, task: TaskRecord, upload?: string): [string, string][] {
+  const data = path.resolve(deps.dataDir);
+  return [
+    [path.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
+    ...(upload ? ([[upload, '<upload>']] as [string, string][]) : []),
+    [data, '<server data>'],
+  ];
+}
+
+function scrub(text: string, paths: [string, string][]): string {
+  return paths.reduce((t, [from, to]) => t.split(from).join(to), text);
+}
+
+function withoutServerPaths(
+  onEvent: RunListener,
+  deps: RunnerDeps,
+  task: TaskRecord,
+  upload?: string,
+): RunListener {
+  const paths = serverPaths(deps, task, upload);
+  return (e) =>
+    onEvent(e.type === 'log' || e.type === 'progress' ? { ...e, message: scrub(e.message, paths) } : e);
+}
+
+function hidePaths(
+  error: { code: string; message: string },
+  deps: RunnerDeps,
+  task: TaskRecord,
+  upload?: string,
+): { code: string; message: string } {
+  return { code: error.code, message: scrub(error.message, serverPaths(deps, task, upload)) };
 }
 
 function failedBefore(e: AtqError): TaskEnd {

@@ -21,6 +21,7 @@ import { fileRoutes } from './routes-files.js';
 import { resultRoutes } from './routes-results.js';
 import { swarmRoutes } from './routes-swarm.js';
 import { taskRoutes } from './routes-tasks.js';
+import { startRetention } from './retention.js';
 import { Scheduler } from './schedules.js';
 import { Store } from './store.js';
 import { enqueue } from './submit.js';
@@ -67,9 +68,17 @@ export async function startServer(
     ...pageRoutes(ctx),
   ]);
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(ctx, routes, req, res);
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
-  // Uploads and event streams are long; the defaults would cut a slow upload at 5 minutes.
-  server.requestTimeout = 0;
+  // Node checks the timeouts below this often (default 30 s): tests set them short.
+  const checking = { connectionsCheckingInterval: Math.min(30_000, options.headersTimeoutMs) };
+  const server = tls
+    ? https.createServer({ ...tls, ...checking }, handler)
+    : http.createServer(checking, handler);
+  // Nobody, with a token or without, holds a connection by sending slowly: headers must come within
+  // headersTimeoutMs and a whole request (an upload) within requestTimeoutMs. An event stream's request
+  // is complete once sent, so answers that stream for hours are not cut.
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs;
+  server.maxConnections = options.maxConnections;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -85,6 +94,7 @@ export async function startServer(
   // Only once this process owns the data folder and the port: recovery fails what a dead server left running.
   const recovered = ctx.queue.recover();
   ctx.schedules.start();
+  const stopRetention = startRetention(ctx);
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
@@ -94,6 +104,7 @@ export async function startServer(
     context: ctx,
     close: async () => {
       ctx.schedules.stop();
+      stopRetention();
       ctx.queue.halt();
       await recovered.catch(() => {});
       await new Promise<void>((resolve) => {
@@ -118,7 +129,8 @@ function buildContext(
     maxTotalBytes: options.maxExtractedBytes,
   });
   const hub = new EventHub(options.dataDir);
-  const connect = connector(options.docker);
+  const { taskCpus, taskMemoryBytes } = options.limits;
+  const connect = connector(options.docker, { cpus: taskCpus, memoryBytes: taskMemoryBytes });
   const queue = new TaskQueue({
     store,
     hub,
@@ -126,6 +138,8 @@ function buildContext(
     dataDir: options.dataDir,
     allowNetworks: options.allowNetworks,
     docker: options.docker,
+    limits: options.limits,
+    connect,
     concurrency: options.concurrency,
     logger,
     sweepRun: async (runId) => {
@@ -178,7 +192,11 @@ async function handle(
     await (route as Route).handler({ req, res, url, params, owner });
   } catch (e) {
     if (res.headersSent) return void res.destroy();
-    sendError(res, asHttpError(e, ctx));
+    const error = asHttpError(e, ctx);
+    // A caller without a valid token, or with a body too large to read, gets no connection to hold: the
+    // answer ends it, whatever of the body is still coming.
+    if (error.status === 401 || error.status === 413) error.headers.connection = 'close';
+    sendError(res, error);
   }
 }
 

@@ -5,6 +5,8 @@ import { badRequest, HttpError } from './http.js';
 import { cronProblem } from './schedules.js';
 import { parseSeedTask } from './seed-task.js';
 import type { TaskRecord } from './store.js';
+import { formatBytes, seedLimitProblems } from './limits.js';
+import { assertUploadsAvailable, uploadProblem } from './uploads.js';
 
 export const newId = () => randomBytes(9).toString('base64url');
 
@@ -21,7 +23,7 @@ export interface Submission {
  * (`name, delay, waitCommand, master, worker`), told apart by `master`/`worker`. Everything is
  * checked now, so a task that cannot run is refused with 400 instead of failing at its turn.
  */
-export async function checkSubmission(body: unknown, ctx: ServerContext): Promise<Submission> {
+export async function checkSubmission(body: unknown, ctx: ServerContext, owner: string): Promise<Submission> {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw badRequest(['body: must be a JSON object (a task)']);
   const payload = body as Record<string, unknown>;
@@ -36,15 +38,18 @@ export async function checkSubmission(body: unknown, ctx: ServerContext): Promis
   if (seed) {
     const { problems: seedProblems, spec } = parseSeedTask(withoutKey(payload, 'schedule'));
     problems.push(...seedProblems);
+    if (spec) problems.push(...seedLimitProblems(spec, ctx.options.limits));
     for (const [role, def] of [
       ['master', spec?.master],
       ['worker', spec?.worker],
-    ] as const)
-      if (def?.fileId && !(await ctx.files.get(def.fileId)))
-        problems.push(`${role}.fileId: no upload has the id "${def.fileId}"`);
+    ] as const) {
+      const p = def?.fileId && (await uploadProblem(ctx, owner, def.fileId, `${role}.fileId`));
+      if (p) problems.push(p);
+    }
   } else {
-    problems.push(...(await atqProblems(payload, ctx)));
+    problems.push(...(await atqProblems(payload, ctx, owner)));
   }
+  problems.push(...storedProblems(ctx, owner));
   if (payload.name !== undefined && (typeof payload.name !== 'string' || !payload.name.trim()))
     problems.push('name: must be a non-empty string');
   if (problems.length) throw badRequest(problems, 'The task cannot run');
@@ -56,15 +61,32 @@ export async function checkSubmission(body: unknown, ctx: ServerContext): Promis
   };
 }
 
-async function atqProblems(payload: Record<string, unknown>, ctx: ServerContext): Promise<string[]> {
+async function atqProblems(
+  payload: Record<string, unknown>,
+  ctx: ServerContext,
+  owner: string,
+): Promise<string[]> {
   const fileId = payload.fileId;
   if (typeof fileId !== 'string' || !fileId)
     return [
       "fileId: required, the id POST /api/databind/upload answered (or give master/worker: the seed's form)",
     ];
-  const folder = (await ctx.files.get(fileId)) && ctx.files.folder(fileId);
-  if (!folder) return [`fileId: no upload has the id "${fileId}"; upload the files first`];
-  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks);
+  const problem = await uploadProblem(ctx, owner, fileId, 'fileId');
+  const folder = ctx.files.folder(fileId);
+  if (problem || !folder) return [problem ?? `fileId: no upload has the id "${fileId}"`];
+  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits);
+}
+
+/** A token whose results already fill its share of the server's disk runs nothing more until some go. */
+function storedProblems(ctx: ServerContext, owner: string): string[] {
+  const stored = ctx.store.storedBytes(owner);
+  const max = ctx.options.limits.maxStoredBytesPerToken;
+  if (stored < max) return [];
+  return [
+    `${owner} keeps ${formatBytes(stored)} of results on this server, the most it allows per token ` +
+      `(--max-stored ${formatBytes(max)}); download what you need and let older tasks expire ` +
+      '(--keep-results), or ask its operator to raise --max-stored',
+  ];
 }
 
 function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -84,6 +106,7 @@ export function enqueue(s: Submission, owner: string, ctx: ServerContext, schedu
         `(--max-queued ${ctx.options.maxQueuedPerToken}). Wait for them to run, or cancel some (DELETE /api/task/{id}).`,
     );
   }
+  assertUploadsAvailable(ctx, s.payload);
   const task = ctx.store.insertTask({
     id: newId(),
     name: s.name,

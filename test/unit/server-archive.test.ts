@@ -338,7 +338,7 @@ describe('FileStore', () => {
   test('save, get, folder, list and remove round trip; metadata survives a new instance', async () => {
     const root = path.join(tmp(), 'files');
     const store = new FileStore(root, LIMITS);
-    const first = await store.save(plans, 'C:\\Users\\me\\tests.zip');
+    const first = await store.save(plans, 'C:\\Users\\me\\tests.zip', 'ci');
     expect(isFileId(first.id)).toBe(true);
     expect(first).toEqual({
       id: first.id,
@@ -347,6 +347,7 @@ describe('FileStore', () => {
       bytes: 10,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       plans: ['a.jmx', 'sub/b.JMX'],
+      owner: 'ci',
     });
     expect(await store.get(first.id)).toEqual(first);
     const folder = store.folder(first.id) as string;
@@ -354,7 +355,7 @@ describe('FileStore', () => {
     expect(readFileSync(path.join(folder, 'sub/b.JMX'), 'utf8')).toBe('<b/>');
 
     await new Promise((r) => setTimeout(r, 5));
-    const second = await store.save(craftedZip({ 'x.txt': strToU8('x') }));
+    const second = await store.save(craftedZip({ 'x.txt': strToU8('x') }), undefined, 'ci');
     expect(second.name).toBeUndefined();
     expect(second.id).not.toBe(first.id);
 
@@ -374,7 +375,7 @@ describe('FileStore', () => {
   test('a refused upload leaves nothing in the store', async () => {
     const root = path.join(tmp(), 'files');
     const store = new FileStore(root, LIMITS);
-    const e = await refusal(store.save(craftedZip({ '../x': strToU8('x') }), 'bad.zip'));
+    const e = await refusal(store.save(craftedZip({ '../x': strToU8('x') }), 'bad.zip', 'ci'));
     expect(e.code).toBe('UPLOAD_INVALID');
     expect(await store.list()).toEqual([]);
     expect(readdirSync(root)).toEqual([]);

@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ServerContext } from '../../src/server/context.js';
-import { EventHub } from '../../src/server/hub.js';
+import { SERVER_DEFAULTS, type ServerContext } from '../../src/server/context.js';
+import { EventHub, type Numbered } from '../../src/server/hub.js';
 import { enqueue } from '../../src/server/submit.js';
-import { maskEnvironment, TaskQueue, type Execute } from '../../src/server/queue.js';
+import { shownPayload } from '../../src/server/mask.js';
+import { TaskQueue, type Execute } from '../../src/server/queue.js';
 import type { TaskEnd } from '../../src/server/runner.js';
 import { Store, type TaskRecord } from '../../src/server/store.js';
 import { silentLogger } from '../../src/util/log.js';
@@ -38,6 +39,8 @@ async function setup(concurrency = 1, dir = mkdtempSync(path.join(os.tmpdir(), '
     allowNetworks: [],
     docker: { insecurePlaintext: false },
     files: undefined as never,
+    limits: SERVER_DEFAULTS.limits,
+    connect: () => Promise.reject(new Error('the tests execute tasks themselves')),
     sweepRun: async (runId) => {
       swept.push(runId);
     },
@@ -153,11 +156,11 @@ describe('the task queue', () => {
     q.add('b');
     q.finish.get('a')?.({ status: 'finished', stages: {} });
     await q.tick();
-    const kinds = (id: string) => q.hub.subscribe(id, 0, () => {}, true).replay.map((e) => e.data.kind);
-    expect(kinds('a').at(-1)).toBe('end');
-    const positions = q.hub
-      .subscribe('b', 0, () => {}, false)
-      .replay.filter((e) => e.data.kind === 'status')
+    const kinds = async (id: string) =>
+      (await all(q.hub.subscribe(id, 0, () => {}, true).replay)).map((e) => e.data.kind);
+    expect((await kinds('a')).at(-1)).toBe('end');
+    const positions = (await all(q.hub.subscribe('b', 0, () => {}, false).replay))
+      .filter((e) => e.data.kind === 'status')
       .map((e) => (e.data as { task: TaskRecord & { position: number; status: string } }).task);
     expect(positions.map((t) => `${t.status}:${t.position}`)).toEqual([
       'queued:1',
@@ -175,6 +178,7 @@ describe('limits per token', () => {
       store: q.store,
       queue: q.queue,
       options: { maxQueuedPerToken: 2 },
+      files: { available: () => true },
     } as unknown as ServerContext;
     const submit = (owner: string) => enqueue({ kind: 'atq', payload: { fileId: 'f' } }, owner, ctx);
     submit('ci');
@@ -188,7 +192,7 @@ describe('limits per token', () => {
 describe('what the API shows of a task', () => {
   test("the seed form's environment values are masked, the names kept", () => {
     expect(
-      maskEnvironment({
+      shownPayload({
         master: { image: 'x', environment: ['PASSWORD=hunter2', 'MODE=master'] },
         worker: { image: 'x', environment: { API_KEY: 'secret' } },
       }),
@@ -197,4 +201,27 @@ describe('what the API shows of a task', () => {
       worker: { image: 'x', environment: { API_KEY: '***' } },
     });
   });
+
+  test('secret-prop values are masked in every form a body gives them; prop values are not', () => {
+    expect(
+      shownPayload({
+        fileId: 'f',
+        prop: { users: '50' },
+        'secret-prop': { 'api.key': 'hunter2' },
+      }),
+    ).toEqual({ fileId: 'f', prop: { users: '50' }, 'secret-prop': { 'api.key': '***' } });
+    expect(shownPayload({ 'secret-prop': ['a=1', 'b=2=3', 'junk'] })['secret-prop']).toEqual([
+      'a=***',
+      'b=***',
+      '***',
+    ]);
+    expect(shownPayload({ 'secret-prop': 'a=1\nb=2' })['secret-prop']).toBe('a=***\nb=***');
+    expect(shownPayload({ 'secret-prop': 42 })['secret-prop']).toBe('***');
+  });
 });
+
+async function all(events: AsyncIterable<Numbered>): Promise<Numbered[]> {
+  const out: Numbered[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
