@@ -141,6 +141,24 @@ describe('what the server answers, as errors', () => {
     );
   });
 
+  test("the server's words are bounded and shown, not obeyed: controls visible, problems counted", () => {
+    const message = `\u001b]8;;http://evil\u0007click\u001b]8;;\u0007 ${'m'.repeat(100_000)}`;
+    const problems = Array.from({ length: 80 }, (_, i) => `p${i}\r::error::forged`);
+    const e = answerError(
+      SERVER,
+      'submit the task',
+      { status: 400, body: body('X\u001b[2J', message, problems) },
+      true,
+    );
+    expect([...e.message].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+    expect(e.message).toContain('  - p0\\x0d::error::forged\n');
+    expect(e.message).toContain('  - (30 more)');
+    expect(e.details.code).toBe('X\\x1b[2J');
+    const refused = answerError(SERVER, 'x', { status: 409, body: body('C', message) }, true);
+    expect(refused.message).toContain('\\x1b]8;;http://evil\\x07click');
+    expect(refused.message.length).toBeLessThan(9_000);
+  });
+
   test('unreachable: the URL and the reason; a certificate problem says how to trust a private CA', () => {
     const refused = unreachableError(
       SERVER,
