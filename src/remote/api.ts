@@ -1,4 +1,5 @@
-import type { ServerTarget } from '../config/server-option.js';
+import { plaintextProblem, type ServerTarget } from '../config/server-option.js';
+import { ConfigError } from '../errors.js';
 import { abortError } from '../util/abort.js';
 import { answerError, redirectError, tooLargeError, unreachableError } from './errors.js';
 
@@ -33,10 +34,13 @@ async function readText(res: Response, max: number): Promise<string | undefined>
 export class ServerApi {
   readonly url: string;
 
+  /** Refuses (CONFIG_INVALID) a target the token may not be sent to: before any request, not per call. */
   constructor(
     private readonly target: ServerTarget,
     private readonly fetchFn: typeof fetch = fetch,
   ) {
+    const problem = plaintextProblem(target);
+    if (problem) throw new ConfigError([problem]);
     this.url = target.url;
   }
 

@@ -13,7 +13,7 @@ import { runRemote } from '../../src/remote/run.js';
  * follow with a reconnect, download, cancel — without HTTP or a swarm (test/integration/remote-run.test.ts
  * has those).
  */
-const SERVER = 'http://atq.test:8480';
+const SERVER = 'https://atq.test:8480';
 /** A run id of the shape atq makes: the client takes no other. */
 const RUN = '20261125-101530-7f3a9c';
 const SERVER_DIR = `/srv/atq/results/t1/${RUN}`;
@@ -158,9 +158,9 @@ describe('runRemote', () => {
     const lines = events.map((e) => ('message' in e ? e.message : e.type));
     expect(lines).toEqual(
       expect.arrayContaining([
-        'task t1 submitted to http://atq.test:8480, position 2 in the queue; the queue: http://atq.test:8480/',
-        'task t1: position 1 in the queue of http://atq.test:8480',
-        `task t1 started on http://atq.test:8480 as run ${RUN}`,
+        'task t1 submitted to https://atq.test:8480, position 2 in the queue; the queue: https://atq.test:8480/',
+        'task t1: position 1 in the queue of https://atq.test:8480',
+        `task t1 started on https://atq.test:8480 as run ${RUN}`,
         `run ${RUN}: results go to ${dir}`,
         `b: ${path.join(dir, 'b')}.`,
         'summary +  4 … ✓',
@@ -230,6 +230,20 @@ describe('runRemote', () => {
       code: 'SERVER_ERROR',
       message: expect.stringContaining('refused the token to upload the test files'),
     });
+  });
+
+  test('a token is not sent over http:// to another machine: refused before any request, unless insecure-http', async () => {
+    const { calls, fetchFn } = fakeServer([[{ id: 1, data: { kind: 'end', task: task('finished') } }]], {});
+    const plain = { server: 'http://atq.test:8480' };
+    await expect(runRemote(setup(plain), { onEvent: () => {}, fetch: fetchFn })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('server: http://atq.test:8480 is plain HTTP to another machine'),
+    });
+    expect(calls).toEqual([]);
+    const plainFetch = (async (input: string | URL, init?: RequestInit) =>
+      fetchFn(String(input).replace('http://', 'https://'), init)) as typeof fetch;
+    await runRemote(setup({ ...plain, 'insecure-http': true }), { onEvent: () => {}, fetch: plainFetch });
+    expect(calls[0]?.headers.authorization).toBe('Bearer tok');
   });
 
   test('--baseline: its summaries travel in the upload (a dot folder no glob ships) and the task names them there', async () => {
