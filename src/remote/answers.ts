@@ -28,16 +28,28 @@ function cut(value: unknown, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
 }
 
-/** One line of the server's: controls (escapes, CR, LF) shown, not obeyed; at most `max` characters. */
+/**
+ * A line as a CI runner reads it, inert: GitHub's takes `::cmd::` at the start of a line (after spaces) and
+ * `##[cmd]` anywhere, from a step's stdout and stderr alike (the CLI in a `run:` step too). A word joiner
+ * (invisible) between the two characters breaks each; the text reads the same.
+ */
+function inertLine(line: string): string {
+  return line.replace(/##\[/g, '##\u2060[').replace(/^(\s*):(?=:)/, '$1:\u2060');
+}
+
+/**
+ * One line of the server's: controls (escapes, CR, LF) shown, workflow commands inert, at most `max`
+ * characters.
+ */
 export function serverLine(value: unknown, max = MAX_TEXT): string {
-  return visibleLine(cut(value, max));
+  return inertLine(visibleLine(cut(value, max)));
 }
 
 /** Text of the server's that may have several lines (an error's explanation): each line as serverLine. */
 export function serverText(value: unknown, max = MAX_TEXT): string {
   return cut(value, max)
     .split(/\r\n|\r|\n/)
-    .map((l) => visibleLine(l))
+    .map((l) => inertLine(visibleLine(l)))
     .join('\n');
 }
 

@@ -10,6 +10,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { consoleListener } from '../../src/cli/console.js';
 import type { RunOptions } from '../../src/config/options.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import type { RunEvent } from '../../src/core/events.js';
@@ -232,13 +234,31 @@ describe('what the server says is shown, not obeyed', () => {
     expect(runEvents).toContainEqual({ type: 'log', level: 'info', message: 'a\\x1b]0;owned\\x07b' });
     expect(runEvents).toContainEqual({
       type: 'output',
-      source: '::set-env name=X::\\x0d',
+      source: ':\u2060:set-env name=X::\\x0d',
       line: '\\x1b[2Jx',
     });
     expect(JSON.stringify(seen)).not.toContain('dropped');
     expect(result.error?.code).toBe('SERVER_ERROR');
     expect(result.error?.message.startsWith('line\\x1b[31m\ny')).toBe(true);
     expect(result.error?.message.length).toBeLessThan(40_000);
+  });
+
+  test('the CLI in a GitHub Actions step prints no workflow command for the server (it reads stderr too)', async () => {
+    const forged = '::add-mask::x\n##[set-output name=verdict]passed';
+    const events =
+      frame(1, { kind: 'status', task: task('running', { runId: RUN }) }) +
+      frame(2, { kind: 'run', event: { type: 'output', source: ' ::stop-commands::t', line: forged } }) +
+      frame(3, { kind: 'run', event: { type: 'log', level: 'warn', message: `lost\n${forged}` } }) +
+      frame(4, { kind: 'run', event: { type: 'progress', message: forged } }) +
+      frame(5, { kind: 'end', task: task('failed', { runId: RUN, error: { code: 'X', message: forged } }) });
+    const { events: seen, result } = await run({ events });
+    let printed = '';
+    const stream = new Writable({ write: (c: Buffer, _e, done) => ((printed += c.toString()), done()) });
+    seen.forEach(consoleListener(stream));
+    printed += `atq: error [${result.error?.code}]: ${result.error?.message}\n`;
+    const lines = printed.split('\n');
+    expect(lines.filter((l) => l.trim().startsWith('::') || l.includes('##['))).toEqual([]);
+    expect(printed).toContain('  :\u2060:stop-commands::t | :\u2060:add-mask::x\\x0a##\u2060[set-output');
   });
 
   test('an event over the size limit is skipped with a warning, and the stream goes on', async () => {
