@@ -3,12 +3,27 @@ import type { RunListener } from '../core/events.js';
 import { visibleLine } from '../util/text.js';
 
 /**
- * Text from outside (container output, labels in the verdict lines) must never act as a workflow
- * command. The runner takes `::cmd::` at the start of a line (after spaces) and the older `##[cmd]`
- * anywhere in it: lines here never start with "::" (they carry a prefix), and a word joiner breaks "##[".
+ * Text from outside (container output, labels in the verdict lines, an ATQ server's events) must never act
+ * as a workflow command. The runner takes `::cmd::` at the start of a line (after spaces) and the older
+ * `##[cmd]` anywhere in it: a word joiner (invisible) breaks "##[", and a leading "::" for text that
+ * starts a line (an output line starts with its source's name).
  */
 export function inert(line: string): string {
-  return visibleLine(line).replace(/##\[/g, '##\u2060[');
+  return visibleLine(line)
+    .replace(/##\[/g, '##\u2060[')
+    .replace(/^(\s*):(?=:)/, '$1:\u2060');
+}
+
+/**
+ * Text for an annotation or a group name, which @actions/core sends as `::warning::TEXT`: it escapes CR,
+ * LF and % (so the text stays one command, its lines shown in the annotation) and nothing else. Each
+ * line is made inert too, so no "##[" and no terminal escape reaches the log whatever the runner does.
+ */
+export function inertText(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(inert)
+    .join('\n');
 }
 
 /**
@@ -28,18 +43,18 @@ export function actionListener(): RunListener {
         if (e.phase === 'start') {
           close();
           open = e.stage;
-          core.startGroup(`atq: ${e.stage}`);
+          core.startGroup(`atq: ${inert(e.stage)}`);
         } else if (open === e.stage) close();
         break;
       case 'log':
-        if (e.level === 'warn') core.warning(e.message);
+        if (e.level === 'warn') core.warning(inertText(e.message));
         else core.info(`[atq] ${inert(e.message)}`);
         break;
       case 'progress':
         core.info(`[atq] progress: ${inert(e.message)}`);
         break;
       case 'output':
-        core.info(`  ${e.source} | ${inert(e.line)}`);
+        core.info(`  ${inert(e.source)} | ${inert(e.line)}`);
         break;
       default:
         break;

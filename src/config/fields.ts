@@ -190,6 +190,11 @@ export const FIELDS: Field[] = [
     secret: true,
     help: "the server's bearer token (default $ATQ_TOKEN; never printed)",
   },
+  {
+    name: 'insecure-http',
+    kind: 'bool',
+    help: 'allow --server http:// to another machine with a token (anyone on the network path reads the token and the test files)',
+  },
   { name: 'docker-host', kind: 'string', arg: 'URL', help: 'Docker API (default $DOCKER_HOST)' },
   {
     name: 'tls-ca',

@@ -8,6 +8,8 @@ export interface ServerTarget {
   /** The server's base URL, http(s), without a trailing slash (a path prefix behind a proxy is kept). */
   url: string;
   token?: string;
+  /** `insecure-http`: the token may go over http:// to another machine (see plaintextProblem). */
+  insecureHttp?: boolean;
 }
 
 /** The environment variables the fronts read for these two options (flags win, atq.yml loses). */
@@ -61,5 +63,36 @@ export function serverTarget(values: ReadonlyMap<string, unknown>): ServerTarget
   const url = values.get('server') as string | undefined;
   if (url === undefined) return undefined;
   const token = values.get('token') as string | undefined;
-  return token === undefined ? { url } : { url, token };
+  return {
+    url,
+    ...(token === undefined ? {} : { token }),
+    ...(values.get('insecure-http') === true ? { insecureHttp: true } : {}),
+  };
+}
+
+/** This machine, by name or address: plain HTTP to it never crosses a network. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+/**
+ * Why the token may not go to this server: over http:// to another machine anyone on the path reads it (and
+ * can use it to read and run that team's tasks). https://, loopback, no token, or `insecure-http` are fine.
+ */
+export function plaintextProblem(target: ServerTarget): string | undefined {
+  const url = new URL(target.url);
+  if (url.protocol !== 'http:' || !target.token || target.insecureHttp || isLoopback(url.hostname))
+    return undefined;
+  return (
+    `server: ${target.url} is plain HTTP to another machine: the token (and the test files) would cross the ` +
+    'network readable by anyone on the path. Use https:// (atq serve --tls-cert, --tls-key), or, on a ' +
+    'network you trust, allow it with --insecure-http (atq.yml insecure-http: true; the Action input ' +
+    'insecure-http; the Jenkins parameter insecureHttp: true)'
+  );
 }

@@ -1,5 +1,6 @@
-import { AtqError, errorMessage } from '../errors.js';
 import { SERVER_ENV } from '../config/server-option.js';
+import { AtqError, errorMessage } from '../errors.js';
+import { serverLine, serverText } from './answers.js';
 
 /** An answer of the server that is not 2xx: its status and body (parsed JSON, or the text). */
 export interface ServerAnswer {
@@ -13,15 +14,24 @@ interface ErrorBody {
   problems?: string[];
 }
 
-/** The server's {error: {code, message, problems?}}, when the body has that shape. */
+/** The most problems of a refusal shown: the rest are counted. */
+const MAX_PROBLEMS = 50;
+
+/**
+ * The server's {error: {code, message, problems?}}, when the body has that shape: its text is the server's,
+ * shown bounded and with its control characters visible, like everything it sends (answers.ts).
+ */
 export function errorBody(body: unknown): ErrorBody | undefined {
   const e = (body as { error?: unknown } | undefined)?.error;
   if (!e || typeof e !== 'object') return undefined;
   const { code, message, problems } = e as Record<string, unknown>;
+  const listed = Array.isArray(problems) ? problems.slice(0, MAX_PROBLEMS).map((p) => serverLine(p)) : [];
+  if (Array.isArray(problems) && problems.length > MAX_PROBLEMS)
+    listed.push(`(${problems.length - MAX_PROBLEMS} more)`);
   return {
-    code: typeof code === 'string' ? code : undefined,
-    message: typeof message === 'string' ? message : undefined,
-    problems: Array.isArray(problems) ? problems.map(String) : undefined,
+    code: typeof code === 'string' ? serverLine(code, 64) : undefined,
+    message: typeof message === 'string' ? serverText(message) : undefined,
+    problems: Array.isArray(problems) ? listed : undefined,
   };
 }
 
@@ -60,6 +70,34 @@ export function answerError(server: string, what: string, answer: ServerAnswer, 
   }
   return fail(
     `The ATQ server at ${server} refused to ${what} (HTTP ${answer.status}${body.code ? ` ${body.code}` : ''}): ${said}`,
+  );
+}
+
+/** A 3xx: not followed (it could take the token elsewhere); the user can name the place it points to. */
+export function redirectError(
+  server: string,
+  what: string,
+  status: number,
+  location: string | null,
+): AtqError {
+  const to = location ? ` to ${serverLine(location, 500)}` : '';
+  return new AtqError(
+    'SERVER_ERROR',
+    `The server at ${server} answered with a redirect (HTTP ${status}${to}) when asked to ${what}. atq does ` +
+      `not follow redirects, which could take the token and the test files to another host: give the URL ` +
+      `\`atq serve\` listens on as --server (or ${SERVER_ENV.server}).`,
+    { server, status },
+  );
+}
+
+/** An answer larger than any the API gives. */
+export function tooLargeError(server: string, what: string, max: number): AtqError {
+  return new AtqError(
+    'SERVER_ERROR',
+    `The server at ${server} answered with more than ${max / 1024 ** 2} MiB when asked to ${what}; no answer ` +
+      `of an ATQ server is that large, so it was not read. Check --server (or ${SERVER_ENV.server}): it is ` +
+      'the URL `atq serve` listens on.',
+    { server },
   );
 }
 

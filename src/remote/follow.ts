@@ -1,8 +1,10 @@
 import type { RunEvent } from '../core/events.js';
 import { AtqError, isAtqError } from '../errors.js';
+import type { Verdict } from '../results/summary.js';
 import { sleep } from '../util/abort.js';
 import { taskRoute, type ServerApi } from './api.js';
-import { SseParser } from './sse.js';
+import { SSE_LIMITS, SseParser } from './sse.js';
+import { checkTaskEvent } from './task-answer.js';
 
 /** A task as the server shows it (GET /api/task/{id}, and the `status`/`end` events): what the client reads. */
 export interface RemoteTask {
@@ -10,7 +12,9 @@ export interface RemoteTask {
   status: 'queued' | 'starting' | 'running' | 'collecting' | 'finished' | 'failed' | 'cancelled';
   position: number;
   runId?: string;
-  verdict?: string;
+  /** A run id the server sent that is not of atq's shape (quoted for a message): it names no folder here. */
+  badRunId?: string;
+  verdict?: Verdict;
   error?: { code: string; message: string };
   stages: Record<string, number>;
 }
@@ -25,6 +29,8 @@ export interface FollowOptions {
   onReconnect: (reason: string) => void;
   /** How long to keep trying to reconnect, from the first failure (re-read: a cancel shortens it). */
   retryForMs: () => number;
+  /** Told when an event was dropped for its size (SSE_LIMITS); the stream goes on. */
+  onDropped?: (maxBytes: number) => void;
 }
 
 /**
@@ -39,7 +45,7 @@ export async function followTask(api: ServerApi, id: string, opts: FollowOptions
   for (let attempt = 0; ; attempt++) {
     let reason: string;
     try {
-      const end = await readStream(api, id, parser, opts.onEvent, () => {
+      const end = await readStream(api, id, parser, opts, () => {
         failingSince = undefined;
         told = false;
       });
@@ -62,7 +68,7 @@ async function readStream(
   api: ServerApi,
   id: string,
   parser: SseParser,
-  onEvent: (e: TaskEvent) => void,
+  opts: FollowOptions,
   connected: () => void,
 ): Promise<RemoteTask | undefined> {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
@@ -72,24 +78,18 @@ async function readStream(
   if (!res.body) return undefined;
   const decoder = new TextDecoder();
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-    for (const sse of parser.push(decoder.decode(chunk, { stream: true }))) {
-      const event = parseEvent(sse.data);
+    const dropped = parser.dropped;
+    const events = parser.push(decoder.decode(chunk, { stream: true }));
+    if (parser.dropped > dropped) opts.onDropped?.(SSE_LIMITS.event);
+    for (const sse of events) {
+      // The task id is the one asked for: an answer naming another is not followed there.
+      const event = checkTaskEvent(sse.data, id);
       if (!event) continue;
-      onEvent(event);
+      opts.onEvent(event);
       if (event.kind === 'end') return event.task;
     }
   }
   return undefined;
-}
-
-function parseEvent(data: string): TaskEvent | undefined {
-  try {
-    const e = JSON.parse(data) as TaskEvent;
-    return e && typeof e === 'object' && typeof e.kind === 'string' ? e : undefined;
-  } catch {
-    // not one of ours: a proxy's injected line; the stream goes on
-    return undefined;
-  }
 }
 
 function lostError(server: string, id: string, reason: string): AtqError {

@@ -1,12 +1,12 @@
-import { writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import type { RunReport } from '../core/report.js';
 import { newReport, type RunResult } from '../core/run.js';
 import { runSource } from '../core/source.js';
-import { AtqError, type ErrorCode } from '../errors.js';
+import { AtqError, isAtqError, type ErrorCode } from '../errors.js';
+import { fileAccessError } from '../util/file-error.js';
 import type { RemoteTask } from './follow.js';
 import { localReport, planSummaries } from './results.js';
+import { realFolder, replaceInside } from './write.js';
 
 /**
  * How the task ended, as a local run's error: finished has none (its verdict decides between 0 and 3),
@@ -49,18 +49,28 @@ export async function remoteResult(
   task: RemoteTask,
   dir: string,
   options: RunOptions,
-  error: AtqError | undefined,
+  downloadError: AtqError | undefined,
   startedAt: string,
 ): Promise<RunResult> {
-  const report = (await localReport(dir)) ?? taskReport(task, dir, options, startedAt);
+  // A folder that cannot be written safely (a link a checkout put there) is not read either.
+  const folderError = await realFolder(dir).then(() => undefined, asAtqError);
+  let error = downloadError ?? folderError;
+  const report = (!folderError && (await localReport(dir))) || taskReport(task, dir, options, startedAt);
   report.source ??= await runSource(options.testDir);
   if (task.status === 'cancelled') report.status = 'aborted';
-  if (task.verdict && !report.verdict) report.verdict = task.verdict as RunReport['verdict'];
+  if (task.verdict && !report.verdict) report.verdict = task.verdict;
   if (error) report.error = { code: error.code, message: error.message };
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
-  return { report, error, summaries: await planSummaries(report) };
+  if (!folderError) {
+    // Through a new file renamed into place: a link left at <out>/task-<id>/run.json is not followed.
+    const text = JSON.stringify(report, null, 2) + '\n';
+    const writeError = await replaceInside(dir, 'run.json', text).then(() => undefined, asAtqError);
+    error ??= writeError;
+  }
+  return { report, error, summaries: folderError ? [] : await planSummaries(report) };
 }
+
+const asAtqError = (e: unknown): AtqError =>
+  isAtqError(e) ? e : fileAccessError(e, "write the run's report (run.json)");
 
 /** The report of a task that has no run.json (it never started, or failed before its run could write one). */
 function taskReport(task: RemoteTask, dir: string, options: RunOptions, startedAt: string): RunReport {

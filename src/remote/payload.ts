@@ -18,6 +18,7 @@ export const CLIENT_ONLY = [
   'baseline',
   'server',
   'token',
+  'insecure-http',
 ] as const;
 
 /** A duration as atq.yml would write it, exactly (1800000 → "30m", 1500 → "1500ms"). */

@@ -1,79 +1,78 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { PlanSummary } from '../core/analyse.js';
 import type { RunReport } from '../core/report.js';
 import type { Summary } from '../results/summary.js';
-import { taskRoute, type ServerApi } from './api.js';
+import { errorCode, isObject, serverText, verdictOf } from './answers.js';
 
 /** A result path the server listed, only if it stays inside the folder it is written to. */
 export function safeResultPath(rel: string): string | undefined {
+  if (typeof rel !== 'string' || !rel || rel.length > 1024) return undefined;
   const parts = rel.split('/');
-  if (!rel || rel.startsWith('/') || rel.includes('\\') || rel.includes('\0')) return undefined;
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+  if (rel.startsWith('/') || rel.includes('\\') || rel.includes('\0')) return undefined;
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.length > 255)) return undefined;
   return parts.join(path.sep);
 }
 
-/**
- * Every result file of the task (GET /api/task/{id}/results, then each file) into `dir`, as a local run
- * would have written them. Returns the paths written. A listed path that would leave `dir` is skipped.
- */
-export async function downloadResults(api: ServerApi, id: string, dir: string): Promise<string[]> {
-  const { files } = await api.json<{ files: { path: string }[] }>(
-    'GET',
-    taskRoute(id, '/results'),
-    `list the results of task ${id}`,
-  );
-  const written: string[] = [];
-  await mkdir(dir, { recursive: true });
-  for (const file of files) {
-    const rel = safeResultPath(file.path);
-    if (!rel) continue;
-    const route = taskRoute(id, `/results/${file.path.split('/').map(encodeURIComponent).join('/')}`);
-    const res = await api.call('GET', route, `download ${file.path} of task ${id}`);
-    const dest = path.join(dir, rel);
-    await mkdir(path.dirname(dest), { recursive: true });
-    if (res.body)
-      await pipeline(Readable.fromWeb(res.body as WebStream<Uint8Array>), createWriteStream(dest));
-    written.push(rel);
+/** run.json and summary.json files larger than this are not read (the download may hold anything). */
+const MAX_JSON = 64 * 1024 * 1024;
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    if ((await stat(file)).size > MAX_JSON) return undefined;
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
   }
-  return written;
 }
 
 /**
  * The run's report as a local run returns it: the server's run.json, with every folder it names moved
- * from the server's results folder to the local one. Undefined without a readable run.json (a task
- * that failed before its run started).
+ * from the server's results folder to the local one (never outside it). Undefined without a readable
+ * run.json (a task that failed before its run started) or with one not of a report's shape.
  */
 export async function localReport(dir: string): Promise<RunReport | undefined> {
-  let report: RunReport;
-  try {
-    report = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as RunReport;
-  } catch {
+  const report = await readJson(path.join(dir, 'run.json'));
+  if (!isObject(report) || typeof report.outDir !== 'string' || !Array.isArray(report.plans))
     return undefined;
-  }
-  const local = (p: string) => {
-    const rel = path.posix.relative(report.outDir, p);
-    return rel && !rel.startsWith('..') && !path.posix.isAbsolute(rel)
-      ? path.join(dir, ...rel.split('/'))
-      : dir;
+  const serverDir = report.outDir;
+  const local = (p: unknown) => {
+    const rel = typeof p === 'string' ? path.posix.relative(serverDir, p) : '';
+    return safeResultPath(rel) ? path.join(dir, ...rel.split('/')) : dir;
   };
-  return { ...report, outDir: dir, plans: report.plans.map((p) => ({ ...p, outDir: local(p.outDir) })) };
+  const plans = report.plans
+    .filter((p): p is Record<string, unknown> => isObject(p) && typeof p.plan === 'string')
+    .map((p) => ({ ...p, outDir: local(p.outDir), verdict: verdictOf(p.verdict) }));
+  const error = isObject(report.error)
+    ? { code: errorCode(report.error.code), message: serverText(report.error.message) }
+    : undefined;
+  return {
+    ...(report as unknown as RunReport),
+    outDir: dir,
+    plans: plans as unknown as RunReport['plans'],
+    verdict: verdictOf(report.verdict),
+    error,
+  };
 }
 
-/** Each analysed plan's summary.json, as the fronts publish them. */
+/** Each analysed plan's summary.json, as the fronts publish them (those of a summary's outline only). */
 export async function planSummaries(report: RunReport): Promise<PlanSummary[]> {
   const out: PlanSummary[] = [];
   for (const plan of report.plans) {
-    try {
-      const summary = JSON.parse(await readFile(path.join(plan.outDir, 'summary.json'), 'utf8')) as Summary;
-      out.push({ plan: plan.plan, outDir: plan.outDir, summary });
-    } catch {
-      // not analysed (no samples): a local run has no summary for it either
-    }
+    const summary = await readJson(path.join(plan.outDir, 'summary.json'));
+    // not analysed (no samples): a local run has no summary for it either
+    if (isSummary(summary)) out.push({ plan: plan.plan, outDir: plan.outDir, summary });
   }
   return out;
+}
+
+/** The outline the fronts rely on when they publish a summary; its values are shown escaped. */
+function isSummary(s: unknown): s is Summary {
+  return (
+    isObject(s) &&
+    isObject(s.totals) &&
+    Array.isArray(s.labels) &&
+    Array.isArray(s.gates) &&
+    verdictOf(s.verdict) !== undefined
+  );
 }

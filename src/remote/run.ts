@@ -1,17 +1,20 @@
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
+import { SERVER_ENV } from '../config/server-option.js';
 import { eventLogger, safeListener, type RunListener } from '../core/events.js';
 import type { RunResult } from '../core/run.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
 import { abortError, throwIfAborted } from '../util/abort.js';
 import type { Logger } from '../util/log.js';
+import { isServerId, shown } from './answers.js';
 import { ServerApi, taskRoute } from './api.js';
 import { packTestDir } from './bundle.js';
+import { downloadInto } from './download.js';
 import { followTask, type RemoteTask } from './follow.js';
 import { remoteResult, taskError } from './outcome.js';
 import { taskPayload } from './payload.js';
 import { TaskProgress } from './progress.js';
-import { downloadResults } from './results.js';
+import { checkTask } from './task-answer.js';
 
 export interface RemoteDeps {
   /** The run's events as the server streams them, so the console reads as for a local run. */
@@ -46,9 +49,10 @@ export async function runRemote(options: RunOptions, deps: RemoteDeps): Promise<
   try {
     const view = new TaskProgress(taskId, api.url, options.outDir, logger, submitted);
     const end = await follow(api, taskId, view, emit, logger, cancel);
+    // Both ids were checked (answers.ts): a plain name, one folder under --out.
     const dir = path.join(options.outDir, end.runId ?? `task-${taskId}`);
     // The run's own failure is the story; a download that fails after a good run is one too.
-    const downloadError = await download(api, end, dir, logger);
+    const downloadError = await downloadInto(api, end, dir, logger);
     const error = taskError(end, api.url, dir, cancel.reason()) ?? downloadError;
     // The upload served this task only: the server need not keep it.
     await api
@@ -68,21 +72,35 @@ async function submit(api: ServerApi, options: RunOptions, logger: Logger, signa
     `uploading ${upload.fileCount} file(s), ${(upload.archive.length / 1024).toFixed(1)} KiB, to ${api.url}; ` +
       `plan(s): ${upload.plans.join(', ')}`,
   );
-  const file = await api.json<{ id: string }>('POST', '/api/databind/upload', 'upload the test files', {
+  const file = await api.json<{ id?: unknown }>('POST', '/api/databind/upload', 'upload the test files', {
     body: upload.archive,
     headers: { 'content-type': 'application/gzip', 'x-file-name': 'atq-test-dir.tar.gz' },
     signal,
   });
+  const fileId = serverId(file, 'the upload', api.url);
   const name = upload.plans.join(', ').slice(0, 200);
-  const payload = taskPayload(options, { fileId: file.id, name, baseline: upload.baseline });
+  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline });
   // Not cancellable in flight: a PUT cut after the server took it would leave a task no one follows. Once it
   // answers, a Ctrl-C that came meanwhile cancels the task like any other.
-  const task = await api.send<RemoteTask>('PUT', '/api/task', 'submit the task', payload);
+  const answer = await api.send<{ id?: unknown }>('PUT', '/api/task', 'submit the task', payload);
+  const taskId = serverId(answer, 'the task', api.url);
+  const task = checkTask(answer, taskId) ?? { id: taskId, status: 'queued', position: 0, stages: {} };
   // Position 0: it started at once (the status in the answer may still say queued).
   const place =
     task.status === 'queued' && task.position > 0 ? `, position ${task.position} in the queue` : '';
-  logger.info(`task ${task.id} submitted to ${api.url}${place}; the queue: ${api.url}/`);
-  return { taskId: task.id, fileId: file.id, submitted: task };
+  logger.info(`task ${taskId} submitted to ${api.url}${place}; the queue: ${api.url}/`);
+  return { taskId, fileId, submitted: task };
+}
+
+/** The id in an answer, when it has the shape atq serve gives ids: it goes into routes and a folder name. */
+function serverId(answer: { id?: unknown }, what: string, server: string): string {
+  if (isServerId(answer?.id)) return answer.id;
+  throw new AtqError(
+    'SERVER_ERROR',
+    `The server at ${server} answered ${what}'s id as ${shown(answer?.id)}, which is not an id atq serve ` +
+      `gives (letters, digits, - and _). Check --server (or ${SERVER_ENV.server}): it is the URL \`atq serve\` listens on.`,
+    { server },
+  );
 }
 
 /** Options that mean nothing to a server: said once, not refused (atq.yml may serve local runs too). */
@@ -130,27 +148,10 @@ async function follow(
   return followTask(api, id, {
     onEvent: (e) => view.show(e, onEvent),
     onReconnect: (reason) => logger.warn(`lost the event stream of task ${id} (${reason}); reconnecting`),
+    onDropped: (max) =>
+      logger.warn(
+        `skipped an event of task ${id} larger than ${max / 1024 ** 2} MiB: no ATQ event is that large`,
+      ),
     retryForMs: () => (cancel.reason() === undefined ? RECONNECT_MS.running : RECONNECT_MS.cancelling),
   });
-}
-
-/** The results into `dir`; an error when they cannot be had (a run without results is still fine). */
-async function download(
-  api: ServerApi,
-  task: RemoteTask,
-  dir: string,
-  logger: Logger,
-): Promise<AtqError | undefined> {
-  if (!task.runId) return undefined;
-  try {
-    const files = await downloadResults(api, task.id, dir);
-    logger.info(`downloaded ${files.length} result file(s) into ${dir}`);
-    return undefined;
-  } catch (e) {
-    const error = isAtqError(e)
-      ? e
-      : new AtqError('SERVER_ERROR', `Could not download the results: ${errorMessage(e)}`);
-    logger.warn(error.message);
-    return error;
-  }
 }

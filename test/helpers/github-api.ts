@@ -19,6 +19,11 @@ import { zipSync } from 'fflate';
  * - `GET|POST /repos/{o}/{r}/issues/{n}/comments` (oldest first), `GET|PATCH /repos/{o}/{r}/issues/comments/{id}`.
  *   Bodies over 65536 characters: 422. Issue numbers are taken as pull requests (html_url `/pull/{n}`).
  * - `/repositories/{id}/…` serves the same as `/repos/{o}/{r}/…`: GitHub's Link headers point there.
+ * - `GET /user`: the token's user for a personal access token; 403 "Resource not accessible by integration" for
+ *   an installation token (GITHUB_TOKEN, a GitHub App's), as GitHub refuses it.
+ * - `POST /graphql` (`/api/graphql` under `/api/v3`, where Octokit sends it): only `{ viewer { login
+ *   databaseId id } }` (any subset, any operation name), which GitHub answers for every kind of token; any
+ *   other field is a GraphQL error in GitHub's shape.
  *
  * Conventions it keeps:
  * - Authorization `token X` or `Bearer X`. An unknown token is 401 "Bad credentials" on every path. No token is
@@ -45,6 +50,8 @@ const DOCS = 'https://docs.github.com/rest';
 const RUNS_DOCS = `${DOCS}/actions/workflow-runs`;
 const ARTIFACTS_DOCS = `${DOCS}/actions/artifacts`;
 const COMMENTS_DOCS = `${DOCS}/issues/comments`;
+const USER_DOCS = `${DOCS}/users/users#get-the-authenticated-user`;
+const GRAPHQL_DOCS = 'https://docs.github.com/graphql';
 /** The longest comment body GitHub takes, in characters. */
 export const MAX_COMMENT_LENGTH = 65536;
 /** The user GITHUB_TOKEN acts as, with GitHub's real ids. */
@@ -67,6 +74,8 @@ export interface TokenOptions {
   pullRequests?: 'none' | 'read' | 'write';
   /** Who the token acts as (comments it posts carry this user). Default github-actions[bot]. */
   user?: UserSeed;
+  /** installation (GITHUB_TOKEN, a GitHub App's; default) or personal (a PAT): GET /user answers only the latter. */
+  kind?: 'installation' | 'personal';
 }
 
 /** What GITHUB_TOKEN gets in a workflow run for a pull request from a fork: everything read-only. */
@@ -543,6 +552,7 @@ interface Token {
   actions: 'none' | 'read';
   pullRequests: 'none' | 'read' | 'write';
   user: Required<UserSeed>;
+  kind: 'installation' | 'personal';
   rate: RateLimit;
 }
 
@@ -658,6 +668,8 @@ interface BlobGrant {
 
 export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApi> {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
+  // GitHub Enterprise serves GraphQL at /api/graphql next to /api/v3; Octokit derives it so.
+  const graphqlPath = `${prefix.replace(/\/v3$/, '')}/graphql`;
   const repos = new Map<string, Repo>();
   const users = new Map<string, Required<UserSeed>>();
   const tokens = new Map<string, Token>();
@@ -927,6 +939,61 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     return { status: 200, json: commentJson(comment, ctx.repo, ctx.urls) };
   };
 
+  /** GET /user: a personal token's user; an installation token has none to show. */
+  const authenticatedUser = (token: Token | undefined): Answer => {
+    if (!token) throw new ApiError(401, 'Requires authentication', USER_DOCS);
+    if (token.kind === 'installation')
+      throw new ApiError(403, 'Resource not accessible by integration', USER_DOCS);
+    return { status: 200, json: userJson(token.user, urls) };
+  };
+
+  /** POST /graphql: `{ viewer { … } }` only, answered as GitHub answers it (errors with status 200). */
+  const serveGraphql = (req: http.IncomingMessage, body: string) => {
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-request-id': requestId(),
+      'x-ratelimit-resource': 'graphql',
+    };
+    const answer = (status: number, json: unknown) => ({
+      status,
+      headers,
+      payload: Buffer.from(JSON.stringify(json)),
+    });
+    const header = headerString(req.headers.authorization);
+    if (header === undefined)
+      return answer(401, {
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url: GRAPHQL_DOCS,
+      });
+    const value = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header)?.[1];
+    const token = value === undefined ? undefined : tokens.get(value);
+    if (!token) return answer(401, { message: 'Bad credentials', documentation_url: GRAPHQL_DOCS });
+    const query = String((JSON.parse(body || '{}') as { query?: unknown }).query ?? '');
+    const selection = /^\s*(?:query\b[^{]*)?\{\s*viewer\s*\{([^{}]*)\}\s*\}\s*$/.exec(query)?.[1];
+    if (selection === undefined) throw new Error(`only { viewer { … } } is served here, not ${query}`);
+    const fields: Json = {
+      login: token.user.login,
+      databaseId: token.user.id,
+      id: nodeId(token.user.type, token.user.id),
+    };
+    const viewer: Json = {};
+    for (const field of selection.split(/[\s,]+/).filter(Boolean)) {
+      if (!(field in fields))
+        return answer(200, {
+          errors: [
+            {
+              path: ['query', 'viewer', field],
+              extensions: { code: 'undefinedField', typeName: 'User', fieldName: field },
+              locations: [{ line: 1, column: 1 }],
+              message: `Field '${field}' doesn't exist on type 'User'`,
+            },
+          ],
+        });
+      viewer[field] = fields[field];
+    }
+    return answer(200, { data: { viewer } });
+  };
+
   const actionsRead: Need = { scope: 'actions', level: 'read' };
   const pullsRead: Need = { scope: 'pull_requests', level: 'read' };
   const pullsWrite: Need = { scope: 'pull_requests', level: 'write' };
@@ -1062,6 +1129,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       d.version = selectVersion(headerString(req.headers['x-github-api-version']));
       const auth = authenticate(headerString(req.headers.authorization));
       if (auth) d.rate = auth.token.rate;
+      if (req.method === 'GET' && url.pathname === `${prefix}/user`) {
+        d.answer = authenticatedUser(auth?.token);
+        return d;
+      }
       const match = matchRoute(req.method, url.pathname);
       if (!match) throw notFound();
       const { route, repo, rest } = match;
@@ -1183,7 +1254,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       requests.push(record);
       let answer: { status: number; headers: Record<string, string>; payload?: Buffer };
       try {
-        answer = url.pathname.startsWith('/blob/') ? serveBlob(req, url) : serveApi(req, url, body);
+        if (url.pathname.startsWith('/blob/')) answer = serveBlob(req, url);
+        else if (url.pathname === graphqlPath && req.method === 'POST') answer = serveGraphql(req, body);
+        else answer = serveApi(req, url, body);
       } catch (error) {
         // A bug in the stand-in: 418 is retried by no client, so the test fails at once with the reason.
         const payload = Buffer.from(JSON.stringify({ message: `stand-in bug: ${String(error)}` }));
@@ -1219,6 +1292,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         actions: opts.actions ?? 'read',
         pullRequests: opts.pullRequests ?? 'write',
         user: user(opts.user ?? GITHUB_ACTIONS_BOT),
+        kind: opts.kind ?? 'installation',
         rate: { limit: 5000, used: 0, reset: Math.floor(Date.now() / 1000) + 3600 },
       });
     },

@@ -74,7 +74,9 @@ function forkPayload(): Record<string, unknown> {
 }
 
 const main = (r: ActRunResult) => r.steps.find((s) => s.id === 'atq' && s.stage === 'Main');
-const comments = () => gh.comments(OWNER, REPO, 1);
+const MARKER = '<!-- atq-run-load-test job=load plan=basic.jmx -->';
+/** The Action's comments (GITHUB_TOKEN's user), not the one someone else posted with its marker. */
+const comments = () => gh.comments(OWNER, REPO, 1).filter((c) => c.user.login === 'github-actions[bot]');
 
 describe('baseline: auto and the pull-request comment (act, push then pull_request)', () => {
   let baseRunId = 0;
@@ -102,7 +104,14 @@ describe('baseline: auto and the pull-request comment (act, push then pull_reque
   });
 
   test('a pull request 200 ms slower: the base run is the baseline, its gate fails, one comment with the deltas', async () => {
+    // Someone posted the Action's marker first: their comment is left alone, the Action makes its own.
+    const foreign = gh.addComment(OWNER, REPO, 1, `${MARKER}\nclick here`, { login: 'mallory' });
     const r = await run('pull_request', 200);
+    expect(gh.comments(OWNER, REPO, 1)[0]).toMatchObject({
+      id: foreign.id,
+      body: `${MARKER}\nclick here`,
+      updated_at: foreign.created_at,
+    });
     expect(main(r)?.result).toBe('failure');
     const out = r.outputs.atq ?? {};
     expect(out).toMatchObject({ verdict: 'failed', 'baseline-run-id': String(baseRunId) });
@@ -110,7 +119,7 @@ describe('baseline: auto and the pull-request comment (act, push then pull_reque
     const [c, ...more] = comments();
     expect(more).toEqual([]);
     expect(out['comment-url']).toBe(`https://github.com/${OWNER}/${REPO}/pull/1#issuecomment-${c?.id}`);
-    expect(c?.body.split('\n')[0]).toBe('<!-- atq-run-load-test job=load plan=basic.jmx -->');
+    expect(c?.body.split('\n')[0]).toBe(MARKER);
     expect(c?.body).toContain('❌ **Failed**');
     expect(c?.body).toMatch(/\| ❌ \| p95 \\<\\= baseline\\\+10\\% \|/);
     expect(c?.body).toContain(`Compared with run ${atqRunOnMain.replace(/-/g, '\\-')}`);

@@ -256,6 +256,20 @@ describe('atq run --server with tokens', () => {
     );
   });
 
+  test('a token over plain http:// to another machine: refused before anything is sent, saying what to do', async () => {
+    // No request is made (the refusal comes first), so this address is never contacted.
+    const res = await runCli(['run', '--server', 'http://atq.example:8480', '--test-dir', http], {
+      env: { ...NO_DOCKER, ATQ_TOKEN: token },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'atq: error [CONFIG_INVALID]: Invalid configuration:\n  - server: http://atq.example:8480 is plain HTTP to another machine',
+    );
+    expect(res.stderr).toContain('allow it with --insecure-http');
+    expect(res.stderr + res.stdout).not.toContain(token);
+    expect(res.stderr).not.toContain('uploading');
+  });
+
   test('the token and the server from ATQ_TOKEN / ATQ_SERVER', async () => {
     const res = await runCli(suite.runArgs('--test-dir', http, '--prop', 'loops=1', '--workers', '1'), {
       env: { ...NO_DOCKER, ATQ_SERVER: server.url, ATQ_TOKEN: token },

@@ -27,3 +27,52 @@ test('container output and labels in log lines never act as workflow commands', 
   expect(lines[1]).toBe('  master | x ##\u2060[save-state name=finished]true');
   expect(lines[2]).toBe('  master | a\\x0d::error::forged');
 });
+
+/**
+ * The commands a line gives the runner (actions/runner ActionCommand.TryParseV2, then the legacy TryParse):
+ * `::name props::data` at the start of the trimmed line, else `##[name props]data` anywhere, for a
+ * registered command name (`stop-commands` registers any token as one: so every name counts here).
+ */
+function commandOf(line: string): { name: string; data: string } | undefined {
+  const t = line.trim();
+  const end = t.startsWith('::') ? t.indexOf('::', 2) : -1;
+  if (end > 2) return { name: t.slice(2, end).split(' ')[0] as string, data: t.slice(end + 2) };
+  const at = line.indexOf('##[');
+  const close = at < 0 ? -1 : line.indexOf(']', at);
+  if (close > at + 3)
+    return { name: line.slice(at + 3, close).split(' ')[0] as string, data: line.slice(close + 1) };
+  return undefined;
+}
+
+test("an ATQ server's stage names, sources, warnings and progress give the runner no command but the Action's own", () => {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    const emit = actionListener();
+    emit({ type: 'stage', stage: 'run ##[add-mask]x', phase: 'start' });
+    emit({ type: 'output', source: '::add-mask::x', line: 'y' });
+    emit({ type: 'output', source: ' ##[set-env name=A]b', line: 'y' });
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: 'lost\n::set-output name=verdict::passed\n##[stop-commands]tok',
+    });
+    emit({ type: 'progress', message: '\u001b[2K::error::forged' });
+    emit({ type: 'stage', stage: 'run ##[add-mask]x', phase: 'end' });
+  } finally {
+    spy.mockRestore();
+  }
+  const lines = written.join('').split(/\r?\n/).filter(Boolean);
+  expect(lines.map(commandOf).filter(Boolean)).toEqual([
+    { name: 'group', data: 'atq: run ##\u2060[add-mask]x' },
+    // @actions/core escapes the line ends: one annotation with three lines, none a command of its own.
+    { name: 'warning', data: 'lost%0A:\u2060:set-output name=verdict::passed%0A##\u2060[stop-commands]tok' },
+    { name: 'endgroup', data: '' },
+  ]);
+  // Nothing is lost: the text is there, only made inert.
+  expect(lines).toContain('  :\u2060:add-mask::x | y');
+  expect(lines).toContain('[atq] progress: \\x1b[2K::error::forged');
+});

@@ -16,6 +16,7 @@ type ApiModule = typeof import('../../src/action/pr/api.js');
 const TOKEN = 'ghs_write000000000000000000000000000000';
 const FORK = 'ghs_fork0000000000000000000000000000000';
 const NO_ACTIONS = 'ghs_noactions00000000000000000000000000';
+const PAT = 'ghp_personal000000000000000000000000000';
 const saved = process.env.GITHUB_API_URL;
 let gh: GitHubApi;
 let baseline: BaselineModule;
@@ -125,6 +126,57 @@ describe('the pull-request comment', () => {
     expect(second).toEqual({ ...first, updated: true });
     const bodies = gh.comments('acme', ctx.repo, 7).map((c) => c.body);
     expect(bodies).toEqual(['LGTM', `> ${marker}\n> quoted in a reply`, `${marker}\nsecond`]);
+  });
+
+  test('a comment carrying the marker that another user posted is left alone: ours is made, then updated', async () => {
+    const ctx = pr();
+    const mallory = gh.addComment('acme', ctx.repo, 7, `${marker}\nclick here`, { login: 'mallory' });
+    const bot = gh.addComment('acme', ctx.repo, 7, `${marker}\nx`, {
+      login: 'preview-bot[bot]',
+      type: 'Bot',
+    });
+    const first = await comment.upsertComment(apiOf(TOKEN), ctx, marker, `${marker}\nfirst`);
+    expect(first).toMatchObject({ updated: false });
+    expect(first).not.toHaveProperty('note');
+    const second = await comment.upsertComment(apiOf(TOKEN), ctx, marker, `${marker}\nsecond`);
+    expect(second).toEqual({ ...first, updated: true });
+    const comments = gh.comments('acme', ctx.repo, 7);
+    expect(comments.map((c) => [c.user.login, c.body])).toEqual([
+      ['mallory', `${marker}\nclick here`],
+      ['preview-bot[bot]', `${marker}\nx`],
+      ['github-actions[bot]', `${marker}\nsecond`],
+    ]);
+    expect(comments[0]?.updated_at).toBe(mallory.created_at);
+    expect(comments[1]?.updated_at).toBe(bot.created_at);
+  });
+
+  test("a personal token updates its user's comment, not the one of github-actions[bot]", async () => {
+    const ctx = pr();
+    gh.addToken(PAT, { kind: 'personal', user: { login: 'Octo-Cat' } });
+    gh.addComment('acme', ctx.repo, 7, `${marker}\nfrom GITHUB_TOKEN`);
+    const earlier = gh.addComment('acme', ctx.repo, 7, `${marker}\nfrom the PAT`, { login: 'octo-cat' });
+    const r = await comment.upsertComment(apiOf(PAT), ctx, marker, `${marker}\nnew`);
+    expect(r).toMatchObject({ updated: true, url: expect.stringContaining(`#issuecomment-${earlier.id}`) });
+    expect(gh.comments('acme', ctx.repo, 7).map((c) => c.body)).toEqual([
+      `${marker}\nfrom GITHUB_TOKEN`,
+      `${marker}\nnew`,
+    ]);
+  });
+
+  test("when the token's user cannot be told, a new comment is made and the note says why", async () => {
+    const ctx = pr();
+    gh.addComment('acme', ctx.repo, 7, `${marker}\nours, maybe`);
+    const api = apiOf(TOKEN);
+    // GraphQL refused (e.g. an outage): the one failure the stand-in does not make by itself.
+    api.graphql = (() => Promise.reject(new Error('Service Unavailable'))) as unknown as typeof api.graphql;
+    const r = await comment.upsertComment(api, ctx, marker, `${marker}\nnew`);
+    expect(r).toMatchObject({
+      updated: false,
+      note: expect.stringMatching(
+        /^comment-on-pr: could not tell which user the github-token acts as \(Service Unavailable\)/,
+      ),
+    });
+    expect(gh.comments('acme', ctx.repo, 7)).toHaveLength(2);
   });
 
   test("a fork's read-only token: reported as such, nothing thrown", async () => {

@@ -29,6 +29,7 @@ const OWNER = 'atq-org';
 const WRITE_TOKEN = 'ghs_writeToken0000000000000000000000000';
 const FORK_TOKEN = 'ghs_forkPullRequestToken00000000000000';
 const NO_ACTIONS_TOKEN = 'ghs_noActionsPermission000000000000000';
+const PERSONAL_TOKEN = 'ghp_personalAccessToken00000000000000000';
 /** Variables the clients read; set for this file and restored after it. */
 const CLIENT_ENV = ['GITHUB_API_URL', 'GITHUB_SERVER_URL', 'ACTIONS_ARTIFACT_MAX_ARTIFACT_COUNT'];
 
@@ -543,6 +544,44 @@ describe('comments', () => {
   });
 });
 
+describe("the token's own user", () => {
+  test('GraphQL viewer answers for an installation token and a personal one; GET /user only for the latter', async () => {
+    api.addToken(PERSONAL_TOKEN, { kind: 'personal', user: { login: 'octocat' } });
+    const viewer = 'query Me { viewer { login databaseId } }';
+    expect(await octokit.graphql(viewer)).toEqual({
+      viewer: { login: GITHUB_ACTIONS_BOT.login, databaseId: GITHUB_ACTIONS_BOT.id },
+    });
+    const personal = github.getOctokit(PERSONAL_TOKEN, { baseUrl: api.url });
+    expect(await personal.graphql('{ viewer { login } }')).toEqual({ viewer: { login: 'octocat' } });
+
+    await expect(octokit.rest.users.getAuthenticated()).rejects.toMatchObject({
+      status: 403,
+      response: {
+        data: {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        },
+      },
+    });
+    const me = await personal.rest.users.getAuthenticated();
+    expect(me.data).toMatchObject({ login: 'octocat', type: 'User' });
+  });
+
+  test("GraphQL: an unknown field is an error in GitHub's shape; a bad or missing token is 401", async () => {
+    await expect(octokit.graphql('{ viewer { login email } }')).rejects.toMatchObject({
+      name: 'GraphqlResponseError',
+      errors: [{ message: "Field 'email' doesn't exist on type 'User'", path: ['query', 'viewer', 'email'] }],
+    });
+    const bad = github.getOctokit('ghp_notAKnownToken', { baseUrl: api.url });
+    await expect(bad.graphql('{ viewer { login } }')).rejects.toMatchObject({ status: 401 });
+    const anonymous = await fetch(`${api.origin}/graphql`, {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ viewer { login } }' }),
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
 describe('authentication and headers', () => {
   test('an unknown token is 401 Bad credentials; no token sees no private repository (404)', async () => {
     api.addWorkflowRun(OWNER, 'auth');
@@ -668,6 +707,11 @@ test('over TLS under /api/v3, as GitHub Enterprise serves it, Octokit paginates 
       '/api/v3/repos/ent/app/actions/workflows/ci.yml/runs',
       expect.stringMatching(/^\/api\/v3\/repositories\/\d+\/actions\/workflows\/ci\.yml\/runs$/),
     ]);
+    // GraphQL lives next to the REST API, at /api/graphql: Octokit finds it from the same baseUrl.
+    expect(await client.graphql('{ viewer { login } }')).toEqual({
+      viewer: { login: GITHUB_ACTIONS_BOT.login },
+    });
+    expect(ghes.requests.at(-1)?.path).toBe('/api/graphql');
     await dispatcher.close();
 
     // Outside the prefix there is no API; Node's https with the same CA shows it.

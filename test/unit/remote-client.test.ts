@@ -13,8 +13,10 @@ import { runRemote } from '../../src/remote/run.js';
  * follow with a reconnect, download, cancel — without HTTP or a swarm (test/integration/remote-run.test.ts
  * has those).
  */
-const SERVER = 'http://atq.test:8480';
-const SERVER_DIR = '/srv/atq/results/t1/r-1';
+const SERVER = 'https://atq.test:8480';
+/** A run id of the shape atq makes: the client takes no other. */
+const RUN = '20261125-101530-7f3a9c';
+const SERVER_DIR = `/srv/atq/results/t1/${RUN}`;
 
 interface Call {
   method: string;
@@ -96,14 +98,14 @@ function setup(more: Record<string, unknown> = {}): RunOptions {
 }
 
 const RUN_JSON = JSON.stringify({
-  runId: 'r-1',
+  runId: RUN,
   status: 'succeeded',
   outDir: SERVER_DIR,
   plans: [{ plan: 'a.jmx', outDir: SERVER_DIR, status: 'succeeded', samples: 4, verdict: 'failed' }],
   stages: { bundle: 5 },
   verdict: 'failed',
 });
-const SUMMARY = JSON.stringify({ verdict: 'failed', totals: { samples: 4 } });
+const SUMMARY = JSON.stringify({ verdict: 'failed', totals: { samples: 4 }, labels: [], gates: [] });
 
 describe('runRemote', () => {
   test('uploads, submits, follows (reconnecting where it stopped), downloads; the verdict decides the exit code', async () => {
@@ -111,12 +113,12 @@ describe('runRemote', () => {
     const first: Frame[] = [
       { id: 1, data: { kind: 'status', task: task('queued', { position: 2 }) } },
       { id: 2, data: { kind: 'status', task: task('queued', { position: 1 }) } },
-      { id: 3, data: { kind: 'status', task: task('starting', { runId: 'r-1' }) } },
+      { id: 3, data: { kind: 'status', task: task('starting', { runId: RUN }) } },
       {
         id: 4,
         data: {
           kind: 'run',
-          event: { type: 'log', level: 'info', message: `run r-1: results go to ${SERVER_DIR}` },
+          event: { type: 'log', level: 'info', message: `run ${RUN}: results go to ${SERVER_DIR}` },
         },
       },
       { id: 5, data: { kind: 'run', event: { type: 'log', level: 'info', message: `b: ${SERVER_DIR}/b.` } } },
@@ -127,7 +129,7 @@ describe('runRemote', () => {
         id: 7,
         data: {
           kind: 'end',
-          task: task('finished', { runId: 'r-1', verdict: 'failed' }),
+          task: task('finished', { runId: RUN, verdict: 'failed' }),
         },
       },
     ];
@@ -152,14 +154,14 @@ describe('runRemote', () => {
     const follows = calls.filter((c) => c.url.endsWith('/events'));
     expect(follows.map((c) => c.headers['last-event-id'])).toEqual([undefined, '5']);
 
-    const dir = path.join(options.outDir, 'r-1');
+    const dir = path.join(options.outDir, RUN);
     const lines = events.map((e) => ('message' in e ? e.message : e.type));
     expect(lines).toEqual(
       expect.arrayContaining([
-        'task t1 submitted to http://atq.test:8480, position 2 in the queue; the queue: http://atq.test:8480/',
-        'task t1: position 1 in the queue of http://atq.test:8480',
-        'task t1 started on http://atq.test:8480 as run r-1',
-        `run r-1: results go to ${dir}`,
+        'task t1 submitted to https://atq.test:8480, position 2 in the queue; the queue: https://atq.test:8480/',
+        'task t1: position 1 in the queue of https://atq.test:8480',
+        `task t1 started on https://atq.test:8480 as run ${RUN}`,
+        `run ${RUN}: results go to ${dir}`,
         `b: ${path.join(dir, 'b')}.`,
         'summary +  4 … ✓',
         expect.stringMatching(/^lost the event stream of task t1 .*reconnecting$/),
@@ -168,7 +170,7 @@ describe('runRemote', () => {
     expect(lines.filter((l) => l.includes('position 2'))).toHaveLength(1);
 
     expect(readFileSync(path.join(dir, 'logs', 'master.log'), 'utf8')).toBe('log');
-    expect(result.report).toMatchObject({ runId: 'r-1', outDir: dir, verdict: 'failed' });
+    expect(result.report).toMatchObject({ runId: RUN, outDir: dir, verdict: 'failed' });
     expect(result.report.plans[0]?.outDir).toBe(dir);
     expect(result.summaries).toEqual([{ plan: 'a.jmx', outDir: dir, summary: JSON.parse(SUMMARY) }]);
     expect(outcome(result.report, result.error).exitCode).toBe(3);
@@ -181,13 +183,13 @@ describe('runRemote', () => {
     const { calls, fetchFn } = fakeServer(
       [
         [
-          { id: 1, data: { kind: 'status', task: task('running', { runId: 'r-1' }) } },
+          { id: 1, data: { kind: 'status', task: task('running', { runId: RUN }) } },
           {
             id: 2,
             data: {
               kind: 'end',
               task: task('cancelled', {
-                runId: 'r-1',
+                runId: RUN,
                 error: { code: 'RUN_ABORTED', message: 'x' },
               }),
             },
@@ -207,7 +209,7 @@ describe('runRemote', () => {
     expect(result.report.status).toBe('aborted');
     expect(outcome(result.report, result.error).exitCode).toBe(130);
     // A run.json even without results from the server, as a local run always leaves one.
-    expect(JSON.parse(readFileSync(path.join(options.outDir, 'r-1', 'run.json'), 'utf8'))).toMatchObject({
+    expect(JSON.parse(readFileSync(path.join(options.outDir, RUN, 'run.json'), 'utf8'))).toMatchObject({
       status: 'aborted',
     });
   });
@@ -228,6 +230,20 @@ describe('runRemote', () => {
       code: 'SERVER_ERROR',
       message: expect.stringContaining('refused the token to upload the test files'),
     });
+  });
+
+  test('a token is not sent over http:// to another machine: refused before any request, unless insecure-http', async () => {
+    const { calls, fetchFn } = fakeServer([[{ id: 1, data: { kind: 'end', task: task('finished') } }]], {});
+    const plain = { server: 'http://atq.test:8480' };
+    await expect(runRemote(setup(plain), { onEvent: () => {}, fetch: fetchFn })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('server: http://atq.test:8480 is plain HTTP to another machine'),
+    });
+    expect(calls).toEqual([]);
+    const plainFetch = (async (input: string | URL, init?: RequestInit) =>
+      fetchFn(String(input).replace('http://', 'https://'), init)) as typeof fetch;
+    await runRemote(setup({ ...plain, 'insecure-http': true }), { onEvent: () => {}, fetch: plainFetch });
+    expect(calls[0]?.headers.authorization).toBe('Bearer tok');
   });
 
   test('--baseline: its summaries travel in the upload (a dot folder no glob ships) and the task names them there', async () => {

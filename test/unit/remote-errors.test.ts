@@ -1,6 +1,11 @@
 import { inputProblem } from '../../src/config/inputs.js';
 import { resolveOptions } from '../../src/config/resolve.js';
-import { parseServerUrl, serverEnvValues } from '../../src/config/server-option.js';
+import {
+  parseServerUrl,
+  plaintextProblem,
+  serverEnvValues,
+  type ServerTarget,
+} from '../../src/config/server-option.js';
 import { answerError, unreachableError } from '../../src/remote/errors.js';
 
 const SERVER = 'https://atq.example:8480';
@@ -49,6 +54,30 @@ describe('server and token options', () => {
       token: 't0k',
     });
     expect(resolveOptions({}, { token: 't0k' }, '/w').options?.server).toBeUndefined();
+  });
+
+  test('a token goes over http:// only to this machine, or with insecure-http', () => {
+    const problem = (server: string, more: Record<string, unknown> = {}) =>
+      plaintextProblem(
+        resolveOptions({}, { server, token: 't0k', ...more }, '/w').options?.server as ServerTarget,
+      );
+    expect(problem('http://atq.example:8480')).toBe(
+      'server: http://atq.example:8480 is plain HTTP to another machine: the token (and the test files) would ' +
+        'cross the network readable by anyone on the path. Use https:// (atq serve --tls-cert, --tls-key), or, ' +
+        'on a network you trust, allow it with --insecure-http (atq.yml insecure-http: true; the Action input ' +
+        'insecure-http; the Jenkins parameter insecureHttp: true)',
+    );
+    for (const fine of ['https://atq.example', 'http://localhost:8480', 'http://127.0.0.2', 'http://[::1]:1'])
+      expect(problem(fine)).toBeUndefined();
+    expect(problem('http://10.0.0.5:8480', { 'insecure-http': true })).toBeUndefined();
+    expect(problem('http://[::ffff:10.0.0.5]')).toBeDefined();
+    expect(problem('http://127.0.0.1.evil.example')).toBeDefined();
+    const noToken = resolveOptions({}, { server: 'http://atq.example' }, '/w').options?.server;
+    expect(plaintextProblem(noToken as ServerTarget)).toBeUndefined();
+    expect(resolveOptions({ 'insecure-http': true, server: 'http://s' }, {}, '/w').options?.server).toEqual({
+      url: 'http://s',
+      insecureHttp: true,
+    });
   });
 
   test('ATQ_SERVER and ATQ_TOKEN as option values; empty ones are not set', () => {
@@ -139,6 +168,24 @@ describe('what the server answers, as errors', () => {
     expect(answerError(SERVER, 'upload', { status: 404, body: noRoute }, false).message).toContain(
       `${SERVER} has no ATQ API`,
     );
+  });
+
+  test("the server's words are bounded and shown, not obeyed: controls visible, problems counted", () => {
+    const message = `\u001b]8;;http://evil\u0007click\u001b]8;;\u0007 ${'m'.repeat(100_000)}`;
+    const problems = Array.from({ length: 80 }, (_, i) => `p${i}\r::error::forged`);
+    const e = answerError(
+      SERVER,
+      'submit the task',
+      { status: 400, body: body('X\u001b[2J', message, problems) },
+      true,
+    );
+    expect([...e.message].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+    expect(e.message).toContain('  - p0\\x0d::error::forged\n');
+    expect(e.message).toContain('  - (30 more)');
+    expect(e.details.code).toBe('X\\x1b[2J');
+    const refused = answerError(SERVER, 'x', { status: 409, body: body('C', message) }, true);
+    expect(refused.message).toContain('\\x1b]8;;http://evil\\x07click');
+    expect(refused.message.length).toBeLessThan(9_000);
   });
 
   test('unreachable: the URL and the reason; a certificate problem says how to trust a private CA', () => {

@@ -55,3 +55,44 @@ describe('SseParser', () => {
     expect(events.map((e) => e.event)).toEqual(['run', 'message']);
   });
 });
+
+describe('SseParser limits: a stream cannot grow memory without bound', () => {
+  const limits = { line: 100, event: 150 };
+
+  test('a line over the limit, in many chunks, is dropped with its event; the stream goes on after it', () => {
+    const parser = new SseParser(limits);
+    const out = [
+      ...parser.push('id: 1\ndata: '),
+      ...Array.from({ length: 50 }, () => parser.push('x'.repeat(40))).flat(),
+    ];
+    expect(out).toEqual([]);
+    expect((parser as unknown as { buffer: string }).buffer.length).toBeLessThanOrEqual(limits.line);
+    expect(parser.push('x\n\nid: 2\ndata: ok\n\n')).toEqual([{ event: 'message', data: 'ok', id: '2' }]);
+    expect(parser.dropped).toBe(1);
+  });
+
+  test('an over-long line that arrives whole in one chunk is dropped too', () => {
+    const parser = new SseParser(limits);
+    expect(parser.push(`data: ${'y'.repeat(500)}\n\ndata: ok\n\n`)).toEqual([
+      { event: 'message', data: 'ok' },
+    ]);
+    expect(parser.dropped).toBe(1);
+  });
+
+  test('data lines each under the limit but together over it drop the event', () => {
+    const parser = new SseParser(limits);
+    const line = `data: ${'z'.repeat(60)}\n`;
+    expect(parser.push(line.repeat(3) + '\n' + line + '\n')).toEqual([
+      { event: 'message', data: 'z'.repeat(60) },
+    ]);
+    expect(parser.dropped).toBe(1);
+  });
+
+  test('an id that cannot go back in a Last-Event-ID header is ignored', () => {
+    const parser = new SseParser();
+    parser.push('id: 5\n\nid: 6 7\n\nid: \u00e9\n\n');
+    expect(parser.lastEventId).toBe('5');
+    parser.push(`id: ${'1'.repeat(200)}\n\n`);
+    expect(parser.lastEventId).toBe('5');
+  });
+});

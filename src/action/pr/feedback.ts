@@ -94,6 +94,7 @@ export async function commentOnPr(
     });
     const r = await upsertComment(api, f.ctx, commentMarker(f.ctx.job, plan), body);
     if ('url' in r) {
+      if (r.note) core.warning(r.note);
       core.info(`[atq] ${r.updated ? 'updated' : 'created'} the pull request comment ${r.url}`);
       core.setOutput('comment-url', r.url);
     } else if (r.readOnly) {

@@ -44,6 +44,7 @@ class AtqOptions implements Serializable {
     maxBundleSize    : ['max-bundle-size', 'string'],
     server           : ['server', 'string'],
     token            : ['token', 'string'],
+    insecureHttp     : ['insecure-http', 'bool'],
     dockerHost       : ['docker-host', 'string'],
     tlsCa            : ['tls-ca', 'string'],
     tlsCert          : ['tls-cert', 'string'],
