@@ -20,7 +20,7 @@ export function untrustedFromEnv(env: NodeJS.ProcessEnv): Untrusted | undefined 
     because: `the workspace is untrusted here (${UNTRUSTED_ENV} is set, as the Jenkins step runLoadTest does)`,
     instead: (options) => {
       const params = [...new Set(options.map((o) => STEP_PARAMETER[o] ?? camel(o)))];
-      return `parameters of the runLoadTest step (${params.join(', ')}) or flags (${options.map((o) => `--${o}`).join(', ')})`;
+      return `the runLoadTest step's parameters (${params.join(', ')}) or flags (${options.map((o) => `--${o}`).join(', ')})`;
     },
   };
 }

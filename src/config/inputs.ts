@@ -118,6 +118,6 @@ export function untrustedFromInputs(
   const inputOf = (name: string) => ACTION_INPUTS.find((a) => a.field.name === name)?.input ?? name;
   return {
     because: `this Action was given secrets (${given.join(', ')}) and runs in a checkout`,
-    instead: (options) => `inputs of this Action (${options.map(inputOf).join(', ')})`,
+    instead: (options) => `this Action's inputs (${options.map(inputOf).join(', ')})`,
   };
 }

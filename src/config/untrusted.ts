@@ -14,7 +14,7 @@ import type { RawOptions } from './resolve.js';
 export interface Untrusted {
   /** Why, for messages: "the runLoadTest step binds credentials (ATQ_UNTRUSTED_WORKSPACE=1)". */
   because: string;
-  /** Where these options are given instead: "parameters of the runLoadTest step (dockerHost, ...)". */
+  /** Where these options are set instead: "the runLoadTest step's parameters (dockerHost, ...)". */
   instead: (options: string[]) => string;
 }
 
@@ -85,7 +85,7 @@ export function targetProblems(file: RawOptions, configPath: string, u: Untruste
   return [
     `config: ${configPath} sets ${set.join(', ')}; ${u.because}, so where the run goes and with which ` +
       'credentials comes only from there, never from a file in the workspace (a pull request could send the ' +
-      `credentials elsewhere). Remove ${them} from ${configPath} and give ${them} as ${u.instead([...set])}.`,
+      `credentials elsewhere). Remove ${them} from ${configPath} and set ${them} with ${u.instead([...set])}.`,
   ];
 }
 
@@ -107,7 +107,7 @@ export async function pathProblems(
     if (fromFile(name) && !isInside(cwd, p)) {
       problems.push(
         `${name}: ${p} (from ${configPath}) is outside the workspace ${cwd}; ${u.because}, so an options ` +
-          `file there may only name paths inside it. Use a path in the workspace, or give ${name} as ` +
+          `file there may only name paths inside it. Use a path in the workspace, or set ${name} with ` +
           `${u.instead([name])}.`,
       );
       continue;

@@ -57,7 +57,7 @@ describe('an untrusted workspace (the Jenkins step with credentials, the Action 
         'untrusted here (ATQ_UNTRUSTED_WORKSPACE is set, as the Jenkins step runLoadTest does)',
     );
     expect(msg).toContain(
-      'give them as parameters of the runLoadTest step (server, tokenCredentialsId, dockerHost, ' +
+      "set them with the runLoadTest step's parameters (server, tokenCredentialsId, dockerHost, " +
         'dockerCredentialsId, insecurePlaintext) or flags (--server, --token, --docker-host, --tls-ca, ' +
         '--insecure-plaintext)',
     );
@@ -96,7 +96,7 @@ describe('an untrusted workspace (the Jenkins step with credentials, the Action 
     expect(await problems({ values: {}, cwd: ws, untrusted: JENKINS })).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^test-dir: ${agent} \\(from ${ws}/atq.yml\\) is outside the workspace ${ws}; .*give test-dir as parameters of the runLoadTest step \\(testDir\\)`,
+          `^test-dir: ${agent} \\(from ${ws}/atq.yml\\) is outside the workspace ${ws}; .*set test-dir with the runLoadTest step's parameters \\(testDir\\)`,
         ),
       ),
       expect.stringContaining(
@@ -164,7 +164,7 @@ describe('an untrusted workspace (the Jenkins step with credentials, the Action 
       `config: ${ws}/atq.yml sets server, docker-host; this Action was given secrets (input server-token, ` +
         'ATQ_TLS_KEY) and runs in a checkout, so where the run goes and with which credentials comes only ' +
         'from there, never from a file in the workspace (a pull request could send the credentials ' +
-        `elsewhere). Remove them from ${ws}/atq.yml and give them as inputs of this Action (server, docker-host).`,
+        `elsewhere). Remove them from ${ws}/atq.yml and set them with this Action's inputs (server, docker-host).`,
     ]);
     expect(found.join('\n')).not.toContain(TOKEN);
     for (const [input, env] of [
