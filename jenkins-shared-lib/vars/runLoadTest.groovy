@@ -14,7 +14,6 @@ def call(Map params = [:]) {
   if (problems) {
     error(problems.join('\n'))
   }
-  String failOn = p.failOn ?: 'UNSTABLE'
 
   String nodeVersion = sh(script: 'node --version 2>/dev/null || true', returnStdout: true).trim()
   if (AtqResults.nodeMajor(nodeVersion) < 20) {
@@ -24,11 +23,24 @@ def call(Map params = [:]) {
   }
 
   String workspace = pwd()
-  String stamp = String.valueOf(System.currentTimeMillis())
-  String tag = ".atq/run-${stamp}"
-  String outFile = "${tag}.stdout"
-  String errFile = "${tag}.stderr"
-  writeFile(file: '.atq/atq-cli.mjs', text: libraryResource('io/atq/atq-cli.mjs'))
+  // This run's own folder next to the workspace (<workspace>@tmp, see atqRunDir): the CLI, its output, the
+  // baseline copy and the report to publish. Nothing of the checkout is in it or above it.
+  String runDir = atqRunDir()
+  try {
+    return atqRun(p, workspace, runDir)
+  } finally {
+    sh(script: "set +x\nrm -rf ${AtqOptions.shellQuote(runDir)}", returnStatus: true)
+  }
+}
+
+/** Runs the CLI from runDir in the workspace, then reads, archives and publishes what it wrote. */
+def atqRun(Map p, String workspace, String runDir) {
+  String failOn = p.failOn ?: 'UNSTABLE'
+  String cliFile = "${runDir}/atq-cli.mjs"
+  String outFile = "${runDir}/stdout"
+  String errFile = "${runDir}/stderr"
+  writeFile(file: cliFile, text: libraryResource('io/atq/atq-cli.mjs'))
+  String node = "node ${AtqOptions.shellQuote(cliFile)}"
 
   int status = -1
   boolean returned = false
@@ -37,42 +49,36 @@ def call(Map params = [:]) {
   List<Map> summaries = []
   String resultsDir = null
   String stderr = ''
-  Map copy = null
   try {
-    try {
-      Map cli = p
-      if (p.baseline == 'lastSuccessful') {
-        copy = AtqOptions.baselineCopy((String) p.outDir, stamp)
-        String baselinePath = atqCopyBaseline(copy, (String) (p.baselineMissing ?: 'skip'))
-        if (baselinePath == null) copy = null // no Copy Artifact plugin: nothing was copied
-        cli = AtqOptions.withCopiedBaseline(p, baselinePath)
-      }
-      List<String> args = ['run']
-      args.addAll(AtqOptions.cliArgs(cli))
-      // stdout (the JSON line) and stderr to files; tail shows stderr in the log as it grows (GNU tail ends once
-      // node has and after printing the rest; without --pid the log gets it at the end). No pipe: when Jenkins
-      // aborts, it signals every process, and a dead reader would cut the CLI's cleanup short.
-      // The files exist before tail looks (else it fails at once); one wait only (a second on a reaped pid is 127).
-      String script = 'set +x\n' +
-        ": >${outFile}; : >${errFile}\n" +
-        "node .atq/atq-cli.mjs ${AtqOptions.shellWords(args)} >${outFile} 2>${errFile} &\n" +
-        'pid=$!\n' +
-        'tailed=yes\n' +
-        "tail -n +1 -f --pid=\$pid ${errFile} 2>/dev/null || tailed=no\n" +
-        'st=0\n' +
-        'wait $pid || st=$?\n' +
-        "[ \$tailed = yes ] || cat ${errFile}\n" +
-        'exit $st\n'
-      status = atqWithDocker(p) {
-        sh(script: script, returnStatus: true)
-      }
-    } finally {
-      // The CLI read the baseline when it started; the copy is not part of this build's results.
-      if (copy != null) sh(script: "rm -rf ${AtqOptions.shellQuote((String) copy.target)}", returnStatus: true)
+    Map cli = p
+    if (p.baseline == 'lastSuccessful') {
+      Map copy = AtqOptions.baselineCopy((String) p.outDir, "${runDir}/baseline")
+      cli = AtqOptions.withCopiedBaseline(p, atqCopyBaseline(copy, (String) (p.baselineMissing ?: 'skip')))
+    }
+    List<String> args = ['run']
+    args.addAll(AtqOptions.cliArgs(cli))
+    // stdout (the JSON line) and stderr to files; tail shows stderr in the log as it grows (GNU tail ends once
+    // node has and after printing the rest; without --pid the log gets it at the end). No pipe: when Jenkins
+    // aborts, it signals every process, and a dead reader would cut the CLI's cleanup short.
+    // The files exist before tail looks (else it fails at once); one wait only (a second on a reaped pid is 127).
+    String out = AtqOptions.shellQuote(outFile)
+    String err = AtqOptions.shellQuote(errFile)
+    String script = 'set +x\n' +
+      ": >${out}; : >${err}\n" +
+      "${node} ${AtqOptions.shellWords(args)} >${out} 2>${err} &\n" +
+      'pid=$!\n' +
+      'tailed=yes\n' +
+      "tail -n +1 -f --pid=\$pid ${err} 2>/dev/null || tailed=no\n" +
+      'st=0\n' +
+      'wait $pid || st=$?\n' +
+      "[ \$tailed = yes ] || cat ${err}\n" +
+      'exit $st\n'
+    status = atqWithDocker(p) {
+      sh(script: script, returnStatus: true)
     }
     returned = true
   } finally {
-    stderr = fileExists(errFile) ? readFile(errFile) : ''
+    stderr = atqReadCapture(errFile)
     if (!returned || !(status in [0, 1, 3, 130])) {
       // Aborted, timed out or killed: the CLI cleans up on SIGTERM; this is the safety net. Through a server
       // (p.server) there is nothing of the run here: the server removes what its task created.
@@ -80,7 +86,7 @@ def call(Map params = [:]) {
       if (id) {
         echo "runLoadTest: the run did not end normally; the CLI's last words:\n${AtqResults.lastLines(stderr, 15)}"
         echo "runLoadTest: removing what run ${id} left on the swarm"
-        String cleanup = "node .atq/atq-cli.mjs ${AtqOptions.shellWords(['cleanup', '--run', id, '--force'])}"
+        String cleanup = "${node} ${AtqOptions.shellWords(['cleanup', '--run', id, '--force'])}"
         try {
           atqWithDocker(p) {
             sh(script: cleanup, returnStatus: true)
@@ -90,7 +96,7 @@ def call(Map params = [:]) {
         }
       }
     }
-    line = AtqResults.lastJsonLine(fileExists(outFile) ? readFile(outFile) : '')
+    line = AtqResults.lastJsonLine(atqReadCapture(outFile))
     String absOut = line?.outDir
     if (absOut == null) {
       String id = AtqResults.runIdFromLog(stderr)
@@ -110,7 +116,7 @@ def call(Map params = [:]) {
     for (String d : planDirs) {
       if (fileExists("${d}/summary.json")) summaries << AtqResults.parseJson(readFile("${d}/summary.json"))
     }
-    atqPublish(resultsDir, planDirs)
+    atqPublish(resultsDir, planDirs, runDir)
   }
 
   Map result = AtqResults.resultMap(line, run, summaries, resultsDir)
@@ -126,6 +132,36 @@ def call(Map params = [:]) {
   String cliError = AtqResults.errorMessage(stderr)
   if (status == 130) error("runLoadTest: atq run was interrupted (exit code 130)${cliError ? ': ' + cliError : ''}")
   error("runLoadTest: ${cliError ?: "atq run failed with exit code ${status}"}")
+}
+
+/**
+ * A new folder of this run's own under pwd(tmp: true), <workspace>@tmp: a sibling of the workspace, so Node's
+ * module resolution from the CLI there never reaches the checkout's node_modules, and nothing a checkout
+ * holds is on the way to it. mktemp makes it anew (0700): no link planted in advance can be at its paths.
+ */
+String atqRunDir() {
+  String tmp = pwd(tmp: true)
+  // Inside dir('perf') { } it is perf@tmp, in the checkout (which may have put a link there): not that one.
+  if (env.WORKSPACE && AtqOptions.relativeTo((String) env.WORKSPACE, tmp) != null) tmp = "${env.WORKSPACE}@tmp"
+  String q = AtqOptions.shellQuote(tmp)
+  String made = sh(script: "set +x\nmkdir -p ${q} && mktemp -d ${q}/atq-XXXXXXXX", returnStdout: true)
+  return made.trim()
+}
+
+/**
+ * What the CLI printed to a capture file, at most about 80 KB: its start (the run id) and its end (the JSON
+ * line, the error). Containers' output is among it, and readFile would carry all of it to the controller.
+ */
+String atqReadCapture(String file) {
+  String f = AtqOptions.shellQuote(file)
+  String script = 'set +x\n' +
+    "[ -f ${f} ] || exit 0\n" +
+    "n=\$(wc -c <${f})\n" +
+    "if [ \"\$n\" -le ${AtqResults.CAPTURE_HEAD + AtqResults.CAPTURE_TAIL} ]; then cat ${f}; exit 0; fi\n" +
+    "head -c ${AtqResults.CAPTURE_HEAD} ${f}\n" +
+    "printf '\\n[runLoadTest: %s bytes left out]\\n' \$((n - ${AtqResults.CAPTURE_HEAD + AtqResults.CAPTURE_TAIL}))\n" +
+    "tail -c ${AtqResults.CAPTURE_TAIL} ${f}\n"
+  return sh(script: script, returnStdout: true)
 }
 
 /**
@@ -160,13 +196,16 @@ def atqCopyBaseline(Map copy, String missing) {
 }
 
 /**
- * Runs body with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH set from the parameters, and ATQ_TOKEN
- * from tokenCredentialsId (a Secret text credential: the token never appears on a command line or in the log).
+ * Runs body with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH set from the parameters, ATQ_TOKEN from
+ * tokenCredentialsId (a Secret text credential) and the secrets given as parameters (token, tlsCa/Cert/Key) in
+ * the environment: none is ever on a command line or in the log. ATQ_UNTRUSTED_WORKSPACE tells the CLI that
+ * the workspace is a checkout: its atq.yml may not name the target or credentials, no path may lead out of it.
  */
 def atqWithDocker(Map p, Closure body) {
-  List<String> envs = []
+  List<String> envs = ['ATQ_UNTRUSTED_WORKSPACE=1']
   if (p.dockerHost) envs << "DOCKER_HOST=${p.dockerHost}".toString()
   if (p.dockerCredentialsId) envs << 'DOCKER_TLS_VERIFY=1'
+  envs.addAll(AtqOptions.secretEnv(p))
   List bindings = []
   if (p.dockerCredentialsId) bindings << dockerCert(credentialsId: p.dockerCredentialsId, variable: 'DOCKER_CERT_PATH')
   if (p.tokenCredentialsId) bindings << string(credentialsId: p.tokenCredentialsId, variable: 'ATQ_TOKEN')
@@ -183,8 +222,13 @@ def atqWithDocker(Map p, Closure body) {
   return out
 }
 
-/** Archives the results folder, records the gates as tests and publishes report.html, whatever the outcome. */
-def atqPublish(String resultsDir, List<String> planDirs) {
+/**
+ * Archives the results folder, records the gates as tests and publishes each plan's report.html, whatever
+ * the outcome. The report is published from a folder of its own in runDir holding only ATQ's report.html
+ * and report.css: the plan's folder also holds files the JMeter master wrote, which the HTML Publisher would
+ * serve from Jenkins' origin with the report.
+ */
+def atqPublish(String resultsDir, List<String> planDirs, String runDir) {
   if (resultsDir == null || !fileExists(resultsDir)) {
     echo 'runLoadTest: no results folder to archive'
     return
@@ -193,11 +237,14 @@ def atqPublish(String resultsDir, List<String> planDirs) {
   for (String d : planDirs) {
     if (fileExists("${d}/junit.xml")) junit(testResults: "${d}/junit.xml", allowEmptyResults: true)
   }
-  for (String d : planDirs) {
+  for (int i = 0; i < planDirs.size(); i++) {
+    String d = planDirs[i]
     if (!fileExists("${d}/report.html")) continue
     String name = planDirs.size() == 1 ? 'Load test report' : "Load test report (${AtqOptions.baseName(d)})"
+    String reportDir = "${runDir}/report-${i + 1}"
+    sh(script: AtqOptions.reportCopyScript(d, reportDir), returnStatus: true)
     try {
-      publishHTML(target: [reportDir: d, reportFiles: 'report.html', reportName: name, keepAll: true,
+      publishHTML(target: [reportDir: reportDir, reportFiles: 'report.html', reportName: name, keepAll: true,
                            alwaysLinkToLastBuild: true, allowMissing: true])
     } catch (NoSuchMethodError e) {
       echo "runLoadTest: the HTML Publisher plugin is not installed; ${d}/report.html is in the archived artifacts"

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { loadRunOptions } from '../config/load.js';
 import type { DockerOptions } from '../config/options.js';
-import { actionBool, inputProblem, valuesFromInputs } from '../config/inputs.js';
+import { actionBool, inputProblem, untrustedFromInputs, valuesFromInputs } from '../config/inputs.js';
 import { serverEnvValues } from '../config/server-option.js';
 import { outcome, type Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
@@ -76,6 +76,7 @@ async function run(signal: AbortSignal) {
       ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? []),
     ],
     nameProblem: inputProblem,
+    untrusted: untrustedFromInputs((name) => core.getInput(name), process.env),
   });
   const runId = newRunId();
   // Before anything exists on the swarm: a main killed at any point leaves the post step what it needs.

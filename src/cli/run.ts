@@ -8,6 +8,7 @@ import { formatDuration } from '../util/duration.js';
 import { parseFlags, runFlagSpec, runHelp } from './args.js';
 import { consoleListener, consoleLogger } from './console.js';
 import { EXIT, reportError } from './exit.js';
+import { untrustedFromEnv } from './untrusted.js';
 import type { SignalGuard } from '../util/signals.js';
 
 export async function runCommand(argv: string[], cwd: string, signals: SignalGuard): Promise<number> {
@@ -20,7 +21,7 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
   const configFile = typeof config === 'string' ? config : undefined;
   // ATQ_SERVER / ATQ_TOKEN: under the flags, over atq.yml (a token belongs in the environment, not a file).
   const values = { ...serverEnvValues(process.env), ...flags };
-  const opts = await loadRunOptions({ values, configFile, cwd });
+  const opts = await loadRunOptions({ values, configFile, cwd, untrusted: untrustedFromEnv(process.env) });
   const runId = newRunId();
   // A remote run leaves nothing on the swarm from here; once queued, its task is what may be left running.
   signals.hint = () =>

@@ -1,5 +1,6 @@
 import { FIELDS, type Field } from './fields.js';
 import type { RawOptions } from './resolve.js';
+import type { Untrusted } from './untrusted.js';
 
 /**
  * The GitHub Action's inputs map onto the same option table as atq.yml and the CLI's flags: one input
@@ -95,4 +96,28 @@ export function actionBool(
   if (TRUE.includes(t)) return { value: true };
   if (FALSE.includes(t)) return { value: false };
   return { value: fallback, problem: `input ${input}: "${t}" is not true or false` };
+}
+
+/** Inputs and variables that hand the Action secrets for the target (TLS material, the server's token). */
+const SECRET_INPUTS = ['docker-tls-ca', 'docker-tls-cert', 'docker-tls-key', 'server-token'];
+const SECRET_ENV = ['ATQ_TOKEN', 'ATQ_TLS_CA', 'ATQ_TLS_CERT', 'ATQ_TLS_KEY', 'DOCKER_CERT_PATH'];
+
+/**
+ * With secrets, the workspace's atq.yml (a pull request's, with pull_request_target) may not name the target
+ * nor lead out of the workspace (config/untrusted.ts); without any, there is nothing for it to send away.
+ */
+export function untrustedFromInputs(
+  get: (input: string) => string,
+  env: NodeJS.ProcessEnv,
+): Untrusted | undefined {
+  const given = [
+    ...SECRET_INPUTS.filter((i) => get(i).trim()).map((i) => `input ${i}`),
+    ...SECRET_ENV.filter((v) => env[v]?.trim()),
+  ];
+  if (!given.length) return undefined;
+  const inputOf = (name: string) => ACTION_INPUTS.find((a) => a.field.name === name)?.input ?? name;
+  return {
+    because: `this Action was given secrets (${given.join(', ')}) and runs in a checkout`,
+    instead: (options) => `this Action's inputs (${options.map(inputOf).join(', ')})`,
+  };
 }

@@ -4,6 +4,7 @@ import { load as loadYaml } from 'js-yaml';
 import { ConfigError } from '../errors.js';
 import type { RunOptions } from './options.js';
 import { resolveOptions, type RawOptions } from './resolve.js';
+import { isInside, linkProblem, pathProblems, targetProblems, type Untrusted } from './untrusted.js';
 
 /** Reads atq.yml. A missing default file is fine; a missing file the user named is not. */
 export async function loadConfigFile(file: string, explicit: boolean): Promise<RawOptions> {
@@ -40,11 +41,24 @@ export async function loadRunOptions(input: {
   problems?: string[];
   /** Words a problem the way the front's user knows the option (an Action input's name). */
   nameProblem?: (problem: string) => string;
+  /** The working folder is someone else's checkout and the front holds secrets: see config/untrusted.ts. */
+  untrusted?: Untrusted;
 }): Promise<RunOptions> {
-  const configPath = path.resolve(input.cwd, input.configFile ?? 'atq.yml');
+  const { cwd, untrusted: u } = input;
+  const configPath = path.resolve(cwd, input.configFile ?? 'atq.yml');
+  // An options file in the workspace is the checkout's; one the front names outside it is the operator's.
+  const fileUntrusted = u !== undefined && isInside(cwd, configPath);
+  const link = fileUntrusted ? await linkProblem('config', configPath, cwd, u) : undefined;
+  if (link) throw new ConfigError([link]);
   const file = await loadConfigFile(configPath, input.configFile !== undefined);
-  const { options, problems } = resolveOptions(file, input.values, input.cwd, path.dirname(configPath));
-  const all = [...(input.problems ?? []), ...problems.map(input.nameProblem ?? ((p) => p))];
+  const { options, problems } = resolveOptions(file, input.values, cwd, path.dirname(configPath));
+  const refused = fileUntrusted ? targetProblems(file, configPath, u) : [];
+  if (u && options) {
+    const fromFile = (name: string) =>
+      fileUntrusted && file[name] !== undefined && input.values[name] === undefined;
+    refused.push(...(await pathProblems(options, fromFile, configPath, cwd, u)));
+  }
+  const all = [...refused, ...(input.problems ?? []), ...problems.map(input.nameProblem ?? ((p) => p))];
   if (!options || all.length) throw new ConfigError(all);
   return options;
 }

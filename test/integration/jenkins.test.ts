@@ -1,5 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FIELDS } from '../../src/config/fields.js';
@@ -16,6 +27,26 @@ const client = testClient();
 const suite = targetSuite(client);
 const JAVA_HOME = process.env.ATQ_TEST_JAVA_HOME ?? '/usr/lib/jvm/java-17-openjdk-amd64';
 const HOSTILE = `a b 'single' "double" $HOME \`id\` ; rm -rf / $(echo x) \\ end`;
+
+/**
+ * A stand-in `node` (v24) for runs without a swarm: records its arguments (NUL-separated, in ./argv) and the
+ * variables the step hands the CLI (./env.NAME), and leaves results as the CLI would, with a page of the
+ * master's (master.html) next to ATQ's report.
+ */
+const FAKE_CLI = [
+  '#!/bin/sh',
+  'if [ "$1" = --version ]; then echo v24.0.0; exit 0; fi',
+  'printf \'%s\\0\' "$@" >argv',
+  'for v in ATQ_TOKEN ATQ_TLS_CA ATQ_TLS_CERT ATQ_TLS_KEY ATQ_UNTRUSTED_WORKSPACE; do',
+  '  eval "printf \'%s\' \\"\\$$v\\"" >env.$v',
+  'done',
+  'out="$PWD/atq-results/r1"; mkdir -p "$out"',
+  'printf \'{"runId":"r1","plans":[{"outDir":"%s"}]}\' "$out" >"$out/run.json"',
+  'echo "<p>report</p>" >"$out/report.html"; echo "p{}" >"$out/report.css"',
+  'echo "<script>steal()</script>" >"$out/master.html"',
+  'echo "run r1: results go to $out" >&2',
+  'printf \'{"runId":"r1","status":"succeeded","verdict":"passed","outDir":"%s"}\\n\' "$out"',
+].join('\n');
 
 interface Step {
   step: string;
@@ -118,11 +149,23 @@ function archiveOf(h: Harness): string {
   return dir;
 }
 
-/** The copy of the last successful build's summaries was made for the run only: gone, and not archived. */
+/** The step's own folder for a run: new, next to the workspace (<workspace>@tmp), never inside it. */
+const RUN_DIR = (ws: string) => new RegExp(`^${ws.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@tmp/atq-\\w{8}$`);
+
+/** The CLI was written into the step's own folder next to the workspace, which is gone after the step. */
+function expectRunDirOutside(h: Harness): string {
+  const written = firstStep(h.report, 'writeFile').file as string;
+  expect(path.dirname(written)).toMatch(RUN_DIR(h.workspace));
+  expect(path.basename(written)).toBe('atq-cli.mjs');
+  expect(existsSync(path.dirname(written))).toBe(false);
+  return path.dirname(written);
+}
+
+/** The copy of the last successful build's summaries was made for the run only: outside, gone, not archived. */
 function expectBaselineCopyRemoved(h: Harness): void {
   const copy = firstStep(h.report, 'copyArtifacts');
-  expect(existsSync(path.join(h.workspace, copy.target as string))).toBe(false);
-  expect(stepsOf(h.report, 'sh').some((s) => s.script === `rm -rf '${copy.target}'`)).toBe(true);
+  expect(copy.target).toBe(`${expectRunDirOutside(h)}/baseline`);
+  expect(existsSync(copy.target as string)).toBe(false);
   for (const a of stepsOf(h.report, 'archiveArtifacts')) {
     expect((a.files as string[]).filter((f) => !f.startsWith('atq-results/'))).toEqual([]);
   }
@@ -139,6 +182,7 @@ function expectCredentialsScoped(r: Report): void {
     expect(b?.dir).toBeTruthy();
   }
   expect(firstStep(r, 'withEnv').env).toEqual([
+    'ATQ_UNTRUSTED_WORKSPACE=1',
     `DOCKER_HOST=${requireEnv('DOCKER_HOST')}`,
     'DOCKER_TLS_VERIFY=1',
   ]);
@@ -161,11 +205,13 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(ret.p95).toEqual(expect.any(Number));
     expect(ret.throughput as number).toBeGreaterThan(0);
     expect(ret.resultsDir).toBe(`atq-results/${ret.runId}`);
-    // The CLI came from the library resource, written into the workspace.
+    // The CLI came from the library resource, written next to the workspace, not into it.
     expect(firstStep(report, 'libraryResource').resource).toBe('io/atq/atq-cli.mjs');
-    expect(readFileSync(path.join(ws, '.atq/atq-cli.mjs'), 'utf8')).toBe(
-      readFileSync('jenkins-shared-lib/resources/io/atq/atq-cli.mjs', 'utf8'),
+    expect(firstStep(report, 'writeFile').length).toBe(
+      readFileSync('jenkins-shared-lib/resources/io/atq/atq-cli.mjs', 'utf8').length,
     );
+    const runDir = expectRunDirOutside({ report, log, workspace: ws });
+    expect(readdirSync(ws).sort()).toEqual(['atq-results', 'perf']);
     expectCredentialsScoped(report);
     const archived = firstStep(report, 'archiveArtifacts');
     expect(archived.artifacts).toBe(`atq-results/${ret.runId}/**`);
@@ -176,9 +222,11 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     // junit parsed the file (XmlSlurper in the harness): one test case per gate, none failed.
     expect(firstStep(report, 'junit')).toMatchObject({ tests: 2, failures: 0 });
     expect(readFileSync(path.join(ws, `atq-results/${ret.runId}/junit.xml`), 'utf8')).toMatch(/<testsuite/);
+    // Only ATQ's report is published, from a folder of its own: not the plan's folder, with the master's files.
     expect(firstStep(report, 'publishHTML')).toMatchObject({
       exists: true,
-      target: expect.objectContaining({ reportDir: `atq-results/${ret.runId}`, reportFiles: 'report.html' }),
+      target: expect.objectContaining({ reportDir: `${runDir}/report-1`, reportFiles: 'report.html' }),
+      files: ['report.css', 'report.html'],
     });
     expect(await leftovers(client, ret.runId as string)).toEqual([]);
   });
@@ -311,7 +359,7 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
       projectName: 'shop/perf',
       selector: { selector: 'lastSuccessful', stable: false },
       filter: 'atq-results/**/summary.json',
-      target: expect.stringMatching(/^\.atq\/baseline-\d+$/),
+      target: expect.stringMatching(/@tmp\/atq-\w{8}\/baseline$/),
       optional: true,
       fingerprintArtifacts: false,
       copied: [],
@@ -382,7 +430,7 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
         'with; baseline gates skipped',
     );
     expect(stepsOf(report, 'copyArtifacts')).toEqual([]);
-    expect(stepsOf(report, 'sh').filter((s) => String(s.script).startsWith('rm '))).toEqual([]);
+    expect(stepsOf(report, 'sh').filter((s) => String(s.script).includes('/baseline'))).toEqual([]);
     const cliRun = stepsOf(report, 'sh').find((s) => String(s.script).includes('atq-cli.mjs'));
     expect(cliRun?.script).toContain("'--baseline-missing' 'skip'");
     expect(cliRun?.script).not.toContain("'--baseline' ");
@@ -477,6 +525,221 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     ]);
     expect(JSON.stringify(report.steps)).not.toContain(secret);
     expect(log).not.toContain(secret);
+  });
+
+  test('token and PEM text given as parameters reach the CLI in its environment, never as arguments', async () => {
+    // No swarm needed: a stand-in `node` records its arguments (what ps shows) and environment, and writes
+    // results as the CLI would, with a page the JMeter master left next to ATQ's report.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(path.join(bin, 'node'), FAKE_CLI, { mode: 0o755 });
+    const pem = (f: string) => readFileSync(path.join(requireEnv('DOCKER_CERT_PATH'), f), 'utf8');
+    const secrets = {
+      token: 'atq_s3cret-t0ken',
+      tlsCa: pem('ca.pem'),
+      tlsCert: pem('cert.pem'),
+      tlsKey: pem('key.pem'),
+    };
+    const h = await runStep(
+      { params: { server: 'https://atq.example:8480', dockerHost: 'tcp://swarm:2376', ...secrets } },
+      { env: { PATH: `${bin}:/usr/bin:/bin` } },
+    );
+    expect(h.report.result).toBe('SUCCESS');
+    const ws = h.workspace;
+    expect(readFileSync(path.join(ws, 'argv'), 'utf8').split('\0').slice(1, -1)).toEqual([
+      'run',
+      '--server',
+      'https://atq.example:8480',
+      '--docker-host',
+      'tcp://swarm:2376',
+    ]);
+    const env = (name: string) => readFileSync(path.join(ws, `env.${name}`), 'utf8');
+    expect(env('ATQ_TOKEN')).toBe(secrets.token);
+    expect(env('ATQ_TLS_CA')).toBe(secrets.tlsCa);
+    expect(env('ATQ_TLS_CERT')).toBe(secrets.tlsCert);
+    expect(env('ATQ_TLS_KEY')).toBe(secrets.tlsKey);
+    expect(env('ATQ_UNTRUSTED_WORKSPACE')).toBe('1');
+    // No secret on any sh script (Jenkins shows them among the steps) nor in the log.
+    const keyLines = secrets.tlsKey.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+    for (const secret of [secrets.token, ...keyLines]) {
+      for (const s of stepsOf(h.report, 'sh')) expect(String(s.script)).not.toContain(secret);
+      expect(h.log).not.toContain(secret);
+    }
+    // Only ATQ's report (and its stylesheet) is published; the master's page stays among the artifacts.
+    const published = firstStep(h.report, 'publishHTML');
+    expect(published.files).toEqual(['report.css', 'report.html']);
+    expect((published.target as { reportDir: string }).reportDir).toBe(`${expectRunDirOutside(h)}/report-1`);
+    expect(firstStep(h.report, 'archiveArtifacts').files).toContain('atq-results/r1/master.html');
+  });
+
+  test('what the CLI printed is read bounded: its first lines and its last, not megabytes of container output', async () => {
+    // A stand-in CLI that dies (exit 2) after printing its run id, 3 MB of a container's output and its error.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(
+      path.join(bin, 'node'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = --version ]; then echo v24.0.0; exit 0; fi',
+        'if [ "$2" = cleanup ]; then exit 0; fi',
+        'echo "run r9: results go to $PWD/atq-results/r9" >&2',
+        'yes "  worker-1 | a line a container printed" | head -c 3000000 >&2',
+        'echo "atq: error [MASTER_FAILED]: the master exited 137" >&2',
+        'exit 2',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const { report } = await runStep({ params: { workers: 1 } }, { env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expect(report.result).toBe('FAILURE');
+    expect(report.exception?.message).toBe('runLoadTest: [MASTER_FAILED]: the master exited 137');
+    // The run id from the start of the output: the safety net cleans up that run.
+    const cleanup = stepsOf(report, 'sh').find((s) => String(s.script).includes("'cleanup' '--run'"));
+    expect(cleanup?.script).toContain("'cleanup' '--run' 'r9' '--force'");
+    const read = stepsOf(report, 'sh').filter((s) => s.returnStdout && s.stdoutBytes !== undefined);
+    expect(Math.max(...read.map((s) => s.stdoutBytes as number))).toBeLessThan(90_000);
+    expect(Math.max(...read.map((s) => s.stdoutBytes as number))).toBeGreaterThan(80_000);
+  });
+
+  test("inside dir('perf') the step's folder is still next to the workspace, not the checkout's perf@tmp", async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(path.join(bin, 'node'), FAKE_CLI, { mode: 0o755 });
+    const ws = workspace();
+    const agent = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-agent-'));
+    symlinkSync(agent, path.join(ws, 'perf@tmp'));
+    const h = await runStep(
+      { workspace: ws, dir: 'perf', params: {} },
+      { env: { PATH: `${bin}:/usr/bin:/bin` } },
+    );
+    expect(h.report.result).toBe('SUCCESS');
+    expectRunDirOutside(h);
+    expect(readdirSync(agent)).toEqual([]);
+  });
+
+  test('a token or TLS files given twice are refused before anything runs', async () => {
+    const { report } = await runStep({
+      params: {
+        token: 't',
+        tokenCredentialsId: 'atq-token',
+        tlsKey: 'k.pem',
+        dockerCredentialsId: 'swarm-tls',
+      },
+    });
+    expect(report.result).toBe('FAILURE');
+    expect(report.exception?.message).toContain(
+      "runLoadTest: give the server's token one way: tokenCredentialsId (a Secret text credential, preferred) or token, not both",
+    );
+    expect(report.exception?.message).toContain(
+      "runLoadTest: give the swarm's TLS files one way: dockerCredentialsId (a Docker Host Certificate " +
+        'Authentication credential, preferred) or tlsKey, not both',
+    );
+    expect(stepsOf(report, 'sh')).toEqual([]);
+  });
+
+  test("a checkout's atq.yml cannot send the bound credentials elsewhere: the CLI refuses, nothing connects", async () => {
+    // Stand-ins for a server and a Docker engine of the pull request's choosing: they count who comes.
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`atq server: ${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(500).end();
+    });
+    const engine = http.createServer((req, res) => {
+      seen.push(`docker: ${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    engine.on('connection', () => seen.push('docker: connection'));
+    const listen = (s: http.Server) =>
+      new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+    const [serverPort, enginePort] = await Promise.all([listen(server), listen(engine)]);
+    try {
+      const tokenWs = workspace();
+      writeFileSync(path.join(tokenWs, 'atq.yml'), `server: http://127.0.0.1:${serverPort}\nworkers: 1\n`);
+      const viaToken = await runStep({
+        workspace: tokenWs,
+        credentials: { 'atq-token': 'atq_s3cret-t0ken' },
+        params: { testDir: 'perf', tokenCredentialsId: 'atq-token' },
+      });
+      expect(viaToken.report.result).toBe('FAILURE');
+      expect(viaToken.report.exception?.message).toContain(
+        `runLoadTest: [CONFIG_INVALID]: Invalid configuration:\n  - config: ${tokenWs}/atq.yml sets server; the ` +
+          'workspace is untrusted here',
+      );
+      expect(viaToken.report.exception?.message).toContain(
+        "set it with the runLoadTest step's parameters (server) or flags (--server)",
+      );
+
+      const certWs = workspace();
+      writeFileSync(
+        path.join(certWs, 'atq.yml'),
+        `docker-host: tcp://127.0.0.1:${enginePort}\ninsecure-plaintext: true\n`,
+      );
+      const viaCert = await runStep({ workspace: certWs, params: params({ dockerHost: undefined }) });
+      expect(viaCert.report.result).toBe('FAILURE');
+      expect(viaCert.report.exception?.message).toContain(
+        `config: ${certWs}/atq.yml sets docker-host, insecure-plaintext; the workspace is untrusted here`,
+      );
+      expect(viaCert.report.exception?.message).toContain(
+        "set them with the runLoadTest step's parameters (dockerHost, insecurePlaintext)",
+      );
+      expect(seen).toEqual([]);
+    } finally {
+      server.close();
+      engine.close();
+    }
+  });
+
+  test('a checkout with modules that would print the credentials: none runs, the run goes through', async () => {
+    // Where Node looked for what the bundle left external: the workspace's node_modules and .atq/node_modules
+    // (the CLI used to be written to .atq/), and ssh2's addon path next to the CLI, which a folder with an
+    // index.js answers too. Each would write the environment (the swarm's key, the token) to `leaked`.
+    const ws = workspace();
+    const leaked = `${ws}.leaked`;
+    const hostile = `require('fs').appendFileSync(${JSON.stringify(leaked)}, JSON.stringify(process.env) + '\\n');\n`;
+    for (const file of [
+      'node_modules/cpu-features/index.js',
+      '.atq/node_modules/cpu-features/index.js',
+      '.atq/crypto/build/Release/sshcrypto.node/index.js',
+      'crypto/build/Release/sshcrypto.node/index.js',
+    ]) {
+      mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
+      writeFileSync(path.join(ws, file), hostile);
+    }
+    // The swarm's TLS files as PEM text parameters this time: they travel in the environment.
+    const pem = (f: string) => readFileSync(path.join(requireEnv('DOCKER_CERT_PATH'), f), 'utf8');
+    const h = await runStep({
+      workspace: ws,
+      params: params({
+        dockerCredentialsId: undefined,
+        tlsCa: pem('ca.pem'),
+        tlsCert: pem('cert.pem'),
+        tlsKey: pem('key.pem'),
+      }),
+    });
+    expect(existsSync(leaked)).toBe(false);
+    expect(h.report.exception).toBeNull();
+    expect(h.report.result).toBe('SUCCESS');
+    expect(h.report.returned).toMatchObject({ status: 'succeeded', samples: 8 });
+    expectRunDirOutside(h);
+    expect(await leftovers(client, h.report.returned?.runId as string)).toEqual([]);
+  });
+
+  test('links a checkout placed at paths the step or the CLI would write are never written through', async () => {
+    // The agent's files, and a checkout whose .atq/ and atq-results/ are links to them.
+    const ws = workspace();
+    const agent = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-agent-'));
+    mkdirSync(path.join(agent, 'home'));
+    mkdirSync(path.join(agent, 'results'));
+    writeFileSync(path.join(agent, 'home/.bashrc'), 'echo hello\n');
+    symlinkSync(path.join(agent, 'home'), path.join(ws, '.atq'));
+    symlinkSync(path.join(agent, 'results'), path.join(ws, 'atq-results'));
+    const { report } = await runStep({ workspace: ws, params: params() });
+    expect(report.result).toBe('FAILURE');
+    expect(report.exception?.message).toMatch(
+      new RegExp(
+        `^runLoadTest: \\[CONFIG_INVALID\\]: Invalid configuration:\\n  - out: ${ws}/atq-results leads out of the workspace through a symbolic link`,
+      ),
+    );
+    expect(readdirSync(path.join(agent, 'home'))).toEqual(['.bashrc']);
+    expect(readFileSync(path.join(agent, 'home/.bashrc'), 'utf8')).toBe('echo hello\n');
+    expect(readdirSync(path.join(agent, 'results'))).toEqual([]);
+    expect(stepsOf(report, 'archiveArtifacts')).toEqual([]);
   });
 
   test('every atq run option is accepted under its camelCase name, and the help names them', () => {

@@ -6,7 +6,7 @@
 //
 // config: { "params": {...step parameters...}, "workspace": "/dir", "credentials": {"id": "/dir with
 //   ca.pem, cert.pem, key.pem"}, "env": {...}, "plugins": {"publishHTML": true, "copyArtifacts": true},
-//   "abortFile": "/path", "step": "runLoadTest", "copyArtifacts": {...} }
+//   "abortFile": "/path", "step": "runLoadTest", "copyArtifacts": {...}, "dir": "sub" (see pwd) }
 // copyArtifacts (Copy Artifact plugin; "plugins": {"copyArtifacts": false} makes it absent): the job is
 //   env.JOB_NAME, "lastSuccessful" / "lastStable" the folder holding the artifacts that build archived (paths
 //   as archived, relative to its workspace; absent or null: there is no such build), "number" its build number,
@@ -113,7 +113,13 @@ binding.setVariable('unstable', { Object msg ->
   log("WARNING: ${text}")
   setResult('UNSTABLE')
 })
-binding.setVariable('pwd', { Object... ignored -> workspace.path })
+// pwd(tmp: true) is <current folder>@tmp, a sibling of it, as in Jenkins (WorkspaceList.tempDir). config.dir
+// stands for a dir('...') { } block around the step: pwd() and pwd(tmp: true) answer from there (only they).
+String currentDir = config.dir ? new File(workspace, (String) config.dir).path : workspace.path
+binding.setVariable('pwd', { Object... a ->
+  boolean tmp = a.length > 0 && a[0] instanceof Map && ((Map) a[0]).tmp
+  tmp ? currentDir + '@tmp' : currentDir
+})
 binding.setVariable('fileExists', { Object f ->
   String path = f instanceof Map ? (String) ((Map) f).file : String.valueOf(f)
   ws(path).exists()
@@ -236,7 +242,10 @@ binding.setVariable('sh', { Object a ->
   }
   if (opts.returnStatus) return code
   if (code != 0) throw new AbortException("script returned exit code ${code}")
-  if (opts.returnStdout) return captured.toString('UTF-8')
+  if (opts.returnStdout) {
+    record.stdoutBytes = captured.size()
+    return captured.toString('UTF-8')
+  }
   return null
 })
 binding.setVariable('archiveArtifacts', { Map a ->
@@ -262,9 +271,15 @@ binding.setVariable('junit', { Object a ->
   return [totalCount: record.tests, failCount: record.failures]
 })
 if (plugins.publishHTML != false) {
+  // The plugin copies the whole reportDir into the build and serves it from Jenkins' origin: files lists it.
   binding.setVariable('publishHTML', { Map a ->
     Map t = (Map) a.target
-    steps << [step: 'publishHTML', target: t, exists: ws("${t.reportDir}/${t.reportFiles}").exists()]
+    File dir = ws((String) t.reportDir)
+    List<String> files = []
+    if (dir.isDirectory()) {
+      dir.eachFileRecurse(groovy.io.FileType.FILES) { File f -> files << dir.toPath().relativize(f.toPath()).toString() }
+    }
+    steps << [step: 'publishHTML', target: t, exists: ws("${t.reportDir}/${t.reportFiles}").exists(), files: files.sort()]
   })
 }
 

@@ -59,6 +59,17 @@ class AtqOptions implements Serializable {
     tokenCredentialsId : 'string',
   ]
 
+  /**
+   * Options handed to the CLI in the environment, never as arguments: the process list and the sh step's
+   * script would show them. The CLI reads each of these variables as it would the flag (a path or PEM text).
+   */
+  static final Map<String, String> ENV_OPTIONS = [
+    token  : 'ATQ_TOKEN',
+    tlsCa  : 'ATQ_TLS_CA',
+    tlsCert: 'ATQ_TLS_CERT',
+    tlsKey : 'ATQ_TLS_KEY',
+  ]
+
   static final List<String> FAIL_ON = ['UNSTABLE', 'FAILURE']
 
   @NonCPS
@@ -98,6 +109,23 @@ class AtqOptions implements Serializable {
     Object rmiSsl = params.get('rmiSsl')
     if (rmiSsl instanceof CharSequence && !(rmiSsl.toString() in ['on', 'off'])) {
       out << "runLoadTest: rmiSsl must be 'on' or 'off' (got '${rmiSsl}')".toString()
+    }
+    out.addAll(twiceGiven(params))
+    return out
+  }
+
+  /** A secret given two ways: which one the CLI took would depend on the order of its sources. */
+  @NonCPS
+  private static List<String> twiceGiven(Map params) {
+    List<String> out = []
+    if (params.token != null && params.tokenCredentialsId != null) {
+      out << 'runLoadTest: give the server\'s token one way: tokenCredentialsId (a Secret text credential, ' +
+        'preferred) or token, not both'
+    }
+    List<String> tls = ['tlsCa', 'tlsCert', 'tlsKey'].findAll { params.get(it) != null }
+    if (tls && params.dockerCredentialsId != null) {
+      out << ("runLoadTest: give the swarm's TLS files one way: dockerCredentialsId (a Docker Host Certificate " +
+        "Authentication credential, preferred) or ${tls.join(', ')}, not both").toString()
     }
     return out
   }
@@ -149,7 +177,7 @@ class AtqOptions implements Serializable {
   static List<String> cliArgs(Map params) {
     List<String> args = []
     for (Map.Entry<String, List<String>> e : CLI_OPTIONS.entrySet()) {
-      if (!params.containsKey(e.key)) continue
+      if (!params.containsKey(e.key) || ENV_OPTIONS.containsKey(e.key)) continue
       Object v = params.get(e.key)
       if (v == null) continue
       String flag = '--' + e.value[0]
@@ -174,6 +202,17 @@ class AtqOptions implements Serializable {
       }
     }
     return args
+  }
+
+  /** withEnv's NAME=value for the ENV_OPTIONS given. */
+  @NonCPS
+  static List<String> secretEnv(Map params) {
+    List<String> out = []
+    for (Map.Entry<String, String> e : ENV_OPTIONS.entrySet()) {
+      Object v = params.get(e.key)
+      if (v != null) out << "${e.value}=${v}".toString()
+    }
+    return out
   }
 
   /** POSIX sh single-quoting: the shell hands the word over byte for byte ($, `, \, " and spaces included). */
@@ -214,19 +253,31 @@ class AtqOptions implements Serializable {
 
   /**
    * baseline: 'lastSuccessful': copyArtifacts' filter (the summary.json files the last successful build archived
-   * under outDir/<run id>/) and target (a folder of its own in the workspace, outside outDir unless that is the
-   * workspace itself; never in the new run's folder, which is all that is archived), and the folder
-   * that then holds them, for --baseline.
+   * under outDir/<run id>/), its target (a folder of the step's own outside the workspace, never the new run's
+   * folder, which is all that is archived) and the folder that then holds them, for --baseline.
    */
   @NonCPS
-  static Map baselineCopy(String outDir, String stamp) {
+  static Map baselineCopy(String outDir, String target) {
     String out = normalizedPath(outDir ?: 'atq-results')
-    String target = (out == '.atq' || out.startsWith('.atq/')) ? ".atq-baseline-${stamp}" : ".atq/baseline-${stamp}"
     return [
       target: target,
       filter: out == '.' ? '**/summary.json' : "${out}/**/summary.json".toString(),
       path  : out == '.' ? target : "${target}/${out}".toString(),
     ]
+  }
+
+  /**
+   * sh that copies ATQ's report of a plan (report.html, report.css: files, not links) from planDir into a new
+   * folder reportDir, for the HTML Publisher, which publishes a whole folder.
+   */
+  @NonCPS
+  static String reportCopyScript(String planDir, String reportDir) {
+    String from = shellQuote(planDir)
+    String to = shellQuote(reportDir)
+    return "set +x\nmkdir ${to}\n" +
+      'for f in report.html report.css; do\n' +
+      "  if [ -f ${from}/\$f ] && [ ! -L ${from}/\$f ]; then cp ${from}/\$f ${to}/\$f; fi\n" +
+      'done\n'
   }
 
   /**

@@ -7,6 +7,10 @@ import groovy.json.JsonSlurperClassic
 class AtqResults implements Serializable {
   private static final long serialVersionUID = 1L
 
+  /** Bytes of a CLI output capture the step reads: its start (the run id line) and its end (the error). */
+  static final int CAPTURE_HEAD = 16384
+  static final int CAPTURE_TAIL = 65536
+
   /** The last JSON line on the CLI's stdout: [runId, status, verdict, outDir], or null. */
   @NonCPS
   static Map lastJsonLine(String stdout) {
