@@ -1,18 +1,12 @@
 import * as core from '@actions/core';
 import type { RunListener } from '../core/events.js';
-import { visibleLine } from '../util/text.js';
+import { inertLine } from '../util/text.js';
 
 /**
  * Text from outside (container output, labels in the verdict lines, an ATQ server's events) must never act
- * as a workflow command. The runner takes `::cmd::` at the start of a line (after spaces) and the older
- * `##[cmd]` anywhere in it: a word joiner (invisible) breaks "##[", and a leading "::" for text that
- * starts a line (an output line starts with its source's name).
+ * as a workflow command: see inertLine.
  */
-export function inert(line: string): string {
-  return visibleLine(line)
-    .replace(/##\[/g, '##\u2060[')
-    .replace(/^(\s*):(?=:)/, '$1:\u2060');
-}
+export const inert = inertLine;
 
 /**
  * Text for an annotation or a group name, which @actions/core sends as `::warning::TEXT`: it escapes CR,

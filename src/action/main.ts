@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { loadRunOptions } from '../config/load.js';
 import type { DockerOptions } from '../config/options.js';
 import { actionBool, inputProblem, untrustedFromInputs, valuesFromInputs } from '../config/inputs.js';
-import { serverEnvValues } from '../config/server-option.js';
+import { envValues } from '../config/env-values.js';
 import { outcome, type Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
@@ -67,7 +67,7 @@ async function run(signal: AbortSignal) {
   const artifactName = core.getInput('artifact-name') || 'atq-results';
   const feedback = await feedbackSettings(artifactName);
   const options = await loadRunOptions({
-    values: await autoBaseline({ ...serverEnvValues(process.env), ...values, ...tls }, feedback),
+    values: await autoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback),
     configFile: core.getInput('config') || undefined,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     problems: [
@@ -78,6 +78,8 @@ async function run(signal: AbortSignal) {
     nameProblem: inputProblem,
     untrusted: untrustedFromInputs((name) => core.getInput(name), process.env),
   });
+  // Whatever way they came (the input, atq.yml, ATQ_SECRET_PROPS), secret property values never reach the log.
+  for (const value of Object.values(options.secretProps)) if (value) core.setSecret(value);
   const runId = newRunId();
   // Before anything exists on the swarm: a main killed at any point leaves the post step what it needs.
   // Through a server there is nothing here to remove: the server cleans up what its task created.

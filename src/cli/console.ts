@@ -1,6 +1,6 @@
 import type { RunListener } from '../core/events.js';
 import type { Logger } from '../util/log.js';
-import { visibleLine } from '../util/text.js';
+import { inertLine } from '../util/text.js';
 
 /** Plain, greppable console output: CI logs are not terminals, so no cursor tricks. */
 export function consoleLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
@@ -18,7 +18,8 @@ export function consoleListener(stream: NodeJS.WritableStream = process.stderr):
   const log = consoleLogger(stream);
   return (e) => {
     if (e.type === 'log') (e.level === 'warn' ? log.warn : log.info)(e.message);
-    else if (e.type === 'output') log.output(e.source, visibleLine(e.line));
+    // Inert as well as visible: the CLI often runs inside a CI step whose log obeys workflow commands.
+    else if (e.type === 'output') log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === 'progress') log.progress(e.message);
   };
 }

@@ -1,5 +1,5 @@
 import { loadRunOptions } from '../config/load.js';
-import { serverEnvValues } from '../config/server-option.js';
+import { envValues } from '../config/env-values.js';
 import { cleanupCommand } from '../core/finish.js';
 import { outcome } from '../core/outcome.js';
 import { newRunId } from '../core/run-id.js';
@@ -19,8 +19,8 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
     return EXIT.ok;
   }
   const configFile = typeof config === 'string' ? config : undefined;
-  // ATQ_SERVER / ATQ_TOKEN: under the flags, over atq.yml (a token belongs in the environment, not a file).
-  const values = { ...serverEnvValues(process.env), ...flags };
+  // ATQ_SERVER, ATQ_TOKEN, ATQ_SECRET_PROPS: under the flags, over atq.yml (secrets belong in the environment).
+  const values = { ...envValues(process.env), ...flags };
   const opts = await loadRunOptions({ values, configFile, cwd, untrusted: untrustedFromEnv(process.env) });
   const runId = newRunId();
   // A remote run leaves nothing on the swarm from here; once queued, its task is what may be left running.

@@ -18,6 +18,8 @@ export interface Field {
   choices?: string[];
   /** A secret (the server token): messages never show its value, fronts mask it. */
   secret?: boolean;
+  /** props: the values are secrets (names are not): messages never show them, fronts and servers mask them. */
+  secretValues?: boolean;
 }
 
 export const FIELDS: Field[] = [
@@ -85,6 +87,15 @@ export const FIELDS: Field[] = [
     kind: 'props',
     arg: 'KEY=VALUE',
     help: 'JMeter property, sent to workers (-G) and master (-J)',
+  },
+  {
+    name: 'secret-prop',
+    kind: 'props',
+    arg: 'KEY=VALUE',
+    help:
+      'JMeter property whose value is a secret (a password, an API key): as --prop, but given to JMeter in a ' +
+      "file, never on a command line, in a log or in a server's answers (${__P(KEY)} in the plan)",
+    secretValues: true,
   },
   { name: 'jmeter-arg', kind: 'list', arg: 'ARG', help: "extra argument for the master's jmeter command" },
   {

@@ -9,6 +9,7 @@ import type { Untrusted } from './untrusted.js';
  */
 const RENAMED: Record<string, string> = {
   prop: 'properties',
+  'secret-prop': 'secret-properties',
   'jmeter-arg': 'jmeter-args',
   out: 'results-dir',
   'tls-ca': 'docker-tls-ca',

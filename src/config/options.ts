@@ -47,6 +47,8 @@ export interface RunOptions {
   masterImage: string;
   /** JMeter properties: sent to the workers (-G) and set on the master (-J). */
   props: Record<string, string>;
+  /** The same, whose values are secrets: given to JMeter in a file (a Swarm secret), never on a command line. */
+  secretProps: Record<string, string>;
   /** Extra arguments for the master's jmeter command line. */
   jmeterArgs: string[];
   /** Base output folder; each run writes to <outDir>/<run id>/. */

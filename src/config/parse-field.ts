@@ -51,7 +51,10 @@ function parseProps(field: Field, value: unknown): Parsed {
   for (const [key, v] of propEntries(field, value, problems)) {
     if (!/^[\w.-]+$/.test(key)) badNames.push(show(key));
     else if (v !== null && typeof v === 'object')
-      problems.push(`${field.name}: ${show(key)} has ${show(v)} as its value; use a text or a number`);
+      problems.push(
+        `${field.name}: ${show(key)} has ${field.secretValues ? 'a list or mapping' : show(v)} as its value; ` +
+          'use a text or a number',
+      );
     else props[key] = v === null || v === undefined ? '' : String(v);
   }
   if (badNames.length)
@@ -67,7 +70,11 @@ function propEntries(field: Field, value: unknown, problems: string[]): [string,
   for (const item of Array.isArray(value) ? value : [value]) {
     const eq = typeof item === 'string' ? item.indexOf('=') : -1;
     if (eq > 0) entries.push([(item as string).slice(0, eq), (item as string).slice(eq + 1)]);
-    else problems.push(`${field.name}: ${show(item)} is not KEY=VALUE (e.g. users=10)`);
+    else
+      problems.push(
+        `${field.name}: ${field.secretValues ? 'an entry (not shown: it may be a secret)' : show(item)} ` +
+          'is not KEY=VALUE (e.g. users=10)',
+      );
   }
   return entries;
 }

@@ -111,6 +111,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     workerImage: get<string>('worker-image', image),
     masterImage: get<string>('master-image', image),
     props: get<Record<string, string>>('prop', {}),
+    secretProps: get<Record<string, string>>('secret-prop', {}),
     jmeterArgs: get<string[]>('jmeter-arg', []),
     outDir: where('out', DEFAULTS.outDir),
     timeoutMs: get<number>('timeout', parseDuration(DEFAULTS.timeout) as number),
@@ -148,6 +149,9 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   // Goes into the JVM's command line through the image's launcher: nothing but a size may pass.
   if (options.heap !== undefined && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  const both = Object.keys(options.secretProps).filter((k) => k in options.props);
+  if (both.length)
+    problems.push(`secret-prop: ${both.join(', ')} also given with prop; give each property once`);
   // With --baseline-missing skip, baseline gates without a baseline are skipped at the end, not refused now.
   if (!has('baseline') && options.baselineMissing === 'fail')
     problems.push(...baselineProblems(options.gates));

@@ -56,6 +56,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     extraArgs: runnerArgs(ctx),
     jars: ctx.jars,
     go,
+    secretProps: Object.keys(ctx.options.secretProps).length > 0,
   });
   const id = await ctx.client.createService({
     name,
@@ -66,7 +67,8 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,
-    secrets: [],
+    // Engines talk no RMI: the only secret a run ships them is its --secret-prop file.
+    secrets: ctx.secrets,
     hostname: '{{.Service.Name}}-{{.Task.Slot}}',
   });
   ctx.resources.track('service', id, name);

@@ -44,6 +44,7 @@ export async function startMaster(
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars,
     gate,
+    secretProps: Object.keys(ctx.options.secretProps).length > 0,
   });
   const id = await ctx.client.createService({
     name,

@@ -3,6 +3,7 @@ import type { Bundle } from '../bundle/pack.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError } from '../errors.js';
 import { createRmiKeystore } from '../jmeter/keystore.js';
+import { propertiesFile } from '../jmeter/properties-file.js';
 import { PATHS } from '../jmeter/ports.js';
 import type { SwarmClient } from '../swarm/client.js';
 import type { NetworkInfo } from '../swarm/types.js';
@@ -52,7 +53,7 @@ export async function shipBundle(
   client: SwarmClient,
   res: RunResources,
   bundle: Bundle,
-  options: Pick<RunOptions, 'rmiSsl' | 'mode'>,
+  options: Pick<RunOptions, 'rmiSsl' | 'mode' | 'secretProps'>,
 ): Promise<{ configs: Mount[]; secrets: Mount[] }> {
   const configs: Mount[] = [];
   for (const [i, chunk] of bundle.chunks.entries()) {
@@ -75,6 +76,14 @@ export async function shipBundle(
       res.track('secret', id, name, 'rmi');
       secrets.push({ id, name, target: path.posix.basename(target) });
     }
+  }
+  if (Object.keys(options.secretProps).length) {
+    // A Swarm secret: encrypted in the managers' store, never in a service spec, a command line or a log.
+    const name = serviceName(res.runId, 'secret-props');
+    const data = Buffer.from(propertiesFile(options.secretProps));
+    const id = await client.createSecret(name, data, res.labels('secret-props'));
+    res.track('secret', id, name, 'secret-props');
+    secrets.push({ id, name, target: path.posix.basename(PATHS.secretProperties) });
   }
   return { configs, secrets };
 }

@@ -15,7 +15,12 @@ import { ReadyLines } from './ready-lines.js';
 /** `plans`: how many plans the workers will serve; with one, each worker exits once its part has ended. */
 export async function startWorkers(ctx: RunContext, plans: number): Promise<string> {
   const name = serviceName(ctx.runId, 'workers');
-  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, workersExitThemselves(plans));
+  const script = workerScript(
+    { ssl: ctx.options.rmiSsl },
+    ctx.jars,
+    workersExitThemselves(plans),
+    Object.keys(ctx.options.secretProps).length > 0,
+  );
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,

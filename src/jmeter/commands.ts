@@ -107,7 +107,12 @@ export const TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -
  * master's -X at the very end. Its container then stops while the others still run, and the cleanup has
  * little left to stop (issue 10). It must be set when jmeter-server starts: JMeter reads it once.
  */
-export function workerScript(rmi: RmiSettings, jars: string[] = [], exitAfterTest = false): string {
+export function workerScript(
+  rmi: RmiSettings,
+  jars: string[] = [],
+  exitAfterTest = false,
+  secretProps = false,
+): string {
   const args = [
     // Quoted: search_paths holds ';', which would end the command.
     ...classpathArgs(jars).map(shQuote),
@@ -122,6 +127,8 @@ export function workerScript(rmi: RmiSettings, jars: string[] = [], exitAfterTes
     '-j',
     '/dev/stdout',
     ...rmiArgs(rmi, '-q'),
+    // Read here, not sent by the master with -G: JMeter logs the properties it sends and applies.
+    ...(secretProps ? ['-q', PATHS.secretProperties] : []),
   ];
   return (
     `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
@@ -233,6 +240,8 @@ export interface MasterCommand {
   jars?: string[];
   /** Start the JVM at once but hold the test at the start gate until releaseGateScript() runs. */
   gate?: boolean;
+  /** The run has --secret-prop values (in PATHS.secretProperties): read by the master, and by each worker. */
+  secretProps?: boolean;
 }
 
 /** JTL settings every run needs: CSV with a header, and the hostname column to see which worker sent what. */
@@ -266,6 +275,9 @@ export function masterArgs(cmd: MasterCommand): string[] {
     ...(cmd.gate ? ['-q', PATHS.masterGate] : []),
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
+    // A file, not -G/-J: JMeter logs every -G and -J value ("Setting Global property: k=v"), not a file's,
+    // and every property it sends to the workers ("Sending properties {…}"): they read the file themselves.
+    ...(cmd.secretProps ? ['-q', PATHS.secretProperties] : []),
     ...cmd.extraArgs,
   ];
 }

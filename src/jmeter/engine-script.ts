@@ -19,6 +19,8 @@ export interface EngineCommand {
   jars: string[];
   /** The start barrier: the engines start JMeter once this name resolves on the run network. */
   go: string;
+  /** The run has --secret-prop values, in PATHS.secretProperties. */
+  secretProps?: boolean;
 }
 
 export function engineArgs(cmd: EngineCommand): string[] {
@@ -33,6 +35,7 @@ export function engineArgs(cmd: EngineCommand): string[] {
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...classpathArgs(cmd.jars),
     ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
+    ...(cmd.secretProps ? ['-q', PATHS.secretProperties] : []),
     ...cmd.extraArgs,
   ];
 }

@@ -15,6 +15,8 @@ export const PATHS = {
   outDir: '/atq/out',
   rmiKeystore: '/run/secrets/atq-rmi-keystore.p12',
   rmiProperties: '/run/secrets/atq-rmi.properties',
+  /** --secret-prop values, as a property file (a Swarm secret): never on a command line or in a log. */
+  secretProperties: '/run/secrets/atq-secret.properties',
   /** The master's start gate: a FIFO JMeter reads as a property file (-q), written once the workers are ready. */
   masterGate: '/atq/start.properties',
 } as const;

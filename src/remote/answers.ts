@@ -1,7 +1,7 @@
 import type { RunEvent } from '../core/events.js';
 import type { ErrorCode } from '../errors.js';
 import type { Verdict } from '../results/summary.js';
-import { visibleLine } from '../util/text.js';
+import { inertLine } from '../util/text.js';
 
 /**
  * What a server says is untrusted (DEVELOPERS.md): it may be another team's, misconfigured, or not ATQ at
@@ -29,27 +29,18 @@ function cut(value: unknown, max: number): string {
 }
 
 /**
- * A line as a CI runner reads it, inert: GitHub's takes `::cmd::` at the start of a line (after spaces) and
- * `##[cmd]` anywhere, from a step's stdout and stderr alike (the CLI in a `run:` step too). A word joiner
- * (invisible) between the two characters breaks each; the text reads the same.
- */
-function inertLine(line: string): string {
-  return line.replace(/##\[/g, '##\u2060[').replace(/^(\s*):(?=:)/, '$1:\u2060');
-}
-
-/**
  * One line of the server's: controls (escapes, CR, LF) shown, workflow commands inert, at most `max`
  * characters.
  */
 export function serverLine(value: unknown, max = MAX_TEXT): string {
-  return inertLine(visibleLine(cut(value, max)));
+  return inertLine(cut(value, max));
 }
 
 /** Text of the server's that may have several lines (an error's explanation): each line as serverLine. */
 export function serverText(value: unknown, max = MAX_TEXT): string {
   return cut(value, max)
     .split(/\r\n|\r|\n/)
-    .map((l) => inertLine(visibleLine(l)))
+    .map((l) => inertLine(l))
     .join('\n');
 }
 

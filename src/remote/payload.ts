@@ -47,6 +47,7 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     'worker-image': o.workerImage,
     'master-image': o.masterImage,
     prop: o.props,
+    'secret-prop': o.secretProps,
     'jmeter-arg': o.jmeterArgs,
     timeout: durationText(o.timeoutMs),
     'ready-timeout': durationText(o.readyTimeoutMs),

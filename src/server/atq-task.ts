@@ -23,6 +23,7 @@ export const SERVER_SET: Record<string, string> = {
   keep: 'the server always removes what a task created',
   server: 'this is the server',
   token: 'send the token in the Authorization header',
+  'insecure-http': "a client's choice of how it reaches this server",
 };
 
 /** The `atq run` option values of an ATQ-form task body (everything but fileId, name, schedule). */

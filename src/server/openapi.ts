@@ -114,6 +114,10 @@ const STORED_FILE: Schema = object(['id', 'files', 'bytes', 'createdAt', 'plans'
   bytes: count,
   createdAt: time,
   plans: { type: 'array', items: text, description: 'The .jmx plans in it, relative to its root.' },
+  owner: {
+    ...text,
+    description: 'The token that made it: only it (or an admin token) lists, uses or removes it.',
+  },
 });
 
 const SWARM_NODE: Schema = object(
@@ -496,13 +500,15 @@ const ERROR_RESPONSES: Record<string, Schema> = {
     },
   }),
   '403': failure(
-    "Refused: cancelling or removing what another token submitted (NOT_OWNER), or a change sent from another site's page (CROSS_SITE).",
+    "Refused: cancelling or removing what another token submitted or uploaded (NOT_OWNER), or a change sent from another site's page (CROSS_SITE).",
   ),
   '404': failure('No such task, schedule, upload, result file or endpoint.'),
   '405': failure('The path exists, not with this method.', {
     Allow: { description: 'The methods it takes.', schema: text },
   }),
-  '409': failure('The task has already ended, or the upload is used by a task that has not.'),
+  '409': failure(
+    'The task has already ended, the upload is used by a task that has not, or it was removed while a task naming it was checked (FILE_REMOVED).',
+  ),
   '421': failure(
     'A server without tokens answers only to its loopback address (the Host header named another).',
   ),
@@ -567,7 +573,7 @@ const taskPaths = (): Record<string, PathItem> => ({
         '202': jsonBody(ref('Accepted'), 'Queued; follow it at Location.', LOCATION),
         '201': jsonBody(ref('Schedule'), 'A schedule: each due time queues a copy of the task.', LOCATION),
       },
-      errors: [403, 400, 413, 429],
+      errors: [403, 400, 409, 413, 429],
     }),
     get: operation({
       id: 'listTasks',
@@ -700,8 +706,8 @@ const fileAndSwarmPaths = (): Record<string, PathItem> => ({
     get: operation({
       id: 'listUploads',
       tag: 'files',
-      summary: 'Uploads, newest first',
-      ok: { '200': jsonBody(ref('FileList'), 'Every upload.') },
+      summary: "The token's own uploads (an admin token's: every one), newest first",
+      ok: { '200': jsonBody(ref('FileList'), 'The uploads.') },
     }),
   },
   '/api/databind/{id}': {

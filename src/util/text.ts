@@ -39,3 +39,15 @@ export function visibleLine(line: string): string {
     c === '\r' ? '\\x0d' : '\\x0a',
   );
 }
+
+/**
+ * A line of outside text (container output, an ATQ server's words) as a CI runner reads it, inert as well
+ * as visible: GitHub's runner takes `::cmd::` at the start of a line (after spaces) and the older `##[cmd]`
+ * anywhere, from a step's stdout and stderr alike (the CLI in a `run:` step too). A word joiner (invisible)
+ * between the two characters breaks each; the text reads the same.
+ */
+export function inertLine(line: string): string {
+  return visibleLine(line)
+    .replace(/##\[/g, '##\u2060[')
+    .replace(/^(\s*):(?=:)/, '$1:\u2060');
+}

@@ -37,7 +37,7 @@ const FAKE_CLI = [
   '#!/bin/sh',
   'if [ "$1" = --version ]; then echo v24.0.0; exit 0; fi',
   'printf \'%s\\0\' "$@" >argv',
-  'for v in ATQ_TOKEN ATQ_TLS_CA ATQ_TLS_CERT ATQ_TLS_KEY ATQ_UNTRUSTED_WORKSPACE; do',
+  'for v in ATQ_TOKEN ATQ_TLS_CA ATQ_TLS_CERT ATQ_TLS_KEY ATQ_SECRET_PROPS ATQ_UNTRUSTED_WORKSPACE; do',
   '  eval "printf \'%s\' \\"\\$$v\\"" >env.$v',
   'done',
   'out="$PWD/atq-results/r1"; mkdir -p "$out"',
@@ -539,8 +539,16 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
       tlsCert: pem('cert.pem'),
       tlsKey: pem('key.pem'),
     };
+    const secretProperties = { 'api.key': 'k3y-\'"$(id)\nline' };
     const h = await runStep(
-      { params: { server: 'https://atq.example:8480', dockerHost: 'tcp://swarm:2376', ...secrets } },
+      {
+        params: {
+          server: 'https://atq.example:8480',
+          dockerHost: 'tcp://swarm:2376',
+          ...secrets,
+          secretProperties,
+        },
+      },
       { env: { PATH: `${bin}:/usr/bin:/bin` } },
     );
     expect(h.report.result).toBe('SUCCESS');
@@ -558,9 +566,11 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(env('ATQ_TLS_CERT')).toBe(secrets.tlsCert);
     expect(env('ATQ_TLS_KEY')).toBe(secrets.tlsKey);
     expect(env('ATQ_UNTRUSTED_WORKSPACE')).toBe('1');
+    // As the CLI reads it (config/env-values.ts): a JSON object, any character kept.
+    expect(JSON.parse(env('ATQ_SECRET_PROPS'))).toEqual(secretProperties);
     // No secret on any sh script (Jenkins shows them among the steps) nor in the log.
     const keyLines = secrets.tlsKey.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
-    for (const secret of [secrets.token, ...keyLines]) {
+    for (const secret of [secrets.token, ...keyLines, 'k3y-']) {
       for (const s of stepsOf(h.report, 'sh')) expect(String(s.script)).not.toContain(secret);
       expect(h.log).not.toContain(secret);
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
@@ -61,6 +62,38 @@ describe('atq run on the real TLS swarm', () => {
     );
     expect(await leftovers(client, runId)).toEqual([]);
   });
+
+  test.each([
+    ['distributed', 'flags'],
+    ['engines', 'ATQ_SECRET_PROPS'],
+  ])(
+    '--secret-prop (%s, from %s): every JMeter gets the properties, and no file, log or output holds a value',
+    async (mode, how) => {
+      const secret = `s3cr3t-${Date.now().toString(36)}`;
+      const props = { threads: '3', loops: '7', 'api.key': secret };
+      const flags = Object.entries(props).flatMap(([k, v]) => ['--secret-prop', `${k}=${v}`]);
+      // The environment is how the Jenkins step hands them over: not on a command line.
+      const res = await runCli(
+        [
+          ...baseArgs(),
+          '--test-dir',
+          path.join(plans, 'http'),
+          '--mode',
+          mode,
+          ...(how === 'flags' ? flags : []),
+        ],
+        how === 'flags' ? {} : { env: { ATQ_SECRET_PROPS: JSON.stringify(props) } },
+      );
+      expect(res.stderr).toContain('succeeded');
+      const dir = path.join(suite.out, runIdOf(res));
+      // 2 workers (or engines) x 3 threads x 7 loops: the properties reached every JMeter.
+      expect(readJtl(path.join(dir, 'results.jtl'))).toHaveLength(2 * 3 * 7);
+      // grep -r exits 1 when no file holds the text (jmeter.log would, had a value gone as -G/-J).
+      const grep = spawnSync('grep', ['-rl', secret, dir], { encoding: 'utf8' });
+      expect([grep.status, grep.stdout]).toEqual([1, '']);
+      expect(res.stderr + res.stdout).not.toContain(secret);
+    },
+  );
 
   test('RMI over SSL: the master and each worker listen on one port, so each pair needs few handshakes', async () => {
     // JMeter 5.6's own SSL socket factories are not equal to each other, so its master listened on a port

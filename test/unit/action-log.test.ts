@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { actionListener } from '../../src/action/log.js';
+import { consoleListener } from '../../src/cli/console.js';
 
 /** What the runner would parse as a workflow command (actions/runner ActionCommand: v2 and legacy forms). */
 const isCommand = (line: string) => line.trimStart().startsWith('::') || line.includes('##[');
@@ -75,4 +76,15 @@ test("an ATQ server's stage names, sources, warnings and progress give the runne
   // Nothing is lost: the text is there, only made inert.
   expect(lines).toContain('  :\u2060:add-mask::x | y');
   expect(lines).toContain('[atq] progress: \\x1b[2K::error::forged');
+});
+
+test("the CLI's console, which CI steps log, prints container output inert too", () => {
+  const written: string[] = [];
+  const stream = { write: (t: string) => written.push(t) } as unknown as NodeJS.WritableStream;
+  const emit = consoleListener(stream);
+  emit({ type: 'output', source: '::warning::src', line: 'x ##[add-mask]secret' });
+  emit({ type: 'output', source: 'worker-1', line: '##[set-output name=verdict]pass' });
+  const lines = written.join('').split('\n').filter(Boolean);
+  expect(lines.filter(isCommand)).toEqual([]);
+  expect(lines[1]).toBe('  worker-1 | ##\u2060[set-output name=verdict]pass');
 });

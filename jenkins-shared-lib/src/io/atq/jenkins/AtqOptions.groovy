@@ -25,6 +25,7 @@ class AtqOptions implements Serializable {
     workerImage      : ['worker-image', 'string'],
     masterImage      : ['master-image', 'string'],
     properties       : ['prop', 'props'],
+    secretProperties : ['secret-prop', 'props'],
     jmeterArgs       : ['jmeter-arg', 'list'],
     outDir           : ['out', 'string'],
     timeout          : ['timeout', 'string'],
@@ -64,10 +65,11 @@ class AtqOptions implements Serializable {
    * script would show them. The CLI reads each of these variables as it would the flag (a path or PEM text).
    */
   static final Map<String, String> ENV_OPTIONS = [
-    token  : 'ATQ_TOKEN',
-    tlsCa  : 'ATQ_TLS_CA',
-    tlsCert: 'ATQ_TLS_CERT',
-    tlsKey : 'ATQ_TLS_KEY',
+    token           : 'ATQ_TOKEN',
+    tlsCa           : 'ATQ_TLS_CA',
+    tlsCert         : 'ATQ_TLS_CERT',
+    tlsKey          : 'ATQ_TLS_KEY',
+    secretProperties: 'ATQ_SECRET_PROPS',
   ]
 
   static final List<String> FAIL_ON = ['UNSTABLE', 'FAILURE']
@@ -210,6 +212,8 @@ class AtqOptions implements Serializable {
     List<String> out = []
     for (Map.Entry<String, String> e : ENV_OPTIONS.entrySet()) {
       Object v = params.get(e.key)
+      // A map (secretProperties) as JSON: values may hold any character, newlines included.
+      if (v instanceof Map) v = groovy.json.JsonOutput.toJson(v)
       if (v != null) out << "${e.value}=${v}".toString()
     }
     return out
