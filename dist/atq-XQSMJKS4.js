@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-3K5HVZ6J.js";
+} from "./atq-LUADPLJU.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -43,23 +43,25 @@ import {
   safeListener,
   serviceName,
   tail
-} from "./atq-Z3G4MZRR.js";
+} from "./atq-6XLK4OFR.js";
 import {
   AbortedError,
   AtqError,
   ConfigError,
+  MAX_TIMER_MS,
   RunResources,
   connector,
   errorMessage,
   formatDuration,
   isAtqError,
   newRunId,
+  parseDuration,
   sleep,
   sweep,
   throwIfAborted,
   until,
   within
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 import {
   __commonJS,
   __require,
@@ -578,9 +580,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path16, options2) {
+    function openPromise(path17, options2) {
       return new Promise((resolve, reject) => {
-        open2(path16, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open2(path17, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -610,7 +612,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path16, options2, callback) {
+    function open2(path17, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -622,7 +624,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs.open(path16, "r", function(err, fd) {
+      fs.open(path17, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs.close(fd, defaultCallback);
@@ -1782,19 +1784,19 @@ var require_utils = __commonJS({
       if (decode)
         return decode(data, hint);
     }
-    function basename(path16) {
-      if (typeof path16 !== "string")
+    function basename(path17) {
+      if (typeof path17 !== "string")
         return "";
-      for (let i = path16.length - 1; i >= 0; --i) {
-        switch (path16.charCodeAt(i)) {
+      for (let i = path17.length - 1; i >= 0; --i) {
+        switch (path17.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path16 = path16.slice(i + 1);
-            return path16 === ".." || path16 === "." ? "" : path16;
+            path17 = path17.slice(i + 1);
+            return path17 === ".." || path17 === "." ? "" : path17;
         }
       }
-      return path16 === ".." || path16 === "." ? "" : path16;
+      return path17 === ".." || path17 === "." ? "" : path17;
     }
     var TOKEN = [
       0,
@@ -5140,7 +5142,7 @@ var require_lib = __commonJS({
 });
 
 // src/cli/serve.ts
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/server/auth.ts
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
@@ -5222,7 +5224,7 @@ function intParam(url, name, fallback, [min, max]) {
 
 // src/server/auth.ts
 var sha256 = (text3) => createHash("sha256").update(text3, "utf8").digest();
-var LINE = /^([A-Za-z0-9._@-]{1,64})\s+sha256:([0-9a-f]{64})$/;
+var LINE = /^([A-Za-z0-9._@-]{1,64})\s+sha256:([0-9a-f]{64})(?:\s+(admin))?$/;
 var Tokens = class _Tokens {
   constructor(entries) {
     this.entries = entries;
@@ -5245,8 +5247,8 @@ var Tokens = class _Tokens {
       const line = raw.trim();
       if (!line || line.startsWith("#")) return;
       const m2 = LINE.exec(line);
-      if (m2) entries.push({ name: m2[1], hash: Buffer.from(m2[2], "hex") });
-      else problems.push(`line ${i + 1}: not "NAME sha256:HEX" (write entries with --add-token)`);
+      if (m2) entries.push({ name: m2[1], hash: Buffer.from(m2[2], "hex"), admin: !!m2[3] });
+      else problems.push(`line ${i + 1}: not "NAME sha256:HEX [admin]" (write entries with --add-token)`);
     });
     if (problems.length || !entries.length)
       throw new AtqError(
@@ -5264,16 +5266,22 @@ var Tokens = class _Tokens {
     for (const e2 of this.entries) if (timingSafeEqual(e2.hash, hash) && found === void 0) found = e2.name;
     return found;
   }
+  /** Whether any token of that name is an admin token (a name's tokens share what they own). */
+  isAdmin(name) {
+    return this.entries.some((e2) => e2.name === name && e2.admin);
+  }
 };
-async function addToken(file, name) {
+async function addToken(file, name, admin = false) {
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name))
     throw new AtqError(
       "CONFIG_INVALID",
       `"${name}" is not a token name: use letters, digits, . _ @ - (up to 64)`
     );
   const token = `atq_${randomBytes(24).toString("base64url")}`;
-  await appendFile(file, `${name} sha256:${sha256(token).toString("hex")}
-`, { mode: 384 });
+  await appendFile(file, `${name} sha256:${sha256(token).toString("hex")}${admin ? " admin" : ""}
+`, {
+    mode: 384
+  });
   return token;
 }
 function presentedToken(req) {
@@ -5286,6 +5294,9 @@ function presentedToken(req) {
     return decoded.slice(decoded.indexOf(":") + 1) || void 0;
   }
   return void 0;
+}
+function mayActFor(caller, owner, tokens) {
+  return caller === owner || !tokens || tokens.isAdmin(caller);
 }
 function authorise(req, tokens, browser) {
   if (!tokens) return "local";
@@ -5310,14 +5321,30 @@ var SERVER_DEFAULTS = {
   maxEntries: 5e3,
   maxExtractedBytes: 500 * 1024 * 1024,
   maxQueuedPerToken: 20,
-  allowNetworks: []
+  allowNetworks: [],
+  limits: {
+    maxWorkers: 50,
+    maxTimeoutMs: 2 * 36e5,
+    maxDelayMs: 10 * 6e4,
+    maxBundleBytes: 100 * 1024 * 1024,
+    maxResultBytes: 2 * 1024 ** 3,
+    maxStoredBytesPerToken: 5 * 1024 ** 3,
+    allowImages: [],
+    taskCpus: 2,
+    taskMemoryBytes: 2 * 1024 ** 3,
+    keepResultsMs: 30 * 864e5
+  },
+  maxConnections: 256,
+  headersTimeoutMs: 2e4,
+  // An upload of --max-upload at 200 KB/s; a client slower than that is holding a connection, not uploading.
+  requestTimeoutMs: 10 * 6e4
 };
 
 // src/server/server.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/server/files.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -5452,8 +5479,8 @@ var Extraction = class {
     return new Stop(problem);
   }
   /** Stops on a damaged archive, keeping the problems found so far. */
-  damaged(format, e2) {
-    return this.stop(`the ${format} archive is damaged or truncated (${errorMessage(e2)})`);
+  damaged(format2, e2) {
+    return this.stop(`the ${format2} archive is damaged or truncated (${errorMessage(e2)})`);
   }
   tooLarge() {
     return this.stop(
@@ -5673,8 +5700,10 @@ var FileStore = class {
   }
   root;
   limits;
+  /** Uploads being removed: gone for every check from the moment the removal was decided. */
+  removing = /* @__PURE__ */ new Set();
   /** Extracts the archive (throws UPLOAD_INVALID listing every problem) and records it. */
-  async save(data, name) {
+  async save(data, name, owner) {
     const id = randomBytes2(16).toString("base64url");
     const staging = path2.join(this.root, `.incoming-${id}`);
     try {
@@ -5685,9 +5714,10 @@ var FileStore = class {
         files: files.length,
         bytes: files.reduce((sum, f2) => sum + f2.size, 0),
         createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-        plans: files.filter((f2) => f2.path.toLowerCase().endsWith(".jmx")).map((f2) => f2.path)
+        plans: files.filter((f2) => f2.path.toLowerCase().endsWith(".jmx")).map((f2) => f2.path),
+        owner
       };
-      await writeFile(path2.join(staging, META), JSON.stringify(meta, null, 2) + "\n");
+      await writeFile(path2.join(staging, META), JSON.stringify(meta, null, 2) + "\n", { mode: 384 });
       await rename2(staging, path2.join(this.root, id));
       return meta;
     } catch (e2) {
@@ -5705,7 +5735,7 @@ var FileStore = class {
     return all.filter((f2) => f2 !== void 0).sort((a, b2) => b2.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b2.id));
   }
   async get(id) {
-    if (!isFileId(id)) return void 0;
+    if (!this.available(id)) return void 0;
     try {
       const meta = JSON.parse(await readFile2(path2.join(this.root, id, META), "utf8"));
       return meta.id === id ? meta : void 0;
@@ -5715,13 +5745,32 @@ var FileStore = class {
   }
   /** The absolute folder holding the upload's files, for tasks; undefined when there is no such upload. */
   folder(id) {
-    if (!isFileId(id)) return void 0;
-    const dir = path2.resolve(this.root, id);
-    return existsSync(path2.join(dir, META)) ? path2.join(dir, FILES) : void 0;
+    return this.available(id) ? path2.join(path2.resolve(this.root, id), FILES) : void 0;
   }
-  /** Removes the upload; false when there was none. */
+  /** Whether the upload is there and not being removed: synchronous, so a decision and its check do not interleave. */
+  available(id) {
+    return isFileId(id) && !this.removing.has(id) && existsSync(path2.join(this.root, id, META));
+  }
+  /**
+   * Decides to remove the upload: from now on it is unavailable to every check. Synchronous, so that a route
+   * can check that nothing uses it and decide in one step, with no submission slipping in between.
+   */
+  markRemoved(id) {
+    if (!this.available(id)) return false;
+    this.removing.add(id);
+    return true;
+  }
+  /** Removes the upload (marked or not); false when there was none. */
   async remove(id) {
     if (!isFileId(id) || !existsSync(path2.join(this.root, id, META))) return false;
+    this.removing.add(id);
+    try {
+      return await this.removeNow(id);
+    } finally {
+      this.removing.delete(id);
+    }
+  }
+  async removeNow(id) {
     const trash = path2.join(this.root, `.removed-${id}-${randomBytes2(4).toString("hex")}`);
     try {
       await rename2(path2.join(this.root, id), trash);
@@ -5747,14 +5796,38 @@ function cleanName(name) {
 }
 
 // src/server/hub.ts
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync
+} from "node:fs";
 import path3 from "node:path";
-var TAIL = 2e3;
+import { createInterface } from "node:readline";
+var EVENT_LIMITS = {
+  /** Events kept in memory per task. */
+  tail: 2e3,
+  /** One output line in the stream, in characters (the whole line is in the results' logs/). */
+  lineChars: 8 * 1024,
+  /** Container output lines per second per task, after a burst of `burst`. */
+  linesPerSecond: 200,
+  burst: 1e3,
+  /** The events file per task: past it, container output and progress are no longer recorded. */
+  fileBytes: 64 * 1024 * 1024,
+  /** Pending lines are appended at most this often, or once this many bytes wait. */
+  flushMs: 100,
+  flushBytes: 64 * 1024
+};
 var EventHub = class {
-  constructor(dataDir) {
+  constructor(dataDir, limits = EVENT_LIMITS) {
     this.dataDir = dataDir;
+    this.limits = limits;
   }
   dataDir;
+  limits;
   channels = /* @__PURE__ */ new Map();
   file(taskId) {
     return path3.join(this.dataDir, "tasks", taskId, "events.ndjson");
@@ -5762,62 +5835,167 @@ var EventHub = class {
   channel(taskId) {
     let c = this.channels.get(taskId);
     if (!c) {
-      const stored = this.stored(taskId);
-      c = { events: stored.slice(-TAIL), last: stored.at(-1)?.id ?? 0, subscribers: /* @__PURE__ */ new Set() };
-      mkdirSync(path3.dirname(this.file(taskId)), { recursive: true });
+      const file = this.file(taskId);
+      mkdirSync(path3.dirname(file), { recursive: true, mode: 448 });
+      const bytes2 = sizeOf(file);
+      c = {
+        events: [],
+        last: lastStoredId(file, bytes2),
+        subscribers: /* @__PURE__ */ new Set(),
+        pending: [],
+        pendingBytes: 0,
+        bytes: bytes2,
+        allowance: this.limits.burst,
+        refilled: Date.now(),
+        said: {}
+      };
       this.channels.set(taskId, c);
     }
     return c;
   }
   publish(taskId, data) {
     const c = this.channel(taskId);
-    const e2 = { id: ++c.last, at: (/* @__PURE__ */ new Date()).toISOString(), data };
+    const kept = this.admit(taskId, c, data);
+    if (!kept) return;
+    const e2 = { id: ++c.last, at: (/* @__PURE__ */ new Date()).toISOString(), data: kept };
     c.events.push(e2);
-    if (c.events.length > TAIL) c.events.splice(0, c.events.length - TAIL);
-    appendFileSync(this.file(taskId), JSON.stringify(e2) + "\n");
+    if (c.events.length > this.limits.tail) c.events.splice(0, c.events.length - this.limits.tail);
+    const line = JSON.stringify(e2) + "\n";
+    c.pending.push(line);
+    c.pendingBytes += Buffer.byteLength(line);
+    c.bytes += Buffer.byteLength(line);
+    if (data.kind === "end" || c.pendingBytes >= this.limits.flushBytes) this.flush(taskId, c);
+    else c.timer ??= setTimeout(() => this.flush(taskId, c), this.limits.flushMs).unref();
     for (const s of c.subscribers) s(e2);
     if (data.kind === "end") {
-      for (const s of c.subscribers) c.subscribers.delete(s);
+      c.subscribers.clear();
       this.channels.delete(taskId);
     }
   }
+  /** The event as it may be kept (a long line cut), or undefined when it is dropped (said once). */
+  admit(taskId, c, data) {
+    if (data.kind !== "run" || data.event.type !== "output" && data.event.type !== "progress") return data;
+    if (c.bytes >= this.limits.fileBytes) {
+      if (!c.said.full) {
+        c.said.full = true;
+        this.notice(
+          taskId,
+          `the task's event log reached ${this.limits.fileBytes} bytes: container output and progress are no longer recorded here (the results' logs/ have the output)`
+        );
+      }
+      return void 0;
+    }
+    if (data.event.type === "progress") return data;
+    const now = Date.now();
+    c.allowance = Math.min(
+      this.limits.burst,
+      c.allowance + (now - c.refilled) / 1e3 * this.limits.linesPerSecond
+    );
+    c.refilled = now;
+    if (c.allowance < 1) {
+      if (!c.said.thinned) {
+        c.said.thinned = true;
+        this.notice(
+          taskId,
+          `container output comes faster than ${this.limits.linesPerSecond} lines a second: lines are skipped here (the results' logs/ have them all)`
+        );
+      }
+      return void 0;
+    }
+    c.allowance -= 1;
+    const { line } = data.event;
+    if (line.length <= this.limits.lineChars) return data;
+    return { kind: "run", event: { ...data.event, line: `${line.slice(0, this.limits.lineChars)} \u2026 (cut)` } };
+  }
+  notice(taskId, message) {
+    this.publish(taskId, { kind: "run", event: { type: "log", level: "warn", message } });
+  }
+  /** Appends what waits to the file: one write per batch, not one per line. */
+  flush(taskId, c) {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = void 0;
+    if (!c.pending.length) return;
+    const text3 = c.pending.join("");
+    c.pending = [];
+    c.pendingBytes = 0;
+    appendFileSync(this.file(taskId), text3, { mode: 384 });
+  }
   /**
-   * The events after `after`, then every new one until the task ends. Returns the replay and an
-   * unsubscribe function (undefined when the task has ended: the replay is all there is). `ended` comes
-   * from the store: a queued task has no events yet after a restart, yet it will.
+   * The events after `after`, then every new one until the task ends. Returns the replay (streamed from
+   * the file when the client asks for more than memory holds) and an unsubscribe function (undefined when
+   * the task has ended: the replay is all there is). `ended` comes from the store: a queued task has no
+   * events yet after a restart, yet it will. Live events that arrive while the replay is read come after it.
    */
   subscribe(taskId, after, live, ended) {
-    if (ended && !this.channels.has(taskId))
-      return { replay: this.stored(taskId).filter((e2) => e2.id > after) };
+    if (ended && !this.channels.has(taskId)) return { replay: this.stored(taskId, after) };
     const c = this.channel(taskId);
+    this.flush(taskId, c);
     const inMemory = (c.events[0]?.id ?? c.last + 1) <= after + 1;
-    const replay = (inMemory ? c.events : this.stored(taskId)).filter((e2) => e2.id > after);
-    if (replay.some((e2) => e2.data.kind === "end")) return { replay };
+    const upTo = c.last;
+    const replay = inMemory ? fromArray(c.events.filter((e2) => e2.id > after)) : this.stored(taskId, after, upTo);
     c.subscribers.add(live);
     return { replay, stop: () => c.subscribers.delete(live) };
   }
   /** The id of the last event a task has had (0 for none). */
   lastId(taskId) {
-    return this.channels.get(taskId)?.last ?? this.stored(taskId).at(-1)?.id ?? 0;
+    const c = this.channels.get(taskId);
+    if (c) return c.last;
+    const file = this.file(taskId);
+    return lastStoredId(file, sizeOf(file));
   }
-  stored(taskId) {
-    let text3;
-    try {
-      text3 = readFileSync(this.file(taskId), "utf8");
-    } catch {
-      return [];
+  /** The stored events after `after` (and up to `upTo`), read line by line. */
+  async *stored(taskId, after, upTo = Infinity) {
+    const input = createReadStream(this.file(taskId));
+    const opened = await new Promise((resolve) => {
+      input.once("open", () => resolve(true));
+      input.once("error", () => resolve(false));
+    });
+    if (!opened) return;
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      const e2 = parse(line);
+      if (!e2 || e2.id <= after) continue;
+      if (e2.id > upTo) break;
+      yield e2;
     }
-    const events = [];
-    for (const line of text3.split("\n")) {
-      if (!line) continue;
-      try {
-        events.push(JSON.parse(line));
-      } catch {
-      }
-    }
-    return events;
+    input.destroy();
   }
 };
+async function* fromArray(events) {
+  yield* events;
+}
+function parse(line) {
+  if (!line) return void 0;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return void 0;
+  }
+}
+function sizeOf(file) {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+function lastStoredId(file, size) {
+  if (!size) return 0;
+  const fd = openSync(file, "r");
+  try {
+    for (let length = Math.min(size, 64 * 1024); ; length = Math.min(size, length * 4)) {
+      const buf = Buffer.alloc(length);
+      readSync(fd, buf, 0, length, size - length);
+      const lines = buf.toString("utf8").split("\n");
+      for (let i = lines.length - 1; i >= (length < size ? 1 : 0); i--) {
+        const e2 = parse(lines[i]);
+        if (e2) return e2.id;
+      }
+      if (length === size) return 0;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 // src/core/generic/spec.ts
 var RESERVED_ENV = ["WORKER_CSV_VIPS", "REMOTES"];
@@ -5839,6 +6017,87 @@ var LIMITS = {
 
 // src/server/atq-task.ts
 import path4 from "node:path";
+
+// src/server/limits.ts
+function atqLimitProblems(o, limits) {
+  return [
+    ...most("workers", o.workers, limits.maxWorkers, "--max-workers", String),
+    ...most("timeout", o.timeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
+    ...most("ready-timeout", o.readyTimeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
+    ...most("wait-timeout", o.waitCommand?.timeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
+    ...most("delay", o.delayMs, limits.maxDelayMs, "--max-delay", formatLimit),
+    ...most("max-bundle-size", o.maxBundleBytes, limits.maxBundleBytes, "--max-bundle", formatBytes),
+    ...heapProblems(o.heap, limits.taskMemoryBytes),
+    ...imageProblems(
+      [
+        ["image", o.workerImage],
+        ["master-image", o.masterImage],
+        ["wait-image", o.waitCommand?.image]
+      ],
+      limits.allowImages
+    )
+  ];
+}
+function seedLimitProblems(spec, limits) {
+  return [
+    ...most("worker.replicas", spec.worker.replicas, limits.maxWorkers, "--max-workers", String),
+    ...most("delay", spec.delayMs, limits.maxDelayMs, "--max-delay", formatLimit),
+    ...most(
+      "waitCommand.timeout",
+      spec.waitCommand?.timeoutMs,
+      limits.maxTimeoutMs,
+      "--max-timeout",
+      formatLimit
+    ),
+    ...imageProblems(
+      [
+        ["master.image", spec.master.image],
+        ["worker.image", spec.worker.image]
+      ],
+      limits.allowImages
+    )
+  ];
+}
+function most(field, value, max, flag, show) {
+  if (value === void 0 || value <= max) return [];
+  return [
+    `${field}: ${show(value)} is more than this server allows (${flag} ${show(max)}); ask for less, or ask its operator to raise ${flag}`
+  ];
+}
+function heapProblems(heap, memoryBytes) {
+  const m2 = heap === void 0 ? null : /^(\d+)([kmg])$/i.exec(heap);
+  if (!m2 || !memoryBytes) return [];
+  const bytes2 = Number(m2[1]) * 1024 ** " kmg".indexOf(m2[2].toLowerCase());
+  if (bytes2 < memoryBytes) return [];
+  return [
+    `heap: ${heap} does not fit in the memory each container may use on this server (--task-memory ${formatBytes(memoryBytes)}); ask for less, or ask its operator to raise --task-memory`
+  ];
+}
+function imageProblems(images, allowed) {
+  if (!allowed.length) return [];
+  const allows = wildcards(allowed);
+  return images.filter(([, image]) => image !== void 0 && !allows(image)).map(
+    ([field, image]) => `${field}: ${JSON.stringify(image)} is not an image this server runs (--allow-image ${allowed.join(", ")}); use one of those, or ask its operator to allow it`
+  );
+}
+function wildcards(patterns) {
+  const res = patterns.map(
+    (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`)
+  );
+  return (name) => res.some((r) => r.test(name));
+}
+var formatLimit = (ms) => ms % 864e5 === 0 ? `${ms / 864e5}d` : ms % 36e5 === 0 ? `${ms / 36e5}h` : ms % 6e4 === 0 ? `${ms / 6e4}m` : formatDuration(ms);
+function formatBytes(n2) {
+  for (const [unit, size] of [
+    ["GB", 1024 ** 3],
+    ["MB", 1024 ** 2],
+    ["KB", 1024]
+  ])
+    if (n2 >= size) return `${+(n2 / size).toFixed(1)}${unit}`;
+  return `${n2}B`;
+}
+
+// src/server/atq-task.ts
 var TASK_KEYS = ["fileId", "name", "schedule"];
 var SERVER_SET = {
   "test-dir": "the task runs on the files of its fileId",
@@ -5850,25 +6109,24 @@ var SERVER_SET = {
   "insecure-plaintext": "the server connects to its own swarm",
   keep: "the server always removes what a task created",
   server: "this is the server",
-  token: "send the token in the Authorization header"
+  token: "send the token in the Authorization header",
+  "insecure-http": "a client's choice of how it reaches this server"
 };
 function optionValues(body) {
   const values = {};
   for (const [k2, v2] of Object.entries(body)) if (!TASK_KEYS.includes(k2)) values[k2] = v2;
   return values;
 }
-function optionProblems(values, folder, allowNetworks = []) {
-  return resolveTaskOptions(values, folder, folder, {}, allowNetworks).problems;
+function optionProblems(values, folder, allowNetworks = [], limits) {
+  return resolveTaskOptions(values, folder, folder, {}, allowNetworks, limits).problems;
 }
 function networkProblems(networks, allowed) {
-  const patterns = allowed.map(
-    (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`)
-  );
-  return networks.filter((n2) => !patterns.some((p2) => p2.test(n2))).map(
+  const allows = wildcards(allowed);
+  return networks.filter((n2) => !allows(n2)).map(
     (n2) => `attach-network: ${JSON.stringify(n2)} is not allowed on this server` + (allowed.length ? ` (allowed: ${allowed.join(", ")})` : " (it allows none)") + "; its operator can allow it with atq serve --allow-network NAME"
   );
 }
-function resolveTaskOptions(values, folder, resultsDir2, docker, allowNetworks = []) {
+function resolveTaskOptions(values, folder, resultsDir2, docker, allowNetworks = [], limits) {
   const problems = [];
   const allowed = {};
   for (const [k2, v2] of Object.entries(values)) {
@@ -5886,16 +6144,23 @@ function resolveTaskOptions(values, folder, resultsDir2, docker, allowNetworks =
   const resolved = resolveOptions(allowed, { out: path4.resolve(resultsDir2) }, folder, folder);
   problems.push(...resolved.problems);
   if (resolved.options) problems.push(...networkProblems(resolved.options.attachNetworks, allowNetworks));
+  if (resolved.options && limits) problems.push(...atqLimitProblems(resolved.options, limits));
   if (problems.length || !resolved.options) return { problems };
-  return { options: { ...resolved.options, testDir: folder, docker }, problems };
+  const options2 = { ...resolved.options, testDir: folder, docker };
+  if (limits) options2.limits = runLimits(limits);
+  return { options: options2, problems };
 }
+function runLimits(limits) {
+  return { resultBytes: limits.maxResultBytes, logBytes: Math.min(limits.maxResultBytes, LOG_BYTES) };
+}
+var LOG_BYTES = 64 * 1024 * 1024;
 function insideUpload(value) {
   if (typeof value !== "string" || !value || path4.isAbsolute(value) || value.includes("\0")) return false;
   return !path4.normalize(value).split(/[\\/]/).includes("..");
 }
 
 // src/server/store.ts
-import { mkdirSync as mkdirSync2 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
 import path5 from "node:path";
 var TASK_STATUSES = [
   "queued",
@@ -5970,6 +6235,9 @@ var Store = class _Store {
     this.db.pragma("locking_mode = EXCLUSIVE");
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare("PRAGMA table_info(tasks)").all();
+    if (!columns.some((c) => c.name === "results_bytes"))
+      this.db.exec("ALTER TABLE tasks ADD COLUMN results_bytes INTEGER");
   }
   db;
   /**
@@ -5986,7 +6254,8 @@ var Store = class _Store {
         `atq serve needs the better-sqlite3 package (${errorMessage(e2)}). Run the server from an npm install of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.`
       );
     }
-    mkdirSync2(dataDir, { recursive: true });
+    mkdirSync2(dataDir, { recursive: true, mode: 448 });
+    chmodSync(dataDir, 448);
     const db = new open2(path5.join(dataDir, "atq.sqlite"), { timeout: 1e3 });
     try {
       return new _Store(db);
@@ -6085,6 +6354,25 @@ var Store = class _Store {
   updateSchedule(id, nextRun, lastTaskId) {
     this.db.prepare("UPDATE schedules SET next_run = ?, last_task = COALESCE(?, last_task) WHERE id = ?").run(nextRun ?? null, lastTaskId ?? null, id);
   }
+  /** Bytes of results a task keeps on the server (measured when it ends). */
+  setResultsBytes(id, bytes2) {
+    this.db.prepare("UPDATE tasks SET results_bytes = ? WHERE id = ?").run(bytes2, id);
+  }
+  /** Bytes of results the owner's tasks keep on the server (--max-stored). */
+  storedBytes(owner) {
+    const row = this.db.prepare("SELECT COALESCE(SUM(results_bytes), 0) AS n FROM tasks WHERE owner = ?").get(owner);
+    return Number(row.n);
+  }
+  /** Ended tasks that finished before `iso` (--keep-results), oldest first. */
+  endedBefore(iso) {
+    const rows = this.db.prepare(
+      `SELECT * FROM tasks WHERE status IN ('finished', 'failed', 'cancelled') AND finished_at < ? ORDER BY seq`
+    ).all(iso);
+    return rows.map(taskFrom);
+  }
+  deleteTask(id) {
+    this.db.prepare("DELETE FROM tasks WHERE id = ?").run(id);
+  }
   removeSchedule(id) {
     return this.db.prepare("DELETE FROM schedules WHERE id = ?").run(id).changes > 0;
   }
@@ -6178,7 +6466,11 @@ var STORED_FILE = object(["id", "files", "bytes", "createdAt", "plans"], {
   files: count,
   bytes: count,
   createdAt: time,
-  plans: { type: "array", items: text, description: "The .jmx plans in it, relative to its root." }
+  plans: { type: "array", items: text, description: "The .jmx plans in it, relative to its root." },
+  owner: {
+    ...text,
+    description: "The token that made it: only it (or an admin token) lists, uses or removes it."
+  }
 });
 var SWARM_NODE = object(
   ["id", "hostname", "role", "availability", "state", "engineVersion", "cpus", "memoryBytes"],
@@ -6521,13 +6813,15 @@ var ERROR_RESPONSES = {
     }
   }),
   "403": failure(
-    "Refused: cancelling or removing what another token submitted (NOT_OWNER), or a change sent from another site's page (CROSS_SITE)."
+    "Refused: cancelling or removing what another token submitted or uploaded (NOT_OWNER), or a change sent from another site's page (CROSS_SITE)."
   ),
   "404": failure("No such task, schedule, upload, result file or endpoint."),
   "405": failure("The path exists, not with this method.", {
     Allow: { description: "The methods it takes.", schema: text }
   }),
-  "409": failure("The task has already ended, or the upload is used by a task that has not."),
+  "409": failure(
+    "The task has already ended, the upload is used by a task that has not, or it was removed while a task naming it was checked (FILE_REMOVED)."
+  ),
   "421": failure(
     "A server without tokens answers only to its loopback address (the Host header named another)."
   ),
@@ -6572,7 +6866,7 @@ var taskPaths = () => ({
         "202": jsonBody(ref("Accepted"), "Queued; follow it at Location.", LOCATION),
         "201": jsonBody(ref("Schedule"), "A schedule: each due time queues a copy of the task.", LOCATION)
       },
-      errors: [403, 400, 413, 429]
+      errors: [403, 400, 409, 413, 429]
     }),
     get: operation({
       id: "listTasks",
@@ -6698,8 +6992,8 @@ var fileAndSwarmPaths = () => ({
     get: operation({
       id: "listUploads",
       tag: "files",
-      summary: "Uploads, newest first",
-      ok: { "200": jsonBody(ref("FileList"), "Every upload.") }
+      summary: "The token's own uploads (an admin token's: every one), newest first",
+      ok: { "200": jsonBody(ref("FileList"), "The uploads.") }
     })
   },
   "/api/databind/{id}": {
@@ -6999,7 +7293,7 @@ function pageRoutes(ctx) {
 }
 
 // src/server/queue.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/server/runner.ts
 import path11 from "node:path";
@@ -7149,7 +7443,7 @@ async function copyOut(ctx, containerId, p2, outDir) {
     // Kept even when empty: an empty output folder says something too.
     keepDirs: true,
     onSkip: (name, why) => ctx.logger.warn(`collect ${p2}: skipped ${name} (${why})`),
-    maxBytes: LIMITS.collectBytes
+    maxBytes: Math.min(LIMITS.collectBytes, ctx.limits?.resultBytes ?? Infinity)
   });
   return written.map((w) => path8.relative(outDir, w).split(path8.sep).join("/"));
 }
@@ -7200,7 +7494,8 @@ async function saveLogs(state) {
   await collectLogs(
     ctx,
     deps.outDir,
-    entries.filter((e2) => Boolean(e2.id))
+    entries.filter((e2) => Boolean(e2.id)),
+    deps.limits?.logBytes
   );
 }
 async function removeAll(state) {
@@ -7445,7 +7740,8 @@ async function execute(state) {
     network,
     deadline: state.startedAt.getTime() + state.timeoutMs,
     timeoutMs: state.timeoutMs,
-    mounts
+    mounts,
+    limits: state.deps.limits
   };
   state.ctx = ctx;
   await startWorkers(state, ctx);
@@ -7734,37 +8030,42 @@ async function executeAtq(task, runId, deps, signal, onEvent) {
     folder,
     resultsDir(deps.dataDir, task.id),
     deps.docker,
-    deps.allowNetworks
+    deps.allowNetworks,
+    deps.limits
   );
   if (!options2) return failedBefore(new ConfigError(problems));
   const { report, error } = await runLoadTest(options2, {
-    connect: connector(deps.docker),
-    onEvent,
+    connect: deps.connect,
+    onEvent: withoutServerPaths(onEvent, deps, task, folder),
     signal,
-    runId
+    runId,
+    probeSource: false
   });
   const result = outcome(report, error);
   return {
     status: result.kind === "aborted" ? "cancelled" : result.kind === "failed" ? "failed" : "finished",
     outDir: report.outDir,
     verdict: report.verdict,
-    error: result.error,
+    error: result.error && hidePaths(result.error, deps, task, folder),
     stages: report.stages
   };
 }
 async function executeSeed(task, runId, deps, signal, onEvent) {
   const { spec, problems } = parseSeedTask(task.payload);
-  if (!spec) return failedBefore(new ConfigError(problems));
+  if (spec) problems.push(...seedLimitProblems(spec, deps.limits));
+  if (!spec || problems.length) return failedBefore(new ConfigError(problems));
   const outDir = path11.join(resultsDir(deps.dataDir, task.id), runId);
   const result = await runGenericTask(spec, {
-    connect: connector(deps.docker),
-    onEvent,
+    connect: deps.connect,
+    onEvent: withoutServerPaths(onEvent, deps, task),
     signal,
     runId,
     outDir,
-    files: async (id) => deps.files.folder(id)
+    files: async (id) => deps.files.folder(id),
+    timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, deps.limits.maxTimeoutMs),
+    limits: runLimits(deps.limits)
   });
-  const error = result.error && { code: result.error.code, message: result.error.message };
+  const error = result.error && hidePaths(result.error, deps, task);
   return {
     status: result.status === "succeeded" ? "finished" : error?.code === "RUN_ABORTED" ? "cancelled" : "failed",
     outDir,
@@ -7772,8 +8073,131 @@ async function executeSeed(task, runId, deps, signal, onEvent) {
     stages: result.stages
   };
 }
+function serverPaths(deps, task, upload) {
+  const data = path11.resolve(deps.dataDir);
+  return [
+    [path11.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
+    ...upload ? [[upload, "<upload>"]] : [],
+    [data, "<server data>"]
+  ];
+}
+function scrub(text3, paths2) {
+  return paths2.reduce((t, [from, to]) => t.split(from).join(to), text3);
+}
+function withoutServerPaths(onEvent, deps, task, upload) {
+  const paths2 = serverPaths(deps, task, upload);
+  return (e2) => onEvent(e2.type === "log" || e2.type === "progress" ? { ...e2, message: scrub(e2.message, paths2) } : e2);
+}
+function hidePaths(error, deps, task, upload) {
+  return { code: error.code, message: scrub(error.message, serverPaths(deps, task, upload)) };
+}
 function failedBefore(e2) {
   return { status: "failed", error: { code: e2.code, message: e2.message }, stages: {} };
+}
+
+// src/server/mask.ts
+var MASK = "***";
+function shownPayload(payload) {
+  const copy = { ...payload };
+  for (const role of ["master", "worker"]) {
+    const def = copy[role];
+    if (!isObject2(def) || def.environment === void 0) continue;
+    copy[role] = { ...def, environment: maskPairs(def.environment) };
+  }
+  if (copy["secret-prop"] !== void 0) copy["secret-prop"] = maskPairs(copy["secret-prop"]);
+  return copy;
+}
+function maskPairs(value) {
+  const pair = (text3) => {
+    const eq = text3.indexOf("=");
+    return eq > 0 ? `${text3.slice(0, eq)}=${MASK}` : MASK;
+  };
+  if (Array.isArray(value)) return value.map((e2) => typeof e2 === "string" ? pair(e2) : MASK);
+  if (isObject2(value)) return Object.fromEntries(Object.keys(value).map((k2) => [k2, MASK]));
+  if (typeof value === "string") return value.split("\n").map(pair).join("\n");
+  return MASK;
+}
+function isObject2(v2) {
+  return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
+}
+
+// src/server/retention.ts
+import { lstat as lstat2, readdir as readdir5, rm as rm3 } from "node:fs/promises";
+import path12 from "node:path";
+
+// src/server/uploads.ts
+function fileIdsOf(payload) {
+  const ids = [payload.fileId];
+  for (const role of ["master", "worker"]) {
+    const def = payload[role];
+    if (def && typeof def === "object") ids.push(def.fileId, def.fileid);
+  }
+  return ids.filter((x) => typeof x === "string");
+}
+function uploadUsers(ctx, id) {
+  return [
+    ...ctx.store.tasks({ status: ["queued", ...ACTIVE], limit: 1e5, offset: 0 }).tasks,
+    ...ctx.store.schedules()
+  ].filter((t) => fileIdsOf(t.payload).includes(id));
+}
+async function uploadProblem(ctx, owner, id, field) {
+  const meta = await ctx.files.get(id);
+  if (!meta) return `${field}: no upload has the id "${id}"; upload the files first`;
+  if (!mayActFor(owner, meta.owner ?? "", ctx.tokens))
+    return `${field}: upload "${id}" belongs to another token; upload your own files (POST /api/databind/upload)`;
+  return void 0;
+}
+function assertUploadsAvailable(ctx, payload) {
+  const gone = fileIdsOf(payload).filter((id) => !ctx.files.available(id));
+  if (gone.length)
+    throw new HttpError(
+      409,
+      "FILE_REMOVED",
+      `Upload ${gone.join(", ")} was removed while the task was being checked; upload the files again.`
+    );
+}
+
+// src/server/retention.ts
+async function folderBytes(dir) {
+  let total = 0;
+  const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
+  for (const e2 of entries) {
+    const abs = path12.join(dir, e2.name);
+    if (e2.isDirectory()) total += await folderBytes(abs);
+    else if (e2.isFile()) total += (await lstat2(abs).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+var taskEventsDir = (dataDir, taskId) => path12.join(dataDir, "tasks", taskId);
+async function sweepExpired(ctx, now = Date.now()) {
+  const keep = ctx.options.limits.keepResultsMs;
+  if (!keep) return { tasks: [], uploads: [] };
+  const cutoff = new Date(now - keep).toISOString();
+  const tasks = [];
+  for (const task of ctx.store.endedBefore(cutoff)) {
+    await rm3(resultsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
+    await rm3(taskEventsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
+    ctx.store.deleteTask(task.id);
+    tasks.push(task.id);
+  }
+  const uploads = [];
+  for (const upload of await ctx.files.list()) {
+    if (upload.createdAt >= cutoff || uploadUsers(ctx, upload.id).length) continue;
+    if (ctx.files.markRemoved(upload.id) && await ctx.files.remove(upload.id)) uploads.push(upload.id);
+  }
+  return { tasks, uploads };
+}
+function startRetention(ctx, everyMs = 36e5) {
+  const run = () => void sweepExpired(ctx).then(({ tasks, uploads }) => {
+    if (tasks.length || uploads.length)
+      ctx.logger.info(
+        `retention (--keep-results): removed ${tasks.length} ended task(s) and ${uploads.length} upload(s)`
+      );
+  }).catch((e2) => ctx.logger.warn(`retention (--keep-results) failed: ${errorMessage(e2)}`));
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 // src/server/queue.ts
@@ -7807,6 +8231,7 @@ var TaskQueue = class {
     try {
       const interrupted = this.deps.store.active();
       for (const task of interrupted) this.end(task.id, restarted(task));
+      for (const task of interrupted) await this.measure(task.id);
       for (const { runId } of interrupted) {
         if (!runId) continue;
         await this.deps.sweepRun(runId).catch((e2) => {
@@ -7878,7 +8303,7 @@ var TaskQueue = class {
       status: "starting",
       startedAt: (/* @__PURE__ */ new Date()).toISOString(),
       runId,
-      outDir: path12.join(resultsDir(this.deps.dataDir, task.id), runId)
+      outDir: path13.join(resultsDir(this.deps.dataDir, task.id), runId)
     });
     this.publishStatus(task.id);
     const controller = new AbortController();
@@ -7889,12 +8314,21 @@ var TaskQueue = class {
       status: "failed",
       stages: this.deps.store.task(task.id)?.stages ?? {},
       error: { code: "INTERNAL", message: errorMessage(e2) }
-    })).then((end) => {
+    })).then(async (end) => {
       this.running.delete(task.id);
       if (end.status === "cancelled" && !run.cancelled) end.status = "failed";
       this.end(task.id, end);
       this.pump();
+      await this.measure(task.id);
     });
+  }
+  /** Records how much the task keeps on the server (--max-stored counts it against its owner). */
+  async measure(id) {
+    try {
+      this.deps.store.setResultsBytes(id, await folderBytes(resultsDir(this.deps.dataDir, id)));
+    } catch (e2) {
+      this.deps.logger.warn(`could not measure the results of task ${id}: ${errorMessage(e2)}`);
+    }
   }
   onRunEvent(id, event) {
     const { store, hub } = this.deps;
@@ -7935,7 +8369,7 @@ var TaskQueue = class {
   /** What the API shows of a task: not the server's own paths, and secrets in environments masked. */
   shown(task, position) {
     const { outDir: _serverPath, ...rest } = task;
-    return { ...rest, payload: maskEnvironment(task.payload), position };
+    return { ...rest, payload: shownPayload(task.payload), position };
   }
   get activeCount() {
     return this.running.size;
@@ -7951,20 +8385,6 @@ function restarted(task) {
       message: `The server stopped while this task was ${task.status}; its objects on the swarm (run ${task.runId ?? "not started"}) are removed as the server comes back. Submit it again.`
     }
   };
-}
-function maskEnvironment(payload) {
-  const copy = { ...payload };
-  for (const role of ["master", "worker"]) {
-    const def = copy[role];
-    if (!def || typeof def !== "object" || Array.isArray(def)) continue;
-    const env = def.environment;
-    let masked = env;
-    if (Array.isArray(env)) masked = env.map((e2) => typeof e2 === "string" ? e2.replace(/=.*$/s, "=***") : e2);
-    else if (env && typeof env === "object")
-      masked = Object.fromEntries(Object.keys(env).map((k2) => [k2, "***"]));
-    copy[role] = { ...def, environment: masked };
-  }
-  return copy;
 }
 
 // src/server/router.ts
@@ -8007,22 +8427,23 @@ function decodeSegment(text3) {
 }
 
 // src/server/routes-events.ts
+import { once } from "node:events";
 var KEEPALIVE_MS = 15e3;
 var BACKLOG_BYTES = 1024 * 1024;
-function write(res, e2) {
-  res.write(`id: ${e2.id}
+var HELD_EVENTS = 1e4;
+function format(e2) {
+  return `id: ${e2.id}
 event: ${e2.data.kind}
 data: ${JSON.stringify(e2.data)}
 
-`);
-  if (res.writableLength > BACKLOG_BYTES) res.destroy();
+`;
 }
 function eventRoutes(ctx) {
   return [
     {
       method: "GET",
       path: "/api/task/:id/events",
-      handler: ({ req, res, params, url }) => {
+      handler: async ({ req, res, params, url }) => {
         const id = params.id;
         const task = ctx.store.task(id);
         if (!task) throw notFound(`Task ${id}`);
@@ -8034,38 +8455,73 @@ function eventRoutes(ctx) {
           "x-accel-buffering": "no"
         });
         res.write(": atq task events\n\n");
-        const live = {};
-        const close = () => {
-          live.stop?.();
-          clearInterval(timer);
-          if (!res.writableEnded) res.end();
-        };
-        const timer = setInterval(() => res.write(": keep-alive\n\n"), KEEPALIVE_MS);
-        const sub = ctx.hub.subscribe(
-          id,
-          after,
-          (e2) => {
-            write(res, e2);
-            if (e2.data.kind === "end") close();
-          },
-          ENDED.has(task.status)
-        );
-        live.stop = sub.stop;
-        for (const e2 of sub.replay) write(res, e2);
-        if (!sub.stop) {
-          if (!sub.replay.some((e2) => e2.data.kind === "end"))
-            write(res, {
-              id: Math.max(after, ctx.hub.lastId(id)) + 1,
-              at: (/* @__PURE__ */ new Date()).toISOString(),
-              data: { kind: "end", task: ctx.queue.view(task) }
-            });
-          return close();
-        }
-        res.on("close", close);
+        await new EventStream(ctx, res, id, after).run(ENDED.has(task.status));
       }
     }
   ];
 }
+var EventStream = class {
+  constructor(ctx, res, id, after) {
+    this.ctx = ctx;
+    this.res = res;
+    this.id = id;
+    this.sent = after;
+    this.timer = setInterval(() => res.write(": keep-alive\n\n"), KEEPALIVE_MS);
+    this.closed = new Promise((resolve) => res.on("close", () => resolve()));
+    void this.closed.then(() => this.close());
+  }
+  ctx;
+  res;
+  id;
+  sent;
+  ended = false;
+  held = [];
+  stop;
+  timer;
+  closed;
+  async run(taskEnded) {
+    const sub = this.ctx.hub.subscribe(this.id, this.sent, (e2) => this.live(e2), taskEnded);
+    this.stop = sub.stop;
+    for await (const e2 of sub.replay) {
+      if (this.res.destroyed || this.ended) break;
+      if (!this.send(e2)) await Promise.race([once(this.res, "drain"), this.closed]);
+    }
+    const held = this.held ?? [];
+    this.held = void 0;
+    for (const e2 of held) this.send(e2);
+    if (!this.stop && !this.ended && !this.res.destroyed) {
+      const task = this.ctx.store.task(this.id);
+      if (task)
+        this.send({
+          id: Math.max(this.sent, this.ctx.hub.lastId(this.id)) + 1,
+          at: (/* @__PURE__ */ new Date()).toISOString(),
+          data: { kind: "end", task: this.ctx.queue.view(task) }
+        });
+      this.close();
+    }
+  }
+  live(e2) {
+    if (!this.held) return void this.send(e2);
+    this.held.push(e2);
+    if (this.held.length > HELD_EVENTS) this.res.destroy();
+  }
+  /** Writes the event unless the client has it; false when the client should be waited for. */
+  send(e2) {
+    if (e2.id <= this.sent || this.ended || this.res.destroyed) return true;
+    this.sent = e2.id;
+    const flowing = this.res.write(format(e2));
+    if (e2.data.kind === "end") {
+      this.ended = true;
+      this.close();
+    } else if (this.res.writableLength > BACKLOG_BYTES) this.res.destroy();
+    return flowing;
+  }
+  close() {
+    this.stop?.();
+    clearInterval(this.timer);
+    if (!this.res.writableEnded) this.res.end();
+  }
+};
 
 // src/server/routes-files.ts
 var import_busboy = __toESM(require_lib(), 1);
@@ -8104,23 +8560,15 @@ async function uploadedArchive(req, limit) {
     req.pipe(parser);
   });
 }
-function fileIdsOf(payload) {
-  const ids = [payload.fileId];
-  for (const role of ["master", "worker"]) {
-    const def = payload[role];
-    if (def && typeof def === "object") ids.push(def.fileId, def.fileid);
-  }
-  return ids.filter((x) => x !== void 0);
-}
 function fileRoutes(ctx) {
   return [
     {
       method: "POST",
       path: "/api/databind/upload",
-      handler: async ({ req, res }) => {
+      handler: async ({ req, res, owner }) => {
         const { data, name } = await uploadedArchive(req, ctx.options.maxUploadBytes);
         try {
-          const stored = await ctx.files.save(data, name);
+          const stored = await ctx.files.save(data, name, owner);
           sendJson(res, 201, stored, { location: `/api/databind/${stored.id}` });
         } catch (e2) {
           if (isAtqError(e2) && e2.code === "UPLOAD_INVALID")
@@ -8137,24 +8585,33 @@ function fileRoutes(ctx) {
     {
       method: "GET",
       path: "/api/databind/list",
-      handler: async ({ res }) => sendJson(res, 200, { files: await ctx.files.list() })
+      // A token sees its own uploads (an admin token every one): file names and plans are a team's own.
+      handler: async ({ res, owner }) => {
+        const files = (await ctx.files.list()).filter((f2) => mayActFor(owner, f2.owner ?? "", ctx.tokens));
+        sendJson(res, 200, { files });
+      }
     },
     {
       method: "DELETE",
       path: "/api/databind/:id",
-      handler: async ({ res, params }) => {
+      handler: async ({ res, params, owner }) => {
         const id = params.id;
-        if (!await ctx.files.get(id)) throw notFound(`Upload ${id}`);
-        const users = [
-          ...ctx.store.tasks({ status: ["queued", ...ACTIVE], limit: 1e4, offset: 0 }).tasks,
-          ...ctx.store.schedules()
-        ].filter((t) => fileIdsOf(t.payload).includes(id));
+        const meta = await ctx.files.get(id);
+        if (!meta) throw notFound(`Upload ${id}`);
+        if (!mayActFor(owner, meta.owner ?? "", ctx.tokens))
+          throw new HttpError(
+            403,
+            "NOT_OWNER",
+            `Upload ${id} was made by another token; only that token (or an admin token) may remove it.`
+          );
+        const users = uploadUsers(ctx, id);
         if (users.length)
           throw new HttpError(
             409,
             "FILE_IN_USE",
             `Upload ${id} is used by ${users.map((t) => t.id).join(", ")} (tasks that have not ended, or schedules); cancel or remove them, or wait.`
           );
+        if (!ctx.files.markRemoved(id)) throw notFound(`Upload ${id}`);
         await ctx.files.remove(id);
         res.writeHead(204).end();
       }
@@ -8163,9 +8620,9 @@ function fileRoutes(ctx) {
 }
 
 // src/server/routes-results.ts
-import { createReadStream } from "node:fs";
-import { readdir as readdir5, realpath, stat as stat2 } from "node:fs/promises";
-import path13 from "node:path";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir as readdir6, readFile as readFile4, realpath, stat as stat2 } from "node:fs/promises";
+import path14 from "node:path";
 var TYPES = {
   ".json": "application/json; charset=utf-8",
   ".html": "text/html; charset=utf-8",
@@ -8179,10 +8636,35 @@ var TYPES = {
   ".log": "text/plain; charset=utf-8",
   ".txt": "text/plain; charset=utf-8"
 };
-var OWN = /^(?:[^/]+\/)?(?:report\.html|report\.css|summary\.md|summary\.json|run\.json|junit\.xml)$/;
-function resultHeaders(rel) {
-  const ext = path13.extname(rel).toLowerCase();
-  const own = OWN.test(rel);
+var OWN_NAMES = /* @__PURE__ */ new Set([
+  "report.html",
+  "report.css",
+  "summary.md",
+  "summary.json",
+  "run.json",
+  "junit.xml"
+]);
+function isOwnResult(rel, planFolders2) {
+  const slash = rel.lastIndexOf("/");
+  const dir = slash < 0 ? "" : rel.slice(0, slash);
+  return OWN_NAMES.has(rel.slice(slash + 1)) && (dir === "" || planFolders2.has(dir));
+}
+async function planFolders(dir) {
+  try {
+    const run = JSON.parse(await readFile4(path14.join(dir, "run.json"), "utf8"));
+    const folders = /* @__PURE__ */ new Set();
+    for (const p2 of Array.isArray(run.plans) ? run.plans : []) {
+      if (typeof p2?.outDir !== "string" || typeof run.outDir !== "string") continue;
+      const rel = path14.posix.relative(run.outDir, p2.outDir);
+      if (rel && !rel.includes("/") && rel !== "..") folders.add(rel);
+    }
+    return folders;
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+function resultHeaders(rel, own) {
+  const ext = path14.extname(rel).toLowerCase();
   const text3 = !own && [".log", ".jtl", ".txt", ".csv"].includes(ext);
   const headers = {
     "content-type": own ? TYPES[ext] ?? "application/octet-stream" : text3 ? "text/plain; charset=utf-8" : "application/octet-stream",
@@ -8191,16 +8673,16 @@ function resultHeaders(rel) {
     "cache-control": "no-store"
   };
   if (!own && !text3)
-    headers["content-disposition"] = `attachment; filename="${path13.basename(rel).replace(/[^\w.-]/g, "_")}"`;
+    headers["content-disposition"] = `attachment; filename="${path14.basename(rel).replace(/[^\w.-]/g, "_")}"`;
   return headers;
 }
 async function listFiles(root, dir = root) {
   const out = [];
-  for (const entry of await readdir5(dir, { withFileTypes: true }).catch(() => [])) {
-    const abs = path13.join(dir, entry.name);
+  for (const entry of await readdir6(dir, { withFileTypes: true }).catch(() => [])) {
+    const abs = path14.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(root, abs));
     else if (entry.isFile())
-      out.push({ path: path13.relative(root, abs).split(path13.sep).join("/"), size: (await stat2(abs)).size });
+      out.push({ path: path14.relative(root, abs).split(path14.sep).join("/"), size: (await stat2(abs)).size });
   }
   return out.sort((a, b2) => a.path.localeCompare(b2.path));
 }
@@ -8208,8 +8690,8 @@ async function resolveInside(root, rel) {
   if (rel.includes("\0")) return void 0;
   try {
     const realRoot = await realpath(root);
-    const real = await realpath(path13.resolve(realRoot, rel));
-    if (real !== realRoot && !real.startsWith(realRoot + path13.sep)) return void 0;
+    const real = await realpath(path14.resolve(realRoot, rel));
+    if (real !== realRoot && !real.startsWith(realRoot + path14.sep)) return void 0;
     return (await stat2(real)).isFile() ? real : void 0;
   } catch {
     return void 0;
@@ -8239,10 +8721,12 @@ function resultRoutes(ctx) {
         const file = dir && await resolveInside(dir, params.path);
         if (!file) throw notFound(`Result file ${params.path}`);
         const size = (await stat2(file)).size;
-        res.writeHead(200, { ...resultHeaders(params.path), "content-length": size });
+        const rel = params.path;
+        const own = isOwnResult(rel, await planFolders(dir));
+        res.writeHead(200, { ...resultHeaders(rel, own), "content-length": size });
         if (req.method === "HEAD") return void res.end();
         await new Promise((resolve, reject) => {
-          createReadStream(file).on("error", reject).pipe(res).on("finish", resolve).on("error", reject);
+          createReadStream2(file).on("error", reject).pipe(res).on("finish", resolve).on("error", reject);
         });
       }
     }
@@ -8719,7 +9203,7 @@ function next(cron) {
 
 // src/server/submit.ts
 var newId = () => randomBytes3(9).toString("base64url");
-async function checkSubmission(body, ctx) {
+async function checkSubmission(body, ctx, owner) {
   if (!body || typeof body !== "object" || Array.isArray(body))
     throw badRequest(["body: must be a JSON object (a task)"]);
   const payload = body;
@@ -8733,15 +9217,18 @@ async function checkSubmission(body, ctx) {
   if (seed) {
     const { problems: seedProblems, spec } = parseSeedTask(withoutKey(payload, "schedule"));
     problems.push(...seedProblems);
+    if (spec) problems.push(...seedLimitProblems(spec, ctx.options.limits));
     for (const [role, def] of [
       ["master", spec?.master],
       ["worker", spec?.worker]
-    ])
-      if (def?.fileId && !await ctx.files.get(def.fileId))
-        problems.push(`${role}.fileId: no upload has the id "${def.fileId}"`);
+    ]) {
+      const p2 = def?.fileId && await uploadProblem(ctx, owner, def.fileId, `${role}.fileId`);
+      if (p2) problems.push(p2);
+    }
   } else {
-    problems.push(...await atqProblems(payload, ctx));
+    problems.push(...await atqProblems(payload, ctx, owner));
   }
+  problems.push(...storedProblems(ctx, owner));
   if (payload.name !== void 0 && (typeof payload.name !== "string" || !payload.name.trim()))
     problems.push("name: must be a non-empty string");
   if (problems.length) throw badRequest(problems, "The task cannot run");
@@ -8752,15 +9239,24 @@ async function checkSubmission(body, ctx) {
     payload: withoutKey(payload, "schedule")
   };
 }
-async function atqProblems(payload, ctx) {
+async function atqProblems(payload, ctx, owner) {
   const fileId = payload.fileId;
   if (typeof fileId !== "string" || !fileId)
     return [
       "fileId: required, the id POST /api/databind/upload answered (or give master/worker: the seed's form)"
     ];
-  const folder = await ctx.files.get(fileId) && ctx.files.folder(fileId);
-  if (!folder) return [`fileId: no upload has the id "${fileId}"; upload the files first`];
-  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks);
+  const problem = await uploadProblem(ctx, owner, fileId, "fileId");
+  const folder = ctx.files.folder(fileId);
+  if (problem || !folder) return [problem ?? `fileId: no upload has the id "${fileId}"`];
+  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits);
+}
+function storedProblems(ctx, owner) {
+  const stored = ctx.store.storedBytes(owner);
+  const max = ctx.options.limits.maxStoredBytesPerToken;
+  if (stored < max) return [];
+  return [
+    `${owner} keeps ${formatBytes(stored)} of results on this server, the most it allows per token (--max-stored ${formatBytes(max)}); download what you need and let older tasks expire (--keep-results), or ask its operator to raise --max-stored`
+  ];
 }
 function withoutKey(o, key) {
   const copy = { ...o };
@@ -8776,6 +9272,7 @@ function enqueue(s, owner, ctx, scheduleId) {
       `${owner} already has ${waiting} task(s) waiting, the most this server allows per token (--max-queued ${ctx.options.maxQueuedPerToken}). Wait for them to run, or cancel some (DELETE /api/task/{id}).`
     );
   }
+  assertUploadsAvailable(ctx, s.payload);
   const task = ctx.store.insertTask({
     id: newId(),
     name: s.name,
@@ -8804,7 +9301,7 @@ function taskRoutes(ctx) {
       method: "PUT",
       path: "/api/task",
       handler: async ({ req, res, owner }) => {
-        const submission = await checkSubmission(await readJson(req), ctx);
+        const submission = await checkSubmission(await readJson(req), ctx, owner);
         if (submission.schedule) {
           const mine = store.schedules().filter((x) => x.owner === owner).length;
           if (mine >= ctx.options.maxQueuedPerToken)
@@ -8813,6 +9310,7 @@ function taskRoutes(ctx) {
               "QUEUE_LIMIT",
               `${owner} already has ${mine} schedule(s), the most this server allows per token (--max-queued ${ctx.options.maxQueuedPerToken}). Remove one first (DELETE /api/schedule/{id}).`
             );
+          assertUploadsAvailable(ctx, submission.payload);
           const s = ctx.schedules.add({
             id: newId(),
             cron: submission.schedule,
@@ -8821,7 +9319,7 @@ function taskRoutes(ctx) {
             payload: submission.payload,
             createdAt: (/* @__PURE__ */ new Date()).toISOString()
           });
-          return sendJson(res, 201, s, { location: `/api/schedule/${s.id}` });
+          return sendJson(res, 201, shownSchedule(s), { location: `/api/schedule/${s.id}` });
         }
         const { id } = enqueue(submission, owner, ctx);
         const task = queue.view(found(id));
@@ -8864,7 +9362,7 @@ function taskRoutes(ctx) {
       path: "/api/task/:id",
       handler: ({ res, params, owner }) => {
         const task = found(params.id);
-        mayChange(owner, task.owner, `task ${task.id}`);
+        mayChange(owner, task.owner, `task ${task.id}`, ctx);
         if (ENDED.has(task.status) || !queue.cancel(task.id))
           throw new HttpError(409, "TASK_ENDED", `Task ${task.id} has already ended (${task.status}).`);
         const now = found(task.id);
@@ -8874,7 +9372,7 @@ function taskRoutes(ctx) {
     {
       method: "GET",
       path: "/api/schedule",
-      handler: ({ res }) => sendJson(res, 200, { schedules: store.schedules() })
+      handler: ({ res }) => sendJson(res, 200, { schedules: store.schedules().map(shownSchedule) })
     },
     {
       method: "DELETE",
@@ -8882,20 +9380,23 @@ function taskRoutes(ctx) {
       handler: ({ res, params, owner }) => {
         const schedule = store.schedule(params.id);
         if (!schedule) throw notFound(`Schedule ${params.id}`);
-        mayChange(owner, schedule.owner, `schedule ${schedule.id}`);
+        mayChange(owner, schedule.owner, `schedule ${schedule.id}`, ctx);
         ctx.schedules.remove(schedule.id);
         res.writeHead(204).end();
       }
     }
   ];
 }
-function mayChange(caller, owner, what) {
-  if (caller !== owner)
+function mayChange(caller, owner, what, ctx) {
+  if (!mayActFor(caller, owner, ctx.tokens))
     throw new HttpError(
       403,
       "NOT_OWNER",
-      `${what} was submitted by ${owner}; only that token may cancel or remove it.`
+      `${what} was submitted by ${owner}; only that token (or an admin token) may cancel or remove it.`
     );
+}
+function shownSchedule(s) {
+  return { ...s, payload: shownPayload(s.payload) };
 }
 
 // src/server/server.ts
@@ -8911,7 +9412,7 @@ async function startServer(options2, logger, version) {
     logger.warn(
       `tokens cross the network in clear text on ${options2.host}: give --tls-cert and --tls-key (or a TLS proxy)`
     );
-  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile4(options2.tlsCert), key: await readFile4(options2.tlsKey) } : void 0;
+  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile5(options2.tlsCert), key: await readFile5(options2.tlsKey) } : void 0;
   const ctx = buildContext(await Store.open(options2.dataDir), options2, logger, version, tokens);
   await ctx.files.sweep();
   const routes = compile([
@@ -8924,8 +9425,11 @@ async function startServer(options2, logger, version) {
     ...pageRoutes(ctx)
   ]);
   const handler = (req, res) => void handle(ctx, routes, req, res);
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
-  server.requestTimeout = 0;
+  const checking = { connectionsCheckingInterval: Math.min(3e4, options2.headersTimeoutMs) };
+  const server = tls ? https.createServer({ ...tls, ...checking }, handler) : http.createServer(checking, handler);
+  server.headersTimeout = options2.headersTimeoutMs;
+  server.requestTimeout = options2.requestTimeoutMs;
+  server.maxConnections = options2.maxConnections;
   try {
     await new Promise((resolve, reject) => {
       server.once("error", reject);
@@ -8940,6 +9444,7 @@ async function startServer(options2, logger, version) {
   }
   const recovered = ctx.queue.recover();
   ctx.schedules.start();
+  const stopRetention = startRetention(ctx);
   const { port } = server.address();
   const host = options2.host.includes(":") ? `[${options2.host}]` : options2.host;
   const url = `${tls ? "https" : "http"}://${host}:${port}`;
@@ -8949,6 +9454,7 @@ async function startServer(options2, logger, version) {
     context: ctx,
     close: async () => {
       ctx.schedules.stop();
+      stopRetention();
       ctx.queue.halt();
       await recovered.catch(() => {
       });
@@ -8962,12 +9468,13 @@ async function startServer(options2, logger, version) {
   };
 }
 function buildContext(store, options2, logger, version, tokens) {
-  const files = new FileStore(path14.join(options2.dataDir, "files"), {
+  const files = new FileStore(path15.join(options2.dataDir, "files"), {
     maxEntries: options2.maxEntries,
     maxTotalBytes: options2.maxExtractedBytes
   });
   const hub = new EventHub(options2.dataDir);
-  const connect = connector(options2.docker);
+  const { taskCpus, taskMemoryBytes } = options2.limits;
+  const connect = connector(options2.docker, { cpus: taskCpus, memoryBytes: taskMemoryBytes });
   const queue = new TaskQueue({
     store,
     hub,
@@ -8975,6 +9482,8 @@ function buildContext(store, options2, logger, version, tokens) {
     dataDir: options2.dataDir,
     allowNetworks: options2.allowNetworks,
     docker: options2.docker,
+    limits: options2.limits,
+    connect,
     concurrency: options2.concurrency,
     logger,
     sweepRun: async (runId) => {
@@ -9019,7 +9528,9 @@ async function handle(ctx, routes, req, res) {
     await route.handler({ req, res, url, params, owner });
   } catch (e2) {
     if (res.headersSent) return void res.destroy();
-    sendError(res, asHttpError(e2, ctx));
+    const error = asHttpError(e2, ctx);
+    if (error.status === 401 || error.status === 413) error.headers.connection = "close";
+    sendError(res, error);
   }
 }
 var LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/i;
@@ -9066,19 +9577,86 @@ function asHttpError(e2, ctx) {
   );
 }
 
+// src/cli/serve-limits.ts
+var LIMIT_FLAGS = {
+  "max-workers": { key: "maxWorkers", kind: "count" },
+  "max-timeout": { key: "maxTimeoutMs", kind: "duration" },
+  "max-delay": { key: "maxDelayMs", kind: "duration" },
+  "max-bundle": { key: "maxBundleBytes", kind: "size" },
+  "max-results": { key: "maxResultBytes", kind: "size" },
+  "max-stored": { key: "maxStoredBytesPerToken", kind: "size" },
+  "task-cpus": { key: "taskCpus", kind: "cpus" },
+  "task-memory": { key: "taskMemoryBytes", kind: "size" },
+  "keep-results": { key: "keepResultsMs", kind: "retention" }
+};
+function limitFlagSpec() {
+  return {
+    ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((f2) => [f2, { type: "string" }])),
+    "allow-image": { type: "string", multiple: true }
+  };
+}
+function limitsFrom(flags, problems) {
+  const limits = {
+    ...SERVER_DEFAULTS.limits,
+    allowImages: flags["allow-image"] ?? []
+  };
+  for (const [flag, { key, kind }] of Object.entries(LIMIT_FLAGS)) {
+    const raw = flags[flag];
+    if (typeof raw !== "string") continue;
+    const value = parseLimit(kind, raw);
+    if (value === void 0) problems.push(`${flag}: "${raw}" ${EXPECTED[kind]}`);
+    else limits[key] = value;
+  }
+  return limits;
+}
+var EXPECTED = {
+  count: "is not a whole number from 1 to 10000",
+  duration: "is not a duration from 1s to 24 days, e.g. 2h or 10m",
+  retention: "is not a duration up to 24 days, e.g. 30d (0: keep everything)",
+  size: "is not a size such as 100MB or 5GB",
+  cpus: "is not a number of CPUs such as 2 or 0.5 (0: no limit)"
+};
+function parseLimit(kind, raw) {
+  switch (kind) {
+    case "count": {
+      const n2 = Number(raw);
+      return Number.isInteger(n2) && n2 >= 1 && n2 <= 1e4 ? n2 : void 0;
+    }
+    case "duration":
+    case "retention": {
+      const ms = parseDuration(raw);
+      const least = kind === "retention" ? 0 : 1e3;
+      return ms !== void 0 && ms >= least && ms <= MAX_TIMER_MS ? ms : void 0;
+    }
+    case "cpus": {
+      const n2 = Number(raw);
+      return raw.trim() && Number.isFinite(n2) && n2 >= 0 && n2 <= 1024 ? n2 : void 0;
+    }
+    default:
+      return parseSize(raw);
+  }
+}
+
 // src/cli/serve.ts
 var SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
-                 [--tls-cert FILE --tls-key FILE] [--max-upload 100MB] [--max-queued 20]
-                 [--allow-network NAME ...] [connection options]
-       atq serve --tokens FILE --add-token NAME
+                 [--tls-cert FILE --tls-key FILE] [--allow-network NAME ...] [--allow-image IMAGE ...]
+                 [--max-upload 100MB] [--max-queued 20] [--max-workers 50] [--max-timeout 2h]
+                 [--max-delay 10m] [--max-bundle 100MB] [--max-results 2GB] [--max-stored 5GB]
+                 [--task-cpus 2] [--task-memory 2GB] [--keep-results 30d] [--max-connections 256]
+                 [connection options]
+       atq serve --tokens FILE --add-token NAME [--admin]
 
 Runs the ATQ service: a REST API (/api, described at /api/openapi.json) and a page (/) in front of the
 swarm, where teams upload test files, queue load tests and follow them. Tasks run one at a time by
 default (--concurrency): concurrent load tests on one cluster distort each other's numbers. The queue
 is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupted ones are failed and
 their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
---add-token NAME creates a token, stores only its hash in FILE and prints it once. Tasks may attach
-their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.`;
+--add-token NAME creates a token, stores only its hash in FILE and prints it once; with --admin, the
+token may also cancel, remove and use what other tokens own (an operator's). Tasks may attach
+their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.
+The --max-* flags cap what one task may ask for (a larger ask is refused, naming the flag), --allow-image
+the images tasks may run, --task-cpus/--task-memory every container a task starts (0: no limit), and
+--keep-results how long ended tasks and unused uploads are kept (0: forever). See docs/server.md, "Limits".`;
 function serveFlags(argv) {
   return parseFlags(argv, {
     listen: { type: "string" },
@@ -9086,11 +9664,14 @@ function serveFlags(argv) {
     concurrency: { type: "string" },
     tokens: { type: "string" },
     "add-token": { type: "string" },
+    admin: { type: "boolean" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     "max-upload": { type: "string" },
     "max-queued": { type: "string" },
     "allow-network": { type: "string", multiple: true },
+    "max-connections": { type: "string" },
+    ...limitFlagSpec(),
     help: { type: "boolean", short: "h" },
     ...connectionFlagSpec()
   });
@@ -9118,17 +9699,21 @@ function serverOptions(flags, cwd) {
   const options2 = {
     host: m2?.[1] ?? m2?.[2] ?? SERVER_DEFAULTS.host,
     port: Number(m2?.[3] ?? SERVER_DEFAULTS.port),
-    dataDir: path15.resolve(cwd, text3("data") ?? "atq-data"),
+    dataDir: path16.resolve(cwd, text3("data") ?? "atq-data"),
     concurrency: int("concurrency", SERVER_DEFAULTS.concurrency, 100),
-    tokensFile: text3("tokens") && path15.resolve(cwd, text3("tokens")),
-    tlsCert: text3("tls-cert") && path15.resolve(cwd, text3("tls-cert")),
-    tlsKey: text3("tls-key") && path15.resolve(cwd, text3("tls-key")),
+    tokensFile: text3("tokens") && path16.resolve(cwd, text3("tokens")),
+    tlsCert: text3("tls-cert") && path16.resolve(cwd, text3("tls-cert")),
+    tlsKey: text3("tls-key") && path16.resolve(cwd, text3("tls-key")),
     docker: dockerOptionsFrom(flags, cwd),
     maxUploadBytes: maxUpload ?? SERVER_DEFAULTS.maxUploadBytes,
     maxEntries: SERVER_DEFAULTS.maxEntries,
     maxExtractedBytes: SERVER_DEFAULTS.maxExtractedBytes,
     maxQueuedPerToken: int("max-queued", SERVER_DEFAULTS.maxQueuedPerToken, 1e4),
-    allowNetworks: flags["allow-network"] ?? []
+    allowNetworks: flags["allow-network"] ?? [],
+    limits: limitsFrom(flags, problems),
+    maxConnections: int("max-connections", SERVER_DEFAULTS.maxConnections, 1e5),
+    headersTimeoutMs: SERVER_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: SERVER_DEFAULTS.requestTimeoutMs
   };
   if (problems.length) throw new ConfigError(problems);
   return options2;
@@ -9140,18 +9725,21 @@ async function serveCommand(argv, cwd, signal, version) {
     return EXIT.ok;
   }
   const options2 = serverOptions(flags, cwd);
+  if (flags.admin && typeof flags["add-token"] !== "string")
+    throw new ConfigError(["admin: marks the token --add-token NAME creates; give --add-token too"]);
   if (typeof flags["add-token"] === "string") {
     if (!options2.tokensFile) throw new ConfigError(["add-token: give --tokens FILE to store the token in"]);
-    const token = await addToken(options2.tokensFile, flags["add-token"]);
+    const token = await addToken(options2.tokensFile, flags["add-token"], flags.admin === true);
     process.stdout.write(`${token}
 `);
     process.stderr.write(
-      `[atq] token for ${flags["add-token"]} added to ${options2.tokensFile}; it is shown only now
+      `[atq] ${flags.admin ? "admin " : ""}token for ${flags["add-token"]} added to ${options2.tokensFile}; it is shown only now
 `
     );
     return EXIT.ok;
   }
   const logger = consoleLogger();
+  process.umask(63);
   const server = await startServer(options2, logger, version);
   logger.info(
     `atq serve: listening on ${server.url} (data in ${options2.dataDir}, concurrency ${options2.concurrency}${options2.tokensFile ? ", tokens required" : ", no tokens: loopback only"})`

@@ -4149,6 +4149,13 @@ var require_bcrypt_pbkdf = __commonJS({
   }
 });
 
+// atq-stub:cpu-features
+var require_cpu_features = __commonJS({
+  "atq-stub:cpu-features"() {
+    throw new Error("cpu-features is not part of this bundle of atq: ssh2 runs without it");
+  }
+});
+
 // node_modules/ssh2/lib/protocol/constants.js
 var require_constants = __commonJS({
   "node_modules/ssh2/lib/protocol/constants.js"(exports, module) {
@@ -4156,7 +4163,7 @@ var require_constants = __commonJS({
     var crypto = __require("crypto");
     var cpuInfo;
     try {
-      cpuInfo = __require("cpu-features")();
+      cpuInfo = require_cpu_features()();
     } catch {
     }
     var { bindingAvailable, CIPHER_INFO, MAC_INFO } = require_crypto();
@@ -4858,6 +4865,13 @@ var require_utils2 = __commonJS({
   }
 });
 
+// atq-stub:./crypto/build/Release/sshcrypto.node
+var require_sshcrypto = __commonJS({
+  "atq-stub:./crypto/build/Release/sshcrypto.node"() {
+    throw new Error("./crypto/build/Release/sshcrypto.node is not part of this bundle of atq: no native addon is loaded from disk");
+  }
+});
+
 // node_modules/ssh2/lib/protocol/crypto/poly1305.js
 var require_poly1305 = __commonJS({
   "node_modules/ssh2/lib/protocol/crypto/poly1305.js"(exports, module) {
@@ -5312,7 +5326,7 @@ var require_crypto = __commonJS({
     var ChaChaPolyDecipher;
     var GenericDecipher;
     try {
-      binding = __require("./crypto/build/Release/sshcrypto.node");
+      binding = require_sshcrypto();
       ({
         AESGCMCipher,
         ChaChaPolyCipher,
@@ -60046,12 +60060,13 @@ async function until(deadline, promise) {
 }
 
 // src/util/duration.ts
-var UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+var UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+var MAX_TIMER_MS = 2 ** 31 - 1;
 function parseDuration(input) {
   if (typeof input === "number") return Number.isFinite(input) && input >= 0 ? input * 1e3 : void 0;
   const text = input.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1e3;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return void 0;
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]], 0);
 }
@@ -60398,21 +60413,39 @@ async function* demuxLines(source) {
   }
   for (const [stream, rest] of partial) if (rest) yield { stream, line: rest };
 }
+var MAX_LINE = 1024 * 1024;
 function* splitLines(stream, text, partial) {
   const lines = ((partial.get(stream) ?? "") + text).split("\n");
-  partial.set(stream, lines.pop() ?? "");
-  for (const line of lines) yield { stream, line: line.replace(/\r$/, "") };
+  let rest = lines.pop() ?? "";
+  for (const line of lines) yield* capped(stream, line.replace(/\r$/, ""));
+  while (rest.length > MAX_LINE) {
+    yield { stream, line: rest.slice(0, MAX_LINE) };
+    rest = rest.slice(MAX_LINE);
+  }
+  partial.set(stream, rest);
+}
+function* capped(stream, line) {
+  for (let i = 0; i < line.length || i === 0; i += MAX_LINE)
+    yield { stream, line: line.slice(i, i + MAX_LINE) };
 }
 
 // src/swarm/client.ts
 var MISSING = /* @__PURE__ */ Symbol("missing");
+function resources(limits) {
+  const l = {};
+  if (limits.cpus) l.NanoCPUs = Math.round(limits.cpus * 1e9);
+  if (limits.memoryBytes) l.MemoryBytes = limits.memoryBytes;
+  return Object.keys(l).length ? { Resources: { Limits: l } } : {};
+}
 var SwarmClient = class _SwarmClient {
-  constructor(docker, url) {
+  constructor(docker, url, limits = {}) {
     this.docker = docker;
     this.url = url;
+    this.limits = limits;
   }
   docker;
   url;
+  limits;
   /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
   downSince;
   /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
@@ -60423,7 +60456,8 @@ var SwarmClient = class _SwarmClient {
   get api() {
     return this.docker;
   }
-  static open(conn) {
+  /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
+  static open(conn, limits) {
     const docker = conn.socketPath ? new import_dockerode.default({ socketPath: conn.socketPath }) : new import_dockerode.default({
       host: conn.host,
       port: conn.port,
@@ -60433,7 +60467,7 @@ var SwarmClient = class _SwarmClient {
       key: conn.key,
       timeout: 6e4
     });
-    return new _SwarmClient(docker, conn.url);
+    return new _SwarmClient(docker, conn.url, limits);
   }
   async info() {
     const [info, version] = await Promise.all([
@@ -60590,6 +60624,7 @@ var SwarmClient = class _SwarmClient {
           Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) }))
         },
         RestartPolicy: { Condition: "none", MaxAttempts: 0 },
+        ...resources(this.limits),
         Placement: {
           Constraints: spec.constraints ?? [],
           Preferences: [{ Spread: { SpreadDescriptor: "node.id" } }]
@@ -60943,11 +60978,12 @@ function parserReason(e, text) {
 }
 
 // src/swarm/connector.ts
-function connector(docker) {
-  return async () => SwarmClient.open(resolveConnection(docker));
+function connector(docker, limits) {
+  return async () => SwarmClient.open(resolveConnection(docker), limits);
 }
 
 export {
+  MAX_TIMER_MS,
   parseDuration,
   formatDuration,
   AtqError,
@@ -60979,4 +61015,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-W6MYIFNT.js.LEGAL.txt */
+/*! For license information please see atq-YGDXQBZ4.js.LEGAL.txt */

@@ -5,15 +5,17 @@ const require = __atqCreateRequire(import.meta.url);
 const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
+  envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-REAHE2MZ.js";
+} from "./atq-ZWUJWRBH.js";
 import {
   FIELDS,
   STAT_COLUMNS,
   gateCounts,
   gateValue,
+  inertLine,
   markdownDeltas,
   markdownGates,
   markdownLabels,
@@ -26,10 +28,8 @@ import {
   require_normalize_path,
   require_ours,
   require_tar_stream,
-  serverEnvValues,
-  verdictHeading,
-  visibleLine
-} from "./atq-Z3G4MZRR.js";
+  verdictHeading
+} from "./atq-6XLK4OFR.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -58,7 +58,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 import {
   __commonJS,
   __export,
@@ -28894,6 +28894,7 @@ var require_light = __commonJS({
 // src/config/inputs.ts
 var RENAMED = {
   prop: "properties",
+  "secret-prop": "secret-properties",
   "jmeter-arg": "jmeter-args",
   out: "results-dir",
   "tls-ca": "docker-tls-ca",
@@ -28945,10 +28946,25 @@ function actionBool(text, input, fallback) {
   if (FALSE.includes(t)) return { value: false };
   return { value: fallback, problem: `input ${input}: "${t}" is not true or false` };
 }
+var SECRET_INPUTS = ["docker-tls-ca", "docker-tls-cert", "docker-tls-key", "server-token"];
+var SECRET_ENV = ["ATQ_TOKEN", "ATQ_TLS_CA", "ATQ_TLS_CERT", "ATQ_TLS_KEY", "DOCKER_CERT_PATH"];
+function untrustedFromInputs(get, env) {
+  const given = [
+    ...SECRET_INPUTS.filter((i) => get(i).trim()).map((i) => `input ${i}`),
+    ...SECRET_ENV.filter((v) => env[v]?.trim())
+  ];
+  if (!given.length) return void 0;
+  const inputOf = (name) => ACTION_INPUTS.find((a) => a.field.name === name)?.input ?? name;
+  return {
+    because: `this Action was given secrets (${given.join(", ")}) and runs in a checkout`,
+    instead: (options) => `this Action's inputs (${options.map(inputOf).join(", ")})`
+  };
+}
 
 // src/action/log.ts
-function inert(line) {
-  return visibleLine(line).replace(/##\[/g, "##\u2060[");
+var inert = inertLine;
+function inertText(text) {
+  return text.split(/\r\n|\r|\n/).map(inert).join("\n");
 }
 function actionListener() {
   let open;
@@ -28962,18 +28978,18 @@ function actionListener() {
         if (e.phase === "start") {
           close();
           open = e.stage;
-          startGroup(`atq: ${e.stage}`);
+          startGroup(`atq: ${inert(e.stage)}`);
         } else if (open === e.stage) close();
         break;
       case "log":
-        if (e.level === "warn") warning(e.message);
+        if (e.level === "warn") warning(inertText(e.message));
         else info(`[atq] ${inert(e.message)}`);
         break;
       case "progress":
         info(`[atq] progress: ${inert(e.message)}`);
         break;
       case "output":
-        info(`  ${e.source} | ${inert(e.line)}`);
+        info(`  ${inert(e.source)} | ${inert(e.line)}`);
         break;
       default:
         break;
@@ -72070,13 +72086,14 @@ async function upsertComment(api, ctx, marker2, body2) {
   const pr = ctx.pr;
   const where2 = { owner: ctx.owner, repo: ctx.repo };
   try {
-    const existing = await findComment(api, ctx, marker2);
+    const me = await tokenUser(api);
+    const existing = me.login === void 0 ? void 0 : await findComment(api, ctx, marker2, me.login);
     if (existing !== void 0) {
       const { data: data2 } = await api.rest.issues.updateComment({ ...where2, comment_id: existing, body: body2 });
       return { url: data2.html_url, updated: true };
     }
     const { data } = await api.rest.issues.createComment({ ...where2, issue_number: pr.number, body: body2 });
-    return { url: data.html_url, updated: false };
+    return { url: data.html_url, updated: false, ...me.problem ? { note: me.problem } : {} };
   } catch (e) {
     return {
       problem: apiProblem(e, `commenting on pull request #${pr.number}`, "pull-requests: write"),
@@ -72084,7 +72101,18 @@ async function upsertComment(api, ctx, marker2, body2) {
     };
   }
 }
-async function findComment(api, ctx, marker2) {
+async function tokenUser(api) {
+  try {
+    const { viewer } = await api.graphql("query { viewer { login } }");
+    if (typeof viewer?.login === "string" && viewer.login) return { login: viewer.login };
+    throw new Error("the answer named no login");
+  } catch (e) {
+    return {
+      problem: `comment-on-pr: could not tell which user the github-token acts as (${e.message}), so a new comment was made rather than updating one whose author is not known to be this workflow`
+    };
+  }
+}
+async function findComment(api, ctx, marker2, login) {
   const pages = api.paginate.iterator(api.rest.issues.listComments, {
     owner: ctx.owner,
     repo: ctx.repo,
@@ -72092,7 +72120,9 @@ async function findComment(api, ctx, marker2) {
     per_page: 100
   });
   for await (const page of pages) {
-    const mine = page.data.find((c) => c.body?.startsWith(marker2));
+    const mine = page.data.find(
+      (c) => c.body?.startsWith(marker2) && c.user?.login.toLowerCase() === login.toLowerCase()
+    );
     if (mine) return mine.id;
   }
   return void 0;
@@ -72199,6 +72229,7 @@ async function commentOnPr(f, summaries, o, artifactId) {
     });
     const r = await upsertComment(api, f.ctx, commentMarker(f.ctx.job, plan), body2);
     if ("url" in r) {
+      if (r.note) warning(r.note);
       info(`[atq] ${r.updated ? "updated" : "created"} the pull request comment ${r.url}`);
       setOutput("comment-url", r.url);
     } else if (r.readOnly) {
@@ -72362,7 +72393,7 @@ async function run(signal) {
   const artifactName = getInput("artifact-name") || "atq-results";
   const feedback = await feedbackSettings(artifactName);
   const options = await loadRunOptions({
-    values: await autoBaseline({ ...serverEnvValues(process.env), ...values, ...tls }, feedback),
+    values: await autoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback),
     configFile: getInput("config") || void 0,
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     problems: [
@@ -72370,8 +72401,10 @@ async function run(signal) {
       ...feedback.problems,
       ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])
     ],
-    nameProblem: inputProblem
+    nameProblem: inputProblem,
+    untrusted: untrustedFromInputs((name) => getInput(name), process.env)
   });
+  for (const value of Object.values(options.secretProps)) if (value) setSecret(value);
   const runId = newRunId();
   if (!options.server) {
     saveState(STATE.runId, runId);
@@ -72405,4 +72438,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-WS7ODIB5.js.LEGAL.txt */
+/*! For license information please see atq-7OV2ILWI.js.LEGAL.txt */

@@ -7,15 +7,19 @@ const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   SERVER_ENV,
   eventLogger,
+  fileAccessError,
+  inertLine,
   newReport,
+  plaintextProblem,
   readRunBaselines,
   resolveOptions,
   runLoadTest,
   runSource,
   safeListener,
   selectFiles,
+  serverEnvValues,
   tarGz
-} from "./atq-Z3G4MZRR.js";
+} from "./atq-6XLK4OFR.js";
 import {
   AbortedError,
   AtqError,
@@ -26,11 +30,11 @@ import {
   isAtqError,
   sleep,
   throwIfAborted
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
@@ -2528,6 +2532,71 @@ var CHOMPING_CLIP = CHOMPING_MODE.CLIP;
 var CHOMPING_STRIP = CHOMPING_MODE.STRIP;
 var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 
+// src/config/untrusted.ts
+import { realpath } from "node:fs/promises";
+import path from "node:path";
+var UNTRUSTED_ENV = "ATQ_UNTRUSTED_WORKSPACE";
+var TARGET_OPTIONS = [
+  "server",
+  "token",
+  "docker-host",
+  "tls-ca",
+  "tls-cert",
+  "tls-key",
+  "insecure-plaintext"
+];
+var PATH_OPTIONS = [
+  ["test-dir", "testDir"],
+  ["out", "outDir"],
+  ["baseline", "baselineFile"]
+];
+function isInside(root, p) {
+  const rel = path.relative(root, p);
+  return rel === "" || rel.split(path.sep)[0] !== ".." && !path.isAbsolute(rel);
+}
+async function realPath(p) {
+  let existing = p;
+  for (; ; ) {
+    try {
+      return path.join(await realpath(existing), path.relative(existing, p));
+    } catch (e) {
+      const up = path.dirname(existing);
+      if (e.code !== "ENOENT" || up === existing) throw e;
+      existing = up;
+    }
+  }
+}
+async function linkProblem(what, p, cwd, u) {
+  if (!isInside(cwd, p)) return void 0;
+  const [real, root] = await Promise.all([realPath(p), realPath(cwd)]);
+  if (isInside(root, real)) return void 0;
+  return `${what}: ${p} leads out of the workspace through a symbolic link (to ${real}); ${u.because}, so atq reads and writes only inside it. Replace the link with a folder or file of the checkout.`;
+}
+function targetProblems(file, configPath, u) {
+  const set = TARGET_OPTIONS.filter((name) => file[name] !== void 0);
+  if (!set.length) return [];
+  const them = set.length === 1 ? "it" : "them";
+  return [
+    `config: ${configPath} sets ${set.join(", ")}; ${u.because}, so where the run goes and with which credentials comes only from there, never from a file in the workspace (a pull request could send the credentials elsewhere). Remove ${them} from ${configPath} and set ${them} with ${u.instead([...set])}.`
+  ];
+}
+async function pathProblems(options, fromFile, configPath, cwd, u) {
+  const problems = [];
+  for (const [name, key] of PATH_OPTIONS) {
+    const p = options[key];
+    if (p === void 0) continue;
+    if (fromFile(name) && !isInside(cwd, p)) {
+      problems.push(
+        `${name}: ${p} (from ${configPath}) is outside the workspace ${cwd}; ${u.because}, so an options file there may only name paths inside it. Use a path in the workspace, or set ${name} with ${u.instead([name])}.`
+      );
+      continue;
+    }
+    const link = await linkProblem(name, p, cwd, u);
+    if (link) problems.push(link);
+  }
+  return problems;
+}
+
 // src/config/load.ts
 async function loadConfigFile(file, explicit) {
   let text;
@@ -2550,26 +2619,146 @@ async function loadConfigFile(file, explicit) {
   return doc;
 }
 async function loadRunOptions(input) {
-  const configPath = path.resolve(input.cwd, input.configFile ?? "atq.yml");
+  const { cwd, untrusted: u } = input;
+  const configPath = path2.resolve(cwd, input.configFile ?? "atq.yml");
+  const fileUntrusted = u !== void 0 && isInside(cwd, configPath);
+  const link = fileUntrusted ? await linkProblem("config", configPath, cwd, u) : void 0;
+  if (link) throw new ConfigError([link]);
   const file = await loadConfigFile(configPath, input.configFile !== void 0);
-  const { options, problems } = resolveOptions(file, input.values, input.cwd, path.dirname(configPath));
-  const all = [...input.problems ?? [], ...problems.map(input.nameProblem ?? ((p) => p))];
+  const { options, problems } = resolveOptions(file, input.values, cwd, path2.dirname(configPath));
+  const refused = fileUntrusted ? targetProblems(file, configPath, u) : [];
+  if (u && options) {
+    const fromFile = (name) => fileUntrusted && file[name] !== void 0 && input.values[name] === void 0;
+    refused.push(...await pathProblems(options, fromFile, configPath, cwd, u));
+  }
+  const all = [...refused, ...input.problems ?? [], ...problems.map(input.nameProblem ?? ((p) => p))];
   if (!options || all.length) throw new ConfigError(all);
   return options;
 }
 
+// src/config/env-values.ts
+var SECRET_PROPS_ENV = "ATQ_SECRET_PROPS";
+function envValues(env) {
+  const values = serverEnvValues(env);
+  const text = env[SECRET_PROPS_ENV];
+  if (text?.trim()) values["secret-prop"] = secretProps(text);
+  return values;
+}
+function secretProps(text) {
+  if (text.trimStart().startsWith("{")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+    }
+  }
+  return text.split(/\r?\n/).filter((l) => l.trim());
+}
+
 // src/remote/run.ts
-import path6 from "node:path";
+import path7 from "node:path";
+
+// src/remote/answers.ts
+var RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+var SERVER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+var isRunId = (v) => typeof v === "string" && RUN_ID.test(v);
+var isServerId = (v) => typeof v === "string" && SERVER_ID.test(v);
+var MAX_TEXT = 8 * 1024;
+var MAX_NAME = 200;
+function cut(value, max) {
+  const text = typeof value === "string" ? value : value === void 0 ? "" : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max)}\u2026 (${text.length - max} more characters)` : text;
+}
+function serverLine(value, max = MAX_TEXT) {
+  return inertLine(cut(value, max));
+}
+function serverText(value, max = MAX_TEXT) {
+  return cut(value, max).split(/\r\n|\r|\n/).map((l) => inertLine(l)).join("\n");
+}
+var shown = (value) => JSON.stringify(serverLine(value, 80));
+var CODES = [
+  "CONFIG_INVALID",
+  "DOCKER_CONNECT",
+  "NOT_SWARM_MANAGER",
+  "BUNDLE_INVALID",
+  "BUNDLE_TOO_LARGE",
+  "IMAGE_INVALID",
+  "WORKERS_NOT_READY",
+  "WORKER_FAILED",
+  "WAIT_COMMAND_FAILED",
+  "MASTER_FAILED",
+  "JMETER_PLAN_FAILED",
+  "RESULTS_MISSING",
+  "RESULTS_INVALID",
+  "RUN_TIMEOUT",
+  "RUN_ABORTED",
+  "RUN_REMOVED",
+  "ENGINE_UNREACHABLE",
+  "FILE_ACCESS",
+  "DOCKER_API",
+  "UPLOAD_INVALID",
+  "FILE_UNKNOWN",
+  "GENERIC_MASTER_FAILED",
+  "SERVER_RESTARTED",
+  "SERVER_ERROR",
+  "INTERNAL"
+];
+function errorCode(value) {
+  return CODES.includes(value) ? value : "SERVER_ERROR";
+}
+var VERDICTS = ["passed", "failed", "skipped", "no-gates"];
+var verdictOf = (v) => VERDICTS.includes(v) ? v : void 0;
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var finite = (v) => typeof v === "number" && Number.isFinite(v);
+function checkRunEvent(e) {
+  if (!isObject(e)) return void 0;
+  switch (e.type) {
+    case "log":
+      return { type: "log", level: e.level === "warn" ? "warn" : "info", message: serverText(e.message) };
+    case "stage":
+      if (e.phase !== "start" && e.phase !== "end") return void 0;
+      return {
+        type: "stage",
+        stage: serverLine(e.stage, MAX_NAME),
+        phase: e.phase,
+        ...finite(e.ms) ? { ms: e.ms } : {}
+      };
+    case "workers-ready": {
+      const addresses = Array.isArray(e.addresses) ? e.addresses.slice(0, 1e3) : [];
+      return { type: "workers-ready", addresses: addresses.map((a) => serverLine(a, MAX_NAME)) };
+    }
+    case "progress":
+      return { type: "progress", message: serverLine(e.message) };
+    case "output":
+      return { type: "output", source: serverLine(e.source, MAX_NAME), line: serverLine(e.line) };
+    case "plan-finished":
+      return {
+        type: "plan-finished",
+        plan: serverLine(e.plan, MAX_NAME),
+        status: serverLine(e.status, MAX_NAME),
+        ...finite(e.samples) ? { samples: e.samples } : {}
+      };
+    case "verdict": {
+      const verdict = verdictOf(e.verdict);
+      return verdict ? { type: "verdict", verdict } : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
 
 // src/remote/errors.ts
+var MAX_PROBLEMS = 50;
 function errorBody(body) {
   const e = body?.error;
   if (!e || typeof e !== "object") return void 0;
   const { code, message, problems } = e;
+  const listed = Array.isArray(problems) ? problems.slice(0, MAX_PROBLEMS).map((p) => serverLine(p)) : [];
+  if (Array.isArray(problems) && problems.length > MAX_PROBLEMS)
+    listed.push(`(${problems.length - MAX_PROBLEMS} more)`);
   return {
-    code: typeof code === "string" ? code : void 0,
-    message: typeof message === "string" ? message : void 0,
-    problems: Array.isArray(problems) ? problems.map(String) : void 0
+    code: typeof code === "string" ? serverLine(code, 64) : void 0,
+    message: typeof message === "string" ? serverText(message) : void 0,
+    problems: Array.isArray(problems) ? listed : void 0
   };
 }
 function answerError(server, what, answer, hasToken) {
@@ -2602,6 +2791,21 @@ ${body.problems.map((p) => `  - ${p}`).join("\n")}`
     `The ATQ server at ${server} refused to ${what} (HTTP ${answer.status}${body.code ? ` ${body.code}` : ""}): ${said}`
   );
 }
+function redirectError(server, what, status, location) {
+  const to = location ? ` to ${serverLine(location, 500)}` : "";
+  return new AtqError(
+    "SERVER_ERROR",
+    `The server at ${server} answered with a redirect (HTTP ${status}${to}) when asked to ${what}. atq does not follow redirects, which could take the token and the test files to another host: give the URL \`atq serve\` listens on as --server (or ${SERVER_ENV.server}).`,
+    { server, status }
+  );
+}
+function tooLargeError(server, what, max) {
+  return new AtqError(
+    "SERVER_ERROR",
+    `The server at ${server} answered with more than ${max / 1024 ** 2} MiB when asked to ${what}; no answer of an ATQ server is that large, so it was not read. Check --server (or ${SERVER_ENV.server}): it is the URL \`atq serve\` listens on.`,
+    { server }
+  );
+}
 var CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 function unreachableError(server, what, e) {
   const cause = e.cause;
@@ -2616,10 +2820,25 @@ function unreachableError(server, what, e) {
 }
 
 // src/remote/api.ts
+var MAX_ANSWER = 16 * 1024 * 1024;
+var MAX_REFUSAL = 64 * 1024;
+async function readText(res, max) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.length;
+    if (size > max) return void 0;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 var ServerApi = class {
+  /** Refuses (CONFIG_INVALID) a target the token may not be sent to: before any request, not per call. */
   constructor(target, fetchFn = fetch) {
     this.target = target;
     this.fetchFn = fetchFn;
+    const problem = plaintextProblem(target);
+    if (problem) throw new ConfigError([problem]);
     this.url = target.url;
   }
   target;
@@ -2631,13 +2850,19 @@ var ServerApi = class {
     if (this.target.token) headers.authorization = `Bearer ${this.target.token}`;
     let res;
     try {
-      res = await this.fetchFn(this.url + route, { method, headers, body: init.body, signal: init.signal });
+      const request = { method, headers, body: init.body, signal: init.signal, redirect: "manual" };
+      res = await this.fetchFn(this.url + route, request);
     } catch (e) {
       if (init.signal?.aborted) throw abortError(init.signal);
       throw unreachableError(this.url, what, e);
     }
     if (res.ok) return res;
-    const text = await res.text().catch(() => "");
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => {
+      });
+      throw redirectError(this.url, what, res.status, res.headers.get("location"));
+    }
+    const text = await readText(res, MAX_REFUSAL).catch(() => "") ?? "";
     let body = text;
     try {
       body = JSON.parse(text);
@@ -2647,11 +2872,14 @@ var ServerApi = class {
   }
   async json(method, route, what, init = {}) {
     const res = await this.call(method, route, what, init);
+    let text;
     try {
-      return await res.json();
+      text = await readText(res, MAX_ANSWER);
+      if (text !== void 0) return JSON.parse(text);
     } catch (e) {
       throw unreachableError(this.url, what, e);
     }
+    throw tooLargeError(this.url, what, MAX_ANSWER);
   }
   /** A JSON request body. */
   async send(method, route, what, body, signal) {
@@ -2665,7 +2893,7 @@ var ServerApi = class {
 var taskRoute = (id, rest = "") => `/api/task/${encodeURIComponent(id)}${rest}`;
 
 // src/remote/bundle.ts
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/remote/baseline.ts
 var BASELINE_DIR = ".atq-baseline";
@@ -2673,8 +2901,8 @@ async function shipBaseline(options, logger) {
   const { set } = await readRunBaselines(options, logger);
   if (!set) return void 0;
   if (set.kind === "file") {
-    const path7 = `${BASELINE_DIR}/summary.json`;
-    return { path: path7, entries: [{ name: path7, content: JSON.stringify(set.summaries[0]) }] };
+    const path8 = `${BASELINE_DIR}/summary.json`;
+    return { path: path8, entries: [{ name: path8, content: JSON.stringify(set.summaries[0]) }] };
   }
   const entries = set.summaries.map((s, i) => ({
     name: `${BASELINE_DIR}/${i + 1}/summary.json`,
@@ -2687,7 +2915,7 @@ async function shipBaseline(options, logger) {
 async function packTestDir(options, logger) {
   const baseline = await shipBaseline(options, logger);
   const selection = await selectFiles(options.testDir, options.plans, options.files, {
-    ignore: [path2.relative(options.testDir, options.outDir) + "/**"],
+    ignore: [path3.relative(options.testDir, options.outDir) + "/**"],
     split: options.splitCsv,
     jars: options.jars
   });
@@ -2701,24 +2929,247 @@ async function packTestDir(options, logger) {
   };
 }
 
+// src/remote/results.ts
+import { readFile as readFile2, stat } from "node:fs/promises";
+import path4 from "node:path";
+function safeResultPath(rel) {
+  if (typeof rel !== "string" || !rel || rel.length > 1024) return void 0;
+  const parts = rel.split("/");
+  if (rel.startsWith("/") || rel.includes("\\") || rel.includes("\0")) return void 0;
+  if (parts.some((p) => p === "" || p === "." || p === ".." || p.length > 255)) return void 0;
+  return parts.join(path4.sep);
+}
+var MAX_JSON = 64 * 1024 * 1024;
+async function readJson(file) {
+  try {
+    if ((await stat(file)).size > MAX_JSON) return void 0;
+    return JSON.parse(await readFile2(file, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+async function localReport(dir) {
+  const report = await readJson(path4.join(dir, "run.json"));
+  if (!isObject(report) || typeof report.outDir !== "string" || !Array.isArray(report.plans))
+    return void 0;
+  const serverDir = report.outDir;
+  const local = (p) => {
+    const rel = typeof p === "string" ? path4.posix.relative(serverDir, p) : "";
+    return safeResultPath(rel) ? path4.join(dir, ...rel.split("/")) : dir;
+  };
+  const plans = report.plans.filter((p) => isObject(p) && typeof p.plan === "string").map((p) => ({ ...p, outDir: local(p.outDir), verdict: verdictOf(p.verdict) }));
+  const error = isObject(report.error) ? { code: errorCode(report.error.code), message: serverText(report.error.message) } : void 0;
+  return {
+    ...report,
+    outDir: dir,
+    plans,
+    verdict: verdictOf(report.verdict),
+    error
+  };
+}
+async function planSummaries(report) {
+  const out = [];
+  for (const plan of report.plans) {
+    const summary = await readJson(path4.join(plan.outDir, "summary.json"));
+    if (isSummary(summary)) out.push({ plan: plan.plan, outDir: plan.outDir, summary });
+  }
+  return out;
+}
+function isSummary(s) {
+  return isObject(s) && isObject(s.totals) && Array.isArray(s.labels) && Array.isArray(s.gates) && verdictOf(s.verdict) !== void 0;
+}
+
+// src/remote/write.ts
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { lstat, mkdir, open, rename, rm } from "node:fs/promises";
+import path5 from "node:path";
+var NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+async function realFolder(dir) {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (e) {
+    if (e.code === "ENOENT") {
+      await mkdir(path5.dirname(dir), { recursive: true });
+      return realFolder(dir);
+    }
+    if (e.code !== "EEXIST") throw e;
+  }
+  const stat2 = await lstat(dir);
+  if (stat2.isSymbolicLink() || !stat2.isDirectory())
+    throw new AtqError(
+      "FILE_ACCESS",
+      `Cannot write the results into ${dir}: it is ${stat2.isSymbolicLink() ? "a symbolic link" : "not a folder"}, and atq writes results only into real folders it can check. Remove it, or choose another --out.`,
+      { path: dir }
+    );
+}
+async function foldersOf(root, rel) {
+  const parts = rel.split(path5.sep).slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) await realFolder(path5.join(root, ...parts.slice(0, i)));
+}
+async function createInside(root, rel, chunks, budget, overBudget) {
+  await foldersOf(root, rel);
+  const file = path5.join(root, rel);
+  const handle = await open(file, NEW_FILE, 420).catch((e) => {
+    throw fileAccessError(
+      e,
+      "write a result file",
+      "atq does not write through a file or link already there."
+    );
+  });
+  let written = 0;
+  try {
+    for await (const chunk of chunks) {
+      written += chunk.length;
+      if (written > budget.left) throw overBudget();
+      await handle.write(chunk);
+    }
+  } catch (e) {
+    await handle.close();
+    await rm(file, { force: true });
+    throw e;
+  }
+  await handle.close();
+  budget.left -= written;
+  return written;
+}
+async function replaceInside(root, name, text) {
+  await realFolder(root);
+  const temp = path5.join(root, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, NEW_FILE, 420);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path5.join(root, name));
+}
+
+// src/remote/download.ts
+var DOWNLOAD_LIMITS = { bytes: 5 * 1024 ** 3, files: 1e4 };
+async function downloadResults(api, id, dir, limits = DOWNLOAD_LIMITS) {
+  const listing = await api.json("GET", taskRoute(id, "/results"), `list the results of task ${id}`);
+  const files = listedFiles(listing, api.url, id, limits);
+  const out = { written: [], skipped: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const budget = { left: limits.bytes };
+  await realFolder(dir);
+  for (const file of files) {
+    const rel = safeResultPath(file.path);
+    if (!rel || seen.has(rel)) {
+      out.skipped.push(shown(file.path));
+      continue;
+    }
+    const route = taskRoute(id, `/results/${file.path.split("/").map(encodeURIComponent).join("/")}`);
+    const res = await api.call("GET", route, `download ${file.path} of task ${id}`);
+    const left = { left: Math.min(budget.left, file.size ?? Infinity) };
+    const body = res.body ?? emptyBody();
+    const over = () => file.size !== void 0 && file.size < budget.left ? `it sent more than the ${file.size} bytes it listed for ${shown(file.path)}` : `${shown(file.path)} takes the results past ${limits.bytes} bytes`;
+    const bytes = await createInside(dir, rel, body, left, () => tooMuch(api.url, id, over(), limits));
+    budget.left -= bytes;
+    seen.add(rel);
+    out.written.push(rel);
+  }
+  return out;
+}
+async function* emptyBody() {
+}
+function listedFiles(listing, server, id, limits) {
+  const raw = isObject(listing) && Array.isArray(listing.files) ? listing.files : void 0;
+  if (!raw)
+    throw new AtqError(
+      "SERVER_ERROR",
+      `The server at ${server} listed the results of task ${id} in a form atq does not know (no "files" list). Check --server: it is the URL \`atq serve\` listens on.`,
+      { server, taskId: id }
+    );
+  if (raw.length > limits.files)
+    throw tooMuch(server, id, `it lists ${raw.length} files, more than ${limits.files}`, limits);
+  const files = raw.map((f) => ({
+    path: isObject(f) && typeof f.path === "string" ? f.path : "",
+    size: isObject(f) && Number.isSafeInteger(f.size) && f.size >= 0 ? f.size : void 0
+  }));
+  const total = files.reduce((sum, f) => sum + (f.size ?? 0), 0);
+  if (total > limits.bytes)
+    throw tooMuch(server, id, `it lists ${total} bytes, more than the ${limits.bytes} atq downloads`, limits);
+  return files;
+}
+function tooMuch(server, id, why, limits) {
+  return new AtqError(
+    "SERVER_ERROR",
+    `Stopped downloading the results of task ${id} from ${server}: ${why}. atq run --server downloads at most ${limits.files} files and ${(limits.bytes / 1024 ** 3).toFixed(0)} GiB. The results stay on the server: see ${server}/ or GET ${server}${taskRoute(id, "/results")}.`,
+    { server, taskId: id }
+  );
+}
+async function downloadInto(api, task, dir, logger) {
+  if (task.badRunId) {
+    const error = new AtqError(
+      "SERVER_ERROR",
+      `The server at ${api.url} named the run of task ${task.id} ${task.badRunId}, which is not a run id atq makes (like 20261125-101530-7f3a9c): its results were not downloaded, as that name would decide where they are written. Check --server (or ${SERVER_ENV.server}): it is the URL \`atq serve\` listens on.`,
+      { server: api.url, taskId: task.id }
+    );
+    logger.warn(error.message);
+    return error;
+  }
+  if (!task.runId) return void 0;
+  try {
+    const { written, skipped } = await downloadResults(api, task.id, dir);
+    if (skipped.length)
+      logger.warn(
+        `did not download ${skipped.length} result path(s) the server listed that would leave ${dir} or were listed twice: ${skipped.slice(0, 5).join(", ")}${skipped.length > 5 ? ", \u2026" : ""}`
+      );
+    logger.info(`downloaded ${written.length} result file(s) into ${dir}`);
+    return void 0;
+  } catch (e) {
+    const error = isAtqError(e) ? e : new AtqError("SERVER_ERROR", `Could not download the results: ${errorMessage(e)}`);
+    logger.warn(error.message);
+    return error;
+  }
+}
+
 // src/remote/sse.ts
+var SSE_LIMITS = { line: 4 * 1024 * 1024, event: 4 * 1024 * 1024 };
+var EVENT_ID2 = /^[\x21-\x7e]{0,128}$/;
 var SseParser = class {
+  constructor(limits = SSE_LIMITS) {
+    this.limits = limits;
+  }
+  limits;
   lastEventId = "";
+  /** Events dropped for their size. */
+  dropped = 0;
   buffer = "";
   data = [];
+  size = 0;
   event = "";
   sawCr = false;
+  /** Inside a line that went over the limit: its rest is skipped up to its end. */
+  skipping = false;
+  /** The event being read had a line or data over the limits: it is not dispatched. */
+  tooLarge = false;
   push(chunk) {
     let text = chunk;
     if (this.sawCr && text.startsWith("\n")) text = text.slice(1);
     this.sawCr = text.endsWith("\r");
-    this.buffer += text;
-    const out = [];
-    const lines = this.buffer.split(/\r\n|\r|\n/);
+    const lines = (this.skipping ? text : this.buffer + text).split(/\r\n|\r|\n/);
     this.buffer = lines.pop() ?? "";
-    for (const line of lines) {
+    const out = [];
+    for (const [i, line] of lines.entries()) {
+      if (i === 0 && this.skipping) {
+        this.skipping = false;
+        continue;
+      }
+      if (line.length > this.limits.line) {
+        this.tooLarge = true;
+        continue;
+      }
       const e = this.line(line);
       if (e) out.push(e);
+    }
+    if (this.skipping || this.buffer.length > this.limits.line) {
+      this.buffer = "";
+      this.skipping = true;
+      this.tooLarge = true;
     }
     return out;
   }
@@ -2729,20 +3180,85 @@ var SseParser = class {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "data") this.data.push(value);
+    if (field === "data") this.addData(value);
     else if (field === "event") this.event = value;
-    else if (field === "id" && !value.includes("\0")) this.lastEventId = value;
+    else if (field === "id" && EVENT_ID2.test(value)) this.lastEventId = value;
     return void 0;
   }
+  addData(value) {
+    this.size += value.length + 1;
+    if (this.size > this.limits.event) this.tooLarge = true;
+    if (this.tooLarge) this.data = [];
+    else this.data.push(value);
+  }
   dispatch() {
-    const data = this.data;
+    const { data, tooLarge } = this;
     const event = this.event || "message";
     this.data = [];
+    this.size = 0;
     this.event = "";
+    this.tooLarge = false;
+    if (tooLarge) {
+      this.dropped++;
+      return void 0;
+    }
     if (!data.length) return void 0;
     return { event, data: data.join("\n"), id: this.lastEventId || void 0 };
   }
 };
+
+// src/remote/task-answer.ts
+var STATUSES = [
+  "queued",
+  "starting",
+  "running",
+  "collecting",
+  "finished",
+  "failed",
+  "cancelled"
+];
+var MAX_MESSAGE = 32 * 1024;
+function checkTask(raw, id) {
+  if (!isObject(raw) || !STATUSES.includes(raw.status)) return void 0;
+  const position = Number.isSafeInteger(raw.position) && raw.position >= 0 ? raw.position : 0;
+  const task = {
+    id,
+    status: raw.status,
+    position,
+    stages: stagesOf(raw.stages)
+  };
+  if (isRunId(raw.runId)) task.runId = raw.runId;
+  else if (raw.runId !== void 0 && raw.runId !== null) task.badRunId = shown(raw.runId);
+  const verdict = verdictOf(raw.verdict);
+  if (verdict) task.verdict = verdict;
+  if (isObject(raw.error))
+    task.error = {
+      code: errorCode(raw.error.code),
+      message: serverText(raw.error.message, MAX_MESSAGE) || "the server gave no message"
+    };
+  return task;
+}
+function stagesOf(value) {
+  if (!isObject(value)) return {};
+  const entries = Object.entries(value).filter(([, ms]) => typeof ms === "number" && Number.isFinite(ms));
+  return Object.fromEntries(entries.slice(0, 100).map(([k, ms]) => [serverLine(k, 200), ms]));
+}
+function checkTaskEvent(data, id) {
+  let e;
+  try {
+    e = JSON.parse(data);
+  } catch {
+    return void 0;
+  }
+  if (!isObject(e)) return void 0;
+  if (e.kind === "run") {
+    const event = checkRunEvent(e.event);
+    return event && { kind: "run", event };
+  }
+  if (e.kind !== "status" && e.kind !== "end") return void 0;
+  const task = checkTask(e.task, id);
+  return task && { kind: e.kind, task };
+}
 
 // src/remote/follow.ts
 async function followTask(api, id, opts) {
@@ -2752,7 +3268,7 @@ async function followTask(api, id, opts) {
   for (let attempt = 0; ; attempt++) {
     let reason;
     try {
-      const end = await readStream(api, id, parser, opts.onEvent, () => {
+      const end = await readStream(api, id, parser, opts, () => {
         failingSince = void 0;
         told = false;
       });
@@ -2769,7 +3285,7 @@ async function followTask(api, id, opts) {
     await sleep(Math.min(500 * 2 ** Math.min(attempt, 4), 5e3));
   }
 }
-async function readStream(api, id, parser, onEvent, connected) {
+async function readStream(api, id, parser, opts, connected) {
   const headers = { accept: "text/event-stream" };
   if (parser.lastEventId) headers["last-event-id"] = parser.lastEventId;
   const res = await api.call("GET", taskRoute(id, "/events"), `follow task ${id}`, { headers });
@@ -2777,22 +3293,17 @@ async function readStream(api, id, parser, onEvent, connected) {
   if (!res.body) return void 0;
   const decoder = new TextDecoder();
   for await (const chunk of res.body) {
-    for (const sse of parser.push(decoder.decode(chunk, { stream: true }))) {
-      const event = parseEvent(sse.data);
+    const dropped = parser.dropped;
+    const events = parser.push(decoder.decode(chunk, { stream: true }));
+    if (parser.dropped > dropped) opts.onDropped?.(SSE_LIMITS.event);
+    for (const sse of events) {
+      const event = checkTaskEvent(sse.data, id);
       if (!event) continue;
-      onEvent(event);
+      opts.onEvent(event);
       if (event.kind === "end") return event.task;
     }
   }
   return void 0;
-}
-function parseEvent(data) {
-  try {
-    const e = JSON.parse(data);
-    return e && typeof e === "object" && typeof e.kind === "string" ? e : void 0;
-  } catch {
-    return void 0;
-  }
 }
 function lostError(server, id, reason) {
   return new AtqError(
@@ -2800,68 +3311,6 @@ function lostError(server, id, reason) {
     `Lost the ATQ server at ${server} while following task ${id} (${reason}), and could not reconnect. The task may still be running there: see ${server}/ or GET ${server}${taskRoute(id)}.`,
     { server, taskId: id }
   );
-}
-
-// src/remote/outcome.ts
-import { writeFile, mkdir as mkdir2 } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/remote/results.ts
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile as readFile2 } from "node:fs/promises";
-import path3 from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-function safeResultPath(rel) {
-  const parts = rel.split("/");
-  if (!rel || rel.startsWith("/") || rel.includes("\\") || rel.includes("\0")) return void 0;
-  if (parts.some((p) => p === "" || p === "." || p === "..")) return void 0;
-  return parts.join(path3.sep);
-}
-async function downloadResults(api, id, dir) {
-  const { files } = await api.json(
-    "GET",
-    taskRoute(id, "/results"),
-    `list the results of task ${id}`
-  );
-  const written = [];
-  await mkdir(dir, { recursive: true });
-  for (const file of files) {
-    const rel = safeResultPath(file.path);
-    if (!rel) continue;
-    const route = taskRoute(id, `/results/${file.path.split("/").map(encodeURIComponent).join("/")}`);
-    const res = await api.call("GET", route, `download ${file.path} of task ${id}`);
-    const dest = path3.join(dir, rel);
-    await mkdir(path3.dirname(dest), { recursive: true });
-    if (res.body)
-      await pipeline(Readable.fromWeb(res.body), createWriteStream(dest));
-    written.push(rel);
-  }
-  return written;
-}
-async function localReport(dir) {
-  let report;
-  try {
-    report = JSON.parse(await readFile2(path3.join(dir, "run.json"), "utf8"));
-  } catch {
-    return void 0;
-  }
-  const local = (p) => {
-    const rel = path3.posix.relative(report.outDir, p);
-    return rel && !rel.startsWith("..") && !path3.posix.isAbsolute(rel) ? path3.join(dir, ...rel.split("/")) : dir;
-  };
-  return { ...report, outDir: dir, plans: report.plans.map((p) => ({ ...p, outDir: local(p.outDir) })) };
-}
-async function planSummaries(report) {
-  const out = [];
-  for (const plan of report.plans) {
-    try {
-      const summary = JSON.parse(await readFile2(path3.join(plan.outDir, "summary.json"), "utf8"));
-      out.push({ plan: plan.plan, outDir: plan.outDir, summary });
-    } catch {
-    }
-  }
-  return out;
 }
 
 // src/remote/outcome.ts
@@ -2885,16 +3334,22 @@ function taskError(task, server, dir, cancelReason) {
     });
   return new AtqError(e.code, e.message, { server, taskId: task.id });
 }
-async function remoteResult(task, dir, options, error, startedAt) {
-  const report = await localReport(dir) ?? taskReport(task, dir, options, startedAt);
+async function remoteResult(task, dir, options, downloadError, startedAt) {
+  const folderError = await realFolder(dir).then(() => void 0, asAtqError);
+  let error = downloadError ?? folderError;
+  const report = !folderError && await localReport(dir) || taskReport(task, dir, options, startedAt);
   report.source ??= await runSource(options.testDir);
   if (task.status === "cancelled") report.status = "aborted";
   if (task.verdict && !report.verdict) report.verdict = task.verdict;
   if (error) report.error = { code: error.code, message: error.message };
-  await mkdir2(dir, { recursive: true });
-  await writeFile(path4.join(dir, "run.json"), JSON.stringify(report, null, 2) + "\n");
-  return { report, error, summaries: await planSummaries(report) };
+  if (!folderError) {
+    const text = JSON.stringify(report, null, 2) + "\n";
+    const writeError = await replaceInside(dir, "run.json", text).then(() => void 0, asAtqError);
+    error ??= writeError;
+  }
+  return { report, error, summaries: folderError ? [] : await planSummaries(report) };
 }
+var asAtqError = (e) => isAtqError(e) ? e : fileAccessError(e, "write the run's report (run.json)");
 function taskReport(task, dir, options, startedAt) {
   return {
     ...newReport(task.runId ?? task.id, options),
@@ -2931,6 +3386,7 @@ function taskOptionValues(o) {
     "worker-image": o.workerImage,
     "master-image": o.masterImage,
     prop: o.props,
+    "secret-prop": o.secretProps,
     "jmeter-arg": o.jmeterArgs,
     timeout: durationText(o.timeoutMs),
     "ready-timeout": durationText(o.readyTimeoutMs),
@@ -2961,7 +3417,7 @@ function taskPayload(options, upload) {
 }
 
 // src/remote/progress.ts
-import path5 from "node:path";
+import path6 from "node:path";
 var TaskProgress = class {
   constructor(id, server, outDir, logger, submitted) {
     this.id = id;
@@ -2985,7 +3441,7 @@ var TaskProgress = class {
     if (e.kind === "run") return onEvent(this.localPaths(e.event));
     const task = e.task;
     if (task.runId && !this.dirs)
-      this.dirs = { server: runFolder(task.runId), local: path5.join(this.outDir, task.runId) };
+      this.dirs = { server: runFolder(task.runId), local: path6.join(this.outDir, task.runId) };
     if (task.status === "queued" && this.waiting && task.position > 0 && task.position !== this.position) {
       this.position = task.position;
       this.logger.info(`task ${this.id}: position ${task.position} in the queue of ${this.server}`);
@@ -3027,8 +3483,8 @@ async function runRemote(options, deps) {
   try {
     const view = new TaskProgress(taskId, api.url, options.outDir, logger, submitted);
     const end = await follow(api, taskId, view, emit, logger, cancel);
-    const dir = path6.join(options.outDir, end.runId ?? `task-${taskId}`);
-    const downloadError = await download(api, end, dir, logger);
+    const dir = path7.join(options.outDir, end.runId ?? `task-${taskId}`);
+    const downloadError = await downloadInto(api, end, dir, logger);
     const error = taskError(end, api.url, dir, cancel.reason()) ?? downloadError;
     await api.call("DELETE", `/api/databind/${encodeURIComponent(fileId)}`, "remove the upload").catch(() => {
     });
@@ -3048,12 +3504,23 @@ async function submit(api, options, logger, signal) {
     headers: { "content-type": "application/gzip", "x-file-name": "atq-test-dir.tar.gz" },
     signal
   });
+  const fileId = serverId(file, "the upload", api.url);
   const name = upload.plans.join(", ").slice(0, 200);
-  const payload = taskPayload(options, { fileId: file.id, name, baseline: upload.baseline });
-  const task = await api.send("PUT", "/api/task", "submit the task", payload);
+  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline });
+  const answer = await api.send("PUT", "/api/task", "submit the task", payload);
+  const taskId = serverId(answer, "the task", api.url);
+  const task = checkTask(answer, taskId) ?? { id: taskId, status: "queued", position: 0, stages: {} };
   const place = task.status === "queued" && task.position > 0 ? `, position ${task.position} in the queue` : "";
-  logger.info(`task ${task.id} submitted to ${api.url}${place}; the queue: ${api.url}/`);
-  return { taskId: task.id, fileId: file.id, submitted: task };
+  logger.info(`task ${taskId} submitted to ${api.url}${place}; the queue: ${api.url}/`);
+  return { taskId, fileId, submitted: task };
+}
+function serverId(answer, what, server) {
+  if (isServerId(answer?.id)) return answer.id;
+  throw new AtqError(
+    "SERVER_ERROR",
+    `The server at ${server} answered ${what}'s id as ${shown(answer?.id)}, which is not an id atq serve gives (letters, digits, - and _). Check --server (or ${SERVER_ENV.server}): it is the URL \`atq serve\` listens on.`,
+    { server }
+  );
 }
 function warnIgnored(options, logger) {
   const d = options.docker;
@@ -3081,20 +3548,11 @@ async function follow(api, id, view, onEvent, logger, cancel) {
   return followTask(api, id, {
     onEvent: (e) => view.show(e, onEvent),
     onReconnect: (reason) => logger.warn(`lost the event stream of task ${id} (${reason}); reconnecting`),
+    onDropped: (max) => logger.warn(
+      `skipped an event of task ${id} larger than ${max / 1024 ** 2} MiB: no ATQ event is that large`
+    ),
     retryForMs: () => cancel.reason() === void 0 ? RECONNECT_MS.running : RECONNECT_MS.cancelling
   });
-}
-async function download(api, task, dir, logger) {
-  if (!task.runId) return void 0;
-  try {
-    const files = await downloadResults(api, task.id, dir);
-    logger.info(`downloaded ${files.length} result file(s) into ${dir}`);
-    return void 0;
-  } catch (e) {
-    const error = isAtqError(e) ? e : new AtqError("SERVER_ERROR", `Could not download the results: ${errorMessage(e)}`);
-    logger.warn(error.message);
-    return error;
-  }
 }
 
 // src/remote/anywhere.ts
@@ -3144,8 +3602,10 @@ function guardSignals(write, early = [], opts = {}) {
 }
 
 export {
+  UNTRUSTED_ENV,
   loadRunOptions,
+  envValues,
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-REAHE2MZ.js.LEGAL.txt */
+/*! For license information please see atq-ZWUJWRBH.js.LEGAL.txt */

@@ -16,12 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-3K5HVZ6J.js";
+} from "./atq-LUADPLJU.js";
 import {
+  UNTRUSTED_ENV,
+  envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-REAHE2MZ.js";
+} from "./atq-ZWUJWRBH.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,
@@ -38,11 +40,10 @@ import {
   parseGates,
   readLogs,
   readRunBaselines,
-  serverEnvValues,
   tail,
   verdictLines,
   writeReports
-} from "./atq-Z3G4MZRR.js";
+} from "./atq-6XLK4OFR.js";
 import {
   AtqError,
   ConfigError,
@@ -57,7 +58,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -246,6 +247,25 @@ async function reportCommand(argv, cwd) {
   return summary.verdict === "failed" ? EXIT.gatesFailed : EXIT.ok;
 }
 
+// src/cli/untrusted.ts
+var STEP_PARAMETER = {
+  token: "tokenCredentialsId",
+  "tls-ca": "dockerCredentialsId",
+  "tls-cert": "dockerCredentialsId",
+  "tls-key": "dockerCredentialsId"
+};
+var camel = (name) => name.replace(/-(\w)/g, (_, c) => c.toUpperCase());
+function untrustedFromEnv(env) {
+  if (!env[UNTRUSTED_ENV]) return void 0;
+  return {
+    because: `the workspace is untrusted here (${UNTRUSTED_ENV} is set, as the Jenkins step runLoadTest does)`,
+    instead: (options) => {
+      const params = [...new Set(options.map((o) => STEP_PARAMETER[o] ?? camel(o)))];
+      return `the runLoadTest step's parameters (${params.join(", ")}) or flags (${options.map((o) => `--${o}`).join(", ")})`;
+    }
+  };
+}
+
 // src/cli/run.ts
 async function runCommand(argv, cwd, signals) {
   const write = (t) => process.stderr.write(t + "\n");
@@ -255,8 +275,8 @@ async function runCommand(argv, cwd, signals) {
     return EXIT.ok;
   }
   const configFile = typeof config === "string" ? config : void 0;
-  const values = { ...serverEnvValues(process.env), ...flags };
-  const opts = await loadRunOptions({ values, configFile, cwd });
+  const values = { ...envValues(process.env), ...flags };
+  const opts = await loadRunOptions({ values, configFile, cwd, untrusted: untrustedFromEnv(process.env) });
   const runId = newRunId();
   signals.hint = () => opts.server ? "" : `Remove the leftovers with: ${cleanupCommand2(runId, opts.docker.host)}`;
   const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : "";
@@ -326,7 +346,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-N7BM7A5Y.js");
+        const { serveCommand } = await import("./atq-XQSMJKS4.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -8,9 +8,9 @@ import {
   EXIT_CODES,
   FIELDS,
   errorKind,
-  resolveOptions,
-  visibleLine
-} from "./atq-Z3G4MZRR.js";
+  inertLine,
+  resolveOptions
+} from "./atq-6XLK4OFR.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +18,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";
@@ -113,7 +113,7 @@ function consoleListener(stream = process.stderr) {
   const log = consoleLogger(stream);
   return (e) => {
     if (e.type === "log") (e.level === "warn" ? log.warn : log.info)(e.message);
-    else if (e.type === "output") log.output(e.source, visibleLine(e.line));
+    else if (e.type === "output") log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === "progress") log.progress(e.message);
   };
 }

@@ -7,6 +7,7 @@ const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   AbortedError,
   AtqError,
+  MAX_TIMER_MS,
   RunResources,
   engineLost,
   errorMessage,
@@ -24,7 +25,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 import {
   __commonJS,
   __require,
@@ -2463,7 +2464,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern = "";
-      let count = 0;
+      let count2 = 0;
       for (let i = 0; i < digits; i++) {
         let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
@@ -2471,13 +2472,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count++;
+          count2++;
         }
       }
-      if (count) {
+      if (count2) {
         pattern += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern, count: [count], digits };
+      return { pattern, count: [count2], digits };
     }
     function splitToPatterns(min, max, tok, options) {
       let ranges = splitToRanges(min, max);
@@ -4224,13 +4225,13 @@ var require_parse2 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -7846,7 +7847,7 @@ var require_b4a = __commonJS({
     function toHex(buffer, start, end) {
       return toBuffer(buffer).toString("hex", start, end);
     }
-    function write(buffer, string, offset, length, encoding) {
+    function write2(buffer, string, offset, length, encoding) {
       return toBuffer(buffer).write(string, offset, length, encoding);
     }
     function readDoubleBE(buffer, offset) {
@@ -7919,7 +7920,7 @@ var require_b4a = __commonJS({
       toBuffer,
       toString,
       toHex,
-      write,
+      write: write2,
       readDoubleBE,
       readDoubleLE,
       readFloatBE,
@@ -8831,7 +8832,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline2(src, out, noop);
+          pipeline3(src, out, noop);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -9063,7 +9064,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform6 = class extends Duplex {
+    var Transform7 = class extends Duplex {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -9107,7 +9108,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform6 {
+    var PassThrough3 = class extends Transform7 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -9118,13 +9119,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve2, reject) => {
-        return pipeline2(...streams, (err) => {
+        return pipeline3(...streams, (err) => {
           if (err) return reject(err);
           resolve2();
         });
       });
     }
-    function pipeline2(stream, ...streams) {
+    function pipeline3(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -9222,7 +9223,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline2,
+      pipeline: pipeline3,
       pipelinePromise,
       isStream: isStream2,
       isStreamx,
@@ -9236,7 +9237,7 @@ var require_streamx = __commonJS({
       Writable,
       Readable: Readable2,
       Duplex,
-      Transform: Transform6,
+      Transform: Transform7,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -10748,13 +10749,13 @@ var require_stream_writable = __commonJS({
         var buffer = new Array(l);
         var holder = state.corkedRequestsFree;
         holder.entry = entry;
-        var count = 0;
+        var count2 = 0;
         var allBuffers = true;
         while (entry) {
-          buffer[count] = entry;
+          buffer[count2] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
-          count += 1;
+          count2 += 1;
         }
         buffer.allBuffers = allBuffers;
         doWrite(stream, state, true, state.length, buffer, "", holder.finish);
@@ -11892,11 +11893,11 @@ var require_stream_readable = __commonJS({
 var require_stream_transform = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_transform.js"(exports, module) {
     "use strict";
-    module.exports = Transform6;
+    module.exports = Transform7;
     var Duplex = require_stream_duplex();
     var util3 = Object.create(require_util());
     util3.inherits = require_inherits();
-    util3.inherits(Transform6, Duplex);
+    util3.inherits(Transform7, Duplex);
     function afterTransform(er, data) {
       var ts = this._transformState;
       ts.transforming = false;
@@ -11915,8 +11916,8 @@ var require_stream_transform = __commonJS({
         this._read(rs.highWaterMark);
       }
     }
-    function Transform6(options) {
-      if (!(this instanceof Transform6)) return new Transform6(options);
+    function Transform7(options) {
+      if (!(this instanceof Transform7)) return new Transform7(options);
       Duplex.call(this, options);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
@@ -11944,14 +11945,14 @@ var require_stream_transform = __commonJS({
         done(this, null, null);
       }
     }
-    Transform6.prototype.push = function(chunk, encoding) {
+    Transform7.prototype.push = function(chunk, encoding) {
       this._transformState.needTransform = false;
       return Duplex.prototype.push.call(this, chunk, encoding);
     };
-    Transform6.prototype._transform = function(chunk, encoding, cb) {
+    Transform7.prototype._transform = function(chunk, encoding, cb) {
       throw new Error("_transform() is not implemented");
     };
-    Transform6.prototype._write = function(chunk, encoding, cb) {
+    Transform7.prototype._write = function(chunk, encoding, cb) {
       var ts = this._transformState;
       ts.writecb = cb;
       ts.writechunk = chunk;
@@ -11961,7 +11962,7 @@ var require_stream_transform = __commonJS({
         if (ts.needTransform || rs.needReadable || rs.length < rs.highWaterMark) this._read(rs.highWaterMark);
       }
     };
-    Transform6.prototype._read = function(n) {
+    Transform7.prototype._read = function(n) {
       var ts = this._transformState;
       if (ts.writechunk !== null && ts.writecb && !ts.transforming) {
         ts.transforming = true;
@@ -11970,7 +11971,7 @@ var require_stream_transform = __commonJS({
         ts.needTransform = true;
       }
     };
-    Transform6.prototype._destroy = function(err, cb) {
+    Transform7.prototype._destroy = function(err, cb) {
       var _this2 = this;
       Duplex.prototype._destroy.call(this, err, function(err2) {
         cb(err2);
@@ -11993,13 +11994,13 @@ var require_stream_passthrough = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_passthrough.js"(exports, module) {
     "use strict";
     module.exports = PassThrough3;
-    var Transform6 = require_stream_transform();
+    var Transform7 = require_stream_transform();
     var util3 = Object.create(require_util());
     util3.inherits = require_inherits();
-    util3.inherits(PassThrough3, Transform6);
+    util3.inherits(PassThrough3, Transform7);
     function PassThrough3(options) {
       if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform6.call(this, options);
+      Transform7.call(this, options);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -12218,7 +12219,7 @@ var require_async7 = __commonJS({
         return value2 && typeof value2.length === "number" && value2.length >= 0 && value2.length % 1 === 0;
       }
       const breakLoop = {};
-      function once(fn) {
+      function once3(fn) {
         function wrapper(...args) {
           if (fn === null) return;
           var callFn = fn;
@@ -12325,7 +12326,7 @@ var require_async7 = __commonJS({
       }
       var eachOfLimit$2 = (limit) => {
         return (obj, iteratee, callback) => {
-          callback = once(callback);
+          callback = once3(callback);
           if (limit <= 0) {
             throw new RangeError("concurrency limit cannot be less than 1");
           }
@@ -12383,7 +12384,7 @@ var require_async7 = __commonJS({
       }
       var eachOfLimit$1 = awaitify(eachOfLimit, 4);
       function eachOfArrayLike(coll, iteratee, callback) {
-        callback = once(callback);
+        callback = once3(callback);
         var index3 = 0, completed = 0, { length } = coll, canceled = false;
         if (length === 0) {
           callback(null);
@@ -12442,7 +12443,7 @@ var require_async7 = __commonJS({
           callback = concurrency;
           concurrency = null;
         }
-        callback = once(callback || promiseCallback());
+        callback = once3(callback || promiseCallback());
         var numTasks = Object.keys(tasks).length;
         if (!numTasks) {
           return callback(null);
@@ -12736,7 +12737,7 @@ var require_async7 = __commonJS({
         function on(event, handler) {
           events[event].push(handler);
         }
-        function once2(event, handler) {
+        function once4(event, handler) {
           const handleAndRemove = (...args) => {
             off(event, handleAndRemove);
             handler(...args);
@@ -12821,7 +12822,7 @@ var require_async7 = __commonJS({
         const eventMethod = (name) => (handler) => {
           if (!handler) {
             return new Promise((resolve2, reject2) => {
-              once2(name, (err, data) => {
+              once4(name, (err, data) => {
                 if (err) return reject2(err);
                 resolve2(data);
               });
@@ -12963,7 +12964,7 @@ var require_async7 = __commonJS({
         return queue$1(worker, concurrency, payload);
       }
       function reduce(coll, memo, iteratee, callback) {
-        callback = once(callback);
+        callback = once3(callback);
         var _iteratee = wrapAsync(iteratee);
         return eachOfSeries$1(coll, (x, i, iterCb) => {
           _iteratee(memo, x, (err, v) => {
@@ -13243,7 +13244,7 @@ var require_async7 = __commonJS({
       }
       var log = consoleFunc("log");
       function mapValuesLimit(obj, limit, iteratee, callback) {
-        callback = once(callback);
+        callback = once3(callback);
         var newObj = {};
         var _iteratee = wrapAsync(iteratee);
         return eachOfLimit$2(limit)(obj, (val, key, next) => {
@@ -13442,7 +13443,7 @@ var require_async7 = __commonJS({
         return q;
       }
       function race(tasks, callback) {
-        callback = once(callback);
+        callback = once3(callback);
         if (!Array.isArray(tasks)) return callback(new TypeError("First argument to race must be an array of functions"));
         if (!tasks.length) return callback();
         for (var i = 0, l = tasks.length; i < l; i++) {
@@ -13641,9 +13642,9 @@ var require_async7 = __commonJS({
         }
         return result;
       }
-      function timesLimit(count, limit, iteratee, callback) {
+      function timesLimit(count2, limit, iteratee, callback) {
         var _iteratee = wrapAsync(iteratee);
-        return mapLimit$1(range2(count), limit, _iteratee, callback);
+        return mapLimit$1(range2(count2), limit, _iteratee, callback);
       }
       function times(n, iteratee, callback) {
         return timesLimit(n, Infinity, iteratee, callback);
@@ -13657,7 +13658,7 @@ var require_async7 = __commonJS({
           iteratee = accumulator;
           accumulator = Array.isArray(coll) ? [] : {};
         }
-        callback = once(callback || promiseCallback());
+        callback = once3(callback || promiseCallback());
         var _iteratee = wrapAsync(iteratee);
         eachOf$1(coll, (v, k, cb) => {
           _iteratee(accumulator, v, k, cb);
@@ -13711,7 +13712,7 @@ var require_async7 = __commonJS({
         return whilst$1((cb) => _test((err, truth) => cb(err, !truth)), iteratee, callback);
       }
       function waterfall(tasks, callback) {
-        callback = once(callback);
+        callback = once3(callback);
         if (!Array.isArray(tasks)) return callback(new Error("First argument to waterfall must be an array of functions"));
         if (!tasks.length) return callback();
         var taskIndex = 0;
@@ -15751,7 +15752,7 @@ var require_end_of_stream = __commonJS({
     var process2 = require_process2();
     var { AbortError, codes } = require_errors2();
     var { ERR_INVALID_ARG_TYPE, ERR_STREAM_PREMATURE_CLOSE } = codes;
-    var { kEmptyObject, once } = require_util2();
+    var { kEmptyObject, once: once3 } = require_util2();
     var { validateAbortSignal, validateFunction, validateObject, validateBoolean } = require_validators();
     var { Promise: Promise2, PromisePrototypeThen, SymbolDispose } = require_primordials();
     var {
@@ -15788,7 +15789,7 @@ var require_end_of_stream = __commonJS({
       }
       validateFunction(callback, "callback");
       validateAbortSignal(options.signal, "options.signal");
-      callback = once(callback);
+      callback = once3(callback);
       if (isReadableStream(stream) || isWritableStream(stream)) {
         return eosWeb(stream, options, callback);
       }
@@ -15927,7 +15928,7 @@ var require_end_of_stream = __commonJS({
           addAbortListener = addAbortListener || require_util2().addAbortListener;
           const disposable = addAbortListener(options.signal, abort);
           const originalCallback = callback;
-          callback = once((...args) => {
+          callback = once3((...args) => {
             disposable[SymbolDispose]();
             originalCallback.apply(stream, args);
           });
@@ -15954,7 +15955,7 @@ var require_end_of_stream = __commonJS({
           addAbortListener = addAbortListener || require_util2().addAbortListener;
           const disposable = addAbortListener(options.signal, abort);
           const originalCallback = callback;
-          callback = once((...args) => {
+          callback = once3((...args) => {
             disposable[SymbolDispose]();
             originalCallback.apply(stream, args);
           });
@@ -17921,17 +17922,17 @@ var require_writable = __commonJS({
         }
       }
     }
-    function afterWriteTick({ stream, state, count, cb }) {
+    function afterWriteTick({ stream, state, count: count2, cb }) {
       state.afterWriteTickInfo = null;
-      return afterWrite(stream, state, count, cb);
+      return afterWrite(stream, state, count2, cb);
     }
-    function afterWrite(stream, state, count, cb) {
+    function afterWrite(stream, state, count2, cb) {
       const needDrain = !state.ending && !stream.destroyed && state.length === 0 && state.needDrain;
       if (needDrain) {
         state.needDrain = false;
         stream.emit("drain");
       }
-      while (count-- > 0) {
+      while (count2-- > 0) {
         state.pendingcb--;
         cb();
       }
@@ -18352,12 +18353,12 @@ var require_duplexify = __commonJS({
         });
       }
       if (typeof body === "function") {
-        const { value: value2, write, final, destroy } = fromAsyncGen(body);
+        const { value: value2, write: write2, final, destroy } = fromAsyncGen(body);
         if (isIterable(value2)) {
           return from(Duplexify, value2, {
             // TODO (ronag): highWaterMark?
             objectMode: true,
-            write,
+            write: write2,
             final,
             destroy
           });
@@ -18381,7 +18382,7 @@ var require_duplexify = __commonJS({
             // TODO (ronag): highWaterMark?
             objectMode: true,
             readable: false,
-            write,
+            write: write2,
             final(cb) {
               final(async () => {
                 try {
@@ -18739,15 +18740,15 @@ var require_transform = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/transform.js"(exports, module) {
     "use strict";
     var { ObjectSetPrototypeOf, Symbol: Symbol2 } = require_primordials();
-    module.exports = Transform6;
+    module.exports = Transform7;
     var { ERR_METHOD_NOT_IMPLEMENTED } = require_errors2().codes;
     var Duplex = require_duplex();
     var { getHighWaterMark } = require_state();
-    ObjectSetPrototypeOf(Transform6.prototype, Duplex.prototype);
-    ObjectSetPrototypeOf(Transform6, Duplex);
+    ObjectSetPrototypeOf(Transform7.prototype, Duplex.prototype);
+    ObjectSetPrototypeOf(Transform7, Duplex);
     var kCallback = Symbol2("kCallback");
-    function Transform6(options) {
-      if (!(this instanceof Transform6)) return new Transform6(options);
+    function Transform7(options) {
+      if (!(this instanceof Transform7)) return new Transform7(options);
       const readableHighWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", true) : null;
       if (readableHighWaterMark === 0) {
         options = {
@@ -18801,11 +18802,11 @@ var require_transform = __commonJS({
         final.call(this);
       }
     }
-    Transform6.prototype._final = final;
-    Transform6.prototype._transform = function(chunk, encoding, callback) {
+    Transform7.prototype._final = final;
+    Transform7.prototype._transform = function(chunk, encoding, callback) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_transform()");
     };
-    Transform6.prototype._write = function(chunk, encoding, callback) {
+    Transform7.prototype._write = function(chunk, encoding, callback) {
       const rState = this._readableState;
       const wState = this._writableState;
       const length = rState.length;
@@ -18826,7 +18827,7 @@ var require_transform = __commonJS({
         }
       });
     };
-    Transform6.prototype._read = function() {
+    Transform7.prototype._read = function() {
       if (this[kCallback]) {
         const callback = this[kCallback];
         this[kCallback] = null;
@@ -18842,12 +18843,12 @@ var require_passthrough2 = __commonJS({
     "use strict";
     var { ObjectSetPrototypeOf } = require_primordials();
     module.exports = PassThrough3;
-    var Transform6 = require_transform();
-    ObjectSetPrototypeOf(PassThrough3.prototype, Transform6.prototype);
-    ObjectSetPrototypeOf(PassThrough3, Transform6);
+    var Transform7 = require_transform();
+    ObjectSetPrototypeOf(PassThrough3.prototype, Transform7.prototype);
+    ObjectSetPrototypeOf(PassThrough3, Transform7);
     function PassThrough3(options) {
       if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform6.call(this, options);
+      Transform7.call(this, options);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -18861,7 +18862,7 @@ var require_pipeline = __commonJS({
     var process2 = require_process2();
     var { ArrayIsArray, Promise: Promise2, SymbolAsyncIterator, SymbolDispose } = require_primordials();
     var eos = require_end_of_stream();
-    var { once } = require_util2();
+    var { once: once3 } = require_util2();
     var destroyImpl = require_destroy2();
     var Duplex = require_duplex();
     var {
@@ -19012,8 +19013,8 @@ var require_pipeline = __commonJS({
         }
       }
     }
-    function pipeline2(...streams) {
-      return pipelineImpl(streams, once(popCallback(streams)));
+    function pipeline3(...streams) {
+      return pipelineImpl(streams, once3(popCallback(streams)));
     }
     function pipelineImpl(streams, callback, opts) {
       if (streams.length === 1 && ArrayIsArray(streams[0])) {
@@ -19278,7 +19279,7 @@ var require_pipeline = __commonJS({
     }
     module.exports = {
       pipelineImpl,
-      pipeline: pipeline2
+      pipeline: pipeline3
     };
   }
 });
@@ -19287,7 +19288,7 @@ var require_pipeline = __commonJS({
 var require_compose = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/compose.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = require_pipeline();
+    var { pipeline: pipeline3 } = require_pipeline();
     var Duplex = require_duplex();
     var { destroyer } = require_destroy2();
     var {
@@ -19347,7 +19348,7 @@ var require_compose = __commonJS({
         }
       }
       const head = streams[0];
-      const tail2 = pipeline2(streams, onfinished);
+      const tail2 = pipeline3(streams, onfinished);
       const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
       const readable = !!(isReadable(tail2) || isReadableStream(tail2) || isTransformStream(tail2));
       d = new Duplex({
@@ -19890,7 +19891,7 @@ var require_promises = __commonJS({
     var { pipelineImpl: pl } = require_pipeline();
     var { finished } = require_end_of_stream();
     require_stream6();
-    function pipeline2(...streams) {
+    function pipeline3(...streams) {
       return new Promise2((resolve2, reject) => {
         let signal;
         let end;
@@ -19918,7 +19919,7 @@ var require_promises = __commonJS({
     }
     module.exports = {
       finished,
-      pipeline: pipeline2
+      pipeline: pipeline3
     };
   }
 });
@@ -19938,7 +19939,7 @@ var require_stream6 = __commonJS({
     } = require_errors2();
     var compose = require_compose();
     var { setDefaultHighWaterMark, getDefaultHighWaterMark } = require_state();
-    var { pipeline: pipeline2 } = require_pipeline();
+    var { pipeline: pipeline3 } = require_pipeline();
     var { destroyer } = require_destroy2();
     var eos = require_end_of_stream();
     var promises = require_promises();
@@ -20002,7 +20003,7 @@ var require_stream6 = __commonJS({
     Stream.Duplex = require_duplex();
     Stream.Transform = require_transform();
     Stream.PassThrough = require_passthrough2();
-    Stream.pipeline = pipeline2;
+    Stream.pipeline = pipeline3;
     var { addAbortSignal } = require_add_abort_signal();
     Stream.addAbortSignal = addAbortSignal;
     Stream.finished = eos;
@@ -20018,7 +20019,7 @@ var require_stream6 = __commonJS({
         return promises;
       }
     });
-    ObjectDefineProperty(pipeline2, customPromisify, {
+    ObjectDefineProperty(pipeline3, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
@@ -20620,13 +20621,13 @@ var require_util3 = __commonJS({
       }
       return x;
     };
-    util3.ByteStringBuffer.prototype.getBytes = function(count) {
+    util3.ByteStringBuffer.prototype.getBytes = function(count2) {
       var rval;
-      if (count) {
-        count = Math.min(this.length(), count);
-        rval = this.data.slice(this.read, this.read + count);
-        this.read += count;
-      } else if (count === 0) {
+      if (count2) {
+        count2 = Math.min(this.length(), count2);
+        rval = this.data.slice(this.read, this.read + count2);
+        this.read += count2;
+      } else if (count2 === 0) {
         rval = "";
       } else {
         rval = this.read === 0 ? this.data : this.data.slice(this.read);
@@ -20634,8 +20635,8 @@ var require_util3 = __commonJS({
       }
       return rval;
     };
-    util3.ByteStringBuffer.prototype.bytes = function(count) {
-      return typeof count === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count);
+    util3.ByteStringBuffer.prototype.bytes = function(count2) {
+      return typeof count2 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count2);
     };
     util3.ByteStringBuffer.prototype.at = function(i) {
       return this.data.charCodeAt(this.read + i);
@@ -20664,8 +20665,8 @@ var require_util3 = __commonJS({
       this.read = 0;
       return this;
     };
-    util3.ByteStringBuffer.prototype.truncate = function(count) {
-      var len = Math.max(0, this.length() - count);
+    util3.ByteStringBuffer.prototype.truncate = function(count2) {
+      var len = Math.max(0, this.length() - count2);
       this.data = this.data.substr(this.read, len);
       this.read = 0;
       return this;
@@ -20920,13 +20921,13 @@ var require_util3 = __commonJS({
       }
       return x;
     };
-    util3.DataBuffer.prototype.getBytes = function(count) {
+    util3.DataBuffer.prototype.getBytes = function(count2) {
       var rval;
-      if (count) {
-        count = Math.min(this.length(), count);
-        rval = this.data.slice(this.read, this.read + count);
-        this.read += count;
-      } else if (count === 0) {
+      if (count2) {
+        count2 = Math.min(this.length(), count2);
+        rval = this.data.slice(this.read, this.read + count2);
+        this.read += count2;
+      } else if (count2 === 0) {
         rval = "";
       } else {
         rval = this.read === 0 ? this.data : this.data.slice(this.read);
@@ -20934,8 +20935,8 @@ var require_util3 = __commonJS({
       }
       return rval;
     };
-    util3.DataBuffer.prototype.bytes = function(count) {
-      return typeof count === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count);
+    util3.DataBuffer.prototype.bytes = function(count2) {
+      return typeof count2 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count2);
     };
     util3.DataBuffer.prototype.at = function(i) {
       return this.data.getUint8(this.read + i);
@@ -20966,8 +20967,8 @@ var require_util3 = __commonJS({
       this.read = this.write = 0;
       return this;
     };
-    util3.DataBuffer.prototype.truncate = function(count) {
-      this.write = Math.max(0, this.length() - count);
+    util3.DataBuffer.prototype.truncate = function(count2) {
+      this.write = Math.max(0, this.length() - count2);
       this.read = Math.min(this.read, this.write);
       return this;
     };
@@ -21910,16 +21911,16 @@ var require_cipherModes = __commonJS({
       if (len === 0) {
         return true;
       }
-      var count = output.at(len - 1);
-      if (count === 0 || count > this.blockSize || count > len) {
+      var count2 = output.at(len - 1);
+      if (count2 === 0 || count2 > this.blockSize || count2 > len) {
         return false;
       }
-      for (var i = 2; i <= count; ++i) {
-        if (output.at(len - i) !== count) {
+      for (var i = 2; i <= count2; ++i) {
+        if (output.at(len - i) !== count2) {
           return false;
         }
       }
-      output.truncate(count);
+      output.truncate(count2);
       return true;
     };
     modes.cbc = function(options) {
@@ -21983,16 +21984,16 @@ var require_cipherModes = __commonJS({
       if (len === 0) {
         return true;
       }
-      var count = output.at(len - 1);
-      if (count === 0 || count > this.blockSize || count > len) {
+      var count2 = output.at(len - 1);
+      if (count2 === 0 || count2 > this.blockSize || count2 > len) {
         return false;
       }
-      for (var i = 2; i <= count; ++i) {
-        if (output.at(len - i) !== count) {
+      for (var i = 2; i <= count2; ++i) {
+        if (output.at(len - i) !== count2) {
           return false;
         }
       }
-      output.truncate(count);
+      output.truncate(count2);
       return true;
     };
     modes.cfb = function(options) {
@@ -25061,9 +25062,9 @@ var require_prng = __commonJS({
       }
       ctx.pools = pools;
       ctx.pool = 0;
-      ctx.generate = function(count, callback) {
+      ctx.generate = function(count2, callback) {
         if (!callback) {
-          return ctx.generateSync(count);
+          return ctx.generateSync(count2);
         }
         var cipher = ctx.plugin.cipher;
         var increment = ctx.plugin.increment;
@@ -25076,8 +25077,8 @@ var require_prng = __commonJS({
           if (err) {
             return callback(err);
           }
-          if (b.length() >= count) {
-            return callback(null, b.getBytes(count));
+          if (b.length() >= count2) {
+            return callback(null, b.getBytes(count2));
           }
           if (ctx.generated > 1048575) {
             ctx.key = null;
@@ -25095,14 +25096,14 @@ var require_prng = __commonJS({
           forge2.util.setImmediate(generate);
         }
       };
-      ctx.generateSync = function(count) {
+      ctx.generateSync = function(count2) {
         var cipher = ctx.plugin.cipher;
         var increment = ctx.plugin.increment;
         var formatKey = ctx.plugin.formatKey;
         var formatSeed = ctx.plugin.formatSeed;
         ctx.key = null;
         var b = forge2.util.createBuffer();
-        while (b.length() < count) {
+        while (b.length() < count2) {
           if (ctx.generated > 1048575) {
             ctx.key = null;
           }
@@ -25115,7 +25116,7 @@ var require_prng = __commonJS({
           ctx.key = formatKey(cipher(ctx.key, increment(ctx.seed)));
           ctx.seed = formatSeed(cipher(ctx.key, ctx.seed));
         }
-        return b.getBytes(count);
+        return b.getBytes(count2);
       };
       function _reseed(callback) {
         if (ctx.pools[0].messageLength >= 32) {
@@ -25172,8 +25173,8 @@ var require_prng = __commonJS({
         var b = forge2.util.createBuffer();
         if (getRandomValues) {
           while (b.length() < needed) {
-            var count = Math.max(1, Math.min(needed - b.length(), 65536) / 4);
-            var entropy = new Uint32Array(Math.floor(count));
+            var count2 = Math.max(1, Math.min(needed - b.length(), 65536) / 4);
+            var entropy = new Uint32Array(Math.floor(count2));
             try {
               getRandomValues(entropy);
               for (var i2 = 0; i2 < entropy.length; ++i2) {
@@ -25228,8 +25229,8 @@ var require_prng = __commonJS({
         ctx.seedFileSync = defaultSeedFile;
       }
       ctx.collect = function(bytes) {
-        var count = bytes.length;
-        for (var i2 = 0; i2 < count; ++i2) {
+        var count2 = bytes.length;
+        for (var i2 = 0; i2 < count2; ++i2) {
           ctx.pools[ctx.pool].update(bytes.substr(i2, 1));
           ctx.pool = ctx.pool === 31 ? 0 : ctx.pool + 1;
         }
@@ -25321,11 +25322,11 @@ var require_random = __commonJS({
         prng_aes.md = forge2.md.sha256;
         function spawnPrng() {
           var ctx = forge2.prng.create(prng_aes);
-          ctx.getBytes = function(count, callback) {
-            return ctx.generate(count, callback);
+          ctx.getBytes = function(count2, callback) {
+            return ctx.generate(count2, callback);
           };
-          ctx.getBytesSync = function(count) {
-            return ctx.generate(count);
+          ctx.getBytesSync = function(count2) {
+            return ctx.generate(count2);
           };
           return ctx;
         }
@@ -25807,11 +25808,11 @@ var require_rc2 = __commonJS({
                 rval = pad(8, _output, !encrypt);
               } else {
                 var len = _output.length();
-                var count = _output.at(len - 1);
-                if (count > len) {
+                var count2 = _output.at(len - 1);
+                if (count2 > len) {
                   rval = false;
                 } else {
-                  _output.truncate(count);
+                  _output.truncate(count2);
                 }
               }
             }
@@ -27359,8 +27360,8 @@ var require_pkcs1 = __commonJS({
         hash = forge2.md.sha1.create();
       }
       var t = "";
-      var count = Math.ceil(maskLength / hash.digestLength);
-      for (var i = 0; i < count; ++i) {
+      var count2 = Math.ceil(maskLength / hash.digestLength);
+      for (var i = 0; i < count2; ++i) {
         var c = String.fromCharCode(
           i >> 24 & 255,
           i >> 16 & 255,
@@ -28938,8 +28939,8 @@ var require_pbe = __commonJS({
       options.algorithm = options.algorithm || "aes128";
       options.prfAlgorithm = options.prfAlgorithm || "sha1";
       var salt = forge2.random.getBytesSync(options.saltSize);
-      var count = options.count;
-      var countBytes = asn1.integerToDer(count);
+      var count2 = options.count;
+      var countBytes = asn1.integerToDer(count2);
       var dkLen;
       var encryptionAlgorithm;
       var encryptedData;
@@ -28977,7 +28978,7 @@ var require_pbe = __commonJS({
         }
         var prfAlgorithm = "hmacWith" + options.prfAlgorithm.toUpperCase();
         var md = prfAlgorithmToMessageDigest(prfAlgorithm);
-        var dk = forge2.pkcs5.pbkdf2(password, salt, count, dkLen, md);
+        var dk = forge2.pkcs5.pbkdf2(password, salt, count2, dkLen, md);
         var iv = forge2.random.getBytesSync(ivLen);
         var cipher = cipherFn(dk);
         cipher.start(iv);
@@ -29030,8 +29031,8 @@ var require_pbe = __commonJS({
       } else if (options.algorithm === "3des") {
         dkLen = 24;
         var saltBytes = new forge2.util.ByteBuffer(salt);
-        var dk = pki.pbe.generatePkcs12Key(password, saltBytes, 1, count, dkLen);
-        var iv = pki.pbe.generatePkcs12Key(password, saltBytes, 2, count, dkLen);
+        var dk = pki.pbe.generatePkcs12Key(password, saltBytes, 1, count2, dkLen);
+        var iv = pki.pbe.generatePkcs12Key(password, saltBytes, 2, count2, dkLen);
         var cipher = forge2.des.createEncryptionCipher(dk);
         cipher.start(iv);
         cipher.update(asn1.toDer(obj));
@@ -29377,8 +29378,8 @@ var require_pbe = __commonJS({
         throw error;
       }
       var salt = capture.kdfSalt;
-      var count = forge2.util.createBuffer(capture.kdfIterationCount);
-      count = count.getInt(count.length() << 3);
+      var count2 = forge2.util.createBuffer(capture.kdfIterationCount);
+      count2 = count2.getInt(count2.length() << 3);
       var dkLen;
       var cipherFn;
       switch (pki.oids[oid]) {
@@ -29404,7 +29405,7 @@ var require_pbe = __commonJS({
           break;
       }
       var md = prfOidToMessageDigest(capture.prfOid);
-      var dk = forge2.pkcs5.pbkdf2(password, salt, count, dkLen, md);
+      var dk = forge2.pkcs5.pbkdf2(password, salt, count2, dkLen, md);
       var iv = capture.encIv;
       var cipher = cipherFn(dk);
       cipher.start(iv);
@@ -29419,8 +29420,8 @@ var require_pbe = __commonJS({
         throw error;
       }
       var salt = forge2.util.createBuffer(capture.salt);
-      var count = forge2.util.createBuffer(capture.iterations);
-      count = count.getInt(count.length() << 3);
+      var count2 = forge2.util.createBuffer(capture.iterations);
+      count2 = count2.getInt(count2.length() << 3);
       var dkLen, dIvLen, cipherFn;
       switch (oid) {
         case pki.oids["pbeWithSHAAnd3-KeyTripleDES-CBC"]:
@@ -29443,9 +29444,9 @@ var require_pbe = __commonJS({
           throw error;
       }
       var md = prfOidToMessageDigest(capture.prfOid);
-      var key = pki.pbe.generatePkcs12Key(password, salt, 1, count, dkLen, md);
+      var key = pki.pbe.generatePkcs12Key(password, salt, 1, count2, dkLen, md);
       md.start();
-      var iv = pki.pbe.generatePkcs12Key(password, salt, 2, count, dIvLen, md);
+      var iv = pki.pbe.generatePkcs12Key(password, salt, 2, count2, dIvLen, md);
       return cipherFn(key, iv);
     };
     pki.pbe.opensslDeriveBytes = function(password, salt, dkLen, md) {
@@ -32364,8 +32365,8 @@ var require_x509 = __commonJS({
       }
       return name.value;
     }
-    function _checkNameConstraints(cert, constraints, count, leaf, work) {
-      if (count === 0) {
+    function _checkNameConstraints(cert, constraints, count2, leaf, work) {
+      if (count2 === 0) {
         return null;
       }
       var subject = _getConstrainedNames(cert, leaf);
@@ -32376,7 +32377,7 @@ var require_x509 = __commonJS({
       var nc;
       var subtree;
       var typeName;
-      for (i = 0; i < count && work.checks <= _maxNameConstraintChecks; ++i) {
+      for (i = 0; i < count2 && work.checks <= _maxNameConstraintChecks; ++i) {
         nc = constraints[i];
         work.checks += (names.length + 1) * (nc.invalid ? 1 : nc.permitted.length + nc.excluded.length + 1);
       }
@@ -32386,7 +32387,7 @@ var require_x509 = __commonJS({
           error: pki.certificateError.unsupported_certificate
         };
       }
-      for (i = 0; i < count; ++i) {
+      for (i = 0; i < count2; ++i) {
         nc = constraints[i];
         if (nc.invalid) {
           return {
@@ -32409,7 +32410,7 @@ var require_x509 = __commonJS({
       }
       for (k = 0; k < names.length; ++k) {
         var name = names[k];
-        for (i = 0; i < count; ++i) {
+        for (i = 0; i < count2; ++i) {
           nc = constraints[i];
           var found = false;
           var matched = false;
@@ -33417,8 +33418,8 @@ var require_pkcs12 = __commonJS({
         var macSalt = new forge2.util.ByteBuffer(
           forge2.random.getBytes(options.saltSize)
         );
-        var count = options.count;
-        var key = p12.generateKey(password, macSalt, 3, count, 20);
+        var count2 = options.count;
+        var key = p12.generateKey(password, macSalt, 3, count2, 20);
         var mac = forge2.hmac.create();
         mac.start(sha1, key);
         mac.update(asn1.toDer(safe).getBytes());
@@ -33458,7 +33459,7 @@ var require_pkcs12 = __commonJS({
             asn1.Class.UNIVERSAL,
             asn1.Type.INTEGER,
             false,
-            asn1.integerToDer(count).getBytes()
+            asn1.integerToDer(count2).getBytes()
           )
         ]);
       }
@@ -38848,6 +38849,8 @@ function parseDurationField(field, value2) {
     );
   }
   if (field.positive && ms2 <= 0) return fail(field, tooSmall);
+  if (ms2 > MAX_TIMER_MS)
+    return fail(field, `${show(value2)} is longer than atq can wait (24 days); e.g. 2h or 7d`);
   return ok(ms2);
 }
 var SIZE_UNITS = {
@@ -39180,7 +39183,9 @@ function parseProps(field, value2) {
   for (const [key, v] of propEntries(field, value2, problems)) {
     if (!/^[\w.-]+$/.test(key)) badNames.push(show(key));
     else if (v !== null && typeof v === "object")
-      problems.push(`${field.name}: ${show(key)} has ${show(v)} as its value; use a text or a number`);
+      problems.push(
+        `${field.name}: ${show(key)} has ${field.secretValues ? "a list or mapping" : show(v)} as its value; use a text or a number`
+      );
     else props[key] = v === null || v === void 0 ? "" : String(v);
   }
   if (badNames.length)
@@ -39195,54 +39200,12 @@ function propEntries(field, value2, problems) {
   for (const item of Array.isArray(value2) ? value2 : [value2]) {
     const eq = typeof item === "string" ? item.indexOf("=") : -1;
     if (eq > 0) entries.push([item.slice(0, eq), item.slice(eq + 1)]);
-    else problems.push(`${field.name}: ${show(item)} is not KEY=VALUE (e.g. users=10)`);
+    else
+      problems.push(
+        `${field.name}: ${field.secretValues ? "an entry (not shown: it may be a secret)" : show(item)} is not KEY=VALUE (e.g. users=10)`
+      );
   }
   return entries;
-}
-
-// src/config/server-option.ts
-var SERVER_ENV = { server: "ATQ_SERVER", token: "ATQ_TOKEN" };
-function serverEnvValues(env) {
-  const values = {};
-  for (const [name, variable] of Object.entries(SERVER_ENV)) {
-    const value2 = env[variable]?.trim();
-    if (value2) values[name] = value2;
-  }
-  return values;
-}
-function parseServerUrl(value2) {
-  const fail2 = (text) => ({ problem: `server: ${text} (--server, atq.yml or ${SERVER_ENV.server})` });
-  if (typeof value2 !== "string" || !value2.trim())
-    return fail2("expected the URL of an ATQ server, e.g. https://atq.example:8480");
-  let url;
-  try {
-    url = new URL(value2.trim());
-  } catch {
-    return fail2(`${JSON.stringify(value2)} is not a URL; use e.g. https://atq.example:8480`);
-  }
-  if (url.username || url.password)
-    return fail2(
-      `the URL holds a user or password; give the token with --token or ${SERVER_ENV.token} instead`
-    );
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    return fail2(`${JSON.stringify(value2)} is not http:// or https://`);
-  if (url.search || url.hash)
-    return fail2(`${url.origin}${url.pathname} is the base URL; drop ?query and #fragment`);
-  return { url: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
-}
-function tokenProblem(value2) {
-  const text = typeof value2 === "number" ? String(value2) : value2;
-  const where = `(--token, atq.yml or ${SERVER_ENV.token}; the value is not shown)`;
-  if (typeof text !== "string" || !text.trim()) return `token: expected a non-empty text ${where}`;
-  if (!/^[\x21-\x7e]+$/.test(text.trim()))
-    return `token: holds spaces or characters an HTTP header cannot carry ${where}; copy the token again`;
-  return void 0;
-}
-function serverTarget(values) {
-  const url = values.get("server");
-  if (url === void 0) return void 0;
-  const token = values.get("token");
-  return token === void 0 ? { url } : { url, token };
 }
 
 // src/config/resolve.ts
@@ -39314,6 +39277,13 @@ var FIELDS = [
     kind: "props",
     arg: "KEY=VALUE",
     help: "JMeter property, sent to workers (-G) and master (-J)"
+  },
+  {
+    name: "secret-prop",
+    kind: "props",
+    arg: "KEY=VALUE",
+    help: "JMeter property whose value is a secret (a password, an API key): as --prop, but given to JMeter in a file, never on a command line, in a log or in a server's answers (${__P(KEY)} in the plan)",
+    secretValues: true
   },
   { name: "jmeter-arg", kind: "list", arg: "ARG", help: "extra argument for the master's jmeter command" },
   {
@@ -39419,6 +39389,11 @@ var FIELDS = [
     secret: true,
     help: "the server's bearer token (default $ATQ_TOKEN; never printed)"
   },
+  {
+    name: "insecure-http",
+    kind: "bool",
+    help: "allow --server http:// to another machine with a token (anyone on the network path reads the token and the test files)"
+  },
   { name: "docker-host", kind: "string", arg: "URL", help: "Docker API (default $DOCKER_HOST)" },
   {
     name: "tls-ca",
@@ -39446,6 +39421,65 @@ var FIELDS = [
 ];
 var FIELD_NAMES = new Set(FIELDS.map((f) => f.name));
 var FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
+
+// src/config/server-option.ts
+var SERVER_ENV = { server: "ATQ_SERVER", token: "ATQ_TOKEN" };
+function serverEnvValues(env) {
+  const values = {};
+  for (const [name, variable] of Object.entries(SERVER_ENV)) {
+    const value2 = env[variable]?.trim();
+    if (value2) values[name] = value2;
+  }
+  return values;
+}
+function parseServerUrl(value2) {
+  const fail2 = (text) => ({ problem: `server: ${text} (--server, atq.yml or ${SERVER_ENV.server})` });
+  if (typeof value2 !== "string" || !value2.trim())
+    return fail2("expected the URL of an ATQ server, e.g. https://atq.example:8480");
+  let url;
+  try {
+    url = new URL(value2.trim());
+  } catch {
+    return fail2(`${JSON.stringify(value2)} is not a URL; use e.g. https://atq.example:8480`);
+  }
+  if (url.username || url.password)
+    return fail2(
+      `the URL holds a user or password; give the token with --token or ${SERVER_ENV.token} instead`
+    );
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return fail2(`${JSON.stringify(value2)} is not http:// or https://`);
+  if (url.search || url.hash)
+    return fail2(`${url.origin}${url.pathname} is the base URL; drop ?query and #fragment`);
+  return { url: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
+}
+function tokenProblem(value2) {
+  const text = typeof value2 === "number" ? String(value2) : value2;
+  const where = `(--token, atq.yml or ${SERVER_ENV.token}; the value is not shown)`;
+  if (typeof text !== "string" || !text.trim()) return `token: expected a non-empty text ${where}`;
+  if (!/^[\x21-\x7e]+$/.test(text.trim()))
+    return `token: holds spaces or characters an HTTP header cannot carry ${where}; copy the token again`;
+  return void 0;
+}
+function serverTarget(values) {
+  const url = values.get("server");
+  if (url === void 0) return void 0;
+  const token = values.get("token");
+  return {
+    url,
+    ...token === void 0 ? {} : { token },
+    ...values.get("insecure-http") === true ? { insecureHttp: true } : {}
+  };
+}
+function isLoopback(hostname) {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+function plaintextProblem(target) {
+  const url = new URL(target.url);
+  if (url.protocol !== "http:" || !target.token || target.insecureHttp || isLoopback(url.hostname))
+    return void 0;
+  return `server: ${target.url} is plain HTTP to another machine: the token (and the test files) would cross the network readable by anyone on the path. Use https:// (atq serve --tls-cert, --tls-key), or, on a network you trust, allow it with --insecure-http (atq.yml insecure-http: true; the Action input insecure-http; the Jenkins parameter insecureHttp: true)`;
+}
 
 // src/config/test-dir-globs.ts
 import path from "node:path";
@@ -39549,6 +39583,7 @@ function buildOptions(values, given, cwd, fileDir) {
     workerImage: get("worker-image", image),
     masterImage: get("master-image", image),
     props: get("prop", {}),
+    secretProps: get("secret-prop", {}),
     jmeterArgs: get("jmeter-arg", []),
     outDir: where("out", DEFAULTS.outDir),
     timeoutMs: get("timeout", parseDuration(DEFAULTS.timeout)),
@@ -39582,6 +39617,9 @@ function crossChecks(options, given) {
   problems.push(...waitDetailProblems(has));
   if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  const both = Object.keys(options.secretProps).filter((k) => k in options.props);
+  if (both.length)
+    problems.push(`secret-prop: ${both.join(", ")} also given with prop; give each property once`);
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
   return problems;
@@ -39653,6 +39691,9 @@ function visibleLine(line) {
     (c) => c === "\r" ? "\\x0d" : "\\x0a"
   );
 }
+function inertLine(line) {
+  return visibleLine(line).replace(/##\[/g, "##\u2060[").replace(/^(\s*):(?=:)/, "$1:\u2060");
+}
 
 // src/results/report/md-escape.ts
 function mdText(text) {
@@ -39719,6 +39760,8 @@ var PATHS = {
   outDir: "/atq/out",
   rmiKeystore: "/run/secrets/atq-rmi-keystore.p12",
   rmiProperties: "/run/secrets/atq-rmi.properties",
+  /** --secret-prop values, as a property file (a Swarm secret): never on a command line or in a log. */
+  secretProperties: "/run/secrets/atq-secret.properties",
   /** The master's start gate: a FIFO JMeter reads as a property file (-q), written once the workers are ready. */
   masterGate: "/atq/start.properties"
 };
@@ -39727,7 +39770,11 @@ var PATHS = {
 function shQuote(value2) {
   return `'${value2.replace(/'/g, `'\\''`)}'`;
 }
-var FIND_JMETER = "command -v jmeter 2>/dev/null || ls -d /opt/apache-jmeter*/bin/jmeter 2>/dev/null | head -n 1";
+function oneLine(value2) {
+  return value2.replace(new RegExp("\\p{Cc}", "gu"), "?");
+}
+var ADDRESS_ARG = '"-Djava.rmi.server.hostname=$ATQ_IP"';
+var FIND_JMETER = '{ command -v jmeter 2>/dev/null || for j in /opt/apache-jmeter*/bin/jmeter; do [ -f "$j" ] && echo "$j" && break; done; }';
 var PREFS_NODE = ".java/.userPrefs/org/apache/jmeter/gui";
 var PRELUDE = `set -e
 mkdir -p ${PATHS.testDir} ${PATHS.outDir} ${PATHS.prefs}/${PREFS_NODE}
@@ -39767,7 +39814,7 @@ function rmiArgs(rmi, flag) {
 }
 var TAKE_SLICE = `if [ -d ${SPLIT_DIR}/"$ATQ_WORKER_INDEX" ]; then cp -R ${SPLIT_DIR}/"$ATQ_WORKER_INDEX"/. .; fi
 `;
-function workerScript(rmi, jars = [], exitAfterTest = false) {
+function workerScript(rmi, jars = [], exitAfterTest = false, secretProps = false) {
   const args = [
     // Quoted: search_paths holds ';', which would end the command.
     ...classpathArgs(jars).map(shQuote),
@@ -39777,11 +39824,13 @@ function workerScript(rmi, jars = [], exitAfterTest = false) {
     '-Jatq.workers="$ATQ_WORKER_COUNT"',
     `-Dserver_port=${RMI_REGISTRY_PORT}`,
     '-Dserver.rmi.localport="$ATQ_RMI_PORT"',
-    '-Djava.rmi.server.hostname="$ATQ_IP"',
+    ADDRESS_ARG,
     // The worker's log goes to stdout, so service logs carry it (and it survives the container).
     "-j",
     "/dev/stdout",
-    ...rmiArgs(rmi, "-q")
+    ...rmiArgs(rmi, "-q"),
+    // Read here, not sent by the master with -G: JMeter logs the properties it sends and applies.
+    ...secretProps ? ["-q", PATHS.secretProperties] : []
   ];
   return `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
@@ -39855,7 +39904,6 @@ function masterArgs(cmd) {
     `${PATHS.outDir}/results.jtl`,
     "-j",
     `${PATHS.outDir}/jmeter.log`,
-    "-Djava.rmi.server.hostname=$ATQ_IP",
     // No fixed client.rmi.localport: with RMI over SSL, JMeter 5.6 exports one listener per remote engine
     // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
     // firewall between master and workers, so ephemeral ports cost nothing.
@@ -39865,6 +39913,9 @@ function masterArgs(cmd) {
     ...cmd.gate ? ["-q", PATHS.masterGate] : [],
     ...props.map(([k, v]) => `-G${k}=${v}`),
     ...props.map(([k, v]) => `-J${k}=${v}`),
+    // A file, not -G/-J: JMeter logs every -G and -J value ("Setting Global property: k=v"), not a file's,
+    // and every property it sends to the workers ("Sending properties {…}"): they read the file themselves.
+    ...cmd.secretProps ? ["-q", PATHS.secretProperties] : [],
     ...cmd.extraArgs
   ];
 }
@@ -39876,12 +39927,10 @@ function releaseGateScript() {
   return `printf '# atq: the workers are ready\\n' > ${PATHS.masterGate}`;
 }
 function masterScript(cmd) {
-  const args = masterArgs(cmd).map(
-    (a) => a.includes("$ATQ_IP") ? `"${a.replace("$ATQ_IP", "${ATQ_IP}")}"` : shQuote(a)
-  );
-  const what = `${cmd.plan} on ${cmd.remotes.length} worker(s)`;
-  const intro = cmd.gate ? `echo "atq: master $ATQ_IP ready to run ${what} once they are up"
-${GATE}` : `echo "atq: master $ATQ_IP running ${what}"
+  const args = [ADDRESS_ARG, ...masterArgs(cmd).map(shQuote)];
+  const what = shQuote(oneLine(`${cmd.plan} on ${cmd.remotes.length} worker(s)`));
+  const intro = cmd.gate ? `printf 'atq: master %s ready to run %s once they are up\\n' "$ATQ_IP" ${what}
+${GATE}` : `printf 'atq: master %s running %s\\n' "$ATQ_IP" ${what}
 `;
   return `${PRELUDE}${intro}exec "$JM" ${args.join(" ")}
 `;
@@ -39890,8 +39939,8 @@ function waitScript(command, expected) {
   const check = expected === void 0 ? '[ "$rc" -eq 0 ]' : `[ "$rc" -eq 0 ] && [ "$(printf '%s' "$out" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')" = ${shQuote(expected)} ]`;
   return `while :; do
   rc=0; out=$(sh -c ${shQuote(command)} 2>&1) || rc=$?
-  if ${check}; then echo "atq-wait: ready: $out"; exit 0; fi
-  echo "atq-wait: not yet (exit $rc): $out"
+  if ${check}; then printf 'atq-wait: ready: %s\\n' "$out"; exit 0; fi
+  printf 'atq-wait: not yet (exit %s): %s\\n' "$rc" "$out"
   sleep 1
 done
 `;
@@ -39942,24 +39991,78 @@ var FINAL_STATES = /* @__PURE__ */ new Set([
 ]);
 
 // src/core/logs.ts
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { createInterface } from "node:readline";
 var READ_LOGS_MS = 6e4;
+async function* logLines(client, kind, id, opts = {}) {
+  const limitMs = opts.limitMs ?? READ_LOGS_MS;
+  const signal = AbortSignal.timeout(limitMs);
+  const timedOut = new Promise(
+    (resolve2) => signal.addEventListener("abort", () => resolve2("timeout"), { once: true })
+  );
+  const lines = client.logs(kind, id, { follow: false, tail: opts.tail, signal })[Symbol.asyncIterator]();
+  try {
+    for (; ; ) {
+      const next = lines.next();
+      next.catch(() => {
+      });
+      const r = await Promise.race([next, timedOut]);
+      if (r === "timeout") break;
+      if (r.done) return;
+      yield r.value.stream === "stdout" ? r.value.line : `[${r.value.stream}] ${r.value.line}`;
+    }
+  } catch (e) {
+    if (!signal.aborted) {
+      yield `[atq] could not read logs: ${errorMessage(e)}`;
+      return;
+    }
+  }
+  void lines.return(void 0).catch(() => {
+  });
+  yield `[atq] stopped reading the logs after ${limitMs / 1e3} s`;
+}
 async function readLogs(client, kind, id, tail2, limitMs = READ_LOGS_MS) {
   const lines = [];
-  const signal = AbortSignal.timeout(limitMs);
-  const reading = (async () => {
-    for await (const l of client.logs(kind, id, { follow: false, tail: tail2, signal })) {
-      lines.push(l.stream === "stdout" ? l.line : `[${l.stream}] ${l.line}`);
-    }
-  })();
-  reading.catch(() => {
-  });
-  try {
-    if (!await within(limitMs, reading))
-      lines.push(`[atq] stopped reading the logs after ${limitMs / 1e3} s`);
-  } catch (e) {
-    lines.push(`[atq] could not read logs: ${errorMessage(e)}`);
-  }
+  for await (const line of logLines(client, kind, id, { tail: tail2, limitMs })) lines.push(line);
   return lines.join("\n");
+}
+async function saveLogs(client, kind, id, file, maxBytes = Infinity) {
+  const out = createWriteStream(file);
+  const closed = once(out, "close");
+  let bytes = 0;
+  try {
+    for await (const line of logLines(client, kind, id)) {
+      const chunk = Buffer.from(line + "\n");
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        out.write(`[atq] the rest of this output was not kept: it is larger than ${maxBytes} bytes
+`);
+        break;
+      }
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+  } finally {
+    out.end();
+    await closed;
+  }
+}
+async function* fileLines(file) {
+  const input = createReadStream(file);
+  const failed = once(input, "error").then(() => true);
+  if (await Promise.race([once(input, "open").then(() => false), failed])) return;
+  yield* createInterface({ input, crlfDelay: Infinity });
+}
+async function scanLines(lines, keep = 20) {
+  let fatal;
+  const last = [];
+  for await (const line of lines) {
+    fatal ??= findFatalLine(line);
+    if (!line.trim()) continue;
+    last.push(line);
+    if (last.length > keep) last.shift();
+  }
+  return { fatal, last };
 }
 function indent(text, prefix = "    ") {
   return text.split("\n").map((l) => prefix + l).join("\n");
@@ -39995,7 +40098,7 @@ var JtlError = class extends Error {
 };
 
 // src/results/jtl/read.ts
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { open } from "node:fs/promises";
 
 // src/results/jtl/columns.ts
@@ -40110,11 +40213,11 @@ var CsvTokenizer = class {
     while (pos < n) {
       const recordStart = pos;
       const startLine = this.line;
-      let count = 0;
+      let count2 = 0;
       let newlines = 0;
       let complete = false;
       for (; ; ) {
-        if (count === MAX_FIELDS) throw new Error(`more than ${MAX_FIELDS} fields on line ${startLine}`);
+        if (count2 === MAX_FIELDS) throw new Error(`more than ${MAX_FIELDS} fields on line ${startLine}`);
         if (pos < n && buf[pos] === QUOTE) {
           let i = pos + 1;
           let closed = -1;
@@ -40133,10 +40236,10 @@ var CsvTokenizer = class {
             i++;
           }
           if (closed < 0) break;
-          starts[count] = pos + 1;
-          ends[count] = closed;
-          quoted[count] = 1;
-          count++;
+          starts[count2] = pos + 1;
+          ends[count2] = closed;
+          quoted[count2] = 1;
+          count2++;
           pos = closed + 1;
         } else {
           let i = pos;
@@ -40145,10 +40248,10 @@ var CsvTokenizer = class {
             if (c2 === d || c2 === LF || c2 === CR) break;
             i++;
           }
-          starts[count] = pos;
-          ends[count] = i;
-          quoted[count] = 0;
-          count++;
+          starts[count2] = pos;
+          ends[count2] = i;
+          quoted[count2] = 0;
+          count2++;
           pos = i;
         }
         if (pos >= n) {
@@ -40177,8 +40280,8 @@ var CsvTokenizer = class {
       }
       if (!complete) return recordStart;
       this.line += newlines;
-      if (count > 1 || ends[0] > starts[0]) {
-        rec.count = count;
+      if (count2 > 1 || ends[0] > starts[0]) {
+        rec.count = count2;
         rec.line = startLine;
         this.onRecord(rec);
       }
@@ -40431,7 +40534,7 @@ async function readJtl(file, onSample) {
     throw new JtlError(file, 0, `cannot read: ${e.message}`);
   }
   const xml2 = head.toString("utf8").replace(/^\uFEFF/, "").trimStart().startsWith("<");
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = createReadStream2(file, { highWaterMark: 1 << 20 });
   return xml2 ? readXmlJtl(stream, file, onSample) : readCsvJtl(stream, file, onSample);
 }
 
@@ -41319,7 +41422,7 @@ async function writeReports(dir, summary) {
 }
 
 // src/core/finish.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
+import { writeFile as writeFile2 } from "node:fs/promises";
 import path9 from "node:path";
 
 // src/core/analyse.ts
@@ -41358,7 +41461,7 @@ async function analysePlans(report, options, baselines, emit, partial) {
 }
 
 // src/core/collect.ts
-import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3 } from "node:fs/promises";
 import path8 from "node:path";
 
 // src/util/file-error.ts
@@ -41392,7 +41495,7 @@ function fileAccessError(e, doing2, hint) {
 
 // src/core/extract.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createWriteStream } from "node:fs";
+import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
 import path7 from "node:path";
 import { Transform } from "node:stream";
@@ -41423,7 +41526,7 @@ async function extractTar(archive, rule) {
       return;
     }
     if (header.type !== "file") return skip(`a ${header.type}, not a file`);
-    mkdir2(path7.dirname(target), { recursive: true }).then(() => pipeline(stream, counter(), createWriteStream(target))).then(() => {
+    mkdir2(path7.dirname(target), { recursive: true }).then(() => pipeline(stream, counter(), createWriteStream2(target))).then(() => {
       written.push(target);
       next();
     }, next);
@@ -41440,6 +41543,8 @@ function tooMuch(maxBytes) {
 }
 
 // src/core/collect.ts
+var MASTER_FILES = /* @__PURE__ */ new Set(["results.jtl", "jmeter.log"]);
+var MASTER_EXTRA_DIR = "collected";
 async function collectMasterFiles(ctx, task, dest) {
   if (!task.containerId) return [];
   await mkdir3(dest, { recursive: true });
@@ -41449,13 +41554,15 @@ async function collectMasterFiles(ctx, task, dest) {
     // Entries are "out/<file>"; plain files only, never outside dest.
     target: (name) => {
       const rel = name.split("/").slice(1).join("/");
-      const target = path8.resolve(root, rel);
+      const target = path8.resolve(root, MASTER_FILES.has(rel) ? "" : MASTER_EXTRA_DIR, rel);
       return rel && target.startsWith(root + path8.sep) ? { path: target } : {};
-    }
+    },
+    maxBytes: ctx.options.limits?.resultBytes
   });
   return written.map((w) => path8.relative(root, w).split(path8.sep).join("/"));
 }
-async function collectLogs(ctx, dest, entries) {
+var LOGS_AT_ONCE = 4;
+async function collectLogs(ctx, dest, entries, maxBytes) {
   const dir = path8.join(dest, "logs");
   try {
     await mkdir3(dir, { recursive: true });
@@ -41463,15 +41570,17 @@ async function collectLogs(ctx, dest, entries) {
     ctx.logger.warn(fileAccessError(e, "create the logs folder").message);
     return;
   }
-  await Promise.all(
-    entries.map(async (e) => {
+  const queue2 = [...entries];
+  const worker = async () => {
+    for (let e = queue2.shift(); e; e = queue2.shift()) {
       try {
-        await writeFile2(path8.join(dir, `${e.name}.log`), await readLogs(ctx.client, e.kind, e.id) + "\n");
+        await saveLogs(ctx.client, e.kind, e.id, path8.join(dir, `${e.name}.log`), maxBytes);
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
-    })
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOGS_AT_ONCE, queue2.length) }, worker));
 }
 
 // src/core/control.ts
@@ -41580,7 +41689,7 @@ async function finishRun(state) {
 }
 async function writeRunJson(report, logger) {
   try {
-    await writeFile3(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeFile2(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
   } catch (e) {
     logger.warn(fileAccessError(e, "write run.json").message);
   }
@@ -41609,7 +41718,7 @@ async function collectWorkerLogs(state) {
   const { ctx, workerTasks, workersId, control } = state;
   if (!ctx || !workersId) return;
   const entries = workerTasks?.length ? workerTasks.map((t) => ({ name: `worker-${t.slot}`, kind: "task", id: t.id })) : [{ name: "workers", kind: "service", id: workersId }];
-  const collecting = collectLogs(ctx, state.report.outDir, entries);
+  const collecting = collectLogs(ctx, state.report.outDir, entries, state.options.limits?.logBytes);
   if (await until(control.deadline(3e4, AFTER_CANCEL.logsMs), collecting) === void 0) {
     state.logger.warn("stopped saving the workers' logs: no time left");
   }
@@ -41752,7 +41861,7 @@ function checkPlan(planRel, xml2, bundled) {
 }
 
 // node_modules/archiver/lib/core.js
-import { createReadStream as createReadStream2, lstat as lstat2, readlinkSync, Stats } from "fs";
+import { createReadStream as createReadStream3, lstat as lstat2, readlinkSync, Stats } from "fs";
 
 // node_modules/is-stream/index.js
 function isStream(stream, { checkOpen = true } = {}) {
@@ -44394,7 +44503,7 @@ var Archiver = class extends import_readable_stream2.Transform {
       task.data.type = "file";
       task.data.sourceType = "stream";
       task.source = new import_lazystream.Readable(function() {
-        return createReadStream2(task.filepath);
+        return createReadStream3(task.filepath);
       });
     } else if (stats.isDirectory() && this._supportsDirectory) {
       task.data.name = trailingSlashIt(task.data.name);
@@ -45410,6 +45519,28 @@ function createRmiKeystore(runId) {
   return { keystore, properties };
 }
 
+// src/jmeter/properties-file.ts
+function propertiesFile(props) {
+  return Object.entries(props).map(([k, v]) => `${escape3(k, true)}=${escape3(v, false)}
+`).join("");
+}
+function escape3(text, key) {
+  let out = "";
+  for (const [i, c] of [...text].entries()) {
+    const code = c.codePointAt(0);
+    if (c === "\\") out += "\\\\";
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (c === "	") out += "\\t";
+    else if (c === "\f") out += "\\f";
+    else if ("=:#!".includes(c) || c === " " && (key || i === 0)) out += `\\${c}`;
+    else if (code < 32 || code > 126) out += utf16(c);
+    else out += c;
+  }
+  return out;
+}
+var utf16 = (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+
 // src/jmeter/jit.ts
 var CI_JIT_FLAGS = [
   "-XX:Tier4InvocationThreshold=50000",
@@ -45486,11 +45617,18 @@ async function shipBundle(client, res, bundle, options) {
       secrets.push({ id, name, target: path13.posix.basename(target) });
     }
   }
+  if (Object.keys(options.secretProps).length) {
+    const name = serviceName(res.runId, "secret-props");
+    const data = Buffer.from(propertiesFile(options.secretProps));
+    const id = await client.createSecret(name, data, res.labels("secret-props"));
+    res.track("secret", id, name, "secret-props");
+    secrets.push({ id, name, target: path13.posix.basename(PATHS.secretProperties) });
+  }
   return { configs, secrets };
 }
 
 // src/core/engines.ts
-import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir4 } from "node:fs/promises";
 import path14 from "node:path";
 
 // src/jmeter/engine-script.ts
@@ -45508,6 +45646,7 @@ function engineArgs(cmd) {
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
     ...classpathArgs(cmd.jars),
     ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
+    ...cmd.secretProps ? ["-q", PATHS.secretProperties] : [],
     ...cmd.extraArgs
   ];
 }
@@ -45515,56 +45654,30 @@ var frame2 = (kind, file) => `echo "${FRAME} ${kind} begin"
 if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi
 echo "${FRAME} ${kind} end"
 `;
+var BARRIER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 1; done';
 function engineScript(cmd) {
   const args = [
     ...engineArgs(cmd).map(shQuote),
     '"-Jatq.worker.index=$ATQ_WORKER_INDEX"',
     '"-Jatq.workers=$ATQ_WORKER_COUNT"'
   ];
+  const go = shQuote(cmd.go);
   return PRELUDE + TAKE_SLICE + `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
-until getent hosts ${cmd.go} >/dev/null 2>&1 || nslookup ${cmd.go} >/dev/null 2>&1; do sleep 0.2; done
-echo "atq: engine $ATQ_WORKER_INDEX starting ${cmd.plan}"
+until getent hosts ${go} >/dev/null 2>&1 || nslookup ${go} >/dev/null 2>&1; do sleep 0.2; done
+printf 'atq: engine %s starting %s\\n' "$ATQ_WORKER_INDEX" ${shQuote(oneLine(cmd.plan))}
 set +e
 "$JM" ${args.join(" ")}
 rc=$?
 ` + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
 }
 
-// src/jmeter/frames.ts
-import { gunzipSync } from "node:zlib";
-var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
-function readEngineOutput(lines) {
-  const out = { files: /* @__PURE__ */ new Map(), truncated: [], console: [] };
-  let kind;
-  let data = [];
-  for (const line of lines) {
-    const m = FRAME_LINE.exec(line);
-    if (m && m[2] === "begin") {
-      kind = m[1];
-      data = [];
-    } else if (m && kind === m[1]) {
-      out.files.set(
-        kind,
-        data.length ? gunzipSync(Buffer.from(data.join(""), "base64")) : Buffer.alloc(0)
-      );
-      kind = void 0;
-    } else if (kind && line.startsWith(`${FRAME}-data `)) {
-      data.push(line.slice(FRAME.length + 6));
-    } else {
-      out.console.push(line);
-    }
-  }
-  if (kind) out.truncated.push(kind);
-  return out;
-}
-
 // src/results/count.ts
-import { createReadStream as createReadStream3 } from "node:fs";
+import { createReadStream as createReadStream4 } from "node:fs";
 async function countJtlRecords(file) {
   let records = 0;
   let inQuotes = false;
   let lineHasData = false;
-  for await (const chunk of createReadStream3(file)) {
+  for await (const chunk of createReadStream4(file)) {
     const buf = chunk;
     for (let i = 0; i < buf.length; i++) {
       const c = buf[i];
@@ -45596,6 +45709,162 @@ async function pollUntil(opts) {
     if (Date.now() >= opts.deadline) throw await opts.onTimeout();
     await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
+}
+
+// src/core/engine-output.ts
+import { once as once2 } from "node:events";
+import { createReadStream as createReadStream5, createWriteStream as createWriteStream3 } from "node:fs";
+import { rm } from "node:fs/promises";
+import { Transform as Transform6 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+
+// src/jmeter/frames.ts
+var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
+var DATA = `${FRAME}-data `;
+var FrameParser = class {
+  open;
+  /** Base64 characters of a line that did not end on a 4-character group: decoded with the next line's. */
+  carry = "";
+  /** The frame that began and has not ended (a killed container), if any. */
+  get unfinished() {
+    return this.open;
+  }
+  line(line) {
+    const m = FRAME_LINE.exec(line);
+    if (m && m[2] === "begin") {
+      this.open = m[1];
+      this.carry = "";
+      return { kind: "begin", frame: this.open };
+    }
+    if (m && this.open === m[1]) {
+      this.open = void 0;
+      return { kind: "end", frame: m[1] };
+    }
+    if (this.open && line.startsWith(DATA)) {
+      const text = this.carry + line.slice(DATA.length).trim();
+      const whole = text.length - text.length % 4;
+      this.carry = text.slice(whole);
+      return { kind: "data", frame: this.open, bytes: Buffer.from(text.slice(0, whole), "base64") };
+    }
+    return { kind: "console", line };
+  }
+};
+
+// src/core/engine-output.ts
+var LAST_LINES = 20;
+async function saveEngineOutput(lines, files, budget) {
+  const parser = new FrameParser();
+  const report = { lastLines: [], jtl: false, truncated: [] };
+  let consoleFatal;
+  const consoleOut = createWriteStream3(files.console);
+  const open2 = /* @__PURE__ */ new Map();
+  try {
+    for await (const line of lines) {
+      const part = parser.line(line);
+      if (part.kind === "console") {
+        await write(consoleOut, count(budget, Buffer.from(line + "\n")));
+        consoleFatal ??= findFatalLine(line);
+        report.lastLines.push(line);
+        if (report.lastLines.length > LAST_LINES) report.lastLines.shift();
+      } else if (part.kind === "begin" && (part.frame === "jtl" || part.frame === "log")) {
+        await open2.get(part.frame)?.close();
+        const onLine = part.frame === "log" ? (l) => report.fatal ??= findFatalLine(l) : void 0;
+        open2.set(part.frame, new InflatedFile(files[part.frame], budget, onLine));
+      } else if (part.kind === "data") {
+        await open2.get(part.frame)?.write(part.bytes);
+      } else if (part.kind === "end" && open2.has(part.frame)) {
+        await open2.get(part.frame).close();
+        open2.delete(part.frame);
+        if (part.frame === "jtl") report.jtl = true;
+      }
+    }
+  } finally {
+    for (const [frame3, file] of open2) {
+      report.truncated.push(frame3);
+      await file.close().catch(() => {
+      });
+    }
+    consoleOut.end();
+    await once2(consoleOut, "close").catch(() => {
+    });
+  }
+  report.fatal ??= consoleFatal;
+  return report;
+}
+var InflatedFile = class {
+  gunzip = createGunzip();
+  done;
+  constructor(file, budget, onLine) {
+    let rest = "";
+    const meter = new Transform6({
+      transform(chunk, _enc, cb) {
+        try {
+          count(budget, chunk);
+        } catch (e) {
+          return cb(e);
+        }
+        if (onLine) {
+          const text = rest + chunk.toString("utf8");
+          const parts = text.split("\n");
+          rest = parts.pop().slice(-64 * 1024);
+          parts.forEach(onLine);
+        }
+        cb(null, chunk);
+      }
+    });
+    this.done = pipeline2(this.gunzip, meter, createWriteStream3(file));
+    this.done.catch(() => {
+    });
+  }
+  async write(bytes) {
+    if (!this.gunzip.write(bytes)) await Promise.race([once2(this.gunzip, "drain"), this.done]);
+  }
+  async close() {
+    this.gunzip.end();
+    await this.done;
+  }
+};
+function count(budget, chunk) {
+  budget.used += chunk.length;
+  if (budget.max !== void 0 && budget.used > budget.max)
+    throw new AtqError(
+      "RESULTS_INVALID",
+      `The engines' results are larger than the ${Math.round(budget.max / 1024 / 1024)} MB this run may keep; the rest was not copied. Record fewer samples (a shorter run, fewer labels or sub-results), or ask the server's operator to raise --max-results.`,
+      { maxBytes: budget.max }
+    );
+  return chunk;
+}
+async function write(out, chunk) {
+  if (!out.write(chunk)) await once2(out, "drain");
+}
+async function mergeJtls(parts, dest) {
+  const out = createWriteStream3(dest);
+  try {
+    for (const [i, part] of parts.entries()) {
+      await pipeline2(createReadStream5(part), i === 0 ? passThrough() : withoutFirstLine(), out, {
+        end: false
+      });
+    }
+  } finally {
+    out.end();
+    await once2(out, "close").catch(() => {
+    });
+    await Promise.all(parts.map((p) => rm(p, { force: true })));
+  }
+}
+var passThrough = () => new Transform6({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+function withoutFirstLine() {
+  let skipping = true;
+  return new Transform6({
+    transform(chunk, _enc, cb) {
+      if (!skipping) return cb(null, chunk);
+      const nl = chunk.indexOf(10);
+      if (nl < 0) return cb();
+      skipping = false;
+      cb(null, chunk.subarray(nl + 1));
+    }
+  });
 }
 
 // src/jmeter/noise.ts
@@ -45649,7 +45918,8 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false
     exitRemotes,
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars,
-    gate
+    gate,
+    secretProps: Object.keys(ctx.options.secretProps).length > 0
   });
   const id = await ctx.client.createService({
     name,
@@ -45853,7 +46123,12 @@ var ReadyLines = class {
 // src/core/workers.ts
 async function startWorkers(ctx, plans) {
   const name = serviceName(ctx.runId, "workers");
-  const script = workerScript({ ssl: ctx.options.rmiSsl }, ctx.jars, workersExitThemselves(plans));
+  const script = workerScript(
+    { ssl: ctx.options.rmiSsl },
+    ctx.jars,
+    workersExitThemselves(plans),
+    Object.keys(ctx.options.secretProps).length > 0
+  );
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -46020,7 +46295,8 @@ async function startEngines(ctx, index2, plan, go) {
     props: ctx.options.props,
     extraArgs: runnerArgs(ctx),
     jars: ctx.jars,
-    go
+    go,
+    secretProps: Object.keys(ctx.options.secretProps).length > 0
   });
   const id = await ctx.client.createService({
     name,
@@ -46031,7 +46307,8 @@ async function startEngines(ctx, index2, plan, go) {
     replicas: ctx.options.workers,
     networks: ctx.networkIds,
     configs: ctx.configs,
-    secrets: [],
+    // Engines talk no RMI: the only secret a run ships them is its --secret-prop file.
+    secrets: ctx.secrets,
     hostname: "{{.Service.Name}}-{{.Task.Slot}}"
   });
   ctx.resources.track("service", id, name);
@@ -46042,7 +46319,7 @@ async function startBarrier(ctx, name) {
     name,
     image: ctx.options.workerImage,
     labels: ctx.resources.labels("go"),
-    command: ["sh", "-c", 'trap "exit 0" TERM; while :; do sleep 1; done'],
+    command: ["sh", "-c", BARRIER_SCRIPT],
     env: {},
     replicas: 1,
     networks: [ctx.network.id],
@@ -46118,36 +46395,35 @@ ${why}`,
   }).finally(() => lines.stop());
 }
 async function collectEngines(ctx, plan, tasks) {
-  const texts = /* @__PURE__ */ new Map();
+  const reports = /* @__PURE__ */ new Map();
   const logs = path14.join(plan.outDir, "logs");
   await mkdir4(logs, { recursive: true });
-  let header;
-  const rows = [];
-  for (const t of tasks) {
-    const output = readEngineOutput((await readLogs(ctx.client, "task", t.id)).split("\n"));
-    await writeFile4(path14.join(logs, `engine-${t.slot}.log`), output.console.join("\n") + "\n");
-    const log = output.files.get("log");
-    if (log) await writeFile4(path14.join(logs, `engine-${t.slot}.jmeter.log`), log);
-    texts.set(t.slot, `${log?.toString("utf8") ?? ""}
-${output.console.join("\n")}`);
-    for (const kind of output.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
-    const jtl = output.files.get("jtl")?.toString("utf8");
-    if (!jtl) continue;
-    const cut = jtl.indexOf("\n");
-    header ??= jtl.slice(0, cut + 1);
-    rows.push(Buffer.from(jtl.slice(cut + 1)));
+  const budget = { used: 0, max: ctx.options.limits?.resultBytes };
+  const jtls = [];
+  try {
+    for (const t of tasks) {
+      const files = {
+        console: path14.join(logs, `engine-${t.slot}.log`),
+        log: path14.join(logs, `engine-${t.slot}.jmeter.log`),
+        jtl: path14.join(logs, `engine-${t.slot}.jtl.part`)
+      };
+      const report = await saveEngineOutput(logLines(ctx.client, "task", t.id), files, budget);
+      reports.set(t.slot, report);
+      for (const kind of report.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+      if (report.jtl) jtls.push(files.jtl);
+    }
+  } finally {
+    if (jtls.length) await mergeJtls(jtls, path14.join(plan.outDir, "results.jtl"));
+    plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
   }
-  if (header !== void 0)
-    await writeFile4(path14.join(plan.outDir, "results.jtl"), Buffer.concat([Buffer.from(header), ...rows]));
-  plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
-  return texts;
+  return reports;
 }
-function verifyEngines(plan, tasks, logs) {
-  const engineLog = (t) => logs.get(t.slot) ?? "";
+function verifyEngines(plan, tasks, reports) {
   const where = `See ${path14.join(plan.outDir, "logs")}/.`;
   const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
   if (failed.length) {
-    const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${tail(engineLog(t), 3)}`);
+    const last = (t) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
+    const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${last(t).join("\n")}`);
     throw new AtqError(
       "JMETER_PLAN_FAILED",
       `${failed.length} JMeter engine(s) failed running ${plan.plan}:
@@ -46159,7 +46435,7 @@ ${where}`,
     );
   }
   for (const t of tasks) {
-    const fatal = findFatalLine(engineLog(t));
+    const fatal = reports.get(t.slot)?.fatal;
     if (fatal)
       throw new AtqError(
         "JMETER_PLAN_FAILED",
@@ -46176,7 +46452,6 @@ ${where}`,
 }
 
 // src/core/plan.ts
-import { readFile as readFile3 } from "node:fs/promises";
 import path15 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early) {
   const { logger } = ctx;
@@ -46263,7 +46538,12 @@ async function salvage(ctx, plan, master) {
     } catch (e) {
       ctx.logger.warn(`could not copy the master's results: ${errorMessage(e)}`);
     }
-    await collectLogs(ctx, plan.outDir, [{ name: "master", kind: "service", id: master.id }]);
+    await collectLogs(
+      ctx,
+      plan.outDir,
+      [{ name: "master", kind: "service", id: master.id }],
+      ctx.options.limits?.logBytes
+    );
   })();
   const { normalMs, afterCancelMs } = SALVAGE.copy;
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
@@ -46285,12 +46565,12 @@ async function stopEarly(ctx, master, containerId) {
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await readFile3(path15.join(plan.outDir, "jmeter.log"), "utf8").catch(() => "");
-  const masterOut = await readFile3(path15.join(plan.outDir, "logs", "master.log"), "utf8").catch(() => "");
-  let fatal = findFatalLine(jmeterLog) ?? findFatalLine(masterOut);
+  const jmeterLog = await scanLines(fileLines(path15.join(plan.outDir, "jmeter.log")));
+  const masterOut = await scanLines(fileLines(path15.join(plan.outDir, "logs", "master.log")));
+  let fatal = jmeterLog.fatal ?? masterOut.fatal;
   if (!fatal) {
     for (const w of workers) {
-      const line = findFatalLine(await readLogs(ctx.client, "task", w.id));
+      const line = (await scanLines(logLines(ctx.client, "task", w.id))).fatal;
       if (line) {
         fatal = `worker ${w.slot}: ${line}`;
         break;
@@ -46308,7 +46588,7 @@ async function verifyPlan(ctx, plan, task, workers) {
   if (task.exitCode !== 0) {
     throw new AtqError(
       "JMETER_PLAN_FAILED",
-      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${exitCodeHint(task.exitCode)}): ${fatal ?? tail(masterOut, 8)}
+      `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${exitCodeHint(task.exitCode)}): ${fatal ?? masterOut.last.slice(-8).join("\n")}
 ${where}`,
       { plan: plan.plan, exitCode: task.exitCode }
     );
@@ -46525,7 +46805,7 @@ async function execute(state, deps) {
   const { options, report, clock, control, logger } = state;
   const next = (name, fn) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
-  report.source = await runSource(options.testDir);
+  if (deps.probeSource !== false) report.source = await runSource(options.testDir);
   const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
@@ -46655,8 +46935,9 @@ export {
   parseField,
   SERVER_ENV,
   serverEnvValues,
+  plaintextProblem,
   resolveOptions,
-  visibleLine,
+  inertLine,
   EXIT_CODES,
   errorKind,
   outcome,
@@ -46713,4 +46994,4 @@ export {
   newReport,
   connectManager
 };
-/*! For license information please see atq-Z3G4MZRR.js.LEGAL.txt */
+/*! For license information please see atq-6XLK4OFR.js.LEGAL.txt */

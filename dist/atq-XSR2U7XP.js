@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-W6MYIFNT.js";
+} from "./atq-YGDXQBZ4.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts
