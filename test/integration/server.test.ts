@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { addToken } from '../../src/server/auth.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
 import type { RunningServer } from '../../src/server/server.js';
 import { busyboxImage, jmeterImage, testClient } from '../helpers/env.js';
 import {
@@ -290,6 +291,37 @@ describe('atq serve over real HTTP on the real swarm', () => {
     expect(res.status).toBe(200);
     expect(res.body.nodes[0]).toMatchObject({ role: 'manager', state: 'ready', cpus: expect.any(Number) });
     expect(JSON.stringify(res.body)).not.toMatch(/SWMTKN/);
+  });
+});
+
+describe('--task-cpus and --task-memory', () => {
+  test('every container a task starts runs under the CPU and memory limits, whoever asked for it', async () => {
+    const server = await startTestServer({
+      limits: { ...SERVER_DEFAULTS.limits, taskCpus: 0.5, taskMemoryBytes: 256 * 1024 * 1024 },
+    });
+    try {
+      // cgroup v2 (memory.max, cpu.max) or v1: what the kernel enforces inside the container.
+      const show =
+        'echo "mem $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"; ' +
+        'echo "cpu $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us))"';
+      const put = await api(server.url, 'PUT', '/api/task', {
+        body: {
+          name: 'limits',
+          worker: { image: busyboxImage(), replicas: 1, args: ['sh', '-c', `${show}; sleep 600`] },
+          master: { alias: 'probe', image: busyboxImage(), args: ['sh', '-c', show] },
+        },
+      });
+      expect(put.status).toBe(202);
+      const ended = await waitTask(server.url, put.body.id);
+      expect(ended.status).toBe('finished');
+      const lines = (await readEvents(server.url, put.body.id))
+        .filter((e) => e.event === 'run' && e.data.event.type === 'output')
+        .map((e) => e.data.event.line as string);
+      expect(lines).toEqual(expect.arrayContaining(['mem 268435456', 'cpu 50000 100000']));
+      expect(await leftovers(client, ended.runId)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
