@@ -50,8 +50,11 @@ export class TaskProgress {
   }
 }
 
-/** An absolute path whose last segment (or the one before a sub-folder) is the run id: run ids are unique. */
+/**
+ * A path whose last segment (or the one before a sub-folder) is the run id: run ids are unique. Absolute, or
+ * under the name a server gives its task's results folder instead of its own path (src/server/runner.ts).
+ */
 function runFolder(runId: string): RegExp {
   const id = runId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?:/[^\\s/]+)*/${id}(?=[/\\s.,;:)]|$)`, 'g');
+  return new RegExp(`(?:<results of task [\\w-]+>)?(?:/[^\\s/]+)*/${id}(?=[/\\s.,;:)]|$)`, 'g');
 }

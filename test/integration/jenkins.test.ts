@@ -754,7 +754,12 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
 
   test('every atq run option is accepted under its camelCase name, and the help names them', () => {
     const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-    const renamed: Record<string, string> = { prop: 'properties', 'jmeter-arg': 'jmeterArgs', out: 'outDir' };
+    const renamed: Record<string, string> = {
+      prop: 'properties',
+      'secret-prop': 'secretProperties',
+      'jmeter-arg': 'jmeterArgs',
+      out: 'outDir',
+    };
     const expected = [
       'config',
       'dockerCredentialsId',

@@ -22,6 +22,12 @@ describe('action.yml', () => {
       expect(`${name}: ${input.description}`).toMatch(/: \S/);
   });
 
+  test('has no ${{ }} expression in a description: runners evaluate them there, and refuse them', () => {
+    // act: "Line: 68 Column 18: expressions are not allowed here", and the step fails before it starts.
+    for (const [name, input] of Object.entries(action.inputs))
+      expect(`${name}: ${input.description}`).not.toContain('${{');
+  });
+
   test('gives no default to inputs atq.yml can set (a default would override the file)', () => {
     const withDefault = ACTION_INPUTS.filter((a) => action.inputs[a.input]?.default !== undefined);
     expect(withDefault.map((a) => a.input)).toEqual([]);
