@@ -23,7 +23,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-ZWUJWRBH.js";
+} from "./atq-BX645QEK.js";
 import {
   FIELD_BY_NAME,
   FINAL_STATES,

@@ -3464,7 +3464,7 @@ var TaskProgress = class {
 };
 function runFolder(runId) {
   const id = runId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?:/[^\\s/]+)*/${id}(?=[/\\s.,;:)]|$)`, "g");
+  return new RegExp(`(?:<results of task [\\w-]+>)?(?:/[^\\s/]+)*/${id}(?=[/\\s.,;:)]|$)`, "g");
 }
 
 // src/remote/run.ts
@@ -3608,4 +3608,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-ZWUJWRBH.js.LEGAL.txt */
+/*! For license information please see atq-BX645QEK.js.LEGAL.txt */

@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-ZWUJWRBH.js";
+} from "./atq-BX645QEK.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -72438,4 +72438,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-7OV2ILWI.js.LEGAL.txt */
+/*! For license information please see atq-3ZZO37AY.js.LEGAL.txt */
