@@ -164,6 +164,26 @@ export const FIELDS: Field[] = [
     help: 'when there is no baseline (first run, expired artifact): fail baseline gates (default) or skip them with a warning',
   },
   {
+    name: 'baseline-runs',
+    kind: 'int',
+    arg: 'N',
+    range: [1, 100],
+    help: 'earlier runs of the same plan baseline gates are judged against, newest first (default 10)',
+  },
+  {
+    name: 'confidence',
+    kind: 'string',
+    arg: 'PCT',
+    help: 'how sure a baseline gate must be to pass or fail, 80% to 99.9% (default 95%); otherwise it is inconclusive',
+  },
+  {
+    name: 'inconclusive',
+    kind: 'string',
+    arg: 'pass|fail',
+    choices: ['pass', 'fail'],
+    help: 'what a baseline gate the history cannot decide does: pass with a warning (default) or fail the run',
+  },
+  {
     name: 'attach-network',
     kind: 'list',
     arg: 'NAME',

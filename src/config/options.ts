@@ -68,6 +68,11 @@ export interface RunOptions {
   baselineFile?: string;
   /** Baseline gates when there is no baseline: 'fail' (default) or 'skip' (with a warning). */
   baselineMissing: 'fail' | 'skip';
+  /** How many earlier runs of a plan baseline gates are judged against (default 10). */
+  baselineRuns: number;
+  /** How sure a baseline gate must be to pass or fail (default 0.95), and what it does when it cannot tell. */
+  confidence: number;
+  inconclusive: 'pass' | 'fail';
   docker: DockerOptions;
   /** Run on an ATQ server (atq serve) instead of the swarm directly; docker and keep then do not apply. */
   server?: ServerTarget;
@@ -97,5 +102,7 @@ export const DEFAULTS = {
   delay: '0s',
   waitTimeout: '1m',
   maxBundleSize: '20MB',
+  baselineRuns: 10,
+  confidence: 0.95,
   rmiSsl: true,
 } as const;

@@ -126,6 +126,9 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     gates: get<Gate[]>('criteria', []),
     baselineFile: baseline === undefined ? undefined : where('baseline', baseline),
     baselineMissing: get<string>('baseline-missing', 'fail') === 'skip' ? 'skip' : 'fail',
+    baselineRuns: get<number>('baseline-runs', DEFAULTS.baselineRuns),
+    confidence: parseConfidence(get<unknown>('confidence', DEFAULTS.confidence)) ?? DEFAULTS.confidence,
+    inconclusive: get<string>('inconclusive', 'pass') === 'fail' ? 'fail' : 'pass',
     docker: dockerOptions(get),
     server: serverTarget(values),
   };
@@ -149,6 +152,10 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   // Goes into the JVM's command line through the image's launcher: nothing but a size may pass.
   if (options.heap !== undefined && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  if (has('confidence') && parseConfidence(given.raw.get('confidence')) === undefined)
+    problems.push(
+      `confidence: ${JSON.stringify(given.raw.get('confidence'))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`,
+    );
   const both = Object.keys(options.secretProps).filter((k) => k in options.props);
   if (both.length)
     problems.push(`secret-prop: ${both.join(', ')} also given with prop; give each property once`);
@@ -174,4 +181,14 @@ function globsInTestDir(options: RunOptions, given: Given, cwd: string, fileDir:
   options.splitCsv = split.globs;
   options.jars = jars.globs;
   return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
+}
+
+/** "95%", "95", 0.95 or "0.95" as a fraction from 0.8 to 0.999, or undefined. */
+export function parseConfidence(value: unknown): number | undefined {
+  const text = String(value ?? '').trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const fraction = m[2] || n > 1 ? n / 100 : n;
+  return fraction >= 0.8 && fraction <= 0.999 ? fraction : undefined;
 }

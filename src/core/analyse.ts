@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
-import { analyseJtl, type Summary } from '../results/summary.js';
+import { analyseJtl, VERDICT_ORDER, type Summary } from '../results/summary.js';
 import { verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
 import { baselineRef } from '../results/compare.js';
@@ -34,19 +34,22 @@ export async function analysePlans(
       continue;
     }
     const { plans: _plans, ...run } = report;
-    const { baseline, missing } = baselines
-      ? baselineOf(baselines, plan.plan, report.plans.length)
-      : { baseline: undefined, missing: { mode: options.baselineMissing } };
-    const against = baseline
-      ? baselineCaption(baselineRef(baseline))
-      : `none (${missing.reason ?? 'not given'})`;
-    if (options.gates.some((g) => g.baseline) || baseline)
-      emit({ type: 'log', level: 'info', message: `plan ${plan.plan}: baseline ${against}` });
+    const { history, missing } = baselines
+      ? baselineOf(baselines, plan.plan, report.plans.length, options.baselineRuns)
+      : { history: undefined, missing: { mode: options.baselineMissing } };
+    if (options.gates.some((g) => g.baseline) || history)
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `plan ${plan.plan}: baseline ${historyCaption(history, missing)}`,
+      });
     const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
-      baseline,
+      history,
       baselineMissing: missing,
       run: { ...run, plan: plan.plan },
+      confidence: options.confidence,
+      inconclusive: options.inconclusive,
     });
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
     await writeReports(plan.outDir, summary);
@@ -58,9 +61,16 @@ export async function analysePlans(
   const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== undefined);
   if (verdicts.length) {
     // The worst first: one failed plan fails the run; skipped gates count for less than passed ones.
-    report.verdict =
-      (['failed', 'passed', 'skipped'] as const).find((v) => verdicts.includes(v)) ?? 'no-gates';
+    report.verdict = VERDICT_ORDER.find((v) => verdicts.includes(v)) ?? 'no-gates';
     emit({ type: 'verdict', verdict: report.verdict });
   }
   return done;
+}
+
+/** "the last 8 runs, newest run r1 (commit abc1234) …", or why there is none. */
+export function historyCaption(history: Summary[] | undefined, missing: { reason?: string }): string {
+  const newest = history?.[0];
+  if (!newest) return `none (${missing.reason ?? 'not given'})`;
+  const caption = baselineCaption(baselineRef(newest));
+  return history.length === 1 ? caption : `the last ${history.length} runs, the newest ${caption}`;
 }

@@ -46,6 +46,6 @@ export async function readRunBaselines(
   }
 }
 
-export function baselineOf(b: RunBaselines, plan: string, planCount: number): PlanBaseline {
-  return planBaseline(b.set, b.missing, plan, planCount);
+export function baselineOf(b: RunBaselines, plan: string, planCount: number, runs = 10): PlanBaseline {
+  return planBaseline(b.set, b.missing, plan, planCount, runs);
 }

@@ -43,7 +43,12 @@ export function outcome(report: RunReport, error?: AtqError): Outcome {
       headline: 'performance gates failed; see summary.md in the results folder',
     };
   }
-  const verdict = report.verdict === 'passed' ? ', gates passed' : '';
+  const verdict =
+    report.verdict === 'passed'
+      ? ', gates passed'
+      : report.verdict === 'inconclusive'
+        ? ', gates inconclusive (not failing the run: --inconclusive pass); see summary.md'
+        : '';
   return {
     kind: 'succeeded',
     exitCode: EXIT_CODES.succeeded,

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../core/events.js';
 import type { ErrorCode } from '../errors.js';
-import type { Verdict } from '../results/summary.js';
+import { VERDICT_ORDER, type Verdict } from '../results/summary.js';
 import { inertLine } from '../util/text.js';
 
 /**
@@ -83,7 +83,7 @@ export function errorCode(value: unknown): ErrorCode {
   return (CODES as readonly string[]).includes(value as string) ? (value as ErrorCode) : 'SERVER_ERROR';
 }
 
-const VERDICTS: readonly Verdict[] = ['passed', 'failed', 'skipped', 'no-gates'];
+const VERDICTS: readonly Verdict[] = VERDICT_ORDER;
 export const verdictOf = (v: unknown): Verdict | undefined =>
   VERDICTS.includes(v as Verdict) ? (v as Verdict) : undefined;
 

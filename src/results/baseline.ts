@@ -5,9 +5,9 @@ import type { BaselineMissing } from './gates.js';
 import { loadBaseline, type Summary } from './summary.js';
 
 /**
- * Baselines of an earlier run: one summary.json (it applies to every plan), or a folder holding a run's results
- * as `atq run`, an artifact download or Jenkins' copyArtifacts leave them (one summary.json per plan, at any
- * depth; several runs in it are fine, the newest of a plan wins).
+ * Baselines: one summary.json (it applies to every plan), or a folder holding earlier runs' results as `atq run`,
+ * artifact downloads or Jenkins' copyArtifacts leave them (one summary.json per plan and run, at any depth): a
+ * history, each plan's newest runs first.
  */
 export interface BaselineSet {
   from: string;
@@ -47,20 +47,36 @@ const planOf = (s: Summary) => (typeof s.run?.plan === 'string' ? s.run.plan : n
 const startOf = (s: Summary) => String(s.run?.startedAt ?? s.window?.start ?? '');
 
 /**
- * The baseline of one plan: from a folder, the newest summary of the same plan; for a run of one plan, also the
- * newest summary when the folder holds one plan only (the plan was renamed). A file applies to every plan.
+ * The history of one plan, newest first, at most `runs`: from a folder, the summaries of the same plan (one per
+ * run: a run's summary found twice, in its artifact and its copy, counts once); for a run of one plan, also
+ * those of a folder that holds one plan only (the plan was renamed). A file applies to every plan.
  */
-export function baselineForPlan(set: BaselineSet, plan: string, planCount: number): Summary | undefined {
-  if (set.kind === 'file') return set.summaries[0];
+export function historyForPlan(set: BaselineSet, plan: string, planCount: number, runs = 10): Summary[] {
+  if (set.kind === 'file') return set.summaries.slice(0, 1);
   let candidates = set.summaries.filter((s) => planOf(s) === plan);
   if (!candidates.length && planCount === 1 && new Set(set.summaries.map(planOf)).size === 1)
     candidates = set.summaries;
-  return candidates.sort((a, b) => startOf(b).localeCompare(startOf(a)))[0];
+  const seen = new Set<string>();
+  return candidates
+    .sort((a, b) => startOf(b).localeCompare(startOf(a)))
+    .filter((s) => {
+      const id = typeof s.run?.runId === 'string' ? `${s.run.runId} ${planOf(s)}` : undefined;
+      if (id === undefined) return true;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .slice(0, runs);
 }
 
-/** What one plan's analysis compares with: its baseline, or why there is none and what gates do then. */
+/** The newest run of the plan's history. */
+export function baselineForPlan(set: BaselineSet, plan: string, planCount: number): Summary | undefined {
+  return historyForPlan(set, plan, planCount, 1)[0];
+}
+
+/** What one plan's analysis compares with: its history (newest first), or why there is none and what gates do then. */
 export interface PlanBaseline {
-  baseline?: Summary;
+  history?: Summary[];
   missing: BaselineMissing;
 }
 
@@ -69,10 +85,11 @@ export function planBaseline(
   missing: BaselineMissing,
   plan: string,
   planCount: number,
+  runs = 10,
 ): PlanBaseline {
   if (!set) return { missing };
-  const baseline = baselineForPlan(set, plan, planCount);
-  if (baseline) return { baseline, missing };
+  const history = historyForPlan(set, plan, planCount, runs);
+  if (history.length) return { history, missing };
   const reason = plan
     ? `no summary.json of plan ${plan} in ${path.normalize(set.from)}`
     : `${path.normalize(set.from)} holds summaries of several plans; give one summary.json`;

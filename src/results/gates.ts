@@ -1,3 +1,5 @@
+import { judge, tQuantile, type Evidence, type Observation } from './judge.js';
+import { withinRunError, type Distribution } from './precision.js';
 import type { Stats } from './stats.js';
 
 /**
@@ -32,9 +34,17 @@ export interface GateResult {
   /** status === 'passed', kept for readers of schema 1 summaries. */
   passed: boolean;
   reason: string;
+  /** A baseline gate's numbers against the history (docs/statistics.md). */
+  evidence?: Evidence;
+  /** An absolute gate's value with its within-run interval at the confidence (the verdict is the value's). */
+  within?: { interval: [number, number]; confidence: number };
 }
 
-export type GateStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * 'skipped': a baseline gate with no baseline to compare with, run with `--baseline-missing skip`.
+ * 'inconclusive': a baseline gate whose history cannot tell a regression beyond its tolerance from noise.
+ */
+export type GateStatus = 'passed' | 'failed' | 'skipped' | 'inconclusive';
 
 /**
  * How gates on the baseline treat a missing one: 'fail' (the default: a gate that cannot be evaluated fails,
@@ -216,14 +226,29 @@ const COMPARE: Record<Op, (a: number, b: number) => boolean> = {
   '==': (a, b) => Math.abs(a - b) < 1e-9,
 };
 
+/** What a gate reads of a run: each label's statistics (null: the whole run) and, when known, its distribution. */
+export interface RunView {
+  stats(label: string | null): Stats | undefined;
+  distribution?(label: string | null): Distribution | undefined;
+}
+
+type StatsOf = (label: string | null) => Stats | undefined;
+const viewOf = (v: RunView | StatsOf): RunView => (typeof v === 'function' ? { stats: v } : v);
+
+/**
+ * Evaluates one gate on the run. A baseline gate is judged against the history (newest first; a function is
+ * one run), noise-aware: passed, failed or inconclusive at `confidence` (judge.ts). A gate that cannot be
+ * evaluated fails, with the reason (or is skipped when the baseline is missing and that is allowed).
+ */
 export function evaluateGate(
   gate: Gate,
-  stats: (label: string | null) => Stats | undefined,
-  baselineStats?: (label: string | null) => Stats | undefined,
+  current: RunView | StatsOf,
+  history?: RunView[] | StatsOf,
   missing: BaselineMissing = { mode: 'fail' },
+  confidence = 0.95,
 ): GateResult {
+  const run = viewOf(current);
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
-  // A gate that cannot be evaluated fails, with the reason: never a silent pass.
   const unknown = (actual: number | null, reason: string, status: GateStatus = 'failed'): GateResult => ({
     ...base,
     threshold: null,
@@ -236,35 +261,118 @@ export function evaluateGate(
   const noBaseline = (actual: number, reason: string) =>
     missing.mode === 'skip' ? unknown(actual, `skipped: ${reason}`, 'skipped') : unknown(actual, reason);
   const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
-  const current = stats(gate.label);
-  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current, gate.metric);
-  let threshold = gate.value ?? null;
-  let baseline: number | null = null;
-  if (gate.baseline) {
-    if (!baselineStats) {
-      return noBaseline(actual, missing.reason ?? 'no baseline summary.json was given');
-    }
-    const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) return noBaseline(actual, `${where} is not in the baseline`);
-    baseline = metricValue(prev, gate.metric);
-    if (baseline === undefined) return noBaseline(actual, `the baseline has no ${gate.metric}`);
-    threshold = gate.baseline.relative
-      ? baseline * (1 + gate.baseline.offset)
-      : baseline + gate.baseline.offset;
+  const stats = run.stats(gate.label);
+  if (!stats || stats.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(stats, gate.metric);
+  if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
+  if (!history) return noBaseline(actual, missing.reason ?? 'no baseline summary.json was given');
+  const runs = (typeof history === 'function' ? [viewOf(history)] : history)
+    .map((h) => ({ view: h, stats: h.stats(gate.label) }))
+    .filter((h): h is { view: RunView; stats: Stats } => Boolean(h.stats && h.stats.samples > 0));
+  if (!runs.length) return noBaseline(actual, `${where} is not in the baseline`);
+  const judged = judgedScale(gate);
+  const observe = (view: RunView, s: Stats): Observation => {
+    const value = metricValue(s, gate.metric);
+    return { value, within: withinRunError(gate.metric, value, s, view.distribution?.(gate.label), judged) };
+  };
+  const evidence = judge({
+    current: observe(run, stats),
+    history: runs.map((h) => observe(h.view, h.stats)),
+    ...judged,
+    offset: gate.baseline.offset,
+    direction: gate.op === '>' || gate.op === '>=' ? -1 : 1,
+    confidence,
+  });
+  const center = evidence.center;
+  const threshold = gate.baseline.relative
+    ? center * (1 + gate.baseline.offset)
+    : center + gate.baseline.offset;
+  if (gate.op === '==') {
+    // Equality has no "worse" side to be noise-aware about: the plain comparison with the history's centre.
+    const passed = COMPARE['=='](actual, threshold);
+    return {
+      ...base,
+      threshold,
+      baseline: center,
+      actual,
+      status: passed ? 'passed' : 'failed',
+      passed,
+      reason: passed
+        ? 'ok'
+        : `${gate.metric} is ${format(actual, gate.metric)}, expected == ${format(threshold, gate.metric)}`,
+    };
   }
-  const passed = COMPARE[gate.op](actual, threshold as number);
+  const status = evidence.judgement;
   return {
     ...base,
     threshold,
-    baseline,
+    baseline: center,
+    actual,
+    status,
+    passed: status === 'passed',
+    reason: evidenceReason(gate, evidence),
+    evidence,
+  };
+}
+
+/** A gate with a fixed threshold: its verdict is the value's; the report adds the value's within-run interval. */
+function absoluteGate(
+  gate: Gate,
+  base: Pick<GateResult, 'expression' | 'label' | 'metric' | 'op'>,
+  actual: number,
+  stats: Stats,
+  run: RunView,
+  confidence: number,
+): GateResult {
+  const threshold = gate.value as number;
+  const passed = COMPARE[gate.op](actual, threshold);
+  const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
+    scale: 'raw',
+    floor: 0,
+  });
+  const q = tQuantile(confidence, Infinity);
+  return {
+    ...base,
+    threshold,
+    baseline: null,
     actual,
     status: passed ? 'passed' : 'failed',
     passed,
     reason: passed
       ? 'ok'
-      : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold as number, gate.metric)}`,
+      : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`,
+    ...(se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}),
   };
+}
+
+/** A relative tolerance is judged on ln(value), an absolute one on the value; ln needs a smallest value. */
+function judgedScale(gate: Gate): { scale: 'log' | 'raw'; floor: number } {
+  const kind = metricKind(gate.metric);
+  const floor = kind === 'time' || kind === 'count' ? 1 : kind === 'throughput' ? 1e-3 : 1e-6;
+  return { scale: gate.baseline?.relative ? 'log' : 'raw', floor };
+}
+
+/** What the numbers say, in one sentence a reviewer can act on. */
+function evidenceReason(gate: Gate, e: Evidence): string {
+  const amount = (v: number) =>
+    e.scale === 'log' ? `${v >= 0 ? '+' : ''}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
+  const history =
+    e.spread === null
+      ? `1 earlier run (run-to-run noise unknown: ${e.assumed! * 100}% assumed)`
+      : `${e.runs} earlier runs (run-to-run noise ${amount(e.spread).replace('+', '±')})`;
+  const change = `${amount(e.change)} (${Math.round(e.confidence * 100)}% interval ${amount(e.interval[0])} … ${amount(e.interval[1])})`;
+  const against = `against ${history}; tolerance ${amount(e.tolerance)}`;
+  if (e.judgement === 'failed') return `regression beyond the tolerance: ${change} ${against}`;
+  if (e.judgement === 'passed') return `within the tolerance: ${change} ${against}`;
+  return (
+    `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; ` +
+    `the smallest regression it would catch is about ${amount(e.detectable)}` +
+    (e.runs < 5 ? ' (more earlier runs narrow it: --baseline-runs)' : '')
+  );
+}
+
+function signed(v: number, metric: string): string {
+  return `${v >= 0 ? '+' : '−'}${format(Math.abs(v), metric)}`;
 }
 
 export function format(value: number, metric: string): string {

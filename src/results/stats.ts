@@ -116,6 +116,14 @@ export class Analysis {
     return this.series.points();
   }
 
+  /** A label's (null: the whole run's) exact response times as [ms, count] pairs, ascending. */
+  distributionOf(label: string | null): [number, number][] {
+    const h = label === null ? this.total.hist : this.labels.get(label)?.hist;
+    const out: [number, number][] = [];
+    h?.forEach((v, c) => out.push([v, c]));
+    return out;
+  }
+
   /**
    * Response-time distribution for the report: equal-width bars from the minimum to p99, and one last bar
    * for the tail above p99 (so a few slow outliers do not squash every other bar into the first one).

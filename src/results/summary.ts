@@ -1,11 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { compareWith, type Comparison } from './compare.js';
-import { evaluateGate, extraPercentiles, type BaselineMissing, type Gate, type GateResult } from './gates.js';
+import {
+  evaluateGate,
+  extraPercentiles,
+  type BaselineMissing,
+  type Gate,
+  type GateResult,
+  type RunView,
+} from './gates.js';
+import type { Distribution } from './precision.js';
 import { readJtl } from './jtl/read.js';
 import { Analysis, type Stats } from './stats.js';
 import type { SeriesPoint } from './timeseries.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: distributions, history, noise-aware baseline gates (inconclusive), confidence. Readers of 1 still work. */
+export const SCHEMA_VERSION = 2;
 
 export interface Summary {
   schemaVersion: number;
@@ -24,37 +33,84 @@ export interface Summary {
   timeSeries: { bucketSeconds: number; points: SeriesPoint[] };
   distribution: { from: number; to: number; count: number }[];
   warnings: string[];
+  /** Each label's exact response times (and the whole run's), for later runs' noise-aware comparisons. */
+  distributions?: { total: Distribution; labels: Record<string, Distribution> };
+  /** The earlier runs the baseline gates were judged against, newest first: the trend beside this run. */
+  history?: HistoryRun[];
+  /** The confidence baseline gates were judged at, and what an inconclusive one does to the verdict. */
+  confidence?: number;
+  inconclusive?: InconclusivePolicy;
 }
 
-export type Verdict = 'passed' | 'failed' | 'skipped' | 'no-gates';
+/**
+ * 'inconclusive': no gate failed, and a baseline gate could not tell (with --inconclusive pass, the default:
+ * a warning, not a failure; with --inconclusive fail such a run's verdict is 'failed').
+ */
+export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'skipped' | 'no-gates';
+export type InconclusivePolicy = 'pass' | 'fail';
+
+/** One earlier run as a trend shows it: which run it was, and its whole-run numbers. */
+export interface HistoryRun {
+  runId: string | null;
+  startedAt: string | null;
+  commit: string | null;
+  ref: string | null;
+  ciUrl: string | null;
+  samples: number;
+  p95: number;
+  errorRate: number;
+  throughput: number;
+}
 
 export interface AnalyseOptions {
   gates: Gate[];
+  /** Earlier runs of the same plan, newest first: baseline gates are judged against them all. */
+  history?: Summary[];
+  /** One earlier run (the same as history: [baseline]). */
   baseline?: Summary;
   /** What gates on the baseline do when there is none (or it lacks a label): fail (default) or skip. */
   baselineMissing?: BaselineMissing;
   run?: Record<string, unknown> | null;
   /** Extra percentiles for every label, as fractions (0.999). */
   percentiles?: number[];
+  /** Baseline gates' confidence (default 0.95) and what an inconclusive one does (default pass). */
+  confidence?: number;
+  inconclusive?: InconclusivePolicy;
 }
 
 /** One streaming pass over the JTL, then statistics, gates and the verdict. */
 export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Summary> {
   const analysis = new Analysis();
   const read = await readJtl(file, (s) => analysis.add(s));
+  return summarise(analysis, { file, format: read.format, rows: read.rows, warnings: read.warnings }, opts);
+}
+
+/** Statistics, gates and the verdict of samples already read (a JTL, or a simulation's). */
+export function summarise(
+  analysis: Analysis,
+  read: { file: string; format: 'csv' | 'xml'; rows: number; warnings: string[] },
+  opts: AnalyseOptions,
+): Summary {
+  const { file } = read;
   const extra = [...new Set([...(opts.percentiles ?? []), ...extraPercentiles(opts.gates)])];
   const totals = analysis.totals(extra);
   const labels = analysis
     .labelNames()
     .sort((a, b) => a.localeCompare(b))
     .map((label) => ({ label, ...(analysis.labelStats(label, extra) as Stats) }));
-  const byLabel = (label: string | null) => (label === null ? totals : labels.find((l) => l.label === label));
-  const base = opts.baseline;
-  const baseline =
-    base &&
-    ((label: string | null) => (label === null ? base.totals : base.labels.find((l) => l.label === label)));
+  const distributions = {
+    total: analysis.distributionOf(null),
+    labels: Object.fromEntries(labels.map((l) => [l.label, analysis.distributionOf(l.label)])),
+  };
+  const current = viewOfSummary({ totals, labels, distributions });
+  const history = opts.history ?? (opts.baseline ? [opts.baseline] : undefined);
+  const confidence = opts.confidence ?? 0.95;
+  const inconclusive = opts.inconclusive ?? 'pass';
   const missing = opts.baselineMissing ?? { mode: 'fail' };
-  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline, missing));
+  const gates = opts.gates.map((g) =>
+    evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
+  );
+  const base = history?.[0];
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
   return {
@@ -70,7 +126,7 @@ export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Su
     labels,
     workers: analysis.workers(),
     gates,
-    verdict: verdictOf(gates),
+    verdict: verdictOf(gates, inconclusive),
     ...(base ? { comparison: compareWith(base, totals, labels) } : {}),
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points: analysis.points() },
     distribution: analysis.distribution(),
@@ -78,15 +134,67 @@ export async function analyseJtl(file: string, opts: AnalyseOptions): Promise<Su
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
       ...skippedWarning(gates, missing),
+      ...inconclusiveWarning(gates, inconclusive),
     ],
+    distributions,
+    ...(history?.length ? { history: history.map(historyRun) } : {}),
+    confidence,
+    inconclusive,
   };
 }
 
-/** A failed gate fails the run; skipped gates neither pass nor fail it. */
-export function verdictOf(gates: { status: GateResult['status'] }[]): Verdict {
+/** A summary as gates read it: its labels' statistics and, when it has them (schema 2), distributions. */
+export function viewOfSummary(s: Pick<Summary, 'totals' | 'labels' | 'distributions'>): RunView {
+  const byLabel = new Map(s.labels.map((l) => [l.label, l]));
+  return {
+    stats: (label) => (label === null ? s.totals : byLabel.get(label)),
+    distribution: (label) => (label === null ? s.distributions?.total : s.distributions?.labels[label]),
+  };
+}
+
+function historyRun(s: Summary): HistoryRun {
+  const run = (s.run ?? {}) as Record<string, unknown>;
+  const source = (run.source ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    runId: text(run.runId),
+    startedAt: text(run.startedAt) ?? s.window?.start ?? null,
+    commit: text(source.commit),
+    ref: text(source.ref),
+    ciUrl: text(source.ciUrl),
+    samples: s.totals.samples,
+    p95: s.totals.p95,
+    errorRate: s.totals.errorRate,
+    throughput: s.totals.throughput,
+  };
+}
+
+/**
+ * A failed gate fails the run; an inconclusive one fails it only under --inconclusive fail, and otherwise
+ * makes the verdict 'inconclusive'; skipped gates neither pass nor fail it.
+ */
+export function verdictOf(
+  gates: { status: GateResult['status'] }[],
+  inconclusive: InconclusivePolicy = 'pass',
+): Verdict {
   if (gates.length === 0) return 'no-gates';
   if (gates.some((g) => g.status === 'failed')) return 'failed';
+  if (gates.some((g) => g.status === 'inconclusive'))
+    return inconclusive === 'fail' ? 'failed' : 'inconclusive';
   return gates.some((g) => g.status === 'passed') ? 'passed' : 'skipped';
+}
+
+/** Worst first: what a run of several plans reports. */
+export const VERDICT_ORDER: readonly Verdict[] = ['failed', 'inconclusive', 'passed', 'skipped', 'no-gates'];
+
+function inconclusiveWarning(gates: GateResult[], policy: InconclusivePolicy): string[] {
+  const n = gates.filter((g) => g.status === 'inconclusive').length;
+  if (!n) return [];
+  return [
+    `${n} gate(s) on the baseline inconclusive: the earlier runs vary too much (or are too few) to tell a change ` +
+      `within the tolerance from one beyond it; ${policy === 'fail' ? 'the run fails (--inconclusive fail)' : 'not failing the run (--inconclusive pass)'}. ` +
+      'More earlier runs (--baseline-runs), longer runs or a wider tolerance make the gate decide.',
+  ];
 }
 
 function skippedWarning(gates: GateResult[], missing: BaselineMissing): string[] {

@@ -2,7 +2,7 @@ import { visibleControls } from '../util/text.js';
 import { gateValue } from './report/text.js';
 import type { Summary } from './summary.js';
 
-const CONSOLE_STATUS = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP' } as const;
+const CONSOLE_STATUS = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', inconclusive: 'UNSURE' } as const;
 
 /**
  * The console's verdict: one line per gate, then the verdict. Labels, gate expressions and warnings come from
@@ -20,7 +20,8 @@ export function verdictLines(s: Summary, title: string): string[] {
     lines.push(
       `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` +
         (g.threshold === null ? '' : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) +
-        (g.status === 'passed' ? '' : `  (${g.reason})`),
+        // A baseline gate's reason is its evidence (the change, its interval, the history): worth reading when it passed too.
+        (g.status === 'passed' && !g.evidence ? '' : `  (${g.reason})`),
     );
   });
   lines.push(`  verdict: ${s.verdict}`);

@@ -44,7 +44,10 @@ const TASK_STATUS: Schema = {
   type: 'string',
   enum: [...TASK_STATUSES],
 };
-const VERDICT: Schema = { type: 'string', enum: ['passed', 'failed', 'skipped', 'no-gates'] };
+const VERDICT: Schema = {
+  type: 'string',
+  enum: ['passed', 'failed', 'inconclusive', 'skipped', 'no-gates'],
+};
 
 const ERROR: Schema = object(
   ['error'],

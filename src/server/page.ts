@@ -33,7 +33,7 @@ th{background:#f6f8fa;font-weight:600}code,.id{font-family:ui-monospace,monospac
 .id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;white-space:nowrap}
 .badge{font-weight:600;padding:0 .3rem;border-radius:3px}
 .s-queued,.s-starting{background:#eaeef2}.s-running,.s-collecting{background:#ddf4ff}
-.s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped{background:#fff8c5}
+.s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped,.v-inconclusive{background:#fff8c5}
 .error summary{cursor:pointer}.error pre{white-space:pre-wrap;margin:.3rem 0}
 nav.pages{margin:.8rem 0}nav.pages a,nav.pages span{margin-right:1rem}
 footer{margin-top:1.5rem;color:#59636e;font-size:.85em}
@@ -52,7 +52,7 @@ export const PAGE_CSP = [
 ].join('; ');
 
 const STATUSES: readonly string[] = TASK_STATUSES;
-const VERDICTS = ['passed', 'failed', 'skipped', 'no-gates'];
+const VERDICTS = ['passed', 'failed', 'inconclusive', 'skipped', 'no-gates'];
 
 const e = (value: unknown): string => escapeHtml(String(value ?? ''));
 const taskHref = (id: string, rest = '') => `/api/task/${encodeURIComponent(id)}${rest}`;

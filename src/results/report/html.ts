@@ -13,6 +13,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .verdict.passed { background: #dcf5e3; color: #14632d; }
 .verdict.failed { background: #fde2e1; color: #9b1c1c; }
 .verdict.no-gates, .verdict.skipped { background: #e4e9f2; color: #334e68; }
+.verdict.inconclusive { background: #fff4d6; color: #7a5200; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 10px 16px; min-width: 120px; }
 .card b { display: block; font-size: 20px; }
@@ -23,7 +24,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; }
 th { background: #f0f2f5; font-weight: 600; }
 tr.total td { font-weight: 600; background: #fafbfc; }
 tr.fail td { background: #fff5f5; }
-.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; }
+.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; } .unsure { color: #7a5200; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .chart { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; margin: 0; padding: 12px; }
 .chart svg { width: 100%; height: auto; }
@@ -48,7 +49,12 @@ const time = (t: number, t0: number) => {
   return s >= 120 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}` : `${s}s`;
 };
 
-const GATE_CLASS = { passed: ['pass', 'ok'], failed: ['fail', 'bad'], skipped: ['skip', 'skip'] } as const;
+const GATE_CLASS = {
+  passed: ['pass', 'ok'],
+  failed: ['fail', 'bad'],
+  skipped: ['skip', 'skip'],
+  inconclusive: ['unsure', 'unsure'],
+} as const;
 
 /** The deltas against the baseline, whole run first, when there is a baseline. */
 function htmlDeltas(s: Summary): string {
@@ -75,6 +81,7 @@ export function renderHtml(s: Summary): string {
     passed: 'Passed',
     failed: 'Failed',
     skipped: 'Gates skipped',
+    inconclusive: 'Inconclusive',
     'no-gates': 'No gates set',
   }[s.verdict];
   const meta = [

@@ -22,14 +22,19 @@ const xml = (t: string) =>
 
 /** junit.xml: one testcase per gate, so CI test tabs show which gate failed, with actual vs threshold. */
 export function renderJunit(s: Summary, name = 'atq performance gates'): string {
-  const failures = s.gates.filter((g) => g.status === 'failed').length;
-  const skipped = s.gates.filter((g) => g.status === 'skipped').length;
+  // An inconclusive gate fails the run only under --inconclusive fail; otherwise it is neither passed nor failed.
+  const failing = (g: Summary['gates'][number]) =>
+    g.status === 'failed' || (g.status === 'inconclusive' && s.inconclusive === 'fail');
+  const failures = s.gates.filter(failing).length;
+  const skipped = s.gates.filter(
+    (g) => g.status === 'skipped' || (g.status === 'inconclusive' && !failing(g)),
+  ).length;
   const time = s.window.durationSeconds.toFixed(3);
   const cases = s.gates.map((g) => {
     const open = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
     if (g.status === 'passed') return `${open}</testcase>`;
     // JUnit's own element, so Jenkins and CI test tabs count the gate as skipped, not passed or failed.
-    if (g.status === 'skipped')
+    if (g.status === 'skipped' || (g.status === 'inconclusive' && !failing(g)))
       return `${open}\n      <skipped message="${xml(g.reason)}"/>\n    </testcase>`;
     const detail = `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`}`;
     return `${open}\n      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})`)}</failure>\n    </testcase>`;

@@ -7,6 +7,7 @@ const VERDICT = {
   passed: '✅ **Passed**',
   failed: '❌ **Failed**',
   skipped: '⏭️ **Gates skipped**',
+  inconclusive: '⚠️ **Inconclusive**',
   'no-gates': 'ℹ️ **No gates set**',
 } as const;
 
@@ -14,7 +15,7 @@ export function verdictHeading(v: Summary['verdict']): string {
   return VERDICT[v];
 }
 
-export const GATE_ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
+export const GATE_ICON = { passed: '✅', failed: '❌', skipped: '⏭️', inconclusive: '❔' } as const;
 
 /**
  * summary.md: the verdict first, then gates, the per-label table and a chart GitHub renders (mermaid).

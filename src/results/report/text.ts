@@ -1,5 +1,5 @@
 import { visibleControls } from '../../util/text.js';
-import { format } from '../gates.js';
+import { format, type GateStatus } from '../gates.js';
 import type { Stats } from '../stats.js';
 
 /** Text for HTML (and its inline SVG): markup characters as entities, control characters as \x1b escapes. */
@@ -33,9 +33,9 @@ export const STAT_COLUMNS: { title: string; value: (s: Stats) => string }[] = [
 ];
 
 /** "4 gate(s): 2 passed, 1 failed, 1 skipped" (only the counts that are not 0). */
-export function gateCounts(gates: { status: 'passed' | 'failed' | 'skipped' }[]): string {
+export function gateCounts(gates: { status: GateStatus }[]): string {
   const n = (st: string) => gates.filter((g) => g.status === st).length;
-  const counts = (['passed', 'failed', 'skipped'] as const)
+  const counts = (['passed', 'failed', 'inconclusive', 'skipped'] as const)
     .filter((st) => n(st) > 0)
     .map((st) => `${n(st)} ${st}`);
   return `${gates.length} gate(s): ${counts.join(', ')}`;
