@@ -20,6 +20,8 @@ export interface RunReport {
   masterImage: string;
   workerImage: string;
   workersRequested: number;
+  /** distributed (master and workers) or engines: where a later comparison sees how this run was made. */
+  mode?: 'distributed' | 'engines';
   workerAddresses: string[];
   /** Where each worker ran: slot, overlay address, node hostname. */
   workers: { slot: number; address: string; node: string }[];

@@ -100,6 +100,7 @@ export function newReport(runId: string, options: RunOptions): RunReport {
     masterImage: options.masterImage,
     workerImage: options.workerImage,
     workersRequested: options.workers,
+    mode: options.mode,
     workerAddresses: [],
     workers: [],
     startedAt: new Date().toISOString(),
