@@ -468,14 +468,41 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(summary.gates).toMatchObject([
       { expression: gate, status: 'inconclusive', evidence: { runs: 3 } },
     ]);
-    // Inconclusive does not fail the build: SUCCESS, verdict 'inconclusive'.
+    // Inconclusive does not fail the build: SUCCESS, a warning naming the gate, verdict 'inconclusive'.
     expect(second.report.result).toBe('SUCCESS');
     expect(stepsOf(second.report, 'unstable')).toEqual([]);
     expect(second.report.returned).toMatchObject({ status: 'succeeded', verdict: 'inconclusive' });
+    expect(second.log).toContain(
+      "runLoadTest: WARNING: 1 baseline gate inconclusive, not failing the build (inconclusive: 'fail' would):\n" +
+        `  ${gate}: ${summary.gates[0].reason}`,
+    );
     expect(summary.gates[0].reason).toMatch(/^inconclusive: .* against 3 earlier runs/);
     expect(firstStep(second.report, 'junit')).toMatchObject({ tests: 1, failures: 0, skipped: 1 });
     expectBaselineCopyRemoved(second);
     expect(await leftovers(client, secondId)).toEqual([]);
+
+    // inconclusive: 'fail', and the two newest successful builds only: the gate fails the run, UNSTABLE naming it.
+    const third = await runStep({
+      env: job,
+      builds,
+      params: { ...baselineParams, baselineRuns: 2, inconclusive: 'fail' },
+    });
+    expect(third.report.exception).toBeNull();
+    expect(copiedBuilds(third.report)).toEqual([5, 4]);
+    expect(third.log).toContain(
+      'runLoadTest: baseline history: 2 of the 2 earlier successful builds asked for (baselineRuns): #5, #4',
+    );
+    const thirdId = third.report.returned?.runId as string;
+    const failed = readJson(path.join(third.workspace, 'atq-results', thirdId, 'summary.json'));
+    expect(failed.gates).toMatchObject([{ status: 'inconclusive', evidence: { runs: 2 } }]);
+    expect(third.report.result).toBe('UNSTABLE');
+    const message = firstStep(third.report, 'unstable').message as string;
+    expect(message.startsWith(`runLoadTest: performance gates failed: ${gate} (actual `)).toBe(true);
+    expect(message).toContain(`: ${failed.gates[0].reason})`);
+    expect(third.log).not.toContain('WARNING: 1 baseline gate inconclusive');
+    expect(third.report.returned).toMatchObject({ verdict: 'failed' });
+    expect(firstStep(third.report, 'junit')).toMatchObject({ tests: 1, failures: 1 });
+    expect(await leftovers(client, thirdId)).toEqual([]);
   });
 
   test('without the Copy Artifact plugin the step says so, skips the baseline gates and goes on', async () => {
