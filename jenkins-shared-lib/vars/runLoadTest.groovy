@@ -2,6 +2,7 @@
 // resource), then archives the results, publishes the gates as JUnit and the HTML report, and sets the build
 // result from the gates. A thin layer over `atq run`: no orchestration or analysis here. See runLoadTest.txt.
 import hudson.AbortException
+import io.atq.jenkins.AtqHistory
 import io.atq.jenkins.AtqOptions
 import io.atq.jenkins.AtqResults
 
@@ -53,7 +54,8 @@ def atqRun(Map p, String workspace, String runDir) {
     Map cli = p
     if (p.baseline == 'lastSuccessful') {
       Map copy = AtqOptions.baselineCopy((String) p.outDir, "${runDir}/baseline")
-      cli = AtqOptions.withCopiedBaseline(p, atqCopyBaseline(copy, (String) (p.baselineMissing ?: 'skip')))
+      String path = atqCopyHistory(copy, AtqHistory.runs(p), (String) (p.baselineMissing ?: 'skip'))
+      cli = AtqOptions.withCopiedBaseline(p, path)
     }
     List<String> args = ['run']
     args.addAll(AtqOptions.cliArgs(cli))
@@ -120,6 +122,7 @@ def atqRun(Map p, String workspace, String runDir) {
   }
 
   Map result = AtqResults.resultMap(line, run, summaries, resultsDir)
+  atqWarnInconclusive(summaries)
   if (status == 0) return result
   if (status == 3) {
     List<String> failed = []
@@ -165,34 +168,93 @@ String atqReadCapture(String file) {
 }
 
 /**
- * baseline: 'lastSuccessful': copies the summary.json files the job's last successful build archived into
- * copy.target with the Copy Artifact plugin. Returns the folder for --baseline, or null without the plugin;
- * says why when there is no baseline (the CLI then skips or fails the baseline gates, as baselineMissing says).
+ * An inconclusive baseline gate did not fail (the history cannot tell its change from noise): no UNSTABLE, which
+ * in Jenkins says tests failed, but a warning naming each such gate, as the CLI's exit code 0 and the skipped
+ * test in junit.xml say. inconclusive: 'fail' makes them fail the run instead (then failOn decides).
  */
-def atqCopyBaseline(Map copy, String missing) {
+def atqWarnInconclusive(List<Map> summaries) {
+  List<String> gates = []
+  for (Map s : summaries) gates.addAll(AtqResults.inconclusiveGates(s))
+  if (!gates) return
+  echo "runLoadTest: WARNING: ${gates.size()} baseline gate${gates.size() == 1 ? '' : 's'} inconclusive, not " +
+    "failing the build (inconclusive: 'fail' would):\n  " + gates.join('\n  ')
+}
+
+/**
+ * baseline: 'lastSuccessful': the history of the job's last `runs` successful builds (SUCCESS or UNSTABLE, as
+ * Copy Artifact's lastSuccessful() means it): walks currentBuild.previousBuild (whitelisted RunWrapper calls
+ * only: no script approval) and copies each build's summary.json files with copyArtifacts(selector:
+ * specific(n)) into copy.target/<number>/. A build without any (discarded artifacts) is skipped with a note.
+ * Returns the folder for --baseline, or null without the plugin; says how many builds it found.
+ */
+def atqCopyHistory(Map copy, int runs, String missing) {
   String then = missing == 'skip' ? 'baseline gates skipped' : "not skipping baseline gates (baselineMissing: 'fail')"
+  Map walk = [cursor: currentBuild, looked: 0, limit: AtqHistory.lookback(runs), end: false]
+  List<Integer> found = []
   try {
-    copyArtifacts(projectName: env.JOB_NAME, selector: lastSuccessful(), filter: copy.filter, target: copy.target,
-                  optional: true, fingerprintArtifacts: false)
+    while (found.size() < runs) {
+      List<Integer> batch = atqNextSuccessful(walk, runs - found.size())
+      if (!batch) break
+      found.addAll(atqCopyBuilds(copy, batch))
+    }
   } catch (NoSuchMethodError e) {
-    // Pipeline's "No such DSL method 'copyArtifacts' (or 'lastSuccessful') found among steps [...]".
+    // Pipeline's "No such DSL method 'copyArtifacts' (or 'specific') found among steps [...]".
     if (!String.valueOf(e.message).contains('No such DSL method')) throw e
-    echo "runLoadTest: Copy Artifact plugin not installed: no summary.json of the last successful build to " +
-      "compare with; ${then}"
+    echo "runLoadTest: Copy Artifact plugin not installed: no summary.json of earlier builds to compare with; ${then}"
     return null
   } catch (AbortException e) {
     // "Unable to find project for artifact copy": no such job, or Jenkins' security does not let it copy from
     // itself without the job property "Permission to Copy Artifact" (optional: true does not cover that).
-    echo "runLoadTest: could not copy summary.json from the last successful build of ${env.JOB_NAME} " +
-      "(${e.message}); ${then}. If the job may not copy its own artifacts, allow it with " +
-      "options { copyArtifactPermission('/${env.JOB_NAME}') }"
+    echo "runLoadTest: could not copy summary.json from the earlier builds of ${env.JOB_NAME} (${e.message}); " +
+      "${found ? "comparing with the ${found.size()} found before" : then}. If the job may not copy its own " +
+      "artifacts, allow it with options { copyArtifactPermission('/${env.JOB_NAME}') }"
     return (String) copy.path
   }
-  if (!fileExists((String) copy.path)) {
-    echo "runLoadTest: no summary.json from an earlier successful build of ${env.JOB_NAME} (a first build, or " +
-      "none archived ${copy.filter}); ${then}"
-  }
+  echo "runLoadTest: ${AtqHistory.note(walk, found, runs, copy, (String) env.JOB_NAME, then)}"
   return (String) copy.path
+}
+
+/**
+ * The next (at most) k successful builds before walk.cursor, newest first, moving the cursor. A running build
+ * (no result yet), FAILURE, ABORTED and NOT_BUILT are passed over; deleted builds are not in the chain.
+ */
+List<Integer> atqNextSuccessful(Map walk, int k) {
+  List<Integer> out = []
+  while (out.size() < k && !walk.end) {
+    if (walk.looked >= walk.limit) {
+      walk.end = true
+      walk.limited = true
+      break
+    }
+    walk.cursor = walk.cursor.previousBuild
+    if (walk.cursor == null) {
+      walk.end = true
+      break
+    }
+    walk.looked = walk.looked + 1
+    if (walk.cursor.result in AtqHistory.SUCCESSFUL) out << (int) walk.cursor.number
+  }
+  return out
+}
+
+/**
+ * Copies each build's summary.json files into copy.target/<number>/ (optional: a build whose artifacts are gone
+ * copies nothing, and says nothing), tidies them, and returns the numbers of those that had any; notes the others.
+ */
+List<Integer> atqCopyBuilds(Map copy, List<Integer> numbers) {
+  for (Integer n : numbers) {
+    copyArtifacts(projectName: env.JOB_NAME, selector: specific(String.valueOf(n)), filter: copy.filter,
+                  target: "${copy.target}/${n}", optional: true, fingerprintArtifacts: false)
+  }
+  String script = AtqHistory.tidyScript((String) copy.target, (String) copy.out, numbers)
+  List<Integer> have = AtqHistory.withSummaries(numbers, sh(script: script, returnStdout: true))
+  for (Integer n : numbers) {
+    if (!(n in have)) {
+      echo "runLoadTest: build #${n} of ${env.JOB_NAME} has no ${copy.filter} (its artifacts were discarded, " +
+        'or it archived none): not in the history'
+    }
+  }
+  return have
 }
 
 /**

@@ -161,14 +161,66 @@ function expectRunDirOutside(h: Harness): string {
   return path.dirname(written);
 }
 
-/** The copy of the last successful build's summaries was made for the run only: outside, gone, not archived. */
-function expectBaselineCopyRemoved(h: Harness): void {
-  const copy = firstStep(h.report, 'copyArtifacts');
-  expect(copy.target).toBe(`${expectRunDirOutside(h)}/baseline`);
-  expect(existsSync(copy.target as string)).toBe(false);
+/** The folder the step handed the CLI as --baseline (its copy of the history), from the CLI's command line. */
+function baselineArg(r: Report): string {
+  const cliRun = stepsOf(r, 'sh').find((s) => String(s.script).includes('atq-cli.mjs'));
+  const m = /'--baseline' '([^']+)'/.exec(String(cliRun?.script));
+  if (!m?.[1]) throw new Error(`no --baseline on the CLI's command line: ${cliRun?.script}`);
+  return m[1];
+}
+
+/**
+ * The copy of the earlier builds' summaries was made for the run only: each build in a folder of its own in the
+ * step's folder outside the workspace, gone afterwards, not archived. Returns the folder the CLI got.
+ */
+function expectBaselineCopyRemoved(h: Harness): string {
+  const target = baselineArg(h.report);
+  expect(target).toBe(`${expectRunDirOutside(h)}/baseline`);
+  expect(existsSync(target)).toBe(false);
+  for (const c of stepsOf(h.report, 'copyArtifacts')) {
+    expect(c.target).toBe(`${target}/${(c.selector as { buildNumber: string }).buildNumber}`);
+  }
   for (const a of stepsOf(h.report, 'archiveArtifacts')) {
     expect((a.files as string[]).filter((f) => !f.startsWith('atq-results/'))).toEqual([]);
   }
+  return target;
+}
+
+/** The build numbers the step copied from, in order (copyArtifacts with selector specific(n)). */
+const copiedBuilds = (r: Report) =>
+  stepsOf(r, 'copyArtifacts').map((c) => {
+    const selector = c.selector as { selector: string; buildNumber: string };
+    expect(selector.selector).toBe('specific');
+    return Number(selector.buildNumber);
+  });
+
+/** The parts of a summary.json the tests change. */
+interface SummaryDoc {
+  run: { runId: string; startedAt?: string };
+  window: { start: string };
+  totals: { p95: number };
+  distributions?: unknown;
+  history?: unknown;
+}
+
+/**
+ * What a build archived, made from a real run's summary.json as another run of the same plan: its own run id,
+ * started n seconds later, p95 times `factor`, and no exact distributions (as summaries before schema 2).
+ */
+function archivedRun(summary: SummaryDoc, n: number, factor: number): { dir: string; runId: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-archive-'));
+  const runId = `${summary.run.runId}-b${n}`;
+  const copy = structuredClone(summary);
+  copy.run.runId = runId;
+  copy.run.startedAt = new Date(
+    Date.parse(summary.run.startedAt ?? summary.window.start) + n * 1000,
+  ).toISOString();
+  copy.totals.p95 = summary.totals.p95 * factor;
+  delete copy.distributions;
+  delete copy.history;
+  mkdirSync(path.join(dir, 'atq-results', runId), { recursive: true });
+  writeFileSync(path.join(dir, 'atq-results', runId, 'summary.json'), JSON.stringify(copy));
+  return { dir, runId };
 }
 
 /** The step went through: the CLI ran with TLS from the credentials and the PEM folder is gone afterwards. */
@@ -334,43 +386,41 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
         criteria: [1],
         failOn: 'ABORTED',
         baselineMissing: 'sometimes',
+        baselineRuns: 0,
+        inconclusive: 'maybe',
       },
     });
     expect(report.result).toBe('FAILURE');
     const msg = report.exception?.message ?? '';
     expect(msg).toContain("unknown parameter 'wrokers'");
-    expect(msg).toContain('Allowed: attachNetwork, baseline, baselineMissing, config, criteria,');
+    expect(msg).toContain(
+      'Allowed: attachNetwork, baseline, baselineMissing, baselineRuns, confidence, config, criteria,',
+    );
     expect(msg).toContain('properties must be a map');
     expect(msg).toContain('criteria must be a string or a list of strings');
     expect(msg).toContain("failOn must be 'UNSTABLE' or 'FAILURE'");
     expect(msg).toContain("baselineMissing must be 'fail' or 'skip' (got 'sometimes')");
+    expect(msg).toContain('baselineRuns must be from 1 to 100 (got 0)');
+    expect(msg).toContain("inconclusive must be 'pass' or 'fail' (got 'maybe')");
     expect(stepsOf(report, 'sh')).toEqual([]);
   });
 
-  test("baseline: 'lastSuccessful': the first build skips the baseline gate, the next compares with it", async () => {
+  test("baseline: 'lastSuccessful': the first build skips the baseline gate, the next is judged against the history", async () => {
     const job = { JOB_NAME: 'shop/perf' };
-    const baselineParams = params({ baseline: 'lastSuccessful', criteria: ['p95 <= baseline+1000%'] });
-    // The first build: no earlier successful build, so copyArtifacts (optional) copies nothing.
+    const gate = 'p95 <= baseline+5%';
+    const baselineParams = params({ baseline: 'lastSuccessful', criteria: [gate] });
+    // The first build: no earlier build, so nothing to copy.
     const first = await runStep({ env: job, params: baselineParams });
     expect(first.report.exception).toBeNull();
     expect(first.report.result).toBe('SUCCESS');
-    const copy = firstStep(first.report, 'copyArtifacts');
-    expect(copy).toMatchObject({
-      projectName: 'shop/perf',
-      selector: { selector: 'lastSuccessful', stable: false },
-      filter: 'atq-results/**/summary.json',
-      target: expect.stringMatching(/@tmp\/atq-\w{8}\/baseline$/),
-      optional: true,
-      fingerprintArtifacts: false,
-      copied: [],
-    });
-    expect(first.log).toContain('Unable to find a build for artifact copy from: shop/perf');
+    expect(stepsOf(first.report, 'copyArtifacts')).toEqual([]);
     expect(first.log).toContain(
       'runLoadTest: no summary.json from an earlier successful build of shop/perf (a first build, or none ' +
         'archived atq-results/**/summary.json); baseline gates skipped',
     );
+    const target = expectBaselineCopyRemoved(first);
     const cliRun = stepsOf(first.report, 'sh').find((s) => String(s.script).includes('atq-cli.mjs'));
-    expect(cliRun?.script).toContain(`'--baseline' '${copy.target}/atq-results' '--baseline-missing' 'skip'`);
+    expect(cliRun?.script).toContain(`'--baseline' '${target}' '--baseline-missing' 'skip'`);
     // The CLI said the baseline is not there and skipped the gate: exit 0, verdict skipped, <skipped/> in JUnit.
     expect(first.log).toMatch(/baseline: .*does not exist; gates on the baseline will be skipped/);
     const firstId = first.report.returned?.runId as string;
@@ -378,35 +428,81 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     const firstDir = path.join(first.workspace, 'atq-results', firstId);
     const firstSummary = readJson(path.join(firstDir, 'summary.json'));
     expect(firstSummary.verdict).toBe('skipped');
-    expect(firstSummary.gates).toMatchObject([{ expression: 'p95 <= baseline+1000%', status: 'skipped' }]);
-    expect(firstSummary.comparison).toBeUndefined();
+    expect(firstSummary.gates).toMatchObject([{ expression: gate, status: 'skipped' }]);
     expect(readFileSync(path.join(firstDir, 'junit.xml'), 'utf8')).toMatch(/<skipped message="skipped: /);
     expect(firstStep(first.report, 'junit')).toMatchObject({ tests: 1, failures: 0, skipped: 1 });
     expect(stepsOf(first.report, 'unstable')).toEqual([]);
-    expectBaselineCopyRemoved(first);
     expect(await leftovers(client, firstId)).toEqual([]);
 
-    // The next build: the last successful build is the first one, with what it archived.
-    const second = await runStep({
-      env: job,
-      copyArtifacts: { lastSuccessful: archiveOf(first), number: 1 },
-      params: baselineParams,
-    });
+    // Later builds of the job: #1 is the first one; #4 and #5 ran the same plan, three times slower and faster
+    // (noise far wider than the 5% tolerance). Only successful builds count (UNSTABLE is one), and only those
+    // whose summaries are still there: #2 failed, #3's artifacts were discarded, #6 was aborted, #7 still runs.
+    const slow = archivedRun(firstSummary, 4, 3);
+    const fast = archivedRun(firstSummary, 5, 1 / 3);
+    const never = archivedRun(firstSummary, 2, 1000);
+    const builds = [
+      { number: 1, result: 'SUCCESS', artifacts: archiveOf(first) },
+      { number: 2, result: 'FAILURE', artifacts: never.dir },
+      { number: 3, result: 'SUCCESS', artifacts: null },
+      { number: 4, result: 'UNSTABLE', artifacts: slow.dir },
+      { number: 5, result: 'SUCCESS', artifacts: fast.dir },
+      { number: 6, result: 'ABORTED', artifacts: never.dir },
+      { number: 7, result: null, artifacts: never.dir },
+    ];
+    const second = await runStep({ env: job, builds, params: baselineParams });
     expect(second.report.exception).toBeNull();
-    expect(firstStep(second.report, 'copyArtifacts').copied).toEqual([`atq-results/${firstId}/summary.json`]);
-    expect(second.log).toContain('Copied 1 artifact from "shop/perf" build number 1');
-    expect(second.log).not.toContain('no summary.json from an earlier successful build');
+    expect(copiedBuilds(second.report)).toEqual([5, 4, 3, 1]);
+    expect(second.log).toContain('Copied 1 artifact from "shop/perf" build number 5');
+    expect(second.log).toContain(
+      'runLoadTest: build #3 of shop/perf has no atq-results/**/summary.json (its artifacts were discarded, or it ' +
+        'archived none): not in the history',
+    );
+    expect(second.log).toContain(
+      'runLoadTest: baseline history: 3 of the 10 earlier successful builds asked for (baselineRuns): #5, #4, #1; ' +
+        'there are no more earlier successful builds',
+    );
     const secondId = second.report.returned?.runId as string;
     const summary = readJson(path.join(second.workspace, 'atq-results', secondId, 'summary.json'));
-    expect(summary.comparison.baseline.runId).toBe(firstId);
-    const [gate] = summary.gates;
-    expect(gate.baseline).toBe(firstSummary.totals.p95);
-    // 11 times the first run's p95 is a generous limit, but 8 samples' p95 can jump: either outcome is a verdict.
-    expect(['passed', 'failed']).toContain(gate.status);
-    expect(second.report.result).toBe(gate.status === 'passed' ? 'SUCCESS' : 'UNSTABLE');
-    expect(firstStep(second.report, 'junit')).toMatchObject({ tests: 1, skipped: 0 });
+    // The CLI judged the gate against the three runs, newest first, and could not tell: inconclusive.
+    expect(summary.history.map((h: { runId: string }) => h.runId)).toEqual([fast.runId, slow.runId, firstId]);
+    expect(summary.gates).toMatchObject([
+      { expression: gate, status: 'inconclusive', evidence: { runs: 3 } },
+    ]);
+    // Inconclusive does not fail the build: SUCCESS, a warning naming the gate, verdict 'inconclusive'.
+    expect(second.report.result).toBe('SUCCESS');
+    expect(stepsOf(second.report, 'unstable')).toEqual([]);
+    expect(second.report.returned).toMatchObject({ status: 'succeeded', verdict: 'inconclusive' });
+    expect(second.log).toContain(
+      "runLoadTest: WARNING: 1 baseline gate inconclusive, not failing the build (inconclusive: 'fail' would):\n" +
+        `  ${gate}: ${summary.gates[0].reason}`,
+    );
+    expect(summary.gates[0].reason).toMatch(/^inconclusive: .* against 3 earlier runs/);
+    expect(firstStep(second.report, 'junit')).toMatchObject({ tests: 1, failures: 0, skipped: 1 });
     expectBaselineCopyRemoved(second);
     expect(await leftovers(client, secondId)).toEqual([]);
+
+    // inconclusive: 'fail', and the two newest successful builds only: the gate fails the run, UNSTABLE naming it.
+    const third = await runStep({
+      env: job,
+      builds,
+      params: { ...baselineParams, baselineRuns: 2, inconclusive: 'fail' },
+    });
+    expect(third.report.exception).toBeNull();
+    expect(copiedBuilds(third.report)).toEqual([5, 4]);
+    expect(third.log).toContain(
+      'runLoadTest: baseline history: 2 of the 2 earlier successful builds asked for (baselineRuns): #5, #4',
+    );
+    const thirdId = third.report.returned?.runId as string;
+    const failed = readJson(path.join(third.workspace, 'atq-results', thirdId, 'summary.json'));
+    expect(failed.gates).toMatchObject([{ status: 'inconclusive', evidence: { runs: 2 } }]);
+    expect(third.report.result).toBe('UNSTABLE');
+    const message = firstStep(third.report, 'unstable').message as string;
+    expect(message.startsWith(`runLoadTest: performance gates failed: ${gate} (actual `)).toBe(true);
+    expect(message).toContain(`: ${failed.gates[0].reason})`);
+    expect(third.log).not.toContain('WARNING: 1 baseline gate inconclusive');
+    expect(third.report.returned).toMatchObject({ verdict: 'failed' });
+    expect(firstStep(third.report, 'junit')).toMatchObject({ tests: 1, failures: 1 });
+    expect(await leftovers(client, thirdId)).toEqual([]);
   });
 
   test('without the Copy Artifact plugin the step says so, skips the baseline gates and goes on', async () => {
@@ -416,6 +512,7 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
       workspace: ws,
     } = await runStep({
       env: { JOB_NAME: 'shop/perf' },
+      builds: [{ number: 1, result: 'SUCCESS', artifacts: null }],
       plugins: { publishHTML: true, copyArtifacts: false },
       params: params({
         baseline: 'lastSuccessful',
@@ -426,8 +523,8 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(report.exception).toBeNull();
     expect(report.result).toBe('SUCCESS');
     expect(log).toContain(
-      'runLoadTest: Copy Artifact plugin not installed: no summary.json of the last successful build to compare ' +
-        'with; baseline gates skipped',
+      'runLoadTest: Copy Artifact plugin not installed: no summary.json of earlier builds to compare with; ' +
+        'baseline gates skipped',
     );
     expect(stepsOf(report, 'copyArtifacts')).toEqual([]);
     expect(stepsOf(report, 'sh').filter((s) => String(s.script).includes('/baseline'))).toEqual([]);
@@ -463,15 +560,16 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     const denied = await runStep(
       {
         env: { JOB_NAME: 'shop/perf' },
-        copyArtifacts: { lastSuccessful: archive, permitted: false },
+        builds: [{ number: 1, result: 'SUCCESS', artifacts: archive }],
+        copyArtifacts: { permitted: false },
         params: { baseline: 'lastSuccessful', baselineMissing: 'fail', criteria: 'p95 <= baseline+10%' },
       },
       { env },
     );
     expect(denied.report.result).toBe('SUCCESS');
-    const target = firstStep(denied.report, 'copyArtifacts').target as string;
+    const target = expectBaselineCopyRemoved(denied);
     expect(denied.log).toContain(
-      'runLoadTest: could not copy summary.json from the last successful build of shop/perf (Unable to find ' +
+      'runLoadTest: could not copy summary.json from the earlier builds of shop/perf (Unable to find ' +
         'project for artifact copy: shop/perf',
     );
     expect(denied.log).toContain(
@@ -483,16 +581,124 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
       '--criteria',
       'p95 <= baseline+10%',
       '--baseline',
-      `${target}/atq-results`,
+      target,
       '--baseline-missing',
       'fail',
     ]);
-    expectBaselineCopyRemoved(denied);
 
     const given = await runStep({ params: { baseline: 'prev/summary.json' } }, { env });
     expect(given.report.result).toBe('SUCCESS');
     expect(stepsOf(given.report, 'copyArtifacts')).toEqual([]);
     expect(argv(given.workspace)).toEqual(['run', '--baseline', 'prev/summary.json']);
+  });
+
+  test("baseline: 'lastSuccessful' walks back to baselineRuns builds with summaries, past discarded ones and links", async () => {
+    // No swarm needed: a stand-in `node` (v24) records its arguments and lists the baseline folder it was given.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-fake-node-'));
+    writeFileSync(
+      path.join(bin, 'node'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = --version ]; then echo v24.0.0; exit 0; fi',
+        'printf \'%s\\0\' "$@" >argv',
+        'b=; prev=',
+        'for a in "$@"; do [ "$prev" = --baseline ] && b=$a; prev=$a; done',
+        'if [ -d "$b" ]; then (cd "$b" && find . ! -type d | sort) >listing; fi',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${bin}:/usr/bin:/bin` };
+    const argv = (ws: string) => readFileSync(path.join(ws, 'argv'), 'utf8').split('\0').slice(1, -1);
+    const listing = (ws: string) => readFileSync(path.join(ws, 'listing'), 'utf8').trim().split('\n');
+    // A deep outDir, a plan's folder below the run's: the CLI looks 8 folders deep, which this would pass.
+    const outDir = 'perf/out/a/b/c';
+    const secret = path.join(mkdtempSync(path.join(os.tmpdir(), 'atq-agent-')), 'secret');
+    writeFileSync(secret, 'agent-s3cret-file');
+    const archived = (n: number, link = false) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-archive-'));
+      const file = path.join(dir, outDir, `r${n}`, 'plan', 'summary.json');
+      mkdirSync(path.dirname(file), { recursive: true });
+      if (link) symlinkSync(secret, file);
+      else writeFileSync(file, '{}');
+      return dir;
+    };
+    // #9 still runs, #8's artifacts were discarded, #7 failed, #6 archived a link to a file of the agent.
+    const builds = [
+      { number: 3, result: 'SUCCESS', artifacts: archived(3) },
+      { number: 4, result: 'SUCCESS', artifacts: archived(4) },
+      { number: 5, result: 'UNSTABLE', artifacts: archived(5) },
+      { number: 6, result: 'SUCCESS', artifacts: archived(6, true) },
+      { number: 7, result: 'FAILURE', artifacts: archived(7) },
+      { number: 8, result: 'SUCCESS', artifacts: null },
+      { number: 9, result: null, artifacts: archived(9) },
+    ];
+    const h = await runStep(
+      {
+        env: { JOB_NAME: 'shop/perf' },
+        builds,
+        params: { baseline: 'lastSuccessful', baselineRuns: 2, outDir, criteria: 'p95 <= baseline+10%' },
+      },
+      { env },
+    );
+    expect(h.report.result).toBe('SUCCESS');
+    // Two successful builds first (#8, #6), neither with a summary; then two more (#5, #4); #3 is not needed.
+    expect(copiedBuilds(h.report)).toEqual([8, 6, 5, 4]);
+    for (const c of stepsOf(h.report, 'copyArtifacts')) {
+      expect(c).toMatchObject({
+        projectName: 'shop/perf',
+        filter: `${outDir}/**/summary.json`,
+        optional: true,
+      });
+    }
+    for (const n of [8, 6]) {
+      expect(h.log).toContain(
+        `runLoadTest: build #${n} of shop/perf has no ${outDir}/**/summary.json (its artifacts were discarded, ` +
+          'or it archived none): not in the history',
+      );
+    }
+    expect(h.log).toContain(
+      'runLoadTest: baseline history: 2 of the 2 earlier successful builds asked for (baselineRuns): #5, #4',
+    );
+    // Each build in its own folder, outDir's folders left out; the link is gone, never read.
+    expect(listing(h.workspace)).toEqual(['./4/r4/plan/summary.json', './5/r5/plan/summary.json']);
+    const target = expectBaselineCopyRemoved(h);
+    const args = argv(h.workspace);
+    expect(args.slice(args.indexOf('--baseline'), args.indexOf('--baseline') + 6)).toEqual([
+      '--baseline',
+      target,
+      '--baseline-missing',
+      'skip',
+      '--baseline-runs',
+      '2',
+    ]);
+    expect(h.log).not.toContain('agent-s3cret-file');
+    expect(readFileSync(secret, 'utf8')).toBe('agent-s3cret-file');
+
+    // A job with a long run of failed builds: the step looks back 50 builds at most (3 × baselineRuns when more).
+    const failures = Array.from({ length: 51 }, (_, i) => ({
+      number: i + 2,
+      result: 'FAILURE',
+      artifacts: null,
+    }));
+    const far = await runStep(
+      {
+        env: { JOB_NAME: 'shop/perf' },
+        builds: [
+          { number: 1, result: 'SUCCESS', artifacts: archived(1) },
+          ...failures,
+          { number: 53, result: 'SUCCESS', artifacts: archived(53) },
+        ],
+        params: { baseline: 'lastSuccessful', baselineRuns: 2, outDir },
+      },
+      { env },
+    );
+    expect(far.report.result).toBe('SUCCESS');
+    expect(copiedBuilds(far.report)).toEqual([53]);
+    expect(far.log).toContain(
+      'runLoadTest: baseline history: 1 of the 2 earlier successful builds asked for (baselineRuns): #53; the ' +
+        'step looks no further back than 50 builds',
+    );
+    expect(listing(far.workspace)).toEqual(['./53/r53/plan/summary.json']);
   });
 
   test('server: the token comes from a Secret text credential as ATQ_TOKEN, never on the command line', async () => {

@@ -6,17 +6,21 @@
 //
 // config: { "params": {...step parameters...}, "workspace": "/dir", "credentials": {"id": "/dir with
 //   ca.pem, cert.pem, key.pem"}, "env": {...}, "plugins": {"publishHTML": true, "copyArtifacts": true},
-//   "abortFile": "/path", "step": "runLoadTest", "copyArtifacts": {...}, "dir": "sub" (see pwd) }
-// copyArtifacts (Copy Artifact plugin; "plugins": {"copyArtifacts": false} makes it absent): the job is
-//   env.JOB_NAME, "lastSuccessful" / "lastStable" the folder holding the artifacts that build archived (paths
-//   as archived, relative to its workspace; absent or null: there is no such build), "number" its build number,
-//   "permitted": false refuses the copy as a job without "Permission to Copy Artifact" is refused.
+//   "abortFile": "/path", "step": "runLoadTest", "builds": [...], "copyArtifacts": {...}, "dir": "sub" (see pwd) }
+// builds: the job's earlier builds (env.JOB_NAME), any order: {"number": 3, "result": "SUCCESS" (null: still
+//   running), "artifacts": "/dir"}: the folder holding what that build archived (paths as archived, relative to
+//   its workspace); absent or null: its artifacts were discarded (or it archived none). A number left out is a
+//   build Jenkins deleted. The current build is "buildNumber" (default: one above the highest); currentBuild and
+//   the builds its previousBuild calls lead to are RunWrappers (test/jenkins/stubs/.../RunWrapper.groovy).
+// copyArtifacts (Copy Artifact plugin; "plugins": {"copyArtifacts": false} makes it absent) copies from those
+//   builds: "permitted": false refuses the copy as a job without "Permission to Copy Artifact" is refused.
 // Prints the build's log on stderr and one JSON report on stdout's last line: result, steps (what each
 // recorded step was given), returned, exception.
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import hudson.AbortException
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException
+import org.jenkinsci.plugins.workflow.support.steps.build.RunWrapper
 
 import java.nio.file.FileSystems
 import java.nio.file.Files
@@ -39,7 +43,10 @@ String abortFile = (String) config.abortFile
 
 // Build state ----------------------------------------------------------------------------------------------
 List<String> ORDER = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']
-Map build = [result: null]
+List<Map> jobBuilds = ((List) (config.builds ?: [])).collect { new LinkedHashMap((Map) it) }
+int buildNumber = config.buildNumber ? (int) config.buildNumber : (jobBuilds.collect { (int) it.number }.max() ?: 0) + 1
+Map build = [number: buildNumber, result: null]
+jobBuilds << build
 List<Map> steps = []
 List<Map> envStack = []
 Closure setResult = { String r ->
@@ -97,7 +104,7 @@ Closure glob = { String pattern ->
 // Steps --------------------------------------------------------------------------------------------------
 Binding binding = new Binding()
 binding.setVariable('env', new LinkedHashMap(currentEnv()))
-binding.setVariable('currentBuild', build)
+binding.setVariable('currentBuild', new RunWrapper(build, jobBuilds, true))
 
 binding.setVariable('echo', { Object msg ->
   steps << [step: 'echo', message: String.valueOf(msg)]
@@ -283,13 +290,46 @@ if (plugins.publishHTML != false) {
   })
 }
 
-// Copy Artifact plugin: copyArtifacts and its selector lastSuccessful(), as the plugin (CopyArtifact.perform)
-// behaves. Without the plugin both are unknown to Pipeline, which says so with a NoSuchMethodError.
+// Copy Artifact plugin: copyArtifacts and its selectors lastSuccessful() and specific(n), as the plugin
+// (CopyArtifact.perform, SpecificBuildSelector, BuildSelector.getArtifacts) behaves. Without the plugin they are
+// unknown to Pipeline, which says so with a NoSuchMethodError.
 Map copyConfig = (Map) (config.copyArtifacts ?: [:])
+// The build a selector picks, or null. lastSuccessful: the newest completed build with a result at least UNSTABLE
+// (stable: SUCCESS); specific: that number, whatever its result (or the build Jenkins no longer has: null).
+Closure selectBuild = { Map selector ->
+  List<Map> completed = jobBuilds.findAll { it.result != null }.sort { -((int) it.number) }
+  if (selector.selector == 'lastSuccessful') {
+    return completed.find { it.result == 'SUCCESS' || (!selector.stable && it.result == 'UNSTABLE') }
+  }
+  String n = String.valueOf(selector.buildNumber)
+  if (!(n ==~ /\d+/)) throw new AbortException("harness: specific('${n}'): permalinks and display names are not modelled")
+  return jobBuilds.find { ((int) it.number) == Integer.parseInt(n) }
+}
+// Files of an archive the filter takes, as the plugin lists them; a link to a file it recreates as a link.
+Closure archivedFiles = { File archive, String filter, String excludes ->
+  java.util.regex.Pattern include = antRegex(filter)
+  java.util.regex.Pattern exclude = excludes?.trim() ? antRegex(excludes) : null
+  Path root = archive.toPath()
+  List<String> matched = []
+  java.util.stream.Stream<Path> stream = Files.walk(root)
+  try {
+    for (Path f : stream.iterator()) {
+      if (Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue
+      String rel = root.relativize(f).toString()
+      if (include.matcher(rel).matches() && !(exclude != null && exclude.matcher(rel).matches())) matched << rel
+    }
+  } finally {
+    stream.close()
+  }
+  return matched.sort()
+}
 if (plugins.copyArtifacts != false) {
   binding.setVariable('lastSuccessful', { Object... a ->
     Map opts = a.length > 0 && a[0] instanceof Map ? (Map) a[0] : [:]
     [selector: 'lastSuccessful', stable: opts.stable ?: false]
+  })
+  binding.setVariable('specific', { Object a ->
+    [selector: 'specific', buildNumber: String.valueOf(a instanceof Map ? ((Map) a).buildNumber : a)]
   })
   binding.setVariable('copyArtifacts', { Map a ->
     // Without a selector the plugin takes the last stable build.
@@ -303,34 +343,33 @@ if (plugins.copyArtifacts != false) {
       throw new AbortException("Unable to find project for artifact copy: ${project}\nThis may be due to " +
         'incorrect project name or permission settings; see help for project name in job configuration.')
     }
-    String from = (String) (selector.stable ? copyConfig.lastStable : copyConfig.lastSuccessful)
-    if (from == null) {
+    Map src = selectBuild(selector)
+    if (src == null) {
       String msg = "Unable to find a build for artifact copy from: ${project}"
       if (a.optional) { log(msg); return null }
       throw new AbortException(msg)
     }
+    String filter = a.filter?.toString()?.trim() ? a.filter.toString() : '**'
+    File archive = src.artifacts ? new File((String) src.artifacts) : null
+    if (archive == null || !archive.isDirectory()) {
+      // Discarded artifacts (or none archived): no archive folder. Optional, the plugin copies nothing, silently.
+      if (a.optional) return null
+      throw new AbortException("Failed to copy artifacts from ${project} with filter: ${filter}")
+    }
     File target = a.target ? ws(String.valueOf(a.target)) : workspace
     target.mkdirs()
-    String filter = a.filter?.toString()?.trim() ? a.filter.toString() : '**'
-    java.util.regex.Pattern include = antRegex(filter)
-    java.util.regex.Pattern exclude = a.excludes?.toString()?.trim() ? antRegex(a.excludes.toString()) : null
-    File archive = new File(from)
-    Path root = archive.toPath()
-    List<String> matched = []
-    if (archive.isDirectory()) {
-      archive.eachFileRecurse(groovy.io.FileType.FILES) { File f ->
-        String rel = root.relativize(f.toPath()).toString()
-        if (include.matcher(rel).matches() && !(exclude != null && exclude.matcher(rel).matches())) matched << rel
-      }
-    }
-    for (String rel : matched.sort()) {
-      File dest = new File(target, a.flatten ? new File(rel).name : rel)
-      dest.parentFile.mkdirs()
-      Files.copy(new File(archive, rel).toPath(), dest.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+    List<String> matched = archivedFiles(archive, filter, a.excludes?.toString())
+    for (String rel : matched) {
+      Path from = new File(archive, rel).toPath()
+      Path dest = new File(target, a.flatten ? new File(rel).name : rel).toPath()
+      Files.createDirectories(dest.parent)
+      Files.deleteIfExists(dest)
+      if (Files.isSymbolicLink(from)) Files.createSymbolicLink(dest, Files.readSymbolicLink(from))
+      else Files.copy(from, dest)
       record.copied << rel
     }
     log("Copied ${matched.size()} ${matched.size() == 1 ? 'artifact' : 'artifacts'} from \"${project}\" build " +
-      "number ${copyConfig.number ?: 1}")
+      "number ${src.number}")
     if (matched.isEmpty() && !a.optional) {
       throw new AbortException("Failed to copy artifacts from ${project} with filter: ${filter}")
     }
@@ -340,7 +379,7 @@ if (plugins.copyArtifacts != false) {
   List<String> known = ['archiveArtifacts', 'dockerCert', 'echo', 'error', 'fileExists', 'junit',
                         'libraryResource', 'publishHTML', 'pwd', 'readFile', 'sh', 'unstable', 'withCredentials',
                         'withEnv', 'writeFile']
-  for (String name : ['copyArtifacts', 'lastSuccessful']) {
+  for (String name : ['copyArtifacts', 'lastSuccessful', 'specific']) {
     String missing = name
     binding.setVariable(missing, { Object... ignored ->
       throw new NoSuchMethodError("No such DSL method '${missing}' found among steps ${known} or symbols " +

@@ -111,6 +111,15 @@ class AtqOptions implements Serializable {
     if (baselineMissing instanceof CharSequence && !(baselineMissing.toString() in ['fail', 'skip'])) {
       out << "runLoadTest: baselineMissing must be 'fail' or 'skip' (got '${baselineMissing}')".toString()
     }
+    Object inconclusive = params.get('inconclusive')
+    if (inconclusive instanceof CharSequence && !(inconclusive.toString() in ['pass', 'fail'])) {
+      out << "runLoadTest: inconclusive must be 'pass' or 'fail' (got '${inconclusive}')".toString()
+    }
+    Object runs = params.get('baselineRuns')
+    BigInteger n = runs != null && typeProblem('int', runs) == null ? new BigInteger(runs.toString()) : null
+    if (n != null && (n < BigInteger.ONE || n > BigInteger.valueOf(100))) {
+      out << "runLoadTest: baselineRuns must be from 1 to 100 (got ${runs})".toString()
+    }
     Object rmiSsl = params.get('rmiSsl')
     if (rmiSsl instanceof CharSequence && !(rmiSsl.toString() in ['on', 'off'])) {
       out << "runLoadTest: rmiSsl must be 'on' or 'off' (got '${rmiSsl}')".toString()
@@ -259,9 +268,10 @@ class AtqOptions implements Serializable {
   }
 
   /**
-   * baseline: 'lastSuccessful': copyArtifacts' filter (the summary.json files the last successful build archived
-   * under outDir/<run id>/), its target (a folder of the step's own outside the workspace, never the new run's
-   * folder, which is all that is archived) and the folder that then holds them, for --baseline.
+   * baseline: 'lastSuccessful': copyArtifacts' filter (the summary.json files a build archived under
+   * outDir/<run id>/), the target (a folder of the step's own outside the workspace, never the new run's folder,
+   * which is all that is archived; each build is copied into target/<number>/), out (outDir, normalised) and
+   * path, the folder for --baseline: the CLI reads every summary.json below it as a history.
    */
   @NonCPS
   static Map baselineCopy(String outDir, String target) {
@@ -269,7 +279,8 @@ class AtqOptions implements Serializable {
     return [
       target: target,
       filter: out == '.' ? '**/summary.json' : "${out}/**/summary.json".toString(),
-      path  : out == '.' ? target : "${target}/${out}".toString(),
+      out   : out,
+      path  : target,
     ]
   }
 

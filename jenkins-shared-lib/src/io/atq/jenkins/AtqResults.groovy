@@ -44,19 +44,34 @@ class AtqResults implements Serializable {
 
   /**
    * Gates that failed, as "expression (actual X, threshold Y: reason)". A skipped gate (a baseline gate without
-   * a baseline, --baseline-missing skip) has passed: false too, but did not fail: status tells them apart.
+   * a baseline, --baseline-missing skip) has passed: false too, but did not fail: status tells them apart. An
+   * inconclusive gate fails the run only under --inconclusive fail (then it is among these, its reason saying so).
    */
   @NonCPS
   static List<String> failedGates(Map summary) {
     List<String> out = []
-    if (summary == null || !(summary.gates instanceof List)) return out
-    for (Object g : (List) summary.gates) {
-      if (!(g instanceof Map)) continue
-      Map gate = (Map) g
-      if (gate.status != null ? gate.status != 'failed' : gate.passed) continue
-      out << "${gate.expression} (actual ${gate.actual}, threshold ${gate.threshold}: ${gate.reason})".toString()
+    for (Map gate : gatesOf(summary)) {
+      boolean failed = gate.status != null ?
+        gate.status == 'failed' || (gate.status == 'inconclusive' && summary.inconclusive == 'fail') : !gate.passed
+      if (failed) out << "${gate.expression} (actual ${gate.actual}, threshold ${gate.threshold}: ${gate.reason})".toString()
     }
     return out
+  }
+
+  /**
+   * Baseline gates the history could not decide that did not fail the run (--inconclusive pass, the default), as
+   * "expression: reason" (the reason holds the numbers and the smallest regression the history could catch).
+   */
+  @NonCPS
+  static List<String> inconclusiveGates(Map summary) {
+    if (summary?.inconclusive == 'fail') return []
+    return gatesOf(summary).findAll { it.status == 'inconclusive' }.collect { "${it.expression}: ${it.reason}".toString() }
+  }
+
+  @NonCPS
+  private static List<Map> gatesOf(Map summary) {
+    if (summary == null || !(summary.gates instanceof List)) return []
+    return ((List) summary.gates).findAll { it instanceof Map }.collect { (Map) it }
   }
 
   /**
