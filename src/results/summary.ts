@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { compareWith, type Comparison } from './compare.js';
 import {
   evaluateGate,
@@ -214,10 +214,17 @@ function noSamplesWarning(file: string, samples: number, warnings: string[]): st
   return [`no samples: ${file} has no sample rows (the plan recorded nothing)`];
 }
 
+/** A summary.json with every label's exact distribution stays far below this. */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+
 /** Reads a previous summary.json for baseline gates, checking it is one. */
 export async function loadBaseline(file: string): Promise<Summary> {
   let doc: Summary;
   try {
+    // Baselines come from artifacts, copied builds, uploads: a file of any size must not exhaust memory.
+    const { size } = await stat(file);
+    if (size > MAX_SUMMARY_BYTES)
+      throw new Error(`it is ${Math.round(size / 1024 / 1024)} MB, more than a summary.json can be (64 MB)`);
     doc = JSON.parse(await readFile(file, 'utf8')) as Summary;
   } catch (e) {
     throw new Error(`cannot read the baseline ${file}: ${(e as Error).message}`, { cause: e });

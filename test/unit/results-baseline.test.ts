@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reportCommand } from '../../src/cli/report.js';
@@ -163,9 +163,15 @@ describe('a results folder as baseline', () => {
     write('r2/a/summary.json', await summaryOf(file, 'a.jmx', 'r2', '2026-11-21T10:00:00Z'));
     write('r2/b/summary.json', await summaryOf(file, 'b.jmx', 'r2', '2026-11-21T10:00:00Z'));
     write('r3/summary.json', '{"not": "atq"}');
+    // A file far larger than any summary (a hostile or broken artifact) is not read into memory.
+    write('r4/summary.json', '');
+    truncateSync(path.join(root, 'r4/summary.json'), 65 * 1024 * 1024);
     const set = await readBaselineSet(root);
     expect(set.summaries).toHaveLength(3);
-    expect(set.unreadable).toEqual([expect.stringContaining('is not an ATQ summary.json')]);
+    expect(set.unreadable).toEqual([
+      expect.stringContaining('is not an ATQ summary.json'),
+      expect.stringMatching(/r4\/summary.json: it is 65 MB, more than a summary.json can be/),
+    ]);
     expect(baselineForPlan(set, 'a.jmx', 2)?.run?.runId).toBe('r2');
     expect(baselineForPlan(set, 'b.jmx', 2)?.run?.plan).toBe('b.jmx');
     expect(baselineForPlan(set, 'c.jmx', 2)).toBeUndefined();
