@@ -228,12 +228,12 @@ describe('baseline: auto and the pull-request comment (act, push then pull_reque
     const out = r.outputs.atq ?? {};
     expect(out).toMatchObject({ verdict: 'failed', 'baseline-run-id': String(baseRunId) });
     const line = new RegExp(
-      `baseline: 10 of 10 run\\(s\\) asked for \\(baseline-runs\\) on main, found and read in ([\\d.]+) s ` +
+      `baseline: 10 of 10 run\\(s\\) asked for \\(baseline-runs\\) on main, found and downloaded in ([\\d.]+) s ` +
         `\\(4 from the full results artifact: runs made before the summary artifact\\); the newest: run ${baseRunId} `,
     ).exec(r.log);
     expect(line).not.toBeNull();
     // A note for the record, not a timed assertion: the stand-ins answer on loopback.
-    process.stderr.write(`[timing] act, baseline: auto: 10 runs found and read in ${line?.[1]} s\n`);
+    process.stderr.write(`[timing] act, baseline: auto: 10 runs found and downloaded in ${line?.[1]} s\n`);
     const gate = uploadedSummary(r).gates.find((g) => g.expression === 'p95 <= baseline+10%');
     expect(gate).toMatchObject({ status: 'failed', evidence: { runs: 10 } });
     expect(uploadedSummary(r).history).toHaveLength(10);

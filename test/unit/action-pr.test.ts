@@ -267,7 +267,7 @@ describe('baseline: auto, a history of runs', () => {
       expect(mostAtOnce(from, match)).toBeLessThanOrEqual(baseline.PARALLEL);
     }
     // A note, not an assertion: one at a time this would take some 3.1 s (31 answers of 100 ms).
-    process.stderr.write(`[timing] 10 runs found and read at 100 ms a request: ${ms} ms\n`);
+    process.stderr.write(`[timing] 10 runs found and downloaded at 100 ms a request: ${ms} ms\n`);
   });
 
   test('an artifact that expired between its listing and its download is left out, with the reason', async () => {
@@ -331,7 +331,7 @@ describe('withAutoBaseline: the lookup with the run options', () => {
     const newest = seeded[0]?.run as StoredRun;
     expect(output).toMatch(
       new RegExp(
-        `\\[atq\\] baseline: 4 of 4 run\\(s\\) asked for \\(baseline-runs\\) on main, found and read in \\d+\\.\\d s ` +
+        `\\[atq\\] baseline: 4 of 4 run\\(s\\) asked for \\(baseline-runs\\) on main, found and downloaded in \\d+\\.\\d s ` +
           `\\(1 from the full results artifact: runs made before the summary artifact\\); ` +
           `the newest: run ${newest.id} \\(commit ${newest.head_sha.slice(0, 12)}\\) https://github.com/acme/${ctx.repo}/actions/runs/${newest.id}`,
       ),

@@ -81,7 +81,7 @@ function noBaseline(options: RunOptions, f: Feedback, reason: string): RunOption
   return { ...options, baselineFile: undefined };
 }
 
-/** "baseline: 10 of 10 runs asked for (baseline-runs) on main, found and read in 1.2 s; the newest …" */
+/** "baseline: 10 of 10 runs asked for (baseline-runs) on main, found and downloaded in 1.2 s; the newest …" */
 function historyLine(
   found: Extract<BaselineLookup, { found: true }>,
   asked: number,
@@ -92,7 +92,7 @@ function historyLine(
   const full = found.runs.filter((r) => r.from === 'full').length;
   return (
     `baseline: ${found.runs.length} of ${asked} run(s) asked for (baseline-runs) on ${ctx.pr?.baseRef}, ` +
-    `found and read in ${(ms / 1000).toFixed(1)} s` +
+    `found and downloaded in ${(ms / 1000).toFixed(1)} s` +
     (full ? ` (${full} from the full results artifact: runs made before the summary artifact)` : '') +
     `; the newest: run ${newest.id} (commit ${newest.commit.slice(0, 12)}) ${newest.url}`
   );
