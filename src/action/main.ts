@@ -11,7 +11,7 @@ import { mdText } from '../results/report/md-escape.js';
 import { runAnywhere } from '../remote/anywhere.js';
 import { guardSignals } from '../util/signals.js';
 import { actionListener } from './log.js';
-import { autoBaseline, commentOnPr, feedbackSettings } from './pr/feedback.js';
+import { commentOnPr, feedbackSettings, withAutoBaseline } from './pr/feedback.js';
 import { publish, type PublishOptions } from './publish.js';
 import { STATE } from './state.js';
 import { tlsFromInputs } from './tls.js';
@@ -66,18 +66,20 @@ async function run(signal: AbortSignal) {
   const retentionDays = retention(core.getInput('retention-days'));
   const artifactName = core.getInput('artifact-name') || 'atq-results';
   const feedback = await feedbackSettings(artifactName);
-  const options = await loadRunOptions({
-    values: await autoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback),
-    configFile: core.getInput('config') || undefined,
-    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    problems: [
-      ...problems,
-      ...feedback.problems,
-      ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? []),
-    ],
-    nameProblem: inputProblem,
-    untrusted: untrustedFromInputs((name) => core.getInput(name), process.env),
-  });
+  const options = await withAutoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback, (v) =>
+    loadRunOptions({
+      values: v,
+      configFile: core.getInput('config') || undefined,
+      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+      problems: [
+        ...problems,
+        ...feedback.problems,
+        ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? []),
+      ],
+      nameProblem: inputProblem,
+      untrusted: untrustedFromInputs((name) => core.getInput(name), process.env),
+    }),
+  );
   // Whatever way they came (the input, atq.yml, ATQ_SECRET_PROPS), secret property values never reach the log.
   for (const value of Object.values(options.secretProps)) if (value) core.setSecret(value);
   const runId = newRunId();

@@ -40,6 +40,9 @@ import { zipSync } from 'fflate';
  *   60 anonymous; counted, not enforced), `x-github-request-id`, `x-github-media-type`, a weak `etag` on GETs
  *   (`If-None-Match` gives 304).
  *
+ * - Timing: `setLatency` delays every answer (GitHub's are not instant), and each recorded request has the times
+ *   it arrived and was answered, so a test can see how many calls a client had in flight at once.
+ *
  * What it leaves out: other endpoints, the `created`/`check_suite_id` filters, repository scoping of tokens
  * (a token reaches every repository here), and whether an issue exists (every number has a comment thread).
  */
@@ -173,6 +176,9 @@ export interface ApiRequest {
   /** The request body as text (JSON for POST/PATCH). */
   body: string;
   status: number;
+  /** When the request had arrived (its body read) and when it was answered, ms since the epoch. */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 export interface GitHubApiOptions {
@@ -209,6 +215,17 @@ export interface GitHubApi {
   addComment(owner: string, repo: string, issue: number, body: string, user?: UserSeed): StoredComment;
   /** The comments of an issue or pull request, oldest first (the stored records: edits show up). */
   comments(owner: string, repo: string, issue: number): StoredComment[];
+  /**
+   * Answers every request (API and blob) this long after it arrived, as GitHub takes a while: what makes the
+   * timing of a client's sequential or parallel calls show. 0 (the default) answers at once.
+   */
+  setLatency(ms: number): void;
+  /**
+   * Sees each request as it arrives, before it is answered (undefined: none): a test may change what is stored
+   * then, as GitHub's state changes between two calls of a client (an artifact expiring between its listing and
+   * its download).
+   */
+  onRequest(hook: ((request: ApiRequest) => void) | undefined): void;
   /** Stops the server; calling it again is harmless. */
   close(): Promise<void>;
 }
@@ -682,6 +699,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   let clock = Math.floor(Date.now() / 1000) * 1000 - 7 * 86_400_000;
   const ids = { repo: 700_000_000, workflow: 90_000_000, run: 9_000_000_000, artifact: 2_000_000_000 };
   let nextCommentId = 2_500_000_000;
+  let latency = 0;
+  let hook: ((request: ApiRequest) => void) | undefined;
   let nextUserId = 100_000;
 
   const user = (seed: UserSeed): Required<UserSeed> => {
@@ -1250,8 +1269,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         token: /^(?:token|bearer)\s+(\S+)/i.exec(headerString(req.headers.authorization) ?? '')?.[1],
         body,
         status: 0,
+        receivedAt: Date.now(),
       };
       requests.push(record);
+      hook?.(record);
       let answer: { status: number; headers: Record<string, string>; payload?: Buffer };
       try {
         if (url.pathname.startsWith('/blob/')) answer = serveBlob(req, url);
@@ -1263,8 +1284,13 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         answer = { status: 418, headers: { 'content-type': 'application/json; charset=utf-8' }, payload };
       }
       record.status = answer.status;
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.payload);
+      const send = () => {
+        record.answeredAt = Date.now();
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.payload);
+      };
+      if (latency) setTimeout(send, latency);
+      else send();
     });
   };
 
@@ -1308,6 +1334,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       (repos.get(`${owner}/${name}`.toLowerCase())?.comments ?? [])
         .filter((c) => c.issue_number === issue)
         .sort((a, b) => a.id - b.id),
+    setLatency: (ms) => (latency = ms),
+    onRequest: (h) => (hook = h),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,8 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { READ_ONLY, startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
+import {
+  READ_ONLY,
+  startGitHubApi,
+  type ApiRequest,
+  type GitHubApi,
+  type StoredArtifact,
+  type StoredRun,
+} from '../helpers/github-api.js';
+import { captured, quiet } from '../helpers/stdout.js';
 import type { GitHubContext } from '../../src/action/pr/context.js';
+import type { Feedback } from '../../src/action/pr/feedback.js';
+import { loadRunOptions } from '../../src/config/load.js';
+import { historyForPlan, readBaselineSet } from '../../src/results/baseline.js';
 
 /**
  * `baseline: auto` and the pull-request comment through the real clients (Octokit from @actions/github,
@@ -12,6 +23,7 @@ import type { GitHubContext } from '../../src/action/pr/context.js';
 type BaselineModule = typeof import('../../src/action/pr/baseline.js');
 type CommentModule = typeof import('../../src/action/pr/comment.js');
 type ApiModule = typeof import('../../src/action/pr/api.js');
+type FeedbackModule = typeof import('../../src/action/pr/feedback.js');
 
 const TOKEN = 'ghs_write000000000000000000000000000000';
 const FORK = 'ghs_fork0000000000000000000000000000000';
@@ -21,6 +33,7 @@ const saved = process.env.GITHUB_API_URL;
 let gh: GitHubApi;
 let baseline: BaselineModule;
 let comment: CommentModule;
+let feedbackModule: FeedbackModule;
 let apiOf: ApiModule['githubApi'];
 const temp = mkdtempSync(path.join(os.tmpdir(), 'atq-pr-'));
 
@@ -32,6 +45,7 @@ beforeAll(async () => {
   process.env.GITHUB_API_URL = gh.url;
   baseline = await import('../../src/action/pr/baseline.js');
   comment = await import('../../src/action/pr/comment.js');
+  feedbackModule = await import('../../src/action/pr/feedback.js');
   apiOf = (await import('../../src/action/pr/api.js')).githubApi;
 });
 afterAll(async () => {
@@ -58,13 +72,14 @@ function pr(): GitHubContext {
 }
 const summary = (runId: string) =>
   JSON.stringify({ schemaVersion: 1, run: { runId }, totals: {}, labels: [] });
-const find = (ctx: GitHubContext, token = TOKEN) =>
+const find = (ctx: GitHubContext, token = TOKEN, runs = 1) =>
   baseline.findBaseline({
     api: apiOf(token),
     token,
     ctx,
     artifactName: 'atq-results',
     dest: mkdtempSync(path.join(temp, 'dl-')),
+    runs,
   });
 
 describe('baseline: auto', () => {
@@ -82,9 +97,13 @@ describe('baseline: auto', () => {
     add({ head_branch: 'main', workflow: 'other.yml' });
     for (let i = 0; i < 45; i++) add({ head_branch: 'feature' });
     const found = await find(ctx);
-    expect(found).toMatchObject({ found: true, runId: wanted.id, commit: wanted.head_sha });
+    expect(found).toMatchObject({
+      found: true,
+      runs: [{ id: wanted.id, commit: wanted.head_sha, from: 'full' }],
+    });
     if (!found.found) return;
-    expect(JSON.parse(readFileSync(path.join(found.dir, 'summary.json'), 'utf8')).run.runId).toBe('wanted');
+    const file = path.join(found.dir, String(wanted.id), 'summary.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).run.runId).toBe('wanted');
   });
 
   test('not found: first run, expired artifact, no permission, not a pull request — each with its reason', async () => {
@@ -110,6 +129,239 @@ describe('baseline: auto', () => {
 
     const push = { ...pr(), eventName: 'push', pr: undefined };
     expect(await find(push)).toMatchObject({ found: false, reason: expect.stringContaining('a push event') });
+  });
+});
+
+/** A summary.json of plan a.jmx for the history: the core tells runs apart by runId and orders them by startedAt. */
+const planSummary = (runId: string, hour: number) =>
+  JSON.stringify({
+    schemaVersion: 2,
+    run: { runId, plan: 'a.jmx', startedAt: new Date(Date.UTC(2026, 0, 1, hour)).toISOString() },
+    totals: { samples: 100, p95: 100 + hour },
+    labels: [],
+  });
+
+interface Seeded {
+  run: StoredRun;
+  atqRunId: string;
+  full: StoredArtifact;
+  summary?: StoredArtifact;
+}
+
+/**
+ * The base branch's history, oldest first: `fullOnly` runs made before summary artifacts existed (the results
+ * artifact only, JTL and logs included), a run that skipped the load test (no artifact), a failed one, a pull
+ * request's, then `withSummary` runs that uploaded both artifacts.
+ */
+function seedHistory(ctx: GitHubContext, fullOnly: number, withSummary: number): Seeded[] {
+  const seeded: Seeded[] = [];
+  const add = (i: number, summaryToo: boolean) => {
+    const run = gh.addWorkflowRun('acme', ctx.repo, { head_branch: 'main' });
+    const atqRunId = `run-${i}`;
+    const files = {
+      'run.json': JSON.stringify({ runId: atqRunId }),
+      'summary.json': planSummary(atqRunId, i),
+    };
+    const full = gh.addArtifact('acme', ctx.repo, run.id, 'atq-results', {
+      ...files,
+      'results.jtl': 'timeStamp,elapsed,label\n'.repeat(5000),
+      'logs/master.log': 'started\n',
+    });
+    const summary = summaryToo
+      ? gh.addArtifact('acme', ctx.repo, run.id, 'atq-results-summary', files)
+      : undefined;
+    seeded.unshift({ run, atqRunId, full, ...(summary ? { summary } : {}) });
+  };
+  for (let i = 0; i < fullOnly; i++) add(i, false);
+  gh.addWorkflowRun('acme', ctx.repo, { head_branch: 'main' });
+  gh.addWorkflowRun('acme', ctx.repo, { head_branch: 'main', conclusion: 'failure' });
+  gh.addWorkflowRun('acme', ctx.repo, { head_branch: 'feature', pull_requests: [7] });
+  for (let i = fullOnly; i < fullOnly + withSummary; i++) add(i, true);
+  return seeded; // newest first
+}
+
+/** The artifact ids whose zip was asked for since request `from`. */
+const zipsSince = (from: number) =>
+  gh.requests
+    .slice(from)
+    .map((r) => /\/actions\/artifacts\/(\d+)\/zip$/.exec(r.path)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map(Number)
+    .sort();
+
+/** The most requests matching `match` that were in flight at once since request `from`. */
+function mostAtOnce(from: number, match: (r: ApiRequest) => boolean): number {
+  const spans = gh.requests.slice(from).filter(match);
+  return Math.max(
+    0,
+    ...spans.map(
+      (a) =>
+        spans.filter((b) => b.receivedAt <= a.receivedAt && (b.answeredAt ?? Infinity) > a.receivedAt).length,
+    ),
+  );
+}
+
+describe('baseline: auto, a history of runs', () => {
+  test('the newest runs with an artifact: summary artifacts where there are, older runs from their full one', async () => {
+    const ctx = pr();
+    const seeded = seedHistory(ctx, 4, 7);
+    const from = gh.requests.length;
+    const found = await quiet(() => find(ctx, TOKEN, 10));
+    if (!found.found) throw new Error(found.reason);
+    const chosen = seeded.slice(0, 10);
+    expect(found.runs).toEqual(
+      chosen.map((s) => ({
+        id: s.run.id,
+        url: `https://github.com/acme/${ctx.repo}/actions/runs/${s.run.id}`,
+        commit: s.run.head_sha,
+        artifactId: (s.summary ?? s.full).id,
+        from: s.summary ? 'summary' : 'full',
+        digest: (s.summary ?? s.full).digest,
+      })),
+    );
+    expect(found.problems).toEqual([]);
+    // The full artifacts of runs that have a summary one are never downloaded, nor anything of the oldest run.
+    expect(zipsSince(from)).toEqual(chosen.map((s) => (s.summary ?? s.full).id).sort());
+    expect(readdirSync(path.join(found.dir, String(chosen[0]?.run.id))).sort()).toEqual([
+      'run.json',
+      'summary.json',
+    ]);
+    expect(existsSync(path.join(found.dir, String(chosen[9]?.run.id), 'results.jtl'))).toBe(true);
+    // What the core then reads: one history of ten runs of the plan, newest first.
+    const set = await readBaselineSet(found.dir);
+    expect(historyForPlan(set, 'a.jmx', 1, 10).map((h) => h.run?.runId)).toEqual(
+      chosen.map((s) => s.atqRunId),
+    );
+  });
+
+  test('as many as asked for (the newest), or as many as there are', async () => {
+    const ctx = pr();
+    const seeded = seedHistory(ctx, 0, 3);
+    let from = gh.requests.length;
+    const two = await quiet(() => find(ctx, TOKEN, 2));
+    expect(two.found && two.runs.map((r) => r.id)).toEqual(seeded.slice(0, 2).map((s) => s.run.id));
+    expect(zipsSince(from)).toHaveLength(2);
+    from = gh.requests.length;
+    const all = await quiet(() => find(ctx, TOKEN, 10));
+    expect(all.found && all.runs.map((r) => r.id)).toEqual(seeded.map((s) => s.run.id));
+    expect(zipsSince(from)).toHaveLength(3);
+  });
+
+  test('listings and downloads run in parallel, at most 4 at a time', async () => {
+    const ctx = pr();
+    seedHistory(ctx, 2, 10);
+    gh.setLatency(100); // GitHub answers in about that time
+    const from = gh.requests.length;
+    const started = Date.now();
+    try {
+      const found = await quiet(() => find(ctx, TOKEN, 10));
+      expect(found.found && found.runs).toHaveLength(10);
+    } finally {
+      gh.setLatency(0);
+    }
+    const ms = Date.now() - started;
+    const listings = (r: ApiRequest) => r.path.endsWith('/artifacts') && r.method === 'GET';
+    const blobs = (r: ApiRequest) => r.path.startsWith('/blob/');
+    for (const match of [listings, blobs]) {
+      expect(mostAtOnce(from, match)).toBeGreaterThan(1);
+      expect(mostAtOnce(from, match)).toBeLessThanOrEqual(baseline.PARALLEL);
+    }
+    // A note, not an assertion: one at a time this would take some 3.1 s (31 answers of 100 ms).
+    process.stderr.write(`[timing] 10 runs found and downloaded at 100 ms a request: ${ms} ms\n`);
+  });
+
+  test('an artifact that expired between its listing and its download is left out, with the reason', async () => {
+    const ctx = pr();
+    const seeded = seedHistory(ctx, 0, 3);
+    const gone = seeded[1] as Seeded;
+    gh.onRequest((r) => {
+      if (r.path.endsWith(`/actions/artifacts/${gone.summary?.id}/zip`))
+        (gone.summary as StoredArtifact).expired = true;
+    });
+    try {
+      const found = await quiet(() => find(ctx, TOKEN, 10));
+      if (!found.found) throw new Error(found.reason);
+      expect(found.runs.map((r) => r.id)).toEqual([seeded[0]?.run.id, seeded[2]?.run.id]);
+      expect(found.problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^the artifact of run ${gone.run.id} could not be downloaded \\(.*expired.*\\); it is left out of the history$`,
+          ),
+        ),
+      ]);
+      expect(existsSync(path.join(found.dir, String(gone.run.id)))).toBe(false);
+    } finally {
+      gh.onRequest(undefined);
+    }
+  });
+});
+
+describe('withAutoBaseline: the lookup with the run options', () => {
+  const feedback = (ctx: GitHubContext, token = TOKEN): Feedback => ({
+    ctx,
+    token,
+    comment: false,
+    artifactName: 'atq-results',
+    problems: [],
+  });
+  const load = (values: Record<string, unknown>) => loadRunOptions({ values, cwd: temp });
+  const savedTemp = process.env.RUNNER_TEMP;
+  beforeAll(() => (process.env.RUNNER_TEMP = temp));
+  afterAll(() => {
+    if (savedTemp === undefined) delete process.env.RUNNER_TEMP;
+    else process.env.RUNNER_TEMP = savedTemp;
+  });
+
+  test('baseline-runs from the options: that many runs, their folder the baseline, one line saying which', async () => {
+    const ctx = pr();
+    const seeded = seedHistory(ctx, 2, 3);
+    const values = { baseline: 'auto', 'baseline-runs': 4, criteria: ['p95 <= baseline+10%'] };
+    const { value: options, output } = await captured(() =>
+      feedbackModule.withAutoBaseline(values, feedback(ctx), load),
+    );
+    expect(options.baselineRuns).toBe(4);
+    expect(options.baselineMissing).toBe('skip');
+    const dir = options.baselineFile as string;
+    expect(readdirSync(dir).sort()).toEqual(
+      seeded
+        .slice(0, 4)
+        .map((s) => String(s.run.id))
+        .sort(),
+    );
+    const newest = seeded[0]?.run as StoredRun;
+    expect(output).toMatch(
+      new RegExp(
+        `\\[atq\\] baseline: 4 of 4 run\\(s\\) asked for \\(baseline-runs\\) on main, found and downloaded in \\d+\\.\\d s ` +
+          `\\(1 from the full results artifact: runs made before the summary artifact\\); ` +
+          `the newest: run ${newest.id} \\(commit ${newest.head_sha.slice(0, 12)}\\) https://github.com/acme/${ctx.repo}/actions/runs/${newest.id}`,
+      ),
+    );
+    expect(output).toContain(`::set-output name=baseline-run-id::${newest.id}`);
+  });
+
+  test('no history: a warning and no baseline; with baseline-missing: fail and a baseline gate, a config error first', async () => {
+    const ctx = pr();
+    const values = { baseline: 'auto', criteria: ['p95 <= baseline+10%'] };
+    const { value: options, output } = await captured(() =>
+      feedbackModule.withAutoBaseline(values, feedback(ctx), load),
+    );
+    expect(options.baselineFile).toBeUndefined();
+    expect(output).toContain(
+      '::warning::baseline: auto: no successful run of ci.yml on main yet; gates on the baseline are skipped',
+    );
+    const strict = { ...values, 'baseline-missing': 'fail' };
+    await expect(
+      quiet(() => feedbackModule.withAutoBaseline(strict, feedback(ctx), load)),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining(
+        'baseline: auto: no successful run of ci.yml on main yet. With baseline-missing: fail the gates on the baseline cannot pass',
+      ),
+    });
+    // Without a gate on the baseline there is nothing to fail: deltas are simply left out.
+    const deltasOnly = { baseline: 'auto', 'baseline-missing': 'fail', criteria: ['p95 < 1s'] };
+    const plain = await quiet(() => feedbackModule.withAutoBaseline(deltasOnly, feedback(ctx), load));
+    expect(plain.baselineFile).toBeUndefined();
   });
 });
 

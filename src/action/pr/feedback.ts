@@ -5,8 +5,10 @@ import * as core from '@actions/core';
 import type { PlanSummary } from '../../core/analyse.js';
 import type { Outcome } from '../../core/outcome.js';
 import { actionBool } from '../../config/inputs.js';
+import type { RunOptions } from '../../config/options.js';
+import { ConfigError } from '../../errors.js';
 import { githubApi } from './api.js';
-import { findBaseline } from './baseline.js';
+import { findBaseline, type BaselineLookup, type BaselineRun } from './baseline.js';
 import { commentBody, commentMarker } from './comment-body.js';
 import { upsertComment } from './comment.js';
 import { artifactUrl, githubContext, runUrl, type GitHubContext } from './context.js';
@@ -33,41 +35,67 @@ export async function feedbackSettings(artifactName: string): Promise<Feedback> 
 }
 
 /**
- * `baseline: auto`: the base branch's newest successful run's artifact becomes the baseline folder; when there
- * is none, gates on the baseline are skipped (unless `baseline-missing` says fail) with a warning saying why.
- * Returns the option values to run with.
+ * `baseline: auto`: the base branch's newest successful runs (up to baseline-runs) are downloaded into one
+ * folder, one subfolder per run, which becomes the baseline: the core reads it as a history. `load` turns
+ * option values into the run's options; the lookup waits for them (it needs baseline-runs, and bad inputs
+ * are reported before anything is downloaded). A temp folder stands in for the baseline meanwhile.
  */
-export async function autoBaseline(
+export async function withAutoBaseline(
   values: Record<string, unknown>,
   f: Feedback,
-): Promise<Record<string, unknown>> {
-  if (values.baseline !== 'auto') return values;
-  const { baseline: _auto, ...rest } = values;
-  const out: Record<string, unknown> = { 'baseline-missing': 'skip', ...rest };
-  if (!f.token) {
-    core.warning('baseline: auto needs the github-token input (default: the job token); no baseline');
-    return out;
-  }
+  load: (values: Record<string, unknown>) => Promise<RunOptions>,
+): Promise<RunOptions> {
+  if (values.baseline !== 'auto') return load(values);
   const dest = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'atq-baseline-'));
-  const found = await findBaseline({
-    api: githubApi(f.token),
-    token: f.token,
-    ctx: f.ctx,
-    artifactName: f.artifactName,
-    dest,
-  });
-  if (!found.found) {
-    // A push or schedule run has no base branch to compare with: a note, not a warning.
-    (f.ctx.pr ? core.warning : core.info)(
-      `baseline: auto: ${found.reason}; gates on the baseline are skipped`,
-    );
-    return out;
-  }
-  core.info(
-    `[atq] baseline: run ${found.runId} (commit ${found.commit.slice(0, 12)}) on ${f.ctx.pr?.baseRef}: ${found.runUrl}`,
+  const options = await load({ 'baseline-missing': 'skip', ...values, baseline: dest });
+  const started = Date.now();
+  const found: BaselineLookup = f.token
+    ? await findBaseline({
+        api: githubApi(f.token),
+        token: f.token,
+        ctx: f.ctx,
+        artifactName: f.artifactName,
+        dest,
+        runs: options.baselineRuns,
+      })
+    : { found: false, reason: 'it needs the github-token input (default: the job token)' };
+  if (!found.found) return noBaseline(options, f, found.reason);
+  for (const problem of found.problems) core.warning(`baseline: auto: ${problem}`);
+  core.info(`[atq] ${historyLine(found, options.baselineRuns, f.ctx, Date.now() - started)}`);
+  core.setOutput('baseline-run-id', String(found.runs[0]?.id));
+  return options;
+}
+
+/**
+ * No history: gates on the baseline are skipped (the default with `baseline: auto`), with a warning saying why.
+ * With `baseline-missing: fail` they would fail the run whatever it measured: that fails the step now instead.
+ */
+function noBaseline(options: RunOptions, f: Feedback, reason: string): RunOptions {
+  if (options.baselineMissing === 'fail' && options.gates.some((g) => g.baseline))
+    throw new ConfigError([
+      `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; ` +
+        'baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline',
+    ]);
+  // A push or schedule run has no base branch to compare with: a note, not a warning.
+  (f.ctx.pr ? core.warning : core.info)(`baseline: auto: ${reason}; gates on the baseline are skipped`);
+  return { ...options, baselineFile: undefined };
+}
+
+/** "baseline: 10 of 10 runs asked for (baseline-runs) on main, found and downloaded in 1.2 s; the newest …" */
+function historyLine(
+  found: Extract<BaselineLookup, { found: true }>,
+  asked: number,
+  ctx: GitHubContext,
+  ms: number,
+): string {
+  const newest = found.runs[0] as BaselineRun;
+  const full = found.runs.filter((r) => r.from === 'full').length;
+  return (
+    `baseline: ${found.runs.length} of ${asked} run(s) asked for (baseline-runs) on ${ctx.pr?.baseRef}, ` +
+    `found and downloaded in ${(ms / 1000).toFixed(1)} s` +
+    (full ? ` (${full} from the full results artifact: runs made before the summary artifact)` : '') +
+    `; the newest: run ${newest.id} (commit ${newest.commit.slice(0, 12)}) ${newest.url}`
   );
-  core.setOutput('baseline-run-id', String(found.runId));
-  return { ...out, baseline: found.dir };
 }
 
 /** One comment per plan on the pull request, updated in place; a refusal is a notice, never a failed step. */
