@@ -47,7 +47,7 @@ export function outcome(report: RunReport, error?: AtqError): Outcome {
     report.verdict === 'passed'
       ? ', gates passed'
       : report.verdict === 'inconclusive'
-        ? ', gates inconclusive (not failing the run: --inconclusive pass); see summary.md'
+        ? ', gates inconclusive: the history cannot tell a regression from noise (not failing the run); see summary.md'
         : '';
   return {
     kind: 'succeeded',
