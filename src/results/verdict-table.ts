@@ -1,4 +1,5 @@
 import { visibleControls } from '../util/text.js';
+import { actualText, gateNote } from './report/evidence.js';
 import { gateValue } from './report/text.js';
 import type { Summary } from './summary.js';
 
@@ -17,11 +18,12 @@ export function verdictLines(s: Summary, title: string): string[] {
   const expressions = s.gates.map((g) => visibleControls(g.expression));
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
+    // A baseline gate's note is its evidence (the change, its interval, the history): worth reading when it passed too.
+    const note = gateNote(g, (name) => `--${name}`);
     lines.push(
-      `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` +
+      `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${actualText(g)}` +
         (g.threshold === null ? '' : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) +
-        // A baseline gate's reason is its evidence (the change, its interval, the history): worth reading when it passed too.
-        (g.status === 'passed' && !g.evidence ? '' : `  (${g.reason})`),
+        (note ? `  (${note})` : ''),
     );
   });
   lines.push(`  verdict: ${s.verdict}`);

@@ -1,5 +1,6 @@
 import type { Summary } from '../summary.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
+import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -93,13 +94,16 @@ export function renderHtml(s: Summary): string {
   ].filter(Boolean);
   const card = (value: string, label: string) =>
     `<div class="card"><b>${escapeHtml(value)}</b><span>${label}</span></div>`;
+  const legend = s.gates.some((g) => g.evidence)
+    ? `<p class="meta">${escapeHtml(evidenceLegend(s))}</p>`
+    : '';
   const gates = s.gates.length
     ? `<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Actual</th><th>Threshold</th><th>Baseline</th><th>Result</th></tr></thead><tbody>${s.gates
         .map(
           (g) =>
-            `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${g.status === 'passed' ? 'passed' : escapeHtml(g.reason)}</td></tr>`,
+            `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${escapeHtml(actualText(g))}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${escapeHtml(gateNote(g) || 'passed')}</td></tr>`,
         )
-        .join('')}</tbody></table>`
+        .join('')}</tbody></table>${legend}`
     : '';
   const row = (label: string, st: Summary['totals'], cls = '') =>
     `<tr class="${cls}"><td>${escapeHtml(label)}</td>${STAT_COLUMNS.map((c) => `<td>${escapeHtml(c.value(st))}</td>`).join('')}</tr>`;
