@@ -1,6 +1,7 @@
 import type { Summary } from '../summary.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
+import { htmlTrend } from './html-trend.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -41,6 +42,10 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.err, .bar.err { background: #c53030; } .bar.err { fill: #c53030; }
 .swatch.threads { background: #6b46c1; } .line.threads { stroke: #6b46c1; }
 .swatch.dist { background: #3b82c4; } .bar.dist { fill: #3b82c4; }
+.swatch.trend { background: #3b82c4; } .line.trend { stroke: #3b82c4; } .dot.trend { fill: #3b82c4; }
+.swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
+.swatch.threshold { background: #c53030; } .line.threshold { stroke: #c53030; }
+tr.now td { font-weight: 600; background: #fffbea; }
 .warn { background: #fff8e1; border: 1px solid #f3d37a; padding: 8px 12px; border-radius: 6px; }
 footer { color: #8a949e; font-size: 12px; margin-top: 32px; }
 `;
@@ -153,6 +158,7 @@ export function renderHtml(s: Summary): string {
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('\n')}
 <div class="cards">${card(String(s.totals.samples), 'samples')}${card(pct(s.totals.errorRate), 'errors')}${card(ms(s.totals.median), 'median')}${card(ms(s.totals.p95), 'p95')}${card(ms(s.totals.p99), 'p99')}${card(`${s.totals.throughput.toFixed(1)}/s`, 'throughput')}</div>
 ${gates}
+${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}
 </div>

@@ -2,6 +2,7 @@ import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
+import { markdownTrend } from './markdown-trend.js';
 import { gateCounts, gateValue, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -32,6 +33,7 @@ export function renderMarkdown(s: Summary): string {
       (s.gates.length ? `; ${gateCounts(s.gates)}.` : '.'),
   );
   lines.push(...markdownGates(s));
+  lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
