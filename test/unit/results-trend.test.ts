@@ -1,4 +1,9 @@
+import { jest } from '@jest/globals';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SaxesParser } from 'saxes';
+import { reportCommand } from '../../src/cli/report.js';
 import type { GateResult } from '../../src/results/gates.js';
 import { actualText, evidenceText, gateNote } from '../../src/results/report/evidence.js';
 import { renderHtml } from '../../src/results/report/html.js';
@@ -6,6 +11,7 @@ import { renderMarkdown } from '../../src/results/report/markdown.js';
 import { safeUrl, trendOf } from '../../src/results/report/trend.js';
 import type { Summary } from '../../src/results/summary.js';
 import { trendLines, verdictLines } from '../../src/results/verdict-table.js';
+import { normals, prng } from '../helpers/gate-simulation.js';
 import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';
 
 /** Trends beside this run and the evidence behind each gate, in every report (issue 21 §2, §3). */
@@ -324,5 +330,41 @@ describe('every report shows the trend and the evidence', () => {
         .split('</figure>')[0]!
         .match(/<circle/g),
     ).toHaveLength(8);
+  });
+});
+
+describe('atq report --baseline DIR', () => {
+  test('prints the trend after the verdict lines', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-trend-report-'));
+    for (const [i, h] of simulatedHistory(4, 0.03, 2).entries()) {
+      mkdirSync(path.join(dir, 'prev', `r${i}`), { recursive: true });
+      writeFileSync(path.join(dir, 'prev', `r${i}`, 'summary.json'), JSON.stringify(h));
+    }
+    const z = normals(prng(11));
+    const rows = ['timeStamp,elapsed,label,responseCode,success,allThreads,Hostname'];
+    for (let i = 0; i < 2000; i++)
+      rows.push(`${1_700_000_000_000 + i * 10},${Math.round(100 * Math.exp(0.5 * z()))},GET /,200,true,1,w1`);
+    writeFileSync(path.join(dir, 'results.jtl'), rows.join('\n') + '\n');
+    const out: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((t) => out.push(String(t)) > 0);
+    try {
+      const args = ['results.jtl', '--criteria', 'p95 <= baseline+10%', '--baseline', 'prev', '--out', 'out'];
+      expect(await reportCommand(args, dir)).toBe(0);
+    } finally {
+      stderr.mockRestore();
+    }
+    const lines = out.join('').split('\n');
+    const verdict = lines.findIndex((l) => l.startsWith('  verdict: '));
+    const trend = lines.findIndex((l) => l.startsWith('  trend of the whole run: the 4 earlier run(s)'));
+    expect(verdict).toBeGreaterThan(0);
+    expect(trend).toBeGreaterThan(verdict);
+    expect(lines.slice(trend + 2, trend + 6).map((l) => l.slice(4, 20))).toEqual([
+      '-4  20261101-run',
+      '-3  20261102-run',
+      '-2  20261103-run',
+      '-1  20261104-run',
+    ]);
+    // A JTL on its own has no run.json: this run is "this run", without a commit, started when its samples did.
+    expect(lines[trend + 6]).toMatch(/^ {4}> {3}this run +– +2023-11-14 22:13 +\d+ ms/);
   });
 });
