@@ -1,5 +1,5 @@
 import { visibleControls } from '../util/text.js';
-import { actualText, gateNote } from './report/evidence.js';
+import { gateNote, withinText } from './report/evidence.js';
 import { gateValue } from './report/text.js';
 import { TREND_METRICS, trendOf, trendValue } from './report/trend.js';
 import type { Summary } from './summary.js';
@@ -20,9 +20,13 @@ export function verdictLines(s: Summary, title: string): string[] {
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
     // A baseline gate's note is its evidence (the change, its interval, the history): worth reading when it passed too.
-    const note = gateNote(g, (name) => `--${name}`);
+    // An absolute gate's within-run interval goes there too: "actual X, threshold Y" stays as scripts read it.
+    const within = withinText(g);
+    const note = [gateNote(g, (name) => `--${name}`), within ? `${within} within the run` : '']
+      .filter(Boolean)
+      .join('; ');
     lines.push(
-      `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${actualText(g)}` +
+      `  ${CONSOLE_STATUS[g.status]}  ${(expressions[i] as string).padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` +
         (g.threshold === null ? '' : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) +
         (note ? `  (${note})` : ''),
     );

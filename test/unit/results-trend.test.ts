@@ -276,7 +276,9 @@ describe('every report shows the trend and the evidence', () => {
     expect(lines[1]).toBe(
       `  UNSURE  p95 <= baseline+10%          actual ${p95Gate.actual} ms, threshold <= ${+p95Gate.threshold!.toFixed(2)} ms  (inconclusive: ${evidenceText(p95Gate)}; longer runs, a steadier swarm or a wider tolerance make it decide)`,
     );
-    expect(lines[4]).toMatch(/^ {2}PASS {2}p95 < 1s +actual \d+ ms \(±[\d.]+ ms\), threshold < 1000 ms$/);
+    expect(lines[4]).toMatch(
+      /^ {2}PASS {2}p95 < 1s +actual \d+ ms, threshold < 1000 ms {2}\(±[\d.]+ ms within the run\)$/,
+    );
     const trend = trendLines(s);
     expect(trend[0]).toBe(
       '  trend of the whole run: the 8 earlier run(s) the baseline is made of, oldest first, then this run (>):',

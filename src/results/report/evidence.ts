@@ -83,13 +83,20 @@ export function gateNote(g: GateResult, flag?: (name: string) => string): string
   return `${verdict}: ${text}${advice}`;
 }
 
+/** An absolute gate's within-run interval as "±6 ms", or null without one. */
+export function withinText(g: Pick<GateResult, 'actual' | 'metric' | 'within'>): string | null {
+  const actual = num(g.actual);
+  const hi = num(g.within?.interval?.[1]);
+  if (actual === null || hi === null || hi <= actual) return null;
+  return `±${fmt(hi - actual, g.metric)}`;
+}
+
 /** An absolute gate's value with its within-run interval: "412 ms (±6 ms)"; the value alone without one. */
 export function actualText(g: Pick<GateResult, 'actual' | 'metric' | 'within'>): string {
   const actual = num(g.actual);
   if (actual === null) return '–';
-  const hi = num(g.within?.interval?.[1]);
-  const half = hi === null ? 0 : hi - actual;
-  return half > 0 ? `${fmt(actual, g.metric)} (±${fmt(half, g.metric)})` : fmt(actual, g.metric);
+  const within = withinText(g);
+  return within ? `${fmt(actual, g.metric)} (${within})` : fmt(actual, g.metric);
 }
 
 /** Under the gates table once: how to read a baseline gate's numbers. */
