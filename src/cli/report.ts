@@ -9,7 +9,7 @@ import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
 import { JtlError } from '../results/jtl/read.js';
 import { analyseJtl, type Summary } from '../results/summary.js';
 import { baselineOf, readRunBaselines, type RunBaselines } from '../core/baseline.js';
-import { verdictLines } from '../results/verdict-table.js';
+import { trendLines, verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
 import { parseFlags } from './args.js';
 import { EXIT } from './exit.js';
@@ -95,7 +95,9 @@ export async function reportCommand(argv: string[], cwd: string): Promise<number
   }
   const out = path.resolve(cwd, (flags.out as string | undefined) ?? path.dirname(file));
   await writeReports(out, summary);
-  for (const line of verdictLines(summary, path.basename(file))) process.stderr.write(line + '\n');
+  // The trend after the verdict: with --baseline DIR, the earlier runs the gates were judged against.
+  for (const line of [...verdictLines(summary, path.basename(file)), ...trendLines(summary)])
+    process.stderr.write(line + '\n');
   process.stderr.write(`reports in ${out}\n`);
   return summary.verdict === 'failed' ? EXIT.gatesFailed : EXIT.ok;
 }

@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { parseGates } from '../../src/results/gates.js';
 import { analyseJtl } from '../../src/results/summary.js';
 import { writeReports } from '../../src/results/write.js';
+import { simulatedHistory } from '../helpers/trend-summaries.js';
 
 // Jenkins' default Content-Security-Policy for archived files (hudson.model.DirectoryBrowserSupport.CSP).
 const JENKINS_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'self';";
@@ -26,12 +27,15 @@ beforeAll(async () => {
   }
   writeFileSync(path.join(dir, 'results.jtl'), rows.join('\n') + '\n');
   const summary = await analyseJtl(path.join(dir, 'results.jtl'), {
-    gates: parseGates(['p95 < 500ms', 'error_rate < 1%']).gates,
+    gates: parseGates(['p95 < 500ms', 'error_rate < 1%', 'p95 <= baseline+10%']).gates,
+    // Earlier runs: the trend's table and SVG charts (issue 21) render under the CSP too.
+    history: simulatedHistory(6, 0.05),
     run: {
       runId: '20261125-000000-abcdef',
       plan: 'checkout.jmx',
       workerImage: 'jmeter:5.6.3',
       workersRequested: 2,
+      source: { commit: 'abcdef0123456789', ciUrl: 'https://github.com/o/r/actions/runs/109' },
     },
   });
   await writeReports(dir, summary);
@@ -87,9 +91,17 @@ test("report.html renders fully under Jenkins' CSP: styles apply, all charts dra
   // report.css applied (only it sets these), so the external stylesheet is allowed by style-src 'self'.
   expect(await computed('.verdict', 'backgroundColor')).toBe('rgb(253, 226, 225)');
   expect(await computed('.line.p90', 'stroke')).toBe('rgb(224, 163, 26)');
-  // Five charts: percentiles (3 lines), throughput, errors (bars), threads, distribution (bars).
-  expect(await page.locator('figure.chart svg').count()).toBe(5);
-  expect(await page.locator('polyline.line').count()).toBe(5);
+  // Five charts: percentiles (3 lines), throughput, errors (bars), threads, distribution (bars); and the
+  // trend's three (p95, error rate, throughput per run: a line, a dot per run, this run's larger).
+  expect(await page.locator('figure.chart svg').count()).toBe(5 + 3);
+  expect(await page.locator('polyline.line').count()).toBe(5 + 3);
+  expect(await page.locator('circle.dot.trend').count()).toBe(3 * 6);
+  expect(await computed('circle.dot.now', 'fill')).toBe('rgb(224, 163, 26)');
+  expect(await computed('line.threshold', 'strokeDasharray')).toBe('6px, 4px');
+  expect(await computed('tr.now td', 'fontWeight')).toBe('600');
+  const dot = await page.locator('circle.dot.now').first().boundingBox();
+  expect(dot?.width).toBeGreaterThan(10);
+  expect(await page.locator('a[href="https://github.com/o/r/actions/runs/109"]').count()).toBe(1);
   expect(await page.locator('rect.bar.dist').count()).toBeGreaterThan(5);
   const box = await page.locator('figure.chart svg').first().boundingBox();
   expect(box?.width).toBeGreaterThan(600);

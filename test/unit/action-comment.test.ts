@@ -1,11 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { commentBody, commentMarker, COMMENT_LIMIT } from '../../src/action/pr/comment-body.js';
+import {
+  commentBody,
+  commentMarker,
+  COMMENT_LIMIT,
+  COMMENT_TREND_RUNS,
+} from '../../src/action/pr/comment-body.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
 import { parseGates } from '../../src/results/gates.js';
+import { evidenceText } from '../../src/results/report/evidence.js';
 import { analyseJtl } from '../../src/results/summary.js';
+import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-comment-'));
 
@@ -78,5 +85,53 @@ describe('the pull-request comment', () => {
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toContain('| **All** | 16 ms \\(\\+5 ms\\, \\+45\\.5\\%\\) |');
     expect(body).toMatch(/_\d+ more label\(s\) not shown here/);
+  });
+
+  describe('with a history of earlier runs', () => {
+    const history = simulatedHistory(14, 0.03);
+    const s = simulatedRun({
+      level: 1.05,
+      seed: 99,
+      run: runMeta(9),
+      history,
+      gates: ['p95 <= baseline+10%', 'p95 < 1s'],
+    });
+
+    test('the evidence in the gate row, then the newest earlier runs beside this run, and a chart', () => {
+      expect(s.gates[0]!.status).toBe('inconclusive');
+      const body = commentBody(s, outcome(report), ctx);
+      const lines = body.split('\n');
+      expect(lines[1]).toBe('### Load test checkout\\.jmx: ⚠️ **Inconclusive**');
+      const gate = lines.find((l) => l.startsWith('| ❔ | p95 \\<\\= baseline'))!;
+      expect(gate).toContain(
+        `| inconclusive\\: ${evidenceText(s.gates[0]!)!.replace(/[!-/:-@[-`{-~]/g, '\\$&')}`,
+      );
+      expect(gate).toContain('a steadier swarm or a wider tolerance make it decide |');
+      const trend = lines.filter((l) => /^\| (\\-\d+|▶ \*\*this run\*\*) \|/.test(l));
+      expect(trend).toHaveLength(COMMENT_TREND_RUNS + 1);
+      expect(trend[0]).toMatch(
+        /^\| \\-10 \| \[20261105\\-run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/105\)/,
+      );
+      expect(body).toContain('_4 older run(s) not shown here: see summary.md in the results._');
+      expect(body).toContain(
+        '```mermaid\nxychart-beta\n  title "p95 (ms) per run, this run last; line: the threshold"',
+      );
+      // Verdict, gates, trend, then the deltas per label.
+      expect(body.indexOf('Trend of the whole run')).toBeGreaterThan(body.indexOf('| ❔ |'));
+      expect(body.indexOf('Compared with run')).toBeGreaterThan(body.indexOf('Trend of the whole run'));
+    });
+
+    test('short of room the label table goes first, then the trend; never the verdict or the gates', () => {
+      const full = commentBody(s, outcome(report), ctx);
+      const tight = commentBody(s, outcome(report), ctx, full.length - 10);
+      expect(tight.length).toBeLessThanOrEqual(full.length - 10);
+      expect(tight).toContain('_1 more label(s) not shown here');
+      expect(tight).toContain('Trend of the whole run');
+      const tighter = commentBody(s, outcome(report), ctx, tight.length - 1);
+      expect(tighter.length).toBeLessThan(tight.length);
+      expect(tighter).not.toContain('Trend of the whole run');
+      expect(tighter).toContain('| ❔ | p95 \\<\\= baseline');
+      expect(tighter).toContain('| ✅ | p95 \\< 1s |');
+    });
   });
 });

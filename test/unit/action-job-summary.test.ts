@@ -7,6 +7,7 @@ import type { RunReport } from '../../src/core/report.js';
 import { AtqError } from '../../src/errors.js';
 import { parseGates } from '../../src/results/gates.js';
 import { analyseJtl, type Summary } from '../../src/results/summary.js';
+import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-job-summary-'));
 const report = { runId: 'r1', status: 'succeeded', plans: [] } as unknown as RunReport;
@@ -59,4 +60,21 @@ test('an error comes first, escaped; several plans get a heading each', async ()
   expect(text.split('\n')[0]).toBe('> ❌ **RUN\\_TIMEOUT**: reached its \\-\\-timeout \\<b\\>now\\<\\/b\\>');
   expect(text).toContain('### a\\.jmx');
   expect(text).toContain('### b\\/c\\.jmx');
+});
+
+test('with a history: the evidence per baseline gate and the trend of the earlier runs beside this run', () => {
+  const summary = simulatedRun({
+    level: 1.05,
+    seed: 99,
+    run: runMeta(9),
+    history: simulatedHistory(8, 0.03),
+    gates: ['p95 <= baseline+10%'],
+  });
+  const text = jobSummary(report, [{ plan: 'p.jmx', outDir: dir, summary }], outcome(report), 'a');
+  expect(text.startsWith('## Load test: ⚠️ **Inconclusive**')).toBe(true);
+  expect(text).toMatch(/\| ❔ \| p95 .*\| inconclusive\\: \\\+[\d\\.]+\\% \\\(.*8 runs\\, noise ±/);
+  expect(text).toContain('Trend of the whole run: the 8 earlier run(s)');
+  expect(text).toContain('| ▶ **this run** | [20261109\\-run](https://github.com/o/r/actions/runs/109) |');
+  expect(text).toContain('  x-axis ["-8", "-7", "-6", "-5", "-4", "-3", "-2", "-1", "this run"]');
+  expect(fences(text) % 2).toBe(0);
 });

@@ -9,9 +9,10 @@ import { renderJunit } from '../../src/results/report/junit.js';
 import { renderMarkdown } from '../../src/results/report/markdown.js';
 import { mdText } from '../../src/results/report/md-escape.js';
 import { analyseJtl, type Summary } from '../../src/results/summary.js';
-import { verdictLines } from '../../src/results/verdict-table.js';
+import { trendLines, verdictLines } from '../../src/results/verdict-table.js';
 import { writeReports } from '../../src/results/write.js';
 import { visibleControls } from '../../src/util/text.js';
+import { runMeta, simulatedRun } from '../helpers/trend-summaries.js';
 
 /**
  * Hostile or odd result data: JTL labels come from the tested application and end up in a PR comment
@@ -312,5 +313,103 @@ describe('a JTL without samples says so', () => {
   test('a JTL with samples has no such warning', async () => {
     const s = await analyseJtl(jtl(['a']), { gates: [] });
     expect(s.warnings).toEqual([]);
+  });
+});
+
+/** What an earlier run's summary.json may say about itself: a pull request's workspace can hold any. */
+const HOSTILE_RUNS = [
+  {
+    runId: '[x](https://evil.example/) <img src=x onerror=alert(1)>',
+    startedAt: '<b>not a date</b>',
+    source: { commit: '<script>alert(1)</script>', ciUrl: 'javascript:alert(1)' },
+  },
+  {
+    runId: 'a@b.ex @octo |p\nq \x01\x1b[31m www.e.example',
+    startedAt: '2026-11-03T10:00:00Z',
+    source: {
+      commit: '`c` **b** [^1]',
+      ciUrl: 'https://github.com/o/r/actions/runs/1)[x](https://evil.example/) "<img src=x>|',
+    },
+  },
+  {
+    runId: 'x'.repeat(200),
+    startedAt: '2026-11-02T10:00:00Z',
+    source: { commit: 'f'.repeat(40), ciUrl: 'https://evil.example/phish' },
+  },
+];
+
+describe('a trend of earlier runs with hostile run ids, commits and URLs', () => {
+  const history = HOSTILE_RUNS.map((run, i) => simulatedRun({ level: 1, seed: 40 + i, run }));
+  const s = simulatedRun({
+    level: 1,
+    seed: 50,
+    run: runMeta(9),
+    history,
+    gates: ['p95 <= baseline+10%', 'throughput >= baseline-10%'],
+  });
+  // A hand-edited summary: not a number where one belongs.
+  s.history![1]!.throughput = '<img src=x>' as unknown as number;
+
+  test('summary.md through cmark-gfm: literal text, links only to this CI, no HTML or formatting', () => {
+    const md = renderMarkdown(s);
+    const html = cmark(md);
+    const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([
+      'https://github.com/o/r/actions/runs/1%29%5Bx%5D%28https://evil.example/%29%20%22%3Cimg%20src=x%3E%7C',
+      'https://github.com/o/r/actions/runs/109',
+    ]);
+    for (const bad of ['<img', '<script', '<b>', '<em>', '<strong>b', '<code>', '<sup', 'javascript:'])
+      expect(html).not.toContain(bad);
+    const trend = tableRows(html, 1);
+    expect(trend).toHaveLength(4);
+    for (const cells of trend) expect(cells).toHaveLength(7);
+    const text = (c: string) => plain(c.replace(/<a href="[^"]*">|<\/a>/g, ''));
+    expect(trend.slice(0, 3).map((cells) => text(cells[1] as string))).toEqual([
+      `${'x'.repeat(39)}…`,
+      shown(HOSTILE_RUNS[1]!.runId),
+      '[x](https://evil.example/) <img src=x o…',
+    ]);
+    expect(trend.slice(0, 3).map((cells) => text(cells[2] as string))).toEqual([
+      'fffffff',
+      '`c` **b** [^1]',
+      '<script>alert(1…',
+    ]);
+    expect(trend[2]?.[3]).toBe('–');
+    expect(trend[1]?.[6]).toBe('–');
+    // The chart leaves the run without a number out; only our own texts are in its source.
+    const chart = md.split('Throughput (samples/s) per run')[1]!.split('```')[0]!;
+    expect(chart).toContain('x-axis ["-3", "-1", "this run"]');
+    for (const block of md.split('```mermaid').slice(1))
+      expect(block.split('```')[0]).toMatch(
+        /^\nxychart-beta\n( {2}(title|x-axis|y-axis|bar|line) [-\w ",.()/%;:[\]]*\n)+$/,
+      );
+  });
+
+  test('report.html: escaped text, an http(s) link to this CI only, the table and charts parse as XML', () => {
+    const html = renderHtml(s);
+    const trend = html.split('<h2>Trend</h2>')[1]!.split('<h2>Charts</h2>')[0]!;
+    expect([...trend.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      'https://github.com/o/r/actions/runs/1%29%5Bx%5D%28https://evil.example/%29%20%22%3Cimg%20src=x%3E%7C',
+      'https://github.com/o/r/actions/runs/109',
+    ]);
+    expect(trend).not.toMatch(/<(img|script|b)[\s>]/);
+    expect(trend).toContain('&lt;script&gt;alert(1…');
+    expect(trend).toContain('\\x1b[31m');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(trend).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/);
+    const errors: string[] = [];
+    const parser = new SaxesParser();
+    parser.on('error', (e) => errors.push(e.message));
+    parser.write(`<div>${trend.replace(/&#39;/g, "'")}</div>`).close();
+    expect(errors).toEqual([]);
+  });
+
+  test('the console: no terminal escapes, no forged lines, the unsafe URL not shown', () => {
+    const lines = trendLines(s);
+    expect(lines).toHaveLength(1 + 1 + 4);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    for (const line of lines) expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    expect(lines.join('\n')).not.toContain('javascript:');
+    expect(lines[3]).toContain('|p\\x0aq \\x01\\x1b[31m www');
   });
 });

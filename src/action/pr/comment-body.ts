@@ -7,10 +7,14 @@ import {
   markdownLabels,
   verdictHeading,
 } from '../../results/report/markdown.js';
+import { markdownTrend } from '../../results/report/markdown-trend.js';
 import { gateCounts, STAT_COLUMNS } from '../../results/report/text.js';
 
 /** GitHub refuses comment bodies over 65,536 characters (422 "body is too long"). */
 export const COMMENT_LIMIT = 65_536;
+
+/** Earlier runs in the comment's trend (the newest); summary.md has them all. */
+export const COMMENT_TREND_RUNS = 10;
 
 export interface CommentContext {
   /** Hidden marker that finds this job's and plan's comment again on the next push. */
@@ -31,9 +35,10 @@ export function commentMarker(job: string, plan: string): string {
 }
 
 /**
- * The pull-request comment: verdict first, the gates (actual vs threshold), then the per-label table
- * (deltas against the baseline when there is one). Over GitHub's limit the label table is cut, with a
- * note; the verdict and the gates never are.
+ * The pull-request comment: verdict first, the gates (actual vs threshold, a baseline gate's evidence), the
+ * trend of the earlier runs beside this one, then the per-label table (deltas against the baseline when there
+ * is one). Over GitHub's limit the label table is cut, with a note, then the trend left out; the verdict and
+ * the gates never are.
  */
 export function commentBody(
   summary: Summary,
@@ -50,7 +55,8 @@ export function commentBody(
     ...markdownGates(summary),
   ];
   const foot = ['', links(ctx, summary)];
-  const fits = (n: number) => [...head, ...labelTable(summary, n), ...foot].join('\n');
+  const trend = markdownTrend(summary, COMMENT_TREND_RUNS);
+  const fits = (n: number, t = trend) => [...head, ...t, ...labelTable(summary, n), ...foot].join('\n');
   let n = summary.labels.length;
   let body = fits(n);
   // Fewer rows until it fits; halving first keeps this quick for 10,000 labels.
@@ -58,6 +64,7 @@ export function commentBody(
     n = body.length > 2 * limit ? Math.floor(n / 2) : n - 1;
     body = fits(n);
   }
+  if (body.length > limit) body = fits(0, []);
   return body.length <= limit ? body : cutHard(head, foot, limit);
 }
 

@@ -1,5 +1,7 @@
 import type { Summary } from '../summary.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
+import { actualText, evidenceLegend, gateNote } from './evidence.js';
+import { htmlTrend } from './html-trend.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -40,6 +42,10 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.err, .bar.err { background: #c53030; } .bar.err { fill: #c53030; }
 .swatch.threads { background: #6b46c1; } .line.threads { stroke: #6b46c1; }
 .swatch.dist { background: #3b82c4; } .bar.dist { fill: #3b82c4; }
+.swatch.trend { background: #3b82c4; } .line.trend { stroke: #3b82c4; } .dot.trend { fill: #3b82c4; }
+.swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
+.swatch.threshold { background: #c53030; } .line.threshold { stroke: #c53030; }
+tr.now td { font-weight: 600; background: #fffbea; }
 .warn { background: #fff8e1; border: 1px solid #f3d37a; padding: 8px 12px; border-radius: 6px; }
 footer { color: #8a949e; font-size: 12px; margin-top: 32px; }
 `;
@@ -93,13 +99,16 @@ export function renderHtml(s: Summary): string {
   ].filter(Boolean);
   const card = (value: string, label: string) =>
     `<div class="card"><b>${escapeHtml(value)}</b><span>${label}</span></div>`;
+  const legend = s.gates.some((g) => g.evidence)
+    ? `<p class="meta">${escapeHtml(evidenceLegend(s))}</p>`
+    : '';
   const gates = s.gates.length
     ? `<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Actual</th><th>Threshold</th><th>Baseline</th><th>Result</th></tr></thead><tbody>${s.gates
         .map(
           (g) =>
-            `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${g.status === 'passed' ? 'passed' : escapeHtml(g.reason)}</td></tr>`,
+            `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${escapeHtml(actualText(g))}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${escapeHtml(gateNote(g) || 'passed')}</td></tr>`,
         )
-        .join('')}</tbody></table>`
+        .join('')}</tbody></table>${legend}`
     : '';
   const row = (label: string, st: Summary['totals'], cls = '') =>
     `<tr class="${cls}"><td>${escapeHtml(label)}</td>${STAT_COLUMNS.map((c) => `<td>${escapeHtml(c.value(st))}</td>`).join('')}</tr>`;
@@ -149,6 +158,7 @@ export function renderHtml(s: Summary): string {
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('\n')}
 <div class="cards">${card(String(s.totals.samples), 'samples')}${card(pct(s.totals.errorRate), 'errors')}${card(ms(s.totals.median), 'median')}${card(ms(s.totals.p95), 'p95')}${card(ms(s.totals.p99), 'p99')}${card(`${s.totals.throughput.toFixed(1)}/s`, 'throughput')}</div>
 ${gates}
+${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}
 </div>

@@ -1,6 +1,8 @@
 import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
+import { actualText, evidenceLegend, gateNote } from './evidence.js';
+import { markdownTrend } from './markdown-trend.js';
 import { gateCounts, gateValue, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -31,6 +33,7 @@ export function renderMarkdown(s: Summary): string {
       (s.gates.length ? `; ${gateCounts(s.gates)}.` : '.'),
   );
   lines.push(...markdownGates(s));
+  lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
@@ -57,17 +60,22 @@ export function renderMarkdown(s: Summary): string {
   return lines.join('\n') + '\n';
 }
 
-/** The gates table: each gate with actual vs threshold; the reason of each one that did not pass. */
+/**
+ * The gates table: each gate with actual vs threshold (an absolute gate's value with its within-run interval);
+ * a baseline gate's evidence, or the reason of a gate that did not pass.
+ */
 export function markdownGates(s: Summary): string[] {
   if (!s.gates.length) return [];
+  const judged = s.gates.some((g) => g.evidence);
   return [
     '',
     '| | Gate | Actual | Threshold | Baseline | |',
     '|---|---|---:|---:|---:|---|',
     ...s.gates.map(
       (g) =>
-        `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.status === 'passed' ? '' : mdText(g.reason)} |`,
+        `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`,
     ),
+    ...(judged ? ['', mdText(evidenceLegend(s))] : []),
   ];
 }
 

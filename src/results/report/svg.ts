@@ -29,7 +29,9 @@ function frame(
   yMax: number,
   xLabels: string[],
   body: string,
-  legend: Series[],
+  legend: Pick<Series, 'name' | 'className'>[],
+  /** A label under each point at xAt(i) (a trend's runs), rather than five spread over a time axis. */
+  xAt?: (i: number) => number,
 ): string {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
@@ -41,15 +43,24 @@ function frame(
       `<text class="tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#5b6570">${+v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)}</text>`
     );
   });
-  const xt =
-    xLabels.length > 1
-      ? [0, 0.25, 0.5, 0.75, 1].map((f) => {
-          const i = Math.round(f * (xLabels.length - 1));
-          const x = M.left + (plotW * i) / (xLabels.length - 1);
-          const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
-          return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i] as string)}</text>`;
-        })
-      : [];
+  const last = xLabels.length - 1;
+  const tick = (x: number, anchor: string, label: string) =>
+    `<text class="tick" x="${x.toFixed(1)}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(label)}</text>`;
+  // Beyond 16 runs their labels would overlap: then the first, the middle one and the last.
+  const every = (xAt: (i: number) => number) =>
+    (xLabels.length <= 16 ? xLabels.map((_, i) => i) : [0, Math.round(last / 2), last]).map((i) =>
+      tick(xAt(i), 'middle', xLabels[i] as string),
+    );
+  const five = () =>
+    [0, 0.25, 0.5, 0.75, 1].map((f) => {
+      const i = Math.round(f * last);
+      return tick(
+        M.left + (plotW * i) / last,
+        f === 0 ? 'start' : f === 1 ? 'end' : 'middle',
+        xLabels[i] as string,
+      );
+    });
+  const xt = xAt ? every(xAt) : xLabels.length > 1 ? five() : [];
   const legendItems = legend
     .map(
       (s) =>
@@ -94,4 +105,54 @@ export function barChart(title: string, yUnit: string, xLabels: string[], s: Ser
     return `<rect class="bar ${s.className}" x="${(M.left + i * bw + 1).toFixed(1)}" y="${(M.top + plotH - h).toFixed(1)}" width="${Math.max(bw - 2, 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${s.color}"><title>${escapeHtml(`${xLabels[i]}: ${v}`)}</title></rect>`;
   });
   return frame(title, yUnit, yMax, xLabels, bars.join('\n'), [s]);
+}
+
+/** One run of a trend chart: its x label, its value (null: unknown, not drawn) and a tooltip. */
+export interface TrendDot {
+  x: string;
+  value: number | null;
+  current: boolean;
+  tip: string;
+}
+
+/**
+ * A metric per run: the earlier runs joined by a line, this run a larger dot of its own colour, and a gate's
+ * threshold as a dashed line across. Tooltips are <title> elements (no script).
+ */
+export function trendChart(title: string, yUnit: string, dots: TrendDot[], threshold: number | null): string {
+  const values = dots.flatMap((d) => (d.value === null ? [] : [d.value]));
+  const yMax = niceMax(Math.max(...values, threshold ?? 0, 0));
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  // Each run in the middle of its share of the axis: this run's larger dot is not cut at the edge.
+  const x = (i: number) => M.left + (plotW * (i + 0.5)) / dots.length;
+  const y = (v: number) => M.top + plotH * (1 - v / yMax);
+  const xy = (d: TrendDot, i: number) => `${x(i).toFixed(1)},${y(d.value as number).toFixed(1)}`;
+  const known = dots.map((d, i) => ({ d, i })).filter(({ d }) => d.value !== null);
+  const earlier = known.filter(({ d }) => !d.current);
+  const body = [
+    threshold === null
+      ? ''
+      : `<line class="line threshold" x1="${M.left}" x2="${W - M.right}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#c53030" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    `<polyline class="line trend" fill="none" stroke="#3b82c4" stroke-width="2" points="${known.map(({ d, i }) => xy(d, i)).join(' ')}"/>`,
+    ...known.map(({ d, i }) =>
+      d.current
+        ? `<circle class="dot now" cx="${x(i).toFixed(1)}" cy="${y(d.value as number).toFixed(1)}" r="7" fill="#e0a31a" stroke="#7a5200" stroke-width="2"><title>${escapeHtml(d.tip)}</title></circle>`
+        : `<circle class="dot trend" cx="${x(i).toFixed(1)}" cy="${y(d.value as number).toFixed(1)}" r="4" fill="#3b82c4"><title>${escapeHtml(d.tip)}</title></circle>`,
+    ),
+  ];
+  const legend = [
+    ...(earlier.length ? [{ name: 'earlier runs', className: 'trend' }] : []),
+    { name: 'this run', className: 'now' },
+    ...(threshold === null ? [] : [{ name: 'gate threshold', className: 'threshold' }]),
+  ];
+  return frame(
+    title,
+    yUnit,
+    yMax,
+    dots.map((d) => d.x),
+    body.filter(Boolean).join('\n'),
+    legend,
+    x,
+  );
 }
