@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import { analyseJtl, VERDICT_ORDER, type Summary } from '../results/summary.js';
-import { verdictLines } from '../results/verdict-table.js';
+import { trendLines, verdictLines } from '../results/verdict-table.js';
 import { writeReports } from '../results/write.js';
 import { baselineRef } from '../results/compare.js';
 import { baselineCaption } from '../results/report/deltas.js';
@@ -54,7 +54,8 @@ export async function analysePlans(
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
-    for (const line of verdictLines(summary, plan.plan)) emit({ type: 'log', level: 'info', message: line });
+    for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])
+      emit({ type: 'log', level: 'info', message: line });
     emit({ type: 'plan-finished', plan: plan.plan, status: plan.status, samples: plan.samples, summary });
     done.push({ plan: plan.plan, outDir: plan.outDir, summary });
   }

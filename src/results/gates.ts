@@ -275,12 +275,13 @@ export function evaluateGate(
     const value = metricValue(s, gate.metric);
     return { value, within: withinRunError(gate.metric, value, s, view.distribution?.(gate.label), judged) };
   };
+  const direction = gate.op === '>' || gate.op === '>=' ? -1 : 1;
   const evidence = judge({
     current: observe(run, stats),
     history: runs.map((h) => observe(h.view, h.stats)),
     ...judged,
     offset: gate.baseline.offset,
-    direction: gate.op === '>' || gate.op === '>=' ? -1 : 1,
+    direction,
     confidence,
   });
   const center = evidence.center;
@@ -310,7 +311,7 @@ export function evaluateGate(
     actual,
     status,
     passed: status === 'passed',
-    reason: evidenceReason(gate, evidence),
+    reason: evidenceReason(gate, evidence, direction),
     evidence,
   };
 }
@@ -352,21 +353,26 @@ function judgedScale(gate: Gate): { scale: 'log' | 'raw'; floor: number } {
   return { scale: gate.baseline?.relative ? 'log' : 'raw', floor };
 }
 
-/** What the numbers say, in one sentence a reviewer can act on. */
-function evidenceReason(gate: Gate, e: Evidence): string {
+/**
+ * What the numbers say, in one sentence a reviewer can act on. The evidence is in the "worse is positive"
+ * terms of judge.ts; shown in the metric's own direction (a throughput drop reads −5%, its tolerance −20%).
+ */
+function evidenceReason(gate: Gate, e: Evidence, direction: 1 | -1): string {
+  const own = (v: number) => (direction === 1 ? v : e.scale === 'log' ? 1 / (1 + v) - 1 : -v);
   const amount = (v: number) =>
     e.scale === 'log' ? `${v >= 0 ? '+' : ''}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
+  const [lo, hi] = [own(e.interval[0]), own(e.interval[1])].sort((a, b) => a - b) as [number, number];
   const history =
     e.spread === null
       ? `1 earlier run (run-to-run noise unknown: ${e.assumed! * 100}% assumed)`
       : `${e.runs} earlier runs (run-to-run noise ${amount(e.spread).replace('+', '±')})`;
-  const change = `${amount(e.change)} (${Math.round(e.confidence * 100)}% interval ${amount(e.interval[0])} … ${amount(e.interval[1])})`;
-  const against = `against ${history}; tolerance ${amount(e.tolerance)}`;
+  const change = `${amount(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount(lo)} … ${amount(hi)})`;
+  const against = `against ${history}; tolerance ${amount(own(e.tolerance))}`;
   if (e.judgement === 'failed') return `regression beyond the tolerance: ${change} ${against}`;
   if (e.judgement === 'passed') return `within the tolerance: ${change} ${against}`;
   return (
     `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; ` +
-    `the smallest regression it would catch is about ${amount(e.detectable)}` +
+    `the smallest regression it would catch is about ${amount(own(e.detectable))}` +
     (e.runs < 5 ? ' (more earlier runs narrow it: --baseline-runs)' : '')
   );
 }

@@ -239,3 +239,14 @@ describe('end to end, through the analysis of simulated runs', () => {
     expect(slower.failed / slower.trials).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+test('a throughput drop reads in the metric’s own direction: −30%, tolerance −20%', () => {
+  const s = (throughput: number) =>
+    ({ samples: 1000, errors: 0, errorRate: 0, throughput, percentiles: {} }) as unknown as Stats;
+  const history = [98, 100, 102, 101, 99].map((t) => ({ stats: () => s(t) }));
+  const r = evaluateGate(parseGate('throughput >= baseline-20%').gate!, () => s(70), history);
+  expect(r.status).toBe('failed');
+  expect(r.reason).toMatch(
+    /^regression beyond the tolerance: -30(\.\d)?% \(95% interval -\d+(\.\d)?% … -\d+(\.\d)?%\) .*tolerance -20%$/,
+  );
+});
