@@ -154,14 +154,16 @@ export const FIELDS: Field[] = [
     name: 'baseline',
     kind: 'string',
     arg: 'PATH',
-    help: 'summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas',
+    help:
+      'summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas; ' +
+      "with --server, auto (or auto:REF, only runs of that ref): the server's earlier runs of this task",
   },
   {
     name: 'baseline-missing',
     kind: 'string',
     arg: 'fail|skip',
     choices: ['fail', 'skip'],
-    help: 'when there is no baseline (first run, expired artifact): fail baseline gates (default) or skip them with a warning',
+    help: 'when there is no baseline (first run, expired artifact): fail baseline gates (default; skip with baseline auto) or skip them with a warning',
   },
   {
     name: 'baseline-runs',

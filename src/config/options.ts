@@ -19,6 +19,7 @@ export interface DockerOptions {
 }
 
 import type { JitMode } from '../jmeter/jit.js';
+import type { AutoBaseline } from './baseline-auto.js';
 import type { Gate } from '../results/gates.js';
 import type { ServerTarget } from './server-option.js';
 
@@ -66,6 +67,8 @@ export interface RunOptions {
   gates: Gate[];
   /** summary.json of an earlier run, or a folder of its results, for baseline gates and deltas (absolute path). */
   baselineFile?: string;
+  /** `baseline: auto[:REF]`: a server's history of this task (then baselineFile is what the server made of it). */
+  baselineAuto?: AutoBaseline;
   /** Baseline gates when there is no baseline: 'fail' (default) or 'skip' (with a warning). */
   baselineMissing: 'fail' | 'skip';
   /** How many earlier runs of a plan baseline gates are judged against (default 10). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Gate } from '../results/gates.js';
 import { parseDuration } from '../util/duration.js';
+import { autoBaselineProblem, parseAutoBaseline } from './baseline-auto.js';
 import { baselineProblems } from './criteria.js';
 import { FIELD_BY_NAME, FIELD_NAMES, type Field } from './fields.js';
 import { DEFAULTS, type DockerOptions, type RunOptions } from './options.js';
@@ -98,6 +99,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     path.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
   const image = get<string>('image', DEFAULTS.image);
   const baseline = get<string | undefined>('baseline', undefined);
+  const auto = parseAutoBaseline(baseline);
   return {
     testDir: where('test-dir', '.'),
     plans: get<string[]>('plan', [...DEFAULTS.plans]),
@@ -124,8 +126,10 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     keep: get<boolean>('keep', false),
     maxBundleBytes: get<number>('max-bundle-size', parseSize(DEFAULTS.maxBundleSize) as number),
     gates: get<Gate[]>('criteria', []),
-    baselineFile: baseline === undefined ? undefined : where('baseline', baseline),
-    baselineMissing: get<string>('baseline-missing', 'fail') === 'skip' ? 'skip' : 'fail',
+    baselineFile: baseline === undefined || auto ? undefined : where('baseline', baseline),
+    ...(auto ? { baselineAuto: auto } : {}),
+    // A history that is not there yet (a first run) skips baseline gates by default, as the fronts' auto does.
+    baselineMissing: get<string>('baseline-missing', auto ? 'skip' : 'fail') === 'skip' ? 'skip' : 'fail',
     baselineRuns: get<number>('baseline-runs', DEFAULTS.baselineRuns),
     confidence: parseConfidence(get<unknown>('confidence', DEFAULTS.confidence)) ?? DEFAULTS.confidence,
     inconclusive: get<string>('inconclusive', 'pass') === 'fail' ? 'fail' : 'pass',
@@ -159,6 +163,8 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   const both = Object.keys(options.secretProps).filter((k) => k in options.props);
   if (both.length)
     problems.push(`secret-prop: ${both.join(', ')} also given with prop; give each property once`);
+  const auto = options.baselineAuto && autoBaselineProblem(options.baselineAuto);
+  if (auto) problems.push(auto);
   // With --baseline-missing skip, baseline gates without a baseline are skipped at the end, not refused now.
   if (!has('baseline') && options.baselineMissing === 'fail')
     problems.push(...baselineProblems(options.gates));

@@ -21,7 +21,7 @@ import { startMaster } from './master.js';
 import type { PlanResult, RunReport } from './report.js';
 import { type RunContext } from './context.js';
 import { newRunId } from './run-id.js';
-import { runSource } from './source.js';
+import { runSource, type RunSource } from './source.js';
 import { StageClock } from './stages.js';
 import { runWaitCommand } from './wait-command.js';
 import { masterExitsWorkers, startWorkers, waitForWorkers } from './workers.js';
@@ -40,6 +40,8 @@ export interface RunDeps {
    * there (an uploaded .git can name commands git runs); its own CI variables are not the task's either.
    */
   probeSource?: boolean;
+  /** Where the tested code came from as the caller knows it (a server: as its client claimed); wins over probing. */
+  source?: RunSource;
 }
 
 export interface RunResult {
@@ -113,7 +115,8 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const { options, report, clock, control, logger } = state;
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
-  if (deps.probeSource !== false) report.source = await runSource(options.testDir);
+  if (deps.source) report.source = deps.source;
+  else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
   const { bundle, plans, jars } = await next('bundle', () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;

@@ -1,5 +1,8 @@
 import type { RunOptions } from '../config/options.js';
+import { autoBaselineText } from '../config/baseline-auto.js';
 import { resolveOptions } from '../config/resolve.js';
+import { sendableSource } from '../config/source-claim.js';
+import type { RunSource } from '../core/source.js';
 
 /**
  * Options that stay with the client: the test dir is what is uploaded, results come back into --out, the
@@ -74,7 +77,7 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
  */
 export function taskPayload(
   options: RunOptions,
-  upload: { fileId: string; name?: string; baseline?: string },
+  upload: { fileId: string; name?: string; baseline?: string; source?: RunSource },
 ): Record<string, unknown> {
   const defaults = resolveOptions({}, {}, options.testDir).options;
   const base = defaults ? taskOptionValues(defaults) : {};
@@ -82,9 +85,16 @@ export function taskPayload(
   if (upload.name) payload.name = upload.name;
   // Not the local path: where the upload holds the baseline's summaries.
   if (upload.baseline) payload.baseline = upload.baseline;
+  const source = sendableSource(upload.source);
+  if (source) payload.source = source;
   for (const [key, value] of Object.entries(taskOptionValues(options))) {
     if (value === undefined) continue;
     if (JSON.stringify(value) !== JSON.stringify(base[key])) payload[key] = value;
+  }
+  if (options.baselineAuto) {
+    payload.baseline = autoBaselineText(options.baselineAuto);
+    // Always said: with auto the server's default is skip, and the user may have asked for fail.
+    payload['baseline-missing'] = options.baselineMissing;
   }
   return payload;
 }

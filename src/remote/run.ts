@@ -3,6 +3,7 @@ import type { RunOptions } from '../config/options.js';
 import { SERVER_ENV } from '../config/server-option.js';
 import { eventLogger, safeListener, type RunListener } from '../core/events.js';
 import type { RunResult } from '../core/run.js';
+import { runSource } from '../core/source.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
 import { abortError, throwIfAborted } from '../util/abort.js';
 import type { Logger } from '../util/log.js';
@@ -79,7 +80,9 @@ async function submit(api: ServerApi, options: RunOptions, logger: Logger, signa
   });
   const fileId = serverId(file, 'the upload', api.url);
   const name = upload.plans.join(', ').slice(0, 200);
-  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline });
+  // The server runs no git in uploads: it knows what was tested only from what this client says.
+  const source = await runSource(options.testDir);
+  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline, source });
   // Not cancellable in flight: a PUT cut after the server took it would leave a task no one follows. Once it
   // answers, a Ctrl-C that came meanwhile cancels the task like any other.
   const answer = await api.send<{ id?: unknown }>('PUT', '/api/task', 'submit the task', payload);

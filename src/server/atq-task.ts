@@ -1,12 +1,13 @@
 import path from 'node:path';
+import { parseAutoBaseline } from '../config/baseline-auto.js';
 import { FIELD_NAMES } from '../config/fields.js';
 import type { DockerOptions, RunLimits, RunOptions } from '../config/options.js';
 import { resolveOptions } from '../config/resolve.js';
 import type { ServerLimits } from './context.js';
 import { atqLimitProblems, wildcards } from './limits.js';
 
-/** Keys of a task body besides the `atq run` options. */
-export const TASK_KEYS = ['fileId', 'name', 'schedule'] as const;
+/** Keys of a task body besides the `atq run` options (source: what the client says it tested). */
+export const TASK_KEYS = ['fileId', 'name', 'schedule', 'source'] as const;
 
 /**
  * Options the server decides, not the caller: where the files and results are on the server, how it
@@ -75,10 +76,10 @@ export function resolveTaskOptions(
   const allowed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
     if (SERVER_SET[k]) problems.push(`${k}: set by the server (${SERVER_SET[k]})`);
-    else if (k === 'baseline' && !insideUpload(v))
+    else if (k === 'baseline' && !parseAutoBaseline(v) && !insideUpload(v))
       problems.push(
-        'baseline: must be a relative path inside the upload (its summary.json files, e.g. ".atq-baseline"); ' +
-          'no server path can be named',
+        'baseline: must be a relative path inside the upload (its summary.json files, e.g. ".atq-baseline"), ' +
+          "or auto (this server's earlier runs of the task); no server path can be named",
       );
     else if (!FIELD_NAMES.has(k))
       problems.push(

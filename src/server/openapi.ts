@@ -28,6 +28,8 @@ const FILE_ID: Schema = {
   description: 'The id POST /api/databind/upload answered.',
 };
 
+const orNull = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+
 function object(required: string[], properties: Record<string, Schema>, description?: string): Schema {
   return {
     type: 'object',
@@ -143,6 +145,45 @@ const QUEUE: Schema = object(['running', 'queued', 'concurrency'], {
   concurrency: { type: 'integer', minimum: 1 },
 });
 
+/** A task's `source` as its client sent it; the server never checks it (it runs no git in uploads). */
+const SOURCE_FIELDS: Record<string, Schema> = {
+  commit: { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$' },
+  ref: { type: 'string', pattern: '^[^\\s\\x00-\\x1f\\x7f]{1,255}$', examples: ['main'] },
+  ciUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 },
+};
+const CLAIMED_SOURCE: Schema = object(
+  ['claimedBy'],
+  {
+    ...SOURCE_FIELDS,
+    claimedBy: {
+      const: 'client',
+      description: 'Said by the client that submitted the task; the server did not check it.',
+    },
+  },
+  'Where the tested code came from, as the submitting client claimed.',
+);
+const PLAN_NUMBERS: Schema = object(['plan', 'verdict', 'samples', 'p95', 'errorRate', 'throughput'], {
+  plan: text,
+  verdict: orNull(ref('Verdict')),
+  samples: count,
+  p95: { type: 'number', minimum: 0, description: 'Milliseconds, the whole run.' },
+  errorRate: { type: 'number', minimum: 0, maximum: 1, description: 'A fraction.' },
+  throughput: { type: 'number', minimum: 0, description: 'Samples per second.' },
+});
+const HISTORY_RUN: Schema = object(
+  ['taskId', 'runId', 'startedAt', 'finishedAt', 'verdict', 'source', 'plans'],
+  {
+    taskId: text,
+    runId: orNull(text),
+    startedAt: orNull(time),
+    finishedAt: orNull(time),
+    verdict: orNull(ref('Verdict')),
+    source: orNull(ref('ClaimedSource')),
+    plans: { type: 'array', items: PLAN_NUMBERS, minItems: 1 },
+  },
+  "One earlier finished task (none whose gates failed) and its plans' whole-run numbers.",
+);
+
 const ANSWERS: Record<string, Schema> = {
   Error: ERROR,
   TaskStatus: TASK_STATUS,
@@ -182,6 +223,24 @@ const ANSWERS: Record<string, Schema> = {
     queue: QUEUE,
   }),
   Ping: object(['status', 'version'], { status: { const: 'ok' }, version: text }),
+  ClaimedSource: CLAIMED_SOURCE,
+  HistoryRun: HISTORY_RUN,
+  History: object(
+    ['name', 'owner', 'plan', 'ref', 'limit', 'runs'],
+    {
+      name: text,
+      owner: { ...text, description: "Whose tasks: the caller's own unless an admin token named another." },
+      plan: orNull(text),
+      ref: orNull(text),
+      limit: { type: 'integer', minimum: 1, maximum: 100 },
+      runs: {
+        type: 'array',
+        items: ref('HistoryRun'),
+        description: 'Newest first; at most `limit` per plan (with `plan`: that plan only).',
+      },
+    },
+    'The earlier runs a task of this name would be judged against with `baseline: auto`.',
+  ),
 };
 
 // ---- events (the data of each Server-Sent Event) --------------------------------------------------
@@ -229,7 +288,6 @@ const EVENTS: Record<string, Schema> = {
 
 // ---- task bodies ---------------------------------------------------------------------------------
 
-const orNull = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 const DURATION: Schema = {
   oneOf: [
     {
@@ -307,6 +365,15 @@ function fieldSchema(f: Field): Schema {
   }
 }
 
+const TASK_SOURCE =
+  'The commit, ref and CI run the client says it tested (atq run --server sends its own). Recorded as given ' +
+  'and shown as its claim; `baseline: auto:REF` matches on the ref.';
+const TASK_BASELINE =
+  "A path inside the upload holding earlier runs' summary.json files (atq run --server ships a local " +
+  "--baseline there), or `auto`: this server's earlier finished tasks of the same name and plan, submitted " +
+  'with the same token, newest first, up to baseline-runs (none whose gates failed); `auto:REF` only those ' +
+  'whose source ref is REF. With auto, baseline-missing defaults to skip (a first run has no history).';
+
 /** ATQ's form: an upload and the `atq run` options by their atq.yml names, except those the server sets. */
 function atqTask(): Schema {
   const options = FIELDS.filter((f) => !SERVER_SET[f.name]).map((f) => [f.name, fieldSchema(f)] as const);
@@ -316,7 +383,14 @@ function atqTask(): Schema {
       'A JMeter run: the files of an upload and the `atq run` options, named and valued as in atq.yml. ' +
       `Options the server sets itself are refused: ${Object.keys(SERVER_SET).join(', ')}.`,
     required: ['fileId'],
-    properties: { fileId: FILE_ID, name: NAME, schedule: CRON, ...Object.fromEntries(options) },
+    properties: {
+      fileId: FILE_ID,
+      name: NAME,
+      schedule: CRON,
+      source: object([], SOURCE_FIELDS, TASK_SOURCE),
+      ...Object.fromEntries(options),
+      baseline: { ...text, description: TASK_BASELINE },
+    },
     additionalProperties: false,
   };
 }
@@ -454,6 +528,29 @@ const PARAMETERS: Record<string, Schema> = {
     explode: false,
   },
   Owner: inQuery('owner', 'Only tasks submitted with this token name.', text),
+  HistoryName: {
+    ...inQuery('name', 'The name of the tasks (as PUT /api/task named them).', text),
+    required: true,
+  },
+  HistoryPlan: inQuery('plan', "Only this plan (its path in the upload, as the run's summary names it).", {
+    ...text,
+    maxLength: 1024,
+  }),
+  HistoryRef: inQuery('ref', 'Only tasks whose source (as their client claimed it) has this ref.', {
+    type: 'string',
+    pattern: '^[^\\s\\x00-\\x1f\\x7f]{1,255}$',
+  }),
+  HistoryOwner: inQuery(
+    'owner',
+    "Whose tasks (default: the caller's own); another token's only for an admin token.",
+    text,
+  ),
+  HistoryLimit: inQuery('limit', 'Runs per plan (default 10, as baseline-runs).', {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 10,
+  }),
   Schedule: inQuery('schedule', 'Only tasks queued by this schedule.', text),
   Limit: inQuery('limit', 'Page size (default 50).', {
     type: 'integer',
@@ -503,7 +600,7 @@ const ERROR_RESPONSES: Record<string, Schema> = {
     },
   }),
   '403': failure(
-    "Refused: cancelling or removing what another token submitted or uploaded (NOT_OWNER), or a change sent from another site's page (CROSS_SITE).",
+    "Refused: cancelling or removing what another token submitted or uploaded, or reading its history (NOT_OWNER), or a change sent from another site's page (CROSS_SITE).",
   ),
   '404': failure('No such task, schedule, upload, result file or endpoint.'),
   '405': failure('The path exists, not with this method.', {
@@ -653,6 +750,19 @@ const resultAndSchedulePaths = (): Record<string, PathItem> => ({
       access: 'browser',
       ok: { '200': { description: 'The file, typed by its extension.', content: { '*/*': {} } } },
       errors: [404],
+    }),
+  },
+  '/api/history': {
+    get: operation({
+      id: 'history',
+      tag: 'results',
+      summary: 'The history a task of this name would be judged against (`baseline: auto`), newest first',
+      description:
+        "The caller's own finished tasks of that name (none whose gates failed) with a summary of the plan, " +
+        'each with its run id, times, claimed source, verdict and whole-run p95, error rate, throughput, samples.',
+      parameters: ['HistoryName', 'HistoryPlan', 'HistoryRef', 'HistoryOwner', 'HistoryLimit'],
+      ok: { '200': jsonBody(ref('History'), 'The history; runs is empty when there is none.') },
+      errors: [400, 403],
     }),
   },
   '/api/schedule': {

@@ -7,7 +7,7 @@ import type { EventHub } from './hub.js';
 import { executeTask, resultsDir, type RunnerDeps, type TaskEnd } from './runner.js';
 import { shownPayload } from './mask.js';
 import { folderBytes } from './retention.js';
-import { ACTIVE, type Store, type TaskRecord, type TaskStatus, type TaskView } from './store.js';
+import { ACTIVE, type TaskRecord, type TaskStatus, type TaskView } from './store.js';
 
 /** The task's status while its run is in a stage: what a user watching the queue wants to know. */
 const STATUS_OF_STAGE: Record<string, TaskStatus> = {
@@ -29,7 +29,6 @@ export type Execute = (
 ) => Promise<TaskEnd>;
 
 export interface QueueDeps extends RunnerDeps {
-  store: Store;
   execute?: Execute;
   hub: EventHub;
   concurrency: number;

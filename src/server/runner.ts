@@ -1,18 +1,24 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { parseAutoBaseline } from '../config/baseline-auto.js';
+import { claimedSource } from '../config/source-claim.js';
 import type { DockerOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
 import { unknownUpload } from '../core/generic/files.js';
 import { DEFAULT_TIMEOUT_MS, runGenericTask } from '../core/generic/run.js';
 import { outcome } from '../core/outcome.js';
+import type { RunReport } from '../core/report.js';
 import { runLoadTest } from '../core/run.js';
+import type { RunSource } from '../core/source.js';
 import { AtqError, ConfigError } from '../errors.js';
 import type { SwarmClient } from '../swarm/client.js';
 import { optionValues, resolveTaskOptions, runLimits } from './atq-task.js';
+import { gatherAutoBaseline, historyDir, historyWords } from './auto-baseline.js';
 import type { ServerLimits } from './context.js';
 import { seedLimitProblems } from './limits.js';
 import type { FileStore } from './files.js';
 import { parseSeedTask } from './seed-task.js';
-import type { TaskRecord, TaskStatus } from './store.js';
+import type { Store, TaskRecord, TaskStatus } from './store.js';
 
 export interface RunnerDeps {
   dataDir: string;
@@ -23,6 +29,8 @@ export interface RunnerDeps {
   limits: ServerLimits;
   /** The swarm, with the caps on every container (--task-cpus, --task-memory). */
   connect: () => Promise<SwarmClient>;
+  /** The tasks: `baseline: auto` reads the history of earlier ones. */
+  store: Store;
 }
 
 /** How a task ended, as the store keeps it. */
@@ -68,13 +76,37 @@ async function executeAtq(
     deps.limits,
   );
   if (!options) return failedBefore(new ConfigError(problems));
-  const { report, error } = await runLoadTest(options, {
-    connect: deps.connect,
-    onEvent: withoutServerPaths(onEvent, deps, task, folder),
-    signal,
-    runId,
-    probeSource: false,
-  });
+  const emit = withoutServerPaths(onEvent, deps, task, folder);
+  const source = claimedSource(task.payload.source);
+  if (source)
+    emit({ type: 'log', level: 'info', message: `source, as the client says: ${sourceWords(source)}` });
+  const history = historyDir(resultsDir(path.resolve(deps.dataDir), task.id));
+  try {
+    if (options.baselineAuto) {
+      const { error } = await gatherAutoBaseline(task, options, deps.store, history, emit);
+      if (error) return failedBefore(error);
+    }
+    const { report, error } = await runLoadTest(options, {
+      connect: deps.connect,
+      onEvent: emit,
+      signal,
+      runId,
+      probeSource: false,
+      source,
+    });
+    return atqEnd(report, error, deps, task, folder);
+  } finally {
+    await rm(history, { recursive: true, force: true });
+  }
+}
+
+function atqEnd(
+  report: RunReport,
+  error: AtqError | undefined,
+  deps: RunnerDeps,
+  task: TaskRecord,
+  folder: string,
+): TaskEnd {
   const result = outcome(report, error);
   return {
     status: result.kind === 'aborted' ? 'cancelled' : result.kind === 'failed' ? 'failed' : 'finished',
@@ -123,6 +155,10 @@ async function executeSeed(
 function serverPaths(deps: RunnerDeps, task: TaskRecord, upload?: string): [string, string][] {
   const data = path.resolve(deps.dataDir);
   return [
+    [
+      historyDir(resultsDir(data, task.id)),
+      `<${historyWords(task, parseAutoBaseline(task.payload.baseline)?.ref)}>`,
+    ],
     [path.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
     ...(upload ? ([[upload, '<upload>']] as [string, string][]) : []),
     [data, '<server data>'],
@@ -151,6 +187,13 @@ function hidePaths(
   upload?: string,
 ): { code: string; message: string } {
   return { code: error.code, message: scrub(error.message, serverPaths(deps, task, upload)) };
+}
+
+/** "commit 1a2b3c4d5e6f, ref main, https://ci/run/7" */
+function sourceWords(s: RunSource): string {
+  return [s.commit && `commit ${s.commit.slice(0, 12)}`, s.ref && `ref ${s.ref}`, s.ciUrl]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function failedBefore(e: AtqError): TaskEnd {

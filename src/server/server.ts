@@ -18,6 +18,7 @@ import { TaskQueue } from './queue.js';
 import { compile, match, type Route } from './router.js';
 import { eventRoutes } from './routes-events.js';
 import { fileRoutes } from './routes-files.js';
+import { historyRoutes } from './routes-history.js';
 import { resultRoutes } from './routes-results.js';
 import { swarmRoutes } from './routes-swarm.js';
 import { taskRoutes } from './routes-tasks.js';
@@ -62,6 +63,7 @@ export async function startServer(
     ...taskRoutes(ctx),
     ...eventRoutes(ctx),
     ...resultRoutes(ctx),
+    ...historyRoutes(ctx),
     ...fileRoutes(ctx),
     ...swarmRoutes(ctx),
     ...openApiRoutes(ctx),

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   run_id TEXT, out_dir TEXT, verdict TEXT, error TEXT, stages TEXT NOT NULL DEFAULT '{}', progress TEXT,
   schedule_id TEXT);
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status, seq);
+CREATE INDEX IF NOT EXISTS tasks_history ON tasks(owner, name, status);
 CREATE TABLE IF NOT EXISTS schedules (
   id TEXT PRIMARY KEY, cron TEXT NOT NULL, name TEXT, owner TEXT NOT NULL, payload TEXT NOT NULL,
   created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
@@ -124,6 +125,16 @@ const COLUMNS: Partial<Record<keyof TaskRecord, string>> = {
   stages: 'stages',
   progress: 'progress',
 };
+
+/** Which earlier tasks form a history (src/server/history.ts). */
+export interface HistoryFilter {
+  owner: string;
+  name: string;
+  /** Only tasks whose client claimed this source ref. */
+  ref?: string;
+  limit: number;
+  offset: number;
+}
 
 export interface TaskFilter {
   status?: TaskStatus[];
@@ -250,6 +261,22 @@ export class Store {
       .prepare(`SELECT * FROM tasks ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
       .all(...args, filter.limit, filter.offset) as Row[];
     return { tasks: rows.map(taskFrom), total };
+  }
+
+  /**
+   * ATQ-form tasks of this owner and name that finished without a failed verdict, newest first: the runs a
+   * later task of that name is judged against (a run whose gates failed is a regression, not a baseline).
+   */
+  finishedRuns(f: HistoryFilter): TaskRecord[] {
+    const ref = f.ref === undefined ? '' : `AND json_extract(payload, '$.source.ref') = ?`;
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM tasks WHERE owner = ? AND name = ? AND kind = 'atq' AND status = 'finished'
+         AND (verdict IS NULL OR verdict != 'failed') ${ref}
+         ORDER BY started_at DESC, seq DESC LIMIT ? OFFSET ?`,
+      )
+      .all(f.owner, f.name, ...(f.ref === undefined ? [] : [f.ref]), f.limit, f.offset) as Row[];
+    return rows.map(taskFrom);
   }
 
   /** Queued tasks, first in line first. */

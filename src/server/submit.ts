@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { parseAutoBaseline } from '../config/baseline-auto.js';
+import { sourceProblems } from '../config/source-claim.js';
 import { optionProblems, optionValues } from './atq-task.js';
 import type { ServerContext } from './context.js';
 import { badRequest, HttpError } from './http.js';
@@ -74,7 +76,16 @@ async function atqProblems(
   const problem = await uploadProblem(ctx, owner, fileId, 'fileId');
   const folder = ctx.files.folder(fileId);
   if (problem || !folder) return [problem ?? `fileId: no upload has the id "${fileId}"`];
-  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits);
+  const problems = sourceProblems(payload.source);
+  if (parseAutoBaseline(payload.baseline) && typeof payload.name !== 'string')
+    problems.push(
+      'baseline: auto compares with earlier tasks of the same name; give the task a name (atq run --server ' +
+        'names it after its plans)',
+    );
+  return [
+    ...problems,
+    ...optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits),
+  ];
 }
 
 /** A token whose results already fill its share of the server's disk runs nothing more until some go. */

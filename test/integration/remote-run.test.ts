@@ -102,6 +102,48 @@ describe('atq run --server', () => {
     expect(await leftovers(client, runId)).toEqual([]);
   });
 
+  test("--baseline auto: the server judges the run against its own earlier runs; the source is the CLI's", async () => {
+    const ci = (sha: string) => ({
+      ...NO_DOCKER,
+      GITHUB_SHA: sha,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_HEAD_REF: '',
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: 'team/shop',
+      GITHUB_RUN_ID: '7',
+    });
+    const args = (...more: string[]) =>
+      suite.runArgs('--server', server.url, '--test-dir', http, '--prop', 'loops=2', ...more);
+    const first = await runCli(args(), { env: ci('1'.repeat(40)) });
+    expect(first.code).toBe(0);
+    const firstId = runIdOf(first);
+    expect((await taskOf(server.url, firstId)).payload).toMatchObject({
+      source: {
+        commit: '1'.repeat(40),
+        ref: 'main',
+        ciUrl: 'https://github.example/team/shop/actions/runs/7',
+      },
+    });
+    const res = await runCli(args('--baseline', 'auto:main', '--criteria', 'p95 <= baseline+1000%'), {
+      env: ci('2'.repeat(40)),
+    });
+    expect(res.stderr).not.toContain('atq: error');
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(
+      /\[atq\] baseline: auto: \d+ earlier finished tasks named "basic\.jmx" of local \(ref main\), newest first: task /,
+    );
+    const summary = JSON.parse(readFileSync(path.join(suite.out, runIdOf(res), 'summary.json'), 'utf8'));
+    expect(summary.gates[0].evidence.runs).toBeGreaterThanOrEqual(1);
+    expect(summary.history[0]).toMatchObject({ runId: firstId, commit: '1'.repeat(40), ref: 'main' });
+    expect(summary.run.source.commit).toBe('2'.repeat(40));
+    // Without a server there is no history to take: said before anything runs.
+    const local = await runCli(['run', '--test-dir', http, '--baseline', 'auto'], { env: NO_DOCKER });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain(
+      'atq: error [CONFIG_INVALID]: Invalid configuration:\n  - baseline: auto is the history of earlier runs an ATQ server keeps',
+    );
+  });
+
   test('a failing gate: exit 3, the verdict and the results here', async () => {
     const res = await runCli(
       suite.runArgs(

@@ -19,6 +19,7 @@ import {
   waitTask,
 } from '../helpers/server.js';
 import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
+import { expectMatchesSpec } from '../helpers/openapi.js';
 import { leftovers } from '../helpers/target.js';
 
 const client = testClient();
@@ -139,6 +140,87 @@ describe('atq serve over real HTTP on the real swarm', () => {
     for (const t of ended) expect(await leftovers(client, t.runId)).toEqual([]);
     for (let i = 1; i < 5; i++)
       expect(Date.parse(ended[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(ended[i - 1].finishedAt));
+  });
+
+  test('baseline: auto judges a task against its earlier runs of the same name; GET /api/history shows them', async () => {
+    const fileId = await upload(base, http);
+    const name = `history-${Date.now()}`;
+    const commit = (i: number) => `${i}`.repeat(40);
+    const earlier: Json[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const source = { commit: commit(i), ref: 'main', ciUrl: `https://ci.example/run/${i}` };
+      const put = await api(base, 'PUT', '/api/task', { body: task(fileId, { name, source }) });
+      expect(put.status).toBe(202);
+      earlier.push(await waitTask(base, put.body.id));
+    }
+    expect(earlier.map((t) => t.status)).toEqual(['finished', 'finished', 'finished']);
+    // Another name's task is not part of it.
+    await waitTask(
+      base,
+      (await api(base, 'PUT', '/api/task', { body: task(fileId, { name: `${name}-x` }) })).body.id,
+    );
+
+    const put = await api(base, 'PUT', '/api/task', {
+      body: task(fileId, {
+        name,
+        baseline: 'auto:main',
+        criteria: ['p95 <= baseline+1000%'],
+        source: { commit: commit(4), ref: 'main' },
+      }),
+    });
+    expect(put.status).toBe(202);
+    const fourth = await waitTask(base, put.body.id);
+    expect(fourth.status).toBe('finished');
+    const summary = (await api(base, 'GET', `/api/task/${fourth.id}/results/summary.json`)).body;
+    expect(summary.gates[0]).toMatchObject({ baseline: expect.any(Number), evidence: { runs: 3 } });
+    expect(['passed', 'inconclusive']).toContain(summary.gates[0].status);
+    // The history beside the run, newest first, with the sources their clients claimed.
+    const newestFirst = [...earlier].reverse();
+    expect(summary.history.map((h: Json) => [h.runId, h.commit, h.ref])).toEqual(
+      newestFirst.map((t, i) => [t.runId, commit(3 - i), 'main']),
+    );
+    expect(summary.run.source).toEqual({ commit: commit(4), ref: 'main' });
+    const events = await readEvents(base, fourth.id);
+    expect(events.map((e) => e.data.event?.message)).toContain(
+      `baseline: auto: 3 earlier finished tasks named "${name}" of local (ref main), newest first: ` +
+        newestFirst.map((t) => `task ${t.id}`).join(', '),
+    );
+    expect(await leftovers(client, fourth.runId)).toEqual([]);
+
+    // The API: what the next task of that name would be judged against (the fourth now too).
+    const history = await api(base, 'GET', `/api/history?name=${encodeURIComponent(name)}&plan=basic.jmx`);
+    expect(history.status).toBe(200);
+    expectMatchesSpec('GET', '/api/history', 200, history.body);
+    expect(history.body.runs.map((r: Json) => r.taskId)).toEqual([
+      fourth.id,
+      ...newestFirst.map((t) => t.id),
+    ]);
+    const [latest, third] = history.body.runs;
+    expect(latest).toMatchObject({
+      runId: fourth.runId,
+      finishedAt: fourth.finishedAt,
+      verdict: fourth.verdict,
+      source: { commit: commit(4), ref: 'main', claimedBy: 'client' },
+    });
+    expect(latest.plans).toEqual([
+      {
+        plan: 'basic.jmx',
+        verdict: summary.verdict,
+        samples: summary.totals.samples,
+        p95: summary.totals.p95,
+        errorRate: summary.totals.errorRate,
+        throughput: summary.totals.throughput,
+      },
+    ]);
+    expect(third.source).toEqual({
+      commit: commit(3),
+      ref: 'main',
+      ciUrl: 'https://ci.example/run/3',
+      claimedBy: 'client',
+    });
+    const q = (more: string) => api(base, 'GET', `/api/history?name=${encodeURIComponent(name)}${more}`);
+    expect((await q('&limit=2')).body.runs).toHaveLength(2);
+    expect((await q('&ref=feature')).body.runs).toEqual([]);
   });
 
   test("bad input: the seed's payload with missing fields and unsafe archives are refused, each problem named", async () => {

@@ -6,6 +6,7 @@ import type { RunOptions } from '../../src/config/options.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import type { RunEvent } from '../../src/core/events.js';
 import { outcome } from '../../src/core/outcome.js';
+import { runAnywhere } from '../../src/remote/anywhere.js';
 import { runRemote } from '../../src/remote/run.js';
 
 /**
@@ -281,5 +282,62 @@ describe('runRemote', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^baseline: /) }),
     );
+  });
+
+  test("--baseline auto: nothing of a baseline is uploaded; the task asks for the server's history, with its source", async () => {
+    const { calls, fetchFn } = fakeServer([[{ id: 1, data: { kind: 'end', task: task('finished') } }]], {});
+    await runRemote(setup({ baseline: 'auto:main', criteria: 'p95 <= baseline+10%' }), {
+      onEvent: () => {},
+      fetch: fetchFn,
+    });
+    expect(gunzipSync(calls[0]?.body as Buffer).toString('latin1')).not.toContain('.atq-baseline');
+    const body = JSON.parse(String(calls[1]?.body));
+    expect(body).toMatchObject({ name: 'a.jmx', baseline: 'auto:main', 'baseline-missing': 'skip' });
+  });
+
+  test('the source the client sends is the one a local run would record (CI variables first)', async () => {
+    const { calls, fetchFn } = fakeServer([[{ id: 1, data: { kind: 'end', task: task('finished') } }]], {});
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      GITHUB_SHA: 'd'.repeat(40),
+      GITHUB_REF_NAME: 'main',
+      GITHUB_HEAD_REF: '',
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: 'team/shop',
+      GITHUB_RUN_ID: '42',
+    });
+    try {
+      await runRemote(setup(), { onEvent: () => {}, fetch: fetchFn });
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+    expect(JSON.parse(String(calls[1]?.body)).source).toEqual({
+      commit: 'd'.repeat(40),
+      ref: 'main',
+      ciUrl: 'https://github.example/team/shop/actions/runs/42',
+    });
+  });
+});
+
+describe('runAnywhere', () => {
+  test('a run on the swarm from here refuses baseline: auto, saying where a history is kept', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-local-auto-'));
+    writeFileSync(path.join(dir, 'a.jmx'), '<jmeterTestPlan/>');
+    const { options } = resolveOptions({}, { 'test-dir': dir, baseline: 'auto' }, dir);
+    let connected = false;
+    const run = runAnywhere(options as RunOptions, {
+      onEvent: () => {},
+      connect: async () => {
+        connected = true;
+        throw new Error('not here');
+      },
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('baseline: auto is the history of earlier runs an ATQ server keeps'),
+    });
+    await expect(run).rejects.toThrow(/--server URL --baseline auto.*the Action's baseline: auto/s);
+    expect(connected).toBe(false);
   });
 });

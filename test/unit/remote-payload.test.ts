@@ -109,3 +109,44 @@ describe('the task payload', () => {
     ]);
   });
 });
+
+describe('baseline: auto and the source, as a task carries them (issue 21)', () => {
+  test('--baseline auto is no path: the server is asked for its history, baseline-missing always said', () => {
+    const auto = options({ baseline: 'auto', criteria: ['p95 <= baseline+10%'] });
+    expect(auto).toMatchObject({ baselineAuto: {}, baselineFile: undefined, baselineMissing: 'skip' });
+    expect(taskPayload(auto, { fileId: 'f1' })).toMatchObject({
+      baseline: 'auto',
+      'baseline-missing': 'skip',
+    });
+    const main = options({ baseline: 'auto:main', 'baseline-missing': 'fail' });
+    expect(main.baselineAuto).toEqual({ ref: 'main' });
+    expect(taskPayload(main, { fileId: 'f1' })).toMatchObject({
+      baseline: 'auto:main',
+      'baseline-missing': 'fail',
+    });
+    const { problems } = resolveOptions({}, { baseline: 'auto:' }, cwd);
+    expect(problems).toEqual([expect.stringMatching(/^baseline: "auto:" does not name a branch or ref/)]);
+  });
+
+  test('the server reads auto back as auto, and a local path still as a path', () => {
+    const payload = taskPayload(options({ baseline: 'auto:release/1.2' }), { fileId: 'f1', name: 'a.jmx' });
+    const { fileId: _f, name: _n, ...values } = payload;
+    const { options: theirs, problems } = resolveTaskOptions(values, '/srv/up', '/srv/results', {});
+    expect(problems).toEqual([]);
+    expect(theirs).toMatchObject({ baselineAuto: { ref: 'release/1.2' }, baselineMissing: 'skip' });
+    expect(theirs?.baselineFile).toBeUndefined();
+  });
+
+  test('the source goes along as the client knows it; what a server would refuse is left out', () => {
+    const o = options({});
+    const sent = (source: Record<string, string>) => taskPayload(o, { fileId: 'f1', source }).source;
+    const commit = 'c0ffee'.repeat(6) + 'c0ff';
+    expect(sent({ commit, ref: 'main', ciUrl: 'https://ci.example/job/1/' })).toEqual({
+      commit,
+      ref: 'main',
+      ciUrl: 'https://ci.example/job/1/',
+    });
+    expect(sent({ commit: 'HEAD~1', ref: 'feature/a b', ciUrl: 'https://u:p@ci.example/' })).toBeUndefined();
+    expect(sent({ commit, ciUrl: 'x'.repeat(10) })).toEqual({ commit });
+  });
+});

@@ -6,6 +6,7 @@ import { OPENAPI } from '../../src/server/openapi.js';
 import { pageRoutes } from '../../src/server/page.js';
 import type { Route } from '../../src/server/router.js';
 import { eventRoutes } from '../../src/server/routes-events.js';
+import { historyRoutes } from '../../src/server/routes-history.js';
 import { fileRoutes } from '../../src/server/routes-files.js';
 import { resultRoutes } from '../../src/server/routes-results.js';
 import { swarmRoutes } from '../../src/server/routes-swarm.js';
@@ -26,9 +27,16 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 /** Every route the server serves: the factories only keep the context for later, so none is needed here. */
 function serverRoutes(): Route[] {
   const ctx = {} as ServerContext;
-  return [taskRoutes, eventRoutes, resultRoutes, fileRoutes, swarmRoutes, openApiRoutes, pageRoutes].flatMap(
-    (f) => f(ctx),
-  );
+  return [
+    taskRoutes,
+    eventRoutes,
+    resultRoutes,
+    historyRoutes,
+    fileRoutes,
+    swarmRoutes,
+    openApiRoutes,
+    pageRoutes,
+  ].flatMap((f) => f(ctx));
 }
 
 /** /api/task/:id/results/*path → /api/task/{id}/results/{path} */
@@ -128,7 +136,7 @@ const accepts = (body: unknown) => {
   }
 };
 const atqAccepts = (body: Obj) => {
-  const { fileId: _f, name: _n, schedule: _s, ...values } = body;
+  const { fileId: _f, name: _n, schedule: _s, source: _c, ...values } = body;
   return resolveTaskOptions(values, quickstart, quickstart, {}, ['sut']).problems;
 };
 
@@ -136,7 +144,7 @@ describe("the ATQ task form follows the option table and the server's own checks
   test('its options are the atq run options minus those the server sets', () => {
     const props = Object.keys((OPENAPI.components.schemas.AtqTask as Obj).properties as Obj).sort();
     const expected = FIELDS.map((f) => f.name).filter((n) => !SERVER_SET[n]);
-    expect(props).toEqual(['fileId', 'name', 'schedule', ...expected].sort());
+    expect(props).toEqual(['fileId', 'name', 'schedule', 'source', ...expected].sort());
     for (const n of Object.keys(SERVER_SET)) expect(props).not.toContain(n);
   });
 
@@ -168,6 +176,16 @@ describe("the ATQ task form follows the option table and the server's own checks
       { fileId: FILE_ID, 'wait-command': { command: 'true', 'expected-result': 'ok', timeout: '30s' } },
     ],
     ['a schedule', { fileId: FILE_ID, schedule: '0 2 * * *', 'max-bundle-size': '20MB', mode: 'engines' }],
+    [
+      "the server's history as baseline, and the client's source",
+      {
+        fileId: FILE_ID,
+        name: 'checkout',
+        baseline: 'auto:main',
+        criteria: ['p95 <= baseline+10%'],
+        source: { commit: 'a'.repeat(40), ref: 'main', ciUrl: 'https://ci.example/run/1' },
+      },
+    ],
   ])('accepts %s (and so does the server)', (_what, body) => {
     expect(accepts(body)).toBe(true);
     expect(atqAccepts(body)).toEqual([]);
@@ -185,6 +203,9 @@ describe("the ATQ task form follows the option table and the server's own checks
     ['a gate with an unknown op', { fileId: FILE_ID, criteria: [{ metric: 'p95', op: '≈', value: '1s' }] }],
     ['a 6-field cron', { fileId: FILE_ID, schedule: '0 0 2 * * *' }],
     ['a fileId of the wrong shape', { fileId: '../etc' }],
+    ['a source with a field it has not', { fileId: FILE_ID, source: { branch: 'main' } }],
+    ['a source commit that is none', { fileId: FILE_ID, source: { commit: 'HEAD' } }],
+    ['a source ref with a space', { fileId: FILE_ID, source: { ref: 'a b' } }],
   ])('refuses %s', (_what, body) => {
     expect(accepts(body)).toBe(false);
   });
@@ -314,5 +335,26 @@ describe('answers are checked strictly', () => {
     expect(matchesSchema('Swarm', { engineVersion: '27.0', nodes: [], queue: {}, joinTokens: {} })).toBe(
       false,
     );
+  });
+
+  test('a history, and what is wrong with a wrong one', () => {
+    const run = {
+      taskId: 'xYz123',
+      runId: '20260501-120001-abcdef',
+      startedAt: '2026-05-01T12:00:01.000Z',
+      finishedAt: '2026-05-01T12:00:31.000Z',
+      verdict: 'passed',
+      source: { commit: 'abcdef1', ref: 'main', claimedBy: 'client' },
+      plans: [{ plan: 'a.jmx', verdict: null, samples: 10, p95: 12.5, errorRate: 0, throughput: 3 }],
+    };
+    const history = { name: 'checkout', owner: 'ci', plan: null, ref: 'main', limit: 10, runs: [run] };
+    expectMatchesSpec('GET', '/api/history', 200, history);
+    expect(matchesSchema('History', { ...history, runs: [] })).toBe(true);
+    expect(matchesSchema('HistoryRun', { ...run, source: null, verdict: null })).toBe(true);
+    expect(matchesSchema('HistoryRun', { ...run, plans: [] })).toBe(false);
+    expect(matchesSchema('HistoryRun', { ...run, source: { ref: 'main' } })).toBe(false);
+    expect(matchesSchema('HistoryRun', { ...run, outDir: '/srv/atq/results' })).toBe(false);
+    const { p95: _p, ...noP95 } = run.plans[0] as Obj;
+    expect(matchesSchema('HistoryRun', { ...run, plans: [noP95] })).toBe(false);
   });
 });
