@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-3ZZO37AY.js");
+var { main } = await import("./atq-GU7S55R4.js");
 await main(signals.early, signals.release);
 process.exit();

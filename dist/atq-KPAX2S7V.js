@@ -16,15 +16,16 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-LUADPLJU.js";
+} from "./atq-X62UXXZI.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BX645QEK.js";
+} from "./atq-LNR2FFGO.js";
 import {
+  DEFAULTS,
   FIELD_BY_NAME,
   FINAL_STATES,
   FIND_JMETER,
@@ -36,14 +37,16 @@ import {
   cleanupCommand as cleanupCommand2,
   criteriaProblems,
   outcome,
+  parseConfidence,
   parseField,
   parseGates,
   readLogs,
   readRunBaselines,
   tail,
+  trendLines,
   verdictLines,
   writeReports
-} from "./atq-6XLK4OFR.js";
+} from "./atq-SGRB4ESU.js";
 import {
   AtqError,
   ConfigError,
@@ -177,12 +180,15 @@ async function probeImage(client, image, signal) {
 // src/cli/report.ts
 import path from "node:path";
 var REPORT_HELP = `Usage: atq report <results.jtl> [--criteria GATE]... [--baseline PATH] [--baseline-missing fail|skip]
+                  [--baseline-runs 10] [--confidence 95%] [--inconclusive pass|fail]
                   [--out DIR] [--percentile N]...
 
 Analyses any JMeter results file (CSV or XML JTL) as atq run does: exact statistics, gates, and
 summary.json, summary.md, junit.xml, report.html (+ report.css) in --out (default: the JTL's folder).
-Exit code 3 when a gate fails. --baseline: a summary.json of an earlier run, or a folder of its results;
---baseline-missing skip: gates on the baseline are skipped, with a warning, when there is none.
+Exit code 3 when a gate fails. --baseline: a summary.json of an earlier run, or a folder of earlier runs'
+results (their newest --baseline-runs are the history baseline gates are judged against: passed, failed or
+inconclusive at --confidence; see docs/statistics.md); --baseline-missing skip: gates on the baseline are
+skipped, with a warning, when there is none.
 
 Gates: ${GATE_FORMS.join("\n       ")}`;
 async function reportCommand(argv, cwd) {
@@ -192,6 +198,9 @@ async function reportCommand(argv, cwd) {
       criteria: { type: "string", multiple: true },
       baseline: { type: "string" },
       "baseline-missing": { type: "string" },
+      "baseline-runs": { type: "string" },
+      confidence: { type: "string" },
+      inconclusive: { type: "string" },
       out: { type: "string" },
       percentile: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" }
@@ -212,6 +221,7 @@ async function reportCommand(argv, cwd) {
   if (missingFlag !== void 0)
     problems.push(...parseField(FIELD_BY_NAME.get("baseline-missing"), missingFlag).problems);
   if (!flags.baseline && mode !== "skip") problems.push(...baselineProblems(gates));
+  const judging = judgingFlags(flags, problems);
   const percentiles = (flags.percentile ?? []).map((p) => {
     const n = Number(p.replace(/^p/i, ""));
     if (!(n >= 0 && n <= 100)) problems.push(`percentile: "${p}" is not a number from 0 to 100`);
@@ -230,10 +240,17 @@ async function reportCommand(argv, cwd) {
   });
   if (problems.length) throw new ConfigError(problems);
   const file = path.resolve(cwd, jtl);
-  const { baseline, missing } = baselineOf(baselines, "", 1);
+  const { history, missing } = baselineOf(baselines, "", 1, judging.runs);
   let summary;
   try {
-    summary = await analyseJtl(file, { gates, baseline, baselineMissing: missing, percentiles });
+    summary = await analyseJtl(file, {
+      gates,
+      history,
+      baselineMissing: missing,
+      percentiles,
+      confidence: judging.confidence,
+      inconclusive: judging.inconclusive
+    });
   } catch (e) {
     if (e instanceof JtlError)
       throw new AtqError("RESULTS_INVALID", `Cannot analyse ${e.message}`, { file: e.file, line: e.line });
@@ -241,10 +258,29 @@ async function reportCommand(argv, cwd) {
   }
   const out = path.resolve(cwd, flags.out ?? path.dirname(file));
   await writeReports(out, summary);
-  for (const line of verdictLines(summary, path.basename(file))) process.stderr.write(line + "\n");
+  for (const line of [...verdictLines(summary, path.basename(file)), ...trendLines(summary)])
+    process.stderr.write(line + "\n");
   process.stderr.write(`reports in ${out}
 `);
   return summary.verdict === "failed" ? EXIT.gatesFailed : EXIT.ok;
+}
+function judgingFlags(flags, problems) {
+  const field = (name) => {
+    if (flags[name] === void 0) return void 0;
+    const parsed = parseField(FIELD_BY_NAME.get(name), flags[name]);
+    problems.push(...parsed.problems);
+    return parsed.value;
+  };
+  const confidence = flags.confidence === void 0 ? DEFAULTS.confidence : parseConfidence(flags.confidence);
+  if (confidence === void 0)
+    problems.push(
+      `confidence: ${JSON.stringify(flags.confidence)} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`
+    );
+  return {
+    runs: field("baseline-runs") ?? DEFAULTS.baselineRuns,
+    confidence: confidence ?? DEFAULTS.confidence,
+    inconclusive: field("inconclusive") === "fail" ? "fail" : "pass"
+  };
 }
 
 // src/cli/untrusted.ts
@@ -346,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-XQSMJKS4.js");
+        const { serveCommand } = await import("./atq-UYCKUI4J.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

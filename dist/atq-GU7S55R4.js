@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BX645QEK.js";
+} from "./atq-LNR2FFGO.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -19,6 +19,7 @@ import {
   markdownDeltas,
   markdownGates,
   markdownLabels,
+  markdownTrend,
   mdText,
   outcome,
   renderMarkdown,
@@ -29,7 +30,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-6XLK4OFR.js";
+} from "./atq-SGRB4ESU.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -53,6 +54,7 @@ import {
   warning
 } from "./atq-XBTBR6IH.js";
 import {
+  ConfigError,
   errorMessage,
   isAtqError,
   newRunId,
@@ -6252,8 +6254,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p);
     };
     module.exports = minimatch;
-    var path6 = require_path();
-    minimatch.sep = path6.sep;
+    var path7 = require_path();
+    minimatch.sep = path7.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -6859,8 +6861,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path6.sep !== "/") {
-          f = f.split(path6.sep).join("/");
+        if (path7.sep !== "/") {
+          f = f.split(path7.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -6935,7 +6937,7 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    function stat(file, followSymlinks) {
+    function stat2(file, followSymlinks) {
       return new Promise((resolve3, reject) => {
         const statFunc = followSymlinks ? fs6.stat : fs6.lstat;
         statFunc(file, (err, stats) => {
@@ -6943,7 +6945,7 @@ var require_readdir_glob = __commonJS({
             switch (err.code) {
               case "ENOENT":
                 if (followSymlinks) {
-                  resolve3(stat(file, false));
+                  resolve3(stat2(file, false));
                 } else {
                   resolve3(null);
                 }
@@ -6958,8 +6960,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path6, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir2(path6 + dir, strict);
+    async function* exploreWalkAsync(dir, path7, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir2(path7 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -6968,10 +6970,10 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative = filename.slice(1);
-        const absolute = path6 + "/" + relative;
+        const absolute = path7 + "/" + relative;
         let stats = null;
         if (useStat || followSymlinks) {
-          stats = await stat(absolute, followSymlinks);
+          stats = await stat2(absolute, followSymlinks);
         }
         if (!stats && file.name !== void 0) {
           stats = file;
@@ -6982,15 +6984,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative)) {
             yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path6, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path7, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative, absolute, stats };
         }
       }
     }
-    async function* explore(path6, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path6, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path7, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path7, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -7168,14 +7170,14 @@ var require_polyfills = __commonJS({
       fs6.fstatSync = statFixSync(fs6.fstatSync);
       fs6.lstatSync = statFixSync(fs6.lstatSync);
       if (fs6.chmod && !fs6.lchmod) {
-        fs6.lchmod = function(path6, mode, cb) {
+        fs6.lchmod = function(path7, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs6.lchmodSync = function() {
         };
       }
       if (fs6.chown && !fs6.lchown) {
-        fs6.lchown = function(path6, uid, gid, cb) {
+        fs6.lchown = function(path7, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs6.lchownSync = function() {
@@ -7242,9 +7244,9 @@ var require_polyfills = __commonJS({
         };
       })(fs6.readSync);
       function patchLchmod(fs7) {
-        fs7.lchmod = function(path6, mode, callback) {
+        fs7.lchmod = function(path7, mode, callback) {
           fs7.open(
-            path6,
+            path7,
             constants.O_WRONLY | constants.O_SYMLINK,
             mode,
             function(err, fd) {
@@ -7260,8 +7262,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs7.lchmodSync = function(path6, mode) {
-          var fd = fs7.openSync(path6, constants.O_WRONLY | constants.O_SYMLINK, mode);
+        fs7.lchmodSync = function(path7, mode) {
+          var fd = fs7.openSync(path7, constants.O_WRONLY | constants.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -7282,8 +7284,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs7) {
         if (constants.hasOwnProperty("O_SYMLINK") && fs7.futimes) {
-          fs7.lutimes = function(path6, at, mt, cb) {
-            fs7.open(path6, constants.O_SYMLINK, function(er, fd) {
+          fs7.lutimes = function(path7, at, mt, cb) {
+            fs7.open(path7, constants.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -7295,8 +7297,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs7.lutimesSync = function(path6, at, mt) {
-            var fd = fs7.openSync(path6, constants.O_SYMLINK);
+          fs7.lutimesSync = function(path7, at, mt) {
+            var fd = fs7.openSync(path7, constants.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -7414,11 +7416,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path6, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path6, options);
+      function ReadStream(path7, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path7, options);
         Stream2.call(this);
         var self2 = this;
-        this.path = path6;
+        this.path = path7;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -7463,10 +7465,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path6, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path6, options);
+      function WriteStream(path7, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path7, options);
         Stream2.call(this);
-        this.path = path6;
+        this.path = path7;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -7609,14 +7611,14 @@ var require_graceful_fs = __commonJS({
       fs7.createWriteStream = createWriteStream2;
       var fs$readFile = fs7.readFile;
       fs7.readFile = readFile2;
-      function readFile2(path6, options, cb) {
+      function readFile2(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path6, options, cb);
-        function go$readFile(path7, options2, cb2, startTime) {
-          return fs$readFile(path7, options2, function(err) {
+        return go$readFile(path7, options, cb);
+        function go$readFile(path8, options2, cb2, startTime) {
+          return fs$readFile(path8, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path7, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path8, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -7626,14 +7628,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs7.writeFile;
       fs7.writeFile = writeFile;
-      function writeFile(path6, data, options, cb) {
+      function writeFile(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path6, data, options, cb);
-        function go$writeFile(path7, data2, options2, cb2, startTime) {
-          return fs$writeFile(path7, data2, options2, function(err) {
+        return go$writeFile(path7, data, options, cb);
+        function go$writeFile(path8, data2, options2, cb2, startTime) {
+          return fs$writeFile(path8, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path7, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -7644,14 +7646,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs7.appendFile;
       if (fs$appendFile)
         fs7.appendFile = appendFile;
-      function appendFile(path6, data, options, cb) {
+      function appendFile(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path6, data, options, cb);
-        function go$appendFile(path7, data2, options2, cb2, startTime) {
-          return fs$appendFile(path7, data2, options2, function(err) {
+        return go$appendFile(path7, data, options, cb);
+        function go$appendFile(path8, data2, options2, cb2, startTime) {
+          return fs$appendFile(path8, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path7, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -7682,31 +7684,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs7.readdir;
       fs7.readdir = readdir2;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir2(path6, options, cb) {
+      function readdir2(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, fs$readdirCallback(
-            path7,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
+          return fs$readdir(path8, fs$readdirCallback(
+            path8,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, options2, fs$readdirCallback(
-            path7,
+        } : function go$readdir2(path8, options2, cb2, startTime) {
+          return fs$readdir(path8, options2, fs$readdirCallback(
+            path8,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path6, options, cb);
-        function fs$readdirCallback(path7, options2, cb2, startTime) {
+        return go$readdir(path7, options, cb);
+        function fs$readdirCallback(path8, options2, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path7, options2, cb2],
+                [path8, options2, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -7777,7 +7779,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path6, options) {
+      function ReadStream(path7, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -7797,7 +7799,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path6, options) {
+      function WriteStream(path7, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -7815,22 +7817,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream2(path6, options) {
-        return new fs7.ReadStream(path6, options);
+      function createReadStream2(path7, options) {
+        return new fs7.ReadStream(path7, options);
       }
-      function createWriteStream2(path6, options) {
-        return new fs7.WriteStream(path6, options);
+      function createWriteStream2(path7, options) {
+        return new fs7.WriteStream(path7, options);
       }
       var fs$open = fs7.open;
       fs7.open = open;
-      function open(path6, flags, mode, cb) {
+      function open(path7, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path6, flags, mode, cb);
-        function go$open(path7, flags2, mode2, cb2, startTime) {
-          return fs$open(path7, flags2, mode2, function(err, fd) {
+        return go$open(path7, flags, mode, cb);
+        function go$open(path8, flags2, mode2, cb2, startTime) {
+          return fs$open(path8, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path7, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path8, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -10750,11 +10752,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path6 = {
+    var path7 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports2.sep = defaultPlatform === "win32" ? path6.win32.sep : path6.posix.sep;
+    exports2.sep = defaultPlatform === "win32" ? path7.win32.sep : path7.posix.sep;
     exports2.minimatch.sep = exports2.sep;
     exports2.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports2.minimatch.GLOBSTAR = exports2.GLOBSTAR;
@@ -14075,12 +14077,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path6) {
-        if (!path6) {
+      resolve(path7) {
+        if (!path7) {
           return this;
         }
-        const rootPath = this.getRootString(path6);
-        const dir = path6.substring(rootPath.length);
+        const rootPath = this.getRootString(path7);
+        const dir = path7.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -14833,8 +14835,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path6) {
-        return node_path_1.win32.parse(path6).root;
+      getRootString(path7) {
+        return node_path_1.win32.parse(path7).root;
       }
       /**
        * @internal
@@ -14881,8 +14883,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path6) {
-        return path6.startsWith("/") ? "/" : "";
+      getRootString(path7) {
+        return path7.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -14972,11 +14974,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path6 = this.cwd) {
-        if (typeof path6 === "string") {
-          path6 = this.cwd.resolve(path6);
+      depth(path7 = this.cwd) {
+        if (typeof path7 === "string") {
+          path7 = this.cwd.resolve(path7);
         }
-        return path6.depth();
+        return path7.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -15463,9 +15465,9 @@ var require_commonjs6 = __commonJS({
         process5();
         return results;
       }
-      chdir(path6 = this.cwd) {
+      chdir(path7 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path6 === "string" ? this.cwd.resolve(path6) : path6;
+        this.cwd = typeof path7 === "string" ? this.cwd.resolve(path7) : path7;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -15853,8 +15855,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path6, n]) => [
-          path6,
+        return [...this.store.entries()].map(([path7, n]) => [
+          path7,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -16072,9 +16074,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path6, opts) {
+      constructor(patterns, path7, opts) {
         this.patterns = patterns;
-        this.path = path6;
+        this.path = path7;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -16093,11 +16095,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path6) {
-        return this.seen.has(path6) || !!this.#ignore?.ignored?.(path6);
+      #ignored(path7) {
+        return this.seen.has(path7) || !!this.#ignore?.ignored?.(path7);
       }
-      #childrenIgnored(path6) {
-        return !!this.#ignore?.childrenIgnored?.(path6);
+      #childrenIgnored(path7) {
+        return !!this.#ignore?.childrenIgnored?.(path7);
       }
       // backpressure mechanism
       pause() {
@@ -16313,8 +16315,8 @@ var require_walker = __commonJS({
     exports2.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path6, opts) {
-        super(patterns, path6, opts);
+      constructor(patterns, path7, opts) {
+        super(patterns, path7, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -16352,8 +16354,8 @@ var require_walker = __commonJS({
     exports2.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path6, opts) {
-        super(patterns, path6, opts);
+      constructor(patterns, path7, opts) {
+        super(patterns, path7, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -16709,7 +16711,7 @@ var require_commonjs7 = __commonJS({
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports2, module) {
     var fs6 = require_graceful_fs();
-    var path6 = __require("path");
+    var path7 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -16734,7 +16736,7 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path6.join.apply(path6, arguments);
+      var filepath = path7.join.apply(path7, arguments);
       return fs6.existsSync(filepath);
     };
     file.expand = function(...args) {
@@ -16748,7 +16750,7 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path6.join(options.cwd || "", filepath);
+          filepath = path7.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
@@ -16765,7 +16767,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path6.join(destBase2 || "", destPath);
+          return path7.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -16773,14 +16775,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path6.basename(destPath);
+          destPath = path7.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path6.join(options.cwd, src);
+          src = path7.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -16862,7 +16864,7 @@ var require_file = __commonJS({
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports2, module) {
     var fs6 = require_graceful_fs();
-    var path6 = __require("path");
+    var path7 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -16950,11 +16952,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path6.join(dirpath, file);
+          filepath = path7.join(dirpath, file);
           fs6.stat(filepath, function(err2, stats) {
             results.push({
               path: filepath,
-              relative: path6.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path7.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -17016,7 +17018,7 @@ var require_core = __commonJS({
     var fs6 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path6 = __require("path");
+    var path7 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -17292,9 +17294,9 @@ var require_core = __commonJS({
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
         var linkPath = fs6.readlinkSync(task.filepath);
-        var dirName = path6.dirname(task.filepath);
+        var dirName = path7.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path6.relative(dirName, path6.resolve(dirName, linkPath));
+        task.data.linkname = path7.relative(dirName, path7.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -25621,7 +25623,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path6 = [];
+      var path7 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -25634,13 +25636,13 @@ var require_traverse = __commonJS({
         var state3 = {
           node,
           node_,
-          path: [].concat(path6),
+          path: [].concat(path7),
           parent: parents[parents.length - 1],
           parents,
-          key: path6[path6.length - 1],
+          key: path7[path7.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path6.length === 0,
-          level: path6.length,
+          isRoot: path7.length === 0,
+          level: path7.length,
           circular: null,
           update: function(x, stopHere) {
             if (!state3.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -25743,7 +25745,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path6[path6.length] = key;
+            path7[path7.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state3, state3.node[key], key);
             }
@@ -25759,7 +25761,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state3, child);
             }
-            path6.pop();
+            path7.pop();
           });
           parents.pop();
         }
@@ -26941,11 +26943,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path6 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path7 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path6 = extra.parsed.path;
+            path7 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -26957,7 +26959,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj2 = Object.assign({}, this.parsedEntity, {
-              path: path6,
+              path: path7,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -27394,7 +27396,7 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports2, module) {
-    var path6 = __require("path");
+    var path7 = __require("path");
     var fs6 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -27414,7 +27416,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p = path6.resolve(p);
+      p = path7.resolve(p);
       xfs.mkdir(p, mode, function(er) {
         if (!er) {
           made = made || p;
@@ -27422,8 +27424,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path6.dirname(p) === p) return cb(er);
-            mkdirP(path6.dirname(p), opts, function(er2, made2) {
+            if (path7.dirname(p) === p) return cb(er);
+            mkdirP(path7.dirname(p), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP(p, opts, cb, made2);
             });
@@ -27432,8 +27434,8 @@ var require_mkdirp = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            xfs.stat(p, function(er2, stat) {
-              if (er2 || !stat.isDirectory()) cb(er, made);
+            xfs.stat(p, function(er2, stat2) {
+              if (er2 || !stat2.isDirectory()) cb(er, made);
               else cb(null, made);
             });
             break;
@@ -27450,27 +27452,27 @@ var require_mkdirp = __commonJS({
         mode = _0777;
       }
       if (!made) made = null;
-      p = path6.resolve(p);
+      p = path7.resolve(p);
       try {
         xfs.mkdirSync(p, mode);
         made = made || p;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path6.dirname(p), opts, made);
+            made = sync(path7.dirname(p), opts, made);
             sync(p, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            var stat;
+            var stat2;
             try {
-              stat = xfs.statSync(p);
+              stat2 = xfs.statSync(p);
             } catch (err1) {
               throw err0;
             }
-            if (!stat.isDirectory()) throw err0;
+            if (!stat2.isDirectory()) throw err0;
             break;
         }
       }
@@ -27483,7 +27485,7 @@ var require_mkdirp = __commonJS({
 var require_extract = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports2, module) {
     var fs6 = __require("fs");
-    var path6 = __require("path");
+    var path7 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform3 = __require("stream").Transform;
@@ -27525,8 +27527,8 @@ var require_extract = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path6.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path6.dirname(destPath);
+      var destPath = path7.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path7.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
         var pipedStream = fs6.createWriteStream(destPath);
@@ -29000,7 +29002,7 @@ function actionListener() {
 // src/action/pr/feedback.ts
 import { mkdtemp } from "node:fs/promises";
 import os3 from "node:os";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -29016,8 +29018,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path6 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL}`);
+        const path7 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -33184,6 +33186,10 @@ function apiProblem(e, what, permission) {
   return `${what}: ${status ? `${status} ` : ""}${message}`;
 }
 
+// src/action/pr/baseline.ts
+import { rm } from "node:fs/promises";
+import path4 from "node:path";
+
 // node_modules/@actions/artifact/lib/internal/shared/config.js
 import os from "os";
 function getUploadChunkSize() {
@@ -34940,13 +34946,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path6) {
-  if (!path6) {
+function validateFilePath(path7) {
+  if (!path7) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path6.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path6}. Contains the following character: ${errorMessageForCharacter}
+    if (path7.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path7}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -39404,15 +39410,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path6 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path6.startsWith("/")) {
-      path6 = path6.substring(1);
+    let path7 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path7.startsWith("/")) {
+      path7 = path7.substring(1);
     }
-    if (isAbsoluteUrl(path6)) {
-      requestUrl = path6;
+    if (isAbsoluteUrl(path7)) {
+      requestUrl = path7;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path6);
+      requestUrl = appendPath(requestUrl, path7);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -39458,9 +39464,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path6 = pathToAppend.substring(0, searchStart);
+    const path7 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path6;
+    newPath = newPath + path7;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -42337,16 +42343,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path6 = this._matcher.path;
-    return path6.length > 0 ? path6[path6.length - 1].tag : void 0;
+    const path7 = this._matcher.path;
+    return path7.length > 0 ? path7[path7.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path6 = this._matcher.path;
-    return path6.length > 0 ? path6[path6.length - 1].namespace : void 0;
+    const path7 = this._matcher.path;
+    return path7.length > 0 ? path7[path7.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -42354,9 +42360,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path6 = this._matcher.path;
-    if (path6.length === 0) return void 0;
-    return path6[path6.length - 1].values?.[attrName];
+    const path7 = this._matcher.path;
+    if (path7.length === 0) return void 0;
+    return path7[path7.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -42364,9 +42370,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path6 = this._matcher.path;
-    if (path6.length === 0) return false;
-    const current = path6[path6.length - 1];
+    const path7 = this._matcher.path;
+    if (path7.length === 0) return false;
+    const current = path7[path7.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -42392,18 +42398,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path6 = this._matcher.path;
-    if (path6.length === 0) return -1;
-    return path6[path6.length - 1].position ?? 0;
+    const path7 = this._matcher.path;
+    if (path7.length === 0) return -1;
+    return path7[path7.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path6 = this._matcher.path;
-    if (path6.length === 0) return -1;
-    return path6[path6.length - 1].counter ?? 0;
+    const path7 = this._matcher.path;
+    if (path7.length === 0) return -1;
+    return path7[path7.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -45668,11 +45674,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path6) {
+    function locateFile(path7) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path6, scriptDirectory);
+        return Module["locateFile"](path7, scriptDirectory);
       }
-      return scriptDirectory + path6;
+      return scriptDirectory + path7;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -49246,9 +49252,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path6 = getURLPath(request2.url) || "/";
+    const path7 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path6}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path7}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -49730,9 +49736,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path6 = getURLPath(request2.url) || "/";
+    const path7 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path6}`;
+    canonicalizedResourceString += `/${options.accountName}${path7}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -63831,10 +63837,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path6 = urlParsed.pathname;
-  path6 = path6 || "/";
-  path6 = escape(path6);
-  urlParsed.pathname = path6;
+  let path7 = urlParsed.pathname;
+  path7 = path7 || "/";
+  path7 = escape(path7);
+  urlParsed.pathname = path7;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -63919,9 +63925,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path6 = urlParsed.pathname;
-  path6 = path6 ? path6.endsWith("/") ? `${path6}${name}` : `${path6}/${name}` : name;
-  urlParsed.pathname = path6;
+  let path7 = urlParsed.pathname;
+  path7 = path7 ? path7.endsWith("/") ? `${path7}${name}` : `${path7}/${name}` : name;
+  urlParsed.pathname = path7;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -71165,10 +71171,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path6) {
+function exists(path7) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs5.access(path6);
+      yield fs5.access(path7);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -71379,17 +71385,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path6 = requestOptions.url.replace(options.baseUrl, "");
+    const path7 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path6} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path7} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path6} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path7} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -71943,7 +71949,8 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/action/pr/baseline.ts
-var MAX_RUNS = 20;
+var summaryArtifactName = (artifactName) => `${artifactName}-summary`;
+var PARALLEL = 4;
 async function findBaseline(w) {
   const { ctx } = w;
   if (!ctx.pr)
@@ -71959,7 +71966,9 @@ async function findBaseline(w) {
     });
     if (!runs.length)
       return { found: false, reason: `no successful run of ${workflow} on ${ctx.pr.baseRef} yet` };
-    return await firstWithArtifact(w, runs, workflow);
+    const chosen = await withArtifacts(w, runs);
+    if (!chosen.runs.length) return { found: false, reason: noArtifactReason(w, runs, workflow, chosen) };
+    return await download(w, chosen.runs);
   } catch (e) {
     return { found: false, reason: apiProblem(e, "looking up the baseline", "actions: read") };
   }
@@ -71973,15 +71982,17 @@ async function workflowOf({ api, ctx }) {
   });
   return data.workflow_id;
 }
-async function successfulRuns({ api, ctx }, workflow) {
+var lookAt = (runs) => Math.max(20, 2 * runs);
+async function successfulRuns({ api, ctx, runs }, workflow) {
   const found = [];
+  const max = lookAt(runs);
   const pages = api.paginate.iterator(api.rest.actions.listWorkflowRuns, {
     owner: ctx.owner,
     repo: ctx.repo,
     workflow_id: workflow,
     branch: ctx.pr?.baseRef,
     status: "success",
-    per_page: MAX_RUNS
+    per_page: Math.min(100, max)
   });
   for await (const page of pages) {
     found.push(
@@ -71989,48 +72000,97 @@ async function successfulRuns({ api, ctx }, workflow) {
         (r) => r.id !== ctx.runId && r.head_branch === ctx.pr?.baseRef && !r.event.startsWith("pull_request")
       )
     );
-    if (found.length >= MAX_RUNS) break;
+    if (found.length >= max) break;
   }
-  return found.slice(0, MAX_RUNS);
+  return found.slice(0, max);
 }
-async function firstWithArtifact(w, runs, workflow) {
-  const { api, ctx } = w;
-  let expired;
-  for (const run2 of runs) {
-    const { data } = await api.rest.actions.listWorkflowRunArtifacts({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      run_id: run2.id,
-      name: w.artifactName
+async function withArtifacts(w, runs) {
+  const chosen = { runs: [] };
+  for (let i = 0; i < runs.length && chosen.runs.length < w.runs; i += PARALLEL) {
+    const batch = runs.slice(i, i + PARALLEL);
+    const looked = await Promise.all(batch.map((run2) => artifactOf(w, run2)));
+    looked.forEach((a, j) => {
+      const run2 = batch[j];
+      if (a.run) chosen.runs.push(a.run);
+      else if (a.expired) chosen.expired ??= run2;
     });
-    const artifact = data.artifacts.find((a) => a.name === w.artifactName);
-    if (!artifact) continue;
-    if (artifact.expired) {
-      expired ??= run2;
-      continue;
-    }
-    await new DefaultArtifactClient().downloadArtifact(artifact.id, {
-      path: w.dest,
-      findBy: { token: w.token, workflowRunId: run2.id, repositoryOwner: ctx.owner, repositoryName: ctx.repo }
-    });
-    return {
-      found: true,
-      dir: w.dest,
-      runId: run2.id,
-      runUrl: run2.html_url,
-      commit: run2.head_sha,
-      artifactId: artifact.id
-    };
   }
-  const base = ctx.pr?.baseRef;
+  chosen.runs = chosen.runs.slice(0, w.runs);
+  return chosen;
+}
+async function artifactOf(w, run2) {
+  const { api, ctx } = w;
+  const all = await api.paginate(api.rest.actions.listWorkflowRunArtifacts, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    run_id: run2.id,
+    per_page: 100
+  });
+  const named = (name) => all.filter((a) => a.name === name);
+  const candidates = [
+    ...named(summaryArtifactName(w.artifactName)).map((a) => ({ a, from: "summary" })),
+    ...named(w.artifactName).map((a) => ({ a, from: "full" }))
+  ];
+  const usable = candidates.find((c) => !c.a.expired);
+  if (!usable) return { expired: candidates.length > 0 };
   return {
-    found: false,
-    reason: expired ? `the artifact ${w.artifactName} of run ${expired.id} on ${base} has expired (retention-days), and no newer successful run has one` : `none of the last ${runs.length} successful run(s) of ${workflow} on ${base} has an artifact named ${w.artifactName}`
+    expired: false,
+    run: {
+      id: run2.id,
+      url: run2.html_url,
+      commit: run2.head_sha,
+      artifactId: usable.a.id,
+      from: usable.from,
+      ...usable.a.digest ? { digest: usable.a.digest } : {}
+    }
   };
+}
+function noArtifactReason(w, runs, workflow, chosen) {
+  const base = w.ctx.pr?.baseRef;
+  return chosen.expired ? `the artifact ${w.artifactName} of run ${chosen.expired.id} on ${base} has expired (retention-days), and no newer successful run has one` : `none of the last ${runs.length} successful run(s) of ${workflow} on ${base} has an artifact named ${summaryArtifactName(w.artifactName)} or ${w.artifactName}`;
+}
+async function download(w, runs) {
+  const failed = await inParallel(
+    runs,
+    PARALLEL,
+    (run2) => downloadRun(w, run2).then(
+      () => void 0,
+      async (e) => {
+        await rm(path4.join(w.dest, String(run2.id)), { recursive: true, force: true });
+        return `the artifact of run ${run2.id} could not be downloaded (${errorMessage(e)}); it is left out of the history`;
+      }
+    )
+  );
+  const problems = failed.filter((p) => p !== void 0);
+  const done = runs.filter((_2, i) => failed[i] === void 0);
+  if (!done.length) return { found: false, reason: problems.join("; ") };
+  return { found: true, dir: w.dest, runs: done, problems };
+}
+async function downloadRun(w, run2) {
+  const { ctx } = w;
+  const { digestMismatch } = await new DefaultArtifactClient().downloadArtifact(run2.artifactId, {
+    path: path4.join(w.dest, String(run2.id)),
+    ...run2.digest ? { expectedHash: run2.digest } : {},
+    findBy: { token: w.token, workflowRunId: run2.id, repositoryOwner: ctx.owner, repositoryName: ctx.repo }
+  });
+  if (digestMismatch) throw new Error("its content does not match the digest GitHub lists");
+}
+async function inParallel(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 // src/action/pr/comment-body.ts
 var COMMENT_LIMIT = 65536;
+var COMMENT_TREND_RUNS = 10;
 function commentMarker(job, plan) {
   const safe = (t) => t.replace(/--+/g, "-").replace(/[<>\n\r]/g, "");
   return `<!-- atq-run-load-test job=${safe(job)} plan=${safe(plan)} -->`;
@@ -72045,13 +72105,15 @@ function commentBody(summary2, o, ctx, limit = COMMENT_LIMIT) {
     ...markdownGates(summary2)
   ];
   const foot = ["", links(ctx, summary2)];
-  const fits = (n2) => [...head, ...labelTable(summary2, n2), ...foot].join("\n");
+  const trend = markdownTrend(summary2, COMMENT_TREND_RUNS);
+  const fits = (n2, t = trend) => [...head, ...t, ...labelTable(summary2, n2), ...foot].join("\n");
   let n = summary2.labels.length;
   let body2 = fits(n);
   while (body2.length > limit && n > 0) {
     n = body2.length > 2 * limit ? Math.floor(n / 2) : n - 1;
     body2 = fits(n);
   }
+  if (body2.length > limit) body2 = fits(0, []);
   return body2.length <= limit ? body2 : cutHard(head, foot, limit);
 }
 function headline(s, ctx) {
@@ -72183,33 +72245,37 @@ async function feedbackSettings(artifactName) {
     problems: comment.problem ? [comment.problem] : []
   };
 }
-async function autoBaseline(values, f) {
-  if (values.baseline !== "auto") return values;
-  const { baseline: _auto, ...rest } = values;
-  const out = { "baseline-missing": "skip", ...rest };
-  if (!f.token) {
-    warning("baseline: auto needs the github-token input (default: the job token); no baseline");
-    return out;
-  }
-  const dest = await mkdtemp(path4.join(process.env.RUNNER_TEMP || os3.tmpdir(), "atq-baseline-"));
-  const found = await findBaseline({
+async function withAutoBaseline(values, f, load) {
+  if (values.baseline !== "auto") return load(values);
+  const dest = await mkdtemp(path5.join(process.env.RUNNER_TEMP || os3.tmpdir(), "atq-baseline-"));
+  const options = await load({ "baseline-missing": "skip", ...values, baseline: dest });
+  const started = Date.now();
+  const found = f.token ? await findBaseline({
     api: githubApi(f.token),
     token: f.token,
     ctx: f.ctx,
     artifactName: f.artifactName,
-    dest
-  });
-  if (!found.found) {
-    (f.ctx.pr ? warning : info)(
-      `baseline: auto: ${found.reason}; gates on the baseline are skipped`
-    );
-    return out;
-  }
-  info(
-    `[atq] baseline: run ${found.runId} (commit ${found.commit.slice(0, 12)}) on ${f.ctx.pr?.baseRef}: ${found.runUrl}`
-  );
-  setOutput("baseline-run-id", String(found.runId));
-  return { ...out, baseline: found.dir };
+    dest,
+    runs: options.baselineRuns
+  }) : { found: false, reason: "it needs the github-token input (default: the job token)" };
+  if (!found.found) return noBaseline(options, f, found.reason);
+  for (const problem of found.problems) warning(`baseline: auto: ${problem}`);
+  info(`[atq] ${historyLine(found, options.baselineRuns, f.ctx, Date.now() - started)}`);
+  setOutput("baseline-run-id", String(found.runs[0]?.id));
+  return options;
+}
+function noBaseline(options, f, reason) {
+  if (options.baselineMissing === "fail" && options.gates.some((g) => g.baseline))
+    throw new ConfigError([
+      `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline`
+    ]);
+  (f.ctx.pr ? warning : info)(`baseline: auto: ${reason}; gates on the baseline are skipped`);
+  return { ...options, baselineFile: void 0 };
+}
+function historyLine(found, asked, ctx, ms) {
+  const newest = found.runs[0];
+  const full = found.runs.filter((r) => r.from === "full").length;
+  return `baseline: ${found.runs.length} of ${asked} run(s) asked for (baseline-runs) on ${ctx.pr?.baseRef}, found and downloaded in ${(ms / 1e3).toFixed(1)} s` + (full ? ` (${full} from the full results artifact: runs made before the summary artifact)` : "") + `; the newest: run ${newest.id} (commit ${newest.commit.slice(0, 12)}) ${newest.url}`;
 }
 async function commentOnPr(f, summaries, o, artifactId) {
   if (!f.comment) return;
@@ -72241,8 +72307,8 @@ async function commentOnPr(f, summaries, o, artifactId) {
 }
 
 // src/action/publish.ts
-import { readdir } from "node:fs/promises";
-import path5 from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import path6 from "node:path";
 
 // src/action/job-summary.ts
 var SUMMARY_LIMIT = 1024 * 1024 - 4096;
@@ -72277,7 +72343,7 @@ async function publish(result, o, opts) {
   annotate(result.summaries, opts.failOnGates);
   opts.conclude();
   if (!opts.upload) return void 0;
-  const id = await uploadResults(result.report.outDir, opts);
+  const id = await uploadResults(result, opts);
   if (id !== void 0) setOutput("artifact-id", String(id));
   return id;
 }
@@ -72289,8 +72355,8 @@ function setOutputs(result) {
     status: report.status,
     verdict: report.verdict,
     "results-dir": report.outDir,
-    "summary-json": first && path5.join(first.outDir, "summary.json"),
-    "report-html": first && path5.join(first.outDir, "report.html"),
+    "summary-json": first && path6.join(first.outDir, "summary.json"),
+    "report-html": first && path6.join(first.outDir, "report.html"),
     samples: first?.summary.totals.samples,
     "error-rate": first?.summary.totals.errorRate,
     p95: first?.summary.totals.p95,
@@ -72303,9 +72369,17 @@ function annotate(summaries, failOnGates) {
   const annotation = failOnGates ? error : warning;
   for (const { plan, summary: summary2 } of summaries) {
     for (const g of summary2.gates.filter((x) => x.status === "failed")) {
-      annotation(
-        `${plan}: actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? "" : `, baseline ${gateValue(g.baseline, g.metric)}`} (${g.reason})`,
-        { title: `Performance gate failed: ${g.expression}` }
+      annotation(`${plan}: ${gateNumbers(g)} (${g.reason})`, {
+        title: `Performance gate failed: ${g.expression}`
+      });
+    }
+    const blocks2 = summary2.inconclusive === "fail";
+    for (const g of summary2.gates.filter((x) => x.status === "inconclusive")) {
+      (blocks2 ? annotation : warning)(
+        `${plan}: ${gateNumbers(g)}; ${g.reason}. ${inconclusiveAdvice(blocks2)}`,
+        {
+          title: `Performance gate inconclusive: ${g.expression}`
+        }
       );
     }
     const t = summary2.totals;
@@ -72315,40 +72389,69 @@ function annotate(summaries, failOnGates) {
     );
   }
 }
+function gateNumbers(g) {
+  return `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}` + (g.baseline === null ? "" : `, baseline ${gateValue(g.baseline, g.metric)}`);
+}
+function inconclusiveAdvice(blocks2) {
+  return (blocks2 ? "The step fails for it (inconclusive: fail). " : "The step does not fail for it (inconclusive: pass). ") + "To make the gate decide: more earlier runs (baseline-runs), longer runs, or a wider tolerance" + (blocks2 ? "." : "; inconclusive: fail blocks the merge until it decides.");
+}
 async function writeJobSummary(result, o, artifactName) {
   await summary.addRaw(jobSummary(result.report, result.summaries, o, artifactName)).write();
 }
-async function uploadResults(dir, opts) {
+async function uploadResults(result, opts) {
+  const dir = result.report.outDir;
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
     warning(
       `No artifact service in this runtime (ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set): the results stay in ${dir}.`
     );
     return void 0;
   }
-  try {
-    const files = await listFiles(dir);
-    const upload = new DefaultArtifactClient().uploadArtifact(opts.artifactName, files, dir, {
-      retentionDays: opts.retentionDays
-    });
-    const done = await until(opts.uploadUntil, upload);
-    if (!done) {
-      warning(`The artifact upload did not finish in time; the results stay in ${dir}.`);
-      return void 0;
-    }
-    info(
-      `[atq] uploaded ${files.length} file(s) as artifact ${opts.artifactName} (id ${done.value.id})`
-    );
-    return done.value.id;
-  } catch (e) {
+  const id = await listFiles(dir).then((files) => upload(opts.artifactName, files, dir, opts)).catch((e) => {
     warning(
       `Could not upload the results as artifact ${opts.artifactName}: ${errorMessage(e)}. They stay in ${dir}.`
     );
     return void 0;
-  }
+  });
+  const name = summaryArtifactName(opts.artifactName);
+  await summaryFiles(result).then((files) => upload(name, files, dir, opts)).catch(
+    (e) => warning(
+      `Could not upload the summaries as artifact ${name}: ${errorMessage(e)}. Pull requests that take this run as their baseline (baseline: auto) download its artifact ${opts.artifactName} instead.`
+    )
+  );
+  return id;
 }
+async function upload(name, files, dir, opts) {
+  if (!files.length) return void 0;
+  if (Date.now() >= opts.uploadUntil()) {
+    warning(`No time left to upload artifact ${name}; the results stay in ${dir}.`);
+    return void 0;
+  }
+  const uploading = new DefaultArtifactClient().uploadArtifact(name, files, dir, {
+    retentionDays: opts.retentionDays
+  });
+  const done = await until(opts.uploadUntil, uploading);
+  if (!done) {
+    warning(`The upload of artifact ${name} did not finish in time; the results stay in ${dir}.`);
+    return void 0;
+  }
+  info(`[atq] uploaded ${files.length} file(s) as artifact ${name} (id ${done.value.id})`);
+  return done.value.id;
+}
+async function summaryFiles({ report, summaries }) {
+  const wanted = [
+    path6.join(report.outDir, "run.json"),
+    ...summaries.map((s) => path6.join(s.outDir, "summary.json"))
+  ];
+  const present = await Promise.all(wanted.map(isFile));
+  return present.slice(1).some(Boolean) ? wanted.filter((_2, i) => present[i]) : [];
+}
+var isFile = (file) => stat(file).then(
+  (st) => st.isFile(),
+  () => false
+);
 async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path5.join(e.parentPath, e.name));
+  return entries.filter((e) => e.isFile()).map((e) => path6.join(e.parentPath, e.name));
 }
 
 // src/action/main.ts
@@ -72387,23 +72490,27 @@ async function run(signal) {
   const { values, problems } = valuesFromInputs(
     (name) => name.startsWith("docker-tls-") ? "" : getInput(name)
   );
-  const upload = actionBool(getInput("upload-artifact"), "upload-artifact", true);
+  const upload2 = actionBool(getInput("upload-artifact"), "upload-artifact", true);
   const failOnGates = actionBool(getInput("fail-on-gates"), "fail-on-gates", true);
   const retentionDays = retention(getInput("retention-days"));
   const artifactName = getInput("artifact-name") || "atq-results";
   const feedback = await feedbackSettings(artifactName);
-  const options = await loadRunOptions({
-    values: await autoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback),
-    configFile: getInput("config") || void 0,
-    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    problems: [
-      ...problems,
-      ...feedback.problems,
-      ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])
-    ],
-    nameProblem: inputProblem,
-    untrusted: untrustedFromInputs((name) => getInput(name), process.env)
-  });
+  const options = await withAutoBaseline(
+    { ...envValues(process.env), ...values, ...tls },
+    feedback,
+    (v) => loadRunOptions({
+      values: v,
+      configFile: getInput("config") || void 0,
+      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+      problems: [
+        ...problems,
+        ...feedback.problems,
+        ...[upload2, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])
+      ],
+      nameProblem: inputProblem,
+      untrusted: untrustedFromInputs((name) => getInput(name), process.env)
+    })
+  );
   for (const value of Object.values(options.secretProps)) if (value) setSecret(value);
   const runId = newRunId();
   if (!options.server) {
@@ -72416,13 +72523,13 @@ async function run(signal) {
   const publishing = {
     artifactName,
     retentionDays: retentionDays.value,
-    upload: upload.value
+    upload: upload2.value
   };
   return { result, publishing, failOnGates: failOnGates.value, feedback };
 }
 function stateDocker(docker) {
-  const path6 = (v) => v && !v.includes("-----BEGIN") ? v : void 0;
-  return { ...docker, ca: path6(docker.ca), cert: path6(docker.cert), key: path6(docker.key) };
+  const path7 = (v) => v && !v.includes("-----BEGIN") ? v : void 0;
+  return { ...docker, ca: path7(docker.ca), cert: path7(docker.cert), key: path7(docker.key) };
 }
 function conclude(o, failOnGates) {
   if (o.kind === "gates-failed" && !failOnGates) warning(`${o.headline} (fail-on-gates: false)`);
@@ -72438,4 +72545,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-3ZZO37AY.js.LEGAL.txt */
+/*! For license information please see atq-GU7S55R4.js.LEGAL.txt */

@@ -10,13 +10,16 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-LUADPLJU.js";
+} from "./atq-X62UXXZI.js";
 import {
   FIELDS,
   FIELD_NAMES,
   FINAL_STATES,
+  REF_PATTERN,
   RunControl,
   StageClock,
+  VERDICT_ORDER,
+  claimedSource,
   classify,
   collectLogs,
   connectManager,
@@ -31,6 +34,7 @@ import {
   fileAccessError,
   indent,
   outcome,
+  parseAutoBaseline,
   parseSize,
   pollMasterTask,
   pollUntil,
@@ -41,9 +45,11 @@ import {
   runTimeout,
   runWaitCommand,
   safeListener,
+  selectFiles,
   serviceName,
+  sourceProblems,
   tail
-} from "./atq-6XLK4OFR.js";
+} from "./atq-SGRB4ESU.js";
 import {
   AbortedError,
   AtqError,
@@ -580,9 +586,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path17, options2) {
+    function openPromise(path19, options2) {
       return new Promise((resolve, reject) => {
-        open2(path17, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open2(path19, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -612,7 +618,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path17, options2, callback) {
+    function open2(path19, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -624,7 +630,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs.open(path17, "r", function(err, fd) {
+      fs.open(path19, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs.close(fd, defaultCallback);
@@ -1784,19 +1790,19 @@ var require_utils = __commonJS({
       if (decode)
         return decode(data, hint);
     }
-    function basename(path17) {
-      if (typeof path17 !== "string")
+    function basename(path19) {
+      if (typeof path19 !== "string")
         return "";
-      for (let i = path17.length - 1; i >= 0; --i) {
-        switch (path17.charCodeAt(i)) {
+      for (let i = path19.length - 1; i >= 0; --i) {
+        switch (path19.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path17 = path17.slice(i + 1);
-            return path17 === ".." || path17 === "." ? "" : path17;
+            path19 = path19.slice(i + 1);
+            return path19 === ".." || path19 === "." ? "" : path19;
         }
       }
-      return path17 === ".." || path17 === "." ? "" : path17;
+      return path19 === ".." || path19 === "." ? "" : path19;
     }
     var TOKEN = [
       0,
@@ -5142,7 +5148,7 @@ var require_lib = __commonJS({
 });
 
 // src/cli/serve.ts
-import path16 from "node:path";
+import path18 from "node:path";
 
 // src/server/auth.ts
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
@@ -5341,10 +5347,10 @@ var SERVER_DEFAULTS = {
 };
 
 // src/server/server.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import path15 from "node:path";
+import path17 from "node:path";
 
 // src/server/files.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -6098,7 +6104,7 @@ function formatBytes(n2) {
 }
 
 // src/server/atq-task.ts
-var TASK_KEYS = ["fileId", "name", "schedule"];
+var TASK_KEYS = ["fileId", "name", "schedule", "source"];
 var SERVER_SET = {
   "test-dir": "the task runs on the files of its fileId",
   out: "results are kept by the server (GET /api/task/{id}/results)",
@@ -6131,9 +6137,9 @@ function resolveTaskOptions(values, folder, resultsDir2, docker, allowNetworks =
   const allowed = {};
   for (const [k2, v2] of Object.entries(values)) {
     if (SERVER_SET[k2]) problems.push(`${k2}: set by the server (${SERVER_SET[k2]})`);
-    else if (k2 === "baseline" && !insideUpload(v2))
+    else if (k2 === "baseline" && !parseAutoBaseline(v2) && !insideUpload(v2))
       problems.push(
-        'baseline: must be a relative path inside the upload (its summary.json files, e.g. ".atq-baseline"); no server path can be named'
+        `baseline: must be a relative path inside the upload (its summary.json files, e.g. ".atq-baseline"), or auto (this server's earlier runs of the task); no server path can be named`
       );
     else if (!FIELD_NAMES.has(k2))
       problems.push(
@@ -6180,6 +6186,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   run_id TEXT, out_dir TEXT, verdict TEXT, error TEXT, stages TEXT NOT NULL DEFAULT '{}', progress TEXT,
   schedule_id TEXT);
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status, seq);
+CREATE INDEX IF NOT EXISTS tasks_history ON tasks(owner, name, status);
 CREATE TABLE IF NOT EXISTS schedules (
   id TEXT PRIMARY KEY, cron TEXT NOT NULL, name TEXT, owner TEXT NOT NULL, payload TEXT NOT NULL,
   created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
@@ -6329,6 +6336,19 @@ var Store = class _Store {
     const rows = this.db.prepare(`SELECT * FROM tasks ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset);
     return { tasks: rows.map(taskFrom), total };
   }
+  /**
+   * ATQ-form tasks of this owner and name that finished without a failed verdict, newest first: the runs a
+   * later task of that name is judged against (a run whose gates failed is a regression, not a baseline).
+   */
+  finishedRuns(f2) {
+    const ref2 = f2.ref === void 0 ? "" : `AND json_extract(payload, '$.source.ref') = ?`;
+    const rows = this.db.prepare(
+      `SELECT * FROM tasks WHERE owner = ? AND name = ? AND kind = 'atq' AND status = 'finished'
+         AND (verdict IS NULL OR verdict != 'failed') ${ref2}
+         ORDER BY started_at DESC, seq DESC LIMIT ? OFFSET ?`
+    ).all(f2.owner, f2.name, ...f2.ref === void 0 ? [] : [f2.ref], f2.limit, f2.offset);
+    return rows.map(taskFrom);
+  }
   /** Queued tasks, first in line first. */
   queued() {
     return this.db.prepare(`SELECT * FROM tasks WHERE status = 'queued' ORDER BY seq`).all().map(
@@ -6388,6 +6408,7 @@ var FILE_ID = {
   pattern: "^[A-Za-z0-9_-]{22}$",
   description: "The id POST /api/databind/upload answered."
 };
+var orNull = (s) => ({ anyOf: [s, { type: "null" }] });
 function object(required, properties, description) {
   return {
     type: "object",
@@ -6401,7 +6422,10 @@ var TASK_STATUS = {
   type: "string",
   enum: [...TASK_STATUSES]
 };
-var VERDICT = { type: "string", enum: ["passed", "failed", "skipped", "no-gates"] };
+var VERDICT = {
+  type: "string",
+  enum: ["passed", "failed", "inconclusive", "skipped", "no-gates"]
+};
 var ERROR = object(
   ["error"],
   {
@@ -6490,6 +6514,43 @@ var QUEUE = object(["running", "queued", "concurrency"], {
   queued: count,
   concurrency: { type: "integer", minimum: 1 }
 });
+var SOURCE_FIELDS = {
+  commit: { type: "string", pattern: "^[0-9a-fA-F]{7,64}$" },
+  ref: { type: "string", pattern: "^[^\\s\\x00-\\x1f\\x7f]{1,255}$", examples: ["main"] },
+  ciUrl: { type: "string", format: "uri", pattern: "^https?://", maxLength: 2048 }
+};
+var CLAIMED_SOURCE = object(
+  ["claimedBy"],
+  {
+    ...SOURCE_FIELDS,
+    claimedBy: {
+      const: "client",
+      description: "Said by the client that submitted the task; the server did not check it."
+    }
+  },
+  "Where the tested code came from, as the submitting client claimed."
+);
+var PLAN_NUMBERS = object(["plan", "verdict", "samples", "p95", "errorRate", "throughput"], {
+  plan: text,
+  verdict: orNull(ref("Verdict")),
+  samples: count,
+  p95: { type: "number", minimum: 0, description: "Milliseconds, the whole run." },
+  errorRate: { type: "number", minimum: 0, maximum: 1, description: "A fraction." },
+  throughput: { type: "number", minimum: 0, description: "Samples per second." }
+});
+var HISTORY_RUN = object(
+  ["taskId", "runId", "startedAt", "finishedAt", "verdict", "source", "plans"],
+  {
+    taskId: text,
+    runId: orNull(text),
+    startedAt: orNull(time),
+    finishedAt: orNull(time),
+    verdict: orNull(ref("Verdict")),
+    source: orNull(ref("ClaimedSource")),
+    plans: { type: "array", items: PLAN_NUMBERS, minItems: 1 }
+  },
+  "One earlier finished task (none whose gates failed) and its plans' whole-run numbers."
+);
 var ANSWERS = {
   Error: ERROR,
   TaskStatus: TASK_STATUS,
@@ -6528,7 +6589,25 @@ var ANSWERS = {
     nodes: { type: "array", items: ref("SwarmNode") },
     queue: QUEUE
   }),
-  Ping: object(["status", "version"], { status: { const: "ok" }, version: text })
+  Ping: object(["status", "version"], { status: { const: "ok" }, version: text }),
+  ClaimedSource: CLAIMED_SOURCE,
+  HistoryRun: HISTORY_RUN,
+  History: object(
+    ["name", "owner", "plan", "ref", "limit", "runs"],
+    {
+      name: text,
+      owner: { ...text, description: "Whose tasks: the caller's own unless an admin token named another." },
+      plan: orNull(text),
+      ref: orNull(text),
+      limit: { type: "integer", minimum: 1, maximum: 100 },
+      runs: {
+        type: "array",
+        items: ref("HistoryRun"),
+        description: "Newest first; at most `limit` per plan (with `plan`: that plan only)."
+      }
+    },
+    "The earlier runs a task of this name would be judged against with `baseline: auto`."
+  )
 };
 var runEvent = (type, required, properties) => object(["type", ...required], { type: { const: type }, ...properties });
 var EVENTS = {
@@ -6565,7 +6644,6 @@ var EVENTS = {
     ]
   }
 };
-var orNull = (s) => ({ anyOf: [s, { type: "null" }] });
 var DURATION = {
   oneOf: [
     {
@@ -6638,13 +6716,22 @@ function fieldSchema(f2) {
       };
   }
 }
+var TASK_SOURCE = "The commit, ref and CI run the client says it tested (atq run --server sends its own). Recorded as given and shown as its claim; `baseline: auto:REF` matches on the ref.";
+var TASK_BASELINE = "A path inside the upload holding earlier runs' summary.json files (atq run --server ships a local --baseline there), or `auto`: this server's earlier finished tasks of the same name and plan, submitted with the same token, newest first, up to baseline-runs (none whose gates failed); `auto:REF` only those whose source ref is REF. With auto, baseline-missing defaults to skip (a first run has no history).";
 function atqTask() {
   const options2 = FIELDS.filter((f2) => !SERVER_SET[f2.name]).map((f2) => [f2.name, fieldSchema(f2)]);
   return {
     type: "object",
     description: `A JMeter run: the files of an upload and the \`atq run\` options, named and valued as in atq.yml. Options the server sets itself are refused: ${Object.keys(SERVER_SET).join(", ")}.`,
     required: ["fileId"],
-    properties: { fileId: FILE_ID, name: NAME, schedule: CRON, ...Object.fromEntries(options2) },
+    properties: {
+      fileId: FILE_ID,
+      name: NAME,
+      schedule: CRON,
+      source: object([], SOURCE_FIELDS, TASK_SOURCE),
+      ...Object.fromEntries(options2),
+      baseline: { ...text, description: TASK_BASELINE }
+    },
     additionalProperties: false
   };
 }
@@ -6766,6 +6853,29 @@ var PARAMETERS = {
     explode: false
   },
   Owner: inQuery("owner", "Only tasks submitted with this token name.", text),
+  HistoryName: {
+    ...inQuery("name", "The name of the tasks (as PUT /api/task named them).", text),
+    required: true
+  },
+  HistoryPlan: inQuery("plan", "Only this plan (its path in the upload, as the run's summary names it).", {
+    ...text,
+    maxLength: 1024
+  }),
+  HistoryRef: inQuery("ref", "Only tasks whose source (as their client claimed it) has this ref.", {
+    type: "string",
+    pattern: "^[^\\s\\x00-\\x1f\\x7f]{1,255}$"
+  }),
+  HistoryOwner: inQuery(
+    "owner",
+    "Whose tasks (default: the caller's own); another token's only for an admin token.",
+    text
+  ),
+  HistoryLimit: inQuery("limit", "Runs per plan (default 10, as baseline-runs).", {
+    type: "integer",
+    minimum: 1,
+    maximum: 100,
+    default: 10
+  }),
   Schedule: inQuery("schedule", "Only tasks queued by this schedule.", text),
   Limit: inQuery("limit", "Page size (default 50).", {
     type: "integer",
@@ -6813,7 +6923,7 @@ var ERROR_RESPONSES = {
     }
   }),
   "403": failure(
-    "Refused: cancelling or removing what another token submitted or uploaded (NOT_OWNER), or a change sent from another site's page (CROSS_SITE)."
+    "Refused: cancelling or removing what another token submitted or uploaded, or reading its history (NOT_OWNER), or a change sent from another site's page (CROSS_SITE)."
   ),
   "404": failure("No such task, schedule, upload, result file or endpoint."),
   "405": failure("The path exists, not with this method.", {
@@ -6938,6 +7048,17 @@ var resultAndSchedulePaths = () => ({
       access: "browser",
       ok: { "200": { description: "The file, typed by its extension.", content: { "*/*": {} } } },
       errors: [404]
+    })
+  },
+  "/api/history": {
+    get: operation({
+      id: "history",
+      tag: "results",
+      summary: "The history a task of this name would be judged against (`baseline: auto`), newest first",
+      description: "The caller's own finished tasks of that name (none whose gates failed) with a summary of the plan, each with its run id, times, claimed source, verdict and whole-run p95, error rate, throughput, samples.",
+      parameters: ["HistoryName", "HistoryPlan", "HistoryRef", "HistoryOwner", "HistoryLimit"],
+      ok: { "200": jsonBody(ref("History"), "The history; runs is empty when there is none.") },
+      errors: [400, 403]
     })
   },
   "/api/schedule": {
@@ -7116,7 +7237,7 @@ th{background:#f6f8fa;font-weight:600}code,.id{font-family:ui-monospace,monospac
 .id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;white-space:nowrap}
 .badge{font-weight:600;padding:0 .3rem;border-radius:3px}
 .s-queued,.s-starting{background:#eaeef2}.s-running,.s-collecting{background:#ddf4ff}
-.s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped{background:#fff8c5}
+.s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped,.v-inconclusive{background:#fff8c5}
 .error summary{cursor:pointer}.error pre{white-space:pre-wrap;margin:.3rem 0}
 nav.pages{margin:.8rem 0}nav.pages a,nav.pages span{margin-right:1rem}
 footer{margin-top:1.5rem;color:#59636e;font-size:.85em}
@@ -7129,7 +7250,7 @@ var PAGE_CSP = [
   "frame-ancestors 'none'"
 ].join("; ");
 var STATUSES = TASK_STATUSES;
-var VERDICTS = ["passed", "failed", "skipped", "no-gates"];
+var VERDICTS = ["passed", "failed", "inconclusive", "skipped", "no-gates"];
 var e = (value) => escapeHtml(String(value ?? ""));
 var taskHref = (id, rest = "") => `/api/task/${encodeURIComponent(id)}${rest}`;
 function when(iso) {
@@ -7192,10 +7313,10 @@ function queueSection(data) {
 }
 function pager(data) {
   const { total, limit, offset } = data;
-  const link = (o, label) => `<a href="/?offset=${o}&amp;limit=${limit}">${label}</a>`;
+  const link2 = (o, label) => `<a href="/?offset=${o}&amp;limit=${limit}">${label}</a>`;
   const shown = data.tasks.length ? `${offset + 1}\u2013${offset + data.tasks.length} of ${total}` : `none of ${total}`;
-  const newer = offset > 0 ? link(Math.max(0, offset - limit), "\u2190 newer") : "";
-  const older = offset + limit < total ? link(offset + limit, "older \u2192") : "";
+  const newer = offset > 0 ? link2(Math.max(0, offset - limit), "\u2190 newer") : "";
+  const older = offset + limit < total ? link2(offset + limit, "older \u2192") : "";
   return `<nav class="pages">${newer}<span>${shown}</span>${older}</nav>`;
 }
 var HEADINGS = [
@@ -7293,10 +7414,11 @@ function pageRoutes(ctx) {
 }
 
 // src/server/queue.ts
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/server/runner.ts
-import path11 from "node:path";
+import { rm as rm4 } from "node:fs/promises";
+import path13 from "node:path";
 
 // src/core/generic/files.ts
 import { lstat, readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
@@ -7805,8 +7927,121 @@ function waitContext(ctx) {
   };
 }
 
-// src/server/seed-task.ts
+// src/server/auto-baseline.ts
+import { mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
+import path11 from "node:path";
+
+// src/server/history.ts
+import { copyFile, link, lstat as lstat2, mkdir as mkdir3, readFile as readFile4 } from "node:fs/promises";
 import path10 from "node:path";
+var PAGE = 50;
+var MAX_EXAMINED = 1e3;
+var MAX_RUN_JSON = 4 * 1024 * 1024;
+var MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+async function selectHistory(store, q) {
+  const entries = [];
+  const counts = /* @__PURE__ */ new Map();
+  const room = (plan) => (counts.get(plan) ?? 0) < q.limit;
+  const wanted = (plan) => q.plans ? q.plans.includes(plan) && room(plan) : true;
+  const done = () => q.plans ? !q.plans.some(room) : entries.length >= q.limit;
+  for (let offset = 0; offset < MAX_EXAMINED && !done(); offset += PAGE) {
+    const page = store.finishedRuns({ owner: q.owner, name: q.name, ref: q.ref, limit: PAGE, offset });
+    for (const task of page) {
+      if (done()) break;
+      const plans = (await runPlans(task)).filter((p2) => wanted(p2.plan));
+      if (!plans.length) continue;
+      for (const p2 of plans) counts.set(p2.plan, (counts.get(p2.plan) ?? 0) + 1);
+      entries.push({ task, plans });
+    }
+    if (page.length < PAGE) break;
+  }
+  return entries;
+}
+async function runPlans(task) {
+  const dir = task.outDir;
+  if (!dir) return [];
+  const run = await readSmallJson(path10.join(dir, "run.json"), MAX_RUN_JSON);
+  if (!run || typeof run.outDir !== "string" || !Array.isArray(run.plans)) return [];
+  const found = [];
+  for (const p2 of run.plans) {
+    if (typeof p2?.plan !== "string" || typeof p2.outDir !== "string") continue;
+    const rel = path10.posix.relative(run.outDir, p2.outDir);
+    if (rel.includes("/") || rel === ".." || rel.includes("\\")) continue;
+    const summary = path10.join(dir, rel, "summary.json");
+    if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan: p2.plan, summary });
+  }
+  return found;
+}
+async function isSmallFile(file, max) {
+  const st = await lstat2(file).catch(() => void 0);
+  return Boolean(st?.isFile() && st.size <= max);
+}
+async function readSmallJson(file, max) {
+  if (!await isSmallFile(file, max)) return null;
+  try {
+    return JSON.parse(await readFile4(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+async function writeHistoryFolder(dir, entries) {
+  for (const { task, plans } of entries) {
+    for (const [i, p2] of plans.entries()) {
+      const dest = path10.join(dir, task.id, String(i + 1));
+      await mkdir3(dest, { recursive: true });
+      const file = path10.join(dest, "summary.json");
+      await link(p2.summary, file).catch(() => copyFile(p2.summary, file));
+    }
+  }
+}
+
+// src/server/auto-baseline.ts
+var historyDir = (taskResults) => path11.join(taskResults, "history");
+function historyWords(task, ref2) {
+  const name = JSON.stringify((task.name ?? "").slice(0, 100));
+  return `earlier finished tasks named ${name} of ${task.owner}${ref2 === void 0 ? "" : ` (ref ${ref2})`}`;
+}
+async function gatherAutoBaseline(task, options2, store, dir, onEvent) {
+  const ref2 = options2.baselineAuto?.ref;
+  const plans = await planNames(options2);
+  if (!plans) return {};
+  const entries = await selectHistory(store, {
+    owner: task.owner,
+    name: task.name ?? "",
+    ref: ref2,
+    plans,
+    limit: options2.baselineRuns
+  });
+  const what = historyWords(task, ref2);
+  if (!entries.length && options2.baselineMissing === "fail")
+    return {
+      error: new ConfigError([
+        `baseline: auto: there are no ${what} on this server to compare with (this is the first, or their results have expired). Run it once without gates on the baseline, or give baseline-missing: skip to skip them until there is a history.`
+      ])
+    };
+  await rm3(dir, { recursive: true, force: true });
+  await mkdir4(dir, { recursive: true });
+  await writeHistoryFolder(dir, entries);
+  options2.baselineFile = dir;
+  if (entries.length)
+    onEvent({
+      type: "log",
+      level: "info",
+      message: `baseline: auto: ${entries.length} ${what}, newest first: ` + entries.map((e2) => `task ${e2.task.id}`).join(", ")
+    });
+  return {};
+}
+async function planNames(options2) {
+  try {
+    const selection = await selectFiles(options2.testDir, options2.plans, [], { jars: [] });
+    return selection.plans.length ? selection.plans.map((p2) => p2.rel) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/server/seed-task.ts
+import path12 from "node:path";
 function parseSeedTask(body) {
   const problems = [];
   if (!isObject(body)) {
@@ -8009,15 +8244,15 @@ function paths(v2, field, problems) {
     const where = `${field}[${i}]`;
     if (typeof p2 !== "string" || !p2.startsWith("/")) {
       problems.push(`${where}: must be an absolute path in the master's container (e.g. "/out/result.txt")`);
-    } else if (path10.posix.normalize(p2) === "/" || p2.split("/").includes("..")) {
+    } else if (path12.posix.normalize(p2) === "/" || p2.split("/").includes("..")) {
       problems.push(`${where}: must name a file or folder below / without ".." (got ${JSON.stringify(p2)})`);
-    } else out.push(path10.posix.normalize(p2).replace(/\/$/, ""));
+    } else out.push(path12.posix.normalize(p2).replace(/\/$/, ""));
   });
   return out;
 }
 
 // src/server/runner.ts
-var resultsDir = (dataDir, taskId) => path11.join(dataDir, "results", taskId);
+var resultsDir = (dataDir, taskId) => path13.join(dataDir, "results", taskId);
 async function executeTask(task, runId, deps, signal, onEvent) {
   return task.kind === "seed" ? executeSeed(task, runId, deps, signal, onEvent) : executeAtq(task, runId, deps, signal, onEvent);
 }
@@ -8034,13 +8269,30 @@ async function executeAtq(task, runId, deps, signal, onEvent) {
     deps.limits
   );
   if (!options2) return failedBefore(new ConfigError(problems));
-  const { report, error } = await runLoadTest(options2, {
-    connect: deps.connect,
-    onEvent: withoutServerPaths(onEvent, deps, task, folder),
-    signal,
-    runId,
-    probeSource: false
-  });
+  const emit = withoutServerPaths(onEvent, deps, task, folder);
+  const source = claimedSource(task.payload.source);
+  if (source)
+    emit({ type: "log", level: "info", message: `source, as the client says: ${sourceWords(source)}` });
+  const history = historyDir(resultsDir(path13.resolve(deps.dataDir), task.id));
+  try {
+    if (options2.baselineAuto) {
+      const { error: error2 } = await gatherAutoBaseline(task, options2, deps.store, history, emit);
+      if (error2) return failedBefore(error2);
+    }
+    const { report, error } = await runLoadTest(options2, {
+      connect: deps.connect,
+      onEvent: emit,
+      signal,
+      runId,
+      probeSource: false,
+      source
+    });
+    return atqEnd(report, error, deps, task, folder);
+  } finally {
+    await rm4(history, { recursive: true, force: true });
+  }
+}
+function atqEnd(report, error, deps, task, folder) {
   const result = outcome(report, error);
   return {
     status: result.kind === "aborted" ? "cancelled" : result.kind === "failed" ? "failed" : "finished",
@@ -8054,7 +8306,7 @@ async function executeSeed(task, runId, deps, signal, onEvent) {
   const { spec, problems } = parseSeedTask(task.payload);
   if (spec) problems.push(...seedLimitProblems(spec, deps.limits));
   if (!spec || problems.length) return failedBefore(new ConfigError(problems));
-  const outDir = path11.join(resultsDir(deps.dataDir, task.id), runId);
+  const outDir = path13.join(resultsDir(deps.dataDir, task.id), runId);
   const result = await runGenericTask(spec, {
     connect: deps.connect,
     onEvent: withoutServerPaths(onEvent, deps, task),
@@ -8074,9 +8326,13 @@ async function executeSeed(task, runId, deps, signal, onEvent) {
   };
 }
 function serverPaths(deps, task, upload) {
-  const data = path11.resolve(deps.dataDir);
+  const data = path13.resolve(deps.dataDir);
   return [
-    [path11.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
+    [
+      historyDir(resultsDir(data, task.id)),
+      `<${historyWords(task, parseAutoBaseline(task.payload.baseline)?.ref)}>`
+    ],
+    [path13.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
     ...upload ? [[upload, "<upload>"]] : [],
     [data, "<server data>"]
   ];
@@ -8090,6 +8346,9 @@ function withoutServerPaths(onEvent, deps, task, upload) {
 }
 function hidePaths(error, deps, task, upload) {
   return { code: error.code, message: scrub(error.message, serverPaths(deps, task, upload)) };
+}
+function sourceWords(s) {
+  return [s.commit && `commit ${s.commit.slice(0, 12)}`, s.ref && `ref ${s.ref}`, s.ciUrl].filter(Boolean).join(", ");
 }
 function failedBefore(e2) {
   return { status: "failed", error: { code: e2.code, message: e2.message }, stages: {} };
@@ -8122,8 +8381,8 @@ function isObject2(v2) {
 }
 
 // src/server/retention.ts
-import { lstat as lstat2, readdir as readdir5, rm as rm3 } from "node:fs/promises";
-import path12 from "node:path";
+import { lstat as lstat3, readdir as readdir5, rm as rm5 } from "node:fs/promises";
+import path14 from "node:path";
 
 // src/server/uploads.ts
 function fileIdsOf(payload) {
@@ -8162,21 +8421,21 @@ async function folderBytes(dir) {
   let total = 0;
   const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
   for (const e2 of entries) {
-    const abs = path12.join(dir, e2.name);
+    const abs = path14.join(dir, e2.name);
     if (e2.isDirectory()) total += await folderBytes(abs);
-    else if (e2.isFile()) total += (await lstat2(abs).catch(() => ({ size: 0 }))).size;
+    else if (e2.isFile()) total += (await lstat3(abs).catch(() => ({ size: 0 }))).size;
   }
   return total;
 }
-var taskEventsDir = (dataDir, taskId) => path12.join(dataDir, "tasks", taskId);
+var taskEventsDir = (dataDir, taskId) => path14.join(dataDir, "tasks", taskId);
 async function sweepExpired(ctx, now = Date.now()) {
   const keep = ctx.options.limits.keepResultsMs;
   if (!keep) return { tasks: [], uploads: [] };
   const cutoff = new Date(now - keep).toISOString();
   const tasks = [];
   for (const task of ctx.store.endedBefore(cutoff)) {
-    await rm3(resultsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
-    await rm3(taskEventsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
+    await rm5(resultsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
+    await rm5(taskEventsDir(ctx.options.dataDir, task.id), { recursive: true, force: true });
     ctx.store.deleteTask(task.id);
     tasks.push(task.id);
   }
@@ -8303,7 +8562,7 @@ var TaskQueue = class {
       status: "starting",
       startedAt: (/* @__PURE__ */ new Date()).toISOString(),
       runId,
-      outDir: path13.join(resultsDir(this.deps.dataDir, task.id), runId)
+      outDir: path15.join(resultsDir(this.deps.dataDir, task.id), runId)
     });
     this.publishStatus(task.id);
     const controller = new AbortController();
@@ -8619,10 +8878,87 @@ function fileRoutes(ctx) {
   ];
 }
 
+// src/server/routes-history.ts
+var MAX_PLAN = 1024;
+var VERDICTS2 = VERDICT_ORDER;
+function historyRoutes(ctx) {
+  return [
+    {
+      method: "GET",
+      path: "/api/history",
+      handler: async ({ res, url, owner: caller }) => {
+        const q = historyQuery(url, caller);
+        if (!mayActFor(caller, q.owner, ctx.tokens))
+          throw new HttpError(
+            403,
+            "NOT_OWNER",
+            `The history of ${q.owner}'s tasks is theirs: only that token (or an admin token) may read it. Leave out owner to see your own.`
+          );
+        const entries = await selectHistory(ctx.store, {
+          owner: q.owner,
+          name: q.name,
+          ref: q.ref ?? void 0,
+          plans: q.plan === null ? void 0 : [q.plan],
+          limit: q.limit
+        });
+        const runs = (await Promise.all(entries.map(historyRun))).filter((r) => r.plans.length);
+        sendJson(res, 200, { ...q, runs });
+      }
+    }
+  ];
+}
+function historyQuery(url, caller) {
+  const param2 = (name2) => url.searchParams.get(name2) ?? void 0;
+  const name = param2("name");
+  const plan = param2("plan");
+  const ref2 = param2("ref");
+  const problems = [];
+  if (!name?.trim()) problems.push("name: required, the name of the tasks (as PUT /api/task named them)");
+  if (plan !== void 0 && (!plan || plan.length > MAX_PLAN))
+    problems.push(`plan: a plan's path in the upload (e.g. checkout.jmx), 1 to ${MAX_PLAN} characters`);
+  if (ref2 !== void 0 && !REF_PATTERN.test(ref2))
+    problems.push("ref: a branch or ref name (1 to 255 characters, no spaces), as the tasks' source gave it");
+  const limit = intParam(url, "limit", 10, [1, 100]);
+  if (problems.length) throw badRequest(problems);
+  return {
+    name,
+    owner: param2("owner") ?? caller,
+    plan: plan ?? null,
+    ref: ref2 ?? null,
+    limit
+  };
+}
+async function historyRun({ task, plans }) {
+  const source = claimedSource(task.payload.source);
+  const numbers = await Promise.all(plans.map((p2) => planNumbers(p2.plan, p2.summary)));
+  return {
+    taskId: task.id,
+    runId: task.runId ?? null,
+    startedAt: task.startedAt ?? null,
+    finishedAt: task.finishedAt ?? null,
+    verdict: task.verdict ?? null,
+    // Never checked by the server: what the client that submitted the task said it tested.
+    source: source ? { ...source, claimedBy: "client" } : null,
+    plans: numbers.filter((n2) => n2 !== void 0)
+  };
+}
+async function planNumbers(plan, file) {
+  const summary = await readSmallJson(file, MAX_SUMMARY_BYTES);
+  const t = summary?.totals;
+  const num = (v2) => typeof v2 === "number" && Number.isFinite(v2) && v2 >= 0 ? v2 : void 0;
+  const [samples, p95, errorRate, throughput] = ["samples", "p95", "errorRate", "throughput"].map(
+    (k2) => num(t?.[k2])
+  );
+  if (samples === void 0 || p95 === void 0 || errorRate === void 0 || throughput === void 0)
+    return void 0;
+  const verdict = VERDICTS2.includes(summary?.verdict) ? summary?.verdict : null;
+  return { plan, verdict, samples, p95, errorRate, throughput };
+}
+
 // src/server/routes-results.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir6, readFile as readFile4, realpath, stat as stat2 } from "node:fs/promises";
-import path14 from "node:path";
+import { readdir as readdir6, readFile as readFile5, realpath, stat as stat2 } from "node:fs/promises";
+import path16 from "node:path";
 var TYPES = {
   ".json": "application/json; charset=utf-8",
   ".html": "text/html; charset=utf-8",
@@ -8651,11 +8987,11 @@ function isOwnResult(rel, planFolders2) {
 }
 async function planFolders(dir) {
   try {
-    const run = JSON.parse(await readFile4(path14.join(dir, "run.json"), "utf8"));
+    const run = JSON.parse(await readFile5(path16.join(dir, "run.json"), "utf8"));
     const folders = /* @__PURE__ */ new Set();
     for (const p2 of Array.isArray(run.plans) ? run.plans : []) {
       if (typeof p2?.outDir !== "string" || typeof run.outDir !== "string") continue;
-      const rel = path14.posix.relative(run.outDir, p2.outDir);
+      const rel = path16.posix.relative(run.outDir, p2.outDir);
       if (rel && !rel.includes("/") && rel !== "..") folders.add(rel);
     }
     return folders;
@@ -8664,7 +9000,7 @@ async function planFolders(dir) {
   }
 }
 function resultHeaders(rel, own) {
-  const ext = path14.extname(rel).toLowerCase();
+  const ext = path16.extname(rel).toLowerCase();
   const text3 = !own && [".log", ".jtl", ".txt", ".csv"].includes(ext);
   const headers = {
     "content-type": own ? TYPES[ext] ?? "application/octet-stream" : text3 ? "text/plain; charset=utf-8" : "application/octet-stream",
@@ -8673,16 +9009,16 @@ function resultHeaders(rel, own) {
     "cache-control": "no-store"
   };
   if (!own && !text3)
-    headers["content-disposition"] = `attachment; filename="${path14.basename(rel).replace(/[^\w.-]/g, "_")}"`;
+    headers["content-disposition"] = `attachment; filename="${path16.basename(rel).replace(/[^\w.-]/g, "_")}"`;
   return headers;
 }
 async function listFiles(root, dir = root) {
   const out = [];
   for (const entry of await readdir6(dir, { withFileTypes: true }).catch(() => [])) {
-    const abs = path14.join(dir, entry.name);
+    const abs = path16.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(root, abs));
     else if (entry.isFile())
-      out.push({ path: path14.relative(root, abs).split(path14.sep).join("/"), size: (await stat2(abs)).size });
+      out.push({ path: path16.relative(root, abs).split(path16.sep).join("/"), size: (await stat2(abs)).size });
   }
   return out.sort((a, b2) => a.path.localeCompare(b2.path));
 }
@@ -8690,8 +9026,8 @@ async function resolveInside(root, rel) {
   if (rel.includes("\0")) return void 0;
   try {
     const realRoot = await realpath(root);
-    const real = await realpath(path14.resolve(realRoot, rel));
-    if (real !== realRoot && !real.startsWith(realRoot + path14.sep)) return void 0;
+    const real = await realpath(path16.resolve(realRoot, rel));
+    if (real !== realRoot && !real.startsWith(realRoot + path16.sep)) return void 0;
     return (await stat2(real)).isFile() ? real : void 0;
   } catch {
     return void 0;
@@ -9248,7 +9584,15 @@ async function atqProblems(payload, ctx, owner) {
   const problem = await uploadProblem(ctx, owner, fileId, "fileId");
   const folder = ctx.files.folder(fileId);
   if (problem || !folder) return [problem ?? `fileId: no upload has the id "${fileId}"`];
-  return optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits);
+  const problems = sourceProblems(payload.source);
+  if (parseAutoBaseline(payload.baseline) && typeof payload.name !== "string")
+    problems.push(
+      "baseline: auto compares with earlier tasks of the same name; give the task a name (atq run --server names it after its plans)"
+    );
+  return [
+    ...problems,
+    ...optionProblems(optionValues(payload), folder, ctx.options.allowNetworks, ctx.options.limits)
+  ];
 }
 function storedProblems(ctx, owner) {
   const stored = ctx.store.storedBytes(owner);
@@ -9412,13 +9756,14 @@ async function startServer(options2, logger, version) {
     logger.warn(
       `tokens cross the network in clear text on ${options2.host}: give --tls-cert and --tls-key (or a TLS proxy)`
     );
-  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile5(options2.tlsCert), key: await readFile5(options2.tlsKey) } : void 0;
+  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile6(options2.tlsCert), key: await readFile6(options2.tlsKey) } : void 0;
   const ctx = buildContext(await Store.open(options2.dataDir), options2, logger, version, tokens);
   await ctx.files.sweep();
   const routes = compile([
     ...taskRoutes(ctx),
     ...eventRoutes(ctx),
     ...resultRoutes(ctx),
+    ...historyRoutes(ctx),
     ...fileRoutes(ctx),
     ...swarmRoutes(ctx),
     ...openApiRoutes(ctx),
@@ -9468,7 +9813,7 @@ async function startServer(options2, logger, version) {
   };
 }
 function buildContext(store, options2, logger, version, tokens) {
-  const files = new FileStore(path15.join(options2.dataDir, "files"), {
+  const files = new FileStore(path17.join(options2.dataDir, "files"), {
     maxEntries: options2.maxEntries,
     maxTotalBytes: options2.maxExtractedBytes
   });
@@ -9699,11 +10044,11 @@ function serverOptions(flags, cwd) {
   const options2 = {
     host: m2?.[1] ?? m2?.[2] ?? SERVER_DEFAULTS.host,
     port: Number(m2?.[3] ?? SERVER_DEFAULTS.port),
-    dataDir: path16.resolve(cwd, text3("data") ?? "atq-data"),
+    dataDir: path18.resolve(cwd, text3("data") ?? "atq-data"),
     concurrency: int("concurrency", SERVER_DEFAULTS.concurrency, 100),
-    tokensFile: text3("tokens") && path16.resolve(cwd, text3("tokens")),
-    tlsCert: text3("tls-cert") && path16.resolve(cwd, text3("tls-cert")),
-    tlsKey: text3("tls-key") && path16.resolve(cwd, text3("tls-key")),
+    tokensFile: text3("tokens") && path18.resolve(cwd, text3("tokens")),
+    tlsCert: text3("tls-cert") && path18.resolve(cwd, text3("tls-cert")),
+    tlsKey: text3("tls-key") && path18.resolve(cwd, text3("tls-key")),
     docker: dockerOptionsFrom(flags, cwd),
     maxUploadBytes: maxUpload ?? SERVER_DEFAULTS.maxUploadBytes,
     maxEntries: SERVER_DEFAULTS.maxEntries,

@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-6XLK4OFR.js";
+} from "./atq-SGRB4ESU.js";
 import {
   ConfigError,
   connector,

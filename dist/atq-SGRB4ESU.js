@@ -1923,17 +1923,17 @@ var require_saxes = __commonJS({
           this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
           return `&${entity};`;
         }
-        let num = NaN;
+        let num2 = NaN;
         if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num = parseInt(entity.slice(2), 16);
+          num2 = parseInt(entity.slice(2), 16);
         } else if (/^#[0-9]+$/.test(entity)) {
-          num = parseInt(entity.slice(1), 10);
+          num2 = parseInt(entity.slice(1), 10);
         }
-        if (!this.isChar(num)) {
+        if (!this.isChar(num2)) {
           this.fail("malformed character entity.");
           return `&${entity};`;
         }
-        return String.fromCodePoint(num);
+        return String.fromCodePoint(num2);
       }
     };
     exports.SaxesParser = SaxesParser3;
@@ -2239,12 +2239,12 @@ var require_glob_parent = __commonJS({
 var require_utils = __commonJS({
   "node_modules/braces/lib/utils.js"(exports) {
     "use strict";
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
+    exports.isInteger = (num2) => {
+      if (typeof num2 === "number") {
+        return Number.isInteger(num2);
       }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
+      if (typeof num2 === "string" && num2.trim() !== "") {
+        return Number.isInteger(Number(num2));
       }
       return false;
     };
@@ -2352,12 +2352,12 @@ var require_stringify = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/is-number/index.js"(exports, module) {
     "use strict";
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
+    module.exports = function(num2) {
+      if (typeof num2 === "number") {
+        return num2 - num2 === 0;
       }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
+      if (typeof num2 === "string" && num2.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num2) : isFinite(+num2);
       }
       return false;
     };
@@ -2588,7 +2588,7 @@ var require_fill_range = __commonJS({
     var isValidValue = (value2) => {
       return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
-    var isNumber = (num) => Number.isInteger(+num);
+    var isNumber = (num2) => Number.isInteger(+num2);
     var zeros = (input) => {
       let value2 = `${input}`;
       let index2 = -1;
@@ -2698,7 +2698,7 @@ var require_fill_range = __commonJS({
         return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push = (num2) => parts[num2 < 0 ? "negatives" : "positives"].push(Math.abs(num2));
       let range2 = [];
       let index2 = 0;
       while (descending ? a >= b : a <= b) {
@@ -4216,9 +4216,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num = 0) => {
+      const consume = (value3 = "", num2 = 0) => {
         state.consumed += value3;
-        state.index += num;
+        state.index += num2;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -5680,7 +5680,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path17, (statError, stat4) => {
+        settings.fs.stat(path17, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -5690,9 +5690,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat4.isSymbolicLink = () => true;
+            stat5.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat4);
+          callSuccessCallback(callback, stat5);
         });
       });
     }
@@ -5718,11 +5718,11 @@ var require_sync = __commonJS({
         return lstat3;
       }
       try {
-        const stat4 = settings.fs.statSync(path17);
+        const stat5 = settings.fs.statSync(path17);
         if (settings.markSymbolicLink) {
-          stat4.isSymbolicLink = () => true;
+          stat5.isSymbolicLink = () => true;
         }
-        return stat4;
+        return stat5;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat3;
@@ -5789,14 +5789,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path17, optionsOrSettingsOrCallback, callback) {
+    function stat5(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat4;
+    exports.stat = stat5;
     function statSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path17, settings);
@@ -9431,9 +9431,9 @@ var require_headers = __commonJS({
       }
       return 0;
     }
-    function indexOf(block, num, offset, end) {
+    function indexOf(block, num2, offset, end) {
       for (; offset < end; offset++) {
-        if (block[offset] === num) return offset;
+        if (block[offset] === num2) return offset;
       }
       return end;
     }
@@ -9448,18 +9448,18 @@ var require_headers = __commonJS({
       if (val.length > n) return SEVENS.slice(0, n) + " ";
       return ZEROS.slice(0, n - val.length) + val + " ";
     }
-    function encodeSizeBin(num, buf, off) {
+    function encodeSizeBin(num2, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
-        buf[off + i] = num & 255;
-        num = Math.floor(num / 256);
+        buf[off + i] = num2 & 255;
+        num2 = Math.floor(num2 / 256);
       }
     }
-    function encodeSize(num, buf, off) {
-      if (num.toString(8).length > 11) {
-        encodeSizeBin(num, buf, off);
+    function encodeSize(num2, buf, off) {
+      if (num2.toString(8).length > 11) {
+        encodeSizeBin(num2, buf, off);
       } else {
-        b4a.write(buf, encodeOct(num, 11), off);
+        b4a.write(buf, encodeOct(num2, 11), off);
       }
     }
     function parse256(buf) {
@@ -20716,11 +20716,11 @@ var require_util3 = __commonJS({
     util3.DataBuffer.prototype.isEmpty = function() {
       return this.length() <= 0;
     };
-    util3.DataBuffer.prototype.accommodate = function(amount, growSize) {
-      if (this.length() >= amount) {
+    util3.DataBuffer.prototype.accommodate = function(amount2, growSize) {
+      if (this.length() >= amount2) {
         return this;
       }
-      growSize = Math.max(growSize || this.growSize, amount);
+      growSize = Math.max(growSize || this.growSize, amount2);
       var src = new Uint8Array(
         this.data.buffer,
         this.data.byteOffset,
@@ -21559,11 +21559,11 @@ var require_util3 = __commonJS({
       }
       var b = util3.createBuffer();
       for (var i = 0; i < ip.length; ++i) {
-        var num = parseInt(ip[i], 10);
-        if (isNaN(num)) {
+        var num2 = parseInt(ip[i], 10);
+        if (isNaN(num2)) {
           return null;
         }
-        b.putByte(num);
+        b.putByte(num2);
       }
       return b.getBytes();
     };
@@ -22519,8 +22519,8 @@ var require_cipherModes = __commonJS({
     function inc32(block) {
       block[block.length - 1] = block[block.length - 1] + 1 & 4294967295;
     }
-    function from64To32(num) {
-      return [num / 4294967296 | 0, num & 4294967295];
+    function from64To32(num2) {
+      return [num2 / 4294967296 | 0, num2 & 4294967295];
     }
   }
 });
@@ -27430,9 +27430,9 @@ var require_prime = __commonJS({
         return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
       }
       function primeincFindPrimeWithoutWorkers(bits, rng, options, callback) {
-        var num = generateRandom(bits, rng);
+        var num2 = generateRandom(bits, rng);
         var deltaIdx = 0;
-        var mrTests = getMillerRabinTests(num.bitLength());
+        var mrTests = getMillerRabinTests(num2.bitLength());
         if ("millerRabinTests" in options) {
           mrTests = options.millerRabinTests;
         }
@@ -27440,28 +27440,28 @@ var require_prime = __commonJS({
         if ("maxBlockTime" in options) {
           maxBlockTime = options.maxBlockTime;
         }
-        _primeinc(num, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+        _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
       }
-      function _primeinc(num, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
+      function _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
         var start = +/* @__PURE__ */ new Date();
         do {
-          if (num.bitLength() > bits) {
-            num = generateRandom(bits, rng);
+          if (num2.bitLength() > bits) {
+            num2 = generateRandom(bits, rng);
           }
-          if (num.isProbablePrime(mrTests)) {
-            return callback(null, num);
+          if (num2.isProbablePrime(mrTests)) {
+            return callback(null, num2);
           }
-          num.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
+          num2.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
         } while (maxBlockTime < 0 || +/* @__PURE__ */ new Date() - start < maxBlockTime);
         forge2.util.setImmediate(function() {
-          _primeinc(num, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+          _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
         });
       }
       function primeincFindPrimeWithWorkers(bits, rng, options, callback) {
         if (typeof Worker === "undefined") {
           return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
         }
-        var num = generateRandom(bits, rng);
+        var num2 = generateRandom(bits, rng);
         var numWorkers = options.workers;
         var workLoad = options.workLoad || 100;
         var range2 = workLoad * 30 / 8;
@@ -27500,26 +27500,26 @@ var require_prime = __commonJS({
               found = true;
               return callback(null, new BigInteger(data.prime, 16));
             }
-            if (num.bitLength() > bits) {
-              num = generateRandom(bits, rng);
+            if (num2.bitLength() > bits) {
+              num2 = generateRandom(bits, rng);
             }
-            var hex2 = num.toString(16);
+            var hex2 = num2.toString(16);
             e.target.postMessage({
               hex: hex2,
               workLoad
             });
-            num.dAddOffset(range2, 0);
+            num2.dAddOffset(range2, 0);
           }
         }
       }
       function generateRandom(bits, rng) {
-        var num = new BigInteger(bits, rng);
+        var num2 = new BigInteger(bits, rng);
         var bits1 = bits - 1;
-        if (!num.testBit(bits1)) {
-          num.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num);
+        if (!num2.testBit(bits1)) {
+          num2.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num2);
         }
-        num.dAddOffset(31 - num.mod(THIRTY).byteValue(), 0);
-        return num;
+        num2.dAddOffset(31 - num2.mod(THIRTY).byteValue(), 0);
+        return num2;
       }
       function getMillerRabinTests(bits) {
         if (bits <= 100) return 27;
@@ -28670,11 +28670,11 @@ var require_rsa = __commonJS({
       }
       generate();
       function generate() {
-        getPrime(state.pBits, function(err, num) {
+        getPrime(state.pBits, function(err, num2) {
           if (err) {
             return callback(err);
           }
-          state.p = num;
+          state.p = num2;
           if (state.q !== null) {
             return finish(err, state.q);
           }
@@ -28684,11 +28684,11 @@ var require_rsa = __commonJS({
       function getPrime(bits, callback2) {
         forge2.prime.generateProbablePrime(bits, opts, callback2);
       }
-      function finish(err, num) {
+      function finish(err, num2) {
         if (err) {
           return callback(err);
         }
-        state.q = num;
+        state.q = num2;
         if (state.p.compareTo(state.q) < 0) {
           var tmp = state.p;
           state.p = state.q;
@@ -33604,37 +33604,37 @@ var require_tls = __commonJS({
       ));
       return rval;
     };
-    var hmac_sha1 = function(key2, seqNum, record) {
+    var hmac_sha1 = function(key2, seqNum, record2) {
       var hmac = forge2.hmac.create();
       hmac.start("SHA1", key2);
       var b = forge2.util.createBuffer();
       b.putInt32(seqNum[0]);
       b.putInt32(seqNum[1]);
-      b.putByte(record.type);
-      b.putByte(record.version.major);
-      b.putByte(record.version.minor);
-      b.putInt16(record.length);
-      b.putBytes(record.fragment.bytes());
+      b.putByte(record2.type);
+      b.putByte(record2.version.major);
+      b.putByte(record2.version.minor);
+      b.putInt16(record2.length);
+      b.putBytes(record2.fragment.bytes());
       hmac.update(b.getBytes());
       return hmac.digest().getBytes();
     };
-    var deflate = function(c, record, s) {
+    var deflate = function(c, record2, s) {
       var rval = false;
       try {
-        var bytes = c.deflate(record.fragment.getBytes());
-        record.fragment = forge2.util.createBuffer(bytes);
-        record.length = bytes.length;
+        var bytes = c.deflate(record2.fragment.getBytes());
+        record2.fragment = forge2.util.createBuffer(bytes);
+        record2.length = bytes.length;
         rval = true;
       } catch (ex) {
       }
       return rval;
     };
-    var inflate = function(c, record, s) {
+    var inflate = function(c, record2, s) {
       var rval = false;
       try {
-        var bytes = c.inflate(record.fragment.getBytes());
-        record.fragment = forge2.util.createBuffer(bytes);
-        record.length = bytes.length;
+        var bytes = c.inflate(record2.fragment.getBytes());
+        record2.fragment = forge2.util.createBuffer(bytes);
+        record2.length = bytes.length;
         rval = true;
       } catch (ex) {
       }
@@ -33769,7 +33769,7 @@ var require_tls = __commonJS({
       }
       return rval;
     };
-    tls.handleUnexpected = function(c, record) {
+    tls.handleUnexpected = function(c, record2) {
       var ignore = !c.open && c.entity === tls.ConnectionEnd.client;
       if (!ignore) {
         c.error(c, {
@@ -33782,7 +33782,7 @@ var require_tls = __commonJS({
         });
       }
     };
-    tls.handleHelloRequest = function(c, record, length) {
+    tls.handleHelloRequest = function(c, record2, length) {
       if (!c.handshaking && c.handshakes > 0) {
         tls.queue(c, tls.createAlert(c, {
           level: tls.Alert.Level.warning,
@@ -33792,7 +33792,7 @@ var require_tls = __commonJS({
       }
       c.process();
     };
-    tls.parseHelloMessage = function(c, record, length) {
+    tls.parseHelloMessage = function(c, record2, length) {
       var msg = null;
       var client = c.entity === tls.ConnectionEnd.client;
       if (length < 38) {
@@ -33805,7 +33805,7 @@ var require_tls = __commonJS({
           }
         });
       } else {
-        var b = record.fragment;
+        var b = record2.fragment;
         var remaining = b.length();
         msg = {
           version: {
@@ -33926,8 +33926,8 @@ var require_tls = __commonJS({
         server_random: sRandom
       };
     };
-    tls.handleServerHello = function(c, record, length) {
-      var msg = tls.parseHelloMessage(c, record, length);
+    tls.handleServerHello = function(c, record2, length) {
+      var msg = tls.parseHelloMessage(c, record2, length);
       if (c.fail) {
         return;
       }
@@ -33957,8 +33957,8 @@ var require_tls = __commonJS({
       c.session.id = sessionId;
       c.process();
     };
-    tls.handleClientHello = function(c, record, length) {
-      var msg = tls.parseHelloMessage(c, record, length);
+    tls.handleClientHello = function(c, record2, length) {
+      var msg = tls.parseHelloMessage(c, record2, length);
       if (c.fail) {
         return;
       }
@@ -34043,7 +34043,7 @@ var require_tls = __commonJS({
       tls.flush(c);
       c.process();
     };
-    tls.handleCertificate = function(c, record, length) {
+    tls.handleCertificate = function(c, record2, length) {
       if (length < 3) {
         return c.error(c, {
           message: "Invalid Certificate message. Message too short.",
@@ -34054,7 +34054,7 @@ var require_tls = __commonJS({
           }
         });
       }
-      var b = record.fragment;
+      var b = record2.fragment;
       var msg = {
         certificate_list: readVector(b, 3)
       };
@@ -34102,7 +34102,7 @@ var require_tls = __commonJS({
       }
       c.process();
     };
-    tls.handleServerKeyExchange = function(c, record, length) {
+    tls.handleServerKeyExchange = function(c, record2, length) {
       if (length > 0) {
         return c.error(c, {
           message: "Invalid key parameters. Only RSA is supported.",
@@ -34116,7 +34116,7 @@ var require_tls = __commonJS({
       c.expect = SCR;
       c.process();
     };
-    tls.handleClientKeyExchange = function(c, record, length) {
+    tls.handleClientKeyExchange = function(c, record2, length) {
       if (length < 48) {
         return c.error(c, {
           message: "Invalid key parameters. Only RSA is supported.",
@@ -34127,7 +34127,7 @@ var require_tls = __commonJS({
           }
         });
       }
-      var b = record.fragment;
+      var b = record2.fragment;
       var msg = {
         enc_pre_master_secret: readVector(b, 2).getBytes()
       };
@@ -34174,7 +34174,7 @@ var require_tls = __commonJS({
       }
       c.process();
     };
-    tls.handleCertificateRequest = function(c, record, length) {
+    tls.handleCertificateRequest = function(c, record2, length) {
       if (length < 3) {
         return c.error(c, {
           message: "Invalid CertificateRequest. Message too short.",
@@ -34185,7 +34185,7 @@ var require_tls = __commonJS({
           }
         });
       }
-      var b = record.fragment;
+      var b = record2.fragment;
       var msg = {
         certificate_types: readVector(b, 1),
         certificate_authorities: readVector(b, 2)
@@ -34194,7 +34194,7 @@ var require_tls = __commonJS({
       c.expect = SHD;
       c.process();
     };
-    tls.handleCertificateVerify = function(c, record, length) {
+    tls.handleCertificateVerify = function(c, record2, length) {
       if (length < 2) {
         return c.error(c, {
           message: "Invalid CertificateVerify. Message too short.",
@@ -34205,7 +34205,7 @@ var require_tls = __commonJS({
           }
         });
       }
-      var b = record.fragment;
+      var b = record2.fragment;
       b.read -= 4;
       var msgBytes = b.bytes();
       b.read += 4;
@@ -34236,7 +34236,7 @@ var require_tls = __commonJS({
       c.expect = CCC;
       c.process();
     };
-    tls.handleServerHelloDone = function(c, record, length) {
+    tls.handleServerHelloDone = function(c, record2, length) {
       if (length > 0) {
         return c.error(c, {
           message: "Invalid ServerHelloDone message. Invalid length.",
@@ -34275,17 +34275,17 @@ var require_tls = __commonJS({
         return c.error(c, error);
       }
       if (c.session.certificateRequest !== null) {
-        record = tls.createRecord(c, {
+        record2 = tls.createRecord(c, {
           type: tls.ContentType.handshake,
           data: tls.createCertificate(c)
         });
-        tls.queue(c, record);
+        tls.queue(c, record2);
       }
-      record = tls.createRecord(c, {
+      record2 = tls.createRecord(c, {
         type: tls.ContentType.handshake,
         data: tls.createClientKeyExchange(c)
       });
-      tls.queue(c, record);
+      tls.queue(c, record2);
       c.expect = SER;
       var callback = function(c2, signature) {
         if (c2.session.certificateRequest !== null && c2.session.clientCertificate !== null) {
@@ -34313,8 +34313,8 @@ var require_tls = __commonJS({
       }
       tls.getClientSignature(c, callback);
     };
-    tls.handleChangeCipherSpec = function(c, record) {
-      if (record.fragment.getByte() !== 1) {
+    tls.handleChangeCipherSpec = function(c, record2) {
+      if (record2.fragment.getByte() !== 1) {
         return c.error(c, {
           message: "Invalid ChangeCipherSpec message received.",
           send: true,
@@ -34335,12 +34335,12 @@ var require_tls = __commonJS({
       c.expect = client ? SFI : CFI;
       c.process();
     };
-    tls.handleFinished = function(c, record, length) {
-      var b = record.fragment;
+    tls.handleFinished = function(c, record2, length) {
+      var b = record2.fragment;
       b.read -= 4;
       var msgBytes = b.bytes();
       b.read += 4;
-      var vd = record.fragment.getBytes();
+      var vd = record2.fragment.getBytes();
       b = forge2.util.createBuffer();
       b.putBuffer(c.session.md5.digest());
       b.putBuffer(c.session.sha1.digest());
@@ -34383,8 +34383,8 @@ var require_tls = __commonJS({
       c.connected(c);
       c.process();
     };
-    tls.handleAlert = function(c, record) {
-      var b = record.fragment;
+    tls.handleAlert = function(c, record2) {
+      var b = record2.fragment;
       var alert = {
         level: b.getByte(),
         description: b.getByte()
@@ -34476,13 +34476,13 @@ var require_tls = __commonJS({
       });
       c.process();
     };
-    tls.handleHandshake = function(c, record) {
-      var b = record.fragment;
+    tls.handleHandshake = function(c, record2) {
+      var b = record2.fragment;
       var type = b.getByte();
       var length = b.getInt24();
       if (length > b.length()) {
-        c.fragmented = record;
-        record.fragment = forge2.util.createBuffer();
+        c.fragmented = record2;
+        record2.fragment = forge2.util.createBuffer();
         b.read -= 4;
         return c.process();
       }
@@ -34512,18 +34512,18 @@ var require_tls = __commonJS({
           c.session.md5.update(bytes);
           c.session.sha1.update(bytes);
         }
-        hsTable[c.entity][c.expect][type](c, record, length);
+        hsTable[c.entity][c.expect][type](c, record2, length);
       } else {
-        tls.handleUnexpected(c, record);
+        tls.handleUnexpected(c, record2);
       }
     };
-    tls.handleApplicationData = function(c, record) {
-      c.data.putBuffer(record.fragment);
+    tls.handleApplicationData = function(c, record2) {
+      c.data.putBuffer(record2.fragment);
       c.dataReady(c);
       c.process();
     };
-    tls.handleHeartbeat = function(c, record) {
-      var b = record.fragment;
+    tls.handleHeartbeat = function(c, record2) {
+      var b = record2.fragment;
       var type = b.getByte();
       var length = b.getInt16();
       var payload = b.getBytes(length);
@@ -34704,11 +34704,11 @@ var require_tls = __commonJS({
           macLength: 0,
           macFunction: null,
           cipherState: null,
-          cipherFunction: function(record) {
+          cipherFunction: function(record2) {
             return true;
           },
           compressionState: null,
-          compressFunction: function(record) {
+          compressFunction: function(record2) {
             return true;
           },
           updateSequenceNumber: function() {
@@ -34726,8 +34726,8 @@ var require_tls = __commonJS({
         read: createMode(),
         write: createMode()
       };
-      state.read.update = function(c2, record) {
-        if (!state.read.cipherFunction(record, state.read)) {
+      state.read.update = function(c2, record2) {
+        if (!state.read.cipherFunction(record2, state.read)) {
           c2.error(c2, {
             message: "Could not decrypt record or bad MAC.",
             send: true,
@@ -34739,7 +34739,7 @@ var require_tls = __commonJS({
               description: tls.Alert.Description.bad_record_mac
             }
           });
-        } else if (!state.read.compressFunction(c2, record, state.read)) {
+        } else if (!state.read.compressFunction(c2, record2, state.read)) {
           c2.error(c2, {
             message: "Could not decompress record.",
             send: true,
@@ -34751,8 +34751,8 @@ var require_tls = __commonJS({
         }
         return !c2.fail;
       };
-      state.write.update = function(c2, record) {
-        if (!state.write.compressFunction(c2, record, state.write)) {
+      state.write.update = function(c2, record2) {
+        if (!state.write.compressFunction(c2, record2, state.write)) {
           c2.error(c2, {
             message: "Could not compress record.",
             send: false,
@@ -34761,7 +34761,7 @@ var require_tls = __commonJS({
               description: tls.Alert.Description.internal_error
             }
           });
-        } else if (!state.write.cipherFunction(record, state.write)) {
+        } else if (!state.write.cipherFunction(record2, state.write)) {
           c2.error(c2, {
             message: "Could not encrypt record.",
             send: false,
@@ -34805,7 +34805,7 @@ var require_tls = __commonJS({
       if (!options.data) {
         return null;
       }
-      var record = {
+      var record2 = {
         type: options.type,
         version: {
           major: c.version.major,
@@ -34814,7 +34814,7 @@ var require_tls = __commonJS({
         length: options.data.length(),
         fragment: options.data
       };
-      return record;
+      return record2;
     };
     tls.createAlert = function(c, alert) {
       var b = forge2.util.createBuffer();
@@ -35092,37 +35092,37 @@ var require_tls = __commonJS({
       rval.putBytes(forge2.random.getBytes(paddingLength));
       return rval;
     };
-    tls.queue = function(c, record) {
-      if (!record) {
+    tls.queue = function(c, record2) {
+      if (!record2) {
         return;
       }
-      if (record.fragment.length() === 0) {
-        if (record.type === tls.ContentType.handshake || record.type === tls.ContentType.alert || record.type === tls.ContentType.change_cipher_spec) {
+      if (record2.fragment.length() === 0) {
+        if (record2.type === tls.ContentType.handshake || record2.type === tls.ContentType.alert || record2.type === tls.ContentType.change_cipher_spec) {
           return;
         }
       }
-      if (record.type === tls.ContentType.handshake) {
-        var bytes = record.fragment.bytes();
+      if (record2.type === tls.ContentType.handshake) {
+        var bytes = record2.fragment.bytes();
         c.session.md5.update(bytes);
         c.session.sha1.update(bytes);
         bytes = null;
       }
       var records;
-      if (record.fragment.length() <= tls.MaxFragment) {
-        records = [record];
+      if (record2.fragment.length() <= tls.MaxFragment) {
+        records = [record2];
       } else {
         records = [];
-        var data = record.fragment.bytes();
+        var data = record2.fragment.bytes();
         while (data.length > tls.MaxFragment) {
           records.push(tls.createRecord(c, {
-            type: record.type,
+            type: record2.type,
             data: forge2.util.createBuffer(data.slice(0, tls.MaxFragment))
           }));
           data = data.slice(tls.MaxFragment);
         }
         if (data.length > 0) {
           records.push(tls.createRecord(c, {
-            type: record.type,
+            type: record2.type,
             data: forge2.util.createBuffer(data)
           }));
         }
@@ -35137,11 +35137,11 @@ var require_tls = __commonJS({
     };
     tls.flush = function(c) {
       for (var i = 0; i < c.records.length; ++i) {
-        var record = c.records[i];
-        c.tlsData.putByte(record.type);
-        c.tlsData.putByte(record.version.major);
-        c.tlsData.putByte(record.version.minor);
-        c.tlsData.putInt16(record.fragment.length());
+        var record2 = c.records[i];
+        c.tlsData.putByte(record2.type);
+        c.tlsData.putByte(record2.version.major);
+        c.tlsData.putByte(record2.version.minor);
+        c.tlsData.putInt16(record2.fragment.length());
         c.tlsData.putBuffer(c.records[i].fragment);
       }
       c.records = [];
@@ -35376,13 +35376,13 @@ var require_tls = __commonJS({
         c.state.current = tls.createConnectionState(c);
       };
       c.reset();
-      var _update = function(c2, record) {
-        var aligned = record.type - tls.ContentType.change_cipher_spec;
+      var _update = function(c2, record2) {
+        var aligned = record2.type - tls.ContentType.change_cipher_spec;
         var handlers = ctTable[c2.entity][c2.expect];
         if (aligned in handlers) {
-          handlers[aligned](c2, record);
+          handlers[aligned](c2, record2);
         } else {
-          tls.handleUnexpected(c2, record);
+          tls.handleUnexpected(c2, record2);
         }
       };
       var _readRecordHeader = function(c2) {
@@ -35675,13 +35675,13 @@ var require_aesCipherSuites = __commonJS({
       state.read.macLength = state.write.macLength = sp.mac_length;
       state.read.macFunction = state.write.macFunction = tls.hmac_sha1;
     }
-    function encrypt_aes_cbc_sha1(record, s) {
+    function encrypt_aes_cbc_sha1(record2, s) {
       var rval = false;
-      var mac = s.macFunction(s.macKey, s.sequenceNumber, record);
-      record.fragment.putBytes(mac);
+      var mac = s.macFunction(s.macKey, s.sequenceNumber, record2);
+      record2.fragment.putBytes(mac);
       s.updateSequenceNumber();
       var iv;
-      if (record.version.minor === tls.Versions.TLS_1_0.minor) {
+      if (record2.version.minor === tls.Versions.TLS_1_0.minor) {
         iv = s.cipherState.init ? null : s.cipherState.iv;
       } else {
         iv = forge2.random.getBytesSync(16);
@@ -35689,13 +35689,13 @@ var require_aesCipherSuites = __commonJS({
       s.cipherState.init = true;
       var cipher = s.cipherState.cipher;
       cipher.start({ iv });
-      if (record.version.minor >= tls.Versions.TLS_1_1.minor) {
+      if (record2.version.minor >= tls.Versions.TLS_1_1.minor) {
         cipher.output.putBytes(iv);
       }
-      cipher.update(record.fragment);
+      cipher.update(record2.fragment);
       if (cipher.finish(encrypt_aes_cbc_sha1_padding)) {
-        record.fragment = cipher.output;
-        record.length = record.fragment.length();
+        record2.fragment = cipher.output;
+        record2.length = record2.fragment.length();
         rval = true;
       }
       return rval;
@@ -35721,31 +35721,31 @@ var require_aesCipherSuites = __commonJS({
       }
       return rval;
     }
-    function decrypt_aes_cbc_sha1(record, s) {
+    function decrypt_aes_cbc_sha1(record2, s) {
       var rval = false;
       var iv;
-      if (record.version.minor === tls.Versions.TLS_1_0.minor) {
+      if (record2.version.minor === tls.Versions.TLS_1_0.minor) {
         iv = s.cipherState.init ? null : s.cipherState.iv;
       } else {
-        iv = record.fragment.getBytes(16);
+        iv = record2.fragment.getBytes(16);
       }
       s.cipherState.init = true;
       var cipher = s.cipherState.cipher;
       cipher.start({ iv });
-      cipher.update(record.fragment);
+      cipher.update(record2.fragment);
       rval = cipher.finish(decrypt_aes_cbc_sha1_padding);
       var macLen = s.macLength;
       var mac = forge2.random.getBytesSync(macLen);
       var len = cipher.output.length();
       if (len >= macLen) {
-        record.fragment = cipher.output.getBytes(len - macLen);
+        record2.fragment = cipher.output.getBytes(len - macLen);
         mac = cipher.output.getBytes(macLen);
       } else {
-        record.fragment = cipher.output.getBytes();
+        record2.fragment = cipher.output.getBytes();
       }
-      record.fragment = forge2.util.createBuffer(record.fragment);
-      record.length = record.fragment.length();
-      var mac2 = s.macFunction(s.macKey, s.sequenceNumber, record);
+      record2.fragment = forge2.util.createBuffer(record2.fragment);
+      record2.length = record2.fragment.length();
+      var mac2 = s.macFunction(s.macKey, s.sequenceNumber, record2);
       s.updateSequenceNumber();
       rval = compareMacs(s.macKey, mac, mac2) && rval;
       return rval;
@@ -36827,31 +36827,31 @@ var require_ed25519 = __commonJS({
       }
     }
     function unpackneg(r, p) {
-      var t = gf(), chk = gf(), num = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+      var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
       set25519(r[2], gf1);
       unpack25519(r[1], p);
-      S(num, r[1]);
-      M2(den, num, D);
-      Z(num, num, r[2]);
+      S(num2, r[1]);
+      M2(den, num2, D);
+      Z(num2, num2, r[2]);
       A(den, r[2], den);
       S(den2, den);
       S(den4, den2);
       M2(den6, den4, den2);
-      M2(t, den6, num);
+      M2(t, den6, num2);
       M2(t, t, den);
       pow2523(t, t);
-      M2(t, t, num);
+      M2(t, t, num2);
       M2(t, t, den);
       M2(t, t, den);
       M2(r[0], t, den);
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num)) {
+      if (neq25519(chk, num2)) {
         M2(r[0], r[0], I);
       }
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num)) {
+      if (neq25519(chk, num2)) {
         return -1;
       }
       if (par25519(r[0]) === p[31] >> 7) {
@@ -38762,8 +38762,8 @@ var require_ssh = __commonJS({
     }
     function _sha1() {
       var sha = forge2.md.sha1.create();
-      var num = arguments.length;
-      for (var i = 0; i < num; ++i) {
+      var num2 = arguments.length;
+      for (var i = 0; i < num2; ++i) {
         sha.update(arguments[i]);
       }
       return sha.digest();
@@ -38870,6 +38870,216 @@ function parseSize(input) {
   return m && unit !== void 0 ? Math.round(Number(m[1]) * unit) : void 0;
 }
 
+// src/results/judge.ts
+var ASSUMED_SPREAD = 0.1;
+var POWER = 0.8;
+function judge(input) {
+  const { history, current, direction, confidence } = input;
+  const y = (o) => input.scale === "log" ? Math.log(Math.max(o.value, input.floor)) : o.value;
+  const ys = history.map(y);
+  const k = ys.length;
+  const mean = ys.reduce((a, b) => a + b, 0) / k;
+  const withinBase = Math.sqrt(history.reduce((a, o) => a + o.within ** 2, 0) / k);
+  let spread = null;
+  let se;
+  let df;
+  if (k >= 2) {
+    spread = Math.sqrt(ys.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1));
+    se = Math.sqrt(spread ** 2 * (1 + 1 / k) + Math.max(0, current.within ** 2 - withinBase ** 2));
+    df = k - 1;
+  } else {
+    const assumed = input.scale === "log" ? ASSUMED_SPREAD : ASSUMED_SPREAD * Math.abs(mean);
+    se = Math.sqrt(2 * assumed ** 2 + current.within ** 2 + withinBase ** 2);
+    df = Infinity;
+  }
+  const tolerance = input.scale === "log" ? direction * Math.log(Math.max(1 + input.offset, 1e-9)) : direction * input.offset;
+  const change = direction * (y(current) - mean);
+  const q = tQuantile(confidence, df);
+  const lower = change - q * se;
+  const upper = change + q * se;
+  const judgement = lower > tolerance ? "failed" : upper <= tolerance ? "passed" : "inconclusive";
+  const detectable = tolerance + (q + normalQuantile(POWER)) * se;
+  const back = (d) => input.scale === "log" ? Math.exp(d) - 1 : d;
+  return {
+    judgement,
+    runs: k,
+    center: input.scale === "log" ? Math.exp(mean) : mean,
+    spread,
+    ...spread === null ? { assumed: ASSUMED_SPREAD } : {},
+    change: back(change),
+    interval: [back(lower), back(upper)],
+    tolerance: back(tolerance),
+    detectable: back(detectable),
+    confidence,
+    scale: input.scale
+  };
+}
+function normalQuantile(p) {
+  if (p <= 0 || p >= 1) throw new RangeError(`p must be in (0, 1), got ${p}`);
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  const poly = (cs, x) => cs.reduce((acc, v) => acc * x + v, 0);
+  if (p < low) {
+    const q2 = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q2) / (poly(d, q2) * q2 + 1);
+  }
+  if (p > 1 - low) {
+    const q2 = Math.sqrt(-2 * Math.log(1 - p));
+    return -poly(c, q2) / (poly(d, q2) * q2 + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return poly(a, r) * q / (poly(b, r) * r + 1);
+}
+function tQuantile(p, df) {
+  const z = normalQuantile(p);
+  if (!Number.isFinite(df)) return z;
+  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+  for (let i = 0; i < 50; i++) {
+    const err = tCdf(t, df) - p;
+    if (Math.abs(err) < 1e-12) break;
+    t -= err / tPdf(t, df);
+  }
+  return t;
+}
+function tPdf(t, df) {
+  return Math.exp(
+    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - (df + 1) / 2 * Math.log(1 + t * t / df)
+  );
+}
+function tCdf(t, df) {
+  const x = df / (df + t * t);
+  const tail2 = 0.5 * incompleteBeta(x, df / 2, 0.5);
+  return t >= 0 ? 1 - tail2 : tail2;
+}
+function logGamma(x) {
+  const g = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = g[0];
+  const t = xx + 7.5;
+  for (let i = 1; i < 9; i++) a += g[i] / (xx + i);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num2 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + num2 * d;
+    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+    c = 1 + num2 / c;
+    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
+    d = 1 / d;
+    f *= d * c;
+    num2 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + num2 * d;
+    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+    c = 1 + num2 / c;
+    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
+    d = 1 / d;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-14) break;
+  }
+  return front * f / a;
+}
+
+// src/results/precision.ts
+function withinRunError(metric, value2, stats, dist, judged) {
+  const n = stats.samples;
+  if (n === 0) return 0;
+  const { scale, floor } = judged;
+  const onScale = (se) => scale === "log" ? se / Math.max(value2, floor) : se;
+  switch (metric) {
+    case "error_rate": {
+      const p = (stats.errors + 0.5) / (n + 1);
+      return onScale(Math.sqrt(p * (1 - p) / n));
+    }
+    case "errors":
+      return onScale(Math.sqrt(stats.errors + 0.5));
+    case "samples":
+      return onScale(Math.sqrt(n));
+    case "throughput":
+      return onScale(value2 / Math.sqrt(n));
+    case "min":
+    case "max":
+      return 0;
+    case "avg":
+      return dist ? onScale(sd(dist, stats.mean) / Math.sqrt(n)) : 0;
+    default: {
+      if (!dist) return 0;
+      const q = metric === "median" ? 0.5 : Number(metric.slice(1)) / 100;
+      const [lo, hi] = quantileBand(dist, n, q);
+      return scale === "log" ? (Math.log(Math.max(hi, floor)) - Math.log(Math.max(lo, floor))) / 2 : (hi - lo) / 2;
+    }
+  }
+}
+function quantileBand(dist, n, q) {
+  const width = Math.sqrt(n * q * (1 - q));
+  const lo = Math.max(1, Math.floor(n * q - width));
+  const hi = Math.min(n, Math.ceil(n * q + width));
+  return [valueAtRank(dist, lo), valueAtRank(dist, hi)];
+}
+function valueAtRank(dist, rank) {
+  let seen = 0;
+  for (const [value2, count2] of dist) {
+    seen += count2;
+    if (seen >= rank) return value2;
+  }
+  return dist.at(-1)?.[0] ?? 0;
+}
+function sd(dist, mean) {
+  let n = 0;
+  let sum = 0;
+  for (const [v, c] of dist) {
+    n += c;
+    sum += c * (v - mean) ** 2;
+  }
+  return n > 1 ? Math.sqrt(sum / (n - 1)) : 0;
+}
+
 // src/results/gates.ts
 var GATE_FORMS = [
   "<metric> <op> <value>           e.g. p95 < 500ms, error_rate < 1%, throughput >= 50/s, samples >= 1000",
@@ -38942,18 +39152,18 @@ function build(expression, label, metric, op, valueText) {
   if (b) {
     if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
     const text = b[2].trim();
-    const sign = b[1] === "-" ? -1 : 1;
+    const sign2 = b[1] === "-" ? -1 : 1;
     const relativeTo = (offset, relative) => ({
-      gate: { expression, label, metric, op, baseline: { offset: sign * offset, relative } }
+      gate: { expression, label, metric, op, baseline: { offset: sign2 * offset, relative } }
     });
     if (text.endsWith("%") && kind !== "rate") {
       const pct2 = Number(text.slice(0, -1));
       if (!Number.isFinite(pct2)) return { problem: `${expression}: "${text}" is not a percentage` };
       return relativeTo(pct2 / 100, true);
     }
-    const amount = parseAmount(text, kind, metric);
-    if (typeof amount === "string") return { problem: `${expression}: ${amount}` };
-    return relativeTo(amount, false);
+    const amount2 = parseAmount(text, kind, metric);
+    if (typeof amount2 === "string") return { problem: `${expression}: ${amount2}` };
+    return relativeTo(amount2, false);
   }
   const value2 = parseAmount(valueText, kind, metric);
   if (typeof value2 === "string") return { problem: `${expression}: ${value2}` };
@@ -39013,44 +39223,105 @@ var COMPARE = {
   ">=": (a, b) => a >= b,
   "==": (a, b) => Math.abs(a - b) < 1e-9
 };
-function evaluateGate(gate, stats, baselineStats, missing = { mode: "fail" }) {
+var viewOf = (v) => typeof v === "function" ? { stats: v } : v;
+function evaluateGate(gate, current, history, missing = { mode: "fail" }, confidence = 0.95) {
+  const run = viewOf(current);
   const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
-  const unknown = (actual2, reason, status = "failed") => ({
+  const unknown = (actual2, reason, status2 = "failed") => ({
     ...base,
     threshold: null,
     baseline: null,
     actual: actual2,
-    status,
+    status: status2,
     passed: false,
     reason
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const current = stats(gate.label);
-  if (!current || current.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(current, gate.metric);
-  let threshold = gate.value ?? null;
-  let baseline = null;
-  if (gate.baseline) {
-    if (!baselineStats) {
-      return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
-    }
-    const prev = baselineStats(gate.label);
-    if (!prev || prev.samples === 0) return noBaseline(actual, `${where} is not in the baseline`);
-    baseline = metricValue(prev, gate.metric);
-    if (baseline === void 0) return noBaseline(actual, `the baseline has no ${gate.metric}`);
-    threshold = gate.baseline.relative ? baseline * (1 + gate.baseline.offset) : baseline + gate.baseline.offset;
+  const stats = run.stats(gate.label);
+  if (!stats || stats.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(stats, gate.metric);
+  if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
+  if (!history) return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
+  const runs = (typeof history === "function" ? [viewOf(history)] : history).map((h) => ({ view: h, stats: h.stats(gate.label) })).filter((h) => Boolean(h.stats && h.stats.samples > 0));
+  if (!runs.length) return noBaseline(actual, `${where} is not in the baseline`);
+  const judged = judgedScale(gate);
+  const observe = (view, s) => {
+    const value2 = metricValue(s, gate.metric);
+    return { value: value2, within: withinRunError(gate.metric, value2, s, view.distribution?.(gate.label), judged) };
+  };
+  const direction = gate.op === ">" || gate.op === ">=" ? -1 : 1;
+  const evidence = judge({
+    current: observe(run, stats),
+    history: runs.map((h) => observe(h.view, h.stats)),
+    ...judged,
+    offset: gate.baseline.offset,
+    direction,
+    confidence
+  });
+  const center = evidence.center;
+  const threshold = gate.baseline.relative ? center * (1 + gate.baseline.offset) : center + gate.baseline.offset;
+  if (gate.op === "==") {
+    const passed = COMPARE["=="](actual, threshold);
+    return {
+      ...base,
+      threshold,
+      baseline: center,
+      actual,
+      status: passed ? "passed" : "failed",
+      passed,
+      reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected == ${format(threshold, gate.metric)}`
+    };
   }
-  const passed = COMPARE[gate.op](actual, threshold);
+  const status = evidence.judgement;
   return {
     ...base,
     threshold,
-    baseline,
+    baseline: center,
+    actual,
+    status,
+    passed: status === "passed",
+    reason: evidenceReason(gate, evidence, direction),
+    evidence
+  };
+}
+function absoluteGate(gate, base, actual, stats, run, confidence) {
+  const threshold = gate.value;
+  const passed = COMPARE[gate.op](actual, threshold);
+  const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
+    scale: "raw",
+    floor: 0
+  });
+  const q = tQuantile(confidence, Infinity);
+  return {
+    ...base,
+    threshold,
+    baseline: null,
     actual,
     status: passed ? "passed" : "failed",
     passed,
-    reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`
+    reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`,
+    ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
   };
+}
+function judgedScale(gate) {
+  const kind = metricKind(gate.metric);
+  const floor = kind === "time" || kind === "count" ? 1 : kind === "throughput" ? 1e-3 : 1e-6;
+  return { scale: gate.baseline?.relative ? "log" : "raw", floor };
+}
+function evidenceReason(gate, e, direction) {
+  const own = (v) => direction === 1 ? v : e.scale === "log" ? 1 / (1 + v) - 1 : -v;
+  const amount2 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
+  const [lo, hi] = [own(e.interval[0]), own(e.interval[1])].sort((a, b) => a - b);
+  const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount2(e.spread).replace("+", "\xB1")})`;
+  const change = `${amount2(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount2(lo)} \u2026 ${amount2(hi)})`;
+  const against = `against ${history}; tolerance ${amount2(own(e.tolerance))}`;
+  if (e.judgement === "failed") return `regression beyond the tolerance: ${change} ${against}`;
+  if (e.judgement === "passed") return `within the tolerance: ${change} ${against}`;
+  return `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; the smallest regression it would catch is about ${amount2(own(e.detectable))}` + (e.runs < 5 ? " (more earlier runs narrow it: --baseline-runs)" : "");
+}
+function signed(v, metric) {
+  return `${v >= 0 ? "+" : "\u2212"}${format(Math.abs(v), metric)}`;
 }
 function format(value2, metric) {
   const kind = metricKind(metric);
@@ -39094,6 +39365,8 @@ var DEFAULTS = {
   delay: "0s",
   waitTimeout: "1m",
   maxBundleSize: "20MB",
+  baselineRuns: 10,
+  confidence: 0.95,
   rmiSsl: true
 };
 
@@ -39210,6 +39483,21 @@ function propEntries(field, value2, problems) {
 
 // src/config/resolve.ts
 import path2 from "node:path";
+
+// src/config/baseline-auto.ts
+var PREFIX = "auto:";
+function parseAutoBaseline(value2) {
+  if (typeof value2 !== "string") return void 0;
+  const text = value2.trim();
+  if (text === "auto") return {};
+  return text.startsWith(PREFIX) ? { ref: text.slice(PREFIX.length) } : void 0;
+}
+var autoBaselineText = (a) => a.ref === void 0 ? "auto" : `${PREFIX}${a.ref}`;
+var REF_PATTERN = /^[^\s\x00-\x1f\x7f]{1,255}$/;
+function autoBaselineProblem(a) {
+  if (a.ref === void 0 || REF_PATTERN.test(a.ref)) return void 0;
+  return `baseline: "auto:${a.ref.slice(0, 80)}" does not name a branch or ref after "auto:" (1 to 255 characters, no spaces); use auto for every earlier run, or e.g. auto:main for those of main`;
+}
 
 // src/config/fields.ts
 var FIELDS = [
@@ -39342,14 +39630,34 @@ var FIELDS = [
     name: "baseline",
     kind: "string",
     arg: "PATH",
-    help: 'summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas'
+    help: `summary.json of an earlier run, or its results folder (matched per plan), for gates like "p95 <= baseline+10%" and deltas; with --server, auto (or auto:REF, only runs of that ref): the server's earlier runs of this task`
   },
   {
     name: "baseline-missing",
     kind: "string",
     arg: "fail|skip",
     choices: ["fail", "skip"],
-    help: "when there is no baseline (first run, expired artifact): fail baseline gates (default) or skip them with a warning"
+    help: "when there is no baseline (first run, expired artifact): fail baseline gates (default; skip with baseline auto) or skip them with a warning"
+  },
+  {
+    name: "baseline-runs",
+    kind: "int",
+    arg: "N",
+    range: [1, 100],
+    help: "earlier runs of the same plan baseline gates are judged against, newest first (default 10)"
+  },
+  {
+    name: "confidence",
+    kind: "string",
+    arg: "PCT",
+    help: "how sure a baseline gate must be to pass or fail, 80% to 99.9% (default 95%); otherwise it is inconclusive"
+  },
+  {
+    name: "inconclusive",
+    kind: "string",
+    arg: "pass|fail",
+    choices: ["pass", "fail"],
+    help: "what a baseline gate the history cannot decide does: pass with a warning (default) or fail the run"
   },
   {
     name: "attach-network",
@@ -39570,6 +39878,7 @@ function buildOptions(values, given, cwd, fileDir) {
   const where = (name, fallback) => path2.resolve(given.fromFile.has(name) ? fileDir : cwd, get(name, fallback));
   const image = get("image", DEFAULTS.image);
   const baseline = get("baseline", void 0);
+  const auto = parseAutoBaseline(baseline);
   return {
     testDir: where("test-dir", "."),
     plans: get("plan", [...DEFAULTS.plans]),
@@ -39596,8 +39905,13 @@ function buildOptions(values, given, cwd, fileDir) {
     keep: get("keep", false),
     maxBundleBytes: get("max-bundle-size", parseSize(DEFAULTS.maxBundleSize)),
     gates: get("criteria", []),
-    baselineFile: baseline === void 0 ? void 0 : where("baseline", baseline),
-    baselineMissing: get("baseline-missing", "fail") === "skip" ? "skip" : "fail",
+    baselineFile: baseline === void 0 || auto ? void 0 : where("baseline", baseline),
+    ...auto ? { baselineAuto: auto } : {},
+    // A history that is not there yet (a first run) skips baseline gates by default, as the fronts' auto does.
+    baselineMissing: get("baseline-missing", auto ? "skip" : "fail") === "skip" ? "skip" : "fail",
+    baselineRuns: get("baseline-runs", DEFAULTS.baselineRuns),
+    confidence: parseConfidence(get("confidence", DEFAULTS.confidence)) ?? DEFAULTS.confidence,
+    inconclusive: get("inconclusive", "pass") === "fail" ? "fail" : "pass",
     docker: dockerOptions(get),
     server: serverTarget(values)
   };
@@ -39617,9 +39931,15 @@ function crossChecks(options, given) {
   problems.push(...waitDetailProblems(has));
   if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  if (has("confidence") && parseConfidence(given.raw.get("confidence")) === void 0)
+    problems.push(
+      `confidence: ${JSON.stringify(given.raw.get("confidence"))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`
+    );
   const both = Object.keys(options.secretProps).filter((k) => k in options.props);
   if (both.length)
     problems.push(`secret-prop: ${both.join(", ")} also given with prop; give each property once`);
+  const auto = options.baselineAuto && autoBaselineProblem(options.baselineAuto);
+  if (auto) problems.push(auto);
   if (!has("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
   return problems;
@@ -39635,6 +39955,14 @@ function globsInTestDir(options, given, cwd, fileDir) {
   options.splitCsv = split.globs;
   options.jars = jars.globs;
   return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
+}
+function parseConfidence(value2) {
+  const text = String(value2 ?? "").trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(text);
+  if (!m) return void 0;
+  const n = Number(m[1]);
+  const fraction = m[2] || n > 1 ? n / 100 : n;
+  return fraction >= 0.8 && fraction <= 0.999 ? fraction : void 0;
 }
 
 // src/core/outcome.ts
@@ -39664,7 +39992,7 @@ function outcome(report, error) {
       headline: "performance gates failed; see summary.md in the results folder"
     };
   }
-  const verdict = report.verdict === "passed" ? ", gates passed" : "";
+  const verdict = report.verdict === "passed" ? ", gates passed" : report.verdict === "inconclusive" ? ", gates inconclusive: the history cannot tell a regression from noise (not failing the run); see summary.md" : "";
   return {
     kind: "succeeded",
     exitCode: EXIT_CODES.succeeded,
@@ -40466,7 +40794,7 @@ async function readXmlJtl(source, file, onSample) {
   let depth = 0;
   let error;
   const sample = newSample();
-  const num = (v) => v === void 0 || v === "" ? 0 : Number(v);
+  const num2 = (v) => v === void 0 || v === "" ? 0 : Number(v);
   parser.on("opentag", (tag) => {
     if (tag.name !== "httpSample" && tag.name !== "sample") return;
     depth++;
@@ -40487,12 +40815,12 @@ async function readXmlJtl(source, file, onSample) {
     sample.label = a.lb ?? "";
     sample.success = a.s === void 0 ? true : a.s === "true";
     sample.responseCode = a.rc ?? "";
-    sample.bytes = num(a.by);
-    sample.sentBytes = num(a.sby);
+    sample.bytes = num2(a.by);
+    sample.sentBytes = num2(a.sby);
     sample.host = a.hn ?? "";
-    sample.allThreads = num(a.na);
-    sample.count = num(a.sc) || 1;
-    sample.errors = a.ec !== void 0 ? num(a.ec) : sample.success ? 0 : 1;
+    sample.allThreads = num2(a.na);
+    sample.count = num2(a.sc) || 1;
+    sample.errors = a.ec !== void 0 ? num2(a.ec) : sample.success ? 0 : 1;
     report.rows++;
     onSample(sample);
   });
@@ -40539,7 +40867,7 @@ async function readJtl(file, onSample) {
 }
 
 // src/results/summary.ts
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 
 // src/results/compare.ts
 var DELTA_METRICS = ["median", "p95", "p99", "errorRate", "throughput"];
@@ -40829,6 +41157,13 @@ var Analysis = class {
   points() {
     return this.series.points();
   }
+  /** A label's (null: the whole run's) exact response times as [ms, count] pairs, ascending. */
+  distributionOf(label) {
+    const h = label === null ? this.total.hist : this.labels.get(label)?.hist;
+    const out = [];
+    h?.forEach((v, c) => out.push([v, c]));
+    return out;
+  }
   /**
    * Response-time distribution for the report: equal-width bars from the minimum to p99, and one last bar
    * for the tail above p99 (so a few slow outliers do not squash every other bar into the first one).
@@ -40851,18 +41186,30 @@ var Analysis = class {
 };
 
 // src/results/summary.ts
-var SCHEMA_VERSION = 1;
+var SCHEMA_VERSION = 2;
 async function analyseJtl(file, opts) {
   const analysis = new Analysis();
   const read = await readJtl(file, (s) => analysis.add(s));
+  return summarise(analysis, { file, format: read.format, rows: read.rows, warnings: read.warnings }, opts);
+}
+function summarise(analysis, read, opts) {
+  const { file } = read;
   const extra = [.../* @__PURE__ */ new Set([...opts.percentiles ?? [], ...extraPercentiles(opts.gates)])];
   const totals = analysis.totals(extra);
   const labels = analysis.labelNames().sort((a, b) => a.localeCompare(b)).map((label) => ({ label, ...analysis.labelStats(label, extra) }));
-  const byLabel = (label) => label === null ? totals : labels.find((l) => l.label === label);
-  const base = opts.baseline;
-  const baseline = base && ((label) => label === null ? base.totals : base.labels.find((l) => l.label === label));
+  const distributions = {
+    total: analysis.distributionOf(null),
+    labels: Object.fromEntries(labels.map((l) => [l.label, analysis.distributionOf(l.label)]))
+  };
+  const current = viewOfSummary({ totals, labels, distributions });
+  const history = opts.history ?? (opts.baseline ? [opts.baseline] : void 0);
+  const confidence = opts.confidence ?? 0.95;
+  const inconclusive = opts.inconclusive ?? "pass";
   const missing = opts.baselineMissing ?? { mode: "fail" };
-  const gates = opts.gates.map((g) => evaluateGate(g, byLabel, baseline, missing));
+  const gates = opts.gates.map(
+    (g) => evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence)
+  );
+  const base = history?.[0];
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
   return {
@@ -40878,21 +41225,59 @@ async function analyseJtl(file, opts) {
     labels,
     workers: analysis.workers(),
     gates,
-    verdict: verdictOf(gates),
+    verdict: verdictOf(gates, inconclusive),
     ...base ? { comparison: compareWith(base, totals, labels) } : {},
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1e3, points: analysis.points() },
     distribution: analysis.distribution(),
     warnings: [
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
-      ...skippedWarning(gates, missing)
-    ]
+      ...skippedWarning(gates, missing),
+      ...inconclusiveWarning(gates, inconclusive)
+    ],
+    distributions,
+    ...history?.length ? { history: history.map(historyRun) } : {},
+    confidence,
+    inconclusive
   };
 }
-function verdictOf(gates) {
+function viewOfSummary(s) {
+  const byLabel = new Map(s.labels.map((l) => [l.label, l]));
+  return {
+    stats: (label) => label === null ? s.totals : byLabel.get(label),
+    distribution: (label) => label === null ? s.distributions?.total : s.distributions?.labels[label]
+  };
+}
+function historyRun(s) {
+  const run = s.run ?? {};
+  const source = run.source ?? {};
+  const text = (v) => typeof v === "string" ? v : null;
+  return {
+    runId: text(run.runId),
+    startedAt: text(run.startedAt) ?? s.window?.start ?? null,
+    commit: text(source.commit),
+    ref: text(source.ref),
+    ciUrl: text(source.ciUrl),
+    samples: s.totals.samples,
+    p95: s.totals.p95,
+    errorRate: s.totals.errorRate,
+    throughput: s.totals.throughput
+  };
+}
+function verdictOf(gates, inconclusive = "pass") {
   if (gates.length === 0) return "no-gates";
   if (gates.some((g) => g.status === "failed")) return "failed";
+  if (gates.some((g) => g.status === "inconclusive"))
+    return inconclusive === "fail" ? "failed" : "inconclusive";
   return gates.some((g) => g.status === "passed") ? "passed" : "skipped";
+}
+var VERDICT_ORDER = ["failed", "inconclusive", "passed", "skipped", "no-gates"];
+function inconclusiveWarning(gates, policy) {
+  const n = gates.filter((g) => g.status === "inconclusive").length;
+  if (!n) return [];
+  return [
+    `${n} gate(s) on the baseline inconclusive: the earlier runs vary too much (or are too few) to tell a change within the tolerance from one beyond it; ${policy === "fail" ? "the run fails (--inconclusive fail)" : "not failing the run (--inconclusive pass)"}. More earlier runs (--baseline-runs), longer runs or a wider tolerance make the gate decide.`
+  ];
 }
 function skippedWarning(gates, missing) {
   const skipped = gates.filter((g) => g.status === "skipped").length;
@@ -40904,9 +41289,13 @@ function noSamplesWarning(file, samples, warnings) {
   if (samples > 0 || warnings.some((w) => /\bno samples\b/.test(w))) return [];
   return [`no samples: ${file} has no sample rows (the plan recorded nothing)`];
 }
+var MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 async function loadBaseline(file) {
   let doc;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_SUMMARY_BYTES)
+      throw new Error(`it is ${Math.round(size / 1024 / 1024)} MB, more than a summary.json can be (64 MB)`);
     doc = JSON.parse(await readFile(file, "utf8"));
   } catch (e) {
     throw new Error(`cannot read the baseline ${file}: ${e.message}`, { cause: e });
@@ -40924,12 +41313,12 @@ async function loadBaseline(file) {
 
 // src/results/baseline.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-import { stat } from "node:fs/promises";
+import { stat as stat2 } from "node:fs/promises";
 import path4 from "node:path";
 var BaselineNotFound = class extends Error {
 };
 async function readBaselineSet(from) {
-  const st = await stat(from).catch((e) => {
+  const st = await stat2(from).catch((e) => {
     if (e.code === "ENOENT") throw new BaselineNotFound(`${from} does not exist`);
     throw new Error(`cannot read the baseline ${from}: ${e.message}`, { cause: e });
   });
@@ -40952,17 +41341,24 @@ async function readBaselineSet(from) {
 }
 var planOf = (s) => typeof s.run?.plan === "string" ? s.run.plan : null;
 var startOf = (s) => String(s.run?.startedAt ?? s.window?.start ?? "");
-function baselineForPlan(set, plan, planCount) {
-  if (set.kind === "file") return set.summaries[0];
+function historyForPlan(set, plan, planCount, runs = 10) {
+  if (set.kind === "file") return set.summaries.slice(0, 1);
   let candidates = set.summaries.filter((s) => planOf(s) === plan);
   if (!candidates.length && planCount === 1 && new Set(set.summaries.map(planOf)).size === 1)
     candidates = set.summaries;
-  return candidates.sort((a, b) => startOf(b).localeCompare(startOf(a)))[0];
+  const seen = /* @__PURE__ */ new Set();
+  return candidates.sort((a, b) => startOf(b).localeCompare(startOf(a))).filter((s) => {
+    const id = typeof s.run?.runId === "string" ? `${s.run.runId} ${planOf(s)}` : void 0;
+    if (id === void 0) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  }).slice(0, runs);
 }
-function planBaseline(set, missing, plan, planCount) {
+function planBaseline(set, missing, plan, planCount, runs = 10) {
   if (!set) return { missing };
-  const baseline = baselineForPlan(set, plan, planCount);
-  if (baseline) return { baseline, missing };
+  const history = historyForPlan(set, plan, planCount, runs);
+  if (history.length) return { history, missing };
   const reason = plan ? `no summary.json of plan ${plan} in ${path4.normalize(set.from)}` : `${path4.normalize(set.from)} holds summaries of several plans; give one summary.json`;
   return { missing: { ...missing, reason } };
 }
@@ -40986,8 +41382,8 @@ async function readRunBaselines(options, logger) {
     throw new AtqError("CONFIG_INVALID", `baseline: ${reason}. ${hint}`, { file: from });
   }
 }
-function baselineOf(b, plan, planCount) {
-  return planBaseline(b.set, b.missing, plan, planCount);
+function baselineOf(b, plan, planCount, runs = 10) {
+  return planBaseline(b.set, b.missing, plan, planCount, runs);
 }
 
 // src/results/report/text.ts
@@ -41018,15 +41414,168 @@ var STAT_COLUMNS = [
 ];
 function gateCounts(gates) {
   const n = (st) => gates.filter((g) => g.status === st).length;
-  const counts = ["passed", "failed", "skipped"].filter((st) => n(st) > 0).map((st) => `${n(st)} ${st}`);
+  const counts = ["passed", "failed", "inconclusive", "skipped"].filter((st) => n(st) > 0).map((st) => `${n(st)} ${st}`);
   return `${gates.length} gate(s): ${counts.join(", ")}`;
 }
 function gateValue(v, metric) {
   return v === null ? "\u2013" : format(v, metric);
 }
 
+// src/results/report/evidence.ts
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 1e12 ? v : null;
+}
+var sign = (v, text) => v > 0 ? `+${text}` : v < 0 ? `\u2212${text}` : `\xB1${text}`;
+function fmt(v, metric) {
+  return format(metric === "samples" || metric === "errors" ? Math.round(v) : v, metric);
+}
+function shown(v, e, worse) {
+  if (worse === 1) return v;
+  return e.scale === "log" ? 1 / (1 + v) - 1 : -v;
+}
+function amount(v, e, metric) {
+  const a = Math.abs(v);
+  if (e.scale === "log") return sign(v, `${+(a * 100).toFixed(1)}%`);
+  if (metric === "error_rate") return sign(v, `${+(a * 100).toFixed(2)} pp`);
+  return sign(v, fmt(a, metric));
+}
+function noise(e, metric) {
+  const spread = num(e.spread);
+  if (spread === null) {
+    const assumed = +((num(e.assumed) ?? 0) * 100).toFixed(1);
+    return `1 run, noise unknown (\xB1${assumed}%${e.scale === "raw" ? " of the centre" : ""} assumed)`;
+  }
+  const text = e.scale === "log" ? `${+(spread * 100).toFixed(1)}%` : amount(spread, e, metric).slice(1);
+  return `${e.runs} runs, noise \xB1${text}`;
+}
+function evidenceText(g) {
+  const e = g.evidence;
+  const numbers = [e?.change, e?.tolerance, e?.detectable, ...Array.isArray(e?.interval) ? e.interval : []];
+  if (!e || numbers.length !== 5 || numbers.some((v) => num(v) === null)) return null;
+  const worse = g.op === ">" || g.op === ">=" ? -1 : 1;
+  const [lo, hi] = e.interval.map((v) => shown(v, e, worse)).sort((a, b) => a - b);
+  const at = (v) => amount(shown(v, e, worse), e, g.metric);
+  return `${at(e.change)} (${amount(lo, e, g.metric)} \u2026 ${amount(hi, e, g.metric)}), ${noise(e, g.metric)}, tolerance ${at(e.tolerance)}, detects ${worse === 1 ? "\u2265" : "\u2264"} ${at(e.detectable)}`;
+}
+function inconclusiveAdvice(e, flag = (n) => n) {
+  if (e.spread === null)
+    return `one earlier run cannot show the run-to-run noise: keep more runs in the baseline (${flag("baseline-runs")})`;
+  if (e.runs < 5) return `more earlier runs (${flag("baseline-runs")}) narrow it`;
+  return "longer runs, a steadier swarm or a wider tolerance make it decide";
+}
+function gateNote(g, flag) {
+  const text = evidenceText(g);
+  if (text === null || !g.evidence) return g.status === "passed" ? "" : g.reason;
+  const verdict = g.status === "failed" ? "regression" : g.status === "inconclusive" ? "inconclusive" : "within";
+  const advice = g.status === "inconclusive" ? `; ${inconclusiveAdvice(g.evidence, flag)}` : "";
+  return `${verdict}: ${text}${advice}`;
+}
+function withinText(g) {
+  const actual = num(g.actual);
+  const hi = num(g.within?.interval?.[1]);
+  if (actual === null || hi === null || hi <= actual) return null;
+  return `\xB1${fmt(hi - actual, g.metric)}`;
+}
+function actualText(g) {
+  const actual = num(g.actual);
+  if (actual === null) return "\u2013";
+  const within2 = withinText(g);
+  return within2 ? `${fmt(actual, g.metric)} (${within2})` : fmt(actual, g.metric);
+}
+function evidenceLegend(s) {
+  const confidence = Math.round((s.confidence ?? 0.95) * 1e3) / 10;
+  return `Baseline gates: this run's change against the earlier runs' centre (Baseline), its ${confidence}% interval, their run-to-run noise, the tolerance, and the smallest regression that history lets the gate detect.`;
+}
+
+// src/results/report/trend.ts
+var TREND_METRICS = [
+  { key: "p95", title: "p95", gate: "p95", value: ms },
+  { key: "errorRate", title: "Error rate", gate: "error_rate", value: pct },
+  { key: "throughput", title: "Throughput", gate: "throughput", value: (v) => `${+v.toFixed(2)}/s` }
+];
+function clip(v, max) {
+  if (typeof v !== "string" || !v) return null;
+  return v.length > max ? `${v.slice(0, max - 1)}\u2026` : v;
+}
+function shortCommit(v) {
+  if (typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v)) return v.slice(0, 7).toLowerCase();
+  return clip(v, 16);
+}
+function started(v) {
+  const t = typeof v === "string" ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 16).replace("T", " ") : null;
+}
+function safeUrl(v) {
+  if (typeof v !== "string" || v.length > 500) return null;
+  let u;
+  try {
+    u = new URL(v);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:" || u.username || u.password) return null;
+  const href = u.href.replace(
+    /[^A-Za-z0-9\-._~:/?#=%+,;]/g,
+    (c) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")
+  );
+  return href.length <= 1e3 ? href : null;
+}
+function linkTo(url, trusted, current) {
+  if (url === null) return null;
+  if (current) return url;
+  return trusted !== null && new URL(url).origin === trusted ? url : null;
+}
+var record = (v) => typeof v === "object" && v !== null ? v : {};
+function trendOf(s, maxEarlier = Infinity) {
+  const history = Array.isArray(s.history) ? s.history : [];
+  if (!history.length) return null;
+  const run = record(s.run);
+  const source = record(run.source);
+  const ownUrl = safeUrl(source.ciUrl);
+  const trusted = ownUrl === null ? null : new URL(ownUrl).origin;
+  const point = (r, position, current) => {
+    const url = safeUrl(r.ciUrl);
+    return {
+      position,
+      current,
+      runId: clip(r.runId, 40),
+      commit: shortCommit(r.commit),
+      started: started(r.startedAt),
+      link: linkTo(url, trusted, current),
+      url,
+      p95: num(r.p95),
+      errorRate: num(r.errorRate),
+      throughput: num(r.throughput)
+    };
+  };
+  const shown2 = history.slice(0, maxEarlier);
+  const earlier = shown2.map((h, i) => point(record(h), `-${i + 1}`, false)).reverse();
+  const now = point(
+    {
+      ...source,
+      runId: run.runId,
+      startedAt: run.startedAt ?? s.window?.start,
+      p95: s.totals.p95,
+      errorRate: s.totals.errorRate,
+      throughput: s.totals.throughput
+    },
+    "this run",
+    true
+  );
+  return { points: [...earlier, now], left: history.length - shown2.length };
+}
+function trendThreshold(s, key) {
+  const metric = TREND_METRICS.find((m) => m.key === key)?.gate;
+  const gates = s.gates.filter((g2) => g2.label === null && g2.metric === metric && num(g2.threshold) !== null);
+  const g = gates.find((x) => x.evidence) ?? gates[0];
+  return g ? num(g.threshold) : null;
+}
+function trendValue(key, v) {
+  return v === null ? "\u2013" : TREND_METRICS.find((m) => m.key === key).value(v);
+}
+
 // src/results/verdict-table.ts
-var CONSOLE_STATUS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" };
+var CONSOLE_STATUS = { passed: "PASS", failed: "FAIL", skipped: "SKIP", inconclusive: "UNSURE" };
 function verdictLines(s, title) {
   const lines = [
     `${title}: ${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, median ${s.totals.median} ms, p95 ${s.totals.p95} ms, p99 ${s.totals.p99} ms, ${s.totals.throughput.toFixed(1)}/s`
@@ -41034,13 +41583,38 @@ function verdictLines(s, title) {
   const expressions = s.gates.map((g) => visibleControls(g.expression));
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
+    const within2 = withinText(g);
+    const note = [gateNote(g, (name) => `--${name}`), within2 ? `${within2} within the run` : ""].filter(Boolean).join("; ");
     lines.push(
-      `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (g.status === "passed" ? "" : `  (${g.reason})`)
+      `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (note ? `  (${note})` : "")
     );
   });
   lines.push(`  verdict: ${s.verdict}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return lines.map((l) => visibleControls(l));
+}
+function trendLines(s) {
+  const t = trendOf(s);
+  if (!t) return [];
+  const rows = [
+    ["", "run", "commit", "started (UTC)", ...TREND_METRICS.map((m) => m.title.toLowerCase()), "CI run"],
+    ...t.points.map((p) => [
+      p.current ? ">" : p.position,
+      p.runId ?? (p.current ? "this run" : "\u2013"),
+      p.commit ?? "\u2013",
+      p.started ?? "\u2013",
+      ...TREND_METRICS.map((m) => trendValue(m.key, p[m.key])),
+      p.url ?? ""
+    ])
+  ].map((cells) => cells.map((c) => visibleControls(c)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const numeric2 = (i) => i >= 4 && i < 4 + TREND_METRICS.length;
+  return [
+    `  trend of the whole run: the ${t.points.length - 1} earlier run(s) the baseline is made of, oldest first, then this run (>):`,
+    ...rows.map(
+      (r) => "    " + r.map((c, i) => numeric2(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd()
+    )
+  ];
 }
 
 // src/results/write.ts
@@ -41060,13 +41634,13 @@ function value(metric, v) {
   if (metric === "throughput") return `${+v.toFixed(2)}/s`;
   return ms(v);
 }
-var signed = (text, n) => n > 0 ? `+${text}` : n < 0 ? `\u2212${text.replace(/^-/, "")}` : "\xB10";
+var signed2 = (text, n) => n > 0 ? `+${text}` : n < 0 ? `\u2212${text.replace(/^-/, "")}` : "\xB10";
 function deltaCell(metric, d) {
   if (!d) return "new";
   const unit = metric === "errorRate" ? `${+(d.change * 100).toFixed(2)} pp` : value(metric, d.change);
-  const parts = [signed(unit, d.change)];
+  const parts = [signed2(unit, d.change)];
   if (d.percent !== null && metric !== "errorRate")
-    parts.push(signed(`${+(d.percent * 100).toFixed(1)}%`, d.change));
+    parts.push(signed2(`${+(d.percent * 100).toFixed(1)}%`, d.change));
   return `${value(metric, d.current)} (${parts.join(", ")})`;
 }
 function baselineCaption(ref) {
@@ -41088,7 +41662,7 @@ function niceMax(v) {
   for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
   return 10 * p;
 }
-function frame(title, yUnit, yMax, xLabels, body, legend) {
+function frame(title, yUnit, yMax, xLabels, body, legend, xAt) {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
@@ -41096,12 +41670,20 @@ function frame(title, yUnit, yMax, xLabels, body, legend) {
     const v = yMax * f;
     return `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#e3e6ea"/><text class="tick" x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#5b6570">${+v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)}</text>`;
   });
-  const xt = xLabels.length > 1 ? [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const i = Math.round(f * (xLabels.length - 1));
-    const x = M.left + plotW * i / (xLabels.length - 1);
-    const anchor = f === 0 ? "start" : f === 1 ? "end" : "middle";
-    return `<text class="tick" x="${x}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(xLabels[i])}</text>`;
-  }) : [];
+  const last = xLabels.length - 1;
+  const tick = (x, anchor, label) => `<text class="tick" x="${x.toFixed(1)}" y="${H - 10}" text-anchor="${anchor}" font-size="11" fill="#5b6570">${escapeHtml(label)}</text>`;
+  const every = (xAt2) => (xLabels.length <= 16 ? xLabels.map((_, i) => i) : [0, Math.round(last / 2), last]).map(
+    (i) => tick(xAt2(i), "middle", xLabels[i])
+  );
+  const five = () => [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const i = Math.round(f * last);
+    return tick(
+      M.left + plotW * i / last,
+      f === 0 ? "start" : f === 1 ? "end" : "middle",
+      xLabels[i]
+    );
+  });
+  const xt = xAt ? every(xAt) : xLabels.length > 1 ? five() : [];
   const legendItems = legend.map(
     (s) => `<span class="legend-item"><span class="swatch ${s.className}"></span>${escapeHtml(s.name)}</span>`
   ).join(" ");
@@ -41137,6 +41719,85 @@ function barChart(title, yUnit, xLabels, s) {
   });
   return frame(title, yUnit, yMax, xLabels, bars.join("\n"), [s]);
 }
+function trendChart(title, yUnit, dots, threshold) {
+  const values = dots.flatMap((d) => d.value === null ? [] : [d.value]);
+  const yMax = niceMax(Math.max(...values, threshold ?? 0, 0));
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const x = (i) => M.left + plotW * (i + 0.5) / dots.length;
+  const y = (v) => M.top + plotH * (1 - v / yMax);
+  const xy = (d, i) => `${x(i).toFixed(1)},${y(d.value).toFixed(1)}`;
+  const known = dots.map((d, i) => ({ d, i })).filter(({ d }) => d.value !== null);
+  const earlier = known.filter(({ d }) => !d.current);
+  const body = [
+    threshold === null ? "" : `<line class="line threshold" x1="${M.left}" x2="${W - M.right}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#c53030" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    `<polyline class="line trend" fill="none" stroke="#3b82c4" stroke-width="2" points="${known.map(({ d, i }) => xy(d, i)).join(" ")}"/>`,
+    ...known.map(
+      ({ d, i }) => d.current ? `<circle class="dot now" cx="${x(i).toFixed(1)}" cy="${y(d.value).toFixed(1)}" r="7" fill="#e0a31a" stroke="#7a5200" stroke-width="2"><title>${escapeHtml(d.tip)}</title></circle>` : `<circle class="dot trend" cx="${x(i).toFixed(1)}" cy="${y(d.value).toFixed(1)}" r="4" fill="#3b82c4"><title>${escapeHtml(d.tip)}</title></circle>`
+    )
+  ];
+  const legend = [
+    ...earlier.length ? [{ name: "earlier runs", className: "trend" }] : [],
+    { name: "this run", className: "now" },
+    ...threshold === null ? [] : [{ name: "gate threshold", className: "threshold" }]
+  ];
+  return frame(
+    title,
+    yUnit,
+    yMax,
+    dots.map((d) => d.x),
+    body.filter(Boolean).join("\n"),
+    legend,
+    x
+  );
+}
+
+// src/results/report/html-trend.ts
+var UNITS = {
+  p95: { unit: "ms", scale: 1 },
+  errorRate: { unit: "%", scale: 100 },
+  throughput: { unit: "samples/s", scale: 1 }
+};
+function runCell(p) {
+  const text = escapeHtml(p.runId ?? (p.current ? "this run" : "earlier run"));
+  return p.link ? `<a href="${escapeHtml(p.link)}" rel="noopener noreferrer">${text}</a>` : text;
+}
+function row(p) {
+  const cells = [
+    p.current ? "this run" : escapeHtml(p.position),
+    runCell(p),
+    p.commit === null ? "\u2013" : `<code>${escapeHtml(p.commit)}</code>`,
+    escapeHtml(p.started ?? "\u2013"),
+    ...TREND_METRICS.map((m) => escapeHtml(trendValue(m.key, p[m.key])))
+  ];
+  return `<tr${p.current ? ' class="now"' : ""}>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
+}
+function tip(p, value2) {
+  const who = [p.runId ? `run ${p.runId}` : "", p.commit ? `commit ${p.commit}` : "", p.started ?? ""].filter(Boolean).join(", ");
+  return `${p.current ? "this run" : p.position}${who ? ` (${who})` : ""}: ${value2}`;
+}
+function htmlTrend(s) {
+  const t = trendOf(s);
+  if (!t) return "";
+  const charts = TREND_METRICS.map((m) => {
+    const { unit, scale } = UNITS[m.key];
+    const threshold = trendThreshold(s, m.key);
+    const dots = t.points.map((p) => ({
+      x: p.current ? "this run" : p.position,
+      value: p[m.key] === null ? null : p[m.key] * scale,
+      current: p.current,
+      tip: tip(p, trendValue(m.key, p[m.key]))
+    }));
+    return trendChart(`${m.title} per run`, unit, dots, threshold === null ? null : threshold * scale);
+  });
+  return `<h2>Trend</h2><p class="meta">The whole run in the ${t.points.length - 1} earlier run(s) the baseline is made of, oldest first, then this run.</p>
+<div class="table-wrap"><table><thead><tr><th></th><th>Run</th><th>Commit</th><th>Started (UTC)</th>${TREND_METRICS.map((m) => `<th>${m.title}</th>`).join("")}</tr></thead><tbody>
+${t.points.map(row).join("\n")}
+</tbody></table></div>
+<div class="charts">
+${charts.join("\n")}
+</div>`;
+}
 
 // src/results/report/html.ts
 var REPORT_CSS = `/* ATQ report: external on purpose, CSP style-src 'self' forbids inline styles */
@@ -41149,6 +41810,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .verdict.passed { background: #dcf5e3; color: #14632d; }
 .verdict.failed { background: #fde2e1; color: #9b1c1c; }
 .verdict.no-gates, .verdict.skipped { background: #e4e9f2; color: #334e68; }
+.verdict.inconclusive { background: #fff4d6; color: #7a5200; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 10px 16px; min-width: 120px; }
 .card b { display: block; font-size: 20px; }
@@ -41159,7 +41821,7 @@ th:first-child, td:first-child { text-align: left; white-space: normal; }
 th { background: #f0f2f5; font-weight: 600; }
 tr.total td { font-weight: 600; background: #fafbfc; }
 tr.fail td { background: #fff5f5; }
-.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; }
+.ok { color: #14632d; } .bad { color: #9b1c1c; } .skip { color: #5b6570; } .unsure { color: #7a5200; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .chart { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; margin: 0; padding: 12px; }
 .chart svg { width: 100%; height: auto; }
@@ -41175,6 +41837,10 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.err, .bar.err { background: #c53030; } .bar.err { fill: #c53030; }
 .swatch.threads { background: #6b46c1; } .line.threads { stroke: #6b46c1; }
 .swatch.dist { background: #3b82c4; } .bar.dist { fill: #3b82c4; }
+.swatch.trend { background: #3b82c4; } .line.trend { stroke: #3b82c4; } .dot.trend { fill: #3b82c4; }
+.swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
+.swatch.threshold { background: #c53030; } .line.threshold { stroke: #c53030; }
+tr.now td { font-weight: 600; background: #fffbea; }
 .warn { background: #fff8e1; border: 1px solid #f3d37a; padding: 8px 12px; border-radius: 6px; }
 footer { color: #8a949e; font-size: 12px; margin-top: 32px; }
 `;
@@ -41182,7 +41848,12 @@ var time = (t, t0) => {
   const s = Math.round((t - t0) / 1e3);
   return s >= 120 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}` : `${s}s`;
 };
-var GATE_CLASS = { passed: ["pass", "ok"], failed: ["fail", "bad"], skipped: ["skip", "skip"] };
+var GATE_CLASS = {
+  passed: ["pass", "ok"],
+  failed: ["fail", "bad"],
+  skipped: ["skip", "skip"],
+  inconclusive: ["unsure", "unsure"]
+};
 function htmlDeltas(s) {
   const c = s.comparison;
   if (!c) return "";
@@ -41204,6 +41875,7 @@ function renderHtml(s) {
     passed: "Passed",
     failed: "Failed",
     skipped: "Gates skipped",
+    inconclusive: "Inconclusive",
     "no-gates": "No gates set"
   }[s.verdict];
   const meta = [
@@ -41214,10 +41886,11 @@ function renderHtml(s) {
     `${s.window.durationSeconds.toFixed(1)} s`
   ].filter(Boolean);
   const card = (value2, label) => `<div class="card"><b>${escapeHtml(value2)}</b><span>${label}</span></div>`;
+  const legend = s.gates.some((g) => g.evidence) ? `<p class="meta">${escapeHtml(evidenceLegend(s))}</p>` : "";
   const gates = s.gates.length ? `<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Actual</th><th>Threshold</th><th>Baseline</th><th>Result</th></tr></thead><tbody>${s.gates.map(
-    (g) => `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${gateValue(g.actual, g.metric)}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${g.status === "passed" ? "passed" : escapeHtml(g.reason)}</td></tr>`
-  ).join("")}</tbody></table>` : "";
-  const row = (label, st, cls = "") => `<tr class="${cls}"><td>${escapeHtml(label)}</td>${STAT_COLUMNS.map((c) => `<td>${escapeHtml(c.value(st))}</td>`).join("")}</tr>`;
+    (g) => `<tr class="${GATE_CLASS[g.status][0]}"><td><code>${escapeHtml(g.expression)}</code></td><td>${escapeHtml(actualText(g))}</td><td>${escapeHtml(g.op)} ${gateValue(g.threshold, g.metric)}</td><td>${gateValue(g.baseline, g.metric)}</td><td class="${GATE_CLASS[g.status][1]}">${escapeHtml(gateNote(g) || "passed")}</td></tr>`
+  ).join("")}</tbody></table>${legend}` : "";
+  const row3 = (label, st, cls = "") => `<tr class="${cls}"><td>${escapeHtml(label)}</td>${STAT_COLUMNS.map((c) => `<td>${escapeHtml(c.value(st))}</td>`).join("")}</tr>`;
   const charts = pts.length ? [
     lineChart("Response time percentiles over time", "ms", xs, [
       { name: "p50", className: "p50", color: "#3b82c4", values: pts.map((p) => p.p50) },
@@ -41262,12 +41935,13 @@ function renderHtml(s) {
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join("\n")}
 <div class="cards">${card(String(s.totals.samples), "samples")}${card(pct(s.totals.errorRate), "errors")}${card(ms(s.totals.median), "median")}${card(ms(s.totals.p95), "p95")}${card(ms(s.totals.p99), "p99")}${card(`${s.totals.throughput.toFixed(1)}/s`, "throughput")}</div>
 ${gates}
+${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}
 </div>
 <h2>Labels</h2><div class="table-wrap"><table><thead><tr><th>Label</th>${STAT_COLUMNS.map((c) => `<th>${c.title}</th>`).join("")}</tr></thead><tbody>
-${s.labels.map((l) => row(l.label, l)).join("\n")}
-${row("Total", s.totals, "total")}
+${s.labels.map((l) => row3(l.label, l)).join("\n")}
+${row3("Total", s.totals, "total")}
 </tbody></table></div>
 ${htmlDeltas(s)}
 <h2>Workers</h2><table><thead><tr><th>Host</th><th>Samples</th></tr></thead><tbody>${s.workers.map((w) => `<tr><td>${escapeHtml(w.host || "(not recorded)")}</td><td>${w.samples}</td></tr>`).join("")}</tbody></table>
@@ -41289,13 +41963,16 @@ var ENTITIES = {
 };
 var xml = (t) => visibleControls(t, { keepWhitespace: true }).replace(/[&<>"\t\n\r]/g, (c) => ENTITIES[c]);
 function renderJunit(s, name = "atq performance gates") {
-  const failures = s.gates.filter((g) => g.status === "failed").length;
-  const skipped = s.gates.filter((g) => g.status === "skipped").length;
+  const failing = (g) => g.status === "failed" || g.status === "inconclusive" && s.inconclusive === "fail";
+  const failures = s.gates.filter(failing).length;
+  const skipped = s.gates.filter(
+    (g) => g.status === "skipped" || g.status === "inconclusive" && !failing(g)
+  ).length;
   const time2 = s.window.durationSeconds.toFixed(3);
   const cases = s.gates.map((g) => {
     const open2 = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
     if (g.status === "passed") return `${open2}</testcase>`;
-    if (g.status === "skipped")
+    if (g.status === "skipped" || g.status === "inconclusive" && !failing(g))
       return `${open2}
       <skipped message="${xml(g.reason)}"/>
     </testcase>`;
@@ -41315,17 +41992,74 @@ function renderJunit(s, name = "atq performance gates") {
   ].join("\n");
 }
 
+// src/results/report/markdown-trend.ts
+var CHART = {
+  p95: { unit: "ms", scale: 1 },
+  errorRate: { unit: "%", scale: 100 },
+  throughput: { unit: "samples/s", scale: 1 }
+};
+function runCell2(p) {
+  const text = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
+  return p.link ? `[${text}](${p.link})` : text;
+}
+function row2(p) {
+  const strong = (t) => p.current ? `**${t}**` : t;
+  return [
+    p.current ? "\u25B6 **this run**" : mdText(p.position),
+    runCell2(p),
+    p.commit === null ? "\u2013" : mdText(p.commit),
+    p.started === null ? "\u2013" : mdText(p.started),
+    ...TREND_METRICS.map((m) => strong(trendValue(m.key, p[m.key])))
+  ].map((c) => ` ${c} `).join("|");
+}
+function chart(s, points, key) {
+  const drawn = points.filter((p) => p[key] !== null);
+  if (drawn.length < 2) return [];
+  const { unit, scale } = CHART[key];
+  const value2 = (v) => String(+(v * scale).toFixed(3));
+  const threshold = trendThreshold(s, key);
+  const title = TREND_METRICS.find((m) => m.key === key)?.title ?? key;
+  return [
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${title} (${unit}) per run, this run last${threshold === null ? "" : "; line: the threshold"}"`,
+    `  x-axis [${drawn.map((p) => `"${p.position}"`).join(", ")}]`,
+    `  y-axis "${unit}"`,
+    `  bar [${drawn.map((p) => value2(p[key])).join(", ")}]`,
+    ...threshold === null ? [] : [`  line [${drawn.map(() => value2(threshold)).join(", ")}]`],
+    "```"
+  ];
+}
+function markdownTrend(s, maxEarlier = Infinity) {
+  const t = trendOf(s, maxEarlier);
+  if (!t) return [];
+  const earlier = t.points.length - 1;
+  const gated = (key) => key === "p95" || trendThreshold(s, key) !== null;
+  return [
+    "",
+    `Trend of the whole run: the ${earlier} earlier run(s) the baseline is made of, oldest first, then this run:`,
+    "",
+    `| | Run | Commit | Started (UTC) | ${TREND_METRICS.map((m) => m.title).join(" | ")} |`,
+    `|---|---|---|---|${TREND_METRICS.map(() => "---:").join("|")}|`,
+    ...t.points.map((p) => `|${row2(p)}|`),
+    ...t.left > 0 ? ["", `_${t.left} older run(s) not shown here: see summary.md in the results._`] : [],
+    ...TREND_METRICS.filter((m) => gated(m.key)).flatMap((m) => chart(s, t.points, m.key))
+  ];
+}
+
 // src/results/report/markdown.ts
 var VERDICT = {
   passed: "\u2705 **Passed**",
   failed: "\u274C **Failed**",
   skipped: "\u23ED\uFE0F **Gates skipped**",
+  inconclusive: "\u26A0\uFE0F **Inconclusive**",
   "no-gates": "\u2139\uFE0F **No gates set**"
 };
 function verdictHeading(v) {
   return VERDICT[v];
 }
-var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F" };
+var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", inconclusive: "\u2754" };
 function renderMarkdown(s) {
   const lines = [];
   lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
@@ -41334,6 +42068,7 @@ function renderMarkdown(s) {
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
   );
   lines.push(...markdownGates(s));
+  lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
   lines.push(...markdownDeltas(s));
   const points = thin(s.timeSeries.points, 60);
@@ -41361,13 +42096,15 @@ function renderMarkdown(s) {
 }
 function markdownGates(s) {
   if (!s.gates.length) return [];
+  const judged = s.gates.some((g) => g.evidence);
   return [
     "",
     "| | Gate | Actual | Threshold | Baseline | |",
     "|---|---|---:|---:|---:|---|",
     ...s.gates.map(
-      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${gateValue(g.actual, g.metric)} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${g.status === "passed" ? "" : mdText(g.reason)} |`
-    )
+      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`
+    ),
+    ...judged ? ["", mdText(evidenceLegend(s))] : []
   ];
 }
 var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
@@ -41435,29 +42172,41 @@ async function analysePlans(report, options, baselines, emit, partial) {
       continue;
     }
     const { plans: _plans, ...run } = report;
-    const { baseline, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length) : { baseline: void 0, missing: { mode: options.baselineMissing } };
-    const against = baseline ? baselineCaption(baselineRef(baseline)) : `none (${missing.reason ?? "not given"})`;
-    if (options.gates.some((g) => g.baseline) || baseline)
-      emit({ type: "log", level: "info", message: `plan ${plan.plan}: baseline ${against}` });
+    const { history, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length, options.baselineRuns) : { history: void 0, missing: { mode: options.baselineMissing } };
+    if (options.gates.some((g) => g.baseline) || history)
+      emit({
+        type: "log",
+        level: "info",
+        message: `plan ${plan.plan}: baseline ${historyCaption(history, missing)}`
+      });
     const summary = await analyseJtl(path6.join(plan.outDir, "results.jtl"), {
       gates: options.gates,
-      baseline,
+      history,
       baselineMissing: missing,
-      run: { ...run, plan: plan.plan }
+      run: { ...run, plan: plan.plan },
+      confidence: options.confidence,
+      inconclusive: options.inconclusive
     });
     if (partial && plan.status !== "succeeded") summary.warnings.unshift(partial);
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
-    for (const line of verdictLines(summary, plan.plan)) emit({ type: "log", level: "info", message: line });
+    for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])
+      emit({ type: "log", level: "info", message: line });
     emit({ type: "plan-finished", plan: plan.plan, status: plan.status, samples: plan.samples, summary });
     done.push({ plan: plan.plan, outDir: plan.outDir, summary });
   }
   const verdicts = report.plans.map((p) => p.verdict).filter((v) => v !== void 0);
   if (verdicts.length) {
-    report.verdict = ["failed", "passed", "skipped"].find((v) => verdicts.includes(v)) ?? "no-gates";
+    report.verdict = VERDICT_ORDER.find((v) => verdicts.includes(v)) ?? "no-gates";
     emit({ type: "verdict", verdict: report.verdict });
   }
   return done;
+}
+function historyCaption(history, missing) {
+  const newest = history?.[0];
+  if (!newest) return `none (${missing.reason ?? "not given"})`;
+  const caption = baselineCaption(baselineRef(newest));
+  return history.length === 1 ? caption : `the last ${history.length} runs, the newest ${caption}`;
 }
 
 // src/core/collect.ts
@@ -43885,21 +44634,21 @@ async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSki
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
     const absolute = path17 + "/" + relative;
-    let stat4 = file;
-    if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
-    if (stat4.isDirectory()) {
+    let stat5 = file;
+    if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
+    if (stat5.isDirectory()) {
       if (!shouldSkip(relative)) {
         yield {
           relative,
           absolute,
-          stat: stat4
+          stat: stat5
         };
         yield* exploreWalkAsync(filename, path17, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
       absolute,
-      stat: stat4
+      stat: stat5
     };
   }
 }
@@ -45260,9 +46009,9 @@ function ensureBuffer(input) {
     throw new Error("input must be buffer, number, or string, received " + typeof input);
   }
 }
-function bufferizeInt(num) {
+function bufferizeInt(num2) {
   const tmp = ensureBuffer(4);
-  tmp.writeInt32BE(num, 0);
+  tmp.writeInt32BE(num2, 0);
   return tmp;
 }
 function _crc32(buf, previous) {
@@ -45379,7 +46128,7 @@ var mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 
 // src/bundle/select.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
-import { realpath, stat as stat3 } from "node:fs/promises";
+import { realpath, stat as stat4 } from "node:fs/promises";
 import path12 from "node:path";
 var JAR_FOLDERS = ["plugins", "lib/ext", "lib"];
 var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**", "**/atq-results/**"];
@@ -45397,7 +46146,7 @@ async function selectFiles(testDir, planGlobs, fileGlobs, extras = {}) {
 }
 async function select(testDir, planGlobs, fileGlobs, extras) {
   const splitGlobs = extras.split ?? [];
-  const dirStat = await stat3(testDir).catch(() => void 0);
+  const dirStat = await stat4(testDir).catch(() => void 0);
   if (!dirStat?.isDirectory()) {
     throw new AtqError(
       "BUNDLE_INVALID",
@@ -45440,7 +46189,7 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path12.sep).join("/"), abs, size: (await stat3(real)).size });
+    files.push({ rel: rel.split(path12.sep).join("/"), abs, size: (await stat4(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -46174,8 +46923,8 @@ function currentTasks(tasks) {
 }
 async function waitForWorkers(ctx, serviceId, onAddresses) {
   const want = ctx.options.workers;
-  const started = Date.now();
-  const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
+  const started2 = Date.now();
+  const deadline = Math.min(started2 + ctx.options.readyTimeoutMs, ctx.deadline);
   let last = [];
   let reported = "";
   const lines = new ReadyLines(ctx, serviceId, WORKER_READY);
@@ -46219,7 +46968,7 @@ ${why}`, { ...e.details, tasks: unready });
       }
       return new AtqError(
         "WORKERS_NOT_READY",
-        `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+        `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
 ${why}`,
         { tasks: unready }
       );
@@ -46330,8 +47079,8 @@ async function startBarrier(ctx, name) {
 }
 async function waitForEngines(ctx, serviceId, until2) {
   const want = ctx.options.workers;
-  const started = Date.now();
-  const deadline = until2 === "ready" ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
+  const started2 = Date.now();
+  const deadline = until2 === "ready" ? Math.min(started2 + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last = [];
   let reported = "";
   const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
@@ -46383,7 +47132,7 @@ ${why}`, e.details);
       }
       return new AtqError(
         "WORKERS_NOT_READY",
-        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
 ${why}`,
         { tasks: last }
       );
@@ -46723,10 +47472,10 @@ async function runWaitCommand(ctx, workers) {
   });
   ctx.resources.track("service", id, name);
   ctx.logger.info(`wait command: ${wait.command} (up to ${formatDuration(wait.timeoutMs)})`);
-  const started = Date.now();
+  const started2 = Date.now();
   let task;
   await pollUntil({
-    deadline: Math.min(started + wait.timeoutMs, ctx.deadline),
+    deadline: Math.min(started2 + wait.timeoutMs, ctx.deadline),
     intervalMs: 500,
     signal: ctx.signal,
     check: async () => {
@@ -46748,7 +47497,7 @@ ${tail(await readLogs(ctx.client, "service", id), 5) || `  (no output; task ${ta
     ),
     engine: { client: ctx.client, during: "the wait command was running" }
   });
-  ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
+  ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started2)}`);
   await ctx.client.remove("service", id);
 }
 
@@ -46795,6 +47544,7 @@ function newReport(runId, options) {
     masterImage: options.masterImage,
     workerImage: options.workerImage,
     workersRequested: options.workers,
+    mode: options.mode,
     workerAddresses: [],
     workers: [],
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -46805,7 +47555,8 @@ async function execute(state, deps) {
   const { options, report, clock, control, logger } = state;
   const next = (name, fn) => clock.next(name, fn, control.signal);
   state.baselines = await readRunBaselines(options, logger);
-  if (deps.probeSource !== false) report.source = await runSource(options.testDir);
+  if (deps.source) report.source = deps.source;
+  else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
   const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
@@ -46923,7 +47674,58 @@ function planFolder(plan) {
   return plan.replace(/\.jmx$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_");
 }
 
+// src/config/source-claim.ts
+var SOURCE_KEYS = ["commit", "ref", "ciUrl"];
+var COMMIT = /^[0-9a-f]{7,64}$/i;
+var MAX_URL = 2048;
+function fieldProblem(key, value2) {
+  const shown2 = JSON.stringify(value2)?.slice(0, 80);
+  if (typeof value2 !== "string") return `source.${key}: expected a string, not ${shown2}`;
+  if (key === "commit" && !COMMIT.test(value2))
+    return `source.commit: ${shown2} is not a commit id (7 to 64 hexadecimal digits)`;
+  if (key === "ref" && !REF_PATTERN.test(value2))
+    return `source.ref: ${shown2} is not a branch or ref name (1 to 255 characters, no spaces)`;
+  if (key === "ciUrl" && !isPlainUrl(value2))
+    return `source.ciUrl: not an http(s) URL of at most ${MAX_URL} characters without spaces, user or password`;
+  return void 0;
+}
+function isPlainUrl(value2) {
+  if (value2.length > MAX_URL || /\s/.test(value2)) return false;
+  try {
+    const url = new URL(value2);
+    return (url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+function sourceProblems(value2) {
+  if (value2 === void 0) return [];
+  if (!value2 || typeof value2 !== "object" || Array.isArray(value2))
+    return ["source: expected an object {commit, ref, ciUrl} (each optional)"];
+  return Object.entries(value2).flatMap(
+    ([key, v]) => SOURCE_KEYS.includes(key) ? fieldProblem(key, v) ?? [] : [`source.${key.slice(0, 40)}: unknown; a source has ${SOURCE_KEYS.join(", ")}`]
+  );
+}
+function claimedSource(value2) {
+  if (sourceProblems(value2).length || !value2) return void 0;
+  const claim = value2;
+  const source = {};
+  for (const key of SOURCE_KEYS) if (claim[key] !== void 0) source[key] = claim[key];
+  return Object.keys(source).length ? source : void 0;
+}
+function sendableSource(source) {
+  const out = {};
+  for (const key of SOURCE_KEYS) {
+    const v = source?.[key];
+    if (v !== void 0 && !fieldProblem(key, v)) out[key] = v;
+  }
+  return Object.keys(out).length ? out : void 0;
+}
+
 export {
+  parseAutoBaseline,
+  autoBaselineText,
+  REF_PATTERN,
   GATE_FORMS,
   criteriaProblems,
   parseGates,
@@ -46932,11 +47734,13 @@ export {
   FIELDS,
   FIELD_NAMES,
   FIELD_BY_NAME,
+  DEFAULTS,
   parseField,
   SERVER_ENV,
   serverEnvValues,
   plaintextProblem,
   resolveOptions,
+  parseConfidence,
   inertLine,
   EXIT_CODES,
   errorKind,
@@ -46948,6 +47752,7 @@ export {
   indent,
   JtlError,
   analyseJtl,
+  VERDICT_ORDER,
   readRunBaselines,
   baselineOf,
   escapeHtml,
@@ -46955,7 +47760,9 @@ export {
   gateCounts,
   gateValue,
   verdictLines,
+  trendLines,
   mdText,
+  markdownTrend,
   verdictHeading,
   renderMarkdown,
   markdownGates,
@@ -46992,6 +47799,9 @@ export {
   runWaitCommand,
   runLoadTest,
   newReport,
-  connectManager
+  connectManager,
+  sourceProblems,
+  claimedSource,
+  sendableSource
 };
-/*! For license information please see atq-6XLK4OFR.js.LEGAL.txt */
+/*! For license information please see atq-SGRB4ESU.js.LEGAL.txt */

@@ -6,6 +6,8 @@ const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   SERVER_ENV,
+  VERDICT_ORDER,
+  autoBaselineText,
   eventLogger,
   fileAccessError,
   inertLine,
@@ -17,9 +19,10 @@ import {
   runSource,
   safeListener,
   selectFiles,
+  sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-6XLK4OFR.js";
+} from "./atq-SGRB4ESU.js";
 import {
   AbortedError,
   AtqError,
@@ -2705,7 +2708,7 @@ var CODES = [
 function errorCode(value) {
   return CODES.includes(value) ? value : "SERVER_ERROR";
 }
-var VERDICTS = ["passed", "failed", "skipped", "no-gates"];
+var VERDICTS = VERDICT_ORDER;
 var verdictOf = (v) => VERDICTS.includes(v) ? v : void 0;
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var finite = (v) => typeof v === "number" && Number.isFinite(v);
@@ -3397,6 +3400,9 @@ function taskOptionValues(o) {
     "wait-image": wait?.image,
     criteria: o.gates.map((g) => g.expression),
     "baseline-missing": o.baselineMissing,
+    "baseline-runs": o.baselineRuns,
+    confidence: `${+(o.confidence * 100).toFixed(1)}%`,
+    inconclusive: o.inconclusive,
     "attach-network": o.attachNetworks,
     "network-encryption": o.networkEncryption,
     "rmi-ssl": o.rmiSsl ? "on" : "off",
@@ -3409,9 +3415,15 @@ function taskPayload(options, upload) {
   const payload = { fileId: upload.fileId };
   if (upload.name) payload.name = upload.name;
   if (upload.baseline) payload.baseline = upload.baseline;
+  const source = sendableSource(upload.source);
+  if (source) payload.source = source;
   for (const [key, value] of Object.entries(taskOptionValues(options))) {
     if (value === void 0) continue;
     if (JSON.stringify(value) !== JSON.stringify(base[key])) payload[key] = value;
+  }
+  if (options.baselineAuto) {
+    payload.baseline = autoBaselineText(options.baselineAuto);
+    payload["baseline-missing"] = options.baselineMissing;
   }
   return payload;
 }
@@ -3506,7 +3518,8 @@ async function submit(api, options, logger, signal) {
   });
   const fileId = serverId(file, "the upload", api.url);
   const name = upload.plans.join(", ").slice(0, 200);
-  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline });
+  const source = await runSource(options.testDir);
+  const payload = taskPayload(options, { fileId, name, baseline: upload.baseline, source });
   const answer = await api.send("PUT", "/api/task", "submit the task", payload);
   const taskId = serverId(answer, "the task", api.url);
   const task = checkTask(answer, taskId) ?? { id: taskId, status: "queued", position: 0, stages: {} };
@@ -3556,8 +3569,10 @@ async function follow(api, id, view, onEvent, logger, cancel) {
 }
 
 // src/remote/anywhere.ts
-function runAnywhere(options, deps) {
+var LOCAL_AUTO = "baseline: auto is the history of earlier runs an ATQ server keeps (atq run --server URL --baseline auto), or GitHub's (the Action's baseline: auto); Jenkins' is baseline: 'lastSuccessful'. A run on the swarm from here has none: give the summary.json of an earlier run or a folder of earlier runs' results (e.g. --baseline atq-results), or run it through a server.";
+async function runAnywhere(options, deps) {
   if (options.server) return runRemote(options, deps);
+  if (options.baselineAuto) throw new ConfigError([LOCAL_AUTO]);
   return runLoadTest(options, {
     connect: deps.connect ?? connector(options.docker),
     onEvent: deps.onEvent,
@@ -3608,4 +3623,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-BX645QEK.js.LEGAL.txt */
+/*! For license information please see atq-LNR2FFGO.js.LEGAL.txt */
