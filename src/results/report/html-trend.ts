@@ -2,19 +2,13 @@ import type { Summary } from '../summary.js';
 import { trendChart } from './svg.js';
 import { escapeHtml } from './text.js';
 import {
+  TREND_CHART_UNITS,
   TREND_METRICS,
   trendOf,
   trendThreshold,
   trendValue,
-  type TrendKey,
   type TrendPoint,
 } from './trend.js';
-
-const UNITS: Record<TrendKey, { unit: string; scale: number }> = {
-  p95: { unit: 'ms', scale: 1 },
-  errorRate: { unit: '%', scale: 100 },
-  throughput: { unit: 'samples/s', scale: 1 },
-};
 
 function runCell(p: TrendPoint): string {
   const text = escapeHtml(p.runId ?? (p.current ? 'this run' : 'earlier run'));
@@ -49,7 +43,7 @@ export function htmlTrend(s: Summary): string {
   const t = trendOf(s);
   if (!t) return '';
   const charts = TREND_METRICS.map((m) => {
-    const { unit, scale } = UNITS[m.key];
+    const { unit, scale } = TREND_CHART_UNITS[m.key];
     const threshold = trendThreshold(s, m.key);
     const dots = t.points.map((p) => ({
       x: p.current ? 'this run' : p.position,

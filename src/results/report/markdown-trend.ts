@@ -1,6 +1,7 @@
 import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
 import {
+  TREND_CHART_UNITS,
   TREND_METRICS,
   trendOf,
   trendThreshold,
@@ -8,13 +9,6 @@ import {
   type TrendKey,
   type TrendPoint,
 } from './trend.js';
-
-/** Chart units: error rates as percentages, the rest as they are. */
-const CHART: Record<TrendKey, { unit: string; scale: number }> = {
-  p95: { unit: 'ms', scale: 1 },
-  errorRate: { unit: '%', scale: 100 },
-  throughput: { unit: 'samples/s', scale: 1 },
-};
 
 function runCell(p: TrendPoint): string {
   const text = mdText(p.runId ?? (p.current ? 'this run' : 'earlier run'));
@@ -42,7 +36,7 @@ function row(p: TrendPoint): string {
 function chart(s: Summary, points: TrendPoint[], key: TrendKey): string[] {
   const drawn = points.filter((p) => p[key] !== null);
   if (drawn.length < 2) return [];
-  const { unit, scale } = CHART[key];
+  const { unit, scale } = TREND_CHART_UNITS[key];
   const value = (v: number) => String(+(v * scale).toFixed(3));
   const threshold = trendThreshold(s, key);
   const title = TREND_METRICS.find((m) => m.key === key)?.title ?? key;

@@ -41,6 +41,13 @@ export const TREND_METRICS: { key: TrendKey; title: string; gate: string; value:
   { key: 'throughput', title: 'Throughput', gate: 'throughput', value: (v) => `${+v.toFixed(2)}/s` },
 ];
 
+/** Chart units: error rates as percentages, the rest as they are (summary.md's mermaid and report.html's SVG). */
+export const TREND_CHART_UNITS: Record<TrendKey, { unit: string; scale: number }> = {
+  p95: { unit: 'ms', scale: 1 },
+  errorRate: { unit: '%', scale: 100 },
+  throughput: { unit: 'samples/s', scale: 1 },
+};
+
 /** A text from a summary, cut to `max` characters (a label-length runId must not blow a comment up). */
 export function clip(v: unknown, max: number): string | null {
   if (typeof v !== 'string' || !v) return null;

@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-SGRB4ESU.js";
+} from "./atq-6YUX7EE6.js";
 import {
   ConfigError,
   connector,

@@ -41493,6 +41493,11 @@ var TREND_METRICS = [
   { key: "errorRate", title: "Error rate", gate: "error_rate", value: pct },
   { key: "throughput", title: "Throughput", gate: "throughput", value: (v) => `${+v.toFixed(2)}/s` }
 ];
+var TREND_CHART_UNITS = {
+  p95: { unit: "ms", scale: 1 },
+  errorRate: { unit: "%", scale: 100 },
+  throughput: { unit: "samples/s", scale: 1 }
+};
 function clip(v, max) {
   if (typeof v !== "string" || !v) return null;
   return v.length > max ? `${v.slice(0, max - 1)}\u2026` : v;
@@ -41753,11 +41758,6 @@ function trendChart(title, yUnit, dots, threshold) {
 }
 
 // src/results/report/html-trend.ts
-var UNITS = {
-  p95: { unit: "ms", scale: 1 },
-  errorRate: { unit: "%", scale: 100 },
-  throughput: { unit: "samples/s", scale: 1 }
-};
 function runCell(p) {
   const text = escapeHtml(p.runId ?? (p.current ? "this run" : "earlier run"));
   return p.link ? `<a href="${escapeHtml(p.link)}" rel="noopener noreferrer">${text}</a>` : text;
@@ -41780,7 +41780,7 @@ function htmlTrend(s) {
   const t = trendOf(s);
   if (!t) return "";
   const charts = TREND_METRICS.map((m) => {
-    const { unit, scale } = UNITS[m.key];
+    const { unit, scale } = TREND_CHART_UNITS[m.key];
     const threshold = trendThreshold(s, m.key);
     const dots = t.points.map((p) => ({
       x: p.current ? "this run" : p.position,
@@ -41993,11 +41993,6 @@ function renderJunit(s, name = "atq performance gates") {
 }
 
 // src/results/report/markdown-trend.ts
-var CHART = {
-  p95: { unit: "ms", scale: 1 },
-  errorRate: { unit: "%", scale: 100 },
-  throughput: { unit: "samples/s", scale: 1 }
-};
 function runCell2(p) {
   const text = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
   return p.link ? `[${text}](${p.link})` : text;
@@ -42015,7 +42010,7 @@ function row2(p) {
 function chart(s, points, key) {
   const drawn = points.filter((p) => p[key] !== null);
   if (drawn.length < 2) return [];
-  const { unit, scale } = CHART[key];
+  const { unit, scale } = TREND_CHART_UNITS[key];
   const value2 = (v) => String(+(v * scale).toFixed(3));
   const threshold = trendThreshold(s, key);
   const title = TREND_METRICS.find((m) => m.key === key)?.title ?? key;
@@ -47804,4 +47799,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-SGRB4ESU.js.LEGAL.txt */
+/*! For license information please see atq-6YUX7EE6.js.LEGAL.txt */

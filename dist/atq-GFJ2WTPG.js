@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-LNR2FFGO.js";
+} from "./atq-UQKTVD26.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -30,7 +30,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-SGRB4ESU.js";
+} from "./atq-6YUX7EE6.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72545,4 +72545,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-GU7S55R4.js.LEGAL.txt */
+/*! For license information please see atq-GFJ2WTPG.js.LEGAL.txt */

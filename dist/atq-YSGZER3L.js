@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-X62UXXZI.js";
+} from "./atq-2FQA2BJU.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -49,7 +49,7 @@ import {
   serviceName,
   sourceProblems,
   tail
-} from "./atq-SGRB4ESU.js";
+} from "./atq-6YUX7EE6.js";
 import {
   AbortedError,
   AtqError,

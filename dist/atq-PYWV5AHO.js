@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-X62UXXZI.js";
+} from "./atq-2FQA2BJU.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-LNR2FFGO.js";
+} from "./atq-UQKTVD26.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-SGRB4ESU.js";
+} from "./atq-6YUX7EE6.js";
 import {
   AtqError,
   ConfigError,
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-UYCKUI4J.js");
+        const { serveCommand } = await import("./atq-YSGZER3L.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -22,7 +22,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-SGRB4ESU.js";
+} from "./atq-6YUX7EE6.js";
 import {
   AbortedError,
   AtqError,
@@ -3623,4 +3623,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-LNR2FFGO.js.LEGAL.txt */
+/*! For license information please see atq-UQKTVD26.js.LEGAL.txt */
