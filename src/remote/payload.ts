@@ -1,6 +1,7 @@
 import type { RunOptions } from '../config/options.js';
 import { autoBaselineText } from '../config/baseline-auto.js';
 import { resolveOptions } from '../config/resolve.js';
+import { durationText } from '../util/duration.js';
 import { sendableSource } from '../config/source-claim.js';
 import type { RunSource } from '../core/source.js';
 
@@ -23,17 +24,6 @@ export const CLIENT_ONLY = [
   'token',
   'insecure-http',
 ] as const;
-
-/** A duration as atq.yml would write it, exactly (1800000 → "30m", 1500 → "1500ms"). */
-export function durationText(ms: number): string {
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const)
-    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
 
 /** Every option a task carries, by its atq.yml name, as atq.yml would write it. */
 export function taskOptionValues(o: RunOptions): Record<string, unknown> {

@@ -10,6 +10,10 @@ import {
 } from './answers.js';
 import type { RemoteTask, TaskEvent } from './follow.js';
 
+/**
+ * atq serve's task statuses (server/store.ts TASK_STATUSES), written again here: importing the server's store
+ * would bring its SQLite loading into the Action's bundle (test/unit/bundle-resolve.test.ts).
+ */
 const STATUSES: readonly string[] = [
   'queued',
   'starting',

@@ -1,4 +1,4 @@
-import { judge, tQuantile, type Evidence, type Observation } from './judge.js';
+import { asMoved, judge, movedInterval, tQuantile, type Evidence, type Observation } from './judge.js';
 import { withinRunError, type Distribution } from './precision.js';
 import type { Stats } from './stats.js';
 
@@ -275,7 +275,7 @@ export function evaluateGate(
     const value = metricValue(s, gate.metric);
     return { value, within: withinRunError(gate.metric, value, s, view.distribution?.(gate.label), judged) };
   };
-  const direction = gate.op === '>' || gate.op === '>=' ? -1 : 1;
+  const direction = worseDirection(gate.op);
   const evidence = judge({
     current: observe(run, stats),
     history: runs.map((h) => observe(h.view, h.stats)),
@@ -288,21 +288,8 @@ export function evaluateGate(
   const threshold = gate.baseline.relative
     ? center * (1 + gate.baseline.offset)
     : center + gate.baseline.offset;
-  if (gate.op === '==') {
-    // Equality has no "worse" side to be noise-aware about: the plain comparison with the history's centre.
-    const passed = COMPARE['=='](actual, threshold);
-    return {
-      ...base,
-      threshold,
-      baseline: center,
-      actual,
-      status: passed ? 'passed' : 'failed',
-      passed,
-      reason: passed
-        ? 'ok'
-        : `${gate.metric} is ${format(actual, gate.metric)}, expected == ${format(threshold, gate.metric)}`,
-    };
-  }
+  // Equality has no "worse" side to be noise-aware about: the plain comparison with the history's centre.
+  if (gate.op === '==') return { ...compared(base, actual, threshold), baseline: center };
   const status = evidence.judgement;
   return {
     ...base,
@@ -325,13 +312,24 @@ function absoluteGate(
   run: RunView,
   confidence: number,
 ): GateResult {
-  const threshold = gate.value as number;
-  const passed = COMPARE[gate.op](actual, threshold);
   const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
     scale: 'raw',
     floor: 0,
   });
   const q = tQuantile(confidence, Infinity);
+  return {
+    ...compared(base, actual, gate.value as number),
+    ...(se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}),
+  };
+}
+
+/** The value against a threshold, plainly: passed or failed, and why not. */
+function compared(
+  base: Pick<GateResult, 'expression' | 'label' | 'metric' | 'op'>,
+  actual: number,
+  threshold: number,
+): GateResult {
+  const passed = COMPARE[base.op](actual, threshold);
   return {
     ...base,
     threshold,
@@ -341,9 +339,13 @@ function absoluteGate(
     passed,
     reason: passed
       ? 'ok'
-      : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`,
-    ...(se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}),
+      : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`,
   };
+}
+
+/** +1: a larger value is worse (`<`, `<=`, `==`); -1: a smaller one is (`>`, `>=`). */
+export function worseDirection(op: Op): 1 | -1 {
+  return op === '>' || op === '>=' ? -1 : 1;
 }
 
 /** A relative tolerance is judged on ln(value), an absolute one on the value; ln needs a smallest value. */
@@ -358,10 +360,10 @@ function judgedScale(gate: Gate): { scale: 'log' | 'raw'; floor: number } {
  * terms of judge.ts; shown in the metric's own direction (a throughput drop reads −5%, its tolerance −20%).
  */
 function evidenceReason(gate: Gate, e: Evidence, direction: 1 | -1): string {
-  const own = (v: number) => (direction === 1 ? v : e.scale === 'log' ? 1 / (1 + v) - 1 : -v);
+  const own = (v: number) => asMoved(v, e, direction);
   const amount = (v: number) =>
     e.scale === 'log' ? `${v >= 0 ? '+' : ''}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
-  const [lo, hi] = [own(e.interval[0]), own(e.interval[1])].sort((a, b) => a - b) as [number, number];
+  const [lo, hi] = movedInterval(e, direction);
   const history =
     e.spread === null
       ? `1 earlier run (run-to-run noise unknown: ${e.assumed! * 100}% assumed)`

@@ -55,6 +55,21 @@ export interface Evidence {
 }
 
 /**
+ * A quantity of the evidence (stated with the worse direction positive) as the metric moved: with `direction`
+ * -1 (smaller is worse, e.g. throughput) a drop reads negative, as the reader sees the metric.
+ */
+export function asMoved(v: number, e: Pick<Evidence, 'scale'>, direction: 1 | -1): number {
+  if (direction === 1) return v;
+  return e.scale === 'log' ? 1 / (1 + v) - 1 : -v;
+}
+
+/** The change's interval as the metric moved, low to high. */
+export function movedInterval(e: Pick<Evidence, 'scale' | 'interval'>, direction: 1 | -1): [number, number] {
+  const [a, b] = e.interval.map((v) => asMoved(v, e, direction));
+  return (a as number) <= (b as number) ? [a as number, b as number] : [b as number, a as number];
+}
+
+/**
  * With a single earlier run the run-to-run spread is unknown. Rather than take the within-run uncertainty
  * alone (which would flag run-to-run noise as a regression), a spread typical of shared CI is assumed: 10%
  * on the log scale (of the same order as the 8% the issue measured), 10% of the centre on the raw scale.

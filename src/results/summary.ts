@@ -215,7 +215,7 @@ function noSamplesWarning(file: string, samples: number, warnings: string[]): st
 }
 
 /** A summary.json with every label's exact distribution stays far below this. */
-const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+export const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 
 /** Reads a previous summary.json for baseline gates, checking it is one. */
 export async function loadBaseline(file: string): Promise<Summary> {

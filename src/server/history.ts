@@ -1,5 +1,6 @@
 import { copyFile, link, lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_SUMMARY_BYTES } from '../results/summary.js';
 import type { Store, TaskRecord } from './store.js';
 
 /**
@@ -35,7 +36,6 @@ const PAGE = 50;
 const MAX_EXAMINED = 1000;
 /** ATQ's run.json of a run is a few KB; summaries hold exact distributions, MBs for many labels. */
 const MAX_RUN_JSON = 4 * 1024 * 1024;
-export const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 
 /** Newest first: the finished tasks with a summary of a wanted plan, until each plan has `limit` of them. */
 export async function selectHistory(store: Store, q: HistoryQuery): Promise<HistoryEntry[]> {
@@ -59,25 +59,33 @@ export async function selectHistory(store: Store, q: HistoryQuery): Promise<Hist
 }
 
 /**
- * The plans of a finished task and their summary.json files, as ATQ's run.json lists them: a summary.json
- * anywhere else in the results (collected/, a container's files) is not ATQ's and never counts.
+ * The plans of a run's results folder and their folders relative to it ('' for a run of one plan), as ATQ's
+ * run.json lists them: read bounded, never through a link, and only the folder itself or one folder in it.
+ * Whatever else is in the results (collected/, a container's files) is not ATQ's and never counts.
  */
-export async function runPlans(task: TaskRecord): Promise<HistoryPlan[]> {
-  const dir = task.outDir;
-  if (!dir) return [];
+export async function planFoldersOf(dir: string): Promise<{ plan: string; rel: string }[]> {
   const run = (await readSmallJson(path.join(dir, 'run.json'), MAX_RUN_JSON)) as {
     outDir?: unknown;
     plans?: { plan?: unknown; outDir?: unknown }[];
   } | null;
   if (!run || typeof run.outDir !== 'string' || !Array.isArray(run.plans)) return [];
-  const found: HistoryPlan[] = [];
+  const out: { plan: string; rel: string }[] = [];
   for (const p of run.plans) {
     if (typeof p?.plan !== 'string' || typeof p.outDir !== 'string') continue;
-    // The run's own folder (one plan) or one folder in it (several): never anywhere else.
     const rel = path.posix.relative(run.outDir, p.outDir);
-    if (rel.includes('/') || rel === '..' || rel.includes('\\')) continue;
+    if (!rel.includes('/') && rel !== '..' && !rel.includes('\\')) out.push({ plan: p.plan, rel });
+  }
+  return out;
+}
+
+/** The plans of a finished task and their summary.json files (see planFoldersOf). */
+export async function runPlans(task: TaskRecord): Promise<HistoryPlan[]> {
+  const dir = task.outDir;
+  if (!dir) return [];
+  const found: HistoryPlan[] = [];
+  for (const { plan, rel } of await planFoldersOf(dir)) {
     const summary = path.join(dir, rel, 'summary.json');
-    if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan: p.plan, summary });
+    if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan, summary });
   }
   return found;
 }

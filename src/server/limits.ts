@@ -1,6 +1,6 @@
 import type { RunOptions } from '../config/options.js';
 import type { GenericTaskSpec } from '../core/generic/spec.js';
-import { formatDuration } from '../util/duration.js';
+import { durationText } from '../util/duration.js';
 import type { ServerLimits } from './context.js';
 
 /**
@@ -11,10 +11,10 @@ import type { ServerLimits } from './context.js';
 export function atqLimitProblems(o: RunOptions, limits: ServerLimits): string[] {
   return [
     ...most('workers', o.workers, limits.maxWorkers, '--max-workers', String),
-    ...most('timeout', o.timeoutMs, limits.maxTimeoutMs, '--max-timeout', formatLimit),
-    ...most('ready-timeout', o.readyTimeoutMs, limits.maxTimeoutMs, '--max-timeout', formatLimit),
-    ...most('wait-timeout', o.waitCommand?.timeoutMs, limits.maxTimeoutMs, '--max-timeout', formatLimit),
-    ...most('delay', o.delayMs, limits.maxDelayMs, '--max-delay', formatLimit),
+    ...most('timeout', o.timeoutMs, limits.maxTimeoutMs, '--max-timeout', durationText),
+    ...most('ready-timeout', o.readyTimeoutMs, limits.maxTimeoutMs, '--max-timeout', durationText),
+    ...most('wait-timeout', o.waitCommand?.timeoutMs, limits.maxTimeoutMs, '--max-timeout', durationText),
+    ...most('delay', o.delayMs, limits.maxDelayMs, '--max-delay', durationText),
     ...most('max-bundle-size', o.maxBundleBytes, limits.maxBundleBytes, '--max-bundle', formatBytes),
     ...heapProblems(o.heap, limits.taskMemoryBytes),
     ...imageProblems(
@@ -32,13 +32,13 @@ export function atqLimitProblems(o: RunOptions, limits: ServerLimits): string[] 
 export function seedLimitProblems(spec: GenericTaskSpec, limits: ServerLimits): string[] {
   return [
     ...most('worker.replicas', spec.worker.replicas, limits.maxWorkers, '--max-workers', String),
-    ...most('delay', spec.delayMs, limits.maxDelayMs, '--max-delay', formatLimit),
+    ...most('delay', spec.delayMs, limits.maxDelayMs, '--max-delay', durationText),
     ...most(
       'waitCommand.timeout',
       spec.waitCommand?.timeoutMs,
       limits.maxTimeoutMs,
       '--max-timeout',
-      formatLimit,
+      durationText,
     ),
     ...imageProblems(
       [
@@ -96,15 +96,6 @@ export function wildcards(patterns: string[]): (name: string) => boolean {
   );
   return (name) => res.some((r) => r.test(name));
 }
-
-const formatLimit = (ms: number) =>
-  ms % 86_400_000 === 0
-    ? `${ms / 86_400_000}d`
-    : ms % 3_600_000 === 0
-      ? `${ms / 3_600_000}h`
-      : ms % 60_000 === 0
-        ? `${ms / 60_000}m`
-        : formatDuration(ms);
 
 export function formatBytes(n: number): string {
   for (const [unit, size] of [

@@ -3,7 +3,8 @@ import { VERDICT_ORDER, type Verdict } from '../results/summary.js';
 import { claimedSource } from '../config/source-claim.js';
 import { mayActFor } from './auth.js';
 import type { ServerContext } from './context.js';
-import { MAX_SUMMARY_BYTES, readSmallJson, selectHistory, type HistoryEntry } from './history.js';
+import { MAX_SUMMARY_BYTES } from '../results/summary.js';
+import { readSmallJson, selectHistory, type HistoryEntry } from './history.js';
 import { badRequest, HttpError, intParam, sendJson } from './http.js';
 import type { Route } from './router.js';
 

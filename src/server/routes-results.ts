@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerContext } from './context.js';
+import { planFoldersOf } from './history.js';
 import { notFound, sendJson } from './http.js';
 import type { Route } from './router.js';
 
@@ -40,23 +41,9 @@ export function isOwnResult(rel: string, planFolders: ReadonlySet<string>): bool
   return OWN_NAMES.has(rel.slice(slash + 1)) && (dir === '' || planFolders.has(dir));
 }
 
-/** The plans' folders, relative to the results folder, from the run.json ATQ wrote there. */
+/** The plans' folders, relative to the results folder, from the run.json ATQ wrote there (history.ts). */
 async function planFolders(dir: string): Promise<Set<string>> {
-  try {
-    const run = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as {
-      outDir?: unknown;
-      plans?: { outDir?: unknown }[];
-    };
-    const folders = new Set<string>();
-    for (const p of Array.isArray(run.plans) ? run.plans : []) {
-      if (typeof p?.outDir !== 'string' || typeof run.outDir !== 'string') continue;
-      const rel = path.posix.relative(run.outDir, p.outDir);
-      if (rel && !rel.includes('/') && rel !== '..') folders.add(rel);
-    }
-    return folders;
-  } catch {
-    return new Set();
-  }
+  return new Set((await planFoldersOf(dir)).map((p) => p.rel).filter(Boolean));
 }
 
 /**

@@ -26,3 +26,14 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   return `${m}m${Math.round(s - m * 60)}s`;
 }
+
+/** A duration as atq.yml would write it, exactly (1800000 → "30m", 1500 → "1500ms"). */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}

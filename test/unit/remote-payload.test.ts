@@ -1,7 +1,8 @@
 import { FIELDS } from '../../src/config/fields.js';
 import type { RunOptions } from '../../src/config/options.js';
 import { resolveOptions } from '../../src/config/resolve.js';
-import { CLIENT_ONLY, durationText, taskOptionValues, taskPayload } from '../../src/remote/payload.js';
+import { CLIENT_ONLY, taskOptionValues, taskPayload } from '../../src/remote/payload.js';
+import { durationText } from '../../src/util/duration.js';
 import { resolveTaskOptions } from '../../src/server/atq-task.js';
 
 const cwd = '/work/repo';

@@ -1,5 +1,5 @@
-import { format, type GateResult } from '../gates.js';
-import type { Evidence } from '../judge.js';
+import { format, worseDirection, type GateResult } from '../gates.js';
+import { asMoved, movedInterval, type Evidence } from '../judge.js';
 import type { Summary } from '../summary.js';
 
 /**
@@ -19,15 +19,6 @@ const sign = (v: number, text: string) => (v > 0 ? `+${text}` : v < 0 ? `−${te
 /** format() with counts (samples, errors) rounded: their intervals are not whole numbers. */
 function fmt(v: number, metric: string): string {
   return format(metric === 'samples' || metric === 'errors' ? Math.round(v) : v, metric);
-}
-
-/**
- * Evidence is stated in the direction that is worse (judge.ts); shown here as the metric moved: a drop in
- * throughput as a negative change, not as a "+11%" the reader must invert.
- */
-function shown(v: number, e: Evidence, worse: 1 | -1): number {
-  if (worse === 1) return v;
-  return e.scale === 'log' ? 1 / (1 + v) - 1 : -v;
 }
 
 /** An amount on the evidence's scale: a percentage on 'log', the metric's unit on 'raw' (pp for a rate). */
@@ -53,9 +44,10 @@ export function evidenceText(g: Pick<GateResult, 'evidence' | 'metric' | 'op'>):
   const e = g.evidence;
   const numbers = [e?.change, e?.tolerance, e?.detectable, ...(Array.isArray(e?.interval) ? e.interval : [])];
   if (!e || numbers.length !== 5 || numbers.some((v) => num(v) === null)) return null;
-  const worse: 1 | -1 = g.op === '>' || g.op === '>=' ? -1 : 1;
-  const [lo, hi] = e.interval.map((v) => shown(v, e, worse)).sort((a, b) => a - b) as [number, number];
-  const at = (v: number) => amount(shown(v, e, worse), e, g.metric);
+  // Stated with the worse direction positive (judge.ts), shown as the metric moved: a throughput drop negative.
+  const worse = worseDirection(g.op);
+  const [lo, hi] = movedInterval(e, worse);
+  const at = (v: number) => amount(asMoved(v, e, worse), e, g.metric);
   return (
     `${at(e.change)} (${amount(lo, e, g.metric)} … ${amount(hi, e, g.metric)}), ${noise(e, g.metric)}, ` +
     `tolerance ${at(e.tolerance)}, detects ${worse === 1 ? '≥' : '≤'} ${at(e.detectable)}`
