@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/cli/entry.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-PYWV5AHO.js");
+var { main } = await import("./atq-6O46HRVZ.js");
 var code = await main(process.argv.slice(2), signals.early, signals.release);
 process.exit(code);

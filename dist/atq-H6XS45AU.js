@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-6YUX7EE6.js";
+} from "./atq-3FHYPEE3.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +18,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

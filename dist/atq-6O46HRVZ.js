@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-2FQA2BJU.js";
+} from "./atq-H6XS45AU.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-UQKTVD26.js";
+} from "./atq-NNQTD4G3.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-6YUX7EE6.js";
+} from "./atq-3FHYPEE3.js";
 import {
   AtqError,
   ConfigError,
@@ -61,7 +61,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-YSGZER3L.js");
+        const { serveCommand } = await import("./atq-ICEIUCDL.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case void 0:

@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-UQKTVD26.js";
+} from "./atq-NNQTD4G3.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -30,7 +30,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-6YUX7EE6.js";
+} from "./atq-3FHYPEE3.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -60,7 +60,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 import {
   __commonJS,
   __export,
@@ -72545,4 +72545,4 @@ function retention(text) {
 export {
   main
 };
-/*! For license information please see atq-GFJ2WTPG.js.LEGAL.txt */
+/*! For license information please see atq-5CCJZL6E.js.LEGAL.txt */

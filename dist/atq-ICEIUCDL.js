@@ -10,11 +10,12 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-2FQA2BJU.js";
+} from "./atq-H6XS45AU.js";
 import {
   FIELDS,
   FIELD_NAMES,
   FINAL_STATES,
+  MAX_SUMMARY_BYTES,
   REF_PATTERN,
   RunControl,
   StageClock,
@@ -49,7 +50,7 @@ import {
   serviceName,
   sourceProblems,
   tail
-} from "./atq-6YUX7EE6.js";
+} from "./atq-3FHYPEE3.js";
 import {
   AbortedError,
   AtqError,
@@ -57,6 +58,7 @@ import {
   MAX_TIMER_MS,
   RunResources,
   connector,
+  durationText,
   errorMessage,
   formatDuration,
   isAtqError,
@@ -67,7 +69,7 @@ import {
   throwIfAborted,
   until,
   within
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 import {
   __commonJS,
   __require,
@@ -5347,7 +5349,7 @@ var SERVER_DEFAULTS = {
 };
 
 // src/server/server.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import path17 from "node:path";
@@ -6028,10 +6030,10 @@ import path4 from "node:path";
 function atqLimitProblems(o, limits) {
   return [
     ...most("workers", o.workers, limits.maxWorkers, "--max-workers", String),
-    ...most("timeout", o.timeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
-    ...most("ready-timeout", o.readyTimeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
-    ...most("wait-timeout", o.waitCommand?.timeoutMs, limits.maxTimeoutMs, "--max-timeout", formatLimit),
-    ...most("delay", o.delayMs, limits.maxDelayMs, "--max-delay", formatLimit),
+    ...most("timeout", o.timeoutMs, limits.maxTimeoutMs, "--max-timeout", durationText),
+    ...most("ready-timeout", o.readyTimeoutMs, limits.maxTimeoutMs, "--max-timeout", durationText),
+    ...most("wait-timeout", o.waitCommand?.timeoutMs, limits.maxTimeoutMs, "--max-timeout", durationText),
+    ...most("delay", o.delayMs, limits.maxDelayMs, "--max-delay", durationText),
     ...most("max-bundle-size", o.maxBundleBytes, limits.maxBundleBytes, "--max-bundle", formatBytes),
     ...heapProblems(o.heap, limits.taskMemoryBytes),
     ...imageProblems(
@@ -6047,13 +6049,13 @@ function atqLimitProblems(o, limits) {
 function seedLimitProblems(spec, limits) {
   return [
     ...most("worker.replicas", spec.worker.replicas, limits.maxWorkers, "--max-workers", String),
-    ...most("delay", spec.delayMs, limits.maxDelayMs, "--max-delay", formatLimit),
+    ...most("delay", spec.delayMs, limits.maxDelayMs, "--max-delay", durationText),
     ...most(
       "waitCommand.timeout",
       spec.waitCommand?.timeoutMs,
       limits.maxTimeoutMs,
       "--max-timeout",
-      formatLimit
+      durationText
     ),
     ...imageProblems(
       [
@@ -6092,7 +6094,6 @@ function wildcards(patterns) {
   );
   return (name) => res.some((r) => r.test(name));
 }
-var formatLimit = (ms) => ms % 864e5 === 0 ? `${ms / 864e5}d` : ms % 36e5 === 0 ? `${ms / 36e5}h` : ms % 6e4 === 0 ? `${ms / 6e4}m` : formatDuration(ms);
 function formatBytes(n2) {
   for (const [unit, size] of [
     ["GB", 1024 ** 3],
@@ -7937,7 +7938,6 @@ import path10 from "node:path";
 var PAGE = 50;
 var MAX_EXAMINED = 1e3;
 var MAX_RUN_JSON = 4 * 1024 * 1024;
-var MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 async function selectHistory(store, q) {
   const entries = [];
   const counts = /* @__PURE__ */ new Map();
@@ -7957,18 +7957,24 @@ async function selectHistory(store, q) {
   }
   return entries;
 }
-async function runPlans(task) {
-  const dir = task.outDir;
-  if (!dir) return [];
+async function planFoldersOf(dir) {
   const run = await readSmallJson(path10.join(dir, "run.json"), MAX_RUN_JSON);
   if (!run || typeof run.outDir !== "string" || !Array.isArray(run.plans)) return [];
-  const found = [];
+  const out = [];
   for (const p2 of run.plans) {
     if (typeof p2?.plan !== "string" || typeof p2.outDir !== "string") continue;
     const rel = path10.posix.relative(run.outDir, p2.outDir);
-    if (rel.includes("/") || rel === ".." || rel.includes("\\")) continue;
+    if (!rel.includes("/") && rel !== ".." && !rel.includes("\\")) out.push({ plan: p2.plan, rel });
+  }
+  return out;
+}
+async function runPlans(task) {
+  const dir = task.outDir;
+  if (!dir) return [];
+  const found = [];
+  for (const { plan, rel } of await planFoldersOf(dir)) {
     const summary = path10.join(dir, rel, "summary.json");
-    if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan: p2.plan, summary });
+    if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan, summary });
   }
   return found;
 }
@@ -8957,7 +8963,7 @@ async function planNumbers(plan, file) {
 
 // src/server/routes-results.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir6, readFile as readFile5, realpath, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir6, realpath, stat as stat2 } from "node:fs/promises";
 import path16 from "node:path";
 var TYPES = {
   ".json": "application/json; charset=utf-8",
@@ -8986,18 +8992,7 @@ function isOwnResult(rel, planFolders2) {
   return OWN_NAMES.has(rel.slice(slash + 1)) && (dir === "" || planFolders2.has(dir));
 }
 async function planFolders(dir) {
-  try {
-    const run = JSON.parse(await readFile5(path16.join(dir, "run.json"), "utf8"));
-    const folders = /* @__PURE__ */ new Set();
-    for (const p2 of Array.isArray(run.plans) ? run.plans : []) {
-      if (typeof p2?.outDir !== "string" || typeof run.outDir !== "string") continue;
-      const rel = path16.posix.relative(run.outDir, p2.outDir);
-      if (rel && !rel.includes("/") && rel !== "..") folders.add(rel);
-    }
-    return folders;
-  } catch {
-    return /* @__PURE__ */ new Set();
-  }
+  return new Set((await planFoldersOf(dir)).map((p2) => p2.rel).filter(Boolean));
 }
 function resultHeaders(rel, own) {
   const ext = path16.extname(rel).toLowerCase();
@@ -9756,7 +9751,7 @@ async function startServer(options2, logger, version) {
     logger.warn(
       `tokens cross the network in clear text on ${options2.host}: give --tls-cert and --tls-key (or a TLS proxy)`
     );
-  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile6(options2.tlsCert), key: await readFile6(options2.tlsKey) } : void 0;
+  const tls = options2.tlsCert && options2.tlsKey ? { cert: await readFile5(options2.tlsCert), key: await readFile5(options2.tlsKey) } : void 0;
   const ctx = buildContext(await Store.open(options2.dataDir), options2, logger, version, tokens);
   await ctx.files.sweep();
   const routes = compile([

@@ -22,18 +22,19 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-6YUX7EE6.js";
+} from "./atq-3FHYPEE3.js";
 import {
   AbortedError,
   AtqError,
   ConfigError,
   abortError,
   connector,
+  durationText,
   errorMessage,
   isAtqError,
   sleep,
   throwIfAborted
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 
 // src/config/load.ts
 import { readFile } from "node:fs/promises";
@@ -3366,15 +3367,6 @@ function taskReport(task, dir, options, startedAt) {
 }
 
 // src/remote/payload.ts
-function durationText(ms) {
-  for (const [unit, size] of [
-    ["h", 36e5],
-    ["m", 6e4],
-    ["s", 1e3]
-  ])
-    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
 function taskOptionValues(o) {
   const wait = o.waitCommand;
   return {
@@ -3623,4 +3615,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-UQKTVD26.js.LEGAL.txt */
+/*! For license information please see atq-NNQTD4G3.js.LEGAL.txt */

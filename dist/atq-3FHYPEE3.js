@@ -25,7 +25,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-YGDXQBZ4.js";
+} from "./atq-II3776JK.js";
 import {
   __commonJS,
   __require,
@@ -38871,6 +38871,14 @@ function parseSize(input) {
 }
 
 // src/results/judge.ts
+function asMoved(v, e, direction) {
+  if (direction === 1) return v;
+  return e.scale === "log" ? 1 / (1 + v) - 1 : -v;
+}
+function movedInterval(e, direction) {
+  const [a, b] = e.interval.map((v) => asMoved(v, e, direction));
+  return a <= b ? [a, b] : [b, a];
+}
 var ASSUMED_SPREAD = 0.1;
 var POWER = 0.8;
 function judge(input) {
@@ -39250,7 +39258,7 @@ function evaluateGate(gate, current, history, missing = { mode: "fail" }, confid
     const value2 = metricValue(s, gate.metric);
     return { value: value2, within: withinRunError(gate.metric, value2, s, view.distribution?.(gate.label), judged) };
   };
-  const direction = gate.op === ">" || gate.op === ">=" ? -1 : 1;
+  const direction = worseDirection(gate.op);
   const evidence = judge({
     current: observe(run, stats),
     history: runs.map((h) => observe(h.view, h.stats)),
@@ -39261,18 +39269,7 @@ function evaluateGate(gate, current, history, missing = { mode: "fail" }, confid
   });
   const center = evidence.center;
   const threshold = gate.baseline.relative ? center * (1 + gate.baseline.offset) : center + gate.baseline.offset;
-  if (gate.op === "==") {
-    const passed = COMPARE["=="](actual, threshold);
-    return {
-      ...base,
-      threshold,
-      baseline: center,
-      actual,
-      status: passed ? "passed" : "failed",
-      passed,
-      reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected == ${format(threshold, gate.metric)}`
-    };
-  }
+  if (gate.op === "==") return { ...compared(base, actual, threshold), baseline: center };
   const status = evidence.judgement;
   return {
     ...base,
@@ -39286,13 +39283,18 @@ function evaluateGate(gate, current, history, missing = { mode: "fail" }, confid
   };
 }
 function absoluteGate(gate, base, actual, stats, run, confidence) {
-  const threshold = gate.value;
-  const passed = COMPARE[gate.op](actual, threshold);
   const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
     scale: "raw",
     floor: 0
   });
   const q = tQuantile(confidence, Infinity);
+  return {
+    ...compared(base, actual, gate.value),
+    ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
+  };
+}
+function compared(base, actual, threshold) {
+  const passed = COMPARE[base.op](actual, threshold);
   return {
     ...base,
     threshold,
@@ -39300,9 +39302,11 @@ function absoluteGate(gate, base, actual, stats, run, confidence) {
     actual,
     status: passed ? "passed" : "failed",
     passed,
-    reason: passed ? "ok" : `${gate.metric} is ${format(actual, gate.metric)}, expected ${gate.op} ${format(threshold, gate.metric)}`,
-    ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
+    reason: passed ? "ok" : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`
   };
+}
+function worseDirection(op) {
+  return op === ">" || op === ">=" ? -1 : 1;
 }
 function judgedScale(gate) {
   const kind = metricKind(gate.metric);
@@ -39310,9 +39314,9 @@ function judgedScale(gate) {
   return { scale: gate.baseline?.relative ? "log" : "raw", floor };
 }
 function evidenceReason(gate, e, direction) {
-  const own = (v) => direction === 1 ? v : e.scale === "log" ? 1 / (1 + v) - 1 : -v;
+  const own = (v) => asMoved(v, e, direction);
   const amount2 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
-  const [lo, hi] = [own(e.interval[0]), own(e.interval[1])].sort((a, b) => a - b);
+  const [lo, hi] = movedInterval(e, direction);
   const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount2(e.spread).replace("+", "\xB1")})`;
   const change = `${amount2(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount2(lo)} \u2026 ${amount2(hi)})`;
   const against = `against ${history}; tolerance ${amount2(own(e.tolerance))}`;
@@ -41429,10 +41433,6 @@ var sign = (v, text) => v > 0 ? `+${text}` : v < 0 ? `\u2212${text}` : `\xB1${te
 function fmt(v, metric) {
   return format(metric === "samples" || metric === "errors" ? Math.round(v) : v, metric);
 }
-function shown(v, e, worse) {
-  if (worse === 1) return v;
-  return e.scale === "log" ? 1 / (1 + v) - 1 : -v;
-}
 function amount(v, e, metric) {
   const a = Math.abs(v);
   if (e.scale === "log") return sign(v, `${+(a * 100).toFixed(1)}%`);
@@ -41452,9 +41452,9 @@ function evidenceText(g) {
   const e = g.evidence;
   const numbers = [e?.change, e?.tolerance, e?.detectable, ...Array.isArray(e?.interval) ? e.interval : []];
   if (!e || numbers.length !== 5 || numbers.some((v) => num(v) === null)) return null;
-  const worse = g.op === ">" || g.op === ">=" ? -1 : 1;
-  const [lo, hi] = e.interval.map((v) => shown(v, e, worse)).sort((a, b) => a - b);
-  const at = (v) => amount(shown(v, e, worse), e, g.metric);
+  const worse = worseDirection(g.op);
+  const [lo, hi] = movedInterval(e, worse);
+  const at = (v) => amount(asMoved(v, e, worse), e, g.metric);
   return `${at(e.change)} (${amount(lo, e, g.metric)} \u2026 ${amount(hi, e, g.metric)}), ${noise(e, g.metric)}, tolerance ${at(e.tolerance)}, detects ${worse === 1 ? "\u2265" : "\u2264"} ${at(e.detectable)}`;
 }
 function inconclusiveAdvice(e, flag = (n) => n) {
@@ -41553,8 +41553,8 @@ function trendOf(s, maxEarlier = Infinity) {
       throughput: num(r.throughput)
     };
   };
-  const shown2 = history.slice(0, maxEarlier);
-  const earlier = shown2.map((h, i) => point(record(h), `-${i + 1}`, false)).reverse();
+  const shown = history.slice(0, maxEarlier);
+  const earlier = shown.map((h, i) => point(record(h), `-${i + 1}`, false)).reverse();
   const now = point(
     {
       ...source,
@@ -41567,7 +41567,7 @@ function trendOf(s, maxEarlier = Infinity) {
     "this run",
     true
   );
-  return { points: [...earlier, now], left: history.length - shown2.length };
+  return { points: [...earlier, now], left: history.length - shown.length };
 }
 function trendThreshold(s, key) {
   const metric = TREND_METRICS.find((m) => m.key === key)?.gate;
@@ -47674,12 +47674,12 @@ var SOURCE_KEYS = ["commit", "ref", "ciUrl"];
 var COMMIT = /^[0-9a-f]{7,64}$/i;
 var MAX_URL = 2048;
 function fieldProblem(key, value2) {
-  const shown2 = JSON.stringify(value2)?.slice(0, 80);
-  if (typeof value2 !== "string") return `source.${key}: expected a string, not ${shown2}`;
+  const shown = JSON.stringify(value2)?.slice(0, 80);
+  if (typeof value2 !== "string") return `source.${key}: expected a string, not ${shown}`;
   if (key === "commit" && !COMMIT.test(value2))
-    return `source.commit: ${shown2} is not a commit id (7 to 64 hexadecimal digits)`;
+    return `source.commit: ${shown} is not a commit id (7 to 64 hexadecimal digits)`;
   if (key === "ref" && !REF_PATTERN.test(value2))
-    return `source.ref: ${shown2} is not a branch or ref name (1 to 255 characters, no spaces)`;
+    return `source.ref: ${shown} is not a branch or ref name (1 to 255 characters, no spaces)`;
   if (key === "ciUrl" && !isPlainUrl(value2))
     return `source.ciUrl: not an http(s) URL of at most ${MAX_URL} characters without spaces, user or password`;
   return void 0;
@@ -47748,6 +47748,7 @@ export {
   JtlError,
   analyseJtl,
   VERDICT_ORDER,
+  MAX_SUMMARY_BYTES,
   readRunBaselines,
   baselineOf,
   escapeHtml,
@@ -47799,4 +47800,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-6YUX7EE6.js.LEGAL.txt */
+/*! For license information please see atq-3FHYPEE3.js.LEGAL.txt */

@@ -60077,6 +60077,15 @@ function formatDuration(ms) {
   const m = Math.floor(s / 60);
   return `${m}m${Math.round(s - m * 60)}s`;
 }
+function durationText(ms) {
+  for (const [unit, size] of [
+    ["h", 36e5],
+    ["m", 6e4],
+    ["s", 1e3]
+  ])
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
 
 // src/core/lease.ts
 var LEASE_ROLE = "lease";
@@ -60986,6 +60995,7 @@ export {
   MAX_TIMER_MS,
   parseDuration,
   formatDuration,
+  durationText,
   AtqError,
   ConfigError,
   AbortedError,
@@ -61015,4 +61025,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-YGDXQBZ4.js.LEGAL.txt */
+/*! For license information please see atq-II3776JK.js.LEGAL.txt */
