@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
 import { AtqError } from '../errors.js';
 import { FrameParser } from '../jmeter/frames.js';
 import { findFatalLine } from '../jmeter/log-check.js';
@@ -92,6 +93,8 @@ class InflatedFile {
 
   constructor(file: string, budget: ByteBudget, onLine?: (line: string) => void) {
     let rest = '';
+    // (a chunk may end inside a multi-byte character: the decoder keeps its first bytes for the next one)
+    const decoder = new StringDecoder('utf8');
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         try {
@@ -100,7 +103,7 @@ class InflatedFile {
           return cb(e as Error);
         }
         if (onLine) {
-          const text = rest + chunk.toString('utf8');
+          const text = rest + decoder.write(chunk);
           const parts = text.split('\n');
           rest = (parts.pop() as string).slice(-64 * 1024);
           parts.forEach(onLine);

@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+
 export type StreamName = 'stdin' | 'stdout' | 'stderr' | 'system';
 const NAMES: StreamName[] = ['stdin', 'stdout', 'stderr', 'system'];
 
@@ -9,28 +11,42 @@ export interface LogLine {
 /**
  * Docker's multiplexed log stream: frames of [type, 0, 0, 0, size (uint32 BE)] + payload. Swarm service
  * logs also use type 3 (system errors), which docker-modem's demuxer drops or garbles, hence our own.
- * Yields whole lines per stream; a partial last line is flushed at the end.
+ * Yields whole lines per stream; a partial last line is flushed at the end. Each stream has its own UTF-8
+ * decoder: a container's write (and so a frame) may end inside a multi-byte character, which the next frame
+ * of that stream completes.
  */
 export async function* demuxLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<LogLine> {
   let pending = Buffer.alloc(0);
+  let raw = false;
   const partial = new Map<StreamName, string>();
+  const decoders = new Map<StreamName, StringDecoder>();
+  const decode = (stream: StreamName, bytes: Buffer): string => {
+    let decoder = decoders.get(stream);
+    if (!decoder) decoders.set(stream, (decoder = new StringDecoder('utf8')));
+    return decoder.write(bytes);
+  };
   for await (const chunk of source) {
     pending = Buffer.concat([pending, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
-    while (pending.length >= 8) {
+    while (pending.length >= 8 || (raw && pending.length > 0)) {
       const type = pending[0] as number;
-      const size = pending.readUInt32BE(4);
-      if (type > 3 || pending[1] !== 0 || pending[2] !== 0 || pending[3] !== 0) {
-        // Not a multiplexed stream (a TTY container): treat everything as stdout text.
-        yield* splitLines('stdout', pending.toString('utf8'), partial);
+      if (raw || type > 3 || pending[1] !== 0 || pending[2] !== 0 || pending[3] !== 0) {
+        // Not a multiplexed stream (a TTY container): everything from here on is stdout text.
+        raw = true;
+        yield* splitLines('stdout', decode('stdout', pending), partial);
         pending = Buffer.alloc(0);
         break;
       }
+      const size = pending.readUInt32BE(4);
       if (pending.length < 8 + size) break;
       const stream = NAMES[type] as StreamName;
-      yield* splitLines(stream, pending.subarray(8, 8 + size).toString('utf8'), partial);
+      yield* splitLines(stream, decode(stream, pending.subarray(8, 8 + size)), partial);
       pending = pending.subarray(8 + size);
     }
   }
+  // A TTY container's output shorter than one header never entered the loop above.
+  if (!raw && pending.length > 0 && (pending[0] as number) > 3)
+    yield* splitLines('stdout', decode('stdout', pending), partial);
+  for (const [stream, decoder] of decoders) partial.set(stream, (partial.get(stream) ?? '') + decoder.end());
   for (const [stream, rest] of partial) if (rest) yield { stream, line: rest };
 }
 

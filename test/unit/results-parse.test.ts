@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readJtl, type Sample } from '../../src/results/jtl/read.js';
+import { readXmlJtl } from '../../src/results/jtl/read-xml.js';
 import { CsvTokenizer, FieldInterner } from '../../src/results/jtl/csv.js';
 import { JtlError } from '../../src/results/jtl/sample.js';
 
@@ -173,6 +174,21 @@ describe('XML JTL', () => {
       errors: 1,
       responseCode: 'Non HTTP response code: java.io.IOException',
     });
+  });
+
+  test('a label with multi-byte characters reads whole whichever byte a read ends at', async () => {
+    const bytes = Buffer.from(
+      '<testResults>\n<sample t="5" ts="1" s="true" lb="Grüße 😀" rc="200"/>\n</testResults>',
+    );
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const labels: string[] = [];
+      const source = (async function* () {
+        yield bytes.subarray(0, cut);
+        yield bytes.subarray(cut);
+      })();
+      await readXmlJtl(source, 'x.jtl', (s) => labels.push(s.label));
+      expect(labels).toEqual(['Grüße 😀']);
+    }
   });
 
   test('a file cut short is a warning; damage in the middle is an error with the line', async () => {

@@ -12,6 +12,13 @@ const frame = (type: number, text: string) => {
   return Buffer.concat([header, payload]);
 };
 
+const header = (type: number, size: number) => {
+  const h = Buffer.alloc(8);
+  h[0] = type;
+  h.writeUInt32BE(size, 4);
+  return h;
+};
+
 async function collect(chunks: Buffer[]) {
   const out = [];
   for await (const l of demuxLines(
@@ -40,6 +47,31 @@ describe('demuxLines', () => {
       { stream: 'system', line: 'task failed' },
       { stream: 'stdout', line: 'tail' },
     ]);
+  });
+  test('a character split across frames of one stream, interleaved with another stream, decodes whole at every byte', async () => {
+    const text = Buffer.from('Grüße 😀\n');
+    for (let cut = 1; cut < text.length; cut++) {
+      const all = Buffer.concat([
+        frame(1, ''),
+        Buffer.concat([header(1, cut), text.subarray(0, cut)]),
+        frame(2, 'ß\n'),
+        Buffer.concat([header(1, text.length - cut), text.subarray(cut)]),
+      ]);
+      // ... and the bytes themselves arrive cut at that point too
+      expect(await collect([all.subarray(0, 8 + cut + 4), all.subarray(8 + cut + 4)])).toEqual([
+        { stream: 'stderr', line: 'ß' },
+        { stream: 'stdout', line: 'Grüße 😀' },
+      ]);
+    }
+  });
+  test('a raw (TTY) stream cut inside a character, and one shorter than a frame header, are read whole', async () => {
+    const text = Buffer.from('naïve ünïcode\nend');
+    for (let cut = 1; cut < text.length; cut++)
+      expect(await collect([text.subarray(0, cut), text.subarray(cut)])).toEqual([
+        { stream: 'stdout', line: 'naïve ünïcode' },
+        { stream: 'stdout', line: 'end' },
+      ]);
+    expect(await collect([Buffer.from('ok\n')])).toEqual([{ stream: 'stdout', line: 'ok' }]);
   });
   test('a raw (TTY) stream is read as stdout text', async () => {
     expect(await collect([Buffer.from('plain line\r\nnext\n')])).toEqual([

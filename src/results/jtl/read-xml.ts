@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 import { JtlError, newSample, type ReadReport, type Sample } from './sample.js';
 
@@ -58,11 +59,14 @@ export async function readXmlJtl(
     if (closing) endError ??= e.message;
     else error ??= new JtlError(file, parser.line, `not well-formed XML: ${e.message}`);
   });
+  // (a read may end inside a multi-byte character of a label: the decoder completes it with the next read)
+  const decoder = new StringDecoder('utf8');
   for await (const chunk of source) {
-    parser.write(chunk.toString('utf8'));
+    parser.write(decoder.write(chunk));
     if (error) throw error;
   }
   closing = true;
+  parser.write(decoder.end());
   parser.close();
   if (endError) {
     report.warnings.push(
