@@ -4,6 +4,7 @@ import type { SwarmClient } from '../swarm/client.js';
 import type { Labels, LabelledObject } from '../swarm/types.js';
 import { within } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
+import { formatIdentity, parseIdentity, processGone, processIdentity } from './local-process.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
 /**
@@ -18,6 +19,8 @@ export const LEASE_LABELS = {
   ttl: 'atq.lease.ttl-seconds',
   beat: 'atq.lease.beat',
   released: 'atq.lease.released',
+  /** The holder's process (local-process.ts): a run killed on the janitor's own machine is abandoned at once. */
+  process: 'atq.lease.process',
 } as const;
 
 export const LEASE_TTL_MS = 60_000;
@@ -41,8 +44,10 @@ export function leaseOwner(env: Record<string, string | undefined> = process.env
 }
 
 export function leaseLabels(base: Labels, startedAt: Date, beat: number): Labels {
+  const holder = processIdentity();
   return {
     ...base,
+    ...(holder ? { [LEASE_LABELS.process]: formatIdentity(holder) } : {}),
     [LEASE_LABELS.owner]: leaseOwner(),
     [LEASE_LABELS.started]: startedAt.toISOString(),
     [LEASE_LABELS.ttl]: String(LEASE_TTL_MS / 1000),
@@ -142,17 +147,29 @@ export interface RunState {
   startedAt?: string;
 }
 
-/** Groups labelled objects by run and judges each run's lease by the engine's clock `now`. */
-export function runStates(objects: LabelledObject[], now: number): RunState[] {
+/**
+ * Groups labelled objects by run and judges each run's lease by the engine's clock `now`; `gone` says
+ * whether a lease's holder process has certainly ended (default: it ran on this machine and is no more).
+ */
+export function runStates(
+  objects: LabelledObject[],
+  now: number,
+  gone: (holder: string | undefined) => boolean = (h) => processGone(parseIdentity(h)),
+): RunState[] {
   const byRun = new Map<string, LabelledObject[]>();
   for (const o of objects) {
     const id = o.labels[RUN_LABEL];
     if (id) byRun.set(id, [...(byRun.get(id) ?? []), o]);
   }
-  return [...byRun].map(([runId, objs]) => judge(runId, objs, now));
+  return [...byRun].map(([runId, objs]) => judge(runId, objs, now, gone));
 }
 
-function judge(runId: string, objects: LabelledObject[], now: number): RunState {
+function judge(
+  runId: string,
+  objects: LabelledObject[],
+  now: number,
+  gone: (holder: string | undefined) => boolean,
+): RunState {
   const lease = objects.find(isLease);
   if (!lease) {
     // Runs create their lease first; a run without one is from an older atq or half removed. Give a
@@ -174,6 +191,12 @@ function judge(runId: string, objects: LabelledObject[], now: number): RunState 
   const base = { runId, objects, owner, startedAt };
   if (released) return { ...base, live: false, why: `released by its run at ${released} (kept with --keep)` };
   const ago = formatDuration(Math.max(0, beatAge));
+  if (beatAge < ttl && gone(lease.labels[LEASE_LABELS.process]))
+    return {
+      ...base,
+      live: false,
+      why: `abandoned: its atq process on this machine has ended (last heartbeat ${ago} ago)`,
+    };
   return beatAge < ttl
     ? { ...base, live: true, why: `in progress: last heartbeat ${ago} ago` }
     : { ...base, live: false, why: `lease expired: last heartbeat ${ago} ago` };

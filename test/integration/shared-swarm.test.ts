@@ -72,6 +72,33 @@ describe('on a shared swarm, a janitor never kills a live run', () => {
     expect(await leftovers(client, runId)).toEqual([]);
   });
 
+  test('a run whose atq was killed on this machine is abandoned at once: cleanup --run needs no --force', async () => {
+    let runId: string | undefined;
+    const killed = await runCli(
+      suite.runArgs('--test-dir', http, '--prop', 'loops=100000', '--prop', 'target.path=/?delay=200'),
+      {
+        onOutput: (soFar, child) => {
+          if (!runId && soFar.includes(ENGINES_STARTED)) {
+            runId = runIdSoFar(soFar);
+            child.kill('SIGKILL');
+          }
+        },
+      },
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    const doctor = await runCli(['doctor']);
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `^warn {2}leftover: run ${runId} .*abandoned: its atq process on this machine has ended`,
+        'm',
+      ),
+    );
+    const named = await runCli(['cleanup', '--run', runId as string]);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toContain(`removed service atq-${runId}-workers`);
+    expect(await leftovers(client, runId as string)).toEqual([]);
+  });
+
   test('a run left with --keep is a leftover at once: doctor lists it, cleanup --all removes it', async () => {
     const kept = await runCli(suite.runArgs('--test-dir', http, '--prop', 'loops=1', '--keep'));
     expect(kept.code).toBe(0);
