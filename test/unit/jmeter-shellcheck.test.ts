@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   FIND_JMETER,
   masterScript,
@@ -16,7 +19,8 @@ import { hostileValues } from '../helpers/container-sh.js';
  * shellcheck as POSIX sh with no finding of any severity. The generic task runs no script of atq's but the
  * wait command's (its master and workers get the user's args as an argv).
  */
-const MARKER = '/tmp/atq-shellcheck-pwned';
+// (never run here, only checked: still a folder of this test's own, not a fixed /tmp path)
+const MARKER = path.join(mkdtempSync(path.join(os.tmpdir(), 'atq-shellcheck-')), 'pwned');
 
 function scripts(values: string[]): Record<string, string> {
   const props = Object.fromEntries(values.map((v, i) => [`p${i}`, v]));

@@ -214,7 +214,7 @@ describe('container prelude', () => {
   });
 
   test("the stop signal reaches JMeter and its exit code is the container's", async () => {
-    const child = spawn('sh', ['-c', serve("trap 'echo stopping; exit 143' TERM; sleep 30 & wait")]);
+    const child = spawn('sh', ['-c', serve("trap 'echo stopping; kill $!; exit 143' TERM; sleep 30 & wait")]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => setTimeout(r, 500));
@@ -229,8 +229,9 @@ describe('wait command loop', () => {
   test('succeeds on the expected (trimmed) output, retries otherwise', () => {
     const ok = sh(waitScript('echo "  up  "', 'up'));
     expect(ok).toContain('atq-wait: ready');
+    const flag = path.join(mkdtempSync(path.join(os.tmpdir(), 'atq-wait-')), 'tried');
     const flaky = sh(
-      `n=0; ${waitScript('[ -f /tmp/atq-unit-wait ] || { touch /tmp/atq-unit-wait; exit 3; }; echo fine; rm /tmp/atq-unit-wait', undefined)}`,
+      `n=0; ${waitScript(`[ -f ${flag} ] || { touch ${flag}; exit 3; }; echo fine`, undefined)}`,
     );
     expect(flaky).toContain('not yet (exit 3)');
     expect(flaky).toContain('ready: fine');
