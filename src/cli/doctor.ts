@@ -6,7 +6,8 @@ import { describeRun, runStates } from '../core/lease.js';
 import { FIND_JMETER } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { resolveConnection } from '../swarm/connection.js';
-import { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
+import { DockerSwarmClient } from '../swarm/client.js';
 import { FINAL_STATES } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger } from '../util/log.js';
@@ -45,7 +46,7 @@ export async function doctorCommand(argv: string[], cwd: string, signal?: AbortS
       true,
       `connection: ${conn.url}${conn.protocol === 'https' ? ' (TLS)' : conn.socketPath ? ' (local socket)' : ' (PLAINTEXT)'}`,
     );
-    client = SwarmClient.open(conn);
+    client = DockerSwarmClient.open(conn);
   } catch (e) {
     say(false, errorMessage(e));
     return EXIT.error;

@@ -1,5 +1,5 @@
 import { AtqError, errorMessage } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { LabelledObject, ObjectKind } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';

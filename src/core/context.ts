@@ -1,5 +1,5 @@
 import type { RunOptions } from '../config/options.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { NetworkInfo } from '../swarm/types.js';
 import { jitEnv } from '../jmeter/jit.js';
 import type { Logger } from '../util/log.js';

@@ -1,5 +1,5 @@
 import type { AtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { orAbort, sleep, throwIfAborted } from '../util/abort.js';
 import { toleratePollFailure } from './engine.js';
 

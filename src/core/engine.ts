@@ -1,5 +1,5 @@
 import { AtqError, isAtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { formatDuration } from '../util/duration.js';
 
 /** How long a poll keeps trying an engine that does not answer before the run gives up on it. */

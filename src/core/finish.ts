@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { until } from '../util/abort.js';
 import type { Logger } from '../util/log.js';

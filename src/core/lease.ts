@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { AtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { Labels, LabelledObject } from '../swarm/types.js';
 import { within } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';

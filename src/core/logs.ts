@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorMessage } from '../errors.js';
 import { findFatalLine } from '../jmeter/log-check.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 
 /** A logs call that has not finished by then is given up (a Docker logs call can hang: moby/moby#38640). */
 export const READ_LOGS_MS = 60_000;

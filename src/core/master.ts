@@ -2,7 +2,7 @@ import { AtqError } from '../errors.js';
 import { masterScript, releaseGateScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
 import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';

@@ -5,7 +5,7 @@ import { AtqError } from '../errors.js';
 import { createRmiKeystore } from '../jmeter/keystore.js';
 import { propertiesFile } from '../jmeter/properties-file.js';
 import { PATHS } from '../jmeter/ports.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { NetworkInfo } from '../swarm/types.js';
 import type { RunResources } from './cleanup.js';
 import { serviceName, type Mount } from './context.js';

@@ -4,7 +4,7 @@ import { packBundle } from '../bundle/pack.js';
 import { selectFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, isAtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { readRunBaselines } from './baseline.js';

@@ -2,7 +2,7 @@ import type { RunOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
 import { runLoadTest, type RunResult } from '../core/run.js';
 import { ConfigError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { connector } from '../swarm/connector.js';
 import { runRemote } from './run.js';
 

@@ -1,5 +1,5 @@
 import type { DockerOptions } from '../config/options.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import type { Logger } from '../util/log.js';
 import type { Tokens } from './auth.js';
 import type { FileStore } from './files.js';

@@ -11,7 +11,7 @@ import type { RunReport } from '../core/report.js';
 import { runLoadTest } from '../core/run.js';
 import type { RunSource } from '../core/source.js';
 import { AtqError, ConfigError } from '../errors.js';
-import type { SwarmClient } from '../swarm/client.js';
+import type { SwarmClient } from '../swarm/api.js';
 import { optionValues, resolveTaskOptions, runLimits } from './atq-task.js';
 import { gatherAutoBaseline, historyDir, historyWords } from './auto-baseline.js';
 import type { ServerLimits } from './context.js';

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
-import { AtqError, errorMessage } from '../errors.js';
 import { within } from '../util/abort.js';
+import type { SwarmClient } from './api.js';
+import { EngineCalls, MISSING } from './calls.js';
 import type { Connection } from './connection.js';
 import { demuxLines, type LogLine } from './demux.js';
 import type {
@@ -17,9 +18,6 @@ import type {
   TaskState,
 } from './types.js';
 
-/** What `call` returns for a 404 when the caller treats "not there" as an answer. */
-const MISSING = Symbol('missing');
-
 /* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is mapped to our types here, once */
 
 /** A service's TaskTemplate.Resources for the limits (nothing when there are none). */
@@ -30,20 +28,20 @@ function resources(limits: ServiceLimits): { Resources?: { Limits: Record<string
   return Object.keys(l).length ? { Resources: { Limits: l } } : {};
 }
 
-/** The one place that speaks to the Docker Engine. Everything above it uses these typed calls. */
-export class SwarmClient {
-  /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
-  private downSince?: number;
+/** The one place that speaks to the Docker Engine: the core's SwarmClient (api.ts) over dockerode. */
+export class DockerSwarmClient implements SwarmClient {
+  private readonly calls: EngineCalls;
 
   private constructor(
     private readonly docker: Docker,
     readonly url: string,
     private readonly limits: ServiceLimits = {},
-  ) {}
+  ) {
+    this.calls = new EngineCalls(url);
+  }
 
-  /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
   get unreachableSince(): number | undefined {
-    return this.downSince;
+    return this.calls.unreachableSince;
   }
 
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
@@ -52,7 +50,7 @@ export class SwarmClient {
   }
 
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
-  static open(conn: Connection, limits?: ServiceLimits): SwarmClient {
+  static open(conn: Connection, limits?: ServiceLimits): DockerSwarmClient {
     const docker = conn.socketPath
       ? new Docker({ socketPath: conn.socketPath })
       : new Docker({
@@ -64,13 +62,13 @@ export class SwarmClient {
           key: conn.key,
           timeout: 60_000,
         });
-    return new SwarmClient(docker, conn.url, limits);
+    return new DockerSwarmClient(docker, conn.url, limits);
   }
 
   async info(): Promise<EngineInfo> {
     const [info, version] = await Promise.all([
-      this.call('reach the Docker engine', () => this.docker.info()),
-      this.call('reach the Docker engine', () => this.docker.version()),
+      this.calls.call('reach the Docker engine', () => this.docker.info()),
+      this.calls.call('reach the Docker engine', () => this.docker.version()),
     ]);
     return {
       nodeId: info.Swarm?.NodeID ?? '',
@@ -85,7 +83,7 @@ export class SwarmClient {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    const nodes: any[] = await this.call('list nodes', () => this.docker.listNodes());
+    const nodes: any[] = await this.calls.call('list nodes', () => this.docker.listNodes());
     return nodes.map((n) => ({
       id: n.ID,
       hostname: n.Description?.Hostname ?? '',
@@ -100,12 +98,16 @@ export class SwarmClient {
   }
 
   async imageExists(ref: string): Promise<boolean> {
-    const found = await this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), MISSING);
+    const found = await this.calls.call(
+      `inspect image ${ref}`,
+      () => this.docker.getImage(ref).inspect(),
+      MISSING,
+    );
     return found !== MISSING;
   }
 
   async createNetwork(name: string, labels: Labels, encrypted: boolean): Promise<NetworkInfo> {
-    const created: any = await this.call(`create network ${name}`, () =>
+    const created: any = await this.calls.call(`create network ${name}`, () =>
       this.docker.createNetwork({
         Name: name,
         Driver: 'overlay',
@@ -125,7 +127,7 @@ export class SwarmClient {
   }
 
   async inspectNetwork(idOrName: string): Promise<NetworkInfo | undefined> {
-    const n: any = await this.call(
+    const n: any = await this.calls.call(
       `inspect network ${idOrName}`,
       () => this.docker.getNetwork(idOrName).inspect(),
       MISSING,
@@ -142,7 +144,7 @@ export class SwarmClient {
   }
 
   async createConfig(name: string, data: Buffer, labels: Labels): Promise<string> {
-    const res: any = await this.call(`create config ${name}`, () =>
+    const res: any = await this.calls.call(`create config ${name}`, () =>
       this.docker.createConfig({ Name: name, Labels: labels, Data: data.toString('base64') }),
     );
     return res.id ?? res.ID;
@@ -150,7 +152,7 @@ export class SwarmClient {
 
   /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
   async inspectConfig(id: string): Promise<ConfigInfo | undefined> {
-    const c: any = await this.call(
+    const c: any = await this.calls.call(
       `inspect config ${id}`,
       () => this.docker.getConfig(id).inspect(),
       MISSING,
@@ -172,7 +174,7 @@ export class SwarmClient {
    * Returns false when the config is gone.
    */
   async setConfigLabels(id: string, labels: Labels): Promise<boolean> {
-    const current: any = await this.call(
+    const current: any = await this.calls.call(
       `inspect config ${id}`,
       () => this.docker.getConfig(id).inspect(),
       MISSING,
@@ -180,7 +182,7 @@ export class SwarmClient {
     if (current === MISSING) return false;
     const update = () =>
       this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
-    return (await this.call(`update config ${id}`, update, MISSING)) !== MISSING;
+    return (await this.calls.call(`update config ${id}`, update, MISSING)) !== MISSING;
   }
 
   /**
@@ -193,10 +195,10 @@ export class SwarmClient {
     timeoutMs: number,
   ): Promise<{ exitCode?: number; output: string }> {
     const container = this.docker.getContainer(containerId);
-    const exec: any = await this.call(`exec in container ${containerId.slice(0, 12)}`, () =>
+    const exec: any = await this.calls.call(`exec in container ${containerId.slice(0, 12)}`, () =>
       container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true }),
     );
-    const stream: any = await this.call(`start exec in ${containerId.slice(0, 12)}`, () =>
+    const stream: any = await this.calls.call(`start exec in ${containerId.slice(0, 12)}`, () =>
       exec.start({ hijack: true, stdin: false }),
     );
     const lines: string[] = [];
@@ -210,7 +212,7 @@ export class SwarmClient {
   }
 
   async createSecret(name: string, data: Buffer, labels: Labels): Promise<string> {
-    const res: any = await this.call(`create secret ${name}`, () =>
+    const res: any = await this.calls.call(`create secret ${name}`, () =>
       this.docker.createSecret({ Name: name, Labels: labels, Data: data.toString('base64') }),
     );
     return res.id ?? res.ID;
@@ -245,12 +247,14 @@ export class SwarmClient {
       // dnsrr: every task's own address is what RMI needs, and VIPs need IPVS (absent on many hosts).
       EndpointSpec: { Mode: 'dnsrr' },
     };
-    const res: any = await this.call(`create service ${spec.name}`, () => this.docker.createService(body));
+    const res: any = await this.calls.call(`create service ${spec.name}`, () =>
+      this.docker.createService(body),
+    );
     return res.id ?? res.ID;
   }
 
   async tasks(serviceId: string): Promise<TaskInfo[]> {
-    const tasks: any[] = await this.call(`list tasks of ${serviceId}`, () =>
+    const tasks: any[] = await this.calls.call(`list tasks of ${serviceId}`, () =>
       this.api.listTasks({ filters: { service: [serviceId] } }),
     );
     return tasks.map(toTaskInfo).sort((a, b) => a.slot - b.slot || a.createdAt.localeCompare(b.createdAt));
@@ -263,7 +267,7 @@ export class SwarmClient {
     opts: { follow: boolean; tail?: number; signal?: AbortSignal },
   ): AsyncGenerator<LogLine> {
     const target: any = kind === 'service' ? this.docker.getService(id) : this.docker.getTask(id);
-    const stream: any = await this.call(`read logs of ${kind} ${id}`, () =>
+    const stream: any = await this.calls.call(`read logs of ${kind} ${id}`, () =>
       target.logs({ follow: opts.follow, stdout: true, stderr: true, tail: opts.tail ?? 'all' }),
     );
     if (Buffer.isBuffer(stream) || typeof stream === 'string') {
@@ -288,7 +292,7 @@ export class SwarmClient {
 
   /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
   async getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream> {
-    return this.call(`copy ${path} out of container ${containerId.slice(0, 12)}`, () =>
+    return this.calls.call(`copy ${path} out of container ${containerId.slice(0, 12)}`, () =>
       this.docker.getContainer(containerId).getArchive({ path }),
     );
   }
@@ -297,11 +301,11 @@ export class SwarmClient {
   async listLabelled(label: string): Promise<LabelledObject[]> {
     const filters = { label: [label] };
     const [services, networks, configs, secrets, containers] = (await Promise.all([
-      this.call('list services', () => this.api.listServices({ filters })),
-      this.call('list networks', () => this.api.listNetworks({ filters })),
-      this.call('list configs', () => this.api.listConfigs({ filters })),
-      this.call('list secrets', () => this.api.listSecrets({ filters })),
-      this.call('list containers', () => this.api.listContainers({ all: true, filters })),
+      this.calls.call('list services', () => this.api.listServices({ filters })),
+      this.calls.call('list networks', () => this.api.listNetworks({ filters })),
+      this.calls.call('list configs', () => this.api.listConfigs({ filters })),
+      this.calls.call('list secrets', () => this.api.listSecrets({ filters })),
+      this.calls.call('list containers', () => this.api.listContainers({ all: true, filters })),
     ])) as any[][] as [any[], any[], any[], any[], any[]];
     const swarmObject = (kind: ObjectKind) => (o: any) => ({
       kind,
@@ -336,7 +340,7 @@ export class SwarmClient {
   async remove(kind: ObjectKind, id: string): Promise<boolean> {
     const d = this.docker;
     // "Already gone" counts as removed.
-    await this.call(
+    await this.calls.call(
       `remove ${kind} ${id}`,
       async () => {
         if (kind === 'service') await d.getService(id).remove();
@@ -349,81 +353,6 @@ export class SwarmClient {
     );
     return true;
   }
-
-  /**
-   * Every call to the engine goes through here: an answer clears "unreachable", a failure becomes an
-   * AtqError (apiError). With `ifMissing`, a 404 is an answer too and returns it instead of failing.
-   */
-  private call<T>(what: string, fn: () => Promise<T>): Promise<T>;
-  private call<T, M>(what: string, fn: () => Promise<T>, ifMissing: M): Promise<T | M>;
-  private async call<T, M>(what: string, fn: () => Promise<T>, ifMissing?: M): Promise<T | M> {
-    try {
-      const result = await fn();
-      this.downSince = undefined;
-      return result;
-    } catch (e: any) {
-      if (ifMissing !== undefined && e?.statusCode === 404) {
-        this.downSince = undefined;
-        return ifMissing;
-      }
-      throw this.apiError(what, e);
-    }
-  }
-
-  private apiError(what: string, e: any): AtqError {
-    const code: string | undefined = e?.code;
-    const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
-    const kind = failureKind(e);
-    if (kind === 'tls') {
-      return new AtqError(
-        'DOCKER_CONNECT',
-        `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's ` +
-          'certificate and that the client certificate and key belong together.',
-        { url: this.url, code },
-        { cause: e },
-      );
-    }
-    if (kind) {
-      this.downSince ??= Date.now();
-      const hint = /EACCES|EPERM/.test(kind)
-        ? 'Permission denied: run as a user that may use the Docker socket (the docker group), or use tcp:// with TLS.'
-        : 'Is the engine running and DOCKER_HOST right?';
-      return new AtqError(
-        'DOCKER_CONNECT',
-        `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
-        { url: this.url, code: code ?? kind, unreachableSince: this.downSince },
-        { cause: e },
-      );
-    }
-    // Any other HTTP answer means the engine is there, even when it refuses.
-    this.downSince = undefined;
-    return new AtqError(
-      'DOCKER_API',
-      `Docker refused to ${what}: ${reason}`,
-      { status: e?.statusCode },
-      { cause: e },
-    );
-  }
-}
-
-/**
- * Why a call got no usable answer from the engine: 'tls' when the TLS handshake failed, otherwise the
- * reason it is unreachable (refused, reset, timed out, a DNS blip, a proxy in front of a stopped engine
- * hanging up, a swarm that is stopping), or undefined when the engine answered, even with an error.
- */
-export function failureKind(e: any): string | undefined {
-  const code: string | undefined = e?.code;
-  const text = errorMessage(e);
-  if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
-  if (e?.statusCode) return undefined;
-  // Resets and refusals first: "socket disconnected before secure TLS connection" is not a TLS problem.
-  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))
-    return code;
-  if (/certificate|\bSSL\b|\bTLS\b|self.signed|EPROTO|ERR_SSL|ERR_TLS/i.test(`${code ?? ''} ${text}`))
-    return 'tls';
-  if (code && (e?.syscall || /^E[A-Z_]+$/.test(code))) return code;
-  if (/socket hang up|Request Timeout|timed? ?out/i.test(text)) return text;
-  return undefined;
 }
 
 function toTaskInfo(t: any): TaskInfo {

@@ -1,5 +1,6 @@
 import type { DockerOptions } from '../config/options.js';
-import { SwarmClient } from './client.js';
+import type { SwarmClient } from './api.js';
+import { DockerSwarmClient } from './client.js';
 import { resolveConnection } from './connection.js';
 import type { ServiceLimits } from './types.js';
 
@@ -8,5 +9,5 @@ import type { ServiceLimits } from './types.js';
  * cap every container its services start (atq serve's --task-cpus / --task-memory).
  */
 export function connector(docker: DockerOptions, limits?: ServiceLimits): () => Promise<SwarmClient> {
-  return async () => SwarmClient.open(resolveConnection(docker), limits);
+  return async () => DockerSwarmClient.open(resolveConnection(docker), limits);
 }

@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
-import { SwarmClient } from '../../src/swarm/client.js';
+import type { SwarmClient } from '../../src/swarm/api.js';
+import { DockerSwarmClient } from '../../src/swarm/client.js';
 import { resolveConnection } from '../../src/swarm/connection.js';
 
 export function requireEnv(name: string): string {
@@ -16,7 +17,7 @@ export const busyboxImage = () => requireEnv('ATQ_TEST_BUSYBOX_IMAGE');
 
 /** A client for assertions, talking to the same TLS engine as the CLI under test. */
 export function testClient(host = requireEnv('DOCKER_HOST')): SwarmClient {
-  return SwarmClient.open(resolveConnection({ host, insecurePlaintext: false }));
+  return DockerSwarmClient.open(resolveConnection({ host, insecurePlaintext: false }));
 }
 
 /** Kills a container as the OOM killer or an operator would (SIGKILL). Tests only: the product never does this. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SwarmClient } from '../../src/swarm/client.js';
+import type { SwarmClient } from '../../src/swarm/api.js';
 import { jmeterImage } from './env.js';
 import { startTarget, type Target } from './target.js';
 

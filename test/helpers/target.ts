@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { removeAll } from '../../src/core/cleanup.js';
-import type { SwarmClient } from '../../src/swarm/client.js';
+import type { SwarmClient } from '../../src/swarm/api.js';
 import { silentLogger } from '../../src/util/log.js';
 import { targetImage } from './env.js';
 

@@ -1,5 +1,5 @@
 import { LEASE_LABELS, LEASE_ROLE, runStates } from '../../src/core/lease.js';
-import { failureKind } from '../../src/swarm/client.js';
+import { failureKind } from '../../src/swarm/calls.js';
 import type { LabelledObject } from '../../src/swarm/types.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');

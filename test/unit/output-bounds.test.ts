@@ -11,7 +11,7 @@ import { saveLogs } from '../../src/core/logs.js';
 import { FRAME } from '../../src/jmeter/engine-script.js';
 import { readEngineOutput } from '../../src/jmeter/frames.js';
 import { EventHub, EVENT_LIMITS, type Numbered } from '../../src/server/hub.js';
-import type { SwarmClient } from '../../src/swarm/client.js';
+import type { SwarmClient } from '../../src/swarm/api.js';
 import { demuxLines, MAX_LINE } from '../../src/swarm/demux.js';
 import type { TaskInfo } from '../../src/swarm/types.js';
 

@@ -1,5 +1,5 @@
 import type { RunLimits } from '../../config/options.js';
-import type { SwarmClient } from '../../swarm/client.js';
+import type { SwarmClient } from '../../swarm/api.js';
 import type { NetworkInfo } from '../../swarm/types.js';
 import type { Logger } from '../../util/log.js';
 import type { RunResources } from '../cleanup.js';

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AtqError } from '../../errors.js';
-import type { SwarmClient } from '../../swarm/client.js';
+import type { SwarmClient } from '../../swarm/api.js';
 import type { RunResources } from '../cleanup.js';
 import { serviceName, type Mount } from '../context.js';
 import { DATA_DIR, LIMITS, type GenericTaskSpec } from './spec.js';

@@ -1,6 +1,6 @@
 import type { AtqError } from '../../errors.js';
 import type { RunLimits } from '../../config/options.js';
-import type { SwarmClient } from '../../swarm/client.js';
+import type { SwarmClient } from '../../swarm/api.js';
 import type { TaskInfo } from '../../swarm/types.js';
 import type { Logger } from '../../util/log.js';
 import type { RunResources } from '../cleanup.js';
