@@ -5,6 +5,7 @@ import { sleep } from '../util/abort.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import {
   isLease,
+  LEASE_BEAT_MS,
   LEASE_ROLE,
   LeaseKeeper,
   leaseLabels,
@@ -12,7 +13,7 @@ import {
   runStates,
   type RunState,
 } from './lease.js';
-import { engineDown } from './engine.js';
+import { ENGINE_GRACE_MS, engineDown } from './engine.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
 
 /** Services first (their containers go with them), then what they used, the network, and the lease last. */
@@ -36,30 +37,32 @@ export interface SweepResult {
 /**
  * Removes objects in dependency order. Docker releases a service's containers, configs and network
  * endpoints asynchronously, so "in use" answers are retried until the patience runs out; an engine that
- * does not answer is given up on once engineDown() says so, since retrying cannot help it.
+ * does not answer is given up on once engineDown() says so, since retrying cannot help it. `pace` scales
+ * the pauses and the engine's grace period (RunControl.pace).
  */
 export async function removeAll(
   client: SwarmClient,
   objects: LabelledObject[],
   logger: Logger,
   deadline: () => number = fixed(BUSY_PATIENCE_MS),
+  pace = 1,
 ): Promise<SweepResult> {
   const result: SweepResult = { removed: [], failed: [] };
   for (let step = 0; step <= ORDER.length; step++) {
     let pending = objects.filter((o) => rank(o) === step);
-    let delay = 250;
+    let delay = 250 * pace;
     while (pending.length) {
       const errors = await removeEach(client, pending, result);
       pending = pending.filter((o) => errors.has(o.id));
       if (!pending.length) break;
-      const down = engineDown(client);
+      const down = engineDown(client, ENGINE_GRACE_MS * pace);
       if (down || Date.now() + delay > deadline()) {
         for (const o of pending) result.failed.push({ object: o, error: errors.get(o.id) ?? 'unknown' });
         if (down) return giveUp(client, objects, result, logger);
         break;
       }
       await sleep(delay);
-      delay = Math.min(delay * 2, 3000);
+      delay = Math.min(delay * 2, 3000 * pace);
     }
   }
   for (const f of result.failed)
@@ -151,6 +154,7 @@ async function untilGone(
   result: SweepResult,
   logger: Logger,
   deadline: () => number = fixed(30_000),
+  pace = 1,
 ): Promise<SweepResult> {
   if (result.unreachableSince !== undefined) return result;
   const started = Date.now();
@@ -160,13 +164,13 @@ async function untilGone(
   let left = await list().catch(() => undefined);
   // Mostly a swarm network the node drops a moment after its removal: ask again soon, then less often.
   for (
-    let wait = 100;
-    left?.length && Date.now() < end() && !engineDown(client);
-    wait = Math.min(wait * 2, 1000)
+    let wait = 100 * pace;
+    left?.length && Date.now() < end() && !engineDown(client, ENGINE_GRACE_MS * pace);
+    wait = Math.min(wait * 2, 1000 * pace)
   ) {
     known = left;
     await sleep(wait);
-    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000));
+    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000), pace);
     left = await list().catch(() => undefined);
   }
   if (left === undefined) {
@@ -195,10 +199,12 @@ export class RunResources {
   private disposing?: Promise<SweepResult>;
   private lease?: LeaseKeeper;
 
+  /** `pace`: the run's (RunControl.pace), for the heartbeat and the removal's pauses. */
   constructor(
     private readonly client: SwarmClient,
     readonly runId: string,
     private readonly logger: Logger,
+    private readonly pace = 1,
   ) {}
 
   labels(role: string): Record<string, string> {
@@ -216,7 +222,14 @@ export class RunResources {
     const id = await this.client.createConfig(name, Buffer.from(`${this.runId}\n`), labels);
     this.track('config', id, name, LEASE_ROLE);
     // Our own removal of the lease at the end of dispose() is not "someone else removed the run".
-    this.lease = new LeaseKeeper(this.client, id, this.runId, labels, (e) => this.disposing || onLost(e));
+    this.lease = new LeaseKeeper(
+      this.client,
+      id,
+      this.runId,
+      labels,
+      (e) => this.disposing || onLost(e),
+      LEASE_BEAT_MS * this.pace,
+    );
     return this.lease;
   }
 
@@ -243,8 +256,8 @@ export class RunResources {
       const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
       // Heartbeats go on during removal (the run is alive until its lease is gone), then stop.
       try {
-        const first = await removeAll(this.client, all, this.logger, deadline);
-        return await untilGone(this.client, list, first, this.logger, deadline);
+        const first = await removeAll(this.client, all, this.logger, deadline, this.pace);
+        return await untilGone(this.client, list, first, this.logger, deadline, this.pace);
       } finally {
         this.lease?.stop();
       }

@@ -35,7 +35,16 @@ export class RunControl {
     return this.cancelledAt !== undefined;
   }
 
-  constructor(external: AbortSignal | undefined, timeoutMs: number, stage: () => string | undefined) {
+  /**
+   * `pace` scales the lifecycle's own waits (poll intervals, settling pauses, the engine's grace period, the
+   * lease's heartbeat): 1 is real time; the lifecycle's unit tests run against an in-memory swarm faster.
+   */
+  constructor(
+    external: AbortSignal | undefined,
+    timeoutMs: number,
+    stage: () => string | undefined,
+    readonly pace = 1,
+  ) {
     const onCancel = () => {
       this.cancelledAt = Date.now();
       const reason: unknown = external?.reason;
@@ -57,6 +66,11 @@ export class RunControl {
     const normal = Date.now() + normalMs;
     return () =>
       this.cancelledAt === undefined ? normal : Math.min(normal, this.cancelledAt + afterCancelMs);
+  }
+
+  /** One of the lifecycle's waits (measured for real swarms) at this run's pace. */
+  ms(realMs: number): number {
+    return realMs * this.pace;
   }
 
   get signal(): AbortSignal {

@@ -10,16 +10,21 @@ export const ENGINE_GRACE_MS = 10_000;
  * silent for longer than ENGINE_GRACE_MS fails the run with ENGINE_UNREACHABLE, saying since when.
  * Returns normally when the caller should poll again; throws otherwise.
  */
-export function toleratePollFailure(client: SwarmClient, e: unknown, during: string): void {
+export function toleratePollFailure(
+  client: SwarmClient,
+  e: unknown,
+  during: string,
+  graceMs = ENGINE_GRACE_MS,
+): void {
   if (!isAtqError(e) || e.code !== 'DOCKER_CONNECT' || client.unreachableSince === undefined) throw e;
-  if (!engineDown(client)) return;
+  if (!engineDown(client, graceMs)) return;
   throw engineLost(client, e, during);
 }
 
 /** True once the engine has not answered for ENGINE_GRACE_MS: retrying it (polls, removals) is useless. */
-export function engineDown(client: SwarmClient): boolean {
+export function engineDown(client: SwarmClient, graceMs = ENGINE_GRACE_MS): boolean {
   const since = client.unreachableSince;
-  return since !== undefined && Date.now() - since >= ENGINE_GRACE_MS;
+  return since !== undefined && Date.now() - since >= graceMs;
 }
 
 export function engineLost(client: SwarmClient, cause: AtqError, during: string): AtqError {

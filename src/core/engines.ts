@@ -162,6 +162,7 @@ async function waitForEngines(
       client: ctx.client,
       during: until === 'ready' ? 'the engines were starting' : 'the engines were running',
     },
+    pace: ctx.control.pace,
   }).finally(() => lines.stop());
 }
 

@@ -69,12 +69,13 @@ export class LeaseKeeper {
     readonly runId: string,
     private labels: Labels,
     private readonly onLost: (error: AtqError) => void,
+    private readonly beatMs = LEASE_BEAT_MS,
   ) {
     this.schedule();
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => (this.inFlight = this.beat()), LEASE_BEAT_MS);
+    this.timer = setTimeout(() => (this.inFlight = this.beat()), this.beatMs);
     // A pending heartbeat must never keep a finished CLI alive.
     this.timer.unref();
   }

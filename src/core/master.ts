@@ -93,6 +93,7 @@ export async function releaseMaster(ctx: RunContext, serviceId: string): Promise
       );
     },
     onTimeout: async () => runTimeout(ctx.options.timeoutMs, 'the master was starting'),
+    pace: ctx.control.pace,
   });
 }
 
@@ -148,7 +149,7 @@ async function resultsClosed(ctx: RunContext, serviceId: string, endLine: Promis
       .exec(task.containerId, ['sh', '-c', resultsClosedScript()], 3000)
       .catch(() => undefined);
     if (res?.exitCode === 0) return task;
-    await sleep(200, ctx.signal);
+    await sleep(ctx.control.ms(200), ctx.signal);
   }
   return new Promise<TaskInfo>(() => {}); // not confirmed: wait for JMeter's own exit
 }
@@ -158,7 +159,15 @@ async function resultsClosed(ctx: RunContext, serviceId: string, endLine: Promis
  * its container has started. Fails with a timeout at `deadline`, or when the engine stops answering.
  */
 export function pollMasterTask(
-  p: { client: SwarmClient; deadline: number; signal: AbortSignal; during: string; timeoutMs: number },
+  p: {
+    client: SwarmClient;
+    deadline: number;
+    signal: AbortSignal;
+    during: string;
+    timeoutMs: number;
+    /** RunControl.pace */
+    pace: number;
+  },
   serviceId: string,
   onRunning: () => void,
 ): Promise<TaskInfo> {
@@ -177,6 +186,7 @@ export function pollMasterTask(
     },
     onTimeout: async () => runTimeout(p.timeoutMs, p.during),
     engine: { client: p.client, during: p.during },
+    pace: p.pace,
   });
 }
 
@@ -197,6 +207,7 @@ export async function waitForMaster(
       signal: AbortSignal.any([ctx.signal, stop.signal]),
       during: 'the master was running the plan',
       timeoutMs: ctx.options.timeoutMs,
+      pace: ctx.control.pace,
     },
     serviceId,
     onRunning,

@@ -137,7 +137,7 @@ async function salvage(ctx: RunContext, plan: PlanResult, master: MasterHandle):
   // Let the last lines arrive, then stop following. A master that ended early has said its last word
   // ("Tidying up remote"); the lines it prints during its exit pause are in its saved log anyway.
   const endedEarly = master.task !== undefined && 'endedEarly' in master.task;
-  if (!endedEarly) await Promise.race([master.following, sleep(500)]);
+  if (!endedEarly) await Promise.race([master.following, sleep(ctx.control.ms(500))]);
   master.stopFollowing.abort();
   if (!current?.containerId) return;
   const copying = (async () => {
@@ -169,9 +169,9 @@ async function stopEarly(ctx: RunContext, master: MasterHandle, containerId: str
   while (!master.ended() && Date.now() < deadline()) {
     const t = (await until(deadline, ctx.client.tasks(master.id)).catch(() => undefined))?.value.at(-1);
     if (!t || FINAL_STATES.has(t.state)) break;
-    await sleep(200);
+    await sleep(ctx.control.ms(200));
   }
-  if (master.ended()) await sleep(300);
+  if (master.ended()) await sleep(ctx.control.ms(300));
   else ctx.logger.warn('JMeter did not confirm the end of the test in time; copying what it wrote so far');
 }
 

@@ -42,6 +42,8 @@ export interface RunDeps {
   probeSource?: boolean;
   /** Where the tested code came from as the caller knows it (a server: as its client claimed); wins over probing. */
   source?: RunSource;
+  /** How fast the lifecycle's own waits go by (RunControl.pace): 1, the default, is real time. */
+  pace?: number;
 }
 
 export interface RunResult {
@@ -63,7 +65,7 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<R
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
   const clock = new StageClock(report, emit);
-  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
+  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current, deps.pace);
   try {
     await mkdir(report.outDir, { recursive: true });
   } catch (e) {
@@ -128,7 +130,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   const { client, info } = await next('connect', () => connectManager(deps));
   state.client = client;
   logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
-  const res = new RunResources(client, report.runId, logger);
+  const res = new RunResources(client, report.runId, logger, control.pace);
   state.resources = res;
   await next('lease', () => res.acquireLease((e) => control.fail(e)));
 

@@ -11,7 +11,7 @@ import { readLogs } from './logs.js';
 /** What the wait command needs of a run: a JMeter run's context, or a generic task's. */
 export type WaitContext = Pick<
   RunContext,
-  'runId' | 'client' | 'logger' | 'signal' | 'resources' | 'networkIds' | 'deadline'
+  'runId' | 'client' | 'logger' | 'signal' | 'control' | 'resources' | 'networkIds' | 'deadline'
 > & { options: Pick<RunOptions, 'waitCommand' | 'workerImage'> };
 
 /**
@@ -61,6 +61,7 @@ export async function runWaitCommand(ctx: WaitContext, workers: string[]): Promi
         { command: wait.command },
       ),
     engine: { client: ctx.client, during: 'the wait command was running' },
+    pace: ctx.control.pace,
   });
   ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
   await ctx.client.remove('service', id);

@@ -6,7 +6,7 @@ import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
-import { toleratePollFailure } from './engine.js';
+import { ENGINE_GRACE_MS, toleratePollFailure } from './engine.js';
 import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
@@ -148,6 +148,7 @@ export async function waitForWorkers(
       );
     },
     engine: { client: ctx.client, during: 'the workers were starting' },
+    pace: ctx.control.pace,
   }).finally(() => lines.stop());
 }
 
@@ -162,13 +163,13 @@ export class WorkerWatch {
   constructor(ctx: RunContext, serviceId: string, expected: string[], allowComplete: () => boolean) {
     this.failure = (async (): Promise<never> => {
       for (;;) {
-        await sleep(1000, ctx.signal);
+        await sleep(ctx.control.ms(1000), ctx.signal);
         if (this.stopped) return new Promise<never>(() => {});
         let all: TaskInfo[];
         try {
           all = await ctx.client.tasks(serviceId);
         } catch (e) {
-          toleratePollFailure(ctx.client, e, 'the plan was running');
+          toleratePollFailure(ctx.client, e, 'the plan was running', ctx.control.ms(ENGINE_GRACE_MS));
           continue;
         }
         const tasks = currentTasks(all).filter((t) => expected.includes(t.id));

@@ -47,6 +47,7 @@ export async function waitForGenericMaster(
       signal: ctx.signal,
       during: 'the master was running',
       timeoutMs: ctx.timeoutMs,
+      pace: ctx.control.pace,
     },
     serviceId,
     onRunning,

@@ -38,7 +38,7 @@ export async function runGenericTask(spec: GenericTaskSpec, deps: GenericDeps): 
   // StageClock only keeps the stage timings of what it is given.
   const clock = new StageClock({ stages }, emit);
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const control = new RunControl(deps.signal, timeoutMs, () => clock.current);
+  const control = new RunControl(deps.signal, timeoutMs, () => clock.current, deps.pace);
   const state: GenericState = {
     spec,
     deps,
@@ -81,7 +81,7 @@ async function execute(state: GenericState): Promise<void> {
   const { client, info } = await next('connect', () => connectManager(deps));
   const nodeId = info.nodeId;
   state.client = client;
-  const res = new RunResources(client, result.runId, logger);
+  const res = new RunResources(client, result.runId, logger, control.pace);
   state.resources = res;
   await next('lease', () => res.acquireLease((e) => control.fail(e)));
   const network = await next('network', () => createRunNetwork(client, res, false));
@@ -140,7 +140,7 @@ async function runMaster(state: GenericState, ctx: GenericContext): Promise<void
     state.followers.push(follower);
     state.masterTask = await waitForGenericMaster(ctx, masterId, timer.running);
     // The last lines of an ended task come a moment after it.
-    await follower.stop(500);
+    await follower.stop(control.ms(500));
   } catch (e) {
     clock.failedIn ??= clock.current;
     throw e;
@@ -162,6 +162,7 @@ function waitContext(ctx: GenericContext): WaitContext {
     client: ctx.client,
     logger: ctx.logger,
     signal: ctx.signal,
+    control: ctx.control,
     resources: ctx.resources,
     networkIds: [ctx.network.id],
     deadline: ctx.deadline,

@@ -25,6 +25,8 @@ export interface GenericDeps {
   timeoutMs?: number;
   /** What the run may copy out of its containers (an ATQ server's caps); a local run has none. */
   limits?: RunLimits;
+  /** How fast the lifecycle's own waits go by (RunControl.pace): 1, the default, is real time. */
+  pace?: number;
 }
 
 export interface GenericResult {

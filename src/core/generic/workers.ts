@@ -87,5 +87,6 @@ export async function waitForGenericWorkers(ctx: GenericContext, serviceId: stri
       );
     },
     engine: { client: ctx.client, during: 'the workers were starting' },
+    pace: ctx.control.pace,
   });
 }
