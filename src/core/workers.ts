@@ -134,7 +134,8 @@ export async function waitForWorkers(
       return { tasks: ready, addresses: ready.map((t) => t.addresses[ctx.network.id] as string) };
     },
     onTimeout: async () => {
-      const unready = last.filter((t) => t.state !== 'running');
+      // Running is not ready: a worker counts once it has said so (its JVM listens).
+      const unready = last.filter((t) => t.state !== 'running' || !said.has(t.slot));
       const why = (await explainWorkers(ctx, unready.length ? unready : last)) || NONE_SCHEDULED;
       if (Date.now() >= ctx.deadline) {
         const e = runTimeout(ctx.options.timeoutMs, 'the workers were starting');
@@ -142,7 +143,7 @@ export async function waitForWorkers(
       }
       return new AtqError(
         'WORKERS_NOT_READY',
-        `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ` +
+        `Only ${last.length - unready.length} of ${want} JMeter worker(s) were ready after ` +
           `${formatDuration(Date.now() - started)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):\n${why}`,
         { tasks: unready },
       );
