@@ -215,6 +215,13 @@ export class RunResources {
     this.tracked.push({ kind, id, name, labels: this.labels(role) });
   }
 
+  /** Removes one object whose part is over (the wait command's service) and forgets it. */
+  async remove(kind: ObjectKind, id: string): Promise<void> {
+    await this.client.remove(kind, id);
+    const i = this.tracked.findIndex((o) => o.id === id);
+    if (i >= 0) this.tracked.splice(i, 1);
+  }
+
   /** The first object of a run: its heartbeat tells janitors elsewhere that the run is alive. */
   async acquireLease(onLost: (error: AtqError) => void): Promise<LeaseKeeper> {
     const name = leaseName(this.runId);

@@ -100,7 +100,7 @@ async function usableEarlyMaster(
     a.length === b.length && [...a].sort().join() === [...b].sort().join();
   if (same(made.addresses, addresses)) return made.id;
   ctx.logger.warn('the workers changed while they started; starting a new master for them');
-  await ctx.client.remove('service', made.id).catch(() => {});
+  await ctx.resources.remove('service', made.id).catch(() => {});
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { selectFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, isAtqError } from '../errors.js';
 import type { SwarmClient } from '../swarm/api.js';
-import { sleep } from '../util/abort.js';
+import { sleep, throwIfAborted } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { readRunBaselines } from './baseline.js';
 import { RunResources } from './cleanup.js';
@@ -190,6 +190,8 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     await next('delay', () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
+    // A cancel or --timeout while the last plan's results were copied: the next plan must not send load.
+    throwIfAborted(control.signal);
     await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : undefined);
   }
 }

@@ -64,5 +64,5 @@ export async function runWaitCommand(ctx: WaitContext, workers: string[]): Promi
     pace: ctx.control.pace,
   });
   ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started)}`);
-  await ctx.client.remove('service', id);
+  await ctx.resources.remove('service', id);
 }

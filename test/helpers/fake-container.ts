@@ -80,6 +80,8 @@ export class FakeContainer {
         this.stopped.removeEventListener('abort', onStop);
         resolve();
       }, ms);
+      // A container left running (a run that lost its engine) must not keep the test process alive.
+      t.unref();
       const onStop = () => {
         clearTimeout(t);
         reject(new Stopped());
