@@ -14,6 +14,10 @@ const DOING: Record<string, string> = {
   delay: 'waiting out --delay',
   'master-start': 'the master was starting',
   'master-run': 'the master was running the plan',
+  engines: 'the engines were starting',
+  go: 'the engines were starting the test',
+  'engines-run': 'the engines were running',
+  files: 'checking the uploaded files',
   collect: 'copying the results out',
 };
 

@@ -10,7 +10,7 @@ import type { FakeContainer, Program } from './fake-container.js';
 export interface JmeterBehaviour {
   /** When worker `slot` says it is ready, after its container starts (default 5); undefined: never. */
   workerReadyMs?: (slot: number) => number | undefined;
-  /** Worker `slot` ends by itself `afterMs` after its start with exit `code` (137: killed, OOM). */
+  /** Worker `slot` ends by itself `afterMs` after its start (an engine: into its test) with exit `code` (137: OOM). */
   workerDies?: (slot: number) => { afterMs: number; code: number } | undefined;
   /** How long a plan's test runs (default 40), in steps of 10 ms, each adding a sample per worker. */
   testMs?: (plan: string) => number;
@@ -189,8 +189,10 @@ async function engine(c: FakeContainer, b: JmeterBehaviour, log: JmeterLog) {
   const rows: string[] = [];
   const code = b.exitCode?.(plan, c.slot) ?? 0;
   const testMs = code ? 0 : (b.testMs?.(plan) ?? 40);
+  const dies = b.workerDies?.(c.slot);
   for (let t = 0; t < testMs; t += 10) {
     await c.sleep(10);
+    if (dies && t >= dies.afterMs) return dies.code;
     rows.push(sample(c.ip, c.hostname));
   }
   if (code) c.print('Error in NonGUIDriver java.lang.IllegalArgumentException: Problem loading XML');
