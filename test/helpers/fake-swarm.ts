@@ -308,8 +308,9 @@ export class FakeSwarm implements SwarmClient {
 
   tasks(serviceId: string) {
     return this.op(`list tasks of ${serviceId}`, 'tasks', [serviceId], () =>
-      (this.services.get(serviceId)?.tasks ?? [])
-        .map((t) => ({ ...t.info, addresses: { ...t.info.addresses } }))
+      // As Docker does: a filter naming a service that does not exist is a 404, not an empty list.
+      this.existing(serviceId)
+        .tasks.map((t) => ({ ...t.info, addresses: { ...t.info.addresses } }))
         .sort((a, b) => a.slot - b.slot || a.createdAt.localeCompare(b.createdAt)),
     );
   }
@@ -320,7 +321,7 @@ export class FakeSwarm implements SwarmClient {
     opts: { follow: boolean; tail?: number; signal?: AbortSignal },
   ): AsyncGenerator<LogLine> {
     const match = await this.op(`read logs of ${kind} ${id}`, 'logs', [kind, id], () => {
-      if (kind === 'service' && !this.services.has(id)) throw httpError(404, `service ${id} not found`);
+      if (kind === 'service') this.existing(id);
       if (kind === 'task' && !this.taskById(id)) throw httpError(404, `task ${id} not found`);
       return (r: LineRecord) => (kind === 'service' ? r.serviceId === id : r.taskId === id);
     });
@@ -411,6 +412,12 @@ export class FakeSwarm implements SwarmClient {
     store.set(b.id, b);
     this.created.push({ kind, name });
     return b.id;
+  }
+
+  private existing(serviceId: string): FakeService {
+    const svc = this.services.get(serviceId);
+    if (!svc) throw httpError(404, `service ${serviceId} not found`);
+    return svc;
   }
 
   /** A container on the manager's node: the container API is node-local. */

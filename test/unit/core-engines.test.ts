@@ -1,7 +1,11 @@
+import { jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { atStage, expectAllRemoved, jmeterSwarm, runOnFake, runOptions } from '../helpers/fake-run.js';
 import { JTL_HEADER } from '../helpers/fake-jmeter.js';
+
+// A lifecycle that hangs fails in seconds, not after the suite's five minutes.
+jest.setTimeout(20_000);
 
 /** --mode engines on the fake swarm: the start barrier, the merge of every engine's results, their failures. */
 

@@ -1,7 +1,11 @@
+import { jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { httpError } from '../helpers/fake-swarm.js';
 import { expectAllRemoved, JMETER_IMAGE, jmeterSwarm, runOnFake, runOptions } from '../helpers/fake-run.js';
+
+// A lifecycle that hangs fails in seconds, not after the suite's five minutes.
+jest.setTimeout(20_000);
 
 /** What the swarm does wrong, and what the core makes of it: the error, what is kept, what is removed. */
 

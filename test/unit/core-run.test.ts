@@ -1,9 +1,13 @@
+import { jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LEASE_LABELS } from '../../src/core/lease.js';
 import { sweep } from '../../src/core/cleanup.js';
 import { silentLogger } from '../../src/util/log.js';
 import { expectAllRemoved, jmeterSwarm, planDir, runOnFake, runOptions } from '../helpers/fake-run.js';
+
+// A lifecycle that hangs fails in seconds, not after the suite's five minutes.
+jest.setTimeout(20_000);
 
 /** The run lifecycle driven through the in-memory swarm: what a normal run creates, keeps and removes. */
 

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sweep } from '../../src/core/cleanup.js';
@@ -14,6 +15,9 @@ import {
   runOnFake,
   runOptions,
 } from '../helpers/fake-run.js';
+
+// A lifecycle that hangs fails in seconds, not after the suite's five minutes.
+jest.setTimeout(20_000);
 
 /**
  * A run stopped at each of its stages — cancelled, out of time, or its engine gone — ends with the right
