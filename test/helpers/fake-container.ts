@@ -115,6 +115,11 @@ export class FakeContainer {
     return this.swarm.resolve(serviceName, this.networks);
   }
 
+  /** The running container at `address` on one of this container's networks, if any (a connection to it). */
+  reach(address: string): FakeContainer | undefined {
+    return this.swarm.reach(address, this.networks);
+  }
+
   /** Stops the program; the container itself goes `lingerMs` later (Docker removes it in the background). */
   stop(lingerMs: number): void {
     this.stopping.abort();

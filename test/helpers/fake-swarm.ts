@@ -190,6 +190,14 @@ export class FakeSwarm implements SwarmClient {
       .flatMap((t) => networks.map((n) => t.info.addresses[n]).filter((a): a is string => !!a));
   }
 
+  /** The running container with `address` on one of `networks`. */
+  reach(address: string, networks: string[]): FakeContainer | undefined {
+    for (const svc of this.services.values())
+      for (const t of svc.tasks)
+        if (t.container?.running && networks.some((n) => t.info.addresses[n] === address)) return t.container;
+    return undefined;
+  }
+
   /** Hands out the next address on a network (a task attaching to it). */
   allocate(networkId: string): string | undefined {
     const n = this.networks.get(networkId);

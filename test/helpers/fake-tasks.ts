@@ -132,6 +132,13 @@ function container(swarm: FakeSwarm, svc: FakeService, task: FakeTask, node: Nod
     fill(spec.hostname ?? id.slice(0, 12)),
     node.id,
   );
+  // Configs and secrets are files in the container (a secret's relative target under /run/secrets).
+  for (const m of spec.configs) c.write(m.target, swarm.configs.get(m.id)?.data ?? '');
+  for (const m of spec.secrets)
+    c.write(
+      m.target.startsWith('/') ? m.target : `/run/secrets/${m.target}`,
+      swarm.secrets.get(m.id)?.data ?? '',
+    );
   swarm.containers.set(id, c);
   task.container = c;
   task.info.containerId = id;
