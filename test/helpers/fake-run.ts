@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunOptions } from '../../src/config/options.js';
@@ -13,7 +13,16 @@ export const PACE = 0.01;
 export const JMETER_IMAGE = 'atq/fake-jmeter:5.6.3';
 const PLAN = path.resolve('test/fixtures/plans/http/basic.jmx');
 
-export const tmpDir = (prefix = 'atq-core-') => mkdtempSync(path.join(os.tmpdir(), prefix));
+const made: string[] = [];
+/** A fresh temporary folder, removed after the test file's tests. */
+export function tmpDir(prefix = 'atq-core-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A test folder with these plans (copies of a real one). */
 export function planDir(...names: string[]): string {
