@@ -1,5 +1,6 @@
 import type { LogLine } from '../../src/swarm/demux.js';
-import { reset, type FakeSwarm } from './fake-swarm.js';
+import { reset } from './fake-errors.js';
+import type { FakeSwarm } from './fake-swarm.js';
 
 export interface LineRecord extends LogLine {
   serviceId: string;

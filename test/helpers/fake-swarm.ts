@@ -14,34 +14,13 @@ import type {
 } from '../../src/swarm/types.js';
 import { FakeContainer, type Program } from './fake-container.js';
 import { archiveOf } from './fake-archive.js';
+import { httpError, refused } from './fake-errors.js';
 import { followLines, type LineRecord } from './fake-logs.js';
+import { labelled, removeObject, type Stored } from './fake-objects.js';
 import { placeTask, runTask, type FakeService, type FakeTask } from './fake-tasks.js';
 
 export { FakeContainer, type Program };
-
-/** A refusal as dockerode reports an engine's HTTP answer (docker-modem): the engine is there and said no. */
-export function httpError(statusCode: number, message: string): Error {
-  return Object.assign(new Error(`(HTTP code ${statusCode}) unexpected - ${message} `), {
-    statusCode,
-    json: { message },
-  });
-}
-
-/** No answer: what Node's net module throws when the engine is stopped. */
-export function refused(): Error {
-  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2376'), {
-    errno: -111,
-    code: 'ECONNREFUSED',
-    syscall: 'connect',
-    address: '127.0.0.1',
-    port: 2376,
-  });
-}
-
-/** A stream the engine broke off (a followed log when the engine stops). */
-export function reset(): Error {
-  return Object.assign(new Error('read ECONNRESET'), { errno: -104, code: 'ECONNRESET', syscall: 'read' });
-}
+export { httpError, refused, reset } from './fake-errors.js';
 
 /** One call the core made: tests may delay it, fail it, or act on the swarm when it comes. */
 export interface Call {
@@ -50,12 +29,6 @@ export interface Call {
 }
 export type Interceptor = (call: Call) => void | Promise<void>;
 
-interface Stored {
-  id: string;
-  name: string;
-  labels: Labels;
-  createdAt: string;
-}
 interface FakeNetwork extends Stored {
   subnet: string;
   attachable: boolean;
@@ -167,7 +140,7 @@ export class FakeSwarm implements SwarmClient {
 
   /** What is on the swarm with `atq.run` (or `atq.run=<id>`), read directly (no call, works while it is down). */
   objects(label = 'atq.run'): LabelledObject[] {
-    return this.labelled(label, true);
+    return labelled(this, label, true);
   }
 
   /** The service called `name`, if it exists. */
@@ -370,11 +343,11 @@ export class FakeSwarm implements SwarmClient {
   }
 
   listLabelled(label: string): Promise<LabelledObject[]> {
-    return this.op('list services', 'listLabelled', [label], () => this.labelled(label));
+    return this.op('list services', 'listLabelled', [label], () => labelled(this, label));
   }
 
   async remove(kind: ObjectKind, id: string): Promise<boolean> {
-    await this.opOrMissing(`remove ${kind} ${id}`, 'remove', [kind, id], () => this.removeNow(kind, id));
+    await this.opOrMissing(`remove ${kind} ${id}`, 'remove', [kind, id], () => removeObject(this, kind, id));
     return true;
   }
 
@@ -429,7 +402,7 @@ export class FakeSwarm implements SwarmClient {
   }
 
   /** A container on the manager's node: the container API is node-local. */
-  private local(id: string): FakeContainer | undefined {
+  local(id: string): FakeContainer | undefined {
     const c = this.containers.get(id);
     return c?.nodeId === MANAGER ? c : undefined;
   }
@@ -440,88 +413,6 @@ export class FakeSwarm implements SwarmClient {
       if (t) return t;
     }
     return undefined;
-  }
-
-  /** `everyNode`: containers on every node, not only what the manager's API lists. */
-  private labelled(label: string, everyNode = false): LabelledObject[] {
-    const [key, value] = label.split(/=(.*)/s) as [string, string | undefined];
-    const match = (l: Labels) => (value === undefined ? key in l : l[key] === value);
-    const swarmObject = (kind: ObjectKind) => (o: Stored & { updatedAt?: string }) => ({
-      kind,
-      id: o.id,
-      name: o.name,
-      labels: { ...o.labels },
-      createdAt: o.createdAt,
-      ...(o.updatedAt ? { updatedAt: o.updatedAt } : {}),
-    });
-    return [
-      ...[...this.services.values()]
-        .filter((s) => match(s.spec.labels))
-        .map((s) => swarmObject('service')({ ...s, labels: s.spec.labels })),
-      ...[...this.containers.values()]
-        .filter((c) => everyNode || c.nodeId === MANAGER)
-        .filter((c) => match(c.labels))
-        .map((c) => ({
-          kind: 'container' as const,
-          id: c.id,
-          name: c.name,
-          labels: { ...c.labels },
-          createdAt: c.createdAt,
-        })),
-      ...[...this.configs.values()].filter((c) => match(c.labels)).map(swarmObject('config')),
-      ...[...this.secrets.values()].filter((s) => match(s.labels)).map(swarmObject('secret')),
-      ...[...this.networks.values()]
-        .filter((n) => match(n.labels))
-        .map((n) => ({ ...swarmObject('network')(n) })),
-    ];
-  }
-
-  private removeNow(kind: ObjectKind, id: string): true {
-    const inUse = (what: string, by: string[]) => {
-      if (!by.length) return;
-      this.refusedInUse.push({ kind, name: what });
-      throw httpError(
-        400,
-        `rpc error: code = InvalidArgument desc = ${kind} '${what}' is in use by: ${by.join(', ')}`,
-      );
-    };
-    if (kind === 'service') {
-      const svc = this.services.get(id);
-      if (!svc) throw httpError(404, `service ${id} not found`);
-      this.services.delete(id);
-      for (const t of svc.tasks) t.container?.stop(this.containerLingerMs);
-      this.removed.push({ kind, name: svc.name });
-    } else if (kind === 'container') {
-      const c = this.local(id);
-      if (!c) throw httpError(404, `No such container: ${id}`);
-      c.stop(0);
-      this.containers.delete(id);
-      this.removed.push({ kind, name: c.name });
-    } else if (kind === 'network') {
-      const n = this.networks.get(id);
-      if (!n) throw httpError(404, `network ${id} not found`);
-      const services = [...this.services.values()]
-        .filter((s) => s.spec.networks.includes(id))
-        .map((s) => s.name);
-      const containers = [...this.containers.values()]
-        .filter((c) => c.networks.includes(id))
-        .map((c) => c.name);
-      inUse(n.name, [...services, ...containers]);
-      this.networks.delete(id);
-      this.removed.push({ kind, name: n.name });
-    } else {
-      const store = kind === 'config' ? this.configs : this.secrets;
-      const b = store.get(id);
-      if (!b) throw httpError(404, `${kind} ${id} not found`);
-      const mounts = (s: FakeService) => (kind === 'config' ? s.spec.configs : s.spec.secrets);
-      inUse(
-        b.name,
-        [...this.services.values()].filter((s) => mounts(s).some((m) => m.id === id)).map((s) => s.name),
-      );
-      store.delete(id);
-      this.removed.push({ kind, name: b.name });
-    }
-    return true;
   }
 }
 
