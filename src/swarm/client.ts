@@ -391,7 +391,7 @@ export class SwarmClient {
       return new AtqError(
         'DOCKER_CONNECT',
         `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
-        { url: this.url, code: code ?? kind, unreachableSince: this.downSince },
+        { url: this.url, code: code ?? kind, unreachableSince: this.downSince, engineSaid: engineSaid(e) },
         { cause: e },
       );
     }
@@ -406,6 +406,12 @@ export class SwarmClient {
   }
 }
 
+/** The engine's own words in an error answer, bounded (it is the engine's text, not ours). */
+function engineSaid(e: any): string | undefined {
+  const said: unknown = e?.json?.message;
+  return typeof said === 'string' && said ? said.slice(0, 500) : undefined;
+}
+
 /**
  * Why a call got no usable answer from the engine: 'tls' when the TLS handshake failed, otherwise the
  * reason it is unreachable (refused, reset, timed out, a DNS blip, a proxy in front of a stopped engine
@@ -414,7 +420,9 @@ export class SwarmClient {
 export function failureKind(e: any): string | undefined {
   const code: string | undefined = e?.code;
   const text = errorMessage(e);
-  if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
+  // (Docker's own text for this, "Use docker swarm init…", is advice for an engine that never had a swarm:
+  // wrong for one restarting, so it stays out of what atq tells the user; apiError keeps it as engineSaid)
+  if (e?.statusCode === 503) return 'the swarm is not available there (HTTP 503)';
   if (e?.statusCode) return undefined;
   // Resets and refusals first: "socket disconnected before secure TLS connection" is not a TLS problem.
   if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))
