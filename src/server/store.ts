@@ -3,6 +3,31 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { AtqError, errorMessage } from '../errors.js';
 
+/**
+ * better-sqlite3, loaded when the server starts, not when atq does. The npm package has it as an optional
+ * dependency (a native addon: installing the CLI must not depend on building one), and the CLI bundled into the
+ * Action and the Jenkins library, which never serve, does not carry it. npm may also have installed it without
+ * running its install script (npm 11 warns about dependencies' scripts not allowed, later versions skip them):
+ * opening a database in memory loads the addon, so that case is told here too, not as a crash later on.
+ */
+async function loadSqlite(): Promise<typeof Database> {
+  try {
+    const open = (await import('better-sqlite3')).default;
+    new open(':memory:').close();
+    return open;
+  } catch (e) {
+    const why = (errorMessage(e).split('\n')[0] ?? '').slice(0, 300);
+    throw new AtqError(
+      'INTERNAL',
+      `atq serve keeps its queue in SQLite and cannot load better-sqlite3 (${why}). Install atq with it: ` +
+        'npm install -g --allow-scripts=better-sqlite3 @atq/run-load-test. It is an optional dependency with a ' +
+        "native addon: npm may skip dependencies' install scripts that are not allowed, and where no " +
+        'prebuilt binary fits the platform and Node.js the build needs Python and a C++ compiler. The CLI bundled ' +
+        'into the Action and the Jenkins library does not serve.',
+    );
+  }
+}
+
 /** Every status a task can have, in the order a task goes through them. */
 export const TASK_STATUSES = [
   'queued',
@@ -162,21 +187,9 @@ export class Store {
       this.db.exec('ALTER TABLE tasks ADD COLUMN results_bytes INTEGER');
   }
 
-  /**
-   * Loaded when the server starts, not when atq does: the native binding is installed with the npm package,
-   * but the CLI bundled into the Action and the Jenkins library (which never serve) do not carry it.
-   */
+  /** The queue in dataDir/atq.sqlite, made if new; one server per data folder. */
   static async open(dataDir: string): Promise<Store> {
-    let open: typeof Database;
-    try {
-      open = (await import('better-sqlite3')).default;
-    } catch (e) {
-      throw new AtqError(
-        'INTERNAL',
-        `atq serve needs the better-sqlite3 package (${errorMessage(e)}). Run the server from an npm install ` +
-          'of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.',
-      );
-    }
+    const open = await loadSqlite();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Uploads, results and events are the teams' files: no other user of the machine reads them.
     chmodSync(dataDir, 0o700);
