@@ -203,11 +203,15 @@ async function runEngines(state: RunState, ctx: RunContext): Promise<void> {
   const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
   for (const [i, plan] of report.plans.entries()) {
     const tasks = await runEnginePlan(ctx, i, plan, clock);
-    report.workers = tasks.map((t) => ({
-      slot: t.slot,
-      address: '',
-      node: nodeNames.get(t.nodeId) ?? t.nodeId,
-    }));
+    // Each plan has engines of its own: all of them are recorded, each with its plan.
+    report.workers.push(
+      ...tasks.map((t) => ({
+        slot: t.slot,
+        address: '',
+        node: nodeNames.get(t.nodeId) ?? t.nodeId,
+        plan: plan.plan,
+      })),
+    );
   }
 }
 
