@@ -7,9 +7,9 @@ import { outcome, type Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
 import { errorMessage, isAtqError } from '../errors.js';
-import { mdText } from '../results/report/md-escape.js';
 import { runAnywhere } from '../remote/anywhere.js';
 import { guardSignals } from '../util/signals.js';
+import { errorMarkdown } from './job-summary.js';
 import { actionListener } from './log.js';
 import { commentOnPr, feedbackSettings, withAutoBaseline } from './pr/feedback.js';
 import { publish, type PublishOptions } from './publish.js';
@@ -43,8 +43,9 @@ export async function main(early: NodeJS.Signals[] = [], installed = () => {}): 
     const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
     // Nothing ran: still say so where workflows look (the status output, the job summary).
     core.setOutput('status', 'failed');
+    const summary = isAtqError(e) ? errorMarkdown(e.message, e.code) : errorMarkdown(text);
     await core.summary
-      .addRaw(`> ❌ ${mdText(text)}\n`)
+      .addRaw(summary)
       .write()
       .catch(() => {});
     core.setFailed(text);

@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { AtqError, errorMessage } from '../errors.js';
 import { within } from '../util/abort.js';
 import type { Connection } from './connection.js';
+import { modemOptions } from './engine-agent.js';
 import { demuxLines, type LogLine } from './demux.js';
 import type {
   ConfigInfo,
@@ -53,17 +54,7 @@ export class SwarmClient {
 
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
   static open(conn: Connection, limits?: ServiceLimits): SwarmClient {
-    const docker = conn.socketPath
-      ? new Docker({ socketPath: conn.socketPath })
-      : new Docker({
-          host: conn.host,
-          port: conn.port,
-          protocol: conn.protocol,
-          ca: conn.ca,
-          cert: conn.cert,
-          key: conn.key,
-          timeout: 60_000,
-        });
+    const docker = new Docker(modemOptions(conn));
     return new SwarmClient(docker, conn.url, limits);
   }
 
