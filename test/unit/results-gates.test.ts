@@ -211,6 +211,16 @@ describe('summary.json, summary.md and junit.xml', () => {
     );
   });
 
+  test('a gate on a label the run does not have names the closest labels (issue 22)', async () => {
+    const gates = parseGates(['"get /A": p95 < 1s', '"POST /b": p95 < 1s', 'login: p95 < 1s']).gates;
+    const s = await analyseJtl(jtl, { gates });
+    expect(s.gates.map((g) => [g.status, g.reason])).toEqual([
+      ['failed', 'no samples for label "get /A"; did you mean "GET /a"?'],
+      ['failed', 'no samples for label "POST /b"; did you mean "POST /b|c"?'],
+      ['failed', 'no samples for label "login"; the run\'s labels are "GET /a", "POST /b|c"'],
+    ]);
+  });
+
   test('markdown: verdict first, escaped table cells, a mermaid chart', async () => {
     const s = await analyseJtl(jtl, { gates: parseGates(['p95 < 1s']).gates });
     const md = renderMarkdown(s);
