@@ -63,7 +63,7 @@ export const GATE_FORMS = [
   '"<label>": <metric> <op> <value>  e.g. "GET /login": p99 <= 1.2s',
   '<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%',
   'metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==',
-  'units: ms or s for times (a bare number is ms), % for error_rate, /s for throughput, none for errors and samples',
+  'units: ms or s for times (always written: a bare number is refused), % for error_rate, /s (or none) for throughput, none for errors and samples',
   'YAML long form: {label, metric, op, value}',
 ];
 
@@ -83,11 +83,14 @@ function parseAmount(text: string, kind: MetricKind, metric: string): number | s
   const n = Number(m[1]);
   const unit = m[2] ?? '';
   const allowed: Record<MetricKind, Record<string, number>> = {
-    time: { '': 1, ms: 1, s: 1000 },
+    time: { ms: 1, s: 1000 },
     rate: { '%': 0.01 },
     count: { '': 1 },
     throughput: { '': 1, '/s': 1 },
   };
+  // A bare number is seconds for --timeout but would be milliseconds here: refused, never guessed.
+  if (kind === 'time' && unit === '')
+    return `a time needs its unit: write ${m[1]}ms or ${+(n / 1000).toPrecision(12)}s`;
   const factor = allowed[kind][unit];
   if (factor === undefined) {
     const units = Object.keys(allowed[kind]).map((u) => (u === '' ? 'no unit' : u));
