@@ -1,6 +1,7 @@
 import { asMoved, judge, movedInterval, tQuantile, type Evidence, type Observation } from './judge.js';
 import { withinRunError, type Distribution } from './precision.js';
 import type { Stats } from './stats.js';
+import { closestNames } from '../util/closest.js';
 
 /**
  * Performance gates: `[<label>:] <metric> <op> <value>`, e.g. `p95 < 500ms`, `error_rate < 1%`,
@@ -62,7 +63,7 @@ export const GATE_FORMS = [
   '"<label>": <metric> <op> <value>  e.g. "GET /login": p99 <= 1.2s',
   '<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%',
   'metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==',
-  'units: ms or s for times (a bare number is ms), % for error_rate, /s for throughput, none for errors and samples',
+  'units: ms or s for times (always written: a bare number is refused), % for error_rate, /s (or none) for throughput, none for errors and samples',
   'YAML long form: {label, metric, op, value}',
 ];
 
@@ -82,11 +83,14 @@ function parseAmount(text: string, kind: MetricKind, metric: string): number | s
   const n = Number(m[1]);
   const unit = m[2] ?? '';
   const allowed: Record<MetricKind, Record<string, number>> = {
-    time: { '': 1, ms: 1, s: 1000 },
+    time: { ms: 1, s: 1000 },
     rate: { '%': 0.01 },
     count: { '': 1 },
     throughput: { '': 1, '/s': 1 },
   };
+  // A bare number is seconds for --timeout but would be milliseconds here: refused, never guessed.
+  if (kind === 'time' && unit === '')
+    return `a time needs its unit: write ${m[1]}ms or ${+(n / 1000).toPrecision(12)}s`;
   const factor = allowed[kind][unit];
   if (factor === undefined) {
     const units = Object.keys(allowed[kind]).map((u) => (u === '' ? 'no unit' : u));
@@ -230,6 +234,8 @@ const COMPARE: Record<Op, (a: number, b: number) => boolean> = {
 export interface RunView {
   stats(label: string | null): Stats | undefined;
   distribution?(label: string | null): Distribution | undefined;
+  /** The run's labels, when known: a gate on a label the run does not have names the closest of them. */
+  labels?(): string[];
 }
 
 type StatsOf = (label: string | null) => Stats | undefined;
@@ -262,7 +268,8 @@ export function evaluateGate(
     missing.mode === 'skip' ? unknown(actual, `skipped: ${reason}`, 'skipped') : unknown(actual, reason);
   const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
   const stats = run.stats(gate.label);
-  if (!stats || stats.samples === 0) return unknown(null, `no samples for ${where}`);
+  if (!stats) return unknown(null, `no samples for ${where}${otherLabels(gate.label, run)}`);
+  if (stats.samples === 0) return unknown(null, `no samples for ${where}`);
   const actual = metricValue(stats, gate.metric);
   if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
   if (!history) return noBaseline(actual, missing.reason ?? 'no baseline summary.json was given');
@@ -301,6 +308,23 @@ export function evaluateGate(
     reason: evidenceReason(gate, evidence, direction),
     evidence,
   };
+}
+
+/** How many of the run's labels a gate on an unknown label names. */
+const LABELS_NAMED = 3;
+
+/**
+ * For a gate on a label the run does not have (a typo, a renamed sampler): the closest of the run's labels
+ * ("; did you mean "GET home"?"), or, when none is close, a few of them; '' when the labels are not known.
+ */
+function otherLabels(label: string | null, run: RunView): string {
+  const labels = label === null ? undefined : run.labels?.();
+  if (label === null || !labels?.length) return '';
+  const quote = (l: string) => JSON.stringify(l.length > 80 ? `${l.slice(0, 80)}…` : l);
+  const close = closestNames(label, labels, LABELS_NAMED);
+  if (close.length) return `; did you mean ${close.map(quote).join(' or ')}?`;
+  const more = labels.length - LABELS_NAMED;
+  return `; the run's labels are ${labels.slice(0, LABELS_NAMED).map(quote).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** A gate with a fixed threshold: its verdict is the value's; the report adds the value's within-run interval. */

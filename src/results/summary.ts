@@ -149,6 +149,7 @@ export function viewOfSummary(s: Pick<Summary, 'totals' | 'labels' | 'distributi
   return {
     stats: (label) => (label === null ? s.totals : byLabel.get(label)),
     distribution: (label) => (label === null ? s.distributions?.total : s.distributions?.labels[label]),
+    labels: () => s.labels.map((l) => l.label),
   };
 }
 

@@ -4,6 +4,7 @@ import { within } from '../util/abort.js';
 import type { Connection } from './connection.js';
 import { modemOptions } from './engine-agent.js';
 import { demuxLines, type LogLine } from './demux.js';
+import { tlsHandshakeMessage } from './tls-advice.js';
 import type {
   ConfigInfo,
   EngineInfo,
@@ -368,8 +369,7 @@ export class SwarmClient {
     if (kind === 'tls') {
       return new AtqError(
         'DOCKER_CONNECT',
-        `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's ` +
-          'certificate and that the client certificate and key belong together.',
+        tlsHandshakeMessage(this.url, code ?? reason),
         { url: this.url, code },
         { cause: e },
       );
@@ -425,7 +425,8 @@ export function failureKind(e: any): string | undefined {
   return undefined;
 }
 
-function toTaskInfo(t: any): TaskInfo {
+/** Docker's task JSON as our TaskInfo. Exported for the tests that feed it a task as Docker reports it. */
+export function toTaskInfo(t: any): TaskInfo {
   const addresses: Record<string, string> = {};
   for (const att of t.NetworksAttachments ?? []) {
     const addr: string | undefined = att.Addresses?.[0];
@@ -440,7 +441,8 @@ function toTaskInfo(t: any): TaskInfo {
     desiredState: t.DesiredState ?? '',
     message: t.Status?.Message ?? '',
     error: t.Status?.Err ?? '',
-    exitCode: t.Status?.ContainerStatus?.ExitCode,
+    // A task Docker rejected (no such image) reports ExitCode 0 for the container it never created.
+    exitCode: t.Status?.ContainerStatus?.ContainerID ? t.Status.ContainerStatus.ExitCode : undefined,
     containerId: t.Status?.ContainerStatus?.ContainerID || undefined,
     addresses,
     createdAt: t.CreatedAt ?? '',
