@@ -29,6 +29,13 @@ export function portOf(url: string): number | undefined {
 /** The message for a failed handshake with `url`; `why` is Node's code or reason (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE). */
 export function tlsHandshakeMessage(url: string, why: string): string {
   const head = `TLS handshake with ${url} failed (${why}).`;
+  // The CA and the key pair are fine here: the certificate names other hosts than the one asked for.
+  if (why === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return (
+      `${head} The engine's certificate is not issued for ${hostOf(url)}: use a host name or address its ` +
+      'subjectAltName lists (openssl x509 -noout -ext subjectAltName -in the server certificate shows them), or ' +
+      'reissue the certificate with this one.'
+    );
   const port = portOf(url);
   if (port === undefined || port === DOCKER_TLS_PORT) return `${head} ${CERTIFICATES}`;
   const known = OTHER_PORTS[port];
@@ -36,6 +43,10 @@ export function tlsHandshakeMessage(url: string, why: string): string {
     ? `Port ${port} is ${known}: the engine's TLS API is usually on ${DOCKER_TLS_PORT}, e.g. ${withPort(url, DOCKER_TLS_PORT)}.`
     : `Is port ${port} the engine's TLS API (dockerd -H tcp://0.0.0.0:PORT --tlsverify)? It is usually ${DOCKER_TLS_PORT}.`;
   return `${head} ${portText} If that is the right port: ${lowerFirst(CERTIFICATES)}`;
+}
+
+function hostOf(url: string): string {
+  return /^(?:tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)/.exec(url)?.[1] ?? url;
 }
 
 function withPort(url: string, port: number): string {

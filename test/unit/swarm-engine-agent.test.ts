@@ -132,6 +132,11 @@ test('TLS with a client certificate: the engine is reached at its host and port,
       ),
     );
     await expect(byAddress.info()).rejects.toThrow(/ERR_TLS_CERT_ALTNAME_INVALID/);
+    // ... and says so, rather than blaming the CA or the key pair
+    await expect(byAddress.info()).rejects.toThrow(
+      /certificate is not issued for 127\.0\.0\.1: use a host name/,
+    );
+    await expect(byAddress.info()).rejects.not.toThrow(/CA signed/);
   } finally {
     await engine.close();
   }
