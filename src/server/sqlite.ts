@@ -9,18 +9,17 @@ type Sqlite = typeof import('node:sqlite');
 const SQLITE_WARNING = /^SQLite is an experimental feature/;
 
 /**
- * Node's built-in SQLite, loaded when the server starts and not when atq does: any other command works on
- * whatever Node runs it, and only `atq serve` needs one that has node:sqlite. Node 22 announces the module
+ * Node's built-in SQLite, loaded when the server starts and not when atq does: no other command loads it, so
+ * they run on a Node without it too, and the CLI does not load it for nothing. Node 22 announces the module
  * with an ExperimentalWarning on stderr every time a server starts; it says nothing about atq or what to do,
  * so exactly that warning is dropped while the module loads, and every other warning still shows.
  */
 export async function loadSqlite(): Promise<Sqlite> {
   const emit = process.emitWarning;
-  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
-    const text = typeof warning === 'string' ? warning : warning.message;
-    if (SQLITE_WARNING.test(text)) return;
-    return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (SQLITE_WARNING.test(typeof warning === 'string' ? warning : warning.message)) return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
   try {
     return await import('node:sqlite');
   } catch (e) {
