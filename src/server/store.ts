@@ -1,32 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
-import { AtqError, errorMessage } from '../errors.js';
-
-/**
- * better-sqlite3, loaded when the server starts, not when atq does. The npm package has it as an optional
- * dependency (a native addon: installing the CLI must not depend on building one), and the CLI bundled into the
- * Action and the Jenkins library, which never serve, does not carry it. npm may also have installed it without
- * running its install script (npm 11 warns about dependencies' scripts not allowed, later versions skip them):
- * opening a database in memory loads the addon, so that case is told here too, not as a crash later on.
- */
-async function loadSqlite(): Promise<typeof Database> {
-  try {
-    const open = (await import('better-sqlite3')).default;
-    new open(':memory:').close();
-    return open;
-  } catch (e) {
-    const why = (errorMessage(e).split('\n')[0] ?? '').slice(0, 300);
-    throw new AtqError(
-      'INTERNAL',
-      `atq serve keeps its queue in SQLite and cannot load better-sqlite3 (${why}). Install atq with it: ` +
-        'npm install -g --allow-scripts=better-sqlite3 @atq/run-load-test. It is an optional dependency with a ' +
-        "native addon: npm may skip dependencies' install scripts that are not allowed, and where no " +
-        'prebuilt binary fits the platform and Node.js the build needs Python and a C++ compiler. The CLI bundled ' +
-        'into the Action and the Jenkins library does not serve.',
-    );
-  }
-}
+import type { DatabaseSync } from 'node:sqlite';
+import { AtqError } from '../errors.js';
+import { loadSqlite } from './sqlite.js';
 
 /** Every status a task can have, in the order a task goes through them. */
 export const TASK_STATUSES = [
@@ -100,6 +76,9 @@ CREATE TABLE IF NOT EXISTS schedules (
 `;
 
 type Row = Record<string, string | number | null>;
+
+/** SQLITE_BUSY (5), also in its extended forms: node:sqlite's errors carry SQLite's code as errcode. */
+const isBusy = (e: unknown) => ((e as { errcode?: number }).errcode ?? 0) % 256 === 5;
 const opt = (v: string | number | null | undefined) =>
   v === null || v === undefined ? undefined : String(v);
 
@@ -175,11 +154,13 @@ export interface TaskFilter {
  * change is one small statement, and the queue's decisions must not interleave.
  */
 export class Store {
-  private constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: DatabaseSync) {
+    // A second opener waits this long for the lock, then fails with SQLITE_BUSY (see open()).
+    this.db.exec('PRAGMA busy_timeout = 1000');
     // One server per data folder: a second one would fail the first one's running tasks as "interrupted"
     // and sweep their objects. The exclusive lock is taken by the first write and held until close().
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.pragma('journal_mode = WAL');
+    this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec(SCHEMA);
     // Added after the first release: a data folder from before gets the column, its old tasks count 0 bytes.
     const columns = this.db.prepare('PRAGMA table_info(tasks)').all() as Row[];
@@ -187,18 +168,17 @@ export class Store {
       this.db.exec('ALTER TABLE tasks ADD COLUMN results_bytes INTEGER');
   }
 
-  /** The queue in dataDir/atq.sqlite, made if new; one server per data folder. */
   static async open(dataDir: string): Promise<Store> {
-    const open = await loadSqlite();
+    const { DatabaseSync } = await loadSqlite();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Uploads, results and events are the teams' files: no other user of the machine reads them.
     chmodSync(dataDir, 0o700);
-    const db = new open(path.join(dataDir, 'atq.sqlite'), { timeout: 1000 });
+    const db = new DatabaseSync(path.join(dataDir, 'atq.sqlite'));
     try {
       return new Store(db);
     } catch (e) {
       db.close();
-      if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+      if (!isBusy(e)) throw e;
       throw new AtqError(
         'CONFIG_INVALID',
         `Another atq serve is using the data folder ${dataDir}. Stop it first, or give this one its own --data.`,
@@ -212,7 +192,7 @@ export class Store {
   }
 
   insertTask(t: Omit<TaskRecord, 'seq' | 'stages'>): TaskRecord {
-    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks').get() as Row).n;
+    const seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks').get() as Row).n);
     this.db
       .prepare(
         `INSERT INTO tasks (id, seq, name, kind, status, owner, payload, created_at, schedule_id)
@@ -359,6 +339,6 @@ export class Store {
   }
 
   removeSchedule(id: string): boolean {
-    return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
+    return Number(this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes) > 0;
   }
 }

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FIELDS } from '../../src/config/fields.js';
+import { OLDEST_NODE } from '../../src/server/sqlite.js';
 import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
 import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
@@ -988,12 +989,27 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     for (const key of allowed) expect(help).toContain(key);
   });
 
-  test('without Node.js 20 on the agent the step fails saying how to get it', async () => {
+  test('the step compares Node.js versions as versions, against the oldest that atq supports', () => {
+    const versions = ['v22.13.0', 'v22.12.9', 'v22.14.0', 'v24.1.0', 'v9.99.99', 'v100.0.0', 'v22', 'x', ''];
+    const script =
+      'import io.atq.jenkins.AtqResults as R\n' +
+      'print R.OLDEST_NODE + "|" + args.collect { R.nodeVersionNumber(it) >= R.nodeVersionNumber(R.OLDEST_NODE) }.join(",")';
+    const out = execFileSync(
+      'groovy',
+      ['-cp', 'jenkins-shared-lib/src:test/jenkins/stubs', '-e', script, ...versions],
+      { env: { ...process.env, JAVA_HOME }, encoding: 'utf8' },
+    );
+    expect(out).toBe(`${OLDEST_NODE}|true,false,true,true,false,true,false,false,false`);
+  });
+
+  test('with a Node.js older than 22.13 on the agent the step fails saying how to get one', async () => {
     const bin = mkdtempSync(path.join(os.tmpdir(), 'atq-old-node-'));
-    writeFileSync(path.join(bin, 'node'), '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
+    writeFileSync(path.join(bin, 'node'), '#!/bin/sh\necho v22.12.0\n', { mode: 0o755 });
     const { report } = await runStep({ params: params(), env: { PATH: `${bin}:/usr/bin:/bin` } });
     expect(report.result).toBe('FAILURE');
-    expect(report.exception?.message).toContain('needs Node.js 20 or later on the agent (found: v18.19.0)');
+    expect(report.exception?.message).toContain(
+      `needs Node.js ${OLDEST_NODE} or later on the agent (found: v22.12.0)`,
+    );
     expect(report.exception?.message).toContain("agent { docker { image 'node:24' } }");
     expect(stepsOf(report, 'sh')).toHaveLength(1);
   });
