@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
@@ -9,7 +9,7 @@ import { leftovers } from '../helpers/target.js';
 /**
  * The npm package as users get it: `npm pack`, then installed as `npm install`, `npm install -g` and `npx` do,
  * into empty folders, with an empty npm cache and no registry (--offline). dist/ is one bundle, so the package
- * needs nothing else; better-sqlite3 (only `atq serve` loads it) is optional, and npm leaves it out here.
+ * needs nothing else, `atq serve` included (its SQLite is Node's own, node:sqlite).
  */
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atq-package-'));
 const repo = process.cwd();
@@ -90,7 +90,7 @@ describe('the npm package', () => {
     expect(pkg.bin).toEqual({ atq: 'dist/cli.js' });
     // Everything the CLI runs is in dist/: a dependency here would be installed for nothing.
     expect(pkg.dependencies).toBeUndefined();
-    expect(Object.keys(pkg.optionalDependencies)).toEqual(['better-sqlite3']);
+    expect(pkg.optionalDependencies).toBeUndefined();
   });
 
   test('installs into an empty folder without a registry; atq --help and atq doctor run from there', async () => {
@@ -132,33 +132,7 @@ describe('the npm package', () => {
 });
 
 describe('atq serve from the package', () => {
-  const serve = (data: string) =>
-    run(atq(), ['serve', '--listen', '127.0.0.1:0', '--data', path.join(tmp, data)], app, 30_000);
-  const modules = path.join(repo, 'node_modules');
-  const copy = (name: string, filter?: (src: string) => boolean) =>
-    cpSync(path.join(modules, name), path.join(app, 'node_modules', name), { recursive: true, filter });
-
-  test('without better-sqlite3 (npm left the optional dependency out) it says how to install it', async () => {
-    const res = await serve('data-none');
-    expect(res.code).toBe(1);
-    expect(res.out).toContain('cannot load better-sqlite3');
-    expect(res.out).toContain('npm install -g --allow-scripts=better-sqlite3 @atq/run-load-test');
-  });
-
-  test('with better-sqlite3 installed but not built (its install script skipped) it says the same', async () => {
-    const build = path.join(modules, 'better-sqlite3', 'build');
-    copy('better-sqlite3', (src) => src !== build);
-    copy('bindings');
-    copy('file-uri-to-path');
-    const res = await serve('data-unbuilt');
-    expect(res.code).toBe(1);
-    expect(res.out).toContain('cannot load better-sqlite3 (Could not locate the bindings file');
-    expect(res.out).toContain('--allow-scripts=better-sqlite3');
-    expect(res.out).not.toContain('bug in atq');
-  });
-
-  test('with better-sqlite3 built it serves', async () => {
-    copy('better-sqlite3');
+  test('with nothing installed beside it, it serves', async () => {
     const child = spawn(atq(), ['serve', '--listen', '127.0.0.1:0', '--data', path.join(tmp, 'data')], {
       cwd: app,
       env,
