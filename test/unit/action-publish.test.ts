@@ -132,6 +132,20 @@ function annotations(output: string): { level: string; title: string; message: s
   }));
 }
 
+test("the analysis' warnings (most requests failed, and why) are warning annotations, with no gates at all", async () => {
+  const summary = runSummary(normals(prng(3)), 1);
+  summary.gates = [];
+  summary.warnings = [
+    'most requests failed: UnknownHostException for target (312 of 360) — see --attach-network',
+  ];
+  const result = results('warned', summary);
+  const { output } = await captured(() => publish(result, outcome(result.report), options()));
+  expect(annotations(output).filter((a) => a.title === 'Load test warning')).toEqual([
+    { level: 'warning', title: 'Load test warning', message: `a.jmx: ${summary.warnings[0]}` },
+    { level: 'warning', title: 'Load test warning', message: `b/c.jmx: ${summary.warnings[0]}` },
+  ]);
+});
+
 describe('inconclusive gates', () => {
   test('a warning annotation per gate saying what it means and what to do; the step does not fail', async () => {
     const result = results('pass', inconclusiveSummary('pass'));
