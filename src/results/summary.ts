@@ -2,11 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { compareWith, type Comparison } from './compare.js';
 import { errorRateWarning } from './error-hints.js';
 import type { ErrorsSection } from './errors.js';
+import { type Gate } from '../config/gate-grammar.js';
 import {
   evaluateGate,
   extraPercentiles,
   type BaselineMissing,
-  type Gate,
   type GateResult,
   type RunView,
 } from './gates.js';

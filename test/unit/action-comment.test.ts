@@ -9,7 +9,7 @@ import {
 } from '../../src/action/pr/comment-body.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { evidenceText } from '../../src/results/report/evidence.js';
 import { analyseJtl } from '../../src/results/summary.js';
 import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';

@@ -7,7 +7,7 @@ import type { PlanSummary } from '../../src/core/analyse.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
 import type { RunResult } from '../../src/core/run.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { newSample } from '../../src/results/jtl/sample.js';
 import { Analysis } from '../../src/results/stats.js';
 import { summarise, type InconclusivePolicy, type Summary } from '../../src/results/summary.js';

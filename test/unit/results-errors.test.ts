@@ -7,7 +7,7 @@ import { reportCommand } from '../../src/cli/report.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
 import { ERROR_LIMITS, type ErrorTable } from '../../src/results/errors.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { readJtl, type Sample } from '../../src/results/jtl/read.js';
 import { MESSAGE_MAX, newSample } from '../../src/results/jtl/sample.js';
 import { renderHtml } from '../../src/results/report/html.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateGate, parseGate, parseGates } from '../../src/results/gates.js';
+import { parseGate, parseGates } from '../../src/config/gate-grammar.js';
+import { evaluateGate } from '../../src/results/gates.js';
 import type { Stats } from '../../src/results/stats.js';
 import { analyseJtl, loadBaseline } from '../../src/results/summary.js';
 import { writeReports } from '../../src/results/write.js';

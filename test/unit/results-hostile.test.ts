@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { renderHtml } from '../../src/results/report/html.js';
 import { renderJunit } from '../../src/results/report/junit.js';
 import { renderMarkdown } from '../../src/results/report/markdown.js';
