@@ -2,6 +2,7 @@ import type { Outcome } from '../../core/outcome.js';
 import type { Summary } from '../../results/summary.js';
 import { isErrorRateWarning } from '../../results/error-hints.js';
 import { mdText } from '../../results/report/md-escape.js';
+import { errorMarkdown } from '../job-summary.js';
 import {
   markdownDeltas,
   markdownErrors,
@@ -56,7 +57,8 @@ export function commentBody(
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary.verdict)}`,
     '',
     headline(summary, ctx),
-    ...(o.error ? ['', `> ❌ **${mdText(o.error.code)}**: ${mdText(o.error.message)}`] : []),
+    // (a message listing several problems keeps its list, as in the job summary)
+    ...(o.error ? ['', errorMarkdown(o.error.message, o.error.code).trimEnd()] : []),
     ...markdownGates(summary),
     // Why requests failed, short: the first thing a reader of a failed run looks for.
     ...markdownErrors(summary, { kinds: COMMENT_ERRORS, labels: 0 }),
