@@ -64,12 +64,12 @@ describe('the pull-request comment', () => {
   test('a run error listing several problems keeps its list in the comment, as in the job summary', async () => {
     const s = await analyseJtl(jtl(1), { gates: [] });
     const error = new AtqError(
-      'WORKERS_FAILED',
+      'WORKER_FAILED',
       'Two workers failed:\n- worker 1: not started\n- worker 2: exit code 1',
     );
     const body = commentBody(s, outcome({ ...report, status: 'failed' }, error), ctx);
     expect(body).toContain(
-      '> ❌ **WORKERS\\_FAILED**: Two workers failed\\:\n>\n> - worker 1\\: not started\n> - worker 2\\: exit code 1\n',
+      '> ❌ **WORKER\\_FAILED**: Two workers failed\\:\n>\n> - worker 1\\: not started\n> - worker 2\\: exit code 1\n',
     );
   });
 
