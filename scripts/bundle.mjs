@@ -37,12 +37,6 @@ const STUBS = [
   { filter: /\.node$/, why: 'no native addon is loaded from disk' },
 ];
 
-/** atq serve's SQLite: a native addon that cannot be bundled; only `atq serve` loads it (src/server/store.ts). */
-const SQLITE = {
-  filter: /^better-sqlite3$/,
-  why: 'atq serve runs from an npm install of atq, not from this copy',
-};
-
 function stubs(list) {
   return {
     name: 'atq-stubs',
@@ -61,7 +55,8 @@ function stubs(list) {
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // package.json's engines: atq serve's SQLite is Node's own node:sqlite (src/server/sqlite.ts).
+  target: 'node22',
   format: 'esm',
   minify: false,
   // CommonJS dependencies (dockerode, ssh2) expect require, __dirname and __filename. The banner gives
@@ -92,11 +87,8 @@ if (buildDist) {
       'action-post': 'src/action/entry-post.ts',
     },
     outdir: distOut,
-    // The npm package's `atq serve` finds better-sqlite3 where npm installed it, next to the package. Only
-    // the serve command's chunk imports it; the Action's entry points never reach that chunk (the unit
-    // test test/unit/bundle-resolve.test.ts walks the chunks to check), and the Action runs from its own
-    // folder, outside the workspace.
-    external: ['better-sqlite3'],
+    // Only the serve command's chunk imports node:sqlite; the Action's entry points never reach the server's
+    // code (test/unit/bundle-resolve.test.ts walks the chunks to check).
     plugins: [stubs(STUBS)],
     // cli.js stays tiny (signal handlers first); the rest loads as a chunk, see src/cli/entry.ts.
     splitting: true,
@@ -113,7 +105,7 @@ await bundle('resource', {
   ...common,
   entryPoints: ['src/cli/entry.ts'],
   outfile: resourceOut,
-  plugins: [stubs([...STUBS, SQLITE])],
+  plugins: [stubs(STUBS)],
   splitting: false,
   legalComments: 'inline',
 });

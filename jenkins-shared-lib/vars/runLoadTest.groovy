@@ -17,8 +17,8 @@ def call(Map params = [:]) {
   }
 
   String nodeVersion = sh(script: 'node --version 2>/dev/null || true', returnStdout: true).trim()
-  if (AtqResults.nodeMajor(nodeVersion) < 20) {
-    error("runLoadTest needs Node.js 20 or later on the agent (found: ${nodeVersion ?: 'no node on PATH'}). " +
+  if (AtqResults.nodeVersionNumber(nodeVersion) < AtqResults.nodeVersionNumber(AtqResults.OLDEST_NODE)) {
+    error("runLoadTest needs Node.js ${AtqResults.OLDEST_NODE} or later on the agent (found: ${nodeVersion ?: 'no node on PATH'}). " +
       "Run the stage in a Node container, agent { docker { image 'node:24' } }, or install Node with the " +
       "NodeJS plugin (a NodeJS tool installation, then tools { nodejs 'node-24' } or nodejs('node-24') { ... }).")
   }

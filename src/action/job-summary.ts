@@ -20,7 +20,7 @@ export function jobSummary(
   limit = SUMMARY_LIMIT,
 ): string {
   const parts: string[] = [];
-  if (o.error) parts.push(`> ❌ **${mdText(o.error.code)}**: ${mdText(o.error.message)}\n`);
+  if (o.error) parts.push(errorMarkdown(o.error.message, o.error.code));
   const many = summaries.length > 1;
   for (const { plan, summary } of summaries) {
     parts.push((many ? `### ${mdText(plan)}\n\n` : '') + renderMarkdown(summary));
@@ -35,4 +35,40 @@ export function jobSummary(
     cut +
     `\n> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.\n`
   );
+}
+
+/** The annotation and the log hold an error whole; the job summary shows this much of it. */
+export const ERROR_ITEMS = 50;
+const ITEM_CHARS = 1000;
+
+/**
+ * An error as the job summary shows it, in a quote: the code and the message's first line, then each of its
+ * "  - problem" lines (CONFIG_INVALID lists one per input) as an item of a real list. Other lines continue
+ * the line before them, as they read in the annotation. Each part is escaped (mdText: the message may quote
+ * inputs, files, an engine's answer) and bounded, and lists are cut at ERROR_ITEMS.
+ */
+export function errorMarkdown(message: string, code?: string): string {
+  const [first = '', ...rest] = message.split(/\r\n|\r|\n/);
+  const items: string[] = [];
+  let heading = first;
+  for (const line of rest) {
+    const bullet = /^\s*[-*]\s+(.*)$/.exec(line);
+    if (bullet) items.push(bullet[1] as string);
+    else if (!line.trim()) continue;
+    else if (items.length) items[items.length - 1] += ' ' + line.trim();
+    else heading += ' ' + line.trim();
+  }
+  const head = `> ❌ ${code ? `**${mdText(code)}**: ` : ''}${bounded(heading, ITEM_CHARS * 2)}\n`;
+  if (!items.length) return head;
+  const shown = items.slice(0, ERROR_ITEMS).map((item) => `> - ${bounded(item, ITEM_CHARS)}\n`);
+  if (items.length > ERROR_ITEMS)
+    shown.push(`> - … and ${items.length - ERROR_ITEMS} more (the step's log has them all)\n`);
+  return head + '>\n' + shown.join('');
+}
+
+/** mdText of at most `max` characters of `text`, cut with an ellipsis. */
+function bounded(text: string, max: number): string {
+  const t = text.trim();
+  // Not half of a surrogate pair at the cut.
+  return mdText(t.length > max ? t.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') + '…' : t);
 }

@@ -1,27 +1,26 @@
 import * as core from '@actions/core';
-import { loadRunOptions } from '../config/load.js';
-import type { DockerOptions } from '../config/options.js';
-import { actionBool, inputProblem, untrustedFromInputs, valuesFromInputs } from '../config/inputs.js';
-import { envValues } from '../config/env-values.js';
+import type { DockerOptions, RunOptions } from '../config/options.js';
 import { outcome, type Outcome } from '../core/outcome.js';
 import type { RunResult } from '../core/run.js';
 import { newRunId } from '../core/run-id.js';
 import { errorMessage, isAtqError } from '../errors.js';
-import { mdText } from '../results/report/md-escape.js';
 import { runAnywhere } from '../remote/anywhere.js';
 import { guardSignals } from '../util/signals.js';
+import { errorMarkdown } from './job-summary.js';
 import { actionListener } from './log.js';
-import { commentOnPr, feedbackSettings, withAutoBaseline } from './pr/feedback.js';
-import { publish, type PublishOptions } from './publish.js';
+import { commentOnPr, withGitHubHistory } from './pr/feedback.js';
+import { publish } from './publish.js';
+import { actionSettings, type ActionSettings } from './settings.js';
 import { STATE } from './state.js';
-import { tlsFromInputs } from './tls.js';
+import { writeTlsFiles } from './tls.js';
 
 /** After a cancel GitHub kills the step 10 s after its SIGINT: an upload must end before that. */
 const CANCEL_UPLOAD_UNTIL_MS = 9_500;
 
 /**
- * inputs → options → the core's run → publish → the step's result. Every error ends here, once, as
- * setFailed with its stable code and the message that says what to do.
+ * inputs → settings (every input checked, nothing written yet) → TLS files, baseline, state for post → the
+ * core's run → publish → the step's result. Every error ends here, once, as setFailed with its stable code and
+ * the message that says what to do.
  */
 export async function main(early: NodeJS.Signals[] = [], installed = () => {}): Promise<void> {
   const signals = guardSignals((t) => core.info(t), early);
@@ -43,8 +42,9 @@ export async function main(early: NodeJS.Signals[] = [], installed = () => {}): 
     const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
     // Nothing ran: still say so where workflows look (the status output, the job summary).
     core.setOutput('status', 'failed');
+    const summary = isAtqError(e) ? errorMarkdown(e.message, e.code) : errorMarkdown(text);
     await core.summary
-      .addRaw(`> ❌ ${mdText(text)}\n`)
+      .addRaw(summary)
       .write()
       .catch(() => {});
     core.setFailed(text);
@@ -53,35 +53,10 @@ export async function main(early: NodeJS.Signals[] = [], installed = () => {}): 
   }
 }
 
+/** Every input checked first; only then anything written, downloaded or saved, and the run. */
 async function run(signal: AbortSignal) {
-  // Masked before anything could print it (the inputs' problems never quote it, but the runner's debug log might).
-  for (const token of [core.getInput('server-token'), process.env.ATQ_TOKEN])
-    if (token) core.setSecret(token);
-  const tls = await tlsFromInputs();
-  const { values, problems } = valuesFromInputs((name) =>
-    name.startsWith('docker-tls-') ? '' : core.getInput(name),
-  );
-  const upload = actionBool(core.getInput('upload-artifact'), 'upload-artifact', true);
-  const failOnGates = actionBool(core.getInput('fail-on-gates'), 'fail-on-gates', true);
-  const retentionDays = retention(core.getInput('retention-days'));
-  const artifactName = core.getInput('artifact-name') || 'atq-results';
-  const feedback = await feedbackSettings(artifactName);
-  const options = await withAutoBaseline({ ...envValues(process.env), ...values, ...tls }, feedback, (v) =>
-    loadRunOptions({
-      values: v,
-      configFile: core.getInput('config') || undefined,
-      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-      problems: [
-        ...problems,
-        ...feedback.problems,
-        ...[upload, failOnGates, retentionDays].flatMap((r) => r.problem ?? []),
-      ],
-      nameProblem: inputProblem,
-      untrusted: untrustedFromInputs((name) => core.getInput(name), process.env),
-    }),
-  );
-  // Whatever way they came (the input, atq.yml, ATQ_SECRET_PROPS), secret property values never reach the log.
-  for (const value of Object.values(options.secretProps)) if (value) core.setSecret(value);
+  const settings = await actionSettings();
+  const options = await prepare(settings);
   const runId = newRunId();
   // Before anything exists on the swarm: a main killed at any point leaves the post step what it needs.
   // Through a server there is nothing here to remove: the server cleans up what its task created.
@@ -93,12 +68,14 @@ async function run(signal: AbortSignal) {
   const result = await runAnywhere(options, { onEvent: actionListener(), signal, runId });
   // Nothing left for the post step to remove (or the user asked to keep it).
   if (!result.report.cleanup?.failed.length) core.saveState(STATE.finished, 'true');
-  const publishing: Pick<PublishOptions, 'artifactName' | 'retentionDays' | 'upload'> = {
-    artifactName,
-    retentionDays: retentionDays.value,
-    upload: upload.value,
-  };
-  return { result: result as RunResult, publishing, failOnGates: failOnGates.value, feedback };
+  return { result: result as RunResult, ...settings };
+}
+
+/** The TLS inputs become files (their paths replace the PEM text), then `baseline: auto` is downloaded. */
+async function prepare(s: ActionSettings): Promise<RunOptions> {
+  const docker = { ...s.options.docker, ...(await writeTlsFiles(s.tls)) };
+  const options = { ...s.options, docker };
+  return s.githubHistory ? withGitHubHistory(options, s.feedback) : options;
 }
 
 /**
@@ -115,12 +92,4 @@ function conclude(o: Outcome, failOnGates: boolean): void {
   else if (o.kind !== 'succeeded')
     core.setFailed(o.error ? `[${o.error.code}] ${o.error.message}` : o.headline);
   else core.info(`[atq] ${o.headline}`);
-}
-
-function retention(text: string): { value?: number; problem?: string } {
-  if (!text.trim()) return {};
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 1 && n <= 90
-    ? { value: n }
-    : { problem: `input retention-days: "${text}" is not a whole number of days from 1 to 90` };
 }

@@ -65,8 +65,11 @@ function setOutputs(result: RunResult): void {
 
 /**
  * One annotation per failed gate (title: the gate; an error, or a warning with fail-on-gates: false), one per
- * inconclusive gate (a warning; as a failed one under `inconclusive: fail`), and a notice with each plan's verdict.
+ * inconclusive gate (a warning; as a failed one under `inconclusive: fail`), a warning per analysis warning
+ * (the first few), and a notice with each plan's verdict.
  */
+const MAX_WARNING_ANNOTATIONS = 3;
+
 function annotate(summaries: PlanSummary[], failOnGates: boolean): void {
   const annotation = failOnGates ? core.error : core.warning;
   for (const { plan, summary } of summaries) {
@@ -84,6 +87,10 @@ function annotate(summaries: PlanSummary[], failOnGates: boolean): void {
         },
       );
     }
+    // The analysis' warnings (most requests failed and why, a truncated JTL, no samples) reach the
+    // checks page too, not only the log; GitHub shows at most 10 warnings per step, so the first few.
+    for (const w of summary.warnings.slice(0, MAX_WARNING_ANNOTATIONS))
+      core.warning(`${plan}: ${w}`, { title: 'Load test warning' });
     const t = summary.totals;
     core.notice(
       `${plan}: ${summary.verdict}; ${t.samples} samples, ${(t.errorRate * 100).toFixed(2)}% errors, p95 ${t.p95} ms, ${t.throughput.toFixed(1)}/s`,

@@ -1,8 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
+import type { RunOptions } from '../config/options.js';
 import { AtqError } from '../errors.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
+import type { Logger } from '../util/log.js';
+import { listed, ResultsFilter } from './earlier-results.js';
 
 export interface BundleFile {
   /** Path inside the test dir, with forward slashes: also its path inside the containers. */
@@ -20,12 +23,14 @@ export interface Selection {
   split: BundleFile[];
   /** Jars for JMeter's classpath (plugins/, lib/ext/, lib/ and --jar); also in files. */
   jars: BundleFile[];
+  /** Folders in the test dir left out as earlier ATQ results (see earlier-results.ts), with slashes. */
+  earlierResults: string[];
 }
 
 /** What else to select besides plans and data files. */
 export interface SelectExtras {
-  /** Globs never shipped (e.g. the results folder when it lies in the test dir). */
-  ignore?: string[];
+  /** The run's output folder (--out): never shipped when it lies in the test dir, whatever its name. */
+  outDir?: string;
   /** --split-csv globs: these files must exist. */
   split?: string[];
   /** --jar globs, added to the conventional plugin folders. */
@@ -74,32 +79,28 @@ async function select(
     );
   }
   const root = await realpath(testDir);
-  const options = {
-    cwd: testDir,
-    onlyFiles: true,
-    dot: false,
-    ignore: [...ALWAYS_IGNORED, ...(extras.ignore ?? [])],
-    unique: true,
-  };
-  const planPaths = (await fg(planGlobs, options)).sort();
+  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: ALWAYS_IGNORED, unique: true };
+  const filter = new ResultsFilter(testDir, extras.outDir);
+  const match = async (globs: string[]) => (globs.length ? filter.keep(await fg(globs, options)) : []);
+  const planPaths = (await match(planGlobs)).sort();
   if (planPaths.length === 0) {
     throw new AtqError(
       'BUNDLE_INVALID',
-      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(', ')} under ${testDir}; ` +
+      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(', ')} under ${testDir}${filter.note()}; ` +
         'check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).',
       { testDir, planGlobs },
     );
   }
-  const dataPaths = await fg(fileGlobs, options);
-  const splitPaths = splitGlobs.length ? await fg(splitGlobs, options) : [];
+  const dataPaths = await match(fileGlobs);
+  const splitPaths = await match(splitGlobs);
   if (splitGlobs.length && !splitPaths.length) {
     throw new AtqError(
       'BUNDLE_INVALID',
-      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(', ')} matches no file under ${testDir}.`,
+      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(', ')} matches no file under ${testDir}${filter.note()}.`,
       { testDir, splitGlobs },
     );
   }
-  const jarPaths = await fg([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...(extras.jars ?? [])], options);
+  const jarPaths = await match([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...(extras.jars ?? [])]);
   // A file to split ships whole as well (the master reads nothing, but a plan may name it elsewhere).
   const all = [...new Set([...planPaths, ...dataPaths, ...splitPaths, ...jarPaths])].sort();
 
@@ -133,5 +134,28 @@ async function select(
     files,
     split: files.filter((f) => splitSet.has(f.rel)),
     jars: files.filter((f) => jarSet.has(f.rel)),
+    earlierResults: [...filter.earlier],
   };
+}
+
+/**
+ * The files a run ships, selected the same way for `atq run` and `atq run --server`: its plans, data,
+ * --split-csv files and jars, never the output folder or earlier results (said in the log when some were).
+ */
+export async function selectRunFiles(
+  options: Pick<RunOptions, 'testDir' | 'plans' | 'files' | 'outDir' | 'splitCsv' | 'jars'>,
+  logger: Logger,
+): Promise<Selection> {
+  const selection = await selectFiles(options.testDir, options.plans, options.files, {
+    outDir: options.outDir,
+    split: options.splitCsv,
+    jars: options.jars,
+  });
+  const earlier = selection.earlierResults;
+  if (earlier.length) {
+    logger.info(
+      `bundle: left out ${earlier.length} folder(s) of earlier ATQ results in the test dir: ${listed(earlier)}`,
+    );
+  }
+  return selection;
 }

@@ -16,7 +16,7 @@ Commands:
   atq doctor    check the connection, the swarm and the images          (atq doctor --help)
   atq serve     the ATQ service: REST API, queue and page for the swarm   (atq serve --help)
 
-Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
+Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted. atq --version prints the version.`;
 
 /** `early`: signals received while loading; `installed` hands signal handling over from the entry point. */
 export async function main(
@@ -54,6 +54,11 @@ export async function main(
         const { serveCommand } = await import('./serve.js');
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
+      case 'version':
+      case '--version':
+      case '-V':
+        process.stdout.write(`atq ${VERSION}\n`);
+        return EXIT.ok;
       case undefined:
       case 'help':
       case '--help':

@@ -5,7 +5,7 @@ import { DEFAULTS } from '../config/options.js';
 import { parseField } from '../config/parse-field.js';
 import { parseConfidence } from '../config/resolve.js';
 import { AtqError, ConfigError } from '../errors.js';
-import { criteriaProblems, GATE_FORMS, parseGates } from '../results/gates.js';
+import { criteriaProblems, GATE_FORMS, parseGates } from '../config/gate-grammar.js';
 import { JtlError } from '../results/jtl/read.js';
 import { analyseJtl, type Summary } from '../results/summary.js';
 import { baselineOf, readRunBaselines, type RunBaselines } from '../core/baseline.js';

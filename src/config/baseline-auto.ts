@@ -1,3 +1,5 @@
+import type { RunOptions } from './options.js';
+
 /**
  * `baseline: auto` (or `auto:REF`): the history a server keeps of this task's earlier runs, instead of a path.
  * On a server, `auto` takes the earlier finished tasks of the same name and plan (of the same token); `auto:main`
@@ -31,4 +33,16 @@ export function autoBaselineProblem(a: AutoBaseline): string | undefined {
     `baseline: "auto:${a.ref.slice(0, 80)}" does not name a branch or ref after "auto:" (1 to 255 characters, ` +
     'no spaces); use auto for every earlier run, or e.g. auto:main for those of main'
   );
+}
+
+/** A history is kept where runs are kept: a server, GitHub's artifacts, Jenkins' builds; a local run has none. */
+const LOCAL_AUTO =
+  'baseline: auto is the history of earlier runs an ATQ server keeps (atq run --server URL --baseline auto), ' +
+  "or GitHub's (the Action's baseline: auto); Jenkins' is baseline: 'lastSuccessful'. A run on the swarm " +
+  "from here has none: give the summary.json of an earlier run or a folder of earlier runs' results " +
+  '(e.g. --baseline atq-results), or run it through a server.';
+
+/** `auto` on a run that goes to the swarm directly: there is no history to read. */
+export function localAutoProblem(options: Pick<RunOptions, 'baselineAuto' | 'server'>): string | undefined {
+  return options.baselineAuto && !options.server ? LOCAL_AUTO : undefined;
 }

@@ -1,4 +1,4 @@
-import { criteriaProblems, parseGates, type Gate } from '../results/gates.js';
+import { criteriaProblems, parseGates, type Gate } from '../config/gate-grammar.js';
 import { show, type Parsed } from './parse-value.js';
 
 /** `criteria`: gate texts or {label, metric, op, value} objects; the valid gates come back next to the problems. */

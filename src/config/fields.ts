@@ -109,20 +109,20 @@ export const FIELDS: Field[] = [
     kind: 'duration',
     arg: 'DURATION',
     positive: { example: '30m' },
-    help: 'limit for the whole run (default 30m)',
+    help: 'limit for the whole run, e.g. 30m, 90s, 1h30m; a bare number is seconds (default 30m)',
   },
   {
     name: 'ready-timeout',
     kind: 'duration',
     arg: 'DURATION',
     positive: { example: '2m' },
-    help: 'limit for the workers to be ready (default 2m)',
+    help: 'limit for the workers to be ready; a bare number is seconds (default 2m)',
   },
   {
     name: 'delay',
     kind: 'duration',
     arg: 'DURATION',
-    help: 'wait this long after the workers are ready (default 0s)',
+    help: 'wait this long after the workers are ready; a bare number is seconds (default 0s)',
   },
   {
     name: 'wait-command',
@@ -136,7 +136,7 @@ export const FIELDS: Field[] = [
     kind: 'duration',
     arg: 'DURATION',
     positive: { example: '1m' },
-    help: 'limit for --wait-command (default 1m)',
+    help: 'limit for --wait-command; a bare number is seconds (default 1m)',
   },
   {
     name: 'wait-image',
@@ -148,7 +148,7 @@ export const FIELDS: Field[] = [
     name: 'criteria',
     kind: 'criteria',
     arg: 'GATE',
-    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%"; exit code 3 when one fails',
+    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%" (times need ms or s); exit code 3 when one fails',
   },
   {
     name: 'baseline',

@@ -20,7 +20,7 @@ export interface DockerOptions {
 
 import type { JitMode } from '../jmeter/jit.js';
 import type { AutoBaseline } from './baseline-auto.js';
-import type { Gate } from '../results/gates.js';
+import type { Gate } from '../config/gate-grammar.js';
 import type { ServerTarget } from './server-option.js';
 
 export interface RunOptions {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Gate } from '../results/gates.js';
+import type { Gate } from '../config/gate-grammar.js';
 import { parseDuration } from '../util/duration.js';
 import { autoBaselineProblem, parseAutoBaseline } from './baseline-auto.js';
 import { baselineProblems } from './criteria.js';

@@ -52,6 +52,9 @@ export async function analysePlans(
       inconclusive: options.inconclusive,
     });
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
+    // One number everywhere (the verdict line, "The N samples measured until then", run.json): the samples
+    // analysed, not the records counted before (a last line cut short by a cancel is not a sample).
+    plan.samples = summary.totals.samples;
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
     for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])

@@ -34,7 +34,11 @@ export function engineLost(client: SwarmClient, cause: AtqError, during: string)
     `The Docker engine at ${client.url} stopped answering at ${new Date(since).toISOString()} while ${during} ` +
       `(${String(cause.details.code ?? cause.message)}; no answer for ${formatDuration(Date.now() - since)}). ` +
       'The run cannot go on without it: check that the engine is running and reachable from here.',
-    { url: client.url, unreachableSince: new Date(since).toISOString() },
+    {
+      url: client.url,
+      unreachableSince: new Date(since).toISOString(),
+      engineSaid: cause.details.engineSaid,
+    },
     { cause },
   );
 }

@@ -14,6 +14,7 @@ import { doing, type RunControl } from './control.js';
 import type { RunListener } from './events.js';
 import { engineLost } from './engine.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
+import { inertLine } from '../util/text.js';
 import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
 import type { RunBaselines } from './baseline.js';
@@ -96,7 +97,7 @@ async function writeRunJson(report: RunReport, logger: Logger): Promise<void> {
 }
 
 /** What classify needs of a run's (or a generic task's) state. */
-export type Stopped = Pick<RunState, 'control' | 'failure' | 'client' | 'resources' | 'clock'>;
+export type Stopped = Pick<RunState, 'control' | 'failure' | 'client' | 'resources' | 'clock' | 'logger'>;
 
 /**
  * Turns what stopped the run (a failure, a cancel, the --timeout, a removal, a lost engine) into the error
@@ -108,7 +109,10 @@ export async function classify(state: Stopped, runId: string): Promise<AtqError>
   if (isAtqError(e)) {
     const client = state.client;
     if (e.code === 'DOCKER_CONNECT' && client?.unreachableSince !== undefined && state.resources) {
-      return engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
+      const lost = engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
+      if (typeof lost.details.engineSaid === 'string')
+        state.logger.info(`the engine's last answer: ${inertLine(lost.details.engineSaid)}`);
+      return lost;
     }
     if (
       e.code === 'DOCKER_API' &&

@@ -8,7 +8,7 @@ import { sleep } from '../util/abort.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
-import type { WorkerWatch } from './workers.js';
+import { neverStarted, notStartedReason, type WorkerWatch } from './workers.js';
 
 /**
  * JMeter properties ATQ sets on the master before the user's own (which win). Workers send results in
@@ -223,11 +223,19 @@ export async function waitForMaster(
     : new Promise<never>(() => {});
   const task = await Promise.race([done, watch.failure, early]).finally(() => stop.abort());
   if ('endedEarly' in task) return task;
+  if (neverStarted(task)) {
+    throw new AtqError(
+      'MASTER_FAILED',
+      `The JMeter master was not started (its task is ${task.state}): ${notStartedReason(task)}. ` +
+        'Check that the master image exists on the manager node you connect to.',
+      { task },
+    );
+  }
   if (task.state !== 'complete' && task.state !== 'failed') {
     throw new AtqError(
       'MASTER_FAILED',
       `The JMeter master could not run: its task is ${task.state}${task.error ? `: ${task.error}` : ''}. ` +
-        'Check that the master image exists on the manager node you connect to.',
+        'Something outside the run stopped it (docker service rm, or its node left the swarm).',
       { task },
     );
   }

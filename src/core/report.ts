@@ -23,8 +23,8 @@ export interface RunReport {
   /** distributed (master and workers) or engines: where a later comparison sees how this run was made. */
   mode?: 'distributed' | 'engines';
   workerAddresses: string[];
-  /** Where each worker ran: slot, overlay address, node hostname. */
-  workers: { slot: number; address: string; node: string }[];
+  /** Where each worker ran: slot, overlay address, node hostname; in engine mode each plan's engines (address ''). */
+  workers: { slot: number; address: string; node: string; plan?: string }[];
   startedAt: string;
   endedAt?: string;
   /** The commit, branch and CI run this run tested, when known. */

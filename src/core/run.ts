@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { packBundle } from '../bundle/pack.js';
-import { selectFiles } from '../bundle/select.js';
+import { selectRunFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, isAtqError } from '../errors.js';
 import type { SwarmClient } from '../swarm/api.js';
 import { sleep, throwIfAborted } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
+import type { Logger } from '../util/log.js';
 import { readRunBaselines } from './baseline.js';
 import { RunResources } from './cleanup.js';
 import { RunControl } from './control.js';
@@ -119,7 +120,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   state.baselines = await readRunBaselines(options, logger);
   if (deps.source) report.source = deps.source;
   else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
-  const { bundle, plans, jars } = await next('bundle', () => prepareBundle(options, report.outDir));
+  const { bundle, plans, jars } = await next('bundle', () => prepareBundle(options, report.outDir, logger));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -207,20 +208,20 @@ async function runEngines(state: RunState, ctx: RunContext): Promise<void> {
   const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
   for (const [i, plan] of report.plans.entries()) {
     const tasks = await runEnginePlan(ctx, i, plan, clock);
-    report.workers = tasks.map((t) => ({
-      slot: t.slot,
-      address: '',
-      node: nodeNames.get(t.nodeId) ?? t.nodeId,
-    }));
+    // Each plan has engines of its own: all of them are recorded, each with its plan.
+    report.workers.push(
+      ...tasks.map((t) => ({
+        slot: t.slot,
+        address: '',
+        node: nodeNames.get(t.nodeId) ?? t.nodeId,
+        plan: plan.plan,
+      })),
+    );
   }
 }
 
-async function prepareBundle(options: RunOptions, outDir: string) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, {
-    ignore: [path.relative(options.testDir, outDir) + '/**'],
-    split: options.splitCsv,
-    jars: options.jars,
-  });
+async function prepareBundle(options: RunOptions, outDir: string, logger: Logger) {
+  const selection = await selectRunFiles(options, logger);
   const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
   const plans: PlanResult[] = selection.plans.map((p) => ({
     plan: p.rel,

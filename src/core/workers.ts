@@ -51,13 +51,28 @@ export function masterExitsWorkers(plans: number, last: boolean): boolean {
 /** What the task is to the user: a worker, or in engine mode an engine. */
 export type TaskRole = 'worker' | 'engine';
 
+/**
+ * A task that ended without ever having a container: Docker rejected it (no such image, a bad mount) or
+ * could not create its container. Its exit code means nothing then; Docker's error says why.
+ */
+export function neverStarted(t: TaskInfo): boolean {
+  return FINAL_STATES.has(t.state) && !t.containerId;
+}
+
+/** Why a task never started, in Docker's words ("No such image: …"). */
+export function notStartedReason(t: TaskInfo): string {
+  return t.error || t.message || 'Docker gave no reason';
+}
+
 export function describeTask(t: TaskInfo, role: TaskRole = 'worker'): string {
+  const who = `${role} ${t.slot} (task ${t.id.slice(0, 12)})`;
+  if (neverStarted(t)) return `${who} is ${t.state}, not started: ${notStartedReason(t)}`;
   const exit =
     t.exitCode !== undefined && FINAL_STATES.has(t.state)
       ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}`
       : '';
   const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : '';
-  return `${role} ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
+  return `${who} is ${t.state}${exit}${err}`;
 }
 
 /** Explains failed or unready workers (or engines): their state, Docker's error, and the end of their output. */

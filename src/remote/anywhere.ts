@@ -1,3 +1,4 @@
+import { localAutoProblem } from '../config/baseline-auto.js';
 import type { RunOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
 import { runLoadTest, type RunResult } from '../core/run.js';
@@ -19,20 +20,14 @@ export interface AnywhereDeps {
   onTask?: (taskId: string, taskUrl: string) => void;
 }
 
-/** A history is kept where runs are kept: a server, GitHub's artifacts, Jenkins' builds; a local run has none. */
-const LOCAL_AUTO =
-  'baseline: auto is the history of earlier runs an ATQ server keeps (atq run --server URL --baseline auto), ' +
-  "or GitHub's (the Action's baseline: auto); Jenkins' is baseline: 'lastSuccessful'. A run on the swarm " +
-  "from here has none: give the summary.json of an earlier run or a folder of earlier runs' results " +
-  '(e.g. --baseline atq-results), or run it through a server.';
-
 /**
  * The one place a front's run goes to the swarm directly or through an ATQ server (options.server): both
  * give the same RunResult, so the fronts' outcome, exit codes and publishing do not care which.
  */
 export async function runAnywhere(options: RunOptions, deps: AnywhereDeps): Promise<RunResult> {
   if (options.server) return runRemote(options, deps);
-  if (options.baselineAuto) throw new ConfigError([LOCAL_AUTO]);
+  const local = localAutoProblem(options);
+  if (local) throw new ConfigError([local]);
   return runLoadTest(options, {
     connect: deps.connect ?? connector(options.docker),
     onEvent: deps.onEvent,

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { selectFiles } from '../bundle/select.js';
+import { selectRunFiles } from '../bundle/select.js';
 import { tarGz, type TarEntry } from '../bundle/tar.js';
 import type { RunOptions } from '../config/options.js';
 import type { Logger } from '../util/log.js';
@@ -15,17 +14,13 @@ export interface Upload {
 }
 
 /**
- * The test dir's files as a local run would ship them (the same plan, data, split-csv and jar globs;
- * the results folder left out), packed as a .tar.gz of test-dir-relative paths, with the baseline's
+ * The test dir's files as a local run would ship them (selectRunFiles: the same globs, the output folder
+ * and earlier results left out), packed as a .tar.gz of test-dir-relative paths, with the baseline's
  * summaries. The server splits the CSV files and checks the plans itself: its run is an ordinary `atq run`.
  */
 export async function packTestDir(options: RunOptions, logger: Logger): Promise<Upload> {
   const baseline = await shipBaseline(options, logger);
-  const selection = await selectFiles(options.testDir, options.plans, options.files, {
-    ignore: [path.relative(options.testDir, options.outDir) + '/**'],
-    split: options.splitCsv,
-    jars: options.jars,
-  });
+  const selection = await selectRunFiles(options, logger);
   const files: TarEntry[] = selection.files.map((f) => ({ name: f.rel, abs: f.abs }));
   const archive = await tarGz([...files, ...(baseline?.entries ?? [])]);
   return {

@@ -44,11 +44,13 @@ export function answerError(server: string, what: string, answer: ServerAnswer, 
   const said = body?.message ?? '';
   const details = { server, status: answer.status, code: body?.code, problems: body?.problems };
   const fail = (text: string) => new AtqError('SERVER_ERROR', text, details);
+  // The server's own text for a 401 is advice for every client ("send Authorization: …"); the CLI's one
+  // sentence is advice for this one, so the server's is not quoted after it (details keep its code).
   if (answer.status === 401) {
     return fail(
       hasToken
-        ? `The ATQ server at ${server} refused the token to ${what}: ${said || 'not valid'}. Check --token ` +
-            `(or ${SERVER_ENV.token}), or ask the server's operator for a token (atq serve --add-token NAME).`
+        ? `The ATQ server at ${server} refused the token to ${what}: check --token (or ${SERVER_ENV.token}), ` +
+            "or ask the server's operator for a token (atq serve --add-token NAME)."
         : `The ATQ server at ${server} needs a token to ${what}: pass --token TOKEN or set ${SERVER_ENV.token}.`,
     );
   }

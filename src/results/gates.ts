@@ -1,25 +1,8 @@
 import { asMoved, judge, movedInterval, tQuantile, type Evidence, type Observation } from './judge.js';
 import { withinRunError, type Distribution } from './precision.js';
 import type { Stats } from './stats.js';
-
-/**
- * Performance gates: `[<label>:] <metric> <op> <value>`, e.g. `p95 < 500ms`, `error_rate < 1%`,
- * `"GET /login": p99 <= 1.2s`, `throughput >= 50/s`, `samples >= 1000`, and against a previous run's
- * summary.json: `p95 <= baseline+10%`, `error_rate <= baseline+0.5%`.
- */
-export type Op = '<' | '<=' | '>' | '>=' | '==';
-export type MetricKind = 'time' | 'rate' | 'count' | 'throughput';
-
-export interface Gate {
-  expression: string;
-  label: string | null;
-  metric: string;
-  op: Op;
-  /** Fixed threshold in the metric's base unit (ms, fraction, count, samples/s)... */
-  value?: number;
-  /** ...or relative to the baseline: threshold = baseline + offset (or baseline × (1 + offset) when relativeOffset). */
-  baseline?: { offset: number; relative: boolean };
-}
+import { closestNames } from '../util/closest.js';
+import { metricKind, type Gate, type Op } from '../config/gate-grammar.js';
 
 export interface GateResult {
   expression: string;
@@ -55,134 +38,6 @@ export interface BaselineMissing {
   mode: 'fail' | 'skip';
   /** Why there is no baseline at all (e.g. "no summary.json of plan a.jmx in prev/"), when that is the case. */
   reason?: string;
-}
-
-export const GATE_FORMS = [
-  '<metric> <op> <value>           e.g. p95 < 500ms, error_rate < 1%, throughput >= 50/s, samples >= 1000',
-  '"<label>": <metric> <op> <value>  e.g. "GET /login": p99 <= 1.2s',
-  '<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%',
-  'metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==',
-  'units: ms or s for times (a bare number is ms), % for error_rate, /s for throughput, none for errors and samples',
-  'YAML long form: {label, metric, op, value}',
-];
-
-function metricKind(metric: string): MetricKind | undefined {
-  if (['avg', 'mean', 'min', 'max', 'median'].includes(metric) || /^p\d+(\.\d+)?$/.test(metric))
-    return 'time';
-  if (metric === 'error_rate') return 'rate';
-  if (metric === 'errors' || metric === 'samples') return 'count';
-  if (metric === 'throughput') return 'throughput';
-  return undefined;
-}
-
-/** Converts "500ms", "1.2s", "1%", "50/s", "1000" to the metric's base unit, or explains what is allowed. */
-function parseAmount(text: string, kind: MetricKind, metric: string): number | string {
-  const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?$/.exec(text.trim());
-  if (!m) return `"${text}" is not a number with an optional unit`;
-  const n = Number(m[1]);
-  const unit = m[2] ?? '';
-  const allowed: Record<MetricKind, Record<string, number>> = {
-    time: { '': 1, ms: 1, s: 1000 },
-    rate: { '%': 0.01 },
-    count: { '': 1 },
-    throughput: { '': 1, '/s': 1 },
-  };
-  const factor = allowed[kind][unit];
-  if (factor === undefined) {
-    const units = Object.keys(allowed[kind]).map((u) => (u === '' ? 'no unit' : u));
-    return `${metric} takes ${units.join(' or ')}, not "${unit || 'no unit'}"${kind === 'rate' ? ' (write error_rate < 1% for one percent)' : ''}`;
-  }
-  return n * factor;
-}
-
-const EXPR =
-  /^\s*(?:(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^:"']+?))\s*:\s*)?([A-Za-z_]+[\d.]*)\s*(<=|>=|==|<|>)\s*(.+?)\s*$/;
-
-export function parseGate(input: string | Record<string, unknown>): { gate?: Gate; problem?: string } {
-  if (typeof input === 'object' && input !== null) return parseLongForm(input);
-  const expression = String(input).trim();
-  const m = EXPR.exec(expression);
-  if (!m) return { problem: `"${expression}": not of the form [<label>:] <metric> <op> <value>` };
-  const label = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]?.trim() ?? null);
-  return build(expression, label, (m[4] as string).toLowerCase(), m[5] as Op, m[6] as string);
-}
-
-function parseLongForm(o: Record<string, unknown>): { gate?: Gate; problem?: string } {
-  const unknown = Object.keys(o).filter((k) => !['label', 'metric', 'op', 'value'].includes(k));
-  const expression = `${o.label !== undefined ? `${JSON.stringify(String(o.label))}: ` : ''}${String(o.metric)} ${String(o.op)} ${String(o.value)}`;
-  if (unknown.length)
-    return { problem: `${expression}: unknown key(s) ${unknown.join(', ')}; use label, metric, op, value` };
-  if (typeof o.metric !== 'string' || typeof o.op !== 'string' || o.value === undefined) {
-    return { problem: `${JSON.stringify(o)}: the long form needs metric, op and value` };
-  }
-  if (!['<', '<=', '>', '>=', '=='].includes(o.op))
-    return { problem: `${expression}: op must be one of < <= > >= ==` };
-  return build(
-    expression,
-    o.label === undefined ? null : String(o.label),
-    o.metric.toLowerCase(),
-    o.op as Op,
-    String(o.value),
-  );
-}
-
-function build(
-  expression: string,
-  label: string | null,
-  metric: string,
-  op: Op,
-  valueText: string,
-): { gate?: Gate; problem?: string } {
-  if (metric === 'mean') metric = 'avg';
-  const kind = metricKind(metric);
-  if (!kind) return { problem: `${expression}: unknown metric "${metric}"` };
-  if (/^p\d/.test(metric) && Number(metric.slice(1)) > 100)
-    return { problem: `${expression}: a percentile is at most p100` };
-  const b = /^baseline\s*(?:([+-])\s*(.+))?$/i.exec(valueText);
-  if (b) {
-    if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
-    const text = (b[2] as string).trim();
-    const sign = b[1] === '-' ? -1 : 1;
-    const relativeTo = (offset: number, relative: boolean) => ({
-      gate: { expression, label, metric, op, baseline: { offset: sign * offset, relative } },
-    });
-    // "+10%" on a time or throughput is relative to the baseline; on error_rate it is percentage points.
-    if (text.endsWith('%') && kind !== 'rate') {
-      const pct = Number(text.slice(0, -1));
-      if (!Number.isFinite(pct)) return { problem: `${expression}: "${text}" is not a percentage` };
-      return relativeTo(pct / 100, true);
-    }
-    const amount = parseAmount(text, kind, metric);
-    if (typeof amount === 'string') return { problem: `${expression}: ${amount}` };
-    return relativeTo(amount, false);
-  }
-  const value = parseAmount(valueText, kind, metric);
-  if (typeof value === 'string') return { problem: `${expression}: ${value}` };
-  return { gate: { expression, label, metric, op, value } };
-}
-
-/** Gate problems as option problems: each under "criteria:", then the allowed forms once. */
-export function criteriaProblems(problems: string[]): string[] {
-  if (!problems.length) return [];
-  return [
-    ...problems.map((p) => `criteria: ${p}`),
-    `criteria: allowed forms:\n      ${GATE_FORMS.join('\n      ')}`,
-  ];
-}
-
-/** Parses all gates; problems for every invalid one, so they can be fixed in one go before any run. */
-export function parseGates(inputs: (string | Record<string, unknown>)[]): {
-  gates: Gate[];
-  problems: string[];
-} {
-  const gates: Gate[] = [];
-  const problems: string[] = [];
-  for (const input of inputs) {
-    const { gate, problem } = parseGate(input);
-    if (gate) gates.push(gate);
-    else problems.push(problem as string);
-  }
-  return { gates, problems };
 }
 
 /** The metric's value in base units (ms, fraction, count, samples/s). */
@@ -230,6 +85,8 @@ const COMPARE: Record<Op, (a: number, b: number) => boolean> = {
 export interface RunView {
   stats(label: string | null): Stats | undefined;
   distribution?(label: string | null): Distribution | undefined;
+  /** The run's labels, when known: a gate on a label the run does not have names the closest of them. */
+  labels?(): string[];
 }
 
 type StatsOf = (label: string | null) => Stats | undefined;
@@ -262,7 +119,8 @@ export function evaluateGate(
     missing.mode === 'skip' ? unknown(actual, `skipped: ${reason}`, 'skipped') : unknown(actual, reason);
   const where = gate.label === null ? 'the run' : `label "${gate.label}"`;
   const stats = run.stats(gate.label);
-  if (!stats || stats.samples === 0) return unknown(null, `no samples for ${where}`);
+  if (!stats) return unknown(null, `no samples for ${where}${otherLabels(gate.label, run)}`);
+  if (stats.samples === 0) return unknown(null, `no samples for ${where}`);
   const actual = metricValue(stats, gate.metric);
   if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
   if (!history) return noBaseline(actual, missing.reason ?? 'no baseline summary.json was given');
@@ -301,6 +159,23 @@ export function evaluateGate(
     reason: evidenceReason(gate, evidence, direction),
     evidence,
   };
+}
+
+/** How many of the run's labels a gate on an unknown label names. */
+const LABELS_NAMED = 3;
+
+/**
+ * For a gate on a label the run does not have (a typo, a renamed sampler): the closest of the run's labels
+ * ("; did you mean "GET home"?"), or, when none is close, a few of them; '' when the labels are not known.
+ */
+function otherLabels(label: string | null, run: RunView): string {
+  const labels = label === null ? undefined : run.labels?.();
+  if (label === null || !labels?.length) return '';
+  const quote = (l: string) => JSON.stringify(l.length > 80 ? `${l.slice(0, 80)}…` : l);
+  const close = closestNames(label, labels, LABELS_NAMED);
+  if (close.length) return `; did you mean ${close.map(quote).join(' or ')}?`;
+  const more = labels.length - LABELS_NAMED;
+  return `; the run's labels are ${labels.slice(0, LABELS_NAMED).map(quote).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** A gate with a fixed threshold: its verdict is the value's; the report adds the value's within-run interval. */

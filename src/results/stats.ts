@@ -1,3 +1,4 @@
+import { ErrorCounts, type ErrorsSection } from './errors.js';
 import { Histogram } from './histogram.js';
 import type { Sample } from './jtl/sample.js';
 import { TimeSeries, type SeriesPoint } from './timeseries.js';
@@ -84,6 +85,7 @@ export class Analysis {
   private readonly labels = new Map<string, Accumulator>();
   private readonly hosts = new Map<string, number>();
   readonly series = new TimeSeries();
+  private readonly errorCounts = new ErrorCounts();
 
   add(s: Sample): void {
     let acc = this.labels.get(s.label);
@@ -92,6 +94,15 @@ export class Analysis {
     this.total.add(s);
     this.hosts.set(s.host, (this.hosts.get(s.host) ?? 0) + s.count);
     this.series.add(s);
+    this.errorCounts.add(s);
+  }
+
+  /** The errors by kind, for the run and per label (errors.ts). */
+  errors(): ErrorsSection {
+    const counts = (a: Accumulator | undefined) => a && { samples: a.hist.count, errors: a.errors };
+    return this.errorCounts.section(counts(this.total) as { samples: number; errors: number }, (label) =>
+      counts(this.labels.get(label)),
+    );
   }
 
   labelNames(): string[] {

@@ -1,10 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { compareWith, type Comparison } from './compare.js';
+import { errorRateWarning } from './error-hints.js';
+import type { ErrorsSection } from './errors.js';
+import { type Gate } from '../config/gate-grammar.js';
 import {
   evaluateGate,
   extraPercentiles,
   type BaselineMissing,
-  type Gate,
   type GateResult,
   type RunView,
 } from './gates.js';
@@ -24,6 +26,11 @@ export interface Summary {
   window: { start: string | null; end: string | null; durationSeconds: number };
   totals: Stats;
   labels: (Stats & { label: string })[];
+  /**
+   * Why requests failed: the most frequent errors by response code and message, for the run and per label
+   * (errors.ts). Written since schema 2's error tables; older summaries (baselines) may lack it.
+   */
+  errors?: ErrorsSection;
   workers: { host: string; samples: number }[];
   gates: GateResult[];
   /** 'skipped': every gate was skipped (they all compare with a baseline there is none of). */
@@ -110,6 +117,7 @@ export function summarise(
   const gates = opts.gates.map((g) =>
     evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
   );
+  const errors = analysis.errors();
   const base = history?.[0];
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
@@ -124,6 +132,7 @@ export function summarise(
     },
     totals,
     labels,
+    errors,
     workers: analysis.workers(),
     gates,
     verdict: verdictOf(gates, inconclusive),
@@ -133,6 +142,7 @@ export function summarise(
     warnings: [
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
+      ...errorRateWarning(errors.total),
       ...skippedWarning(gates, missing),
       ...inconclusiveWarning(gates, inconclusive),
     ],
@@ -149,6 +159,7 @@ export function viewOfSummary(s: Pick<Summary, 'totals' | 'labels' | 'distributi
   return {
     stats: (label) => (label === null ? s.totals : byLabel.get(label)),
     distribution: (label) => (label === null ? s.distributions?.total : s.distributions?.labels[label]),
+    labels: () => s.labels.map((l) => l.label),
   };
 }
 

@@ -1,4 +1,5 @@
 import { visibleControls } from '../util/text.js';
+import { errorListLines, errorsHeadline, errorsOf, topKinds } from './report/errors-text.js';
 import { gateNote, withinText } from './report/evidence.js';
 import { gateValue } from './report/text.js';
 import { TREND_METRICS, trendOf, trendValue } from './report/trend.js';
@@ -31,10 +32,23 @@ export function verdictLines(s: Summary, title: string): string[] {
         (note ? `  (${note})` : ''),
     );
   });
+  lines.push(...consoleErrors(s));
   lines.push(`  verdict: ${s.verdict}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   // Every line once more, for the title, reasons and warnings; escaping is idempotent.
   return lines.map((l) => visibleControls(l));
+}
+
+/** Errors on the console: the run's CONSOLE_ERRORS most frequent kinds, the rest as one line. */
+export const CONSOLE_ERRORS = 3;
+
+function consoleErrors(s: Summary): string[] {
+  const t = errorsOf(s)?.total;
+  if (!t) return [];
+  return [
+    `  errors: ${errorsHeadline(t)}, most frequent first:`,
+    ...errorListLines(topKinds(t, CONSOLE_ERRORS)).map((l) => `    ${l}`),
+  ];
 }
 
 /**

@@ -111,13 +111,24 @@ export function authorise(req: IncomingMessage, tokens: Tokens | undefined, brow
   const token = presentedToken(req);
   const name = token === undefined ? undefined : tokens.check(token);
   if (name) return name;
-  throw new HttpError(
-    401,
-    'UNAUTHORIZED',
-    token === undefined
-      ? 'This server needs a token: send "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN).'
-      : 'The token is not valid on this server: check it, or ask its operator for one (atq serve --add-token).',
-    undefined,
-    { 'www-authenticate': browser ? 'Basic realm="atq", charset="UTF-8"' : 'Bearer realm="atq"' },
-  );
+  throw new HttpError(401, 'UNAUTHORIZED', unauthorisedMessage(token !== undefined, browser), undefined, {
+    'www-authenticate': browser ? 'Basic realm="atq", charset="UTF-8"' : 'Bearer realm="atq"',
+  });
+}
+
+/**
+ * The 401's text. A browser shows it when its sign-in prompt is dismissed or fails, and the prompt asks
+ * for a user name and a password without saying that the password is the token: the page's answer says so.
+ */
+export function unauthorisedMessage(tokenGiven: boolean, browser: boolean): string {
+  const how = browser
+    ? "In the browser's sign-in prompt give any user name and your token as the password; other clients send " +
+      'the header "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN).'
+    : 'Send the header "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN); in a browser, give ' +
+      'any user name and the token as the password.';
+  return tokenGiven
+    ? "The token is not valid on this server: check it, or ask the server's operator for one " +
+        `(atq serve --add-token NAME). ${how}`
+    : `${browser ? 'This page' : 'This server'} needs a token. ${how} ` +
+        "The server's operator gives them out (atq serve --add-token NAME).";
 }

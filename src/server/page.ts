@@ -29,8 +29,9 @@ const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
 h1{font-size:1.3rem;margin:0 0 .5rem}h2{font-size:1rem;margin:1rem 0 .3rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+td{overflow-wrap:anywhere}.nw,.badge{white-space:nowrap}td.task{min-width:8em}td.owner{min-width:6em}td.stages,td.links{min-width:8em}td.error{min-width:12em}
 th{background:#f6f8fa;font-weight:600}code,.id{font-family:ui-monospace,monospace;font-size:.85em}
-.id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;white-space:nowrap}
+.id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;display:inline-block}
 .badge{font-weight:600;padding:0 .3rem;border-radius:3px}
 .s-queued,.s-starting{background:#eaeef2}.s-running,.s-collecting{background:#ddf4ff}
 .s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped,.v-inconclusive{background:#fff8c5}
@@ -60,6 +61,12 @@ const taskHref = (id: string, rest = '') => `/api/task/${encodeURIComponent(id)}
 /** "2026-05-01 12:03:04Z": compact, unambiguous, the same for every viewer (no JavaScript to localise it). */
 export function when(iso: string | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+}
+
+/** A time as when() writes it, the date and the time each kept on one line: the table may wrap between them. */
+function timeCell(iso: string | undefined): string {
+  const [date, time] = when(iso).split(' ');
+  return date ? `<span class="nw">${e(date)}</span> <span class="nw">${e(time)}</span>` : '';
 }
 
 /** "engines 12.3s, collect 1.1s · total 14.0s": where the time went, in the order the stages ran. */
@@ -113,9 +120,9 @@ function taskRow(t: PageData['tasks'][number]): string {
     ['kind', e(t.kind)],
     ['status', statusCell(t)],
     ['owner', e(t.owner)],
-    ['created', e(when(t.createdAt))],
-    ['started', e(when(t.startedAt))],
-    ['finished', e(when(t.finishedAt))],
+    ['created', timeCell(t.createdAt)],
+    ['started', timeCell(t.startedAt)],
+    ['finished', timeCell(t.finishedAt)],
     ['stages', e(stagesSummary(t))],
     ['verdict', verdictCell(t)],
     ['error', errorCell(t)],
@@ -123,6 +130,13 @@ function taskRow(t: PageData['tasks'][number]): string {
   ];
   return `<tr data-task="${e(t.id)}">${cells.map(([c, html]) => `<td class="${c}">${html}</td>`).join('')}</tr>`;
 }
+
+/**
+ * While tasks are queued or running the page reloads itself (a meta refresh: no JavaScript), and stops
+ * once the queue is idle; a page opened while idle shows new tasks when reloaded.
+ */
+const REFRESH_SECONDS = 10;
+const isBusy = (data: PageData) => data.queue.running + data.queue.queued > 0;
 
 function queueSection(data: PageData): string {
   const { running, queued, concurrency } = data.queue;
@@ -135,9 +149,12 @@ function queueSection(data: PageData): string {
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No schedules.</p>';
+  const refresh = isBusy(data)
+    ? ` · <span class="muted">this page reloads every ${REFRESH_SECONDS} s until the queue is idle</span>`
+    : '';
   return (
     `<p class="queue">Running <strong>${e(running)}</strong> of ${e(concurrency)} at once · ` +
-    `<strong>${e(queued)}</strong> queued</p><h2>Schedules</h2>${schedules}`
+    `<strong>${e(queued)}</strong> queued${refresh}</p><h2>Schedules</h2>${schedules}`
   );
 }
 
@@ -169,13 +186,12 @@ const HEADINGS = [
 
 /** The whole page. Pure: every value from users (names, errors, owners) is escaped here. */
 export function renderPage(data: PageData): string {
-  const busy = data.queue.running + data.queue.queued > 0;
   const rows = data.tasks.length
     ? data.tasks.map(taskRow).join('\n')
     : `<tr><td colspan="${HEADINGS.length}" class="muted">No tasks yet: PUT /api/task, or atq run --server.</td></tr>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${busy ? '<meta http-equiv="refresh" content="10">\n' : ''}<title>atq serve</title><style>${CSS}</style></head>
+${isBusy(data) ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">\n` : ''}<title>atq serve</title><style>${CSS}</style></head>
 <body><header><h1>atq serve</h1>${queueSection(data)}</header>
 <main><h2>Tasks</h2><table class="tasks"><thead><tr>${HEADINGS.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>

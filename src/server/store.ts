@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
-import { AtqError, errorMessage } from '../errors.js';
+import type { DatabaseSync } from 'node:sqlite';
+import { AtqError } from '../errors.js';
+import { loadSqlite } from './sqlite.js';
 
 /** Every status a task can have, in the order a task goes through them. */
 export const TASK_STATUSES = [
@@ -75,6 +76,9 @@ CREATE TABLE IF NOT EXISTS schedules (
 `;
 
 type Row = Record<string, string | number | null>;
+
+/** SQLITE_BUSY (5), also in its extended forms: node:sqlite's errors carry SQLite's code as errcode. */
+const isBusy = (e: unknown) => ((e as { errcode?: number }).errcode ?? 0) % 256 === 5;
 const opt = (v: string | number | null | undefined) =>
   v === null || v === undefined ? undefined : String(v);
 
@@ -150,11 +154,13 @@ export interface TaskFilter {
  * change is one small statement, and the queue's decisions must not interleave.
  */
 export class Store {
-  private constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: DatabaseSync) {
+    // A second opener waits this long for the lock, then fails with SQLITE_BUSY (see open()).
+    this.db.exec('PRAGMA busy_timeout = 1000');
     // One server per data folder: a second one would fail the first one's running tasks as "interrupted"
     // and sweep their objects. The exclusive lock is taken by the first write and held until close().
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.pragma('journal_mode = WAL');
+    this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec(SCHEMA);
     // Added after the first release: a data folder from before gets the column, its old tasks count 0 bytes.
     const columns = this.db.prepare('PRAGMA table_info(tasks)').all() as Row[];
@@ -162,30 +168,17 @@ export class Store {
       this.db.exec('ALTER TABLE tasks ADD COLUMN results_bytes INTEGER');
   }
 
-  /**
-   * Loaded when the server starts, not when atq does: the native binding is installed with the npm package,
-   * but the CLI bundled into the Action and the Jenkins library (which never serve) do not carry it.
-   */
   static async open(dataDir: string): Promise<Store> {
-    let open: typeof Database;
-    try {
-      open = (await import('better-sqlite3')).default;
-    } catch (e) {
-      throw new AtqError(
-        'INTERNAL',
-        `atq serve needs the better-sqlite3 package (${errorMessage(e)}). Run the server from an npm install ` +
-          'of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.',
-      );
-    }
+    const { DatabaseSync } = await loadSqlite();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Uploads, results and events are the teams' files: no other user of the machine reads them.
     chmodSync(dataDir, 0o700);
-    const db = new open(path.join(dataDir, 'atq.sqlite'), { timeout: 1000 });
+    const db = new DatabaseSync(path.join(dataDir, 'atq.sqlite'));
     try {
       return new Store(db);
     } catch (e) {
       db.close();
-      if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+      if (!isBusy(e)) throw e;
       throw new AtqError(
         'CONFIG_INVALID',
         `Another atq serve is using the data folder ${dataDir}. Stop it first, or give this one its own --data.`,
@@ -199,7 +192,7 @@ export class Store {
   }
 
   insertTask(t: Omit<TaskRecord, 'seq' | 'stages'>): TaskRecord {
-    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks').get() as Row).n;
+    const seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks').get() as Row).n);
     this.db
       .prepare(
         `INSERT INTO tasks (id, seq, name, kind, status, owner, payload, created_at, schedule_id)
@@ -346,6 +339,6 @@ export class Store {
   }
 
   removeSchedule(id: string): boolean {
-    return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
+    return Number(this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes) > 0;
   }
 }

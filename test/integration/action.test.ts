@@ -84,6 +84,8 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
     expect(files.get('results.jtl')!.toString().trim().split('\n')).toHaveLength(1 + 12);
     // The PEM secrets never reach the log.
     expect(r.log).not.toContain(pem('key.pem').split('\n')[1]);
+    // Node 24 warns of nothing (docker-modem's url.parse was DEP0169 in every run: issue 22).
+    expect(r.log).not.toMatch(/DEP0\d+|DeprecationWarning/);
     expect(await leftovers(client, out['run-id'])).toEqual([]);
   });
 
@@ -150,6 +152,10 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
     // Nothing ran, and the workflow can still tell: the status output and the job summary say so.
     expect(r.outputs.atq).toEqual({ status: 'failed' });
     expect(r.summary).toContain('CONFIG\\_INVALID');
+    // Not one escaped paragraph (issue 22): the heading, then the six problems as a Markdown list.
+    const items = r.summary.split('\n').filter((l) => l.startsWith('> - '));
+    expect(items).toHaveLength(6);
+    expect(items[0]).toContain('input rmi\\-ssl');
     expect(await leftovers(client)).toEqual(before);
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
-import { killContainer, testClient } from '../helpers/env.js';
+import { jmeterImage, killContainer, testClient } from '../helpers/env.js';
 import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
@@ -113,6 +113,36 @@ describe('every failure says what went wrong and leaves nothing on the swarm', (
     const summary = JSON.parse(readFileSync(path.join(suite.out, runIdOf(res), 'summary.json'), 'utf8'));
     expect(summary.totals.samples).toBeGreaterThan(10);
     expect(summary.run).toMatchObject({ status: 'failed', error: { code: 'RUN_TIMEOUT' } });
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+
+  test('a run that forgot --attach-network: no gates, yet every report says every request failed and why', async () => {
+    const host = suite.target.host;
+    // The target's name resolves only on its own network, which this run does not join.
+    const http = path.join(plans, 'http');
+    const res = await runCli(
+      ['run', '--image', jmeterImage(), '--test-dir', http, '--out', suite.out, '--prop', 'loops=3'].concat([
+        '--prop',
+        `target.host=${host}`,
+      ]),
+    );
+    expect(res.code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(suite.out, runIdOf(res), 'summary.json'), 'utf8'));
+    const n = summary.totals.samples;
+    expect(summary.verdict).toBe('no-gates');
+    expect(summary.totals.errors).toBe(n);
+    // Java words a failed lookup two ways ("host: Name or service not known", then, cached, "host").
+    const kinds = summary.errors.total.kinds as { code: string; message: string; count: number }[];
+    for (const k of kinds) {
+      expect(k.code).toBe('Non HTTP response code: java.net.UnknownHostException');
+      expect(k.message).toContain(host);
+    }
+    expect(kinds.reduce((sum, k) => sum + k.count, 0)).toBe(n);
+    const warning = `every request failed: UnknownHostException for ${host} (${n} of ${n}) — is the target on a network the workers can reach? See --attach-network`;
+    expect(summary.warnings).toContain(warning);
+    expect(res.stderr).toContain(`[atq]   warning: ${warning}`);
+    expect(res.stderr).toContain(`[atq]   errors: ${n} of ${n} samples failed (100%), most frequent first:`);
+    expect(res.stderr).toMatch(/\[atq\] {4} *\d+ \([\d.]+%\) UnknownHostException: atq-test-target-/);
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 

@@ -289,7 +289,7 @@ describe('atq run --server with tokens', () => {
     expect(res.stderr).toContain(
       `atq: error [SERVER_ERROR]: The ATQ server at ${server.url} refused the token`,
     );
-    expect(res.stderr).toContain('Check --token (or ATQ_TOKEN)');
+    expect(res.stderr).toContain('check --token (or ATQ_TOKEN)');
     expect(res.stderr + res.stdout).not.toContain(wrong);
     const none = await runCli(['run', '--server', server.url, '--test-dir', http], { env: NO_DOCKER });
     expect(none.code).toBe(1);

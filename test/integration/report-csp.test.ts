@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { analyseJtl } from '../../src/results/summary.js';
 import { writeReports } from '../../src/results/write.js';
 import { simulatedHistory } from '../helpers/trend-summaries.js';

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { addToken } from '../../src/server/auth.js';
 import { OPENAPI } from '../../src/server/openapi.js';
+import { PAGE_CSP, renderPage, type PageData } from '../../src/server/page.js';
 import type { RunningServer } from '../../src/server/server.js';
 import { jmeterImage, testClient } from '../helpers/env.js';
 import { expectMatchesSpec, expectRequestMatchesSpec, expectSchema } from '../helpers/openapi.js';
-import { api, type Json, readEvents, startTestServer, tarGz } from '../helpers/server.js';
+import { api, type Json, readEvents, startTestServer, tarGz, waitTask } from '../helpers/server.js';
 import { targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
 
@@ -69,6 +70,73 @@ async function openPage(browser: Browser, options: BrowserContextOptions = {}) {
 }
 
 const cell = (page: Page, id: string, column: string) => page.locator(`tr[data-task="${id}"] td.${column}`);
+
+/** A common laptop screen: the page must fit it without scrolling sideways. */
+const DESKTOP = { width: 1280, height: 800 };
+
+/** How far the page reaches past the window's right edge, in CSS pixels (0: it fits). */
+async function horizontalOverflow(page: Page): Promise<number> {
+  // runs in the page; this file is compiled without the DOM's types, hence the cast
+  type Root = { scrollWidth: number; clientWidth: number };
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: Root } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+}
+
+/** The widest page tasks make: long unbroken names, owners, errors, progress and result links, every column set. */
+const LONG_PAGE: PageData = (() => {
+  const word = (n: number) => 'checkout-flow-nightly-regression-suite-eu-west-'.repeat(n);
+  const path = `/var/lib/atq/data/tasks/Xy3kL9mN2pQr/results/20261206-204631-a1b2c3/${word(2)}/jmeter.log`;
+  const stages = {
+    lease: 120,
+    network: 800,
+    workers: 1500,
+    ready: 12_000,
+    'master-run': 120_000,
+    collect: 3000,
+  };
+  const base = {
+    kind: 'atq' as const,
+    owner: 'frontend-performance-team@company.example',
+    payload: {},
+    createdAt: '2026-05-01T12:00:00.000Z',
+    startedAt: '2026-05-01T12:00:01.000Z',
+    finishedAt: '2026-05-01T12:04:01.000Z',
+    stages,
+    position: 0,
+  };
+  const links = ['report.html', 'summary.json', 'junit.xml'].map((f) => ({
+    label: `${word(1)}: ${f}`,
+    href: '/x',
+  }));
+  const tasks = ['collecting', 'failed', 'finished', 'queued'].map((status, i) => ({
+    ...base,
+    id: `Xy3kL9mN2pQ${i}`,
+    seq: i + 1,
+    name: word(1 + i),
+    status: status as PageData['tasks'][number]['status'],
+    verdict: 'inconclusive',
+    progress: `summary + 1234 in 00:00:10 = 123.4/s ${word(1)}`,
+    error: {
+      code: 'JMETER_PLAN_FAILED',
+      message: `JMeter failed running ${word(1)}.jmx: see ${path}\n${path}`,
+    },
+    results: [{ label: 'files', href: '/x' }, ...links],
+  }));
+  const schedules = [
+    { id: 'Qw3kL9mN2pQr', cron: '0 3 * * 1-5', name: word(2), owner: base.owner, nextRun: base.createdAt },
+  ];
+  return {
+    version: '0.1.0',
+    tasks,
+    total: 4,
+    limit: 50,
+    offset: 0,
+    queue: { running: 1, queued: 1, concurrency: 1 },
+    schedules,
+  };
+})();
 
 describe('atq serve: the API as documented, and the page in a real browser', () => {
   let server: RunningServer;
@@ -181,7 +249,7 @@ describe('atq serve: the API as documented, and the page in a real browser', () 
   });
 
   test('the page, without JavaScript: the task with its status and verdict, and its report with its CSS', async () => {
-    const { page, problems, close } = await openPage(browser);
+    const { page, problems, close } = await openPage(browser, { viewport: DESKTOP });
     try {
       const res = await page.goto(`${base}/`);
       expect(res?.status()).toBe(200);
@@ -193,6 +261,7 @@ describe('atq serve: the API as documented, and the page in a real browser', () 
       expect(await cell(page, id, 'verdict').textContent()).toBe('passed');
       expect(await cell(page, id, 'stages').textContent()).toMatch(/total \d/);
       expect(await page.locator('p.queue').textContent()).toContain('Running 0 of 1 at once');
+      expect(await horizontalOverflow(page)).toBe(0);
       mkdirSync('test-output', { recursive: true });
       await page.screenshot({ path: 'test-output/server-page.png', fullPage: true });
       const css: number[] = [];
@@ -209,6 +278,69 @@ describe('atq serve: the API as documented, and the page in a real browser', () 
       expect(await page.locator('figure.chart svg').count()).toBeGreaterThan(0);
       expect(await page.title()).toBe(`Load test ${finished.runId}`);
       expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('the table fits 1280 px: long names, owners, errors and result links wrap inside their cells', async () => {
+    const { page, problems, close } = await openPage(browser, { viewport: DESKTOP });
+    try {
+      // Served as the server serves the page (its CSP allows only its own style), at an address of its own.
+      await page.route('http://atq.test/', (r) =>
+        r.fulfill({
+          contentType: 'text/html',
+          headers: { 'content-security-policy': PAGE_CSP },
+          body: renderPage(LONG_PAGE),
+        }),
+      );
+      await page.goto('http://atq.test/');
+      expect(await page.locator('table.tasks tbody tr').count()).toBe(LONG_PAGE.tasks.length);
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: 'test-output/server-page-1280.png', fullPage: true });
+      expect(await horizontalOverflow(page)).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('while a task is queued or running the page reloads itself and says so; once idle it stops', async () => {
+    const body = {
+      fileId: finished.payload.fileId,
+      name: 'keeps the queue busy',
+      plan: 'plan.jmx',
+      image: jmeterImage(),
+      workers: 1,
+      'attach-network': [suite.target.network],
+      prop: { 'target.host': suite.target.host, threads: 1, loops: 1_000_000 },
+      timeout: '150s',
+    };
+    const put = await call(base, 'PUT', '/api/task', 202, { body });
+    const id = put.body.id as string;
+    const { page, problems, close } = await openPage(browser);
+    let loads = 0;
+    page.on('response', (r) => {
+      if (r.request().isNavigationRequest() && r.url() === `${base}/`) loads++;
+    });
+    try {
+      await page.goto(`${base}/`);
+      expect(await page.locator('p.queue').textContent()).toContain(
+        'reloads every 10 s until the queue is idle',
+      );
+      await page.waitForTimeout(12_000);
+      expect(loads).toBeGreaterThanOrEqual(2);
+
+      await call(base, 'DELETE', '/api/task/{id}', 202, { url: `/api/task/${id}` });
+      const ended = await waitTask(base, id);
+      expect(ended.status).toBe('cancelled');
+      await page.goto(`${base}/`);
+      loads = 1;
+      expect(await page.locator('p.queue').textContent()).not.toContain('reloads');
+      await page.waitForTimeout(12_000);
+      expect(loads).toBe(1);
+      expect(problems).toEqual([]);
+      expect(await leftovers(client, ended.runId)).toEqual([]);
     } finally {
       await close();
     }

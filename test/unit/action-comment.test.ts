@@ -8,8 +8,9 @@ import {
   COMMENT_TREND_RUNS,
 } from '../../src/action/pr/comment-body.js';
 import { outcome } from '../../src/core/outcome.js';
+import { AtqError } from '../../src/errors.js';
 import type { RunReport } from '../../src/core/report.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { evidenceText } from '../../src/results/report/evidence.js';
 import { analyseJtl } from '../../src/results/summary.js';
 import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';
@@ -57,6 +58,18 @@ describe('the pull-request comment', () => {
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/7)');
     expect(body).toContain(
       '[results: artifact atq\\-results](https://github.com/o/r/actions/runs/7/artifacts/9)',
+    );
+  });
+
+  test('a run error listing several problems keeps its list in the comment, as in the job summary', async () => {
+    const s = await analyseJtl(jtl(1), { gates: [] });
+    const error = new AtqError(
+      'WORKER_FAILED',
+      'Two workers failed:\n- worker 1: not started\n- worker 2: exit code 1',
+    );
+    const body = commentBody(s, outcome({ ...report, status: 'failed' }, error), ctx);
+    expect(body).toContain(
+      '> ❌ **WORKER\\_FAILED**: Two workers failed\\:\n>\n> - worker 1\\: not started\n> - worker 2\\: exit code 1\n',
     );
   });
 

@@ -5,7 +5,7 @@ import { jobSummary, SUMMARY_LIMIT } from '../../src/action/job-summary.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
 import { AtqError } from '../../src/errors.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { analyseJtl, type Summary } from '../../src/results/summary.js';
 import { runMeta, simulatedHistory, simulatedRun } from '../helpers/trend-summaries.js';
 

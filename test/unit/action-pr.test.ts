@@ -296,7 +296,7 @@ describe('baseline: auto, a history of runs', () => {
   });
 });
 
-describe('withAutoBaseline: the lookup with the run options', () => {
+describe('withGitHubHistory: the lookup with the checked run options', () => {
   const feedback = (ctx: GitHubContext, token = TOKEN): Feedback => ({
     ctx,
     token,
@@ -304,7 +304,9 @@ describe('withAutoBaseline: the lookup with the run options', () => {
     artifactName: 'atq-results',
     problems: [],
   });
-  const load = (values: Record<string, unknown>) => loadRunOptions({ values, cwd: temp });
+  /** The options checked with baseline: auto as given, then the lookup (main's order). */
+  const withHistory = async (values: Record<string, unknown>, f: Feedback) =>
+    feedbackModule.withGitHubHistory(await loadRunOptions({ values, cwd: temp }), f);
   const savedTemp = process.env.RUNNER_TEMP;
   beforeAll(() => (process.env.RUNNER_TEMP = temp));
   afterAll(() => {
@@ -316,11 +318,11 @@ describe('withAutoBaseline: the lookup with the run options', () => {
     const ctx = pr();
     const seeded = seedHistory(ctx, 2, 3);
     const values = { baseline: 'auto', 'baseline-runs': 4, criteria: ['p95 <= baseline+10%'] };
-    const { value: options, output } = await captured(() =>
-      feedbackModule.withAutoBaseline(values, feedback(ctx), load),
-    );
+    const { value: options, output } = await captured(() => withHistory(values, feedback(ctx)));
     expect(options.baselineRuns).toBe(4);
     expect(options.baselineMissing).toBe('skip');
+    // A folder now: not an `auto` a server would read as its own history (nor one a local run refuses).
+    expect(options.baselineAuto).toBeUndefined();
     const dir = options.baselineFile as string;
     expect(readdirSync(dir).sort()).toEqual(
       seeded
@@ -342,17 +344,14 @@ describe('withAutoBaseline: the lookup with the run options', () => {
   test('no history: a warning and no baseline; with baseline-missing: fail and a baseline gate, a config error first', async () => {
     const ctx = pr();
     const values = { baseline: 'auto', criteria: ['p95 <= baseline+10%'] };
-    const { value: options, output } = await captured(() =>
-      feedbackModule.withAutoBaseline(values, feedback(ctx), load),
-    );
+    const { value: options, output } = await captured(() => withHistory(values, feedback(ctx)));
     expect(options.baselineFile).toBeUndefined();
+    expect(options.baselineAuto).toBeUndefined();
     expect(output).toContain(
       '::warning::baseline: auto: no successful run of ci.yml on main yet; gates on the baseline are skipped',
     );
     const strict = { ...values, 'baseline-missing': 'fail' };
-    await expect(
-      quiet(() => feedbackModule.withAutoBaseline(strict, feedback(ctx), load)),
-    ).rejects.toMatchObject({
+    await expect(quiet(() => withHistory(strict, feedback(ctx)))).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringContaining(
         'baseline: auto: no successful run of ci.yml on main yet. With baseline-missing: fail the gates on the baseline cannot pass',
@@ -360,7 +359,7 @@ describe('withAutoBaseline: the lookup with the run options', () => {
     });
     // Without a gate on the baseline there is nothing to fail: deltas are simply left out.
     const deltasOnly = { baseline: 'auto', 'baseline-missing': 'fail', criteria: ['p95 < 1s'] };
-    const plain = await quiet(() => feedbackModule.withAutoBaseline(deltasOnly, feedback(ctx), load));
+    const plain = await quiet(() => withHistory(deltasOnly, feedback(ctx)));
     expect(plain.baselineFile).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import type { PlanSummary } from '../../src/core/analyse.js';
 import { outcome } from '../../src/core/outcome.js';
 import type { RunReport } from '../../src/core/report.js';
 import type { RunResult } from '../../src/core/run.js';
-import { parseGates } from '../../src/results/gates.js';
+import { parseGates } from '../../src/config/gate-grammar.js';
 import { newSample } from '../../src/results/jtl/sample.js';
 import { Analysis } from '../../src/results/stats.js';
 import { summarise, type InconclusivePolicy, type Summary } from '../../src/results/summary.js';
@@ -131,6 +131,20 @@ function annotations(output: string): { level: string; title: string; message: s
     message: unescape(m[3] as string),
   }));
 }
+
+test("the analysis' warnings (most requests failed, and why) are warning annotations, with no gates at all", async () => {
+  const summary = runSummary(normals(prng(3)), 1);
+  summary.gates = [];
+  summary.warnings = [
+    'most requests failed: UnknownHostException for target (312 of 360) — see --attach-network',
+  ];
+  const result = results('warned', summary);
+  const { output } = await captured(() => publish(result, outcome(result.report), options()));
+  expect(annotations(output).filter((a) => a.title === 'Load test warning')).toEqual([
+    { level: 'warning', title: 'Load test warning', message: `a.jmx: ${summary.warnings[0]}` },
+    { level: 'warning', title: 'Load test warning', message: `b/c.jmx: ${summary.warnings[0]}` },
+  ]);
+});
 
 describe('inconclusive gates', () => {
   test('a warning annotation per gate saying what it means and what to do; the step does not fail', async () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { resolveOptions, parseSize } from '../../src/config/resolve.js';
 import { parseDuration } from '../../src/util/duration.js';
+import { inputProblem, valuesFromInputs } from '../../src/config/inputs.js';
 
 const cwd = '/work/repo';
 
@@ -123,6 +124,37 @@ describe('criteria and baseline', () => {
       expect.stringContaining('criteria: ok < 1: unknown metric "ok"'),
       expect.stringContaining('criteria: allowed forms'),
     ]);
+  });
+});
+
+describe('bare numbers: seconds for durations, refused for times in gates (issue 22)', () => {
+  const bare = 'criteria: p95 < 500: a time needs its unit: write 500ms or 0.5s';
+
+  test('a gate on a time with a bare number is refused from every source, naming both units', () => {
+    // Flags (the CLI, the Jenkins step), atq.yml, the Action's inputs and server payloads all resolve here.
+    expect(resolveOptions({}, { image: 'i', criteria: ['p95 < 500'] }, cwd).problems[0]).toBe(bare);
+    expect(resolveOptions({ image: 'i', criteria: 'p95 < 500' }, {}, cwd).problems[0]).toBe(bare);
+    const long = { image: 'i', criteria: [{ metric: 'p90', op: '<', value: 800 }] };
+    expect(resolveOptions(long, {}, cwd).problems[0]).toBe(
+      'criteria: p90 < 800: a time needs its unit: write 800ms or 0.8s',
+    );
+    expect(resolveOptions({ image: 'i', criteria: ['p95 <= baseline+50'] }, {}, cwd).problems[0]).toBe(
+      'criteria: p95 <= baseline+50: a time needs its unit: write 50ms or 0.05s',
+    );
+    const { values } = valuesFromInputs((input) => (input === 'criteria' ? 'avg < 1.5' : ''));
+    expect(resolveOptions({}, { image: 'i', ...values }, cwd).problems.map(inputProblem)[0]).toBe(
+      'input criteria: avg < 1.5: a time needs its unit: write 1.5ms or 0.0015s',
+    );
+  });
+
+  test('where a bare number has one meaning it is taken: throughput per second, counts, durations in seconds', () => {
+    const { options } = resolveOptions(
+      { image: 'i', criteria: ['throughput >= 50', 'samples >= 1000', 'errors == 0'], timeout: 90 },
+      { 'ready-timeout': '45' },
+      cwd,
+    );
+    expect(options?.gates.map((g) => g.value)).toEqual([50, 1000, 0]);
+    expect([options?.timeoutMs, options?.readyTimeoutMs]).toEqual([90_000, 45_000]);
   });
 });
 

@@ -1,4 +1,7 @@
 import { LEASE_LABELS, LEASE_ROLE, runStates } from '../../src/core/lease.js';
+import { engineLost } from '../../src/core/engine.js';
+import { AtqError } from '../../src/errors.js';
+import type { SwarmClient } from '../../src/swarm/api.js';
 import { failureKind } from '../../src/swarm/calls.js';
 import type { LabelledObject } from '../../src/swarm/types.js';
 
@@ -98,8 +101,11 @@ describe('failureKind tells an engine that did not answer from one that refused'
     ],
     [
       'a stopping swarm (503)',
-      err({ statusCode: 503, json: { message: 'This node is not a swarm manager.' } }),
-      'the swarm is not available there (This node is not a swarm manager.)',
+      err({
+        statusCode: 503,
+        json: { message: 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join"' },
+      }),
+      'the swarm is not available there (HTTP 503)',
     ],
     [
       'an HTTP error that mentions a certificate is an answer',
@@ -110,4 +116,24 @@ describe('failureKind tells an engine that did not answer from one that refused'
   ] as const)('%s', (_name, e, kind) => {
     expect(failureKind(e)).toBe(kind);
   });
+});
+
+test("a lost engine's message says what to do; Docker's own advice (swarm init) stays in the details, for the log", () => {
+  const docker =
+    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect';
+  const cause = new AtqError(
+    'DOCKER_CONNECT',
+    'Cannot list tasks at tcp://m:2376: the swarm is not available there (HTTP 503).',
+    {
+      code: 'the swarm is not available there (HTTP 503)',
+      engineSaid: docker,
+    },
+  );
+  const client = { url: 'tcp://m:2376', unreachableSince: Date.now() - 12_000 } as SwarmClient;
+  const lost = engineLost(client, cause, 'the plan was running');
+  expect(lost.message).toMatch(
+    /stopped answering at .* while the plan was running \(the swarm is not available there \(HTTP 503\); no answer for 12[.\d]*s\)/,
+  );
+  expect(lost.message).not.toMatch(/swarm init|swarm join/);
+  expect(lost.details.engineSaid).toBe(docker);
 });

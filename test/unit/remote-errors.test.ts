@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { inputProblem } from '../../src/config/inputs.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import {
@@ -6,7 +9,12 @@ import {
   serverEnvValues,
   type ServerTarget,
 } from '../../src/config/server-option.js';
+import { ServerApi } from '../../src/remote/api.js';
 import { answerError, unreachableError } from '../../src/remote/errors.js';
+import { addToken } from '../../src/server/auth.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
+import { startServer } from '../../src/server/server.js';
+import { silentLogger } from '../../src/util/log.js';
 
 const SERVER = 'https://atq.example:8480';
 
@@ -115,17 +123,17 @@ describe('what the server answers, as errors', () => {
     );
   });
 
-  test("401 with a token: it was refused, check it, and the server's word", () => {
+  test('401 with a token: it was refused, and what to do, in one sentence', () => {
     const e = answerError(
       SERVER,
       'submit the task',
-      { status: 401, body: body('UNAUTHORIZED', 'The token is not valid') },
+      { status: 401, body: body('UNAUTHORIZED', 'The token is not valid on this server: check it.') },
       true,
     );
-    expect(e.message).toContain(
-      `The ATQ server at ${SERVER} refused the token to submit the task: The token is not valid.`,
+    expect(e.message).toBe(
+      `The ATQ server at ${SERVER} refused the token to submit the task: check --token (or ATQ_TOKEN), ` +
+        "or ask the server's operator for a token (atq serve --add-token NAME).",
     );
-    expect(e.message).toContain('--token (or ATQ_TOKEN)');
   });
 
   test('400 lists every problem the server found', () => {
@@ -211,5 +219,31 @@ describe('what the server answers, as errors', () => {
       }),
     );
     expect(cert.message).toContain('NODE_EXTRA_CA_CERTS');
+  });
+});
+
+describe('a wrong token against a real atq serve (issue 22)', () => {
+  test('the advice is said once, in one sentence, and the token is not in it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-401-'));
+    const tokensFile = path.join(dir, 'tokens');
+    await addToken(tokensFile, 'ci');
+    const docker = { host: 'tcp://127.0.0.1:9', insecurePlaintext: true };
+    const opts = { ...SERVER_DEFAULTS, port: 0, dataDir: path.join(dir, 'data'), docker, tokensFile };
+    const server = await startServer(opts, silentLogger, 'test');
+    try {
+      const wrong = 'atq_wrong-token-value';
+      const api = new ServerApi({ url: server.url, token: wrong });
+      const e = await api.call('GET', '/api/task', 'list the tasks').catch((err: Error) => err);
+      expect(e).toMatchObject({ code: 'SERVER_ERROR' });
+      const message = (e as Error).message;
+      expect(message).toBe(
+        `The ATQ server at ${server.url} refused the token to list the tasks: check --token (or ATQ_TOKEN), ` +
+          "or ask the server's operator for a token (atq serve --add-token NAME).",
+      );
+      expect(message).not.toMatch(/\.\./);
+      expect(message).not.toContain(wrong);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateGate, parseGate, parseGates } from '../../src/results/gates.js';
+import { parseGate, parseGates } from '../../src/config/gate-grammar.js';
+import { evaluateGate } from '../../src/results/gates.js';
 import type { Stats } from '../../src/results/stats.js';
 import { analyseJtl, loadBaseline } from '../../src/results/summary.js';
 import { writeReports } from '../../src/results/write.js';
@@ -10,7 +11,7 @@ import { renderMarkdown } from '../../src/results/report/markdown.js';
 describe('parsing gates', () => {
   test.each([
     ['p95 < 500ms', { label: null, metric: 'p95', op: '<', value: 500 }],
-    ['p95<500', { label: null, metric: 'p95', op: '<', value: 500 }],
+    ['p95<500ms', { label: null, metric: 'p95', op: '<', value: 500 }],
     ['avg <= 1.5s', { metric: 'avg', op: '<=', value: 1500 }],
     ['mean < 2s', { metric: 'avg', value: 2000 }],
     ['error_rate < 1%', { metric: 'error_rate', value: 0.01 }],
@@ -42,7 +43,7 @@ describe('parsing gates', () => {
     ['latency < 5ms', 'unknown metric "latency"'],
     ['p95 < fast', 'is not a number'],
     ['error_rate < 1', 'error_rate takes %, not "no unit"'],
-    ['p95 < 5%', 'p95 takes no unit or ms or s, not "%"'],
+    ['p95 < 5%', 'p95 takes ms or s, not "%"'],
     ['samples > 1s', 'samples takes no unit, not "s"'],
     ['p101 < 1s', 'a percentile is at most p100'],
     ['p95 =< 1s', 'not of the form'],
@@ -97,7 +98,7 @@ describe('evaluating gates', () => {
     ['p95 <= 400ms', true, 400, 400],
     ['error_rate < 1%', false, 0.01, 0.01],
     ['throughput >= 50/s', true, 50, 50],
-    ['avg > 100', true, 120, 100],
+    ['avg > 100ms', true, 120, 100],
     ['errors == 1', true, 1, 1],
   ])('%s -> %s', (text, passed, actual, threshold) => {
     const r = evaluateGate(gate(text), current);
@@ -209,6 +210,16 @@ describe('summary.json, summary.md and junit.xml', () => {
     expect(junit).toMatch(
       /<failure message="error_rate is 2%, expected &lt; 1%" type="GateFailed">error_rate &lt; 1%: .*actual 2%, threshold &lt; 1%/,
     );
+  });
+
+  test('a gate on a label the run does not have names the closest labels (issue 22)', async () => {
+    const gates = parseGates(['"get /A": p95 < 1s', '"POST /b": p95 < 1s', 'login: p95 < 1s']).gates;
+    const s = await analyseJtl(jtl, { gates });
+    expect(s.gates.map((g) => [g.status, g.reason])).toEqual([
+      ['failed', 'no samples for label "get /A"; did you mean "GET /a"?'],
+      ['failed', 'no samples for label "POST /b"; did you mean "POST /b|c"?'],
+      ['failed', 'no samples for label "login"; the run\'s labels are "GET /a", "POST /b|c"'],
+    ]);
   });
 
   test('markdown: verdict first, escaped table cells, a mermaid chart', async () => {

@@ -1,4 +1,5 @@
-import { evaluateGate, parseGate } from '../../src/results/gates.js';
+import { parseGate } from '../../src/config/gate-grammar.js';
+import { evaluateGate } from '../../src/results/gates.js';
 import { judge, normalQuantile, tCdf, tQuantile, type Observation } from '../../src/results/judge.js';
 import { quantileBand, withinRunError, type Distribution } from '../../src/results/precision.js';
 import type { Stats } from '../../src/results/stats.js';

@@ -40,6 +40,9 @@ describe('CSV JTL', () => {
       allThreads: 2,
       count: 1,
       errors: 0,
+      // Read for failed samples only.
+      responseMessage: '',
+      failureMessage: '',
     });
   });
 

@@ -50,6 +50,8 @@ const sample = (over: Partial<Sample>): Sample => ({
   allThreads: 1,
   count: 1,
   errors: 0,
+  responseMessage: '',
+  failureMessage: '',
   ...over,
 });
 

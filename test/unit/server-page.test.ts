@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { addToken } from '../../src/server/auth.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
 import { PAGE_CSP, renderPage, resultLinks, stagesSummary, type PageData } from '../../src/server/page.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { silentLogger } from '../../src/util/log.js';
 
 const HOSTILE = '<script>alert(1)</script>"\'&';
 
@@ -87,13 +91,18 @@ describe('renderPage', () => {
     );
     expect(row(html, 'r')).toContain('summary + 120 in 5s');
     expect(row(html, 'f')).toContain('<span class="badge v-passed">passed</span>');
-    expect(row(html, 'f')).toContain('2026-05-01 12:00:31Z');
+    // The date and the time each stay on one line; the table may wrap between them.
+    expect(row(html, 'f')).toContain(
+      '<td class="finished"><span class="nw">2026-05-01</span> <span class="nw">12:00:31Z</span></td>',
+    );
     expect(row(html, 'f')).toContain('bundle 120ms, engines 25.0s, total 30.5s');
     expect(row(html, 'c')).toContain('<code>RUN_ABORTED</code> Cancelled.');
     expect(html).toContain('Running <strong>1</strong> of 1 at once');
-    // Something is queued or running: the page refreshes itself (no JavaScript needed).
+    // Something is queued or running: the page refreshes itself (no JavaScript needed), and says so.
     expect(html).toContain('<meta http-equiv="refresh" content="10">');
+    expect(html).toContain('this page reloads every 10 s until the queue is idle');
     expect(page([task()])).not.toContain('http-equiv="refresh"');
+    expect(page([task()])).not.toContain('reloads every');
   });
 
   test('links the task, its events and the result files it is given, URL-encoded', () => {
@@ -168,5 +177,60 @@ describe('resultLinks', () => {
       { label: 'a b: report.html', href: '/api/task/t/results/a%20b/report.html' },
       { label: 'c: summary.json', href: '/api/task/t/results/c/summary.json' },
     ]);
+  });
+});
+
+describe('the 401 of a server with tokens explains how to sign in (issue 22)', () => {
+  let server: RunningServer;
+  let token = '';
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-page-401-'));
+    const tokensFile = path.join(dir, 'tokens');
+    token = await addToken(tokensFile, 'browser');
+    const docker = { host: 'tcp://127.0.0.1:9', insecurePlaintext: true };
+    const opts = { ...SERVER_DEFAULTS, port: 0, dataDir: path.join(dir, 'data'), docker, tokensFile };
+    server = await startServer(opts, silentLogger, 'test');
+  });
+  afterAll(() => server.close());
+
+  const answer = async (route: string, authorization?: string) => {
+    const res = await fetch(server.url + route, { headers: authorization ? { authorization } : {} });
+    const text = await res.text();
+    expect(text).not.toContain(token);
+    return {
+      status: res.status,
+      challenge: res.headers.get('www-authenticate'),
+      message: JSON.parse(text).error.message,
+    };
+  };
+
+  test('the page: any user name, the token as the password, or a Bearer header', async () => {
+    expect(await answer('/')).toEqual({
+      status: 401,
+      challenge: 'Basic realm="atq", charset="UTF-8"',
+      message:
+        "This page needs a token. In the browser's sign-in prompt give any user name and your token as the " +
+        'password; other clients send the header "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN). ' +
+        "The server's operator gives them out (atq serve --add-token NAME).",
+    });
+    const wrong = `Basic ${Buffer.from(`me:${token}x`).toString('base64')}`;
+    const refused = await answer('/', wrong);
+    expect(refused.status).toBe(401);
+    expect(refused.message).toMatch(
+      /^The token is not valid on this server: check it, or ask the server's operator/,
+    );
+    expect(refused.message).toContain('give any user name and your token as the password');
+    const right = `Basic ${Buffer.from(`me:${token}`).toString('base64')}`;
+    expect((await fetch(`${server.url}/`, { headers: { authorization: right } })).status).toBe(200);
+  });
+
+  test('the API: the Bearer header first, the browser way after it', async () => {
+    const { status, challenge, message } = await answer('/api/task');
+    expect([status, challenge]).toEqual([401, 'Bearer realm="atq"']);
+    expect(message).toBe(
+      'This server needs a token. Send the header "Authorization: Bearer <token>" (atq run --token, or ' +
+        'ATQ_TOKEN); in a browser, give any user name and the token as the password. ' +
+        "The server's operator gives them out (atq serve --add-token NAME).",
+    );
   });
 });

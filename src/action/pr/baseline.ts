@@ -53,11 +53,7 @@ interface Where {
  */
 export async function findBaseline(w: Where): Promise<BaselineLookup> {
   const { ctx } = w;
-  if (!ctx.pr)
-    return {
-      found: false,
-      reason: `a ${ctx.eventName || 'non-pull-request'} event looks up no baseline; this run's artifact is the baseline of later pull requests`,
-    };
+  if (!ctx.pr) return { found: false, reason: noPullRequestReason(ctx) };
   try {
     const workflow = await workflowOf(w);
     const runs = await successfulRuns(w, workflow).catch((e: unknown) => {
@@ -74,6 +70,10 @@ export async function findBaseline(w: Where): Promise<BaselineLookup> {
     return { found: false, reason: apiProblem(e, 'looking up the baseline', 'actions: read') };
   }
 }
+
+/** Why an event other than a pull request's has no baseline to look up. */
+export const noPullRequestReason = (ctx: GitHubContext) =>
+  `a ${ctx.eventName || 'non-pull-request'} event looks up no baseline; this run's artifact is the baseline of later pull requests`;
 
 /** The workflow file from GITHUB_WORKFLOW_REF, else the current run's workflow id (act sets no WORKFLOW_REF). */
 async function workflowOf({ api, ctx }: Where): Promise<string | number> {

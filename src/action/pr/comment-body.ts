@@ -1,8 +1,11 @@
 import type { Outcome } from '../../core/outcome.js';
 import type { Summary } from '../../results/summary.js';
+import { isErrorRateWarning } from '../../results/error-hints.js';
 import { mdText } from '../../results/report/md-escape.js';
+import { errorMarkdown } from '../job-summary.js';
 import {
   markdownDeltas,
+  markdownErrors,
   markdownGates,
   markdownLabels,
   verdictHeading,
@@ -12,6 +15,9 @@ import { gateCounts, STAT_COLUMNS } from '../../results/report/text.js';
 
 /** GitHub refuses comment bodies over 65,536 characters (422 "body is too long"). */
 export const COMMENT_LIMIT = 65_536;
+
+/** The run's most frequent errors in the comment (the rest as "other"); summary.md has more, and per label. */
+export const COMMENT_ERRORS = 3;
 
 /** Earlier runs in the comment's trend (the newest); summary.md has them all. */
 export const COMMENT_TREND_RUNS = 10;
@@ -36,9 +42,9 @@ export function commentMarker(job: string, plan: string): string {
 
 /**
  * The pull-request comment: verdict first, the gates (actual vs threshold, a baseline gate's evidence), the
- * trend of the earlier runs beside this one, then the per-label table (deltas against the baseline when there
- * is one). Over GitHub's limit the label table is cut, with a note, then the trend left out; the verdict and
- * the gates never are.
+ * most frequent errors (and the warning when most requests failed), the trend of the earlier runs beside this
+ * one, then the per-label table (deltas against the baseline when there is one). Over GitHub's limit the
+ * label table is cut, with a note, then the trend left out; the verdict, the gates and the errors never are.
  */
 export function commentBody(
   summary: Summary,
@@ -51,8 +57,12 @@ export function commentBody(
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary.verdict)}`,
     '',
     headline(summary, ctx),
-    ...(o.error ? ['', `> ❌ **${mdText(o.error.code)}**: ${mdText(o.error.message)}`] : []),
+    // (a message listing several problems keeps its list, as in the job summary)
+    ...(o.error ? ['', errorMarkdown(o.error.message, o.error.code).trimEnd()] : []),
     ...markdownGates(summary),
+    // Why requests failed, short: the first thing a reader of a failed run looks for.
+    ...markdownErrors(summary, { kinds: COMMENT_ERRORS, labels: 0 }),
+    ...errorWarnings(summary),
   ];
   const foot = ['', links(ctx, summary)];
   const trend = markdownTrend(summary, COMMENT_TREND_RUNS);
@@ -66,6 +76,14 @@ export function commentBody(
   }
   if (body.length > limit) body = fits(0, []);
   return body.length <= limit ? body : cutHard(head, foot, limit);
+}
+
+/** The summary's warning that most requests failed, with the likely cause (error-hints.ts). */
+function errorWarnings(s: Summary): string[] {
+  const warnings: unknown[] = Array.isArray(s.warnings) ? s.warnings : [];
+  return warnings
+    .filter((w): w is string => typeof w === 'string' && isErrorRateWarning(w))
+    .flatMap((w) => ['', `> ⚠️ ${mdText(w)}`]);
 }
 
 function headline(s: Summary, ctx: CommentContext): string {

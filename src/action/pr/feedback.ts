@@ -8,7 +8,7 @@ import { actionBool } from '../../config/inputs.js';
 import type { RunOptions } from '../../config/options.js';
 import { ConfigError } from '../../errors.js';
 import { githubApi } from './api.js';
-import { findBaseline, type BaselineLookup, type BaselineRun } from './baseline.js';
+import { findBaseline, noPullRequestReason, type BaselineLookup, type BaselineRun } from './baseline.js';
 import { commentBody, commentMarker } from './comment-body.js';
 import { upsertComment } from './comment.js';
 import { artifactUrl, githubContext, runUrl, type GitHubContext } from './context.js';
@@ -34,36 +34,58 @@ export async function feedbackSettings(artifactName: string): Promise<Feedback> 
   };
 }
 
+/** Why no history can be looked up, known from the inputs and the event alone (before asking GitHub). */
+function noLookupReason(f: Feedback): string | undefined {
+  if (!f.token) return 'it needs the github-token input (default: the job token)';
+  return f.ctx.pr ? undefined : noPullRequestReason(f.ctx);
+}
+
+/** With baseline-missing: fail, gates on the baseline cannot pass without one. */
+const needsHistory = (options: RunOptions) =>
+  options.baselineMissing === 'fail' && options.gates.some((g) => g.baseline);
+
+const missingProblem = (reason: string) =>
+  `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; ` +
+  'baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline';
+
 /**
- * `baseline: auto`: the base branch's newest successful runs (up to baseline-runs) are downloaded into one
- * folder, one subfolder per run, which becomes the baseline: the core reads it as a history. `load` turns
- * option values into the run's options; the lookup waits for them (it needs baseline-runs, and bad inputs
- * are reported before anything is downloaded). A temp folder stands in for the baseline meanwhile.
+ * `baseline: auto`'s problem that the inputs and the event already tell (no token, not a pull request), so it
+ * is reported with the other inputs' problems, before anything is written or downloaded.
  */
-export async function withAutoBaseline(
-  values: Record<string, unknown>,
-  f: Feedback,
-  load: (values: Record<string, unknown>) => Promise<RunOptions>,
-): Promise<RunOptions> {
-  if (values.baseline !== 'auto') return load(values);
+export function historyProblem(options: RunOptions, f: Feedback): string | undefined {
+  const reason = noLookupReason(f);
+  return reason && needsHistory(options) ? missingProblem(reason) : undefined;
+}
+
+/**
+ * `baseline: auto` (options checked, with baselineAuto set): the base branch's newest successful runs (up to
+ * baseline-runs) are downloaded into one folder, one subfolder per run, which becomes the baseline: the core
+ * reads it as a history.
+ */
+export async function withGitHubHistory(options: RunOptions, f: Feedback): Promise<RunOptions> {
+  const reason = noLookupReason(f);
+  if (reason) return noBaseline(options, f, reason);
   const dest = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'atq-baseline-'));
-  const options = await load({ 'baseline-missing': 'skip', ...values, baseline: dest });
   const started = Date.now();
-  const found: BaselineLookup = f.token
-    ? await findBaseline({
-        api: githubApi(f.token),
-        token: f.token,
-        ctx: f.ctx,
-        artifactName: f.artifactName,
-        dest,
-        runs: options.baselineRuns,
-      })
-    : { found: false, reason: 'it needs the github-token input (default: the job token)' };
+  const found = await findBaseline({
+    api: githubApi(f.token),
+    token: f.token,
+    ctx: f.ctx,
+    artifactName: f.artifactName,
+    dest,
+    runs: options.baselineRuns,
+  });
   if (!found.found) return noBaseline(options, f, found.reason);
   for (const problem of found.problems) core.warning(`baseline: auto: ${problem}`);
   core.info(`[atq] ${historyLine(found, options.baselineRuns, f.ctx, Date.now() - started)}`);
   core.setOutput('baseline-run-id', String(found.runs[0]?.id));
-  return options;
+  return withBaseline(options, dest);
+}
+
+/** GitHub's history becomes a folder (or none): no longer an `auto` that a server would read as its own. */
+function withBaseline(options: RunOptions, baselineFile: string | undefined): RunOptions {
+  const { baselineAuto, ...rest } = options;
+  return { ...rest, baselineFile };
 }
 
 /**
@@ -71,14 +93,10 @@ export async function withAutoBaseline(
  * With `baseline-missing: fail` they would fail the run whatever it measured: that fails the step now instead.
  */
 function noBaseline(options: RunOptions, f: Feedback, reason: string): RunOptions {
-  if (options.baselineMissing === 'fail' && options.gates.some((g) => g.baseline))
-    throw new ConfigError([
-      `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; ` +
-        'baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline',
-    ]);
+  if (needsHistory(options)) throw new ConfigError([missingProblem(reason)]);
   // A push or schedule run has no base branch to compare with: a note, not a warning.
   (f.ctx.pr ? core.warning : core.info)(`baseline: auto: ${reason}; gates on the baseline are skipped`);
-  return { ...options, baselineFile: undefined };
+  return withBaseline(options, undefined);
 }
 
 /** "baseline: 10 of 10 runs asked for (baseline-runs) on main, found and downloaded in 1.2 s; the newest …" */

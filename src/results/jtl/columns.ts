@@ -52,6 +52,8 @@ export interface ColumnIndex {
   label: number;
   success: number;
   responseCode: number;
+  responseMessage: number;
+  failureMessage: number;
   bytes: number;
   sentBytes: number;
   allThreads: number;
@@ -69,6 +71,8 @@ export function indexColumns(names: string[]): ColumnIndex {
     label: at('label'),
     success: at('success'),
     responseCode: at('responseCode'),
+    responseMessage: at('responseMessage'),
+    failureMessage: at('failureMessage'),
     bytes: at('bytes'),
     sentBytes: at('sentBytes'),
     allThreads: at('allThreads'),

@@ -1,3 +1,5 @@
+import { cutText } from './sample.js';
+
 /**
  * A streaming CSV tokenizer over bytes, fast enough for millions of JTL rows: it records where each field
  * starts and ends and hands the record to a callback without making strings; the consumer decodes only
@@ -150,6 +152,19 @@ export function fieldText(r: CsvRecord, i: number): string {
   if (i >= r.count) return '';
   const text = r.buf.toString('utf8', r.starts[i], r.ends[i]);
   return r.quoted[i] ? text.replace(/""/g, '"') : text;
+}
+
+/**
+ * Field i as text, at most maxChars characters (cut ones end in "…"). Decodes only the bytes it may keep,
+ * so a message of megabytes (an assertion quoting a whole response) costs no more than a short one.
+ */
+export function fieldTextCut(r: CsvRecord, i: number, maxChars: number): string {
+  if (i < 0 || i >= r.count) return '';
+  const start = r.starts[i] as number;
+  // A UTF-8 character is at most 4 bytes: a cut decodes to more than maxChars, so cutText drops a split one.
+  const end = Math.min(r.ends[i] as number, start + 4 * (maxChars + 1));
+  const text = r.buf.toString('utf8', start, end);
+  return cutText(r.quoted[i] ? text.replace(/""/g, '"') : text, maxChars);
 }
 
 /** Parses field i as a non-negative or negative integer without making a string; NaN when it is not one. */

@@ -5,8 +5,16 @@ import {
   KNOWN_COLUMNS,
   type ColumnIndex,
 } from './columns.js';
-import { CsvTokenizer, fieldFirstByte, fieldInt, fieldText, FieldInterner, type CsvRecord } from './csv.js';
-import { JtlError, newSample, type ReadReport, type Sample } from './sample.js';
+import {
+  CsvTokenizer,
+  fieldFirstByte,
+  fieldInt,
+  fieldText,
+  fieldTextCut,
+  FieldInterner,
+  type CsvRecord,
+} from './csv.js';
+import { JtlError, MESSAGE_MAX, newSample, type ReadReport, type Sample } from './sample.js';
 
 /**
  * Reads a CSV JTL from a byte stream: header in any order or subset, or none (JMeter's default order),
@@ -20,6 +28,14 @@ export async function readCsvJtl(
   const report: ReadReport = { format: 'csv', rows: 0, warnings: [] };
   const sample = newSample();
   const strings = new FieldInterner();
+  // Failed rows repeat a few messages: the same string object for the same bytes, without decoding.
+  const messages = new FieldInterner(10_000);
+  const message = (r: CsvRecord, i: number) =>
+    i < 0 || i >= r.count
+      ? ''
+      : (r.ends[i] as number) - (r.starts[i] as number) <= MESSAGE_MAX
+        ? messages.get(r, i)
+        : fieldTextCut(r, i, MESSAGE_MAX);
   let cols: ColumnIndex | undefined;
   let width = 0;
   let pendingShort: { line: number; count: number } | undefined;
@@ -107,6 +123,9 @@ export async function readCsvJtl(
     sample.host = c.hostname < 0 ? '' : strings.get(r, c.hostname);
     sample.count = c.sampleCount < 0 ? 1 : fieldInt(r, c.sampleCount) || 1;
     sample.errors = c.errorCount < 0 ? (sample.success ? 0 : 1) : fieldInt(r, c.errorCount) || 0;
+    const failed = sample.errors > 0;
+    sample.responseMessage = failed ? message(r, c.responseMessage) : '';
+    sample.failureMessage = failed ? message(r, c.failureMessage) : '';
     report.rows++;
     onSample(sample);
   };

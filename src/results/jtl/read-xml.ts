@@ -1,11 +1,15 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
-import { JtlError, newSample, type ReadReport, type Sample } from './sample.js';
+import { cutText, JtlError, MESSAGE_MAX, newSample, type ReadReport, type Sample } from './sample.js';
+
+const isCaptured = (name: string): name is 'failure' | 'error' | 'failureMessage' =>
+  name === 'failure' || name === 'error' || name === 'failureMessage';
 
 /**
  * Reads an XML JTL (<testResults> with <httpSample>/<sample> elements; attributes t, lb, ts, s, rc, by, sby,
- * hn, na). Nested samples (sub-results of a transaction or redirects) are not counted twice: only
- * top-level samples are, as JMeter's listeners do.
+ * hn, na, rm) and, of a sample with errors, its first failed <assertionResult>'s failureMessage. Nested
+ * samples (sub-results of a transaction or redirects) are not counted twice: only top-level samples are,
+ * as JMeter's listeners do. A sample counts once its element is complete.
  */
 export async function readXmlJtl(
   source: AsyncIterable<Buffer>,
@@ -19,8 +23,20 @@ export async function readXmlJtl(
   const sample = newSample();
   const num = (v: string | undefined) => (v === undefined || v === '' ? 0 : Number(v));
 
+  // A sample is complete at its closing tag: its assertion results (the failure message) come before it.
+  let open = false;
+  const assertion = { inside: false, failed: false, message: '' };
+  let capture: 'failure' | 'error' | 'failureMessage' | undefined;
+  let captured = '';
+
   parser.on('opentag', (tag) => {
-    if (tag.name !== 'httpSample' && tag.name !== 'sample') return;
+    if (tag.name !== 'httpSample' && tag.name !== 'sample') {
+      if (depth !== 1 || !open) return;
+      if (tag.name === 'assertionResult')
+        Object.assign(assertion, { inside: true, failed: false, message: '' });
+      else if (assertion.inside && isCaptured(tag.name)) [capture, captured] = [tag.name, ''];
+      return;
+    }
     depth++;
     if (depth > 1 || error) return;
     const a = tag.attributes as Record<string, string>;
@@ -45,11 +61,36 @@ export async function readXmlJtl(
     sample.allThreads = num(a.na);
     sample.count = num(a.sc) || 1;
     sample.errors = a.ec !== undefined ? num(a.ec) : sample.success ? 0 : 1;
+    sample.responseMessage = sample.errors > 0 ? cutText(a.rm ?? '', MESSAGE_MAX) : '';
+    sample.failureMessage = '';
+    open = true;
+  });
+  const onText = (text: string) => {
+    // Bounded: a failure message may quote a whole response.
+    if (capture && captured.length < 4 * MESSAGE_MAX) captured += text.slice(0, 4 * MESSAGE_MAX);
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', (tag) => {
+    if (tag.name !== 'httpSample' && tag.name !== 'sample') {
+      if (depth !== 1 || !open) return;
+      if (capture === tag.name) {
+        if (capture === 'failureMessage') assertion.message = captured;
+        else if (captured.trim() === 'true') assertion.failed = true;
+        capture = undefined;
+      } else if (tag.name === 'assertionResult' && assertion.inside) {
+        // As JMeter's CSV column: the first failed assertion's message.
+        if (assertion.failed && !sample.failureMessage && sample.errors > 0)
+          sample.failureMessage = cutText(assertion.message, MESSAGE_MAX);
+        assertion.inside = false;
+      }
+      return;
+    }
+    depth--;
+    if (depth > 0 || !open) return;
+    open = false;
     report.rows++;
     onSample(sample);
-  });
-  parser.on('closetag', (tag) => {
-    if (tag.name === 'httpSample' || tag.name === 'sample') depth--;
   });
   // An error while reading is damage; one only at the end is a file cut short (JMeter killed mid-write):
   // then the complete samples before it are used and the user is told.

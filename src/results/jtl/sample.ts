@@ -15,6 +15,26 @@ export interface Sample {
   count: number;
   /** Errors among them (ErrorCount), or 1/0 from success. */
   errors: number;
+  /**
+   * JMeter's responseMessage ("Not Found", "Non HTTP response message: …") and failureMessage (the first
+   * failed assertion's), at most MESSAGE_MAX characters. Read for samples with errors only ('' otherwise):
+   * decoding them on every successful row would cost time and nothing needs them there.
+   */
+  responseMessage: string;
+  failureMessage: string;
+}
+
+/** Longest message (and response code) kept from a row: enough to tell errors apart, bounded per row. */
+export const MESSAGE_MAX = 300;
+export const CODE_MAX = 100;
+
+/** text cut to max characters (a cut one ends in "…"), never inside a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end) + '…';
 }
 
 /** The one mutable sample a reader fills for each row. */
@@ -31,6 +51,8 @@ export function newSample(): Sample {
     allThreads: 0,
     count: 1,
     errors: 0,
+    responseMessage: '',
+    failureMessage: '',
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Summary } from '../summary.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
+import { htmlErrors } from './html-errors.js';
 import { htmlTrend } from './html-trend.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
@@ -46,6 +47,8 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
 .swatch.threshold { background: #c53030; } .line.threshold { stroke: #c53030; }
 tr.now td { font-weight: 600; background: #fffbea; }
+td.msg { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 12em; }
+tr.other td { color: #5b6570; font-style: italic; }
 .warn { background: #fff8e1; border: 1px solid #f3d37a; padding: 8px 12px; border-radius: 6px; }
 footer { color: #8a949e; font-size: 12px; margin-top: 32px; }
 `;
@@ -158,6 +161,7 @@ export function renderHtml(s: Summary): string {
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('\n')}
 <div class="cards">${card(String(s.totals.samples), 'samples')}${card(pct(s.totals.errorRate), 'errors')}${card(ms(s.totals.median), 'median')}${card(ms(s.totals.p95), 'p95')}${card(ms(s.totals.p99), 'p99')}${card(`${s.totals.throughput.toFixed(1)}/s`, 'throughput')}</div>
 ${gates}
+${htmlErrors(s)}
 ${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}

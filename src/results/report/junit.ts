@@ -1,6 +1,19 @@
 import { visibleControls } from '../../util/text.js';
 import type { Summary } from '../summary.js';
+import { errorListLines, errorsOf, topKinds } from './errors-text.js';
 import { gateValue } from './text.js';
+
+/** Kinds of error a failed error gate's text lists (the rest as "other"). */
+export const JUNIT_ERRORS = 5;
+
+/** Under a failed gate on errors: the most frequent errors of its label (or of the run), one per line. */
+function gateErrors(s: Summary, g: Summary['gates'][number]): string {
+  if (g.metric !== 'error_rate' && g.metric !== 'errors') return '';
+  const e = errorsOf(s);
+  const t = g.label === null ? e?.total : e?.labels.find((l) => l.label === g.label);
+  if (!t?.errors) return '';
+  return `\nmost frequent errors:\n${errorListLines(topKinds(t, JUNIT_ERRORS)).join('\n')}`;
+}
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -37,7 +50,7 @@ export function renderJunit(s: Summary, name = 'atq performance gates'): string 
     if (g.status === 'skipped' || (g.status === 'inconclusive' && !failing(g)))
       return `${open}\n      <skipped message="${xml(g.reason)}"/>\n    </testcase>`;
     const detail = `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? '' : `, baseline ${gateValue(g.baseline, g.metric)}`}`;
-    return `${open}\n      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})`)}</failure>\n    </testcase>`;
+    return `${open}\n      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})${gateErrors(s, g)}`)}</failure>\n    </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,9 +1,11 @@
 import type { Summary } from '../summary.js';
+import type { ErrorTable } from '../errors.js';
 import { mdText } from './md-escape.js';
+import { errorsHeadline, errorsOf, otherCaption, topKinds } from './errors-text.js';
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { markdownTrend } from './markdown-trend.js';
-import { gateCounts, gateValue, STAT_COLUMNS } from './text.js';
+import { gateCounts, gateValue, pct, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
   passed: '✅ **Passed**',
@@ -33,6 +35,7 @@ export function renderMarkdown(s: Summary): string {
       (s.gates.length ? `; ${gateCounts(s.gates)}.` : '.'),
   );
   lines.push(...markdownGates(s));
+  lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
   lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));
@@ -77,6 +80,75 @@ export function markdownGates(s: Summary): string[] {
     ),
     ...(judged ? ['', mdText(evidenceLegend(s))] : []),
   ];
+}
+
+/** Labels in summary.md's "errors by label" table; summary.json and report.html have every one. */
+export const MD_ERROR_LABELS = 50;
+
+/**
+ * Why requests failed: the run's most frequent errors by response code and message (with a likely cause),
+ * then, unless labels is 0, each label's. `kinds` cuts the run's table (a pull-request comment).
+ */
+export function markdownErrors(s: Summary, opts: { kinds?: number; labels: number }): string[] {
+  const e = errorsOf(s);
+  if (!e) return [];
+  const t = topKinds(e.total, opts.kinds ?? Infinity);
+  const hints = t.kinds.some((k) => k.hint);
+  const lines = [
+    '',
+    `Errors: ${errorsHeadline(t)}, by response code and message:`,
+    '',
+    `| Response code | Message | Errors | % of errors | % of samples |${hints ? ' Likely cause |' : ''}`,
+    `|---|---|---:|---:|---:|${hints ? '---|' : ''}`,
+    ...kindRows(t).map(
+      (r) =>
+        `| ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofErrors)} | ${pct(r.ofSamples)} |${hints ? ` ${r.hint} |` : ''}`,
+    ),
+  ];
+  const labels = e.labels.slice(0, opts.labels);
+  if (!labels.length) return lines;
+  lines.push(
+    '',
+    'Errors by label (most errors first):',
+    '',
+    "| Label | Response code | Message | Errors | % of the label's samples |",
+    '|---|---|---|---:|---:|',
+    ...labels.flatMap((l) =>
+      kindRows(l).map(
+        (r, i) =>
+          `| ${i ? '' : mdText(l.label)} | ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofSamples)} |`,
+      ),
+    ),
+  );
+  const left = e.labels.length - labels.length;
+  if (left > 0)
+    lines.push('', `_${left} more label(s) with errors not shown here: see report.html or summary.json._`);
+  return lines;
+}
+
+/** A table's rows as escaped Markdown cells, its "other" row last. */
+function kindRows(t: ErrorTable) {
+  const rows = t.kinds.map((k) => ({
+    code: mdText(k.code) || '–',
+    message: mdText(k.message) || '–',
+    count: k.count,
+    ofErrors: k.ofErrors,
+    ofSamples: k.ofSamples,
+    hint: mdText(k.hint ?? ''),
+  }));
+  if (t.other) {
+    const o = t.other;
+    const share = (of: number) => (of ? o.count / of : 0);
+    rows.push({
+      code: `_${mdText(otherCaption(o))}_`,
+      message: '',
+      count: o.count,
+      ofErrors: share(t.errors),
+      ofSamples: share(t.samples),
+      hint: '',
+    });
+  }
+  return rows;
 }
 
 /** "_3 more label(s) not shown here: …_" under a table cut to fit (a pull-request comment). */

@@ -117,11 +117,15 @@ class AtqResults implements Serializable {
     return dirs ?: [resultsDir]
   }
 
-  /** Major version from `node --version` ("v20.11.1" -> 20), or -1. */
+  /** The oldest Node.js the CLI runs on: package.json's engines (test/unit/node-version.test.ts compares them). */
+  static final String OLDEST_NODE = '22.13.0'
+
+  /** A version as one number that compares as versions do ("v22.13.1" or "22.13.1" -> 22013001), or -1. */
   @NonCPS
-  static int nodeMajor(String version) {
-    def m = ((version ?: '').trim() =~ /^v(\d+)\./)
-    return m.find() ? Integer.parseInt(m.group(1)) : -1
+  static long nodeVersionNumber(String version) {
+    def m = ((version ?: '').trim() =~ /^v?(\d+)\.(\d+)\.(\d+)/)
+    if (!m.find()) return -1
+    return Long.parseLong(m.group(1)) * 1000000 + Long.parseLong(m.group(2)) * 1000 + Long.parseLong(m.group(3))
   }
 
   /** The CLI's error without "atq: error " (its [CODE] first) and the lines after it, or null. */
