@@ -58,6 +58,7 @@ describe('a task that never started says so, with no exit code (issue 22)', () =
         deadline: Date.now() + 10_000,
         signal: new AbortController().signal,
         options: { timeoutMs: 10_000 },
+        control: { pace: 1 },
       } as unknown as RunContext;
       const watch = { failure: new Promise<never>(() => {}) } as WorkerWatch;
       const failure = await waitForMaster(ctx, 'svc1', watch, () => {}).catch((e: Error) => e);
