@@ -4,6 +4,7 @@ import { waitScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { formatDuration } from '../util/duration.js';
+import { runTimeout } from './control.js';
 import { serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
 import { readLogs } from './logs.js';
@@ -12,7 +13,7 @@ import { readLogs } from './logs.js';
 export type WaitContext = Pick<
   RunContext,
   'runId' | 'client' | 'logger' | 'signal' | 'control' | 'resources' | 'networkIds' | 'deadline'
-> & { options: Pick<RunOptions, 'waitCommand' | 'workerImage'> };
+> & { options: Pick<RunOptions, 'waitCommand' | 'workerImage' | 'timeoutMs'> };
 
 /**
  * The seed's wait command: a shell command run (repeatedly, until it succeeds) in its own container on the
@@ -53,13 +54,16 @@ export async function runWaitCommand(ctx: WaitContext, workers: string[]): Promi
       );
     },
     onTimeout: async () =>
-      new AtqError(
-        'WAIT_COMMAND_FAILED',
-        `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}` +
-          `${wait.expectedResult !== undefined ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ''}. ` +
-          `Last attempts:\n${tail(await readLogs(ctx.client, 'service', id), 5) || `  (no output; task ${task?.state ?? 'not scheduled'})`}`,
-        { command: wait.command },
-      ),
+      // The run's own time may be what ran out: that is the run's --timeout, not the wait command's.
+      Date.now() >= ctx.deadline
+        ? runTimeout(ctx.options.timeoutMs, 'the wait command was running')
+        : new AtqError(
+            'WAIT_COMMAND_FAILED',
+            `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}` +
+              `${wait.expectedResult !== undefined ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ''}. ` +
+              `Last attempts:\n${tail(await readLogs(ctx.client, 'service', id), 5) || `  (no output; task ${task?.state ?? 'not scheduled'})`}`,
+            { command: wait.command },
+          ),
     engine: { client: ctx.client, during: 'the wait command was running' },
     pace: ctx.control.pace,
   });

@@ -55,6 +55,20 @@ describe('engine mode', () => {
     expectAllRemoved(swarm, run.report.runId);
   });
 
+  test("a cancel while a dead engine's output is collected does not hide why the run failed", async () => {
+    const { swarm } = jmeterSwarm({
+      testMs: () => 5_000,
+      workerDies: (slot) => (slot === 2 ? { afterMs: 30, code: 137 } : undefined),
+    });
+    const cancel = new AbortController();
+    const run = await runOnFake(swarm, engines(), {
+      signal: cancel.signal,
+      onEvent: atStage('collect', () => cancel.abort('received SIGINT')),
+    });
+    expect(run.error?.code).toBe('WORKER_FAILED');
+    expectAllRemoved(swarm, run.report.runId);
+  });
+
   test('an engine that cannot run the plan fails the run, naming it', async () => {
     const { swarm } = jmeterSwarm({ exitCode: (_plan, slot) => (slot === 3 ? 1 : 0) });
     const run = await runOnFake(swarm, engines());

@@ -166,6 +166,6 @@ function waitContext(ctx: GenericContext): WaitContext {
     resources: ctx.resources,
     networkIds: [ctx.network.id],
     deadline: ctx.deadline,
-    options: { workerImage: image, waitCommand: w && { ...w, image } },
+    options: { workerImage: image, waitCommand: w && { ...w, image }, timeoutMs: ctx.timeoutMs },
   };
 }
