@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AtqError, isAtqError } from '../errors.js';
+import { AtqError } from '../errors.js';
 import { BARRIER_SCRIPT, ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
@@ -37,10 +37,6 @@ export async function runEnginePlan(
   let logs!: Map<number, EngineReport>; // set by the finally below, whatever happens before it
   try {
     done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done'), ctx.signal);
-  } catch (e) {
-    // Registered now: the --timeout firing while the engines' output is collected must not hide what went wrong.
-    if (isAtqError(e)) ctx.control.fail(e);
-    throw e;
   } finally {
     logs = await clock.stage('collect', () => collectEngines(ctx, plan, done));
   }

@@ -27,14 +27,14 @@ export async function runPlan(
   const { logger } = ctx;
   plan.status = 'failed';
   const last = index === plans - 1;
+  // master-start: create until its container runs (scheduling, JVM not included), or for a master that
+  // waited at its start gate, the rest of its creation and opening the gate; master-run: the rest.
+  const timer = clock.masterTimer();
+  const endTimer = timer.end;
   const gated = await usableEarlyMaster(ctx, early, ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? 'starting the test on the waiting master' : 'starting the master'}`,
   );
-  // master-start: create until its container runs (scheduling, JVM not included), or for a master that
-  // waited at its start gate, opening the gate; master-run: the rest.
-  const timer = clock.masterTimer();
-  const endTimer = timer.end;
   const masterId = await (async () => {
     const exitWorkers = masterExitsWorkers(plans, last);
     if (!gated) return startMaster(ctx, index, plan.plan, ready.addresses, exitWorkers);

@@ -65,7 +65,8 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<R
   const report = newReport(runId, options);
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
-  const clock = new StageClock(report, emit);
+  // (control is made just below; a stage can only fail once both exist)
+  const clock = new StageClock(report, emit, (e) => control.fail(e));
   const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current, deps.pace);
   try {
     await mkdir(report.outDir, { recursive: true });

@@ -1,3 +1,4 @@
+import { type AtqError, isAtqError } from '../errors.js';
 import { throwIfAborted } from '../util/abort.js';
 import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
@@ -8,9 +9,14 @@ export class StageClock {
   /** The first stage that failed: what the run was doing when it went wrong. */
   failedIn?: string;
 
+  /**
+   * `onFail` hears a stage's failure the moment it happens (RunControl.fail): the first reason wins, so a
+   * --timeout or cancel coming while the run still winds down from it (salvage, an early master) cannot hide it.
+   */
   constructor(
     private readonly report: Pick<RunReport, 'stages'>,
     private readonly emit: RunListener,
+    private readonly onFail: (error: AtqError) => void = () => {},
   ) {}
 
   /** A stage of the run proper: none starts once the run is stopped (e.g. cancelled before connecting). */
@@ -62,6 +68,7 @@ export class StageClock {
       return await fn();
     } catch (e) {
       this.failedIn ??= this.current ?? name;
+      if (isAtqError(e)) this.onFail(e);
       throw e;
     } finally {
       this.end(name, Date.now() - t0);

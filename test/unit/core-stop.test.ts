@@ -121,6 +121,14 @@ const slow: Record<
   'master-run': { behaviour: { testMs: () => 10_000 } },
 };
 
+/** Creating the first plan's master takes `ms` (a busy manager). */
+function slowMaster(swarm: FakeSwarm, ms: number): void {
+  swarm.intercept(async (call) => {
+    if (call.method === 'createService' && String(call.args[0]).endsWith('-master-1'))
+      await new Promise((r) => setTimeout(r, ms));
+  });
+}
+
 /** Calls of `method` (after the first `skip`) take `ms` longer. */
 function delayCalls(swarm: FakeSwarm, method: string, ms: number, skip = 0): void {
   let seen = 0;
@@ -144,6 +152,27 @@ describe('out of time at each stage', () => {
       expectAllRemoved(swarm, run.report.runId);
     },
   );
+
+  test('a --timeout right after a stage failed does not hide that failure', async () => {
+    // Worker 1 ends before worker 2 is ready; the master made for them meanwhile takes longer than the run's time.
+    const { swarm } = jmeterSwarm({
+      workerReadyMs: (slot) => (slot === 2 ? 150 : 5),
+      workerDies: (slot) => (slot === 1 ? { afterMs: 30, code: 1 } : undefined),
+    });
+    slowMaster(swarm, 400);
+    const run = await runOnFake(swarm, runOptions({ timeout: '250ms' }));
+    expect(run.error?.code).toBe('WORKERS_NOT_READY');
+    expectAllRemoved(swarm, run.report.runId);
+  });
+
+  test('a master slow to be created counts as the master starting', async () => {
+    const { swarm } = jmeterSwarm();
+    slowMaster(swarm, 400);
+    const run = await runOnFake(swarm, runOptions({ timeout: '250ms' }));
+    expect(run.error?.code).toBe('RUN_TIMEOUT');
+    expect(run.error?.details.during).toBe('the master was starting');
+    expectAllRemoved(swarm, run.report.runId);
+  });
 
   test('connecting: an engine that answers too late is still a timeout', async () => {
     const { swarm } = jmeterSwarm();

@@ -36,7 +36,7 @@ export async function runGenericTask(spec: GenericTaskSpec, deps: GenericDeps): 
   const emit = safeListener(deps.onEvent);
   const stages: Record<string, number> = {};
   // StageClock only keeps the stage timings of what it is given.
-  const clock = new StageClock({ stages }, emit);
+  const clock = new StageClock({ stages }, emit, (e) => control.fail(e));
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const control = new RunControl(deps.signal, timeoutMs, () => clock.current, deps.pace);
   const state: GenericState = {
