@@ -11,6 +11,9 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/cli/entry.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-6O46HRVZ.js");
+process.stdout.on("error", (e) => {
+  if (e.code !== "EPIPE") throw e;
+});
+var { main } = await import("./atq-XEY36C2O.js");
 var code = await main(process.argv.slice(2), signals.early, signals.release);
 process.exit(code);

@@ -1,7 +1,14 @@
 import { jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { atStage, expectAllRemoved, jmeterSwarm, runOnFake, runOptions } from '../helpers/fake-run.js';
+import {
+  atStage,
+  expectAllRemoved,
+  jmeterSwarm,
+  planDir,
+  runOnFake,
+  runOptions,
+} from '../helpers/fake-run.js';
 import { JTL_HEADER } from '../helpers/fake-jmeter.js';
 
 // A lifecycle that hangs fails in seconds, not after the suite's five minutes.
@@ -40,6 +47,19 @@ describe('engine mode', () => {
     expect(swarm.created.map((o) => o.kind)).not.toContain('secret');
     expect(run.report.workers.map((w) => w.slot)).toEqual([1, 2, 3]);
     expectAllRemoved(swarm, runId);
+  });
+
+  test("plans in series: each plan's engines are recorded in run.json's workers, with their plan", async () => {
+    const { swarm } = jmeterSwarm({ workerReadyMs: () => 5 });
+    const run = await runOnFake(swarm, engines({ workers: 2, 'test-dir': planDir('a.jmx', 'b.jmx') }));
+    expect(run.error).toBeUndefined();
+    expect(run.report.workers.map((w) => [w.plan, w.slot])).toEqual([
+      ['a.jmx', 1],
+      ['a.jmx', 2],
+      ['b.jmx', 1],
+      ['b.jmx', 2],
+    ]);
+    expectAllRemoved(swarm, run.report.runId);
   });
 
   test('an engine that dies mid-test fails the run at once with its reason', async () => {

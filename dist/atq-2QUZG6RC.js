@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-3FHYPEE3.js";
+} from "./atq-WRM4JJ6O.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +18,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

@@ -10,13 +10,13 @@ import {
   info,
   removeTlsFiles,
   warning
-} from "./atq-XBTBR6IH.js";
+} from "./atq-IHZY7TVW.js";
 import {
   connector,
   describeRun,
   errorMessage,
   sweep
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-H6XS45AU.js";
+} from "./atq-2QUZG6RC.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-NNQTD4G3.js";
+} from "./atq-BTIGLNEA.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,13 +46,13 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-3FHYPEE3.js";
+} from "./atq-WRM4JJ6O.js";
 import {
   AtqError,
   ConfigError,
+  DockerSwarmClient,
   RUN_LABEL,
   RunResources,
-  SwarmClient,
   describeRun,
   errorMessage,
   formatDuration,
@@ -61,7 +61,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -94,7 +94,7 @@ async function doctorCommand(argv, cwd, signal) {
       true,
       `connection: ${conn.url}${conn.protocol === "https" ? " (TLS)" : conn.socketPath ? " (local socket)" : " (PLAINTEXT)"}`
     );
-    client = SwarmClient.open(conn);
+    client = DockerSwarmClient.open(conn);
   } catch (e) {
     say(false, errorMessage(e));
     return EXIT.error;
@@ -359,7 +359,7 @@ Commands:
   atq doctor    check the connection, the swarm and the images          (atq doctor --help)
   atq serve     the ATQ service: REST API, queue and page for the swarm   (atq serve --help)
 
-Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted.`;
+Exit codes: 0 success, 1 error, 3 performance gates failed, 130 interrupted. atq --version prints the version.`;
 async function main(argv, early = [], installed = () => {
 }) {
   const [command, ...rest] = argv;
@@ -382,9 +382,15 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-ICEIUCDL.js");
+        const { serveCommand } = await import("./atq-EFUH3SVC.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
+      case "version":
+      case "--version":
+      case "-V":
+        process.stdout.write(`atq ${VERSION}
+`);
+        return EXIT.ok;
       case void 0:
       case "help":
       case "--help":

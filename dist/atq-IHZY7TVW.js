@@ -20366,24 +20366,32 @@ import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import os5 from "node:os";
 import path from "node:path";
 var INPUTS = [
-  ["docker-tls-ca", "ca.pem", "tls-ca"],
-  ["docker-tls-cert", "cert.pem", "tls-cert"],
-  ["docker-tls-key", "key.pem", "tls-key"]
+  ["docker-tls-ca", "ca.pem", "ca"],
+  ["docker-tls-cert", "cert.pem", "cert"],
+  ["docker-tls-key", "key.pem", "key"]
 ];
-async function tlsFromInputs() {
-  const given = INPUTS.map(([input, file, option]) => ({ text: getInput(input), file, option }));
-  for (const { text } of given) mask(text);
-  if (!given.some((g) => g.text.trim())) return {};
+function tlsInputs() {
+  const texts = {};
+  for (const [input, , role] of INPUTS) {
+    const text = getInput(input);
+    mask(text);
+    if (text.trim()) texts[role] = text.trim();
+  }
+  return texts;
+}
+async function writeTlsFiles(texts) {
+  if (!Object.keys(texts).length) return {};
   const dir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os5.tmpdir(), "atq-tls-"));
   saveState(STATE.tlsDir, dir);
-  const values = {};
-  for (const { text, file, option } of given) {
-    if (!text.trim()) continue;
+  const paths = {};
+  for (const [, file, role] of INPUTS) {
+    const text = texts[role];
+    if (!text) continue;
     const target = path.join(dir, file);
-    await writeFile2(target, text.trim() + "\n", { mode: 384 });
-    values[option] = target;
+    await writeFile2(target, text + "\n", { mode: 384 });
+    paths[role] = target;
   }
-  return values;
+  return paths;
 }
 function mask(text) {
   if (!text.trim()) return;
@@ -20421,7 +20429,8 @@ export {
   saveState,
   getState,
   STATE,
-  tlsFromInputs,
+  tlsInputs,
+  writeTlsFiles,
   removeTlsFiles
 };
-/*! For license information please see atq-XBTBR6IH.js.LEGAL.txt */
+/*! For license information please see atq-IHZY7TVW.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-H6XS45AU.js";
+} from "./atq-2QUZG6RC.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -50,7 +50,7 @@ import {
   serviceName,
   sourceProblems,
   tail
-} from "./atq-3FHYPEE3.js";
+} from "./atq-WRM4JJ6O.js";
 import {
   AbortedError,
   AtqError,
@@ -69,7 +69,7 @@ import {
   throwIfAborted,
   until,
   within
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 import {
   __commonJS,
   __require,
@@ -5311,13 +5311,13 @@ function authorise(req, tokens, browser) {
   const token = presentedToken(req);
   const name = token === void 0 ? void 0 : tokens.check(token);
   if (name) return name;
-  throw new HttpError(
-    401,
-    "UNAUTHORIZED",
-    token === void 0 ? 'This server needs a token: send "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN).' : "The token is not valid on this server: check it, or ask its operator for one (atq serve --add-token).",
-    void 0,
-    { "www-authenticate": browser ? 'Basic realm="atq", charset="UTF-8"' : 'Bearer realm="atq"' }
-  );
+  throw new HttpError(401, "UNAUTHORIZED", unauthorisedMessage(token !== void 0, browser), void 0, {
+    "www-authenticate": browser ? 'Basic realm="atq", charset="UTF-8"' : 'Bearer realm="atq"'
+  });
+}
+function unauthorisedMessage(tokenGiven, browser) {
+  const how = browser ? `In the browser's sign-in prompt give any user name and your token as the password; other clients send the header "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN).` : 'Send the header "Authorization: Bearer <token>" (atq run --token, or ATQ_TOKEN); in a browser, give any user name and the token as the password.';
+  return tokenGiven ? `The token is not valid on this server: check it, or ask the server's operator for one (atq serve --add-token NAME). ${how}` : `${browser ? "This page" : "This server"} needs a token. ${how} The server's operator gives them out (atq serve --add-token NAME).`;
 }
 
 // src/server/context.ts
@@ -6169,6 +6169,30 @@ function insideUpload(value) {
 // src/server/store.ts
 import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
 import path5 from "node:path";
+
+// src/server/sqlite.ts
+var OLDEST_NODE = "22.13.0";
+var SQLITE_WARNING = /^SQLite is an experimental feature/;
+async function loadSqlite() {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning, ...rest) => {
+    if (SQLITE_WARNING.test(typeof warning === "string" ? warning : warning.message)) return;
+    emit.call(process, warning, ...rest);
+  });
+  try {
+    return await import("node:sqlite");
+  } catch (e2) {
+    throw new AtqError(
+      "CONFIG_INVALID",
+      `atq serve needs Node.js ${OLDEST_NODE} or later, for its built-in SQLite (this is Node.js ${process.version}: ${errorMessage(e2)}). Run it with a newer Node.js, e.g. 24.`,
+      { node: process.version, needs: OLDEST_NODE }
+    );
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+// src/server/store.ts
 var TASK_STATUSES = [
   "queued",
   "starting",
@@ -6192,6 +6216,7 @@ CREATE TABLE IF NOT EXISTS schedules (
   id TEXT PRIMARY KEY, cron TEXT NOT NULL, name TEXT, owner TEXT NOT NULL, payload TEXT NOT NULL,
   created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
 `;
+var isBusy = (e2) => (e2.errcode ?? 0) % 256 === 5;
 var opt = (v2) => v2 === null || v2 === void 0 ? void 0 : String(v2);
 function taskFrom(r) {
   return {
@@ -6240,36 +6265,25 @@ var COLUMNS = {
 var Store = class _Store {
   constructor(db) {
     this.db = db;
-    this.db.pragma("locking_mode = EXCLUSIVE");
-    this.db.pragma("journal_mode = WAL");
+    this.db.exec("PRAGMA busy_timeout = 1000");
+    this.db.exec("PRAGMA locking_mode = EXCLUSIVE");
+    this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec(SCHEMA);
     const columns = this.db.prepare("PRAGMA table_info(tasks)").all();
     if (!columns.some((c) => c.name === "results_bytes"))
       this.db.exec("ALTER TABLE tasks ADD COLUMN results_bytes INTEGER");
   }
   db;
-  /**
-   * Loaded when the server starts, not when atq does: the native binding is installed with the npm package,
-   * but the CLI bundled into the Action and the Jenkins library (which never serve) do not carry it.
-   */
   static async open(dataDir) {
-    let open2;
-    try {
-      open2 = (await import("better-sqlite3")).default;
-    } catch (e2) {
-      throw new AtqError(
-        "INTERNAL",
-        `atq serve needs the better-sqlite3 package (${errorMessage(e2)}). Run the server from an npm install of atq (npm install -g @atq/run-load-test), not from the CLI bundled into the Action or the Jenkins library.`
-      );
-    }
+    const { DatabaseSync } = await loadSqlite();
     mkdirSync2(dataDir, { recursive: true, mode: 448 });
     chmodSync(dataDir, 448);
-    const db = new open2(path5.join(dataDir, "atq.sqlite"), { timeout: 1e3 });
+    const db = new DatabaseSync(path5.join(dataDir, "atq.sqlite"));
     try {
       return new _Store(db);
     } catch (e2) {
       db.close();
-      if (e2.code !== "SQLITE_BUSY") throw e2;
+      if (!isBusy(e2)) throw e2;
       throw new AtqError(
         "CONFIG_INVALID",
         `Another atq serve is using the data folder ${dataDir}. Stop it first, or give this one its own --data.`,
@@ -6281,7 +6295,7 @@ var Store = class _Store {
     this.db.close();
   }
   insertTask(t) {
-    const seq = this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks").get().n;
+    const seq = Number(this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM tasks").get().n);
     this.db.prepare(
       `INSERT INTO tasks (id, seq, name, kind, status, owner, payload, created_at, schedule_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -6395,7 +6409,7 @@ var Store = class _Store {
     this.db.prepare("DELETE FROM tasks WHERE id = ?").run(id);
   }
   removeSchedule(id) {
-    return this.db.prepare("DELETE FROM schedules WHERE id = ?").run(id).changes > 0;
+    return Number(this.db.prepare("DELETE FROM schedules WHERE id = ?").run(id).changes) > 0;
   }
 };
 
@@ -7234,8 +7248,9 @@ var CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
 h1{font-size:1.3rem;margin:0 0 .5rem}h2{font-size:1rem;margin:1rem 0 .3rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+td{overflow-wrap:anywhere}.nw,.badge{white-space:nowrap}td.task{min-width:8em}td.owner{min-width:6em}td.stages,td.links{min-width:8em}td.error{min-width:12em}
 th{background:#f6f8fa;font-weight:600}code,.id{font-family:ui-monospace,monospace;font-size:.85em}
-.id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;white-space:nowrap}
+.id{color:#59636e;display:block}.muted{color:#59636e}.links a{margin-right:.5rem;display:inline-block}
 .badge{font-weight:600;padding:0 .3rem;border-radius:3px}
 .s-queued,.s-starting{background:#eaeef2}.s-running,.s-collecting{background:#ddf4ff}
 .s-finished,.v-passed{background:#dafbe1}.s-failed,.v-failed{background:#ffebe9}.s-cancelled,.v-skipped,.v-inconclusive{background:#fff8c5}
@@ -7256,6 +7271,10 @@ var e = (value) => escapeHtml(String(value ?? ""));
 var taskHref = (id, rest = "") => `/api/task/${encodeURIComponent(id)}${rest}`;
 function when(iso) {
   return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
+}
+function timeCell(iso) {
+  const [date, time2] = when(iso).split(" ");
+  return date ? `<span class="nw">${e(date)}</span> <span class="nw">${e(time2)}</span>` : "";
 }
 function stagesSummary(task) {
   const parts = Object.entries(task.stages).map(([stage, ms]) => `${stage} ${formatDuration(ms)}`);
@@ -7295,9 +7314,9 @@ function taskRow(t) {
     ["kind", e(t.kind)],
     ["status", statusCell(t)],
     ["owner", e(t.owner)],
-    ["created", e(when(t.createdAt))],
-    ["started", e(when(t.startedAt))],
-    ["finished", e(when(t.finishedAt))],
+    ["created", timeCell(t.createdAt)],
+    ["started", timeCell(t.startedAt)],
+    ["finished", timeCell(t.finishedAt)],
     ["stages", e(stagesSummary(t))],
     ["verdict", verdictCell(t)],
     ["error", errorCell(t)],
@@ -7305,12 +7324,15 @@ function taskRow(t) {
   ];
   return `<tr data-task="${e(t.id)}">${cells.map(([c, html]) => `<td class="${c}">${html}</td>`).join("")}</tr>`;
 }
+var REFRESH_SECONDS = 10;
+var isBusy2 = (data) => data.queue.running + data.queue.queued > 0;
 function queueSection(data) {
   const { running, queued, concurrency } = data.queue;
   const schedules = data.schedules.length ? `<table class="schedules"><thead><tr><th>Schedule</th><th>Cron</th><th>Next run</th><th>Owner</th></tr></thead><tbody>${data.schedules.map(
     (s) => `<tr><td>${s.name ? `${e(s.name)} ` : ""}<span class="id">${e(s.id)}</span></td><td><code>${e(s.cron)}</code></td><td>${e(when(s.nextRun))}</td><td>${e(s.owner)}</td></tr>`
   ).join("")}</tbody></table>` : '<p class="muted">No schedules.</p>';
-  return `<p class="queue">Running <strong>${e(running)}</strong> of ${e(concurrency)} at once \xB7 <strong>${e(queued)}</strong> queued</p><h2>Schedules</h2>${schedules}`;
+  const refresh = isBusy2(data) ? ` \xB7 <span class="muted">this page reloads every ${REFRESH_SECONDS} s until the queue is idle</span>` : "";
+  return `<p class="queue">Running <strong>${e(running)}</strong> of ${e(concurrency)} at once \xB7 <strong>${e(queued)}</strong> queued${refresh}</p><h2>Schedules</h2>${schedules}`;
 }
 function pager(data) {
   const { total, limit, offset } = data;
@@ -7334,11 +7356,11 @@ var HEADINGS = [
   "Links"
 ];
 function renderPage(data) {
-  const busy = data.queue.running + data.queue.queued > 0;
   const rows = data.tasks.length ? data.tasks.map(taskRow).join("\n") : `<tr><td colspan="${HEADINGS.length}" class="muted">No tasks yet: PUT /api/task, or atq run --server.</td></tr>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${busy ? '<meta http-equiv="refresh" content="10">\n' : ""}<title>atq serve</title><style>${CSS}</style></head>
+${isBusy2(data) ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">
+` : ""}<title>atq serve</title><style>${CSS}</style></head>
 <body><header><h1>atq serve</h1>${queueSection(data)}</header>
 <main><h2>Tasks</h2><table class="tasks"><thead><tr>${HEADINGS.map((h2) => `<th>${h2}</th>`).join("")}</tr></thead>
 <tbody>
@@ -7682,7 +7704,8 @@ async function waitForGenericMaster(ctx, serviceId, onRunning) {
       deadline: ctx.deadline,
       signal: ctx.signal,
       during: "the master was running",
-      timeoutMs: ctx.timeoutMs
+      timeoutMs: ctx.timeoutMs,
+      pace: ctx.control.pace
     },
     serviceId,
     onRunning
@@ -7795,7 +7818,8 @@ Check that every node can pull ${ctx.spec.worker.image}.`,
         { tasks: last }
       );
     },
-    engine: { client: ctx.client, during: "the workers were starting" }
+    engine: { client: ctx.client, during: "the workers were starting" },
+    pace: ctx.control.pace
   });
 }
 
@@ -7805,9 +7829,9 @@ async function runGenericTask(spec, deps) {
   const runId = deps.runId ?? newRunId();
   const emit = safeListener(deps.onEvent);
   const stages = {};
-  const clock = new StageClock({ stages }, emit);
+  const clock = new StageClock({ stages }, emit, (e2) => control.fail(e2));
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const control = new RunControl(deps.signal, timeoutMs, () => clock.current);
+  const control = new RunControl(deps.signal, timeoutMs, () => clock.current, deps.pace);
   const state = {
     spec,
     deps,
@@ -7846,7 +7870,7 @@ async function execute(state) {
   const { client, info } = await next2("connect", () => connectManager(deps));
   const nodeId = info.nodeId;
   state.client = client;
-  const res = new RunResources(client, result.runId, logger);
+  const res = new RunResources(client, result.runId, logger, control.pace);
   state.resources = res;
   await next2("lease", () => res.acquireLease((e2) => control.fail(e2)));
   const network = await next2("network", () => createRunNetwork(client, res, false));
@@ -7901,7 +7925,7 @@ async function runMaster(state, ctx) {
     const follower = followService(ctx, masterId, sourceName(ctx, "master"));
     state.followers.push(follower);
     state.masterTask = await waitForGenericMaster(ctx, masterId, timer.running);
-    await follower.stop(500);
+    await follower.stop(control.ms(500));
   } catch (e2) {
     clock.failedIn ??= clock.current;
     throw e2;
@@ -7921,10 +7945,11 @@ function waitContext(ctx) {
     client: ctx.client,
     logger: ctx.logger,
     signal: ctx.signal,
+    control: ctx.control,
     resources: ctx.resources,
     networkIds: [ctx.network.id],
     deadline: ctx.deadline,
-    options: { workerImage: image, waitCommand: w && { ...w, image } }
+    options: { workerImage: image, waitCommand: w && { ...w, image }, timeoutMs: ctx.timeoutMs }
   };
 }
 

@@ -7,6 +7,7 @@ const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
   AbortedError,
   AtqError,
+  ENGINE_GRACE_MS,
   MAX_TIMER_MS,
   RunResources,
   engineLost,
@@ -25,7 +26,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 import {
   __commonJS,
   __require,
@@ -1923,17 +1924,17 @@ var require_saxes = __commonJS({
           this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
           return `&${entity};`;
         }
-        let num2 = NaN;
+        let num3 = NaN;
         if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num2 = parseInt(entity.slice(2), 16);
+          num3 = parseInt(entity.slice(2), 16);
         } else if (/^#[0-9]+$/.test(entity)) {
-          num2 = parseInt(entity.slice(1), 10);
+          num3 = parseInt(entity.slice(1), 10);
         }
-        if (!this.isChar(num2)) {
+        if (!this.isChar(num3)) {
           this.fail("malformed character entity.");
           return `&${entity};`;
         }
-        return String.fromCodePoint(num2);
+        return String.fromCodePoint(num3);
       }
     };
     exports.SaxesParser = SaxesParser3;
@@ -2012,7 +2013,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os = __require("os");
-    var path17 = __require("path");
+    var path18 = __require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -2024,7 +2025,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path17.resolve(cwd, filepath);
+      return path18.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -2144,9 +2145,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str[index2] === "\\") {
-          var open2 = str[index2 + 1];
+          var open3 = str[index2 + 1];
           index2 += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n = str.indexOf(close, index2);
             if (n !== -1) {
@@ -2172,9 +2173,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str[index2] === "\\") {
-          var open2 = str[index2 + 1];
+          var open3 = str[index2 + 1];
           index2 += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n = str.indexOf(close, index2);
             if (n !== -1) {
@@ -2239,12 +2240,12 @@ var require_glob_parent = __commonJS({
 var require_utils = __commonJS({
   "node_modules/braces/lib/utils.js"(exports) {
     "use strict";
-    exports.isInteger = (num2) => {
-      if (typeof num2 === "number") {
-        return Number.isInteger(num2);
+    exports.isInteger = (num3) => {
+      if (typeof num3 === "number") {
+        return Number.isInteger(num3);
       }
-      if (typeof num2 === "string" && num2.trim() !== "") {
-        return Number.isInteger(Number(num2));
+      if (typeof num3 === "string" && num3.trim() !== "") {
+        return Number.isInteger(Number(num3));
       }
       return false;
     };
@@ -2352,12 +2353,12 @@ var require_stringify = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/is-number/index.js"(exports, module) {
     "use strict";
-    module.exports = function(num2) {
-      if (typeof num2 === "number") {
-        return num2 - num2 === 0;
+    module.exports = function(num3) {
+      if (typeof num3 === "number") {
+        return num3 - num3 === 0;
       }
-      if (typeof num2 === "string" && num2.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num2) : isFinite(+num2);
+      if (typeof num3 === "string" && num3.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num3) : isFinite(+num3);
       }
       return false;
     };
@@ -2588,7 +2589,7 @@ var require_fill_range = __commonJS({
     var isValidValue = (value2) => {
       return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
-    var isNumber = (num2) => Number.isInteger(+num2);
+    var isNumber = (num3) => Number.isInteger(+num3);
     var zeros = (input) => {
       let value2 = `${input}`;
       let index2 = -1;
@@ -2623,18 +2624,18 @@ var require_fill_range = __commonJS({
       while (input.length < maxLength) input = "0" + input;
       return negative ? "-" + input : input;
     };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    var toSequence = (parts2, options, maxLen) => {
+      parts2.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      parts2.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
       let prefix = options.capture ? "" : "?:";
       let positives = "";
       let negatives = "";
       let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
+      if (parts2.positives.length) {
+        positives = parts2.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
       }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
+      if (parts2.negatives.length) {
+        negatives = `-(${prefix}${parts2.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
       }
       if (positives && negatives) {
         result = `${positives}|${negatives}`;
@@ -2697,8 +2698,8 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
-      let parts = { negatives: [], positives: [] };
-      let push = (num2) => parts[num2 < 0 ? "negatives" : "positives"].push(Math.abs(num2));
+      let parts2 = { negatives: [], positives: [] };
+      let push = (num3) => parts2[num3 < 0 ? "negatives" : "positives"].push(Math.abs(num3));
       let range2 = [];
       let index2 = 0;
       while (descending ? a >= b : a <= b) {
@@ -2711,7 +2712,7 @@ var require_fill_range = __commonJS({
         index2++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts2, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
       }
       return range2;
     };
@@ -3138,7 +3139,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (value2 === CHAR_DOUBLE_QUOTE || value2 === CHAR_SINGLE_QUOTE || value2 === CHAR_BACKTICK) {
-          const open2 = value2;
+          const open3 = value2;
           let next;
           if (options.keepQuotes !== true) {
             value2 = "";
@@ -3148,7 +3149,7 @@ var require_parse = __commonJS({
               value2 += next + advance();
               continue;
             }
-            if (next === open2) {
+            if (next === open3) {
               if (options.keepQuotes === true) value2 += next;
               break;
             }
@@ -3191,8 +3192,8 @@ var require_parse = __commonJS({
         if (value2 === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify(block) }];
+            const open3 = block.nodes.shift();
+            block.nodes = [open3, { type: "text", value: stringify(block) }];
           }
           push({ type: "comma", value: value2 });
           block.commas++;
@@ -3321,7 +3322,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path17 = __require("path");
+    var path18 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -3495,7 +3496,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path17.sep,
+      SEP: path18.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -3522,7 +3523,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path17 = __require("path");
+    var path18 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -3551,7 +3552,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win322 === true || path17.sep === "\\";
+      return win322 === true || path18.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -3630,7 +3631,7 @@ var require_scan = __commonJS({
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
-      const parts = [];
+      const parts2 = [];
       let str = input;
       let index2 = -1;
       let start = 0;
@@ -3887,13 +3888,13 @@ var require_scan = __commonJS({
             state.maxDepth += tokens[idx].depth;
           }
           if (idx !== 0 || value2 !== "") {
-            parts.push(value2);
+            parts2.push(value2);
           }
           prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input.length) {
           const value2 = input.slice(prevIndex + 1);
-          parts.push(value2);
+          parts2.push(value2);
           if (opts.tokens) {
             tokens[tokens.length - 1].value = value2;
             depth(tokens[tokens.length - 1]);
@@ -3901,7 +3902,7 @@ var require_scan = __commonJS({
           }
         }
         state.slashes = slashes;
-        state.parts = parts;
+        state.parts = parts2;
       }
       return state;
     };
@@ -3939,7 +3940,7 @@ var require_parse2 = __commonJS({
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
-      const parts = [];
+      const parts2 = [];
       let bracket = 0;
       let paren = 0;
       let quote = 0;
@@ -3972,7 +3973,7 @@ var require_parse2 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
+              parts2.push(value2);
               value2 = "";
               continue;
             }
@@ -3980,8 +3981,8 @@ var require_parse2 = __commonJS({
         }
         value2 += ch;
       }
-      parts.push(value2);
-      return parts;
+      parts2.push(value2);
+      return parts2;
     };
     var isPlainBranch = (branch) => {
       let escaped = false;
@@ -4216,9 +4217,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num2 = 0) => {
+      const consume = (value3 = "", num3 = 0) => {
         state.consumed += value3;
-        state.index += num2;
+        state.index += num3;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -4290,16 +4291,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -4519,15 +4520,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value2 === "}") {
@@ -4915,7 +4916,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path17 = __require("path");
+    var path18 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
@@ -5000,7 +5001,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path17.basename(input));
+      return regex.test(path18.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -5227,7 +5228,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path17 = __require("path");
+    var path18 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -5322,7 +5323,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path17.basename(pattern);
+      const basename = path18.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -5339,15 +5340,15 @@ var require_pattern = __commonJS({
     }
     exports.expandBraceExpansion = expandBraceExpansion;
     function getPatternParts(pattern, options) {
-      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
+      let { parts: parts2 } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      if (parts2.length === 0) {
+        parts2 = [pattern];
       }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
+      if (parts2[0].startsWith("/")) {
+        parts2[0] = parts2[0].slice(1);
+        parts2.unshift("");
       }
-      return parts;
+      return parts2;
     }
     exports.getPatternParts = getPatternParts;
     function makeRe2(pattern, options) {
@@ -5380,7 +5381,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path17.isAbsolute(pattern);
+      return path18.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -5557,8 +5558,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path17 = require_path();
-    exports.path = path17;
+    var path18 = require_path();
+    exports.path = path18;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -5670,23 +5671,23 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path17, settings, callback) {
-      settings.fs.lstat(path17, (lstatError, lstat3) => {
+    function read(path18, settings, callback) {
+      settings.fs.lstat(path18, (lstatError, lstat4) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
         }
-        if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat3);
+        if (!lstat4.isSymbolicLink() || !settings.followSymbolicLink) {
+          callSuccessCallback(callback, lstat4);
           return;
         }
-        settings.fs.stat(path17, (statError, stat5) => {
+        settings.fs.stat(path18, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
               return;
             }
-            callSuccessCallback(callback, lstat3);
+            callSuccessCallback(callback, lstat4);
             return;
           }
           if (settings.markSymbolicLink) {
@@ -5712,20 +5713,20 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path17, settings) {
-      const lstat3 = settings.fs.lstatSync(path17);
-      if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat3;
+    function read(path18, settings) {
+      const lstat4 = settings.fs.lstatSync(path18);
+      if (!lstat4.isSymbolicLink() || !settings.followSymbolicLink) {
+        return lstat4;
       }
       try {
-        const stat5 = settings.fs.statSync(path17);
+        const stat5 = settings.fs.statSync(path18);
         if (settings.markSymbolicLink) {
           stat5.isSymbolicLink = () => true;
         }
         return stat5;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat3;
+          return lstat4;
         }
         throw error;
       }
@@ -5789,17 +5790,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat5(path17, optionsOrSettingsOrCallback, callback) {
+    function stat5(path18, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat5;
-    function statSync(path17, optionsOrSettings) {
+    function statSync(path18, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path18, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -6015,16 +6016,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path17 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path18 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path18, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path17,
+                path: path18,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -6142,7 +6143,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path18 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -6150,7 +6151,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -6177,17 +6178,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path17, optionsOrSettingsOrCallback, callback) {
+    function scandir(path18, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path17, optionsOrSettings) {
+    function scandirSync(path18, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path18, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -6204,15 +6205,15 @@ var require_reusify = __commonJS({
   "node_modules/reusify/reusify.js"(exports, module) {
     "use strict";
     function reusify(Constructor) {
-      var head = new Constructor();
-      var tail2 = head;
+      var head2 = new Constructor();
+      var tail2 = head2;
       function get() {
-        var current = head;
+        var current = head2;
         if (current.next) {
-          head = current.next;
+          head2 = current.next;
         } else {
-          head = new Constructor();
-          tail2 = head;
+          head2 = new Constructor();
+          tail2 = head2;
         }
         current.next = null;
         return current;
@@ -6835,7 +6836,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path18 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -6845,7 +6846,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -6907,7 +6908,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path18 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -6920,7 +6921,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path17.resolve(this._settings.cwd, filepath);
+        return path18.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -7064,8 +7065,8 @@ var require_matcher = __commonJS({
         }
       }
       _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
+        const parts2 = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
+        return parts2.map((part) => {
           const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
           if (!dynamic) {
             return {
@@ -7096,15 +7097,15 @@ var require_partial = __commonJS({
     var matcher_1 = require_matcher();
     var PartialMatcher = class extends matcher_1.default {
       match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
+        const parts2 = filepath.split("/");
+        const levels = parts2.length;
         const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
         for (const pattern of patterns) {
           const section = pattern.sections[0];
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match2 = parts.every((part, index2) => {
+          const match2 = parts2.every((part, index2) => {
             const segment = pattern.segments[index2];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -7336,7 +7337,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path17 = __require("path");
+    var path18 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -7350,7 +7351,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path17.resolve(this._settings.cwd, task.base);
+        return path18.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -9431,9 +9432,9 @@ var require_headers = __commonJS({
       }
       return 0;
     }
-    function indexOf(block, num2, offset, end) {
+    function indexOf(block, num3, offset, end) {
       for (; offset < end; offset++) {
-        if (block[offset] === num2) return offset;
+        if (block[offset] === num3) return offset;
       }
       return end;
     }
@@ -9448,18 +9449,18 @@ var require_headers = __commonJS({
       if (val.length > n) return SEVENS.slice(0, n) + " ";
       return ZEROS.slice(0, n - val.length) + val + " ";
     }
-    function encodeSizeBin(num2, buf, off) {
+    function encodeSizeBin(num3, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
-        buf[off + i] = num2 & 255;
-        num2 = Math.floor(num2 / 256);
+        buf[off + i] = num3 & 255;
+        num3 = Math.floor(num3 / 256);
       }
     }
-    function encodeSize(num2, buf, off) {
-      if (num2.toString(8).length > 11) {
-        encodeSizeBin(num2, buf, off);
+    function encodeSize(num3, buf, off) {
+      if (num3.toString(8).length > 11) {
+        encodeSizeBin(num3, buf, off);
       } else {
-        b4a.write(buf, encodeOct(num2, 11), off);
+        b4a.write(buf, encodeOct(num3, 11), off);
       }
     }
     function parse256(buf) {
@@ -11021,8 +11022,8 @@ var require_string_decoder2 = __commonJS({
       if (typeof nenc !== "string" && (Buffer2.isEncoding === isEncoding || !isEncoding(enc))) throw new Error("Unknown encoding: " + enc);
       return nenc || enc;
     }
-    exports.StringDecoder = StringDecoder;
-    function StringDecoder(encoding) {
+    exports.StringDecoder = StringDecoder3;
+    function StringDecoder3(encoding) {
       this.encoding = normalizeEncoding(encoding);
       var nb;
       switch (this.encoding) {
@@ -11049,7 +11050,7 @@ var require_string_decoder2 = __commonJS({
       this.lastTotal = 0;
       this.lastChar = Buffer2.allocUnsafe(nb);
     }
-    StringDecoder.prototype.write = function(buf) {
+    StringDecoder3.prototype.write = function(buf) {
       if (buf.length === 0) return "";
       var r;
       var i;
@@ -11064,9 +11065,9 @@ var require_string_decoder2 = __commonJS({
       if (i < buf.length) return r ? r + this.text(buf, i) : this.text(buf, i);
       return r || "";
     };
-    StringDecoder.prototype.end = utf8End;
-    StringDecoder.prototype.text = utf8Text;
-    StringDecoder.prototype.fillLast = function(buf) {
+    StringDecoder3.prototype.end = utf8End;
+    StringDecoder3.prototype.text = utf8Text;
+    StringDecoder3.prototype.fillLast = function(buf) {
       if (this.lastNeed <= buf.length) {
         buf.copy(this.lastChar, this.lastTotal - this.lastNeed, 0, this.lastNeed);
         return this.lastChar.toString(this.encoding, 0, this.lastTotal);
@@ -11238,7 +11239,7 @@ var require_stream_readable = __commonJS({
     }
     var BufferList = require_BufferList();
     var destroyImpl = require_destroy();
-    var StringDecoder;
+    var StringDecoder3;
     util3.inherits(Readable2, Stream);
     var kProxyEvents = ["error", "close", "destroy", "pause", "resume"];
     function prependListener(emitter, event, fn) {
@@ -11280,8 +11281,8 @@ var require_stream_readable = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder) StringDecoder = require_string_decoder2().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
+        if (!StringDecoder3) StringDecoder3 = require_string_decoder2().StringDecoder;
+        this.decoder = new StringDecoder3(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -11397,8 +11398,8 @@ var require_stream_readable = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable2.prototype.setEncoding = function(enc) {
-      if (!StringDecoder) StringDecoder = require_string_decoder2().StringDecoder;
-      this._readableState.decoder = new StringDecoder(enc);
+      if (!StringDecoder3) StringDecoder3 = require_string_decoder2().StringDecoder;
+      this._readableState.decoder = new StringDecoder3(enc);
       this._readableState.encoding = enc;
       return this;
     };
@@ -16729,7 +16730,7 @@ var require_readable2 = __commonJS({
     } = require_errors2();
     var { validateObject } = require_validators();
     var kPaused = Symbol2("kPaused");
-    var { StringDecoder } = require_string_decoder();
+    var { StringDecoder: StringDecoder3 } = require_string_decoder();
     var from = require_from();
     ObjectSetPrototypeOf(Readable2.prototype, Stream.prototype);
     ObjectSetPrototypeOf(Readable2, Stream);
@@ -16823,7 +16824,7 @@ var require_readable2 = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options && options.encoding) {
-        this.decoder = new StringDecoder(options.encoding);
+        this.decoder = new StringDecoder3(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -16942,7 +16943,7 @@ var require_readable2 = __commonJS({
       return state[kPaused] === true || state.flowing === false;
     };
     Readable2.prototype.setEncoding = function(enc) {
-      const decoder = new StringDecoder(enc);
+      const decoder = new StringDecoder3(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       const buffer = this._readableState.buffer;
@@ -19347,39 +19348,39 @@ var require_compose = __commonJS({
           d.destroy();
         }
       }
-      const head = streams[0];
+      const head2 = streams[0];
       const tail2 = pipeline3(streams, onfinished);
-      const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
+      const writable = !!(isWritable(head2) || isWritableStream(head2) || isTransformStream(head2));
       const readable = !!(isReadable(tail2) || isReadableStream(tail2) || isTransformStream(tail2));
       d = new Duplex({
         // TODO (ronag): highWaterMark?
-        writableObjectMode: !!(head !== null && head !== void 0 && head.writableObjectMode),
+        writableObjectMode: !!(head2 !== null && head2 !== void 0 && head2.writableObjectMode),
         readableObjectMode: !!(tail2 !== null && tail2 !== void 0 && tail2.readableObjectMode),
         writable,
         readable
       });
       if (writable) {
-        if (isNodeStream(head)) {
+        if (isNodeStream(head2)) {
           d._write = function(chunk, encoding, callback) {
-            if (head.write(chunk, encoding)) {
+            if (head2.write(chunk, encoding)) {
               callback();
             } else {
               ondrain = callback;
             }
           };
           d._final = function(callback) {
-            head.end();
+            head2.end();
             onfinish = callback;
           };
-          head.on("drain", function() {
+          head2.on("drain", function() {
             if (ondrain) {
               const cb = ondrain;
               ondrain = null;
               cb();
             }
           });
-        } else if (isWebStream(head)) {
-          const writable2 = isTransformStream(head) ? head.writable : head;
+        } else if (isWebStream(head2)) {
+          const writable2 = isTransformStream(head2) ? head2.writable : head2;
           const writer = writable2.getWriter();
           d._write = async function(chunk, encoding, callback) {
             try {
@@ -20110,22 +20111,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path17, stripTrailing) {
-      if (typeof path17 !== "string") {
+    module.exports = function(path18, stripTrailing) {
+      if (typeof path18 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path17 === "\\" || path17 === "/") return "/";
-      var len = path17.length;
-      if (len <= 1) return path17;
+      if (path18 === "\\" || path18 === "/") return "/";
+      var len = path18.length;
+      if (len <= 1) return path18;
       var prefix = "";
-      if (len > 4 && path17[3] === "\\") {
-        var ch = path17[2];
-        if ((ch === "?" || ch === ".") && path17.slice(0, 2) === "\\\\") {
-          path17 = path17.slice(2);
+      if (len > 4 && path18[3] === "\\") {
+        var ch = path18[2];
+        if ((ch === "?" || ch === ".") && path18.slice(0, 2) === "\\\\") {
+          path18 = path18.slice(2);
           prefix = "//";
         }
       }
-      var segs = path17.split(/[/\\]+/);
+      var segs = path18.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -20157,7 +20158,7 @@ var require_crc32 = __commonJS({
     })(function(CRC322) {
       CRC322.version = "1.2.2";
       function signed_crc_table() {
-        var c = 0, table = new Array(256);
+        var c = 0, table2 = new Array(256);
         for (var n = 0; n != 256; ++n) {
           c = n;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
@@ -20168,20 +20169,20 @@ var require_crc32 = __commonJS({
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
           c = c & 1 ? -306674912 ^ c >>> 1 : c >>> 1;
-          table[n] = c;
+          table2[n] = c;
         }
-        return typeof Int32Array !== "undefined" ? new Int32Array(table) : table;
+        return typeof Int32Array !== "undefined" ? new Int32Array(table2) : table2;
       }
       var T0 = signed_crc_table();
       function slice_by_16_tables(T) {
-        var c = 0, v = 0, n = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
-        for (n = 0; n != 256; ++n) table[n] = T[n];
+        var c = 0, v = 0, n = 0, table2 = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
+        for (n = 0; n != 256; ++n) table2[n] = T[n];
         for (n = 0; n != 256; ++n) {
           v = T[n];
-          for (c = 256 + n; c < 4096; c += 256) v = table[c] = v >>> 8 ^ T[v & 255];
+          for (c = 256 + n; c < 4096; c += 256) v = table2[c] = v >>> 8 ^ T[v & 255];
         }
         var out = [];
-        for (n = 1; n != 16; ++n) out[n - 1] = typeof Int32Array !== "undefined" ? table.subarray(n * 256, n * 256 + 256) : table.slice(n * 256, n * 256 + 256);
+        for (n = 1; n != 16; ++n) out[n - 1] = typeof Int32Array !== "undefined" ? table2.subarray(n * 256, n * 256 + 256) : table2.slice(n * 256, n * 256 + 256);
         return out;
       }
       var TT = slice_by_16_tables(T0);
@@ -20296,11 +20297,11 @@ var require_baseN = __commonJS({
       if (typeof alphabet !== "string") {
         throw new TypeError('"alphabet" must be a string.');
       }
-      var table = _reverseAlphabets[alphabet];
-      if (!table) {
-        table = _reverseAlphabets[alphabet] = [];
+      var table2 = _reverseAlphabets[alphabet];
+      if (!table2) {
+        table2 = _reverseAlphabets[alphabet] = [];
         for (var i = 0; i < alphabet.length; ++i) {
-          table[alphabet.charCodeAt(i)] = i;
+          table2[alphabet.charCodeAt(i)] = i;
         }
       }
       input = input.replace(/\s/g, "");
@@ -20308,7 +20309,7 @@ var require_baseN = __commonJS({
       var first = alphabet.charAt(0);
       var bytes = [0];
       for (var i = 0; i < input.length; i++) {
-        var value2 = table[input.charCodeAt(i)];
+        var value2 = table2[input.charCodeAt(i)];
         if (value2 === void 0) {
           return;
         }
@@ -21492,12 +21493,12 @@ var require_util3 = __commonJS({
       var match2;
       var part;
       var argi = 0;
-      var parts = [];
+      var parts2 = [];
       var last = 0;
       while (match2 = re.exec(format2)) {
         part = format2.substring(last, re.lastIndex - 2);
         if (part.length > 0) {
-          parts.push(part);
+          parts2.push(part);
         }
         last = re.lastIndex;
         var code = match2[0][1];
@@ -21505,23 +21506,23 @@ var require_util3 = __commonJS({
           case "s":
           case "o":
             if (argi < arguments.length) {
-              parts.push(arguments[argi++ + 1]);
+              parts2.push(arguments[argi++ + 1]);
             } else {
-              parts.push("<?>");
+              parts2.push("<?>");
             }
             break;
           // FIXME: do proper formatting for numbers, etc
           //case 'f':
           //case 'd':
           case "%":
-            parts.push("%");
+            parts2.push("%");
             break;
           default:
-            parts.push("<%" + code + "?>");
+            parts2.push("<%" + code + "?>");
         }
       }
-      parts.push(format2.substring(last));
-      return parts.join("");
+      parts2.push(format2.substring(last));
+      return parts2.join("");
     };
     util3.formatNumber = function(number, decimals, dec_point, thousands_sep) {
       var n = number, c = isNaN(decimals = Math.abs(decimals)) ? 2 : decimals;
@@ -21559,11 +21560,11 @@ var require_util3 = __commonJS({
       }
       var b = util3.createBuffer();
       for (var i = 0; i < ip.length; ++i) {
-        var num2 = parseInt(ip[i], 10);
-        if (isNaN(num2)) {
+        var num3 = parseInt(ip[i], 10);
+        if (isNaN(num3)) {
           return null;
         }
-        b.putByte(num2);
+        b.putByte(num3);
       }
       return b.getBytes();
     };
@@ -22519,8 +22520,8 @@ var require_cipherModes = __commonJS({
     function inc32(block) {
       block[block.length - 1] = block[block.length - 1] + 1 & 4294967295;
     }
-    function from64To32(num2) {
-      return [num2 / 4294967296 | 0, num2 & 4294967295];
+    function from64To32(num3) {
+      return [num3 / 4294967296 | 0, num3 & 4294967295];
     }
   }
 });
@@ -27430,9 +27431,9 @@ var require_prime = __commonJS({
         return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
       }
       function primeincFindPrimeWithoutWorkers(bits, rng, options, callback) {
-        var num2 = generateRandom(bits, rng);
+        var num3 = generateRandom(bits, rng);
         var deltaIdx = 0;
-        var mrTests = getMillerRabinTests(num2.bitLength());
+        var mrTests = getMillerRabinTests(num3.bitLength());
         if ("millerRabinTests" in options) {
           mrTests = options.millerRabinTests;
         }
@@ -27440,28 +27441,28 @@ var require_prime = __commonJS({
         if ("maxBlockTime" in options) {
           maxBlockTime = options.maxBlockTime;
         }
-        _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+        _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
       }
-      function _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
+      function _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
         var start = +/* @__PURE__ */ new Date();
         do {
-          if (num2.bitLength() > bits) {
-            num2 = generateRandom(bits, rng);
+          if (num3.bitLength() > bits) {
+            num3 = generateRandom(bits, rng);
           }
-          if (num2.isProbablePrime(mrTests)) {
-            return callback(null, num2);
+          if (num3.isProbablePrime(mrTests)) {
+            return callback(null, num3);
           }
-          num2.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
+          num3.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
         } while (maxBlockTime < 0 || +/* @__PURE__ */ new Date() - start < maxBlockTime);
         forge2.util.setImmediate(function() {
-          _primeinc(num2, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+          _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
         });
       }
       function primeincFindPrimeWithWorkers(bits, rng, options, callback) {
         if (typeof Worker === "undefined") {
           return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
         }
-        var num2 = generateRandom(bits, rng);
+        var num3 = generateRandom(bits, rng);
         var numWorkers = options.workers;
         var workLoad = options.workLoad || 100;
         var range2 = workLoad * 30 / 8;
@@ -27500,26 +27501,26 @@ var require_prime = __commonJS({
               found = true;
               return callback(null, new BigInteger(data.prime, 16));
             }
-            if (num2.bitLength() > bits) {
-              num2 = generateRandom(bits, rng);
+            if (num3.bitLength() > bits) {
+              num3 = generateRandom(bits, rng);
             }
-            var hex2 = num2.toString(16);
+            var hex2 = num3.toString(16);
             e.target.postMessage({
               hex: hex2,
               workLoad
             });
-            num2.dAddOffset(range2, 0);
+            num3.dAddOffset(range2, 0);
           }
         }
       }
       function generateRandom(bits, rng) {
-        var num2 = new BigInteger(bits, rng);
+        var num3 = new BigInteger(bits, rng);
         var bits1 = bits - 1;
-        if (!num2.testBit(bits1)) {
-          num2.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num2);
+        if (!num3.testBit(bits1)) {
+          num3.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num3);
         }
-        num2.dAddOffset(31 - num2.mod(THIRTY).byteValue(), 0);
-        return num2;
+        num3.dAddOffset(31 - num3.mod(THIRTY).byteValue(), 0);
+        return num3;
       }
       function getMillerRabinTests(bits) {
         if (bits <= 100) return 27;
@@ -28670,11 +28671,11 @@ var require_rsa = __commonJS({
       }
       generate();
       function generate() {
-        getPrime(state.pBits, function(err, num2) {
+        getPrime(state.pBits, function(err, num3) {
           if (err) {
             return callback(err);
           }
-          state.p = num2;
+          state.p = num3;
           if (state.q !== null) {
             return finish(err, state.q);
           }
@@ -28684,11 +28685,11 @@ var require_rsa = __commonJS({
       function getPrime(bits, callback2) {
         forge2.prime.generateProbablePrime(bits, opts, callback2);
       }
-      function finish(err, num2) {
+      function finish(err, num3) {
         if (err) {
           return callback(err);
         }
-        state.q = num2;
+        state.q = num3;
         if (state.p.compareTo(state.q) < 0) {
           var tmp = state.p;
           state.p = state.q;
@@ -31650,9 +31651,9 @@ var require_x509 = __commonJS({
     function _signatureParametersToAsn1(oid, params) {
       switch (oid) {
         case oids["RSASSA-PSS"]:
-          var parts = [];
+          var parts2 = [];
           if (params.hash.algorithmOid !== void 0) {
-            parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+            parts2.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
               asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
                 asn1.create(
                   asn1.Class.UNIVERSAL,
@@ -31665,7 +31666,7 @@ var require_x509 = __commonJS({
             ]));
           }
           if (params.mgf.algorithmOid !== void 0) {
-            parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
+            parts2.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
               asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
                 asn1.create(
                   asn1.Class.UNIVERSAL,
@@ -31686,7 +31687,7 @@ var require_x509 = __commonJS({
             ]));
           }
           if (params.saltLength !== void 0) {
-            parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, true, [
+            parts2.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, true, [
               asn1.create(
                 asn1.Class.UNIVERSAL,
                 asn1.Type.INTEGER,
@@ -31695,7 +31696,7 @@ var require_x509 = __commonJS({
               )
             ]));
           }
-          return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
+          return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts2);
         default:
           return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, "");
       }
@@ -32353,12 +32354,12 @@ var require_x509 = __commonJS({
     }
     function _nameToString(name) {
       if (name.type === 4) {
-        var parts = [];
+        var parts2 = [];
         for (var i = 0; i < name.value.length; ++i) {
           var attr = name.value[i];
-          parts.push((attr.shortName || attr.name || attr.type) + "=" + attr.value);
+          parts2.push((attr.shortName || attr.name || attr.type) + "=" + attr.value);
         }
-        return parts.join(", ");
+        return parts2.join(", ");
       }
       if (name.type === 7) {
         return forge2.util.bytesToIP(name.value);
@@ -36827,31 +36828,31 @@ var require_ed25519 = __commonJS({
       }
     }
     function unpackneg(r, p) {
-      var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+      var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
       set25519(r[2], gf1);
       unpack25519(r[1], p);
-      S(num2, r[1]);
-      M2(den, num2, D);
-      Z(num2, num2, r[2]);
+      S(num3, r[1]);
+      M2(den, num3, D);
+      Z(num3, num3, r[2]);
       A(den, r[2], den);
       S(den2, den);
       S(den4, den2);
       M2(den6, den4, den2);
-      M2(t, den6, num2);
+      M2(t, den6, num3);
       M2(t, t, den);
       pow2523(t, t);
-      M2(t, t, num2);
+      M2(t, t, num3);
       M2(t, t, den);
       M2(t, t, den);
       M2(r[0], t, den);
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num2)) {
+      if (neq25519(chk, num3)) {
         M2(r[0], r[0], I);
       }
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num2)) {
+      if (neq25519(chk, num3)) {
         return -1;
       }
       if (par25519(r[0]) === p[31] >> 7) {
@@ -38762,8 +38763,8 @@ var require_ssh = __commonJS({
     }
     function _sha1() {
       var sha = forge2.md.sha1.create();
-      var num2 = arguments.length;
-      for (var i = 0; i < num2; ++i) {
+      var num3 = arguments.length;
+      for (var i = 0; i < num3; ++i) {
         sha.update(arguments[i]);
       }
       return sha.digest();
@@ -38870,231 +38871,13 @@ function parseSize(input) {
   return m && unit !== void 0 ? Math.round(Number(m[1]) * unit) : void 0;
 }
 
-// src/results/judge.ts
-function asMoved(v, e, direction) {
-  if (direction === 1) return v;
-  return e.scale === "log" ? 1 / (1 + v) - 1 : -v;
-}
-function movedInterval(e, direction) {
-  const [a, b] = e.interval.map((v) => asMoved(v, e, direction));
-  return a <= b ? [a, b] : [b, a];
-}
-var ASSUMED_SPREAD = 0.1;
-var POWER = 0.8;
-function judge(input) {
-  const { history, current, direction, confidence } = input;
-  const y = (o) => input.scale === "log" ? Math.log(Math.max(o.value, input.floor)) : o.value;
-  const ys = history.map(y);
-  const k = ys.length;
-  const mean = ys.reduce((a, b) => a + b, 0) / k;
-  const withinBase = Math.sqrt(history.reduce((a, o) => a + o.within ** 2, 0) / k);
-  let spread = null;
-  let se;
-  let df;
-  if (k >= 2) {
-    spread = Math.sqrt(ys.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1));
-    se = Math.sqrt(spread ** 2 * (1 + 1 / k) + Math.max(0, current.within ** 2 - withinBase ** 2));
-    df = k - 1;
-  } else {
-    const assumed = input.scale === "log" ? ASSUMED_SPREAD : ASSUMED_SPREAD * Math.abs(mean);
-    se = Math.sqrt(2 * assumed ** 2 + current.within ** 2 + withinBase ** 2);
-    df = Infinity;
-  }
-  const tolerance = input.scale === "log" ? direction * Math.log(Math.max(1 + input.offset, 1e-9)) : direction * input.offset;
-  const change = direction * (y(current) - mean);
-  const q = tQuantile(confidence, df);
-  const lower = change - q * se;
-  const upper = change + q * se;
-  const judgement = lower > tolerance ? "failed" : upper <= tolerance ? "passed" : "inconclusive";
-  const detectable = tolerance + (q + normalQuantile(POWER)) * se;
-  const back = (d) => input.scale === "log" ? Math.exp(d) - 1 : d;
-  return {
-    judgement,
-    runs: k,
-    center: input.scale === "log" ? Math.exp(mean) : mean,
-    spread,
-    ...spread === null ? { assumed: ASSUMED_SPREAD } : {},
-    change: back(change),
-    interval: [back(lower), back(upper)],
-    tolerance: back(tolerance),
-    detectable: back(detectable),
-    confidence,
-    scale: input.scale
-  };
-}
-function normalQuantile(p) {
-  if (p <= 0 || p >= 1) throw new RangeError(`p must be in (0, 1), got ${p}`);
-  const a = [
-    -39.69683028665376,
-    220.9460984245205,
-    -275.9285104469687,
-    138.357751867269,
-    -30.66479806614716,
-    2.506628277459239
-  ];
-  const b = [
-    -54.47609879822406,
-    161.5858368580409,
-    -155.6989798598866,
-    66.80131188771972,
-    -13.28068155288572
-  ];
-  const c = [
-    -0.007784894002430293,
-    -0.3223964580411365,
-    -2.400758277161838,
-    -2.549732539343734,
-    4.374664141464968,
-    2.938163982698783
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  const poly = (cs, x) => cs.reduce((acc, v) => acc * x + v, 0);
-  if (p < low) {
-    const q2 = Math.sqrt(-2 * Math.log(p));
-    return poly(c, q2) / (poly(d, q2) * q2 + 1);
-  }
-  if (p > 1 - low) {
-    const q2 = Math.sqrt(-2 * Math.log(1 - p));
-    return -poly(c, q2) / (poly(d, q2) * q2 + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return poly(a, r) * q / (poly(b, r) * r + 1);
-}
-function tQuantile(p, df) {
-  const z = normalQuantile(p);
-  if (!Number.isFinite(df)) return z;
-  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
-  for (let i = 0; i < 50; i++) {
-    const err = tCdf(t, df) - p;
-    if (Math.abs(err) < 1e-12) break;
-    t -= err / tPdf(t, df);
-  }
-  return t;
-}
-function tPdf(t, df) {
-  return Math.exp(
-    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - (df + 1) / 2 * Math.log(1 + t * t / df)
-  );
-}
-function tCdf(t, df) {
-  const x = df / (df + t * t);
-  const tail2 = 0.5 * incompleteBeta(x, df / 2, 0.5);
-  return t >= 0 ? 1 - tail2 : tail2;
-}
-function logGamma(x) {
-  const g = [
-    0.9999999999998099,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.3234287776531,
-    -176.6150291621406,
-    12.507343278686905,
-    -0.13857109526572012,
-    9984369578019572e-21,
-    15056327351493116e-23
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const xx = x - 1;
-  let a = g[0];
-  const t = xx + 7.5;
-  for (let i = 1; i < 9; i++) a += g[i] / (xx + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-}
-function incompleteBeta(x, a, b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  let c = 1;
-  let d = 1 - (a + b) * x / (a + 1);
-  d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-  d = 1 / d;
-  let f = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let num2 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + num2 * d;
-    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num2 / c;
-    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
-    d = 1 / d;
-    f *= d * c;
-    num2 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + num2 * d;
-    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num2 / c;
-    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
-    d = 1 / d;
-    const delta = d * c;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-14) break;
-  }
-  return front * f / a;
-}
-
-// src/results/precision.ts
-function withinRunError(metric, value2, stats, dist, judged) {
-  const n = stats.samples;
-  if (n === 0) return 0;
-  const { scale, floor } = judged;
-  const onScale = (se) => scale === "log" ? se / Math.max(value2, floor) : se;
-  switch (metric) {
-    case "error_rate": {
-      const p = (stats.errors + 0.5) / (n + 1);
-      return onScale(Math.sqrt(p * (1 - p) / n));
-    }
-    case "errors":
-      return onScale(Math.sqrt(stats.errors + 0.5));
-    case "samples":
-      return onScale(Math.sqrt(n));
-    case "throughput":
-      return onScale(value2 / Math.sqrt(n));
-    case "min":
-    case "max":
-      return 0;
-    case "avg":
-      return dist ? onScale(sd(dist, stats.mean) / Math.sqrt(n)) : 0;
-    default: {
-      if (!dist) return 0;
-      const q = metric === "median" ? 0.5 : Number(metric.slice(1)) / 100;
-      const [lo, hi] = quantileBand(dist, n, q);
-      return scale === "log" ? (Math.log(Math.max(hi, floor)) - Math.log(Math.max(lo, floor))) / 2 : (hi - lo) / 2;
-    }
-  }
-}
-function quantileBand(dist, n, q) {
-  const width = Math.sqrt(n * q * (1 - q));
-  const lo = Math.max(1, Math.floor(n * q - width));
-  const hi = Math.min(n, Math.ceil(n * q + width));
-  return [valueAtRank(dist, lo), valueAtRank(dist, hi)];
-}
-function valueAtRank(dist, rank) {
-  let seen = 0;
-  for (const [value2, count2] of dist) {
-    seen += count2;
-    if (seen >= rank) return value2;
-  }
-  return dist.at(-1)?.[0] ?? 0;
-}
-function sd(dist, mean) {
-  let n = 0;
-  let sum = 0;
-  for (const [v, c] of dist) {
-    n += c;
-    sum += c * (v - mean) ** 2;
-  }
-  return n > 1 ? Math.sqrt(sum / (n - 1)) : 0;
-}
-
-// src/results/gates.ts
+// src/config/gate-grammar.ts
 var GATE_FORMS = [
   "<metric> <op> <value>           e.g. p95 < 500ms, error_rate < 1%, throughput >= 50/s, samples >= 1000",
   '"<label>": <metric> <op> <value>  e.g. "GET /login": p99 <= 1.2s',
   "<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%",
   "metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==",
-  "units: ms or s for times (a bare number is ms), % for error_rate, /s for throughput, none for errors and samples",
+  "units: ms or s for times (always written: a bare number is refused), % for error_rate, /s (or none) for throughput, none for errors and samples",
   "YAML long form: {label, metric, op, value}"
 ];
 function metricKind(metric) {
@@ -39111,11 +38894,13 @@ function parseAmount(text, kind, metric) {
   const n = Number(m[1]);
   const unit = m[2] ?? "";
   const allowed = {
-    time: { "": 1, ms: 1, s: 1e3 },
+    time: { ms: 1, s: 1e3 },
     rate: { "%": 0.01 },
     count: { "": 1 },
     throughput: { "": 1, "/s": 1 }
   };
+  if (kind === "time" && unit === "")
+    return `a time needs its unit: write ${m[1]}ms or ${+(n / 1e3).toPrecision(12)}s`;
   const factor = allowed[kind][unit];
   if (factor === void 0) {
     const units = Object.keys(allowed[kind]).map((u) => u === "" ? "no unit" : u);
@@ -39194,145 +38979,6 @@ function parseGates(inputs) {
     else problems.push(problem);
   }
   return { gates, problems };
-}
-function metricValue(stats, metric) {
-  switch (metric) {
-    case "avg":
-      return stats.mean;
-    case "min":
-    case "max":
-    case "median":
-    case "samples":
-    case "errors":
-    case "throughput":
-      return stats[metric];
-    case "error_rate":
-      return stats.errorRate;
-    default: {
-      const p = Number(metric.slice(1));
-      if (p === 50) return stats.median;
-      if (p === 90 || p === 95 || p === 99) return stats[`p${p}`];
-      return stats.percentiles[metric];
-    }
-  }
-}
-function extraPercentiles(gates) {
-  const ps = /* @__PURE__ */ new Set();
-  for (const g of gates) {
-    if (/^p\d/.test(g.metric) && !["p50", "p90", "p95", "p99"].includes(g.metric))
-      ps.add(Number(g.metric.slice(1)) / 100);
-  }
-  return [...ps];
-}
-var COMPARE = {
-  "<": (a, b) => a < b,
-  "<=": (a, b) => a <= b,
-  ">": (a, b) => a > b,
-  ">=": (a, b) => a >= b,
-  "==": (a, b) => Math.abs(a - b) < 1e-9
-};
-var viewOf = (v) => typeof v === "function" ? { stats: v } : v;
-function evaluateGate(gate, current, history, missing = { mode: "fail" }, confidence = 0.95) {
-  const run = viewOf(current);
-  const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
-  const unknown = (actual2, reason, status2 = "failed") => ({
-    ...base,
-    threshold: null,
-    baseline: null,
-    actual: actual2,
-    status: status2,
-    passed: false,
-    reason
-  });
-  const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
-  const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const stats = run.stats(gate.label);
-  if (!stats || stats.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(stats, gate.metric);
-  if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
-  if (!history) return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
-  const runs = (typeof history === "function" ? [viewOf(history)] : history).map((h) => ({ view: h, stats: h.stats(gate.label) })).filter((h) => Boolean(h.stats && h.stats.samples > 0));
-  if (!runs.length) return noBaseline(actual, `${where} is not in the baseline`);
-  const judged = judgedScale(gate);
-  const observe = (view, s) => {
-    const value2 = metricValue(s, gate.metric);
-    return { value: value2, within: withinRunError(gate.metric, value2, s, view.distribution?.(gate.label), judged) };
-  };
-  const direction = worseDirection(gate.op);
-  const evidence = judge({
-    current: observe(run, stats),
-    history: runs.map((h) => observe(h.view, h.stats)),
-    ...judged,
-    offset: gate.baseline.offset,
-    direction,
-    confidence
-  });
-  const center = evidence.center;
-  const threshold = gate.baseline.relative ? center * (1 + gate.baseline.offset) : center + gate.baseline.offset;
-  if (gate.op === "==") return { ...compared(base, actual, threshold), baseline: center };
-  const status = evidence.judgement;
-  return {
-    ...base,
-    threshold,
-    baseline: center,
-    actual,
-    status,
-    passed: status === "passed",
-    reason: evidenceReason(gate, evidence, direction),
-    evidence
-  };
-}
-function absoluteGate(gate, base, actual, stats, run, confidence) {
-  const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
-    scale: "raw",
-    floor: 0
-  });
-  const q = tQuantile(confidence, Infinity);
-  return {
-    ...compared(base, actual, gate.value),
-    ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
-  };
-}
-function compared(base, actual, threshold) {
-  const passed = COMPARE[base.op](actual, threshold);
-  return {
-    ...base,
-    threshold,
-    baseline: null,
-    actual,
-    status: passed ? "passed" : "failed",
-    passed,
-    reason: passed ? "ok" : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`
-  };
-}
-function worseDirection(op) {
-  return op === ">" || op === ">=" ? -1 : 1;
-}
-function judgedScale(gate) {
-  const kind = metricKind(gate.metric);
-  const floor = kind === "time" || kind === "count" ? 1 : kind === "throughput" ? 1e-3 : 1e-6;
-  return { scale: gate.baseline?.relative ? "log" : "raw", floor };
-}
-function evidenceReason(gate, e, direction) {
-  const own = (v) => asMoved(v, e, direction);
-  const amount2 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
-  const [lo, hi] = movedInterval(e, direction);
-  const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount2(e.spread).replace("+", "\xB1")})`;
-  const change = `${amount2(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount2(lo)} \u2026 ${amount2(hi)})`;
-  const against = `against ${history}; tolerance ${amount2(own(e.tolerance))}`;
-  if (e.judgement === "failed") return `regression beyond the tolerance: ${change} ${against}`;
-  if (e.judgement === "passed") return `within the tolerance: ${change} ${against}`;
-  return `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; the smallest regression it would catch is about ${amount2(own(e.detectable))}` + (e.runs < 5 ? " (more earlier runs narrow it: --baseline-runs)" : "");
-}
-function signed(v, metric) {
-  return `${v >= 0 ? "+" : "\u2212"}${format(Math.abs(v), metric)}`;
-}
-function format(value2, metric) {
-  const kind = metricKind(metric);
-  if (kind === "time") return `${+value2.toFixed(2)} ms`;
-  if (kind === "rate") return `${+(value2 * 100).toFixed(3)}%`;
-  if (kind === "throughput") return `${+value2.toFixed(2)}/s`;
-  return String(value2);
 }
 
 // src/config/criteria.ts
@@ -39502,6 +39148,10 @@ function autoBaselineProblem(a) {
   if (a.ref === void 0 || REF_PATTERN.test(a.ref)) return void 0;
   return `baseline: "auto:${a.ref.slice(0, 80)}" does not name a branch or ref after "auto:" (1 to 255 characters, no spaces); use auto for every earlier run, or e.g. auto:main for those of main`;
 }
+var LOCAL_AUTO = "baseline: auto is the history of earlier runs an ATQ server keeps (atq run --server URL --baseline auto), or GitHub's (the Action's baseline: auto); Jenkins' is baseline: 'lastSuccessful'. A run on the swarm from here has none: give the summary.json of an earlier run or a folder of earlier runs' results (e.g. --baseline atq-results), or run it through a server.";
+function localAutoProblem(options) {
+  return options.baselineAuto && !options.server ? LOCAL_AUTO : void 0;
+}
 
 // src/config/fields.ts
 var FIELDS = [
@@ -39589,20 +39239,20 @@ var FIELDS = [
     kind: "duration",
     arg: "DURATION",
     positive: { example: "30m" },
-    help: "limit for the whole run (default 30m)"
+    help: "limit for the whole run, e.g. 30m, 90s, 1h30m; a bare number is seconds (default 30m)"
   },
   {
     name: "ready-timeout",
     kind: "duration",
     arg: "DURATION",
     positive: { example: "2m" },
-    help: "limit for the workers to be ready (default 2m)"
+    help: "limit for the workers to be ready; a bare number is seconds (default 2m)"
   },
   {
     name: "delay",
     kind: "duration",
     arg: "DURATION",
-    help: "wait this long after the workers are ready (default 0s)"
+    help: "wait this long after the workers are ready; a bare number is seconds (default 0s)"
   },
   {
     name: "wait-command",
@@ -39616,7 +39266,7 @@ var FIELDS = [
     kind: "duration",
     arg: "DURATION",
     positive: { example: "1m" },
-    help: "limit for --wait-command (default 1m)"
+    help: "limit for --wait-command; a bare number is seconds (default 1m)"
   },
   {
     name: "wait-image",
@@ -39628,7 +39278,7 @@ var FIELDS = [
     name: "criteria",
     kind: "criteria",
     arg: "GATE",
-    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%"; exit code 3 when one fails'
+    help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%" (times need ms or s); exit code 3 when one fails'
   },
   {
     name: "baseline",
@@ -39801,8 +39451,8 @@ function testDirGlobs(name, globs, testDir, base) {
   const out = globs.map((glob) => {
     const negated = glob.startsWith("!");
     const body = negated ? glob.slice(1) : glob;
-    const parts = segments(path.normalize(body));
-    const fromBase = path.isAbsolute(body) || segments(body).includes("..") || prefix.length > 0 && prefix.every((p, i) => parts[i] === p);
+    const parts2 = segments(path.normalize(body));
+    const fromBase = path.isAbsolute(body) || segments(body).includes("..") || prefix.length > 0 && prefix.every((p, i) => parts2[i] === p);
     if (!fromBase) return glob;
     const rel = path.relative(testDir, path.resolve(base, body));
     if (rel === "") {
@@ -39930,12 +39580,12 @@ function dockerOptions(get) {
   };
 }
 function crossChecks(options, given) {
-  const has = (name) => given.raw.has(name);
+  const has2 = (name) => given.raw.has(name);
   const problems = [];
-  problems.push(...waitDetailProblems(has));
+  problems.push(...waitDetailProblems(has2));
   if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
-  if (has("confidence") && parseConfidence(given.raw.get("confidence")) === void 0)
+  if (has2("confidence") && parseConfidence(given.raw.get("confidence")) === void 0)
     problems.push(
       `confidence: ${JSON.stringify(given.raw.get("confidence"))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`
     );
@@ -39944,7 +39594,7 @@ function crossChecks(options, given) {
     problems.push(`secret-prop: ${both.join(", ")} also given with prop; give each property once`);
   const auto = options.baselineAuto && autoBaselineProblem(options.baselineAuto);
   if (auto) problems.push(auto);
-  if (!has("baseline") && options.baselineMissing === "fail")
+  if (!has2("baseline") && options.baselineMissing === "fail")
     problems.push(...baselineProblems(options.gates));
   return problems;
 }
@@ -40027,11 +39677,6 @@ function inertLine(line) {
   return visibleLine(line).replace(/##\[/g, "##\u2060[").replace(/^(\s*):(?=:)/, "$1:\u2060");
 }
 
-// src/results/report/md-escape.ts
-function mdText(text) {
-  return visibleControls(text.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
-}
-
 // src/jmeter/commands.ts
 import path3 from "node:path";
 
@@ -40055,8 +39700,8 @@ function csvRecords(text) {
 function sliceCsv(text, n, header) {
   const records = csvRecords(text).map((r) => r.endsWith("\n") ? r : `${r}
 `);
-  const head = header ? records.shift() ?? "" : "";
-  const slices = Array.from({ length: n }, () => [head]);
+  const head2 = header ? records.shift() ?? "" : "";
+  const slices = Array.from({ length: n }, () => [head2]);
   records.forEach((r, k) => slices[k % n].push(r));
   return slices.map((s) => s.join(""));
 }
@@ -40065,10 +39710,10 @@ function splitEntries(files, n) {
   const warnings = [];
   for (const f of files) {
     const slices = sliceCsv(f.text, n, f.header);
-    const rows = csvRecords(f.text).length - (f.header ? 1 : 0);
-    if (rows < n)
+    const rows2 = csvRecords(f.text).length - (f.header ? 1 : 0);
+    if (rows2 < n)
       warnings.push(
-        `split-csv: ${f.rel} has ${rows} row(s) for ${n} workers: ${n - rows} worker(s) get none`
+        `split-csv: ${f.rel} has ${rows2} row(s) for ${n} workers: ${n - rows2} worker(s) get none`
       );
     slices.forEach(
       (text, i) => entries.push({ name: `${SPLIT_DIR}/${i + 1}/${f.rel}`, content: Buffer.from(text) })
@@ -40401,6 +40046,15 @@ function indent(text, prefix = "    ") {
 }
 
 // src/results/jtl/sample.ts
+var MESSAGE_MAX = 300;
+var CODE_MAX = 100;
+function cutText(text, max) {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 55296 && last <= 56319) end--;
+  return text.slice(0, end) + "\u2026";
+}
 function newSample() {
   return {
     ts: 0,
@@ -40413,7 +40067,9 @@ function newSample() {
     host: "",
     allThreads: 0,
     count: 1,
-    errors: 0
+    errors: 0,
+    responseMessage: "",
+    failureMessage: ""
   };
 }
 var JtlError = class extends Error {
@@ -40485,6 +40141,8 @@ function indexColumns(names) {
     label: at("label"),
     success: at("success"),
     responseCode: at("responseCode"),
+    responseMessage: at("responseMessage"),
+    failureMessage: at("failureMessage"),
     bytes: at("bytes"),
     sentBytes: at("sentBytes"),
     allThreads: at("allThreads"),
@@ -40626,6 +40284,13 @@ function fieldText(r, i) {
   const text = r.buf.toString("utf8", r.starts[i], r.ends[i]);
   return r.quoted[i] ? text.replace(/""/g, '"') : text;
 }
+function fieldTextCut(r, i, maxChars) {
+  if (i < 0 || i >= r.count) return "";
+  const start = r.starts[i];
+  const end = Math.min(r.ends[i], start + 4 * (maxChars + 1));
+  const text = r.buf.toString("utf8", start, end);
+  return cutText(r.quoted[i] ? text.replace(/""/g, '"') : text, maxChars);
+}
 function fieldInt(r, i) {
   if (i >= r.count) return NaN;
   const buf = r.buf;
@@ -40689,6 +40354,8 @@ async function readCsvJtl(source, file, onSample) {
   const report = { format: "csv", rows: 0, warnings: [] };
   const sample = newSample();
   const strings = new FieldInterner();
+  const messages = new FieldInterner(1e4);
+  const message = (r, i) => i < 0 || i >= r.count ? "" : r.ends[i] - r.starts[i] <= MESSAGE_MAX ? messages.get(r, i) : fieldTextCut(r, i, MESSAGE_MAX);
   let cols;
   let width = 0;
   let pendingShort;
@@ -40766,6 +40433,9 @@ async function readCsvJtl(source, file, onSample) {
     sample.host = c.hostname < 0 ? "" : strings.get(r, c.hostname);
     sample.count = c.sampleCount < 0 ? 1 : fieldInt(r, c.sampleCount) || 1;
     sample.errors = c.errorCount < 0 ? sample.success ? 0 : 1 : fieldInt(r, c.errorCount) || 0;
+    const failed = sample.errors > 0;
+    sample.responseMessage = failed ? message(r, c.responseMessage) : "";
+    sample.failureMessage = failed ? message(r, c.failureMessage) : "";
     report.rows++;
     onSample(sample);
   };
@@ -40792,15 +40462,27 @@ async function readCsvJtl(source, file, onSample) {
 
 // src/results/jtl/read-xml.ts
 var import_saxes = __toESM(require_saxes(), 1);
+import { StringDecoder } from "node:string_decoder";
+var isCaptured = (name) => name === "failure" || name === "error" || name === "failureMessage";
 async function readXmlJtl(source, file, onSample) {
   const report = { format: "xml", rows: 0, warnings: [] };
   const parser = new import_saxes.SaxesParser({ position: true });
   let depth = 0;
   let error;
   const sample = newSample();
-  const num2 = (v) => v === void 0 || v === "" ? 0 : Number(v);
+  const num3 = (v) => v === void 0 || v === "" ? 0 : Number(v);
+  let open3 = false;
+  const assertion = { inside: false, failed: false, message: "" };
+  let capture;
+  let captured = "";
   parser.on("opentag", (tag) => {
-    if (tag.name !== "httpSample" && tag.name !== "sample") return;
+    if (tag.name !== "httpSample" && tag.name !== "sample") {
+      if (depth !== 1 || !open3) return;
+      if (tag.name === "assertionResult")
+        Object.assign(assertion, { inside: true, failed: false, message: "" });
+      else if (assertion.inside && isCaptured(tag.name)) [capture, captured] = [tag.name, ""];
+      return;
+    }
     depth++;
     if (depth > 1 || error) return;
     const a = tag.attributes;
@@ -40819,17 +40501,40 @@ async function readXmlJtl(source, file, onSample) {
     sample.label = a.lb ?? "";
     sample.success = a.s === void 0 ? true : a.s === "true";
     sample.responseCode = a.rc ?? "";
-    sample.bytes = num2(a.by);
-    sample.sentBytes = num2(a.sby);
+    sample.bytes = num3(a.by);
+    sample.sentBytes = num3(a.sby);
     sample.host = a.hn ?? "";
-    sample.allThreads = num2(a.na);
-    sample.count = num2(a.sc) || 1;
-    sample.errors = a.ec !== void 0 ? num2(a.ec) : sample.success ? 0 : 1;
+    sample.allThreads = num3(a.na);
+    sample.count = num3(a.sc) || 1;
+    sample.errors = a.ec !== void 0 ? num3(a.ec) : sample.success ? 0 : 1;
+    sample.responseMessage = sample.errors > 0 ? cutText(a.rm ?? "", MESSAGE_MAX) : "";
+    sample.failureMessage = "";
+    open3 = true;
+  });
+  const onText = (text) => {
+    if (capture && captured.length < 4 * MESSAGE_MAX) captured += text.slice(0, 4 * MESSAGE_MAX);
+  };
+  parser.on("text", onText);
+  parser.on("cdata", onText);
+  parser.on("closetag", (tag) => {
+    if (tag.name !== "httpSample" && tag.name !== "sample") {
+      if (depth !== 1 || !open3) return;
+      if (capture === tag.name) {
+        if (capture === "failureMessage") assertion.message = captured;
+        else if (captured.trim() === "true") assertion.failed = true;
+        capture = void 0;
+      } else if (tag.name === "assertionResult" && assertion.inside) {
+        if (assertion.failed && !sample.failureMessage && sample.errors > 0)
+          sample.failureMessage = cutText(assertion.message, MESSAGE_MAX);
+        assertion.inside = false;
+      }
+      return;
+    }
+    depth--;
+    if (depth > 0 || !open3) return;
+    open3 = false;
     report.rows++;
     onSample(sample);
-  });
-  parser.on("closetag", (tag) => {
-    if (tag.name === "httpSample" || tag.name === "sample") depth--;
   });
   let closing = false;
   let endError;
@@ -40837,11 +40542,13 @@ async function readXmlJtl(source, file, onSample) {
     if (closing) endError ??= e.message;
     else error ??= new JtlError(file, parser.line, `not well-formed XML: ${e.message}`);
   });
+  const decoder = new StringDecoder("utf8");
   for await (const chunk of source) {
-    parser.write(chunk.toString("utf8"));
+    parser.write(decoder.write(chunk));
     if (error) throw error;
   }
   closing = true;
+  parser.write(decoder.end());
   parser.close();
   if (endError) {
     report.warnings.push(
@@ -40853,19 +40560,19 @@ async function readXmlJtl(source, file, onSample) {
 
 // src/results/jtl/read.ts
 async function readJtl(file, onSample) {
-  let head;
+  let head2;
   try {
     const fh = await open(file, "r");
     try {
       const { buffer, bytesRead } = await fh.read(Buffer.alloc(512), 0, 512, 0);
-      head = buffer.subarray(0, bytesRead);
+      head2 = buffer.subarray(0, bytesRead);
     } finally {
       await fh.close();
     }
   } catch (e) {
     throw new JtlError(file, 0, `cannot read: ${e.message}`);
   }
-  const xml2 = head.toString("utf8").replace(/^\uFEFF/, "").trimStart().startsWith("<");
+  const xml2 = head2.toString("utf8").replace(/^\uFEFF/, "").trimStart().startsWith("<");
   const stream = createReadStream2(file, { highWaterMark: 1 << 20 });
   return xml2 ? readXmlJtl(stream, file, onSample) : readCsvJtl(stream, file, onSample);
 }
@@ -40910,6 +40617,609 @@ function baselineRef(s) {
     startedAt: text(run.startedAt) ?? s.window?.start ?? null
   };
 }
+
+// src/results/error-hints.ts
+var NON_HTTP_CODE = /^Non HTTP response code: (?:[\w$]+\.)*([\w$]+)$/;
+var NON_HTTP_MESSAGE = /^Non HTTP response message: ?/;
+var has = (text, ...words) => words.some((w) => text.includes(w));
+var RULES = [
+  {
+    test: (e) => e.exception === "UnknownHostException",
+    hint: "is the target on a network the workers can reach? See --attach-network"
+  },
+  {
+    test: (e) => has(e.exception, "ConnectTimeoutException") || /connect timed out/i.test(e.message),
+    hint: "connecting timed out: is the target reachable from the workers, and not overloaded?"
+  },
+  {
+    test: (e) => has(e.exception, "HttpHostConnectException", "ConnectException", "NoRouteToHostException") || /connection refused/i.test(e.message),
+    hint: "nothing accepted the connection: is the target running, and listening on that port?"
+  },
+  {
+    test: (e) => has(e.exception, "SocketTimeoutException") || /read timed out/i.test(e.message),
+    hint: "the target did not answer in time: is it overloaded, or is the response timeout too short?"
+  },
+  {
+    test: (e) => has(e.exception, "NoHttpResponseException") || /connection reset|failed to respond/i.test(e.message),
+    hint: "the target dropped connections without answering: is it overloaded or restarting?"
+  },
+  {
+    test: (e) => has(e.exception, "SSL"),
+    hint: "the TLS handshake failed: does the target speak HTTPS on that port, with a certificate JMeter trusts?"
+  },
+  {
+    test: (e) => /^5\d\d$/.test(e.code),
+    hint: "the target answered with server errors: see the target's own logs"
+  },
+  {
+    test: (e) => e.code === "401" || e.code === "403",
+    hint: "the target refused the credentials: check the authentication the plan sends"
+  },
+  {
+    test: (e) => e.code === "404",
+    hint: "the target has no such path: check the paths in the plan (and its base URL)"
+  },
+  {
+    test: (e) => e.code === "429",
+    hint: "the target is rate-limiting the test: lower the load or raise its limit"
+  },
+  {
+    test: (e) => /^4\d\d$/.test(e.code),
+    hint: "the target refused the requests: check the paths, parameters and authentication the plan sends"
+  },
+  {
+    test: (e) => /^[23]\d\d$/.test(e.code) && e.message !== "",
+    hint: "the responses arrived, and an assertion in the plan rejected them"
+  }
+];
+function parts(code, message) {
+  const exception = NON_HTTP_CODE.exec(code)?.[1] ?? "";
+  return { exception, code, message: message.replace(NON_HTTP_MESSAGE, "") };
+}
+function errorHint(code, message) {
+  const e = parts(code, message);
+  return RULES.find((r) => r.test(e))?.hint;
+}
+function errorLine(code, message) {
+  return oneLine2(lineText(parts(code, message)));
+}
+function errorShort(code, message) {
+  const e = parts(code, message);
+  if (e.exception !== "UnknownHostException") return oneLine2(lineText(e));
+  const host = e.message.split(/:\s/)[0]?.trim();
+  return oneLine2(host ? `UnknownHostException for ${host}` : "UnknownHostException");
+}
+var oneLine2 = (text) => text.replace(/\s*[\r\n]+\s*/g, " ");
+function lineText(e) {
+  if (e.exception) return e.message ? `${e.exception}: ${e.message}` : e.exception;
+  if (/^\d{3}$/.test(e.code)) return `HTTP ${e.code}${e.message ? `: ${e.message}` : ""}`;
+  return [e.code, e.message].filter(Boolean).join(": ") || "no response code or message";
+}
+var EVERY_FAILED = "every request failed";
+var MOSTLY_FAILED = "most requests failed";
+function isErrorRateWarning(w) {
+  return w.startsWith(`${EVERY_FAILED}: `) || w.startsWith(`${MOSTLY_FAILED}: `);
+}
+var MOST_FAILED = 0.5;
+function errorRateWarning(t) {
+  if (!t.samples || t.errors / t.samples < MOST_FAILED) return [];
+  const what = t.errors >= t.samples ? EVERY_FAILED : MOSTLY_FAILED;
+  const top = mostFrequent(t);
+  if (!top) return [`${what}: ${t.errors} of ${t.samples}`];
+  const cause = top.hint ? ` \u2014 ${top.hint}` : "";
+  if (top.count * 2 < t.errors)
+    return [
+      `${what}: ${t.errors} of ${t.samples}; the most frequent error: ${top.short} (${top.count})${cause}`
+    ];
+  const rest = t.errors - top.count;
+  const others = rest ? `; ${rest} more failed with other errors` : "";
+  return [`${what}: ${top.short} (${top.count} of ${t.samples}${others})${cause}`];
+}
+function mostFrequent(t) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const k of t.kinds) {
+    const short = errorShort(k.code, k.message);
+    const g = groups.get(short);
+    if (g) g.count += k.count;
+    else groups.set(short, { short, count: k.count, hint: errorHint(k.code, k.message) });
+  }
+  return [...groups.values()].reduce(
+    (best, g) => !best || g.count > best.count ? g : best,
+    void 0
+  );
+}
+
+// src/results/judge.ts
+function asMoved(v, e, direction) {
+  if (direction === 1) return v;
+  return e.scale === "log" ? 1 / (1 + v) - 1 : -v;
+}
+function movedInterval(e, direction) {
+  const [a, b] = e.interval.map((v) => asMoved(v, e, direction));
+  return a <= b ? [a, b] : [b, a];
+}
+var ASSUMED_SPREAD = 0.1;
+var POWER = 0.8;
+function judge(input) {
+  const { history, current, direction, confidence } = input;
+  const y = (o) => input.scale === "log" ? Math.log(Math.max(o.value, input.floor)) : o.value;
+  const ys = history.map(y);
+  const k = ys.length;
+  const mean = ys.reduce((a, b) => a + b, 0) / k;
+  const withinBase = Math.sqrt(history.reduce((a, o) => a + o.within ** 2, 0) / k);
+  let spread = null;
+  let se;
+  let df;
+  if (k >= 2) {
+    spread = Math.sqrt(ys.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1));
+    se = Math.sqrt(spread ** 2 * (1 + 1 / k) + Math.max(0, current.within ** 2 - withinBase ** 2));
+    df = k - 1;
+  } else {
+    const assumed = input.scale === "log" ? ASSUMED_SPREAD : ASSUMED_SPREAD * Math.abs(mean);
+    se = Math.sqrt(2 * assumed ** 2 + current.within ** 2 + withinBase ** 2);
+    df = Infinity;
+  }
+  const tolerance = input.scale === "log" ? direction * Math.log(Math.max(1 + input.offset, 1e-9)) : direction * input.offset;
+  const change = direction * (y(current) - mean);
+  const q = tQuantile(confidence, df);
+  const lower = change - q * se;
+  const upper = change + q * se;
+  const judgement = lower > tolerance ? "failed" : upper <= tolerance ? "passed" : "inconclusive";
+  const detectable = tolerance + (q + normalQuantile(POWER)) * se;
+  const back = (d) => input.scale === "log" ? Math.exp(d) - 1 : d;
+  return {
+    judgement,
+    runs: k,
+    center: input.scale === "log" ? Math.exp(mean) : mean,
+    spread,
+    ...spread === null ? { assumed: ASSUMED_SPREAD } : {},
+    change: back(change),
+    interval: [back(lower), back(upper)],
+    tolerance: back(tolerance),
+    detectable: back(detectable),
+    confidence,
+    scale: input.scale
+  };
+}
+function normalQuantile(p) {
+  if (p <= 0 || p >= 1) throw new RangeError(`p must be in (0, 1), got ${p}`);
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  const poly = (cs, x) => cs.reduce((acc, v) => acc * x + v, 0);
+  if (p < low) {
+    const q2 = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q2) / (poly(d, q2) * q2 + 1);
+  }
+  if (p > 1 - low) {
+    const q2 = Math.sqrt(-2 * Math.log(1 - p));
+    return -poly(c, q2) / (poly(d, q2) * q2 + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return poly(a, r) * q / (poly(b, r) * r + 1);
+}
+function tQuantile(p, df) {
+  const z = normalQuantile(p);
+  if (!Number.isFinite(df)) return z;
+  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+  for (let i = 0; i < 50; i++) {
+    const err = tCdf(t, df) - p;
+    if (Math.abs(err) < 1e-12) break;
+    t -= err / tPdf(t, df);
+  }
+  return t;
+}
+function tPdf(t, df) {
+  return Math.exp(
+    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - (df + 1) / 2 * Math.log(1 + t * t / df)
+  );
+}
+function tCdf(t, df) {
+  const x = df / (df + t * t);
+  const tail2 = 0.5 * incompleteBeta(x, df / 2, 0.5);
+  return t >= 0 ? 1 - tail2 : tail2;
+}
+function logGamma(x) {
+  const g = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = g[0];
+  const t = xx + 7.5;
+  for (let i = 1; i < 9; i++) a += g[i] / (xx + i);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+function incompleteBeta(x, a, b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num3 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + num3 * d;
+    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+    c = 1 + num3 / c;
+    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
+    d = 1 / d;
+    f *= d * c;
+    num3 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + num3 * d;
+    d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+    c = 1 + num3 / c;
+    c = Math.abs(c) < 1e-30 ? 1e-30 : c;
+    d = 1 / d;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-14) break;
+  }
+  return front * f / a;
+}
+
+// src/results/precision.ts
+function withinRunError(metric, value2, stats, dist, judged) {
+  const n = stats.samples;
+  if (n === 0) return 0;
+  const { scale, floor } = judged;
+  const onScale = (se) => scale === "log" ? se / Math.max(value2, floor) : se;
+  switch (metric) {
+    case "error_rate": {
+      const p = (stats.errors + 0.5) / (n + 1);
+      return onScale(Math.sqrt(p * (1 - p) / n));
+    }
+    case "errors":
+      return onScale(Math.sqrt(stats.errors + 0.5));
+    case "samples":
+      return onScale(Math.sqrt(n));
+    case "throughput":
+      return onScale(value2 / Math.sqrt(n));
+    case "min":
+    case "max":
+      return 0;
+    case "avg":
+      return dist ? onScale(sd(dist, stats.mean) / Math.sqrt(n)) : 0;
+    default: {
+      if (!dist) return 0;
+      const q = metric === "median" ? 0.5 : Number(metric.slice(1)) / 100;
+      const [lo, hi] = quantileBand(dist, n, q);
+      return scale === "log" ? (Math.log(Math.max(hi, floor)) - Math.log(Math.max(lo, floor))) / 2 : (hi - lo) / 2;
+    }
+  }
+}
+function quantileBand(dist, n, q) {
+  const width = Math.sqrt(n * q * (1 - q));
+  const lo = Math.max(1, Math.floor(n * q - width));
+  const hi = Math.min(n, Math.ceil(n * q + width));
+  return [valueAtRank(dist, lo), valueAtRank(dist, hi)];
+}
+function valueAtRank(dist, rank) {
+  let seen = 0;
+  for (const [value2, count2] of dist) {
+    seen += count2;
+    if (seen >= rank) return value2;
+  }
+  return dist.at(-1)?.[0] ?? 0;
+}
+function sd(dist, mean) {
+  let n = 0;
+  let sum = 0;
+  for (const [v, c] of dist) {
+    n += c;
+    sum += c * (v - mean) ** 2;
+  }
+  return n > 1 ? Math.sqrt(sum / (n - 1)) : 0;
+}
+
+// src/util/closest.ts
+var MAX_CHARS = 100;
+function editDistance(a, b, limit = Math.max(a.length, b.length)) {
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
+  let prev = [];
+  for (let j = 0; j <= b.length; j++) prev.push(j <= limit ? j : over);
+  let row3 = new Array(b.length + 1).fill(over);
+  for (let i = 1; i <= a.length; i++) {
+    row3.fill(over);
+    row3[0] = i <= limit ? i : over;
+    let best = row3[0];
+    for (let j = Math.max(1, i - limit), to = Math.min(b.length, i + limit); j <= to; j++) {
+      const del = prev[j] + 1;
+      const ins = row3[j - 1] + 1;
+      const sub = prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      let d = del < ins ? del : ins;
+      if (sub < d) d = sub;
+      if (d > over) d = over;
+      row3[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > limit) return over;
+    [prev, row3] = [row3, prev];
+  }
+  return prev[b.length];
+}
+function closestNames(wanted, names, max = 3) {
+  const w = wanted.toLowerCase().slice(0, MAX_CHARS);
+  const scored = [];
+  for (const name of names) {
+    const n = name.toLowerCase().slice(0, MAX_CHARS);
+    const limit = Math.max(2, Math.floor(Math.max(w.length, n.length) / 3));
+    const d = editDistance(w, n, limit);
+    if (d <= limit) scored.push({ name, d });
+  }
+  return scored.sort((a, b) => a.d - b.d).slice(0, max).map((s) => s.name);
+}
+
+// src/results/gates.ts
+function metricValue(stats, metric) {
+  switch (metric) {
+    case "avg":
+      return stats.mean;
+    case "min":
+    case "max":
+    case "median":
+    case "samples":
+    case "errors":
+    case "throughput":
+      return stats[metric];
+    case "error_rate":
+      return stats.errorRate;
+    default: {
+      const p = Number(metric.slice(1));
+      if (p === 50) return stats.median;
+      if (p === 90 || p === 95 || p === 99) return stats[`p${p}`];
+      return stats.percentiles[metric];
+    }
+  }
+}
+function extraPercentiles(gates) {
+  const ps = /* @__PURE__ */ new Set();
+  for (const g of gates) {
+    if (/^p\d/.test(g.metric) && !["p50", "p90", "p95", "p99"].includes(g.metric))
+      ps.add(Number(g.metric.slice(1)) / 100);
+  }
+  return [...ps];
+}
+var COMPARE = {
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+  "==": (a, b) => Math.abs(a - b) < 1e-9
+};
+var viewOf = (v) => typeof v === "function" ? { stats: v } : v;
+function evaluateGate(gate, current, history, missing = { mode: "fail" }, confidence = 0.95) {
+  const run = viewOf(current);
+  const base = { expression: gate.expression, label: gate.label, metric: gate.metric, op: gate.op };
+  const unknown = (actual2, reason, status2 = "failed") => ({
+    ...base,
+    threshold: null,
+    baseline: null,
+    actual: actual2,
+    status: status2,
+    passed: false,
+    reason
+  });
+  const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
+  const where = gate.label === null ? "the run" : `label "${gate.label}"`;
+  const stats = run.stats(gate.label);
+  if (!stats) return unknown(null, `no samples for ${where}${otherLabels(gate.label, run)}`);
+  if (stats.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(stats, gate.metric);
+  if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
+  if (!history) return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
+  const runs = (typeof history === "function" ? [viewOf(history)] : history).map((h) => ({ view: h, stats: h.stats(gate.label) })).filter((h) => Boolean(h.stats && h.stats.samples > 0));
+  if (!runs.length) return noBaseline(actual, `${where} is not in the baseline`);
+  const judged = judgedScale(gate);
+  const observe = (view, s) => {
+    const value2 = metricValue(s, gate.metric);
+    return { value: value2, within: withinRunError(gate.metric, value2, s, view.distribution?.(gate.label), judged) };
+  };
+  const direction = worseDirection(gate.op);
+  const evidence = judge({
+    current: observe(run, stats),
+    history: runs.map((h) => observe(h.view, h.stats)),
+    ...judged,
+    offset: gate.baseline.offset,
+    direction,
+    confidence
+  });
+  const center = evidence.center;
+  const threshold = gate.baseline.relative ? center * (1 + gate.baseline.offset) : center + gate.baseline.offset;
+  if (gate.op === "==") return { ...compared(base, actual, threshold), baseline: center };
+  const status = evidence.judgement;
+  return {
+    ...base,
+    threshold,
+    baseline: center,
+    actual,
+    status,
+    passed: status === "passed",
+    reason: evidenceReason(gate, evidence, direction),
+    evidence
+  };
+}
+var LABELS_NAMED = 3;
+function otherLabels(label, run) {
+  const labels = label === null ? void 0 : run.labels?.();
+  if (label === null || !labels?.length) return "";
+  const quote = (l) => JSON.stringify(l.length > 80 ? `${l.slice(0, 80)}\u2026` : l);
+  const close = closestNames(label, labels, LABELS_NAMED);
+  if (close.length) return `; did you mean ${close.map(quote).join(" or ")}?`;
+  const more = labels.length - LABELS_NAMED;
+  return `; the run's labels are ${labels.slice(0, LABELS_NAMED).map(quote).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+function absoluteGate(gate, base, actual, stats, run, confidence) {
+  const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
+    scale: "raw",
+    floor: 0
+  });
+  const q = tQuantile(confidence, Infinity);
+  return {
+    ...compared(base, actual, gate.value),
+    ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
+  };
+}
+function compared(base, actual, threshold) {
+  const passed = COMPARE[base.op](actual, threshold);
+  return {
+    ...base,
+    threshold,
+    baseline: null,
+    actual,
+    status: passed ? "passed" : "failed",
+    passed,
+    reason: passed ? "ok" : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`
+  };
+}
+function worseDirection(op) {
+  return op === ">" || op === ">=" ? -1 : 1;
+}
+function judgedScale(gate) {
+  const kind = metricKind(gate.metric);
+  const floor = kind === "time" || kind === "count" ? 1 : kind === "throughput" ? 1e-3 : 1e-6;
+  return { scale: gate.baseline?.relative ? "log" : "raw", floor };
+}
+function evidenceReason(gate, e, direction) {
+  const own = (v) => asMoved(v, e, direction);
+  const amount2 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
+  const [lo, hi] = movedInterval(e, direction);
+  const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount2(e.spread).replace("+", "\xB1")})`;
+  const change = `${amount2(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount2(lo)} \u2026 ${amount2(hi)})`;
+  const against = `against ${history}; tolerance ${amount2(own(e.tolerance))}`;
+  if (e.judgement === "failed") return `regression beyond the tolerance: ${change} ${against}`;
+  if (e.judgement === "passed") return `within the tolerance: ${change} ${against}`;
+  return `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; the smallest regression it would catch is about ${amount2(own(e.detectable))}` + (e.runs < 5 ? " (more earlier runs narrow it: --baseline-runs)" : "");
+}
+function signed(v, metric) {
+  return `${v >= 0 ? "+" : "\u2212"}${format(Math.abs(v), metric)}`;
+}
+function format(value2, metric) {
+  const kind = metricKind(metric);
+  if (kind === "time") return `${+value2.toFixed(2)} ms`;
+  if (kind === "rate") return `${+(value2 * 100).toFixed(3)}%`;
+  if (kind === "throughput") return `${+value2.toFixed(2)}/s`;
+  return String(value2);
+}
+
+// src/results/errors.ts
+var ERROR_LIMITS = {
+  /** Kinds shown for the whole run, and per label; the rest are one "other" row. */
+  top: 10,
+  labelTop: 5,
+  tracked: 1e3,
+  labelTracked: 50,
+  labelBudget: 2e4
+};
+var KindCounter = class {
+  constructor(limit, budget) {
+    this.limit = limit;
+    this.budget = budget;
+  }
+  limit;
+  budget;
+  // By code, then message: no key string made per failed sample.
+  byCode = /* @__PURE__ */ new Map();
+  size = 0;
+  untracked = 0;
+  add(code, message, n) {
+    let messages = this.byCode.get(code);
+    const known = messages?.get(message);
+    if (known) {
+      known.count += n;
+      return;
+    }
+    if (this.size >= this.limit || this.budget && this.budget.left <= 0) {
+      this.untracked += n;
+      return;
+    }
+    if (this.budget) this.budget.left--;
+    this.size++;
+    if (!messages) this.byCode.set(code, messages = /* @__PURE__ */ new Map());
+    messages.set(message, { code, message, count: n });
+  }
+  table(samples, errors, top, hints) {
+    const sorted = [...this.byCode.values()].flatMap((m) => [...m.values()]).sort(
+      (a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.message.localeCompare(b.message)
+    );
+    const shown = sorted.slice(0, top);
+    const rest = sorted.slice(top);
+    const otherCount = rest.reduce((n, k) => n + k.count, 0) + this.untracked;
+    const share = (n, of) => of ? n / of : 0;
+    return {
+      samples,
+      errors,
+      kinds: shown.map((k) => {
+        const hint = hints ? errorHint(k.code, k.message) : void 0;
+        return {
+          ...k,
+          ofErrors: share(k.count, errors),
+          ofSamples: share(k.count, samples),
+          ...hint ? { hint } : {}
+        };
+      }),
+      other: otherCount ? { count: otherCount, kinds: rest.length + (this.untracked ? 1 : 0), complete: !this.untracked } : null
+    };
+  }
+};
+var ErrorCounts = class {
+  total = new KindCounter(ERROR_LIMITS.tracked);
+  labels = /* @__PURE__ */ new Map();
+  budget = { left: ERROR_LIMITS.labelBudget };
+  add(s) {
+    if (s.errors <= 0) return;
+    const code = cutText(s.responseCode, CODE_MAX);
+    const message = s.failureMessage || s.responseMessage;
+    this.total.add(code, message, s.errors);
+    let label = this.labels.get(s.label);
+    if (!label) this.labels.set(s.label, label = new KindCounter(ERROR_LIMITS.labelTracked, this.budget));
+    label.add(code, message, s.errors);
+  }
+  section(totals, labelStats) {
+    const labels = [...this.labels.entries()].map(([label, counter]) => {
+      const st = labelStats(label) ?? { samples: 0, errors: 0 };
+      return { label, ...counter.table(st.samples, st.errors, ERROR_LIMITS.labelTop, false) };
+    });
+    labels.sort((a, b) => b.errors - a.errors || a.label.localeCompare(b.label));
+    return { total: this.total.table(totals.samples, totals.errors, ERROR_LIMITS.top, true), labels };
+  }
+};
 
 // src/results/histogram.ts
 var DENSE = 65536;
@@ -41138,6 +41448,7 @@ var Analysis = class {
   labels = /* @__PURE__ */ new Map();
   hosts = /* @__PURE__ */ new Map();
   series = new TimeSeries();
+  errorCounts = new ErrorCounts();
   add(s) {
     let acc = this.labels.get(s.label);
     if (!acc) this.labels.set(s.label, acc = new Accumulator());
@@ -41145,6 +41456,15 @@ var Analysis = class {
     this.total.add(s);
     this.hosts.set(s.host, (this.hosts.get(s.host) ?? 0) + s.count);
     this.series.add(s);
+    this.errorCounts.add(s);
+  }
+  /** The errors by kind, for the run and per label (errors.ts). */
+  errors() {
+    const counts = (a) => a && { samples: a.hist.count, errors: a.errors };
+    return this.errorCounts.section(
+      counts(this.total),
+      (label) => counts(this.labels.get(label))
+    );
   }
   labelNames() {
     return [...this.labels.keys()];
@@ -41213,6 +41533,7 @@ function summarise(analysis, read, opts) {
   const gates = opts.gates.map(
     (g) => evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence)
   );
+  const errors = analysis.errors();
   const base = history?.[0];
   const start = totals.samples ? totals.firstTimestamp : null;
   const end = totals.samples ? totals.lastTimestamp : null;
@@ -41227,6 +41548,7 @@ function summarise(analysis, read, opts) {
     },
     totals,
     labels,
+    errors,
     workers: analysis.workers(),
     gates,
     verdict: verdictOf(gates, inconclusive),
@@ -41236,6 +41558,7 @@ function summarise(analysis, read, opts) {
     warnings: [
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
+      ...errorRateWarning(errors.total),
       ...skippedWarning(gates, missing),
       ...inconclusiveWarning(gates, inconclusive)
     ],
@@ -41249,7 +41572,8 @@ function viewOfSummary(s) {
   const byLabel = new Map(s.labels.map((l) => [l.label, l]));
   return {
     stats: (label) => label === null ? s.totals : byLabel.get(label),
-    distribution: (label) => label === null ? s.distributions?.total : s.distributions?.labels[label]
+    distribution: (label) => label === null ? s.distributions?.total : s.distributions?.labels[label],
+    labels: () => s.labels.map((l) => l.label)
   };
 }
 function historyRun(s) {
@@ -41425,8 +41749,63 @@ function gateValue(v, metric) {
   return v === null ? "\u2013" : format(v, metric);
 }
 
+// src/results/report/errors-text.ts
+function errorsOf(s) {
+  const e = s.errors;
+  const total = table(e?.total, ERROR_LIMITS.top);
+  if (!total?.errors) return void 0;
+  const labels = Array.isArray(e?.labels) ? e.labels : [];
+  return {
+    total,
+    labels: labels.flatMap((l) => {
+      const t = table(l, ERROR_LIMITS.labelTop);
+      return t && typeof l.label === "string" ? [{ ...t, label: l.label }] : [];
+    })
+  };
+}
+var num = (v) => typeof v === "number" && Number.isFinite(v);
+function table(t, top) {
+  if (typeof t !== "object" || t === null || !num(t.samples) || !num(t.errors) || !Array.isArray(t.kinds))
+    return void 0;
+  const kinds = t.kinds.filter(
+    (k) => typeof k === "object" && k !== null && typeof k.code === "string" && typeof k.message === "string" && num(k.count) && num(k.ofErrors) && num(k.ofSamples)
+  ).slice(0, top).map((k) => ({
+    code: cutText(k.code, CODE_MAX),
+    message: cutText(k.message, MESSAGE_MAX),
+    count: k.count,
+    ofErrors: k.ofErrors,
+    ofSamples: k.ofSamples,
+    ...typeof k.hint === "string" ? { hint: cutText(k.hint, MESSAGE_MAX) } : {}
+  }));
+  const o = t.other;
+  const other = o && num(o.count) && num(o.kinds) ? { count: o.count, kinds: o.kinds, complete: o.complete !== false } : null;
+  return { samples: t.samples, errors: t.errors, kinds, other };
+}
+function errorsHeadline(t) {
+  return `${t.errors} of ${t.samples} samples failed (${pct(t.samples ? t.errors / t.samples : 0)})`;
+}
+function otherCaption(other) {
+  const n = `${other.complete ? "" : "at least "}${other.kinds} kind${other.kinds === 1 ? "" : "s"}`;
+  return `other (${n})`;
+}
+function topKinds(t, n) {
+  if (t.kinds.length <= n) return t;
+  const rest = t.kinds.slice(n);
+  const count2 = rest.reduce((sum, k) => sum + k.count, 0) + (t.other?.count ?? 0);
+  const kinds = rest.length + (t.other?.kinds ?? 0);
+  return { ...t, kinds: t.kinds.slice(0, n), other: { count: count2, kinds, complete: t.other?.complete ?? true } };
+}
+function errorListLines(t) {
+  const rows2 = t.kinds.map((k) => [k.count, errorLine(k.code, k.message)]);
+  if (t.other) rows2.push([t.other.count, otherCaption(t.other)]);
+  const width = Math.max(0, ...rows2.map(([c]) => String(c).length));
+  return rows2.map(
+    ([c, text]) => `${String(c).padStart(width)} (${pct(t.samples ? c / t.samples : 0)}) ${text}`
+  );
+}
+
 // src/results/report/evidence.ts
-function num(v) {
+function num2(v) {
   return typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 1e12 ? v : null;
 }
 var sign = (v, text) => v > 0 ? `+${text}` : v < 0 ? `\u2212${text}` : `\xB1${text}`;
@@ -41440,9 +41819,9 @@ function amount(v, e, metric) {
   return sign(v, fmt(a, metric));
 }
 function noise(e, metric) {
-  const spread = num(e.spread);
+  const spread = num2(e.spread);
   if (spread === null) {
-    const assumed = +((num(e.assumed) ?? 0) * 100).toFixed(1);
+    const assumed = +((num2(e.assumed) ?? 0) * 100).toFixed(1);
     return `1 run, noise unknown (\xB1${assumed}%${e.scale === "raw" ? " of the centre" : ""} assumed)`;
   }
   const text = e.scale === "log" ? `${+(spread * 100).toFixed(1)}%` : amount(spread, e, metric).slice(1);
@@ -41451,7 +41830,7 @@ function noise(e, metric) {
 function evidenceText(g) {
   const e = g.evidence;
   const numbers = [e?.change, e?.tolerance, e?.detectable, ...Array.isArray(e?.interval) ? e.interval : []];
-  if (!e || numbers.length !== 5 || numbers.some((v) => num(v) === null)) return null;
+  if (!e || numbers.length !== 5 || numbers.some((v) => num2(v) === null)) return null;
   const worse = worseDirection(g.op);
   const [lo, hi] = movedInterval(e, worse);
   const at = (v) => amount(asMoved(v, e, worse), e, g.metric);
@@ -41471,13 +41850,13 @@ function gateNote(g, flag) {
   return `${verdict}: ${text}${advice}`;
 }
 function withinText(g) {
-  const actual = num(g.actual);
-  const hi = num(g.within?.interval?.[1]);
+  const actual = num2(g.actual);
+  const hi = num2(g.within?.interval?.[1]);
   if (actual === null || hi === null || hi <= actual) return null;
   return `\xB1${fmt(hi - actual, g.metric)}`;
 }
 function actualText(g) {
-  const actual = num(g.actual);
+  const actual = num2(g.actual);
   if (actual === null) return "\u2013";
   const within2 = withinText(g);
   return within2 ? `${fmt(actual, g.metric)} (${within2})` : fmt(actual, g.metric);
@@ -41548,9 +41927,9 @@ function trendOf(s, maxEarlier = Infinity) {
       started: started(r.startedAt),
       link: linkTo(url, trusted, current),
       url,
-      p95: num(r.p95),
-      errorRate: num(r.errorRate),
-      throughput: num(r.throughput)
+      p95: num2(r.p95),
+      errorRate: num2(r.errorRate),
+      throughput: num2(r.throughput)
     };
   };
   const shown = history.slice(0, maxEarlier);
@@ -41571,9 +41950,9 @@ function trendOf(s, maxEarlier = Infinity) {
 }
 function trendThreshold(s, key) {
   const metric = TREND_METRICS.find((m) => m.key === key)?.gate;
-  const gates = s.gates.filter((g2) => g2.label === null && g2.metric === metric && num(g2.threshold) !== null);
+  const gates = s.gates.filter((g2) => g2.label === null && g2.metric === metric && num2(g2.threshold) !== null);
   const g = gates.find((x) => x.evidence) ?? gates[0];
-  return g ? num(g.threshold) : null;
+  return g ? num2(g.threshold) : null;
 }
 function trendValue(key, v) {
   return v === null ? "\u2013" : TREND_METRICS.find((m) => m.key === key).value(v);
@@ -41594,14 +41973,24 @@ function verdictLines(s, title) {
       `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (note ? `  (${note})` : "")
     );
   });
+  lines.push(...consoleErrors(s));
   lines.push(`  verdict: ${s.verdict}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return lines.map((l) => visibleControls(l));
 }
+var CONSOLE_ERRORS = 3;
+function consoleErrors(s) {
+  const t = errorsOf(s)?.total;
+  if (!t) return [];
+  return [
+    `  errors: ${errorsHeadline(t)}, most frequent first:`,
+    ...errorListLines(topKinds(t, CONSOLE_ERRORS)).map((l) => `    ${l}`)
+  ];
+}
 function trendLines(s) {
   const t = trendOf(s);
   if (!t) return [];
-  const rows = [
+  const rows2 = [
     ["", "run", "commit", "started (UTC)", ...TREND_METRICS.map((m) => m.title.toLowerCase()), "CI run"],
     ...t.points.map((p) => [
       p.current ? ">" : p.position,
@@ -41612,19 +42001,20 @@ function trendLines(s) {
       p.url ?? ""
     ])
   ].map((cells) => cells.map((c) => visibleControls(c)));
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const widths = rows2[0].map((_, i) => Math.max(...rows2.map((r) => r[i].length)));
   const numeric2 = (i) => i >= 4 && i < 4 + TREND_METRICS.length;
   return [
     `  trend of the whole run: the ${t.points.length - 1} earlier run(s) the baseline is made of, oldest first, then this run (>):`,
-    ...rows.map(
+    ...rows2.map(
       (r) => "    " + r.map((c, i) => numeric2(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd()
     )
   ];
 }
 
-// src/results/write.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import path5 from "node:path";
+// src/results/report/md-escape.ts
+function mdText(text) {
+  return visibleControls(text.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
+}
 
 // src/results/report/deltas.ts
 var DELTA_COLUMNS = [
@@ -41643,10 +42033,10 @@ var signed2 = (text, n) => n > 0 ? `+${text}` : n < 0 ? `\u2212${text.replace(/^
 function deltaCell(metric, d) {
   if (!d) return "new";
   const unit = metric === "errorRate" ? `${+(d.change * 100).toFixed(2)} pp` : value(metric, d.change);
-  const parts = [signed2(unit, d.change)];
+  const parts2 = [signed2(unit, d.change)];
   if (d.percent !== null && metric !== "errorRate")
-    parts.push(signed2(`${+(d.percent * 100).toFixed(1)}%`, d.change));
-  return `${value(metric, d.current)} (${parts.join(", ")})`;
+    parts2.push(signed2(`${+(d.percent * 100).toFixed(1)}%`, d.change));
+  return `${value(metric, d.current)} (${parts2.join(", ")})`;
 }
 function baselineCaption(ref) {
   return [
@@ -41655,6 +42045,261 @@ function baselineCaption(ref) {
     ref.commit ? `commit ${ref.commit.slice(0, 12)}` : "",
     ref.startedAt ? `started ${ref.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")}` : ""
   ].filter(Boolean).join(", ");
+}
+
+// src/results/report/markdown-trend.ts
+function runCell(p) {
+  const text = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
+  return p.link ? `[${text}](${p.link})` : text;
+}
+function row(p) {
+  const strong = (t) => p.current ? `**${t}**` : t;
+  return [
+    p.current ? "\u25B6 **this run**" : mdText(p.position),
+    runCell(p),
+    p.commit === null ? "\u2013" : mdText(p.commit),
+    p.started === null ? "\u2013" : mdText(p.started),
+    ...TREND_METRICS.map((m) => strong(trendValue(m.key, p[m.key])))
+  ].map((c) => ` ${c} `).join("|");
+}
+function chart(s, points, key) {
+  const drawn = points.filter((p) => p[key] !== null);
+  if (drawn.length < 2) return [];
+  const { unit, scale } = TREND_CHART_UNITS[key];
+  const value2 = (v) => String(+(v * scale).toFixed(3));
+  const threshold = trendThreshold(s, key);
+  const title = TREND_METRICS.find((m) => m.key === key)?.title ?? key;
+  return [
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${title} (${unit}) per run, this run last${threshold === null ? "" : "; line: the threshold"}"`,
+    `  x-axis [${drawn.map((p) => `"${p.position}"`).join(", ")}]`,
+    `  y-axis "${unit}"`,
+    `  bar [${drawn.map((p) => value2(p[key])).join(", ")}]`,
+    ...threshold === null ? [] : [`  line [${drawn.map(() => value2(threshold)).join(", ")}]`],
+    "```"
+  ];
+}
+function markdownTrend(s, maxEarlier = Infinity) {
+  const t = trendOf(s, maxEarlier);
+  if (!t) return [];
+  const earlier = t.points.length - 1;
+  const gated = (key) => key === "p95" || trendThreshold(s, key) !== null;
+  return [
+    "",
+    `Trend of the whole run: the ${earlier} earlier run(s) the baseline is made of, oldest first, then this run:`,
+    "",
+    `| | Run | Commit | Started (UTC) | ${TREND_METRICS.map((m) => m.title).join(" | ")} |`,
+    `|---|---|---|---|${TREND_METRICS.map(() => "---:").join("|")}|`,
+    ...t.points.map((p) => `|${row(p)}|`),
+    ...t.left > 0 ? ["", `_${t.left} older run(s) not shown here: see summary.md in the results._`] : [],
+    ...TREND_METRICS.filter((m) => gated(m.key)).flatMap((m) => chart(s, t.points, m.key))
+  ];
+}
+
+// src/results/report/markdown.ts
+var VERDICT = {
+  passed: "\u2705 **Passed**",
+  failed: "\u274C **Failed**",
+  skipped: "\u23ED\uFE0F **Gates skipped**",
+  inconclusive: "\u26A0\uFE0F **Inconclusive**",
+  "no-gates": "\u2139\uFE0F **No gates set**"
+};
+function verdictHeading(v) {
+  return VERDICT[v];
+}
+var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", inconclusive: "\u2754" };
+function renderMarkdown(s) {
+  const lines = [];
+  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
+  lines.push("");
+  lines.push(
+    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
+  );
+  lines.push(...markdownGates(s));
+  lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
+  lines.push(...markdownTrend(s));
+  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
+  lines.push(...markdownDeltas(s));
+  const points = thin(s.timeSeries.points, 60);
+  if (points.length > 1) {
+    const t0 = points[0].t;
+    lines.push(
+      "",
+      "```mermaid",
+      "xychart-beta",
+      `  title "Response time p90 (ms) over time (s)"`,
+      `  x-axis [${points.map((p) => Math.round((p.t - t0) / 1e3)).join(", ")}]`,
+      `  y-axis "ms"`,
+      `  line [${points.map((p) => p.p90).join(", ")}]`,
+      "```"
+    );
+  }
+  if (s.workers.length > 1 || s.workers[0]?.host) {
+    lines.push(
+      "",
+      `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || "(none)")} ${w.samples}`).join(", ")}`
+    );
+  }
+  for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
+  return lines.join("\n") + "\n";
+}
+function markdownGates(s) {
+  if (!s.gates.length) return [];
+  const judged = s.gates.some((g) => g.evidence);
+  return [
+    "",
+    "| | Gate | Actual | Threshold | Baseline | |",
+    "|---|---|---:|---:|---:|---|",
+    ...s.gates.map(
+      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`
+    ),
+    ...judged ? ["", mdText(evidenceLegend(s))] : []
+  ];
+}
+var MD_ERROR_LABELS = 50;
+function markdownErrors(s, opts) {
+  const e = errorsOf(s);
+  if (!e) return [];
+  const t = topKinds(e.total, opts.kinds ?? Infinity);
+  const hints = t.kinds.some((k) => k.hint);
+  const lines = [
+    "",
+    `Errors: ${errorsHeadline(t)}, by response code and message:`,
+    "",
+    `| Response code | Message | Errors | % of errors | % of samples |${hints ? " Likely cause |" : ""}`,
+    `|---|---|---:|---:|---:|${hints ? "---|" : ""}`,
+    ...kindRows(t).map(
+      (r) => `| ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofErrors)} | ${pct(r.ofSamples)} |${hints ? ` ${r.hint} |` : ""}`
+    )
+  ];
+  const labels = e.labels.slice(0, opts.labels);
+  if (!labels.length) return lines;
+  lines.push(
+    "",
+    "Errors by label (most errors first):",
+    "",
+    "| Label | Response code | Message | Errors | % of the label's samples |",
+    "|---|---|---|---:|---:|",
+    ...labels.flatMap(
+      (l) => kindRows(l).map(
+        (r, i) => `| ${i ? "" : mdText(l.label)} | ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofSamples)} |`
+      )
+    )
+  );
+  const left = e.labels.length - labels.length;
+  if (left > 0)
+    lines.push("", `_${left} more label(s) with errors not shown here: see report.html or summary.json._`);
+  return lines;
+}
+function kindRows(t) {
+  const rows2 = t.kinds.map((k) => ({
+    code: mdText(k.code) || "\u2013",
+    message: mdText(k.message) || "\u2013",
+    count: k.count,
+    ofErrors: k.ofErrors,
+    ofSamples: k.ofSamples,
+    hint: mdText(k.hint ?? "")
+  }));
+  if (t.other) {
+    const o = t.other;
+    const share = (of) => of ? o.count / of : 0;
+    rows2.push({
+      code: `_${mdText(otherCaption(o))}_`,
+      message: "",
+      count: o.count,
+      ofErrors: share(t.errors),
+      ofSamples: share(t.samples),
+      hint: ""
+    });
+  }
+  return rows2;
+}
+var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
+function markdownLabels(s, opts) {
+  const { columns } = opts;
+  const rows2 = s.labels.slice(0, opts.maxLabels ?? Infinity);
+  return [
+    "",
+    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...rows2.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
+    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
+    ...cutNote(s.labels.length - rows2.length)
+  ];
+}
+function markdownDeltas(s, maxLabels = Infinity) {
+  const c = s.comparison;
+  if (!c) return [];
+  const rows2 = c.labels.slice(0, maxLabels + 1);
+  const cut = c.labels.length - rows2.length;
+  return [
+    "",
+    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
+    "",
+    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(" | ")} |`,
+    `|---|${DELTA_COLUMNS.map(() => "---:").join("|")}|`,
+    ...rows2.map(
+      (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
+    ),
+    ...cutNote(cut)
+  ];
+}
+function thin(points, n) {
+  if (points.length <= n) return points;
+  const step = points.length / n;
+  return Array.from({ length: n }, (_, i) => points[Math.floor(i * step)]);
+}
+
+// src/results/write.ts
+import { mkdir, writeFile } from "node:fs/promises";
+import path5 from "node:path";
+
+// src/results/report/html-errors.ts
+function htmlErrors(s) {
+  const e = errorsOf(s);
+  if (!e) return "";
+  const hints = e.total.kinds.some((k) => k.hint);
+  const total = rows(e.total).map(
+    (r) => `<tr${r.cls}><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofErrors}</td><td>${r.ofSamples}</td>${hints ? `<td class="msg">${r.hint}</td>` : ""}</tr>`
+  );
+  const byLabel = e.labels.flatMap(
+    (l) => rows(l).map(
+      (r, i) => `<tr${r.cls}><td>${i ? "" : escapeHtml(l.label)}</td><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofSamples}</td></tr>`
+    )
+  );
+  return `<h2>Errors</h2><p class="meta">${escapeHtml(errorsHeadline(e.total))}, by response code and message</p>
+<div class="table-wrap"><table><thead><tr><th>Response code</th><th>Message</th><th>Errors</th><th>% of errors</th><th>% of samples</th>${hints ? "<th>Likely cause</th>" : ""}</tr></thead><tbody>
+${total.join("\n")}
+</tbody></table></div>
+<h2>Errors by label</h2><div class="table-wrap"><table><thead><tr><th>Label</th><th>Response code</th><th>Message</th><th>Errors</th><th>% of the label's samples</th></tr></thead><tbody>
+${byLabel.join("\n")}
+</tbody></table></div>`;
+}
+function rows(t) {
+  const cell = (text) => escapeHtml(text) || "\u2013";
+  const share = (n, of) => pct(of ? n / of : 0);
+  const out = t.kinds.map((k) => ({
+    cls: "",
+    code: cell(k.code),
+    message: cell(k.message),
+    count: k.count,
+    ofErrors: share(k.count, t.errors),
+    ofSamples: share(k.count, t.samples),
+    hint: escapeHtml(k.hint ?? "")
+  }));
+  if (t.other)
+    out.push({
+      cls: ' class="other"',
+      code: escapeHtml(otherCaption(t.other)),
+      message: "",
+      count: t.other.count,
+      ofErrors: share(t.other.count, t.errors),
+      ofSamples: share(t.other.count, t.samples),
+      hint: ""
+    });
+  return out;
 }
 
 // src/results/report/svg.ts
@@ -41758,14 +42403,14 @@ function trendChart(title, yUnit, dots, threshold) {
 }
 
 // src/results/report/html-trend.ts
-function runCell(p) {
+function runCell2(p) {
   const text = escapeHtml(p.runId ?? (p.current ? "this run" : "earlier run"));
   return p.link ? `<a href="${escapeHtml(p.link)}" rel="noopener noreferrer">${text}</a>` : text;
 }
-function row(p) {
+function row2(p) {
   const cells = [
     p.current ? "this run" : escapeHtml(p.position),
-    runCell(p),
+    runCell2(p),
     p.commit === null ? "\u2013" : `<code>${escapeHtml(p.commit)}</code>`,
     escapeHtml(p.started ?? "\u2013"),
     ...TREND_METRICS.map((m) => escapeHtml(trendValue(m.key, p[m.key])))
@@ -41792,7 +42437,7 @@ function htmlTrend(s) {
   });
   return `<h2>Trend</h2><p class="meta">The whole run in the ${t.points.length - 1} earlier run(s) the baseline is made of, oldest first, then this run.</p>
 <div class="table-wrap"><table><thead><tr><th></th><th>Run</th><th>Commit</th><th>Started (UTC)</th>${TREND_METRICS.map((m) => `<th>${m.title}</th>`).join("")}</tr></thead><tbody>
-${t.points.map(row).join("\n")}
+${t.points.map(row2).join("\n")}
 </tbody></table></div>
 <div class="charts">
 ${charts.join("\n")}
@@ -41841,6 +42486,8 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
 .swatch.threshold { background: #c53030; } .line.threshold { stroke: #c53030; }
 tr.now td { font-weight: 600; background: #fffbea; }
+td.msg { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 12em; }
+tr.other td { color: #5b6570; font-style: italic; }
 .warn { background: #fff8e1; border: 1px solid #f3d37a; padding: 8px 12px; border-radius: 6px; }
 footer { color: #8a949e; font-size: 12px; margin-top: 32px; }
 `;
@@ -41857,12 +42504,12 @@ var GATE_CLASS = {
 function htmlDeltas(s) {
   const c = s.comparison;
   if (!c) return "";
-  const rows = c.labels.map(
+  const rows2 = c.labels.map(
     (r) => `<tr${r.label === null ? ' class="total"' : ""}><td>${r.label === null ? "All" : escapeHtml(r.label)}</td>${DELTA_COLUMNS.map((d) => `<td>${escapeHtml(deltaCell(d.metric, r.deltas[d.metric]))}</td>`).join("")}</tr>`
   );
   return `<h2>Compared with the baseline</h2><p class="meta">${escapeHtml(baselineCaption(c.baseline))}</p>
 <div class="table-wrap"><table><thead><tr><th>Label</th>${DELTA_COLUMNS.map((d) => `<th>${d.title}</th>`).join("")}</tr></thead><tbody>
-${rows.join("\n")}
+${rows2.join("\n")}
 </tbody></table></div>`;
 }
 function renderHtml(s) {
@@ -41935,6 +42582,7 @@ function renderHtml(s) {
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join("\n")}
 <div class="cards">${card(String(s.totals.samples), "samples")}${card(pct(s.totals.errorRate), "errors")}${card(ms(s.totals.median), "median")}${card(ms(s.totals.p95), "p95")}${card(ms(s.totals.p99), "p99")}${card(`${s.totals.throughput.toFixed(1)}/s`, "throughput")}</div>
 ${gates}
+${htmlErrors(s)}
 ${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}
@@ -41951,6 +42599,16 @@ ${htmlDeltas(s)}
 }
 
 // src/results/report/junit.ts
+var JUNIT_ERRORS = 5;
+function gateErrors(s, g) {
+  if (g.metric !== "error_rate" && g.metric !== "errors") return "";
+  const e = errorsOf(s);
+  const t = g.label === null ? e?.total : e?.labels.find((l) => l.label === g.label);
+  if (!t?.errors) return "";
+  return `
+most frequent errors:
+${errorListLines(topKinds(t, JUNIT_ERRORS)).join("\n")}`;
+}
 var ENTITIES = {
   "&": "&amp;",
   "<": "&lt;",
@@ -41970,15 +42628,15 @@ function renderJunit(s, name = "atq performance gates") {
   ).length;
   const time2 = s.window.durationSeconds.toFixed(3);
   const cases = s.gates.map((g) => {
-    const open2 = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
-    if (g.status === "passed") return `${open2}</testcase>`;
+    const open3 = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
+    if (g.status === "passed") return `${open3}</testcase>`;
     if (g.status === "skipped" || g.status === "inconclusive" && !failing(g))
-      return `${open2}
+      return `${open3}
       <skipped message="${xml(g.reason)}"/>
     </testcase>`;
     const detail = `actual ${gateValue(g.actual, g.metric)}, threshold ${g.op} ${gateValue(g.threshold, g.metric)}${g.baseline === null ? "" : `, baseline ${gateValue(g.baseline, g.metric)}`}`;
-    return `${open2}
-      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})`)}</failure>
+    return `${open3}
+      <failure message="${xml(g.reason)}" type="GateFailed">${xml(`${g.expression}: ${g.reason} (${detail})${gateErrors(s, g)}`)}</failure>
     </testcase>`;
   });
   return [
@@ -41990,152 +42648,6 @@ function renderJunit(s, name = "atq performance gates") {
     "</testsuites>",
     ""
   ].join("\n");
-}
-
-// src/results/report/markdown-trend.ts
-function runCell2(p) {
-  const text = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
-  return p.link ? `[${text}](${p.link})` : text;
-}
-function row2(p) {
-  const strong = (t) => p.current ? `**${t}**` : t;
-  return [
-    p.current ? "\u25B6 **this run**" : mdText(p.position),
-    runCell2(p),
-    p.commit === null ? "\u2013" : mdText(p.commit),
-    p.started === null ? "\u2013" : mdText(p.started),
-    ...TREND_METRICS.map((m) => strong(trendValue(m.key, p[m.key])))
-  ].map((c) => ` ${c} `).join("|");
-}
-function chart(s, points, key) {
-  const drawn = points.filter((p) => p[key] !== null);
-  if (drawn.length < 2) return [];
-  const { unit, scale } = TREND_CHART_UNITS[key];
-  const value2 = (v) => String(+(v * scale).toFixed(3));
-  const threshold = trendThreshold(s, key);
-  const title = TREND_METRICS.find((m) => m.key === key)?.title ?? key;
-  return [
-    "",
-    "```mermaid",
-    "xychart-beta",
-    `  title "${title} (${unit}) per run, this run last${threshold === null ? "" : "; line: the threshold"}"`,
-    `  x-axis [${drawn.map((p) => `"${p.position}"`).join(", ")}]`,
-    `  y-axis "${unit}"`,
-    `  bar [${drawn.map((p) => value2(p[key])).join(", ")}]`,
-    ...threshold === null ? [] : [`  line [${drawn.map(() => value2(threshold)).join(", ")}]`],
-    "```"
-  ];
-}
-function markdownTrend(s, maxEarlier = Infinity) {
-  const t = trendOf(s, maxEarlier);
-  if (!t) return [];
-  const earlier = t.points.length - 1;
-  const gated = (key) => key === "p95" || trendThreshold(s, key) !== null;
-  return [
-    "",
-    `Trend of the whole run: the ${earlier} earlier run(s) the baseline is made of, oldest first, then this run:`,
-    "",
-    `| | Run | Commit | Started (UTC) | ${TREND_METRICS.map((m) => m.title).join(" | ")} |`,
-    `|---|---|---|---|${TREND_METRICS.map(() => "---:").join("|")}|`,
-    ...t.points.map((p) => `|${row2(p)}|`),
-    ...t.left > 0 ? ["", `_${t.left} older run(s) not shown here: see summary.md in the results._`] : [],
-    ...TREND_METRICS.filter((m) => gated(m.key)).flatMap((m) => chart(s, t.points, m.key))
-  ];
-}
-
-// src/results/report/markdown.ts
-var VERDICT = {
-  passed: "\u2705 **Passed**",
-  failed: "\u274C **Failed**",
-  skipped: "\u23ED\uFE0F **Gates skipped**",
-  inconclusive: "\u26A0\uFE0F **Inconclusive**",
-  "no-gates": "\u2139\uFE0F **No gates set**"
-};
-function verdictHeading(v) {
-  return VERDICT[v];
-}
-var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", inconclusive: "\u2754" };
-function renderMarkdown(s) {
-  const lines = [];
-  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
-  lines.push("");
-  lines.push(
-    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
-  );
-  lines.push(...markdownGates(s));
-  lines.push(...markdownTrend(s));
-  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
-  lines.push(...markdownDeltas(s));
-  const points = thin(s.timeSeries.points, 60);
-  if (points.length > 1) {
-    const t0 = points[0].t;
-    lines.push(
-      "",
-      "```mermaid",
-      "xychart-beta",
-      `  title "Response time p90 (ms) over time (s)"`,
-      `  x-axis [${points.map((p) => Math.round((p.t - t0) / 1e3)).join(", ")}]`,
-      `  y-axis "ms"`,
-      `  line [${points.map((p) => p.p90).join(", ")}]`,
-      "```"
-    );
-  }
-  if (s.workers.length > 1 || s.workers[0]?.host) {
-    lines.push(
-      "",
-      `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || "(none)")} ${w.samples}`).join(", ")}`
-    );
-  }
-  for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
-  return lines.join("\n") + "\n";
-}
-function markdownGates(s) {
-  if (!s.gates.length) return [];
-  const judged = s.gates.some((g) => g.evidence);
-  return [
-    "",
-    "| | Gate | Actual | Threshold | Baseline | |",
-    "|---|---|---:|---:|---:|---|",
-    ...s.gates.map(
-      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`
-    ),
-    ...judged ? ["", mdText(evidenceLegend(s))] : []
-  ];
-}
-var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
-function markdownLabels(s, opts) {
-  const { columns } = opts;
-  const rows = s.labels.slice(0, opts.maxLabels ?? Infinity);
-  return [
-    "",
-    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
-    `|---|${columns.map(() => "---:").join("|")}|`,
-    ...rows.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
-    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
-    ...cutNote(s.labels.length - rows.length)
-  ];
-}
-function markdownDeltas(s, maxLabels = Infinity) {
-  const c = s.comparison;
-  if (!c) return [];
-  const rows = c.labels.slice(0, maxLabels + 1);
-  const cut = c.labels.length - rows.length;
-  return [
-    "",
-    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
-    "",
-    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(" | ")} |`,
-    `|---|${DELTA_COLUMNS.map(() => "---:").join("|")}|`,
-    ...rows.map(
-      (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
-    ),
-    ...cutNote(cut)
-  ];
-}
-function thin(points, n) {
-  if (points.length <= n) return points;
-  const step = points.length / n;
-  return Array.from({ length: n }, (_, i) => points[Math.floor(i * step)]);
 }
 
 // src/results/write.ts
@@ -42183,6 +42695,7 @@ async function analysePlans(report, options, baselines, emit, partial) {
       inconclusive: options.inconclusive
     });
     if (partial && plan.status !== "succeeded") summary.warnings.unshift(partial);
+    plan.samples = summary.totals.samples;
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
     for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])
@@ -42340,20 +42853,22 @@ var DOING = {
   delay: "waiting out --delay",
   "master-start": "the master was starting",
   "master-run": "the master was running the plan",
+  engines: "the engines were starting",
+  go: "the engines were starting the test",
+  "engines-run": "the engines were running",
+  files: "checking the uploaded files",
   collect: "copying the results out"
 };
 function doing(stage) {
   return (stage && DOING[stage]) ?? `in stage ${stage ?? "setup"}`;
 }
 var RunControl = class {
-  controller = new AbortController();
-  timer;
-  /** When the caller cancelled: what is left to do must fit in the CI runner's grace period. */
-  cancelledAt;
-  get cancelled() {
-    return this.cancelledAt !== void 0;
-  }
-  constructor(external, timeoutMs, stage) {
+  /**
+   * `pace` scales the lifecycle's own waits (poll intervals, settling pauses, the engine's grace period, the
+   * lease's heartbeat): 1 is real time; the lifecycle's unit tests run against an in-memory swarm faster.
+   */
+  constructor(external, timeoutMs, stage, pace = 1) {
+    this.pace = pace;
     const onCancel = () => {
       this.cancelledAt = Date.now();
       const reason = external?.reason;
@@ -42363,6 +42878,14 @@ var RunControl = class {
     else external?.addEventListener("abort", onCancel, { once: true });
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
   }
+  pace;
+  controller = new AbortController();
+  timer;
+  /** When the caller cancelled: what is left to do must fit in the CI runner's grace period. */
+  cancelledAt;
+  get cancelled() {
+    return this.cancelledAt !== void 0;
+  }
   /**
    * A deadline for work that may normally take `normalMs` from now, and must end `afterCancelMs` after a
    * cancel, even one that comes while the work is under way (GitHub kills the step 10 s after SIGINT).
@@ -42370,6 +42893,10 @@ var RunControl = class {
   deadline(normalMs, afterCancelMs) {
     const normal = Date.now() + normalMs;
     return () => this.cancelledAt === void 0 ? normal : Math.min(normal, this.cancelledAt + afterCancelMs);
+  }
+  /** One of the lifecycle's waits (measured for real swarms) at this run's pace. */
+  ms(realMs) {
+    return realMs * this.pace;
   }
   get signal() {
     return this.controller.signal;
@@ -42443,7 +42970,10 @@ async function classify(state, runId) {
   if (isAtqError(e)) {
     const client = state.client;
     if (e.code === "DOCKER_CONNECT" && client?.unreachableSince !== void 0 && state.resources) {
-      return engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
+      const lost = engineLost(client, e, doing(state.clock.failedIn ?? state.clock.current));
+      if (typeof lost.details.engineSaid === "string")
+        state.logger.info(`the engine's last answer: ${inertLine(lost.details.engineSaid)}`);
+      return lost;
     }
     if (e.code === "DOCKER_API" && e.details.status === 404 && await state.resources?.leasePresent() === false) {
       return removedError(runId, `${e.message}; its lease is gone too`);
@@ -42511,28 +43041,28 @@ function cleanupCommand(runId, dockerHost, opts = { force: true }) {
   return `atq cleanup --run ${runId}${opts.force ? " --force" : ""}${host}`;
 }
 function withOutcome(error, report) {
-  const parts = [];
+  const parts2 = [];
   const samples = report.plans.reduce((n, p) => n + (p.samples ?? 0), 0);
   if (report.partial)
-    parts.push(`The ${samples} samples measured until then are in ${report.outDir} (partial results).`);
+    parts2.push(`The ${samples} samples measured until then are in ${report.outDir} (partial results).`);
   const c = report.cleanup;
   if (c?.failed.length) {
-    parts.push(
+    parts2.push(
       `${c.failed.length} object(s) could not be removed from the swarm; remove them with: ${c.command}`
     );
   } else if (c && !c.kept && error.code === "RUN_ABORTED") {
-    parts.push("Everything the run created was removed from the swarm.");
+    parts2.push("Everything the run created was removed from the swarm.");
   }
-  if (!parts.length) return error;
+  if (!parts2.length) return error;
   return new AtqError(error.code, `${error.message}
-${parts.join("\n")}`, error.details, {
+${parts2.join("\n")}`, error.details, {
     cause: error.cause
   });
 }
 
 // src/core/run.ts
 import { mkdir as mkdir5 } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -42709,19 +43239,19 @@ function balancedWithBudget(str, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open2 = [];
+  const open3 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open2.push(i);
-    } else if (c === 125 && open2.length) {
-      open2.pop();
+      open3.push(i);
+    } else if (c === 125 && open3.length) {
+      open3.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open2.length; i++) {
-    const at = open2[i];
+  for (let i = 0; i < open3.length; i++) {
+    const at = open3[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -42746,7 +43276,7 @@ function commaSetFollows(str, budget) {
   return false;
 }
 function parseCommaParts(str, budget) {
-  const parts = [];
+  const parts2 = [];
   let carry = "";
   for (; ; ) {
     const m = balancedWithBudget(str, str, budget);
@@ -42756,19 +43286,19 @@ function parseCommaParts(str, budget) {
     if (!m) {
       const tail2 = str.split(",");
       tail2[0] = carry + tail2[0];
-      pushAll(parts, tail2);
-      return parts;
+      pushAll(parts2, tail2);
+      return parts2;
     }
     const { pre, body, post } = m;
     const p = pre.split(",");
     p[0] = carry + p[0];
     p[p.length - 1] += "{" + body + "}";
     if (!post.length) {
-      pushAll(parts, p);
-      return parts;
+      pushAll(parts2, p);
+      return parts2;
     }
     carry = p.pop();
-    pushAll(parts, p);
+    pushAll(parts2, p);
     str = post;
   }
 }
@@ -43266,8 +43796,8 @@ var AST = class {
     }
     return this;
   }
-  push(...parts) {
-    for (const p of parts) {
+  push(...parts2) {
+    for (const p of parts2) {
       if (p === "")
         continue;
       if (typeof p !== "string" && !(p instanceof _a && p.#parent === this)) {
@@ -43375,7 +43905,7 @@ var AST = class {
     }
     let i = pos + 1;
     let part = new _a(null, ast);
-    const parts = [];
+    const parts2 = [];
     let acc = "";
     while (i < str.length) {
       const c = str.charAt(i++);
@@ -43415,7 +43945,7 @@ var AST = class {
       if (c === "|") {
         part.push(acc);
         acc = "";
-        parts.push(part);
+        parts2.push(part);
         part = new _a(null, ast);
         continue;
       }
@@ -43425,7 +43955,7 @@ var AST = class {
         }
         part.push(acc);
         acc = "";
-        ast.push(...parts, part);
+        ast.push(...parts2, part);
         return i;
       }
       acc += c;
@@ -44038,24 +44568,24 @@ var Minimatch = class {
   }
   // just get rid of adjascent ** portions
   adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
+    return globParts.map((parts2) => {
       let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+      while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
         let i = gs;
-        while (parts[i + 1] === "**") {
+        while (parts2[i + 1] === "**") {
           i++;
         }
         if (i !== gs) {
-          parts.splice(gs, i - gs);
+          parts2.splice(gs, i - gs);
         }
       }
-      return parts;
+      return parts2;
     });
   }
   // get rid of adjascent ** and resolve .. portions
   levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      parts = parts.reduce((set, part) => {
+    return globParts.map((parts2) => {
+      parts2 = parts2.reduce((set, part) => {
         const prev = set[set.length - 1];
         if (part === "**" && prev === "**") {
           return set;
@@ -44069,43 +44599,43 @@ var Minimatch = class {
         set.push(part);
         return set;
       }, []);
-      return parts.length === 0 ? [""] : parts;
+      return parts2.length === 0 ? [""] : parts2;
     });
   }
-  levelTwoFileOptimize(parts) {
-    if (!Array.isArray(parts)) {
-      parts = this.slashSplit(parts);
+  levelTwoFileOptimize(parts2) {
+    if (!Array.isArray(parts2)) {
+      parts2 = this.slashSplit(parts2);
     }
     let didSomething = false;
     do {
       didSomething = false;
       if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
+        for (let i = 1; i < parts2.length - 1; i++) {
+          const p = parts2[i];
+          if (i === 1 && p === "" && parts2[0] === "")
             continue;
           if (p === "." || p === "") {
             didSomething = true;
-            parts.splice(i, 1);
+            parts2.splice(i, 1);
             i--;
           }
         }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+        if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
           didSomething = true;
-          parts.pop();
+          parts2.pop();
         }
       }
       let dd = 0;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
+      while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+        const p = parts2[dd - 1];
         if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
           didSomething = true;
-          parts.splice(dd - 1, 2);
+          parts2.splice(dd - 1, 2);
           dd -= 2;
         }
       }
     } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
+    return parts2.length === 0 ? [""] : parts2;
   }
   // First phase: single-pattern processing
   // <pre> is 1 or more portions
@@ -44129,57 +44659,57 @@ var Minimatch = class {
     let didSomething = false;
     do {
       didSomething = false;
-      for (let parts of globParts) {
+      for (let parts2 of globParts) {
         let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+        while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
           let gss = gs;
-          while (parts[gss + 1] === "**") {
+          while (parts2[gss + 1] === "**") {
             gss++;
           }
           if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
+            parts2.splice(gs + 1, gss - gs);
           }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
+          let next = parts2[gs + 1];
+          const p = parts2[gs + 2];
+          const p2 = parts2[gs + 3];
           if (next !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
           }
           didSomething = true;
-          parts.splice(gs, 1);
-          const other = parts.slice(0);
+          parts2.splice(gs, 1);
+          const other = parts2.slice(0);
           other[gs] = "**";
           globParts.push(other);
           gs--;
         }
         if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
+          for (let i = 1; i < parts2.length - 1; i++) {
+            const p = parts2[i];
+            if (i === 1 && p === "" && parts2[0] === "")
               continue;
             if (p === "." || p === "") {
               didSomething = true;
-              parts.splice(i, 1);
+              parts2.splice(i, 1);
               i--;
             }
           }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+          if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
             didSomething = true;
-            parts.pop();
+            parts2.pop();
           }
         }
         let dd = 0;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
+        while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+          const p = parts2[dd - 1];
           if (p && p !== "." && p !== ".." && p !== "**") {
             didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
+            const needDot = dd === 1 && parts2[dd + 1] === "**";
             const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
+            parts2.splice(dd - 1, 2, ...splin);
+            if (parts2.length === 0)
+              parts2.push("");
             dd -= 2;
           }
         }
@@ -44296,7 +44826,7 @@ var Minimatch = class {
   #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
     const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
     const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body, tail2] = partial ? [
+    const [head2, body, tail2] = partial ? [
       pattern.slice(patternIndex, firstgs),
       pattern.slice(firstgs + 1),
       []
@@ -44305,13 +44835,13 @@ var Minimatch = class {
       pattern.slice(firstgs + 1, lastgs),
       pattern.slice(lastgs + 1)
     ];
-    if (head.length) {
-      const fileHead = file.slice(fileIndex, fileIndex + head.length);
-      if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
+    if (head2.length) {
+      const fileHead = file.slice(fileIndex, fileIndex + head2.length);
+      if (!this.#matchOne(fileHead, head2, partial, 0, 0)) {
         return false;
       }
-      fileIndex += head.length;
-      patternIndex += head.length;
+      fileIndex += head2.length;
+      patternIndex += head2.length;
     }
     let fileTailMatch = 0;
     if (tail2.length) {
@@ -44505,10 +45035,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open2 + re + close + "$";
+    const [open3, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open3 + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open3 + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -44622,13 +45152,13 @@ function getStat(file, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path17 + dir, strict);
+async function* exploreWalkAsync(dir, path18, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir2(path18 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path17 + "/" + relative;
+    const absolute = path18 + "/" + relative;
     let stat5 = file;
     if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
     if (stat5.isDirectory()) {
@@ -44638,7 +45168,7 @@ async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat5
         };
-        yield* exploreWalkAsync(filename, path17, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path18, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -44647,8 +45177,8 @@ async function* exploreWalkAsync(dir, path17, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path17, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path17, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path18, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path18, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options) {
   return {
@@ -46004,9 +46534,9 @@ function ensureBuffer(input) {
     throw new Error("input must be buffer, number, or string, received " + typeof input);
   }
 }
-function bufferizeInt(num2) {
+function bufferizeInt(num3) {
   const tmp = ensureBuffer(4);
-  tmp.writeInt32BE(num2, 0);
+  tmp.writeInt32BE(num3, 0);
   return tmp;
 }
 function _crc32(buf, previous) {
@@ -46045,10 +46575,10 @@ var TarArchive = class extends Archiver {
 // src/bundle/tar.ts
 function tarGz(entries) {
   return new Promise((resolve2, reject) => {
-    const parts = [];
+    const parts2 = [];
     const tar2 = new TarArchive({ gzip: true, gzipOptions: { level: 6 } });
-    tar2.on("data", (d) => parts.push(d));
-    tar2.on("end", () => resolve2(Buffer.concat(parts)));
+    tar2.on("data", (d) => parts2.push(d));
+    tar2.on("end", () => resolve2(Buffer.concat(parts2)));
     tar2.on("error", reject);
     tar2.on("warning", reject);
     for (const e of entries) {
@@ -46124,7 +46654,112 @@ var mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 // src/bundle/select.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
 import { realpath, stat as stat4 } from "node:fs/promises";
+import path13 from "node:path";
+
+// src/bundle/earlier-results.ts
+import { lstat as lstat3, open as open2 } from "node:fs/promises";
 import path12 from "node:path";
+var MAX_RUN_JSON = 1024 * 1024;
+var SUMMARY_HEAD = 256;
+var SUMMARY_START = /^\s*\{\s*"schemaVersion"\s*:\s*\d+\s*,\s*"run"\s*:\s*(?:null|\{)/;
+var EarlierResults = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  seen = /* @__PURE__ */ new Map();
+  /**
+   * The topmost folder of `rel` (a path with forward slashes) that holds ATQ results, or undefined. The
+   * test dir itself is never one: it is what the user asked to ship.
+   */
+  async folderOf(rel) {
+    const parts2 = rel.split("/");
+    for (let i = 1; i < parts2.length; i++) {
+      const dir = parts2.slice(0, i).join("/");
+      if (await this.holdsResults(dir)) return dir;
+    }
+    return void 0;
+  }
+  holdsResults(dir) {
+    let known = this.seen.get(dir);
+    if (!known) {
+      const abs = path12.join(this.root, dir);
+      known = isRunJson(path12.join(abs, "run.json")).then(
+        (yes) => yes || isSummaryJson(path12.join(abs, "summary.json"))
+      );
+      this.seen.set(dir, known);
+    }
+    return known;
+  }
+};
+async function isRunJson(file) {
+  const text = await head(file, MAX_RUN_JSON, true);
+  if (text === void 0) return false;
+  try {
+    const doc = JSON.parse(text);
+    return typeof doc === "object" && doc !== null && typeof doc.runId === "string" && typeof doc.status === "string" && typeof doc.startedAt === "string" && typeof doc.stages === "object" && doc.stages !== null;
+  } catch {
+    return false;
+  }
+}
+async function isSummaryJson(file) {
+  const text = await head(file, SUMMARY_HEAD, false);
+  return text !== void 0 && SUMMARY_START.test(text);
+}
+async function head(file, max, whole) {
+  const st = await lstat3(file).catch(() => void 0);
+  if (!st?.isFile() || whole && st.size > max) return void 0;
+  const handle = await open2(file, "r").catch(() => void 0);
+  if (!handle) return void 0;
+  try {
+    const buf = Buffer.alloc(Math.min(max, st.size));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+var ResultsFilter = class {
+  /** Folders left out as earlier results, in the order found. */
+  earlier = /* @__PURE__ */ new Set();
+  /** Whether anything matched under the output folder. */
+  inOut = false;
+  folders;
+  out;
+  constructor(testDir, outDir) {
+    this.folders = new EarlierResults(testDir);
+    const rel = outDir === void 0 ? "" : path12.relative(testDir, outDir);
+    if (rel && !path12.isAbsolute(rel) && rel.split(path12.sep)[0] !== "..")
+      this.out = rel.split(path12.sep).join("/");
+  }
+  async keep(paths) {
+    const kept = [];
+    for (const rel of paths) {
+      if (this.out !== void 0 && (rel + "/").startsWith(this.out + "/")) {
+        this.inOut = true;
+        continue;
+      }
+      const folder = await this.folders.folderOf(rel);
+      if (folder === void 0) kept.push(rel);
+      else this.earlier.add(folder);
+    }
+    return kept;
+  }
+  /** What was left out, for a message that says why a glob matched nothing; '' when nothing was. */
+  note() {
+    const what = [
+      ...this.inOut ? [`the output folder ${this.out}`] : [],
+      ...this.earlier.size ? [`earlier ATQ results (${listed([...this.earlier])})`] : []
+    ];
+    return what.length ? ` (files in ${what.join(" and in ")} are never shipped)` : "";
+  }
+};
+function listed(folders) {
+  const more = folders.length > 5 ? `, and ${folders.length - 5} more` : "";
+  return folders.slice(0, 5).join(", ") + more;
+}
+
+// src/bundle/select.ts
 var JAR_FOLDERS = ["plugins", "lib/ext", "lib"];
 var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**", "**/atq-results/**"];
 async function selectFiles(testDir, planGlobs, fileGlobs, extras = {}) {
@@ -46149,42 +46784,38 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
     );
   }
   const root = await realpath(testDir);
-  const options = {
-    cwd: testDir,
-    onlyFiles: true,
-    dot: false,
-    ignore: [...ALWAYS_IGNORED, ...extras.ignore ?? []],
-    unique: true
-  };
-  const planPaths = (await (0, import_fast_glob2.default)(planGlobs, options)).sort();
+  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: ALWAYS_IGNORED, unique: true };
+  const filter2 = new ResultsFilter(testDir, extras.outDir);
+  const match2 = async (globs) => globs.length ? filter2.keep(await (0, import_fast_glob2.default)(globs, options)) : [];
+  const planPaths = (await match2(planGlobs)).sort();
   if (planPaths.length === 0) {
     throw new AtqError(
       "BUNDLE_INVALID",
-      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}; check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).`,
+      `No plan matches ${planGlobs.map((g) => JSON.stringify(g)).join(", ")} under ${testDir}${filter2.note()}; check --plan and --test-dir (a plan is a glob relative to the test directory, or a path into it).`,
       { testDir, planGlobs }
     );
   }
-  const dataPaths = await (0, import_fast_glob2.default)(fileGlobs, options);
-  const splitPaths = splitGlobs.length ? await (0, import_fast_glob2.default)(splitGlobs, options) : [];
+  const dataPaths = await match2(fileGlobs);
+  const splitPaths = await match2(splitGlobs);
   if (splitGlobs.length && !splitPaths.length) {
     throw new AtqError(
       "BUNDLE_INVALID",
-      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(", ")} matches no file under ${testDir}.`,
+      `--split-csv ${splitGlobs.map((g) => JSON.stringify(g)).join(", ")} matches no file under ${testDir}${filter2.note()}.`,
       { testDir, splitGlobs }
     );
   }
-  const jarPaths = await (0, import_fast_glob2.default)([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...extras.jars ?? []], options);
+  const jarPaths = await match2([...JAR_FOLDERS.map((d) => `${d}/*.jar`), ...extras.jars ?? []]);
   const all = [.../* @__PURE__ */ new Set([...planPaths, ...dataPaths, ...splitPaths, ...jarPaths])].sort();
   const problems = [];
   const files = [];
   for (const rel of all) {
-    const abs = path12.join(testDir, rel);
+    const abs = path13.join(testDir, rel);
     const real = await realpath(abs);
-    if (real !== root && !real.startsWith(root + path12.sep)) {
+    if (real !== root && !real.startsWith(root + path13.sep)) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path12.sep).join("/"), abs, size: (await stat4(real)).size });
+    files.push({ rel: rel.split(path13.sep).join("/"), abs, size: (await stat4(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -46196,7 +46827,7 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
       }
     );
   }
-  const slash = (ps) => new Set(ps.map((p) => p.split(path12.sep).join("/")));
+  const slash = (ps) => new Set(ps.map((p) => p.split(path13.sep).join("/")));
   const planSet = slash(planPaths);
   const splitSet = slash(splitPaths);
   const jarSet = slash(jarPaths);
@@ -46205,8 +46836,23 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
     plans: files.filter((f) => planSet.has(f.rel)),
     files,
     split: files.filter((f) => splitSet.has(f.rel)),
-    jars: files.filter((f) => jarSet.has(f.rel))
+    jars: files.filter((f) => jarSet.has(f.rel)),
+    earlierResults: [...filter2.earlier]
   };
+}
+async function selectRunFiles(options, logger) {
+  const selection = await selectFiles(options.testDir, options.plans, options.files, {
+    outDir: options.outDir,
+    split: options.splitCsv,
+    jars: options.jars
+  });
+  const earlier = selection.earlierResults;
+  if (earlier.length) {
+    logger.info(
+      `bundle: left out ${earlier.length} folder(s) of earlier ATQ results in the test dir: ${listed(earlier)}`
+    );
+  }
+  return selection;
 }
 
 // src/core/events.ts
@@ -46228,7 +46874,7 @@ function safeListener(listener) {
 }
 
 // src/core/network.ts
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/jmeter/keystore.ts
 var import_node_forge = __toESM(require_lib(), 1);
@@ -46358,7 +47004,7 @@ async function shipBundle(client, res, bundle, options) {
       const name = serviceName(res.runId, suffix);
       const id = await client.createSecret(name, data, res.labels("rmi"));
       res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path13.posix.basename(target) });
+      secrets.push({ id, name, target: path14.posix.basename(target) });
     }
   }
   if (Object.keys(options.secretProps).length) {
@@ -46366,14 +47012,14 @@ async function shipBundle(client, res, bundle, options) {
     const data = Buffer.from(propertiesFile(options.secretProps));
     const id = await client.createSecret(name, data, res.labels("secret-props"));
     res.track("secret", id, name, "secret-props");
-    secrets.push({ id, name, target: path13.posix.basename(PATHS.secretProperties) });
+    secrets.push({ id, name, target: path14.posix.basename(PATHS.secretProperties) });
   }
   return { configs, secrets };
 }
 
 // src/core/engines.ts
 import { mkdir as mkdir4 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/jmeter/engine-script.ts
 var FRAME = "atq-frame";
@@ -46440,6 +47086,7 @@ async function countJtlRecords(file) {
 
 // src/core/deadline.ts
 async function pollUntil(opts) {
+  const pace = opts.pace ?? 1;
   for (; ; ) {
     throwIfAborted(opts.signal);
     let value2;
@@ -46447,11 +47094,11 @@ async function pollUntil(opts) {
       value2 = await orAbort(opts.check(), opts.signal);
     } catch (e) {
       if (!opts.engine) throw e;
-      toleratePollFailure(opts.engine.client, e, opts.engine.during);
+      toleratePollFailure(opts.engine.client, e, opts.engine.during, ENGINE_GRACE_MS * pace);
     }
     if (value2 !== void 0) return value2;
     if (Date.now() >= opts.deadline) throw await opts.onTimeout();
-    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.deadline - Date.now())), opts.signal);
+    await sleep(Math.min(opts.intervalMs * pace, Math.max(0, opts.deadline - Date.now())), opts.signal);
   }
 }
 
@@ -46462,6 +47109,7 @@ import { rm } from "node:fs/promises";
 import { Transform as Transform6 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 
 // src/jmeter/frames.ts
 var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
@@ -46502,7 +47150,7 @@ async function saveEngineOutput(lines, files, budget) {
   const report = { lastLines: [], jtl: false, truncated: [] };
   let consoleFatal;
   const consoleOut = createWriteStream3(files.console);
-  const open2 = /* @__PURE__ */ new Map();
+  const open3 = /* @__PURE__ */ new Map();
   try {
     for await (const line of lines) {
       const part = parser.line(line);
@@ -46512,19 +47160,19 @@ async function saveEngineOutput(lines, files, budget) {
         report.lastLines.push(line);
         if (report.lastLines.length > LAST_LINES) report.lastLines.shift();
       } else if (part.kind === "begin" && (part.frame === "jtl" || part.frame === "log")) {
-        await open2.get(part.frame)?.close();
+        await open3.get(part.frame)?.close();
         const onLine = part.frame === "log" ? (l) => report.fatal ??= findFatalLine(l) : void 0;
-        open2.set(part.frame, new InflatedFile(files[part.frame], budget, onLine));
+        open3.set(part.frame, new InflatedFile(files[part.frame], budget, onLine));
       } else if (part.kind === "data") {
-        await open2.get(part.frame)?.write(part.bytes);
-      } else if (part.kind === "end" && open2.has(part.frame)) {
-        await open2.get(part.frame).close();
-        open2.delete(part.frame);
+        await open3.get(part.frame)?.write(part.bytes);
+      } else if (part.kind === "end" && open3.has(part.frame)) {
+        await open3.get(part.frame).close();
+        open3.delete(part.frame);
         if (part.frame === "jtl") report.jtl = true;
       }
     }
   } finally {
-    for (const [frame3, file] of open2) {
+    for (const [frame3, file] of open3) {
       report.truncated.push(frame3);
       await file.close().catch(() => {
       });
@@ -46541,6 +47189,7 @@ var InflatedFile = class {
   done;
   constructor(file, budget, onLine) {
     let rest = "";
+    const decoder = new StringDecoder2("utf8");
     const meter = new Transform6({
       transform(chunk, _enc, cb) {
         try {
@@ -46549,10 +47198,10 @@ var InflatedFile = class {
           return cb(e);
         }
         if (onLine) {
-          const text = rest + chunk.toString("utf8");
-          const parts = text.split("\n");
-          rest = parts.pop().slice(-64 * 1024);
-          parts.forEach(onLine);
+          const text = rest + decoder.write(chunk);
+          const parts2 = text.split("\n");
+          rest = parts2.pop().slice(-64 * 1024);
+          parts2.forEach(onLine);
         }
         cb(null, chunk);
       }
@@ -46582,10 +47231,10 @@ function count(budget, chunk) {
 async function write(out, chunk) {
   if (!out.write(chunk)) await once2(out, "drain");
 }
-async function mergeJtls(parts, dest) {
+async function mergeJtls(parts2, dest) {
   const out = createWriteStream3(dest);
   try {
-    for (const [i, part] of parts.entries()) {
+    for (const [i, part] of parts2.entries()) {
       await pipeline2(createReadStream5(part), i === 0 ? passThrough() : withoutFirstLine(), out, {
         end: false
       });
@@ -46594,7 +47243,7 @@ async function mergeJtls(parts, dest) {
     out.end();
     await once2(out, "close").catch(() => {
     });
-    await Promise.all(parts.map((p) => rm(p, { force: true })));
+    await Promise.all(parts2.map((p) => rm(p, { force: true })));
   }
 }
 var passThrough = () => new Transform6({ transform: (chunk, _enc, cb) => cb(null, chunk) });
@@ -46642,163 +47291,6 @@ function parseSummary(line) {
 function formatProgress(p) {
   const active = p.active === void 0 ? "" : `, ${p.active} threads active`;
   return `${p.samples} samples in ${p.elapsed}, ${p.rate}/s, ${p.errors} errors (${p.errorPct}%)${active}`;
-}
-
-// src/core/master.ts
-var MASTER_DEFAULT_PROPS = {
-  "summariser.interval": "10",
-  time_threshold: "2000"
-};
-function runnerArgs(ctx) {
-  return [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs];
-}
-async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false) {
-  const name = serviceName(ctx.runId, `master-${index2 + 1}`);
-  const script = masterScript({
-    plan,
-    remotes,
-    props: ctx.options.props,
-    extraArgs: runnerArgs(ctx),
-    exitRemotes,
-    rmi: { ssl: ctx.options.rmiSsl },
-    jars: ctx.jars,
-    gate,
-    secretProps: Object.keys(ctx.options.secretProps).length > 0
-  });
-  const id = await ctx.client.createService({
-    name,
-    image: ctx.options.masterImage,
-    labels: ctx.resources.labels("master"),
-    command: ["sh", "-c", script],
-    // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
-    env: containerEnv(ctx, "master", { ATQ_WORKERS: remotes.join(","), REMOTES: remotes.join(",") }),
-    replicas: 1,
-    networks: ctx.networkIds,
-    configs: ctx.configs,
-    secrets: ctx.secrets,
-    hostname: "{{.Service.Name}}",
-    // The archive API is node-local: the master must run where we can copy its results from.
-    constraints: [`node.id==${ctx.nodeId}`]
-  });
-  ctx.resources.track("service", id, name);
-  return id;
-}
-async function releaseMaster(ctx, serviceId) {
-  await pollUntil({
-    deadline: ctx.deadline,
-    intervalMs: 100,
-    signal: ctx.signal,
-    check: async () => {
-      const task = (await ctx.client.tasks(serviceId)).at(-1);
-      if (task && FINAL_STATES.has(task.state)) return true;
-      if (task?.state !== "running" || !task.containerId) return void 0;
-      const res = await ctx.client.exec(task.containerId, ["sh", "-c", releaseGateScript()], Math.max(1, ctx.deadline - Date.now())).catch((e) => ({ exitCode: void 0, output: e.message }));
-      if (res.exitCode === 0) return true;
-      const now = (await ctx.client.tasks(serviceId)).at(-1);
-      if (now && FINAL_STATES.has(now.state)) return true;
-      throw new AtqError(
-        "MASTER_FAILED",
-        `Could not start the JMeter master's test (writing its start gate ${res.exitCode === void 0 ? "did not finish" : `exited ${res.exitCode}`}${res.output ? `: ${res.output.trim()}` : ""}). The master image needs sh and printf.`,
-        { task: now }
-      );
-    },
-    onTimeout: async () => runTimeout(ctx.options.timeoutMs, "the master was starting")
-  });
-}
-var END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
-function followMaster(ctx, serviceId, stop, onEnd = () => {
-}) {
-  return (async () => {
-    try {
-      for await (const { stream, line } of ctx.client.logs("service", serviceId, {
-        follow: true,
-        signal: stop
-      })) {
-        const progress = parseSummary(line);
-        if (progress) ctx.logger.progress(formatProgress(progress));
-        if (END_OF_RUN.test(line)) onEnd();
-        if (isJmeterNoise(line)) continue;
-        ctx.logger.output("master", stream === "stdout" ? line : `[${stream}] ${line}`);
-      }
-    } catch (e) {
-      if (!stop.aborted) ctx.logger.warn(`stopped following the master's output: ${e.message}`);
-    }
-  })();
-}
-async function resultsClosed(ctx, serviceId, endLine) {
-  await endLine;
-  const until2 = Date.now() + 8e3;
-  while (Date.now() < until2) {
-    const task = (await ctx.client.tasks(serviceId)).at(-1);
-    if (!task?.containerId || task.state !== "running") break;
-    const res = await ctx.client.exec(task.containerId, ["sh", "-c", resultsClosedScript()], 3e3).catch(() => void 0);
-    if (res?.exitCode === 0) return task;
-    await sleep(200, ctx.signal);
-  }
-  return new Promise(() => {
-  });
-}
-function pollMasterTask(p, serviceId, onRunning) {
-  let running = false;
-  return pollUntil({
-    deadline: p.deadline,
-    intervalMs: 500,
-    signal: p.signal,
-    check: async () => {
-      const task = (await p.client.tasks(serviceId)).at(-1);
-      if (!running && task && (task.state === "running" || FINAL_STATES.has(task.state))) {
-        running = true;
-        onRunning();
-      }
-      return task && FINAL_STATES.has(task.state) ? task : void 0;
-    },
-    onTimeout: async () => runTimeout(p.timeoutMs, p.during),
-    engine: { client: p.client, during: p.during }
-  });
-}
-async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
-  const stop = new AbortController();
-  const done = pollMasterTask(
-    {
-      client: ctx.client,
-      deadline: ctx.deadline,
-      signal: AbortSignal.any([ctx.signal, stop.signal]),
-      during: "the master was running the plan",
-      timeoutMs: ctx.options.timeoutMs
-    },
-    serviceId,
-    onRunning
-  );
-  done.catch(() => {
-  });
-  const early = endLine ? (
-    // JMeter's exit code from there on is 0: endTest() only tidies up and prints "... end of run".
-    resultsClosed(ctx, serviceId, endLine).then(
-      (t) => ({ ...t, exitCode: 0, endedEarly: true }),
-      // A cancel or a lost engine while checking: the other two racers report it.
-      () => new Promise(() => {
-      })
-    )
-  ) : new Promise(() => {
-  });
-  const task = await Promise.race([done, watch.failure, early]).finally(() => stop.abort());
-  if ("endedEarly" in task) return task;
-  if (task.state !== "complete" && task.state !== "failed") {
-    throw new AtqError(
-      "MASTER_FAILED",
-      `The JMeter master could not run: its task is ${task.state}${task.error ? `: ${task.error}` : ""}. Check that the master image exists on the manager node you connect to.`,
-      { task }
-    );
-  }
-  return task;
-}
-async function stopMaster(ctx, containerId, timeoutMs) {
-  try {
-    const res = await ctx.client.exec(containerId, ["sh", "-c", shutdownScript()], timeoutMs);
-    return res.exitCode === 0;
-  } catch {
-    return false;
-  }
 }
 
 // src/jmeter/exit-codes.ts
@@ -46895,20 +47387,28 @@ function workersExitThemselves(plans) {
 function masterExitsWorkers(plans, last) {
   return last && !workersExitThemselves(plans);
 }
+function neverStarted(t) {
+  return FINAL_STATES.has(t.state) && !t.containerId;
+}
+function notStartedReason(t) {
+  return t.error || t.message || "Docker gave no reason";
+}
 function describeTask(t, role = "worker") {
+  const who = `${role} ${t.slot} (task ${t.id.slice(0, 12)})`;
+  if (neverStarted(t)) return `${who} is ${t.state}, not started: ${notStartedReason(t)}`;
   const exit = t.exitCode !== void 0 && FINAL_STATES.has(t.state) ? `, exit code ${t.exitCode}${exitCodeHint(t.exitCode)}` : "";
   const err = t.error ? `: ${t.error}` : t.message ? ` (${t.message})` : "";
-  return `${role} ${t.slot} (task ${t.id.slice(0, 12)}) is ${t.state}${exit}${err}`;
+  return `${who} is ${t.state}${exit}${err}`;
 }
 async function explainWorkers(ctx, tasks, role = "worker") {
-  const parts = [];
+  const parts2 = [];
   for (const t of tasks) {
     const logs = t.containerId ? tail(await readLogs(ctx.client, "task", t.id, 40), 12) : "";
-    parts.push(`  - ${describeTask(t, role)}${logs ? `
+    parts2.push(`  - ${describeTask(t, role)}${logs ? `
     last output:
 ${indent(logs, "      ")}` : ""}`);
   }
-  return parts.join("\n");
+  return parts2.join("\n");
 }
 var NONE_SCHEDULED = "  - no task was scheduled (is there a node that can run it?)";
 function currentTasks(tasks) {
@@ -46954,7 +47454,7 @@ Check that the image exists on every node and runs jmeter-server.`,
       return { tasks: ready, addresses: ready.map((t) => t.addresses[ctx.network.id]) };
     },
     onTimeout: async () => {
-      const unready = last.filter((t) => t.state !== "running");
+      const unready = last.filter((t) => t.state !== "running" || !said.has(t.slot));
       const why = await explainWorkers(ctx, unready.length ? unready : last) || NONE_SCHEDULED;
       if (Date.now() >= ctx.deadline) {
         const e = runTimeout(ctx.options.timeoutMs, "the workers were starting");
@@ -46963,12 +47463,13 @@ ${why}`, { ...e.details, tasks: unready });
       }
       return new AtqError(
         "WORKERS_NOT_READY",
-        `Only ${want - unready.length} of ${want} JMeter worker(s) were ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+        `Only ${last.length - unready.length} of ${want} JMeter worker(s) were ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
 ${why}`,
         { tasks: unready }
       );
     },
-    engine: { client: ctx.client, during: "the workers were starting" }
+    engine: { client: ctx.client, during: "the workers were starting" },
+    pace: ctx.control.pace
   }).finally(() => lines.stop());
 }
 var WorkerWatch = class {
@@ -46977,14 +47478,14 @@ var WorkerWatch = class {
   constructor(ctx, serviceId, expected, allowComplete) {
     this.failure = (async () => {
       for (; ; ) {
-        await sleep(1e3, ctx.signal);
+        await sleep(ctx.control.ms(1e3), ctx.signal);
         if (this.stopped) return new Promise(() => {
         });
         let all;
         try {
           all = await ctx.client.tasks(serviceId);
         } catch (e) {
-          toleratePollFailure(ctx.client, e, "the plan was running");
+          toleratePollFailure(ctx.client, e, "the plan was running", ctx.control.ms(ENGINE_GRACE_MS));
           continue;
         }
         const tasks = currentTasks(all).filter((t) => expected.includes(t.id));
@@ -47009,6 +47510,173 @@ The results so far were kept.`,
     this.stopped = true;
   }
 };
+
+// src/core/master.ts
+var MASTER_DEFAULT_PROPS = {
+  "summariser.interval": "10",
+  time_threshold: "2000"
+};
+function runnerArgs(ctx) {
+  return [...Object.entries(MASTER_DEFAULT_PROPS).map(([k, v]) => `-J${k}=${v}`), ...ctx.options.jmeterArgs];
+}
+async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false) {
+  const name = serviceName(ctx.runId, `master-${index2 + 1}`);
+  const script = masterScript({
+    plan,
+    remotes,
+    props: ctx.options.props,
+    extraArgs: runnerArgs(ctx),
+    exitRemotes,
+    rmi: { ssl: ctx.options.rmiSsl },
+    jars: ctx.jars,
+    gate,
+    secretProps: Object.keys(ctx.options.secretProps).length > 0
+  });
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.masterImage,
+    labels: ctx.resources.labels("master"),
+    command: ["sh", "-c", script],
+    // ATQ_WORKERS, and the seed's REMOTES, for images whose own scripts want the worker list.
+    env: containerEnv(ctx, "master", { ATQ_WORKERS: remotes.join(","), REMOTES: remotes.join(",") }),
+    replicas: 1,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    secrets: ctx.secrets,
+    hostname: "{{.Service.Name}}",
+    // The archive API is node-local: the master must run where we can copy its results from.
+    constraints: [`node.id==${ctx.nodeId}`]
+  });
+  ctx.resources.track("service", id, name);
+  return id;
+}
+async function releaseMaster(ctx, serviceId) {
+  await pollUntil({
+    deadline: ctx.deadline,
+    intervalMs: 100,
+    signal: ctx.signal,
+    check: async () => {
+      const task = (await ctx.client.tasks(serviceId)).at(-1);
+      if (task && FINAL_STATES.has(task.state)) return true;
+      if (task?.state !== "running" || !task.containerId) return void 0;
+      const res = await ctx.client.exec(task.containerId, ["sh", "-c", releaseGateScript()], Math.max(1, ctx.deadline - Date.now())).catch((e) => ({ exitCode: void 0, output: e.message }));
+      if (res.exitCode === 0) return true;
+      const now = (await ctx.client.tasks(serviceId)).at(-1);
+      if (now && FINAL_STATES.has(now.state)) return true;
+      throw new AtqError(
+        "MASTER_FAILED",
+        `Could not start the JMeter master's test (writing its start gate ${res.exitCode === void 0 ? "did not finish" : `exited ${res.exitCode}`}${res.output ? `: ${res.output.trim()}` : ""}). The master image needs sh and printf.`,
+        { task: now }
+      );
+    },
+    onTimeout: async () => runTimeout(ctx.options.timeoutMs, "the master was starting"),
+    pace: ctx.control.pace
+  });
+}
+var END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
+function followMaster(ctx, serviceId, stop, onEnd = () => {
+}) {
+  return (async () => {
+    try {
+      for await (const { stream, line } of ctx.client.logs("service", serviceId, {
+        follow: true,
+        signal: stop
+      })) {
+        const progress = parseSummary(line);
+        if (progress) ctx.logger.progress(formatProgress(progress));
+        if (END_OF_RUN.test(line)) onEnd();
+        if (isJmeterNoise(line)) continue;
+        ctx.logger.output("master", stream === "stdout" ? line : `[${stream}] ${line}`);
+      }
+    } catch (e) {
+      if (!stop.aborted) ctx.logger.warn(`stopped following the master's output: ${e.message}`);
+    }
+  })();
+}
+async function resultsClosed(ctx, serviceId, endLine) {
+  await endLine;
+  const until2 = Date.now() + 8e3;
+  while (Date.now() < until2) {
+    const task = (await ctx.client.tasks(serviceId)).at(-1);
+    if (!task?.containerId || task.state !== "running") break;
+    const res = await ctx.client.exec(task.containerId, ["sh", "-c", resultsClosedScript()], 3e3).catch(() => void 0);
+    if (res?.exitCode === 0) return task;
+    await sleep(ctx.control.ms(200), ctx.signal);
+  }
+  return new Promise(() => {
+  });
+}
+function pollMasterTask(p, serviceId, onRunning) {
+  let running = false;
+  return pollUntil({
+    deadline: p.deadline,
+    intervalMs: 500,
+    signal: p.signal,
+    check: async () => {
+      const task = (await p.client.tasks(serviceId)).at(-1);
+      if (!running && task && (task.state === "running" || FINAL_STATES.has(task.state))) {
+        running = true;
+        onRunning();
+      }
+      return task && FINAL_STATES.has(task.state) ? task : void 0;
+    },
+    onTimeout: async () => runTimeout(p.timeoutMs, p.during),
+    engine: { client: p.client, during: p.during },
+    pace: p.pace
+  });
+}
+async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
+  const stop = new AbortController();
+  const done = pollMasterTask(
+    {
+      client: ctx.client,
+      deadline: ctx.deadline,
+      signal: AbortSignal.any([ctx.signal, stop.signal]),
+      during: "the master was running the plan",
+      timeoutMs: ctx.options.timeoutMs,
+      pace: ctx.control.pace
+    },
+    serviceId,
+    onRunning
+  );
+  done.catch(() => {
+  });
+  const early = endLine ? (
+    // JMeter's exit code from there on is 0: endTest() only tidies up and prints "... end of run".
+    resultsClosed(ctx, serviceId, endLine).then(
+      (t) => ({ ...t, exitCode: 0, endedEarly: true }),
+      // A cancel or a lost engine while checking: the other two racers report it.
+      () => new Promise(() => {
+      })
+    )
+  ) : new Promise(() => {
+  });
+  const task = await Promise.race([done, watch.failure, early]).finally(() => stop.abort());
+  if ("endedEarly" in task) return task;
+  if (neverStarted(task)) {
+    throw new AtqError(
+      "MASTER_FAILED",
+      `The JMeter master was not started (its task is ${task.state}): ${notStartedReason(task)}. Check that the master image exists on the manager node you connect to.`,
+      { task }
+    );
+  }
+  if (task.state !== "complete" && task.state !== "failed") {
+    throw new AtqError(
+      "MASTER_FAILED",
+      `The JMeter master could not run: its task is ${task.state}${task.error ? `: ${task.error}` : ""}. Something outside the run stopped it (docker service rm, or its node left the swarm).`,
+      { task }
+    );
+  }
+  return task;
+}
+async function stopMaster(ctx, containerId, timeoutMs) {
+  try {
+    const res = await ctx.client.exec(containerId, ["sh", "-c", shutdownScript()], timeoutMs);
+    return res.exitCode === 0;
+  } catch {
+    return false;
+  }
+}
 
 // src/core/engines.ts
 async function runEnginePlan(ctx, index2, plan, clock) {
@@ -47135,21 +47803,22 @@ ${why}`,
     engine: {
       client: ctx.client,
       during: until2 === "ready" ? "the engines were starting" : "the engines were running"
-    }
+    },
+    pace: ctx.control.pace
   }).finally(() => lines.stop());
 }
 async function collectEngines(ctx, plan, tasks) {
   const reports = /* @__PURE__ */ new Map();
-  const logs = path14.join(plan.outDir, "logs");
+  const logs = path15.join(plan.outDir, "logs");
   await mkdir4(logs, { recursive: true });
   const budget = { used: 0, max: ctx.options.limits?.resultBytes };
   const jtls = [];
   try {
     for (const t of tasks) {
       const files = {
-        console: path14.join(logs, `engine-${t.slot}.log`),
-        log: path14.join(logs, `engine-${t.slot}.jmeter.log`),
-        jtl: path14.join(logs, `engine-${t.slot}.jtl.part`)
+        console: path15.join(logs, `engine-${t.slot}.log`),
+        log: path15.join(logs, `engine-${t.slot}.jmeter.log`),
+        jtl: path15.join(logs, `engine-${t.slot}.jtl.part`)
       };
       const report = await saveEngineOutput(logLines(ctx.client, "task", t.id), files, budget);
       reports.set(t.slot, report);
@@ -47157,13 +47826,13 @@ async function collectEngines(ctx, plan, tasks) {
       if (report.jtl) jtls.push(files.jtl);
     }
   } finally {
-    if (jtls.length) await mergeJtls(jtls, path14.join(plan.outDir, "results.jtl"));
-    plan.samples = await countJtlRecords(path14.join(plan.outDir, "results.jtl")).catch(() => void 0);
+    if (jtls.length) await mergeJtls(jtls, path15.join(plan.outDir, "results.jtl"));
+    plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
   }
   return reports;
 }
 function verifyEngines(plan, tasks, reports) {
-  const where = `See ${path14.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path15.join(plan.outDir, "logs")}/.`;
   const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
   if (failed.length) {
     const last = (t) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
@@ -47196,17 +47865,17 @@ ${where}`,
 }
 
 // src/core/plan.ts
-import path15 from "node:path";
+import path16 from "node:path";
 async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early) {
   const { logger } = ctx;
   plan.status = "failed";
   const last = index2 === plans - 1;
+  const timer = clock.masterTimer();
+  const endTimer = timer.end;
   const gated = await usableEarlyMaster(ctx, early, ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? "starting the test on the waiting master" : "starting the master"}`
   );
-  const timer = clock.masterTimer();
-  const endTimer = timer.end;
   const masterId = await (async () => {
     const exitWorkers = masterExitsWorkers(plans, last);
     if (!gated) return startMaster(ctx, index2, plan.plan, ready.addresses, exitWorkers);
@@ -47259,7 +47928,7 @@ async function usableEarlyMaster(ctx, early, addresses) {
   const same = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
   if (same(made.addresses, addresses)) return made.id;
   ctx.logger.warn("the workers changed while they started; starting a new master for them");
-  await ctx.client.remove("service", made.id).catch(() => {
+  await ctx.resources.remove("service", made.id).catch(() => {
   });
   return void 0;
 }
@@ -47273,7 +47942,7 @@ async function salvage(ctx, plan, master) {
     await stopEarly(ctx, master, current.containerId);
   }
   const endedEarly = master.task !== void 0 && "endedEarly" in master.task;
-  if (!endedEarly) await Promise.race([master.following, sleep(500)]);
+  if (!endedEarly) await Promise.race([master.following, sleep(ctx.control.ms(500))]);
   master.stopFollowing.abort();
   if (!current?.containerId) return;
   const copying = (async () => {
@@ -47293,7 +47962,7 @@ async function salvage(ctx, plan, master) {
   if (await until(ctx.control.deadline(normalMs, afterCancelMs), copying) === void 0) {
     ctx.logger.warn("stopped copying the master's results: no time left");
   }
-  plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  plan.samples = await countJtlRecords(path16.join(plan.outDir, "results.jtl")).catch(() => void 0);
 }
 async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
@@ -47303,14 +47972,14 @@ async function stopEarly(ctx, master, containerId) {
   while (!master.ended() && Date.now() < deadline()) {
     const t = (await until(deadline, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
     if (!t || FINAL_STATES.has(t.state)) break;
-    await sleep(200);
+    await sleep(ctx.control.ms(200));
   }
-  if (master.ended()) await sleep(300);
+  if (master.ended()) await sleep(ctx.control.ms(300));
   else ctx.logger.warn("JMeter did not confirm the end of the test in time; copying what it wrote so far");
 }
 async function verifyPlan(ctx, plan, task, workers) {
-  const jmeterLog = await scanLines(fileLines(path15.join(plan.outDir, "jmeter.log")));
-  const masterOut = await scanLines(fileLines(path15.join(plan.outDir, "logs", "master.log")));
+  const jmeterLog = await scanLines(fileLines(path16.join(plan.outDir, "jmeter.log")));
+  const masterOut = await scanLines(fileLines(path16.join(plan.outDir, "logs", "master.log")));
   let fatal = jmeterLog.fatal ?? masterOut.fatal;
   if (!fatal) {
     for (const w of workers) {
@@ -47321,7 +47990,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       }
     }
   }
-  const where = `See ${path15.join(plan.outDir, "jmeter.log")} and ${path15.join(plan.outDir, "logs")}/.`;
+  const where = `See ${path16.join(plan.outDir, "jmeter.log")} and ${path16.join(plan.outDir, "logs")}/.`;
   if (killedFromOutside(task.exitCode)) {
     throw new AtqError(
       "MASTER_FAILED",
@@ -47390,12 +48059,19 @@ function git(cwd, args) {
 
 // src/core/stages.ts
 var StageClock = class {
-  constructor(report, emit) {
+  /**
+   * `onFail` hears a stage's failure the moment it happens (RunControl.fail): the first reason wins, so a
+   * --timeout or cancel coming while the run still winds down from it (salvage, an early master) cannot hide it.
+   */
+  constructor(report, emit, onFail = () => {
+  }) {
     this.report = report;
     this.emit = emit;
+    this.onFail = onFail;
   }
   report;
   emit;
+  onFail;
   current;
   /** The first stage that failed: what the run was doing when it went wrong. */
   failedIn;
@@ -47441,6 +48117,7 @@ var StageClock = class {
       return await fn();
     } catch (e) {
       this.failedIn ??= this.current ?? name;
+      if (isAtqError(e)) this.onFail(e);
       throw e;
     } finally {
       this.end(name, Date.now() - t0);
@@ -47484,16 +48161,20 @@ async function runWaitCommand(ctx, workers) {
         { task }
       );
     },
-    onTimeout: async () => new AtqError(
-      "WAIT_COMMAND_FAILED",
-      `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}${wait.expectedResult !== void 0 ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ""}. Last attempts:
+    onTimeout: async () => (
+      // The run's own time may be what ran out: that is the run's --timeout, not the wait command's.
+      Date.now() >= ctx.deadline ? runTimeout(ctx.options.timeoutMs, "the wait command was running") : new AtqError(
+        "WAIT_COMMAND_FAILED",
+        `The wait command did not succeed within ${formatDuration(wait.timeoutMs)}${wait.expectedResult !== void 0 ? ` (expected output: ${JSON.stringify(wait.expectedResult)})` : ""}. Last attempts:
 ${tail(await readLogs(ctx.client, "service", id), 5) || `  (no output; task ${task?.state ?? "not scheduled"})`}`,
-      { command: wait.command }
+        { command: wait.command }
+      )
     ),
-    engine: { client: ctx.client, during: "the wait command was running" }
+    engine: { client: ctx.client, during: "the wait command was running" },
+    pace: ctx.control.pace
   });
   ctx.logger.info(`wait command succeeded after ${formatDuration(Date.now() - started2)}`);
-  await ctx.client.remove("service", id);
+  await ctx.resources.remove("service", id);
 }
 
 // src/core/run.ts
@@ -47502,8 +48183,8 @@ async function runLoadTest(options, deps) {
   const report = newReport(runId, options);
   const emit = safeListener(deps.onEvent);
   const logger = eventLogger(emit);
-  const clock = new StageClock(report, emit);
-  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current);
+  const clock = new StageClock(report, emit, (e) => control.fail(e));
+  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current, deps.pace);
   try {
     await mkdir5(report.outDir, { recursive: true });
   } catch (e) {
@@ -47530,7 +48211,7 @@ async function runLoadTest(options, deps) {
   return { report, error, summaries };
 }
 function newReport(runId, options) {
-  const outDir = path16.join(options.outDir, runId);
+  const outDir = path17.join(options.outDir, runId);
   return {
     runId,
     status: "failed",
@@ -47552,7 +48233,7 @@ async function execute(state, deps) {
   state.baselines = await readRunBaselines(options, logger);
   if (deps.source) report.source = deps.source;
   else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
-  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir));
+  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir, logger));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
@@ -47561,7 +48242,7 @@ async function execute(state, deps) {
   const { client, info } = await next("connect", () => connectManager(deps));
   state.client = client;
   logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
-  const res = new RunResources(client, report.runId, logger);
+  const res = new RunResources(client, report.runId, logger, control.pace);
   state.resources = res;
   await next("lease", () => res.acquireLease((e) => control.fail(e)));
   const attached = await next("network", () => attachedNetworks(client, options.attachNetworks));
@@ -47619,6 +48300,7 @@ async function execute(state, deps) {
     await next("delay", () => sleep(options.delayMs, control.signal));
   }
   for (const [i, plan] of report.plans.entries()) {
+    throwIfAborted(control.signal);
     await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : void 0);
   }
 }
@@ -47632,23 +48314,22 @@ async function runEngines(state, ctx) {
   const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
   for (const [i, plan] of report.plans.entries()) {
     const tasks = await runEnginePlan(ctx, i, plan, clock);
-    report.workers = tasks.map((t) => ({
-      slot: t.slot,
-      address: "",
-      node: nodeNames.get(t.nodeId) ?? t.nodeId
-    }));
+    report.workers.push(
+      ...tasks.map((t) => ({
+        slot: t.slot,
+        address: "",
+        node: nodeNames.get(t.nodeId) ?? t.nodeId,
+        plan: plan.plan
+      }))
+    );
   }
 }
-async function prepareBundle(options, outDir) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, {
-    ignore: [path16.relative(options.testDir, outDir) + "/**"],
-    split: options.splitCsv,
-    jars: options.jars
-  });
+async function prepareBundle(options, outDir, logger) {
+  const selection = await selectRunFiles(options, logger);
   const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path16.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path17.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
   return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
@@ -47721,6 +48402,7 @@ export {
   parseAutoBaseline,
   autoBaselineText,
   REF_PATTERN,
+  localAutoProblem,
   GATE_FORMS,
   criteriaProblems,
   parseGates,
@@ -47746,6 +48428,7 @@ export {
   readLogs,
   indent,
   JtlError,
+  isErrorRateWarning,
   analyseJtl,
   VERDICT_ORDER,
   MAX_SUMMARY_BYTES,
@@ -47762,6 +48445,7 @@ export {
   verdictHeading,
   renderMarkdown,
   markdownGates,
+  markdownErrors,
   markdownLabels,
   markdownDeltas,
   writeReports,
@@ -47781,15 +48465,16 @@ export {
   require_crc32,
   tarGz,
   selectFiles,
+  selectRunFiles,
   eventLogger,
   safeListener,
   serviceName,
   createRunNetwork,
   pollUntil,
-  pollMasterTask,
   exitCodeHint,
   explainWorkers,
   currentTasks,
+  pollMasterTask,
   runSource,
   StageClock,
   runWaitCommand,
@@ -47800,4 +48485,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-3FHYPEE3.js.LEGAL.txt */
+/*! For license information please see atq-WRM4JJ6O.js.LEGAL.txt */

@@ -20248,10 +20248,10 @@ var require_lib2 = __commonJS({
 var require_ssh = __commonJS({
   "node_modules/docker-modem/lib/ssh.js"(exports, module) {
     var Client = require_lib2().Client;
-    var http = __require("http");
+    var http2 = __require("http");
     module.exports = function(opt) {
       var conn = new Client();
-      var agent = new http.Agent();
+      var agent = new http2.Agent();
       agent.createConnection = function(options, fn) {
         try {
           conn.once("ready", function() {
@@ -21484,8 +21484,8 @@ var require_string_decoder = __commonJS({
       if (typeof nenc !== "string" && (Buffer2.isEncoding === isEncoding || !isEncoding(enc))) throw new Error("Unknown encoding: " + enc);
       return nenc || enc;
     }
-    exports.StringDecoder = StringDecoder;
-    function StringDecoder(encoding) {
+    exports.StringDecoder = StringDecoder2;
+    function StringDecoder2(encoding) {
       this.encoding = normalizeEncoding(encoding);
       var nb;
       switch (this.encoding) {
@@ -21512,7 +21512,7 @@ var require_string_decoder = __commonJS({
       this.lastTotal = 0;
       this.lastChar = Buffer2.allocUnsafe(nb);
     }
-    StringDecoder.prototype.write = function(buf) {
+    StringDecoder2.prototype.write = function(buf) {
       if (buf.length === 0) return "";
       var r;
       var i;
@@ -21527,9 +21527,9 @@ var require_string_decoder = __commonJS({
       if (i < buf.length) return r ? r + this.text(buf, i) : this.text(buf, i);
       return r || "";
     };
-    StringDecoder.prototype.end = utf8End;
-    StringDecoder.prototype.text = utf8Text;
-    StringDecoder.prototype.fillLast = function(buf) {
+    StringDecoder2.prototype.end = utf8End;
+    StringDecoder2.prototype.text = utf8Text;
+    StringDecoder2.prototype.fillLast = function(buf) {
       if (this.lastNeed <= buf.length) {
         buf.copy(this.lastChar, this.lastTotal - this.lastNeed, 0, this.lastNeed);
         return this.lastChar.toString(this.encoding, 0, this.lastTotal);
@@ -22097,7 +22097,7 @@ var require_stream_readable = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder;
+    var StringDecoder2;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable, Stream);
@@ -22139,8 +22139,8 @@ var require_stream_readable = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
+        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder2(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -22261,8 +22261,8 @@ var require_stream_readable = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable.prototype.setEncoding = function(enc) {
-      if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder(enc);
+      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder2(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -23863,7 +23863,7 @@ var require_split_ca = __commonJS({
 var require_modem = __commonJS({
   "node_modules/docker-modem/lib/modem.js"(exports, module) {
     var querystring = __require("querystring");
-    var http = require_http();
+    var http2 = require_http();
     var fs = __require("fs");
     var path2 = __require("path");
     var url = __require("url");
@@ -24083,7 +24083,7 @@ var require_modem = __commonJS({
       }) : options;
       var req = null;
       try {
-        req = http[self2.protocol === "ssh" ? "http" : self2.protocol].request(opts, function() {
+        req = http2[self2.protocol === "ssh" ? "http" : self2.protocol].request(opts, function() {
         });
       } catch (e) {
         callback(e);
@@ -26137,7 +26137,7 @@ var require_stream_readable2 = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder;
+    var StringDecoder2;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable, Stream);
@@ -26179,8 +26179,8 @@ var require_stream_readable2 = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
+        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder2(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -26301,8 +26301,8 @@ var require_stream_readable2 = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable.prototype.setEncoding = function(enc) {
-      if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder(enc);
+      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder2(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -29127,7 +29127,7 @@ var require_stream_readable3 = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder;
+    var StringDecoder2;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable, Stream);
@@ -29169,8 +29169,8 @@ var require_stream_readable3 = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
+        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder2(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -29291,8 +29291,8 @@ var require_stream_readable3 = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable.prototype.setEncoding = function(enc) {
-      if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder(enc);
+      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder2(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -30436,7 +30436,7 @@ var require_pack = __commonJS({
     var alloc = Buffer.alloc;
     var Readable = require_readable3().Readable;
     var Writable = require_readable3().Writable;
-    var StringDecoder = __require("string_decoder").StringDecoder;
+    var StringDecoder2 = __require("string_decoder").StringDecoder;
     var headers = require_headers();
     var DMODE = parseInt("755", 8);
     var FMODE = parseInt("644", 8);
@@ -30482,7 +30482,7 @@ var require_pack = __commonJS({
     var LinkSink = function() {
       Writable.call(this);
       this.linkname = "";
-      this._decoder = new StringDecoder("utf-8");
+      this._decoder = new StringDecoder2("utf-8");
       this._destroyed = false;
     };
     inherits(LinkSink, Writable);
@@ -49366,7 +49366,7 @@ var require_http_proxy = __commonJS({
     var logging_1 = require_logging();
     var constants_1 = require_constants2();
     var net_1 = __require("net");
-    var http = __require("http");
+    var http2 = __require("http");
     var logging = require_logging();
     var subchannel_address_1 = require_subchannel_address();
     var uri_parser_1 = require_uri_parser();
@@ -49547,7 +49547,7 @@ var require_http_proxy = __commonJS({
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
       return new Promise((resolve, reject) => {
-        const request = http.request(options);
+        const request = http2.request(options);
         request.once("connect", (res, socket, head) => {
           request.removeAllListeners();
           socket.removeAllListeners();
@@ -50127,7 +50127,7 @@ var require_transport = __commonJS({
     var resolver_1 = require_resolver();
     var subchannel_address_1 = require_subchannel_address();
     var uri_parser_1 = require_uri_parser();
-    var net = __require("net");
+    var net2 = __require("net");
     var subchannel_call_1 = require_subchannel_call();
     var call_number_1 = require_call_number();
     var TRACER_NAME = "transport";
@@ -50637,7 +50637,7 @@ var require_transport = __commonJS({
               const errorCallback = (error) => {
                 reject(error);
               };
-              const socket = net.connect(address, () => {
+              const socket = net2.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
                 resolve(socket);
@@ -60087,6 +60087,43 @@ function durationText(ms) {
   return `${ms}ms`;
 }
 
+// src/core/local-process.ts
+import { readFileSync, readlinkSync } from "node:fs";
+var PROC = "/proc";
+function processIdentity(pid = process.pid, proc = PROC) {
+  try {
+    const boot = readFileSync(`${proc}/sys/kernel/random/boot_id`, "utf8").trim();
+    const pidNamespace = readlinkSync(`${proc}/self/ns/pid`);
+    const startTime = startTimeOf(pid, proc);
+    return boot && startTime ? { boot, pidNamespace, pid, startTime } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function startTimeOf(pid, proc) {
+  const stat = readFileSync(`${proc}/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+function formatIdentity(p) {
+  return `${p.boot} ${p.pidNamespace} ${p.pid} ${p.startTime}`;
+}
+function parseIdentity(text) {
+  const [boot, pidNamespace, pid, startTime, extra] = (text ?? "").split(" ");
+  if (!boot || !pidNamespace || !startTime || extra !== void 0 || !/^[1-9]\d{0,9}$/.test(pid ?? ""))
+    return void 0;
+  return { boot, pidNamespace, pid: Number(pid), startTime };
+}
+function processGone(holder, proc = PROC) {
+  const here = processIdentity(process.pid, proc);
+  if (!holder || !here || holder.boot !== here.boot || holder.pidNamespace !== here.pidNamespace)
+    return false;
+  try {
+    return startTimeOf(holder.pid, proc) !== holder.startTime;
+  } catch (e) {
+    return e.code === "ENOENT";
+  }
+}
+
 // src/core/lease.ts
 var LEASE_ROLE = "lease";
 var LEASE_LABELS = {
@@ -60094,7 +60131,9 @@ var LEASE_LABELS = {
   started: "atq.lease.started",
   ttl: "atq.lease.ttl-seconds",
   beat: "atq.lease.beat",
-  released: "atq.lease.released"
+  released: "atq.lease.released",
+  /** The holder's process (local-process.ts): a run killed on the janitor's own machine is abandoned at once. */
+  process: "atq.lease.process"
 };
 var LEASE_TTL_MS = 6e4;
 var LEASE_BEAT_MS = 5e3;
@@ -60109,8 +60148,10 @@ function leaseOwner(env = process.env) {
   return `${user}@${os.hostname()} pid ${process.pid}${ci}`;
 }
 function leaseLabels(base, startedAt, beat) {
+  const holder = processIdentity();
   return {
     ...base,
+    ...holder ? { [LEASE_LABELS.process]: formatIdentity(holder) } : {},
     [LEASE_LABELS.owner]: leaseOwner(),
     [LEASE_LABELS.started]: startedAt.toISOString(),
     [LEASE_LABELS.ttl]: String(LEASE_TTL_MS / 1e3),
@@ -60118,12 +60159,13 @@ function leaseLabels(base, startedAt, beat) {
   };
 }
 var LeaseKeeper = class {
-  constructor(client, id, runId, labels, onLost) {
+  constructor(client, id, runId, labels, onLost, beatMs = LEASE_BEAT_MS) {
     this.client = client;
     this.id = id;
     this.runId = runId;
     this.labels = labels;
     this.onLost = onLost;
+    this.beatMs = beatMs;
     this.schedule();
   }
   client;
@@ -60131,12 +60173,13 @@ var LeaseKeeper = class {
   runId;
   labels;
   onLost;
+  beatMs;
   timer;
   beats = 0;
   stopped = false;
   inFlight;
   schedule() {
-    this.timer = setTimeout(() => this.inFlight = this.beat(), LEASE_BEAT_MS);
+    this.timer = setTimeout(() => this.inFlight = this.beat(), this.beatMs);
     this.timer.unref();
   }
   async beat() {
@@ -60181,15 +60224,15 @@ function removedError(runId, what = `its lease ${leaseName(runId)} is gone`) {
     { runId }
   );
 }
-function runStates(objects, now) {
+function runStates(objects, now, gone = (h) => processGone(parseIdentity(h))) {
   const byRun = /* @__PURE__ */ new Map();
   for (const o of objects) {
     const id = o.labels[RUN_LABEL];
     if (id) byRun.set(id, [...byRun.get(id) ?? [], o]);
   }
-  return [...byRun].map(([runId, objs]) => judge(runId, objs, now));
+  return [...byRun].map(([runId, objs]) => judge(runId, objs, now, gone));
 }
-function judge(runId, objects, now) {
+function judge(runId, objects, now, gone) {
   const lease = objects.find(isLease);
   if (!lease) {
     const newest = Math.max(...objects.map((o) => Date.parse(o.createdAt ?? "") || 0));
@@ -60209,6 +60252,12 @@ function judge(runId, objects, now) {
   const base = { runId, objects, owner, startedAt };
   if (released) return { ...base, live: false, why: `released by its run at ${released} (kept with --keep)` };
   const ago = formatDuration(Math.max(0, beatAge));
+  if (beatAge < ttl && gone(lease.labels[LEASE_LABELS.process]))
+    return {
+      ...base,
+      live: false,
+      why: `abandoned: its atq process on this machine has ended (last heartbeat ${ago} ago)`
+    };
   return beatAge < ttl ? { ...base, live: true, why: `in progress: last heartbeat ${ago} ago` } : { ...base, live: false, why: `lease expired: last heartbeat ${ago} ago` };
 }
 function describeRun(r) {
@@ -60226,21 +60275,25 @@ var silentLogger = { info() {
 
 // src/core/engine.ts
 var ENGINE_GRACE_MS = 1e4;
-function toleratePollFailure(client, e, during) {
+function toleratePollFailure(client, e, during, graceMs = ENGINE_GRACE_MS) {
   if (!isAtqError(e) || e.code !== "DOCKER_CONNECT" || client.unreachableSince === void 0) throw e;
-  if (!engineDown(client)) return;
+  if (!engineDown(client, graceMs)) return;
   throw engineLost(client, e, during);
 }
-function engineDown(client) {
+function engineDown(client, graceMs = ENGINE_GRACE_MS) {
   const since = client.unreachableSince;
-  return since !== void 0 && Date.now() - since >= ENGINE_GRACE_MS;
+  return since !== void 0 && Date.now() - since >= graceMs;
 }
 function engineLost(client, cause, during) {
   const since = client.unreachableSince ?? Date.now();
   return new AtqError(
     "ENGINE_UNREACHABLE",
     `The Docker engine at ${client.url} stopped answering at ${new Date(since).toISOString()} while ${during} (${String(cause.details.code ?? cause.message)}; no answer for ${formatDuration(Date.now() - since)}). The run cannot go on without it: check that the engine is running and reachable from here.`,
-    { url: client.url, unreachableSince: new Date(since).toISOString() },
+    {
+      url: client.url,
+      unreachableSince: new Date(since).toISOString(),
+      engineSaid: cause.details.engineSaid
+    },
     { cause }
   );
 }
@@ -60253,23 +60306,23 @@ var fixed = (ms) => {
   const at = Date.now() + ms;
   return () => at;
 };
-async function removeAll(client, objects, logger, deadline = fixed(BUSY_PATIENCE_MS)) {
+async function removeAll(client, objects, logger, deadline = fixed(BUSY_PATIENCE_MS), pace = 1) {
   const result = { removed: [], failed: [] };
   for (let step = 0; step <= ORDER.length; step++) {
     let pending = objects.filter((o) => rank(o) === step);
-    let delay = 250;
+    let delay = 250 * pace;
     while (pending.length) {
       const errors = await removeEach(client, pending, result);
       pending = pending.filter((o) => errors.has(o.id));
       if (!pending.length) break;
-      const down = engineDown(client);
+      const down = engineDown(client, ENGINE_GRACE_MS * pace);
       if (down || Date.now() + delay > deadline()) {
         for (const o of pending) result.failed.push({ object: o, error: errors.get(o.id) ?? "unknown" });
         if (down) return giveUp(client, objects, result, logger);
         break;
       }
       await sleep(delay);
-      delay = Math.min(delay * 2, 3e3);
+      delay = Math.min(delay * 2, 3e3 * pace);
     }
   }
   for (const f of result.failed)
@@ -60313,17 +60366,17 @@ async function sweep(client, filter, logger) {
   const first = await removeAll(client, objects.filter(ofChosen), logger);
   return { ...await untilGone(client, list, first, logger), skipped, forced };
 }
-async function untilGone(client, list, result, logger, deadline = fixed(3e4)) {
+async function untilGone(client, list, result, logger, deadline = fixed(3e4), pace = 1) {
   if (result.unreachableSince !== void 0) return result;
   const started = Date.now();
   const end = () => Math.min(deadline(), started + 3e4);
   const errors = new Map(result.failed.map((f) => [f.object.id, f.error]));
   let known = result.failed.map((f) => f.object);
   let left = await list().catch(() => void 0);
-  for (let wait = 100; left?.length && Date.now() < end() && !engineDown(client); wait = Math.min(wait * 2, 1e3)) {
+  for (let wait = 100 * pace; left?.length && Date.now() < end() && !engineDown(client, ENGINE_GRACE_MS * pace); wait = Math.min(wait * 2, 1e3 * pace)) {
     known = left;
     await sleep(wait);
-    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 1e4));
+    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 1e4), pace);
     left = await list().catch(() => void 0);
   }
   if (left === void 0) {
@@ -60339,14 +60392,17 @@ async function untilGone(client, list, result, logger, deadline = fixed(3e4)) {
   return result;
 }
 var RunResources = class {
-  constructor(client, runId, logger) {
+  /** `pace`: the run's (RunControl.pace), for the heartbeat and the removal's pauses. */
+  constructor(client, runId, logger, pace = 1) {
     this.client = client;
     this.runId = runId;
     this.logger = logger;
+    this.pace = pace;
   }
   client;
   runId;
   logger;
+  pace;
   tracked = [];
   disposing;
   lease;
@@ -60356,6 +60412,12 @@ var RunResources = class {
   track(kind, id, name, role = kind) {
     this.tracked.push({ kind, id, name, labels: this.labels(role) });
   }
+  /** Removes one object whose part is over (the wait command's service) and forgets it. */
+  async remove(kind, id) {
+    await this.client.remove(kind, id);
+    const i = this.tracked.findIndex((o) => o.id === id);
+    if (i >= 0) this.tracked.splice(i, 1);
+  }
   /** The first object of a run: its heartbeat tells janitors elsewhere that the run is alive. */
   async acquireLease(onLost) {
     const name = leaseName(this.runId);
@@ -60363,7 +60425,14 @@ var RunResources = class {
     const id = await this.client.createConfig(name, Buffer.from(`${this.runId}
 `), labels);
     this.track("config", id, name, LEASE_ROLE);
-    this.lease = new LeaseKeeper(this.client, id, this.runId, labels, (e) => this.disposing || onLost(e));
+    this.lease = new LeaseKeeper(
+      this.client,
+      id,
+      this.runId,
+      labels,
+      (e) => this.disposing || onLost(e),
+      LEASE_BEAT_MS * this.pace
+    );
     return this.lease;
   }
   /** Still there? Undefined when this run holds no lease. */
@@ -60386,8 +60455,8 @@ var RunResources = class {
       const ids = new Set(this.tracked.map((o) => o.id));
       const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
       try {
-        const first = await removeAll(this.client, all, this.logger, deadline);
-        return await untilGone(this.client, list, first, this.logger, deadline);
+        const first = await removeAll(this.client, all, this.logger, deadline, this.pace);
+        return await untilGone(this.client, list, first, this.logger, deadline, this.pace);
       } finally {
         this.lease?.stop();
       }
@@ -60399,27 +60468,192 @@ var RunResources = class {
 // src/swarm/client.ts
 var import_dockerode = __toESM(require_docker(), 1);
 
+// src/swarm/tls-advice.ts
+var DOCKER_TLS_PORT = 2376;
+var OTHER_PORTS = {
+  2375: "Docker's plain-HTTP API port (no TLS)",
+  2377: "Docker Swarm's cluster-management port (how nodes join and talk to managers), not the Docker API",
+  7946: "Docker Swarm's node-discovery port, not the Docker API",
+  4789: "Docker Swarm's overlay-network (VXLAN) port, not the Docker API"
+};
+var CERTIFICATES = "Check that the CA signed the engine's certificate and that the client certificate and key belong together.";
+function portOf(url) {
+  const m = /^(?:tcp|https?):\/\/(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(url);
+  if (!m) return void 0;
+  return m[1] ? Number(m[1]) : DOCKER_TLS_PORT;
+}
+function tlsHandshakeMessage(url, why) {
+  const head = `TLS handshake with ${url} failed (${why}).`;
+  if (why === "ERR_TLS_CERT_ALTNAME_INVALID")
+    return `${head} The engine's certificate is not issued for ${hostOf(url)}: use a host name or address its subjectAltName lists (openssl x509 -noout -ext subjectAltName -in the server certificate shows them), or reissue the certificate with this one.`;
+  const port = portOf(url);
+  if (port === void 0 || port === DOCKER_TLS_PORT) return `${head} ${CERTIFICATES}`;
+  const known = OTHER_PORTS[port];
+  const portText = known ? `Port ${port} is ${known}: the engine's TLS API is usually on ${DOCKER_TLS_PORT}, e.g. ${withPort(url, DOCKER_TLS_PORT)}.` : `Is port ${port} the engine's TLS API (dockerd -H tcp://0.0.0.0:PORT --tlsverify)? It is usually ${DOCKER_TLS_PORT}.`;
+  return `${head} ${portText} If that is the right port: ${lowerFirst(CERTIFICATES)}`;
+}
+function hostOf(url) {
+  return /^(?:tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)/.exec(url)?.[1] ?? url;
+}
+function withPort(url, port) {
+  return url.replace(/^((?:tcp|https?):\/\/(?:\[[^\]]+\]|[^:/]+))(?::\d+)?/, `$1:${port}`);
+}
+function lowerFirst(s) {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+// src/swarm/calls.ts
+var MISSING = /* @__PURE__ */ Symbol("missing");
+var EngineCalls = class {
+  constructor(url) {
+    this.url = url;
+  }
+  url;
+  /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
+  downSince;
+  get unreachableSince() {
+    return this.downSince;
+  }
+  async call(what, fn, ifMissing) {
+    try {
+      const result = await fn();
+      this.downSince = void 0;
+      return result;
+    } catch (e) {
+      if (ifMissing !== void 0 && e?.statusCode === 404) {
+        this.downSince = void 0;
+        return ifMissing;
+      }
+      throw this.apiError(what, e);
+    }
+  }
+  apiError(what, e) {
+    const code = e?.code;
+    const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
+    const kind = failureKind(e);
+    if (kind === "tls") {
+      return new AtqError(
+        "DOCKER_CONNECT",
+        tlsHandshakeMessage(this.url, code ?? reason),
+        { url: this.url, code },
+        { cause: e }
+      );
+    }
+    if (kind) {
+      this.downSince ??= Date.now();
+      const hint = /EACCES|EPERM/.test(kind) ? "Permission denied: run as a user that may use the Docker socket (the docker group), or use tcp:// with TLS." : "Is the engine running and DOCKER_HOST right?";
+      return new AtqError(
+        "DOCKER_CONNECT",
+        `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
+        { url: this.url, code: code ?? kind, unreachableSince: this.downSince, engineSaid: engineSaid(e) },
+        { cause: e }
+      );
+    }
+    this.downSince = void 0;
+    return new AtqError(
+      "DOCKER_API",
+      `Docker refused to ${what}: ${reason}`,
+      { status: e?.statusCode },
+      { cause: e }
+    );
+  }
+};
+function engineSaid(e) {
+  const said = e?.json?.message;
+  return typeof said === "string" && said ? said.slice(0, 500) : void 0;
+}
+function failureKind(e) {
+  const code = e?.code;
+  const text = errorMessage(e);
+  if (e?.statusCode === 503) return "the swarm is not available there (HTTP 503)";
+  if (e?.statusCode) return void 0;
+  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))
+    return code;
+  if (/certificate|\bSSL\b|\bTLS\b|self.signed|EPROTO|ERR_SSL|ERR_TLS/i.test(`${code ?? ""} ${text}`))
+    return "tls";
+  if (code && (e?.syscall || /^E[A-Z_]+$/.test(code))) return code;
+  if (/socket hang up|Request Timeout|timed? ?out/i.test(text)) return text;
+  return void 0;
+}
+
+// src/swarm/engine-agent.ts
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+function modemOptions(conn) {
+  const none = { host: void 0, port: void 0 };
+  if (conn.socketPath) return { ...none, socketPath: conn.socketPath };
+  const target = { host: conn.host, port: conn.port };
+  const tlsUsed = conn.protocol === "https";
+  return {
+    ...none,
+    socketPath: conn.url,
+    protocol: tlsUsed ? "https" : "http",
+    ca: conn.ca,
+    cert: conn.cert,
+    key: conn.key,
+    timeout: 6e4,
+    agent: tlsUsed ? new TlsEngineAgent(target) : new PlainEngineAgent(target)
+  };
+}
+var KEEP_ALIVE = { keepAlive: true };
+var TlsEngineAgent = class extends https.Agent {
+  constructor(target) {
+    super(KEEP_ALIVE);
+    this.target = target;
+  }
+  target;
+  createConnection(options) {
+    const { host, port } = this.target;
+    const servername = net.isIP(host) ? void 0 : host;
+    return tls.connect({ ...options, path: void 0, host, port, servername });
+  }
+};
+var PlainEngineAgent = class extends http.Agent {
+  constructor(target) {
+    super(KEEP_ALIVE);
+    this.target = target;
+  }
+  target;
+  createConnection() {
+    return net.connect(this.target);
+  }
+};
+
 // src/swarm/demux.ts
+import { StringDecoder } from "node:string_decoder";
 var NAMES = ["stdin", "stdout", "stderr", "system"];
 async function* demuxLines(source) {
   let pending = Buffer.alloc(0);
+  let raw = false;
   const partial = /* @__PURE__ */ new Map();
+  const decoders = /* @__PURE__ */ new Map();
+  const decode = (stream, bytes) => {
+    let decoder = decoders.get(stream);
+    if (!decoder) decoders.set(stream, decoder = new StringDecoder("utf8"));
+    return decoder.write(bytes);
+  };
   for await (const chunk of source) {
     pending = Buffer.concat([pending, typeof chunk === "string" ? Buffer.from(chunk) : chunk]);
-    while (pending.length >= 8) {
+    while (pending.length >= 8 || raw && pending.length > 0) {
       const type = pending[0];
-      const size = pending.readUInt32BE(4);
-      if (type > 3 || pending[1] !== 0 || pending[2] !== 0 || pending[3] !== 0) {
-        yield* splitLines("stdout", pending.toString("utf8"), partial);
+      if (raw || type > 3 || pending[1] !== 0 || pending[2] !== 0 || pending[3] !== 0) {
+        raw = true;
+        yield* splitLines("stdout", decode("stdout", pending), partial);
         pending = Buffer.alloc(0);
         break;
       }
+      const size = pending.readUInt32BE(4);
       if (pending.length < 8 + size) break;
       const stream = NAMES[type];
-      yield* splitLines(stream, pending.subarray(8, 8 + size).toString("utf8"), partial);
+      yield* splitLines(stream, decode(stream, pending.subarray(8, 8 + size)), partial);
       pending = pending.subarray(8 + size);
     }
   }
+  if (!raw && pending.length > 0 && pending[0] > 3)
+    yield* splitLines("stdout", decode("stdout", pending), partial);
+  for (const [stream, decoder] of decoders) partial.set(stream, (partial.get(stream) ?? "") + decoder.end());
   for (const [stream, rest] of partial) if (rest) yield { stream, line: rest };
 }
 var MAX_LINE = 1024 * 1024;
@@ -60439,27 +60673,25 @@ function* capped(stream, line) {
 }
 
 // src/swarm/client.ts
-var MISSING = /* @__PURE__ */ Symbol("missing");
 function resources(limits) {
   const l = {};
   if (limits.cpus) l.NanoCPUs = Math.round(limits.cpus * 1e9);
   if (limits.memoryBytes) l.MemoryBytes = limits.memoryBytes;
   return Object.keys(l).length ? { Resources: { Limits: l } } : {};
 }
-var SwarmClient = class _SwarmClient {
+var DockerSwarmClient = class _DockerSwarmClient {
   constructor(docker, url, limits = {}) {
     this.docker = docker;
     this.url = url;
     this.limits = limits;
+    this.calls = new EngineCalls(url);
   }
   docker;
   url;
   limits;
-  /** When the engine stopped answering (a connection-level failure after the last success); cleared by any answer. */
-  downSince;
-  /** Epoch ms since which every call failed to reach the engine, or undefined while it answers. */
+  calls;
   get unreachableSince() {
-    return this.downSince;
+    return this.calls.unreachableSince;
   }
   /** dockerode's typings model the callback overloads badly for list calls with filters. */
   get api() {
@@ -60467,21 +60699,13 @@ var SwarmClient = class _SwarmClient {
   }
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
   static open(conn, limits) {
-    const docker = conn.socketPath ? new import_dockerode.default({ socketPath: conn.socketPath }) : new import_dockerode.default({
-      host: conn.host,
-      port: conn.port,
-      protocol: conn.protocol,
-      ca: conn.ca,
-      cert: conn.cert,
-      key: conn.key,
-      timeout: 6e4
-    });
-    return new _SwarmClient(docker, conn.url, limits);
+    const docker = new import_dockerode.default(modemOptions(conn));
+    return new _DockerSwarmClient(docker, conn.url, limits);
   }
   async info() {
     const [info, version] = await Promise.all([
-      this.call("reach the Docker engine", () => this.docker.info()),
-      this.call("reach the Docker engine", () => this.docker.version())
+      this.calls.call("reach the Docker engine", () => this.docker.info()),
+      this.calls.call("reach the Docker engine", () => this.docker.version())
     ]);
     return {
       nodeId: info.Swarm?.NodeID ?? "",
@@ -60495,7 +60719,7 @@ var SwarmClient = class _SwarmClient {
     };
   }
   async nodes() {
-    const nodes = await this.call("list nodes", () => this.docker.listNodes());
+    const nodes = await this.calls.call("list nodes", () => this.docker.listNodes());
     return nodes.map((n) => ({
       id: n.ID,
       hostname: n.Description?.Hostname ?? "",
@@ -60509,11 +60733,15 @@ var SwarmClient = class _SwarmClient {
     }));
   }
   async imageExists(ref) {
-    const found = await this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect(), MISSING);
+    const found = await this.calls.call(
+      `inspect image ${ref}`,
+      () => this.docker.getImage(ref).inspect(),
+      MISSING
+    );
     return found !== MISSING;
   }
   async createNetwork(name, labels, encrypted) {
-    const created = await this.call(
+    const created = await this.calls.call(
       `create network ${name}`,
       () => this.docker.createNetwork({
         Name: name,
@@ -60532,7 +60760,7 @@ var SwarmClient = class _SwarmClient {
     }
   }
   async inspectNetwork(idOrName) {
-    const n = await this.call(
+    const n = await this.calls.call(
       `inspect network ${idOrName}`,
       () => this.docker.getNetwork(idOrName).inspect(),
       MISSING
@@ -60548,7 +60776,7 @@ var SwarmClient = class _SwarmClient {
     };
   }
   async createConfig(name, data, labels) {
-    const res = await this.call(
+    const res = await this.calls.call(
       `create config ${name}`,
       () => this.docker.createConfig({ Name: name, Labels: labels, Data: data.toString("base64") })
     );
@@ -60556,7 +60784,7 @@ var SwarmClient = class _SwarmClient {
   }
   /** A config's labels and when the swarm last changed it (its manager's clock), or undefined if gone. */
   async inspectConfig(id) {
-    const c = await this.call(
+    const c = await this.calls.call(
       `inspect config ${id}`,
       () => this.docker.getConfig(id).inspect(),
       MISSING
@@ -60577,14 +60805,14 @@ var SwarmClient = class _SwarmClient {
    * Returns false when the config is gone.
    */
   async setConfigLabels(id, labels) {
-    const current = await this.call(
+    const current = await this.calls.call(
       `inspect config ${id}`,
       () => this.docker.getConfig(id).inspect(),
       MISSING
     );
     if (current === MISSING) return false;
     const update = () => this.api.getConfig(id).update({ version: current.Version.Index, ...current.Spec, Labels: labels });
-    return await this.call(`update config ${id}`, update, MISSING) !== MISSING;
+    return await this.calls.call(`update config ${id}`, update, MISSING) !== MISSING;
   }
   /**
    * Runs a command in a running container (node-local, like the archive API) and returns its exit code
@@ -60592,11 +60820,11 @@ var SwarmClient = class _SwarmClient {
    */
   async exec(containerId, command, timeoutMs) {
     const container = this.docker.getContainer(containerId);
-    const exec = await this.call(
+    const exec = await this.calls.call(
       `exec in container ${containerId.slice(0, 12)}`,
       () => container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true })
     );
-    const stream = await this.call(
+    const stream = await this.calls.call(
       `start exec in ${containerId.slice(0, 12)}`,
       () => exec.start({ hijack: true, stdin: false })
     );
@@ -60610,7 +60838,7 @@ var SwarmClient = class _SwarmClient {
     return { exitCode: info.Running ? void 0 : info.ExitCode, output: lines.join("\n") };
   }
   async createSecret(name, data, labels) {
-    const res = await this.call(
+    const res = await this.calls.call(
       `create secret ${name}`,
       () => this.docker.createSecret({ Name: name, Labels: labels, Data: data.toString("base64") })
     );
@@ -60644,11 +60872,14 @@ var SwarmClient = class _SwarmClient {
       // dnsrr: every task's own address is what RMI needs, and VIPs need IPVS (absent on many hosts).
       EndpointSpec: { Mode: "dnsrr" }
     };
-    const res = await this.call(`create service ${spec.name}`, () => this.docker.createService(body));
+    const res = await this.calls.call(
+      `create service ${spec.name}`,
+      () => this.docker.createService(body)
+    );
     return res.id ?? res.ID;
   }
   async tasks(serviceId) {
-    const tasks = await this.call(
+    const tasks = await this.calls.call(
       `list tasks of ${serviceId}`,
       () => this.api.listTasks({ filters: { service: [serviceId] } })
     );
@@ -60657,7 +60888,7 @@ var SwarmClient = class _SwarmClient {
   /** Follows (or reads) a service's or a task's output, demultiplexed into lines. */
   async *logs(kind, id, opts) {
     const target = kind === "service" ? this.docker.getService(id) : this.docker.getTask(id);
-    const stream = await this.call(
+    const stream = await this.calls.call(
       `read logs of ${kind} ${id}`,
       () => target.logs({ follow: opts.follow, stdout: true, stderr: true, tail: opts.tail ?? "all" })
     );
@@ -60682,7 +60913,7 @@ var SwarmClient = class _SwarmClient {
   }
   /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
   async getArchive(containerId, path2) {
-    return this.call(
+    return this.calls.call(
       `copy ${path2} out of container ${containerId.slice(0, 12)}`,
       () => this.docker.getContainer(containerId).getArchive({ path: path2 })
     );
@@ -60691,11 +60922,11 @@ var SwarmClient = class _SwarmClient {
   async listLabelled(label) {
     const filters = { label: [label] };
     const [services, networks, configs, secrets, containers] = await Promise.all([
-      this.call("list services", () => this.api.listServices({ filters })),
-      this.call("list networks", () => this.api.listNetworks({ filters })),
-      this.call("list configs", () => this.api.listConfigs({ filters })),
-      this.call("list secrets", () => this.api.listSecrets({ filters })),
-      this.call("list containers", () => this.api.listContainers({ all: true, filters }))
+      this.calls.call("list services", () => this.api.listServices({ filters })),
+      this.calls.call("list networks", () => this.api.listNetworks({ filters })),
+      this.calls.call("list configs", () => this.api.listConfigs({ filters })),
+      this.calls.call("list secrets", () => this.api.listSecrets({ filters })),
+      this.calls.call("list containers", () => this.api.listContainers({ all: true, filters }))
     ]);
     const swarmObject = (kind) => (o) => ({
       kind,
@@ -60728,7 +60959,7 @@ var SwarmClient = class _SwarmClient {
   /** Removes one object; true when it is gone (including "was already gone"). */
   async remove(kind, id) {
     const d = this.docker;
-    await this.call(
+    await this.calls.call(
       `remove ${kind} ${id}`,
       async () => {
         if (kind === "service") await d.getService(id).remove();
@@ -60741,63 +60972,7 @@ var SwarmClient = class _SwarmClient {
     );
     return true;
   }
-  async call(what, fn, ifMissing) {
-    try {
-      const result = await fn();
-      this.downSince = void 0;
-      return result;
-    } catch (e) {
-      if (ifMissing !== void 0 && e?.statusCode === 404) {
-        this.downSince = void 0;
-        return ifMissing;
-      }
-      throw this.apiError(what, e);
-    }
-  }
-  apiError(what, e) {
-    const code = e?.code;
-    const reason = e?.json?.message ?? e?.reason ?? errorMessage(e);
-    const kind = failureKind(e);
-    if (kind === "tls") {
-      return new AtqError(
-        "DOCKER_CONNECT",
-        `TLS handshake with ${this.url} failed (${code ?? reason}). Check that the CA signed the engine's certificate and that the client certificate and key belong together.`,
-        { url: this.url, code },
-        { cause: e }
-      );
-    }
-    if (kind) {
-      this.downSince ??= Date.now();
-      const hint = /EACCES|EPERM/.test(kind) ? "Permission denied: run as a user that may use the Docker socket (the docker group), or use tcp:// with TLS." : "Is the engine running and DOCKER_HOST right?";
-      return new AtqError(
-        "DOCKER_CONNECT",
-        `Cannot ${what} at ${this.url}: ${kind}. ${hint}`,
-        { url: this.url, code: code ?? kind, unreachableSince: this.downSince },
-        { cause: e }
-      );
-    }
-    this.downSince = void 0;
-    return new AtqError(
-      "DOCKER_API",
-      `Docker refused to ${what}: ${reason}`,
-      { status: e?.statusCode },
-      { cause: e }
-    );
-  }
 };
-function failureKind(e) {
-  const code = e?.code;
-  const text = errorMessage(e);
-  if (e?.statusCode === 503) return `the swarm is not available there (${e?.json?.message ?? text})`;
-  if (e?.statusCode) return void 0;
-  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND)$/.test(code))
-    return code;
-  if (/certificate|\bSSL\b|\bTLS\b|self.signed|EPROTO|ERR_SSL|ERR_TLS/i.test(`${code ?? ""} ${text}`))
-    return "tls";
-  if (code && (e?.syscall || /^E[A-Z_]+$/.test(code))) return code;
-  if (/socket hang up|Request Timeout|timed? ?out/i.test(text)) return text;
-  return void 0;
-}
 function toTaskInfo(t) {
   const addresses = {};
   for (const att of t.NetworksAttachments ?? []) {
@@ -60813,7 +60988,8 @@ function toTaskInfo(t) {
     desiredState: t.DesiredState ?? "",
     message: t.Status?.Message ?? "",
     error: t.Status?.Err ?? "",
-    exitCode: t.Status?.ContainerStatus?.ExitCode,
+    // A task Docker rejected (no such image) reports ExitCode 0 for the container it never created.
+    exitCode: t.Status?.ContainerStatus?.ContainerID ? t.Status.ContainerStatus.ExitCode : void 0,
     containerId: t.Status?.ContainerStatus?.ContainerID || void 0,
     addresses,
     createdAt: t.CreatedAt ?? ""
@@ -60822,7 +60998,7 @@ function toTaskInfo(t) {
 
 // src/swarm/connection.ts
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import os2 from "node:os";
 import path from "node:path";
 function resolveConnection(opts, env = process.env) {
@@ -60841,15 +61017,15 @@ function resolveConnection(opts, env = process.env) {
   const ca = material(opts.ca, env, "ca");
   const cert = material(opts.cert, env, "cert");
   const key = material(opts.key, env, "key");
-  const tls = Boolean(ca || cert || key) || m[1] === "https";
-  if (!tls && !opts.insecurePlaintext) {
+  const tls2 = Boolean(ca || cert || key) || m[1] === "https";
+  if (!tls2 && !opts.insecurePlaintext) {
     throw new AtqError(
       "DOCKER_CONNECT",
       `Refusing to talk to ${url} without TLS: anyone on the network path could run containers on your swarm. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (a folder with ca.pem, cert.pem, key.pem), or pass --tls-ca/--tls-cert/--tls-key (paths or PEM text); pass --insecure-plaintext only on a trusted network.`,
       { url }
     );
   }
-  if (tls && (!cert || !key)) {
+  if (tls2 && (!cert || !key)) {
     throw new AtqError(
       "DOCKER_CONNECT",
       `TLS to ${url} needs a client certificate and key; give both (--tls-cert and --tls-key, or cert.pem and key.pem in DOCKER_CERT_PATH).`,
@@ -60857,12 +61033,12 @@ function resolveConnection(opts, env = process.env) {
     );
   }
   checkTlsMaterial({ ca, cert, key });
-  const port = m[3] ? Number(m[3]) : tls ? 2376 : 2375;
+  const port = m[3] ? Number(m[3]) : tls2 ? 2376 : 2375;
   return {
     url,
     host,
     port,
-    protocol: tls ? "https" : "http",
+    protocol: tls2 ? "https" : "http",
     ca: ca?.text,
     cert: cert?.text,
     key: key?.text
@@ -60916,7 +61092,7 @@ function fromValue(value, source, role) {
 }
 function readPemFile(file, given, role) {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync2(file, "utf8");
   } catch (e) {
     throw new AtqError(
       "DOCKER_CONNECT",
@@ -60988,7 +61164,7 @@ function parserReason(e, text) {
 
 // src/swarm/connector.ts
 function connector(docker, limits) {
-  return async () => SwarmClient.open(resolveConnection(docker), limits);
+  return async () => DockerSwarmClient.open(resolveConnection(docker), limits);
 }
 
 export {
@@ -61013,6 +61189,7 @@ export {
   removedError,
   runStates,
   describeRun,
+  ENGINE_GRACE_MS,
   toleratePollFailure,
   engineLost,
   sweep,
@@ -61021,8 +61198,8 @@ export {
   require_node,
   require_string_decoder,
   require_src,
-  SwarmClient,
+  DockerSwarmClient,
   resolveConnection,
   connector
 };
-/*! For license information please see atq-II3776JK.js.LEGAL.txt */
+/*! For license information please see atq-MYUYR2VS.js.LEGAL.txt */

@@ -9,14 +9,17 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-NNQTD4G3.js";
+} from "./atq-BTIGLNEA.js";
 import {
   FIELDS,
   STAT_COLUMNS,
   gateCounts,
   gateValue,
   inertLine,
+  isErrorRateWarning,
+  localAutoProblem,
   markdownDeltas,
+  markdownErrors,
   markdownGates,
   markdownLabels,
   markdownTrend,
@@ -30,7 +33,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-3FHYPEE3.js";
+} from "./atq-WRM4JJ6O.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -50,9 +53,10 @@ import {
   setSecret,
   startGroup,
   summary,
-  tlsFromInputs,
-  warning
-} from "./atq-XBTBR6IH.js";
+  tlsInputs,
+  warning,
+  writeTlsFiles
+} from "./atq-IHZY7TVW.js";
 import {
   ConfigError,
   errorMessage,
@@ -60,7 +64,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-II3776JK.js";
+} from "./atq-MYUYR2VS.js";
 import {
   __commonJS,
   __export,
@@ -28893,6 +28897,97 @@ var require_light = __commonJS({
   }
 });
 
+// src/action/job-summary.ts
+var SUMMARY_LIMIT = 1024 * 1024 - 4096;
+function jobSummary(report, summaries, o, artifactName, limit = SUMMARY_LIMIT) {
+  const parts = [];
+  if (o.error) parts.push(errorMarkdown(o.error.message, o.error.code));
+  const many = summaries.length > 1;
+  for (const { plan, summary: summary2 } of summaries) {
+    parts.push((many ? `### ${mdText(plan)}
+
+` : "") + renderMarkdown(summary2));
+  }
+  if (!summaries.length) parts.push(`Run ${mdText(report.runId)} ${report.status}: no results.
+`);
+  const text = parts.join("\n");
+  if (Buffer.byteLength(text) <= limit) return text;
+  let cut = Buffer.from(text).subarray(0, limit).toString("utf8");
+  cut = cut.slice(0, cut.lastIndexOf("\n") + 1);
+  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "```\n";
+  return cut + `
+> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.
+`;
+}
+var ERROR_ITEMS = 50;
+var ITEM_CHARS = 1e3;
+function errorMarkdown(message, code) {
+  const [first = "", ...rest] = message.split(/\r\n|\r|\n/);
+  const items = [];
+  let heading = first;
+  for (const line of rest) {
+    const bullet = /^\s*[-*]\s+(.*)$/.exec(line);
+    if (bullet) items.push(bullet[1]);
+    else if (!line.trim()) continue;
+    else if (items.length) items[items.length - 1] += " " + line.trim();
+    else heading += " " + line.trim();
+  }
+  const head = `> \u274C ${code ? `**${mdText(code)}**: ` : ""}${bounded(heading, ITEM_CHARS * 2)}
+`;
+  if (!items.length) return head;
+  const shown = items.slice(0, ERROR_ITEMS).map((item) => `> - ${bounded(item, ITEM_CHARS)}
+`);
+  if (items.length > ERROR_ITEMS)
+    shown.push(`> - \u2026 and ${items.length - ERROR_ITEMS} more (the step's log has them all)
+`);
+  return head + ">\n" + shown.join("");
+}
+function bounded(text, max) {
+  const t = text.trim();
+  return mdText(t.length > max ? t.slice(0, max).replace(/[\uD800-\uDBFF]$/, "") + "\u2026" : t);
+}
+
+// src/action/log.ts
+var inert = inertLine;
+function inertText(text) {
+  return text.split(/\r\n|\r|\n/).map(inert).join("\n");
+}
+function actionListener() {
+  let open;
+  const close = () => {
+    if (open !== void 0) endGroup();
+    open = void 0;
+  };
+  return (e) => {
+    switch (e.type) {
+      case "stage":
+        if (e.phase === "start") {
+          close();
+          open = e.stage;
+          startGroup(`atq: ${inert(e.stage)}`);
+        } else if (open === e.stage) close();
+        break;
+      case "log":
+        if (e.level === "warn") warning(inertText(e.message));
+        else info(`[atq] ${inert(e.message)}`);
+        break;
+      case "progress":
+        info(`[atq] progress: ${inert(e.message)}`);
+        break;
+      case "output":
+        info(`  ${inert(e.source)} | ${inert(e.line)}`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+// src/action/pr/feedback.ts
+import { mkdtemp } from "node:fs/promises";
+import os3 from "node:os";
+import path5 from "node:path";
+
 // src/config/inputs.ts
 var RENAMED = {
   prop: "properties",
@@ -28962,47 +29057,6 @@ function untrustedFromInputs(get, env) {
     instead: (options) => `this Action's inputs (${options.map(inputOf).join(", ")})`
   };
 }
-
-// src/action/log.ts
-var inert = inertLine;
-function inertText(text) {
-  return text.split(/\r\n|\r|\n/).map(inert).join("\n");
-}
-function actionListener() {
-  let open;
-  const close = () => {
-    if (open !== void 0) endGroup();
-    open = void 0;
-  };
-  return (e) => {
-    switch (e.type) {
-      case "stage":
-        if (e.phase === "start") {
-          close();
-          open = e.stage;
-          startGroup(`atq: ${inert(e.stage)}`);
-        } else if (open === e.stage) close();
-        break;
-      case "log":
-        if (e.level === "warn") warning(inertText(e.message));
-        else info(`[atq] ${inert(e.message)}`);
-        break;
-      case "progress":
-        info(`[atq] progress: ${inert(e.message)}`);
-        break;
-      case "output":
-        info(`  ${inert(e.source)} | ${inert(e.line)}`);
-        break;
-      default:
-        break;
-    }
-  };
-}
-
-// src/action/pr/feedback.ts
-import { mkdtemp } from "node:fs/promises";
-import os3 from "node:os";
-import path5 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -71953,11 +72007,7 @@ var summaryArtifactName = (artifactName) => `${artifactName}-summary`;
 var PARALLEL = 4;
 async function findBaseline(w) {
   const { ctx } = w;
-  if (!ctx.pr)
-    return {
-      found: false,
-      reason: `a ${ctx.eventName || "non-pull-request"} event looks up no baseline; this run's artifact is the baseline of later pull requests`
-    };
+  if (!ctx.pr) return { found: false, reason: noPullRequestReason(ctx) };
   try {
     const workflow = await workflowOf(w);
     const runs = await successfulRuns(w, workflow).catch((e) => {
@@ -71973,6 +72023,7 @@ async function findBaseline(w) {
     return { found: false, reason: apiProblem(e, "looking up the baseline", "actions: read") };
   }
 }
+var noPullRequestReason = (ctx) => `a ${ctx.eventName || "non-pull-request"} event looks up no baseline; this run's artifact is the baseline of later pull requests`;
 async function workflowOf({ api, ctx }) {
   if (ctx.workflowFile) return ctx.workflowFile.split("/").pop();
   const { data } = await api.rest.actions.getWorkflowRun({
@@ -72090,6 +72141,7 @@ async function inParallel(items, limit, fn) {
 
 // src/action/pr/comment-body.ts
 var COMMENT_LIMIT = 65536;
+var COMMENT_ERRORS = 3;
 var COMMENT_TREND_RUNS = 10;
 function commentMarker(job, plan) {
   const safe = (t) => t.replace(/--+/g, "-").replace(/[<>\n\r]/g, "");
@@ -72101,8 +72153,12 @@ function commentBody(summary2, o, ctx, limit = COMMENT_LIMIT) {
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary2.verdict)}`,
     "",
     headline(summary2, ctx),
-    ...o.error ? ["", `> \u274C **${mdText(o.error.code)}**: ${mdText(o.error.message)}`] : [],
-    ...markdownGates(summary2)
+    // (a message listing several problems keeps its list, as in the job summary)
+    ...o.error ? ["", errorMarkdown(o.error.message, o.error.code).trimEnd()] : [],
+    ...markdownGates(summary2),
+    // Why requests failed, short: the first thing a reader of a failed run looks for.
+    ...markdownErrors(summary2, { kinds: COMMENT_ERRORS, labels: 0 }),
+    ...errorWarnings(summary2)
   ];
   const foot = ["", links(ctx, summary2)];
   const trend = markdownTrend(summary2, COMMENT_TREND_RUNS);
@@ -72115,6 +72171,10 @@ function commentBody(summary2, o, ctx, limit = COMMENT_LIMIT) {
   }
   if (body2.length > limit) body2 = fits(0, []);
   return body2.length <= limit ? body2 : cutHard(head, foot, limit);
+}
+function errorWarnings(s) {
+  const warnings = Array.isArray(s.warnings) ? s.warnings : [];
+  return warnings.filter((w) => typeof w === "string" && isErrorRateWarning(w)).flatMap((w) => ["", `> \u26A0\uFE0F ${mdText(w)}`]);
 }
 function headline(s, ctx) {
   const t = s.totals;
@@ -72245,32 +72305,43 @@ async function feedbackSettings(artifactName) {
     problems: comment.problem ? [comment.problem] : []
   };
 }
-async function withAutoBaseline(values, f, load) {
-  if (values.baseline !== "auto") return load(values);
+function noLookupReason(f) {
+  if (!f.token) return "it needs the github-token input (default: the job token)";
+  return f.ctx.pr ? void 0 : noPullRequestReason(f.ctx);
+}
+var needsHistory = (options) => options.baselineMissing === "fail" && options.gates.some((g) => g.baseline);
+var missingProblem = (reason) => `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline`;
+function historyProblem(options, f) {
+  const reason = noLookupReason(f);
+  return reason && needsHistory(options) ? missingProblem(reason) : void 0;
+}
+async function withGitHubHistory(options, f) {
+  const reason = noLookupReason(f);
+  if (reason) return noBaseline(options, f, reason);
   const dest = await mkdtemp(path5.join(process.env.RUNNER_TEMP || os3.tmpdir(), "atq-baseline-"));
-  const options = await load({ "baseline-missing": "skip", ...values, baseline: dest });
   const started = Date.now();
-  const found = f.token ? await findBaseline({
+  const found = await findBaseline({
     api: githubApi(f.token),
     token: f.token,
     ctx: f.ctx,
     artifactName: f.artifactName,
     dest,
     runs: options.baselineRuns
-  }) : { found: false, reason: "it needs the github-token input (default: the job token)" };
+  });
   if (!found.found) return noBaseline(options, f, found.reason);
   for (const problem of found.problems) warning(`baseline: auto: ${problem}`);
   info(`[atq] ${historyLine(found, options.baselineRuns, f.ctx, Date.now() - started)}`);
   setOutput("baseline-run-id", String(found.runs[0]?.id));
-  return options;
+  return withBaseline(options, dest);
+}
+function withBaseline(options, baselineFile) {
+  const { baselineAuto, ...rest } = options;
+  return { ...rest, baselineFile };
 }
 function noBaseline(options, f, reason) {
-  if (options.baselineMissing === "fail" && options.gates.some((g) => g.baseline))
-    throw new ConfigError([
-      `baseline: auto: ${reason}. With baseline-missing: fail the gates on the baseline cannot pass; baseline-missing: skip (the default with baseline: auto) skips them until there is a baseline`
-    ]);
+  if (needsHistory(options)) throw new ConfigError([missingProblem(reason)]);
   (f.ctx.pr ? warning : info)(`baseline: auto: ${reason}; gates on the baseline are skipped`);
-  return { ...options, baselineFile: void 0 };
+  return withBaseline(options, void 0);
 }
 function historyLine(found, asked, ctx, ms) {
   const newest = found.runs[0];
@@ -72309,32 +72380,6 @@ async function commentOnPr(f, summaries, o, artifactId) {
 // src/action/publish.ts
 import { readdir, stat } from "node:fs/promises";
 import path6 from "node:path";
-
-// src/action/job-summary.ts
-var SUMMARY_LIMIT = 1024 * 1024 - 4096;
-function jobSummary(report, summaries, o, artifactName, limit = SUMMARY_LIMIT) {
-  const parts = [];
-  if (o.error) parts.push(`> \u274C **${mdText(o.error.code)}**: ${mdText(o.error.message)}
-`);
-  const many = summaries.length > 1;
-  for (const { plan, summary: summary2 } of summaries) {
-    parts.push((many ? `### ${mdText(plan)}
-
-` : "") + renderMarkdown(summary2));
-  }
-  if (!summaries.length) parts.push(`Run ${mdText(report.runId)} ${report.status}: no results.
-`);
-  const text = parts.join("\n");
-  if (Buffer.byteLength(text) <= limit) return text;
-  let cut = Buffer.from(text).subarray(0, limit).toString("utf8");
-  cut = cut.slice(0, cut.lastIndexOf("\n") + 1);
-  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "```\n";
-  return cut + `
-> The summary was cut at GitHub's 1 MiB limit; the full summary.md is in the artifact ${mdText(artifactName)}.
-`;
-}
-
-// src/action/publish.ts
 async function publish(result, o, opts) {
   setOutputs(result);
   await writeJobSummary(result, o, opts.artifactName).catch(
@@ -72365,6 +72410,7 @@ function setOutputs(result) {
   for (const [name, value] of Object.entries(out))
     if (value !== void 0) setOutput(name, String(value));
 }
+var MAX_WARNING_ANNOTATIONS = 3;
 function annotate(summaries, failOnGates) {
   const annotation = failOnGates ? error : warning;
   for (const { plan, summary: summary2 } of summaries) {
@@ -72382,6 +72428,8 @@ function annotate(summaries, failOnGates) {
         }
       );
     }
+    for (const w of summary2.warnings.slice(0, MAX_WARNING_ANNOTATIONS))
+      warning(`${plan}: ${w}`, { title: "Load test warning" });
     const t = summary2.totals;
     notice(
       `${plan}: ${summary2.verdict}; ${t.samples} samples, ${(t.errorRate * 100).toFixed(2)}% errors, p95 ${t.p95} ms, ${t.throughput.toFixed(1)}/s`,
@@ -72454,6 +72502,48 @@ async function listFiles(dir) {
   return entries.filter((e) => e.isFile()).map((e) => path6.join(e.parentPath, e.name));
 }
 
+// src/action/settings.ts
+async function actionSettings() {
+  for (const token of [getInput("server-token"), process.env.ATQ_TOKEN])
+    if (token) setSecret(token);
+  const tls = tlsInputs();
+  const { values, problems } = valuesFromInputs((name) => getInput(name));
+  const upload2 = actionBool(getInput("upload-artifact"), "upload-artifact", true);
+  const failOnGates = actionBool(getInput("fail-on-gates"), "fail-on-gates", true);
+  const retentionDays = retention(getInput("retention-days"));
+  const artifactName = getInput("artifact-name") || "atq-results";
+  const feedback = await feedbackSettings(artifactName);
+  const options = await loadRunOptions({
+    values: { ...envValues(process.env), ...values },
+    configFile: getInput("config") || void 0,
+    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+    problems: [
+      ...problems,
+      ...feedback.problems,
+      ...[upload2, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])
+    ],
+    nameProblem: inputProblem,
+    untrusted: untrustedFromInputs((name) => getInput(name), process.env)
+  });
+  const githubHistory = values.baseline === "auto";
+  const late = githubHistory ? historyProblem(options, feedback) : localAutoProblem(options);
+  if (late) throw new ConfigError([late]);
+  for (const value of Object.values(options.secretProps)) if (value) setSecret(value);
+  return {
+    options,
+    tls,
+    githubHistory,
+    publishing: { artifactName, retentionDays: retentionDays.value, upload: upload2.value },
+    failOnGates: failOnGates.value,
+    feedback
+  };
+}
+function retention(text) {
+  if (!text.trim()) return {};
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= 90 ? { value: n } : { problem: `input retention-days: "${text}" is not a whole number of days from 1 to 90` };
+}
+
 // src/action/main.ts
 var CANCEL_UPLOAD_UNTIL_MS = 9500;
 async function main(early = [], installed = () => {
@@ -72475,8 +72565,8 @@ async function main(early = [], installed = () => {
   } catch (e) {
     const text = isAtqError(e) ? `[${e.code}] ${e.message}` : `unexpected error: ${errorMessage(e)}`;
     setOutput("status", "failed");
-    await summary.addRaw(`> \u274C ${mdText(text)}
-`).write().catch(() => {
+    const summary2 = isAtqError(e) ? errorMarkdown(e.message, e.code) : errorMarkdown(text);
+    await summary.addRaw(summary2).write().catch(() => {
     });
     setFailed(text);
   } finally {
@@ -72484,34 +72574,8 @@ async function main(early = [], installed = () => {
   }
 }
 async function run(signal) {
-  for (const token of [getInput("server-token"), process.env.ATQ_TOKEN])
-    if (token) setSecret(token);
-  const tls = await tlsFromInputs();
-  const { values, problems } = valuesFromInputs(
-    (name) => name.startsWith("docker-tls-") ? "" : getInput(name)
-  );
-  const upload2 = actionBool(getInput("upload-artifact"), "upload-artifact", true);
-  const failOnGates = actionBool(getInput("fail-on-gates"), "fail-on-gates", true);
-  const retentionDays = retention(getInput("retention-days"));
-  const artifactName = getInput("artifact-name") || "atq-results";
-  const feedback = await feedbackSettings(artifactName);
-  const options = await withAutoBaseline(
-    { ...envValues(process.env), ...values, ...tls },
-    feedback,
-    (v) => loadRunOptions({
-      values: v,
-      configFile: getInput("config") || void 0,
-      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-      problems: [
-        ...problems,
-        ...feedback.problems,
-        ...[upload2, failOnGates, retentionDays].flatMap((r) => r.problem ?? [])
-      ],
-      nameProblem: inputProblem,
-      untrusted: untrustedFromInputs((name) => getInput(name), process.env)
-    })
-  );
-  for (const value of Object.values(options.secretProps)) if (value) setSecret(value);
+  const settings = await actionSettings();
+  const options = await prepare(settings);
   const runId = newRunId();
   if (!options.server) {
     saveState(STATE.runId, runId);
@@ -72520,12 +72584,12 @@ async function run(signal) {
   }
   const result = await runAnywhere(options, { onEvent: actionListener(), signal, runId });
   if (!result.report.cleanup?.failed.length) saveState(STATE.finished, "true");
-  const publishing = {
-    artifactName,
-    retentionDays: retentionDays.value,
-    upload: upload2.value
-  };
-  return { result, publishing, failOnGates: failOnGates.value, feedback };
+  return { result, ...settings };
+}
+async function prepare(s) {
+  const docker = { ...s.options.docker, ...await writeTlsFiles(s.tls) };
+  const options = { ...s.options, docker };
+  return s.githubHistory ? withGitHubHistory(options, s.feedback) : options;
 }
 function stateDocker(docker) {
   const path7 = (v) => v && !v.includes("-----BEGIN") ? v : void 0;
@@ -72537,12 +72601,7 @@ function conclude(o, failOnGates) {
     setFailed(o.error ? `[${o.error.code}] ${o.error.message}` : o.headline);
   else info(`[atq] ${o.headline}`);
 }
-function retention(text) {
-  if (!text.trim()) return {};
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 1 && n <= 90 ? { value: n } : { problem: `input retention-days: "${text}" is not a whole number of days from 1 to 90` };
-}
 export {
   main
 };
-/*! For license information please see atq-5CCJZL6E.js.LEGAL.txt */
+/*! For license information please see atq-EHBUK7WG.js.LEGAL.txt */
