@@ -18,7 +18,17 @@ export type ModemOptions = Docker.DockerOptions & { agent?: http.Agent };
  */
 export function modemOptions(conn: Connection): ModemOptions {
   const none = { host: undefined, port: undefined };
-  if (conn.socketPath) return { ...none, socketPath: conn.socketPath };
+  // A unix socket is plain HTTP: said explicitly, as docker-modem would otherwise take TLS from the
+  // environment (DOCKER_HOST=tcp://… with DOCKER_CERT_PATH makes it read the certificates and speak https).
+  if (conn.socketPath)
+    return {
+      ...none,
+      socketPath: conn.socketPath,
+      protocol: 'http',
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    };
   const target = { host: conn.host as string, port: conn.port as number };
   const tlsUsed = conn.protocol === 'https';
   return {

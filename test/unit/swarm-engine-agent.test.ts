@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -145,9 +145,23 @@ test('TLS with a client certificate: the engine is reached at its host and port,
 test('plain HTTP (--insecure-plaintext) and a unix socket, whatever DOCKER_HOST says', async () => {
   const plain = await start('plain');
   const socket = await start('socket');
-  const before = process.env.DOCKER_HOST;
-  // docker-modem reads DOCKER_HOST itself: an engine given otherwise must still be the one reached.
-  process.env.DOCKER_HOST = 'tcp://127.0.0.1:9';
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'];
+  const before = names.map((n) => process.env[n]);
+  // docker-modem reads DOCKER_HOST itself, and with DOCKER_CERT_PATH speaks TLS: an engine given otherwise
+  // must still be the one reached, the socket in plain HTTP.
+  const certs = path.join(dir, 'docker-env');
+  mkdirSync(certs, { recursive: true });
+  for (const [to, from] of [
+    ['ca.pem', 'ca.pem'],
+    ['cert.pem', 'client.pem'],
+    ['key.pem', 'client-key.pem'],
+  ])
+    writeFileSync(path.join(certs, to as string), pem(from as string));
+  Object.assign(process.env, {
+    DOCKER_HOST: 'tcp://127.0.0.1:9',
+    DOCKER_TLS_VERIFY: '1',
+    DOCKER_CERT_PATH: certs,
+  });
   try {
     const viaTcp = DockerSwarmClient.open(
       resolveConnection({ host: plain.url, insecurePlaintext: true }, {}),
@@ -159,8 +173,10 @@ test('plain HTTP (--insecure-plaintext) and a unix socket, whatever DOCKER_HOST 
     expect((await viaSocket.info()).serverVersion).toBe('99.1');
     expect(socket.paths).toHaveLength(2);
   } finally {
-    if (before === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = before;
+    names.forEach((n, i) => {
+      if (before[i] === undefined) delete process.env[n];
+      else process.env[n] = before[i];
+    });
     await plain.close();
     await socket.close();
   }
