@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-2QUZG6RC.js";
+} from "./atq-FNXMLATA.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -50,7 +50,7 @@ import {
   serviceName,
   sourceProblems,
   tail
-} from "./atq-WRM4JJ6O.js";
+} from "./atq-C6EVMPUY.js";
 import {
   AbortedError,
   AtqError,
@@ -69,7 +69,7 @@ import {
   throwIfAborted,
   until,
   within
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 import {
   __commonJS,
   __require,

@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-WRM4JJ6O.js";
+} from "./atq-C6EVMPUY.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +18,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BTIGLNEA.js";
+} from "./atq-Q4JR5LU7.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -33,7 +33,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-WRM4JJ6O.js";
+} from "./atq-C6EVMPUY.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -64,7 +64,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 import {
   __commonJS,
   __export,
@@ -72604,4 +72604,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-EHBUK7WG.js.LEGAL.txt */
+/*! For license information please see atq-5A42HWLH.js.LEGAL.txt */

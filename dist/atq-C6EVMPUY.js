@@ -26,7 +26,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 import {
   __commonJS,
   __require,
@@ -48485,4 +48485,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-WRM4JJ6O.js.LEGAL.txt */
+/*! For license information please see atq-C6EVMPUY.js.LEGAL.txt */

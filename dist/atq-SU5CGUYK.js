@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-2QUZG6RC.js";
+} from "./atq-FNXMLATA.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-BTIGLNEA.js";
+} from "./atq-Q4JR5LU7.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-WRM4JJ6O.js";
+} from "./atq-C6EVMPUY.js";
 import {
   AtqError,
   ConfigError,
@@ -61,7 +61,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-EFUH3SVC.js");
+        const { serveCommand } = await import("./atq-GM7K6R3B.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

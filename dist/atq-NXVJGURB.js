@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

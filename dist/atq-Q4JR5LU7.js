@@ -23,7 +23,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-WRM4JJ6O.js";
+} from "./atq-C6EVMPUY.js";
 import {
   AbortedError,
   AtqError,
@@ -35,7 +35,7 @@ import {
   isAtqError,
   sleep,
   throwIfAborted
-} from "./atq-MYUYR2VS.js";
+} from "./atq-NRLYJTON.js";
 
 // src/remote/run.ts
 import path4 from "node:path";
@@ -3609,4 +3609,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-BTIGLNEA.js.LEGAL.txt */
+/*! For license information please see atq-Q4JR5LU7.js.LEGAL.txt */

@@ -60583,7 +60583,15 @@ import net from "node:net";
 import tls from "node:tls";
 function modemOptions(conn) {
   const none = { host: void 0, port: void 0 };
-  if (conn.socketPath) return { ...none, socketPath: conn.socketPath };
+  if (conn.socketPath)
+    return {
+      ...none,
+      socketPath: conn.socketPath,
+      protocol: "http",
+      ca: void 0,
+      cert: void 0,
+      key: void 0
+    };
   const target = { host: conn.host, port: conn.port };
   const tlsUsed = conn.protocol === "https";
   return {
@@ -61202,4 +61210,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-MYUYR2VS.js.LEGAL.txt */
+/*! For license information please see atq-NRLYJTON.js.LEGAL.txt */
