@@ -1,6 +1,7 @@
 import type { PlanSummary } from '../core/analyse.js';
 import type { Outcome } from '../core/outcome.js';
 import type { RunReport } from '../core/report.js';
+import { cutText } from '../results/jtl/sample.js';
 import { mdText } from '../results/report/md-escape.js';
 import { renderMarkdown } from '../results/report/markdown.js';
 
@@ -66,9 +67,7 @@ export function errorMarkdown(message: string, code?: string): string {
   return head + '>\n' + shown.join('');
 }
 
-/** mdText of at most `max` characters of `text`, cut with an ellipsis. */
+/** mdText of at most `max` characters of `text`, cut with an ellipsis (never inside a surrogate pair). */
 function bounded(text: string, max: number): string {
-  const t = text.trim();
-  // Not half of a surrogate pair at the cut.
-  return mdText(t.length > max ? t.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') + '…' : t);
+  return mdText(cutText(text.trim(), max));
 }
