@@ -23,7 +23,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-C6EVMPUY.js";
+} from "./atq-YLQC47OD.js";
 import {
   AbortedError,
   AtqError,
@@ -3609,4 +3609,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-Q4JR5LU7.js.LEGAL.txt */
+/*! For license information please see atq-IMMVKKS2.js.LEGAL.txt */

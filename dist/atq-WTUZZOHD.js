@@ -9,10 +9,11 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-Q4JR5LU7.js";
+} from "./atq-IMMVKKS2.js";
 import {
   FIELDS,
   STAT_COLUMNS,
+  cutText,
   gateCounts,
   gateValue,
   inertLine,
@@ -33,7 +34,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-C6EVMPUY.js";
+} from "./atq-YLQC47OD.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -28943,8 +28944,7 @@ function errorMarkdown(message, code) {
   return head + ">\n" + shown.join("");
 }
 function bounded(text, max) {
-  const t = text.trim();
-  return mdText(t.length > max ? t.slice(0, max).replace(/[\uD800-\uDBFF]$/, "") + "\u2026" : t);
+  return mdText(cutText(text.trim(), max));
 }
 
 // src/action/log.ts
@@ -72604,4 +72604,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-5A42HWLH.js.LEGAL.txt */
+/*! For license information please see atq-WTUZZOHD.js.LEGAL.txt */

@@ -10,7 +10,7 @@ import {
   errorKind,
   inertLine,
   resolveOptions
-} from "./atq-C6EVMPUY.js";
+} from "./atq-YLQC47OD.js";
 import {
   ConfigError,
   connector,

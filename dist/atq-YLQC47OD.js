@@ -48427,6 +48427,7 @@ export {
   FINAL_STATES,
   readLogs,
   indent,
+  cutText,
   JtlError,
   isErrorRateWarning,
   analyseJtl,
@@ -48485,4 +48486,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-C6EVMPUY.js.LEGAL.txt */
+/*! For license information please see atq-YLQC47OD.js.LEGAL.txt */

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-FNXMLATA.js";
+} from "./atq-WSYZPXRU.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-Q4JR5LU7.js";
+} from "./atq-IMMVKKS2.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-C6EVMPUY.js";
+} from "./atq-YLQC47OD.js";
 import {
   AtqError,
   ConfigError,
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-GM7K6R3B.js");
+        const { serveCommand } = await import("./atq-GPEPFZAV.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-FNXMLATA.js";
+} from "./atq-WSYZPXRU.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -50,7 +50,7 @@ import {
   serviceName,
   sourceProblems,
   tail
-} from "./atq-C6EVMPUY.js";
+} from "./atq-YLQC47OD.js";
 import {
   AbortedError,
   AtqError,
