@@ -1,6 +1,6 @@
 import { loadRunOptions } from '../config/load.js';
 import { envValues } from '../config/env-values.js';
-import { cleanupCommand } from '../core/finish.js';
+import { cleanupHint } from '../core/finish.js';
 import { outcome } from '../core/outcome.js';
 import { newRunId } from '../core/run-id.js';
 import { runAnywhere } from '../remote/anywhere.js';
@@ -25,7 +25,7 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
   const runId = newRunId();
   // A remote run leaves nothing on the swarm from here; once queued, its task is what may be left running.
   signals.hint = () =>
-    opts.server ? '' : `Remove the leftovers with: ${cleanupCommand(runId, opts.docker.host)}`;
+    opts.server ? '' : `Remove the leftovers with: ${cleanupHint(runId, opts.docker.host)}`;
   const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : '';
   const { report, error } = await runAnywhere(opts, {
     onEvent: consoleListener(),

@@ -11,7 +11,7 @@ import {
   leaseLabels,
   leaseName,
   runStates,
-  type RunState,
+  type RunOnSwarm,
 } from './lease.js';
 import { ENGINE_GRACE_MS, engineDown } from './engine.js';
 import { ROLE_LABEL, RUN_LABEL } from './run-id.js';
@@ -40,7 +40,7 @@ export interface SweepResult {
  * does not answer is given up on once engineDown() says so, since retrying cannot help it. `pace` scales
  * the pauses and the engine's grace period (RunControl.pace).
  */
-export async function removeAll(
+export async function removeInOrder(
   client: SwarmClient,
   objects: LabelledObject[],
   logger: Logger,
@@ -115,9 +115,9 @@ export interface SweepFilter {
 
 export interface JanitorResult extends SweepResult {
   /** Runs left alone because they are alive (without --force). */
-  skipped: RunState[];
+  skipped: RunOnSwarm[];
   /** Live runs removed because of --force. */
-  forced: RunState[];
+  forced: RunOnSwarm[];
 }
 
 /**
@@ -139,7 +139,7 @@ export async function sweep(
   const chosen = new Set(states.filter((r) => filter.force || !r.live).map((r) => r.runId));
   const ofChosen = (o: LabelledObject) => chosen.has(o.labels[RUN_LABEL] ?? '');
   const list = async () => (await client.listLabelled(label)).filter((o) => ofChosen(o) && old(o));
-  const first = await removeAll(client, objects.filter(ofChosen), logger);
+  const first = await removeInOrder(client, objects.filter(ofChosen), logger);
   return { ...(await untilGone(client, list, first, logger)), skipped, forced };
 }
 
@@ -170,7 +170,7 @@ async function untilGone(
   ) {
     known = left;
     await sleep(wait);
-    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000), pace);
+    await removeInOrder(client, left, silentLogger, () => Math.min(end(), Date.now() + 10_000), pace);
     left = await list().catch(() => undefined);
   }
   if (left === undefined) {
@@ -263,7 +263,7 @@ export class RunResources {
       const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
       // Heartbeats go on during removal (the run is alive until its lease is gone), then stop.
       try {
-        const first = await removeAll(this.client, all, this.logger, deadline, this.pace);
+        const first = await removeInOrder(this.client, all, this.logger, deadline, this.pace);
         return await untilGone(this.client, list, first, this.logger, deadline, this.pace);
       } finally {
         this.lease?.stop();

@@ -1,10 +1,6 @@
 import type { RunOptions } from '../config/options.js';
-import type { SwarmClient } from '../swarm/api.js';
-import type { NetworkInfo } from '../swarm/types.js';
 import { jitEnv } from '../jmeter/jit.js';
-import type { Logger } from '../util/log.js';
-import type { RunResources } from './cleanup.js';
-import type { RunControl } from './control.js';
+import type { StageContext } from './lifecycle.js';
 
 /** A file mounted into every JMeter container (a bundle part or an RMI secret). */
 export interface Mount {
@@ -13,27 +9,15 @@ export interface Mount {
   target: string;
 }
 
-/** What the stages share. Built step by step by run.ts; each stage reads only what it needs. */
-export interface RunContext {
-  runId: string;
+/** What the stages of a JMeter run share. Built step by step by run.ts; each stage reads only what it needs. */
+export interface RunContext extends StageContext {
   options: RunOptions;
-  client: SwarmClient;
-  logger: Logger;
-  /** Aborted on cancel, --timeout, or when someone else removes the run; its reason is the run's error. */
-  signal: AbortSignal;
-  control: RunControl;
-  resources: RunResources;
-  /** The node whose API we talk to: the master runs there so its files can be copied out. */
-  nodeId: string;
-  network: NetworkInfo & { subnet: string };
   /** Networks master and workers join: the run network first, then --attach-network ones. */
   networkIds: string[];
   configs: Mount[];
   secrets: Mount[];
   /** Jars in the bundle (paths in the test dir): on JMeter's classpath in every container. */
   jars: string[];
-  /** Absolute time (ms) by which the whole run must be over. */
-  deadline: number;
 }
 
 /**

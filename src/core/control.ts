@@ -34,6 +34,8 @@ export class RunControl {
   private readonly timer: NodeJS.Timeout;
   /** When the caller cancelled: what is left to do must fit in the CI runner's grace period. */
   cancelledAt?: number;
+  /** When the timeout fires: the one clock of the run's deadline (stages wait at most until then). */
+  readonly endsAt: number;
 
   get cancelled(): boolean {
     return this.cancelledAt !== undefined;
@@ -59,6 +61,7 @@ export class RunControl {
     // Not unref'd: if every call in flight hangs (a Docker API call that never answers), this timer keeps the
     // process alive until --timeout aborts the run and cleanup runs, instead of Node exiting (code 13) with
     // everything left on the swarm (seen at 10 workers). dispose() clears it when the run ends.
+    this.endsAt = Date.now() + timeoutMs;
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
   }
 

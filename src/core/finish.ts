@@ -2,16 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/api.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { until } from '../util/abort.js';
 import type { Logger } from '../util/log.js';
+import type { LifecycleState } from './lifecycle.js';
 import { analysePlans, type PlanSummary } from './analyse.js';
-import type { RunResources, SweepResult } from './cleanup.js';
+import type { SweepResult } from './cleanup.js';
 import { collectLogs } from './collect.js';
 import type { RunContext } from './context.js';
-import { doing, type RunControl } from './control.js';
-import type { RunListener } from './events.js';
+import { doing } from './control.js';
 import { engineLost } from './engine.js';
 import { fileAccessError, isFsError } from '../util/file-error.js';
 import { inertLine } from '../util/text.js';
@@ -19,24 +18,15 @@ import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
 import type { RunBaselines } from './baseline.js';
 import type { CleanupReport, RunReport } from './report.js';
-import type { StageClock } from './stages.js';
 
-/** What a run has built up by the time it ends, successfully or not. */
-export interface RunState {
+/** What a JMeter run has built up by the time it ends, successfully or not. */
+export interface LoadTestState extends LifecycleState {
   report: RunReport;
   options: RunOptions;
-  logger: Logger;
-  emit: RunListener;
-  clock: StageClock;
-  control: RunControl;
   baselines?: RunBaselines;
-  client?: SwarmClient;
-  resources?: RunResources;
   ctx?: RunContext;
   workersId?: string;
   workerTasks?: TaskInfo[];
-  /** What the stages threw, if anything. */
-  failure?: unknown;
 }
 
 /**
@@ -50,10 +40,12 @@ const AFTER_CANCEL = { logsMs: 5_500, cleanupMs: 9_000 };
  * that a cancelled run still leaves its results — and returns the run's error, if any, and the plans'
  * summaries. Never throws.
  */
-export async function finishRun(state: RunState): Promise<{ error?: AtqError; summaries: PlanSummary[] }> {
+export async function finishRun(
+  state: LoadTestState,
+): Promise<{ error?: AtqError; summaries: PlanSummary[] }> {
   const { report, logger, clock } = state;
   let summaries: PlanSummary[] = [];
-  let error = state.failure === undefined ? undefined : await classify(state, state.report.runId);
+  let error = state.failure === undefined ? undefined : await classify(state);
   if (error) {
     report.status = errorKind(error);
     // Before analysis, so that summary.json's copy of the run says why it ended.
@@ -96,14 +88,11 @@ async function writeRunJson(report: RunReport, logger: Logger): Promise<void> {
   }
 }
 
-/** What classify needs of a run's (or a generic task's) state. */
-export type Stopped = Pick<RunState, 'control' | 'failure' | 'client' | 'resources' | 'clock' | 'logger'>;
-
 /**
  * Turns what stopped the run (a failure, a cancel, the --timeout, a removal, a lost engine) into the error
  * to show. Shared by JMeter runs and the server's generic master/worker tasks.
  */
-export async function classify(state: Stopped, runId: string): Promise<AtqError> {
+export async function classify(state: LifecycleState): Promise<AtqError> {
   // The first reason wins (RunControl): a cancel or timeout during salvage does not hide a failure.
   const e = state.control.reason ?? state.failure;
   if (isAtqError(e)) {
@@ -119,7 +108,7 @@ export async function classify(state: Stopped, runId: string): Promise<AtqError>
       e.details.status === 404 &&
       (await state.resources?.leasePresent()) === false
     ) {
-      return removedError(runId, `${e.message}; its lease is gone too`);
+      return removedError(state.runId, `${e.message}; its lease is gone too`);
     }
     return e;
   }
@@ -132,7 +121,7 @@ export async function classify(state: Stopped, runId: string): Promise<AtqError>
   );
 }
 
-async function collectWorkerLogs(state: RunState): Promise<void> {
+async function collectWorkerLogs(state: LoadTestState): Promise<void> {
   const { ctx, workerTasks, workersId, control } = state;
   if (!ctx || !workersId) return;
   // Workers that never became ready are logged under their service's name.
@@ -145,45 +134,32 @@ async function collectWorkerLogs(state: RunState): Promise<void> {
   }
 }
 
-async function cleanup(state: RunState): Promise<CleanupReport> {
+async function cleanup(state: LoadTestState): Promise<CleanupReport> {
   const { resources, options, logger, report } = state;
-  const res = resources as RunResources;
-  if (options.keep) {
-    await res.keep();
-    const command = cleanupCommand(report.runId, state.client?.url, { force: false });
+  if (options.keep && resources) {
+    await resources.keep();
+    const command = cleanupHint(report.runId, state.client?.url, { force: false });
     logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
-  return disposeAll(
-    res,
-    state.control.deadline(120_000, AFTER_CANCEL.cleanupMs),
-    logger,
-    report.runId,
-    state.client?.url,
-    'run',
-  );
+  return disposeAll(state, 'run');
 }
 
 /**
- * Removes everything a run (or a server's generic task) created, by `deadline`, and reports what is left
- * with the command that removes it. Shared by both kinds of run.
+ * Removes everything a run (or a server's generic task) created, within the time left (a cancel leaves
+ * GitHub's grace period), and reports what is left with the command that removes it.
  */
-export async function disposeAll(
-  res: RunResources,
-  deadline: () => number,
-  logger: Logger,
-  runId: string,
-  dockerHost: string | undefined,
-  noun: 'run' | 'task',
-): Promise<CleanupReport> {
-  const swept: SweepResult = await res.dispose(deadline);
+export async function disposeAll(state: LifecycleState, noun: 'run' | 'task'): Promise<CleanupReport> {
+  const { resources, control, logger, runId } = state;
+  if (!resources) return { removed: 0, failed: [], kept: false };
+  const swept: SweepResult = await resources.dispose(control.deadline(120_000, AFTER_CANCEL.cleanupMs));
   const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
   logger.info(
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
   );
   const result: CleanupReport = { removed: swept.removed.length, failed, kept: false };
   if (failed.length) {
-    result.command = cleanupCommand(runId, dockerHost);
+    result.command = cleanupHint(runId, state.client?.url);
     logger.warn(
       `${failed.length} object(s) of this ${noun} are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(', ')}. ` +
         `Remove them${swept.unreachableSince ? ' once the engine answers again' : ''} with: ${result.command}`,
@@ -205,7 +181,7 @@ const pick = (o: { kind: string; name: string; id: string }) => ({ kind: o.kind,
  * minute after its process ends, and this run's process is ending now (not after --keep, which releases
  * the lease at once).
  */
-export function cleanupCommand(runId: string, dockerHost?: string, opts = { force: true }): string {
+export function cleanupHint(runId: string, dockerHost?: string, opts = { force: true }): string {
   const host = dockerHost && !dockerHost.startsWith('unix://') ? ` --docker-host ${dockerHost}` : '';
   return `atq cleanup --run ${runId}${opts.force ? ' --force' : ''}${host}`;
 }

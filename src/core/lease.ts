@@ -138,7 +138,7 @@ export function removedError(runId: string, what = `its lease ${leaseName(runId)
   );
 }
 
-export interface RunState {
+export interface RunOnSwarm {
   runId: string;
   objects: LabelledObject[];
   live: boolean;
@@ -156,7 +156,7 @@ export function runStates(
   objects: LabelledObject[],
   now: number,
   gone: (holder: string | undefined) => boolean = (h) => processGone(parseIdentity(h)),
-): RunState[] {
+): RunOnSwarm[] {
   const byRun = new Map<string, LabelledObject[]>();
   for (const o of objects) {
     const id = o.labels[RUN_LABEL];
@@ -170,7 +170,7 @@ function judge(
   objects: LabelledObject[],
   now: number,
   gone: (holder: string | undefined) => boolean,
-): RunState {
+): RunOnSwarm {
   const lease = objects.find(isLease);
   if (!lease) {
     // Runs create their lease first; a run without one is from an older atq or half removed. Give a
@@ -203,7 +203,7 @@ function judge(
     : { ...base, live: false, why: `lease expired: last heartbeat ${ago} ago` };
 }
 
-export function describeRun(r: RunState): string {
+export function describeRun(r: RunOnSwarm): string {
   const who = r.owner ? `, owner ${r.owner}` : '';
   const since = r.startedAt ? `, started ${r.startedAt}` : '';
   return `run ${r.runId} (${r.objects.length} object(s)${who}${since}): ${r.why}`;

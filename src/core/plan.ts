@@ -10,20 +10,24 @@ import { fileLines, logLines, scanLines } from './logs.js';
 import { followMaster, releaseMaster, startMaster, stopMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
-import { masterExitsWorkers, WorkerWatch } from './workers.js';
+import { masterExitsWorkers, WorkerWatch, type ReadyWorkers } from './workers.js';
+
+/** Where one plan of a distributed run stands when it starts. */
+export interface PlanStep {
+  index: number;
+  plan: PlanResult;
+  /** How many plans the run has: this one is the last when index is plans - 1. */
+  plans: number;
+  ready: ReadyWorkers;
+  workersId: string;
+  clock: StageClock;
+  /** The first plan's master, started while the workers did (run.ts). */
+  early?: EarlyMaster;
+}
 
 /** One plan on the ready workers: master, follow, collect (always, even on failure), verify. */
-export async function runPlan(
-  ctx: RunContext,
-  index: number,
-  plan: PlanResult,
-  ready: { tasks: TaskInfo[]; addresses: string[] },
-  workersId: string,
-  /** How many plans the run has: this one is the last when index is plans - 1. */
-  plans: number,
-  clock: StageClock,
-  early?: Promise<EarlyMaster>,
-): Promise<void> {
+export async function runPlan(ctx: RunContext, step: PlanStep): Promise<void> {
+  const { index, plan, plans, ready, workersId, clock } = step;
   const { logger } = ctx;
   plan.status = 'failed';
   const last = index === plans - 1;
@@ -31,7 +35,7 @@ export async function runPlan(
   // waited at its start gate, the rest of its creation and opening the gate; master-run: the rest.
   const timer = clock.masterTimer();
   const endTimer = timer.end;
-  const gated = await usableEarlyMaster(ctx, early, ready.addresses);
+  const gated = await step.early?.take(ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? 'starting the test on the waiting master' : 'starting the master'}`,
   );
@@ -81,27 +85,48 @@ export async function runPlan(
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
 }
 
-/** A master started while the workers were (run.ts): its service, or why it could not be created. */
-export type EarlyMaster = { id: string; addresses: string[] } | { error: unknown };
-
 /**
- * The early master's service when it can run the plan: created, and for the workers that are ready (a
- * different set cannot happen with restart policy none, but would need a new master). Else undefined,
- * after removing a master that does not fit; the plan then starts a master the usual way.
+ * The first plan's master, created while the workers start (as soon as their addresses are known, long
+ * before their JVMs listen) and held at its start gate: by the time the workers are ready, its JVM is too.
  */
-async function usableEarlyMaster(
-  ctx: RunContext,
-  early: Promise<EarlyMaster> | undefined,
-  addresses: string[],
-): Promise<string | undefined> {
-  const made = await early;
-  if (!made || 'error' in made) return undefined;
-  const same = (a: string[], b: string[]) =>
-    a.length === b.length && [...a].sort().join() === [...b].sort().join();
-  if (same(made.addresses, addresses)) return made.id;
-  ctx.logger.warn('the workers changed while they started; starting a new master for them');
-  await ctx.resources.remove('service', made.id).catch(() => {});
-  return undefined;
+export class EarlyMaster {
+  private made?: Promise<{ id: string; addresses: string[] } | { error: unknown }>;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly plan: string,
+    private readonly plans: number,
+  ) {}
+
+  /** For waitForWorkers: called once, with the workers' addresses. */
+  readonly onAddresses = (addresses: string[]): void => {
+    const exitWorkers = masterExitsWorkers(this.plans, this.plans === 1);
+    this.made = startMaster(this.ctx, 0, this.plan, addresses, exitWorkers, true).then(
+      (id) => ({ id, addresses }),
+      (error: unknown) => ({ error }),
+    );
+  };
+
+  /** Waits for a creation under way: once created, the master is tracked and the cleanup removes it. */
+  async settled(): Promise<void> {
+    await this.made;
+  }
+
+  /**
+   * The master's service when it can run the plan: created, and for the workers that are ready (a different
+   * set cannot happen with restart policy none, but would need a new master). Else undefined, after removing
+   * a master that does not fit; the plan then starts a master the usual way.
+   */
+  async take(addresses: string[]): Promise<string | undefined> {
+    const made = await this.made;
+    if (!made || 'error' in made) return undefined;
+    const same = (a: string[], b: string[]) =>
+      a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    if (same(made.addresses, addresses)) return made.id;
+    this.ctx.logger.warn('the workers changed while they started; starting a new master for them');
+    await this.ctx.resources.remove('service', made.id).catch(() => {});
+    return undefined;
+  }
 }
 
 interface MasterHandle {

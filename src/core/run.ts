@@ -1,40 +1,27 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { packBundle } from '../bundle/pack.js';
 import { selectRunFiles } from '../bundle/select.js';
 import type { RunOptions } from '../config/options.js';
-import { AtqError, isAtqError } from '../errors.js';
-import type { SwarmClient } from '../swarm/api.js';
+import type { AtqError } from '../errors.js';
 import { sleep, throwIfAborted } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import type { Logger } from '../util/log.js';
-import { readRunBaselines } from './baseline.js';
-import { RunResources } from './cleanup.js';
-import { RunControl } from './control.js';
-import { eventLogger, safeListener, type RunListener } from './events.js';
 import type { PlanSummary } from './analyse.js';
-import { finishRun, type RunState } from './finish.js';
-import { fileAccessError } from '../util/file-error.js';
-import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
-import { runEnginePlan } from './engines.js';
-import { runPlan, type EarlyMaster } from './plan.js';
-import { startMaster } from './master.js';
-import type { PlanResult, RunReport } from './report.js';
+import { readRunBaselines } from './baseline.js';
 import { type RunContext } from './context.js';
-import { newRunId } from './run-id.js';
+import { runEnginePlan } from './engines.js';
+import { finishRun, type LoadTestState } from './finish.js';
+import { connectAndLease, runLifecycle, type LifecycleDeps } from './lifecycle.js';
+import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
+import { EarlyMaster, runPlan } from './plan.js';
+import type { PlanResult, RunReport } from './report.js';
 import { runSource, type RunSource } from './source.js';
-import { StageClock } from './stages.js';
 import { runWaitCommand } from './wait-command.js';
-import { masterExitsWorkers, startWorkers, waitForWorkers } from './workers.js';
+import { startWorkers, waitForWorkers } from './workers.js';
 
 export type { PlanResult, RunReport };
 
-export interface RunDeps {
-  connect: () => Promise<SwarmClient>;
-  /** Everything the run reports while it goes (logs, stages, progress, container output, verdict). */
-  onEvent: RunListener;
-  signal?: AbortSignal;
-  runId?: string;
+export interface RunDeps extends LifecycleDeps {
   /**
    * Whether to tell where the tested code came from, from CI variables or git in the test folder (default
    * yes). A server says no: its test folder is an upload, and git obeys the config of a repository it finds
@@ -43,8 +30,6 @@ export interface RunDeps {
   probeSource?: boolean;
   /** Where the tested code came from as the caller knows it (a server: as its client claimed); wins over probing. */
   source?: RunSource;
-  /** How fast the lifecycle's own waits go by (RunControl.pace): 1, the default, is real time. */
-  pace?: number;
 }
 
 export interface RunResult {
@@ -55,44 +40,32 @@ export interface RunResult {
 }
 
 /**
- * One distributed JMeter run, start to finish. Never throws for a failed run: the error is in the
- * report (and run.json) so each front turns it into its exit code in one place. Whatever happens, what
+ * One distributed JMeter run, start to finish (lifecycle.ts). Never throws for a failed run: the error is in
+ * the report (and run.json) so each front turns it into its exit code in one place. Whatever happens, what
  * was measured is kept and everything created on the cluster is removed before this returns (unless
  * --keep, or the engine is gone: then run.json lists what is left and how to remove it).
  */
 export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<RunResult> {
-  const runId = deps.runId ?? newRunId();
-  const report = newReport(runId, options);
-  const emit = safeListener(deps.onEvent);
-  const logger = eventLogger(emit);
-  // (control is made just below; a stage can only fail once both exist)
-  const clock = new StageClock(report, emit, (e) => control.fail(e));
-  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current, deps.pace);
-  try {
-    await mkdir(report.outDir, { recursive: true });
-  } catch (e) {
-    control.dispose();
-    const error = fileAccessError(
-      e,
-      'create the results folder',
-      'Give --out a folder you can write to (it is created if missing), not a file.',
-    );
-    report.error = { code: error.code, message: error.message };
-    return { report, error, summaries: [] };
-  }
-  logger.info(`run ${runId}: results go to ${report.outDir}`);
-  const state: RunState = { report, options, logger, emit, clock, control };
-  try {
-    await execute(state, deps);
-    report.status = 'succeeded';
-  } catch (e) {
-    state.failure = e;
-    // The first reason wins: a --timeout firing while collecting after a failure is not the story.
-    if (isAtqError(e)) control.fail(e);
-  }
-  const { error, summaries } = await finishRun(state);
-  control.dispose();
-  return { report, error, summaries };
+  return runLifecycle<LoadTestState, RunResult>(
+    {
+      timeoutMs: options.timeoutMs,
+      state: (base) => ({
+        ...base,
+        report: { ...newReport(base.runId, options), stages: base.stages },
+        options,
+      }),
+      outDir: (state) => state.report.outDir,
+      outDirAdvice: 'Give --out a folder you can write to (it is created if missing), not a file.',
+      execute: (state) => execute(state, deps),
+      succeeded: (state) => void (state.report.status = 'succeeded'),
+      finish: async (state) => ({ report: state.report, ...(await finishRun(state)) }),
+      early: (state, error) => {
+        state.report.error = { code: error.code, message: error.message };
+        return { report: state.report, error, summaries: [] };
+      },
+    },
+    deps,
+  );
 }
 
 /** A run's report before anything has happened: failed until it succeeds. */
@@ -115,9 +88,10 @@ export function newReport(runId: string, options: RunOptions): RunReport {
 }
 
 /** The stages in order; what they create is recorded in `state` for finishRun. */
-async function execute(state: RunState, deps: RunDeps): Promise<void> {
+async function execute(state: LoadTestState, deps: RunDeps): Promise<void> {
   const { options, report, clock, control, logger } = state;
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
+  logger.info(`run ${report.runId}: results go to ${report.outDir}`);
   state.baselines = await readRunBaselines(options, logger);
   if (deps.source) report.source = deps.source;
   else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
@@ -129,12 +103,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
       `plan(s): ${plans.map((p) => p.plan).join(', ')}`,
   );
 
-  const { client, info } = await next('connect', () => connectManager(deps));
-  state.client = client;
-  logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
-  const res = new RunResources(client, report.runId, logger, control.pace);
-  state.resources = res;
-  await next('lease', () => res.acquireLease((e) => control.fail(e)));
+  const { client, info, resources: res } = await connectAndLease(state, deps);
 
   const attached = await next('network', () => attachedNetworks(client, options.attachNetworks));
   const network = await next('network', () => createRunNetwork(client, res, options.networkEncryption));
@@ -153,7 +122,7 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     configs,
     secrets,
     jars,
-    deadline: Date.parse(report.startedAt) + options.timeoutMs,
+    deadline: control.endsAt,
   };
   state.ctx = ctx;
   if (options.mode === 'engines') return runEngines(state, ctx);
@@ -161,20 +130,13 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
   state.workersId = workersId;
   logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
   // The first plan's master starts while the workers do, held at its start gate until they are ready.
-  let early: Promise<EarlyMaster> | undefined;
-  const first = report.plans[0] as PlanResult;
-  const ready = await next('ready', () =>
-    waitForWorkers(ctx, workersId, (addresses) => {
-      const exitWorkers = masterExitsWorkers(report.plans.length, report.plans.length === 1);
-      early = startMaster(ctx, 0, first.plan, addresses, exitWorkers, true).then(
-        (id) => ({ id, addresses }),
-        (error: unknown) => ({ error }),
-      );
-    }),
-  ).catch(async (e: unknown) => {
-    await early; // tracked once created, so that the cleanup removes it
-    throw e;
-  });
+  const early = new EarlyMaster(ctx, (report.plans[0] as PlanResult).plan, report.plans.length);
+  const ready = await next('ready', () => waitForWorkers(ctx, workersId, early.onAddresses)).catch(
+    async (e: unknown) => {
+      await early.settled(); // tracked once created, so that the cleanup removes it
+      throw e;
+    },
+  );
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -191,15 +153,16 @@ async function execute(state: RunState, deps: RunDeps): Promise<void> {
     logger.info(`waiting ${formatDuration(options.delayMs)} before starting the master (--delay)`);
     await next('delay', () => sleep(options.delayMs, control.signal));
   }
-  for (const [i, plan] of report.plans.entries()) {
+  for (const [index, plan] of report.plans.entries()) {
     // A cancel or --timeout while the last plan's results were copied: the next plan must not send load.
     throwIfAborted(control.signal);
-    await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : undefined);
+    const step = { index, plan, plans: report.plans.length, ready, workersId, clock };
+    await runPlan(ctx, index === 0 ? { ...step, early } : step);
   }
 }
 
 /** --mode engines: no workers to wait for; each plan runs on its own set of engines. */
-async function runEngines(state: RunState, ctx: RunContext): Promise<void> {
+async function runEngines(state: LoadTestState, ctx: RunContext): Promise<void> {
   const { options, report, clock, control, logger } = state;
   await clock.next('wait', () => runWaitCommand(ctx, []), control.signal);
   if (options.delayMs > 0) {
@@ -230,21 +193,6 @@ async function prepareBundle(options: RunOptions, outDir: string, logger: Logger
     status: 'not-run',
   }));
   return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
-}
-
-export async function connectManager(deps: Pick<RunDeps, 'connect'>) {
-  const client = await deps.connect();
-  const info = await client.info();
-  if (info.localNodeState !== 'active' || !info.isManager) {
-    throw new AtqError(
-      'NOT_SWARM_MANAGER',
-      `The engine at ${client.url} is not a swarm manager (swarm state: ${info.localNodeState}` +
-        `${info.localNodeState === 'active' ? ', worker node' : ''}). Point DOCKER_HOST at a manager, ` +
-        'or run `docker swarm init` on it.',
-      { url: client.url, state: info.localNodeState },
-    );
-  }
-  return { client, info };
 }
 
 function planFolder(plan: string): string {

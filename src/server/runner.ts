@@ -4,6 +4,7 @@ import { parseAutoBaseline } from '../config/baseline-auto.js';
 import { claimedSource } from '../config/source-claim.js';
 import type { DockerOptions } from '../config/options.js';
 import type { RunListener } from '../core/events.js';
+import type { RunStatus } from '../core/lifecycle.js';
 import { unknownUpload } from '../core/generic/files.js';
 import { DEFAULT_TIMEOUT_MS, runGenericTask } from '../core/generic/run.js';
 import { outcome } from '../core/outcome.js';
@@ -41,6 +42,13 @@ export interface TaskEnd {
   error?: { code: string; message: string };
   stages: Record<string, number>;
 }
+
+/** One mapping for both kinds of task: how a run on the swarm ended, as the queue shows it. */
+const TASK_STATUS: Record<RunStatus, TaskEnd['status']> = {
+  succeeded: 'finished',
+  failed: 'failed',
+  aborted: 'cancelled',
+};
 
 export const resultsDir = (dataDir: string, taskId: string) => path.join(dataDir, 'results', taskId);
 
@@ -109,7 +117,7 @@ function atqEnd(
 ): TaskEnd {
   const result = outcome(report, error);
   return {
-    status: result.kind === 'aborted' ? 'cancelled' : result.kind === 'failed' ? 'failed' : 'finished',
+    status: TASK_STATUS[report.status],
     outDir: report.outDir,
     verdict: report.verdict,
     error: result.error && hidePaths(result.error, deps, task, folder),
@@ -140,8 +148,7 @@ async function executeSeed(
   });
   const error = result.error && hidePaths(result.error, deps, task);
   return {
-    status:
-      result.status === 'succeeded' ? 'finished' : error?.code === 'RUN_ABORTED' ? 'cancelled' : 'failed',
+    status: TASK_STATUS[result.status],
     outDir,
     error,
     stages: result.stages,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { removeAll } from '../../src/core/cleanup.js';
+import { removeInOrder } from '../../src/core/cleanup.js';
 import type { SwarmClient } from '../../src/swarm/api.js';
 import { silentLogger } from '../../src/util/log.js';
 import { targetImage } from './env.js';
@@ -31,7 +31,7 @@ export async function startTarget(client: SwarmClient): Promise<Target> {
     secrets: [],
   });
   const dispose = async () => {
-    await removeAll(
+    await removeInOrder(
       client,
       [
         { kind: 'service', id: serviceId, name: host, labels },

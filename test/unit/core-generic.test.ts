@@ -197,7 +197,7 @@ describe('a generic task stopped', () => {
       onEvent: atStage(stage, () => cancel.abort('cancelled by the test')),
     });
     expect(result.error?.code).toBe('RUN_ABORTED');
-    expect(runJson).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
+    expect(runJson).toMatchObject({ status: 'aborted', error: { code: 'RUN_ABORTED' } });
     expectAllRemoved(swarm, result.runId);
   });
 

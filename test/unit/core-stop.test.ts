@@ -183,6 +183,31 @@ describe('out of time at each stage', () => {
     expect(run.error?.details.during).toBe('connecting to the engine');
     expect(swarm.created).toEqual([]);
   });
+
+  test('connecting: a connection that never answers is cut by the --timeout', async () => {
+    const { swarm } = jmeterSwarm();
+    const run = await runOnFake(swarm, runOptions({ timeout: '200ms' }), {
+      connect: () => new Promise(() => {}),
+    });
+    expect(run.error?.code).toBe('RUN_TIMEOUT');
+    expect(run.error?.details.during).toBe('connecting to the engine');
+    expect(swarm.created).toEqual([]);
+  });
+});
+
+describe('cancelled while the last results are copied', () => {
+  test('a single-plan run is aborted, not succeeded, and keeps what was copied', async () => {
+    const { swarm } = jmeterSwarm();
+    const cancel = new AbortController();
+    const run = await runOnFake(swarm, runOptions(), {
+      signal: cancel.signal,
+      onEvent: atStage('collect', () => cancel.abort('received SIGINT')),
+    });
+    expect(run.error?.code).toBe('RUN_ABORTED');
+    expect(run.runJson).toMatchObject({ status: 'aborted', partial: true });
+    expect(run.report.plans[0]?.samples).toBeGreaterThan(0);
+    expectAllRemoved(swarm, run.report.runId);
+  });
 });
 
 const DOING: Record<string, string> = {

@@ -5,6 +5,7 @@ import { until } from '../../util/abort.js';
 import { fileAccessError } from '../../util/file-error.js';
 import { collectLogs } from '../collect.js';
 import { classify, disposeAll } from '../finish.js';
+import { statusOf } from '../lifecycle.js';
 import type { CleanupReport } from '../report.js';
 import { collectPaths } from './collect.js';
 import type { GenericResult, GenericState } from './state.js';
@@ -13,7 +14,6 @@ import type { GenericResult, GenericState } from './state.js';
 const ALLOW = {
   collect: { normalMs: 120_000, afterCancelMs: 4_500 },
   logs: { normalMs: 30_000, afterCancelMs: 5_500 },
-  cleanup: { normalMs: 120_000, afterCancelMs: 9_000 },
 };
 
 /**
@@ -22,14 +22,14 @@ const ALLOW = {
  */
 export async function finishGeneric(state: GenericState): Promise<GenericResult> {
   const { result, clock } = state;
-  if (state.failure !== undefined) result.error = await classify(state, result.runId);
+  if (state.failure !== undefined) result.error = await classify(state);
   await Promise.all(state.followers.map((f) => f.stop()));
   await clock.stage('collect', () => collect(state));
-  if (result.error) result.status = 'failed';
+  result.status = statusOf(result.error);
   let cleanup: CleanupReport | undefined;
   // Written before the removal too: if the process dies during it, run.json still says what happened.
   await writeRunJson(state, false);
-  if (state.resources) cleanup = await clock.stage('cleanup', () => removeAll(state));
+  if (state.resources) cleanup = await clock.stage('cleanup', () => disposeAll(state, 'task'));
   await writeRunJson(state, true, cleanup);
   return result;
 }
@@ -69,13 +69,6 @@ async function saveLogs(state: GenericState): Promise<void> {
     entries.filter((e): e is typeof e & { id: string } => Boolean(e.id)),
     deps.limits?.logBytes,
   );
-}
-
-async function removeAll(state: GenericState): Promise<CleanupReport> {
-  const { resources, control, logger, result } = state;
-  if (!resources) return { removed: 0, failed: [], kept: false };
-  const deadline = control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs);
-  return disposeAll(resources, deadline, logger, result.runId, state.client?.url, 'task');
 }
 
 async function writeRunJson(state: GenericState, final: boolean, cleanup?: CleanupReport): Promise<void> {

@@ -1,15 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { isAtqError } from '../../errors.js';
 import { sleep, throwIfAborted } from '../../util/abort.js';
 import { formatDuration } from '../../util/duration.js';
-import { fileAccessError } from '../../util/file-error.js';
-import { RunResources } from '../cleanup.js';
-import { RunControl } from '../control.js';
-import { eventLogger, safeListener } from '../events.js';
+import { connectAndLease, runLifecycle } from '../lifecycle.js';
 import { createRunNetwork } from '../network.js';
-import { newRunId } from '../run-id.js';
-import { connectManager } from '../run.js';
-import { StageClock } from '../stages.js';
 import { currentTasks } from '../workers.js';
 import { runWaitCommand, type WaitContext } from '../wait-command.js';
 import { sourceName, type GenericContext } from './context.js';
@@ -32,43 +24,34 @@ export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
  * this returns.
  */
 export async function runGenericTask(spec: GenericTaskSpec, deps: GenericDeps): Promise<GenericResult> {
-  const runId = deps.runId ?? newRunId();
-  const emit = safeListener(deps.onEvent);
-  const stages: Record<string, number> = {};
-  // StageClock only keeps the stage timings of what it is given.
-  const clock = new StageClock({ stages }, emit, (e) => control.fail(e));
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const control = new RunControl(deps.signal, timeoutMs, () => clock.current, deps.pace);
-  const state: GenericState = {
-    spec,
+  return runLifecycle<GenericState, GenericResult>(
+    {
+      timeoutMs,
+      state: (base) => ({
+        ...base,
+        spec,
+        deps,
+        startedAt: new Date(),
+        timeoutMs,
+        result: {
+          runId: base.runId,
+          status: 'failed',
+          stages: base.stages,
+          workerAddresses: [],
+          collected: [],
+        },
+        followers: [],
+      }),
+      outDir: () => deps.outDir,
+      outDirAdvice: 'Give the task a folder it can write to.',
+      execute,
+      succeeded: (state) => void (state.result.status = 'succeeded'),
+      finish: finishGeneric,
+      early: (state, error) => ({ ...state.result, error }),
+    },
     deps,
-    logger: eventLogger(emit),
-    emit,
-    clock,
-    control,
-    startedAt: new Date(),
-    timeoutMs,
-    result: { runId, status: 'failed', stages, workerAddresses: [], collected: [] },
-    followers: [],
-  };
-  try {
-    await mkdir(deps.outDir, { recursive: true });
-  } catch (e) {
-    control.dispose();
-    const error = fileAccessError(e, 'create the results folder', 'Give the task a folder it can write to.');
-    return { ...state.result, error };
-  }
-  try {
-    await execute(state);
-    state.result.status = 'succeeded';
-  } catch (e) {
-    state.failure = e;
-    // The first reason wins: a timeout during the salvage after a failure is not the story.
-    if (isAtqError(e)) control.fail(e);
-  }
-  const result = await finishGeneric(state);
-  control.dispose();
-  return result;
+  );
 }
 
 /** The stages in order; what they create is recorded in `state` for finishGeneric. */
@@ -78,12 +61,8 @@ async function execute(state: GenericState): Promise<void> {
   logger.info(`task ${spec.name} (run ${result.runId}): results go to ${deps.outDir}`);
   // Before connecting: an unknown upload or a file too large for a config costs no cluster objects.
   const uploads = await next('files', () => listUploads(spec, deps.files));
-  const { client, info } = await next('connect', () => connectManager(deps));
+  const { client, info, resources: res } = await connectAndLease(state, deps);
   const nodeId = info.nodeId;
-  state.client = client;
-  const res = new RunResources(client, result.runId, logger, control.pace);
-  state.resources = res;
-  await next('lease', () => res.acquireLease((e) => control.fail(e)));
   const network = await next('network', () => createRunNetwork(client, res, false));
   const mounts = await next('ship', () => shipFiles(client, res, spec, uploads));
   const ctx: GenericContext = {
@@ -96,7 +75,7 @@ async function execute(state: GenericState): Promise<void> {
     resources: res,
     nodeId,
     network,
-    deadline: state.startedAt.getTime() + state.timeoutMs,
+    deadline: control.endsAt,
     timeoutMs: state.timeoutMs,
     mounts,
     limits: state.deps.limits,
