@@ -1,10 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { RunOptions } from '../config/options.js';
 import { AtqError, errorMessage, isAtqError } from '../errors.js';
 import type { TaskInfo } from '../swarm/types.js';
 import { until } from '../util/abort.js';
-import type { Logger } from '../util/log.js';
 import type { LifecycleState } from './lifecycle.js';
 import { analysePlans, type PlanSummary } from './analyse.js';
 import type { SweepResult } from './cleanup.js';
@@ -17,7 +14,7 @@ import { inertLine } from '../util/text.js';
 import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
 import type { RunBaselines } from './baseline.js';
-import type { CleanupReport, RunReport } from './report.js';
+import { writeRunJson, type CleanupReport, type RunReport } from './report.js';
 
 /** What a JMeter run has built up by the time it ends, successfully or not. */
 export interface LoadTestState extends LifecycleState {
@@ -78,14 +75,6 @@ export async function finishRun(
   }
   await writeRunJson(report, logger);
   return { error, summaries };
-}
-
-async function writeRunJson(report: RunReport, logger: Logger): Promise<void> {
-  try {
-    await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
-  } catch (e) {
-    logger.warn(fileAccessError(e, 'write run.json').message);
-  }
 }
 
 /**

@@ -1,5 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AtqError } from '../errors.js';
 import type { Summary } from '../results/summary.js';
 import type { RunSource } from './source.js';
+import { fileAccessError } from '../util/file-error.js';
+import type { Logger } from '../util/log.js';
 
 /** What a run tells its caller and writes to run.json. */
 export interface PlanResult {
@@ -12,10 +17,27 @@ export interface PlanResult {
   verdict?: Summary['verdict'];
 }
 
-export interface RunReport {
+/** What every kind of run writes to its run.json and returns as its report. */
+export interface RunRecord {
   runId: string;
   status: 'succeeded' | 'failed' | 'aborted';
   outDir: string;
+  startedAt: string;
+  endedAt?: string;
+  /** Wall time per stage, in milliseconds. */
+  stages: Record<string, number>;
+  cleanup?: CleanupReport;
+  error?: { code: string; message: string };
+}
+
+/** How a run on the swarm ended, whatever its kind: its record, and its error to show. */
+export interface RunEnd<R extends RunRecord> {
+  report: R;
+  error?: AtqError;
+}
+
+/** A JMeter run's record (run.json). */
+export interface RunReport extends RunRecord {
   plans: PlanResult[];
   masterImage: string;
   workerImage: string;
@@ -25,18 +47,12 @@ export interface RunReport {
   workerAddresses: string[];
   /** Where each worker ran: slot, overlay address, node hostname; in engine mode each plan's engines (address ''). */
   workers: { slot: number; address: string; node: string; plan?: string }[];
-  startedAt: string;
-  endedAt?: string;
   /** The commit, branch and CI run this run tested, when known. */
   source?: RunSource;
-  /** Wall time per stage, in milliseconds. */
-  stages: Record<string, number>;
-  cleanup?: CleanupReport;
   /** True when the run ended early (cancel, timeout, failure) and its results cover only part of the plan. */
   partial?: boolean;
   /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
   verdict?: Summary['verdict'];
-  error?: { code: string; message: string };
 }
 
 export interface CleanupReport {
@@ -46,4 +62,13 @@ export interface CleanupReport {
   kept: boolean;
   /** The command that removes what is left (set when something is). */
   command?: string;
+}
+
+/** Writes a run's record to run.json in its folder; a failure to write is a warning, not the run's error. */
+export async function writeRunJson(report: RunRecord, logger: Logger): Promise<void> {
+  try {
+    await writeFile(path.join(report.outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
+  } catch (e) {
+    logger.warn(fileAccessError(e, 'write run.json').message);
+  }
 }

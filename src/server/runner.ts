@@ -136,7 +136,7 @@ async function executeSeed(
   if (spec) problems.push(...seedLimitProblems(spec, deps.limits));
   if (!spec || problems.length) return failedBefore(new ConfigError(problems));
   const outDir = path.join(resultsDir(deps.dataDir, task.id), runId);
-  const result = await runGenericTask(spec, {
+  const { report, error: failure } = await runGenericTask(spec, {
     connect: deps.connect,
     onEvent: withoutServerPaths(onEvent, deps, task),
     signal,
@@ -146,12 +146,12 @@ async function executeSeed(
     timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, deps.limits.maxTimeoutMs),
     limits: runLimits(deps.limits),
   });
-  const error = result.error && hidePaths(result.error, deps, task);
+  const error = failure && hidePaths(failure, deps, task);
   return {
-    status: TASK_STATUS[result.status],
+    status: TASK_STATUS[report.status],
     outDir,
     error,
-    stages: result.stages,
+    stages: report.stages,
   };
 }
 

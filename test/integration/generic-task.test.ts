@@ -95,7 +95,7 @@ async function run(
     files: async (id) => uploads.get(id),
     timeoutMs: opts.timeoutMs ?? 180_000,
   });
-  expect(result.runId).toBe(runId);
+  expect(result.report.runId).toBe(runId);
   return { result, events, outDir };
 }
 
@@ -116,11 +116,11 @@ test('workers serve, the wait command checks them, the master fetches from each 
   });
   const { result, events, outDir } = await run(spec);
   expect(result.error).toBeUndefined();
-  expect(result).toMatchObject({ status: 'succeeded', masterExitCode: 0 });
-  expect(result.workerAddresses).toHaveLength(3);
+  expect(result.report).toMatchObject({ status: 'succeeded', masterExitCode: 0 });
+  expect(result.report.workerAddresses).toHaveLength(3);
 
   const read = (rel: string) => readFileSync(path.join(outDir, rel), 'utf8').trim();
-  expect(result.collected.sort()).toEqual(
+  expect(result.report.collected.sort()).toEqual(
     ['answers.txt', 'master-saw.txt', 'remotes.txt', 'vips.txt'].map((f) => `collected/out/${f}`),
   );
   // One answer per worker, each from a different container, each serving the uploaded file.
@@ -128,17 +128,17 @@ test('workers serve, the wait command checks them, the master fetches from each 
   expect(answers).toHaveLength(3);
   expect(new Set(answers.map((a) => a.split(' ')[0])).size).toBe(3);
   for (const a of answers)
-    expect(a).toMatch(new RegExp(`^atq-${result.runId}-workers-\\d hello-from-upload$`));
-  expect(read('collected/out/remotes.txt')).toBe(result.workerAddresses.join(','));
+    expect(a).toMatch(new RegExp(`^atq-${result.report.runId}-workers-\\d hello-from-upload$`));
+  expect(read('collected/out/remotes.txt')).toBe(result.report.workerAddresses.join(','));
   expect(read('collected/out/vips.txt')).toBe(read('collected/out/remotes.txt'));
   expect(read('collected/out/master-saw.txt')).toBe('hello-from-upload');
 
   // The wait command ran (and passed) before the master, then the delay.
   expect(logs(events)).toContain(`wait command: ${WAIT_COMMAND} (up to 1m0s)`);
   expect(logs(events).some((l) => l.startsWith('wait command succeeded after'))).toBe(true);
-  expect(result.stages.wait).toBeGreaterThan(0);
-  expect(result.stages.delay).toBeGreaterThanOrEqual(1000);
-  expect(events).toContainEqual({ type: 'workers-ready', addresses: result.workerAddresses });
+  expect(result.report.stages.wait).toBeGreaterThan(0);
+  expect(result.report.stages.delay).toBeGreaterThanOrEqual(1000);
+  expect(events).toContainEqual({ type: 'workers-ready', addresses: result.report.workerAddresses });
 
   // Live output, prefixed with each service's alias, and the full logs on disk.
   expect(output(events, 'fetcher')).toContain('master fetched 3 answers');
@@ -151,10 +151,10 @@ test('workers serve, the wait command checks them, the master fetches from each 
     name: 'busybox-pair',
     status: 'succeeded',
     masterExitCode: 0,
-    workerAddresses: result.workerAddresses,
+    workerAddresses: result.report.workerAddresses,
     cleanup: { failed: [], kept: false },
   });
-  expect(await leftovers(client, result.runId)).toEqual([]);
+  expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
 test('a master exiting 3 fails the task with its output in the error; nothing is left', async () => {
@@ -164,17 +164,17 @@ test('a master exiting 3 fails the task with its output in the error; nothing is
     collect: ['/out'],
   });
   const { result, outDir } = await run(spec);
-  expect(result.status).toBe('failed');
-  expect(result.masterExitCode).toBe(3);
+  expect(result.report.status).toBe('failed');
+  expect(result.report.masterExitCode).toBe(3);
   expect(result.error?.code).toBe('GENERIC_MASTER_FAILED');
   expect(result.error?.message).toContain('The master exited with code 3.');
-  expect(result.error?.message).toContain(`broken: cannot reach ${result.workerAddresses[0]}`);
+  expect(result.error?.message).toContain(`broken: cannot reach ${result.report.workerAddresses[0]}`);
   // A failed master's missing output is no second error.
-  expect(result.collected).toEqual([]);
+  expect(result.report.collected).toEqual([]);
   expect(JSON.parse(readFileSync(path.join(outDir, 'run.json'), 'utf8')).error.code).toBe(
     'GENERIC_MASTER_FAILED',
   );
-  expect(await leftovers(client, result.runId)).toEqual([]);
+  expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
 test('an abort while the master runs stops the task at once and removes everything', async () => {
@@ -194,11 +194,11 @@ test('an abort while the master runs stops the task at once and removes everythi
     },
   });
   expect(abortedAt).toBeGreaterThan(0);
-  expect(result.status).toBe('failed');
+  expect(result.report.status).toBe('aborted');
   expect(result.error?.code).toBe('RUN_ABORTED');
   expect(result.error?.message).toContain('cancelled by the test');
   expect(Date.now() - abortedAt).toBeLessThan(30_000);
-  expect(await leftovers(client, result.runId)).toEqual([]);
+  expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
 test('the task timeout stops a master that never ends; a collect path the master did not write fails a master that exited 0', async () => {
@@ -208,7 +208,7 @@ test('the task timeout stops a master that never ends; a collect path the master
   expect(slow.error?.code).toBe('RUN_TIMEOUT');
   expect(slow.error?.message).toContain('while the master was running');
   expect(Date.now() - started).toBeLessThan(40_000);
-  expect(await leftovers(client, slow.runId)).toEqual([]);
+  expect(await leftovers(client, slow.report.runId)).toEqual([]);
 
   const forgetful = seedTask({
     worker: { replicas: 1 },
@@ -216,27 +216,27 @@ test('the task timeout stops a master that never ends; a collect path the master
     collect: ['/out/missing.txt'],
   });
   const { result } = await run(forgetful);
-  expect(result.masterExitCode).toBe(0);
-  expect(result.status).toBe('failed');
+  expect(result.report.masterExitCode).toBe(0);
+  expect(result.report.status).toBe('failed');
   expect(result.error?.code).toBe('RESULTS_MISSING');
   expect(result.error?.message).toContain('/out/missing.txt could not be collected');
-  expect(await leftovers(client, result.runId)).toEqual([]);
+  expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
 test('a file over the 500 KiB config limit, and an unknown upload, fail clearly before anything is created', async () => {
   const big = await run(seedTask({ master: { fileId: 'big' } }));
-  expect(big.result.status).toBe('failed');
+  expect(big.result.report.status).toBe('failed');
   expect(big.result.error?.code).toBe('BUNDLE_TOO_LARGE');
   expect(big.result.error?.message).toContain('data/huge.bin is 512001 bytes');
   expect(big.result.error?.message).toContain('500 KiB (512000 bytes)');
-  expect(big.result.stages.connect).toBeUndefined();
-  expect(await leftovers(client, big.result.runId)).toEqual([]);
+  expect(big.result.report.stages.connect).toBeUndefined();
+  expect(await leftovers(client, big.result.report.runId)).toEqual([]);
 
   const unknown = await run(seedTask({ worker: { fileid: 'nope' } }));
   expect(unknown.result.error?.code).toBe('FILE_UNKNOWN');
   expect(unknown.result.error?.message).toContain('No upload has the id "nope"');
   expect(existsSync(path.join(unknown.outDir, 'run.json'))).toBe(true);
-  expect(await leftovers(client, unknown.result.runId)).toEqual([]);
+  expect(await leftovers(client, unknown.result.report.runId)).toEqual([]);
 });
 
 test('workers that cannot start, or end before the master starts, fail the task with their reason', async () => {
@@ -246,8 +246,8 @@ test('workers that cannot start, or end before the master starts, fail the task 
     /worker\(s\) ended before the master started:\n {2}- worker \d/,
   );
   expect(missing.result.error?.message).toContain('no-such-program');
-  expect(missing.result.stages['master-start']).toBeUndefined();
-  expect(await leftovers(client, missing.result.runId)).toEqual([]);
+  expect(missing.result.report.stages['master-start']).toBeUndefined();
+  expect(await leftovers(client, missing.result.report.runId)).toEqual([]);
 
   // Running at first, gone by the time the delay is over: the master is not started against it.
   const quitter = await run(
@@ -256,8 +256,8 @@ test('workers that cannot start, or end before the master starts, fail the task 
   expect(quitter.result.error?.code).toBe('WORKERS_NOT_READY');
   expect(quitter.result.error?.message).toContain('exit code 7');
   expect(quitter.result.error?.message).toContain('no-serving-today');
-  expect(quitter.result.stages['master-start']).toBeUndefined();
-  expect(await leftovers(client, quitter.result.runId)).toEqual([]);
+  expect(quitter.result.report.stages['master-start']).toBeUndefined();
+  expect(await leftovers(client, quitter.result.report.runId)).toEqual([]);
 });
 
 test('uploads need nothing in the image: no shell, no tar, no unpacking (one config per file)', async () => {
@@ -275,7 +275,7 @@ test('uploads need nothing in the image: no shell, no tar, no unpacking (one con
   const served = await run(direct);
   expect(served.result.error).toBeUndefined();
   expect(output(served.events, 'fetcher')).toEqual(['hello-from-upload', 'hello-from-upload']);
-  expect(await leftovers(client, served.result.runId)).toEqual([]);
+  expect(await leftovers(client, served.result.report.runId)).toEqual([]);
 
   // The target image is one static binary: it starts with the upload mounted all the same.
   const bare = seedTask({
@@ -285,7 +285,7 @@ test('uploads need nothing in the image: no shell, no tar, no unpacking (one con
   const { result, events } = await run(bare);
   expect(result.error).toBeUndefined();
   expect(output(events, 'fetcher')).toContain('answer: ok');
-  expect(await leftovers(client, result.runId)).toEqual([]);
+  expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
 test("the swarm's nodes carry their engine version, CPUs and memory (for GET /api/swarm)", async () => {

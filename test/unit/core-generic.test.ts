@@ -110,18 +110,18 @@ describe('a generic task on the fake swarm', () => {
       spec({ delayMs: 30, waitCommand: { command: 'check', expectedResult: 'all-up', timeoutMs: 60_000 } }),
     );
     expect(result.error).toBeUndefined();
-    expect(result).toMatchObject({ status: 'succeeded', masterExitCode: 0 });
-    expect(result.workerAddresses).toHaveLength(3);
-    expect(result.collected.sort()).toEqual(
+    expect(result.report).toMatchObject({ status: 'succeeded', masterExitCode: 0 });
+    expect(result.report.workerAddresses).toHaveLength(3);
+    expect(result.report.collected.sort()).toEqual(
       ['answers.txt', 'remotes.txt', 'sub/master-saw.txt'].map((f) => `collected/out/${f}`),
     );
     const answers = read(outDir, 'collected/out/answers.txt').split('\n');
     expect(answers.map((a) => a.split(' ')[1])).toEqual(Array(3).fill('hello-from-upload'));
     expect(new Set(answers.map((a) => a.split(' ')[0])).size).toBe(3);
-    expect(read(outDir, 'collected/out/remotes.txt')).toBe(result.workerAddresses.join(','));
+    expect(read(outDir, 'collected/out/remotes.txt')).toBe(result.report.workerAddresses.join(','));
     expect(read(outDir, 'logs/master.log')).toContain('master fetched 3 answers');
     expect(events).toContainEqual({ type: 'output', source: 'fetcher', line: 'master fetched 3 answers' });
-    expect(result.stages.delay).toBeGreaterThanOrEqual(30);
+    expect(result.report.stages.delay).toBeGreaterThanOrEqual(30);
     expect(runJson).toMatchObject({
       kind: 'generic',
       status: 'succeeded',
@@ -129,9 +129,11 @@ describe('a generic task on the fake swarm', () => {
     });
     // One config per uploaded file, removed with the rest.
     expect(
-      swarm.created.filter((o) => o.kind === 'config').map((o) => o.name.replace(`atq-${result.runId}-`, '')),
+      swarm.created
+        .filter((o) => o.kind === 'config')
+        .map((o) => o.name.replace(`atq-${result.report.runId}-`, '')),
     ).toEqual(['lease', 'data-001']);
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('a master exiting 3 fails the task with its output; its partial files are still collected', async () => {
@@ -139,18 +141,18 @@ describe('a generic task on the fake swarm', () => {
     const { result } = await run(swarm, spec({ worker: { ...spec().worker, replicas: 1 } }));
     expect(result.error?.code).toBe('GENERIC_MASTER_FAILED');
     expect(result.error?.message).toContain('The master exited with code 3.');
-    expect(result.error?.message).toContain(`broken: cannot reach ${result.workerAddresses[0]}`);
-    expect(result.collected).toContain('collected/out/answers.txt');
-    expectAllRemoved(swarm, result.runId);
+    expect(result.error?.message).toContain(`broken: cannot reach ${result.report.workerAddresses[0]}`);
+    expect(result.report.collected).toContain('collected/out/answers.txt');
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('a collect path the master did not write fails a master that exited 0', async () => {
     const swarm = toolSwarm();
     const { result } = await run(swarm, spec({ collect: ['/out/missing.txt'] }));
-    expect(result.masterExitCode).toBe(0);
+    expect(result.report.masterExitCode).toBe(0);
     expect(result.error?.code).toBe('RESULTS_MISSING');
     expect(result.error?.message).toContain('/out/missing.txt could not be collected');
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('a worker that ends before the master starts fails the task; the master is never created', async () => {
@@ -159,9 +161,9 @@ describe('a generic task on the fake swarm', () => {
     expect(result.error?.code).toBe('WORKERS_NOT_READY');
     expect(result.error?.message).toContain('exit code 7');
     expect(result.error?.message).toContain('no-serving-today');
-    expect(result.stages['master-start']).toBeUndefined();
+    expect(result.report.stages['master-start']).toBeUndefined();
     expect(swarm.created.some((o) => o.name.endsWith('-master'))).toBe(false);
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('workers whose image is missing: WORKERS_NOT_READY with the reason', async () => {
@@ -169,7 +171,7 @@ describe('a generic task on the fake swarm', () => {
     const { result } = await run(swarm, spec({ worker: { ...spec().worker, image: 'tool/missing' } }));
     expect(result.error?.code).toBe('WORKERS_NOT_READY');
     expect(result.error?.message).toContain('No such image: tool/missing');
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 });
 
@@ -198,7 +200,7 @@ describe('a generic task stopped', () => {
     });
     expect(result.error?.code).toBe('RUN_ABORTED');
     expect(runJson).toMatchObject({ status: 'aborted', error: { code: 'RUN_ABORTED' } });
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('cancelled while the master works: what it wrote so far is collected', async () => {
@@ -212,9 +214,9 @@ describe('a generic task stopped', () => {
       },
     });
     expect(result.error?.code).toBe('RUN_ABORTED');
-    expect(result.collected).toEqual(['collected/out/remotes.txt']);
+    expect(result.report.collected).toEqual(['collected/out/remotes.txt']);
     expect(read(outDir, 'logs/master.log')).toContain('master-started');
-    expectAllRemoved(swarm, result.runId);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test('out of time while the master works: RUN_TIMEOUT, its files so far collected', async () => {
@@ -222,8 +224,8 @@ describe('a generic task stopped', () => {
     const { result } = await run(swarm, spec(), { timeoutMs: 300 });
     expect(result.error?.code).toBe('RUN_TIMEOUT');
     expect(result.error?.message).toContain('while the master was running');
-    expect(result.collected).toEqual(['collected/out/remotes.txt']);
-    expectAllRemoved(swarm, result.runId);
+    expect(result.report.collected).toEqual(['collected/out/remotes.txt']);
+    expectAllRemoved(swarm, result.report.runId);
   });
 
   test.each(['lease', 'ready', 'master-run'])(
@@ -235,10 +237,10 @@ describe('a generic task stopped', () => {
       });
       expect(result.error?.code).toBe('ENGINE_UNREACHABLE');
       const listed = runJson.cleanup.failed.map((f: { kind: string; name: string }) => `${f.kind} ${f.name}`);
-      expect(listed.sort()).toEqual(leftOn(swarm, result.runId));
+      expect(listed.sort()).toEqual(leftOn(swarm, result.report.runId));
       swarm.startEngine();
-      await sweep(swarm, { runId: result.runId, force: true }, silentLogger);
-      expect(swarm.objects(`atq.run=${result.runId}`)).toEqual([]);
+      await sweep(swarm, { runId: result.report.runId, force: true }, silentLogger);
+      expect(swarm.objects(`atq.run=${result.report.runId}`)).toEqual([]);
     },
   );
 });

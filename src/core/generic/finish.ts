@@ -1,12 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { AtqError, errorMessage, isAtqError } from '../../errors.js';
 import { until } from '../../util/abort.js';
-import { fileAccessError } from '../../util/file-error.js';
 import { collectLogs } from '../collect.js';
 import { classify, disposeAll } from '../finish.js';
 import { statusOf } from '../lifecycle.js';
-import type { CleanupReport } from '../report.js';
+import { writeRunJson } from '../report.js';
 import { collectPaths } from './collect.js';
 import type { GenericResult, GenericState } from './state.js';
 
@@ -21,34 +18,36 @@ const ALLOW = {
  * created, writing run.json before the removal and after it. Never throws.
  */
 export async function finishGeneric(state: GenericState): Promise<GenericResult> {
-  const { result, clock } = state;
-  if (state.failure !== undefined) result.error = await classify(state);
+  const { report, clock, logger } = state;
+  if (state.failure !== undefined) state.error = await classify(state);
   await Promise.all(state.followers.map((f) => f.stop()));
   await clock.stage('collect', () => collect(state));
-  result.status = statusOf(result.error);
-  let cleanup: CleanupReport | undefined;
+  const error = state.error;
+  report.status = statusOf(error);
+  if (error) report.error = { code: error.code, message: error.message };
   // Written before the removal too: if the process dies during it, run.json still says what happened.
-  await writeRunJson(state, false);
-  if (state.resources) cleanup = await clock.stage('cleanup', () => disposeAll(state, 'task'));
-  await writeRunJson(state, true, cleanup);
-  return result;
+  await writeRunJson(report, logger);
+  if (state.resources) report.cleanup = await clock.stage('cleanup', () => disposeAll(state, 'task'));
+  report.endedAt = new Date().toISOString();
+  await writeRunJson(report, logger);
+  return { report, error };
 }
 
 /** The collect paths (required only when the master succeeded), then logs/master.log and workers.log. */
 async function collect(state: GenericState): Promise<void> {
-  const { ctx, result, control, deps, logger } = state;
+  const { ctx, report, control, deps, logger } = state;
   if (!ctx) return;
-  const required = !result.error && result.status === 'succeeded';
+  const required = !state.error && report.status === 'succeeded';
   try {
     const task =
       state.masterTask ??
       (state.masterId ? (await ctx.client.tasks(state.masterId).catch(() => [])).at(-1) : undefined);
     const copying = collectPaths(ctx, task, deps.outDir, required);
     const done = await until(control.deadline(ALLOW.collect.normalMs, ALLOW.collect.afterCancelMs), copying);
-    if (done) result.collected = done.value;
+    if (done) report.collected = done.value;
     else logger.warn('stopped copying the collect paths: no time left');
   } catch (e) {
-    result.error ??= isAtqError(e) ? e : new AtqError('RESULTS_MISSING', errorMessage(e), {}, { cause: e });
+    state.error ??= isAtqError(e) ? e : new AtqError('RESULTS_MISSING', errorMessage(e), {}, { cause: e });
   }
   const logs = saveLogs(state);
   if (!(await until(control.deadline(ALLOW.logs.normalMs, ALLOW.logs.afterCancelMs), logs))) {
@@ -69,30 +68,4 @@ async function saveLogs(state: GenericState): Promise<void> {
     entries.filter((e): e is typeof e & { id: string } => Boolean(e.id)),
     deps.limits?.logBytes,
   );
-}
-
-async function writeRunJson(state: GenericState, final: boolean, cleanup?: CleanupReport): Promise<void> {
-  const { result, spec, deps } = state;
-  const json = {
-    runId: result.runId,
-    kind: 'generic',
-    name: spec.name,
-    status: result.status,
-    masterImage: spec.master.image,
-    workerImage: spec.worker.image,
-    workersRequested: spec.worker.replicas,
-    workerAddresses: result.workerAddresses,
-    masterExitCode: result.masterExitCode,
-    collected: result.collected,
-    startedAt: state.startedAt.toISOString(),
-    endedAt: final ? new Date().toISOString() : undefined,
-    stages: result.stages,
-    cleanup,
-    error: result.error && { code: result.error.code, message: result.error.message },
-  };
-  try {
-    await writeFile(path.join(deps.outDir, 'run.json'), JSON.stringify(json, null, 2) + '\n');
-  } catch (e) {
-    state.logger.warn(fileAccessError(e, 'write run.json').message);
-  }
 }

@@ -10,10 +10,10 @@ import { finishGeneric } from './finish.js';
 import { checkMasterExit, startGenericMaster, waitForGenericMaster } from './master.js';
 import { followService } from './output.js';
 import type { GenericTaskSpec } from './spec.js';
-import type { GenericDeps, GenericResult, GenericState } from './state.js';
+import type { GenericDeps, GenericReport, GenericResult, GenericState } from './state.js';
 import { failIfEnded, startGenericWorkers, waitForGenericWorkers } from './workers.js';
 
-export type { GenericDeps, GenericResult };
+export type { GenericDeps, GenericReport, GenericResult };
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
@@ -32,33 +32,50 @@ export async function runGenericTask(spec: GenericTaskSpec, deps: GenericDeps): 
         ...base,
         spec,
         deps,
-        startedAt: new Date(),
         timeoutMs,
-        result: {
-          runId: base.runId,
-          status: 'failed',
-          stages: base.stages,
-          workerAddresses: [],
-          collected: [],
-        },
+        report: newGenericReport(base, spec, deps.outDir),
         followers: [],
       }),
       outDir: () => deps.outDir,
       outDirAdvice: 'Give the task a folder it can write to.',
       execute,
-      succeeded: (state) => void (state.result.status = 'succeeded'),
+      succeeded: (state) => void (state.report.status = 'succeeded'),
       finish: finishGeneric,
-      early: (state, error) => ({ ...state.result, error }),
+      early: (state, error) => ({
+        report: { ...state.report, error: { code: error.code, message: error.message } },
+        error,
+      }),
     },
     deps,
   );
 }
 
+function newGenericReport(
+  base: Pick<GenericState, 'runId' | 'stages'>,
+  spec: GenericTaskSpec,
+  outDir: string,
+): GenericReport {
+  return {
+    runId: base.runId,
+    kind: 'generic',
+    name: spec.name,
+    status: 'failed',
+    outDir,
+    masterImage: spec.master.image,
+    workerImage: spec.worker.image,
+    workersRequested: spec.worker.replicas,
+    workerAddresses: [],
+    collected: [],
+    startedAt: new Date().toISOString(),
+    stages: base.stages,
+  };
+}
+
 /** The stages in order; what they create is recorded in `state` for finishGeneric. */
 async function execute(state: GenericState): Promise<void> {
-  const { spec, deps, clock, control, logger, result } = state;
+  const { spec, deps, clock, control, logger, report } = state;
   const next = <T>(name: string, fn: () => Promise<T>) => clock.next(name, fn, control.signal);
-  logger.info(`task ${spec.name} (run ${result.runId}): results go to ${deps.outDir}`);
+  logger.info(`task ${spec.name} (run ${report.runId}): results go to ${deps.outDir}`);
   // Before connecting: an unknown upload or a file too large for a config costs no cluster objects.
   const uploads = await next('files', () => listUploads(spec, deps.files));
   const { client, info, resources: res } = await connectAndLease(state, deps);
@@ -66,7 +83,7 @@ async function execute(state: GenericState): Promise<void> {
   const network = await next('network', () => createRunNetwork(client, res, false));
   const mounts = await next('ship', () => shipFiles(client, res, spec, uploads));
   const ctx: GenericContext = {
-    runId: result.runId,
+    runId: report.runId,
     spec,
     client,
     logger,
@@ -82,7 +99,7 @@ async function execute(state: GenericState): Promise<void> {
   };
   state.ctx = ctx;
   await startWorkers(state, ctx);
-  await next('wait', () => runWaitCommand(waitContext(ctx), result.workerAddresses));
+  await next('wait', () => runWaitCommand(waitContext(ctx), report.workerAddresses));
   if (spec.delayMs > 0) {
     logger.info(`waiting ${formatDuration(spec.delayMs)} before starting the master (delay)`);
     await next('delay', () => sleep(spec.delayMs, control.signal));
@@ -93,27 +110,27 @@ async function execute(state: GenericState): Promise<void> {
 }
 
 async function startWorkers(state: GenericState, ctx: GenericContext): Promise<void> {
-  const { clock, control, logger, result, spec } = state;
+  const { clock, control, logger, report, spec } = state;
   logger.info(`starting ${spec.worker.replicas} worker(s) from ${spec.worker.image}`);
   const workersId = await clock.next('workers', () => startGenericWorkers(ctx), control.signal);
   state.workersId = workersId;
   state.followers.push(followService(ctx, workersId, sourceName(ctx, 'worker')));
   const ready = await clock.next('ready', () => waitForGenericWorkers(ctx, workersId), control.signal);
-  result.workerAddresses = ready.addresses;
+  report.workerAddresses = ready.addresses;
   logger.info(`workers ready: ${ready.addresses.join(', ')}`);
   state.emit({ type: 'workers-ready', addresses: ready.addresses });
 }
 
 /** master-start: create until its container runs; master-run: until it exits. */
 async function runMaster(state: GenericState, ctx: GenericContext): Promise<void> {
-  const { clock, control, logger, result, spec } = state;
+  const { clock, control, logger, report, spec } = state;
   logger.info(
-    `starting the master from ${spec.master.image} with REMOTES=${result.workerAddresses.join(',')}`,
+    `starting the master from ${spec.master.image} with REMOTES=${report.workerAddresses.join(',')}`,
   );
   throwIfAborted(control.signal);
   const timer = clock.masterTimer();
   try {
-    const masterId = await startGenericMaster(ctx, result.workerAddresses);
+    const masterId = await startGenericMaster(ctx, report.workerAddresses);
     state.masterId = masterId;
     const follower = followService(ctx, masterId, sourceName(ctx, 'master'));
     state.followers.push(follower);
@@ -127,7 +144,7 @@ async function runMaster(state: GenericState, ctx: GenericContext): Promise<void
     timer.end();
   }
   const task = state.masterTask;
-  result.masterExitCode = task.exitCode;
+  report.masterExitCode = task.exitCode;
   logger.info(`the master ended: ${task.state}, exit code ${task.exitCode ?? 'none'}`);
   await checkMasterExit(ctx, state.masterId, task);
 }

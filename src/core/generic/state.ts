@@ -1,7 +1,8 @@
 import type { AtqError } from '../../errors.js';
 import type { RunLimits } from '../../config/options.js';
 import type { TaskInfo } from '../../swarm/types.js';
-import type { LifecycleDeps, LifecycleState, RunStatus } from '../lifecycle.js';
+import type { LifecycleDeps, LifecycleState } from '../lifecycle.js';
+import type { RunEnd, RunRecord } from '../report.js';
 import type { GenericContext } from './context.js';
 import type { FileResolver } from './files.js';
 import type { Follower } from './output.js';
@@ -18,26 +19,29 @@ export interface GenericDeps extends LifecycleDeps {
   limits?: RunLimits;
 }
 
-export interface GenericResult {
-  runId: string;
-  /** As a JMeter run's: a cancel is `aborted` (error code RUN_ABORTED). */
-  status: RunStatus;
-  error?: AtqError;
-  /** Wall time per stage, in milliseconds. */
-  stages: Record<string, number>;
+/** A generic task's record (run.json). */
+export interface GenericReport extends RunRecord {
+  kind: 'generic';
+  name: string;
+  masterImage: string;
+  workerImage: string;
+  workersRequested: number;
   workerAddresses: string[];
   masterExitCode?: number;
   /** The collected files, relative to outDir (collected/<path in the container>). */
   collected: string[];
 }
 
+export type GenericResult = RunEnd<GenericReport>;
+
 /** What a task has built up by the time it ends, successfully or not. */
 export interface GenericState extends LifecycleState {
   spec: GenericTaskSpec;
   deps: GenericDeps;
-  startedAt: Date;
   timeoutMs: number;
-  result: GenericResult;
+  report: GenericReport;
+  /** The error to show, once the task has ended. */
+  error?: AtqError;
   followers: Follower[];
   ctx?: GenericContext;
   workersId?: string;
