@@ -65,8 +65,10 @@ export async function stopMaster(
   masterServiceId: string,
   opts: { ended?: () => boolean; stopNowAfterMs?: number; pace?: number } = {},
 ): Promise<StopRequest> {
+  // A service that is gone (the run removes it as soon as the master has ended) has no task to tell.
+  const last = async () => (await client.tasks(masterServiceId).catch(() => [])).at(-1);
   const running = async () => {
-    const task = (await client.tasks(masterServiceId)).at(-1);
+    const task = await last();
     return task?.state === 'running' && task.containerId ? task.containerId : undefined;
   };
   const tell = async (command: JmeterCommand) => {
@@ -79,7 +81,7 @@ export async function stopMaster(
   const until = Date.now() + (opts.stopNowAfterMs ?? STOP_NOW_AFTER_S * 1000);
   while (Date.now() < until) {
     if (opts.ended?.()) return { asked: true, stopNow: false };
-    const task = (await client.tasks(masterServiceId)).at(-1);
+    const task = await last();
     if (!task || FINAL_STATES.has(task.state)) return { asked: true, stopNow: false };
     await sleep(500 * (opts.pace ?? 1));
   }
