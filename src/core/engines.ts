@@ -8,6 +8,7 @@ import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
+import { stopServiceName } from './graceful-stop.js';
 import { type ByteBudget, type EngineReport, mergeJtls, saveEngineOutput } from './engine-output.js';
 import { logLines } from './logs.js';
 import { runnerArgs } from './master.js';
@@ -56,6 +57,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     extraArgs: runnerArgs(ctx),
     jars: ctx.jars,
     go,
+    stop: stopServiceName(ctx.runId, index),
     secretProps: Object.keys(ctx.options.secretProps).length > 0,
   });
   const id = await ctx.client.createService({

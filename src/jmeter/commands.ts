@@ -347,10 +347,31 @@ export function resultsClosedScript(): string {
  * "Shutdown", not "StopTestNow": threads finish their current sample, so no request is cut short and
  * recorded as an error the system under test never made.
  */
-export function shutdownScript(): string {
+export function shutdownScript(command: JmeterCommand = 'Shutdown'): string {
   return (
     `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); ` +
-    'java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || ' +
-    "bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'"
+    `java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient ${command} 2>&1 || ` +
+    `bash -c 'printf ${command} > /dev/udp/127.0.0.1/${JMETER_UDP_PORT}'`
+  );
+}
+
+/**
+ * The commands a non-GUI JMeter takes on its UDP port (JMeter.waitForSignals, 5.6.3), from loopback only:
+ * Shutdown lets every thread finish its current sample; StopTestNow interrupts them (a sample cut short is
+ * recorded as an error, and threads that do not stop within 10 ms each make JMeter exit 1).
+ */
+export type JmeterCommand = 'Shutdown' | 'StopTestNow';
+
+/** jmeterengine.nongui.port: JMeter tries up to 4455 if it is taken; one JMeter per container never is. */
+export const JMETER_UDP_PORT = 4445;
+
+/**
+ * The same from the shell that started JMeter ($JM set), where a JVM start would cost a loaded engine a
+ * core for half a second: bash's /dev/udp when the image has bash, else JMeter's ShutdownClient.
+ */
+export function tellJmeter(command: JmeterCommand): string {
+  return (
+    `if command -v bash >/dev/null 2>&1; then bash -c 'printf ${command} > /dev/udp/127.0.0.1/${JMETER_UDP_PORT}'; ` +
+    `else java -cp "$(dirname "$(readlink -f "$JM")")/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient ${command}; fi`
   );
 }

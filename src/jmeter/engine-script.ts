@@ -1,4 +1,12 @@
-import { classpathArgs, JTL_PROPERTIES, oneLine, PRELUDE, shQuote, TAKE_SLICE } from './commands.js';
+import {
+  classpathArgs,
+  JTL_PROPERTIES,
+  oneLine,
+  PRELUDE,
+  shQuote,
+  TAKE_SLICE,
+  tellJmeter,
+} from './commands.js';
 import { PATHS } from './ports.js';
 
 /**
@@ -19,6 +27,11 @@ export interface EngineCommand {
   jars: string[];
   /** The start barrier: the engines start JMeter once this name resolves on the run network. */
   go: string;
+  /**
+   * The graceful stop (core/graceful-stop.ts): once this name resolves on the run network, each engine asks
+   * its JMeter to end the test, keeping every sample. The manager cannot exec into an engine on another node.
+   */
+  stop: string;
   /** The run has --secret-prop values, in PATHS.secretProperties. */
   secretProps?: boolean;
 }
@@ -46,6 +59,39 @@ const frame = (kind: string, file: string) =>
   `if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi\n` +
   `echo "${FRAME} ${kind} end"\n`;
 
+/** Seconds an engine's JMeter has to end the test after Shutdown before it is told StopTestNow. */
+export const STOP_NOW_AFTER_S = 10;
+
+/**
+ * Watches for the stop service's name while JMeter ($jm) runs: a lookup a second (the first after a second,
+ * so a JMeter that ends at once is never looked up for). Once it resolves: Shutdown; and should the test
+ * not have ended STOP_NOW_AFTER_S later (threads stuck in requests to a target that does not answer),
+ * StopTestNow. Each step is said on the engine's output, for the run's log.
+ */
+function stopWatch(stop: string): string {
+  const name = shQuote(stop);
+  const said = (what: string) => `echo "atq: engine $ATQ_WORKER_INDEX ${what}"`;
+  return `{
+  while sleep 1 && kill -0 $jm 2>/dev/null; do
+    if getent hosts ${name} >/dev/null 2>&1 || nslookup ${name} >/dev/null 2>&1; then
+      ${said('asked to stop: ending the test (Shutdown)')}
+      ${tellJmeter('Shutdown')}
+      n=0
+      while sleep 1 && kill -0 $jm 2>/dev/null; do
+        n=$((n + 1))
+        if [ $n -eq ${STOP_NOW_AFTER_S} ]; then
+          ${said(`still running ${STOP_NOW_AFTER_S}s after Shutdown: StopTestNow`)}
+          ${tellJmeter('StopTestNow')}
+        fi
+      done
+      break
+    fi
+  done
+} &
+watch=$!
+`;
+}
+
 /** The start barrier's service: a task that only has to run (and stop when told) for its name to resolve. */
 export const BARRIER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 1; done';
 
@@ -65,8 +111,11 @@ export function engineScript(cmd: EngineCommand): string {
     // The plan's name comes from the pull request: printf's argument, never the shell's text.
     `printf 'atq: engine %s starting %s\\n' "$ATQ_WORKER_INDEX" ${shQuote(oneLine(cmd.plan))}\n` +
     'set +e\n' +
-    `"$JM" ${args.join(' ')}\n` +
-    'rc=$?\n' +
+    `"$JM" ${args.join(' ')} &\n` +
+    'jm=$!\n' +
+    stopWatch(cmd.stop) +
+    'wait $jm; rc=$?\n' +
+    'kill $watch 2>/dev/null\n' +
     frame('jtl', `${PATHS.outDir}/results.jtl`) +
     frame('log', `${PATHS.outDir}/jmeter.log`) +
     'exit $rc\n'

@@ -14,6 +14,8 @@ export interface LiveNumbers {
   throughput: number;
   /** Response-time percentiles in ms; undefined when the stretch has no samples. */
   p50Ms?: number;
+  /** Auto-stop's p90 criteria read it (config/auto-stop-grammar.ts). */
+  p90Ms?: number;
   p95Ms?: number;
   p99Ms?: number;
   meanMs?: number;

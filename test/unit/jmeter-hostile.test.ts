@@ -96,6 +96,7 @@ test('an engine runs no value, waits for the barrier by its name, and passes eac
     extraArgs: hostile(),
     jars: jars(),
     go: `atq-$(touch ${box.marker})-go-1`,
+    stop: `atq-$(touch ${box.marker})-stop-1`,
   };
   const res = box.run(engineScript(cmd));
   expect(box.pwned()).toBe(false);

@@ -59,6 +59,7 @@ test('JMeter reads them from a file (-q) on master, workers and engines: no valu
     extraArgs: [],
     jars: [],
     go: 'g',
+    stop: 's',
     secretProps: true,
   });
   expect(engine.join(' ')).toContain(`-q ${PATHS.secretProperties}`);
