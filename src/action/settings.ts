@@ -1,3 +1,4 @@
+import type { TokenWords } from '../config/server-option.js';
 import * as core from '@actions/core';
 import { localAutoProblem } from '../config/baseline-auto.js';
 import { envValues } from '../config/env-values.js';
@@ -52,6 +53,7 @@ export async function actionSettings(): Promise<ActionSettings> {
   const githubHistory = values.baseline === 'auto';
   const late = githubHistory ? historyProblem(options, feedback) : localAutoProblem(options);
   if (late) throw new ConfigError([late]);
+  if (options.server) options.server.tokenWords = ACTION_TOKEN_WORDS;
   // Whatever way they came (the input, atq.yml, ATQ_SECRET_PROPS), secret property values never reach the log.
   for (const value of Object.values(options.secretProps)) if (value) core.setSecret(value);
   return {
@@ -63,6 +65,12 @@ export async function actionSettings(): Promise<ActionSettings> {
     feedback,
   };
 }
+
+/** The Action takes the token from its server-token input (a secret) or the environment. */
+export const ACTION_TOKEN_WORDS: TokenWords = {
+  give: 'set the server-token input (from a secret) or ATQ_TOKEN',
+  check: 'the server-token input (or ATQ_TOKEN)',
+};
 
 function retention(text: string): { value?: number; problem?: string } {
   if (!text.trim()) return {};

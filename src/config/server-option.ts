@@ -10,7 +10,22 @@ export interface ServerTarget {
   token?: string;
   /** `insecure-http`: the token may go over http:// to another machine (see plaintextProblem). */
   insecureHttp?: boolean;
+  /** How this front takes the token, for advice about it (default: the CLI's flag and variable). */
+  tokenWords?: TokenWords;
 }
+
+/** How a front takes the token, in the words of its advice. */
+export interface TokenWords {
+  /** Completes "needs a token to …: " */
+  give: string;
+  /** Completes "refused the token to …: check " */
+  check: string;
+}
+
+export const CLI_TOKEN_WORDS: TokenWords = {
+  give: 'pass --token TOKEN or set ATQ_TOKEN',
+  check: '--token (or ATQ_TOKEN)',
+};
 
 /** The environment variables the fronts read for these two options (flags win, atq.yml loses). */
 export const SERVER_ENV = { server: 'ATQ_SERVER', token: 'ATQ_TOKEN' } as const;

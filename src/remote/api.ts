@@ -69,7 +69,13 @@ export class ServerApi {
     } catch {
       // not JSON: a proxy's page, or not an ATQ server at all
     }
-    throw answerError(this.url, what, { status: res.status, body }, Boolean(this.target.token));
+    throw answerError(
+      this.url,
+      what,
+      { status: res.status, body },
+      Boolean(this.target.token),
+      this.target.tokenWords,
+    );
   }
 
   async json<T>(method: string, route: string, what: string, init: CallInit = {}): Promise<T> {

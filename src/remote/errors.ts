@@ -1,4 +1,4 @@
-import { SERVER_ENV } from '../config/server-option.js';
+import { CLI_TOKEN_WORDS, SERVER_ENV, type TokenWords } from '../config/server-option.js';
 import { AtqError, errorMessage } from '../errors.js';
 import { serverLine, serverText } from './answers.js';
 
@@ -39,7 +39,13 @@ export function errorBody(body: unknown): ErrorBody | undefined {
  * A refusal of the server as the error the user sees: what atq was doing, what the server said, and what
  * to do about it. `what` completes "could not ..." ("submit the task"). The token is never part of it.
  */
-export function answerError(server: string, what: string, answer: ServerAnswer, hasToken: boolean): AtqError {
+export function answerError(
+  server: string,
+  what: string,
+  answer: ServerAnswer,
+  hasToken: boolean,
+  words: TokenWords = CLI_TOKEN_WORDS,
+): AtqError {
   const body = errorBody(answer.body);
   const said = body?.message ?? '';
   const details = { server, status: answer.status, code: body?.code, problems: body?.problems };
@@ -49,9 +55,9 @@ export function answerError(server: string, what: string, answer: ServerAnswer, 
   if (answer.status === 401) {
     return fail(
       hasToken
-        ? `The ATQ server at ${server} refused the token to ${what}: check --token (or ${SERVER_ENV.token}), ` +
+        ? `The ATQ server at ${server} refused the token to ${what}: check ${words.check}, ` +
             "or ask the server's operator for a token (atq serve --add-token NAME)."
-        : `The ATQ server at ${server} needs a token to ${what}: pass --token TOKEN or set ${SERVER_ENV.token}.`,
+        : `The ATQ server at ${server} needs a token to ${what}: ${words.give}.`,
     );
   }
   if (!body) {

@@ -12,6 +12,10 @@ import {
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { addToken } from '../../src/server/auth.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
+import { startServer } from '../../src/server/server.js';
+import { silentLogger } from '../../src/util/log.js';
 import { startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
 import { captured } from '../helpers/stdout.js';
 
@@ -248,6 +252,43 @@ describe('a good run still does each, in order', () => {
     } finally {
       gh.onRequest(undefined);
       await new Promise((resolve) => engine.close(resolve));
+    }
+  });
+});
+
+describe('advice names what the Action takes, not the CLI', () => {
+  test('a token atq serve refuses: check the server-token input (not --token)', async () => {
+    const dir = mkdtempSync(path.join(root, 'serve-'));
+    const tokens = path.join(dir, 'tokens');
+    await addToken(tokens, 'ci');
+    const server = await startServer(
+      {
+        ...SERVER_DEFAULTS,
+        port: 0,
+        dataDir: path.join(dir, 'data'),
+        docker: { host: 'tcp://127.0.0.1:9', insecurePlaintext: true },
+        tokensFile: tokens,
+      },
+      silentLogger,
+      'test',
+    );
+    try {
+      const s = step({
+        server: server.url,
+        'server-token': 'atq_not-the-one-it-gave-out',
+        'test-dir': 'plans',
+        'comment-on-pr': 'false',
+        'upload-artifact': 'false',
+      });
+      const plans = path.join(s.dir, 'workspace', 'plans');
+      mkdirSync(plans);
+      copyFileSync('test/fixtures/plans/http/basic.jmx', path.join(plans, 'basic.jmx'));
+      const { error } = await runMain();
+      expect(error).toContain(`The ATQ server at ${server.url} refused the token`);
+      expect(error).toContain('check the server-token input (or ATQ_TOKEN)');
+      expect(error).not.toContain('--token');
+    } finally {
+      await server.close();
     }
   });
 });
