@@ -7,8 +7,8 @@ import type { RunContext } from './context.js';
 /**
  * Room on the swarm for workers (or engines) that reserve CPUs and memory (--worker-cpus, --worker-memory).
  * Swarm never refuses a reservation it cannot meet: it leaves the task pending ("no suitable node
- * (insufficient resources on 2 nodes)") until someone gives up. A run asks for what its nodes can never hold
- * fails before anything is started; one that waits for room others hold says so while it waits.
+ * (insufficient resources on 2 nodes)") until someone gives up. A run that asks for what its nodes can never hold
+ * fails before its workers are created; one that waits for room others hold says so while it waits.
  *
  * The master reserves nothing and has no limit: it is pinned to the manager's node, where a reservation
  * could leave it unplaceable behind the workers, and in distributed mode it is where every sample is
