@@ -3,7 +3,19 @@
  * and the help text. Keeping one table means the file, the flags and the docs cannot drift apart.
  */
 export type FieldKind =
-  'string' | 'list' | 'int' | 'bool' | 'duration' | 'props' | 'size' | 'wait' | 'criteria';
+  | 'string'
+  | 'list'
+  | 'int'
+  | 'bool'
+  | 'duration'
+  | 'props'
+  | 'size'
+  | 'wait'
+  | 'criteria'
+  /** CPUs as docker run --cpus takes them (2, 0.5). */
+  | 'cpus'
+  /** Memory as docker run --memory takes it (512m, 2g, 1.5GB). */
+  | 'memory';
 
 export interface Field {
   name: string;
@@ -40,6 +52,22 @@ export const FIELDS: Field[] = [
     kind: 'string',
     arg: 'SIZE',
     help: "JVM heap of every JMeter container, e.g. 512m or 2g (HEAP=-Xms -Xmx, as JMeter's launcher reads it; default the image's)",
+  },
+  {
+    name: 'worker-cpus',
+    kind: 'cpus',
+    arg: 'CPUS',
+    help:
+      'CPUs for each worker (or engine), e.g. 2 or 0.5: reserved, so Swarm places it only where they are free, ' +
+      'and its limit, so no generator starves another on its node (default none)',
+  },
+  {
+    name: 'worker-memory',
+    kind: 'memory',
+    arg: 'SIZE',
+    help:
+      'memory for each worker (or engine), e.g. 2g or 512m (at least 512m): reserved and its limit, as --worker-cpus; ' +
+      'without --heap their heap is set to fit (the memory less a quarter, at least 256MB) (default none)',
   },
   {
     name: 'jit',

@@ -33,6 +33,12 @@ export interface RunOptions {
   /** JVM heap for every JMeter container (e.g. "512m"), or undefined for the image's default. */
   heap?: string;
   /**
+   * CPUs and bytes of memory each worker or engine reserves and may use at most (Swarm reservations and
+   * limits); undefined: neither. The master gets none: core/workers.ts says why.
+   */
+  workerCpus?: number;
+  workerMemoryBytes?: number;
+  /**
    * ci: JMeter's JVMs start with the top-tier JIT's thresholds raised (jmeter/jit.ts), so that start-up code
    * is not compiled by C2 (cheaper starts, slower heavy load at first); default: the JVM's own.
    */

@@ -12,6 +12,7 @@ import {
   show,
   type Parsed,
 } from './parse-value.js';
+import { parseCpus, parseMemory } from './resources.js';
 import { parseWait } from './wait.js';
 
 export { parseSize };
@@ -40,6 +41,10 @@ export function parseField(field: Field, value: unknown): Parsed {
       return parseCriteria(value);
     case 'wait':
       return parseWait(field, value);
+    case 'cpus':
+      return parseCpus(field, value);
+    case 'memory':
+      return parseMemory(field, value);
   }
 }
 

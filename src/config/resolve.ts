@@ -7,6 +7,7 @@ import { FIELD_BY_NAME, FIELD_NAMES, type Field } from './fields.js';
 import { DEFAULTS, type DockerOptions, type RunOptions } from './options.js';
 import { parseField, parseSize } from './parse-field.js';
 import type { Parsed } from './parse-value.js';
+import { heapFitProblems } from './resources.js';
 import { parseServerUrl, serverTarget, tokenProblem } from './server-option.js';
 import { testDirGlobs } from './test-dir-globs.js';
 import { waitCommandFrom, waitDetailProblems } from './wait.js';
@@ -106,6 +107,8 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     files: get<string[]>('files', [...DEFAULTS.files]),
     mode: get<string>('mode', 'distributed') === 'engines' ? 'engines' : 'distributed',
     heap: get<string | undefined>('heap', undefined),
+    workerCpus: get<number | undefined>('worker-cpus', undefined),
+    workerMemoryBytes: get<number | undefined>('worker-memory', undefined),
     jit: get<string>('jit', 'default') === 'ci' ? 'ci' : 'default',
     splitCsv: get<string[]>('split-csv', []),
     jars: get<string[]>('jar', []),
@@ -156,6 +159,7 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   // Goes into the JVM's command line through the image's launcher: nothing but a size may pass.
   if (options.heap !== undefined && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  else problems.push(...heapFitProblems(options));
   if (has('confidence') && parseConfidence(given.raw.get('confidence')) === undefined)
     problems.push(
       `confidence: ${JSON.stringify(given.raw.get('confidence'))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`,

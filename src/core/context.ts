@@ -1,4 +1,5 @@
 import type { RunOptions } from '../config/options.js';
+import { workerHeap } from '../config/resources.js';
 import { jitEnv } from '../jmeter/jit.js';
 import type { StageContext } from './lifecycle.js';
 
@@ -21,12 +22,16 @@ export interface RunContext extends StageContext {
 }
 
 /**
- * HEAP for JMeter's launcher (ours and the official bin/jmeter read it): --heap on every JMeter container;
- * and the JIT flags of --jit (jmeter/jit.ts), which the container's shell adds to JVM_ARGS.
+ * HEAP for JMeter's launcher (ours and the official bin/jmeter read it): --heap on every JMeter container,
+ * or `heap` (workers and engines: one that fits --worker-memory); and the JIT flags of --jit (jmeter/jit.ts),
+ * which the container's shell adds to JVM_ARGS.
  */
-export function jvmEnv(options: Pick<RunOptions, 'heap' | 'jit'>): Record<string, string> {
+export function jvmEnv(
+  options: Pick<RunOptions, 'heap' | 'jit'>,
+  heap = options.heap,
+): Record<string, string> {
   return {
-    ...(options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {}),
+    ...(heap ? { HEAP: `-Xms${heap} -Xmx${heap}` } : {}),
     ...jitEnv(options.jit),
   };
 }
@@ -44,7 +49,8 @@ export function containerEnv(
     role === 'master'
       ? {}
       : { ATQ_WORKER_INDEX: '{{.Task.Slot}}', ATQ_WORKER_COUNT: String(ctx.options.workers) };
-  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options), ...slot, ...more };
+  const heap = role === 'master' ? ctx.options.heap : workerHeap(ctx.options);
+  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options, heap), ...slot, ...more };
 }
 
 export function serviceName(runId: string, role: string): string {

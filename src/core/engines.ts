@@ -16,6 +16,7 @@ import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
 import { currentTasks, describeTask, explainWorkers } from './workers.js';
 import { ReadyLines } from './ready-lines.js';
+import { checkRoom, roomWait, workerResources } from './room.js';
 
 /**
  * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
@@ -60,6 +61,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     stop: stopServiceName(ctx.runId, index),
     secretProps: Object.keys(ctx.options.secretProps).length > 0,
   });
+  await checkRoom(ctx, 'engine');
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -72,6 +74,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     // Engines talk no RMI: the only secret a run ships them is its --secret-prop file.
     secrets: ctx.secrets,
     hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+    resources: workerResources(ctx.options),
   });
   ctx.resources.track('service', id, name);
   return id;
@@ -108,6 +111,7 @@ async function waitForEngines(
     until === 'ready' ? Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
   let last: TaskInfo[] = [];
   let reported = '';
+  let waiting = '';
   const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
   const said = lines.slots;
   return pollUntil({
@@ -138,6 +142,8 @@ async function waitForEngines(
           { tasks: dead },
         );
       }
+      const room = roomWait(ctx.options, last, 'engine');
+      if (room && room !== waiting) ctx.logger.warn((waiting = room));
       await lines.update(last);
       const ready = last.filter((t) => t.state === 'running' && said.has(t.slot));
       const line = `engines ready: ${ready.length}/${want}`;
@@ -145,7 +151,10 @@ async function waitForEngines(
       return ready.length === want ? ready : undefined;
     },
     onTimeout: async () => {
-      const why = (await explainWorkers(ctx, last, 'engine')) || '  - no task was scheduled';
+      const room = roomWait(ctx.options, last, 'engine');
+      const why =
+        ((await explainWorkers(ctx, last, 'engine')) || '  - no task was scheduled') +
+        (room ? `\n${room}` : '');
       if (until === 'done' || Date.now() >= ctx.deadline) {
         const e = runTimeout(
           ctx.options.timeoutMs,

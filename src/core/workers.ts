@@ -11,6 +11,7 @@ import { exitCodeHint } from '../jmeter/exit-codes.js';
 import { indent, readLogs } from './logs.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { ReadyLines } from './ready-lines.js';
+import { checkRoom, roomWait, workerResources } from './room.js';
 
 /** `plans`: how many plans the workers will serve; with one, each worker exits once its part has ended. */
 export async function startWorkers(ctx: RunContext, plans: number): Promise<string> {
@@ -21,6 +22,7 @@ export async function startWorkers(ctx: RunContext, plans: number): Promise<stri
     workersExitThemselves(plans),
     Object.keys(ctx.options.secretProps).length > 0,
   );
+  await checkRoom(ctx, 'worker');
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -33,6 +35,7 @@ export async function startWorkers(ctx: RunContext, plans: number): Promise<stri
     configs: ctx.configs,
     secrets: ctx.secrets,
     hostname: '{{.Service.Name}}-{{.Task.Slot}}',
+    resources: workerResources(ctx.options),
   });
   ctx.resources.track('service', id, name);
   return id;
@@ -118,6 +121,7 @@ export async function waitForWorkers(
   const deadline = Math.min(started + ctx.options.readyTimeoutMs, ctx.deadline);
   let last: TaskInfo[] = [];
   let reported = '';
+  let waiting = '';
   const lines = new ReadyLines(ctx, serviceId, WORKER_READY);
   const said = lines.slots;
   return pollUntil({
@@ -136,6 +140,8 @@ export async function waitForWorkers(
           { tasks: dead },
         );
       }
+      const room = roomWait(ctx.options, last, 'worker');
+      if (room && room !== waiting) ctx.logger.warn((waiting = room));
       const running = last.filter((t) => t.state === 'running' && t.addresses[ctx.network.id]);
       if (onAddresses && running.length === want) {
         onAddresses(running.map((t) => t.addresses[ctx.network.id] as string));
@@ -151,7 +157,10 @@ export async function waitForWorkers(
     onTimeout: async () => {
       // Running is not ready: a worker counts once it has said so (its JVM listens).
       const unready = last.filter((t) => t.state !== 'running' || !said.has(t.slot));
-      const why = (await explainWorkers(ctx, unready.length ? unready : last)) || NONE_SCHEDULED;
+      const room = roomWait(ctx.options, unready, 'worker');
+      const why =
+        ((await explainWorkers(ctx, unready.length ? unready : last)) || NONE_SCHEDULED) +
+        (room ? `\n${room}` : '');
       if (Date.now() >= ctx.deadline) {
         const e = runTimeout(ctx.options.timeoutMs, 'the workers were starting');
         return new AtqError(e.code, `${e.message}\n${why}`, { ...e.details, tasks: unready });

@@ -1,6 +1,7 @@
 import type { RunOptions } from '../config/options.js';
 import { autoBaselineText } from '../config/baseline-auto.js';
 import { resolveOptions } from '../config/resolve.js';
+import { memoryText } from '../config/resources.js';
 import { durationText } from '../util/duration.js';
 import { sendableSource } from '../config/source-claim.js';
 import type { RunSource } from '../core/source.js';
@@ -32,6 +33,8 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     plan: o.plans,
     files: o.files,
     heap: o.heap,
+    'worker-cpus': o.workerCpus,
+    'worker-memory': o.workerMemoryBytes === undefined ? undefined : memoryText(o.workerMemoryBytes),
     jit: o.jit,
     mode: o.mode,
     'split-csv': o.splitCsv,

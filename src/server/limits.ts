@@ -1,5 +1,6 @@
 import type { RunOptions } from '../config/options.js';
 import type { GenericTaskSpec } from '../core/generic/spec.js';
+import { formatBytes } from '../util/bytes.js';
 import { durationText } from '../util/duration.js';
 import type { ServerLimits } from './context.js';
 
@@ -17,6 +18,15 @@ export function atqLimitProblems(o: RunOptions, limits: ServerLimits): string[] 
     ...most('delay', o.delayMs, limits.maxDelayMs, '--max-delay', durationText),
     ...most('max-bundle-size', o.maxBundleBytes, limits.maxBundleBytes, '--max-bundle', formatBytes),
     ...heapProblems(o.heap, limits.taskMemoryBytes),
+    // Every container's cap (0: none): a worker's own reservation above it could never be met.
+    ...most('worker-cpus', o.workerCpus, limits.taskCpus || Infinity, '--task-cpus', String),
+    ...most(
+      'worker-memory',
+      o.workerMemoryBytes,
+      limits.taskMemoryBytes || Infinity,
+      '--task-memory',
+      formatBytes,
+    ),
     ...imageProblems(
       [
         ['image', o.workerImage],
@@ -95,14 +105,4 @@ export function wildcards(patterns: string[]): (name: string) => boolean {
     (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
   );
   return (name) => res.some((r) => r.test(name));
-}
-
-export function formatBytes(n: number): string {
-  for (const [unit, size] of [
-    ['GB', 1024 ** 3],
-    ['MB', 1024 ** 2],
-    ['KB', 1024],
-  ] as const)
-    if (n >= size) return `${+(n / size).toFixed(1)}${unit}`;
-  return `${n}B`;
 }

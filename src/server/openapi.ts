@@ -354,6 +354,22 @@ function fieldSchema(f: Field): Schema {
       };
     case 'criteria':
       return { oneOf: [GATE, { type: 'array', items: GATE }], ...about };
+    case 'cpus':
+      return {
+        oneOf: [
+          { type: 'number', minimum: 0.01, maximum: 1024 },
+          { type: 'string', pattern: '^\\s*(\\d+(\\.\\d*)?|\\.\\d+)\\s*$' },
+        ],
+        ...about,
+      };
+    case 'memory':
+      return {
+        oneOf: [
+          { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?|\\.\\d+)\\s*([kKmMgGtT][iI]?[bB]?|[bB])?\\s*$' },
+          { ...count, minimum: 512 * 1024 ** 2 },
+        ],
+        ...about,
+      };
     case 'wait':
       return {
         oneOf: [

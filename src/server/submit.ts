@@ -7,7 +7,8 @@ import { badRequest, HttpError } from './http.js';
 import { cronProblem } from './schedules.js';
 import { parseSeedTask } from './seed-task.js';
 import type { TaskRecord } from './store.js';
-import { formatBytes, seedLimitProblems } from './limits.js';
+import { formatBytes } from '../util/bytes.js';
+import { seedLimitProblems } from './limits.js';
 import { assertUploadsAvailable, uploadProblem } from './uploads.js';
 
 export const newId = () => randomBytes(9).toString('base64url');

@@ -21,12 +21,35 @@ import type {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is mapped to our types here, once */
 
-/** A service's TaskTemplate.Resources for the limits (nothing when there are none). */
-function resources(limits: ServiceLimits): { Resources?: { Limits: Record<string, number> } } {
-  const l: Record<string, number> = {};
-  if (limits.cpus) l.NanoCPUs = Math.round(limits.cpus * 1e9);
-  if (limits.memoryBytes) l.MemoryBytes = limits.memoryBytes;
-  return Object.keys(l).length ? { Resources: { Limits: l } } : {};
+/** Swarm's form of CPUs and memory (nothing for what is not given). */
+function amounts(r: ServiceLimits): Record<string, number> {
+  const a: Record<string, number> = {};
+  if (r.cpus) a.NanoCPUs = Math.round(r.cpus * 1e9);
+  if (r.memoryBytes) a.MemoryBytes = r.memoryBytes;
+  return a;
+}
+
+/** The smaller of two amounts, either of which may be unset (0 or undefined: no cap). */
+const least = (a?: number, b?: number) => (a && b ? Math.min(a, b) : a || b);
+
+/**
+ * A service's TaskTemplate.Resources: the client's caps and the service's own reservation as limits (the
+ * smaller wins), the reservation as given but never above the limit (Docker refuses to start a container
+ * whose memory reservation exceeds its limit). Nothing when there is neither.
+ */
+export function serviceResources(caps: ServiceLimits, own: ServiceLimits = {}) {
+  const limits = amounts({
+    cpus: least(caps.cpus, own.cpus),
+    memoryBytes: least(caps.memoryBytes, own.memoryBytes),
+  });
+  const reserved = amounts({
+    cpus: own.cpus && least(caps.cpus, own.cpus),
+    memoryBytes: own.memoryBytes && least(caps.memoryBytes, own.memoryBytes),
+  });
+  if (!Object.keys(limits).length) return {};
+  return {
+    Resources: { Limits: limits, ...(Object.keys(reserved).length ? { Reservations: reserved } : {}) },
+  };
 }
 
 /** The one place that speaks to the Docker Engine: the core's SwarmClient (api.ts) over dockerode. */
@@ -227,7 +250,7 @@ export class DockerSwarmClient implements SwarmClient {
           Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
         },
         RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
-        ...resources(this.limits),
+        ...serviceResources(this.limits, spec.resources),
         Placement: {
           Constraints: spec.constraints ?? [],
           Preferences: [{ Spread: { SpreadDescriptor: 'node.id' } }],

@@ -63,6 +63,11 @@ export interface ServiceSpecInput {
   hostname?: string;
   /** e.g. ["node.id==abc"] */
   constraints?: string[];
+  /**
+   * What each task reserves (Swarm places it only on a node with this much unreserved) and may use at
+   * most: --worker-cpus / --worker-memory. A client's own limits (ServiceLimits) still cap it.
+   */
+  resources?: ServiceLimits;
 }
 
 /** CPU and memory limits for every container of every service a client creates (an ATQ server's caps). */

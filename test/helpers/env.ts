@@ -20,10 +20,10 @@ export function testClient(host = requireEnv('DOCKER_HOST')): SwarmClient {
   return DockerSwarmClient.open(resolveConnection({ host, insecurePlaintext: false }));
 }
 
-/** Kills a container as the OOM killer or an operator would (SIGKILL). Tests only: the product never does this. */
-export async function killContainer(id: string, host = requireEnv('DOCKER_HOST')): Promise<void> {
+/** dockerode on the test engine, for what the product never does or has no call for. */
+function docker(host: string): Docker {
   const c = resolveConnection({ host, insecurePlaintext: false });
-  const docker = new Docker({
+  return new Docker({
     host: c.host,
     port: c.port,
     protocol: c.protocol,
@@ -31,5 +31,18 @@ export async function killContainer(id: string, host = requireEnv('DOCKER_HOST')
     cert: c.cert,
     key: c.key,
   });
-  await docker.getContainer(id).kill();
+}
+
+/** Kills a container as the OOM killer or an operator would (SIGKILL). Tests only: the product never does this. */
+export async function killContainer(id: string, host = requireEnv('DOCKER_HOST')): Promise<void> {
+  await docker(host).getContainer(id).kill();
+}
+
+/** The specs of a run's services as Docker keeps them, by role label: what the product asked the swarm for. */
+export async function serviceSpecs(
+  runId: string,
+  host = requireEnv('DOCKER_HOST'),
+): Promise<Map<string, Docker.ServiceSpec>> {
+  const services = await docker(host).listServices({ filters: { label: [`atq.run=${runId}`] } });
+  return new Map(services.map((s) => [s.Spec?.Labels?.['atq.role'] ?? '', s.Spec ?? {}]));
 }

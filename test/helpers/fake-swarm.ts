@@ -54,7 +54,7 @@ const MAX_BLOB_BYTES = 500 * 1024;
  *
  * Behaviour the core relies on, as a real swarm has it: tasks go new → pending → assigned → preparing →
  * starting → running → complete/failed (rejected without the image; pending without a node that fits the
- * constraints); removing a service stops its containers, which go a moment later; an object in use cannot be
+ * constraints or has the service's reservation unreserved); removing a service stops its containers, which go a moment later; an object in use cannot be
  * removed; a 404 for what is not there; configs carry UpdatedAt from the swarm's clock; followed logs go on
  * until the caller stops them and break when the engine stops.
  */

@@ -1,4 +1,4 @@
-import type { ServiceSpecInput, TaskInfo, TaskState } from '../../src/swarm/types.js';
+import { FINAL_STATES, type ServiceSpecInput, type TaskInfo, type TaskState } from '../../src/swarm/types.js';
 import { FakeContainer, Stopped } from './fake-container.js';
 import { iso, type FakeSwarm } from './fake-swarm.js';
 import type { NodeInfo } from '../../src/swarm/types.js';
@@ -52,9 +52,14 @@ export async function runTask(swarm: FakeSwarm, svc: FakeService, task: FakeTask
   try {
     await step('pending', 'pending task scheduling');
     const eligible = fixed ? [fixed] : swarm.nodeList.filter((n) => fits(n, svc.spec.constraints ?? []));
-    const node = eligible[(Math.max(info.slot, 1) - 1) % Math.max(eligible.length, 1)];
+    const roomy = eligible.filter((n) => hasRoom(swarm, n, svc.spec.resources));
+    const node = roomy[(Math.max(info.slot, 1) - 1) % Math.max(roomy.length, 1)];
     if (!node) {
-      info.message = `no suitable node (scheduling constraints not satisfied on ${swarm.nodeList.length} nodes)`;
+      // As Swarm's scheduler says it, in the task's Err; the task stays pending.
+      if (eligible.length)
+        info.error = `no suitable node (insufficient resources on ${eligible.length} node${eligible.length === 1 ? '' : 's'})`;
+      else
+        info.message = `no suitable node (scheduling constraints not satisfied on ${swarm.nodeList.length} nodes)`;
       return;
     }
     info.nodeId = node.id;
@@ -143,6 +148,23 @@ function container(swarm: FakeSwarm, svc: FakeService, task: FakeTask, node: Nod
   task.container = c;
   task.info.containerId = id;
   return c;
+}
+
+/**
+ * Whether `n` has `wants` unreserved: its CPUs and memory less the reservations of the tasks placed there
+ * that have not ended (Swarm's scheduler frees a task's reservation once it is past running).
+ */
+function hasRoom(swarm: FakeSwarm, n: NodeInfo, wants: ServiceSpecInput['resources']): boolean {
+  if (!wants) return true;
+  let cpus = 0;
+  let memory = 0;
+  for (const s of swarm.services.values())
+    for (const t of s.tasks)
+      if (t.info.nodeId === n.id && !FINAL_STATES.has(t.info.state)) {
+        cpus += s.spec.resources?.cpus ?? 0;
+        memory += s.spec.resources?.memoryBytes ?? 0;
+      }
+  return cpus + (wants.cpus ?? 0) <= n.cpus && memory + (wants.memoryBytes ?? 0) <= n.memoryBytes;
 }
 
 /** Placement constraints as Swarm reads them: node.id==, node.role==, node.hostname== (and !=). */

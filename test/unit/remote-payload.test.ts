@@ -18,6 +18,8 @@ const EVERYTHING = {
   plan: ['perf/*.jmx'],
   files: ['data/**/*.csv'],
   heap: '512m',
+  'worker-cpus': '1.5',
+  'worker-memory': '1.5GB',
   mode: 'engines',
   'split-csv': ['data/users.csv'],
   jar: ['extra/*.jar'],

@@ -16,6 +16,8 @@ class AtqOptions implements Serializable {
     files            : ['files', 'list'],
     mode             : ['mode', 'string'],
     heap             : ['heap', 'string'],
+    workerCpus       : ['worker-cpus', 'string'],
+    workerMemory     : ['worker-memory', 'string'],
     jit              : ['jit', 'string'],
     splitCsv         : ['split-csv', 'list'],
     jar              : ['jar', 'list'],
