@@ -1,16 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AtqError } from '../errors.js';
+import { AtqError, errorMessage } from '../errors.js';
 import { BARRIER_SCRIPT, ENGINE_READY, engineScript } from '../jmeter/engine-script.js';
 import { countJtlRecords } from '../results/count.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
+import { sleep, until, within } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
 import { runTimeout } from './control.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
 import { pollUntil } from './deadline.js';
-import { stopServiceName } from './graceful-stop.js';
+import { stopGracefully, stopServiceName } from './graceful-stop.js';
+import { SALVAGE } from './plan.js';
 import { type ByteBudget, type EngineReport, mergeJtls, saveEngineOutput } from './engine-output.js';
-import { logLines } from './logs.js';
+import { logLines, scanLines } from './logs.js';
 import { runnerArgs } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
@@ -38,7 +40,11 @@ export async function runEnginePlan(
   let done: TaskInfo[] = ready;
   let logs!: Map<number, EngineReport>; // set by the finally below, whatever happens before it
   try {
-    done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done'), ctx.signal);
+    done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done', plan), ctx.signal);
+  } catch (e) {
+    // A cancel, the --timeout or a dead engine: the others are asked to end the test and print what they measured.
+    done = await endEnginesEarly(ctx, index, id, done);
+    throw e;
   } finally {
     logs = await clock.stage('collect', () => collectEngines(ctx, plan, done));
   }
@@ -104,6 +110,7 @@ async function waitForEngines(
   ctx: RunContext,
   serviceId: string,
   until: 'ready' | 'done',
+  plan?: PlanResult,
 ): Promise<TaskInfo[]> {
   const want = ctx.options.workers;
   const started = Date.now();
@@ -124,12 +131,7 @@ async function waitForEngines(
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         // A dead engine fails the run now, not when the others are done (a soak may have hours left).
         const dead = ended.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
-        if (dead.length) {
-          const why = await explainWorkers(ctx, dead, 'engine');
-          throw new AtqError('WORKER_FAILED', `A JMeter engine stopped in the middle of the test:\n${why}`, {
-            tasks: dead,
-          });
-        }
+        if (dead.length) throw await deadEngines(ctx, dead, plan as PlanResult);
         const line = `engines finished: ${ended.length}/${want}`;
         if (line !== reported) ctx.logger.progress((reported = line));
         return ended.length === want ? last : undefined;
@@ -175,6 +177,64 @@ async function waitForEngines(
     },
     pace: ctx.control.pace,
   }).finally(() => lines.stop());
+}
+
+/**
+ * Why engines ended before the others: JMeter could not run the plan (its console says so: the plan does not
+ * load, a property is wrong), or the engine stopped in the middle of the test (killed, out of memory).
+ */
+async function deadEngines(ctx: RunContext, dead: TaskInfo[], plan: PlanResult): Promise<AtqError> {
+  for (const t of dead) {
+    // The end of its console: a JMeter that cannot load the plan says so just before it exits.
+    const fatal = t.containerId
+      ? (await scanLines(logLines(ctx.client, 'task', t.id, { tail: 200 }))).fatal
+      : undefined;
+    if (fatal)
+      return new AtqError(
+        'JMETER_PLAN_FAILED',
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}\n` +
+          `See ${path.join(plan.outDir, 'logs')}/.`,
+        { plan: plan.plan, tasks: dead },
+      );
+  }
+  const why = await explainWorkers(ctx, dead, 'engine');
+  return new AtqError(
+    'WORKER_FAILED',
+    `A JMeter engine stopped in the middle of the test:\n${why}\nThe other engines' results were kept.`,
+    { tasks: dead },
+  );
+}
+
+/**
+ * Engines still running when the run stops early are told to end the test gracefully (the stop service,
+ * graceful-stop.ts), and given the time a master gets to do the same (SALVAGE.stop): each then prints its
+ * JTL and log as at a normal end, so what they measured is kept. Returns the engines' latest tasks.
+ */
+async function endEnginesEarly(
+  ctx: RunContext,
+  index: number,
+  serviceId: string,
+  known: TaskInfo[],
+): Promise<TaskInfo[]> {
+  const latest = async () =>
+    currentTasks((await within(2_000, ctx.client.tasks(serviceId)).catch(() => undefined))?.value ?? known);
+  if (ctx.client.unreachableSince !== undefined) return known;
+  let tasks = await latest();
+  if (!tasks.some((t) => t.state === 'running')) return tasks;
+  const deadline = ctx.control.deadline(SALVAGE.stop.normalMs, SALVAGE.stop.afterCancelMs);
+  try {
+    await until(deadline, stopGracefully(ctx, { mode: 'engines', planIndex: index }));
+  } catch (e) {
+    ctx.logger.warn(`could not ask the engines to end the test: ${errorMessage(e)}`);
+    return tasks;
+  }
+  while (tasks.some((t) => !FINAL_STATES.has(t.state)) && Date.now() < deadline()) {
+    await sleep(ctx.control.ms(300));
+    tasks = await latest();
+  }
+  if (tasks.some((t) => !FINAL_STATES.has(t.state)))
+    ctx.logger.warn('not every engine ended the test in time; keeping what the others measured');
+  return tasks;
 }
 
 /**

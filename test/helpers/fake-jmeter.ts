@@ -182,6 +182,7 @@ async function master(
 async function engine(c: FakeContainer, b: JmeterBehaviour, log: JmeterLog) {
   const plan = /'\/atq\/test\/([^']+)'/.exec(c.script)?.[1] ?? '?';
   const go = /until getent hosts '([^']+)'/.exec(c.script)?.[1] ?? '';
+  const stop = /if getent hosts '([^']+)'/.exec(c.script)?.[1];
   c.print(`atq: engine ${c.slot} of ${c.env.ATQ_WORKER_COUNT} ready`);
   await c.until(() => c.resolve(go).length > 0);
   c.print(`atq: engine ${c.slot} starting ${plan}`);
@@ -194,6 +195,12 @@ async function engine(c: FakeContainer, b: JmeterBehaviour, log: JmeterLog) {
     await c.sleep(10);
     if (dies && t >= dies.afterMs) return dies.code;
     rows.push(sample(c.ip, c.hostname));
+    if (stop && c.resolve(stop).length) {
+      // The stop service's name resolves: JMeter is told Shutdown, ends the test and exits 0 (engine-script.ts).
+      c.print(`atq: engine ${c.slot} asked to stop: ending the test (Shutdown)`);
+      log.shutdowns++;
+      break;
+    }
   }
   if (code) c.print('Error in NonGUIDriver java.lang.IllegalArgumentException: Problem loading XML');
   const fatal = b.fatalLine?.(plan);

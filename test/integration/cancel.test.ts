@@ -74,3 +74,26 @@ describe('a cancelled run keeps what was measured and leaves nothing on the swar
     expect(await leftovers(client, runIdOf(res))).toEqual([]);
   });
 });
+
+describe('engine mode stopped early keeps what the engines measured', () => {
+  test('--timeout while the engines run: they end the test, their samples are merged and analysed', async () => {
+    const args = suite.runArgs('--mode', 'engines', '--workers', '2', '--heap', '200m', '--test-dir', http);
+    // LONG_RUN's plan, with a --timeout that ends it about 15 s into the test.
+    const long = LONG_RUN.slice(0, -2);
+    const res = await runCli([...args, ...long, '--timeout', '35s']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[RUN_TIMEOUT]');
+    expect(res.stderr).toMatch(/The \d+ samples measured until then are in \S+ \(partial results\)/);
+    const dir = path.join(suite.out, runIdOf(res));
+    const rows = readJtl(path.join(dir, 'results.jtl'));
+    expect(rows.length).toBeGreaterThan(10);
+    // Both engines' samples, every one a real one (Shutdown lets each request finish).
+    expect(new Set(rows.map((r) => r.Hostname)).size).toBe(2);
+    expect(rows.filter((r) => r.success !== 'true')).toEqual([]);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    expect(summary.totals.samples).toBe(rows.length);
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ status: 'failed', partial: true, error: { code: 'RUN_TIMEOUT' } });
+    expect(await leftovers(client, runIdOf(res))).toEqual([]);
+  });
+});

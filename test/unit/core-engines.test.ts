@@ -89,11 +89,51 @@ describe('engine mode', () => {
     expectAllRemoved(swarm, run.report.runId);
   });
 
-  test('an engine that cannot run the plan fails the run, naming it', async () => {
-    const { swarm } = jmeterSwarm({ exitCode: (_plan, slot) => (slot === 3 ? 1 : 0) });
+  test('an engine that cannot run the plan: the plan could not run as written (not "stopped in the middle")', async () => {
+    const { swarm } = jmeterSwarm({
+      testMs: () => 2_000,
+      exitCode: (_plan, slot) => (slot === 3 ? 1 : 0),
+    });
+    const run = await runOnFake(swarm, engines());
+    expect(run.error?.code).toBe('JMETER_PLAN_FAILED');
+    expect(run.error?.message).toMatch(
+      /^JMeter could not run basic\.jmx as written: engine 3: Error in NonGUIDriver .*Problem loading XML/,
+    );
+    expect(run.error?.message).not.toContain('in the middle');
+    expectAllRemoved(swarm, run.report.runId);
+  });
+
+  test('an engine that dies mid-test: the others end the test gracefully and what they measured is kept', async () => {
+    const { swarm, log } = jmeterSwarm({
+      testMs: () => 10_000,
+      workerDies: (slot) => (slot === 2 ? { afterMs: 100, code: 137 } : undefined),
+    });
     const run = await runOnFake(swarm, engines());
     expect(run.error?.code).toBe('WORKER_FAILED');
-    expect(run.error?.message).toContain('engine 3');
+    expect(run.error?.message).toContain("The other engines' results were kept.");
+    expect(log.shutdowns).toBe(2);
+    expect(run.runJson).toMatchObject({ partial: true });
+    expect(run.report.plans[0]?.samples).toBeGreaterThan(0);
+    expectAllRemoved(swarm, run.report.runId);
+  });
+
+  test.each([
+    ['a cancel', {}],
+    ['the --timeout', { timeout: '1s' }],
+  ])('%s while the engines run: they end the test and their samples are kept', async (_what, how) => {
+    const { swarm, log } = jmeterSwarm({ testMs: () => 10_000 });
+    const cancel = new AbortController();
+    const run = await runOnFake(swarm, engines(how), {
+      signal: cancel.signal,
+      // A cancel 300 ms into the test (with --timeout, the run's own clock stops it).
+      onEvent: atStage('engines-run', () => {
+        if (!('timeout' in how)) setTimeout(() => cancel.abort('received SIGINT'), 300);
+      }),
+    });
+    expect(run.error?.code).toBe('timeout' in how ? 'RUN_TIMEOUT' : 'RUN_ABORTED');
+    expect(log.shutdowns).toBe(3);
+    expect(run.runJson).toMatchObject({ partial: true });
+    expect(run.report.plans[0]?.samples).toBeGreaterThan(3);
     expectAllRemoved(swarm, run.report.runId);
   });
 
