@@ -60,7 +60,7 @@ export async function stopEngines(
  * Distributed mode: tells the master's JMeter Shutdown, then waits until its task has ended or `ended()`
  * says JMeter has (its "Tidying up remote"), for at most STOP_NOW_AFTER_S; then StopTestNow.
  */
-export async function stopMaster(
+export async function endMasterTest(
   client: SwarmClient,
   masterServiceId: string,
   opts: { ended?: () => boolean; stopNowAfterMs?: number; pace?: number } = {},
@@ -73,9 +73,7 @@ export async function stopMaster(
   };
   const tell = async (command: JmeterCommand) => {
     const id = await running();
-    if (!id) return false;
-    const res = await client.exec(id, ['sh', '-c', shutdownScript(command)], 5_000);
-    return res.exitCode === 0;
+    return id ? tellMaster(client, id, command, 5_000) : false;
   };
   if (!(await tell('Shutdown'))) return { asked: false, stopNow: false };
   const until = Date.now() + (opts.stopNowAfterMs ?? STOP_NOW_AFTER_S * 1000);
@@ -87,6 +85,24 @@ export async function stopMaster(
   }
   if (opts.ended?.()) return { asked: true, stopNow: false };
   return { asked: true, stopNow: await tell('StopTestNow') };
+}
+
+/**
+ * Tells the JMeter in a master's container `command` (Shutdown: end the test, every sample kept; StopTestNow:
+ * cut it short), as bin/shutdown.sh does from inside it. False when it could not be told.
+ */
+export async function tellMaster(
+  client: SwarmClient,
+  containerId: string,
+  command: JmeterCommand,
+  timeoutMs: number,
+): Promise<boolean> {
+  try {
+    const res = await client.exec(containerId, ['sh', '-c', shutdownScript(command)], timeoutMs);
+    return res.exitCode === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Which test to end: the master of distributed mode, or one plan's engines. */
@@ -105,7 +121,7 @@ export async function stopGracefully(
 ): Promise<StopRequest> {
   ctx.logger.info('asking JMeter to end the test, keeping every sample so far...');
   if (target.mode === 'distributed') {
-    const res = await stopMaster(ctx.client, target.masterServiceId, {
+    const res = await endMasterTest(ctx.client, target.masterServiceId, {
       ended: target.ended,
       pace: ctx.control.pace,
     });

@@ -1,5 +1,5 @@
 import { AtqError } from '../errors.js';
-import { masterScript, releaseGateScript, resultsClosedScript, shutdownScript } from '../jmeter/commands.js';
+import { masterScript, releaseGateScript, resultsClosedScript } from '../jmeter/commands.js';
 import { isJmeterNoise } from '../jmeter/noise.js';
 import { formatProgress, parseSummary } from '../jmeter/summariser.js';
 import type { SwarmClient } from '../swarm/api.js';
@@ -240,17 +240,4 @@ export async function waitForMaster(
     );
   }
   return task;
-}
-
-/**
- * Asks a running master to end the test (see shutdownScript), so that the master writes what the workers
- * measured and closes the results file. Best effort.
- */
-export async function stopMaster(ctx: RunContext, containerId: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const res = await ctx.client.exec(containerId, ['sh', '-c', shutdownScript()], timeoutMs);
-    return res.exitCode === 0;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,8 @@ import { exitCodeHint, killedFromOutside } from '../jmeter/exit-codes.js';
 import { collectLogs, collectMasterFiles } from './collect.js';
 import type { RunContext } from './context.js';
 import { fileLines, logLines, scanLines } from './logs.js';
-import { followMaster, releaseMaster, startMaster, stopMaster, waitForMaster } from './master.js';
+import { tellMaster } from './graceful-stop.js';
+import { followMaster, releaseMaster, startMaster, waitForMaster } from './master.js';
 import type { PlanResult } from './report.js';
 import type { StageClock } from './stages.js';
 import { masterExitsWorkers, WorkerWatch, type ReadyWorkers } from './workers.js';
@@ -190,7 +191,7 @@ async function stopEarly(ctx: RunContext, master: MasterHandle, containerId: str
   if (ctx.client.unreachableSince !== undefined) return;
   ctx.logger.info('asking JMeter to end the test and write what it measured...');
   const deadline = ctx.control.deadline(SALVAGE.stop.normalMs, SALVAGE.stop.afterCancelMs);
-  await until(deadline, stopMaster(ctx, containerId, 2000));
+  await until(deadline, tellMaster(ctx.client, containerId, 'Shutdown', 2000));
   while (!master.ended() && Date.now() < deadline()) {
     const t = (await until(deadline, ctx.client.tasks(master.id)).catch(() => undefined))?.value.at(-1);
     if (!t || FINAL_STATES.has(t.state)) break;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stopEngines, stopMaster, type StopRequest } from '../../src/core/graceful-stop.js';
+import { stopEngines, endMasterTest, type StopRequest } from '../../src/core/graceful-stop.js';
 import { ROLE_LABEL, RUN_LABEL } from '../../src/core/run-id.js';
 import { sleep } from '../../src/util/abort.js';
 import { runCli, runIdOf, runIdSoFar } from '../helpers/cli.js';
@@ -113,7 +113,7 @@ test('distributed mode: the master is told through an exec and passes it on to t
         await sleep(3_000);
         const master = (await runObject(runId, 'service', `atq-${runId}-master-1`)) as string;
         stopped = { at: Date.now() };
-        stopped.request = await stopMaster(client, master);
+        stopped.request = await endMasterTest(client, master);
       })();
     },
   });
