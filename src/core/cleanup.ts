@@ -32,6 +32,8 @@ export interface SweepResult {
   failed: { object: LabelledObject; error: string }[];
   /** Set when the engine stopped answering: the objects in `failed` may all still be there. */
   unreachableSince?: number;
+  /** Why the run's labelled objects could not be listed: there may be more than `failed` names. */
+  unlisted?: string;
 }
 
 /**
@@ -255,8 +257,10 @@ export class RunResources {
     this.disposing ??= (async () => {
       const label = `${RUN_LABEL}=${this.runId}`;
       const list = () => this.client.listLabelled(label);
+      let unlisted: string | undefined;
       const listed = await list().catch((e: unknown) => {
-        this.logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
+        unlisted = errorMessage(e);
+        this.logger.warn(`could not list objects labelled ${label}: ${unlisted}`);
         return [];
       });
       const ids = new Set(this.tracked.map((o) => o.id));
@@ -264,7 +268,8 @@ export class RunResources {
       // Heartbeats go on during removal (the run is alive until its lease is gone), then stop.
       try {
         const first = await removeInOrder(this.client, all, this.logger, deadline, this.pace);
-        return await untilGone(this.client, list, first, this.logger, deadline, this.pace);
+        const swept = await untilGone(this.client, list, first, this.logger, deadline, this.pace);
+        return unlisted === undefined ? swept : { ...swept, unlisted };
       } finally {
         this.lease?.stop();
       }

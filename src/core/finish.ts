@@ -147,6 +147,14 @@ export async function disposeAll(state: LifecycleState, noun: 'run' | 'task'): P
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ''}`,
   );
   const result: CleanupReport = { removed: swept.removed.length, failed, kept: false };
+  if (swept.unlisted !== undefined && !failed.length) {
+    result.unchecked = true;
+    result.command = cleanupHint(runId, state.client?.url);
+    logger.warn(
+      `could not check the swarm for what this ${noun} created (${swept.unlisted}); ` +
+        `if anything is left, remove it once the engine answers with: ${result.command}`,
+    );
+  }
   if (failed.length) {
     result.command = cleanupHint(runId, state.client?.url);
     logger.warn(
@@ -185,6 +193,10 @@ function withOutcome(error: AtqError, report: RunReport): AtqError {
   if (c?.failed.length) {
     parts.push(
       `${c.failed.length} object(s) could not be removed from the swarm; remove them with: ${c.command}`,
+    );
+  } else if (c?.unchecked) {
+    parts.push(
+      `The swarm could not be checked for what the run created; if anything is left, remove it with: ${c.command}`,
     );
   } else if (c && !c.kept && error.code === 'RUN_ABORTED') {
     parts.push('Everything the run created was removed from the swarm.');

@@ -60,7 +60,12 @@ export interface CleanupReport {
   /** Every object that may still be on the swarm, and why it was not removed. */
   failed: { kind: string; name: string; id: string; error: string }[];
   kept: boolean;
-  /** The command that removes what is left (set when something is). */
+  /**
+   * The run's objects could not be listed (the engine did not answer): some may be left that `failed` does not
+   * name (an object whose creation the engine carried out without its answer reaching us).
+   */
+  unchecked?: boolean;
+  /** The command that removes what is left (set when something is, or may be). */
   command?: string;
 }
 

@@ -121,7 +121,8 @@ describe('a generic task on the fake swarm', () => {
     expect(read(outDir, 'collected/out/remotes.txt')).toBe(result.report.workerAddresses.join(','));
     expect(read(outDir, 'logs/master.log')).toContain('master fetched 3 answers');
     expect(events).toContainEqual({ type: 'output', source: 'fetcher', line: 'master fetched 3 answers' });
-    expect(result.report.stages.delay).toBeGreaterThanOrEqual(30);
+    // (Two Date.now() readings around a 30 ms timer can differ by 29: each is rounded down to the ms.)
+    expect(result.report.stages.delay).toBeGreaterThanOrEqual(29);
     expect(runJson).toMatchObject({
       kind: 'generic',
       status: 'succeeded',
