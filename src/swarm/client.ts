@@ -75,7 +75,7 @@ export class DockerSwarmClient implements SwarmClient {
 
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
   static open(conn: Connection, limits?: ServiceLimits): DockerSwarmClient {
-    const docker = new Docker(modemOptions(conn));
+    const docker = withoutDockerEnv(() => new Docker(modemOptions(conn)));
     return new DockerSwarmClient(docker, conn.url, limits);
   }
 
@@ -391,4 +391,21 @@ export function toTaskInfo(t: any): TaskInfo {
     addresses,
     createdAt: t.CreatedAt ?? '',
   };
+}
+
+/**
+ * docker-modem reads DOCKER_HOST, DOCKER_CERT_PATH … itself as its defaults, before our options override them,
+ * and with a tcp:// DOCKER_HOST it reads $DOCKER_CERT_PATH/*.pem from disk: a folder without them threw a
+ * raw ENOENT even when the connection had been given otherwise (flags, a unix socket). The connection is
+ * resolved once, by us (connection.ts), so the constructor runs without those variables (synchronously: no
+ * other code sees the environment without them).
+ */
+function withoutDockerEnv<T>(make: () => T): T {
+  const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOCKER_')));
+  for (const k of Object.keys(saved)) delete process.env[k];
+  try {
+    return make();
+  } finally {
+    Object.assign(process.env, saved);
+  }
 }

@@ -181,3 +181,28 @@ test('plain HTTP (--insecure-plaintext) and a unix socket, whatever DOCKER_HOST 
     await socket.close();
   }
 });
+
+test('a DOCKER_CERT_PATH without certificates in the environment does not break a connection given otherwise', async () => {
+  const socket = await start('socket');
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'];
+  const before = names.map((n) => process.env[n]);
+  // docker-modem read $DOCKER_CERT_PATH/ca.pem itself as a default: a raw ENOENT, whatever the connection was.
+  const empty = path.join(dir, 'no-certs-here');
+  mkdirSync(empty, { recursive: true });
+  Object.assign(process.env, { DOCKER_HOST: 'tcp://127.0.0.1:9', DOCKER_CERT_PATH: empty });
+  try {
+    const client = DockerSwarmClient.open(
+      resolveConnection({ host: socket.url, insecurePlaintext: false }, {}),
+    );
+    expect((await client.info()).serverVersion).toBe('99.1');
+    // The environment is as it was.
+    expect(process.env.DOCKER_CERT_PATH).toBe(empty);
+    expect(process.env.DOCKER_HOST).toBe('tcp://127.0.0.1:9');
+  } finally {
+    names.forEach((n, i) => {
+      if (before[i] === undefined) delete process.env[n];
+      else process.env[n] = before[i];
+    });
+    await socket.close();
+  }
+});
