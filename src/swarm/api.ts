@@ -58,6 +58,11 @@ export interface SwarmClient {
     command: string[],
     timeoutMs: number,
   ): Promise<{ exitCode?: number; output: string }>;
+  /**
+   * Stops a container on our node as `docker stop` does: SIGTERM, SIGKILL after `graceSeconds`. The container
+   * (and its files) stays until its service is removed; one already stopped is fine.
+   */
+  stopContainer(containerId: string, graceSeconds: number): Promise<void>;
   /** A path of a container on our node as a tar archive (entries start with the path's last name). */
   getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream>;
 

@@ -1,3 +1,4 @@
+import { isAtqError } from '../errors.js';
 import Docker from 'dockerode';
 import { within } from '../util/abort.js';
 import type { SwarmClient } from './api.js';
@@ -305,6 +306,17 @@ export class DockerSwarmClient implements SwarmClient {
   }
 
   /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
+  async stopContainer(containerId: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.calls.call(`stop container ${containerId.slice(0, 12)}`, () =>
+        this.docker.getContainer(containerId).stop({ t: graceSeconds }),
+      );
+    } catch (e) {
+      // 304: already stopped.
+      if (!(isAtqError(e) && e.details.status === 304)) throw e;
+    }
+  }
+
   async getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream> {
     return this.calls.call(`copy ${path} out of container ${containerId.slice(0, 12)}`, () =>
       this.docker.getContainer(containerId).getArchive({ path }),

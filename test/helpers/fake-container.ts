@@ -120,6 +120,11 @@ export class FakeContainer {
     return this.swarm.reach(address, this.networks);
   }
 
+  /** `docker stop`: the program is stopped (exit 143), the container and its files stay. */
+  halt(): void {
+    this.stopping.abort();
+  }
+
   /** Stops the program; the container itself goes `lingerMs` later (Docker removes it in the background). */
   stop(lingerMs: number): void {
     this.stopping.abort();

@@ -327,6 +327,19 @@ export class FakeSwarm implements SwarmClient {
     );
   }
 
+  stopContainer(containerId: string, graceSeconds: number): Promise<void> {
+    return this.op(
+      `stop container ${containerId.slice(0, 12)}`,
+      'stopContainer',
+      [containerId, graceSeconds],
+      async () => {
+        const c = this.local(containerId);
+        if (!c) throw httpError(404, `No such container: ${containerId}`);
+        c.halt();
+      },
+    );
+  }
+
   getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream> {
     return this.op(
       `copy ${path} out of container ${containerId.slice(0, 12)}`,

@@ -177,14 +177,19 @@ test('a master exiting 3 fails the task with its output in the error; nothing is
   expect(await leftovers(client, result.report.runId)).toEqual([]);
 });
 
-test('an abort while the master runs stops the task at once and removes everything', async () => {
+test('an abort while the master runs stops it (SIGTERM: what it writes then is collected), then removes everything', async () => {
   const abort = new AbortController();
+  // A tool that writes its summary when it is told to stop, as tools with a TERM trap do.
+  const master =
+    "mkdir -p /out; trap 'echo stopped-cleanly > /out/summary.txt; exit 0' TERM; echo master-started; " +
+    'while :; do sleep 1 & wait $!; done';
   const spec = seedTask({
     worker: { replicas: 2 },
-    master: { args: ['sh', '-c', 'echo master-started; sleep 600'] },
+    master: { args: ['sh', '-c', master] },
+    collect: ['/out'],
   });
   let abortedAt = 0;
-  const { result } = await run(spec, {
+  const { result, outDir } = await run(spec, {
     signal: abort.signal,
     onEvent: (e) => {
       if (e.type === 'output' && e.line === 'master-started' && !abortedAt) {
@@ -197,6 +202,8 @@ test('an abort while the master runs stops the task at once and removes everythi
   expect(result.report.status).toBe('aborted');
   expect(result.error?.code).toBe('RUN_ABORTED');
   expect(result.error?.message).toContain('cancelled by the test');
+  expect(result.report.collected).toEqual(['collected/out/summary.txt']);
+  expect(readFileSync(path.join(outDir, 'collected/out/summary.txt'), 'utf8')).toBe('stopped-cleanly\n');
   expect(Date.now() - abortedAt).toBeLessThan(30_000);
   expect(await leftovers(client, result.report.runId)).toEqual([]);
 });

@@ -6,7 +6,7 @@ import type { RunEvent } from '../../src/core/events.js';
 import { runGenericTask, type GenericResult } from '../../src/core/generic/run.js';
 import type { GenericTaskSpec } from '../../src/core/generic/spec.js';
 import { silentLogger } from '../../src/util/log.js';
-import type { FakeContainer } from '../helpers/fake-container.js';
+import { Stopped, type FakeContainer } from '../helpers/fake-container.js';
 import { FakeSwarm } from '../helpers/fake-swarm.js';
 import { atStage, expectAllRemoved, leftOn, PACE, tmpDir } from '../helpers/fake-run.js';
 
@@ -24,6 +24,8 @@ interface Tool {
   /** How long the master works before it writes its answers (default 20). */
   masterMs?: number;
   masterExit?: number;
+  /** The master writes /out/summary.txt when it is told to stop (SIGTERM), as a tool with a trap does. */
+  summaryOnTerm?: boolean;
 }
 
 /** Workers that serve their uploaded greeting; a master that fetches it from every REMOTES address. */
@@ -42,7 +44,13 @@ function toolSwarm(tool: Tool = {}): FakeSwarm {
   const master = async (c: FakeContainer) => {
     c.print('master-started');
     c.write('/out/remotes.txt', `${c.env.REMOTES}\n`);
-    await c.sleep(tool.masterMs ?? 20);
+    try {
+      await c.sleep(tool.masterMs ?? 20);
+    } catch (e) {
+      if (!(e instanceof Stopped) || !tool.summaryOnTerm) throw e;
+      c.write('/out/summary.txt', 'stopped early\n');
+      return 143;
+    }
     const answers = (c.env.REMOTES ?? '').split(',').map((r) => {
       const w = c.reach(r);
       return w
@@ -217,6 +225,23 @@ describe('a generic task stopped', () => {
     expect(result.error?.code).toBe('RUN_ABORTED');
     expect(result.report.collected).toEqual(['collected/out/remotes.txt']);
     expect(read(outDir, 'logs/master.log')).toContain('master-started');
+    expectAllRemoved(swarm, result.report.runId);
+  });
+
+  test('a master still working when the task stops is stopped (SIGTERM) before its files are copied', async () => {
+    const swarm = toolSwarm({ masterMs: 5_000, summaryOnTerm: true });
+    const stops: unknown[] = [];
+    swarm.intercept(async (call) => {
+      if (call.method === 'stopContainer') stops.push(call.args[0]);
+    });
+    const { result, outDir } = await run(swarm, spec(), { timeoutMs: 300 });
+    expect(result.error?.code).toBe('RUN_TIMEOUT');
+    expect(result.report.collected.sort()).toEqual([
+      'collected/out/remotes.txt',
+      'collected/out/summary.txt',
+    ]);
+    expect(read(outDir, 'collected/out/summary.txt')).toBe('stopped early');
+    expect(stops).toHaveLength(1);
     expectAllRemoved(swarm, result.report.runId);
   });
 
