@@ -1,7 +1,9 @@
 /**
  * The sampler each node runs for --monitor (core/monitor.ts): a POSIX shell loop (dash, bash or busybox sh)
  * over the node's cgroup tree, mounted read-only at CGROUP_MOUNT. No Docker socket: it reads the kernel's
- * accounting of the containers it is told about ($ATQ_MONITOR_IDS, 64-hex ids) and prints, every
+ * accounting of the containers it is told about ($ATQ_MONITOR_IDS: <node id>:<64-hex container id> pairs; it
+ * reads those of its own node, $ATQ_MONITOR_NODE, which Swarm fills in from the template {{.Node.ID}}: nodes
+ * sharing a kernel, such as docker-in-docker ones, see each other's cgroups) and prints, every
  * $ATQ_MONITOR_INTERVAL seconds, one line per container found on its node:
  *
  *   atqm <epoch seconds> <uptime seconds> <container id> <CPU µs used so far> <memory bytes>
@@ -23,7 +25,9 @@ first() { for d in "$@"; do [ -d "$d" ] && echo "$d" && return; done; }
 while :; do
   read -r up _ < /proc/uptime
   now=$(date +%s)
-  for id in $ATQ_MONITOR_IDS; do
+  for pair in $ATQ_MONITOR_IDS; do
+    [ "\${pair%%:*}" = "$ATQ_MONITOR_NODE" ] || continue
+    id=\${pair#*:}
     d=$(first "$c/system.slice/docker-$id.scope" "$c/docker/$id")
     if [ -n "$d" ] && [ -r "$d/cpu.stat" ]; then
       cpu=$(field "$d/cpu.stat" usage_usec)
