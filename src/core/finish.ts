@@ -54,7 +54,7 @@ export async function finishRun(
     report.error = { code: error.code, message: error.message };
   }
   await clock.stage('collect', () => collectWorkerLogs(state));
-  await clock.stage('collect', () => collectRunMonitor(state));
+  if (state.monitor) await clock.stage('collect', () => collectRunMonitor(state));
   // Written before the removal too: if the runner kills us during it, run.json still says what happened.
   await writeRunJson(report, logger);
   if (state.resources) report.cleanup = await clock.stage('cleanup', () => cleanup(state));
