@@ -29,6 +29,8 @@ export interface Monitor {
   /** Node id → (full container id → whose it is). */
   targets: Map<string, Map<string, MonitorTarget>>;
   services: string[];
+  /** The monitored services' ids, to tell at the end which of their containers came too late to be sampled. */
+  serviceIds: string[];
   notes: string[];
 }
 
@@ -36,7 +38,7 @@ export interface Monitor {
 export async function startMonitor(ctx: RunContext): Promise<Monitor | undefined> {
   const patterns = ctx.options.monitor;
   if (!patterns.length) return undefined;
-  const monitor: Monitor = { targets: new Map(), services: [], notes: [] };
+  const monitor: Monitor = { targets: new Map(), services: [], serviceIds: [], notes: [] };
   try {
     await resolveTargets(ctx, patterns, monitor);
     const ids = [...monitor.targets].flatMap(([node, m]) => [...m.keys()].map((id) => `${node}:${id}`));
@@ -85,6 +87,7 @@ async function resolveTargets(ctx: RunContext, patterns: string[], monitor: Moni
   let count = 0;
   for (const s of chosen.sort((a, b) => a.name.localeCompare(b.name))) {
     monitor.services.push(s.name);
+    monitor.serviceIds.push(s.id);
     const running = (await ctx.client.tasks(s.id)).filter(
       (t) => t.state === 'running' && CONTAINER_ID.test(t.containerId ?? ''),
     );
@@ -145,6 +148,7 @@ export async function collectMonitor(
         );
     }
   }
+  await lateContainers(ctx, monitor);
   const data: MonitorData = {
     intervalSeconds: MONITOR_INTERVAL_SECONDS,
     services: monitor.services,
@@ -154,6 +158,22 @@ export async function collectMonitor(
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, 'monitor.json'), JSON.stringify(data, null, 1) + '\n');
   return data;
+}
+
+/** Containers of the monitored services that started after the run did: the samplers never knew them. */
+async function lateContainers(ctx: Pick<RunContext, 'client' | 'logger'>, monitor: Monitor): Promise<void> {
+  const known = new Set([...monitor.targets.values()].flatMap((m) => [...m.keys()]));
+  for (const [i, id] of monitor.serviceIds.entries()) {
+    const tasks = await ctx.client.tasks(id).catch(() => []);
+    // Running ones only: Swarm keeps the tasks that ended before the run (its task history) too.
+    const late = tasks.filter((t) => t.state === 'running' && !known.has(t.containerId ?? '')).length;
+    if (late)
+      note(
+        ctx,
+        monitor,
+        `service ${monitor.services[i]}: ${late} container(s) started after the run started (a scale-up or a restart) were not sampled`,
+      );
+  }
 }
 
 async function readSampler(client: SwarmClient, taskId: string, targets: Map<string, MonitorTarget>) {

@@ -42,6 +42,8 @@ test.each([['distributed'], ['engines']])(
   async (mode) => {
     const res = await run(
       ...['--mode', mode, '--workers', '2', '--prop', 'threads=6', '--prop', 'loops=3000'],
+      // A name no service has: a note in every report, the run goes on.
+      ...(mode === 'engines' ? ['--monitor', 'atq-test-nothing-here'] : []),
       ...[
         '--criteria',
         `monitor.${target.host}.cpu < 1000%`,
@@ -62,7 +64,13 @@ test.each([['distributed'], ['engines']])(
       notes: string[];
     };
     expect(data.services).toEqual([target.host]);
-    expect(data.notes).toEqual([]);
+    expect(data.notes).toEqual(
+      mode === 'engines'
+        ? [
+            '--monitor atq-test-nothing-here: no service of that name is on the swarm; nothing of it is sampled',
+          ]
+        : [],
+    );
     expect(data.containers.map((c) => c.node).sort()).toEqual([
       'atq-test-dind-manager',
       'atq-test-dind-worker',
@@ -86,6 +94,7 @@ test.each([['distributed'], ['engines']])(
     );
     const md = readFileSync(path.join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('### System under test');
+    if (mode === 'engines') expect(md).toContain('\\-\\-monitor atq\\-test\\-nothing\\-here\\: no service');
     expect(md).toContain(`monitor\\.${target.host.replace(/-/g, '\\-')}\\.cpu \\< 1000\\%`);
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('System under test: CPU (busiest container)');
