@@ -97,21 +97,39 @@ export function monitorSection(data: MonitorData, intervals: number[], widthMs: 
           cpuPeak: c.points.reduce((m, p) => Math.max(m, p.cpu), 0),
           memoryPeak: c.points.reduce((m, p) => Math.max(m, p.memory), 0),
         })),
-        series: alignedSeries(points, intervals, widthMs),
+        series: alignedSeries(mine, intervals, widthMs),
       };
     }),
   };
 }
 
-function alignedSeries(points: MonitorPoint[], intervals: number[], widthMs: number) {
+/**
+ * Each container's value in each interval (its largest sample there, else its sample before, held until its
+ * last one: samples come every few seconds, not every interval), then the largest over the containers.
+ */
+function alignedSeries(containers: ContainerSeries[], intervals: number[], widthMs: number) {
   const out = intervals.map((t) => ({ t, cpu: null as number | null, memory: null as number | null }));
   const t0 = intervals[0];
   if (t0 === undefined) return out;
-  for (const p of points) {
-    const slot = out[Math.floor((p.t - t0) / widthMs)];
-    if (!slot) continue;
-    slot.cpu = Math.max(slot.cpu ?? 0, p.cpu);
-    slot.memory = Math.max(slot.memory ?? 0, p.memory);
+  const slotOf = (t: number) => Math.floor((t - t0) / widthMs);
+  for (const c of containers) {
+    const own = new Map<number, MonitorPoint>();
+    for (const p of c.points) {
+      const known = own.get(slotOf(p.t));
+      own.set(slotOf(p.t), {
+        t: p.t,
+        cpu: Math.max(known?.cpu ?? 0, p.cpu),
+        memory: Math.max(known?.memory ?? 0, p.memory),
+      });
+    }
+    const last = c.points.length ? slotOf(c.points[c.points.length - 1]!.t) : -1;
+    let held: MonitorPoint | undefined;
+    out.forEach((slot, i) => {
+      held = own.get(i) ?? held;
+      if (!held || i > last) return;
+      slot.cpu = Math.max(slot.cpu ?? 0, held.cpu);
+      slot.memory = Math.max(slot.memory ?? 0, held.memory);
+    });
   }
   return out;
 }

@@ -141,6 +141,26 @@ describe('the statistics', () => {
   });
 });
 
+test('samples every 2 s on 1 s intervals: each container holds its value, an idle one cannot hide a busy one', () => {
+  const at = (container: string, ts: number[], cpu: number) => ({
+    service: 'shop',
+    container,
+    node: 'n',
+    points: ts.map((t) => ({ t, cpu, memory: cpu * 10 })),
+  });
+  const m = monitorSection(
+    {
+      intervalSeconds: 2,
+      services: ['shop'],
+      notes: [],
+      containers: [at('busy', [0, 2000, 4000], 0.6), at('idle', [1000, 3000], 0)],
+    },
+    [0, 1000, 2000, 3000, 4000, 5000],
+    1000,
+  );
+  expect(m.services[0]!.series.map((p) => p.cpu)).toEqual([0.6, 0.6, 0.6, 0.6, 0.6, null]);
+});
+
 describe('gates and reports', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-mon-'));
   const jtl = path.join(dir, 'results.jtl');
