@@ -220,6 +220,14 @@ export const FIELDS: Field[] = [
     help: 'also join master and workers to this attachable network',
   },
   {
+    name: 'monitor',
+    kind: 'list',
+    arg: 'SERVICE',
+    help:
+      "Swarm service (or glob, e.g. 'shop-*') whose containers' CPU and memory are sampled on every node " +
+      'during the run: charts, a table and gates such as monitor.shop.cpu < 80%',
+  },
+  {
     name: 'network-encryption',
     kind: 'bool',
     help: 'encrypt the run network (IPsec; needs ESP between nodes)',

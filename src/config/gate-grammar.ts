@@ -6,8 +6,16 @@
  * `"GET /login": p99 <= 1.2s`, `throughput >= 50/s`, `samples >= 1000`, and against a previous run's
  * summary.json: `p95 <= baseline+10%`, `error_rate <= baseline+0.5%`.
  */
+import {
+  isMonitorGate,
+  MONITOR_GATE_FORM,
+  parseMonitorGate,
+  type MonitorGateTarget,
+} from './monitor-gate.js';
+
 export type Op = '<' | '<=' | '>' | '>=' | '==';
-export type MetricKind = 'time' | 'rate' | 'count' | 'throughput';
+/** cpu: a share of one core (0.8 = 80%); memory: bytes. Only gates on monitored services (monitor-gate.ts). */
+export type MetricKind = 'time' | 'rate' | 'count' | 'throughput' | 'cpu' | 'memory';
 
 export interface Gate {
   expression: string;
@@ -18,6 +26,8 @@ export interface Gate {
   value?: number;
   /** ...or relative to the baseline: threshold = baseline + offset (or baseline × (1 + offset) when relativeOffset). */
   baseline?: { offset: number; relative: boolean };
+  /** A gate on a monitored service's CPU or memory (metric monitor.cpu or monitor.memory) rather than the JTL. */
+  monitor?: MonitorGateTarget;
 }
 
 export const GATE_FORMS = [
@@ -26,6 +36,7 @@ export const GATE_FORMS = [
   '<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%',
   'metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==',
   'units: ms or s for times (always written: a bare number is refused), % for error_rate, /s (or none) for throughput, none for errors and samples',
+  MONITOR_GATE_FORM,
   'YAML long form: {label, metric, op, value}',
 ];
 
@@ -35,16 +46,22 @@ export function metricKind(metric: string): MetricKind | undefined {
   if (metric === 'error_rate') return 'rate';
   if (metric === 'errors' || metric === 'samples') return 'count';
   if (metric === 'throughput') return 'throughput';
+  if (metric === 'monitor.cpu') return 'cpu';
+  if (metric === 'monitor.memory') return 'memory';
   return undefined;
 }
 
 /** Converts "500ms", "1.2s", "1%", "50/s", "1000" to the metric's base unit, or explains what is allowed. */
-function parseAmount(text: string, kind: MetricKind, metric: string): number | string {
+function parseAmount(
+  text: string,
+  kind: Exclude<MetricKind, 'cpu' | 'memory'>,
+  metric: string,
+): number | string {
   const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?$/.exec(text.trim());
   if (!m) return `"${text}" is not a number with an optional unit`;
   const n = Number(m[1]);
   const unit = m[2] ?? '';
-  const allowed: Record<MetricKind, Record<string, number>> = {
+  const allowed: Record<Exclude<MetricKind, 'cpu' | 'memory'>, Record<string, number>> = {
     time: { ms: 1, s: 1000 },
     rate: { '%': 0.01 },
     count: { '': 1 },
@@ -67,6 +84,7 @@ const EXPR =
 export function parseGate(input: string | Record<string, unknown>): { gate?: Gate; problem?: string } {
   if (typeof input === 'object' && input !== null) return parseLongForm(input);
   const expression = String(input).trim();
+  if (isMonitorGate(expression)) return parseMonitorGate(expression);
   const m = EXPR.exec(expression);
   if (!m) return { problem: `"${expression}": not of the form [<label>:] <metric> <op> <value>` };
   const label = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]?.trim() ?? null);
@@ -83,6 +101,11 @@ function parseLongForm(o: Record<string, unknown>): { gate?: Gate; problem?: str
   }
   if (!['<', '<=', '>', '>=', '=='].includes(o.op))
     return { problem: `${expression}: op must be one of < <= > >= ==` };
+  if (isMonitorGate(o.metric)) {
+    if (o.label !== undefined)
+      return { problem: `${expression}: a gate on a monitored service takes no label` };
+    return parseMonitorGate(`${o.metric} ${o.op} ${String(o.value)}`);
+  }
   return build(
     expression,
     o.label === undefined ? null : String(o.label),
@@ -101,7 +124,8 @@ function build(
 ): { gate?: Gate; problem?: string } {
   if (metric === 'mean') metric = 'avg';
   const kind = metricKind(metric);
-  if (!kind) return { problem: `${expression}: unknown metric "${metric}"` };
+  if (!kind || kind === 'cpu' || kind === 'memory')
+    return { problem: `${expression}: unknown metric "${metric}"` };
   if (/^p\d/.test(metric) && Number(metric.slice(1)) > 100)
     return { problem: `${expression}: a percentile is at most p100` };
   const b = /^baseline\s*(?:([+-])\s*(.+))?$/i.exec(valueText);

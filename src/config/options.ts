@@ -65,6 +65,11 @@ export interface RunOptions {
   delayMs: number;
   waitCommand?: WaitCommand;
   attachNetworks: string[];
+  /**
+   * Swarm services (names or globs with * and ?) whose containers' CPU and memory are sampled on every node
+   * during the run (core/monitor.ts); empty: none.
+   */
+  monitor: string[];
   networkEncryption: boolean;
   rmiSsl: boolean;
   keep: boolean;

@@ -8,6 +8,7 @@ import { DEFAULTS, type DockerOptions, type RunOptions } from './options.js';
 import { parseField, parseSize } from './parse-field.js';
 import type { Parsed } from './parse-value.js';
 import { heapFitProblems } from './resources.js';
+import { monitorProblems } from './monitor-gate.js';
 import { parseServerUrl, serverTarget, tokenProblem } from './server-option.js';
 import { testDirGlobs } from './test-dir-globs.js';
 import { waitCommandFrom, waitDetailProblems } from './wait.js';
@@ -124,6 +125,7 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     delayMs: get<number>('delay', 0),
     waitCommand: waitCommandFrom(values),
     attachNetworks: get<string[]>('attach-network', []),
+    monitor: get<string[]>('monitor', []),
     networkEncryption: get<boolean>('network-encryption', false),
     rmiSsl: get<string>('rmi-ssl', 'on') !== 'off',
     keep: get<boolean>('keep', false),
@@ -160,6 +162,7 @@ function crossChecks(options: RunOptions, given: Given): string[] {
   if (options.heap !== undefined && !/^[1-9]\d*[kmg]$/i.test(options.heap))
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
   else problems.push(...heapFitProblems(options));
+  problems.push(...monitorProblems(options.monitor, options.gates));
   if (has('confidence') && parseConfidence(given.raw.get('confidence')) === undefined)
     problems.push(
       `confidence: ${JSON.stringify(given.raw.get('confidence'))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`,

@@ -8,6 +8,7 @@ import { baselineCaption } from '../results/report/deltas.js';
 import { baselineOf, type RunBaselines } from './baseline.js';
 import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
+import type { MonitorData } from '../results/monitor.js';
 
 /** One plan's analysed results, as the fronts get them (summary.md and friends are also on disk). */
 export interface PlanSummary {
@@ -26,6 +27,7 @@ export async function analysePlans(
   baselines: RunBaselines | undefined,
   emit: RunListener,
   partial?: string,
+  monitor?: MonitorData,
 ): Promise<PlanSummary[]> {
   const done: PlanSummary[] = [];
   for (const plan of report.plans) {
@@ -50,6 +52,7 @@ export async function analysePlans(
       run: { ...run, plan: plan.plan },
       confidence: options.confidence,
       inconclusive: options.inconclusive,
+      monitor,
     });
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
     // One number everywhere (the verdict line, "The N samples measured until then", run.json): the samples

@@ -14,6 +14,8 @@ import { inertLine } from '../util/text.js';
 import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
 import type { RunBaselines } from './baseline.js';
+import { collectRunMonitor, type Monitor } from './monitor-run.js';
+import type { MonitorData } from '../results/monitor.js';
 import { writeRunJson, type CleanupReport, type RunReport } from './report.js';
 
 /** What a JMeter run has built up by the time it ends, successfully or not. */
@@ -24,6 +26,9 @@ export interface LoadTestState extends LifecycleState {
   ctx?: RunContext;
   workersId?: string;
   workerTasks?: TaskInfo[];
+  /** --monitor's samplers, and what they measured once read (core/monitor.ts). */
+  monitor?: Monitor;
+  monitorData?: MonitorData;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function finishRun(
     report.error = { code: error.code, message: error.message };
   }
   await clock.stage('collect', () => collectWorkerLogs(state));
+  if (state.monitor) await clock.stage('collect', () => collectRunMonitor(state));
   // Written before the removal too: if the runner kills us during it, run.json still says what happened.
   await writeRunJson(report, logger);
   if (state.resources) report.cleanup = await clock.stage('cleanup', () => cleanup(state));
@@ -58,7 +64,7 @@ export async function finishRun(
   try {
     const partial = report.partial ? partialNote(report, error) : undefined;
     summaries = await clock.stage('analyse', () =>
-      analysePlans(report, state.options, state.baselines, state.emit, partial),
+      analysePlans(report, state.options, state.baselines, state.emit, partial, state.monitorData),
     );
   } catch (e) {
     error ??= new AtqError(

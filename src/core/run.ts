@@ -14,6 +14,7 @@ import { finishRun, type LoadTestState } from './finish.js';
 import { connectAndLease, runLifecycle, type LifecycleDeps } from './lifecycle.js';
 import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
 import { EarlyMaster, runPlan } from './plan.js';
+import { startMonitor } from './monitor.js';
 import type { PlanResult, RunReport } from './report.js';
 import { runSource, type RunSource } from './source.js';
 import { runWaitCommand } from './wait-command.js';
@@ -125,6 +126,7 @@ async function execute(state: LoadTestState, deps: RunDeps): Promise<void> {
     deadline: control.endsAt,
   };
   state.ctx = ctx;
+  state.monitor = await startMonitor(ctx);
   if (options.mode === 'engines') return runEngines(state, ctx);
   const workersId = await next('workers', () => startWorkers(ctx, report.plans.length));
   state.workersId = workersId;

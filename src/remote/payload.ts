@@ -58,6 +58,7 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     confidence: `${+(o.confidence * 100).toFixed(1)}%`,
     inconclusive: o.inconclusive,
     'attach-network': o.attachNetworks,
+    monitor: o.monitor,
     'network-encryption': o.networkEncryption,
     'rmi-ssl': o.rmiSsl ? 'on' : 'off',
     'max-bundle-size': o.maxBundleBytes,

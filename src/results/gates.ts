@@ -1,6 +1,7 @@
 import { asMoved, judge, movedInterval, tQuantile, type Evidence, type Observation } from './judge.js';
 import { withinRunError, type Distribution } from './precision.js';
 import type { Stats } from './stats.js';
+import { formatBytes } from '../util/bytes.js';
 import { closestNames } from '../util/closest.js';
 import { metricKind, type Gate, type Op } from '../config/gate-grammar.js';
 
@@ -263,5 +264,7 @@ export function format(value: number, metric: string): string {
   if (kind === 'time') return `${+value.toFixed(2)} ms`;
   if (kind === 'rate') return `${+(value * 100).toFixed(3)}%`;
   if (kind === 'throughput') return `${+value.toFixed(2)}/s`;
+  if (kind === 'cpu') return `${+(value * 100).toFixed(1)}%`;
+  if (kind === 'memory') return formatBytes(value);
   return String(value);
 }

@@ -11,6 +11,8 @@ import {
   type RunView,
 } from './gates.js';
 import type { Distribution } from './precision.js';
+import { monitorSection, sliceMonitor, type MonitorData, type MonitorSection } from './monitor.js';
+import { evaluateMonitorGate } from './monitor-gates.js';
 import { readJtl } from './jtl/read.js';
 import { Analysis, type Stats } from './stats.js';
 import type { SeriesPoint } from './timeseries.js';
@@ -32,6 +34,8 @@ export interface Summary {
    */
   errors?: ErrorsSection;
   workers: { host: string; samples: number }[];
+  /** The monitored services' CPU and memory during this plan (--monitor); checked when read (monitorOf). */
+  monitor?: MonitorSection;
   gates: GateResult[];
   /** 'skipped': every gate was skipped (they all compare with a baseline there is none of). */
   verdict: Verdict;
@@ -83,6 +87,8 @@ export interface AnalyseOptions {
   /** Baseline gates' confidence (default 0.95) and what an inconclusive one does (default pass). */
   confidence?: number;
   inconclusive?: InconclusivePolicy;
+  /** What the run's samplers measured (--monitor): this plan's time of it goes into the summary. */
+  monitor?: MonitorData;
 }
 
 /** One streaming pass over the JTL, then statistics, gates and the verdict. */
@@ -114,13 +120,18 @@ export function summarise(
   const confidence = opts.confidence ?? 0.95;
   const inconclusive = opts.inconclusive ?? 'pass';
   const missing = opts.baselineMissing ?? { mode: 'fail' };
+  const start = totals.samples ? totals.firstTimestamp : null;
+  const end = totals.samples ? totals.lastTimestamp : null;
+  const monitor =
+    opts.monitor && start !== null && end !== null ? sliceMonitor(opts.monitor, start, end) : undefined;
   const gates = opts.gates.map((g) =>
-    evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
+    g.monitor
+      ? evaluateMonitorGate(g, monitor)
+      : evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
   );
   const errors = analysis.errors();
   const base = history?.[0];
-  const start = totals.samples ? totals.firstTimestamp : null;
-  const end = totals.samples ? totals.lastTimestamp : null;
+  const points = analysis.points();
   return {
     schemaVersion: SCHEMA_VERSION,
     run: opts.run ?? null,
@@ -134,10 +145,19 @@ export function summarise(
     labels,
     errors,
     workers: analysis.workers(),
+    ...(monitor
+      ? {
+          monitor: monitorSection(
+            monitor,
+            points.map((p) => p.t),
+            analysis.series.widthMs,
+          ),
+        }
+      : {}),
     gates,
     verdict: verdictOf(gates, inconclusive),
     ...(base ? { comparison: compareWith(base, totals, labels) } : {}),
-    timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points: analysis.points() },
+    timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points },
     distribution: analysis.distribution(),
     warnings: [
       ...read.warnings,

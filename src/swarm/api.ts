@@ -40,6 +40,8 @@ export interface SwarmClient {
   createSecret(name: string, data: Buffer, labels: Labels): Promise<string>;
 
   createService(spec: ServiceSpecInput): Promise<string>;
+  /** Every service on the swarm, by id and name (--monitor resolves its names and globs against them). */
+  listServices(): Promise<{ id: string; name: string }[]>;
   /** A service's tasks (none once it is removed), by slot, oldest first within a slot. */
   tasks(serviceId: string): Promise<TaskInfo[]>;
   /**

@@ -249,6 +249,16 @@ export class DockerSwarmClient implements SwarmClient {
           Hostname: spec.hostname,
           Configs: spec.configs.map((c) => ({ ConfigID: c.id, ConfigName: c.name, File: file(c.target) })),
           Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
+          ...(spec.mounts?.length
+            ? {
+                Mounts: spec.mounts.map((m) => ({
+                  Type: 'bind',
+                  Source: m.source,
+                  Target: m.target,
+                  ReadOnly: m.readOnly,
+                })),
+              }
+            : {}),
         },
         RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
         ...serviceResources(this.limits, spec.resources),
@@ -266,6 +276,11 @@ export class DockerSwarmClient implements SwarmClient {
       this.docker.createService(body),
     );
     return res.id ?? res.ID;
+  }
+
+  async listServices(): Promise<{ id: string; name: string }[]> {
+    const services: any[] = await this.calls.call('list services', () => this.api.listServices({}));
+    return services.map((s) => ({ id: String(s.ID), name: String(s.Spec?.Name ?? '') }));
   }
 
   async tasks(serviceId: string): Promise<TaskInfo[]> {

@@ -61,6 +61,8 @@ export interface ServiceSpecInput {
   configs: { id: string; name: string; target: string }[];
   secrets: { id: string; name: string; target: string }[];
   hostname?: string;
+  /** Host paths of each node bound into the container (--monitor's read-only cgroup tree). */
+  mounts?: { source: string; target: string; readOnly: boolean }[];
   /** e.g. ["node.id==abc"] */
   constraints?: string[];
   /**

@@ -287,6 +287,12 @@ export class FakeSwarm implements SwarmClient {
     });
   }
 
+  listServices() {
+    return this.op('list services', 'listServices', [], () =>
+      [...this.services.values()].map((s) => ({ id: s.id, name: s.name })),
+    );
+  }
+
   tasks(serviceId: string) {
     return this.op(`list tasks of ${serviceId}`, 'tasks', [serviceId], () =>
       // As Docker does: a filter naming a service that does not exist is a 404, not an empty list.

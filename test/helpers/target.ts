@@ -12,9 +12,10 @@ export interface Target {
 
 /**
  * The system under test: the target image as a dnsrr service on its own attachable overlay network,
- * which runs join with --attach-network. Labelled atq.test (not atq.run) and removed by dispose().
+ * which runs join with --attach-network. Labelled atq.test (not atq.run) and removed by dispose(). With
+ * `replicas` > 1 they spread over the nodes (one per node on the two-node swarm).
  */
-export async function startTarget(client: SwarmClient): Promise<Target> {
+export async function startTarget(client: SwarmClient, replicas = 1): Promise<Target> {
   const id = randomBytes(3).toString('hex');
   const labels = { 'atq.test': id };
   const network = await client.createNetwork(`atq-test-sut-${id}`, labels, false);
@@ -25,7 +26,7 @@ export async function startTarget(client: SwarmClient): Promise<Target> {
     labels,
     command: [],
     env: {},
-    replicas: 1,
+    replicas,
     networks: [network.id],
     configs: [],
     secrets: [],
@@ -41,7 +42,9 @@ export async function startTarget(client: SwarmClient): Promise<Target> {
     );
   };
   const deadline = Date.now() + 60_000;
-  while ((await client.tasks(serviceId)).at(-1)?.state !== 'running') {
+  const running = async () =>
+    (await client.tasks(serviceId)).filter((t) => t.state === 'running').length >= replicas;
+  while (!(await running())) {
     if (Date.now() > deadline) {
       await dispose();
       throw new Error('the target service did not start within 60s');

@@ -3,6 +3,7 @@ import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { htmlErrors } from './html-errors.js';
 import { htmlTrend } from './html-trend.js';
+import { htmlMonitor, monitorCharts } from './monitor-report.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -42,6 +43,8 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.tput { background: #2f855a; } .line.tput { stroke: #2f855a; }
 .swatch.err, .bar.err { background: #c53030; } .bar.err { fill: #c53030; }
 .swatch.threads { background: #6b46c1; } .line.threads { stroke: #6b46c1; }
+.swatch.mon0 { background: #3b82c4; } .swatch.mon1 { background: #c2410c; } .swatch.mon2 { background: #2f855a; }
+.swatch.mon3 { background: #6b46c1; } .swatch.mon4 { background: #e0a31a; } .swatch.mon5 { background: #0f766e; }
 .swatch.dist { background: #3b82c4; } .bar.dist { fill: #3b82c4; }
 .swatch.trend { background: #3b82c4; } .line.trend { stroke: #3b82c4; } .dot.trend { fill: #3b82c4; }
 .swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
@@ -139,6 +142,7 @@ export function renderHtml(s: Summary): string {
         lineChart('Active threads', 'threads', xs, [
           { name: 'threads', className: 'threads', color: '#6b46c1', values: pts.map((p) => p.threads) },
         ]),
+        ...monitorCharts(s, xs),
         barChart(
           'Response time distribution',
           'samples',
@@ -162,6 +166,7 @@ ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('\n')}
 <div class="cards">${card(String(s.totals.samples), 'samples')}${card(pct(s.totals.errorRate), 'errors')}${card(ms(s.totals.median), 'median')}${card(ms(s.totals.p95), 'p95')}${card(ms(s.totals.p99), 'p99')}${card(`${s.totals.throughput.toFixed(1)}/s`, 'throughput')}</div>
 ${gates}
 ${htmlErrors(s)}
+${htmlMonitor(s)}
 ${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}

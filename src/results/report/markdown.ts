@@ -5,6 +5,7 @@ import { errorsHeadline, errorsOf, otherCaption, topKinds } from './errors-text.
 import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { markdownTrend } from './markdown-trend.js';
+import { markdownMonitor } from './monitor-report.js';
 import { gateCounts, gateValue, pct, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -36,6 +37,7 @@ export function renderMarkdown(s: Summary): string {
   );
   lines.push(...markdownGates(s));
   lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
+  lines.push(...markdownMonitor(s));
   lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));

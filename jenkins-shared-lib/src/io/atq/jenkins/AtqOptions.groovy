@@ -44,6 +44,7 @@ class AtqOptions implements Serializable {
     confidence       : ['confidence', 'string'],
     inconclusive     : ['inconclusive', 'string'],
     attachNetwork    : ['attach-network', 'list'],
+    monitor          : ['monitor', 'list'],
     networkEncryption: ['network-encryption', 'bool'],
     rmiSsl           : ['rmi-ssl', 'string'],
     keep             : ['keep', 'bool'],
