@@ -9,6 +9,7 @@ import { baselineOf, type RunBaselines } from './baseline.js';
 import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
 import type { MonitorData } from '../results/monitor.js';
+import { withAutoStop } from '../results/auto-stop-report.js';
 
 /** One plan's analysed results, as the fronts get them (summary.md and friends are also on disk). */
 export interface PlanSummary {
@@ -45,7 +46,7 @@ export async function analysePlans(
         level: 'info',
         message: `plan ${plan.plan}: baseline ${historyCaption(history, missing)}`,
       });
-    const summary = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
+    const analysed = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
       history,
       baselineMissing: missing,
@@ -54,6 +55,8 @@ export async function analysePlans(
       inconclusive: options.inconclusive,
       monitor,
     });
+    const stop = report.autoStop;
+    const summary = stop?.plan === plan.plan ? withAutoStop(analysed, stop) : analysed;
     if (partial && plan.status !== 'succeeded') summary.warnings.unshift(partial);
     // One number everywhere (the verdict line, "The N samples measured until then", run.json): the samples
     // analysed, not the records counted before (a last line cut short by a cancel is not a sample).

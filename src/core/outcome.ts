@@ -36,6 +36,14 @@ export function outcome(report: RunReport, error?: AtqError): Outcome {
       error: { code: error.code, message: error.message },
     };
   }
+  if (report.autoStop) {
+    // A stop is a criterion that failed while the run went: exit 3, as a failed gate, every sample analysed.
+    return {
+      kind: 'gates-failed',
+      exitCode: EXIT_CODES['gates-failed'],
+      headline: `${report.autoStop.message.replace(/^s/, 'S')}; see summary.md in the results folder`,
+    };
+  }
   if (report.verdict === 'failed') {
     return {
       kind: 'gates-failed',

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AtqError } from '../errors.js';
+import type { AutoStopTrigger } from '../results/auto-stop.js';
 import type { Summary } from '../results/summary.js';
 import type { RunSource } from './source.js';
 import { fileAccessError } from '../util/file-error.js';
@@ -51,6 +52,8 @@ export interface RunReport extends RunRecord {
   source?: RunSource;
   /** True when the run ended early (cancel, timeout, failure) and its results cover only part of the plan. */
   partial?: boolean;
+  /** Auto-stop ended the run early (--auto-stop): the criterion, when, what it saw. The run exits 3. */
+  autoStop?: AutoStopTrigger;
   /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
   verdict?: Summary['verdict'];
 }

@@ -24,6 +24,9 @@ export interface AutoStopTrigger {
   criterion: string;
   label: string | null;
   metric: AutoStopMetric;
+  /** The criterion's comparison and threshold (base units), as a gate has them. */
+  op: AutoStopCriterion['op'];
+  threshold: number;
   plan: string;
   /** The value over the window, in base units (ms, fraction, samples/s): see `observed()`. */
   observed: number;
@@ -116,6 +119,8 @@ export class AutoStopEvaluator {
       criterion: c.text,
       label: c.label,
       metric: c.metric,
+      op: c.op,
+      threshold: c.value,
       plan: s.plan,
       observed,
       windowMs: c.windowMs,

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { compareWith, type Comparison } from './compare.js';
 import { errorRateWarning } from './error-hints.js';
+import type { AutoStopTrigger } from './auto-stop.js';
 import type { ErrorsSection } from './errors.js';
 import { type Gate } from '../config/gate-grammar.js';
 import {
@@ -44,6 +45,8 @@ export interface Summary {
   timeSeries: { bucketSeconds: number; points: SeriesPoint[] };
   distribution: { from: number; to: number; count: number }[];
   warnings: string[];
+  /** Auto-stop ended this plan early (--auto-stop): which criterion, when, what it saw (auto-stop-report.ts). */
+  autoStop?: AutoStopTrigger;
   /** Each label's exact response times (and the whole run's), for later runs' noise-aware comparisons. */
   distributions?: { total: Distribution; labels: Record<string, Distribution> };
   /** The earlier runs the baseline gates were judged against, newest first: the trend beside this run. */
