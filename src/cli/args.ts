@@ -11,7 +11,7 @@ export function runFlagSpec(): OptionSpec {
   for (const f of FIELDS) {
     spec[f.name] = {
       type: f.kind === 'bool' ? 'boolean' : 'string',
-      multiple: f.kind === 'list' || f.kind === 'props' || f.kind === 'criteria',
+      multiple: f.kind === 'list' || f.kind === 'props' || f.kind === 'criteria' || f.kind === 'auto-stop',
     };
   }
   return spec;

@@ -12,6 +12,8 @@ export type FieldKind =
   | 'size'
   | 'wait'
   | 'criteria'
+  /** Auto-stop criteria (config/auto-stop-grammar.ts), or off. */
+  | 'auto-stop'
   /** CPUs as docker run --cpus takes them (2, 0.5). */
   | 'cpus'
   /** Memory as docker run --memory takes it (512m, 2g, 1.5GB). */
@@ -177,6 +179,15 @@ export const FIELDS: Field[] = [
     kind: 'criteria',
     arg: 'GATE',
     help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%" (times need ms or s); exit code 3 when one fails',
+  },
+  {
+    name: 'auto-stop',
+    kind: 'auto-stop',
+    arg: 'CRITERION',
+    help:
+      'stop the run early, keeping every sample, when a criterion holds for its window, e.g. ' +
+      '"error_rate > 50% for 30s", "p95 > 2s for 1m" (exit code 3); on by default: error_rate >= 90% for 60s; ' +
+      '"off" turns it off',
   },
   {
     name: 'baseline',

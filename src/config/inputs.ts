@@ -40,7 +40,7 @@ export interface ActionInput {
 export const ACTION_INPUTS: ActionInput[] = FIELDS.map((field) => ({
   input: RENAMED[field.name] ?? field.name,
   field,
-  reading: ['list', 'props', 'criteria'].includes(field.kind)
+  reading: ['list', 'props', 'criteria', 'auto-stop'].includes(field.kind)
     ? 'lines'
     : field.kind === 'bool' || field.name === 'rmi-ssl'
       ? 'bool'

@@ -1,3 +1,4 @@
+import type { AutoStopCriterion } from './auto-stop-grammar.js';
 /** Everything one run needs, validated. Produced by config/resolve.ts from atq.yml and flags. */
 export interface WaitCommand {
   /** Shell command run (in a loop) in an isolated container on the run's network. */
@@ -70,6 +71,8 @@ export interface RunOptions {
    * during the run (core/monitor.ts); empty: none.
    */
   monitor: string[];
+  /** Auto-stop's criteria (default: error_rate >= 90% for 60s); empty: off (--auto-stop off). */
+  autoStop: AutoStopCriterion[];
   networkEncryption: boolean;
   rmiSsl: boolean;
   keep: boolean;

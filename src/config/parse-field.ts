@@ -1,3 +1,4 @@
+import { parseAutoStop } from './auto-stop-grammar.js';
 import { parseCriteria } from './criteria.js';
 import type { Field } from './fields.js';
 import {
@@ -39,6 +40,10 @@ export function parseField(field: Field, value: unknown): Parsed {
       return parseProps(field, value);
     case 'criteria':
       return parseCriteria(value);
+    case 'auto-stop': {
+      const { criteria, problems } = parseAutoStop(value);
+      return problems.length ? { problems } : ok(criteria);
+    }
     case 'wait':
       return parseWait(field, value);
     case 'cpus':

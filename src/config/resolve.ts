@@ -1,3 +1,4 @@
+import { parseAutoStop, type AutoStopCriterion } from './auto-stop-grammar.js';
 import path from 'node:path';
 import type { Gate } from '../config/gate-grammar.js';
 import { parseDuration } from '../util/duration.js';
@@ -126,6 +127,8 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     waitCommand: waitCommandFrom(values),
     attachNetworks: get<string[]>('attach-network', []),
     monitor: get<string[]>('monitor', []),
+    // Absent: the default criterion (auto-stop is on unless turned off).
+    autoStop: get<AutoStopCriterion[]>('auto-stop', parseAutoStop(undefined).criteria),
     networkEncryption: get<boolean>('network-encryption', false),
     rmiSsl: get<string>('rmi-ssl', 'on') !== 'off',
     keep: get<boolean>('keep', false),

@@ -59,6 +59,8 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     inconclusive: o.inconclusive,
     'attach-network': o.attachNetworks,
     monitor: o.monitor,
+    // The texts, parsed again by the server; none is off (the default criterion is among them when on).
+    'auto-stop': o.autoStop.length ? o.autoStop.map((c) => c.text) : 'off',
     'network-encryption': o.networkEncryption,
     'rmi-ssl': o.rmiSsl ? 'on' : 'off',
     'max-bundle-size': o.maxBundleBytes,

@@ -354,6 +354,13 @@ function fieldSchema(f: Field): Schema {
       };
     case 'criteria':
       return { oneOf: [GATE, { type: 'array', items: GATE }], ...about };
+    case 'auto-stop':
+      // A criterion's text ("p95 > 2s for 1m", "off"), or its long form: a gate's plus `for`.
+      return {
+        oneOf: [text, { type: 'array', items: { oneOf: [text, { type: 'object' }] } }],
+        examples: [['error_rate > 50% for 30s', 'p95 > 2s for 1m'], 'off'],
+        ...about,
+      };
     case 'cpus':
       return {
         oneOf: [

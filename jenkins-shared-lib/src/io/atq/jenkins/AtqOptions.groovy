@@ -38,6 +38,7 @@ class AtqOptions implements Serializable {
     waitTimeout      : ['wait-timeout', 'string'],
     waitImage        : ['wait-image', 'string'],
     criteria         : ['criteria', 'list'],
+    autoStop         : ['auto-stop', 'list'],
     baseline         : ['baseline', 'string'],
     baselineMissing  : ['baseline-missing', 'string'],
     baselineRuns     : ['baseline-runs', 'int'],
