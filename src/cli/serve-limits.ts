@@ -1,5 +1,6 @@
 import { parseSize } from '../config/resolve.js';
 import { SERVER_DEFAULTS, type ServerLimits } from '../server/context.js';
+import { allowMonitorProblems } from '../server/monitor-allow.js';
 import { MAX_TIMER_MS, parseDuration } from '../util/duration.js';
 
 /** `atq serve`'s caps on tasks, by flag: what each sets, its kind and its default (docs/server.md, "Limits"). */
@@ -20,6 +21,7 @@ export function limitFlagSpec() {
   return {
     ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((f) => [f, { type: 'string' as const }])),
     'allow-image': { type: 'string' as const, multiple: true },
+    'allow-monitor': { type: 'string' as const, multiple: true },
   };
 }
 
@@ -28,7 +30,9 @@ export function limitsFrom(flags: Record<string, unknown>, problems: string[]): 
   const limits: ServerLimits = {
     ...SERVER_DEFAULTS.limits,
     allowImages: (flags['allow-image'] as string[] | undefined) ?? [],
+    allowMonitors: (flags['allow-monitor'] as string[] | undefined) ?? [],
   };
+  problems.push(...allowMonitorProblems(limits.allowMonitors));
   for (const [flag, { key, kind }] of Object.entries(LIMIT_FLAGS)) {
     const raw = flags[flag];
     if (typeof raw !== 'string') continue;

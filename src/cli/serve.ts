@@ -12,6 +12,7 @@ import { EXIT } from './exit.js';
 
 export const SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
                  [--tls-cert FILE --tls-key FILE] [--allow-network NAME ...] [--allow-image IMAGE ...]
+                 [--allow-monitor SERVICE ...]
                  [--max-upload 100MB] [--max-queued 20] [--max-workers 50] [--max-timeout 2h]
                  [--max-delay 10m] [--max-bundle 100MB] [--max-results 2GB] [--max-stored 5GB]
                  [--task-cpus 2] [--task-memory 2GB] [--keep-results 30d] [--max-connections 256]
@@ -25,7 +26,9 @@ is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupt
 their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
 --add-token NAME creates a token, stores only its hash in FILE and prints it once; with --admin, the
 token may also cancel, remove and use what other tokens own (an operator's). Tasks may attach
-their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.
+their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's,
+and sample (monitor) only the services --allow-monitor names (* and ? as wildcards; none by default): a
+name is allowed when a pattern matches it, a glob only when it is one of the patterns.
 The --max-* flags cap what one task may ask for (a larger ask is refused, naming the flag), --allow-image
 the images tasks may run, --task-cpus/--task-memory every container a task starts (0: no limit), and
 --keep-results how long ended tasks and unused uploads are kept (0: forever). See docs/server.md, "Limits".`;

@@ -102,6 +102,11 @@ export interface RunLimits {
   resultBytes?: number;
   /** Most bytes kept of each container's output (logs/*.log). */
   logBytes?: number;
+  /**
+   * Services --monitor may sample (`*` `?` globs; atq serve --allow-monitor): what a task's globs resolve to
+   * must match one too. Undefined: any.
+   */
+  monitorAllow?: string[];
 }
 
 export const DEFAULTS = {

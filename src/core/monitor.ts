@@ -79,7 +79,9 @@ function note(ctx: Pick<RunContext, 'logger'>, monitor: Monitor, text: string): 
 
 async function resolveTargets(ctx: RunContext, patterns: string[], monitor: Monitor): Promise<void> {
   const ours = `atq-${ctx.runId}-`;
-  const all = (await ctx.client.listServices()).filter((s) => !s.name.startsWith(ours));
+  const all = (await ctx.client.listServices()).filter(
+    (s) => !s.name.startsWith(ours) && mayMonitor(s.name, ctx.options.limits?.monitorAllow),
+  );
   for (const p of patterns.filter((p) => !all.some((s) => globMatches(p, s.name))))
     note(ctx, monitor, `--monitor ${p}: no service of that name is on the swarm; nothing of it is sampled`);
   const chosen = all.filter((s) => patterns.some((p) => globMatches(p, s.name)));
@@ -101,6 +103,14 @@ async function resolveTargets(ctx: RunContext, patterns: string[], monitor: Moni
   }
   if (count > MAX_MONITORED_CONTAINERS)
     note(ctx, monitor, `${count} containers match; only the first ${MAX_MONITORED_CONTAINERS} are sampled`);
+}
+
+/**
+ * On an ATQ server, only the services its operator allows (--allow-monitor), whatever a task's glob matches;
+ * the others are left out as if they did not exist, so a task learns nothing of them.
+ */
+export function mayMonitor(service: string, allowed: string[] | undefined): boolean {
+  return !allowed || allowed.some((a) => globMatches(a, service));
 }
 
 /**

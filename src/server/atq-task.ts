@@ -100,7 +100,11 @@ export function resolveTaskOptions(
 
 /** What a task's run may copy out of its containers: its results in all, and a share of that per log. */
 export function runLimits(limits: ServerLimits): RunLimits {
-  return { resultBytes: limits.maxResultBytes, logBytes: Math.min(limits.maxResultBytes, LOG_BYTES) };
+  return {
+    resultBytes: limits.maxResultBytes,
+    logBytes: Math.min(limits.maxResultBytes, LOG_BYTES),
+    monitorAllow: limits.allowMonitors,
+  };
 }
 
 /** One container's output kept in logs/: a chatty tool's hours of output are not a result. */

@@ -51,6 +51,8 @@ export interface ServerLimits {
   maxStoredBytesPerToken: number;
   /** --allow-image: images tasks may run (* is a wildcard); empty: any. */
   allowImages: string[];
+  /** --allow-monitor: services tasks may monitor (* and ? wildcards; server/monitor-allow.ts); empty: none. */
+  allowMonitors: string[];
   /** --task-cpus / --task-memory: limits of every container a task starts (0: none). */
   taskCpus: number;
   taskMemoryBytes: number;
@@ -75,6 +77,7 @@ export const SERVER_DEFAULTS = {
     maxResultBytes: 2 * 1024 ** 3,
     maxStoredBytesPerToken: 5 * 1024 ** 3,
     allowImages: [] as string[],
+    allowMonitors: [] as string[],
     taskCpus: 2,
     taskMemoryBytes: 2 * 1024 ** 3,
     keepResultsMs: 30 * 86_400_000,

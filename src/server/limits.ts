@@ -3,6 +3,7 @@ import type { GenericTaskSpec } from '../core/generic/spec.js';
 import { formatBytes } from '../util/bytes.js';
 import { durationText } from '../util/duration.js';
 import type { ServerLimits } from './context.js';
+import { monitorAllowProblems } from './monitor-allow.js';
 
 /**
  * The server's caps on what one task asks for (docs/server.md, "Limits"). Checked when a task is submitted
@@ -35,6 +36,7 @@ export function atqLimitProblems(o: RunOptions, limits: ServerLimits): string[] 
       ],
       limits.allowImages,
     ),
+    ...monitorAllowProblems(o.monitor, limits.allowMonitors),
   ];
 }
 

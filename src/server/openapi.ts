@@ -397,6 +397,13 @@ const TASK_BASELINE =
   'with the same token, newest first, up to baseline-runs (none whose gates failed); `auto:REF` only those ' +
   'whose source ref is REF. With auto, baseline-missing defaults to skip (a first run has no history).';
 
+const MONITOR_FIELD = FIELDS.find((f) => f.name === 'monitor') as Field;
+const TASK_MONITOR =
+  `${MONITOR_FIELD.help}. On a server, only what its operator allows with ` +
+  'atq serve --allow-monitor PATTERN (none by default; server/monitor-allow.ts): a name an allowed pattern ' +
+  'matches, or a glob that is exactly one of them; at run time only the allowed services a glob matches are ' +
+  'sampled. Anything else is refused (400, naming the flag).';
+
 /** ATQ's form: an upload and the `atq run` options by their atq.yml names, except those the server sets. */
 function atqTask(): Schema {
   const options = FIELDS.filter((f) => !SERVER_SET[f.name]).map((f) => [f.name, fieldSchema(f)] as const);
@@ -413,6 +420,7 @@ function atqTask(): Schema {
       source: object([], SOURCE_FIELDS, TASK_SOURCE),
       ...Object.fromEntries(options),
       baseline: { ...text, description: TASK_BASELINE },
+      monitor: { ...fieldSchema(MONITOR_FIELD), description: TASK_MONITOR },
     },
     additionalProperties: false,
   };

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, runIdOf } from '../helpers/cli.js';
 import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
 import { readJtl } from '../helpers/jtl.js';
+import { api, startTestServer, upload, waitTask } from '../helpers/server.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
 import { leftovers, startTarget, type Target } from '../helpers/target.js';
 
 // --monitor (issue 24 item 4) on the docker-in-docker two-node swarm: the target with a replica on each node.
@@ -101,3 +103,44 @@ test.each([['distributed'], ['engines']])(
     expect(await leftovers(client, runId)).toEqual([]);
   },
 );
+
+test('through atq serve: a task monitors what --allow-monitor allows, and is refused a glob it does not', async () => {
+  const server = await startTestServer({
+    docker: { host, insecurePlaintext: false },
+    limits: { ...SERVER_DEFAULTS.limits, allowMonitors: [target.host] },
+  });
+  try {
+    const base = server.url;
+    const fileId = await upload(base, path.resolve('test/fixtures/plans/http'));
+    const body = (monitor: string[]) => ({
+      fileId,
+      image: jmeterImage(),
+      workers: 1,
+      'attach-network': [target.network],
+      prop: { 'target.host': target.host, threads: '2', loops: '200' },
+      monitor,
+    });
+    const refused = await api(base, 'PUT', '/api/task', { body: body(['atq-test-target-*']) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.problems).toEqual([
+      expect.stringMatching(/^monitor: "atq-test-target-\*" is not allowed on this server \(allowed: /),
+    ]);
+    const put = await api(base, 'PUT', '/api/task', { body: body([target.host]) });
+    expect(put.status).toBe(202);
+    const ended = await waitTask(base, put.body.id);
+    expect({ status: ended.status, error: ended.error }).toEqual({ status: 'finished' });
+    const data = (await api(base, 'GET', `/api/task/${put.body.id}/results/monitor.json`)).body as {
+      services: string[];
+      containers: Container[];
+    };
+    expect(data.services).toEqual([target.host]);
+    expect(data.containers.map((c) => c.node).sort()).toEqual([
+      'atq-test-dind-manager',
+      'atq-test-dind-worker',
+    ]);
+    expect(await leftovers(client, ended.runId)).toEqual([]);
+  } finally {
+    await server.close();
+    rmSync(server.context.options.dataDir, { recursive: true, force: true });
+  }
+});
