@@ -82,6 +82,8 @@ export class LiveFeed {
     clearInterval(this.timer);
     if (this.aggregator.samples) this.o.emit(this.aggregator.snapshot(this.now()));
     if (this.bad)
-      this.o.warn(`${this.bad} line(s) of live statistics for ${this.o.plan} could not be read and were left out`);
+      this.o.warn(
+        `${this.bad} line(s) of live statistics for ${this.o.plan} could not be read and were left out`,
+      );
   }
 }

@@ -73,7 +73,8 @@ export class LiveLineReader {
 
   private follower(slot: string): Follower | undefined {
     let f = this.followers.get(slot);
-    if (!f && this.followers.size < LIVE_LINE_LIMITS.followers) this.followers.set(slot, (f = new Follower(slot)));
+    if (!f && this.followers.size < LIVE_LINE_LIMITS.followers)
+      this.followers.set(slot, (f = new Follower(slot)));
     return f;
   }
 
@@ -81,7 +82,8 @@ export class LiveLineReader {
     const delimiter = header.charCodeAt(9);
     const names = header.split(header.charAt(9));
     const columns = indexColumns(names);
-    if (header.length < 10 || columns.elapsed < 0 || columns.label < 0 || columns.success < 0) return { kind: 'bad' };
+    if (header.length < 10 || columns.elapsed < 0 || columns.label < 0 || columns.success < 0)
+      return { kind: 'bad' };
     f.columns = columns;
     f.delimiter = delimiter;
     f.tokenizer = undefined;

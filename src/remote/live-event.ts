@@ -18,7 +18,13 @@ export function checkLiveSnapshot(v: unknown): LiveSnapshot | undefined {
   const intervalMs = num(v.intervalMs);
   const elapsedMs = num(v.elapsedMs);
   const threads = num(v.threads);
-  if (!total || at === undefined || intervalMs === undefined || elapsedMs === undefined || threads === undefined)
+  if (
+    !total ||
+    at === undefined ||
+    intervalMs === undefined ||
+    elapsedMs === undefined ||
+    threads === undefined
+  )
     return undefined;
   const labels: Record<string, LiveStats> = {};
   const given = isObject(v.labels) ? Object.entries(v.labels).slice(0, LIVE_LIMITS.labels) : [];

@@ -6,10 +6,10 @@ import type { LiveNumbers, LiveSnapshot, LiveStats } from './live-types.js';
  * per label for those who ask. Plain text: the fronts make labels inert for their own medium.
  *
  *   live basic.jmx 1m20s | last 10s: 5012/s, 0.20% errors, p95 120 ms, p99 340 ms | total: 48213 samples,
- *   4990/s, 0.10% errors, p95 118 ms, p99 330 ms | 100 threads | 0.4 s behind
+ *   4990/s, 0.10% errors, p95 118 ms, p99 330 ms | 100 threads | 0.4 s behind (max 0.9 s)
  */
 export function liveLine(s: LiveSnapshot): string {
-  const behind = s.lag ? ` | ${seconds(s.lag.p50Ms)} behind` : '';
+  const behind = s.lag ? ` | ${seconds(s.lag.p50Ms)} behind (max ${seconds(s.lag.maxMs)})` : '';
   return (
     `live ${s.plan} ${formatDuration(s.elapsedMs)} | ${stats(s.total, s.intervalMs)} | ` +
     `${s.threads} threads${behind}`

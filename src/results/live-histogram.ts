@@ -74,7 +74,11 @@ export class LiveHistogram {
       const c = this.counts[b] as number;
       if (!c) continue;
       cumulative += c;
-      while (k < order.length && order[k]!.p < 1 && cumulative >= Math.max(1, Math.round(this.count * order[k]!.p))) {
+      while (
+        k < order.length &&
+        order[k]!.p < 1 &&
+        cumulative >= Math.max(1, Math.round(this.count * order[k]!.p))
+      ) {
         out[order[k]!.i] = Math.min(this.max, Math.max(this.min, valueOf(b)));
         k++;
       }

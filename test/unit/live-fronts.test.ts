@@ -44,7 +44,7 @@ describe('live statistics on the fronts', () => {
   test('one compact line: the interval, the total, the threads, how far behind', () => {
     expect(liveLine(snapshot())).toBe(
       'live checkout.jmx 1m20s | last 10.0s: 5000/s, 10.00% errors, p95 120 ms, p99 240 ms | ' +
-        'total: 400000 samples, 40000/s, 10.00% errors, p95 118 ms, p99 236 ms | 100 threads | 0.4 s behind',
+        'total: 400000 samples, 40000/s, 10.00% errors, p95 118 ms, p99 236 ms | 100 threads | 0.4 s behind (max 0.9 s)',
     );
   });
 
