@@ -41,19 +41,17 @@ export class LiveFeed {
     if (!part) return false;
     if (this.closed) return true;
     switch (part.kind) {
-      case 'row':
-        this.lines++;
-        this.aggregator.add(part.row, this.now());
-        this.timer ??= setInterval(() => this.tick(), this.o.intervalMs);
-        this.timer.unref?.();
+      case 'rows': {
+        this.lines += part.lines;
+        this.bad += part.bad;
+        const now = this.now();
+        for (const row of part.rows) this.aggregator.add(row, now);
+        if (part.rows.length && !this.timer) {
+          this.timer = setInterval(() => this.tick(), this.o.intervalMs);
+          this.timer.unref?.();
+        }
         break;
-      case 'state':
-        this.lines++;
-        break;
-      case 'bad':
-        this.lines++;
-        this.bad++;
-        break;
+      }
       case 'end':
         this.ended.add(part.slot);
         break;

@@ -347,8 +347,8 @@ done
 
 /**
  * Exits 0 once no process in the container holds the results file open: JMeter's ResultCollector has
- * closed it, so every sample is written (exit 1 while it is still open). The live follower's tail, which
- * reads it to the end, does not count. Prints the file's line count then: what the follower will have printed.
+ * closed it, so every sample is written (exit 1 while it is still open). The live follower's reads (a
+ * moment's `tail -c`) do not count. Prints the file's line count then: what the follower will have printed.
  */
 export function resultsClosedScript(): string {
   const file = `${PATHS.outDir}/results.jtl`;

@@ -9,12 +9,18 @@ import { LIVE_PREFIX } from './live-script.js';
  * not read is counted as `bad` and never throws, and the state kept per follower is bounded too.
  */
 export type LiveLine =
-  | { kind: 'row'; row: LiveRow }
-  /** A line that only moved a follower's state on (a header, part of a quoted row). */
-  | { kind: 'state' }
+  /**
+   * What a line of the JTL (a header, a part of a quoted row) or a batch of them held: the rows that read,
+   * how many did not, and how many lines of the JTL that was (the master's drain counts them).
+   */
+  | { kind: 'rows'; rows: LiveRow[]; bad: number; lines: number }
   | { kind: 'off'; reason: string }
-  | { kind: 'end'; slot: string }
-  | { kind: 'bad' };
+  | { kind: 'end'; slot: string };
+
+const BAD: LiveLine = { kind: 'rows', rows: [], bad: 1, lines: 1 };
+const STATE: LiveLine = { kind: 'rows', rows: [], bad: 0, lines: 1 };
+const one = (row: LiveRow | undefined): LiveLine =>
+  row ? { kind: 'rows', rows: [row], bad: 0, lines: 1 } : BAD;
 
 export const LIVE_LINE_LIMITS = {
   /** A follower's line; longer ones are bad (a row's message can be long: it is in the JTL anyway). */
@@ -28,9 +34,9 @@ export const LIVE_LINE_LIMITS = {
 };
 
 /** `atq-live[:slot] kind payload`; the slot is a task slot (digits). */
-const LINE = new RegExp(`^${LIVE_PREFIX}(?::(\\d{1,9}))? (h|r|q|off|end)(?: (.*))?$`, 's');
+const LINE = new RegExp(`^${LIVE_PREFIX}(?::(\\d{1,9}))? (h|b|q|off|end)(?: (.*))?$`, 's');
 
-const START = new RegExp(`^${LIVE_PREFIX}(?::\\d{1,9})? (?:h|r|q|off|end)(?: |$)`);
+const START = new RegExp(`^${LIVE_PREFIX}(?::\\d{1,9})? (?:h|b|q|off|end)(?: |$)`);
 
 /** Whether a line of a container's output is the live follower's (kept out of consoles and saved logs). */
 export function isLiveLine(line: string): boolean {
@@ -56,7 +62,7 @@ export class LiveLineReader {
   /** The line as the follower's, or undefined when it is not one of its lines (ordinary console output). */
   read(line: string): LiveLine | undefined {
     if (!line.startsWith(LIVE_PREFIX)) return undefined;
-    if (line.length > LIVE_LINE_LIMITS.chars) return { kind: 'bad' };
+    if (line.length > LIVE_LINE_LIMITS.chars) return BAD;
     const m = LINE.exec(line);
     if (!m) return undefined;
     const slot = m[1] ?? '';
@@ -65,9 +71,9 @@ export class LiveLineReader {
     if (kind === 'end') return { kind: 'end', slot };
     if (kind === 'off') return { kind: 'off', reason: payload.slice(0, 200) };
     const f = this.follower(slot);
-    if (!f) return { kind: 'bad' };
+    if (!f) return BAD;
     if (kind === 'h') return this.header(f, payload);
-    if (kind === 'r') return plainRow(f, payload);
+    if (kind === 'b') return batch(f, payload);
     return this.quoted(f, payload);
   }
 
@@ -82,18 +88,17 @@ export class LiveLineReader {
     const delimiter = header.charCodeAt(9);
     const names = header.split(header.charAt(9));
     const columns = indexColumns(names);
-    if (header.length < 10 || columns.elapsed < 0 || columns.label < 0 || columns.success < 0)
-      return { kind: 'bad' };
+    if (header.length < 10 || columns.elapsed < 0 || columns.label < 0 || columns.success < 0) return BAD;
     f.columns = columns;
     f.delimiter = delimiter;
     f.tokenizer = undefined;
-    return { kind: 'state' };
+    return STATE;
   }
 
   /** A line of a row with quotes: a row once its record is complete. */
   private quoted(f: Follower, text: string): LiveLine {
     const columns = f.columns;
-    if (!columns) return { kind: 'bad' };
+    if (!columns) return BAD;
     f.tokenizer ??= new CsvTokenizer((r) => {
       const row = quotedRow(f, r, columns);
       if (row) f.rows.push(row);
@@ -105,7 +110,7 @@ export class LiveLineReader {
     } catch {
       f.tokenizer = undefined; // more fields than any JTL has: start afresh with the next line
       f.pendingBytes = 0;
-      return { kind: 'bad' };
+      return BAD;
     }
     const row = f.rows.shift();
     const bad = f.bad > 0;
@@ -116,24 +121,36 @@ export class LiveLineReader {
       // A quote that never closes: whatever follows would be read as part of it.
       f.tokenizer = undefined;
       f.pendingBytes = 0;
-      return { kind: 'bad' };
+      return BAD;
     }
-    return row ? { kind: 'row', row } : bad ? { kind: 'bad' } : { kind: 'state' };
+    return row ? one(row) : bad ? BAD : STATE;
   }
 }
 
+/** Rows joined by RS (\x1e): one per line of the JTL. */
+function batch(f: Follower, payload: string): LiveLine {
+  const out: LiveLine = { kind: 'rows', rows: [], bad: 0, lines: 0 };
+  for (const text of payload.split('\x1e')) {
+    const row = plainRow(f, text);
+    if (row) out.rows.push(row);
+    else out.bad++;
+    out.lines++;
+  }
+  return out;
+}
+
 /** `ts,elapsed,ok,threads,host,label` (the label last: it may hold commas when the delimiter is another). */
-function plainRow(f: Follower, payload: string): LiveLine {
+function plainRow(f: Follower, payload: string): LiveRow | undefined {
   const parts: string[] = [];
   let from = 0;
   for (let i = 0; i < 5; i++) {
     const comma = payload.indexOf(',', from);
-    if (comma < 0) return { kind: 'bad' };
+    if (comma < 0) return undefined;
     parts.push(payload.slice(from, comma));
     from = comma + 1;
   }
   const [ts, elapsed, ok, threads, host] = parts as [string, string, string, string, string];
-  const row = liveRow({
+  return liveRow({
     ts: int(ts),
     elapsed: int(elapsed),
     success: ok === '1' ? true : ok === '0' ? false : undefined,
@@ -142,7 +159,6 @@ function plainRow(f: Follower, payload: string): LiveLine {
     label: payload.slice(from),
     slot: f.slot,
   });
-  return row ? { kind: 'row', row } : { kind: 'bad' };
 }
 
 function quotedRow(f: Follower, r: CsvRecord, c: ColumnIndex): LiveRow | undefined {

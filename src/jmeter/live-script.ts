@@ -6,53 +6,90 @@ import { PATHS } from './ports.js';
  * for tasks on any node). Each line is `atq-live[:<slot>] <kind> <payload>`:
  *
  *   h <header>                 the JTL's header line, as it is (its delimiter and columns)
- *   r ts,elapsed,ok,threads,host,label
- *                              a plain row (no quote in it), cut down to what live statistics read
+ *   b <row>RS<row>…            plain rows (no quote in them), cut down to what live statistics read:
+ *                              `ts,elapsed,ok,threads,host,label` each, joined by RS (\x1e)
  *   q <line>                   a line of a row that has quotes (a label or message with the delimiter, a
  *                              message over several lines): as it is, parsed with the header by the core
  *   off <why>                  the follower cannot read this JTL (not CSV, no header): no live statistics
  *   end                        (engines) the follower has printed every row; nothing follows
  *
- * Only GNU tail (coreutils, in every Debian/Ubuntu-based image such as ATQ's and eclipse-temurin) can follow
- * a file until a process ends; without it the follower says `off`. JMeter is not touched: the follower only
- * reads the file JMeter writes anyway.
+ * Rows go out in batches, every POLL seconds: a line per sample (5,000 a second) cost dockerd's log
+ * pipeline so much that an engine's rows fell further and further behind (measured: 10 s after 30 s, and
+ * 7,000 rows never arrived); a batch line per poll keeps the lag constant (BENCHMARKS.md). Batch lines stay
+ * under Docker's 16 KB log message, which it would split. Only POSIX sh and coreutils (wc, tail, head, awk,
+ * sleep): JMeter is not touched, the follower only reads the file JMeter writes anyway.
  */
 export const LIVE_PREFIX = 'atq-live';
 
+/** Seconds between two reads of the results file: the lag the follower adds, at most. */
+const POLL = 0.5;
+
+/** Longest batch line, in bytes (Docker splits log messages at 16 KiB). */
+export const LIVE_BATCH_BYTES = 15_000;
+
 /**
- * The cut-down rows. `$th`/`$ho` point past the last column when the JTL lacks them (thread counts or
- * hostnames turned off), which awk reads as empty. A line with a quote, and every line of a record whose
- * quotes are still open, goes out whole. mawk (Debian's awk) waits for a full input buffer unless told
- * `-W interactive`; fflush() makes every awk write each line at once.
+ * One read: the file's bytes from `off` to `size` (lines JMeter has finished; a last line without its
+ * newline yet is left for the next read, told apart by counting bytes: LC_ALL=C makes length() count them).
+ * The header's columns come from the file's first line. `q` (inside a quoted record) and the bytes read so
+ * far go to the state file for the next read; -1 there means: stop (the file cannot be read live). printf,
+ * not print: mawk (Debian's awk) prints numbers past 2^31 as 3e+09.
  */
-const AWK = `function out(kind, text) { print tag " " kind " " text; fflush() }
-NR == 1 {
-  if (index($0, "timeStamp") != 1) { out("off", "the results file has no CSV header"); exit }
-  d = substr($0, 10, 1); n = split($0, h, d)
+const AWK = `function out(kind, text) { print tag " " kind " " text }
+function flush() { if (nb) out("b", batch); batch = ""; nb = 0 }
+function take(line) {
+  if (q || index(line, "\\"")) { flush(); out("q", line); if (gsub(/"/, "&", line) % 2) q = !q; return }
+  $0 = line
+  row = $1 "," $el "," ($ok == "true" ? 1 : 0) "," $th "," $ho "," $lb
+  if (length(batch) + length(row) + 1 > max) flush()
+  batch = nb++ ? batch "\\036" row : row
+}
+function consume(line) {
+  if (off == 0 && !started) out("h", line); else take(line)
+  started = 1; used += length(line) + 1
+}
+BEGIN {
+  used = off
+  if ((getline hdr < file) <= 0 || length(hdr) + 1 > size) { wait = 1; exit }
+  if (index(hdr, "timeStamp") != 1) { out("off", "the results file has no CSV header"); stop = 1; exit }
+  d = substr(hdr, 10, 1); n = split(hdr, h, d)
   for (i = 1; i <= n; i++) c[h[i]] = i
   el = c["elapsed"]; lb = c["label"]; ok = c["success"]
   th = c["allThreads"] ? c["allThreads"] : n + 1; ho = c["Hostname"] ? c["Hostname"] : n + 1
-  if (!el || !lb || !ok) { out("off", "the results file has no elapsed, label or success column"); exit }
-  FS = d; out("h", $0); next
+  if (!el || !lb || !ok) { out("off", "the results file has no elapsed, label or success column"); stop = 1; exit }
+  FS = d
 }
-q || index($0, "\\"") { out("q", $0); if (gsub(/"/, "&") % 2) q = !q; next }
-{ out("r", $1 "," $el "," ($ok == "true" ? 1 : 0) "," $th "," $ho "," $lb) }`;
+{ line = $0; if (have) consume(held); held = line; have = 1 }
+END {
+  if (stop) used = -1
+  else if (!wait) { if (have && used + length(held) + 1 <= size) consume(held); flush() }
+  printf "%.0f %d\\n", used, q > state
+}`;
 
 /**
- * Shell that starts the follower in the background: it reads results.jtl from its first line as JMeter
- * writes it and ends once the process `pid` (a shell expression) has ended and the rest is read.
- * `tag` is the prefix's shell text (`atq-live`, or `atq-live:$ATQ_WORKER_INDEX` for engines). With
- * `keep`, sets `live` to the follower's pid (for liveEnd).
+ * Shell that starts the follower in the background: every POLL seconds it prints what JMeter appended to
+ * results.jtl, and ends once the process `pid` (a shell expression) has ended and the rest is printed.
+ * `tag` is the prefix's shell text (`atq-live`, or `atq-live:$ATQ_WORKER_INDEX` for engines). With `keep`,
+ * sets `live` to the follower's pid (for liveEnd).
  */
 export function liveFollower(tag: string, pid: string, keep = false): string {
   const file = `${PATHS.outDir}/results.jtl`;
-  return `${keep ? 'live=\n' : ''}if tail --version 2>/dev/null | grep -q GNU; then
-  atq_awk() { if awk -W interactive 'BEGIN { exit 0 }' </dev/null >/dev/null 2>&1; then awk -W interactive "$@"; else awk "$@"; fi; }
-  { tail -n +1 -F -s 0.5 --pid="${pid}" ${file} 2>/dev/null | atq_awk -v tag="${tag}" '${AWK}'; } &
-${keep ? '  live=$!\n' : ''}else
-  echo "${tag} off this image's tail cannot follow a file (live statistics need GNU coreutils)"
-fi
-`;
+  // Not in PATHS.outDir: everything there is copied out with the results.
+  const state = '/atq/live.state';
+  return `${keep ? 'live=\n' : ''}(
+  off=0 q=0
+  while [ "$off" -ge 0 ]; do
+    kill -0 "${pid}" 2>/dev/null; up=$?
+    size=0; [ -f ${file} ] && size=$(wc -c < ${file})
+    if [ "$size" -gt "$off" ]; then
+      tail -c +$((off + 1)) ${file} | head -c $((size - off)) | LC_ALL=C awk -v tag="${tag}" -v off="$off" \\
+        -v q="$q" -v size="$size" -v max=${LIVE_BATCH_BYTES} -v file=${file} -v state=${state} '${AWK}'
+      read -r off q < ${state} || off=-1
+    fi
+    [ "$up" -eq 0 ] || break
+    sleep ${POLL}
+  done
+) &
+${keep ? 'live=$!\n' : ''}`;
 }
 
 /** Waits for the follower started by liveFollower (after `pid` has ended), then says it is done. */

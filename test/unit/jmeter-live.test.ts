@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LiveFeed } from '../../src/core/live-feed.js';
-import { isLiveLine, LIVE_LINE_LIMITS, LiveLineReader, type LiveLine } from '../../src/jmeter/live-lines.js';
+import { isLiveLine, LIVE_LINE_LIMITS, LiveLineReader } from '../../src/jmeter/live-lines.js';
 import { liveEnd, liveFollower } from '../../src/jmeter/live-script.js';
 import type { LiveRow } from '../../src/results/live.js';
 import type { LiveSnapshot } from '../../src/results/live-types.js';
@@ -47,36 +47,50 @@ function jtlRow(
   ].join(delimiter);
 }
 
-const rows = (reader: LiveLineReader, lines: string[]): LiveLine[] =>
-  lines.map((l) => reader.read(l)).filter((p): p is LiveLine => p !== undefined);
+/** The rows a reader found in these lines (the follower's; the rest is skipped). */
+function rowsOf(reader: LiveLineReader, lines: string[]): LiveRow[] {
+  return lines.flatMap((l) => {
+    const part = reader.read(l);
+    return part?.kind === 'rows' ? part.rows : [];
+  });
+}
+
+const BAD = { kind: 'rows', rows: [], bad: 1, lines: 1 };
+const STATE = { kind: 'rows', rows: [], bad: 0, lines: 1 };
 
 describe('reading the live follower lines', () => {
-  test('plain rows, a header first; other output is not theirs', () => {
+  test('batches of plain rows, a header first; other output is not theirs', () => {
     const reader = new LiveLineReader();
     expect(reader.read('summary =  100 in 00:00:10')).toBeUndefined();
-    expect(reader.read('atq-livestock r 1,2,1,3,h,x')).toBeUndefined();
-    expect(reader.read(`atq-live h ${HEADER}`)).toEqual({ kind: 'state' });
-    expect(reader.read('atq-live r 1700000000000,12,1,8,worker-1,GET /a, b')).toEqual({
-      kind: 'row',
-      row: {
-        ts: 1700000000000,
-        elapsed: 12,
-        success: true,
-        threads: 8,
-        source: '/worker-1',
-        label: 'GET /a, b',
-      },
+    expect(reader.read('atq-livestock b 1,2,1,3,h,x')).toBeUndefined();
+    expect(reader.read(`atq-live h ${HEADER}`)).toEqual(STATE);
+    expect(
+      reader.read('atq-live b 1700000000000,12,1,8,worker-1,GET /a, b\x1e1700000000001,0,0,,,x\x1ejunk'),
+    ).toEqual({
+      kind: 'rows',
+      rows: [
+        {
+          ts: 1700000000000,
+          elapsed: 12,
+          success: true,
+          threads: 8,
+          source: '/worker-1',
+          label: 'GET /a, b',
+        },
+        { ts: 1700000000001, elapsed: 0, success: false, threads: 0, source: '/', label: 'x' },
+      ],
+      bad: 1,
+      lines: 3,
     });
-    expect(reader.read('atq-live:3 r 1700000000001,0,0,,,x')).toMatchObject({
-      kind: 'row',
-      row: { success: false, threads: 0, source: '3/', label: 'x' },
+    expect(reader.read('atq-live:3 b 1700000000001,0,0,2,e,x')).toMatchObject({
+      rows: [{ success: false, threads: 2, source: '3/e', label: 'x' }],
     });
     expect(reader.read('atq-live:2 end')).toEqual({ kind: 'end', slot: '2' });
     expect(reader.read('atq-live off the results file has no CSV header')).toEqual({
       kind: 'off',
       reason: 'the results file has no CSV header',
     });
-    expect(isLiveLine('atq-live:12 r 1,2,3')).toBe(true);
+    expect(isLiveLine('atq-live:12 b 1,2,3')).toBe(true);
     expect(isLiveLine('atq-live end')).toBe(true);
     expect(isLiveLine('atq-live is a word in this line')).toBe(false);
     expect(isLiveLine('[atq] live plan 1m')).toBe(false);
@@ -98,16 +112,16 @@ describe('reading the live follower lines', () => {
       '\t',
     );
     const [a1, a2, a3] = a.split('\n') as [string, string, string];
-    const got = rows(reader, [
-      `atq-live:1 h ${HEADER}`,
-      `atq-live:2 h ${HEADER.replaceAll(',', '\t')}`,
-      `atq-live:1 q ${a1}`,
-      `atq-live:2 q ${b}`,
-      `atq-live:1 q ${a2}`,
-      `atq-live:1 q ${a3}`,
-    ]);
-    const found = got.filter((p): p is { kind: 'row'; row: LiveRow } => p.kind === 'row').map((p) => p.row);
-    expect(found).toEqual([
+    expect(
+      rowsOf(reader, [
+        `atq-live:1 h ${HEADER}`,
+        `atq-live:2 h ${HEADER.replaceAll(',', '\t')}`,
+        `atq-live:1 q ${a1}`,
+        `atq-live:2 q ${b}`,
+        `atq-live:1 q ${a2}`,
+        `atq-live:1 q ${a3}`,
+      ]),
+    ).toEqual([
       { ts: 1700000000005, elapsed: 7, success: true, threads: 6, source: '2/e2', label: 'b "2"' },
       {
         ts: 1700000000000,
@@ -124,43 +138,41 @@ describe('reading the live follower lines', () => {
     const reader = new LiveLineReader();
     reader.read(`atq-live h ${HEADER}`);
     for (const bad of [
-      'atq-live r 1700000000000,12,1,8,host', // a field short
-      'atq-live r x,12,1,8,h,l',
-      'atq-live r 1700000000000,-1,1,8,h,l',
-      'atq-live r 1700000000000,1,yes,8,h,l',
-      'atq-live r 1700000000000,1,1,1e3,h,l',
-      `atq-live r 1700000000000,1,1,1,h,${'x'.repeat(LIVE_LINE_LIMITS.chars)}`,
+      'atq-live b 1700000000000,12,1,8,host', // a field short
+      'atq-live b x,12,1,8,h,l',
+      'atq-live b 1700000000000,-1,1,8,h,l',
+      'atq-live b 1700000000000,1,yes,8,h,l',
+      'atq-live b 1700000000000,1,1,1e3,h,l',
+      `atq-live b 1700000000000,1,1,1,h,${'x'.repeat(LIVE_LINE_LIMITS.chars)}`,
       `atq-live q ${Array(300).fill('"a"').join(',')}`, // more fields than any JTL
       'atq-live h short',
     ])
-      expect(reader.read(bad)).toEqual({ kind: 'bad' });
+      expect(reader.read(bad)).toEqual(BAD);
     // A quote that never closes is given up after recordBytes, and the next rows read again.
     const open = new LiveLineReader();
     open.read(`atq-live h ${HEADER}`);
     const parts = [open.read('atq-live q 1,2,"never closed')];
     for (let i = 0; i < 40; i++) parts.push(open.read(`atq-live q ${'y'.repeat(8000)}`));
     // ~256 KB held at most, then it is dropped (and what follows reads as the garbage it is)
-    expect(parts.slice(0, 32).every((p) => p?.kind === 'state')).toBe(true);
-    expect(parts[33]?.kind).toBe('bad');
-    expect(open.read('atq-live r 1700000000000,1,1,1,h,l')?.kind).toBe('row');
+    expect(parts.slice(0, 32)).toEqual(Array(32).fill(STATE));
+    expect(parts[33]).toEqual(BAD);
+    expect(rowsOf(open, ['atq-live b 1700000000000,1,1,1,h,l'])).toHaveLength(1);
     // A row with quotes before any header cannot be read.
-    expect(new LiveLineReader().read('atq-live q 1,2,"a"')).toEqual({ kind: 'bad' });
+    expect(new LiveLineReader().read('atq-live q 1,2,"a"')).toEqual(BAD);
     // Followers are bounded: a container claiming a thousand slots gets no state past the limit.
     const many = new LiveLineReader();
     for (let i = 0; i < LIVE_LINE_LIMITS.followers; i++) many.read(`atq-live:${i} h ${HEADER}`);
-    expect(many.read(`atq-live:${LIVE_LINE_LIMITS.followers} r 1700000000000,1,1,1,h,l`)).toEqual({
-      kind: 'bad',
-    });
+    expect(many.read(`atq-live:${LIVE_LINE_LIMITS.followers} b 1700000000000,1,1,1,h,l`)).toEqual(BAD);
   });
 
   test('random garbage after the prefix never throws', () => {
     const reader = new LiveLineReader();
     let seed = 3;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const alphabet = 'atq-live:0123 hrqofend,"\n\t\u00e9\u{1f600}x';
+    const alphabet = 'atq-live:0123 hbqofend,"\n\t\x1e\u00e9\u{1f600}x';
     for (let i = 0; i < 20_000; i++) {
       const n = Math.floor(rand() * 60);
-      let s = i % 3 === 0 ? 'atq-live q ' : i % 3 === 1 ? 'atq-live:7 r ' : 'atq-live h ';
+      let s = i % 3 === 0 ? 'atq-live q ' : i % 3 === 1 ? 'atq-live:7 b ' : 'atq-live h ';
       for (let k = 0; k < n; k++) s += alphabet[Math.floor(rand() * alphabet.length)];
       expect(() => reader.read(s)).not.toThrow();
     }
@@ -207,8 +219,8 @@ describe("the follower in a container shell (live-script.ts, GNU tail and this m
     expect(lines.at(-1)).toBe('atq-live:1 end');
     expect(lines.every((l) => isLiveLine(l))).toBe(true);
     const reader = new LiveLineReader();
-    const got = rows(reader, lines).filter((p) => p.kind === 'row');
-    expect(got.map((p) => (p as { row: LiveRow }).row)).toEqual([
+    const parts = lines.map((l) => reader.read(l));
+    expect(rowsOf(new LiveLineReader(), lines)).toEqual([
       { ts: 1700000000000, elapsed: 12, success: true, threads: 2, source: '1/engine-1', label: 'GET /' },
       {
         ts: 1700000000010,
@@ -220,8 +232,42 @@ describe("the follower in a container shell (live-script.ts, GNU tail and this m
       },
       { ts: 1700000000020, elapsed: 5, success: false, threads: 1, source: '1/engine-1', label: 'GET /' },
     ]);
-    // One follower line per line of the file: what the master's drain counts on (wc -l in the container).
-    expect(lines.length - 1).toBe(text.split('\n').length - 1);
+    // Every line of the file counted once: what the master's drain counts on (wc -l in the container).
+    const counted = parts.reduce((n, p) => n + (p?.kind === 'rows' ? p.lines : 0), 0);
+    expect(counted).toBe(text.split('\n').length - 1);
+  });
+
+  test("batches rows: a few lines a second at thousands of rows, each under Docker's 16 KB log message", () => {
+    const n = 5_000;
+    const body = Array.from({ length: n }, (_, i) =>
+      jtlRow({
+        ts: 1700000000000 + i,
+        elapsed: i % 97,
+        label: `label ${i % 7}`,
+        ok: i % 5 > 0,
+        threads: 3,
+        host: 'h',
+      }),
+    ).join('\n');
+    writeFileSync(path.join(sh.root, 'many'), `${HEADER}\n${body}\n`);
+    const res = sh.run(
+      `mkdir -p /atq/out; rm -f /atq/out/results.jtl\n(sleep 0.2; cat ${sh.root}/many > /atq/out/results.jtl; sleep 0.3) &\n` +
+        `jm=$!\n${liveFollower('atq-live', '$jm', true)}wait "$jm"\n${liveEnd('atq-live')}`,
+    );
+    const lines = res.stdout.trim().split('\n');
+    expect(lines.length).toBeLessThan(40);
+    expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThan(16 * 1024);
+    const rows = rowsOf(new LiveLineReader(), lines);
+    expect(rows).toHaveLength(n);
+    expect(rows.filter((r) => !r.success)).toHaveLength(n / 5);
+    expect(rows[4_999]).toEqual({
+      ts: 1700000004999,
+      elapsed: 4999 % 97,
+      success: true,
+      threads: 3,
+      source: '/h',
+      label: 'label 1',
+    });
   });
 
   test('says it is off for a results file that is not a CSV with a header, and still ends', () => {
@@ -252,9 +298,8 @@ describe('LiveFeed', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(snaps).toHaveLength(0); // no rows yet: nothing to show
     const now = Date.now();
-    feed.line(`atq-live r ${now},20,1,4,w1,a`);
-    feed.line(`atq-live r ${now},30,0,4,w2,a`);
-    feed.line('atq-live r bad');
+    feed.line(`atq-live b ${now},20,1,4,w1,a\x1e${now},30,0,4,w2,a`);
+    feed.line('atq-live b bad');
     feed.line('atq-live off whatever');
     feed.line('atq-live off again');
     await new Promise((r) => setTimeout(r, 250));

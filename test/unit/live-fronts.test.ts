@@ -152,7 +152,7 @@ describe('live statistics on the fronts', () => {
     const out = [
       'atq: engine 1 ready',
       'atq-live:1 h timeStamp,elapsed',
-      'atq-live:1 r 1,2,1,1,h,Error: x',
+      'atq-live:1 b 1,2,1,1,h,Error: x',
       'atq-live:1 end',
       'done',
     ];
