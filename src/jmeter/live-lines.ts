@@ -49,7 +49,7 @@ class Follower {
   delimiter = 0x2c;
   tokenizer?: CsvTokenizer;
   pendingBytes = 0;
-  /** Rows from the quoted path, handed out by read(). */
+  /** Rows from the quoted path, handed out by quotedLine(). */
   readonly rows: LiveRow[] = [];
   bad = 0;
 
@@ -95,10 +95,21 @@ export class LiveLineReader {
     return STATE;
   }
 
-  /** A line of a row with quotes: a row once its record is complete. */
-  private quoted(f: Follower, text: string): LiveLine {
+  /** Lines of rows with quotes, joined by RS: the rows whose records they complete. */
+  private quoted(f: Follower, payload: string): LiveLine {
+    const out: LiveLine = { kind: 'rows', rows: [], bad: 0, lines: 0 };
+    for (const text of payload.split('\x1e')) {
+      const part = this.quotedLine(f, text);
+      out.rows.push(...part.rows);
+      out.bad += part.bad;
+      out.lines++;
+    }
+    return out;
+  }
+
+  private quotedLine(f: Follower, text: string): { rows: LiveRow[]; bad: number } {
     const columns = f.columns;
-    if (!columns) return BAD;
+    if (!columns) return { rows: [], bad: 1 };
     f.tokenizer ??= new CsvTokenizer((r) => {
       const row = quotedRow(f, r, columns);
       if (row) f.rows.push(row);
@@ -110,20 +121,19 @@ export class LiveLineReader {
     } catch {
       f.tokenizer = undefined; // more fields than any JTL has: start afresh with the next line
       f.pendingBytes = 0;
-      return BAD;
+      return { rows: [], bad: 1 };
     }
-    const row = f.rows.shift();
-    const bad = f.bad > 0;
-    f.rows.length = 0;
+    const rows = f.rows.splice(0);
+    const bad = f.bad;
     f.bad = 0;
-    if (row || bad) f.pendingBytes = 0;
+    if (rows.length || bad) f.pendingBytes = 0;
     else if (f.pendingBytes > LIVE_LINE_LIMITS.recordBytes) {
       // A quote that never closes: whatever follows would be read as part of it.
       f.tokenizer = undefined;
       f.pendingBytes = 0;
-      return BAD;
+      return { rows: [], bad: 1 };
     }
-    return row ? one(row) : bad ? BAD : STATE;
+    return { rows, bad };
   }
 }
 

@@ -8,8 +8,8 @@ import { PATHS } from './ports.js';
  *   h <header>                 the JTL's header line, as it is (its delimiter and columns)
  *   b <row>RS<row>…            plain rows (no quote in them), cut down to what live statistics read:
  *                              `ts,elapsed,ok,threads,host,label` each, joined by RS (\x1e)
- *   q <line>                   a line of a row that has quotes (a label or message with the delimiter, a
- *                              message over several lines): as it is, parsed with the header by the core
+ *   q <line>RS<line>…          lines of rows that have quotes (a label or message with the delimiter, a
+ *                              message over several lines): as they are, parsed with the header by the core
  *   off <why>                  the follower cannot read this JTL (not CSV, no header): no live statistics
  *   end                        (engines) the follower has printed every row; nothing follows
  *
@@ -35,9 +35,14 @@ export const LIVE_BATCH_BYTES = 15_000;
  * not print: mawk (Debian's awk) prints numbers past 2^31 as 3e+09.
  */
 const AWK = `function out(kind, text) { print tag " " kind " " text }
-function flush() { if (nb) out("b", batch); batch = ""; nb = 0 }
+function flush() { if (nb) out("b", batch); if (nq) out("q", raw); batch = raw = ""; nb = nq = 0 }
 function take(line) {
-  if (q || index(line, "\\"")) { flush(); out("q", line); if (gsub(/"/, "&", line) % 2) q = !q; return }
+  if (q || index(line, "\\"")) {
+    if (length(raw) + length(line) + 1 > max) flush()
+    raw = nq++ ? raw "\\036" line : line
+    if (gsub(/"/, "&", line) % 2) q = !q
+    return
+  }
   $0 = line
   row = $1 "," $el "," ($ok == "true" ? 1 : 0) "," $th "," $ho "," $lb
   if (length(batch) + length(row) + 1 > max) flush()

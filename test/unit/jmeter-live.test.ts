@@ -237,13 +237,13 @@ describe("the follower in a container shell (live-script.ts, GNU tail and this m
     expect(counted).toBe(text.split('\n').length - 1);
   });
 
-  test("batches rows: a few lines a second at thousands of rows, each under Docker's 16 KB log message", () => {
+  test("batches rows, quoted or not: a few lines at thousands of rows, each under Docker's 16 KB log message", () => {
     const n = 5_000;
     const body = Array.from({ length: n }, (_, i) =>
       jtlRow({
         ts: 1700000000000 + i,
         elapsed: i % 97,
-        label: `label ${i % 7}`,
+        label: i % 7 === 3 ? 'label, 3' : `label ${i % 7}`,
         ok: i % 5 > 0,
         threads: 3,
         host: 'h',
@@ -260,7 +260,8 @@ describe("the follower in a container shell (live-script.ts, GNU tail and this m
     const rows = rowsOf(new LiveLineReader(), lines);
     expect(rows).toHaveLength(n);
     expect(rows.filter((r) => !r.success)).toHaveLength(n / 5);
-    expect(rows[4_999]).toEqual({
+    expect(rows.filter((r) => r.label === 'label, 3')).toHaveLength(Math.ceil((n - 3) / 7));
+    expect(rows.find((r) => r.ts === 1700000004999)).toEqual({
       ts: 1700000004999,
       elapsed: 4999 % 97,
       success: true,
