@@ -13,19 +13,23 @@ import { PATHS } from './ports.js';
  *   off <why>                  the follower cannot read this JTL (not CSV, no header): no live statistics
  *   end                        (engines) the follower has printed every row; nothing follows
  *
- * Rows go out in batches, every POLL seconds: a line per sample (5,000 a second) cost dockerd's log
- * pipeline so much that an engine's rows fell further and further behind (measured: 10 s after 30 s, and
- * 7,000 rows never arrived); a batch line per poll keeps the lag constant (BENCHMARKS.md). Batch lines stay
- * under Docker's 16 KB log message, which it would split. Only POSIX sh and coreutils (wc, tail, head, awk,
- * sleep): JMeter is not touched, the follower only reads the file JMeter writes anyway.
+ * Rows go out in batches, every POLL seconds. A line per sample (5,000 a second) fell behind on a busy
+ * 2-core swarm node: an engine's rows arrived 10 s late after 30 s, and 7,000 never arrived before the run
+ * ended; batch lines, 40 times fewer, kept within a second of the samples on the same machine under the
+ * same load (BENCHMARKS.md). Only POSIX sh and coreutils (wc, tail, head, awk, sleep): JMeter is not
+ * touched, the follower only reads the file JMeter writes anyway.
  */
 export const LIVE_PREFIX = 'atq-live';
 
 /** Seconds between two reads of the results file: the lag the follower adds, at most. */
 const POLL = 0.5;
 
-/** Longest batch line, in bytes (Docker splits log messages at 16 KiB). */
-export const LIVE_BATCH_BYTES = 15_000;
+/**
+ * Longest batch (the line is its prefix longer). JMeter prints on the same output (its summariser lines): a
+ * line goes out in one write (fflush) of at most PIPE_BUF (4 KiB on Linux), so that no line of JMeter's
+ * lands inside one of ours (measured: a batch of 15 KB, written in pieces, was cut by a summariser line).
+ */
+export const LIVE_BATCH_BYTES = 4_000;
 
 /**
  * One read: the file's bytes from `off` to `size` (lines JMeter has finished; a last line without its
@@ -34,7 +38,7 @@ export const LIVE_BATCH_BYTES = 15_000;
  * far go to the state file for the next read; -1 there means: stop (the file cannot be read live). printf,
  * not print: mawk (Debian's awk) prints numbers past 2^31 as 3e+09.
  */
-const AWK = `function out(kind, text) { print tag " " kind " " text }
+const AWK = `function out(kind, text) { print tag " " kind " " text; fflush() }
 function flush() { if (nb) out("b", batch); if (nq) out("q", raw); batch = raw = ""; nb = nq = 0 }
 function take(line) {
   if (q || index(line, "\\"")) {
