@@ -113,7 +113,9 @@ function sampleCpu(runId, role, cpu) {
     .filter(Boolean);
   const script =
     'cat /sys/fs/cgroup/cpu.stat 2>/dev/null || echo "usage_ns $(cat /sys/fs/cgroup/cpuacct/cpuacct.usage)"; ' +
-    'for p in /proc/[0-9]*; do echo "proc ${p#/proc/} $(cat $p/comm 2>/dev/null) $(cut -d" " -f14,15 $p/stat 2>/dev/null)"; done';
+    // utime, stime and the reaped children's (cutime, cstime): the follower is a shell loop whose wc, tail,
+    // head and awk live for milliseconds, so only its shell's children counters hold their CPU.
+    'echo "self $$"; for p in /proc/[0-9]*; do echo "proc ${p#/proc/} $(cat $p/comm 2>/dev/null) $(cut -d" " -f14-17 $p/stat 2>/dev/null)"; done';
   for (const id of ids) {
     const res = spawnSync('docker', ['exec', id, 'sh', '-c', script], { encoding: 'utf8', timeout: 5000 });
     if (res.status !== 0) continue;

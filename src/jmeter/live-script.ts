@@ -92,7 +92,9 @@ export function liveFollower(tag: string, pid: string, keep = false): string {
     if [ "$size" -gt "$off" ]; then
       tail -c +$((off + 1)) ${file} | head -c $((size - off)) | LC_ALL=C awk -v tag="${tag}" -v off="$off" \\
         -v q="$q" -v size="$size" -v max=${LIVE_BATCH_BYTES} -v file=${file} -v state=${state} '${AWK}'
-      read -r off q < ${state} || off=-1
+      read -r off q 2>/dev/null < ${state} || {
+        off=-1; echo "${tag} off the image lacks awk, tail or head (coreutils) to read the results file live"
+      }
     fi
     [ "$up" -eq 0 ] || break
     sleep ${POLL}
