@@ -79,7 +79,8 @@ async function run(mode, live) {
     container += c.cgroupUs / 1000;
     for (const p of c.procs.values()) {
       const ms = (p.ticks * 1000) / USER_HZ;
-      if (p.comm === 'tail' || p.comm === 'mawk' || p.comm === 'awk') follower += ms;
+      // The follower's loop is the one shell that is not PID 1 (an engine's script; the master's is JMeter).
+      if (p.comm === 'sh' && p.pid !== '1') follower += ms;
       if (p.comm === 'java') jvm += ms;
     }
   }
@@ -120,12 +121,16 @@ function sampleCpu(runId, role, cpu) {
     const res = spawnSync('docker', ['exec', id, 'sh', '-c', script], { encoding: 'utf8', timeout: 5000 });
     if (res.status !== 0) continue;
     const c = cpu.get(id) ?? { cgroupUs: 0, procs: new Map() };
+    let self = '';
     for (const line of res.stdout.split('\n')) {
       const f = line.trim().split(/\s+/);
+      if (f[0] === 'self') self = f[1];
       if (f[0] === 'usage_usec') c.cgroupUs = Number(f[1]);
       if (f[0] === 'usage_ns') c.cgroupUs = Number(f[1]) / 1000;
-      if (f[0] === 'proc' && f.length === 5)
-        c.procs.set(f[1], { comm: f[2], ticks: Number(f[3]) + Number(f[4]) });
+      if (f[0] === 'proc' && f.length === 7 && f[1] !== self) {
+        const ticks = f.slice(3).reduce((a, b) => a + Number(b), 0);
+        c.procs.set(f[1], { comm: f[2], pid: f[1], ticks });
+      }
     }
     cpu.set(id, c);
   }
@@ -138,7 +143,7 @@ function median(xs) {
 
 const f1 = (v) => (v === undefined ? '–' : v.toFixed(1));
 const table = [
-  '| mode | live | samples | samples/s | lag median | lag max | follower CPU (tail + awk) | containers CPU (JVM) |',
+  '| mode | live | samples | samples/s | lag median | lag max | follower CPU | containers CPU (JVM) |',
   '|---|---|---:|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
