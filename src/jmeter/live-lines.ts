@@ -19,8 +19,6 @@ export type LiveLine =
 
 const BAD: LiveLine = { kind: 'rows', rows: [], bad: 1, lines: 1 };
 const STATE: LiveLine = { kind: 'rows', rows: [], bad: 0, lines: 1 };
-const one = (row: LiveRow | undefined): LiveLine =>
-  row ? { kind: 'rows', rows: [row], bad: 0, lines: 1 } : BAD;
 
 export const LIVE_LINE_LIMITS = {
   /** A follower's line; longer ones are bad (a row's message can be long: it is in the JTL anyway). */

@@ -62,7 +62,7 @@ function numbers(v: unknown): LiveNumbers | undefined {
   if (samples === undefined || errors === undefined || errorRate === undefined || throughput === undefined)
     return undefined;
   const out: LiveNumbers = { samples, errors, errorRate, throughput };
-  for (const k of ['p50Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const) {
+  for (const k of ['p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const) {
     const n = num(v[k]);
     if (n !== undefined) out[k] = n;
   }

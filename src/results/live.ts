@@ -62,8 +62,8 @@ class Stretch {
       throughput: samples && window > 0 ? round(samples / window, 2) : 0,
     };
     if (!samples) return base;
-    const [p50, p95, p99] = h.percentiles([0.5, 0.95, 0.99]) as [number, number, number];
-    return { ...base, p50Ms: p50, p95Ms: p95, p99Ms: p99, meanMs: round(h.mean(), 1) };
+    const [p50, p90, p95, p99] = h.percentiles([0.5, 0.9, 0.95, 0.99]) as [number, number, number, number];
+    return { ...base, p50Ms: p50, p90Ms: p90, p95Ms: p95, p99Ms: p99, meanMs: round(h.mean(), 1) };
   }
 }
 

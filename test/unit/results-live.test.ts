@@ -93,6 +93,7 @@ describe('LiveAggregator', () => {
     const all = [...first, ...second];
     expect(s2.total.cumulative).toMatchObject({ samples: 15_000, errors: 3_500 });
     expect(s2.total.cumulative.errorRate).toBeCloseTo(3_500 / 15_000, 6);
+    expectNear(s2.total.cumulative.p90Ms as number, truth(all, 0.9));
     expectNear(s2.total.cumulative.p95Ms as number, truth(all, 0.95));
     expectNear(s2.total.cumulative.p99Ms as number, truth(all, 0.99));
     expect(s2.total.cumulative.meanMs).toBeCloseTo(all.reduce((a, b) => a + b, 0) / all.length, 0);
