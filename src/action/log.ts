@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import type { RunListener } from '../core/events.js';
+import { liveLabelLines, liveLine } from '../results/live-format.js';
+import type { LiveSnapshot } from '../results/live-types.js';
 import { inertLine } from '../util/text.js';
 
 /**
@@ -31,6 +33,17 @@ export function actionListener(): RunListener {
     if (open !== undefined) core.endGroup();
     open = undefined;
   };
+  /**
+   * Live statistics: one line for the whole run, which is the title of a collapsed group holding each
+   * label's line. Groups cannot nest, so the running stage's group closes first: from the first live line
+   * on, the run's progress shows at the top level of the log, as a long soak should.
+   */
+  const live = (s: LiveSnapshot) => {
+    close();
+    core.startGroup(`[atq] ${inert(liveLine(s))}`);
+    for (const l of liveLabelLines(s)) core.info(inert(l));
+    core.endGroup();
+  };
   return (e) => {
     switch (e.type) {
       case 'stage':
@@ -49,6 +62,9 @@ export function actionListener(): RunListener {
         break;
       case 'output':
         core.info(`  ${inert(e.source)} | ${inert(e.line)}`);
+        break;
+      case 'live':
+        live(e.snapshot);
         break;
       default:
         break;

@@ -1,4 +1,5 @@
 import type { RunListener } from '../core/events.js';
+import { liveLabelLines, liveLine } from '../results/live-format.js';
 import type { Logger } from '../util/log.js';
 import { inertLine } from '../util/text.js';
 
@@ -13,13 +14,24 @@ export function consoleLogger(stream: NodeJS.WritableStream = process.stderr): L
   };
 }
 
-/** A run's events on the console: its log, progress and container output (the rest is in those lines). */
-export function consoleListener(stream: NodeJS.WritableStream = process.stderr): RunListener {
+/**
+ * A run's events on the console: its log, progress, live statistics (each label's too with `labels`,
+ * --progress-labels) and container output (the rest is in those lines).
+ */
+export function consoleListener(
+  stream: NodeJS.WritableStream = process.stderr,
+  opts: { labels?: boolean } = {},
+): RunListener {
   const log = consoleLogger(stream);
   return (e) => {
     if (e.type === 'log') (e.level === 'warn' ? log.warn : log.info)(e.message);
     // Inert as well as visible: the CLI often runs inside a CI step whose log obeys workflow commands.
     else if (e.type === 'output') log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === 'progress') log.progress(e.message);
+    else if (e.type === 'live') {
+      // Labels and plan names come from the plan (a pull request's): inert like container output.
+      stream.write(`[atq] ${inertLine(liveLine(e.snapshot))}\n`);
+      if (opts.labels) for (const l of liveLabelLines(e.snapshot)) stream.write(`[atq] ${inertLine(l)}\n`);
+    }
   };
 }

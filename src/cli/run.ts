@@ -28,7 +28,7 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
     opts.server ? '' : `Remove the leftovers with: ${cleanupHint(runId, opts.docker.host)}`;
   const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : '';
   const { report, error } = await runAnywhere(opts, {
-    onEvent: consoleListener(),
+    onEvent: consoleListener(process.stderr, { labels: opts.progressLabels }),
     signal: signals.signal,
     runId,
     onTask: (_id, url) => {

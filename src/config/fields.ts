@@ -155,6 +155,17 @@ export const FIELDS: Field[] = [
     help: 'wait this long after the workers are ready; a bare number is seconds (default 0s)',
   },
   {
+    name: 'progress-interval',
+    kind: 'duration',
+    arg: 'DURATION',
+    help: 'live statistics while the run goes: samples, throughput, errors, p95/p99, threads every this long (default 10s; at least 1s; 0 turns them off)',
+  },
+  {
+    name: 'progress-labels',
+    kind: 'bool',
+    help: "print each label's live statistics too, not only the whole run's (the Action always has them in a collapsed group)",
+  },
+  {
     name: 'wait-command',
     kind: 'wait',
     arg: 'CMD',

@@ -64,6 +64,10 @@ export interface RunOptions {
   timeoutMs: number;
   readyTimeoutMs: number;
   delayMs: number;
+  /** Live statistics every this long while the plan runs (issue 24); 0: off (no follower in the containers). */
+  progressIntervalMs: number;
+  /** The console prints each label's live line too. */
+  progressLabels: boolean;
   waitCommand?: WaitCommand;
   attachNetworks: string[];
   /**
@@ -122,6 +126,7 @@ export const DEFAULTS = {
   timeout: '30m',
   readyTimeout: '2m',
   delay: '0s',
+  progressInterval: '10s',
   waitTimeout: '1m',
   maxBundleSize: '20MB',
   baselineRuns: 10,

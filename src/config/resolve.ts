@@ -1,7 +1,7 @@
 import { parseAutoStop, type AutoStopCriterion } from './auto-stop-grammar.js';
 import path from 'node:path';
 import type { Gate } from '../config/gate-grammar.js';
-import { parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 import { autoBaselineProblem, parseAutoBaseline } from './baseline-auto.js';
 import { baselineProblems } from './criteria.js';
 import { FIELD_BY_NAME, FIELD_NAMES, type Field } from './fields.js';
@@ -124,6 +124,8 @@ function buildOptions(values: Values, given: Given, cwd: string, fileDir: string
     timeoutMs: get<number>('timeout', parseDuration(DEFAULTS.timeout) as number),
     readyTimeoutMs: get<number>('ready-timeout', parseDuration(DEFAULTS.readyTimeout) as number),
     delayMs: get<number>('delay', 0),
+    progressIntervalMs: get<number>('progress-interval', parseDuration(DEFAULTS.progressInterval) as number),
+    progressLabels: get<boolean>('progress-labels', false),
     waitCommand: waitCommandFrom(values),
     attachNetworks: get<string[]>('attach-network', []),
     monitor: get<string[]>('monitor', []),
@@ -166,6 +168,10 @@ function crossChecks(options: RunOptions, given: Given): string[] {
     problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
   else problems.push(...heapFitProblems(options));
   problems.push(...monitorProblems(options.monitor, options.gates));
+  if (options.progressIntervalMs > 0 && options.progressIntervalMs < 1000)
+    problems.push(
+      `progress-interval: ${formatDuration(options.progressIntervalMs)} is too short for live statistics; use 1s or more, or 0 to turn them off`,
+    );
   if (has('confidence') && parseConfidence(given.raw.get('confidence')) === undefined)
     problems.push(
       `confidence: ${JSON.stringify(given.raw.get('confidence'))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`,

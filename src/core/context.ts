@@ -2,6 +2,7 @@ import type { RunOptions } from '../config/options.js';
 import { workerHeap } from '../config/resources.js';
 import { jitEnv } from '../jmeter/jit.js';
 import type { StageContext } from './lifecycle.js';
+import type { LiveFeed } from './live-feed.js';
 
 /** A file mounted into every JMeter container (a bundle part or an RMI secret). */
 export interface Mount {
@@ -19,6 +20,8 @@ export interface RunContext extends StageContext {
   secrets: Mount[];
   /** Jars in the bundle (paths in the test dir): on JMeter's classpath in every container. */
   jars: string[];
+  /** The live statistics of each master followed, by its service id (master.ts; created on first use). */
+  live?: Map<string, LiveFeed>;
 }
 
 /**

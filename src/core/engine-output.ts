@@ -7,6 +7,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { AtqError } from '../errors.js';
 import { FrameParser } from '../jmeter/frames.js';
+import { isLiveLine } from '../jmeter/live-lines.js';
 import { findFatalLine } from '../jmeter/log-check.js';
 
 /** Bytes written so far against a cap shared by every file of a run's results (undefined: no cap). */
@@ -56,6 +57,8 @@ export async function saveEngineOutput(
   try {
     for await (const line of lines) {
       const part = parser.line(line);
+      // The live follower's rows were counted while the run went on; they are in the framed JTL anyway.
+      if (part.kind === 'console' && isLiveLine(line)) continue;
       if (part.kind === 'console') {
         await write(consoleOut, count(budget, Buffer.from(line + '\n')));
         consoleFatal ??= findFatalLine(line);

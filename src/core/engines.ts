@@ -19,6 +19,7 @@ import type { StageClock } from './stages.js';
 import { currentTasks, describeTask, explainWorkers } from './workers.js';
 import { ReadyLines } from './ready-lines.js';
 import { checkRoom, roomWait, workerResources } from './room.js';
+import { followEngines } from './live-engines.js';
 
 /**
  * `--mode engines`: N standalone JMeter engines run the plan each, started together, no master in the way.
@@ -39,13 +40,17 @@ export async function runEnginePlan(
   await clock.next('go', () => startBarrier(ctx, go), ctx.signal);
   let done: TaskInfo[] = ready;
   let logs!: Map<number, EngineReport>; // set by the finally below, whatever happens before it
+  const live = followEngines(ctx, id, plan.plan);
+  let ran = false;
   try {
     done = await clock.next('engines-run', () => waitForEngines(ctx, id, 'done', plan), ctx.signal);
+    ran = true;
   } catch (e) {
     // A cancel, the --timeout or a dead engine: the others are asked to end the test and print what they measured.
     done = await endEnginesEarly(ctx, index, id, done);
     throw e;
   } finally {
+    await live.stop(ran ? done.length : 0);
     logs = await clock.stage('collect', () => collectEngines(ctx, plan, done));
   }
   verifyEngines(plan, done, logs);
@@ -66,6 +71,7 @@ async function startEngines(ctx: RunContext, index: number, plan: string, go: st
     go,
     stop: stopServiceName(ctx.runId, index),
     secretProps: Object.keys(ctx.options.secretProps).length > 0,
+    live: ctx.options.progressIntervalMs > 0,
   });
   await checkRoom(ctx, 'engine');
   const id = await ctx.client.createService({

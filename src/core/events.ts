@@ -1,3 +1,4 @@
+import type { LiveSnapshot } from '../results/live-types.js';
 import type { Summary } from '../results/summary.js';
 import type { Logger } from '../util/log.js';
 
@@ -12,6 +13,8 @@ export type RunEvent =
   | { type: 'workers-ready'; addresses: string[] }
   /** JMeter's summariser, or the workers becoming ready: one line that a terminal may overwrite. */
   | { type: 'progress'; message: string }
+  /** Live statistics of the plan running, every --progress-interval (and once more when it ends). */
+  | { type: 'live'; snapshot: LiveSnapshot }
   /** A line of a container's output. */
   | { type: 'output'; source: string; line: string }
   /** A plan's results are analysed (or it ended without results). */
@@ -28,6 +31,7 @@ export function eventLogger(emit: RunListener): Logger {
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
     output: (source, line) => emit({ type: 'output', source, line }),
     progress: (message) => emit({ type: 'progress', message }),
+    live: (snapshot) => emit({ type: 'live', snapshot }),
   };
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorMessage } from '../errors.js';
+import { isLiveLine } from '../jmeter/live-lines.js';
 import { findFatalLine } from '../jmeter/log-check.js';
 import type { SwarmClient } from '../swarm/api.js';
 
@@ -60,6 +61,7 @@ export async function readLogs(
 /**
  * A task's or service's output streamed into `file`, at most `maxBytes` of it (then a note says it was
  * cut): a chatty container's hours of output are neither held in memory nor allowed to fill the disk.
+ * The live follower's lines (rows of the results file, which is saved on its own) are left out.
  */
 export async function saveLogs(
   client: SwarmClient,
@@ -73,6 +75,7 @@ export async function saveLogs(
   let bytes = 0;
   try {
     for await (const line of logLines(client, kind, id)) {
+      if (isLiveLine(line)) continue;
       const chunk = Buffer.from(line + '\n');
       bytes += chunk.length;
       if (bytes > maxBytes) {

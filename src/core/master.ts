@@ -6,6 +6,7 @@ import type { SwarmClient } from '../swarm/api.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { containerEnv, serviceName, type RunContext } from './context.js';
+import { LiveFeed } from './live-feed.js';
 import { runTimeout } from './control.js';
 import { pollUntil } from './deadline.js';
 import { neverStarted, notStartedReason, type WorkerWatch } from './workers.js';
@@ -45,6 +46,7 @@ export async function startMaster(
     jars: ctx.jars,
     gate,
     secretProps: Object.keys(ctx.options.secretProps).length > 0,
+    live: ctx.options.progressIntervalMs > 0,
   });
   const id = await ctx.client.createService({
     name,
@@ -105,21 +107,25 @@ export async function releaseMaster(ctx: RunContext, serviceId: string): Promise
 const END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
 
 /**
- * Streams the master's output with a prefix and turns JMeter's summariser lines into progress.
- * `onEnd` is called when JMeter says the run is over (the results file is complete by then).
+ * Streams the master's output with a prefix and turns JMeter's summariser lines into progress, and the
+ * live follower's lines into live statistics of `plan`. `onEnd` is called when JMeter says the run is over
+ * (the results file is complete by then).
  */
 export function followMaster(
   ctx: RunContext,
   serviceId: string,
   stop: AbortSignal,
   onEnd: () => void = () => {},
+  plan?: string,
 ): Promise<void> {
+  const live = plan === undefined ? undefined : masterFeed(ctx, serviceId, plan);
   return (async () => {
     try {
       for await (const { stream, line } of ctx.client.logs('service', serviceId, {
         follow: true,
         signal: stop,
       })) {
+        if (stream === 'stdout' && live?.line(line)) continue;
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         if (END_OF_RUN.test(line)) onEnd();
@@ -129,9 +135,40 @@ export function followMaster(
       }
     } catch (e) {
       if (!stop.aborted) ctx.logger.warn(`stopped following the master's output: ${(e as Error).message}`);
+    } finally {
+      live?.close();
+      ctx.live?.delete(serviceId);
     }
   })();
 }
+
+function masterFeed(ctx: RunContext, serviceId: string, plan: string): LiveFeed | undefined {
+  const { progressIntervalMs } = ctx.options;
+  if (!(progressIntervalMs > 0)) return undefined;
+  const feed = new LiveFeed({
+    plan,
+    intervalMs: progressIntervalMs,
+    emit: (s) => ctx.logger.live?.(s),
+    warn: (m) => ctx.logger.warn(m),
+  });
+  (ctx.live ??= new Map()).set(serviceId, feed);
+  return feed;
+}
+
+/**
+ * Once the results file is closed, the live follower has the last rows on their way: waits (briefly) until
+ * every line of the file (`lines`, counted in the container) has arrived, so that the last snapshot holds
+ * every sample the analysis will count.
+ */
+async function liveCaughtUp(ctx: RunContext, serviceId: string, output: string): Promise<void> {
+  const feed = ctx.live?.get(serviceId);
+  const lines = Number(output.trim().split('\n').at(-1));
+  if (!feed || !Number.isInteger(lines)) return;
+  await feed.until(() => feed.lines >= lines, ctx.control.ms(LIVE_DRAIN_MS), ctx.signal);
+}
+
+/** Longest wait for the live follower's last lines (they normally arrive within milliseconds). */
+const LIVE_DRAIN_MS = 2_000;
 
 /**
  * After "Tidying up remote" JMeter's master sleeps 5 s "to allow listeners to close files", tidies RMI and
@@ -148,7 +185,10 @@ async function resultsClosed(ctx: RunContext, serviceId: string, endLine: Promis
     const res = await ctx.client
       .exec(task.containerId, ['sh', '-c', resultsClosedScript()], 3000)
       .catch(() => undefined);
-    if (res?.exitCode === 0) return task;
+    if (res?.exitCode === 0) {
+      await liveCaughtUp(ctx, serviceId, res.output);
+      return task;
+    }
     await sleep(ctx.control.ms(200), ctx.signal);
   }
   return new Promise<TaskInfo>(() => {}); // not confirmed: wait for JMeter's own exit

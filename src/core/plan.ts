@@ -54,10 +54,16 @@ export async function runPlan(ctx: RunContext, step: PlanStep): Promise<void> {
   let ended = false;
   let endLine = () => {};
   const endSeen = new Promise<void>((resolve) => (endLine = resolve));
-  const following = followMaster(ctx, masterId, stopFollowing.signal, () => {
-    ended = true;
-    endLine();
-  });
+  const following = followMaster(
+    ctx,
+    masterId,
+    stopFollowing.signal,
+    () => {
+      ended = true;
+      endLine();
+    },
+    plan.plan,
+  );
   const watch = new WorkerWatch(
     ctx,
     workersId,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { SPLIT_DIR } from '../bundle/split-csv.js';
+import { LIVE_PREFIX, liveFollower } from './live-script.js';
 import { PATHS, RMI_REGISTRY_PORT, RMI_SERVER_PORT } from './ports.js';
 
 /** Single-quotes a value for POSIX sh. */
@@ -242,6 +243,8 @@ export interface MasterCommand {
   gate?: boolean;
   /** The run has --secret-prop values (in PATHS.secretProperties): read by the master, and by each worker. */
   secretProps?: boolean;
+  /** Live statistics: the results file's rows followed onto the output (live-script.ts). */
+  live?: boolean;
 }
 
 /** JTL settings every run needs: CSV with a header, and the hostname column to see which worker sent what. */
@@ -252,6 +255,15 @@ export const JTL_PROPERTIES: Record<string, string> = {
   'jmeter.save.saveservice.thread_counts': 'true',
   'jmeter.save.saveservice.timestamp_format': 'ms',
 };
+
+/**
+ * With live statistics, JMeter writes each row at once instead of 8 KB at a time: at 20 samples a second
+ * a buffer holds about 40 rows, two seconds of them, and at 1 a second, 40 s (BENCHMARKS.md measures the
+ * cost). The user's own -J (after ours on the command line) still wins.
+ */
+export function liveArgs(live: boolean | undefined): string[] {
+  return live ? ['-Jjmeter.save.saveservice.autoflush=true'] : [];
+}
 
 export function masterArgs(cmd: MasterCommand): string[] {
   const props = Object.entries(cmd.props);
@@ -270,6 +282,7 @@ export function masterArgs(cmd: MasterCommand): string[] {
     // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
     // firewall between master and workers, so ephemeral ports cost nothing.
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...liveArgs(cmd.live),
     ...rmiArgs(cmd.rmi, '-q'),
     ...classpathArgs(cmd.jars ?? []),
     ...(cmd.gate ? ['-q', PATHS.masterGate] : []),
@@ -309,7 +322,9 @@ export function masterScript(cmd: MasterCommand): string {
   const intro = cmd.gate
     ? `printf 'atq: master %s ready to run %s once they are up\\n' "$ATQ_IP" ${what}\n${GATE}`
     : `printf 'atq: master %s running %s\\n' "$ATQ_IP" ${what}\n`;
-  return `${PRELUDE}${intro}exec "$JM" ${args.join(' ')}\n`;
+  // The follower outlives the shell's exec: it follows until JMeter (this process from then on) ends.
+  const live = cmd.live ? liveFollower(LIVE_PREFIX, '$$') : '';
+  return `${PRELUDE}${intro}${live}exec "$JM" ${args.join(' ')}\n`;
 }
 
 /**
@@ -332,12 +347,15 @@ done
 
 /**
  * Exits 0 once no process in the container holds the results file open: JMeter's ResultCollector has
- * closed it, so every sample is written (exit 1 while it is still open).
+ * closed it, so every sample is written (exit 1 while it is still open). The live follower's reads (a
+ * moment's `tail -c`) do not count. Prints the file's line count then: what the follower will have printed.
  */
 export function resultsClosedScript(): string {
+  const file = `${PATHS.outDir}/results.jtl`;
   return (
-    `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${PATHS.outDir}/results.jtl ] && exit 1; done; ` +
-    `[ -f ${PATHS.outDir}/results.jtl ]`
+    `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${file} ] || continue; ` +
+    `p=\${f#/proc/}; [ "$(cat "/proc/\${p%%/*}/comm" 2>/dev/null)" = tail ] || exit 1; done; ` +
+    `[ -f ${file} ] && wc -l < ${file}`
   );
 }
 

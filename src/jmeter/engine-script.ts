@@ -1,12 +1,14 @@
 import {
   classpathArgs,
   JTL_PROPERTIES,
+  liveArgs,
   oneLine,
   PRELUDE,
   shQuote,
   TAKE_SLICE,
   tellJmeter,
 } from './commands.js';
+import { LIVE_PREFIX, liveEnd, liveFollower } from './live-script.js';
 import { PATHS } from './ports.js';
 
 /**
@@ -34,6 +36,8 @@ export interface EngineCommand {
   stop: string;
   /** The run has --secret-prop values, in PATHS.secretProperties. */
   secretProps?: boolean;
+  /** Live statistics: the results file's rows followed onto the output (live-script.ts). */
+  live?: boolean;
 }
 
 export function engineArgs(cmd: EngineCommand): string[] {
@@ -46,6 +50,7 @@ export function engineArgs(cmd: EngineCommand): string[] {
     '-j',
     `${PATHS.outDir}/jmeter.log`,
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...liveArgs(cmd.live),
     ...classpathArgs(cmd.jars),
     ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
     ...(cmd.secretProps ? ['-q', PATHS.secretProperties] : []),
@@ -95,6 +100,9 @@ watch=$!
 /** The start barrier's service: a task that only has to run (and stop when told) for its name to resolve. */
 export const BARRIER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 1; done';
 
+/** The engine's slot in its live lines: an engines service's output interleaves all of them. */
+const LIVE_TAG = `${LIVE_PREFIX}:$ATQ_WORKER_INDEX`;
+
 export function engineScript(cmd: EngineCommand): string {
   const args = [
     ...engineArgs(cmd).map(shQuote),
@@ -114,8 +122,11 @@ export function engineScript(cmd: EngineCommand): string {
     `"$JM" ${args.join(' ')} &\n` +
     'jm=$!\n' +
     stopWatch(cmd.stop) +
+    (cmd.live ? liveFollower(LIVE_TAG, '$jm', true) : '') +
     'wait $jm; rc=$?\n' +
     'kill $watch 2>/dev/null\n' +
+    // The follower's last rows come before the frames (and its `end` line says so).
+    (cmd.live ? liveEnd(LIVE_TAG) : '') +
     frame('jtl', `${PATHS.outDir}/results.jtl`) +
     frame('log', `${PATHS.outDir}/jmeter.log`) +
     'exit $rc\n'

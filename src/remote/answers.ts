@@ -2,6 +2,7 @@ import type { RunEvent } from '../core/events.js';
 import type { ErrorCode } from '../errors.js';
 import { VERDICT_ORDER, type Verdict } from '../results/summary.js';
 import { inertLine } from '../util/text.js';
+import { checkLiveSnapshot } from './live-event.js';
 
 /**
  * What a server says is untrusted (DEVELOPERS.md): it may be another team's, misconfigured, or not ATQ at
@@ -114,6 +115,10 @@ export function checkRunEvent(e: unknown): RunEvent | undefined {
     }
     case 'progress':
       return { type: 'progress', message: serverLine(e.message) };
+    case 'live': {
+      const snapshot = checkLiveSnapshot(e.snapshot);
+      return snapshot ? { type: 'live', snapshot } : undefined;
+    }
     case 'output':
       return { type: 'output', source: serverLine(e.source, MAX_NAME), line: serverLine(e.line) };
     case 'plan-finished':

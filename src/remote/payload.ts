@@ -20,6 +20,8 @@ export const CLIENT_ONLY = [
   'tls-key',
   'insecure-plaintext',
   'keep',
+  // How the client's console shows live statistics: the server's events carry every label anyway.
+  'progress-labels',
   'baseline',
   'server',
   'token',
@@ -48,6 +50,7 @@ export function taskOptionValues(o: RunOptions): Record<string, unknown> {
     timeout: durationText(o.timeoutMs),
     'ready-timeout': durationText(o.readyTimeoutMs),
     delay: durationText(o.delayMs),
+    'progress-interval': durationText(o.progressIntervalMs),
     'wait-command': wait?.command,
     'wait-expected': wait?.expectedResult,
     'wait-timeout': wait && durationText(wait.timeoutMs),

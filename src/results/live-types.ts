@@ -43,4 +43,9 @@ export interface LiveSnapshot {
   total: LiveStats;
   /** Per label; bounded (the first labels seen), like the errors table. */
   labels: Record<string, LiveStats>;
+  /**
+   * How late this interval's samples reached ATQ: arrival (ATQ's clock) minus the sample's end (the
+   * container's clock). Undefined when the interval had no samples. Added by the live pipeline (results/live.ts).
+   */
+  lag?: { p50Ms: number; maxMs: number };
 }

@@ -120,18 +120,20 @@ export class EventHub {
 
   /** The event as it may be kept (a long line cut), or undefined when it is dropped (said once). */
   private admit(taskId: string, c: Channel, data: TaskEvent): TaskEvent | undefined {
-    if (data.kind !== 'run' || (data.event.type !== 'output' && data.event.type !== 'progress')) return data;
+    if (data.kind !== 'run') return data;
+    const { type } = data.event;
+    if (type !== 'output' && type !== 'progress' && type !== 'live') return data;
     if (c.bytes >= this.limits.fileBytes) {
       if (!c.said.full) {
         c.said.full = true;
         this.notice(
           taskId,
-          `the task's event log reached ${this.limits.fileBytes} bytes: container output and progress are no longer recorded here (the results' logs/ have the output)`,
+          `the task's event log reached ${this.limits.fileBytes} bytes: container output, progress and live statistics are no longer recorded here (the results' logs/ have the output)`,
         );
       }
       return undefined;
     }
-    if (data.event.type === 'progress') return data;
+    if (data.event.type !== 'output') return data;
     const now = Date.now();
     c.allowance = Math.min(
       this.limits.burst,

@@ -263,6 +263,16 @@ const EVENTS: Record<string, Schema> = {
       }),
       runEvent('workers-ready', ['addresses'], { addresses: { type: 'array', items: text } }),
       runEvent('progress', ['message'], { message: { type: 'string' } }),
+      runEvent('live', ['snapshot'], {
+        snapshot: {
+          type: 'object',
+          description:
+            "Live statistics of the plan running, every progress-interval and once more at the plan's end: " +
+            '`plan`, `at` (epoch ms), `intervalMs`, `elapsedMs`, `threads`, `total` and `labels` (by label), each ' +
+            'with `interval` and `cumulative` numbers (samples, errors, errorRate, throughput, p50Ms, p90Ms, ' +
+            'p95Ms, p99Ms, meanMs), and `lag` (p50Ms, maxMs: how late the samples arrived).',
+        },
+      }),
       runEvent('output', ['source', 'line'], { source: text, line: { type: 'string' } }),
       runEvent('plan-finished', ['plan', 'status'], {
         plan: text,

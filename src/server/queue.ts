@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { RunEvent } from '../core/events.js';
 import { newRunId } from '../core/run-id.js';
 import { AbortedError, errorMessage } from '../errors.js';
+import { liveLine } from '../results/live-format.js';
 import type { Logger } from '../util/log.js';
 import type { EventHub } from './hub.js';
 import { executeTask, resultsDir, type RunnerDeps, type TaskEnd } from './runner.js';
@@ -51,6 +52,8 @@ export class TaskQueue {
   private readonly running = new Map<string, Running>();
   /** The queue position each waiting task was last told, so a change tells only those whose place moved. */
   private readonly told = new Map<string, number>();
+  /** Tasks whose run sends live statistics: their progress is the latest live line, not JMeter's summariser. */
+  private readonly live = new Set<string>();
   private readonly execute: Execute;
   private stopping = false;
   /** Until the runs a previous process left are swept, nothing starts: they may still be loading the cluster. */
@@ -194,7 +197,11 @@ export class TaskQueue {
       const stages = store.task(id)?.stages ?? {};
       stages[event.stage] = (stages[event.stage] ?? 0) + event.ms;
       store.updateTask(id, { stages });
-    } else if (event.type === 'progress') {
+    } else if (event.type === 'live') {
+      this.live.add(id);
+      // The page shows a task's progress under its status (no script: it reloads itself while busy).
+      store.updateTask(id, { progress: liveLine(event.snapshot) });
+    } else if (event.type === 'progress' && !this.live.has(id)) {
       store.updateTask(id, { progress: event.message });
     } else if (event.type === 'verdict') {
       store.updateTask(id, { verdict: event.verdict });
@@ -203,6 +210,7 @@ export class TaskQueue {
 
   private end(id: string, end: TaskEnd): void {
     this.told.delete(id);
+    this.live.delete(id);
     this.deps.store.updateTask(id, { ...end, finishedAt: new Date().toISOString() });
     const task = this.view(this.deps.store.task(id) as TaskRecord);
     this.deps.hub.publish(id, { kind: 'end', task });

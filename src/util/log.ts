@@ -1,3 +1,5 @@
+import type { LiveSnapshot } from '../results/live-types.js';
+
 /** Where the core reports what it does. Fronts decide how it looks (console, Actions log groups...). */
 export interface Logger {
   info(message: string): void;
@@ -6,6 +8,8 @@ export interface Logger {
   output(prefix: string, line: string): void;
   /** A progress line; a front may overwrite the previous one on a TTY. */
   progress(message: string): void;
+  /** Live statistics of the plan running (issue 24), every --progress-interval. */
+  live?(snapshot: LiveSnapshot): void;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, output() {}, progress() {} };

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RunEvent } from '../../src/core/events.js';
 import { SERVER_DEFAULTS, type ServerContext } from '../../src/server/context.js';
 import { EventHub, type Numbered } from '../../src/server/hub.js';
 import { enqueue } from '../../src/server/submit.js';
@@ -14,7 +15,12 @@ import { silentLogger } from '../../src/util/log.js';
  * The queue's decisions without a swarm: each task's run is a promise the test settles (or that ends when
  * its signal aborts, as a real run does after cleaning up).
  */
-async function setup(concurrency = 1, dir = mkdtempSync(path.join(os.tmpdir(), 'atq-queue-'))) {
+async function setup(
+  concurrency = 1,
+  dir = mkdtempSync(path.join(os.tmpdir(), 'atq-queue-')),
+  /** Run events each task's run sends once it runs. */
+  events: RunEvent[] = [],
+) {
   const store = await Store.open(dir);
   const hub = new EventHub(dir);
   const started: string[] = [];
@@ -25,6 +31,7 @@ async function setup(concurrency = 1, dir = mkdtempSync(path.join(os.tmpdir(), '
       started.push(task.id);
       onEvent({ type: 'stage', stage: 'workers', phase: 'end', ms: 42 });
       onEvent({ type: 'stage', stage: 'master-run', phase: 'start' });
+      events.forEach(onEvent);
       finish.set(task.id, resolve);
       signal.addEventListener('abort', () => resolve({ status: 'cancelled', stages: { workers: 42 } }));
       if (task.name === 'explodes') reject(new Error('boom'));
@@ -64,6 +71,29 @@ async function setup(concurrency = 1, dir = mkdtempSync(path.join(os.tmpdir(), '
 }
 
 describe('the task queue', () => {
+  test("a running task's progress is its latest live statistics line, not the summariser's, once they come", async () => {
+    const number = { samples: 10, errors: 0, errorRate: 0, throughput: 5, p95Ms: 7, p99Ms: 9 };
+    const snapshot = {
+      plan: 'a.jmx',
+      at: 0,
+      intervalMs: 2000,
+      elapsedMs: 2000,
+      threads: 4,
+      total: { interval: number, cumulative: number },
+      labels: {},
+    };
+    const q = await setup(1, undefined, [
+      { type: 'progress', message: 'summary = 10 in 00:00:02' },
+      { type: 'live', snapshot },
+      { type: 'progress', message: 'summary = 20 in 00:00:04' },
+    ]);
+    await q.queue.recover();
+    q.add('a');
+    expect(q.store.task('a')?.progress).toBe(
+      'live a.jmx 2.0s | last 2.0s: 5.0/s, 0.00% errors, p95 7 ms, p99 9 ms | total: 10 samples, 5.0/s, 0.00% errors, p95 7 ms, p99 9 ms | 4 threads',
+    );
+  });
+
   test('FIFO, one at a time: the next starts when the one before ends', async () => {
     const q = await setup();
     await q.queue.recover();

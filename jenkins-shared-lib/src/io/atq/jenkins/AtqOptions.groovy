@@ -33,6 +33,8 @@ class AtqOptions implements Serializable {
     timeout          : ['timeout', 'string'],
     readyTimeout     : ['ready-timeout', 'string'],
     delay            : ['delay', 'string'],
+    progressInterval : ['progress-interval', 'string'],
+    progressLabels   : ['progress-labels', 'bool'],
     waitCommand      : ['wait-command', 'string'],
     waitExpected     : ['wait-expected', 'string'],
     waitTimeout      : ['wait-timeout', 'string'],
