@@ -1,6 +1,8 @@
 import type { RunOptions } from '../config/options.js';
 import { workerHeap } from '../config/resources.js';
 import { jitEnv } from '../jmeter/jit.js';
+import type { AutoStopTrigger } from '../results/auto-stop.js';
+import type { StopTarget } from './graceful-stop.js';
 import type { StageContext } from './lifecycle.js';
 import type { LiveFeed } from './live-feed.js';
 
@@ -22,6 +24,10 @@ export interface RunContext extends StageContext {
   jars: string[];
   /** The live statistics of each master followed, by its service id (master.ts; created on first use). */
   live?: Map<string, LiveFeed>;
+  /** What a graceful stop tells while a plan's test runs (plan.ts, engines.ts); undefined between tests. */
+  stopTarget?: StopTarget;
+  /** Set once auto-stop ended the test (auto-stop-run.ts): a StopTestNow exit then fails no plan. */
+  autoStop?: AutoStopTrigger;
 }
 
 /**

@@ -38,6 +38,8 @@ export async function runEnginePlan(
   const ready = await clock.next('ready', () => waitForEngines(ctx, id, 'ready'), ctx.signal);
   ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
   await clock.next('go', () => startBarrier(ctx, go), ctx.signal);
+  // While the test runs, auto-stop may end it (auto-stop-run.ts).
+  ctx.stopTarget = { mode: 'engines', planIndex: index };
   let done: TaskInfo[] = ready;
   let logs!: Map<number, EngineReport>; // set by the finally below, whatever happens before it
   const live = followEngines(ctx, id, plan.plan);
@@ -50,10 +52,11 @@ export async function runEnginePlan(
     done = await endEnginesEarly(ctx, index, id, done);
     throw e;
   } finally {
+    ctx.stopTarget = undefined;
     await live.stop(ran ? done.length : 0);
     logs = await clock.stage('collect', () => collectEngines(ctx, plan, done));
   }
-  verifyEngines(plan, done, logs);
+  verifyEngines(plan, done, logs, ctx.autoStop !== undefined);
   plan.status = 'succeeded';
   ctx.logger.info(
     `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`,
@@ -136,7 +139,10 @@ async function waitForEngines(
       if (until === 'done') {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         // A dead engine fails the run now, not when the others are done (a soak may have hours left).
-        const dead = ended.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
+        // (Told StopTestNow by auto-stop, an engine may exit 1 with its samples: ended, not dead.)
+        const dead = ended.filter(
+          (t) => (t.state !== 'complete' || t.exitCode !== 0) && !(ctx.autoStop && t.exitCode === 1),
+        );
         if (dead.length) throw await deadEngines(ctx, dead, plan as PlanResult);
         const line = `engines finished: ${ended.length}/${want}`;
         if (line !== reported) ctx.logger.progress((reported = line));
@@ -280,9 +286,17 @@ async function collectEngines(
 }
 
 /** A dead engine fails the run with its reason; JMeter's own fatal lines too (it may exit 0 without running). */
-function verifyEngines(plan: PlanResult, tasks: TaskInfo[], reports: Map<number, EngineReport>): void {
+function verifyEngines(
+  plan: PlanResult,
+  tasks: TaskInfo[],
+  reports: Map<number, EngineReport>,
+  autoStopped: boolean,
+): void {
   const where = `See ${path.join(plan.outDir, 'logs')}/.`;
-  const failed = tasks.filter((t) => t.state !== 'complete' || t.exitCode !== 0);
+  // Told StopTestNow by auto-stop (threads stuck in requests), an engine may exit non-zero: its samples stand.
+  const failed = tasks.filter(
+    (t) => (t.state !== 'complete' || t.exitCode !== 0) && !(autoStopped && plan.samples && t.exitCode === 1),
+  );
   if (failed.length) {
     const last = (t: TaskInfo) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
     const lines = failed.map((t) => `  - ${describeTask(t, 'engine')}: ${last(t).join('\n')}`);

@@ -14,6 +14,7 @@ import { inertLine } from '../util/text.js';
 import { removedError } from './lease.js';
 import { errorKind } from './outcome.js';
 import type { RunBaselines } from './baseline.js';
+import type { AutoStopper } from './auto-stop-run.js';
 import { collectRunMonitor, type Monitor } from './monitor-run.js';
 import type { MonitorData } from '../results/monitor.js';
 import { writeRunJson, type CleanupReport, type RunReport } from './report.js';
@@ -23,6 +24,8 @@ export interface LoadTestState extends LifecycleState {
   report: RunReport;
   options: RunOptions;
   baselines?: RunBaselines;
+  /** Judges the live statistics and ends the test when a criterion holds (auto-stop-run.ts). */
+  autoStop?: AutoStopper;
   ctx?: RunContext;
   workersId?: string;
   workerTasks?: TaskInfo[];

@@ -13,6 +13,7 @@ import { runEnginePlan } from './engines.js';
 import { finishRun, type LoadTestState } from './finish.js';
 import { connectAndLease, runLifecycle, type LifecycleDeps } from './lifecycle.js';
 import { attachedNetworks, createRunNetwork, shipBundle } from './network.js';
+import { AutoStopper } from './auto-stop-run.js';
 import { EarlyMaster, runPlan } from './plan.js';
 import { startMonitor } from './monitor.js';
 import type { PlanResult, RunReport } from './report.js';
@@ -47,14 +48,15 @@ export interface RunResult {
  * --keep, or the engine is gone: then run.json lists what is left and how to remove it).
  */
 export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<RunResult> {
+  const autoStop = new AutoStopper(options.autoStop);
   return runLifecycle<LoadTestState, RunResult>(
     {
       timeoutMs: options.timeoutMs,
-      state: (base) => ({
-        ...base,
-        report: { ...newReport(base.runId, options), stages: base.stages },
-        options,
-      }),
+      state: (base) => {
+        const report = { ...newReport(base.runId, options), stages: base.stages };
+        autoStop.attach(report);
+        return { ...base, report, options, autoStop };
+      },
       outDir: (state) => state.report.outDir,
       outDirAdvice: 'Give --out a folder you can write to (it is created if missing), not a file.',
       execute: (state) => execute(state, deps),
@@ -65,7 +67,8 @@ export async function runLoadTest(options: RunOptions, deps: RunDeps): Promise<R
         return { report: state.report, error, summaries: [] };
       },
     },
-    deps,
+    // Every live snapshot is judged on its way to the front.
+    { ...deps, onEvent: autoStop.listener(deps.onEvent) },
   );
 }
 
@@ -126,6 +129,7 @@ async function execute(state: LoadTestState, deps: RunDeps): Promise<void> {
     deadline: control.endsAt,
   };
   state.ctx = ctx;
+  state.autoStop?.attach(report, ctx);
   state.monitor = await startMonitor(ctx);
   if (options.mode === 'engines') return runEngines(state, ctx);
   const workersId = await next('workers', () => startWorkers(ctx, report.plans.length));
@@ -160,6 +164,7 @@ async function execute(state: LoadTestState, deps: RunDeps): Promise<void> {
     throwIfAborted(control.signal);
     const step = { index, plan, plans: report.plans.length, ready, workersId, clock };
     await runPlan(ctx, index === 0 ? { ...step, early } : step);
+    if (stoppedEarly(state)) break;
   }
 }
 
@@ -183,7 +188,16 @@ async function runEngines(state: LoadTestState, ctx: RunContext): Promise<void> 
         plan: plan.plan,
       })),
     );
+    if (stoppedEarly(state)) break;
   }
+}
+
+/** Auto-stop ended this plan's test: the run ends with it, later plans are not run. */
+function stoppedEarly(state: LoadTestState): boolean {
+  if (!state.report.autoStop) return false;
+  const left = state.report.plans.filter((p) => p.status === 'not-run').length;
+  if (left) state.logger.info(`auto-stop: the remaining ${left} plan(s) are not run`);
+  return true;
 }
 
 async function prepareBundle(options: RunOptions, outDir: string, logger: Logger) {

@@ -27,6 +27,8 @@ export interface JmeterBehaviour {
   exitPauseMs?: number;
   /** Attempts before the wait command succeeds (default 1); 0: never. */
   waitAttempts?: number;
+  /** Samples from this many ms into the test on fail (500: the target went down). */
+  failFromMs?: number;
 }
 
 /** What the fake image's runs left: when each plan started and ended, and what its master was told. */
@@ -150,10 +152,17 @@ async function master(
   writeJtl();
   const testMs = b.testMs?.(plan) ?? 40;
   const dies = b.masterDies?.(plan);
+  // The live follower (jmeter/live-script.ts), when the script has it: the header, then each step's rows.
+  const live = c.script.includes('atq-live');
+  if (live) c.print(`atq-live h ${JTL_HEADER}`);
   for (let t = 0; t < testMs && !shutdown; t += 10) {
     await c.sleep(10);
     if (dies && t >= dies.afterMs) return dies.code;
-    for (const r of remotes) if (registry.has(r)) rows.push(sample(r, `atq-worker-${r}`));
+    const ok = b.failFromMs === undefined || t < b.failFromMs;
+    const step: string[] = [];
+    for (const r of remotes) if (registry.has(r)) step.push(sample(r, `atq-worker-${r}`, ok));
+    rows.push(...step);
+    if (live && step.length) c.print(`atq-live b ${step.map(liveRow).join('\x1e')}`);
     writeJtl();
     c.print(
       `summary +     ${remotes.length} in 00:00:01 =    1.0/s Avg:   10 Min:   10 Max:   10 Err:     0 (0.00%)`,
@@ -191,10 +200,14 @@ async function engine(c: FakeContainer, b: JmeterBehaviour, log: JmeterLog) {
   const code = b.exitCode?.(plan, c.slot) ?? 0;
   const testMs = code ? 0 : (b.testMs?.(plan) ?? 40);
   const dies = b.workerDies?.(c.slot);
+  const live = c.script.includes('atq-live') ? `atq-live:${c.slot}` : undefined;
+  if (live) c.print(`${live} h ${JTL_HEADER}`);
   for (let t = 0; t < testMs; t += 10) {
     await c.sleep(10);
     if (dies && t >= dies.afterMs) return dies.code;
-    rows.push(sample(c.ip, c.hostname));
+    const row = sample(c.ip, c.hostname, b.failFromMs === undefined || t < b.failFromMs);
+    rows.push(row);
+    if (live) c.print(`${live} b ${liveRow(row)}`);
     if (stop && c.resolve(stop).length) {
       // The stop service's name resolves: JMeter is told Shutdown, ends the test and exits 0 (engine-script.ts).
       c.print(`atq: engine ${c.slot} asked to stop: ending the test (Shutdown)`);
@@ -203,6 +216,7 @@ async function engine(c: FakeContainer, b: JmeterBehaviour, log: JmeterLog) {
     }
   }
   if (code) c.print('Error in NonGUIDriver java.lang.IllegalArgumentException: Problem loading XML');
+  if (live) c.print(`${live} end`);
   const fatal = b.fatalLine?.(plan);
   for (const line of frame('jtl', [JTL_HEADER, ...rows].join('\n') + '\n')) c.print(line);
   for (const line of frame('log', `INFO o.a.j.JMeter: Version 5.6.3\n${fatal ? fatal + '\n' : ''}`))
@@ -230,7 +244,14 @@ function frame(kind: string, text: string): string[] {
 }
 
 let clock = 1_796_590_042_430;
-function sample(ip: string, host: string): string {
+function sample(ip: string, host: string, ok = true): string {
   clock += 7;
-  return `${clock},12,GET target,200,OK,${ip}-users 1-1,text,true,,122,135,1,1,http://target/,11,${host},0,1`;
+  const [code, message, success] = ok ? ['200', 'OK', 'true'] : ['503', 'Service Unavailable', 'false'];
+  return `${clock},12,GET target,${code},${message},${ip}-users 1-1,text,${success},,122,135,1,1,http://target/,11,${host},0,1`;
+}
+
+/** A JTL row as the live follower cuts it: ts,elapsed,ok,threads,host,label. */
+function liveRow(row: string): string {
+  const f = row.split(',');
+  return [f[0], f[1], f[7] === 'true' ? 1 : 0, f[12], f[15], f[2]].join(',');
 }
