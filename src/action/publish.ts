@@ -58,6 +58,8 @@ function setOutputs(result: RunResult): void {
     'error-rate': first?.summary.totals.errorRate,
     p95: first?.summary.totals.p95,
     throughput: first && +first.summary.totals.throughput.toFixed(3),
+    'auto-stopped': String(report.autoStop !== undefined),
+    'auto-stop-reason': report.autoStop?.message,
   };
   for (const [name, value] of Object.entries(out))
     if (value !== undefined) core.setOutput(name, String(value));

@@ -231,3 +231,24 @@ describe('the summary artifact', () => {
     );
   });
 });
+
+describe('auto-stop', () => {
+  test('outputs auto-stopped and its reason; the step fails as for a failed gate', async () => {
+    const result = results('stopped', inconclusiveSummary('pass'));
+    const message = 'stopped the run at 42s: error rate 100% for 30s (auto-stop: error_rate > 50% for 30s)';
+    result.report.autoStop = { message } as RunReport['autoStop'];
+    const o = outcome(result.report);
+    const { output } = await captured(() => publish(result, o, options()));
+    expect(o).toMatchObject({ kind: 'gates-failed', exitCode: 3 });
+    expect(output).toContain('::set-output name=auto-stopped::true');
+    // (the runner's command escaping: % is %25)
+    expect(output).toContain(`::set-output name=auto-stop-reason::${message.replaceAll('%', '%25')}`);
+  });
+
+  test('a run that was not stopped says so', async () => {
+    const result = results('ran', inconclusiveSummary('pass'));
+    const { output } = await captured(() => publish(result, outcome(result.report), options()));
+    expect(output).toContain('::set-output name=auto-stopped::false');
+    expect(output).not.toContain('auto-stop-reason');
+  });
+});

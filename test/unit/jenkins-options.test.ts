@@ -53,4 +53,17 @@ describe('the Jenkins step keeps in step with the CLI', () => {
     );
     expect(out).toBe(`${OLDEST_NODE}|true,false,true,true,false,true,false,false,false`);
   });
+
+  test('the step returns what auto-stop saw from run.json (null when the run was not stopped)', () => {
+    const script =
+      'import io.atq.jenkins.AtqResults as R\n' +
+      "def stopped = R.resultMap(null, [runId: 'r1', status: 'succeeded', autoStop: [message: 'stopped the run at 42s']], [], '/r')\n" +
+      "def ran = R.resultMap(null, [runId: 'r2', status: 'succeeded'], [], '/r')\n" +
+      'print stopped.autoStop + "|" + ran.autoStop + "|" + ran.containsKey("autoStop")';
+    const out = execFileSync('groovy', ['-cp', 'jenkins-shared-lib/src:test/jenkins/stubs', '-e', script], {
+      env: { ...process.env, JAVA_HOME },
+      encoding: 'utf8',
+    });
+    expect(out).toBe('stopped the run at 42s|null|true');
+  });
 });

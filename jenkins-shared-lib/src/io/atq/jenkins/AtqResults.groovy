@@ -84,6 +84,8 @@ class AtqResults implements Serializable {
       runId     : line?.runId ?: run?.runId,
       status    : line?.status ?: run?.status,
       verdict   : line?.verdict ?: run?.verdict,
+      // What auto-stop saw when it ended the run early ("stopped the run at 1m42s: ..."), or null.
+      autoStop  : run?.autoStop instanceof Map ? run.autoStop.message : null,
       samples   : null,
       errorRate : null,
       p95       : null,
