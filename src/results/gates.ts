@@ -199,11 +199,15 @@ function absoluteGate(
   };
 }
 
-/** The value against a threshold, plainly: passed or failed, and why not. */
-function compared(
+/**
+ * The value against a threshold, plainly: passed or failed, and why not. `subject` is what the reason says
+ * was measured (the metric's name; a monitor gate's "CPU peak of shop").
+ */
+export function compared(
   base: Pick<GateResult, 'expression' | 'label' | 'metric' | 'op'>,
   actual: number,
   threshold: number,
+  subject = base.metric,
 ): GateResult {
   const passed = COMPARE[base.op](actual, threshold);
   return {
@@ -215,7 +219,7 @@ function compared(
     passed,
     reason: passed
       ? 'ok'
-      : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`,
+      : `${subject} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`,
   };
 }
 

@@ -1,16 +1,8 @@
 /** Gates on monitored services (config/monitor-gate.ts), judged on the samples of the plan's time. */
 import { globMatches } from '../config/monitor-gate.js';
 import type { Gate } from '../config/gate-grammar.js';
-import { format, type GateResult } from './gates.js';
+import { compared, type GateResult } from './gates.js';
 import { pointsOf, quantile, type MonitorData } from './monitor.js';
-
-const COMPARE = {
-  '<': (a: number, b: number) => a < b,
-  '<=': (a: number, b: number) => a <= b,
-  '>': (a: number, b: number) => a > b,
-  '>=': (a: number, b: number) => a >= b,
-  '==': (a: number, b: number) => Math.abs(a - b) < 1e-9,
-} as const;
 
 /**
  * A gate on a monitored service's CPU or memory. Without samples it fails, saying why (the service was not
@@ -48,18 +40,6 @@ export function evaluateMonitorGate(gate: Gate, data: MonitorData | undefined): 
       : target.stat === 'mean'
         ? values.reduce((s, v) => s + v, 0) / values.length
         : quantile(values, Number(target.stat.slice(1)) / 100);
-  const threshold = gate.value as number;
-  const passed = COMPARE[gate.op](actual, threshold);
   const what = `${target.resource === 'cpu' ? 'CPU' : 'memory'} ${target.stat} of ${services.join(', ')}`;
-  return {
-    ...base,
-    threshold,
-    baseline: null,
-    actual,
-    status: passed ? 'passed' : 'failed',
-    passed,
-    reason: passed
-      ? 'ok'
-      : `${what} is ${format(actual, gate.metric)} over ${values.length} samples, expected ${gate.op} ${format(threshold, gate.metric)}`,
-  };
+  return compared(base, actual, gate.value as number, `${what} over ${values.length} samples`);
 }

@@ -92,7 +92,7 @@ test.each([['distributed'], ['engines']])(
     expect(summary.monitor.services[0].containers).toHaveLength(2);
     expect(summary.gates.map((g: { status: string }) => g.status)).toEqual(['passed', 'failed']);
     expect(summary.gates[1].reason).toMatch(
-      new RegExp(`^memory p95 of ${target.host} is .* over \\d+ samples, expected < 1MB$`),
+      new RegExp(`^memory p95 of ${target.host} over \\d+ samples is .*, expected < 1MB$`),
     );
     const md = readFileSync(path.join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('### System under test');

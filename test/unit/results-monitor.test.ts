@@ -183,8 +183,8 @@ describe('gates and reports', () => {
       ['passed', expect.closeTo((1500 * MB + 50 * MB) / 6)],
       ['failed', 500 * MB],
     ]);
-    expect(s.gates[0]!.reason).toBe('CPU peak of shop is 90% over 6 samples, expected < 80%');
-    expect(s.gates[3]!.reason).toBe('memory peak of shop is 500MB over 6 samples, expected < 100MB');
+    expect(s.gates[0]!.reason).toBe('CPU peak of shop over 6 samples is 90%, expected < 80%');
+    expect(s.gates[3]!.reason).toBe('memory peak of shop over 6 samples is 500MB, expected < 100MB');
     expect(s.verdict).toBe('failed');
   });
 
