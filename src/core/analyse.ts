@@ -10,6 +10,8 @@ import type { RunListener } from './events.js';
 import type { RunReport } from './report.js';
 import type { MonitorData } from '../results/monitor.js';
 import { withAutoStop } from '../results/auto-stop-report.js';
+import { readGenerators } from './health.js';
+import type { Unreliable } from '../results/generators.js';
 
 /** One plan's analysed results, as the fronts get them (summary.md and friends are also on disk). */
 export interface PlanSummary {
@@ -46,6 +48,8 @@ export async function analysePlans(
         level: 'info',
         message: `plan ${plan.plan}: baseline ${historyCaption(history, missing)}`,
       });
+    const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
+    const generators = await readGenerators(report.outDir, plan.outDir, warn);
     const analysed = await analyseJtl(path.join(plan.outDir, 'results.jtl'), {
       gates: options.gates,
       history,
@@ -54,6 +58,7 @@ export async function analysePlans(
       confidence: options.confidence,
       inconclusive: options.inconclusive,
       monitor,
+      generators,
     });
     const stop = report.autoStop;
     const summary = stop?.plan === plan.plan ? withAutoStop(analysed, stop) : analysed;
@@ -63,6 +68,7 @@ export async function analysePlans(
     plan.samples = summary.totals.samples;
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
+    if (summary.unreliable) report.unreliable = mergeUnreliable(report.unreliable, summary.unreliable);
     for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])
       emit({ type: 'log', level: 'info', message: line });
     emit({ type: 'plan-finished', plan: plan.plan, status: plan.status, samples: plan.samples, summary });
@@ -83,4 +89,13 @@ export function historyCaption(history: Summary[] | undefined, missing: { reason
   if (!newest) return `none (${missing.reason ?? 'not given'})`;
   const caption = baselineCaption(baselineRef(newest));
   return history.length === 1 ? caption : `the last ${history.length} runs, the newest ${caption}`;
+}
+
+/** run.json's `unreliable`: every plan's reasons and generators, once each. */
+function mergeUnreliable(a: Unreliable | undefined, b: Unreliable): Unreliable {
+  const once = (x: string[]) => [...new Set(x)];
+  return {
+    reasons: once([...(a?.reasons ?? []), ...b.reasons]),
+    workers: once([...(a?.workers ?? []), ...b.workers]),
+  };
 }

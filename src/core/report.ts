@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AtqError } from '../errors.js';
 import type { AutoStopTrigger } from '../results/auto-stop.js';
 import type { Summary } from '../results/summary.js';
+import type { Unreliable } from '../results/generators.js';
 import type { RunSource } from './source.js';
 import { fileAccessError } from '../util/file-error.js';
 import type { Logger } from '../util/log.js';
@@ -54,6 +55,8 @@ export interface RunReport extends RunRecord {
   partial?: boolean;
   /** Auto-stop ended the run early (--auto-stop): the criterion, when, what it saw. The run exits 3. */
   autoStop?: AutoStopTrigger;
+  /** A load generator was saturated (generator health): the latencies may be the generator's. */
+  unreliable?: Unreliable;
   /** 'failed' when a gate failed on any plan; fronts exit 3 then. */
   verdict?: Summary['verdict'];
 }

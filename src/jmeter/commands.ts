@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { SPLIT_DIR } from '../bundle/split-csv.js';
+import { GC_LOG_ARGS, healthSampler } from './health-script.js';
 import { LIVE_PREFIX, liveFollower } from './live-script.js';
 import { PATHS, RMI_REGISTRY_PORT, RMI_SERVER_PORT } from './ports.js';
 
@@ -132,7 +133,7 @@ export function workerScript(
     ...(secretProps ? ['-q', PATHS.secretProperties] : []),
   ];
   return (
-    `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
+    `${PRELUDE}${GC_LOG_ARGS}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"\n` +
     'set +e\n' +
     startServer(`"$JM" ${args.join(' ')}`) +
     SERVE_UNTIL_EXIT
@@ -196,11 +197,11 @@ function hex(port: number): string {
  * measured to cost more than the script's entire readiness (issue 10). The loop checks both RMI ports in
  * /proc: every 200 ms where it is the only way, else once a second as the fallback for a JMeter that does
  * not log BOUND_LINE, and only after the ports have listened twice in a row (JMeter binds a moment after
- * it listens). The shell stays as PID 1 to pass on the stop signal and to exit with JMeter's own code, once
+ * it listens). The generator-health sampler (health-script.ts) follows JMeter. The shell stays as PID 1 to pass on the stop signal and to exit with JMeter's own code, once
  * the relay has passed on JMeter's last line.
  */
 const SERVE_UNTIL_EXIT = `pid=$!
-trap 'kill -TERM $pid 2>/dev/null' TERM INT
+${healthSampler('$pid')}trap 'kill -TERM $pid 2>/dev/null' TERM INT
 poll=0.2 need=1 seen=0
 if [ -n "$relay" ]; then poll=1 need=2; fi
 until [ -e ${PATHS.workerReady} ]; do

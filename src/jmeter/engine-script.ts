@@ -8,6 +8,7 @@ import {
   TAKE_SLICE,
   tellJmeter,
 } from './commands.js';
+import { GC_LOG_ARGS, healthSampler } from './health-script.js';
 import { LIVE_PREFIX, liveEnd, liveFollower } from './live-script.js';
 import { PATHS } from './ports.js';
 
@@ -112,6 +113,7 @@ export function engineScript(cmd: EngineCommand): string {
   const go = shQuote(cmd.go);
   return (
     PRELUDE +
+    GC_LOG_ARGS +
     TAKE_SLICE +
     `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"\n` +
     // The barrier: getent (glibc images) or nslookup (busybox ones) sees the go service's task once it runs.
@@ -122,9 +124,12 @@ export function engineScript(cmd: EngineCommand): string {
     `"$JM" ${args.join(' ')} &\n` +
     'jm=$!\n' +
     stopWatch(cmd.stop) +
+    healthSampler('$jm', true) +
     (cmd.live ? liveFollower(LIVE_TAG, '$jm', true) : '') +
     'wait $jm; rc=$?\n' +
     'kill $watch 2>/dev/null\n' +
+    // Its last sample is not worth a wait: nothing of it may land inside the frames below.
+    'kill $health 2>/dev/null\n' +
     // The follower's last rows come before the frames (and its `end` line says so).
     (cmd.live ? liveEnd(LIVE_TAG) : '') +
     frame('jtl', `${PATHS.outDir}/results.jtl`) +

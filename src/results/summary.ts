@@ -14,6 +14,8 @@ import {
 import type { Distribution } from './precision.js';
 import { monitorSection, sliceMonitor, type MonitorData, type MonitorSection } from './monitor.js';
 import { evaluateMonitorGate } from './monitor-gates.js';
+import { unreliableWarning, type GeneratorsSection, type Unreliable } from './generators.js';
+import { withGenerator } from './generators-gates.js';
 import { readJtl } from './jtl/read.js';
 import { Analysis, type Stats } from './stats.js';
 import type { SeriesPoint } from './timeseries.js';
@@ -37,6 +39,10 @@ export interface Summary {
   workers: { host: string; samples: number }[];
   /** The monitored services' CPU and memory during this plan (--monitor); checked when read (monitorOf). */
   monitor?: MonitorSection;
+  /** Each worker's/engine's own CPU, memory, heap and GC (generator health); checked when read (generatorsOf). */
+  generators?: GeneratorsSection;
+  /** A generator was saturated: the latencies may be the generator's (generators.ts). */
+  unreliable?: Unreliable;
   gates: GateResult[];
   /** 'skipped': every gate was skipped (they all compare with a baseline there is none of). */
   verdict: Verdict;
@@ -92,6 +98,8 @@ export interface AnalyseOptions {
   inconclusive?: InconclusivePolicy;
   /** What the run's samplers measured (--monitor): this plan's time of it goes into the summary. */
   monitor?: MonitorData;
+  /** What the workers or engines measured of themselves (core/health.ts). */
+  generators?: GeneratorsSection;
 }
 
 /** One streaming pass over the JTL, then statistics, gates and the verdict. */
@@ -127,10 +135,15 @@ export function summarise(
   const end = totals.samples ? totals.lastTimestamp : null;
   const monitor =
     opts.monitor && start !== null && end !== null ? sliceMonitor(opts.monitor, start, end) : undefined;
-  const gates = opts.gates.map((g) =>
-    g.monitor
-      ? evaluateMonitorGate(g, monitor)
-      : evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
+  const unreliable = opts.generators?.unreliable;
+  const gates = withGenerator(
+    opts.gates,
+    opts.gates.map((g) =>
+      g.monitor
+        ? evaluateMonitorGate(g, monitor)
+        : evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence),
+    ),
+    unreliable,
   );
   const errors = analysis.errors();
   const base = history?.[0];
@@ -157,12 +170,15 @@ export function summarise(
           ),
         }
       : {}),
+    ...(opts.generators ? { generators: opts.generators } : {}),
+    ...(unreliable ? { unreliable } : {}),
     gates,
     verdict: verdictOf(gates, inconclusive),
     ...(base ? { comparison: compareWith(base, totals, labels) } : {}),
     timeSeries: { bucketSeconds: analysis.series.widthMs / 1000, points },
     distribution: analysis.distribution(),
     warnings: [
+      ...(unreliable ? [unreliableWarning(unreliable)] : []),
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
       ...errorRateWarning(errors.total),

@@ -4,6 +4,7 @@ import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { htmlErrors } from './html-errors.js';
 import { htmlTrend } from './html-trend.js';
 import { htmlMonitor, monitorCharts } from './monitor-report.js';
+import { htmlGenerators } from './generators-report.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -167,6 +168,7 @@ ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('\n')}
 ${gates}
 ${htmlErrors(s)}
 ${htmlMonitor(s)}
+${htmlGenerators(s)}
 ${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}

@@ -6,6 +6,7 @@ import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { markdownTrend } from './markdown-trend.js';
 import { markdownMonitor } from './monitor-report.js';
+import { markdownGenerators, markdownUnreliable } from './generators-report.js';
 import { gateCounts, gateValue, pct, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -29,6 +30,7 @@ export const GATE_ICON = { passed: '✅', failed: '❌', skipped: '⏭️', inco
 export function renderMarkdown(s: Summary): string {
   const lines: string[] = [];
   lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
+  lines.push(...markdownUnreliable(s));
   lines.push('');
   lines.push(
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ` +
@@ -38,6 +40,7 @@ export function renderMarkdown(s: Summary): string {
   lines.push(...markdownGates(s));
   lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
   lines.push(...markdownMonitor(s));
+  lines.push(...markdownGenerators(s));
   lines.push(...markdownTrend(s));
   lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: 'Total' }));
   lines.push(...markdownDeltas(s));
