@@ -3,7 +3,6 @@ import path from 'node:path';
 import { errorMessage } from '../errors.js';
 import { HEALTH_INTERVAL_S } from '../jmeter/health-script.js';
 import { SeriesReader, type GeneratorSeries } from '../results/generators-parse.js';
-import { generatorsSection, type GeneratorsSection } from '../results/generators.js';
 import { fileLines } from './logs.js';
 
 /** The saved output of a worker or engine (collect.ts, engines.ts). */
@@ -12,7 +11,7 @@ const GENERATOR_LOG = /^((?:worker|engine)-\d{1,6})\.log$/;
 /**
  * Generator health of one plan, from the saved output of its generators: the workers' (the run's logs/,
  * shared by every plan of the run) and its engines' (the plan's logs/). Writes generators.json (each
- * generator's series) beside results.jtl and returns the section for summary.json; undefined when no
+ * generator's series) beside results.jtl and returns them for the analysis; undefined when no
  * generator printed a sample (an image without awk, a run that never started). Never throws: health is a
  * note on the run, and its absence must not cost the run its results.
  */
@@ -20,7 +19,7 @@ export async function readGenerators(
   runDir: string,
   planDir: string,
   warn: (m: string) => void,
-): Promise<GeneratorsSection | undefined> {
+): Promise<{ intervalSeconds: number; series: GeneratorSeries[] } | undefined> {
   try {
     const dirs = [...new Set([path.join(runDir, 'logs'), path.join(planDir, 'logs')])];
     const series: GeneratorSeries[] = [];
@@ -35,12 +34,11 @@ export async function readGenerators(
       }
     }
     if (!series.length) return undefined;
-    const section = generatorsSection(series, HEALTH_INTERVAL_S);
     await writeFile(
       path.join(planDir, 'generators.json'),
       JSON.stringify({ intervalSeconds: HEALTH_INTERVAL_S, generators: series }) + '\n',
     );
-    return section;
+    return { intervalSeconds: HEALTH_INTERVAL_S, series };
   } catch (e) {
     warn(`generator health: could not read the generators' samples: ${errorMessage(e)}`);
     return undefined;

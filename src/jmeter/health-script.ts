@@ -3,8 +3,9 @@
  * and prints what it measured on its output, which the core already saves per task (logs/worker-<n>.log,
  * logs/engine-<n>.log) and reads once the run has ended (core/health.ts). Lines:
  *
- *   atq-health up=<s> cpu=<µs> lim=<cores> cores=<n> mem=<bytes> memlim=<bytes>
- *                              the node's uptime (a clock that never jumps), the container's cgroup CPU
+ *   atq-health at=<ms> up=<s> cpu=<µs> lim=<cores> cores=<n> mem=<bytes> memlim=<bytes>
+ *                              the time (epoch ms: the node's boot time plus its uptime, so no process
+ *                              for `date`), the uptime (a clock that never jumps), the container's cgroup CPU
  *                              time so far (v2 cpu.stat usage_usec, v1 cpuacct.usage), its CPU limit
  *                              (v2 cpu.max, v1 cfs quota/period; empty without one), the node's cores,
  *                              its memory as `docker stats` counts it (usage minus inactive file cache)
@@ -65,7 +66,8 @@ BEGIN {
   else { mem = rd(cg "/memory/memory.usage_in_bytes"); ina = stat(cg "/memory/memory.stat", "total_inactive_file") }
   if (mem != "" && ina != "" && ina + 0 < mem + 0) mem = sprintf("%.0f", mem - ina)
   ml = rd(cg "/memory.max"); if (ml == "") ml = rd(cg "/memory/memory.limit_in_bytes")
-  printf "${HEALTH_PREFIX} up=%s cpu=%s lim=%s cores=%s mem=%s memlim=%s\\n", u[1], cpu, lim, cores, mem, ml
+  bt = stat("/proc/stat", "btime"); at = bt != "" && u[1] != "" ? sprintf("%.0f", (bt + u[1]) * 1000) : ""
+  printf "${HEALTH_PREFIX} at=%s up=%s cpu=%s lim=%s cores=%s mem=%s memlim=%s\\n", at, u[1], cpu, lim, cores, mem, ml
   fflush()
   used = off; n = 0
   while (n < ${GC_LINES_PER_TICK} && (getline l) > 0) {

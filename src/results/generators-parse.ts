@@ -7,6 +7,8 @@
 /** One tick: CPU over the interval before it (cores), memory (bytes) at it; t in seconds since the first. */
 export interface HealthSample {
   t: number;
+  /** Epoch ms (to the second: the node's boot time is in whole seconds); absent where it was not read. */
+  at?: number;
   /** Cores used since the previous sample; absent on the first, or when the cgroup's CPU time was not read. */
   cpu?: number;
   /** The CPU the generator may use (cores): its cgroup limit, else the node's cores; absent if neither. */
@@ -46,7 +48,7 @@ export const MAX_PAUSES = 20_000;
 const MAX_LINE = 400;
 
 const HEALTH =
-  /^atq-health up=(\d{1,12}(?:\.\d{1,3})?) cpu=(\d{0,20}) lim=(\d{0,6}(?:\.\d{1,12})?) cores=(\d{0,6}) mem=(\d{0,20}) memlim=(\d{0,20})$/;
+  /^atq-health at=(\d{0,15}) up=(\d{1,12}(?:\.\d{1,3})?) cpu=(\d{0,20}) lim=(\d{0,6}(?:\.\d{1,12})?) cores=(\d{0,6}) mem=(\d{0,20}) memlim=(\d{0,20})$/;
 const PAUSE =
   /^atq-gc \[(\d{1,9}(?:\.\d{1,6})?)s\] GC\(\d{1,12}\) Pause ([A-Za-z ()0-9-]{1,120}?) (\d{1,9})([KMG])->(\d{1,9})([KMG])\(\d{1,9}[KMG]\) (\d{1,9}(?:\.\d{1,6})?)ms$/;
 const HEAP_MAX = /^atq-gc \[[\d.]{1,20}s\] Heap Max Capacity: (\d{1,9})([KMG])$/;
@@ -86,12 +88,12 @@ export class SeriesReader {
     const m = HEALTH.exec(line);
     if (!m) return;
     const s = this.series;
-    const up = Number(m[1]);
-    const cpu = m[2] ? Number(m[2]) : undefined;
-    const lim = m[3] ? Number(m[3]) : undefined;
-    const cores = m[4] ? Number(m[4]) : undefined;
+    const up = Number(m[2]);
+    const cpu = m[3] ? Number(m[3]) : undefined;
+    const lim = m[4] ? Number(m[4]) : undefined;
+    const cores = m[5] ? Number(m[5]) : undefined;
     if (lim !== undefined && lim > 0) s.limited = true;
-    s.memLimit ??= realLimit(m[6] as string);
+    s.memLimit ??= realLimit(m[7] as string);
     this.first ??= up;
     const sample: HealthSample = { t: round(up - this.first, 2) };
     const p = this.prev;
@@ -99,7 +101,8 @@ export class SeriesReader {
       sample.cpu = round((cpu - p.cpu) / 1e6 / (up - p.up), 3);
     const limit = lim && lim > 0 ? lim : cores && cores > 0 ? cores : undefined;
     if (limit !== undefined) sample.limit = limit;
-    if (m[5]) sample.mem = Number(m[5]);
+    if (m[6]) sample.mem = Number(m[6]);
+    if (m[1]) sample.at = Number(m[1]);
     this.prev = { up, cpu };
     if (s.samples.length < MAX_SAMPLES) s.samples.push(sample);
     else s.dropped++;

@@ -68,7 +68,7 @@ export function healthOf(s: GeneratorSeries): GeneratorHealth {
   const cpu = s.samples.filter((p) => p.cpu !== undefined && p.limit);
   const shares = cpu.map((p) => (p.cpu as number) / (p.limit as number));
   const limit = s.samples.find((p) => p.limit)?.limit ?? null;
-  const seconds = s.samples.length ? (s.samples[s.samples.length - 1]?.t ?? 0) : 0;
+  const seconds = s.samples.length ? (s.samples.at(-1)?.t ?? 0) - (s.samples[0]?.t ?? 0) : 0;
   const heap = heapAt(s);
   const mem = s.samples.flatMap((p) => (p.mem === undefined ? [] : [p.mem]));
   return {
@@ -132,6 +132,37 @@ export function saturation(h: GeneratorHealth): string[] {
       `${h.name}: GC pauses took ${pct(h.gcShare)} of its time (longest ${Math.round(h.gcLongestMs)} ms)`,
     );
   return why;
+}
+
+/**
+ * The part of a generator's series during a plan's samples (epoch ms `from`..`to`): a worker serves every
+ * plan of a run, and its JVM's start (a core's work for a second or more, more under a small --worker-cpus)
+ * is no load it generated. A sample counts from half an interval after `from` (its CPU is that of the
+ * interval before it) to half one after `to`. GC times are the JVM's uptime, which starts within a second of
+ * the sampler's first sample. Samples without a time (a node whose boot time could not be read) stay.
+ */
+export function sliceSeries(
+  s: GeneratorSeries,
+  from: number,
+  to: number,
+  intervalMs: number,
+): GeneratorSeries {
+  const first = s.samples.find((p) => p.at !== undefined);
+  if (!first) return s;
+  const inside = (at: number) => at >= from + intervalMs / 2 && at <= to + intervalMs / 2;
+  const t0 = (first.at as number) - first.t * 1000;
+  const samples = s.samples.filter((p) => p.at === undefined || inside(p.at));
+  const pauses = s.pauses.filter((p) => inside(t0 + p.t * 1000));
+  // Past MAX_PAUSES not every pause is kept: the totals then stay the whole run's.
+  const all = s.gcCount === s.pauses.length;
+  return {
+    ...s,
+    samples,
+    pauses,
+    gcCount: all ? pauses.length : s.gcCount,
+    gcTotalMs: all ? pauses.reduce((a, p) => a + p.ms, 0) : s.gcTotalMs,
+    gcLongestMs: all ? Math.max(0, ...pauses.map((p) => p.ms)) : s.gcLongestMs,
+  };
 }
 
 /** summary.json's `generators`, with `unreliable` when any generator was saturated. */

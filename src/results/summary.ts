@@ -14,7 +14,14 @@ import {
 import type { Distribution } from './precision.js';
 import { monitorSection, sliceMonitor, type MonitorData, type MonitorSection } from './monitor.js';
 import { evaluateMonitorGate } from './monitor-gates.js';
-import { unreliableWarning, type GeneratorsSection, type Unreliable } from './generators.js';
+import {
+  generatorsSection,
+  sliceSeries,
+  unreliableWarning,
+  type GeneratorSeries,
+  type GeneratorsSection,
+  type Unreliable,
+} from './generators.js';
 import { withGenerator } from './generators-gates.js';
 import { readJtl } from './jtl/read.js';
 import { Analysis, type Stats } from './stats.js';
@@ -98,8 +105,8 @@ export interface AnalyseOptions {
   inconclusive?: InconclusivePolicy;
   /** What the run's samplers measured (--monitor): this plan's time of it goes into the summary. */
   monitor?: MonitorData;
-  /** What the workers or engines measured of themselves (core/health.ts). */
-  generators?: GeneratorsSection;
+  /** What the workers or engines measured of themselves (core/health.ts): this plan's time of it is judged. */
+  generators?: { intervalSeconds: number; series: GeneratorSeries[] };
 }
 
 /** One streaming pass over the JTL, then statistics, gates and the verdict. */
@@ -135,7 +142,16 @@ export function summarise(
   const end = totals.samples ? totals.lastTimestamp : null;
   const monitor =
     opts.monitor && start !== null && end !== null ? sliceMonitor(opts.monitor, start, end) : undefined;
-  const unreliable = opts.generators?.unreliable;
+  const generators =
+    opts.generators && start !== null && end !== null
+      ? generatorsSection(
+          opts.generators.series.map((g) =>
+            sliceSeries(g, start, end, (opts.generators?.intervalSeconds ?? 0) * 1000),
+          ),
+          opts.generators.intervalSeconds,
+        )
+      : undefined;
+  const unreliable = generators?.unreliable;
   const gates = withGenerator(
     opts.gates,
     opts.gates.map((g) =>
@@ -170,7 +186,7 @@ export function summarise(
           ),
         }
       : {}),
-    ...(opts.generators ? { generators: opts.generators } : {}),
+    ...(generators ? { generators } : {}),
     ...(unreliable ? { unreliable } : {}),
     gates,
     verdict: verdictOf(gates, inconclusive),

@@ -21,8 +21,9 @@ import { analyseJtl } from '../../src/results/summary.js';
 
 const MB = 1024 ** 2;
 /** A health line: `up` seconds of node uptime, `cpuS` seconds of the container's CPU so far. */
-const h = (up: number, cpuS: number, lim = '0.5', mem = 100 * MB) =>
-  `atq-health up=${up.toFixed(2)} cpu=${Math.round(cpuS * 1e6)} lim=${lim} cores=2 mem=${mem} memlim=9223372036854771712`;
+const T0 = 1_700_000_000_000;
+const h = (up: number, cpuS: number, lim = '0.5', mem = 100 * MB, at = T0 + (up - 1000) * 1000) =>
+  `atq-health at=${at} up=${up.toFixed(2)} cpu=${Math.round(cpuS * 1e6)} lim=${lim} cores=2 mem=${mem} memlim=9223372036854771712`;
 /** GC lines as JDK 17 writes them with -Xlog:gc,gc+init:file=…:uptime (copied from a real log). */
 const gc = (
   t: number,
@@ -46,9 +47,9 @@ describe('the sampler output', () => {
   test('CPU from cgroup usage deltas over the uptime, as cores; the limit; memory; v1 "no limit" ignored', () => {
     const s = parseGeneratorLines('worker-1', [h(100, 0), h(102, 0.9), h(104, 1.9, '', 200 * MB)]);
     expect(s.samples).toEqual([
-      { t: 0, limit: 0.5, mem: 100 * MB },
-      { t: 2, cpu: 0.45, limit: 0.5, mem: 100 * MB },
-      { t: 4, cpu: 0.5, limit: 2, mem: 200 * MB },
+      { t: 0, at: T0 - 900_000, limit: 0.5, mem: 100 * MB },
+      { t: 2, at: T0 - 898_000, cpu: 0.45, limit: 0.5, mem: 100 * MB },
+      { t: 4, at: T0 - 896_000, cpu: 0.5, limit: 2, mem: 200 * MB },
     ]);
     expect(s.limited).toBe(true);
     expect(s.memLimit).toBeUndefined();
@@ -74,13 +75,14 @@ describe('the sampler output', () => {
 
   test('malformed, hostile and oversized lines are skipped, never thrown on', () => {
     const s = parseGeneratorLines('worker-1', [
-      'atq-health up=1 cpu=x lim= cores=2 mem= memlim=',
-      'atq-health up=1.00 cpu=1 lim=0.5 cores=2 mem=1 memlim=1 extra',
-      `atq-health up=1.00 cpu=${'9'.repeat(500)} lim= cores=2 mem= memlim=`,
+      'atq-health at= up=1 cpu=x lim= cores=2 mem= memlim=',
+      'atq-health at= up=1.00 cpu=1 lim=0.5 cores=2 mem=1 memlim=1 extra',
+      `atq-health at= up=1.00 cpu=${'9'.repeat(500)} lim= cores=2 mem= memlim=`,
+      'atq-health up=1.00 cpu=1 lim=0.5 cores=2 mem=1 memlim=1',
       'atq-gc [1.0s] GC(1) Pause Young <script> 1M->1M(2M) 1ms',
       'atq-gc [1.0s] GC(1) Pause Young 1M->1M(2M) -5ms',
-      'INFO o.a.j.JMeter: atq-health up=1.00 cpu=1 lim= cores=2 mem= memlim=',
-      'atq-health up=2.00 cpu= lim= cores= mem= memlim=',
+      'INFO o.a.j.JMeter: atq-health at= up=1.00 cpu=1 lim= cores=2 mem= memlim=',
+      'atq-health at= up=2.00 cpu= lim= cores= mem= memlim=',
     ]);
     expect(s.samples).toEqual([{ t: 0 }]);
     expect(s.pauses).toEqual([]);
@@ -100,12 +102,15 @@ describe('the sampler output', () => {
       `[0.006s] Heap Max Capacity: 64M\n[0.5s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 6M->3M(64M) 1.5ms\n`,
     );
     const script = `sleep 2.5 & p=$!\n${healthSampler('$p').replaceAll(GC_LOG, `${dir}/gc.log`).replaceAll('/atq/', `${dir}/`)}wait\n`;
+    const before = Date.now();
     const out = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
     expect(out.status).toBe(0);
     const lines = out.stdout.split('\n');
     const s = parseGeneratorLines('worker-1', lines);
     expect(s.samples.length).toBeGreaterThanOrEqual(2);
     expect(s.samples[1]?.limit).toBeGreaterThan(0);
+    // The time from the node's boot time and uptime: the clock's, to the second.
+    expect(Math.abs((s.samples[0]?.at ?? 0) - before)).toBeLessThan(3_000);
     expect(s.heapMax).toBe(64 * MB);
     // The GC log's lines go out once, not again at every tick.
     expect(lines.filter((l) => l.includes('Pause Young'))).toHaveLength(1);
@@ -182,7 +187,7 @@ function jtl(elapsed: (i: number) => number): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-gen-jtl-'));
   const rows = Array.from(
     { length: 200 },
-    (_, i) => `${1_700_000_000_000 + i * 50},${elapsed(i)},home,200,OK,t,text,true,,1,1,1,1,u,1,0,1,w1`,
+    (_, i) => `${T0 + i * 200},${elapsed(i)},home,200,OK,t,text,true,,1,1,1,1,u,1,0,1,w1`,
   );
   const file = path.join(dir, 'results.jtl');
   writeFileSync(file, [HEADER, ...rows].join('\n') + '\n');
@@ -190,15 +195,15 @@ function jtl(elapsed: (i: number) => number): string {
 }
 
 describe('in the summary and the reports', () => {
-  const saturated = generatorsSection(
-    [
+  const saturated = {
+    intervalSeconds: 2,
+    series: [
       series(
         'worker-2',
         ticks(20, () => 0.97),
       ),
     ],
-    2,
-  );
+  };
 
   test('unreliable in summary.json, the warning first, a table in summary.md and report.html', async () => {
     const s = await analyseJtl(
@@ -219,16 +224,33 @@ describe('in the summary and the reports', () => {
     expect(html.indexOf('Unreliable')).toBeLessThan(html.indexOf('class="cards"'));
   });
 
+  test("only the plan's time is judged: a JVM start at full CPU before the first sample is not saturation", async () => {
+    // 8 ticks (16 s) at full CPU before the JTL's first sample, then 20 light ones during it.
+    const lines = ticks(28, (i) => (i < 8 ? 1 : 0.2)).map((l, i) =>
+      l.replace(/at=\d+/, `at=${T0 - 16_000 + i * 2000}`),
+    );
+    expect(generatorsSection([series('worker-1', lines)], 2).unreliable?.workers).toEqual(['worker-1']);
+    const s = await analyseJtl(
+      jtl(() => 100),
+      {
+        gates: [],
+        generators: { intervalSeconds: 2, series: [series('worker-1', lines)] },
+      },
+    );
+    expect(s.unreliable).toBeUndefined();
+    expect(s.generators?.generators[0]).toMatchObject({ name: 'worker-1', cpuPeak: 0.2 });
+  });
+
   test('a healthy generator: the table, no warning, gates untouched', async () => {
-    const ok = generatorsSection(
-      [
+    const ok = {
+      intervalSeconds: 2,
+      series: [
         series(
           'worker-1',
           ticks(20, () => 0.3),
         ),
       ],
-      2,
-    );
+    };
     const s = await analyseJtl(
       jtl(() => 100),
       { gates: parseGates(['p95 < 1s']).gates, generators: ok },
@@ -290,8 +312,8 @@ describe('from the saved logs', () => {
     writeFileSync(path.join(plan, 'logs', 'engine-3.log'), ticks(10, () => 0.1).join('\n'));
     const warn = jest.fn();
     const g = await readGenerators(run, plan, warn);
-    expect(g?.generators.map((x) => x.name)).toEqual(['engine-3', 'worker-1']);
-    expect(g?.unreliable?.workers).toEqual(['worker-1']);
+    expect(g?.series.map((x) => x.name).sort()).toEqual(['engine-3', 'worker-1']);
+    expect(generatorsSection(g?.series ?? [], 2).unreliable?.workers).toEqual(['worker-1']);
     const file = JSON.parse(readFileSync(path.join(plan, 'generators.json'), 'utf8'));
     expect(file.generators.map((x: { name: string }) => x.name).sort()).toEqual(['engine-3', 'worker-1']);
     expect(await readGenerators(path.join(run, 'none'), path.join(run, 'nothing'), warn)).toBeUndefined();
