@@ -51,6 +51,8 @@ function setOutputs(result: RunResult): void {
     'run-id': report.runId,
     status: report.status,
     verdict: report.verdict,
+    // A load generator was saturated (generator health): the latencies may be the generator's.
+    unreliable: summaries.length ? String(report.unreliable !== undefined) : undefined,
     'results-dir': report.outDir,
     'summary-json': first && path.join(first.outDir, 'summary.json'),
     'report-html': first && path.join(first.outDir, 'report.html'),

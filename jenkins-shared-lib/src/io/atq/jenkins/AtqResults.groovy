@@ -86,6 +86,8 @@ class AtqResults implements Serializable {
       verdict   : line?.verdict ?: run?.verdict,
       // What auto-stop saw when it ended the run early ("stopped the run at 1m42s: ..."), or null.
       autoStop  : run?.autoStop instanceof Map ? run.autoStop.message : null,
+      // A load generator was saturated (generator health): the latencies may be the generator's.
+      unreliable: run?.unreliable instanceof Map || summaries.any { it?.unreliable instanceof Map },
       samples   : null,
       errorRate : null,
       p95       : null,
