@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { AtqError } from '../errors.js';
 import { FrameParser } from '../jmeter/frames.js';
 import { isLiveLine } from '../jmeter/live-lines.js';
+import { isHealthLine } from '../jmeter/health-script.js';
 import { findFatalLine } from '../jmeter/log-check.js';
 
 /** Bytes written so far against a cap shared by every file of a run's results (undefined: no cap). */
@@ -62,7 +63,8 @@ export async function saveEngineOutput(
       if (part.kind === 'console') {
         await write(consoleOut, count(budget, Buffer.from(line + '\n')));
         consoleFatal ??= findFatalLine(line);
-        report.lastLines.push(line);
+        // The health sampler's lines (every 2 s) would bury the engine's last words.
+        if (!isHealthLine(line)) report.lastLines.push(line);
         if (report.lastLines.length > LAST_LINES) report.lastLines.shift();
       } else if (part.kind === 'begin' && (part.frame === 'jtl' || part.frame === 'log')) {
         await open.get(part.frame)?.close();

@@ -1,6 +1,7 @@
 import { AtqError } from '../errors.js';
 import { WORKER_READY, workerScript } from '../jmeter/commands.js';
 import { tail } from '../jmeter/log-check.js';
+import { isHealthLine } from '../jmeter/health-script.js';
 import { FINAL_STATES, type TaskInfo } from '../swarm/types.js';
 import { sleep } from '../util/abort.js';
 import { formatDuration } from '../util/duration.js';
@@ -86,7 +87,15 @@ export async function explainWorkers(
 ): Promise<string> {
   const parts: string[] = [];
   for (const t of tasks) {
-    const logs = t.containerId ? tail(await readLogs(ctx.client, 'task', t.id, 40), 12) : '';
+    // Without the health sampler's lines (every 2 s), which would bury the worker's last words.
+    const out = t.containerId ? await readLogs(ctx.client, 'task', t.id, 40) : '';
+    const logs = tail(
+      out
+        .split('\n')
+        .filter((l) => !isHealthLine(l))
+        .join('\n'),
+      12,
+    );
     parts.push(`  - ${describeTask(t, role)}${logs ? `\n    last output:\n${indent(logs, '      ')}` : ''}`);
   }
   return parts.join('\n');

@@ -18,6 +18,11 @@
 export const HEALTH_PREFIX = 'atq-health';
 export const GC_PREFIX = 'atq-gc';
 
+/** Whether a line of a container's output is the sampler's (kept in saved logs, left out of "last output"). */
+export function isHealthLine(line: string): boolean {
+  return line.startsWith(`${HEALTH_PREFIX} `) || line.startsWith(`${GC_PREFIX} `);
+}
+
 /** Seconds between two samples. */
 export const HEALTH_INTERVAL_S = 2;
 

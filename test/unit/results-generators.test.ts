@@ -320,3 +320,27 @@ describe('from the saved logs', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 });
+
+describe("an engine's last words", () => {
+  test('the sampler lines are saved with its output but left out of the last lines an error shows', async () => {
+    const { saveEngineOutput } = await import('../../src/core/engine-output.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atq-gen-engine-'));
+    const files = {
+      console: path.join(dir, 'c.log'),
+      log: path.join(dir, 'j.log'),
+      jtl: path.join(dir, 'r.jtl'),
+    };
+    async function* lines() {
+      yield 'atq: engine 1 starting plan.jmx';
+      yield 'Uncaught Exception java.lang.OutOfMemoryError';
+      yield h(1000, 1);
+      yield HEAP_MAX;
+    }
+    const report = await saveEngineOutput(lines(), files, { used: 0 });
+    expect(report.lastLines).toEqual([
+      'atq: engine 1 starting plan.jmx',
+      'Uncaught Exception java.lang.OutOfMemoryError',
+    ]);
+    expect(readFileSync(files.console, 'utf8')).toContain('atq-health at=');
+  });
+});
