@@ -45,6 +45,8 @@ export interface GeneratorHealth {
   gcLongestMs: number;
   /** GC pauses' part of the time the samples cover. */
   gcShare: number | null;
+  /** CPU share of the limit in each interval of the summary's timeSeries (the same t; held between samples). */
+  series?: { t: number; cpu: number | null }[];
 }
 
 export interface Unreliable {
@@ -165,10 +167,45 @@ export function sliceSeries(
   };
 }
 
-/** summary.json's `generators`, with `unreliable` when any generator was saturated. */
-export function generatorsSection(series: GeneratorSeries[], intervalSeconds: number): GeneratorsSection {
+/**
+ * A generator's CPU share in each interval (start times `intervals`, `widthMs` wide): its largest sample there,
+ * else the one before, held until its last sample (samples come every 2 s, intervals may be shorter).
+ */
+export function alignedCpu(
+  s: GeneratorSeries,
+  intervals: number[],
+  widthMs: number,
+): { t: number; cpu: number | null }[] {
+  const t0 = intervals[0];
+  const own = new Map<number, number>();
+  let last = -1;
+  for (const p of s.samples) {
+    if (t0 === undefined || p.at === undefined || p.cpu === undefined || !p.limit) continue;
+    const slot = Math.floor((p.at - t0) / widthMs);
+    own.set(slot, Math.max(own.get(slot) ?? 0, r3(p.cpu / p.limit) as number));
+    last = Math.max(last, slot);
+  }
+  let held: number | null = null;
+  return intervals.map((t, i) => {
+    held = own.get(i) ?? held;
+    return { t, cpu: i > last ? null : held };
+  });
+}
+
+/**
+ * summary.json's `generators`, with `unreliable` when any generator was saturated; with the summary's
+ * timeSeries intervals, each generator's CPU aligned with them (for report.html's chart).
+ */
+export function generatorsSection(
+  series: GeneratorSeries[],
+  intervalSeconds: number,
+  timeline?: { intervals: number[]; widthMs: number },
+): GeneratorsSection {
   const generators = series
-    .map(healthOf)
+    .map((g) => ({
+      ...healthOf(g),
+      ...(timeline ? { series: alignedCpu(g, timeline.intervals, timeline.widthMs) } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const reasons = generators.flatMap(saturation);
   const workers = generators.filter((g) => saturation(g).length).map((g) => g.name);

@@ -149,6 +149,7 @@ export function summarise(
             sliceSeries(g, start, end, (opts.generators?.intervalSeconds ?? 0) * 1000),
           ),
           opts.generators.intervalSeconds,
+          { intervals: analysis.points().map((p) => p.t), widthMs: analysis.series.widthMs },
         )
       : undefined;
   const unreliable = generators?.unreliable;

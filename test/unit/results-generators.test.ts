@@ -221,6 +221,13 @@ describe('in the summary and the reports', () => {
     expect(md).toMatch(/### Load generators[\s\S]*\| worker\\-2 ⚠️ \| 0\\.5 cores \| 97\\% \|/);
     const html = renderHtml(s);
     expect(html).toContain('<h2>Load generators</h2>');
+    // Its CPU on the response times' time axis: one value per interval, held between the 2 s samples.
+    const cpu = s.generators?.generators[0]?.series ?? [];
+    expect(cpu.map((p) => p.t)).toEqual(s.timeSeries.points.map((p) => p.t));
+    const known = cpu.flatMap((p) => (p.cpu === null ? [] : [p.cpu]));
+    expect(known.length).toBeGreaterThan(cpu.length * 0.8);
+    expect(new Set(known)).toEqual(new Set([0.97]));
+    expect(html).toMatch(/Load generators: CPU \(% of each one(&#39;|')s limit\)/);
     expect(html.indexOf('Unreliable')).toBeLessThan(html.indexOf('class="cards"'));
   });
 

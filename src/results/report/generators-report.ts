@@ -2,10 +2,11 @@ import { formatBytes } from '../../util/bytes.js';
 import type { GeneratorHealth, GeneratorsSection, Unreliable } from '../generators.js';
 import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
+import { lineChart } from './svg.js';
 import { escapeHtml } from './text.js';
 
 /** What the reports show of generator health at most: a summary.json from elsewhere cannot flood them. */
-const LIMITS = { generators: 200, reasons: 20, text: 300 };
+const LIMITS = { generators: 200, reasons: 20, text: 300, points: 10_000 };
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const orNull = (v: unknown) => (num(v) ? v : null);
@@ -48,6 +49,13 @@ export function generatorsOf(s: Pick<Summary, 'generators'>): GeneratorsSection 
         gcTotalMs: num(raw.gcTotalMs) ? raw.gcTotalMs : 0,
         gcLongestMs: num(raw.gcLongestMs) ? raw.gcLongestMs : 0,
         gcShare: orNull(raw.gcShare),
+        ...(Array.isArray(raw.series)
+          ? {
+              series: raw.series
+                .slice(0, LIMITS.points)
+                .flatMap((p) => (num(p?.t) ? [{ t: p.t, cpu: orNull(p.cpu) }] : [])),
+            }
+          : {}),
       },
     ];
   });
@@ -133,4 +141,31 @@ export function htmlGenerators(s: Pick<Summary, 'generators'>): string {
 <div class="table-wrap"><table><thead><tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>
 ${body}
 </tbody></table></div>`;
+}
+
+/** Lines a chart shows at most: the classes mon0..mon5 of report.css (their colours) serve here too. */
+const COLORS = ['#3b82c4', '#c2410c', '#2f855a', '#6b46c1', '#e0a31a', '#0f766e'];
+
+/**
+ * report.html's chart of each generator's CPU (% of its limit) on the response times' x axis; the busiest
+ * generators when there are more than COLORS. A gap (no sample) shows as 0.
+ */
+export function generatorCharts(s: Pick<Summary, 'generators' | 'timeSeries'>, xs: string[]): string[] {
+  const g = generatorsOf(s);
+  if (!g || !xs.length) return [];
+  const shown = g.generators
+    .filter((h) => h.series?.length)
+    .sort((a, b) => (b.cpuMean ?? 0) - (a.cpuMean ?? 0))
+    .slice(0, COLORS.length);
+  if (!shown.length) return [];
+  const lines = shown.map((h, i) => {
+    const at = new Map((h.series ?? []).map((p) => [p.t, p.cpu]));
+    return {
+      name: h.name,
+      className: `mon${i}`,
+      color: COLORS[i] as string,
+      values: s.timeSeries.points.map((p) => +((at.get(p.t) ?? 0) * 100).toFixed(1)),
+    };
+  });
+  return [lineChart("Load generators: CPU (% of each one's limit)", '%', xs, lines)];
 }

@@ -4,7 +4,7 @@ import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { htmlErrors } from './html-errors.js';
 import { htmlTrend } from './html-trend.js';
 import { htmlMonitor, monitorCharts } from './monitor-report.js';
-import { htmlGenerators } from './generators-report.js';
+import { generatorCharts, htmlGenerators } from './generators-report.js';
 import { barChart, lineChart } from './svg.js';
 import { escapeHtml, gateValue, ms, pct, STAT_COLUMNS } from './text.js';
 
@@ -144,6 +144,7 @@ export function renderHtml(s: Summary): string {
           { name: 'threads', className: 'threads', color: '#6b46c1', values: pts.map((p) => p.threads) },
         ]),
         ...monitorCharts(s, xs),
+        ...generatorCharts(s, xs),
         barChart(
           'Response time distribution',
           'samples',
