@@ -6,6 +6,6 @@ const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 
 // src/action/entry-post.ts
-var { post } = await import("./atq-NXVJGURB.js");
+var { post } = await import("./atq-ZED4V4KE.js");
 await post();
 process.exit();

@@ -9,8 +9,10 @@ import {
   FIELDS,
   errorKind,
   inertLine,
+  liveLabelLines,
+  liveLine,
   resolveOptions
-} from "./atq-YLQC47OD.js";
+} from "./atq-AQI332FT.js";
 import {
   ConfigError,
   connector,
@@ -18,7 +20,7 @@ import {
   isAtqError,
   parseDuration,
   sweep
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";
@@ -27,7 +29,7 @@ function runFlagSpec() {
   for (const f of FIELDS) {
     spec[f.name] = {
       type: f.kind === "bool" ? "boolean" : "string",
-      multiple: f.kind === "list" || f.kind === "props" || f.kind === "criteria"
+      multiple: f.kind === "list" || f.kind === "props" || f.kind === "criteria" || f.kind === "auto-stop"
     };
   }
   return spec;
@@ -109,12 +111,18 @@ function consoleLogger(stream = process.stderr) {
     progress: (m) => write(`[atq] progress: ${m}`)
   };
 }
-function consoleListener(stream = process.stderr) {
+function consoleListener(stream = process.stderr, opts = {}) {
   const log = consoleLogger(stream);
   return (e) => {
     if (e.type === "log") (e.level === "warn" ? log.warn : log.info)(e.message);
     else if (e.type === "output") log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === "progress") log.progress(e.message);
+    else if (e.type === "live") {
+      stream.write(`[atq] ${inertLine(liveLine(e.snapshot))}
+`);
+      if (opts.labels) for (const l of liveLabelLines(e.snapshot)) stream.write(`[atq] ${inertLine(l)}
+`);
+    }
   };
 }
 

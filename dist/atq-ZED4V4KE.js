@@ -16,7 +16,7 @@ import {
   describeRun,
   errorMessage,
   sweep
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/action/post.ts

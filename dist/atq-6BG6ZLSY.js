@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-IMMVKKS2.js";
+} from "./atq-SY2XXCFK.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -18,6 +18,8 @@ import {
   gateValue,
   inertLine,
   isErrorRateWarning,
+  liveLabelLines,
+  liveLine,
   localAutoProblem,
   markdownDeltas,
   markdownErrors,
@@ -34,7 +36,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-YLQC47OD.js";
+} from "./atq-AQI332FT.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -65,7 +67,7 @@ import {
   newRunId,
   require_src,
   until
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 import {
   __commonJS,
   __export,
@@ -28958,6 +28960,12 @@ function actionListener() {
     if (open !== void 0) endGroup();
     open = void 0;
   };
+  const live = (s) => {
+    close();
+    startGroup(`[atq] ${inert(liveLine(s))}`);
+    for (const l of liveLabelLines(s)) info(inert(l));
+    endGroup();
+  };
   return (e) => {
     switch (e.type) {
       case "stage":
@@ -28976,6 +28984,9 @@ function actionListener() {
         break;
       case "output":
         info(`  ${inert(e.source)} | ${inert(e.line)}`);
+        break;
+      case "live":
+        live(e.snapshot);
         break;
       default:
         break;
@@ -29003,7 +29014,7 @@ var RENAMED = {
 var ACTION_INPUTS = FIELDS.map((field) => ({
   input: RENAMED[field.name] ?? field.name,
   field,
-  reading: ["list", "props", "criteria"].includes(field.kind) ? "lines" : field.kind === "bool" || field.name === "rmi-ssl" ? "bool" : "text"
+  reading: ["list", "props", "criteria", "auto-stop"].includes(field.kind) ? "lines" : field.kind === "bool" || field.name === "rmi-ssl" ? "bool" : "text"
 }));
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
@@ -72399,13 +72410,17 @@ function setOutputs(result) {
     "run-id": report.runId,
     status: report.status,
     verdict: report.verdict,
+    // A load generator was saturated (generator health): the latencies may be the generator's.
+    unreliable: summaries.length ? String(report.unreliable !== void 0) : void 0,
     "results-dir": report.outDir,
     "summary-json": first && path6.join(first.outDir, "summary.json"),
     "report-html": first && path6.join(first.outDir, "report.html"),
     samples: first?.summary.totals.samples,
     "error-rate": first?.summary.totals.errorRate,
     p95: first?.summary.totals.p95,
-    throughput: first && +first.summary.totals.throughput.toFixed(3)
+    throughput: first && +first.summary.totals.throughput.toFixed(3),
+    "auto-stopped": String(report.autoStop !== void 0),
+    "auto-stop-reason": report.autoStop?.message
   };
   for (const [name, value] of Object.entries(out))
     if (value !== void 0) setOutput(name, String(value));
@@ -72528,6 +72543,7 @@ async function actionSettings() {
   const githubHistory = values.baseline === "auto";
   const late = githubHistory ? historyProblem(options, feedback) : localAutoProblem(options);
   if (late) throw new ConfigError([late]);
+  if (options.server) options.server.tokenWords = ACTION_TOKEN_WORDS;
   for (const value of Object.values(options.secretProps)) if (value) setSecret(value);
   return {
     options,
@@ -72538,6 +72554,10 @@ async function actionSettings() {
     feedback
   };
 }
+var ACTION_TOKEN_WORDS = {
+  give: "set the server-token input (from a secret) or ATQ_TOKEN",
+  check: "the server-token input (or ATQ_TOKEN)"
+};
 function retention(text) {
   if (!text.trim()) return {};
   const n = Number(text);
@@ -72604,4 +72624,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-WTUZZOHD.js.LEGAL.txt */
+/*! For license information please see atq-6BG6ZLSY.js.LEGAL.txt */

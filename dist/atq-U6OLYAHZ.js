@@ -60306,7 +60306,7 @@ var fixed = (ms) => {
   const at = Date.now() + ms;
   return () => at;
 };
-async function removeAll(client, objects, logger, deadline = fixed(BUSY_PATIENCE_MS), pace = 1) {
+async function removeInOrder(client, objects, logger, deadline = fixed(BUSY_PATIENCE_MS), pace = 1) {
   const result = { removed: [], failed: [] };
   for (let step = 0; step <= ORDER.length; step++) {
     let pending = objects.filter((o) => rank(o) === step);
@@ -60363,7 +60363,7 @@ async function sweep(client, filter, logger) {
   const chosen = new Set(states.filter((r) => filter.force || !r.live).map((r) => r.runId));
   const ofChosen = (o) => chosen.has(o.labels[RUN_LABEL] ?? "");
   const list = async () => (await client.listLabelled(label)).filter((o) => ofChosen(o) && old(o));
-  const first = await removeAll(client, objects.filter(ofChosen), logger);
+  const first = await removeInOrder(client, objects.filter(ofChosen), logger);
   return { ...await untilGone(client, list, first, logger), skipped, forced };
 }
 async function untilGone(client, list, result, logger, deadline = fixed(3e4), pace = 1) {
@@ -60376,7 +60376,7 @@ async function untilGone(client, list, result, logger, deadline = fixed(3e4), pa
   for (let wait = 100 * pace; left?.length && Date.now() < end() && !engineDown(client, ENGINE_GRACE_MS * pace); wait = Math.min(wait * 2, 1e3 * pace)) {
     known = left;
     await sleep(wait);
-    await removeAll(client, left, silentLogger, () => Math.min(end(), Date.now() + 1e4), pace);
+    await removeInOrder(client, left, silentLogger, () => Math.min(end(), Date.now() + 1e4), pace);
     left = await list().catch(() => void 0);
   }
   if (left === void 0) {
@@ -60448,15 +60448,18 @@ var RunResources = class {
     this.disposing ??= (async () => {
       const label = `${RUN_LABEL}=${this.runId}`;
       const list = () => this.client.listLabelled(label);
+      let unlisted;
       const listed = await list().catch((e) => {
-        this.logger.warn(`could not list objects labelled ${label}: ${errorMessage(e)}`);
+        unlisted = errorMessage(e);
+        this.logger.warn(`could not list objects labelled ${label}: ${unlisted}`);
         return [];
       });
       const ids = new Set(this.tracked.map((o) => o.id));
       const all = [...this.tracked, ...listed.filter((o) => !ids.has(o.id))];
       try {
-        const first = await removeAll(this.client, all, this.logger, deadline, this.pace);
-        return await untilGone(this.client, list, first, this.logger, deadline, this.pace);
+        const first = await removeInOrder(this.client, all, this.logger, deadline, this.pace);
+        const swept = await untilGone(this.client, list, first, this.logger, deadline, this.pace);
+        return unlisted === void 0 ? swept : { ...swept, unlisted };
       } finally {
         this.lease?.stop();
       }
@@ -60681,11 +60684,26 @@ function* capped(stream, line) {
 }
 
 // src/swarm/client.ts
-function resources(limits) {
-  const l = {};
-  if (limits.cpus) l.NanoCPUs = Math.round(limits.cpus * 1e9);
-  if (limits.memoryBytes) l.MemoryBytes = limits.memoryBytes;
-  return Object.keys(l).length ? { Resources: { Limits: l } } : {};
+function amounts(r) {
+  const a = {};
+  if (r.cpus) a.NanoCPUs = Math.round(r.cpus * 1e9);
+  if (r.memoryBytes) a.MemoryBytes = r.memoryBytes;
+  return a;
+}
+var least = (a, b) => a && b ? Math.min(a, b) : a || b;
+function serviceResources(caps, own = {}) {
+  const limits = amounts({
+    cpus: least(caps.cpus, own.cpus),
+    memoryBytes: least(caps.memoryBytes, own.memoryBytes)
+  });
+  const reserved = amounts({
+    cpus: own.cpus && least(caps.cpus, own.cpus),
+    memoryBytes: own.memoryBytes && least(caps.memoryBytes, own.memoryBytes)
+  });
+  if (!Object.keys(limits).length) return {};
+  return {
+    Resources: { Limits: limits, ...Object.keys(reserved).length ? { Reservations: reserved } : {} }
+  };
 }
 var DockerSwarmClient = class _DockerSwarmClient {
   constructor(docker, url, limits = {}) {
@@ -60707,7 +60725,7 @@ var DockerSwarmClient = class _DockerSwarmClient {
   }
   /** `limits` apply to every service this client creates: an ATQ server's caps, whoever asked for the service. */
   static open(conn, limits) {
-    const docker = new import_dockerode.default(modemOptions(conn));
+    const docker = withoutDockerEnv(() => new import_dockerode.default(modemOptions(conn)));
     return new _DockerSwarmClient(docker, conn.url, limits);
   }
   async info() {
@@ -60866,10 +60884,18 @@ var DockerSwarmClient = class _DockerSwarmClient {
           Labels: spec.labels,
           Hostname: spec.hostname,
           Configs: spec.configs.map((c) => ({ ConfigID: c.id, ConfigName: c.name, File: file(c.target) })),
-          Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) }))
+          Secrets: spec.secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: file(s.target) })),
+          ...spec.mounts?.length ? {
+            Mounts: spec.mounts.map((m) => ({
+              Type: "bind",
+              Source: m.source,
+              Target: m.target,
+              ReadOnly: m.readOnly
+            }))
+          } : {}
         },
         RestartPolicy: { Condition: "none", MaxAttempts: 0 },
-        ...resources(this.limits),
+        ...serviceResources(this.limits, spec.resources),
         Placement: {
           Constraints: spec.constraints ?? [],
           Preferences: [{ Spread: { SpreadDescriptor: "node.id" } }]
@@ -60885,6 +60911,10 @@ var DockerSwarmClient = class _DockerSwarmClient {
       () => this.docker.createService(body)
     );
     return res.id ?? res.ID;
+  }
+  async listServices() {
+    const services = await this.calls.call("list services", () => this.api.listServices({}));
+    return services.map((s) => ({ id: String(s.ID), name: String(s.Spec?.Name ?? "") }));
   }
   async tasks(serviceId) {
     const tasks = await this.calls.call(
@@ -60920,6 +60950,16 @@ var DockerSwarmClient = class _DockerSwarmClient {
     }
   }
   /** Streams a path out of a container as a tar archive (node-local: the container must be on our node). */
+  async stopContainer(containerId, graceSeconds) {
+    try {
+      await this.calls.call(
+        `stop container ${containerId.slice(0, 12)}`,
+        () => this.docker.getContainer(containerId).stop({ t: graceSeconds })
+      );
+    } catch (e) {
+      if (!(isAtqError(e) && e.details.status === 304)) throw e;
+    }
+  }
   async getArchive(containerId, path2) {
     return this.calls.call(
       `copy ${path2} out of container ${containerId.slice(0, 12)}`,
@@ -61002,6 +61042,15 @@ function toTaskInfo(t) {
     addresses,
     createdAt: t.CreatedAt ?? ""
   };
+}
+function withoutDockerEnv(make) {
+  const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("DOCKER_")));
+  for (const k of Object.keys(saved)) delete process.env[k];
+  try {
+    return make();
+  } finally {
+    Object.assign(process.env, saved);
+  }
 }
 
 // src/swarm/connection.ts
@@ -61210,4 +61259,4 @@ export {
   resolveConnection,
   connector
 };
-/*! For license information please see atq-NRLYJTON.js.LEGAL.txt */
+/*! For license information please see atq-U6OLYAHZ.js.LEGAL.txt */

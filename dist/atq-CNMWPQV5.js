@@ -10,30 +10,31 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-WSYZPXRU.js";
+} from "./atq-3BTVWYXA.js";
 import {
   FIELDS,
   FIELD_NAMES,
   FINAL_STATES,
   MAX_SUMMARY_BYTES,
   REF_PATTERN,
-  RunControl,
-  StageClock,
+  SERVICE_PATTERN,
   VERDICT_ORDER,
   claimedSource,
   classify,
   collectLogs,
-  connectManager,
+  connectAndLease,
   createRunNetwork,
   currentTasks,
   disposeAll,
   escapeHtml,
-  eventLogger,
   exitCodeHint,
   explainWorkers,
   extractTar,
   fileAccessError,
+  formatBytes,
+  globMatches,
   indent,
+  liveLine,
   outcome,
   parseAutoBaseline,
   parseSize,
@@ -42,21 +43,22 @@ import {
   readLogs,
   require_tar_stream,
   resolveOptions,
+  runLifecycle,
   runLoadTest,
   runTimeout,
   runWaitCommand,
-  safeListener,
   selectFiles,
   serviceName,
   sourceProblems,
-  tail
-} from "./atq-YLQC47OD.js";
+  statusOf,
+  tail,
+  writeRunJson
+} from "./atq-AQI332FT.js";
 import {
   AbortedError,
   AtqError,
   ConfigError,
   MAX_TIMER_MS,
-  RunResources,
   connector,
   durationText,
   errorMessage,
@@ -69,7 +71,7 @@ import {
   throwIfAborted,
   until,
   within
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 import {
   __commonJS,
   __require,
@@ -588,9 +590,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path19, options2) {
+    function openPromise(path18, options2) {
       return new Promise((resolve, reject) => {
-        open2(path19, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open2(path18, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -620,7 +622,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path19, options2, callback) {
+    function open2(path18, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -632,7 +634,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs.open(path19, "r", function(err, fd) {
+      fs.open(path18, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs.close(fd, defaultCallback);
@@ -1792,19 +1794,19 @@ var require_utils = __commonJS({
       if (decode)
         return decode(data, hint);
     }
-    function basename(path19) {
-      if (typeof path19 !== "string")
+    function basename(path18) {
+      if (typeof path18 !== "string")
         return "";
-      for (let i = path19.length - 1; i >= 0; --i) {
-        switch (path19.charCodeAt(i)) {
+      for (let i = path18.length - 1; i >= 0; --i) {
+        switch (path18.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path19 = path19.slice(i + 1);
-            return path19 === ".." || path19 === "." ? "" : path19;
+            path18 = path18.slice(i + 1);
+            return path18 === ".." || path18 === "." ? "" : path18;
         }
       }
-      return path19 === ".." || path19 === "." ? "" : path19;
+      return path18 === ".." || path18 === "." ? "" : path18;
     }
     var TOKEN = [
       0,
@@ -5150,7 +5152,7 @@ var require_lib = __commonJS({
 });
 
 // src/cli/serve.ts
-import path18 from "node:path";
+import path17 from "node:path";
 
 // src/server/auth.ts
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
@@ -5338,6 +5340,7 @@ var SERVER_DEFAULTS = {
     maxResultBytes: 2 * 1024 ** 3,
     maxStoredBytesPerToken: 5 * 1024 ** 3,
     allowImages: [],
+    allowMonitors: [],
     taskCpus: 2,
     taskMemoryBytes: 2 * 1024 ** 3,
     keepResultsMs: 30 * 864e5
@@ -5352,7 +5355,7 @@ var SERVER_DEFAULTS = {
 import { readFile as readFile5 } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import path17 from "node:path";
+import path16 from "node:path";
 
 // src/server/files.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -5882,18 +5885,20 @@ var EventHub = class {
   }
   /** The event as it may be kept (a long line cut), or undefined when it is dropped (said once). */
   admit(taskId, c, data) {
-    if (data.kind !== "run" || data.event.type !== "output" && data.event.type !== "progress") return data;
+    if (data.kind !== "run") return data;
+    const { type } = data.event;
+    if (type !== "output" && type !== "progress" && type !== "live") return data;
     if (c.bytes >= this.limits.fileBytes) {
       if (!c.said.full) {
         c.said.full = true;
         this.notice(
           taskId,
-          `the task's event log reached ${this.limits.fileBytes} bytes: container output and progress are no longer recorded here (the results' logs/ have the output)`
+          `the task's event log reached ${this.limits.fileBytes} bytes: container output, progress and live statistics are no longer recorded here (the results' logs/ have the output)`
         );
       }
       return void 0;
     }
-    if (data.event.type === "progress") return data;
+    if (data.event.type !== "output") return data;
     const now = Date.now();
     c.allowance = Math.min(
       this.limits.burst,
@@ -6026,6 +6031,22 @@ var LIMITS = {
 // src/server/atq-task.ts
 import path4 from "node:path";
 
+// src/server/monitor-allow.ts
+function monitorAllowProblems(requested, allowed) {
+  return requested.filter((r) => !monitorRequestAllowed(r, allowed)).map(
+    (r) => `monitor: ${JSON.stringify(r)} is not allowed on this server` + (allowed.length ? ` (allowed: ${allowed.join(", ")})` : " (it allows none)") + (isGlob(r) && allowed.length ? "; a glob must be exactly one of the allowed patterns: use one, or name the services" : "") + `; its operator can allow it with atq serve --allow-monitor ${r}`
+  );
+}
+function monitorRequestAllowed(requested, allowed) {
+  return isGlob(requested) ? allowed.includes(requested) : allowed.some((a) => globMatches(a, requested));
+}
+function allowMonitorProblems(allowed) {
+  return allowed.filter((a) => !SERVICE_PATTERN.test(a)).map(
+    (a) => `allow-monitor: ${JSON.stringify(a)} is not a service name or glob (letters, digits, _ . - and the wildcards * ?, e.g. 'shop-*')`
+  );
+}
+var isGlob = (name) => /[*?]/.test(name);
+
 // src/server/limits.ts
 function atqLimitProblems(o, limits) {
   return [
@@ -6036,6 +6057,15 @@ function atqLimitProblems(o, limits) {
     ...most("delay", o.delayMs, limits.maxDelayMs, "--max-delay", durationText),
     ...most("max-bundle-size", o.maxBundleBytes, limits.maxBundleBytes, "--max-bundle", formatBytes),
     ...heapProblems(o.heap, limits.taskMemoryBytes),
+    // Every container's cap (0: none): a worker's own reservation above it could never be met.
+    ...most("worker-cpus", o.workerCpus, limits.taskCpus || Infinity, "--task-cpus", String),
+    ...most(
+      "worker-memory",
+      o.workerMemoryBytes,
+      limits.taskMemoryBytes || Infinity,
+      "--task-memory",
+      formatBytes
+    ),
     ...imageProblems(
       [
         ["image", o.workerImage],
@@ -6043,7 +6073,8 @@ function atqLimitProblems(o, limits) {
         ["wait-image", o.waitCommand?.image]
       ],
       limits.allowImages
-    )
+    ),
+    ...monitorAllowProblems(o.monitor, limits.allowMonitors)
   ];
 }
 function seedLimitProblems(spec, limits) {
@@ -6093,15 +6124,6 @@ function wildcards(patterns) {
     (a) => new RegExp(`^${a.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`)
   );
   return (name) => res.some((r) => r.test(name));
-}
-function formatBytes(n2) {
-  for (const [unit, size] of [
-    ["GB", 1024 ** 3],
-    ["MB", 1024 ** 2],
-    ["KB", 1024]
-  ])
-    if (n2 >= size) return `${+(n2 / size).toFixed(1)}${unit}`;
-  return `${n2}B`;
 }
 
 // src/server/atq-task.ts
@@ -6158,7 +6180,11 @@ function resolveTaskOptions(values, folder, resultsDir2, docker, allowNetworks =
   return { options: options2, problems };
 }
 function runLimits(limits) {
-  return { resultBytes: limits.maxResultBytes, logBytes: Math.min(limits.maxResultBytes, LOG_BYTES) };
+  return {
+    resultBytes: limits.maxResultBytes,
+    logBytes: Math.min(limits.maxResultBytes, LOG_BYTES),
+    monitorAllow: limits.allowMonitors
+  };
 }
 var LOG_BYTES = 64 * 1024 * 1024;
 function insideUpload(value) {
@@ -6640,6 +6666,12 @@ var EVENTS = {
       }),
       runEvent("workers-ready", ["addresses"], { addresses: { type: "array", items: text } }),
       runEvent("progress", ["message"], { message: { type: "string" } }),
+      runEvent("live", ["snapshot"], {
+        snapshot: {
+          type: "object",
+          description: "Live statistics of the plan running, every progress-interval and once more at the plan's end: `plan`, `at` (epoch ms), `intervalMs`, `elapsedMs`, `threads`, `total` and `labels` (by label), each with `interval` and `cumulative` numbers (samples, errors, errorRate, throughput, p50Ms, p90Ms, p95Ms, p99Ms, meanMs), and `lag` (p50Ms, maxMs: how late the samples arrived)."
+        }
+      }),
       runEvent("output", ["source", "line"], { source: text, line: { type: "string" } }),
       runEvent("plan-finished", ["plan", "status"], {
         plan: text,
@@ -6721,6 +6753,28 @@ function fieldSchema(f2) {
       };
     case "criteria":
       return { oneOf: [GATE, { type: "array", items: GATE }], ...about };
+    case "auto-stop":
+      return {
+        oneOf: [text, { type: "array", items: { oneOf: [text, { type: "object" }] } }],
+        examples: [["error_rate > 50% for 30s", "p95 > 2s for 1m"], "off"],
+        ...about
+      };
+    case "cpus":
+      return {
+        oneOf: [
+          { type: "number", minimum: 0.01, maximum: 1024 },
+          { type: "string", pattern: "^\\s*(\\d+(\\.\\d*)?|\\.\\d+)\\s*$" }
+        ],
+        ...about
+      };
+    case "memory":
+      return {
+        oneOf: [
+          { type: "string", pattern: "^\\s*(\\d+(\\.\\d+)?|\\.\\d+)\\s*([kKmMgGtT][iI]?[bB]?|[bB])?\\s*$" },
+          { ...count, minimum: 512 * 1024 ** 2 }
+        ],
+        ...about
+      };
     case "wait":
       return {
         oneOf: [
@@ -6733,6 +6787,8 @@ function fieldSchema(f2) {
 }
 var TASK_SOURCE = "The commit, ref and CI run the client says it tested (atq run --server sends its own). Recorded as given and shown as its claim; `baseline: auto:REF` matches on the ref.";
 var TASK_BASELINE = "A path inside the upload holding earlier runs' summary.json files (atq run --server ships a local --baseline there), or `auto`: this server's earlier finished tasks of the same name and plan, submitted with the same token, newest first, up to baseline-runs (none whose gates failed); `auto:REF` only those whose source ref is REF. With auto, baseline-missing defaults to skip (a first run has no history).";
+var MONITOR_FIELD = FIELDS.find((f2) => f2.name === "monitor");
+var TASK_MONITOR = `${MONITOR_FIELD.help}. On a server, only what its operator allows with atq serve --allow-monitor PATTERN (none by default; server/monitor-allow.ts): a name an allowed pattern matches, or a glob that is exactly one of them; at run time only the allowed services a glob matches are sampled. Anything else is refused (400, naming the flag).`;
 function atqTask() {
   const options2 = FIELDS.filter((f2) => !SERVER_SET[f2.name]).map((f2) => [f2.name, fieldSchema(f2)]);
   return {
@@ -6745,7 +6801,8 @@ function atqTask() {
       schedule: CRON,
       source: object([], SOURCE_FIELDS, TASK_SOURCE),
       ...Object.fromEntries(options2),
-      baseline: { ...text, description: TASK_BASELINE }
+      baseline: { ...text, description: TASK_BASELINE },
+      monitor: { ...fieldSchema(MONITOR_FIELD), description: TASK_MONITOR }
     },
     additionalProperties: false
   };
@@ -7437,11 +7494,11 @@ function pageRoutes(ctx) {
 }
 
 // src/server/queue.ts
-import path15 from "node:path";
+import path14 from "node:path";
 
 // src/server/runner.ts
 import { rm as rm4 } from "node:fs/promises";
-import path13 from "node:path";
+import path12 from "node:path";
 
 // src/core/generic/files.ts
 import { lstat, readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
@@ -7532,17 +7589,10 @@ async function walk(root, rel) {
   return out;
 }
 
-// src/core/generic/run.ts
-import { mkdir as mkdir2 } from "node:fs/promises";
-
 // src/core/generic/context.ts
 function sourceName(ctx, role) {
   return ctx.spec[role].alias ?? role;
 }
-
-// src/core/generic/finish.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import path9 from "node:path";
 
 // src/core/generic/collect.ts
 import path8 from "node:path";
@@ -7595,39 +7645,54 @@ async function copyOut(ctx, containerId, p2, outDir) {
 
 // src/core/generic/finish.ts
 var ALLOW = {
+  stop: { normalMs: 15e3, afterCancelMs: 2e3 },
   collect: { normalMs: 12e4, afterCancelMs: 4500 },
-  logs: { normalMs: 3e4, afterCancelMs: 5500 },
-  cleanup: { normalMs: 12e4, afterCancelMs: 9e3 }
+  logs: { normalMs: 3e4, afterCancelMs: 5500 }
 };
 async function finishGeneric(state) {
-  const { result, clock } = state;
-  if (state.failure !== void 0) result.error = await classify(state, result.runId);
+  const { report, clock, logger } = state;
+  if (state.failure !== void 0) state.error = await classify(state);
   await Promise.all(state.followers.map((f2) => f2.stop()));
   await clock.stage("collect", () => collect(state));
-  if (result.error) result.status = "failed";
-  let cleanup;
-  await writeRunJson(state, false);
-  if (state.resources) cleanup = await clock.stage("cleanup", () => removeAll(state));
-  await writeRunJson(state, true, cleanup);
-  return result;
+  const error = state.error;
+  report.status = statusOf(error);
+  if (error) report.error = { code: error.code, message: error.message };
+  await writeRunJson(report, logger);
+  if (state.resources) report.cleanup = await clock.stage("cleanup", () => disposeAll(state, "task"));
+  report.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+  await writeRunJson(report, logger);
+  return { report, error };
 }
 async function collect(state) {
-  const { ctx, result, control, deps, logger } = state;
+  const { ctx, report, control, deps, logger } = state;
   if (!ctx) return;
-  const required = !result.error && result.status === "succeeded";
+  const required = !state.error && report.status === "succeeded";
   try {
     const task = state.masterTask ?? (state.masterId ? (await ctx.client.tasks(state.masterId).catch(() => [])).at(-1) : void 0);
+    if (!state.masterTask && task?.containerId && !FINAL_STATES.has(task.state))
+      await stopMaster(state, task.containerId);
     const copying = collectPaths(ctx, task, deps.outDir, required);
     const done = await until(control.deadline(ALLOW.collect.normalMs, ALLOW.collect.afterCancelMs), copying);
-    if (done) result.collected = done.value;
+    if (done) report.collected = done.value;
     else logger.warn("stopped copying the collect paths: no time left");
   } catch (e2) {
-    result.error ??= isAtqError(e2) ? e2 : new AtqError("RESULTS_MISSING", errorMessage(e2), {}, { cause: e2 });
+    state.error ??= isAtqError(e2) ? e2 : new AtqError("RESULTS_MISSING", errorMessage(e2), {}, { cause: e2 });
   }
   const logs = saveLogs(state);
   if (!await until(control.deadline(ALLOW.logs.normalMs, ALLOW.logs.afterCancelMs), logs)) {
     logger.warn("stopped saving the logs: no time left");
   }
+}
+async function stopMaster(state, containerId) {
+  const { ctx, control, logger } = state;
+  if (!ctx || ctx.client.unreachableSince !== void 0) return;
+  logger.info("stopping the master (SIGTERM) before copying its files...");
+  const graceSeconds = control.cancelled ? 1 : 10;
+  const stopping = ctx.client.stopContainer(containerId, graceSeconds).catch((e2) => {
+    logger.warn(`could not stop the master: ${errorMessage(e2)}; copying its files as they are`);
+  });
+  if (!await until(control.deadline(ALLOW.stop.normalMs, ALLOW.stop.afterCancelMs), stopping))
+    logger.warn("the master did not stop in time; copying its files as they are");
 }
 async function saveLogs(state) {
   const { ctx, deps } = state;
@@ -7642,37 +7707,6 @@ async function saveLogs(state) {
     entries.filter((e2) => Boolean(e2.id)),
     deps.limits?.logBytes
   );
-}
-async function removeAll(state) {
-  const { resources, control, logger, result } = state;
-  if (!resources) return { removed: 0, failed: [], kept: false };
-  const deadline = control.deadline(ALLOW.cleanup.normalMs, ALLOW.cleanup.afterCancelMs);
-  return disposeAll(resources, deadline, logger, result.runId, state.client?.url, "task");
-}
-async function writeRunJson(state, final, cleanup) {
-  const { result, spec, deps } = state;
-  const json = {
-    runId: result.runId,
-    kind: "generic",
-    name: spec.name,
-    status: result.status,
-    masterImage: spec.master.image,
-    workerImage: spec.worker.image,
-    workersRequested: spec.worker.replicas,
-    workerAddresses: result.workerAddresses,
-    masterExitCode: result.masterExitCode,
-    collected: result.collected,
-    startedAt: state.startedAt.toISOString(),
-    endedAt: final ? (/* @__PURE__ */ new Date()).toISOString() : void 0,
-    stages: result.stages,
-    cleanup,
-    error: result.error && { code: result.error.code, message: result.error.message }
-  };
-  try {
-    await writeFile2(path9.join(deps.outDir, "run.json"), JSON.stringify(json, null, 2) + "\n");
-  } catch (e2) {
-    state.logger.warn(fileAccessError(e2, "write run.json").message);
-  }
 }
 
 // src/core/generic/master.ts
@@ -7826,57 +7860,58 @@ Check that every node can pull ${ctx.spec.worker.image}.`,
 // src/core/generic/run.ts
 var DEFAULT_TIMEOUT_MS = 30 * 6e4;
 async function runGenericTask(spec, deps) {
-  const runId = deps.runId ?? newRunId();
-  const emit = safeListener(deps.onEvent);
-  const stages = {};
-  const clock = new StageClock({ stages }, emit, (e2) => control.fail(e2));
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const control = new RunControl(deps.signal, timeoutMs, () => clock.current, deps.pace);
-  const state = {
-    spec,
-    deps,
-    logger: eventLogger(emit),
-    emit,
-    clock,
-    control,
-    startedAt: /* @__PURE__ */ new Date(),
-    timeoutMs,
-    result: { runId, status: "failed", stages, workerAddresses: [], collected: [] },
-    followers: []
+  return runLifecycle(
+    {
+      timeoutMs,
+      state: (base) => ({
+        ...base,
+        spec,
+        deps,
+        timeoutMs,
+        report: newGenericReport(base, spec, deps.outDir),
+        followers: []
+      }),
+      outDir: () => deps.outDir,
+      outDirAdvice: "Give the task a folder it can write to.",
+      execute,
+      succeeded: (state) => void (state.report.status = "succeeded"),
+      finish: finishGeneric,
+      early: (state, error) => ({
+        report: { ...state.report, error: { code: error.code, message: error.message } },
+        error
+      })
+    },
+    deps
+  );
+}
+function newGenericReport(base, spec, outDir) {
+  return {
+    runId: base.runId,
+    kind: "generic",
+    name: spec.name,
+    status: "failed",
+    outDir,
+    masterImage: spec.master.image,
+    workerImage: spec.worker.image,
+    workersRequested: spec.worker.replicas,
+    workerAddresses: [],
+    collected: [],
+    startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    stages: base.stages
   };
-  try {
-    await mkdir2(deps.outDir, { recursive: true });
-  } catch (e2) {
-    control.dispose();
-    const error = fileAccessError(e2, "create the results folder", "Give the task a folder it can write to.");
-    return { ...state.result, error };
-  }
-  try {
-    await execute(state);
-    state.result.status = "succeeded";
-  } catch (e2) {
-    state.failure = e2;
-    if (isAtqError(e2)) control.fail(e2);
-  }
-  const result = await finishGeneric(state);
-  control.dispose();
-  return result;
 }
 async function execute(state) {
-  const { spec, deps, clock, control, logger, result } = state;
+  const { spec, deps, clock, control, logger, report } = state;
   const next2 = (name, fn) => clock.next(name, fn, control.signal);
-  logger.info(`task ${spec.name} (run ${result.runId}): results go to ${deps.outDir}`);
+  logger.info(`task ${spec.name} (run ${report.runId}): results go to ${deps.outDir}`);
   const uploads = await next2("files", () => listUploads(spec, deps.files));
-  const { client, info } = await next2("connect", () => connectManager(deps));
+  const { client, info, resources: res } = await connectAndLease(state, deps);
   const nodeId = info.nodeId;
-  state.client = client;
-  const res = new RunResources(client, result.runId, logger, control.pace);
-  state.resources = res;
-  await next2("lease", () => res.acquireLease((e2) => control.fail(e2)));
   const network = await next2("network", () => createRunNetwork(client, res, false));
   const mounts = await next2("ship", () => shipFiles(client, res, spec, uploads));
   const ctx = {
-    runId: result.runId,
+    runId: report.runId,
     spec,
     client,
     logger,
@@ -7885,14 +7920,14 @@ async function execute(state) {
     resources: res,
     nodeId,
     network,
-    deadline: state.startedAt.getTime() + state.timeoutMs,
+    deadline: control.endsAt,
     timeoutMs: state.timeoutMs,
     mounts,
     limits: state.deps.limits
   };
   state.ctx = ctx;
   await startWorkers(state, ctx);
-  await next2("wait", () => runWaitCommand(waitContext(ctx), result.workerAddresses));
+  await next2("wait", () => runWaitCommand(waitContext(ctx), report.workerAddresses));
   if (spec.delayMs > 0) {
     logger.info(`waiting ${formatDuration(spec.delayMs)} before starting the master (delay)`);
     await next2("delay", () => sleep(spec.delayMs, control.signal));
@@ -7902,25 +7937,25 @@ async function execute(state) {
   await runMaster(state, ctx);
 }
 async function startWorkers(state, ctx) {
-  const { clock, control, logger, result, spec } = state;
+  const { clock, control, logger, report, spec } = state;
   logger.info(`starting ${spec.worker.replicas} worker(s) from ${spec.worker.image}`);
   const workersId = await clock.next("workers", () => startGenericWorkers(ctx), control.signal);
   state.workersId = workersId;
   state.followers.push(followService(ctx, workersId, sourceName(ctx, "worker")));
   const ready = await clock.next("ready", () => waitForGenericWorkers(ctx, workersId), control.signal);
-  result.workerAddresses = ready.addresses;
+  report.workerAddresses = ready.addresses;
   logger.info(`workers ready: ${ready.addresses.join(", ")}`);
   state.emit({ type: "workers-ready", addresses: ready.addresses });
 }
 async function runMaster(state, ctx) {
-  const { clock, control, logger, result, spec } = state;
+  const { clock, control, logger, report, spec } = state;
   logger.info(
-    `starting the master from ${spec.master.image} with REMOTES=${result.workerAddresses.join(",")}`
+    `starting the master from ${spec.master.image} with REMOTES=${report.workerAddresses.join(",")}`
   );
   throwIfAborted(control.signal);
   const timer = clock.masterTimer();
   try {
-    const masterId = await startGenericMaster(ctx, result.workerAddresses);
+    const masterId = await startGenericMaster(ctx, report.workerAddresses);
     state.masterId = masterId;
     const follower = followService(ctx, masterId, sourceName(ctx, "master"));
     state.followers.push(follower);
@@ -7933,7 +7968,7 @@ async function runMaster(state, ctx) {
     timer.end();
   }
   const task = state.masterTask;
-  result.masterExitCode = task.exitCode;
+  report.masterExitCode = task.exitCode;
   logger.info(`the master ended: ${task.state}, exit code ${task.exitCode ?? "none"}`);
   await checkMasterExit(ctx, state.masterId, task);
 }
@@ -7954,12 +7989,12 @@ function waitContext(ctx) {
 }
 
 // src/server/auto-baseline.ts
-import { mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
-import path11 from "node:path";
+import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
+import path10 from "node:path";
 
 // src/server/history.ts
-import { copyFile, link, lstat as lstat2, mkdir as mkdir3, readFile as readFile4 } from "node:fs/promises";
-import path10 from "node:path";
+import { copyFile, link, lstat as lstat2, mkdir as mkdir2, readFile as readFile4 } from "node:fs/promises";
+import path9 from "node:path";
 var PAGE = 50;
 var MAX_EXAMINED = 1e3;
 var MAX_RUN_JSON = 4 * 1024 * 1024;
@@ -7983,12 +8018,12 @@ async function selectHistory(store, q) {
   return entries;
 }
 async function planFoldersOf(dir) {
-  const run = await readSmallJson(path10.join(dir, "run.json"), MAX_RUN_JSON);
+  const run = await readSmallJson(path9.join(dir, "run.json"), MAX_RUN_JSON);
   if (!run || typeof run.outDir !== "string" || !Array.isArray(run.plans)) return [];
   const out = [];
   for (const p2 of run.plans) {
     if (typeof p2?.plan !== "string" || typeof p2.outDir !== "string") continue;
-    const rel = path10.posix.relative(run.outDir, p2.outDir);
+    const rel = path9.posix.relative(run.outDir, p2.outDir);
     if (!rel.includes("/") && rel !== ".." && !rel.includes("\\")) out.push({ plan: p2.plan, rel });
   }
   return out;
@@ -7998,7 +8033,7 @@ async function runPlans(task) {
   if (!dir) return [];
   const found = [];
   for (const { plan, rel } of await planFoldersOf(dir)) {
-    const summary = path10.join(dir, rel, "summary.json");
+    const summary = path9.join(dir, rel, "summary.json");
     if (await isSmallFile(summary, MAX_SUMMARY_BYTES)) found.push({ plan, summary });
   }
   return found;
@@ -8018,16 +8053,16 @@ async function readSmallJson(file, max) {
 async function writeHistoryFolder(dir, entries) {
   for (const { task, plans } of entries) {
     for (const [i, p2] of plans.entries()) {
-      const dest = path10.join(dir, task.id, String(i + 1));
-      await mkdir3(dest, { recursive: true });
-      const file = path10.join(dest, "summary.json");
+      const dest = path9.join(dir, task.id, String(i + 1));
+      await mkdir2(dest, { recursive: true });
+      const file = path9.join(dest, "summary.json");
       await link(p2.summary, file).catch(() => copyFile(p2.summary, file));
     }
   }
 }
 
 // src/server/auto-baseline.ts
-var historyDir = (taskResults) => path11.join(taskResults, "history");
+var historyDir = (taskResults) => path10.join(taskResults, "history");
 function historyWords(task, ref2) {
   const name = JSON.stringify((task.name ?? "").slice(0, 100));
   return `earlier finished tasks named ${name} of ${task.owner}${ref2 === void 0 ? "" : ` (ref ${ref2})`}`;
@@ -8051,7 +8086,7 @@ async function gatherAutoBaseline(task, options2, store, dir, onEvent) {
       ])
     };
   await rm3(dir, { recursive: true, force: true });
-  await mkdir4(dir, { recursive: true });
+  await mkdir3(dir, { recursive: true });
   await writeHistoryFolder(dir, entries);
   options2.baselineFile = dir;
   if (entries.length)
@@ -8072,7 +8107,7 @@ async function planNames(options2) {
 }
 
 // src/server/seed-task.ts
-import path12 from "node:path";
+import path11 from "node:path";
 function parseSeedTask(body) {
   const problems = [];
   if (!isObject(body)) {
@@ -8275,15 +8310,20 @@ function paths(v2, field, problems) {
     const where = `${field}[${i}]`;
     if (typeof p2 !== "string" || !p2.startsWith("/")) {
       problems.push(`${where}: must be an absolute path in the master's container (e.g. "/out/result.txt")`);
-    } else if (path12.posix.normalize(p2) === "/" || p2.split("/").includes("..")) {
+    } else if (path11.posix.normalize(p2) === "/" || p2.split("/").includes("..")) {
       problems.push(`${where}: must name a file or folder below / without ".." (got ${JSON.stringify(p2)})`);
-    } else out.push(path12.posix.normalize(p2).replace(/\/$/, ""));
+    } else out.push(path11.posix.normalize(p2).replace(/\/$/, ""));
   });
   return out;
 }
 
 // src/server/runner.ts
-var resultsDir = (dataDir, taskId) => path13.join(dataDir, "results", taskId);
+var TASK_STATUS2 = {
+  succeeded: "finished",
+  failed: "failed",
+  aborted: "cancelled"
+};
+var resultsDir = (dataDir, taskId) => path12.join(dataDir, "results", taskId);
 async function executeTask(task, runId, deps, signal, onEvent) {
   return task.kind === "seed" ? executeSeed(task, runId, deps, signal, onEvent) : executeAtq(task, runId, deps, signal, onEvent);
 }
@@ -8304,7 +8344,7 @@ async function executeAtq(task, runId, deps, signal, onEvent) {
   const source = claimedSource(task.payload.source);
   if (source)
     emit({ type: "log", level: "info", message: `source, as the client says: ${sourceWords(source)}` });
-  const history = historyDir(resultsDir(path13.resolve(deps.dataDir), task.id));
+  const history = historyDir(resultsDir(path12.resolve(deps.dataDir), task.id));
   try {
     if (options2.baselineAuto) {
       const { error: error2 } = await gatherAutoBaseline(task, options2, deps.store, history, emit);
@@ -8326,7 +8366,7 @@ async function executeAtq(task, runId, deps, signal, onEvent) {
 function atqEnd(report, error, deps, task, folder) {
   const result = outcome(report, error);
   return {
-    status: result.kind === "aborted" ? "cancelled" : result.kind === "failed" ? "failed" : "finished",
+    status: TASK_STATUS2[report.status],
     outDir: report.outDir,
     verdict: report.verdict,
     error: result.error && hidePaths(result.error, deps, task, folder),
@@ -8337,8 +8377,8 @@ async function executeSeed(task, runId, deps, signal, onEvent) {
   const { spec, problems } = parseSeedTask(task.payload);
   if (spec) problems.push(...seedLimitProblems(spec, deps.limits));
   if (!spec || problems.length) return failedBefore(new ConfigError(problems));
-  const outDir = path13.join(resultsDir(deps.dataDir, task.id), runId);
-  const result = await runGenericTask(spec, {
+  const outDir = path12.join(resultsDir(deps.dataDir, task.id), runId);
+  const { report, error: failure2 } = await runGenericTask(spec, {
     connect: deps.connect,
     onEvent: withoutServerPaths(onEvent, deps, task),
     signal,
@@ -8348,22 +8388,22 @@ async function executeSeed(task, runId, deps, signal, onEvent) {
     timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, deps.limits.maxTimeoutMs),
     limits: runLimits(deps.limits)
   });
-  const error = result.error && hidePaths(result.error, deps, task);
+  const error = failure2 && hidePaths(failure2, deps, task);
   return {
-    status: result.status === "succeeded" ? "finished" : error?.code === "RUN_ABORTED" ? "cancelled" : "failed",
+    status: TASK_STATUS2[report.status],
     outDir,
     error,
-    stages: result.stages
+    stages: report.stages
   };
 }
 function serverPaths(deps, task, upload) {
-  const data = path13.resolve(deps.dataDir);
+  const data = path12.resolve(deps.dataDir);
   return [
     [
       historyDir(resultsDir(data, task.id)),
       `<${historyWords(task, parseAutoBaseline(task.payload.baseline)?.ref)}>`
     ],
-    [path13.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
+    [path12.join(resultsDir(data, task.id)), `<results of task ${task.id}>`],
     ...upload ? [[upload, "<upload>"]] : [],
     [data, "<server data>"]
   ];
@@ -8413,7 +8453,7 @@ function isObject2(v2) {
 
 // src/server/retention.ts
 import { lstat as lstat3, readdir as readdir5, rm as rm5 } from "node:fs/promises";
-import path14 from "node:path";
+import path13 from "node:path";
 
 // src/server/uploads.ts
 function fileIdsOf(payload) {
@@ -8452,13 +8492,13 @@ async function folderBytes(dir) {
   let total = 0;
   const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
   for (const e2 of entries) {
-    const abs = path14.join(dir, e2.name);
+    const abs = path13.join(dir, e2.name);
     if (e2.isDirectory()) total += await folderBytes(abs);
     else if (e2.isFile()) total += (await lstat3(abs).catch(() => ({ size: 0 }))).size;
   }
   return total;
 }
-var taskEventsDir = (dataDir, taskId) => path14.join(dataDir, "tasks", taskId);
+var taskEventsDir = (dataDir, taskId) => path13.join(dataDir, "tasks", taskId);
 async function sweepExpired(ctx, now = Date.now()) {
   const keep = ctx.options.limits.keepResultsMs;
   if (!keep) return { tasks: [], uploads: [] };
@@ -8509,6 +8549,8 @@ var TaskQueue = class {
   running = /* @__PURE__ */ new Map();
   /** The queue position each waiting task was last told, so a change tells only those whose place moved. */
   told = /* @__PURE__ */ new Map();
+  /** Tasks whose run sends live statistics: their progress is the latest live line, not JMeter's summariser. */
+  live = /* @__PURE__ */ new Set();
   execute;
   stopping = false;
   /** Until the runs a previous process left are swept, nothing starts: they may still be loading the cluster. */
@@ -8593,7 +8635,7 @@ var TaskQueue = class {
       status: "starting",
       startedAt: (/* @__PURE__ */ new Date()).toISOString(),
       runId,
-      outDir: path15.join(resultsDir(this.deps.dataDir, task.id), runId)
+      outDir: path14.join(resultsDir(this.deps.dataDir, task.id), runId)
     });
     this.publishStatus(task.id);
     const controller = new AbortController();
@@ -8633,7 +8675,10 @@ var TaskQueue = class {
       const stages = store.task(id)?.stages ?? {};
       stages[event.stage] = (stages[event.stage] ?? 0) + event.ms;
       store.updateTask(id, { stages });
-    } else if (event.type === "progress") {
+    } else if (event.type === "live") {
+      this.live.add(id);
+      store.updateTask(id, { progress: liveLine(event.snapshot) });
+    } else if (event.type === "progress" && !this.live.has(id)) {
       store.updateTask(id, { progress: event.message });
     } else if (event.type === "verdict") {
       store.updateTask(id, { verdict: event.verdict });
@@ -8641,6 +8686,7 @@ var TaskQueue = class {
   }
   end(id, end) {
     this.told.delete(id);
+    this.live.delete(id);
     this.deps.store.updateTask(id, { ...end, finishedAt: (/* @__PURE__ */ new Date()).toISOString() });
     const task = this.view(this.deps.store.task(id));
     this.deps.hub.publish(id, { kind: "end", task });
@@ -8989,7 +9035,7 @@ async function planNumbers(plan, file) {
 // src/server/routes-results.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir6, realpath, stat as stat2 } from "node:fs/promises";
-import path16 from "node:path";
+import path15 from "node:path";
 var TYPES = {
   ".json": "application/json; charset=utf-8",
   ".html": "text/html; charset=utf-8",
@@ -9020,7 +9066,7 @@ async function planFolders(dir) {
   return new Set((await planFoldersOf(dir)).map((p2) => p2.rel).filter(Boolean));
 }
 function resultHeaders(rel, own) {
-  const ext = path16.extname(rel).toLowerCase();
+  const ext = path15.extname(rel).toLowerCase();
   const text3 = !own && [".log", ".jtl", ".txt", ".csv"].includes(ext);
   const headers = {
     "content-type": own ? TYPES[ext] ?? "application/octet-stream" : text3 ? "text/plain; charset=utf-8" : "application/octet-stream",
@@ -9029,16 +9075,16 @@ function resultHeaders(rel, own) {
     "cache-control": "no-store"
   };
   if (!own && !text3)
-    headers["content-disposition"] = `attachment; filename="${path16.basename(rel).replace(/[^\w.-]/g, "_")}"`;
+    headers["content-disposition"] = `attachment; filename="${path15.basename(rel).replace(/[^\w.-]/g, "_")}"`;
   return headers;
 }
 async function listFiles(root, dir = root) {
   const out = [];
   for (const entry of await readdir6(dir, { withFileTypes: true }).catch(() => [])) {
-    const abs = path16.join(dir, entry.name);
+    const abs = path15.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(root, abs));
     else if (entry.isFile())
-      out.push({ path: path16.relative(root, abs).split(path16.sep).join("/"), size: (await stat2(abs)).size });
+      out.push({ path: path15.relative(root, abs).split(path15.sep).join("/"), size: (await stat2(abs)).size });
   }
   return out.sort((a, b2) => a.path.localeCompare(b2.path));
 }
@@ -9046,8 +9092,8 @@ async function resolveInside(root, rel) {
   if (rel.includes("\0")) return void 0;
   try {
     const realRoot = await realpath(root);
-    const real = await realpath(path16.resolve(realRoot, rel));
-    if (real !== realRoot && !real.startsWith(realRoot + path16.sep)) return void 0;
+    const real = await realpath(path15.resolve(realRoot, rel));
+    if (real !== realRoot && !real.startsWith(realRoot + path15.sep)) return void 0;
     return (await stat2(real)).isFile() ? real : void 0;
   } catch {
     return void 0;
@@ -9833,7 +9879,7 @@ async function startServer(options2, logger, version) {
   };
 }
 function buildContext(store, options2, logger, version, tokens) {
-  const files = new FileStore(path17.join(options2.dataDir, "files"), {
+  const files = new FileStore(path16.join(options2.dataDir, "files"), {
     maxEntries: options2.maxEntries,
     maxTotalBytes: options2.maxExtractedBytes
   });
@@ -9957,14 +10003,17 @@ var LIMIT_FLAGS = {
 function limitFlagSpec() {
   return {
     ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((f2) => [f2, { type: "string" }])),
-    "allow-image": { type: "string", multiple: true }
+    "allow-image": { type: "string", multiple: true },
+    "allow-monitor": { type: "string", multiple: true }
   };
 }
 function limitsFrom(flags, problems) {
   const limits = {
     ...SERVER_DEFAULTS.limits,
-    allowImages: flags["allow-image"] ?? []
+    allowImages: flags["allow-image"] ?? [],
+    allowMonitors: flags["allow-monitor"] ?? []
   };
+  problems.push(...allowMonitorProblems(limits.allowMonitors));
   for (const [flag, { key, kind }] of Object.entries(LIMIT_FLAGS)) {
     const raw = flags[flag];
     if (typeof raw !== "string") continue;
@@ -10005,6 +10054,7 @@ function parseLimit(kind, raw) {
 // src/cli/serve.ts
 var SERVE_HELP = `Usage: atq serve [--listen 127.0.0.1:8480] [--data DIR] [--concurrency 1] [--tokens FILE]
                  [--tls-cert FILE --tls-key FILE] [--allow-network NAME ...] [--allow-image IMAGE ...]
+                 [--allow-monitor SERVICE ...]
                  [--max-upload 100MB] [--max-queued 20] [--max-workers 50] [--max-timeout 2h]
                  [--max-delay 10m] [--max-bundle 100MB] [--max-results 2GB] [--max-stored 5GB]
                  [--task-cpus 2] [--task-memory 2GB] [--keep-results 30d] [--max-connections 256]
@@ -10018,7 +10068,9 @@ is kept in DIR/atq.sqlite: after a restart, queued tasks still run and interrupt
 their objects removed. Listening beyond loopback needs --tokens (clients send "Authorization: Bearer T");
 --add-token NAME creates a token, stores only its hash in FILE and prints it once; with --admin, the
 token may also cancel, remove and use what other tokens own (an operator's). Tasks may attach
-their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's.
+their containers only to the networks --allow-network names (* as wildcard), e.g. the system under test's,
+and sample (monitor) only the services --allow-monitor names (* and ? as wildcards; none by default): a
+name is allowed when a pattern matches it, a glob only when it is one of the patterns.
 The --max-* flags cap what one task may ask for (a larger ask is refused, naming the flag), --allow-image
 the images tasks may run, --task-cpus/--task-memory every container a task starts (0: no limit), and
 --keep-results how long ended tasks and unused uploads are kept (0: forever). See docs/server.md, "Limits".`;
@@ -10064,11 +10116,11 @@ function serverOptions(flags, cwd) {
   const options2 = {
     host: m2?.[1] ?? m2?.[2] ?? SERVER_DEFAULTS.host,
     port: Number(m2?.[3] ?? SERVER_DEFAULTS.port),
-    dataDir: path18.resolve(cwd, text3("data") ?? "atq-data"),
+    dataDir: path17.resolve(cwd, text3("data") ?? "atq-data"),
     concurrency: int("concurrency", SERVER_DEFAULTS.concurrency, 100),
-    tokensFile: text3("tokens") && path18.resolve(cwd, text3("tokens")),
-    tlsCert: text3("tls-cert") && path18.resolve(cwd, text3("tls-cert")),
-    tlsKey: text3("tls-key") && path18.resolve(cwd, text3("tls-key")),
+    tokensFile: text3("tokens") && path17.resolve(cwd, text3("tokens")),
+    tlsCert: text3("tls-cert") && path17.resolve(cwd, text3("tls-cert")),
+    tlsKey: text3("tls-key") && path17.resolve(cwd, text3("tls-key")),
     docker: dockerOptionsFrom(flags, cwd),
     maxUploadBytes: maxUpload ?? SERVER_DEFAULTS.maxUploadBytes,
     maxEntries: SERVER_DEFAULTS.maxEntries,

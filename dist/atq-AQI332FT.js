@@ -26,7 +26,7 @@ import {
   toleratePollFailure,
   until,
   within
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 import {
   __commonJS,
   __require,
@@ -1563,10 +1563,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text3.length !== 0) {
+                    handler(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -1633,10 +1633,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text3.length !== 0) {
+                    handler(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -1726,9 +1726,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text } = this;
-        if (text.length !== 0) {
-          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text);
+        const { text: text3 } = this;
+        if (text3.length !== 0) {
+          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text3);
           this.text = "";
         }
         this._closed = true;
@@ -1924,17 +1924,17 @@ var require_saxes = __commonJS({
           this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
           return `&${entity};`;
         }
-        let num3 = NaN;
+        let num5 = NaN;
         if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num3 = parseInt(entity.slice(2), 16);
+          num5 = parseInt(entity.slice(2), 16);
         } else if (/^#[0-9]+$/.test(entity)) {
-          num3 = parseInt(entity.slice(1), 10);
+          num5 = parseInt(entity.slice(1), 10);
         }
-        if (!this.isChar(num3)) {
+        if (!this.isChar(num5)) {
           this.fail("malformed character entity.");
           return `&${entity};`;
         }
-        return String.fromCodePoint(num3);
+        return String.fromCodePoint(num5);
       }
     };
     exports.SaxesParser = SaxesParser3;
@@ -1988,19 +1988,19 @@ var require_fs = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDirentFromStats = void 0;
     var DirentFromStats = class {
-      constructor(name, stats) {
+      constructor(name, stats3) {
         this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+        this.isBlockDevice = stats3.isBlockDevice.bind(stats3);
+        this.isCharacterDevice = stats3.isCharacterDevice.bind(stats3);
+        this.isDirectory = stats3.isDirectory.bind(stats3);
+        this.isFIFO = stats3.isFIFO.bind(stats3);
+        this.isFile = stats3.isFile.bind(stats3);
+        this.isSocket = stats3.isSocket.bind(stats3);
+        this.isSymbolicLink = stats3.isSymbolicLink.bind(stats3);
       }
     };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
+    function createDirentFromStats(name, stats3) {
+      return new DirentFromStats(name, stats3);
     }
     exports.createDirentFromStats = createDirentFromStats;
   }
@@ -2013,7 +2013,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os = __require("os");
-    var path18 = __require("path");
+    var path20 = __require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -2025,7 +2025,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path18.resolve(cwd, filepath);
+      return path20.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -2191,7 +2191,7 @@ var require_is_glob = __commonJS({
       }
       return false;
     };
-    module.exports = function isGlob(str, options) {
+    module.exports = function isGlob(str, options2) {
       if (typeof str !== "string" || str === "") {
         return false;
       }
@@ -2199,7 +2199,7 @@ var require_is_glob = __commonJS({
         return true;
       }
       var check = strictCheck;
-      if (options && options.strict === false) {
+      if (options2 && options2.strict === false) {
         check = relaxedCheck;
       }
       return check(str);
@@ -2220,8 +2220,8 @@ var require_glob_parent = __commonJS({
     var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
     var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
     module.exports = function globParent(str, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
+      var options2 = Object.assign({ flipBackslashes: true }, opts);
+      if (options2.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
         str = str.replace(backslash, slash);
       }
       if (enclosure.test(str)) {
@@ -2240,20 +2240,20 @@ var require_glob_parent = __commonJS({
 var require_utils = __commonJS({
   "node_modules/braces/lib/utils.js"(exports) {
     "use strict";
-    exports.isInteger = (num3) => {
-      if (typeof num3 === "number") {
-        return Number.isInteger(num3);
+    exports.isInteger = (num5) => {
+      if (typeof num5 === "number") {
+        return Number.isInteger(num5);
       }
-      if (typeof num3 === "string" && num3.trim() !== "") {
-        return Number.isInteger(Number(num3));
+      if (typeof num5 === "string" && num5.trim() !== "") {
+        return Number.isInteger(Number(num5));
       }
       return false;
     };
     exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
+    exports.exceedsLimit = (min, max2, step = 1, limit) => {
       if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
+      if (!exports.isInteger(min) || !exports.isInteger(max2)) return false;
+      return (Number(max2) - Number(min)) / Number(step) >= limit;
     };
     exports.escapeNode = (block, n = 0, type) => {
       const node = block.nodes[n];
@@ -2323,10 +2323,10 @@ var require_stringify = __commonJS({
   "node_modules/braces/lib/stringify.js"(exports, module) {
     "use strict";
     var utils = require_utils();
-    module.exports = (ast, options = {}) => {
+    module.exports = (ast, options2 = {}) => {
       const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalidBlock = options2.escapeInvalid && utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options2.escapeInvalid === true;
         let output = "";
         if (node.value) {
           if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
@@ -2353,12 +2353,12 @@ var require_stringify = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/is-number/index.js"(exports, module) {
     "use strict";
-    module.exports = function(num3) {
-      if (typeof num3 === "number") {
-        return num3 - num3 === 0;
+    module.exports = function(num5) {
+      if (typeof num5 === "number") {
+        return num5 - num5 === 0;
       }
-      if (typeof num3 === "string" && num3.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num3) : isFinite(+num3);
+      if (typeof num5 === "string" && num5.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num5) : isFinite(+num5);
       }
       return false;
     };
@@ -2370,17 +2370,17 @@ var require_to_regex_range = __commonJS({
   "node_modules/to-regex-range/index.js"(exports, module) {
     "use strict";
     var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
+    var toRegexRange = (min, max2, options2) => {
       if (isNumber(min) === false) {
         throw new TypeError("toRegexRange: expected the first argument to be a number");
       }
-      if (max === void 0 || min === max) {
+      if (max2 === void 0 || min === max2) {
         return String(min);
       }
-      if (isNumber(max) === false) {
+      if (isNumber(max2) === false) {
         throw new TypeError("toRegexRange: expected the second argument to be a number.");
       }
-      let opts = { relaxZeros: true, ...options };
+      let opts = { relaxZeros: true, ...options2 };
       if (typeof opts.strictZeros === "boolean") {
         opts.relaxZeros = opts.strictZeros === false;
       }
@@ -2388,14 +2388,14 @@ var require_to_regex_range = __commonJS({
       let shorthand = String(opts.shorthand);
       let capture = String(opts.capture);
       let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      let cacheKey = min + ":" + max2 + "=" + relax + shorthand + capture + wrap;
       if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
         return toRegexRange.cache[cacheKey].result;
       }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
+      let a = Math.min(min, max2);
+      let b = Math.max(min, max2);
       if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
+        let result = min + "|" + max2;
         if (opts.capture) {
           return `(${result})`;
         }
@@ -2404,8 +2404,8 @@ var require_to_regex_range = __commonJS({
         }
         return `(?:${result})`;
       }
-      let isPadded2 = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
+      let isPadded2 = hasPadding(min) || hasPadding(max2);
+      let state = { min, max: max2, a, b };
       let positives = [];
       let negatives = [];
       if (isPadded2) {
@@ -2431,34 +2431,34 @@ var require_to_regex_range = __commonJS({
       toRegexRange.cache[cacheKey] = state;
       return state.result;
     };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
+    function collatePatterns(neg, pos, options2) {
+      let onlyNegative = filterPatterns(neg, pos, "-", false, options2) || [];
+      let onlyPositive = filterPatterns(pos, neg, "", false, options2) || [];
+      let intersected = filterPatterns(neg, pos, "-?", true, options2) || [];
       let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
       return subpatterns.join("|");
     }
-    function splitToRanges(min, max) {
+    function splitToRanges(min, max2) {
       let nines = 1;
       let zeros = 1;
       let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
+      let stops = /* @__PURE__ */ new Set([max2]);
+      while (min <= stop && stop <= max2) {
         stops.add(stop);
         nines += 1;
         stop = countNines(min, nines);
       }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
+      stop = countZeros(max2 + 1, zeros) - 1;
+      while (min < stop && stop <= max2) {
         stops.add(stop);
         zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
+        stop = countZeros(max2 + 1, zeros) - 1;
       }
       stops = [...stops];
       stops.sort(compare);
       return stops;
     }
-    function rangeToPattern(start, stop, options) {
+    function rangeToPattern(start, stop, options2) {
       if (start === stop) {
         return { pattern: start, count: [], digits: 0 };
       }
@@ -2471,24 +2471,24 @@ var require_to_regex_range = __commonJS({
         if (startDigit === stopDigit) {
           pattern += startDigit;
         } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
+          pattern += toCharacterClass(startDigit, stopDigit, options2);
         } else {
           count2++;
         }
       }
       if (count2) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
+        pattern += options2.shorthand === true ? "\\d" : "[0-9]";
       }
       return { pattern, count: [count2], digits };
     }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
+    function splitToPatterns(min, max2, tok, options2) {
+      let ranges = splitToRanges(min, max2);
       let tokens = [];
       let start = min;
       let prev;
       for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
+        let max3 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max3), options2);
         let zeros = "";
         if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
           if (prev.count.length > 1) {
@@ -2496,20 +2496,20 @@ var require_to_regex_range = __commonJS({
           }
           prev.count.push(obj.count[0]);
           prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
+          start = max3 + 1;
           continue;
         }
         if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
+          zeros = padZeros(max3, tok, options2);
         }
         obj.string = zeros + obj.pattern + toQuantifier(obj.count);
         tokens.push(obj);
-        start = max2 + 1;
+        start = max3 + 1;
         prev = obj;
       }
       return tokens;
     }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
+    function filterPatterns(arr, comparison, prefix, intersection, options2) {
       let result = [];
       for (let ele of arr) {
         let { string } = ele;
@@ -2546,18 +2546,18 @@ var require_to_regex_range = __commonJS({
       }
       return "";
     }
-    function toCharacterClass(a, b, options) {
+    function toCharacterClass(a, b, options2) {
       return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
     }
     function hasPadding(str) {
       return /^-?(0+)\d/.test(str);
     }
-    function padZeros(value2, tok, options) {
+    function padZeros(value2, tok, options2) {
       if (!tok.isPadded) {
         return value2;
       }
       let diff = Math.abs(tok.maxLen - String(value2).length);
-      let relax = options.relaxZeros !== false;
+      let relax = options2.relaxZeros !== false;
       switch (diff) {
         case 0:
           return "";
@@ -2589,7 +2589,7 @@ var require_fill_range = __commonJS({
     var isValidValue = (value2) => {
       return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
-    var isNumber = (num3) => Number.isInteger(+num3);
+    var isNumber = (num5) => Number.isInteger(+num5);
     var zeros = (input) => {
       let value2 = `${input}`;
       let index2 = -1;
@@ -2598,11 +2598,11 @@ var require_fill_range = __commonJS({
       while (value2[++index2] === "0") ;
       return index2 > 0;
     };
-    var stringify = (start, end, options) => {
+    var stringify = (start, end, options2) => {
       if (typeof start === "string" || typeof end === "string") {
         return true;
       }
-      return options.stringify === true;
+      return options2.stringify === true;
     };
     var pad = (input, maxLength, toNumber) => {
       if (maxLength > 0) {
@@ -2624,10 +2624,10 @@ var require_fill_range = __commonJS({
       while (input.length < maxLength) input = "0" + input;
       return negative ? "-" + input : input;
     };
-    var toSequence = (parts2, options, maxLen) => {
+    var toSequence = (parts2, options2, maxLen) => {
       parts2.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
       parts2.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
+      let prefix = options2.capture ? "" : "?:";
       let positives = "";
       let negatives = "";
       let result;
@@ -2642,46 +2642,46 @@ var require_fill_range = __commonJS({
       } else {
         result = positives || negatives;
       }
-      if (options.wrap) {
+      if (options2.wrap) {
         return `(${prefix}${result})`;
       }
       return result;
     };
-    var toRange = (a, b, isNumbers, options) => {
+    var toRange = (a, b, isNumbers, options2) => {
       if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
+        return toRegexRange(a, b, { wrap: false, ...options2 });
       }
       let start = String.fromCharCode(a);
       if (a === b) return start;
       let stop = String.fromCharCode(b);
       return `[${start}-${stop}]`;
     };
-    var toRegex = (start, end, options) => {
+    var toRegex = (start, end, options2) => {
       if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
+        let wrap = options2.wrap === true;
+        let prefix = options2.capture ? "" : "?:";
         return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
       }
-      return toRegexRange(start, end, options);
+      return toRegexRange(start, end, options2);
     };
     var rangeError = (...args) => {
       return new RangeError("Invalid range arguments: " + util3.inspect(...args));
     };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
+    var invalidRange = (start, end, options2) => {
+      if (options2.strictRanges === true) throw rangeError([start, end]);
       return [];
     };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
+    var invalidStep = (step, options2) => {
+      if (options2.strictRanges === true) {
         throw new TypeError(`Expected step "${step}" to be a number`);
       }
       return [];
     };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
+    var fillNumbers = (start, end, step = 1, options2 = {}) => {
       let a = Number(start);
       let b = Number(end);
       if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
+        if (options2.strictRanges === true) throw rangeError([start, end]);
         return [];
       }
       if (a === 0) a = 0;
@@ -2693,17 +2693,17 @@ var require_fill_range = __commonJS({
       step = Math.max(Math.abs(step), 1);
       let padded = zeros(startString) || zeros(endString) || zeros(stepString);
       let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format2 = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
+      let toNumber = padded === false && stringify(start, end, options2) === false;
+      let format2 = options2.transform || transform(toNumber);
+      if (options2.toRegex && step === 1) {
+        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options2);
       }
       let parts2 = { negatives: [], positives: [] };
-      let push = (num3) => parts2[num3 < 0 ? "negatives" : "positives"].push(Math.abs(num3));
+      let push = (num5) => parts2[num5 < 0 ? "negatives" : "positives"].push(Math.abs(num5));
       let range2 = [];
       let index2 = 0;
       while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
+        if (options2.toRegex === true && step > 1) {
           push(a);
         } else {
           range2.push(pad(format2(a, index2), maxLen, toNumber));
@@ -2711,23 +2711,23 @@ var require_fill_range = __commonJS({
         a = descending ? a - step : a + step;
         index2++;
       }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts2, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
+      if (options2.toRegex === true) {
+        return step > 1 ? toSequence(parts2, options2, maxLen) : toRegex(range2, null, { wrap: false, ...options2 });
       }
       return range2;
     };
-    var fillLetters = (start, end, step = 1, options = {}) => {
+    var fillLetters = (start, end, step = 1, options2 = {}) => {
       if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
+        return invalidRange(start, end, options2);
       }
-      let format2 = options.transform || ((val) => String.fromCharCode(val));
+      let format2 = options2.transform || ((val) => String.fromCharCode(val));
       let a = `${start}`.charCodeAt(0);
       let b = `${end}`.charCodeAt(0);
       let descending = a > b;
       let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
+      let max2 = Math.max(a, b);
+      if (options2.toRegex && step === 1) {
+        return toRange(min, max2, false, options2);
       }
       let range2 = [];
       let index2 = 0;
@@ -2736,17 +2736,17 @@ var require_fill_range = __commonJS({
         a = descending ? a - step : a + step;
         index2++;
       }
-      if (options.toRegex === true) {
-        return toRegex(range2, null, { wrap: false, options });
+      if (options2.toRegex === true) {
+        return toRegex(range2, null, { wrap: false, options: options2 });
       }
       return range2;
     };
-    var fill = (start, end, step, options = {}) => {
+    var fill = (start, end, step, options2 = {}) => {
       if (end == null && isValidValue(start)) {
         return [start];
       }
       if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
+        return invalidRange(start, end, options2);
       }
       if (typeof step === "function") {
         return fill(start, end, 1, { transform: step });
@@ -2754,7 +2754,7 @@ var require_fill_range = __commonJS({
       if (isObject(step)) {
         return fill(start, end, 0, step);
       }
-      let opts = { ...options };
+      let opts = { ...options2 };
       if (opts.capture === true) opts.wrap = true;
       step = step || opts.step || 1;
       if (!isNumber(step)) {
@@ -2776,12 +2776,12 @@ var require_compile = __commonJS({
     "use strict";
     var fill = require_fill_range();
     var utils = require_utils();
-    var compile = (ast, options = {}) => {
+    var compile = (ast, options2 = {}) => {
       const walk = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalidNode = node.invalid === true && options2.escapeInvalid === true;
         const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
+        const prefix = options2.escapeInvalid === true ? "\\" : "";
         let output = "";
         if (node.isOpen === true) {
           return prefix + node.value;
@@ -2804,7 +2804,7 @@ var require_compile = __commonJS({
         }
         if (node.nodes && node.ranges > 0) {
           const args = utils.reduce(node.nodes);
-          const range2 = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          const range2 = fill(...args, { ...options2, wrap: false, toRegex: true, strictZeros: true });
           if (range2.length !== 0) {
             return args.length > 1 && range2.length > 1 ? `(${range2})` : range2;
           }
@@ -2851,8 +2851,8 @@ var require_expand = __commonJS({
       }
       return utils.flatten(result);
     };
-    var expand2 = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
+    var expand2 = (ast, options2 = {}) => {
+      const rangeLimit = options2.rangeLimit === void 0 ? 1e3 : options2.rangeLimit;
       const walk = (node, parent = {}) => {
         node.queue = [];
         let p = parent;
@@ -2862,7 +2862,7 @@ var require_expand = __commonJS({
           q = p.queue;
         }
         if (node.invalid || node.dollar) {
-          q.push(append(q.pop(), stringify(node, options)));
+          q.push(append(q.pop(), stringify(node, options2)));
           return;
         }
         if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
@@ -2871,12 +2871,12 @@ var require_expand = __commonJS({
         }
         if (node.nodes && node.ranges > 0) {
           const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
+          if (utils.exceedsLimit(...args, options2.step, rangeLimit)) {
             throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
           }
-          let range2 = fill(...args, options);
+          let range2 = fill(...args, options2);
           if (range2.length === 0) {
-            range2 = stringify(node, options);
+            range2 = stringify(node, options2);
           }
           q.push(append(q.pop(), range2));
           node.nodes = [];
@@ -3051,14 +3051,14 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse = (input, options = {}) => {
+    var parse = (input, options2 = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
+      const opts = options2 || {};
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input.length > max2) {
+        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max2})`);
       }
       const ast = { type: "root", input, nodes: [] };
       const stack = [ast];
@@ -3092,7 +3092,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (value2 === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value2 : "") + advance() });
+          push({ type: "text", value: (options2.keepEscaping ? value2 : "") + advance() });
           continue;
         }
         if (value2 === CHAR_RIGHT_SQUARE_BRACKET) {
@@ -3141,7 +3141,7 @@ var require_parse = __commonJS({
         if (value2 === CHAR_DOUBLE_QUOTE || value2 === CHAR_SINGLE_QUOTE || value2 === CHAR_BACKTICK) {
           const open3 = value2;
           let next;
-          if (options.keepQuotes !== true) {
+          if (options2.keepQuotes !== true) {
             value2 = "";
           }
           while (index2 < length && (next = advance())) {
@@ -3150,7 +3150,7 @@ var require_parse = __commonJS({
               continue;
             }
             if (next === open3) {
-              if (options.keepQuotes === true) value2 += next;
+              if (options2.keepQuotes === true) value2 += next;
               break;
             }
             value2 += next;
@@ -3263,11 +3263,11 @@ var require_braces = __commonJS({
     var compile = require_compile();
     var expand2 = require_expand();
     var parse = require_parse();
-    var braces = (input, options = {}) => {
+    var braces = (input, options2 = {}) => {
       let output = [];
       if (Array.isArray(input)) {
         for (const pattern of input) {
-          const result = braces.create(pattern, options);
+          const result = braces.create(pattern, options2);
           if (Array.isArray(result)) {
             output.push(...result);
           } else {
@@ -3275,44 +3275,44 @@ var require_braces = __commonJS({
           }
         }
       } else {
-        output = [].concat(braces.create(input, options));
+        output = [].concat(braces.create(input, options2));
       }
-      if (options && options.expand === true && options.nodupes === true) {
+      if (options2 && options2.expand === true && options2.nodupes === true) {
         output = [...new Set(output)];
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse(input, options);
-    braces.stringify = (input, options = {}) => {
+    braces.parse = (input, options2 = {}) => parse(input, options2);
+    braces.stringify = (input, options2 = {}) => {
       if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
+        return stringify(braces.parse(input, options2), options2);
       }
-      return stringify(input, options);
+      return stringify(input, options2);
     };
-    braces.compile = (input, options = {}) => {
+    braces.compile = (input, options2 = {}) => {
       if (typeof input === "string") {
-        input = braces.parse(input, options);
+        input = braces.parse(input, options2);
       }
-      return compile(input, options);
+      return compile(input, options2);
     };
-    braces.expand = (input, options = {}) => {
+    braces.expand = (input, options2 = {}) => {
       if (typeof input === "string") {
-        input = braces.parse(input, options);
+        input = braces.parse(input, options2);
       }
-      let result = expand2(input, options);
-      if (options.noempty === true) {
+      let result = expand2(input, options2);
+      if (options2.noempty === true) {
         result = result.filter(Boolean);
       }
-      if (options.nodupes === true) {
+      if (options2.nodupes === true) {
         result = [...new Set(result)];
       }
       return result;
     };
-    braces.create = (input, options = {}) => {
+    braces.create = (input, options2 = {}) => {
       if (input === "" || input.length < 3) {
         return [input];
       }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
+      return options2.expand !== true ? braces.compile(input, options2) : braces.expand(input, options2);
     };
     module.exports = braces;
   }
@@ -3322,7 +3322,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path18 = __require("path");
+    var path20 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -3496,7 +3496,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path18.sep,
+      SEP: path20.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -3523,7 +3523,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path18 = __require("path");
+    var path20 = __require("path");
     var win322 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -3548,11 +3548,11 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
+    exports.isWindows = (options2) => {
+      if (options2 && typeof options2.windows === "boolean") {
+        return options2.windows;
       }
-      return win322 === true || path18.sep === "\\";
+      return win322 === true || path20.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -3568,9 +3568,9 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
+    exports.wrapOutput = (input, state = {}, options2 = {}) => {
+      const prepend = options2.contains ? "" : "^";
+      const append = options2.contains ? "" : "$";
       let output = `${prepend}(?:${input})${append}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
@@ -3625,8 +3625,8 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options) => {
-      const opts = options || {};
+    var scan = (input, options2) => {
+      const opts = options2 || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
       const slashes = [];
@@ -3923,9 +3923,9 @@ var require_parse2 = __commonJS({
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
     } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
+    var expandRange = (args, options2) => {
+      if (typeof options2.expandRange === "function") {
+        return options2.expandRange(...args, options2);
       }
       args.sort();
       const value2 = `[${args.join("-")}]`;
@@ -4124,11 +4124,11 @@ var require_parse2 = __commonJS({
       }
       return depth;
     };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
+    var analyzeRepeatedExtglob = (body, options2) => {
+      if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -4140,27 +4140,27 @@ var require_parse2 = __commonJS({
         if (safeOutput) {
           return { risky: true, safeOutput };
         }
-        if (repeatedExtglobRecursion(branch) > max) {
+        if (repeatedExtglobRecursion(branch) > max2) {
           return { risky: true };
         }
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse = (input, options2) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
       input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const opts = { ...options2 };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const win322 = utils.isWindows(options);
+      const win322 = utils.isWindows(options2);
       const PLATFORM_CHARS = constants.globChars(win322);
       const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
       const {
@@ -4217,9 +4217,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num3 = 0) => {
+      const consume = (value3 = "", num5 = 0) => {
         state.consumed += value3;
-        state.index += num3;
+        state.index += num5;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -4317,7 +4317,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options2, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -4367,7 +4367,7 @@ var require_parse2 = __commonJS({
           state.output = input;
           return state;
         }
-        state.output = utils.wrapOutput(output, state, options);
+        state.output = utils.wrapOutput(output, state, options2);
         return state;
       }
       while (!eos()) {
@@ -4842,15 +4842,15 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+    parse.fastpaths = (input, options2) => {
+      const opts = { ...options2 };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input = REPLACEMENTS[input] || input;
-      const win322 = utils.isWindows(options);
+      const win322 = utils.isWindows(options2);
       const {
         DOT_LITERAL,
         SLASH_LITERAL,
@@ -4916,15 +4916,15 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path18 = __require("path");
+    var path20 = __require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
+    var picomatch = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const fns = glob.map((input) => picomatch(input, options2, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -4938,18 +4938,18 @@ var require_picomatch = __commonJS({
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
-      const opts = options || {};
-      const posix = utils.isWindows(options);
-      const regex = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const opts = options2 || {};
+      const posix = utils.isWindows(options2);
+      const regex = isState ? picomatch.compileRe(glob, options2) : picomatch.makeRe(glob, options2, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch.test(input, regex, options, { glob, posix });
+        const { isMatch, match: match2, output } = picomatch.test(input, regex, options2, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -4975,14 +4975,14 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch.test = (input, regex, options2, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
       if (input === "") {
         return { isMatch: false, output: "" };
       }
-      const opts = options || {};
+      const opts = options2 || {};
       const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
       let match2 = input === glob;
       let output = match2 && format2 ? format2(input) : input;
@@ -4992,59 +4992,59 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch.matchBase(input, regex, options, posix);
+          match2 = picomatch.matchBase(input, regex, options2, posix);
         } else {
           match2 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path18.basename(input));
+    picomatch.matchBase = (input, glob, options2, posix = utils.isWindows(options2)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options2);
+      return regex.test(path20.basename(input));
     };
-    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+    picomatch.isMatch = (str, patterns, options2) => picomatch(patterns, options2)(str);
+    picomatch.parse = (pattern, options2) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options2));
+      return parse(pattern, { ...options2, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch.scan = (input, options2) => scan(input, options2);
+    picomatch.compileRe = (state, options2, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
-      const opts = options || {};
+      const opts = options2 || {};
       const prepend = opts.contains ? "" : "^";
       const append = opts.contains ? "" : "$";
       let source = `${prepend}(?:${state.output})${append}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch.toRegex(source, options);
+      const regex = picomatch.toRegex(source, options2);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+      if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options2);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse(input, options2);
       }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch.compileRe(parsed, options2, returnOutput, returnState);
     };
-    picomatch.toRegex = (source, options) => {
+    picomatch.toRegex = (source, options2) => {
       try {
-        const opts = options || {};
+        const opts = options2 || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
       } catch (err) {
-        if (options && options.debug === true) throw err;
+        if (options2 && options2.debug === true) throw err;
         return /$^/;
       }
     };
@@ -5074,7 +5074,7 @@ var require_micromatch = __commonJS({
       const index2 = v.indexOf("{");
       return index2 > -1 && v.indexOf("}", index2) > -1;
     };
-    var micromatch = (list, patterns, options) => {
+    var micromatch = (list, patterns, options2) => {
       patterns = [].concat(patterns);
       list = [].concat(list);
       let omit = /* @__PURE__ */ new Set();
@@ -5083,12 +5083,12 @@ var require_micromatch = __commonJS({
       let negatives = 0;
       let onResult = (state) => {
         items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
+        if (options2 && options2.onResult) {
+          options2.onResult(state);
         }
       };
       for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
+        let isMatch = picomatch(String(patterns[i]), { ...options2, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list) {
@@ -5105,29 +5105,29 @@ var require_micromatch = __commonJS({
       }
       let result = negatives === patterns.length ? [...items] : [...keep];
       let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
+      if (options2 && matches.length === 0) {
+        if (options2.failglob === true) {
           throw new Error(`No matches found for "${patterns.join(", ")}"`);
         }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
+        if (options2.nonull === true || options2.nullglob === true) {
+          return options2.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
         }
       }
       return matches;
     };
     micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    micromatch.matcher = (pattern, options2) => picomatch(pattern, options2);
+    micromatch.isMatch = (str, patterns, options2) => picomatch(patterns, options2)(str);
     micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
+    micromatch.not = (list, patterns, options2 = {}) => {
       patterns = [].concat(patterns).map(String);
       let result = /* @__PURE__ */ new Set();
       let items = [];
       let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
+        if (options2.onResult) options2.onResult(state);
         items.push(state.output);
       };
-      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
+      let matches = new Set(micromatch(list, patterns, { ...options2, onResult }));
       for (let item of items) {
         if (!matches.has(item)) {
           result.add(item);
@@ -5135,12 +5135,12 @@ var require_micromatch = __commonJS({
       }
       return [...result];
     };
-    micromatch.contains = (str, pattern, options) => {
+    micromatch.contains = (str, pattern, options2) => {
       if (typeof str !== "string") {
         throw new TypeError(`Expected a string: "${util3.inspect(str)}"`);
       }
       if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch.contains(str, p, options));
+        return pattern.some((p) => micromatch.contains(str, p, options2));
       }
       if (typeof pattern === "string") {
         if (isEmptyString(str) || isEmptyString(pattern)) {
@@ -5150,46 +5150,46 @@ var require_micromatch = __commonJS({
           return true;
         }
       }
-      return micromatch.isMatch(str, pattern, { ...options, contains: true });
+      return micromatch.isMatch(str, pattern, { ...options2, contains: true });
     };
-    micromatch.matchKeys = (obj, patterns, options) => {
+    micromatch.matchKeys = (obj, patterns, options2) => {
       if (!utils.isObject(obj)) {
         throw new TypeError("Expected the first argument to be an object");
       }
-      let keys = micromatch(Object.keys(obj), patterns, options);
+      let keys = micromatch(Object.keys(obj), patterns, options2);
       let res = {};
       for (let key of keys) res[key] = obj[key];
       return res;
     };
-    micromatch.some = (list, patterns, options) => {
+    micromatch.some = (list, patterns, options2) => {
       let items = [].concat(list);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
+        let isMatch = picomatch(String(pattern), options2);
         if (items.some((item) => isMatch(item))) {
           return true;
         }
       }
       return false;
     };
-    micromatch.every = (list, patterns, options) => {
+    micromatch.every = (list, patterns, options2) => {
       let items = [].concat(list);
       for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
+        let isMatch = picomatch(String(pattern), options2);
         if (!items.every((item) => isMatch(item))) {
           return false;
         }
       }
       return true;
     };
-    micromatch.all = (str, patterns, options) => {
+    micromatch.all = (str, patterns, options2) => {
       if (typeof str !== "string") {
         throw new TypeError(`Expected a string: "${util3.inspect(str)}"`);
       }
-      return [].concat(patterns).every((p) => picomatch(p, options)(str));
+      return [].concat(patterns).every((p) => picomatch(p, options2)(str));
     };
-    micromatch.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
+    micromatch.capture = (glob, input, options2) => {
+      let posix = utils.isWindows(options2);
+      let regex = picomatch.makeRe(String(glob), { ...options2, capture: true });
       let match2 = regex.exec(posix ? utils.toPosixSlashes(input) : input);
       if (match2) {
         return match2.slice(1).map((v) => v === void 0 ? "" : v);
@@ -5197,25 +5197,25 @@ var require_micromatch = __commonJS({
     };
     micromatch.makeRe = (...args) => picomatch.makeRe(...args);
     micromatch.scan = (...args) => picomatch.scan(...args);
-    micromatch.parse = (patterns, options) => {
+    micromatch.parse = (patterns, options2) => {
       let res = [];
       for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str, options));
+        for (let str of braces(String(pattern), options2)) {
+          res.push(picomatch.parse(str, options2));
         }
       }
       return res;
     };
-    micromatch.braces = (pattern, options) => {
+    micromatch.braces = (pattern, options2) => {
       if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
+      if (options2 && options2.nobrace === true || !hasBraces(pattern)) {
         return [pattern];
       }
-      return braces(pattern, options);
+      return braces(pattern, options2);
     };
-    micromatch.braceExpand = (pattern, options) => {
+    micromatch.braceExpand = (pattern, options2) => {
       if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch.braces(pattern, { ...options, expand: true });
+      return micromatch.braces(pattern, { ...options2, expand: true });
     };
     micromatch.hasBraces = hasBraces;
     module.exports = micromatch;
@@ -5228,7 +5228,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path18 = __require("path");
+    var path20 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR2 = "**";
@@ -5239,24 +5239,24 @@ var require_pattern = __commonJS({
     var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
     var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
     var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern(pattern, options);
+    function isStaticPattern(pattern, options2 = {}) {
+      return !isDynamicPattern(pattern, options2);
     }
     exports.isStaticPattern = isStaticPattern;
-    function isDynamicPattern(pattern, options = {}) {
+    function isDynamicPattern(pattern, options2 = {}) {
       if (pattern === "") {
         return false;
       }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
+      if (options2.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
         return true;
       }
       if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
         return true;
       }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
+      if (options2.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
         return true;
       }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
+      if (options2.braceExpansion !== false && hasBraceExpansion(pattern)) {
         return true;
       }
       return false;
@@ -5323,7 +5323,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path18.basename(pattern);
+      const basename = path20.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -5339,8 +5339,8 @@ var require_pattern = __commonJS({
       return patterns.filter((pattern2) => pattern2 !== "");
     }
     exports.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts: parts2 } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+    function getPatternParts(pattern, options2) {
+      let { parts: parts2 } = micromatch.scan(pattern, Object.assign(Object.assign({}, options2), { parts: true }));
       if (parts2.length === 0) {
         parts2 = [pattern];
       }
@@ -5351,12 +5351,12 @@ var require_pattern = __commonJS({
       return parts2;
     }
     exports.getPatternParts = getPatternParts;
-    function makeRe2(pattern, options) {
-      return micromatch.makeRe(pattern, options);
+    function makeRe2(pattern, options2) {
+      return micromatch.makeRe(pattern, options2);
     }
     exports.makeRe = makeRe2;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe2(pattern, options));
+    function convertPatternsToRe(patterns, options2) {
+      return patterns.map((pattern) => makeRe2(pattern, options2));
     }
     exports.convertPatternsToRe = convertPatternsToRe;
     function matchAny(entry, patternsRe) {
@@ -5381,7 +5381,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path18.isAbsolute(pattern);
+      return path20.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -5399,24 +5399,24 @@ var require_merge2 = __commonJS({
       const streamsQueue = [];
       const args = slice.call(arguments);
       let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
+      let options2 = args[args.length - 1];
+      if (options2 && !Array.isArray(options2) && options2.pipe == null) {
         args.pop();
       } else {
-        options = {};
+        options2 = {};
       }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
+      const doEnd = options2.end !== false;
+      const doPipeError = options2.pipeError === true;
+      if (options2.objectMode == null) {
+        options2.objectMode = true;
       }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
+      if (options2.highWaterMark == null) {
+        options2.highWaterMark = 64 * 1024;
       }
-      const mergedStream = PassThrough3(options);
+      const mergedStream = PassThrough3(options2);
       function addStream() {
         for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
+          streamsQueue.push(pauseStreams(arguments[i], options2));
         }
         mergeStream();
         return this;
@@ -5487,10 +5487,10 @@ var require_merge2 = __commonJS({
       }
       return mergedStream;
     }
-    function pauseStreams(streams, options) {
+    function pauseStreams(streams, options2) {
       if (!Array.isArray(streams)) {
         if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough3(options));
+          streams = streams.pipe(PassThrough3(options2));
         }
         if (!streams._readableState || !streams.pause || !streams.pipe) {
           throw new Error("Only readable stream can be merged.");
@@ -5498,7 +5498,7 @@ var require_merge2 = __commonJS({
         streams.pause();
       } else {
         for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
+          streams[i] = pauseStreams(streams[i], options2);
         }
       }
       return streams;
@@ -5558,8 +5558,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs2 = require_fs();
     exports.fs = fs2;
-    var path18 = require_path();
-    exports.path = path18;
+    var path20 = require_path();
+    exports.path = path20;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -5671,8 +5671,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path18, settings, callback) {
-      settings.fs.lstat(path18, (lstatError, lstat4) => {
+    function read(path20, settings, callback) {
+      settings.fs.lstat(path20, (lstatError, lstat4) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -5681,7 +5681,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat4);
           return;
         }
-        settings.fs.stat(path18, (statError, stat5) => {
+        settings.fs.stat(path20, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -5713,13 +5713,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path18, settings) {
-      const lstat4 = settings.fs.lstatSync(path18);
+    function read(path20, settings) {
+      const lstat4 = settings.fs.lstatSync(path20);
       if (!lstat4.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat4;
       }
       try {
-        const stat5 = settings.fs.statSync(path18);
+        const stat5 = settings.fs.statSync(path20);
         if (settings.markSymbolicLink) {
           stat5.isSymbolicLink = () => true;
         }
@@ -5790,17 +5790,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat5(path18, optionsOrSettingsOrCallback, callback) {
+    function stat5(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat5;
-    function statSync(path18, optionsOrSettings) {
+    function statSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path20, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -5899,19 +5899,19 @@ var require_fs3 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDirentFromStats = void 0;
     var DirentFromStats = class {
-      constructor(name, stats) {
+      constructor(name, stats3) {
         this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+        this.isBlockDevice = stats3.isBlockDevice.bind(stats3);
+        this.isCharacterDevice = stats3.isCharacterDevice.bind(stats3);
+        this.isDirectory = stats3.isDirectory.bind(stats3);
+        this.isFIFO = stats3.isFIFO.bind(stats3);
+        this.isFile = stats3.isFile.bind(stats3);
+        this.isSocket = stats3.isSocket.bind(stats3);
+        this.isSymbolicLink = stats3.isSymbolicLink.bind(stats3);
       }
     };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
+    function createDirentFromStats(name, stats3) {
+      return new DirentFromStats(name, stats3);
     }
     exports.createDirentFromStats = createDirentFromStats;
   }
@@ -5960,7 +5960,7 @@ var require_async2 = __commonJS({
         readdirWithFileTypes(directory, settings, callback);
         return;
       }
-      readdir3(directory, settings, callback);
+      readdir4(directory, settings, callback);
     }
     exports.read = read;
     function readdirWithFileTypes(directory, settings, callback) {
@@ -5995,7 +5995,7 @@ var require_async2 = __commonJS({
           done(null, entry);
           return;
         }
-        settings.fs.stat(entry.path, (statError, stats) => {
+        settings.fs.stat(entry.path, (statError, stats3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               done(statError);
@@ -6004,32 +6004,32 @@ var require_async2 = __commonJS({
             done(null, entry);
             return;
           }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats3);
           done(null, entry);
         });
       };
     }
-    function readdir3(directory, settings, callback) {
+    function readdir4(directory, settings, callback) {
       settings.fs.readdir(directory, (readdirError, names) => {
         if (readdirError !== null) {
           callFailureCallback(callback, readdirError);
           return;
         }
         const tasks = names.map((name) => {
-          const path18 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path20 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path18, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path20, settings.fsStatSettings, (error, stats3) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path18,
-                dirent: utils.fs.createDirentFromStats(name, stats)
+                path: path20,
+                dirent: utils.fs.createDirentFromStats(name, stats3)
               };
               if (settings.stats) {
-                entry.stats = stats;
+                entry.stats = stats3;
               }
               done(null, entry);
             });
@@ -6044,7 +6044,7 @@ var require_async2 = __commonJS({
         });
       });
     }
-    exports.readdir = readdir3;
+    exports.readdir = readdir4;
     function callFailureCallback(callback, error) {
       callback(error);
     }
@@ -6068,7 +6068,7 @@ var require_sync2 = __commonJS({
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
       }
-      return readdir3(directory, settings);
+      return readdir4(directory, settings);
     }
     exports.read = read;
     function readdirWithFileTypes(directory, settings) {
@@ -6081,8 +6081,8 @@ var require_sync2 = __commonJS({
         };
         if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
           try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+            const stats3 = settings.fs.statSync(entry.path);
+            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats3);
           } catch (error) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               throw error;
@@ -6093,23 +6093,23 @@ var require_sync2 = __commonJS({
       });
     }
     exports.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir3(directory, settings) {
+    function readdir4(directory, settings) {
       const names = settings.fs.readdirSync(directory);
       return names.map((name) => {
         const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
+        const stats3 = fsStat.statSync(entryPath, settings.fsStatSettings);
         const entry = {
           name,
           path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
+          dirent: utils.fs.createDirentFromStats(name, stats3)
         };
         if (settings.stats) {
-          entry.stats = stats;
+          entry.stats = stats3;
         }
         return entry;
       });
     }
-    exports.readdir = readdir3;
+    exports.readdir = readdir4;
   }
 });
 
@@ -6143,7 +6143,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path18 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -6151,7 +6151,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -6178,17 +6178,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path18, optionsOrSettingsOrCallback, callback) {
+    function scandir(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path18, optionsOrSettings) {
+    function scandirSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path20, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -6836,7 +6836,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path18 = __require("path");
+    var path20 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -6846,7 +6846,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -6908,7 +6908,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path18 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -6921,16 +6921,16 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path18.resolve(this._settings.cwd, filepath);
+        return path20.resolve(this._settings.cwd, filepath);
       }
-      _makeEntry(stats, pattern) {
+      _makeEntry(stats3, pattern) {
         const entry = {
           name: pattern,
           path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
+          dirent: utils.fs.createDirentFromStats(pattern, stats3)
         };
         if (this._settings.stats) {
-          entry.stats = stats;
+          entry.stats = stats3;
         }
         return entry;
       }
@@ -6957,15 +6957,15 @@ var require_stream3 = __commonJS({
         this._walkStream = fsWalk.walkStream;
         this._stat = fsStat.stat;
       }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
+      dynamic(root, options2) {
+        return this._walkStream(root, options2);
       }
-      static(patterns, options) {
+      static(patterns, options2) {
         const filepaths = patterns.map(this._getFullEntryPath, this);
         const stream = new stream_1.PassThrough({ objectMode: true });
         stream._write = (index2, _enc, done) => {
-          return this._getEntry(filepaths[index2], patterns[index2], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
+          return this._getEntry(filepaths[index2], patterns[index2], options2).then((entry) => {
+            if (entry !== null && options2.entryFilter(entry)) {
               stream.push(entry);
             }
             if (index2 === filepaths.length - 1) {
@@ -6979,9 +6979,9 @@ var require_stream3 = __commonJS({
         }
         return stream;
       }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error) => {
-          if (options.errorFilter(error)) {
+      _getEntry(filepath, pattern, options2) {
+        return this._getStat(filepath).then((stats3) => this._makeEntry(stats3, pattern)).catch((error) => {
+          if (options2.errorFilter(error)) {
             return null;
           }
           throw error;
@@ -6989,8 +6989,8 @@ var require_stream3 = __commonJS({
       }
       _getStat(filepath) {
         return new Promise((resolve2, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve2(stats) : reject(error);
+          this._stat(filepath, this._fsStatSettings, (error, stats3) => {
+            return error === null ? resolve2(stats3) : reject(error);
           });
         });
       }
@@ -7013,9 +7013,9 @@ var require_async5 = __commonJS({
         this._walkAsync = fsWalk.walk;
         this._readerStream = new stream_1.default(this._settings);
       }
-      dynamic(root, options) {
+      dynamic(root, options2) {
         return new Promise((resolve2, reject) => {
-          this._walkAsync(root, options, (error, entries) => {
+          this._walkAsync(root, options2, (error, entries) => {
             if (error === null) {
               resolve2(entries);
             } else {
@@ -7024,9 +7024,9 @@ var require_async5 = __commonJS({
           });
         });
       }
-      async static(patterns, options) {
+      async static(patterns, options2) {
         const entries = [];
-        const stream = this._readerStream.static(patterns, options);
+        const stream = this._readerStream.static(patterns, options2);
         return new Promise((resolve2, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
@@ -7337,7 +7337,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path18 = __require("path");
+    var path20 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -7351,7 +7351,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path18.resolve(this._settings.cwd, task.base);
+        return path20.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -7400,15 +7400,15 @@ var require_async6 = __commonJS({
       }
       async read(task) {
         const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
+        const options2 = this._getReaderOptions(task);
+        const entries = await this.api(root, task, options2);
+        return entries.map((entry) => options2.transform(entry));
       }
-      api(root, task, options) {
+      api(root, task, options2) {
         if (task.dynamic) {
-          return this._reader.dynamic(root, options);
+          return this._reader.dynamic(root, options2);
         }
-        return this._reader.static(task.patterns, options);
+        return this._reader.static(task.patterns, options2);
       }
     };
     exports.default = ProviderAsync;
@@ -7430,19 +7430,19 @@ var require_stream4 = __commonJS({
       }
       read(task) {
         const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
+        const options2 = this._getReaderOptions(task);
+        const source = this.api(root, task, options2);
         const destination = new stream_1.Readable({ objectMode: true, read: () => {
         } });
-        source.once("error", (error) => destination.emit("error", error)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
+        source.once("error", (error) => destination.emit("error", error)).on("data", (entry) => destination.emit("data", options2.transform(entry))).once("end", () => destination.emit("end"));
         destination.once("close", () => source.destroy());
         return destination;
       }
-      api(root, task, options) {
+      api(root, task, options2) {
         if (task.dynamic) {
-          return this._reader.dynamic(root, options);
+          return this._reader.dynamic(root, options2);
         }
-        return this._reader.static(task.patterns, options);
+        return this._reader.static(task.patterns, options2);
       }
     };
     exports.default = ProviderStream;
@@ -7463,27 +7463,27 @@ var require_sync5 = __commonJS({
         this._walkSync = fsWalk.walkSync;
         this._statSync = fsStat.statSync;
       }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
+      dynamic(root, options2) {
+        return this._walkSync(root, options2);
       }
-      static(patterns, options) {
+      static(patterns, options2) {
         const entries = [];
         for (const pattern of patterns) {
           const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
+          const entry = this._getEntry(filepath, pattern, options2);
+          if (entry === null || !options2.entryFilter(entry)) {
             continue;
           }
           entries.push(entry);
         }
         return entries;
       }
-      _getEntry(filepath, pattern, options) {
+      _getEntry(filepath, pattern, options2) {
         try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
+          const stats3 = this._getStat(filepath);
+          return this._makeEntry(stats3, pattern);
         } catch (error) {
-          if (options.errorFilter(error)) {
+          if (options2.errorFilter(error)) {
             return null;
           }
           throw error;
@@ -7511,15 +7511,15 @@ var require_sync6 = __commonJS({
       }
       read(task) {
         const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
+        const options2 = this._getReaderOptions(task);
+        const entries = this.api(root, task, options2);
+        return entries.map(options2.transform);
       }
-      api(root, task, options) {
+      api(root, task, options2) {
         if (task.dynamic) {
-          return this._reader.dynamic(root, options);
+          return this._reader.dynamic(root, options2);
         }
-        return this._reader.static(task.patterns, options);
+        return this._reader.static(task.patterns, options2);
       }
     };
     exports.default = ProviderSync;
@@ -7596,9 +7596,9 @@ var require_out4 = __commonJS({
     var sync_1 = require_sync6();
     var settings_1 = require_settings4();
     var utils = require_utils3();
-    async function FastGlob(source, options) {
+    async function FastGlob(source, options2) {
       assertPatternsInput(source);
-      const works = getWorks(source, async_1.default, options);
+      const works = getWorks(source, async_1.default, options2);
       const result = await Promise.all(works);
       return utils.array.flatten(result);
     }
@@ -7607,28 +7607,28 @@ var require_out4 = __commonJS({
       FastGlob2.globSync = sync;
       FastGlob2.globStream = stream;
       FastGlob2.async = FastGlob2;
-      function sync(source, options) {
+      function sync(source, options2) {
         assertPatternsInput(source);
-        const works = getWorks(source, sync_1.default, options);
+        const works = getWorks(source, sync_1.default, options2);
         return utils.array.flatten(works);
       }
       FastGlob2.sync = sync;
-      function stream(source, options) {
+      function stream(source, options2) {
         assertPatternsInput(source);
-        const works = getWorks(source, stream_1.default, options);
+        const works = getWorks(source, stream_1.default, options2);
         return utils.stream.merge(works);
       }
       FastGlob2.stream = stream;
-      function generateTasks(source, options) {
+      function generateTasks(source, options2) {
         assertPatternsInput(source);
         const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
+        const settings = new settings_1.default(options2);
         return taskManager.generate(patterns, settings);
       }
       FastGlob2.generateTasks = generateTasks;
-      function isDynamicPattern(source, options) {
+      function isDynamicPattern(source, options2) {
         assertPatternsInput(source);
-        const settings = new settings_1.default(options);
+        const settings = new settings_1.default(options2);
         return utils.pattern.isDynamicPattern(source, settings);
       }
       FastGlob2.isDynamicPattern = isDynamicPattern;
@@ -7669,9 +7669,9 @@ var require_out4 = __commonJS({
         win323.convertPathToPattern = convertPathToPattern2;
       })(win322 = FastGlob2.win32 || (FastGlob2.win32 = {}));
     })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
+    function getWorks(source, _Provider, options2) {
       const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
+      const settings = new settings_1.default(options2);
       const tasks = taskManager.generate(patterns, settings);
       const provider = new _Provider(settings);
       return tasks.map(provider.read, provider);
@@ -8994,7 +8994,7 @@ var require_streamx = __commonJS({
         this._duplexState &= WRITE_NOT_CORKED;
         this._writableState.updateNextTick();
       }
-      _writev(batch, cb) {
+      _writev(batch2, cb) {
         cb(null);
       }
       _write(data, cb) {
@@ -9046,7 +9046,7 @@ var require_streamx = __commonJS({
         this._duplexState &= WRITE_NOT_CORKED;
         this._writableState.updateNextTick();
       }
-      _writev(batch, cb) {
+      _writev(batch2, cb) {
         cb(null);
       }
       _write(data, cb) {
@@ -9432,9 +9432,9 @@ var require_headers = __commonJS({
       }
       return 0;
     }
-    function indexOf(block, num3, offset, end) {
+    function indexOf(block, num5, offset, end) {
       for (; offset < end; offset++) {
-        if (block[offset] === num3) return offset;
+        if (block[offset] === num5) return offset;
       }
       return end;
     }
@@ -9449,18 +9449,18 @@ var require_headers = __commonJS({
       if (val.length > n) return SEVENS.slice(0, n) + " ";
       return ZEROS.slice(0, n - val.length) + val + " ";
     }
-    function encodeSizeBin(num3, buf, off) {
+    function encodeSizeBin(num5, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
-        buf[off + i] = num3 & 255;
-        num3 = Math.floor(num3 / 256);
+        buf[off + i] = num5 & 255;
+        num5 = Math.floor(num5 / 256);
       }
     }
-    function encodeSize(num3, buf, off) {
-      if (num3.toString(8).length > 11) {
-        encodeSizeBin(num3, buf, off);
+    function encodeSize(num5, buf, off) {
+      if (num5.toString(8).length > 11) {
+        encodeSizeBin(num5, buf, off);
       } else {
-        b4a.write(buf, encodeOct(num3, 11), off);
+        b4a.write(buf, encodeOct(num5, 11), off);
       }
     }
     function parse256(buf) {
@@ -10485,14 +10485,14 @@ var require_stream_writable = __commonJS({
     util3.inherits(Writable, Stream);
     function nop() {
     }
-    function WritableState(options, stream) {
+    function WritableState(options2, stream) {
       Duplex = Duplex || require_stream_duplex();
-      options = options || {};
+      options2 = options2 || {};
       var isDuplex = stream instanceof Duplex;
-      this.objectMode = !!options.objectMode;
-      if (isDuplex) this.objectMode = this.objectMode || !!options.writableObjectMode;
-      var hwm = options.highWaterMark;
-      var writableHwm = options.writableHighWaterMark;
+      this.objectMode = !!options2.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options2.writableObjectMode;
+      var hwm = options2.highWaterMark;
+      var writableHwm = options2.writableHighWaterMark;
       var defaultHwm = this.objectMode ? 16 : 16 * 1024;
       if (hwm || hwm === 0) this.highWaterMark = hwm;
       else if (isDuplex && (writableHwm || writableHwm === 0)) this.highWaterMark = writableHwm;
@@ -10504,9 +10504,9 @@ var require_stream_writable = __commonJS({
       this.ended = false;
       this.finished = false;
       this.destroyed = false;
-      var noDecode = options.decodeStrings === false;
+      var noDecode = options2.decodeStrings === false;
       this.decodeStrings = !noDecode;
-      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2.defaultEncoding || "utf8";
       this.length = 0;
       this.writing = false;
       this.corked = 0;
@@ -10559,18 +10559,18 @@ var require_stream_writable = __commonJS({
         return object instanceof this;
       };
     }
-    function Writable(options) {
+    function Writable(options2) {
       Duplex = Duplex || require_stream_duplex();
       if (!realHasInstance.call(Writable, this) && !(this instanceof Duplex)) {
-        return new Writable(options);
+        return new Writable(options2);
       }
-      this._writableState = new WritableState(options, this);
+      this._writableState = new WritableState(options2, this);
       this.writable = true;
-      if (options) {
-        if (typeof options.write === "function") this._write = options.write;
-        if (typeof options.writev === "function") this._writev = options.writev;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.final === "function") this._final = options.final;
+      if (options2) {
+        if (typeof options2.write === "function") this._write = options2.write;
+        if (typeof options2.writev === "function") this._writev = options2.writev;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.final === "function") this._final = options2.final;
       }
       Stream.call(this);
     }
@@ -10917,14 +10917,14 @@ var require_stream_duplex = __commonJS({
     var keys;
     var method;
     var v;
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable2.call(this, options);
-      Writable.call(this, options);
-      if (options && options.readable === false) this.readable = false;
-      if (options && options.writable === false) this.writable = false;
+    function Duplex(options2) {
+      if (!(this instanceof Duplex)) return new Duplex(options2);
+      Readable2.call(this, options2);
+      Writable.call(this, options2);
+      if (options2 && options2.readable === false) this.readable = false;
+      if (options2 && options2.writable === false) this.writable = false;
       this.allowHalfOpen = true;
-      if (options && options.allowHalfOpen === false) this.allowHalfOpen = false;
+      if (options2 && options2.allowHalfOpen === false) this.allowHalfOpen = false;
       this.once("end", onend);
     }
     Object.defineProperty(Duplex.prototype, "writableHighWaterMark", {
@@ -11248,14 +11248,14 @@ var require_stream_readable = __commonJS({
       else if (isArray(emitter._events[event])) emitter._events[event].unshift(fn);
       else emitter._events[event] = [fn, emitter._events[event]];
     }
-    function ReadableState(options, stream) {
+    function ReadableState(options2, stream) {
       Duplex = Duplex || require_stream_duplex();
-      options = options || {};
+      options2 = options2 || {};
       var isDuplex = stream instanceof Duplex;
-      this.objectMode = !!options.objectMode;
-      if (isDuplex) this.objectMode = this.objectMode || !!options.readableObjectMode;
-      var hwm = options.highWaterMark;
-      var readableHwm = options.readableHighWaterMark;
+      this.objectMode = !!options2.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options2.readableObjectMode;
+      var hwm = options2.highWaterMark;
+      var readableHwm = options2.readableHighWaterMark;
       var defaultHwm = this.objectMode ? 16 : 16 * 1024;
       if (hwm || hwm === 0) this.highWaterMark = hwm;
       else if (isDuplex && (readableHwm || readableHwm === 0)) this.highWaterMark = readableHwm;
@@ -11275,25 +11275,25 @@ var require_stream_readable = __commonJS({
       this.readableListening = false;
       this.resumeScheduled = false;
       this.destroyed = false;
-      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2.defaultEncoding || "utf8";
       this.awaitDrain = 0;
       this.readingMore = false;
       this.decoder = null;
       this.encoding = null;
-      if (options.encoding) {
+      if (options2.encoding) {
         if (!StringDecoder3) StringDecoder3 = require_string_decoder2().StringDecoder;
-        this.decoder = new StringDecoder3(options.encoding);
-        this.encoding = options.encoding;
+        this.decoder = new StringDecoder3(options2.encoding);
+        this.encoding = options2.encoding;
       }
     }
-    function Readable2(options) {
+    function Readable2(options2) {
       Duplex = Duplex || require_stream_duplex();
-      if (!(this instanceof Readable2)) return new Readable2(options);
-      this._readableState = new ReadableState(options, this);
+      if (!(this instanceof Readable2)) return new Readable2(options2);
+      this._readableState = new ReadableState(options2, this);
       this.readable = true;
-      if (options) {
-        if (typeof options.read === "function") this._read = options.read;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
+      if (options2) {
+        if (typeof options2.read === "function") this._read = options2.read;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
       }
       Stream.call(this);
     }
@@ -11917,9 +11917,9 @@ var require_stream_transform = __commonJS({
         this._read(rs.highWaterMark);
       }
     }
-    function Transform7(options) {
-      if (!(this instanceof Transform7)) return new Transform7(options);
-      Duplex.call(this, options);
+    function Transform7(options2) {
+      if (!(this instanceof Transform7)) return new Transform7(options2);
+      Duplex.call(this, options2);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
         needTransform: false,
@@ -11930,9 +11930,9 @@ var require_stream_transform = __commonJS({
       };
       this._readableState.needReadable = true;
       this._readableState.sync = false;
-      if (options) {
-        if (typeof options.transform === "function") this._transform = options.transform;
-        if (typeof options.flush === "function") this._flush = options.flush;
+      if (options2) {
+        if (typeof options2.transform === "function") this._transform = options2.transform;
+        if (typeof options2.flush === "function") this._flush = options2.flush;
       }
       this.on("prefinish", prefinish);
     }
@@ -11999,9 +11999,9 @@ var require_stream_passthrough = __commonJS({
     var util3 = Object.create(require_util());
     util3.inherits = require_inherits();
     util3.inherits(PassThrough3, Transform7);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform7.call(this, options);
+    function PassThrough3(options2) {
+      if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
+      Transform7.call(this, options2);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -12059,24 +12059,24 @@ var require_lazystream = __commonJS({
         return this[method].apply(this, arguments);
       };
     }
-    function Readable2(fn, options) {
+    function Readable2(fn, options2) {
       if (!(this instanceof Readable2))
-        return new Readable2(fn, options);
-      PassThrough3.call(this, options);
+        return new Readable2(fn, options2);
+      PassThrough3.call(this, options2);
       beforeFirstCall(this, "_read", function() {
-        var source = fn.call(this, options);
+        var source = fn.call(this, options2);
         var emit = this.emit.bind(this, "error");
         source.on("error", emit);
         source.pipe(this);
       });
       this.emit("readable");
     }
-    function Writable(fn, options) {
+    function Writable(fn, options2) {
       if (!(this instanceof Writable))
-        return new Writable(fn, options);
-      PassThrough3.call(this, options);
+        return new Writable(fn, options2);
+      PassThrough3.call(this, options2);
       beforeFirstCall(this, "_write", function() {
-        var destination = fn.call(this, options);
+        var destination = fn.call(this, options2);
         var emit = this.emit.bind(this, "error");
         destination.on("error", emit);
         this.pipe(destination);
@@ -13516,7 +13516,7 @@ var require_async7 = __commonJS({
       const DEFAULT_TIMES = 5;
       const DEFAULT_INTERVAL = 0;
       function retry(opts, task, callback) {
-        var options = {
+        var options2 = {
           times: DEFAULT_TIMES,
           intervalFunc: constant(DEFAULT_INTERVAL)
         };
@@ -13524,7 +13524,7 @@ var require_async7 = __commonJS({
           callback = task || promiseCallback();
           task = opts;
         } else {
-          parseTimes(options, opts);
+          parseTimes(options2, opts);
           callback = callback || promiseCallback();
         }
         if (typeof task !== "function") {
@@ -13535,8 +13535,8 @@ var require_async7 = __commonJS({
         function retryAttempt() {
           _task((err, ...args) => {
             if (err === false) return;
-            if (err && attempt++ < options.times && (typeof options.errorFilter != "function" || options.errorFilter(err))) {
-              setTimeout(retryAttempt, options.intervalFunc(attempt - 1));
+            if (err && attempt++ < options2.times && (typeof options2.errorFilter != "function" || options2.errorFilter(err))) {
+              setTimeout(retryAttempt, options2.intervalFunc(attempt - 1));
             } else {
               callback(err, ...args);
             }
@@ -14226,11 +14226,11 @@ var require_errors2 = __commonJS({
       return innerError || outerError;
     }
     var AbortError = class extends Error {
-      constructor(message = "The operation was aborted", options = void 0) {
-        if (options !== void 0 && typeof options !== "object") {
-          throw new codes.ERR_INVALID_ARG_TYPE("options", "Object", options);
+      constructor(message = "The operation was aborted", options2 = void 0) {
+        if (options2 !== void 0 && typeof options2 !== "object") {
+          throw new codes.ERR_INVALID_ARG_TYPE("options", "Object", options2);
         }
-        super(message, options);
+        super(message, options2);
         this.code = "ABORT_ERR";
         this.name = "AbortError";
       }
@@ -14872,7 +14872,7 @@ var require_event_target_shim = __commonJS({
        * @param {boolean|{capture?:boolean,passive?:boolean,once?:boolean}} [options] The options for this listener.
        * @returns {void}
        */
-      addEventListener(eventName, listener, options) {
+      addEventListener(eventName, listener, options2) {
         if (listener == null) {
           return;
         }
@@ -14880,14 +14880,14 @@ var require_event_target_shim = __commonJS({
           throw new TypeError("'listener' should be a function or an object.");
         }
         const listeners = getListeners(this);
-        const optionsIsObj = isObject(options);
-        const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
+        const optionsIsObj = isObject(options2);
+        const capture = optionsIsObj ? Boolean(options2.capture) : Boolean(options2);
         const listenerType = capture ? CAPTURE : BUBBLE;
         const newNode = {
           listener,
           listenerType,
-          passive: optionsIsObj && Boolean(options.passive),
-          once: optionsIsObj && Boolean(options.once),
+          passive: optionsIsObj && Boolean(options2.passive),
+          once: optionsIsObj && Boolean(options2.once),
           next: null
         };
         let node = listeners.get(eventName);
@@ -14912,12 +14912,12 @@ var require_event_target_shim = __commonJS({
        * @param {boolean|{capture?:boolean,passive?:boolean,once?:boolean}} [options] The options for this listener.
        * @returns {void}
        */
-      removeEventListener(eventName, listener, options) {
+      removeEventListener(eventName, listener, options2) {
         if (listener == null) {
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject(options) ? Boolean(options.capture) : Boolean(options);
+        const capture = isObject(options2) ? Boolean(options2.capture) : Boolean(options2);
         const listenerType = capture ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
@@ -15291,20 +15291,20 @@ var require_validators = __commonJS({
       validateUint32(value2, name);
       return value2;
     }
-    var validateInteger = hideStackFrames((value2, name, min = NumberMIN_SAFE_INTEGER, max = NumberMAX_SAFE_INTEGER) => {
+    var validateInteger = hideStackFrames((value2, name, min = NumberMIN_SAFE_INTEGER, max2 = NumberMAX_SAFE_INTEGER) => {
       if (typeof value2 !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
       if (!NumberIsInteger(value2)) throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
-      if (value2 < min || value2 > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
+      if (value2 < min || value2 > max2) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max2}`, value2);
     });
-    var validateInt32 = hideStackFrames((value2, name, min = -2147483648, max = 2147483647) => {
+    var validateInt32 = hideStackFrames((value2, name, min = -2147483648, max2 = 2147483647) => {
       if (typeof value2 !== "number") {
         throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
       }
       if (!NumberIsInteger(value2)) {
         throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
       }
-      if (value2 < min || value2 > max) {
-        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
+      if (value2 < min || value2 > max2) {
+        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max2}`, value2);
       }
     });
     var validateUint32 = hideStackFrames((value2, name, positive = false) => {
@@ -15315,20 +15315,20 @@ var require_validators = __commonJS({
         throw new ERR_OUT_OF_RANGE(name, "an integer", value2);
       }
       const min = positive ? 1 : 0;
-      const max = 4294967295;
-      if (value2 < min || value2 > max) {
-        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value2);
+      const max2 = 4294967295;
+      if (value2 < min || value2 > max2) {
+        throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max2}`, value2);
       }
     });
     function validateString(value2, name) {
       if (typeof value2 !== "string") throw new ERR_INVALID_ARG_TYPE(name, "string", value2);
     }
-    function validateNumber(value2, name, min = void 0, max) {
+    function validateNumber(value2, name, min = void 0, max2) {
       if (typeof value2 !== "number") throw new ERR_INVALID_ARG_TYPE(name, "number", value2);
-      if (min != null && value2 < min || max != null && value2 > max || (min != null || max != null) && NumberIsNaN(value2)) {
+      if (min != null && value2 < min || max2 != null && value2 > max2 || (min != null || max2 != null) && NumberIsNaN(value2)) {
         throw new ERR_OUT_OF_RANGE(
           name,
-          `${min != null ? `>= ${min}` : ""}${min != null && max != null ? " && " : ""}${max != null ? `<= ${max}` : ""}`,
+          `${min != null ? `>= ${min}` : ""}${min != null && max2 != null ? " && " : ""}${max2 != null ? `<= ${max2}` : ""}`,
           value2
         );
       }
@@ -15346,13 +15346,13 @@ var require_validators = __commonJS({
     function validateBoolean(value2, name) {
       if (typeof value2 !== "boolean") throw new ERR_INVALID_ARG_TYPE(name, "boolean", value2);
     }
-    function getOwnPropertyValueOrDefault(options, key, defaultValue) {
-      return options == null || !ObjectPrototypeHasOwnProperty(options, key) ? defaultValue : options[key];
+    function getOwnPropertyValueOrDefault(options2, key, defaultValue) {
+      return options2 == null || !ObjectPrototypeHasOwnProperty(options2, key) ? defaultValue : options2[key];
     }
-    var validateObject = hideStackFrames((value2, name, options = null) => {
-      const allowArray = getOwnPropertyValueOrDefault(options, "allowArray", false);
-      const allowFunction = getOwnPropertyValueOrDefault(options, "allowFunction", false);
-      const nullable = getOwnPropertyValueOrDefault(options, "nullable", false);
+    var validateObject = hideStackFrames((value2, name, options2 = null) => {
+      const allowArray = getOwnPropertyValueOrDefault(options2, "allowArray", false);
+      const allowFunction = getOwnPropertyValueOrDefault(options2, "allowFunction", false);
+      const nullable = getOwnPropertyValueOrDefault(options2, "nullable", false);
       if (!nullable && value2 === null || !allowArray && ArrayIsArray(value2) || typeof value2 !== "object" && (!allowFunction || typeof value2 !== "function")) {
         throw new ERR_INVALID_ARG_TYPE(name, "Object", value2);
       }
@@ -15778,27 +15778,27 @@ var require_end_of_stream = __commonJS({
     }
     var nop = () => {
     };
-    function eos(stream, options, callback) {
+    function eos(stream, options2, callback) {
       var _options$readable, _options$writable;
       if (arguments.length === 2) {
-        callback = options;
-        options = kEmptyObject;
-      } else if (options == null) {
-        options = kEmptyObject;
+        callback = options2;
+        options2 = kEmptyObject;
+      } else if (options2 == null) {
+        options2 = kEmptyObject;
       } else {
-        validateObject(options, "options");
+        validateObject(options2, "options");
       }
       validateFunction(callback, "callback");
-      validateAbortSignal(options.signal, "options.signal");
+      validateAbortSignal(options2.signal, "options.signal");
       callback = once3(callback);
       if (isReadableStream(stream) || isWritableStream(stream)) {
-        return eosWeb(stream, options, callback);
+        return eosWeb(stream, options2, callback);
       }
       if (!isNodeStream(stream)) {
         throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream);
       }
-      const readable = (_options$readable = options.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream);
-      const writable = (_options$writable = options.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream);
+      const readable = (_options$readable = options2.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream);
+      const writable = (_options$writable = options2.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream);
       const wState = stream._writableState;
       const rState = stream._readableState;
       const onlegacyfinish = () => {
@@ -15881,7 +15881,7 @@ var require_end_of_stream = __commonJS({
       }
       stream.on("end", onend);
       stream.on("finish", onfinish);
-      if (options.error !== false) {
+      if (options2.error !== false) {
         stream.on("error", onerror);
       }
       stream.on("close", onclose);
@@ -15912,22 +15912,22 @@ var require_end_of_stream = __commonJS({
         stream.removeListener("error", onerror);
         stream.removeListener("close", onclose);
       };
-      if (options.signal && !closed) {
+      if (options2.signal && !closed) {
         const abort = () => {
           const endCallback = callback;
           cleanup2();
           endCallback.call(
             stream,
             new AbortError(void 0, {
-              cause: options.signal.reason
+              cause: options2.signal.reason
             })
           );
         };
-        if (options.signal.aborted) {
+        if (options2.signal.aborted) {
           process2.nextTick(abort);
         } else {
           addAbortListener = addAbortListener || require_util2().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options2.signal, abort);
           const originalCallback = callback;
           callback = once3((...args) => {
             disposable[SymbolDispose]();
@@ -15937,24 +15937,24 @@ var require_end_of_stream = __commonJS({
       }
       return cleanup2;
     }
-    function eosWeb(stream, options, callback) {
+    function eosWeb(stream, options2, callback) {
       let isAborted = false;
       let abort = nop;
-      if (options.signal) {
+      if (options2.signal) {
         abort = () => {
           isAborted = true;
           callback.call(
             stream,
             new AbortError(void 0, {
-              cause: options.signal.reason
+              cause: options2.signal.reason
             })
           );
         };
-        if (options.signal.aborted) {
+        if (options2.signal.aborted) {
           process2.nextTick(abort);
         } else {
           addAbortListener = addAbortListener || require_util2().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options2.signal, abort);
           const originalCallback = callback;
           callback = once3((...args) => {
             disposable[SymbolDispose]();
@@ -16274,7 +16274,7 @@ var require_legacy = __commonJS({
     }
     ObjectSetPrototypeOf(Stream.prototype, EE.prototype);
     ObjectSetPrototypeOf(Stream, EE);
-    Stream.prototype.pipe = function(dest, options) {
+    Stream.prototype.pipe = function(dest, options2) {
       const source = this;
       function ondata(chunk) {
         if (dest.writable && dest.write(chunk) === false && source.pause) {
@@ -16288,7 +16288,7 @@ var require_legacy = __commonJS({
         }
       }
       dest.on("drain", ondrain);
-      if (!dest._isStdio && (!options || options.end !== false)) {
+      if (!dest._isStdio && (!options2 || options2.end !== false)) {
         source.on("end", onend);
         source.on("close", onclose);
       }
@@ -16535,9 +16535,9 @@ var require_buffer_list = __commonJS({
         return ret;
       }
       // Make sure the linked list only shows the minimal necessary information.
-      [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")](_, options) {
+      [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")](_, options2) {
         return inspect(this, {
-          ...options,
+          ...options2,
           // Only inspect one level.
           depth: 0,
           // It should not recurse.
@@ -16557,8 +16557,8 @@ var require_state = __commonJS({
     var { ERR_INVALID_ARG_VALUE } = require_errors2().codes;
     var defaultHighWaterMarkBytes = 16 * 1024;
     var defaultHighWaterMarkObjectMode = 16;
-    function highWaterMarkFrom(options, isDuplex, duplexKey) {
-      return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
+    function highWaterMarkFrom(options2, isDuplex, duplexKey) {
+      return options2.highWaterMark != null ? options2.highWaterMark : isDuplex ? options2[duplexKey] : null;
     }
     function getDefaultHighWaterMark(objectMode) {
       return objectMode ? defaultHighWaterMarkObjectMode : defaultHighWaterMarkBytes;
@@ -16571,8 +16571,8 @@ var require_state = __commonJS({
         defaultHighWaterMarkBytes = value2;
       }
     }
-    function getHighWaterMark(state, options, duplexKey, isDuplex) {
-      const hwm = highWaterMarkFrom(options, isDuplex, duplexKey);
+    function getHighWaterMark(state, options2, duplexKey, isDuplex) {
+      const hwm = highWaterMarkFrom(options2, isDuplex, duplexKey);
       if (hwm != null) {
         if (!NumberIsInteger(hwm) || hwm < 0) {
           const name = isDuplex ? `options.${duplexKey}` : "options.highWaterMark";
@@ -16805,40 +16805,40 @@ var require_readable2 = __commonJS({
       readingMore: makeBitMapDescriptor(kReadingMore),
       dataEmitted: makeBitMapDescriptor(kDataEmitted)
     });
-    function ReadableState(options, stream, isDuplex) {
+    function ReadableState(options2, stream, isDuplex) {
       if (typeof isDuplex !== "boolean") isDuplex = stream instanceof require_duplex();
       this.state = kEmitClose | kAutoDestroy | kConstructed | kSync;
-      if (options && options.objectMode) this.state |= kObjectMode;
-      if (isDuplex && options && options.readableObjectMode) this.state |= kObjectMode;
-      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      if (options2 && options2.objectMode) this.state |= kObjectMode;
+      if (isDuplex && options2 && options2.readableObjectMode) this.state |= kObjectMode;
+      this.highWaterMark = options2 ? getHighWaterMark(this, options2, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.buffer = new BufferList();
       this.length = 0;
       this.pipes = [];
       this.flowing = null;
       this[kPaused] = null;
-      if (options && options.emitClose === false) this.state &= ~kEmitClose;
-      if (options && options.autoDestroy === false) this.state &= ~kAutoDestroy;
+      if (options2 && options2.emitClose === false) this.state &= ~kEmitClose;
+      if (options2 && options2.autoDestroy === false) this.state &= ~kAutoDestroy;
       this.errored = null;
-      this.defaultEncoding = options && options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2 && options2.defaultEncoding || "utf8";
       this.awaitDrainWriters = null;
       this.decoder = null;
       this.encoding = null;
-      if (options && options.encoding) {
-        this.decoder = new StringDecoder3(options.encoding);
-        this.encoding = options.encoding;
+      if (options2 && options2.encoding) {
+        this.decoder = new StringDecoder3(options2.encoding);
+        this.encoding = options2.encoding;
       }
     }
-    function Readable2(options) {
-      if (!(this instanceof Readable2)) return new Readable2(options);
+    function Readable2(options2) {
+      if (!(this instanceof Readable2)) return new Readable2(options2);
       const isDuplex = this instanceof require_duplex();
-      this._readableState = new ReadableState(options, this, isDuplex);
-      if (options) {
-        if (typeof options.read === "function") this._read = options.read;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal && !isDuplex) addAbortSignal(options.signal, this);
+      this._readableState = new ReadableState(options2, this, isDuplex);
+      if (options2) {
+        if (typeof options2.read === "function") this._read = options2.read;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.construct === "function") this._construct = options2.construct;
+        if (options2.signal && !isDuplex) addAbortSignal(options2.signal, this);
       }
-      Stream.call(this, options);
+      Stream.call(this, options2);
       destroyImpl.construct(this, () => {
         if (this._readableState.needReadable) {
           maybeReadMore(this, this._readableState);
@@ -17385,23 +17385,23 @@ var require_readable2 = __commonJS({
     Readable2.prototype[SymbolAsyncIterator] = function() {
       return streamToAsyncIterator(this);
     };
-    Readable2.prototype.iterator = function(options) {
-      if (options !== void 0) {
-        validateObject(options, "options");
+    Readable2.prototype.iterator = function(options2) {
+      if (options2 !== void 0) {
+        validateObject(options2, "options");
       }
-      return streamToAsyncIterator(this, options);
+      return streamToAsyncIterator(this, options2);
     };
-    function streamToAsyncIterator(stream, options) {
+    function streamToAsyncIterator(stream, options2) {
       if (typeof stream.read !== "function") {
         stream = Readable2.wrap(stream, {
           objectMode: true
         });
       }
-      const iter = createAsyncIterator(stream, options);
+      const iter = createAsyncIterator(stream, options2);
       iter.stream = stream;
       return iter;
     }
-    async function* createAsyncIterator(stream, options) {
+    async function* createAsyncIterator(stream, options2) {
       let callback = nop;
       function next(resolve2) {
         if (this === stream) {
@@ -17441,7 +17441,7 @@ var require_readable2 = __commonJS({
         error = aggregateTwoErrors(error, err);
         throw error;
       } finally {
-        if ((error || (options === null || options === void 0 ? void 0 : options.destroyOnReturn) !== false) && (error === void 0 || stream._readableState.autoDestroy)) {
+        if ((error || (options2 === null || options2 === void 0 ? void 0 : options2.destroyOnReturn) !== false) && (error === void 0 || stream._readableState.autoDestroy)) {
           destroyImpl.destroyer(stream, null);
         } else {
           stream.off("readable", next);
@@ -17631,17 +17631,17 @@ var require_readable2 = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Readable2.fromWeb = function(readableStream, options) {
-      return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options);
+    Readable2.fromWeb = function(readableStream, options2) {
+      return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options2);
     };
-    Readable2.toWeb = function(streamReadable, options) {
-      return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options);
+    Readable2.toWeb = function(streamReadable, options2) {
+      return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options2);
     };
-    Readable2.wrap = function(src, options) {
+    Readable2.wrap = function(src, options2) {
       var _ref, _src$readableObjectMo;
       return new Readable2({
         objectMode: (_ref = (_src$readableObjectMo = src.readableObjectMode) !== null && _src$readableObjectMo !== void 0 ? _src$readableObjectMo : src.objectMode) !== null && _ref !== void 0 ? _ref : true,
-        ...options,
+        ...options2,
         destroy(err, callback) {
           destroyImpl.destroyer(src, err);
           callback(err);
@@ -17692,20 +17692,20 @@ var require_writable = __commonJS({
     function nop() {
     }
     var kOnFinished = Symbol2("kOnFinished");
-    function WritableState(options, stream, isDuplex) {
+    function WritableState(options2, stream, isDuplex) {
       if (typeof isDuplex !== "boolean") isDuplex = stream instanceof require_duplex();
-      this.objectMode = !!(options && options.objectMode);
-      if (isDuplex) this.objectMode = this.objectMode || !!(options && options.writableObjectMode);
-      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      this.objectMode = !!(options2 && options2.objectMode);
+      if (isDuplex) this.objectMode = this.objectMode || !!(options2 && options2.writableObjectMode);
+      this.highWaterMark = options2 ? getHighWaterMark(this, options2, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.finalCalled = false;
       this.needDrain = false;
       this.ending = false;
       this.ended = false;
       this.finished = false;
       this.destroyed = false;
-      const noDecode = !!(options && options.decodeStrings === false);
+      const noDecode = !!(options2 && options2.decodeStrings === false);
       this.decodeStrings = !noDecode;
-      this.defaultEncoding = options && options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2 && options2.defaultEncoding || "utf8";
       this.length = 0;
       this.writing = false;
       this.corked = 0;
@@ -17720,8 +17720,8 @@ var require_writable = __commonJS({
       this.constructed = true;
       this.prefinished = false;
       this.errorEmitted = false;
-      this.emitClose = !options || options.emitClose !== false;
-      this.autoDestroy = !options || options.autoDestroy !== false;
+      this.emitClose = !options2 || options2.emitClose !== false;
+      this.autoDestroy = !options2 || options2.autoDestroy !== false;
       this.errored = null;
       this.closed = false;
       this.closeEmitted = false;
@@ -17742,19 +17742,19 @@ var require_writable = __commonJS({
         return this.buffered.length - this.bufferedIndex;
       }
     });
-    function Writable(options) {
+    function Writable(options2) {
       const isDuplex = this instanceof require_duplex();
-      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options);
-      this._writableState = new WritableState(options, this, isDuplex);
-      if (options) {
-        if (typeof options.write === "function") this._write = options.write;
-        if (typeof options.writev === "function") this._writev = options.writev;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.final === "function") this._final = options.final;
-        if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal) addAbortSignal(options.signal, this);
+      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options2);
+      this._writableState = new WritableState(options2, this, isDuplex);
+      if (options2) {
+        if (typeof options2.write === "function") this._write = options2.write;
+        if (typeof options2.writev === "function") this._writev = options2.writev;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.final === "function") this._final = options2.final;
+        if (typeof options2.construct === "function") this._construct = options2.construct;
+        if (options2.signal) addAbortSignal(options2.signal, this);
       }
-      Stream.call(this, options);
+      Stream.call(this, options2);
       destroyImpl.construct(this, () => {
         const state = this._writableState;
         if (!state.writing) {
@@ -18263,8 +18263,8 @@ var require_writable = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Writable.fromWeb = function(writableStream, options) {
-      return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options);
+    Writable.fromWeb = function(writableStream, options2) {
+      return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options2);
     };
     Writable.toWeb = function(streamWritable) {
       return lazyWebStreams().newWritableStreamFromStreamWritable(streamWritable);
@@ -18308,14 +18308,14 @@ var require_duplexify = __commonJS({
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var { FunctionPrototypeCall } = require_primordials();
     var Duplexify = class extends Duplex {
-      constructor(options) {
-        super(options);
-        if ((options === null || options === void 0 ? void 0 : options.readable) === false) {
+      constructor(options2) {
+        super(options2);
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.readable) === false) {
           this._readableState.readable = false;
           this._readableState.ended = true;
           this._readableState.endEmitted = true;
         }
-        if ((options === null || options === void 0 ? void 0 : options.writable) === false) {
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.writable) === false) {
           this._writableState.writable = false;
           this._writableState.ending = true;
           this._writableState.ended = true;
@@ -18641,18 +18641,18 @@ var require_duplex = __commonJS({
         if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
       }
     }
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable2.call(this, options);
-      Writable.call(this, options);
-      if (options) {
-        this.allowHalfOpen = options.allowHalfOpen !== false;
-        if (options.readable === false) {
+    function Duplex(options2) {
+      if (!(this instanceof Duplex)) return new Duplex(options2);
+      Readable2.call(this, options2);
+      Writable.call(this, options2);
+      if (options2) {
+        this.allowHalfOpen = options2.allowHalfOpen !== false;
+        if (options2.readable === false) {
           this._readableState.readable = false;
           this._readableState.ended = true;
           this._readableState.endEmitted = true;
         }
-        if (options.writable === false) {
+        if (options2.writable === false) {
           this._writableState.writable = false;
           this._writableState.ending = true;
           this._writableState.ended = true;
@@ -18720,8 +18720,8 @@ var require_duplex = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Duplex.fromWeb = function(pair, options) {
-      return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options);
+    Duplex.fromWeb = function(pair, options2) {
+      return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options2);
     };
     Duplex.toWeb = function(duplex) {
       return lazyWebStreams().newReadableWritablePairFromDuplex(duplex);
@@ -18748,27 +18748,27 @@ var require_transform = __commonJS({
     ObjectSetPrototypeOf(Transform7.prototype, Duplex.prototype);
     ObjectSetPrototypeOf(Transform7, Duplex);
     var kCallback = Symbol2("kCallback");
-    function Transform7(options) {
-      if (!(this instanceof Transform7)) return new Transform7(options);
-      const readableHighWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", true) : null;
+    function Transform7(options2) {
+      if (!(this instanceof Transform7)) return new Transform7(options2);
+      const readableHighWaterMark = options2 ? getHighWaterMark(this, options2, "readableHighWaterMark", true) : null;
       if (readableHighWaterMark === 0) {
-        options = {
-          ...options,
+        options2 = {
+          ...options2,
           highWaterMark: null,
           readableHighWaterMark,
           // TODO (ronag): 0 is not optimal since we have
           // a "bug" where we check needDrain before calling _write and not after.
           // Refs: https://github.com/nodejs/node/pull/32887
           // Refs: https://github.com/nodejs/node/pull/35941
-          writableHighWaterMark: options.writableHighWaterMark || 0
+          writableHighWaterMark: options2.writableHighWaterMark || 0
         };
       }
-      Duplex.call(this, options);
+      Duplex.call(this, options2);
       this._readableState.sync = false;
       this[kCallback] = null;
-      if (options) {
-        if (typeof options.transform === "function") this._transform = options.transform;
-        if (typeof options.flush === "function") this._flush = options.flush;
+      if (options2) {
+        if (typeof options2.transform === "function") this._transform = options2.transform;
+        if (typeof options2.flush === "function") this._flush = options2.flush;
       }
       this.on("prefinish", prefinish);
     }
@@ -18847,9 +18847,9 @@ var require_passthrough2 = __commonJS({
     var Transform7 = require_transform();
     ObjectSetPrototypeOf(PassThrough3.prototype, Transform7.prototype);
     ObjectSetPrototypeOf(PassThrough3, Transform7);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform7.call(this, options);
+    function PassThrough3(options2) {
+      if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
+      Transform7.call(this, options2);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -19509,46 +19509,46 @@ var require_operators = __commonJS({
     } = require_primordials();
     var kEmpty = Symbol2("kEmpty");
     var kEof = Symbol2("kEof");
-    function compose(stream, options) {
-      if (options != null) {
-        validateObject(options, "options");
+    function compose(stream, options2) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       if (isNodeStream(stream) && !isWritable(stream)) {
         throw new ERR_INVALID_ARG_VALUE("stream", stream, "must be writable");
       }
       const composedStream = staticCompose(this, stream);
-      if (options !== null && options !== void 0 && options.signal) {
-        addAbortSignalNoValidate(options.signal, composedStream);
+      if (options2 !== null && options2 !== void 0 && options2.signal) {
+        addAbortSignalNoValidate(options2.signal, composedStream);
       }
       return composedStream;
     }
-    function map(fn, options) {
+    function map(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      if (options != null) {
-        validateObject(options, "options");
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       let concurrency = 1;
-      if ((options === null || options === void 0 ? void 0 : options.concurrency) != null) {
-        concurrency = MathFloor(options.concurrency);
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.concurrency) != null) {
+        concurrency = MathFloor(options2.concurrency);
       }
       let highWaterMark = concurrency - 1;
-      if ((options === null || options === void 0 ? void 0 : options.highWaterMark) != null) {
-        highWaterMark = MathFloor(options.highWaterMark);
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.highWaterMark) != null) {
+        highWaterMark = MathFloor(options2.highWaterMark);
       }
       validateInteger(concurrency, "options.concurrency", 1);
       validateInteger(highWaterMark, "options.highWaterMark", 0);
       highWaterMark += concurrency;
       return async function* map2() {
         const signal = require_util2().AbortSignalAny(
-          [options === null || options === void 0 ? void 0 : options.signal].filter(Boolean2)
+          [options2 === null || options2 === void 0 ? void 0 : options2.signal].filter(Boolean2)
         );
         const stream = this;
         const queue2 = [];
@@ -19647,33 +19647,33 @@ var require_operators = __commonJS({
         }
       }.call(this);
     }
-    function asIndexedPairs(options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function asIndexedPairs(options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       return async function* asIndexedPairs2() {
         let index2 = 0;
         for await (const val of this) {
           var _options$signal;
-          if (options !== null && options !== void 0 && (_options$signal = options.signal) !== null && _options$signal !== void 0 && _options$signal.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal = options2.signal) !== null && _options$signal !== void 0 && _options$signal.aborted) {
             throw new AbortError({
-              cause: options.signal.reason
+              cause: options2.signal.reason
             });
           }
           yield [index2++, val];
         }
       }.call(this);
     }
-    async function some(fn, options = void 0) {
-      for await (const unused of filter2.call(this, fn, options)) {
+    async function some(fn, options2 = void 0) {
+      for await (const unused of filter2.call(this, fn, options2)) {
         return true;
       }
       return false;
     }
-    async function every(fn, options = void 0) {
+    async function every(fn, options2 = void 0) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
@@ -19682,36 +19682,36 @@ var require_operators = __commonJS({
         async (...args) => {
           return !await fn(...args);
         },
-        options
+        options2
       );
     }
-    async function find(fn, options) {
-      for await (const result of filter2.call(this, fn, options)) {
+    async function find(fn, options2) {
+      for await (const result of filter2.call(this, fn, options2)) {
         return result;
       }
       return void 0;
     }
-    async function forEach(fn, options) {
+    async function forEach(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function forEachFn(value2, options2) {
-        await fn(value2, options2);
+      async function forEachFn(value2, options3) {
+        await fn(value2, options3);
         return kEmpty;
       }
-      for await (const unused of map.call(this, forEachFn, options)) ;
+      for await (const unused of map.call(this, forEachFn, options2)) ;
     }
-    function filter2(fn, options) {
+    function filter2(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function filterFn(value2, options2) {
-        if (await fn(value2, options2)) {
+      async function filterFn(value2, options3) {
+        if (await fn(value2, options3)) {
           return value2;
         }
         return kEmpty;
       }
-      return map.call(this, filterFn, options);
+      return map.call(this, filterFn, options2);
     }
     var ReduceAwareErrMissingArgs = class extends ERR_MISSING_ARGS {
       constructor() {
@@ -19719,21 +19719,21 @@ var require_operators = __commonJS({
         this.message = "Reduce of an empty stream requires an initial value";
       }
     };
-    async function reduce(reducer, initialValue, options) {
+    async function reduce(reducer, initialValue, options2) {
       var _options$signal2;
       if (typeof reducer !== "function") {
         throw new ERR_INVALID_ARG_TYPE("reducer", ["Function", "AsyncFunction"], reducer);
       }
-      if (options != null) {
-        validateObject(options, "options");
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       let hasInitialValue = arguments.length > 1;
-      if (options !== null && options !== void 0 && (_options$signal2 = options.signal) !== null && _options$signal2 !== void 0 && _options$signal2.aborted) {
+      if (options2 !== null && options2 !== void 0 && (_options$signal2 = options2.signal) !== null && _options$signal2 !== void 0 && _options$signal2.aborted) {
         const err = new AbortError(void 0, {
-          cause: options.signal.reason
+          cause: options2.signal.reason
         });
         this.once("error", () => {
         });
@@ -19742,20 +19742,20 @@ var require_operators = __commonJS({
       }
       const ac = new AbortController2();
       const signal = ac.signal;
-      if (options !== null && options !== void 0 && options.signal) {
+      if (options2 !== null && options2 !== void 0 && options2.signal) {
         const opts = {
           once: true,
           [kWeakHandler]: this,
           [kResistStopPropagation]: true
         };
-        options.signal.addEventListener("abort", () => ac.abort(), opts);
+        options2.signal.addEventListener("abort", () => ac.abort(), opts);
       }
       let gotAnyItemFromStream = false;
       try {
         for await (const value2 of this) {
           var _options$signal3;
           gotAnyItemFromStream = true;
-          if (options !== null && options !== void 0 && (_options$signal3 = options.signal) !== null && _options$signal3 !== void 0 && _options$signal3.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal3 = options2.signal) !== null && _options$signal3 !== void 0 && _options$signal3.aborted) {
             throw new AbortError();
           }
           if (!hasInitialValue) {
@@ -19775,27 +19775,27 @@ var require_operators = __commonJS({
       }
       return initialValue;
     }
-    async function toArray(options) {
-      if (options != null) {
-        validateObject(options, "options");
+    async function toArray(options2) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       const result = [];
       for await (const val of this) {
         var _options$signal4;
-        if (options !== null && options !== void 0 && (_options$signal4 = options.signal) !== null && _options$signal4 !== void 0 && _options$signal4.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal4 = options2.signal) !== null && _options$signal4 !== void 0 && _options$signal4.aborted) {
           throw new AbortError(void 0, {
-            cause: options.signal.reason
+            cause: options2.signal.reason
           });
         }
         ArrayPrototypePush(result, val);
       }
       return result;
     }
-    function flatMap(fn, options) {
-      const values = map.call(this, fn, options);
+    function flatMap(fn, options2) {
+      const values = map.call(this, fn, options2);
       return async function* flatMap2() {
         for await (const val of values) {
           yield* val;
@@ -19812,22 +19812,22 @@ var require_operators = __commonJS({
       }
       return number;
     }
-    function drop(number, options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function drop(number, options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       number = toIntegerOrInfinity(number);
       return async function* drop2() {
         var _options$signal5;
-        if (options !== null && options !== void 0 && (_options$signal5 = options.signal) !== null && _options$signal5 !== void 0 && _options$signal5.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal5 = options2.signal) !== null && _options$signal5 !== void 0 && _options$signal5.aborted) {
           throw new AbortError();
         }
         for await (const val of this) {
           var _options$signal6;
-          if (options !== null && options !== void 0 && (_options$signal6 = options.signal) !== null && _options$signal6 !== void 0 && _options$signal6.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal6 = options2.signal) !== null && _options$signal6 !== void 0 && _options$signal6.aborted) {
             throw new AbortError();
           }
           if (number-- <= 0) {
@@ -19836,22 +19836,22 @@ var require_operators = __commonJS({
         }
       }.call(this);
     }
-    function take(number, options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function take(number, options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       number = toIntegerOrInfinity(number);
       return async function* take2() {
         var _options$signal7;
-        if (options !== null && options !== void 0 && (_options$signal7 = options.signal) !== null && _options$signal7 !== void 0 && _options$signal7.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal7 = options2.signal) !== null && _options$signal7 !== void 0 && _options$signal7.aborted) {
           throw new AbortError();
         }
         for await (const val of this) {
           var _options$signal8;
-          if (options !== null && options !== void 0 && (_options$signal8 = options.signal) !== null && _options$signal8 !== void 0 && _options$signal8.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal8 = options2.signal) !== null && _options$signal8 !== void 0 && _options$signal8.aborted) {
             throw new AbortError();
           }
           if (number-- > 0) {
@@ -19898,9 +19898,9 @@ var require_promises = __commonJS({
         let end;
         const lastArg = streams[streams.length - 1];
         if (lastArg && typeof lastArg === "object" && !isNodeStream(lastArg) && !isIterable(lastArg) && !isWebStream(lastArg)) {
-          const options = ArrayPrototypePop(streams);
-          signal = options.signal;
-          end = options.end;
+          const options2 = ArrayPrototypePop(streams);
+          signal = options2.signal;
+          end = options2.end;
         }
         pl(
           streams,
@@ -20111,22 +20111,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path18, stripTrailing) {
-      if (typeof path18 !== "string") {
+    module.exports = function(path20, stripTrailing) {
+      if (typeof path20 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path18 === "\\" || path18 === "/") return "/";
-      var len = path18.length;
-      if (len <= 1) return path18;
+      if (path20 === "\\" || path20 === "/") return "/";
+      var len = path20.length;
+      if (len <= 1) return path20;
       var prefix = "";
-      if (len > 4 && path18[3] === "\\") {
-        var ch = path18[2];
-        if ((ch === "?" || ch === ".") && path18.slice(0, 2) === "\\\\") {
-          path18 = path18.slice(2);
+      if (len > 4 && path20[3] === "\\") {
+        var ch = path20[2];
+        if ((ch === "?" || ch === ".") && path20.slice(0, 2) === "\\\\") {
+          path20 = path20.slice(2);
           prefix = "//";
         }
       }
-      var segs = path18.split(/[/\\]+/);
+      var segs = path20.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -20307,29 +20307,29 @@ var require_baseN = __commonJS({
       input = input.replace(/\s/g, "");
       var base = alphabet.length;
       var first = alphabet.charAt(0);
-      var bytes = [0];
+      var bytes3 = [0];
       for (var i = 0; i < input.length; i++) {
         var value2 = table2[input.charCodeAt(i)];
         if (value2 === void 0) {
           return;
         }
-        for (var j = 0, carry = value2; j < bytes.length; ++j) {
-          carry += bytes[j] * base;
-          bytes[j] = carry & 255;
+        for (var j = 0, carry = value2; j < bytes3.length; ++j) {
+          carry += bytes3[j] * base;
+          bytes3[j] = carry & 255;
           carry >>= 8;
         }
         while (carry > 0) {
-          bytes.push(carry & 255);
+          bytes3.push(carry & 255);
           carry >>= 8;
         }
       }
       for (var k = 0; input[k] === first && k < input.length - 1; ++k) {
-        bytes.push(0);
+        bytes3.push(0);
       }
       if (typeof Buffer !== "undefined") {
-        return Buffer.from(bytes.reverse());
+        return Buffer.from(bytes3.reverse());
       }
-      return new Uint8Array(bytes.reverse());
+      return new Uint8Array(bytes3.reverse());
     };
     function _encodeWithByteBuffer(input, alphabet) {
       var i = 0;
@@ -20516,9 +20516,9 @@ var require_util3 = __commonJS({
       this._optimizeConstructedString(n);
       return this;
     };
-    util3.ByteStringBuffer.prototype.putBytes = function(bytes) {
-      this.data += bytes;
-      this._optimizeConstructedString(bytes.length);
+    util3.ByteStringBuffer.prototype.putBytes = function(bytes3) {
+      this.data += bytes3;
+      this._optimizeConstructedString(bytes3.length);
       return this;
     };
     util3.ByteStringBuffer.prototype.putString = function(str) {
@@ -20556,12 +20556,12 @@ var require_util3 = __commonJS({
     };
     util3.ByteStringBuffer.prototype.putInt = function(i, n) {
       _checkBitsParam(n);
-      var bytes = "";
+      var bytes3 = "";
       do {
         n -= 8;
-        bytes += String.fromCharCode(i >> n & 255);
+        bytes3 += String.fromCharCode(i >> n & 255);
       } while (n > 0);
-      return this.putBytes(bytes);
+      return this.putBytes(bytes3);
     };
     util3.ByteStringBuffer.prototype.putSignedInt = function(i, n) {
       if (i < 0) {
@@ -20616,9 +20616,9 @@ var require_util3 = __commonJS({
     };
     util3.ByteStringBuffer.prototype.getSignedInt = function(n) {
       var x = this.getInt(n);
-      var max = 2 << n - 2;
-      if (x >= max) {
-        x -= max << 1;
+      var max2 = 2 << n - 2;
+      if (x >= max2) {
+        x -= max2 << 1;
       }
       return x;
     };
@@ -20686,10 +20686,10 @@ var require_util3 = __commonJS({
     util3.ByteStringBuffer.prototype.toString = function() {
       return util3.decodeUtf8(this.bytes());
     };
-    function DataBuffer(b, options) {
-      options = options || {};
-      this.read = options.readOffset || 0;
-      this.growSize = options.growSize || 1024;
+    function DataBuffer(b, options2) {
+      options2 = options2 || {};
+      this.read = options2.readOffset || 0;
+      this.growSize = options2.growSize || 1024;
       var isArrayBuffer = util3.isArrayBuffer(b);
       var isArrayBufferView = util3.isArrayBufferView(b);
       if (isArrayBuffer || isArrayBufferView) {
@@ -20698,7 +20698,7 @@ var require_util3 = __commonJS({
         } else {
           this.data = new DataView(b.buffer, b.byteOffset, b.byteLength);
         }
-        this.write = "writeOffset" in options ? options.writeOffset : this.data.byteLength;
+        this.write = "writeOffset" in options2 ? options2.writeOffset : this.data.byteLength;
         return;
       }
       this.data = new DataView(new ArrayBuffer(0));
@@ -20706,8 +20706,8 @@ var require_util3 = __commonJS({
       if (b !== null && b !== void 0) {
         this.putBytes(b);
       }
-      if ("writeOffset" in options) {
-        this.write = options.writeOffset;
+      if ("writeOffset" in options2) {
+        this.write = options2.writeOffset;
       }
     }
     util3.DataBuffer = DataBuffer;
@@ -20717,11 +20717,11 @@ var require_util3 = __commonJS({
     util3.DataBuffer.prototype.isEmpty = function() {
       return this.length() <= 0;
     };
-    util3.DataBuffer.prototype.accommodate = function(amount2, growSize) {
-      if (this.length() >= amount2) {
+    util3.DataBuffer.prototype.accommodate = function(amount3, growSize) {
+      if (this.length() >= amount3) {
         return this;
       }
-      growSize = Math.max(growSize || this.growSize, amount2);
+      growSize = Math.max(growSize || this.growSize, amount3);
       var src = new Uint8Array(
         this.data.buffer,
         this.data.byteOffset,
@@ -20744,9 +20744,9 @@ var require_util3 = __commonJS({
       }
       return this;
     };
-    util3.DataBuffer.prototype.putBytes = function(bytes, encoding) {
-      if (util3.isArrayBufferView(bytes)) {
-        var src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    util3.DataBuffer.prototype.putBytes = function(bytes3, encoding) {
+      if (util3.isArrayBufferView(bytes3)) {
+        var src = new Uint8Array(bytes3.buffer, bytes3.byteOffset, bytes3.byteLength);
         var len = src.byteLength - src.byteOffset;
         this.accommodate(len);
         var dst = new Uint8Array(this.data.buffer, this.write);
@@ -20754,60 +20754,60 @@ var require_util3 = __commonJS({
         this.write += len;
         return this;
       }
-      if (util3.isArrayBuffer(bytes)) {
-        var src = new Uint8Array(bytes);
+      if (util3.isArrayBuffer(bytes3)) {
+        var src = new Uint8Array(bytes3);
         this.accommodate(src.byteLength);
         var dst = new Uint8Array(this.data.buffer);
         dst.set(src, this.write);
         this.write += src.byteLength;
         return this;
       }
-      if (bytes instanceof util3.DataBuffer || typeof bytes === "object" && typeof bytes.read === "number" && typeof bytes.write === "number" && util3.isArrayBufferView(bytes.data)) {
-        var src = new Uint8Array(bytes.data.byteLength, bytes.read, bytes.length());
+      if (bytes3 instanceof util3.DataBuffer || typeof bytes3 === "object" && typeof bytes3.read === "number" && typeof bytes3.write === "number" && util3.isArrayBufferView(bytes3.data)) {
+        var src = new Uint8Array(bytes3.data.byteLength, bytes3.read, bytes3.length());
         this.accommodate(src.byteLength);
-        var dst = new Uint8Array(bytes.data.byteLength, this.write);
+        var dst = new Uint8Array(bytes3.data.byteLength, this.write);
         dst.set(src);
         this.write += src.byteLength;
         return this;
       }
-      if (bytes instanceof util3.ByteStringBuffer) {
-        bytes = bytes.data;
+      if (bytes3 instanceof util3.ByteStringBuffer) {
+        bytes3 = bytes3.data;
         encoding = "binary";
       }
       encoding = encoding || "binary";
-      if (typeof bytes === "string") {
+      if (typeof bytes3 === "string") {
         var view;
         if (encoding === "hex") {
-          this.accommodate(Math.ceil(bytes.length / 2));
+          this.accommodate(Math.ceil(bytes3.length / 2));
           view = new Uint8Array(this.data.buffer, this.write);
-          this.write += util3.binary.hex.decode(bytes, view, this.write);
+          this.write += util3.binary.hex.decode(bytes3, view, this.write);
           return this;
         }
         if (encoding === "base64") {
-          this.accommodate(Math.ceil(bytes.length / 4) * 3);
+          this.accommodate(Math.ceil(bytes3.length / 4) * 3);
           view = new Uint8Array(this.data.buffer, this.write);
-          this.write += util3.binary.base64.decode(bytes, view, this.write);
+          this.write += util3.binary.base64.decode(bytes3, view, this.write);
           return this;
         }
         if (encoding === "utf8") {
-          bytes = util3.encodeUtf8(bytes);
+          bytes3 = util3.encodeUtf8(bytes3);
           encoding = "binary";
         }
         if (encoding === "binary" || encoding === "raw") {
-          this.accommodate(bytes.length);
+          this.accommodate(bytes3.length);
           view = new Uint8Array(this.data.buffer, this.write);
           this.write += util3.binary.raw.decode(view);
           return this;
         }
         if (encoding === "utf16") {
-          this.accommodate(bytes.length * 2);
+          this.accommodate(bytes3.length * 2);
           view = new Uint16Array(this.data.buffer, this.write);
           this.write += util3.text.utf16.encode(view);
           return this;
         }
         throw new Error("Invalid encoding: " + encoding);
       }
-      throw Error("Invalid parameter: " + bytes);
+      throw Error("Invalid parameter: " + bytes3);
     };
     util3.DataBuffer.prototype.putBuffer = function(buffer) {
       this.putBytes(buffer);
@@ -20916,9 +20916,9 @@ var require_util3 = __commonJS({
     };
     util3.DataBuffer.prototype.getSignedInt = function(n) {
       var x = this.getInt(n);
-      var max = 2 << n - 2;
-      if (x >= max) {
-        x -= max << 1;
+      var max2 = 2 << n - 2;
+      if (x >= max2) {
+        x -= max2 << 1;
       }
       return x;
     };
@@ -21055,8 +21055,8 @@ var require_util3 = __commonJS({
       }
       return rval;
     };
-    util3.bytesToHex = function(bytes) {
-      return util3.createBuffer(bytes).toHex();
+    util3.bytesToHex = function(bytes3) {
+      return util3.createBuffer(bytes3).toHex();
     };
     util3.int32ToBytes = function(i) {
       return String.fromCharCode(i >> 24 & 255) + String.fromCharCode(i >> 16 & 255) + String.fromCharCode(i >> 8 & 255) + String.fromCharCode(i & 255);
@@ -21218,8 +21218,8 @@ var require_util3 = __commonJS({
         decode: baseN.decode
       }
     };
-    util3.binary.raw.encode = function(bytes) {
-      return String.fromCharCode.apply(null, bytes);
+    util3.binary.raw.encode = function(bytes3) {
+      return String.fromCharCode.apply(null, bytes3);
     };
     util3.binary.raw.decode = function(str, output, offset) {
       var out = output;
@@ -21322,8 +21322,8 @@ var require_util3 = __commonJS({
       }
       return output ? j - offset : out;
     };
-    util3.text.utf8.decode = function(bytes) {
-      return util3.decodeUtf8(String.fromCharCode.apply(null, bytes));
+    util3.text.utf8.decode = function(bytes3) {
+      return util3.decodeUtf8(String.fromCharCode.apply(null, bytes3));
     };
     util3.text.utf16.encode = function(str, output, offset) {
       var out = output;
@@ -21340,23 +21340,23 @@ var require_util3 = __commonJS({
       }
       return output ? j - offset : out;
     };
-    util3.text.utf16.decode = function(bytes) {
-      return String.fromCharCode.apply(null, new Uint16Array(bytes.buffer));
+    util3.text.utf16.decode = function(bytes3) {
+      return String.fromCharCode.apply(null, new Uint16Array(bytes3.buffer));
     };
-    util3.deflate = function(api, bytes, raw) {
-      bytes = util3.decode64(api.deflate(util3.encode64(bytes)).rval);
+    util3.deflate = function(api, bytes3, raw) {
+      bytes3 = util3.decode64(api.deflate(util3.encode64(bytes3)).rval);
       if (raw) {
         var start = 2;
-        var flg = bytes.charCodeAt(1);
+        var flg = bytes3.charCodeAt(1);
         if (flg & 32) {
           start = 6;
         }
-        bytes = bytes.substring(start, bytes.length - 4);
+        bytes3 = bytes3.substring(start, bytes3.length - 4);
       }
-      return bytes;
+      return bytes3;
     };
-    util3.inflate = function(api, bytes, raw) {
-      var rval = api.inflate(util3.encode64(bytes)).rval;
+    util3.inflate = function(api, bytes3, raw) {
+      var rval = api.inflate(util3.encode64(bytes3)).rval;
       return rval === null ? null : util3.decode64(rval);
     };
     var _setStorageObject = function(api, id, obj) {
@@ -21560,11 +21560,11 @@ var require_util3 = __commonJS({
       }
       var b = util3.createBuffer();
       for (var i = 0; i < ip.length; ++i) {
-        var num3 = parseInt(ip[i], 10);
-        if (isNaN(num3)) {
+        var num5 = parseInt(ip[i], 10);
+        if (isNaN(num5)) {
           return null;
         }
-        b.putByte(num3);
+        b.putByte(num5);
       }
       return b.getBytes();
     };
@@ -21582,42 +21582,42 @@ var require_util3 = __commonJS({
           zeros = 0;
           continue;
         }
-        var bytes = util3.hexToBytes(ip[i]);
-        if (bytes.length < 2) {
+        var bytes3 = util3.hexToBytes(ip[i]);
+        if (bytes3.length < 2) {
           b.putByte(0);
         }
-        b.putBytes(bytes);
+        b.putBytes(bytes3);
       }
       return b.getBytes();
     };
-    util3.bytesToIP = function(bytes) {
-      if (bytes.length === 4) {
-        return util3.bytesToIPv4(bytes);
+    util3.bytesToIP = function(bytes3) {
+      if (bytes3.length === 4) {
+        return util3.bytesToIPv4(bytes3);
       }
-      if (bytes.length === 16) {
-        return util3.bytesToIPv6(bytes);
+      if (bytes3.length === 16) {
+        return util3.bytesToIPv6(bytes3);
       }
       return null;
     };
-    util3.bytesToIPv4 = function(bytes) {
-      if (bytes.length !== 4) {
+    util3.bytesToIPv4 = function(bytes3) {
+      if (bytes3.length !== 4) {
         return null;
       }
       var ip = [];
-      for (var i = 0; i < bytes.length; ++i) {
-        ip.push(bytes.charCodeAt(i));
+      for (var i = 0; i < bytes3.length; ++i) {
+        ip.push(bytes3.charCodeAt(i));
       }
       return ip.join(".");
     };
-    util3.bytesToIPv6 = function(bytes) {
-      if (bytes.length !== 16) {
+    util3.bytesToIPv6 = function(bytes3) {
+      if (bytes3.length !== 16) {
         return null;
       }
       var ip = [];
       var zeroGroups = [];
       var zeroMaxGroup = 0;
-      for (var i = 0; i < bytes.length; i += 2) {
-        var hex2 = util3.bytesToHex(bytes[i] + bytes[i + 1]);
+      for (var i = 0; i < bytes3.length; i += 2) {
+        var hex2 = util3.bytesToHex(bytes3[i] + bytes3[i + 1]);
         while (hex2[0] === "0" && hex2 !== "0") {
           hex2 = hex2.substr(1);
         }
@@ -21649,13 +21649,13 @@ var require_util3 = __commonJS({
       }
       return ip.join(":");
     };
-    util3.estimateCores = function(options, callback) {
-      if (typeof options === "function") {
-        callback = options;
-        options = {};
+    util3.estimateCores = function(options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = {};
       }
-      options = options || {};
-      if ("cores" in util3 && !options.update) {
+      options2 = options2 || {};
+      if ("cores" in util3 && !options2.update) {
         return callback(null, util3.cores);
       }
       if (typeof navigator !== "undefined" && "hardwareConcurrency" in navigator && navigator.hardwareConcurrency > 0) {
@@ -21683,18 +21683,18 @@ var require_util3 = __commonJS({
         ")()"
       ], { type: "application/javascript" }));
       sample([], 5, 16);
-      function sample(max, samples, numWorkers) {
+      function sample(max2, samples, numWorkers) {
         if (samples === 0) {
-          var avg = Math.floor(max.reduce(function(avg2, x) {
+          var avg = Math.floor(max2.reduce(function(avg2, x) {
             return avg2 + x;
-          }, 0) / max.length);
+          }, 0) / max2.length);
           util3.cores = Math.max(1, avg);
           URL.revokeObjectURL(blobUrl);
           return callback(null, util3.cores);
         }
         map(numWorkers, function(err, results) {
-          max.push(reduce(numWorkers, results));
-          sample(max, samples - 1, numWorkers);
+          max2.push(reduce(numWorkers, results));
+          sample(max2, samples - 1, numWorkers);
         });
       }
       function map(numWorkers, callback2) {
@@ -21732,8 +21732,8 @@ var require_util3 = __commonJS({
             }
           }
         }
-        return overlaps.reduce(function(max, overlap2) {
-          return Math.max(max, overlap2.length);
+        return overlaps.reduce(function(max2, overlap2) {
+          return Math.max(max2, overlap2.length);
         }, 0);
       }
     };
@@ -21792,27 +21792,27 @@ var require_cipher = __commonJS({
       }
       return null;
     };
-    var BlockCipher = forge2.cipher.BlockCipher = function(options) {
-      this.algorithm = options.algorithm;
+    var BlockCipher = forge2.cipher.BlockCipher = function(options2) {
+      this.algorithm = options2.algorithm;
       this.mode = this.algorithm.mode;
       this.blockSize = this.mode.blockSize;
       this._finish = false;
       this._input = null;
       this.output = null;
-      this._op = options.decrypt ? this.mode.decrypt : this.mode.encrypt;
-      this._decrypt = options.decrypt;
-      this.algorithm.initialize(options);
+      this._op = options2.decrypt ? this.mode.decrypt : this.mode.encrypt;
+      this._decrypt = options2.decrypt;
+      this.algorithm.initialize(options2);
     };
-    BlockCipher.prototype.start = function(options) {
-      options = options || {};
+    BlockCipher.prototype.start = function(options2) {
+      options2 = options2 || {};
       var opts = {};
-      for (var key in options) {
-        opts[key] = options[key];
+      for (var key in options2) {
+        opts[key] = options2[key];
       }
       opts.decrypt = this._decrypt;
       this._finish = false;
       this._input = forge2.util.createBuffer();
-      this.output = options.output || forge2.util.createBuffer();
+      this.output = options2.output || forge2.util.createBuffer();
       this.mode.start(opts);
     };
     BlockCipher.prototype.update = function(input) {
@@ -21832,23 +21832,23 @@ var require_cipher = __commonJS({
           return pad(this.blockSize, output, true);
         };
       }
-      var options = {};
-      options.decrypt = this._decrypt;
-      options.overflow = this._input.length() % this.blockSize;
+      var options2 = {};
+      options2.decrypt = this._decrypt;
+      options2.overflow = this._input.length() % this.blockSize;
       if (!this._decrypt && this.mode.pad) {
-        if (!this.mode.pad(this._input, options)) {
+        if (!this.mode.pad(this._input, options2)) {
           return false;
         }
       }
       this._finish = true;
       this.update();
       if (this._decrypt && this.mode.unpad) {
-        if (!this.mode.unpad(this.output, options)) {
+        if (!this.mode.unpad(this.output, options2)) {
           return false;
         }
       }
       if (this.mode.afterFinish) {
-        if (!this.mode.afterFinish(this.output, options)) {
+        if (!this.mode.afterFinish(this.output, options2)) {
           return false;
         }
       }
@@ -21864,16 +21864,16 @@ var require_cipherModes = __commonJS({
     require_util3();
     forge2.cipher = forge2.cipher || {};
     var modes = module.exports = forge2.cipher.modes = forge2.cipher.modes || {};
-    modes.ecb = function(options) {
-      options = options || {};
+    modes.ecb = function(options2) {
+      options2 = options2 || {};
       this.name = "ECB";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = new Array(this._ints);
       this._outBlock = new Array(this._ints);
     };
-    modes.ecb.prototype.start = function(options) {
+    modes.ecb.prototype.start = function(options2) {
     };
     modes.ecb.prototype.encrypt = function(input, output, finish) {
       if (input.length() < this.blockSize && !(finish && input.length() > 0)) {
@@ -21899,13 +21899,13 @@ var require_cipherModes = __commonJS({
         output.putInt32(this._outBlock[i]);
       }
     };
-    modes.ecb.prototype.pad = function(input, options) {
+    modes.ecb.prototype.pad = function(input, options2) {
       var padding = input.length() === this.blockSize ? this.blockSize : this.blockSize - input.length();
       input.fillWithByte(padding, padding);
       return true;
     };
-    modes.ecb.prototype.unpad = function(output, options) {
-      if (options.overflow > 0) {
+    modes.ecb.prototype.unpad = function(output, options2) {
+      if (options2.overflow > 0) {
         return false;
       }
       var len = output.length();
@@ -21924,25 +21924,25 @@ var require_cipherModes = __commonJS({
       output.truncate(count2);
       return true;
     };
-    modes.cbc = function(options) {
-      options = options || {};
+    modes.cbc = function(options2) {
+      options2 = options2 || {};
       this.name = "CBC";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = new Array(this._ints);
       this._outBlock = new Array(this._ints);
     };
-    modes.cbc.prototype.start = function(options) {
-      if (options.iv === null) {
+    modes.cbc.prototype.start = function(options2) {
+      if (options2.iv === null) {
         if (!this._prev) {
           throw new Error("Invalid IV parameter.");
         }
         this._iv = this._prev.slice(0);
-      } else if (!("iv" in options)) {
+      } else if (!("iv" in options2)) {
         throw new Error("Invalid IV parameter.");
       } else {
-        this._iv = transformIV(options.iv, this.blockSize);
+        this._iv = transformIV(options2.iv, this.blockSize);
         this._prev = this._iv.slice(0);
       }
     };
@@ -21972,13 +21972,13 @@ var require_cipherModes = __commonJS({
       }
       this._prev = this._inBlock.slice(0);
     };
-    modes.cbc.prototype.pad = function(input, options) {
+    modes.cbc.prototype.pad = function(input, options2) {
       var padding = input.length() === this.blockSize ? this.blockSize : this.blockSize - input.length();
       input.fillWithByte(padding, padding);
       return true;
     };
-    modes.cbc.prototype.unpad = function(output, options) {
-      if (options.overflow > 0) {
+    modes.cbc.prototype.unpad = function(output, options2) {
+      if (options2.overflow > 0) {
         return false;
       }
       var len = output.length();
@@ -21997,11 +21997,11 @@ var require_cipherModes = __commonJS({
       output.truncate(count2);
       return true;
     };
-    modes.cfb = function(options) {
-      options = options || {};
+    modes.cfb = function(options2) {
+      options2 = options2 || {};
       this.name = "CFB";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = null;
       this._outBlock = new Array(this._ints);
@@ -22009,11 +22009,11 @@ var require_cipherModes = __commonJS({
       this._partialOutput = forge2.util.createBuffer();
       this._partialBytes = 0;
     };
-    modes.cfb.prototype.start = function(options) {
-      if (!("iv" in options)) {
+    modes.cfb.prototype.start = function(options2) {
+      if (!("iv" in options2)) {
         throw new Error("Invalid IV parameter.");
       }
-      this._iv = transformIV(options.iv, this.blockSize);
+      this._iv = transformIV(options2.iv, this.blockSize);
       this._inBlock = this._iv.slice(0);
       this._partialBytes = 0;
     };
@@ -22105,22 +22105,22 @@ var require_cipherModes = __commonJS({
       ));
       this._partialBytes = 0;
     };
-    modes.ofb = function(options) {
-      options = options || {};
+    modes.ofb = function(options2) {
+      options2 = options2 || {};
       this.name = "OFB";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = null;
       this._outBlock = new Array(this._ints);
       this._partialOutput = forge2.util.createBuffer();
       this._partialBytes = 0;
     };
-    modes.ofb.prototype.start = function(options) {
-      if (!("iv" in options)) {
+    modes.ofb.prototype.start = function(options2) {
+      if (!("iv" in options2)) {
         throw new Error("Invalid IV parameter.");
       }
-      this._iv = transformIV(options.iv, this.blockSize);
+      this._iv = transformIV(options2.iv, this.blockSize);
       this._inBlock = this._iv.slice(0);
       this._partialBytes = 0;
     };
@@ -22168,22 +22168,22 @@ var require_cipherModes = __commonJS({
       this._partialBytes = 0;
     };
     modes.ofb.prototype.decrypt = modes.ofb.prototype.encrypt;
-    modes.ctr = function(options) {
-      options = options || {};
+    modes.ctr = function(options2) {
+      options2 = options2 || {};
       this.name = "CTR";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = null;
       this._outBlock = new Array(this._ints);
       this._partialOutput = forge2.util.createBuffer();
       this._partialBytes = 0;
     };
-    modes.ctr.prototype.start = function(options) {
-      if (!("iv" in options)) {
+    modes.ctr.prototype.start = function(options2) {
+      if (!("iv" in options2)) {
         throw new Error("Invalid IV parameter.");
       }
-      this._iv = transformIV(options.iv, this.blockSize);
+      this._iv = transformIV(options2.iv, this.blockSize);
       this._inBlock = this._iv.slice(0);
       this._partialBytes = 0;
     };
@@ -22227,11 +22227,11 @@ var require_cipherModes = __commonJS({
       inc32(this._inBlock);
     };
     modes.ctr.prototype.decrypt = modes.ctr.prototype.encrypt;
-    modes.gcm = function(options) {
-      options = options || {};
+    modes.gcm = function(options2) {
+      options2 = options2 || {};
       this.name = "GCM";
-      this.cipher = options.cipher;
-      this.blockSize = options.blockSize || 16;
+      this.cipher = options2.cipher;
+      this.blockSize = options2.blockSize || 16;
       this._ints = this.blockSize / 4;
       this._inBlock = new Array(this._ints);
       this._outBlock = new Array(this._ints);
@@ -22239,20 +22239,20 @@ var require_cipherModes = __commonJS({
       this._partialBytes = 0;
       this._R = 3774873600;
     };
-    modes.gcm.prototype.start = function(options) {
-      if (!("iv" in options)) {
+    modes.gcm.prototype.start = function(options2) {
+      if (!("iv" in options2)) {
         throw new Error("Invalid IV parameter.");
       }
-      var iv = forge2.util.createBuffer(options.iv);
+      var iv = forge2.util.createBuffer(options2.iv);
       this._cipherLength = 0;
       var additionalData;
-      if ("additionalData" in options) {
-        additionalData = forge2.util.createBuffer(options.additionalData);
+      if ("additionalData" in options2) {
+        additionalData = forge2.util.createBuffer(options2.additionalData);
       } else {
         additionalData = forge2.util.createBuffer();
       }
-      if (options.tagLength !== void 0 && options.tagLength !== null) {
-        this._tagLength = Number(options.tagLength);
+      if (options2.tagLength !== void 0 && options2.tagLength !== null) {
+        this._tagLength = Number(options2.tagLength);
       } else {
         this._tagLength = 128;
       }
@@ -22260,8 +22260,8 @@ var require_cipherModes = __commonJS({
         throw new Error("Invalid tag length.");
       }
       this._tag = null;
-      if (options.decrypt) {
-        this._tag = forge2.util.createBuffer(options.tag).getBytes();
+      if (options2.decrypt) {
+        this._tag = forge2.util.createBuffer(options2.tag).getBytes();
         if (this._tag.length !== this._tagLength / 8) {
           throw new Error("Authentication tag does not match tag length.");
         }
@@ -22382,10 +22382,10 @@ var require_cipherModes = __commonJS({
         this._cipherLength += this.blockSize;
       }
     };
-    modes.gcm.prototype.afterFinish = function(output, options) {
+    modes.gcm.prototype.afterFinish = function(output, options2) {
       var rval = true;
-      if (options.decrypt && options.overflow) {
-        output.truncate(this.blockSize - options.overflow);
+      if (options2.decrypt && options2.overflow) {
+        output.truncate(this.blockSize - options2.overflow);
       }
       this.tag = forge2.util.createBuffer();
       var lengths = this._aDataLength.concat(from64To32(this._cipherLength * 8));
@@ -22396,7 +22396,7 @@ var require_cipherModes = __commonJS({
         this.tag.putInt32(this._s[i] ^ tag[i]);
       }
       this.tag.truncate(this.tag.length() % (this._tagLength / 8));
-      if (options.decrypt && this.tag.bytes() !== this._tag) {
+      if (options2.decrypt && this.tag.bytes() !== this._tag) {
         rval = false;
       }
       return rval;
@@ -22520,8 +22520,8 @@ var require_cipherModes = __commonJS({
     function inc32(block) {
       block[block.length - 1] = block[block.length - 1] + 1 & 4294967295;
     }
-    function from64To32(num3) {
-      return [num3 / 4294967296 | 0, num3 & 4294967295];
+    function from64To32(num5) {
+      return [num5 / 4294967296 | 0, num5 & 4294967295];
     }
   }
 });
@@ -22589,11 +22589,11 @@ var require_aes = __commonJS({
       });
       self2._init = false;
     };
-    forge2.aes.Algorithm.prototype.initialize = function(options) {
+    forge2.aes.Algorithm.prototype.initialize = function(options2) {
       if (this._init) {
         return;
       }
-      var key = options.key;
+      var key = options2.key;
       var tmp;
       if (typeof key === "string" && (key.length === 16 || key.length === 24 || key.length === 32)) {
         key = forge2.util.createBuffer(key);
@@ -22620,7 +22620,7 @@ var require_aes = __commonJS({
       }
       var mode = this.mode.name;
       var encryptOp = ["CFB", "OFB", "CTR", "GCM"].indexOf(mode) !== -1;
-      this._w = _expandKey(key, options.decrypt && !encryptOp);
+      this._w = _expandKey(key, options2.decrypt && !encryptOp);
       this._init = true;
     };
     forge2.aes._expandKey = function(key, decrypt) {
@@ -22760,7 +22760,7 @@ var require_aes = __commonJS({
       c = input[2] ^ w[2];
       d = input[decrypt ? 1 : 3] ^ w[3];
       var i = 3;
-      for (var round2 = 1; round2 < Nr; ++round2) {
+      for (var round4 = 1; round4 < Nr; ++round4) {
         a2 = m0[a >>> 24] ^ m1[b >>> 16 & 255] ^ m2[c >>> 8 & 255] ^ m3[d & 255] ^ w[++i];
         b2 = m0[b >>> 24] ^ m1[c >>> 16 & 255] ^ m2[d >>> 8 & 255] ^ m3[a & 255] ^ w[++i];
         c2 = m0[c >>> 24] ^ m1[d >>> 16 & 255] ^ m2[a >>> 8 & 255] ^ m3[b & 255] ^ w[++i];
@@ -22774,27 +22774,27 @@ var require_aes = __commonJS({
       output[2] = sub[c >>> 24] << 24 ^ sub[d >>> 16 & 255] << 16 ^ sub[a >>> 8 & 255] << 8 ^ sub[b & 255] ^ w[++i];
       output[decrypt ? 1 : 3] = sub[d >>> 24] << 24 ^ sub[a >>> 16 & 255] << 16 ^ sub[b >>> 8 & 255] << 8 ^ sub[c & 255] ^ w[++i];
     }
-    function _createCipher(options) {
-      options = options || {};
-      var mode = (options.mode || "CBC").toUpperCase();
+    function _createCipher(options2) {
+      options2 = options2 || {};
+      var mode = (options2.mode || "CBC").toUpperCase();
       var algorithm = "AES-" + mode;
       var cipher;
-      if (options.decrypt) {
-        cipher = forge2.cipher.createDecipher(algorithm, options.key);
+      if (options2.decrypt) {
+        cipher = forge2.cipher.createDecipher(algorithm, options2.key);
       } else {
-        cipher = forge2.cipher.createCipher(algorithm, options.key);
+        cipher = forge2.cipher.createCipher(algorithm, options2.key);
       }
       var start = cipher.start;
-      cipher.start = function(iv, options2) {
+      cipher.start = function(iv, options3) {
         var output = null;
-        if (options2 instanceof forge2.util.ByteBuffer) {
-          output = options2;
-          options2 = {};
+        if (options3 instanceof forge2.util.ByteBuffer) {
+          output = options3;
+          options3 = {};
         }
-        options2 = options2 || {};
-        options2.output = output;
-        options2.iv = iv;
-        start.call(cipher, options2);
+        options3 = options3 || {};
+        options3.output = output;
+        options3.iv = iv;
+        start.call(cipher, options3);
       };
       return cipher;
     }
@@ -22983,7 +22983,7 @@ var require_asn1 = __commonJS({
       BMPSTRING: 30
     };
     asn1.maxDepth = 256;
-    asn1.create = function(tagClass, type, constructed, value2, options) {
+    asn1.create = function(tagClass, type, constructed, value2, options2) {
       if (forge2.util.isArray(value2)) {
         var tmp = [];
         for (var i = 0; i < value2.length; ++i) {
@@ -23000,18 +23000,18 @@ var require_asn1 = __commonJS({
         composed: constructed || forge2.util.isArray(value2),
         value: value2
       };
-      if (options && "bitStringContents" in options) {
-        obj.bitStringContents = options.bitStringContents;
+      if (options2 && "bitStringContents" in options2) {
+        obj.bitStringContents = options2.bitStringContents;
         obj.original = asn1.copy(obj);
       }
       return obj;
     };
-    asn1.copy = function(obj, options) {
+    asn1.copy = function(obj, options2) {
       var copy;
       if (forge2.util.isArray(obj)) {
         copy = [];
         for (var i = 0; i < obj.length; ++i) {
-          copy.push(asn1.copy(obj[i], options));
+          copy.push(asn1.copy(obj[i], options2));
         }
         return copy;
       }
@@ -23023,14 +23023,14 @@ var require_asn1 = __commonJS({
         type: obj.type,
         constructed: obj.constructed,
         composed: obj.composed,
-        value: asn1.copy(obj.value, options)
+        value: asn1.copy(obj.value, options2)
       };
-      if (options && !options.excludeBitStringContents) {
+      if (options2 && !options2.excludeBitStringContents) {
         copy.bitStringContents = obj.bitStringContents;
       }
       return copy;
     };
-    asn1.equals = function(obj1, obj2, options) {
+    asn1.equals = function(obj1, obj2, options2) {
       if (forge2.util.isArray(obj1)) {
         if (!forge2.util.isArray(obj2)) {
           return false;
@@ -23052,7 +23052,7 @@ var require_asn1 = __commonJS({
         return obj1 === obj2;
       }
       var equal = obj1.tagClass === obj2.tagClass && obj1.type === obj2.type && obj1.constructed === obj2.constructed && obj1.composed === obj2.composed && asn1.equals(obj1.value, obj2.value);
-      if (options && options.includeBitStringContents) {
+      if (options2 && options2.includeBitStringContents) {
         equal = equal && obj1.bitStringContents === obj2.bitStringContents;
       }
       return equal;
@@ -23071,17 +23071,17 @@ var require_asn1 = __commonJS({
       }
       return length;
     };
-    function _checkBufferLength(bytes, remaining, n) {
+    function _checkBufferLength(bytes3, remaining, n) {
       if (n > remaining) {
         var error = new Error("Too few bytes to parse DER.");
-        error.available = bytes.length();
+        error.available = bytes3.length();
         error.remaining = remaining;
         error.requested = n;
         throw error;
       }
     }
-    var _getValueLength = function(bytes, remaining) {
-      var b2 = bytes.getByte();
+    var _getValueLength = function(bytes3, remaining) {
+      var b2 = bytes3.getByte();
       remaining--;
       if (b2 === 128) {
         return void 0;
@@ -23092,71 +23092,71 @@ var require_asn1 = __commonJS({
         length = b2;
       } else {
         var longFormBytes = b2 & 127;
-        _checkBufferLength(bytes, remaining, longFormBytes);
-        length = bytes.getInt(longFormBytes << 3);
+        _checkBufferLength(bytes3, remaining, longFormBytes);
+        length = bytes3.getInt(longFormBytes << 3);
       }
       if (length < 0) {
         throw new Error("Negative length: " + length);
       }
       return length;
     };
-    asn1.fromDer = function(bytes, options) {
-      if (options === void 0) {
-        options = {
+    asn1.fromDer = function(bytes3, options2) {
+      if (options2 === void 0) {
+        options2 = {
           strict: true,
           parseAllBytes: true,
           decodeBitStrings: true
         };
       }
-      if (typeof options === "boolean") {
-        options = {
-          strict: options,
+      if (typeof options2 === "boolean") {
+        options2 = {
+          strict: options2,
           parseAllBytes: true,
           decodeBitStrings: true
         };
       }
-      if (!("strict" in options)) {
-        options.strict = true;
+      if (!("strict" in options2)) {
+        options2.strict = true;
       }
-      if (!("parseAllBytes" in options)) {
-        options.parseAllBytes = true;
+      if (!("parseAllBytes" in options2)) {
+        options2.parseAllBytes = true;
       }
-      if (!("decodeBitStrings" in options)) {
-        options.decodeBitStrings = true;
+      if (!("decodeBitStrings" in options2)) {
+        options2.decodeBitStrings = true;
       }
-      if (!("maxDepth" in options)) {
-        options.maxDepth = asn1.maxDepth;
+      if (!("maxDepth" in options2)) {
+        options2.maxDepth = asn1.maxDepth;
       }
-      if (typeof bytes === "string") {
-        bytes = forge2.util.createBuffer(bytes);
+      if (typeof bytes3 === "string") {
+        bytes3 = forge2.util.createBuffer(bytes3);
       }
-      var byteCount = bytes.length();
-      var value2 = _fromDer(bytes, bytes.length(), 0, options);
-      if (options.parseAllBytes && bytes.length() !== 0) {
+      var byteCount = bytes3.length();
+      var value2 = _fromDer(bytes3, bytes3.length(), 0, options2);
+      if (options2.parseAllBytes && bytes3.length() !== 0) {
         var error = new Error("Unparsed DER bytes remain after ASN.1 parsing.");
         error.byteCount = byteCount;
-        error.remaining = bytes.length();
+        error.remaining = bytes3.length();
         throw error;
       }
       return value2;
     };
-    function _fromDer(bytes, remaining, depth, options) {
-      if (depth >= options.maxDepth) {
+    function _fromDer(bytes3, remaining, depth, options2) {
+      if (depth >= options2.maxDepth) {
         throw new Error("ASN.1 parsing error: Max depth exceeded.");
       }
       var start;
-      _checkBufferLength(bytes, remaining, 2);
-      var b1 = bytes.getByte();
+      _checkBufferLength(bytes3, remaining, 2);
+      var b1 = bytes3.getByte();
       remaining--;
       var tagClass = b1 & 192;
       var type = b1 & 31;
-      start = bytes.length();
-      var length = _getValueLength(bytes, remaining);
-      remaining -= start - bytes.length();
+      start = bytes3.length();
+      var length = _getValueLength(bytes3, remaining);
+      remaining -= start - bytes3.length();
       if (length !== void 0 && length > remaining) {
-        if (options.strict) {
+        if (options2.strict) {
           var error = new Error("Too few bytes to read ASN.1 value.");
-          error.available = bytes.length();
+          error.available = bytes3.length();
           error.remaining = remaining;
           error.requested = length;
           throw error;
@@ -23170,52 +23170,52 @@ var require_asn1 = __commonJS({
         value2 = [];
         if (length === void 0) {
           for (; ; ) {
-            _checkBufferLength(bytes, remaining, 2);
-            if (bytes.bytes(2) === String.fromCharCode(0, 0)) {
-              bytes.getBytes(2);
+            _checkBufferLength(bytes3, remaining, 2);
+            if (bytes3.bytes(2) === String.fromCharCode(0, 0)) {
+              bytes3.getBytes(2);
               remaining -= 2;
               break;
             }
-            start = bytes.length();
-            value2.push(_fromDer(bytes, remaining, depth + 1, options));
-            remaining -= start - bytes.length();
+            start = bytes3.length();
+            value2.push(_fromDer(bytes3, remaining, depth + 1, options2));
+            remaining -= start - bytes3.length();
           }
         } else {
           while (length > 0) {
-            start = bytes.length();
-            value2.push(_fromDer(bytes, length, depth + 1, options));
-            remaining -= start - bytes.length();
-            length -= start - bytes.length();
+            start = bytes3.length();
+            value2.push(_fromDer(bytes3, length, depth + 1, options2));
+            remaining -= start - bytes3.length();
+            length -= start - bytes3.length();
           }
         }
       }
       if (value2 === void 0 && tagClass === asn1.Class.UNIVERSAL && type === asn1.Type.BITSTRING) {
-        bitStringContents = bytes.bytes(length);
+        bitStringContents = bytes3.bytes(length);
       }
-      if (value2 === void 0 && options.decodeBitStrings && tagClass === asn1.Class.UNIVERSAL && // FIXME: OCTET STRINGs not yet supported here
+      if (value2 === void 0 && options2.decodeBitStrings && tagClass === asn1.Class.UNIVERSAL && // FIXME: OCTET STRINGs not yet supported here
       // .. other parts of forge expect to decode OCTET STRINGs manually
       type === asn1.Type.BITSTRING && length > 1) {
-        var savedRead = bytes.read;
+        var savedRead = bytes3.read;
         var savedRemaining = remaining;
         var unused = 0;
         if (type === asn1.Type.BITSTRING) {
-          _checkBufferLength(bytes, remaining, 1);
-          unused = bytes.getByte();
+          _checkBufferLength(bytes3, remaining, 1);
+          unused = bytes3.getByte();
           remaining--;
         }
         if (unused === 0) {
           try {
-            start = bytes.length();
+            start = bytes3.length();
             var subOptions = {
               // enforce strict mode to avoid parsing ASN.1 from plain data
               strict: true,
               // only decode one level of BIT STRINGs, nested decoding has
               // quadratic cost due to copies for change detection
               decodeBitStrings: false,
-              maxDepth: options.maxDepth
+              maxDepth: options2.maxDepth
             };
-            var composed = _fromDer(bytes, remaining, depth + 1, subOptions);
-            var used = start - bytes.length();
+            var composed = _fromDer(bytes3, remaining, depth + 1, subOptions);
+            var used = start - bytes3.length();
             remaining -= used;
             if (type == asn1.Type.BITSTRING) {
               used++;
@@ -23228,13 +23228,13 @@ var require_asn1 = __commonJS({
           }
         }
         if (value2 === void 0) {
-          bytes.read = savedRead;
+          bytes3.read = savedRead;
           remaining = savedRemaining;
         }
       }
       if (value2 === void 0) {
         if (length === void 0) {
-          if (options.strict) {
+          if (options2.strict) {
             throw new Error("Non-constructed ASN.1 object of indefinite length.");
           }
           length = remaining;
@@ -23242,12 +23242,12 @@ var require_asn1 = __commonJS({
         if (type === asn1.Type.BMPSTRING) {
           value2 = "";
           for (; length > 0; length -= 2) {
-            _checkBufferLength(bytes, remaining, 2);
-            value2 += String.fromCharCode(bytes.getInt16());
+            _checkBufferLength(bytes3, remaining, 2);
+            value2 += String.fromCharCode(bytes3.getInt16());
             remaining -= 2;
           }
         } else {
-          value2 = bytes.getBytes(length);
+          value2 = bytes3.getBytes(length);
           remaining -= length;
         }
       }
@@ -23257,7 +23257,7 @@ var require_asn1 = __commonJS({
       return asn1.create(tagClass, type, constructed, value2, asn1Options);
     }
     asn1.toDer = function(obj) {
-      var bytes = forge2.util.createBuffer();
+      var bytes3 = forge2.util.createBuffer();
       var b1 = obj.tagClass | obj.type;
       var value2 = forge2.util.createBuffer();
       var useBitStringContents = false;
@@ -23295,9 +23295,9 @@ var require_asn1 = __commonJS({
           }
         }
       }
-      bytes.putByte(b1);
+      bytes3.putByte(b1);
       if (value2.length() <= 127) {
-        bytes.putByte(value2.length() & 127);
+        bytes3.putByte(value2.length() & 127);
       } else {
         var len = value2.length();
         var lenBytes = "";
@@ -23305,17 +23305,17 @@ var require_asn1 = __commonJS({
           lenBytes += String.fromCharCode(len & 255);
           len = len >>> 8;
         } while (len > 0);
-        bytes.putByte(lenBytes.length | 128);
+        bytes3.putByte(lenBytes.length | 128);
         for (var i = lenBytes.length - 1; i >= 0; --i) {
-          bytes.putByte(lenBytes.charCodeAt(i));
+          bytes3.putByte(lenBytes.charCodeAt(i));
         }
       }
-      bytes.putBuffer(value2);
-      return bytes;
+      bytes3.putBuffer(value2);
+      return bytes3;
     };
     asn1.oidToDer = function(oid) {
       var values = oid.split(".");
-      var bytes = forge2.util.createBuffer();
+      var bytes3 = forge2.util.createBuffer();
       var first = parseInt(values[0], 10);
       var second = parseInt(values[1], 10);
       if (!(first >= 0 && first <= 2 && second >= 0) || first < 2 && second > 39) {
@@ -23339,24 +23339,24 @@ var require_asn1 = __commonJS({
           last = false;
         } while (value2 > 0);
         for (var n = valueBytes.length - 1; n >= 0; --n) {
-          bytes.putByte(valueBytes[n]);
+          bytes3.putByte(valueBytes[n]);
         }
       }
-      return bytes;
+      return bytes3;
     };
-    asn1.derToOid = function(bytes) {
+    asn1.derToOid = function(bytes3) {
       var oid;
-      if (typeof bytes === "string") {
-        bytes = forge2.util.createBuffer(bytes);
+      if (typeof bytes3 === "string") {
+        bytes3 = forge2.util.createBuffer(bytes3);
       }
       var b;
       var value2 = 0;
       var first = true;
-      while (bytes.length() > 0) {
+      while (bytes3.length() > 0) {
         if (value2 > 70368744177663) {
           throw new Error("OID value too large; max is 53-bits.");
         }
-        b = bytes.getByte();
+        b = bytes3.getByte();
         value2 = value2 * 128;
         if (b & 128) {
           value2 += b & 127;
@@ -23506,15 +23506,15 @@ var require_asn1 = __commonJS({
       error.integer = x;
       throw error;
     };
-    asn1.derToInteger = function(bytes) {
-      if (typeof bytes === "string") {
-        bytes = forge2.util.createBuffer(bytes);
+    asn1.derToInteger = function(bytes3) {
+      if (typeof bytes3 === "string") {
+        bytes3 = forge2.util.createBuffer(bytes3);
       }
-      var n = bytes.length() * 8;
+      var n = bytes3.length() * 8;
       if (n > 32) {
         throw new Error("Integer too large; max is 32-bits.");
       }
-      return bytes.getSignedInt(n);
+      return bytes3.getSignedInt(n);
     };
     asn1.validate = function(obj, v, capture, errors) {
       var rval = false;
@@ -23853,8 +23853,8 @@ var require_hmac = __commonJS({
         _md.start();
         _md.update(_ipadding);
       };
-      ctx.update = function(bytes) {
-        _md.update(bytes);
+      ctx.update = function(bytes3) {
+        _md.update(bytes3);
       };
       ctx.getMac = function() {
         var inner = _md.digest().bytes();
@@ -24106,16 +24106,16 @@ var require_md5 = __commonJS({
       }
       _initialized = true;
     }
-    function _update(s, w, bytes) {
+    function _update(s, w, bytes3) {
       var t, a, b, c, d, f, r, i;
-      var len = bytes.length();
+      var len = bytes3.length();
       while (len >= 64) {
         a = s.h0;
         b = s.h1;
         c = s.h2;
         d = s.h3;
         for (i = 0; i < 16; ++i) {
-          w[i] = bytes.getInt32Le();
+          w[i] = bytes3.getInt32Le();
           f = d ^ b & (c ^ d);
           t = a + f + _k[i] + w[i];
           r = _r[i];
@@ -24167,8 +24167,8 @@ var require_pem = __commonJS({
     var forge2 = require_forge();
     require_util3();
     var pem = module.exports = forge2.pem = forge2.pem || {};
-    pem.encode = function(msg, options) {
-      options = options || {};
+    pem.encode = function(msg, options2) {
+      options2 = options2 || {};
       var rval = "-----BEGIN " + msg.type + "-----\r\n";
       var header;
       if (msg.procType) {
@@ -24197,7 +24197,7 @@ var require_pem = __commonJS({
       if (msg.procType) {
         rval += "\r\n";
       }
-      rval += forge2.util.encode64(msg.body, options.maxline || 64) + "\r\n";
+      rval += forge2.util.encode64(msg.body, options2.maxline || 64) + "\r\n";
       rval += "-----END " + msg.type + "-----\r\n";
       return rval;
     };
@@ -24507,11 +24507,11 @@ var require_des = __commonJS({
       });
       self2._init = false;
     };
-    forge2.des.Algorithm.prototype.initialize = function(options) {
+    forge2.des.Algorithm.prototype.initialize = function(options2) {
       if (this._init) {
         return;
       }
-      var key = forge2.util.createBuffer(options.key);
+      var key = forge2.util.createBuffer(options2.key);
       if (this.name.indexOf("3DES") === 0) {
         if (key.length() !== 24) {
           throw new Error("Invalid Triple-DES key size: " + key.length() * 8);
@@ -24658,27 +24658,27 @@ var require_des = __commonJS({
       output[0] = left;
       output[1] = right;
     }
-    function _createCipher(options) {
-      options = options || {};
-      var mode = (options.mode || "CBC").toUpperCase();
+    function _createCipher(options2) {
+      options2 = options2 || {};
+      var mode = (options2.mode || "CBC").toUpperCase();
       var algorithm = "DES-" + mode;
       var cipher;
-      if (options.decrypt) {
-        cipher = forge2.cipher.createDecipher(algorithm, options.key);
+      if (options2.decrypt) {
+        cipher = forge2.cipher.createDecipher(algorithm, options2.key);
       } else {
-        cipher = forge2.cipher.createCipher(algorithm, options.key);
+        cipher = forge2.cipher.createCipher(algorithm, options2.key);
       }
       var start = cipher.start;
-      cipher.start = function(iv, options2) {
+      cipher.start = function(iv, options3) {
         var output = null;
-        if (options2 instanceof forge2.util.ByteBuffer) {
-          output = options2;
-          options2 = {};
+        if (options3 instanceof forge2.util.ByteBuffer) {
+          output = options3;
+          options3 = {};
         }
-        options2 = options2 || {};
-        options2.output = output;
-        options2.iv = iv;
-        start.call(cipher, options2);
+        options3 = options3 || {};
+        options3.output = output;
+        options3.iv = iv;
+        start.call(cipher, options3);
       };
       return cipher;
     }
@@ -24981,12 +24981,12 @@ var require_sha256 = __commonJS({
       ];
       _initialized = true;
     }
-    function _update(s, w, bytes) {
+    function _update(s, w, bytes3) {
       var t1, t2, s0, s1, ch, maj, i, a, b, c, d, e, f, g, h;
-      var len = bytes.length();
+      var len = bytes3.length();
       while (len >= 64) {
         for (i = 0; i < 16; ++i) {
-          w[i] = bytes.getInt32();
+          w[i] = bytes3.getInt32();
         }
         for (; i < 64; ++i) {
           t1 = w[i - 2];
@@ -25089,9 +25089,9 @@ var require_prng = __commonJS({
               _reseed(generate);
             });
           }
-          var bytes = cipher(ctx.key, ctx.seed);
-          ctx.generated += bytes.length;
-          b.putBytes(bytes);
+          var bytes3 = cipher(ctx.key, ctx.seed);
+          ctx.generated += bytes3.length;
+          b.putBytes(bytes3);
           ctx.key = formatKey(cipher(ctx.key, increment(ctx.seed)));
           ctx.seed = formatSeed(cipher(ctx.key, ctx.seed));
           forge2.util.setImmediate(generate);
@@ -25111,9 +25111,9 @@ var require_prng = __commonJS({
           if (ctx.key === null) {
             _reseedSync();
           }
-          var bytes = cipher(ctx.key, ctx.seed);
-          ctx.generated += bytes.length;
-          b.putBytes(bytes);
+          var bytes3 = cipher(ctx.key, ctx.seed);
+          ctx.generated += bytes3.length;
+          b.putBytes(bytes3);
           ctx.key = formatKey(cipher(ctx.key, increment(ctx.seed)));
           ctx.seed = formatSeed(cipher(ctx.key, ctx.seed));
         }
@@ -25125,11 +25125,11 @@ var require_prng = __commonJS({
           return callback();
         }
         var needed = 32 - ctx.pools[0].messageLength << 5;
-        ctx.seedFile(needed, function(err, bytes) {
+        ctx.seedFile(needed, function(err, bytes3) {
           if (err) {
             return callback(err);
           }
-          ctx.collect(bytes);
+          ctx.collect(bytes3);
           _seed();
           callback();
         });
@@ -25209,11 +25209,11 @@ var require_prng = __commonJS({
       }
       if (_crypto) {
         ctx.seedFile = function(needed, callback) {
-          _crypto.randomBytes(needed, function(err, bytes) {
+          _crypto.randomBytes(needed, function(err, bytes3) {
             if (err) {
               return callback(err);
             }
-            callback(null, bytes.toString());
+            callback(null, bytes3.toString());
           });
         };
         ctx.seedFileSync = function(needed) {
@@ -25229,19 +25229,19 @@ var require_prng = __commonJS({
         };
         ctx.seedFileSync = defaultSeedFile;
       }
-      ctx.collect = function(bytes) {
-        var count2 = bytes.length;
+      ctx.collect = function(bytes3) {
+        var count2 = bytes3.length;
         for (var i2 = 0; i2 < count2; ++i2) {
-          ctx.pools[ctx.pool].update(bytes.substr(i2, 1));
+          ctx.pools[ctx.pool].update(bytes3.substr(i2, 1));
           ctx.pool = ctx.pool === 31 ? 0 : ctx.pool + 1;
         }
       };
       ctx.collectInt = function(i2, n) {
-        var bytes = "";
+        var bytes3 = "";
         for (var x = 0; x < n; x += 8) {
-          bytes += String.fromCharCode(i2 >> x & 255);
+          bytes3 += String.fromCharCode(i2 >> x & 255);
         }
-        ctx.collect(bytes);
+        ctx.collect(bytes3);
       };
       ctx.registerWorker = function(worker) {
         if (worker === self) {
@@ -25260,8 +25260,8 @@ var require_prng = __commonJS({
           var listener = function(e) {
             var data = e.data;
             if (data.forge && data.forge.prng) {
-              ctx.seedFile(data.forge.prng.needed, function(err, bytes) {
-                worker.postMessage({ forge: { prng: { err, bytes } } });
+              ctx.seedFile(data.forge.prng.needed, function(err, bytes3) {
+                worker.postMessage({ forge: { prng: { err, bytes: bytes3 } } });
               });
             }
           };
@@ -27135,9 +27135,9 @@ var require_sha1 = __commonJS({
       _padding += forge2.util.fillString(String.fromCharCode(0), 64);
       _initialized = true;
     }
-    function _update(s, w, bytes) {
+    function _update(s, w, bytes3) {
       var t, a, b, c, d, e, f, i;
-      var len = bytes.length();
+      var len = bytes3.length();
       while (len >= 64) {
         a = s.h0;
         b = s.h1;
@@ -27145,7 +27145,7 @@ var require_sha1 = __commonJS({
         d = s.h3;
         e = s.h4;
         for (i = 0; i < 16; ++i) {
-          t = bytes.getInt32();
+          t = bytes3.getInt32();
           w[i] = t;
           f = d ^ b & (c ^ d);
           t = (a << 5 | a >>> 27) + f + e + 1518500249 + t;
@@ -27234,21 +27234,21 @@ var require_pkcs1 = __commonJS({
     require_random();
     require_sha1();
     var pkcs1 = module.exports = forge2.pkcs1 = forge2.pkcs1 || {};
-    pkcs1.encode_rsa_oaep = function(key, message, options) {
+    pkcs1.encode_rsa_oaep = function(key, message, options2) {
       var label;
       var seed;
       var md;
       var mgf1Md;
-      if (typeof options === "string") {
-        label = options;
+      if (typeof options2 === "string") {
+        label = options2;
         seed = arguments[3] || void 0;
         md = arguments[4] || void 0;
-      } else if (options) {
-        label = options.label || void 0;
-        seed = options.seed || void 0;
-        md = options.md || void 0;
-        if (options.mgf1 && options.mgf1.md) {
-          mgf1Md = options.mgf1.md;
+      } else if (options2) {
+        label = options2.label || void 0;
+        seed = options2.seed || void 0;
+        md = options2.md || void 0;
+        if (options2.mgf1 && options2.mgf1.md) {
+          mgf1Md = options2.mgf1.md;
         }
       }
       if (!md) {
@@ -27292,18 +27292,18 @@ var require_pkcs1 = __commonJS({
       var maskedSeed = forge2.util.xorBytes(seed, seedMask, seed.length);
       return "\0" + maskedSeed + maskedDB;
     };
-    pkcs1.decode_rsa_oaep = function(key, em, options) {
+    pkcs1.decode_rsa_oaep = function(key, em, options2) {
       var label;
       var md;
       var mgf1Md;
-      if (typeof options === "string") {
-        label = options;
+      if (typeof options2 === "string") {
+        label = options2;
         md = arguments[3] || void 0;
-      } else if (options) {
-        label = options.label || void 0;
-        md = options.md || void 0;
-        if (options.mgf1 && options.mgf1.md) {
-          mgf1Md = options.mgf1.md;
+      } else if (options2) {
+        label = options2.label || void 0;
+        md = options2.md || void 0;
+        if (options2.mgf1 && options2.mgf1.md) {
+          mgf1Md = options2.mgf1.md;
         }
       }
       var keyLength = Math.ceil(key.n.bitLength() / 8);
@@ -27398,18 +27398,18 @@ var require_prime = __commonJS({
       var op_or = function(x, y) {
         return x | y;
       };
-      prime.generateProbablePrime = function(bits, options, callback) {
-        if (typeof options === "function") {
-          callback = options;
-          options = {};
+      prime.generateProbablePrime = function(bits, options2, callback) {
+        if (typeof options2 === "function") {
+          callback = options2;
+          options2 = {};
         }
-        options = options || {};
-        var algorithm = options.algorithm || "PRIMEINC";
+        options2 = options2 || {};
+        var algorithm = options2.algorithm || "PRIMEINC";
         if (typeof algorithm === "string") {
           algorithm = { name: algorithm };
         }
         algorithm.options = algorithm.options || {};
-        var prng = options.prng || forge2.random;
+        var prng = options2.prng || forge2.random;
         var rng = {
           // x is an array to fill with bytes
           nextBytes: function(x) {
@@ -27424,49 +27424,49 @@ var require_prime = __commonJS({
         }
         throw new Error("Invalid prime generation algorithm: " + algorithm.name);
       };
-      function primeincFindPrime(bits, rng, options, callback) {
-        if ("workers" in options) {
-          return primeincFindPrimeWithWorkers(bits, rng, options, callback);
+      function primeincFindPrime(bits, rng, options2, callback) {
+        if ("workers" in options2) {
+          return primeincFindPrimeWithWorkers(bits, rng, options2, callback);
         }
-        return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
+        return primeincFindPrimeWithoutWorkers(bits, rng, options2, callback);
       }
-      function primeincFindPrimeWithoutWorkers(bits, rng, options, callback) {
-        var num3 = generateRandom(bits, rng);
+      function primeincFindPrimeWithoutWorkers(bits, rng, options2, callback) {
+        var num5 = generateRandom(bits, rng);
         var deltaIdx = 0;
-        var mrTests = getMillerRabinTests(num3.bitLength());
-        if ("millerRabinTests" in options) {
-          mrTests = options.millerRabinTests;
+        var mrTests = getMillerRabinTests(num5.bitLength());
+        if ("millerRabinTests" in options2) {
+          mrTests = options2.millerRabinTests;
         }
         var maxBlockTime = 10;
-        if ("maxBlockTime" in options) {
-          maxBlockTime = options.maxBlockTime;
+        if ("maxBlockTime" in options2) {
+          maxBlockTime = options2.maxBlockTime;
         }
-        _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+        _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
       }
-      function _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
+      function _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
         var start = +/* @__PURE__ */ new Date();
         do {
-          if (num3.bitLength() > bits) {
-            num3 = generateRandom(bits, rng);
+          if (num5.bitLength() > bits) {
+            num5 = generateRandom(bits, rng);
           }
-          if (num3.isProbablePrime(mrTests)) {
-            return callback(null, num3);
+          if (num5.isProbablePrime(mrTests)) {
+            return callback(null, num5);
           }
-          num3.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
+          num5.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
         } while (maxBlockTime < 0 || +/* @__PURE__ */ new Date() - start < maxBlockTime);
         forge2.util.setImmediate(function() {
-          _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+          _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
         });
       }
-      function primeincFindPrimeWithWorkers(bits, rng, options, callback) {
+      function primeincFindPrimeWithWorkers(bits, rng, options2, callback) {
         if (typeof Worker === "undefined") {
-          return primeincFindPrimeWithoutWorkers(bits, rng, options, callback);
+          return primeincFindPrimeWithoutWorkers(bits, rng, options2, callback);
         }
-        var num3 = generateRandom(bits, rng);
-        var numWorkers = options.workers;
-        var workLoad = options.workLoad || 100;
+        var num5 = generateRandom(bits, rng);
+        var numWorkers = options2.workers;
+        var workLoad = options2.workLoad || 100;
         var range2 = workLoad * 30 / 8;
-        var workerScript2 = options.workerScript || "forge/prime.worker.js";
+        var workerScript2 = options2.workerScript || "forge/prime.worker.js";
         if (numWorkers === -1) {
           return forge2.util.estimateCores(function(err, cores) {
             if (err) {
@@ -27501,26 +27501,26 @@ var require_prime = __commonJS({
               found = true;
               return callback(null, new BigInteger(data.prime, 16));
             }
-            if (num3.bitLength() > bits) {
-              num3 = generateRandom(bits, rng);
+            if (num5.bitLength() > bits) {
+              num5 = generateRandom(bits, rng);
             }
-            var hex2 = num3.toString(16);
+            var hex2 = num5.toString(16);
             e.target.postMessage({
               hex: hex2,
               workLoad
             });
-            num3.dAddOffset(range2, 0);
+            num5.dAddOffset(range2, 0);
           }
         }
       }
       function generateRandom(bits, rng) {
-        var num3 = new BigInteger(bits, rng);
+        var num5 = new BigInteger(bits, rng);
         var bits1 = bits - 1;
-        if (!num3.testBit(bits1)) {
-          num3.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num3);
+        if (!num5.testBit(bits1)) {
+          num5.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num5);
         }
-        num3.dAddOffset(31 - num3.mod(THIRTY).byteValue(), 0);
-        return num3;
+        num5.dAddOffset(31 - num5.mod(THIRTY).byteValue(), 0);
+        return num5;
       }
       function getMillerRabinTests(bits) {
         if (bits <= 100) return 27;
@@ -27921,13 +27921,13 @@ var require_rsa = __commonJS({
       }
       return eb.getBytes();
     };
-    pki.rsa.createKeyPairGenerationState = function(bits, e, options) {
+    pki.rsa.createKeyPairGenerationState = function(bits, e, options2) {
       if (typeof bits === "string") {
         bits = parseInt(bits, 10);
       }
       bits = bits || 2048;
-      options = options || {};
-      var prng = options.prng || forge2.random;
+      options2 = options2 || {};
+      var prng = options2.prng || forge2.random;
       var rng = {
         // x is an array to fill with bytes
         nextBytes: function(x) {
@@ -27937,7 +27937,7 @@ var require_rsa = __commonJS({
           }
         }
       };
-      var algorithm = options.algorithm || "PRIMEINC";
+      var algorithm = options2.algorithm || "PRIMEINC";
       var rval;
       if (algorithm === "PRIMEINC") {
         rval = {
@@ -28064,10 +28064,10 @@ var require_rsa = __commonJS({
       }
       return state.keys !== null;
     };
-    pki.rsa.generateKeyPair = function(bits, e, options, callback) {
+    pki.rsa.generateKeyPair = function(bits, e, options2, callback) {
       if (arguments.length === 1) {
         if (typeof bits === "object") {
-          options = bits;
+          options2 = bits;
           bits = void 0;
         } else if (typeof bits === "function") {
           callback = bits;
@@ -28079,35 +28079,35 @@ var require_rsa = __commonJS({
             callback = e;
             e = void 0;
           } else if (typeof e !== "number") {
-            options = e;
+            options2 = e;
             e = void 0;
           }
         } else {
-          options = bits;
+          options2 = bits;
           callback = e;
           bits = void 0;
           e = void 0;
         }
       } else if (arguments.length === 3) {
         if (typeof e === "number") {
-          if (typeof options === "function") {
-            callback = options;
-            options = void 0;
+          if (typeof options2 === "function") {
+            callback = options2;
+            options2 = void 0;
           }
         } else {
-          callback = options;
-          options = e;
+          callback = options2;
+          options2 = e;
           e = void 0;
         }
       }
-      options = options || {};
+      options2 = options2 || {};
       if (bits === void 0) {
-        bits = options.bits || 2048;
+        bits = options2.bits || 2048;
       }
       if (e === void 0) {
-        e = options.e || 65537;
+        e = options2.e || 65537;
       }
-      if (!forge2.options.usePureJavaScript && !options.prng && bits >= 256 && bits <= 16384 && (e === 65537 || e === 3)) {
+      if (!forge2.options.usePureJavaScript && !options2.prng && bits >= 256 && bits <= 16384 && (e === 65537 || e === 3)) {
         if (callback) {
           if (_detectNodeCrypto("generateKeyPair")) {
             return _crypto.generateKeyPair("rsa", {
@@ -28209,12 +28209,12 @@ var require_rsa = __commonJS({
           }
         }
       }
-      var state = pki.rsa.createKeyPairGenerationState(bits, e, options);
+      var state = pki.rsa.createKeyPairGenerationState(bits, e, options2);
       if (!callback) {
         pki.rsa.stepKeyPairGenerationState(state, 0);
         return state.keys;
       }
-      _generateKeyPair(state, options, callback);
+      _generateKeyPair(state, options2, callback);
     };
     pki.setRsaPublicKey = pki.rsa.setPublicKey = function(n, e) {
       var key = {
@@ -28249,30 +28249,30 @@ var require_rsa = __commonJS({
         var e2 = scheme.encode(data, key, true);
         return pki.rsa.encrypt(e2, key, true);
       };
-      key.verify = function(digest, signature, scheme, options) {
+      key.verify = function(digest, signature, scheme, options2) {
         if (typeof scheme === "string") {
           scheme = scheme.toUpperCase();
         } else if (scheme === void 0) {
           scheme = "RSASSA-PKCS1-V1_5";
         }
-        if (options === void 0) {
-          options = {
+        if (options2 === void 0) {
+          options2 = {
             _parseAllDigestBytes: true,
             _skipPaddingChecks: false
           };
         }
-        if (!("_parseAllDigestBytes" in options)) {
-          options._parseAllDigestBytes = true;
+        if (!("_parseAllDigestBytes" in options2)) {
+          options2._parseAllDigestBytes = true;
         }
-        if (!("_skipPaddingChecks" in options)) {
-          options._skipPaddingChecks = false;
+        if (!("_skipPaddingChecks" in options2)) {
+          options2._skipPaddingChecks = false;
         }
         if (scheme === "RSASSA-PKCS1-V1_5") {
           scheme = {
             verify: function(digest2, d2) {
-              d2 = _decodePkcs1_v1_5(d2, key, true, void 0, options);
+              d2 = _decodePkcs1_v1_5(d2, key, true, void 0, options2);
               var obj = asn1.fromDer(d2, {
-                parseAllBytes: options._parseAllDigestBytes
+                parseAllBytes: options2._parseAllDigestBytes
               });
               var capture = {};
               var errors = [];
@@ -28311,7 +28311,7 @@ var require_rsa = __commonJS({
         } else if (scheme === "NONE" || scheme === "NULL" || scheme === null) {
           scheme = {
             verify: function(digest2, d2) {
-              d2 = _decodePkcs1_v1_5(d2, key, true, void 0, options);
+              d2 = _decodePkcs1_v1_5(d2, key, true, void 0, options2);
               return digest2 === d2;
             }
           };
@@ -28603,7 +28603,7 @@ var require_rsa = __commonJS({
       eb.putBytes(m);
       return eb;
     }
-    function _decodePkcs1_v1_5(em, key, pub, ml, options) {
+    function _decodePkcs1_v1_5(em, key, pub, ml, options2) {
       var k = Math.ceil(key.n.bitLength() / 8);
       var eb = forge2.util.createBuffer(em);
       var first = eb.getByte();
@@ -28628,7 +28628,7 @@ var require_rsa = __commonJS({
           }
           ++padNum;
         }
-        if (padNum < 8 && !(options ? options._skipPaddingChecks : false)) {
+        if (padNum < 8 && !(options2 ? options2._skipPaddingChecks : false)) {
           throw new Error("Encryption block is invalid.");
         }
       } else if (bt === 2) {
@@ -28640,7 +28640,7 @@ var require_rsa = __commonJS({
           }
           ++padNum;
         }
-        if (padNum < 8 && !(options ? options._skipPaddingChecks : false)) {
+        if (padNum < 8 && !(options2 ? options2._skipPaddingChecks : false)) {
           throw new Error("Encryption block is invalid.");
         }
       }
@@ -28650,32 +28650,32 @@ var require_rsa = __commonJS({
       }
       return eb.getBytes();
     }
-    function _generateKeyPair(state, options, callback) {
-      if (typeof options === "function") {
-        callback = options;
-        options = {};
+    function _generateKeyPair(state, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = {};
       }
-      options = options || {};
+      options2 = options2 || {};
       var opts = {
         algorithm: {
-          name: options.algorithm || "PRIMEINC",
+          name: options2.algorithm || "PRIMEINC",
           options: {
-            workers: options.workers || 2,
-            workLoad: options.workLoad || 100,
-            workerScript: options.workerScript
+            workers: options2.workers || 2,
+            workLoad: options2.workLoad || 100,
+            workerScript: options2.workerScript
           }
         }
       };
-      if ("prng" in options) {
-        opts.prng = options.prng;
+      if ("prng" in options2) {
+        opts.prng = options2.prng;
       }
       generate();
       function generate() {
-        getPrime(state.pBits, function(err, num3) {
+        getPrime(state.pBits, function(err, num5) {
           if (err) {
             return callback(err);
           }
-          state.p = num3;
+          state.p = num5;
           if (state.q !== null) {
             return finish(err, state.q);
           }
@@ -28685,11 +28685,11 @@ var require_rsa = __commonJS({
       function getPrime(bits, callback2) {
         forge2.prime.generateProbablePrime(bits, opts, callback2);
       }
-      function finish(err, num3) {
+      function finish(err, num5) {
         if (err) {
           return callback(err);
         }
-        state.q = num3;
+        state.q = num5;
         if (state.p.compareTo(state.q) < 0) {
           var tmp = state.p;
           state.p = state.q;
@@ -28741,13 +28741,13 @@ var require_rsa = __commonJS({
       if (hex2[0] >= "8") {
         hex2 = "00" + hex2;
       }
-      var bytes = forge2.util.hexToBytes(hex2);
-      if (bytes.length > 1 && // leading 0x00 for positive integer
-      (bytes.charCodeAt(0) === 0 && (bytes.charCodeAt(1) & 128) === 0 || // leading 0xFF for negative integer
-      bytes.charCodeAt(0) === 255 && (bytes.charCodeAt(1) & 128) === 128)) {
-        return bytes.substr(1);
+      var bytes3 = forge2.util.hexToBytes(hex2);
+      if (bytes3.length > 1 && // leading 0x00 for positive integer
+      (bytes3.charCodeAt(0) === 0 && (bytes3.charCodeAt(1) & 128) === 0 || // leading 0xFF for negative integer
+      bytes3.charCodeAt(0) === 255 && (bytes3.charCodeAt(1) & 128) === 128)) {
+        return bytes3.substr(1);
       }
-      return bytes;
+      return bytes3;
     }
     function _getMillerRabinTests(bits) {
       if (bits <= 100) return 27;
@@ -28773,10 +28773,10 @@ var require_rsa = __commonJS({
       return typeof util3.globalScope !== "undefined" && typeof util3.globalScope.msCrypto === "object" && typeof util3.globalScope.msCrypto.subtle === "object" && typeof util3.globalScope.msCrypto.subtle[fn] === "function";
     }
     function _intToUint8Array(x) {
-      var bytes = forge2.util.hexToBytes(x.toString(16));
-      var buffer = new Uint8Array(bytes.length);
-      for (var i = 0; i < bytes.length; ++i) {
-        buffer[i] = bytes.charCodeAt(i);
+      var bytes3 = forge2.util.hexToBytes(x.toString(16));
+      var buffer = new Uint8Array(bytes3.length);
+      for (var i = 0; i < bytes3.length; ++i) {
+        buffer[i] = bytes3.charCodeAt(i);
       }
       return buffer;
     }
@@ -28933,21 +28933,21 @@ var require_pbe = __commonJS({
         capture: "iterations"
       }]
     };
-    pki.encryptPrivateKeyInfo = function(obj, password, options) {
-      options = options || {};
-      options.saltSize = options.saltSize || 8;
-      options.count = options.count || 2048;
-      options.algorithm = options.algorithm || "aes128";
-      options.prfAlgorithm = options.prfAlgorithm || "sha1";
-      var salt = forge2.random.getBytesSync(options.saltSize);
-      var count2 = options.count;
+    pki.encryptPrivateKeyInfo = function(obj, password, options2) {
+      options2 = options2 || {};
+      options2.saltSize = options2.saltSize || 8;
+      options2.count = options2.count || 2048;
+      options2.algorithm = options2.algorithm || "aes128";
+      options2.prfAlgorithm = options2.prfAlgorithm || "sha1";
+      var salt = forge2.random.getBytesSync(options2.saltSize);
+      var count2 = options2.count;
       var countBytes = asn1.integerToDer(count2);
       var dkLen;
       var encryptionAlgorithm;
       var encryptedData;
-      if (options.algorithm.indexOf("aes") === 0 || options.algorithm === "des") {
+      if (options2.algorithm.indexOf("aes") === 0 || options2.algorithm === "des") {
         var ivLen, encOid, cipherFn;
-        switch (options.algorithm) {
+        switch (options2.algorithm) {
           case "aes128":
             dkLen = 16;
             ivLen = 16;
@@ -28974,10 +28974,10 @@ var require_pbe = __commonJS({
             break;
           default:
             var error = new Error("Cannot encrypt private key. Unknown encryption algorithm.");
-            error.algorithm = options.algorithm;
+            error.algorithm = options2.algorithm;
             throw error;
         }
-        var prfAlgorithm = "hmacWith" + options.prfAlgorithm.toUpperCase();
+        var prfAlgorithm = "hmacWith" + options2.prfAlgorithm.toUpperCase();
         var md = prfAlgorithmToMessageDigest(prfAlgorithm);
         var dk = forge2.pkcs5.pbkdf2(password, salt, count2, dkLen, md);
         var iv = forge2.random.getBytesSync(ivLen);
@@ -29029,7 +29029,7 @@ var require_pbe = __commonJS({
             ])
           ]
         );
-      } else if (options.algorithm === "3des") {
+      } else if (options2.algorithm === "3des") {
         dkLen = 24;
         var saltBytes = new forge2.util.ByteBuffer(salt);
         var dk = pki.pbe.generatePkcs12Key(password, saltBytes, 1, count2, dkLen);
@@ -29066,7 +29066,7 @@ var require_pbe = __commonJS({
         );
       } else {
         var error = new Error("Cannot encrypt private key. Unknown encryption algorithm.");
-        error.algorithm = options.algorithm;
+        error.algorithm = options2.algorithm;
         throw error;
       }
       var rval = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
@@ -29119,18 +29119,18 @@ var require_pbe = __commonJS({
       }
       return asn1.fromDer(msg.body);
     };
-    pki.encryptRsaPrivateKey = function(rsaKey, password, options) {
-      options = options || {};
-      if (!options.legacy) {
+    pki.encryptRsaPrivateKey = function(rsaKey, password, options2) {
+      options2 = options2 || {};
+      if (!options2.legacy) {
         var rval = pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(rsaKey));
-        rval = pki.encryptPrivateKeyInfo(rval, password, options);
+        rval = pki.encryptPrivateKeyInfo(rval, password, options2);
         return pki.encryptedPrivateKeyToPem(rval);
       }
       var algorithm;
       var iv;
       var dkLen;
       var cipherFn;
-      switch (options.algorithm) {
+      switch (options2.algorithm) {
         case "aes128":
           algorithm = "AES-128-CBC";
           dkLen = 16;
@@ -29162,8 +29162,8 @@ var require_pbe = __commonJS({
           cipherFn = forge2.des.createEncryptionCipher;
           break;
         default:
-          var error = new Error('Could not encrypt RSA private key; unsupported encryption algorithm "' + options.algorithm + '".');
-          error.algorithm = options.algorithm;
+          var error = new Error('Could not encrypt RSA private key; unsupported encryption algorithm "' + options2.algorithm + '".');
+          error.algorithm = options2.algorithm;
           throw error;
       }
       var dk = forge2.pbe.opensslDeriveBytes(password, iv.substr(0, 8), dkLen);
@@ -29305,7 +29305,7 @@ var require_pbe = __commonJS({
         var buf = new forge2.util.ByteBuffer();
         buf.putBytes(D.bytes());
         buf.putBytes(I.bytes());
-        for (var round2 = 0; round2 < iter; round2++) {
+        for (var round4 = 0; round4 < iter; round4++) {
           md.start();
           md.update(buf.getBytes());
           buf = md.digest();
@@ -29466,8 +29466,8 @@ var require_pbe = __commonJS({
       }
       return digests.join("").substr(0, dkLen);
     };
-    function hash(md, bytes) {
-      return md.start().update(bytes).digest().getBytes();
+    function hash(md, bytes3) {
+      return md.start().update(bytes3).digest().getBytes();
     }
     function prfOidToMessageDigest(prfOid) {
       var prfAlgorithm;
@@ -29916,24 +29916,24 @@ var require_pss = __commonJS({
     require_random();
     require_util3();
     var pss = module.exports = forge2.pss = forge2.pss || {};
-    pss.create = function(options) {
+    pss.create = function(options2) {
       if (arguments.length === 3) {
-        options = {
+        options2 = {
           md: arguments[0],
           mgf: arguments[1],
           saltLength: arguments[2]
         };
       }
-      var hash = options.md;
-      var mgf = options.mgf;
+      var hash = options2.md;
+      var mgf = options2.mgf;
       var hLen = hash.digestLength;
-      var salt_ = options.salt || null;
+      var salt_ = options2.salt || null;
       if (typeof salt_ === "string") {
         salt_ = forge2.util.createBuffer(salt_);
       }
       var sLen;
-      if ("saltLength" in options) {
-        sLen = options.saltLength;
+      if ("saltLength" in options2) {
+        sLen = options2.saltLength;
       } else if (salt_ !== null) {
         sLen = salt_.length();
       } else {
@@ -29942,7 +29942,7 @@ var require_pss = __commonJS({
       if (salt_ !== null && salt_.length() !== sLen) {
         throw new Error("Given salt length does not match length of given salt.");
       }
-      var prng = options.prng || forge2.random;
+      var prng = options2.prng || forge2.random;
       var pssobj = {};
       pssobj.encode = function(md, modBits) {
         var i;
@@ -30468,19 +30468,19 @@ var require_x509 = __commonJS({
       }
       return rval;
     };
-    function _getAttribute(obj, options) {
-      if (typeof options === "string") {
-        options = { shortName: options };
+    function _getAttribute(obj, options2) {
+      if (typeof options2 === "string") {
+        options2 = { shortName: options2 };
       }
       var rval = null;
       var attr;
       for (var i = 0; rval === null && i < obj.attributes.length; ++i) {
         attr = obj.attributes[i];
-        if (options.type && options.type === attr.type) {
+        if (options2.type && options2.type === attr.type) {
           rval = attr;
-        } else if (options.name && options.name === attr.name) {
+        } else if (options2.name && options2.name === attr.name) {
           rval = attr;
-        } else if (options.shortName && options.shortName === attr.shortName) {
+        } else if (options2.shortName && options2.shortName === attr.shortName) {
           rval = attr;
         }
       }
@@ -30527,8 +30527,8 @@ var require_x509 = __commonJS({
       }
       return params;
     };
-    var _createSignatureDigest = function(options) {
-      switch (oids[options.signatureOid]) {
+    var _createSignatureDigest = function(options2) {
+      switch (oids[options2.signatureOid]) {
         case "sha1WithRSAEncryption":
         // deprecated alias
         case "sha1WithRSASignature":
@@ -30545,15 +30545,15 @@ var require_x509 = __commonJS({
           return forge2.md.sha256.create();
         default:
           var error = new Error(
-            "Could not compute " + options.type + " digest. Unknown signature OID."
+            "Could not compute " + options2.type + " digest. Unknown signature OID."
           );
-          error.signatureOid = options.signatureOid;
+          error.signatureOid = options2.signatureOid;
           throw error;
       }
     };
-    var _verifySignature = function(options) {
-      var cert = options.certificate;
-      var publicKey = options.publicKey || cert.publicKey;
+    var _verifySignature = function(options2) {
+      var cert = options2.certificate;
+      var publicKey = options2.publicKey || cert.publicKey;
       var scheme;
       switch (cert.signatureOid) {
         case oids.sha1WithRSAEncryption:
@@ -30592,8 +30592,8 @@ var require_x509 = __commonJS({
           break;
       }
       return publicKey.verify(
-        options.md.digest().getBytes(),
-        options.signature,
+        options2.md.digest().getBytes(),
+        options2.signature,
         scheme
       );
     };
@@ -30648,34 +30648,34 @@ var require_x509 = __commonJS({
       };
       return forge2.pem.encode(msg, { maxline });
     };
-    pki.getPublicKeyFingerprint = function(key, options) {
-      options = options || {};
-      var md = options.md || forge2.md.sha1.create();
-      var type = options.type || "RSAPublicKey";
-      var bytes;
+    pki.getPublicKeyFingerprint = function(key, options2) {
+      options2 = options2 || {};
+      var md = options2.md || forge2.md.sha1.create();
+      var type = options2.type || "RSAPublicKey";
+      var bytes3;
       switch (type) {
         case "RSAPublicKey":
-          bytes = asn1.toDer(pki.publicKeyToRSAPublicKey(key)).getBytes();
+          bytes3 = asn1.toDer(pki.publicKeyToRSAPublicKey(key)).getBytes();
           break;
         case "SubjectPublicKeyInfo":
-          bytes = asn1.toDer(pki.publicKeyToAsn1(key)).getBytes();
+          bytes3 = asn1.toDer(pki.publicKeyToAsn1(key)).getBytes();
           break;
         default:
-          throw new Error('Unknown fingerprint type "' + options.type + '".');
+          throw new Error('Unknown fingerprint type "' + options2.type + '".');
       }
       md.start();
-      md.update(bytes);
+      md.update(bytes3);
       var digest = md.digest();
-      if (options.encoding === "hex") {
+      if (options2.encoding === "hex") {
         var hex2 = digest.toHex();
-        if (options.delimiter) {
-          return hex2.match(/.{2}/g).join(options.delimiter);
+        if (options2.delimiter) {
+          return hex2.match(/.{2}/g).join(options2.delimiter);
         }
         return hex2;
-      } else if (options.encoding === "binary") {
+      } else if (options2.encoding === "binary") {
         return digest.getBytes();
-      } else if (options.encoding) {
-        throw new Error('Unknown encoding "' + options.encoding + '".');
+      } else if (options2.encoding) {
+        throw new Error('Unknown encoding "' + options2.encoding + '".');
       }
       return digest;
     };
@@ -30757,17 +30757,17 @@ var require_x509 = __commonJS({
         }
         cert.extensions = exts;
       };
-      cert.getExtension = function(options) {
-        if (typeof options === "string") {
-          options = { name: options };
+      cert.getExtension = function(options2) {
+        if (typeof options2 === "string") {
+          options2 = { name: options2 };
         }
         var rval = null;
         var ext2;
         for (var i = 0; rval === null && i < cert.extensions.length; ++i) {
           ext2 = cert.extensions[i];
-          if (options.id && ext2.id === options.id) {
+          if (options2.id && ext2.id === options2.id) {
             rval = ext2;
-          } else if (options.name && ext2.name === options.name) {
+          } else if (options2.name && ext2.name === options2.name) {
             rval = ext2;
           }
         }
@@ -30783,8 +30783,8 @@ var require_x509 = __commonJS({
         }
         cert.signatureOid = cert.siginfo.algorithmOid = algorithmOid;
         cert.tbsCertificate = pki.getTBSCertificate(cert);
-        var bytes = asn1.toDer(cert.tbsCertificate);
-        cert.md.update(bytes.getBytes());
+        var bytes3 = asn1.toDer(cert.tbsCertificate);
+        cert.md.update(bytes3.getBytes());
         cert.signature = key.sign(cert.md);
       };
       cert.verify = function(child) {
@@ -30806,8 +30806,8 @@ var require_x509 = __commonJS({
             type: "certificate"
           });
           var tbsCertificate = child.tbsCertificate || pki.getTBSCertificate(child);
-          var bytes = asn1.toDer(tbsCertificate);
-          md.update(bytes.getBytes());
+          var bytes3 = asn1.toDer(tbsCertificate);
+          md.update(bytes3.getBytes());
         }
         if (md !== null) {
           rval = _verifySignature({
@@ -30917,8 +30917,8 @@ var require_x509 = __commonJS({
           signatureOid: cert.signatureOid,
           type: "certificate"
         });
-        var bytes = asn1.toDer(cert.tbsCertificate);
-        cert.md.update(bytes.getBytes());
+        var bytes3 = asn1.toDer(cert.tbsCertificate);
+        cert.md.update(bytes3.getBytes());
       }
       var imd = forge2.md.sha1.create();
       var ibytes = asn1.toDer(capture.certIssuer);
@@ -31169,8 +31169,8 @@ var require_x509 = __commonJS({
           signatureOid: csr.signatureOid,
           type: "certification request"
         });
-        var bytes = asn1.toDer(csr.certificationRequestInfo);
-        csr.md.update(bytes.getBytes());
+        var bytes3 = asn1.toDer(csr.certificationRequestInfo);
+        csr.md.update(bytes3.getBytes());
       }
       var smd = forge2.md.sha1.create();
       csr.subject.getField = function(sn) {
@@ -31244,8 +31244,8 @@ var require_x509 = __commonJS({
         }
         csr.signatureOid = csr.siginfo.algorithmOid = algorithmOid;
         csr.certificationRequestInfo = pki.getCertificationRequestInfo(csr);
-        var bytes = asn1.toDer(csr.certificationRequestInfo);
-        csr.md.update(bytes.getBytes());
+        var bytes3 = asn1.toDer(csr.certificationRequestInfo);
+        csr.md.update(bytes3.getBytes());
         csr.signature = key.sign(csr.md);
       };
       csr.verify = function() {
@@ -31257,8 +31257,8 @@ var require_x509 = __commonJS({
             type: "certification request"
           });
           var cri = csr.certificationRequestInfo || pki.getCertificationRequestInfo(csr);
-          var bytes = asn1.toDer(cri);
-          md.update(bytes.getBytes());
+          var bytes3 = asn1.toDer(cri);
+          md.update(bytes3.getBytes());
         }
         if (md !== null) {
           rval = _verifySignature({
@@ -31351,8 +31351,8 @@ var require_x509 = __commonJS({
         }
       }
     }
-    function _fillMissingExtensionFields(e, options) {
-      options = options || {};
+    function _fillMissingExtensionFields(e, options2) {
+      options2 = options2 || {};
       if (typeof e.name === "undefined") {
         if (e.id && e.id in pki.oids) {
           e.name = pki.oids[e.id];
@@ -31547,7 +31547,7 @@ var require_x509 = __commonJS({
             value2
           ));
         }
-      } else if (e.name === "nsComment" && options.cert) {
+      } else if (e.name === "nsComment" && options2.cert) {
         if (!/^[\x00-\x7F]*$/.test(e.comment) || e.comment.length < 1 || e.comment.length > 128) {
           throw new Error('Invalid "nsComment" content.');
         }
@@ -31557,8 +31557,8 @@ var require_x509 = __commonJS({
           false,
           e.comment
         );
-      } else if (e.name === "subjectKeyIdentifier" && options.cert) {
-        var ski = options.cert.generateSubjectKeyIdentifier();
+      } else if (e.name === "subjectKeyIdentifier" && options2.cert) {
+        var ski = options2.cert.generateSubjectKeyIdentifier();
         e.subjectKeyIdentifier = ski.toHex();
         e.value = asn1.create(
           asn1.Class.UNIVERSAL,
@@ -31566,11 +31566,11 @@ var require_x509 = __commonJS({
           false,
           ski.getBytes()
         );
-      } else if (e.name === "authorityKeyIdentifier" && options.cert) {
+      } else if (e.name === "authorityKeyIdentifier" && options2.cert) {
         e.value = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, []);
         var seq = e.value.value;
         if (e.keyIdentifier) {
-          var keyIdentifier = e.keyIdentifier === true ? options.cert.generateSubjectKeyIdentifier().getBytes() : e.keyIdentifier;
+          var keyIdentifier = e.keyIdentifier === true ? options2.cert.generateSubjectKeyIdentifier().getBytes() : e.keyIdentifier;
           seq.push(
             asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, keyIdentifier)
           );
@@ -31578,7 +31578,7 @@ var require_x509 = __commonJS({
         if (e.authorityCertIssuer) {
           var authorityCertIssuer = [
             asn1.create(asn1.Class.CONTEXT_SPECIFIC, 4, true, [
-              _dnToAsn1(e.authorityCertIssuer === true ? options.cert.issuer : e.authorityCertIssuer)
+              _dnToAsn1(e.authorityCertIssuer === true ? options2.cert.issuer : e.authorityCertIssuer)
             ])
           ];
           seq.push(
@@ -31586,7 +31586,7 @@ var require_x509 = __commonJS({
           );
         }
         if (e.serialNumber) {
-          var serialNumber = forge2.util.hexToBytes(e.serialNumber === true ? options.cert.serialNumber : e.serialNumber);
+          var serialNumber = forge2.util.hexToBytes(e.serialNumber === true ? options2.cert.serialNumber : e.serialNumber);
           seq.push(
             asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, serialNumber)
           );
@@ -32445,14 +32445,14 @@ var require_x509 = __commonJS({
       }
       return null;
     }
-    pki.verifyCertificateChain = function(caStore, chain, options) {
-      if (typeof options === "function") {
-        options = { verify: options };
+    pki.verifyCertificateChain = function(caStore, chain, options2) {
+      if (typeof options2 === "function") {
+        options2 = { verify: options2 };
       }
-      options = options || {};
+      options2 = options2 || {};
       chain = chain.slice(0);
       var certs = chain.slice(0);
-      var validityCheckDate = options.validityCheckDate;
+      var validityCheckDate = options2.validityCheckDate;
       if (typeof validityCheckDate === "undefined") {
         validityCheckDate = /* @__PURE__ */ new Date();
       }
@@ -32601,7 +32601,7 @@ var require_x509 = __commonJS({
           }
         }
         var vfd = error === null ? true : error.error;
-        var ret = options.verify ? options.verify(vfd, depth, certs) : vfd;
+        var ret = options2.verify ? options2.verify(vfd, depth, certs) : vfd;
         if (ret === true) {
           error = null;
         } else {
@@ -33180,25 +33180,25 @@ var require_pkcs12 = __commonJS({
       }
       return decodedAttrs;
     }
-    p12.toPkcs12Asn1 = function(key, cert, password, options) {
-      options = options || {};
-      options.saltSize = options.saltSize || 8;
-      options.count = options.count || 2048;
-      options.algorithm = options.algorithm || options.encAlgorithm || "aes128";
-      if (!("useMac" in options)) {
-        options.useMac = true;
+    p12.toPkcs12Asn1 = function(key, cert, password, options2) {
+      options2 = options2 || {};
+      options2.saltSize = options2.saltSize || 8;
+      options2.count = options2.count || 2048;
+      options2.algorithm = options2.algorithm || options2.encAlgorithm || "aes128";
+      if (!("useMac" in options2)) {
+        options2.useMac = true;
       }
-      if (!("localKeyId" in options)) {
-        options.localKeyId = null;
+      if (!("localKeyId" in options2)) {
+        options2.localKeyId = null;
       }
-      if (!("generateLocalKeyId" in options)) {
-        options.generateLocalKeyId = true;
+      if (!("generateLocalKeyId" in options2)) {
+        options2.generateLocalKeyId = true;
       }
-      var localKeyId = options.localKeyId;
+      var localKeyId = options2.localKeyId;
       var bagAttrs;
       if (localKeyId !== null) {
         localKeyId = forge2.util.hexToBytes(localKeyId);
-      } else if (options.generateLocalKeyId) {
+      } else if (options2.generateLocalKeyId) {
         if (cert) {
           var pairedCert = forge2.util.isArray(cert) ? cert[0] : cert;
           if (typeof pairedCert === "string") {
@@ -33235,7 +33235,7 @@ var require_pkcs12 = __commonJS({
           ])
         );
       }
-      if ("friendlyName" in options) {
+      if ("friendlyName" in options2) {
         attrs.push(
           // friendlyName
           asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
@@ -33252,7 +33252,7 @@ var require_pkcs12 = __commonJS({
                 asn1.Class.UNIVERSAL,
                 asn1.Type.BMPSTRING,
                 false,
-                options.friendlyName
+                options2.friendlyName
               )
             ])
           ])
@@ -33376,7 +33376,7 @@ var require_pkcs12 = __commonJS({
             // bagValue
             asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
               // EncryptedPrivateKeyInfo
-              pki.encryptPrivateKeyInfo(pkAsn1, password, options)
+              pki.encryptPrivateKeyInfo(pkAsn1, password, options2)
             ]),
             // bagAttributes (OPTIONAL)
             bagAttrs
@@ -33414,12 +33414,12 @@ var require_pkcs12 = __commonJS({
         contents
       );
       var macData;
-      if (options.useMac) {
+      if (options2.useMac) {
         var sha1 = forge2.md.sha1.create();
         var macSalt = new forge2.util.ByteBuffer(
-          forge2.random.getBytes(options.saltSize)
+          forge2.random.getBytes(options2.saltSize)
         );
-        var count2 = options.count;
+        var count2 = options2.count;
         var key = p12.generateKey(password, macSalt, 3, count2, 20);
         var mac = forge2.hmac.create();
         mac.start(sha1, key);
@@ -33622,9 +33622,9 @@ var require_tls = __commonJS({
     var deflate = function(c, record2, s) {
       var rval = false;
       try {
-        var bytes = c.deflate(record2.fragment.getBytes());
-        record2.fragment = forge2.util.createBuffer(bytes);
-        record2.length = bytes.length;
+        var bytes3 = c.deflate(record2.fragment.getBytes());
+        record2.fragment = forge2.util.createBuffer(bytes3);
+        record2.length = bytes3.length;
         rval = true;
       } catch (ex) {
       }
@@ -33633,9 +33633,9 @@ var require_tls = __commonJS({
     var inflate = function(c, record2, s) {
       var rval = false;
       try {
-        var bytes = c.inflate(record2.fragment.getBytes());
-        record2.fragment = forge2.util.createBuffer(bytes);
-        record2.length = bytes.length;
+        var bytes3 = c.inflate(record2.fragment.getBytes());
+        record2.fragment = forge2.util.createBuffer(bytes3);
+        record2.length = bytes3.length;
         rval = true;
       } catch (ex) {
       }
@@ -34489,7 +34489,7 @@ var require_tls = __commonJS({
       }
       c.fragmented = null;
       b.read -= 4;
-      var bytes = b.bytes(length + 4);
+      var bytes3 = b.bytes(length + 4);
       b.read += 4;
       if (type in hsTable[c.entity][c.expect] && (c.session || c.entity === tls.ConnectionEnd.server)) {
         if (c.entity === tls.ConnectionEnd.server && !c.open && !c.fail) {
@@ -34510,8 +34510,8 @@ var require_tls = __commonJS({
           };
         }
         if (type !== tls.HandshakeType.hello_request && type !== tls.HandshakeType.certificate_verify && type !== tls.HandshakeType.finished) {
-          c.session.md5.update(bytes);
-          c.session.sha1.update(bytes);
+          c.session.md5.update(bytes3);
+          c.session.sha1.update(bytes3);
         }
         hsTable[c.entity][c.expect][type](c, record2, length);
       } else {
@@ -34802,18 +34802,18 @@ var require_tls = __commonJS({
       rval.putBytes(forge2.random.getBytes(28));
       return rval;
     };
-    tls.createRecord = function(c, options) {
-      if (!options.data) {
+    tls.createRecord = function(c, options2) {
+      if (!options2.data) {
         return null;
       }
       var record2 = {
-        type: options.type,
+        type: options2.type,
         version: {
           major: c.version.major,
           minor: c.version.minor
         },
-        length: options.data.length(),
-        fragment: options.data
+        length: options2.data.length(),
+        fragment: options2.data
       };
       return record2;
     };
@@ -35103,10 +35103,10 @@ var require_tls = __commonJS({
         }
       }
       if (record2.type === tls.ContentType.handshake) {
-        var bytes = record2.fragment.bytes();
-        c.session.md5.update(bytes);
-        c.session.sha1.update(bytes);
-        bytes = null;
+        var bytes3 = record2.fragment.bytes();
+        c.session.md5.update(bytes3);
+        c.session.sha1.update(bytes3);
+        bytes3 = null;
       }
       var records;
       if (record2.fragment.length() <= tls.MaxFragment) {
@@ -35190,11 +35190,11 @@ var require_tls = __commonJS({
     };
     tls.verifyCertificateChain = function(c, chain) {
       try {
-        var options = {};
+        var options2 = {};
         for (var key2 in c.verifyOptions) {
-          options[key2] = c.verifyOptions[key2];
+          options2[key2] = c.verifyOptions[key2];
         }
-        options.verify = function(vfd, depth, chain2) {
+        options2.verify = function(vfd, depth, chain2) {
           var desc = _certErrorToAlertDesc(vfd);
           var ret = c.verify(c, vfd, depth, chain2);
           if (ret !== true) {
@@ -35219,7 +35219,7 @@ var require_tls = __commonJS({
           }
           return ret;
         };
-        forge2.pki.verifyCertificateChain(c.caStore, chain, options);
+        forge2.pki.verifyCertificateChain(c.caStore, chain, options2);
       } catch (ex) {
         var err = ex;
         if (typeof err !== "object" || forge2.util.isArray(err)) {
@@ -35292,50 +35292,50 @@ var require_tls = __commonJS({
       }
       return rval;
     };
-    tls.createConnection = function(options) {
+    tls.createConnection = function(options2) {
       var caStore = null;
-      if (options.caStore) {
-        if (forge2.util.isArray(options.caStore)) {
-          caStore = forge2.pki.createCaStore(options.caStore);
+      if (options2.caStore) {
+        if (forge2.util.isArray(options2.caStore)) {
+          caStore = forge2.pki.createCaStore(options2.caStore);
         } else {
-          caStore = options.caStore;
+          caStore = options2.caStore;
         }
       } else {
         caStore = forge2.pki.createCaStore();
       }
-      var cipherSuites = options.cipherSuites || null;
+      var cipherSuites = options2.cipherSuites || null;
       if (cipherSuites === null) {
         cipherSuites = [];
         for (var key2 in tls.CipherSuites) {
           cipherSuites.push(tls.CipherSuites[key2]);
         }
       }
-      var entity = options.server || false ? tls.ConnectionEnd.server : tls.ConnectionEnd.client;
-      var sessionCache = options.sessionCache ? tls.createSessionCache(options.sessionCache) : null;
+      var entity = options2.server || false ? tls.ConnectionEnd.server : tls.ConnectionEnd.client;
+      var sessionCache = options2.sessionCache ? tls.createSessionCache(options2.sessionCache) : null;
       var c = {
         version: { major: tls.Version.major, minor: tls.Version.minor },
         entity,
-        sessionId: options.sessionId,
+        sessionId: options2.sessionId,
         caStore,
         sessionCache,
         cipherSuites,
-        connected: options.connected,
-        virtualHost: options.virtualHost || null,
-        verifyClient: options.verifyClient || false,
-        verify: options.verify || function(cn, vfd, dpth, cts) {
+        connected: options2.connected,
+        virtualHost: options2.virtualHost || null,
+        verifyClient: options2.verifyClient || false,
+        verify: options2.verify || function(cn, vfd, dpth, cts) {
           return vfd;
         },
-        verifyOptions: options.verifyOptions || {},
-        getCertificate: options.getCertificate || null,
-        getPrivateKey: options.getPrivateKey || null,
-        getSignature: options.getSignature || null,
+        verifyOptions: options2.verifyOptions || {},
+        getCertificate: options2.getCertificate || null,
+        getPrivateKey: options2.getPrivateKey || null,
+        getSignature: options2.getSignature || null,
         input: forge2.util.createBuffer(),
         tlsData: forge2.util.createBuffer(),
         data: forge2.util.createBuffer(),
-        tlsDataReady: options.tlsDataReady,
-        dataReady: options.dataReady,
-        heartbeatReceived: options.heartbeatReceived,
-        closed: options.closed,
+        tlsDataReady: options2.tlsDataReady,
+        dataReady: options2.dataReady,
+        heartbeatReceived: options2.heartbeatReceived,
+        closed: options2.closed,
         error: function(c2, ex) {
           ex.origin = ex.origin || (c2.entity === tls.ConnectionEnd.client ? "client" : "server");
           if (ex.send) {
@@ -35346,13 +35346,13 @@ var require_tls = __commonJS({
           if (fatal) {
             c2.fail = true;
           }
-          options.error(c2, ex);
+          options2.error(c2, ex);
           if (fatal) {
             c2.close(false);
           }
         },
-        deflate: options.deflate || null,
-        inflate: options.inflate || null
+        deflate: options2.deflate || null,
+        inflate: options2.inflate || null
       };
       c.reset = function(clearFail) {
         c.version = { major: tls.Version.major, minor: tls.Version.minor };
@@ -36037,7 +36037,7 @@ var require_sha512 = __commonJS({
       ];
       _initialized = true;
     }
-    function _update(s, w, bytes) {
+    function _update(s, w, bytes3) {
       var t1_hi, t1_lo;
       var t2_hi, t2_lo;
       var s0_hi, s0_lo;
@@ -36053,11 +36053,11 @@ var require_sha512 = __commonJS({
       var g_hi, g_lo;
       var h_hi, h_lo;
       var i, hi, lo, w2, w7, w15, w16;
-      var len = bytes.length();
+      var len = bytes3.length();
       while (len >= 128) {
         for (i = 0; i < 16; ++i) {
-          w[i][0] = bytes.getInt32() >>> 0;
-          w[i][1] = bytes.getInt32() >>> 0;
+          w[i][0] = bytes3.getInt32() >>> 0;
+          w[i][1] = bytes3.getInt32() >>> 0;
         }
         for (; i < 80; ++i) {
           w2 = w[i - 2];
@@ -36290,9 +36290,9 @@ var require_ed25519 = __commonJS({
     ed25519.constants.SEED_BYTE_LENGTH = 32;
     ed25519.constants.SIGN_BYTE_LENGTH = 64;
     ed25519.constants.HASH_BYTE_LENGTH = 64;
-    ed25519.generateKeyPair = function(options) {
-      options = options || {};
-      var seed = options.seed;
+    ed25519.generateKeyPair = function(options2) {
+      options2 = options2 || {};
+      var seed = options2.seed;
       if (seed === void 0) {
         seed = forge2.random.getBytesSync(ed25519.constants.SEED_BYTE_LENGTH);
       } else if (typeof seed === "string") {
@@ -36359,10 +36359,10 @@ var require_ed25519 = __commonJS({
         encoding: "binary"
       });
     };
-    ed25519.publicKeyFromPrivateKey = function(options) {
-      options = options || {};
+    ed25519.publicKeyFromPrivateKey = function(options2) {
+      options2 = options2 || {};
       var privateKey = messageToNativeBuffer({
-        message: options.privateKey,
+        message: options2.privateKey,
         encoding: "binary"
       });
       if (privateKey.length !== ed25519.constants.PRIVATE_KEY_BYTE_LENGTH) {
@@ -36376,11 +36376,11 @@ var require_ed25519 = __commonJS({
       }
       return pk;
     };
-    ed25519.sign = function(options) {
-      options = options || {};
-      var msg = messageToNativeBuffer(options);
+    ed25519.sign = function(options2) {
+      options2 = options2 || {};
+      var msg = messageToNativeBuffer(options2);
       var privateKey = messageToNativeBuffer({
-        message: options.privateKey,
+        message: options2.privateKey,
         encoding: "binary"
       });
       if (privateKey.length === ed25519.constants.SEED_BYTE_LENGTH) {
@@ -36401,16 +36401,16 @@ var require_ed25519 = __commonJS({
       }
       return sig;
     };
-    ed25519.verify = function(options) {
-      options = options || {};
-      var msg = messageToNativeBuffer(options);
-      if (options.signature === void 0) {
+    ed25519.verify = function(options2) {
+      options2 = options2 || {};
+      var msg = messageToNativeBuffer(options2);
+      if (options2.signature === void 0) {
         throw new TypeError(
           '"options.signature" must be a node.js Buffer, a Uint8Array, a forge ByteBuffer, or a binary string.'
         );
       }
       var sig = messageToNativeBuffer({
-        message: options.signature,
+        message: options2.signature,
         encoding: "binary"
       });
       if (sig.length !== ed25519.constants.SIGN_BYTE_LENGTH) {
@@ -36419,7 +36419,7 @@ var require_ed25519 = __commonJS({
         );
       }
       var publicKey = messageToNativeBuffer({
-        message: options.publicKey,
+        message: options2.publicKey,
         encoding: "binary"
       });
       if (publicKey.length !== ed25519.constants.PUBLIC_KEY_BYTE_LENGTH) {
@@ -36438,15 +36438,15 @@ var require_ed25519 = __commonJS({
       }
       return crypto_sign_open(m, sm, sm.length, publicKey) >= 0;
     };
-    function messageToNativeBuffer(options) {
-      var message = options.message;
+    function messageToNativeBuffer(options2) {
+      var message = options2.message;
       if (message instanceof Uint8Array || message instanceof NativeBuffer) {
         return message;
       }
-      var encoding = options.encoding;
+      var encoding = options2.encoding;
       if (message === void 0) {
-        if (options.md) {
-          message = options.md.digest().getBytes();
+        if (options2.md) {
+          message = options2.md.digest().getBytes();
           encoding = "binary";
         } else {
           throw new TypeError('"options.message" or "options.md" not specified.');
@@ -36704,13 +36704,13 @@ var require_ed25519 = __commonJS({
       mlen = n;
       return mlen;
     }
-    function _isCanonicalSignatureScalar(bytes, offset) {
+    function _isCanonicalSignatureScalar(bytes3, offset) {
       var i;
       for (i = 31; i >= 0; --i) {
-        if (bytes[offset + i] < L[i]) {
+        if (bytes3[offset + i] < L[i]) {
           return true;
         }
-        if (bytes[offset + i] > L[i]) {
+        if (bytes3[offset + i] > L[i]) {
           return false;
         }
       }
@@ -36828,31 +36828,31 @@ var require_ed25519 = __commonJS({
       }
     }
     function unpackneg(r, p) {
-      var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+      var t = gf(), chk = gf(), num5 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
       set25519(r[2], gf1);
       unpack25519(r[1], p);
-      S(num3, r[1]);
-      M2(den, num3, D);
-      Z(num3, num3, r[2]);
+      S(num5, r[1]);
+      M2(den, num5, D);
+      Z(num5, num5, r[2]);
       A(den, r[2], den);
       S(den2, den);
       S(den4, den2);
       M2(den6, den4, den2);
-      M2(t, den6, num3);
+      M2(t, den6, num5);
       M2(t, t, den);
       pow2523(t, t);
-      M2(t, t, num3);
+      M2(t, t, num5);
       M2(t, t, den);
       M2(t, t, den);
       M2(r[0], t, den);
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num3)) {
+      if (neq25519(chk, num5)) {
         M2(r[0], r[0], I);
       }
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num3)) {
+      if (neq25519(chk, num5)) {
         return -1;
       }
       if (par25519(r[0]) === p[31] >> 7) {
@@ -37408,9 +37408,9 @@ var require_kem = __commonJS({
     module.exports = forge2.kem = forge2.kem || {};
     var BigInteger = forge2.jsbn.BigInteger;
     forge2.kem.rsa = {};
-    forge2.kem.rsa.create = function(kdf, options) {
-      options = options || {};
-      var prng = options.prng || forge2.random;
+    forge2.kem.rsa.create = function(kdf, options2) {
+      options2 = options2 || {};
+      var prng = options2.prng || forge2.random;
       var kem = {};
       kem.encrypt = function(publicKey, keyLength) {
         var byteLength = Math.ceil(publicKey.n.bitLength() / 8);
@@ -37914,8 +37914,8 @@ var require_pkcs7 = __commonJS({
          * @param options Options to apply when signing:
          *    [detached] boolean. If signing should be done in detached mode. Defaults to false.
          */
-        sign: function(options) {
-          options = options || {};
+        sign: function(options2) {
+          options2 = options2 || {};
           if (typeof msg.content !== "object" || msg.contentInfo === null) {
             msg.contentInfo = asn1.create(
               asn1.Class.UNIVERSAL,
@@ -37938,7 +37938,7 @@ var require_pkcs7 = __commonJS({
               } else if (typeof msg.content === "string") {
                 content = forge2.util.encodeUtf8(msg.content);
               }
-              if (options.detached) {
+              if (options2.detached) {
                 msg.detachedContent = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, content);
               } else {
                 msg.contentInfo.value.push(
@@ -38032,12 +38032,12 @@ var require_pkcs7 = __commonJS({
           );
         }
         var contentType = asn1.derToOid(msg.contentInfo.value[0].value);
-        var bytes = asn1.toDer(content);
-        bytes.getByte();
-        asn1.getBerValueLength(bytes);
-        bytes = bytes.getBytes();
+        var bytes3 = asn1.toDer(content);
+        bytes3.getByte();
+        asn1.getBerValueLength(bytes3);
+        bytes3 = bytes3.getBytes();
         for (var oid in mds) {
-          mds[oid].start().update(bytes);
+          mds[oid].start().update(bytes3);
         }
         var signingTime = /* @__PURE__ */ new Date();
         for (var i = 0; i < msg.signers.length; ++i) {
@@ -38073,8 +38073,8 @@ var require_pkcs7 = __commonJS({
               attrsAsn1.value.push(_attributeToAsn1(attr));
               signer.authenticatedAttributesAsn1.value.push(_attributeToAsn1(attr));
             }
-            bytes = asn1.toDer(attrsAsn1).getBytes();
-            signer.md.start().update(bytes);
+            bytes3 = asn1.toDer(attrsAsn1).getBytes();
+            signer.md.start().update(bytes3);
           }
           signer.signature = signer.key.sign(signer.md, "RSASSA-PKCS1-V1_5");
         }
@@ -38724,9 +38724,9 @@ var require_ssh = __commonJS({
         { legacy: true, algorithm: "aes128" }
       );
     };
-    ssh.getPublicKeyFingerprint = function(key, options) {
-      options = options || {};
-      var md = options.md || forge2.md.md5.create();
+    ssh.getPublicKeyFingerprint = function(key, options2) {
+      options2 = options2 || {};
+      var md = options2.md || forge2.md.md5.create();
       var type = "ssh-rsa";
       var buffer = forge2.util.createBuffer();
       _addStringToBuffer(buffer, type);
@@ -38735,16 +38735,16 @@ var require_ssh = __commonJS({
       md.start();
       md.update(buffer.getBytes());
       var digest = md.digest();
-      if (options.encoding === "hex") {
+      if (options2.encoding === "hex") {
         var hex2 = digest.toHex();
-        if (options.delimiter) {
-          return hex2.match(/.{2}/g).join(options.delimiter);
+        if (options2.delimiter) {
+          return hex2.match(/.{2}/g).join(options2.delimiter);
         }
         return hex2;
-      } else if (options.encoding === "binary") {
+      } else if (options2.encoding === "binary") {
         return digest.getBytes();
-      } else if (options.encoding) {
-        throw new Error('Unknown encoding "' + options.encoding + '".');
+      } else if (options2.encoding) {
+        throw new Error('Unknown encoding "' + options2.encoding + '".');
       }
       return digest;
     };
@@ -38753,9 +38753,9 @@ var require_ssh = __commonJS({
       if (hexVal[0] >= "8") {
         hexVal = "00" + hexVal;
       }
-      var bytes = forge2.util.hexToBytes(hexVal);
-      buffer.putInt32(bytes.length);
-      buffer.putBytes(bytes);
+      var bytes3 = forge2.util.hexToBytes(hexVal);
+      buffer.putInt32(bytes3.length);
+      buffer.putBytes(bytes3);
     }
     function _addStringToBuffer(buffer, val) {
       buffer.putInt32(val.length);
@@ -38763,8 +38763,8 @@ var require_ssh = __commonJS({
     }
     function _sha1() {
       var sha = forge2.md.sha1.create();
-      var num3 = arguments.length;
-      for (var i = 0; i < num3; ++i) {
+      var num5 = arguments.length;
+      for (var i = 0; i < num5; ++i) {
         sha.update(arguments[i]);
       }
       return sha.digest();
@@ -38806,19 +38806,19 @@ var require_lib = __commonJS({
 
 // src/config/parse-value.ts
 var ok = (value2) => ({ value: value2, problems: [] });
-var fail = (field, text) => ({
-  problems: [`${field.name}: ${text}`]
+var fail = (field, text3) => ({
+  problems: [`${field.name}: ${text3}`]
 });
 function show(value2) {
   return value2 !== null && typeof value2 === "object" ? JSON.stringify(value2) : JSON.stringify(String(value2));
 }
 function parseText(field, value2) {
-  const text = typeof value2 === "number" ? String(value2) : value2;
-  if (typeof text !== "string" || text.trim() === "")
+  const text3 = typeof value2 === "number" ? String(value2) : value2;
+  if (typeof text3 !== "string" || text3.trim() === "")
     return fail(field, `expected a non-empty text, got ${show(value2)}`);
-  if (field.choices && !field.choices.includes(text))
-    return fail(field, `${show(text)} is not allowed; use ${field.choices.join(" or ")}`);
-  return ok(text);
+  if (field.choices && !field.choices.includes(text3))
+    return fail(field, `${show(text3)} is not allowed; use ${field.choices.join(" or ")}`);
+  return ok(text3);
 }
 function parseList(field, value2) {
   const list = Array.isArray(value2) ? value2 : [value2];
@@ -38839,11 +38839,11 @@ function parseBool(field, value2) {
   return fail(field, `expected true or false, got ${show(value2)}`);
 }
 function parseDurationField(field, value2) {
-  const text = typeof value2 === "string" || typeof value2 === "number" ? String(value2).trim() : "";
-  const ms2 = text ? parseDuration(text) : void 0;
+  const text3 = typeof value2 === "string" || typeof value2 === "number" ? String(value2).trim() : "";
+  const ms2 = text3 ? parseDuration(text3) : void 0;
   const tooSmall = field.positive ? `must be more than 0; e.g. ${field.positive.example}` : "must not be negative; e.g. 0s or 10s";
   if (ms2 === void 0) {
-    if (text.startsWith("-") && parseDuration(text.slice(1)) !== void 0) return fail(field, tooSmall);
+    if (text3.startsWith("-") && parseDuration(text3.slice(1)) !== void 0) return fail(field, tooSmall);
     return fail(
       field,
       `${show(value2)} is not a duration; use e.g. 1500ms, 30s, 5m, 2h (a bare number is seconds)`
@@ -38871,6 +38871,111 @@ function parseSize(input) {
   return m && unit !== void 0 ? Math.round(Number(m[1]) * unit) : void 0;
 }
 
+// src/util/closest.ts
+var MAX_CHARS = 100;
+function editDistance(a, b, limit = Math.max(a.length, b.length)) {
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
+  let prev = [];
+  for (let j = 0; j <= b.length; j++) prev.push(j <= limit ? j : over);
+  let row3 = new Array(b.length + 1).fill(over);
+  for (let i = 1; i <= a.length; i++) {
+    row3.fill(over);
+    row3[0] = i <= limit ? i : over;
+    let best = row3[0];
+    for (let j = Math.max(1, i - limit), to = Math.min(b.length, i + limit); j <= to; j++) {
+      const del = prev[j] + 1;
+      const ins = row3[j - 1] + 1;
+      const sub = prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      let d = del < ins ? del : ins;
+      if (sub < d) d = sub;
+      if (d > over) d = over;
+      row3[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > limit) return over;
+    [prev, row3] = [row3, prev];
+  }
+  return prev[b.length];
+}
+function closestNames(wanted, names, max2 = 3) {
+  const w = wanted.toLowerCase().slice(0, MAX_CHARS);
+  const scored = [];
+  for (const name of names) {
+    const n = name.toLowerCase().slice(0, MAX_CHARS);
+    const limit = Math.max(2, Math.floor(Math.max(w.length, n.length) / 3));
+    const d = editDistance(w, n, limit);
+    if (d <= limit) scored.push({ name, d });
+  }
+  return scored.sort((a, b) => a.d - b.d).slice(0, max2).map((s) => s.name);
+}
+
+// src/config/monitor-gate.ts
+var MONITOR_GATE_FORM = "monitor.<service>.<cpu|memory>[.peak|.mean|.pNN] <op> <value>  e.g. monitor.shop.cpu < 80%, monitor.shop.memory.p95 < 1.5GB";
+var SERVICE_PATTERN = /^[A-Za-z0-9*?][A-Za-z0-9_.*?-]{0,62}$/;
+var EXPR = /^\s*monitor\.([A-Za-z0-9_.*?-]+?)\.(cpu|memory)(?:\.(peak|max|mean|avg|p\d+(?:\.\d+)?))?\s*(<=|>=|==|<|>)\s*(.+?)\s*$/i;
+var BYTES = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+function isMonitorGate(expression) {
+  return /^\s*monitor\./i.test(expression);
+}
+function parseMonitorGate(expression) {
+  const m = EXPR.exec(expression);
+  if (!m) return { problem: `"${expression}": not of the form ${MONITOR_GATE_FORM}` };
+  const service = m[1];
+  if (!SERVICE_PATTERN.test(service))
+    return { problem: `"${expression}": "${service}" is not a Swarm service name` };
+  const resource = m[2].toLowerCase();
+  const raw = (m[3] ?? "peak").toLowerCase();
+  const stat5 = raw === "max" ? "peak" : raw === "avg" ? "mean" : raw;
+  if (stat5.startsWith("p") && stat5 !== "peak" && Number(stat5.slice(1)) > 100)
+    return { problem: `"${expression}": a percentile is at most p100` };
+  const valueText = m[5];
+  if (/^baseline/i.test(valueText))
+    return { problem: `"${expression}": gates on monitored services take a fixed value, not the baseline` };
+  const value2 = resource === "cpu" ? cpuAmount(valueText) : memoryAmount(valueText);
+  if (typeof value2 === "string") return { problem: `"${expression}": ${value2}` };
+  return {
+    gate: {
+      expression: expression.trim(),
+      label: null,
+      metric: `monitor.${resource}`,
+      op: m[4],
+      value: value2,
+      monitor: { service, resource, stat: stat5 }
+    }
+  };
+}
+function cpuAmount(text3) {
+  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text3);
+  if (!m)
+    return `CPU is a percentage of one core: write e.g. 80% (or 150% for one and a half cores), not "${text3}"`;
+  return Number(m[1]) / 100;
+}
+function memoryAmount(text3) {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)$/i.exec(text3);
+  if (!m) return `memory needs its unit: write e.g. 1.5GB or 512MB, not "${text3}"`;
+  return Math.round(Number(m[1]) * BYTES[m[2][0].toLowerCase()]);
+}
+function globMatches(pattern, name) {
+  const re = pattern.replace(/[.+^${}()|[\]\\-]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${re}$`).test(name);
+}
+function monitorProblems(monitor, gates) {
+  const problems = monitor.filter((p) => !SERVICE_PATTERN.test(p)).map(
+    (p) => `monitor: ${JSON.stringify(p)} is not a Swarm service name or glob (letters, digits, _ . - and the globs * ?)`
+  );
+  for (const g of gates) {
+    const service = g.monitor?.service;
+    if (service === void 0) continue;
+    const covered = monitor.some((p) => p === service || globMatches(p, service));
+    if (!covered)
+      problems.push(
+        `criteria: "${g.expression}" is on service "${service}", which is not monitored; add --monitor ${service} (Action/atq.yml/Jenkins: monitor)${monitor.length ? ` (monitored: ${monitor.join(", ")})` : ""}`
+      );
+  }
+  return problems;
+}
+
 // src/config/gate-grammar.ts
 var GATE_FORMS = [
   "<metric> <op> <value>           e.g. p95 < 500ms, error_rate < 1%, throughput >= 50/s, samples >= 1000",
@@ -38878,6 +38983,7 @@ var GATE_FORMS = [
   "<metric> <op> baseline[+|-]<n>[unit]  e.g. p95 <= baseline+10%, error_rate <= baseline+0.5%",
   "metrics: avg (mean), min, max, median, pNN or pNN.N, error_rate, errors, throughput, samples; ops: < <= > >= ==",
   "units: ms or s for times (always written: a bare number is refused), % for error_rate, /s (or none) for throughput, none for errors and samples",
+  MONITOR_GATE_FORM,
   "YAML long form: {label, metric, op, value}"
 ];
 function metricKind(metric) {
@@ -38886,11 +38992,13 @@ function metricKind(metric) {
   if (metric === "error_rate") return "rate";
   if (metric === "errors" || metric === "samples") return "count";
   if (metric === "throughput") return "throughput";
+  if (metric === "monitor.cpu") return "cpu";
+  if (metric === "monitor.memory") return "memory";
   return void 0;
 }
-function parseAmount(text, kind, metric) {
-  const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?$/.exec(text.trim());
-  if (!m) return `"${text}" is not a number with an optional unit`;
+function parseAmount(text3, kind, metric) {
+  const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?$/.exec(text3.trim());
+  if (!m) return `"${text3}" is not a number with an optional unit`;
   const n = Number(m[1]);
   const unit = m[2] ?? "";
   const allowed = {
@@ -38908,11 +39016,12 @@ function parseAmount(text, kind, metric) {
   }
   return n * factor;
 }
-var EXPR = /^\s*(?:(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^:"']+?))\s*:\s*)?([A-Za-z_]+[\d.]*)\s*(<=|>=|==|<|>)\s*(.+?)\s*$/;
+var EXPR2 = /^\s*(?:(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^:"']+?))\s*:\s*)?([A-Za-z_]+[\d.]*)\s*(<=|>=|==|<|>)\s*(.+?)\s*$/;
 function parseGate(input) {
   if (typeof input === "object" && input !== null) return parseLongForm(input);
   const expression = String(input).trim();
-  const m = EXPR.exec(expression);
+  if (isMonitorGate(expression)) return parseMonitorGate(expression);
+  const m = EXPR2.exec(expression);
   if (!m) return { problem: `"${expression}": not of the form [<label>:] <metric> <op> <value>` };
   const label = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]?.trim() ?? null;
   return build(expression, label, m[4].toLowerCase(), m[5], m[6]);
@@ -38927,6 +39036,11 @@ function parseLongForm(o) {
   }
   if (!["<", "<=", ">", ">=", "=="].includes(o.op))
     return { problem: `${expression}: op must be one of < <= > >= ==` };
+  if (isMonitorGate(o.metric)) {
+    if (o.label !== void 0)
+      return { problem: `${expression}: a gate on a monitored service takes no label` };
+    return parseMonitorGate(`${o.metric} ${o.op} ${String(o.value)}`);
+  }
   return build(
     expression,
     o.label === void 0 ? null : String(o.label),
@@ -38938,25 +39052,26 @@ function parseLongForm(o) {
 function build(expression, label, metric, op, valueText) {
   if (metric === "mean") metric = "avg";
   const kind = metricKind(metric);
-  if (!kind) return { problem: `${expression}: unknown metric "${metric}"` };
+  if (!kind || kind === "cpu" || kind === "memory")
+    return { problem: `${expression}: unknown metric "${metric}"` };
   if (/^p\d/.test(metric) && Number(metric.slice(1)) > 100)
     return { problem: `${expression}: a percentile is at most p100` };
   const b = /^baseline\s*(?:([+-])\s*(.+))?$/i.exec(valueText);
   if (b) {
     if (!b[1]) return { gate: { expression, label, metric, op, baseline: { offset: 0, relative: false } } };
-    const text = b[2].trim();
+    const text3 = b[2].trim();
     const sign2 = b[1] === "-" ? -1 : 1;
     const relativeTo = (offset, relative) => ({
       gate: { expression, label, metric, op, baseline: { offset: sign2 * offset, relative } }
     });
-    if (text.endsWith("%") && kind !== "rate") {
-      const pct2 = Number(text.slice(0, -1));
-      if (!Number.isFinite(pct2)) return { problem: `${expression}: "${text}" is not a percentage` };
-      return relativeTo(pct2 / 100, true);
+    if (text3.endsWith("%") && kind !== "rate") {
+      const pct4 = Number(text3.slice(0, -1));
+      if (!Number.isFinite(pct4)) return { problem: `${expression}: "${text3}" is not a percentage` };
+      return relativeTo(pct4 / 100, true);
     }
-    const amount2 = parseAmount(text, kind, metric);
-    if (typeof amount2 === "string") return { problem: `${expression}: ${amount2}` };
-    return relativeTo(amount2, false);
+    const amount3 = parseAmount(text3, kind, metric);
+    if (typeof amount3 === "string") return { problem: `${expression}: ${amount3}` };
+    return relativeTo(amount3, false);
   }
   const value2 = parseAmount(valueText, kind, metric);
   if (typeof value2 === "string") return { problem: `${expression}: ${value2}` };
@@ -38981,6 +39096,120 @@ function parseGates(inputs) {
   return { gates, problems };
 }
 
+// src/config/auto-stop-grammar.ts
+var AUTO_STOP_METRICS = ["error_rate", "p50", "p90", "p95", "p99", "avg", "throughput"];
+var DEFAULT_AUTO_STOP = "error_rate >= 90% for 60s";
+var AUTO_STOP_FORMS = [
+  "[<label>:] <metric> <op> <value> for <window> [then stop]   e.g. error_rate > 50% for 30s then stop, p95 > 2s for 1m",
+  '"<label>": <metric> <op> <value> for <window>               e.g. "GET /login": p99 >= 1.5s for 2m',
+  `metrics: ${AUTO_STOP_METRICS.join(", ")} (also mean = avg, median = p50); ops: < <= > >=`,
+  "units: ms or s for times (a bare number is refused), % for error_rate, /s (or none) for throughput; the window: e.g. 30s, 1m, 1m30s",
+  `off: no auto-stop. Without --auto-stop: ${DEFAULT_AUTO_STOP}; a whole-run error_rate criterion of your own replaces it`,
+  "YAML long form: {label, metric, op, value, for}"
+];
+function parseAutoStopCriterion(input) {
+  if (typeof input === "object" && input !== null) return parseLongForm2(input);
+  const text3 = String(input).trim();
+  const m = /^(.*\S)\s+for\s+(\S+)(?:\s+then\s+(.*?))?\s*$/i.exec(text3);
+  if (!m) {
+    const then = /\s+then\s+\S/i.test(text3) ? ' before "then"' : "";
+    return {
+      problem: `"${text3}": no window: add "for <duration>"${then}, e.g. "${text3.replace(/\s+then\s.*$/i, "")} for 30s" (the condition must hold that long before the run is stopped)`
+    };
+  }
+  return build2(text3, m[1], m[2], m[3]);
+}
+function parseLongForm2(o) {
+  const { for: window2, then, ...gate } = o;
+  const text3 = `${o.label !== void 0 ? `${JSON.stringify(String(o.label))}: ` : ""}${String(o.metric)} ${String(o.op)} ${String(o.value)} for ${String(window2)}`;
+  if (window2 === void 0)
+    return {
+      problem: `${JSON.stringify(o)}: the long form needs metric, op, value and for (the window, e.g. 30s)`
+    };
+  const parsed = parseGate(gate);
+  if (parsed.problem)
+    return {
+      problem: parsed.problem.replace(/use label, metric, op, value$/, "use label, metric, op, value, for")
+    };
+  return fromGate(text3, parsed.gate, String(window2), then === void 0 ? void 0 : String(then));
+}
+function build2(text3, condition, windowText, action) {
+  const { gate, problem } = parseGate(condition);
+  if (!gate) return { problem: `"${text3}": ${withSuggestion(problem, condition)}` };
+  return fromGate(text3, gate, windowText, action);
+}
+function fromGate(text3, gate, windowText, action) {
+  const fail2 = (why) => ({ problem: `"${text3}": ${why}` });
+  if (action !== void 0 && action.trim().toLowerCase() !== "stop")
+    return fail2(`"then ${action.trim()}": the only action is stop (write "then stop", or leave it out)`);
+  const metric = gate.metric === "median" ? "p50" : gate.metric;
+  if (!AUTO_STOP_METRICS.includes(metric)) {
+    const near = closestNames(metric, AUTO_STOP_METRICS).filter((n) => n[0] === metric[0]);
+    return fail2(
+      `auto-stop judges ${AUTO_STOP_METRICS.join(", ")} (what the live statistics measure), not ${metric}${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}; as a --criteria gate it is judged at the end`
+    );
+  }
+  if (gate.baseline) return fail2("auto-stop compares with fixed values, not a baseline");
+  if (gate.op === "==")
+    return fail2("use < <= > or >=: a value is never exactly a threshold for a whole window");
+  const value2 = gate.value;
+  if (metric === "error_rate" && (value2 < 0 || value2 > 1))
+    return fail2("an error rate lies between 0% and 100%");
+  const windowMs = parseWindow(windowText);
+  if (typeof windowMs === "string") return fail2(windowMs);
+  return {
+    criterion: { text: text3, label: gate.label, metric, op: gate.op, value: value2, windowMs }
+  };
+}
+function parseWindow(text3) {
+  if (/^\d+(\.\d+)?$/.test(text3)) return `a window needs its unit: write "for ${text3}s" or "for ${text3}m"`;
+  const ms2 = parseDuration(text3);
+  if (ms2 === void 0) return `"for ${text3}": not a duration; write e.g. 30s, 1m, 1m30s`;
+  if (ms2 <= 0) return "the window must be longer than 0s";
+  return ms2;
+}
+function withSuggestion(problem, condition) {
+  for (const prefix of [`${condition}: `, `"${condition}": `])
+    if (problem.startsWith(prefix)) problem = problem.slice(prefix.length);
+  const m = /^unknown metric "([^"]*)"$/.exec(problem);
+  if (!m) return problem;
+  const near = closestNames(m[1], [...AUTO_STOP_METRICS, "mean", "median"]);
+  return `unknown metric "${m[1]}"${near.length ? `; did you mean ${near.join(" or ")}?` : ""} (auto-stop judges ${AUTO_STOP_METRICS.join(", ")})`;
+}
+function parseAutoStop(value2) {
+  const items = value2 === void 0 || value2 === null ? [] : Array.isArray(value2) ? value2 : [value2];
+  const problems = [];
+  const criteria = [];
+  const off = items.filter((i) => typeof i === "string" && i.trim().toLowerCase() === "off");
+  for (const item of items) {
+    if (off.includes(item)) continue;
+    if (typeof item !== "string" && (item === null || typeof item !== "object" || Array.isArray(item))) {
+      problems.push(
+        `${JSON.stringify(item)}: expected a criterion (text) or {label, metric, op, value, for}`
+      );
+      continue;
+    }
+    const { criterion, problem } = parseAutoStopCriterion(item);
+    if (criterion) criteria.push(criterion);
+    else problems.push(problem);
+  }
+  if (off.length && items.length > off.length)
+    problems.push('"off" turns auto-stop off: give either off or criteria, not both');
+  if (problems.length)
+    return {
+      criteria: [],
+      problems: [
+        ...problems.map((p) => `auto-stop: ${p}`),
+        `auto-stop: allowed forms:
+      ${AUTO_STOP_FORMS.join("\n      ")}`
+      ]
+    };
+  if (off.length) return { criteria: [], problems: [] };
+  const ownErrorRate = criteria.some((c) => c.metric === "error_rate" && c.label === null);
+  const fallback = parseAutoStopCriterion(DEFAULT_AUTO_STOP).criterion;
+  return { criteria: ownErrorRate ? criteria : [fallback, ...criteria], problems: [] };
+}
+
 // src/config/criteria.ts
 function parseCriteria(value2) {
   const inputs = [];
@@ -38999,6 +39228,94 @@ function baselineProblems(gates) {
   );
 }
 
+// src/util/bytes.ts
+function formatBytes(n) {
+  for (const [unit, size] of [
+    ["GB", 1024 ** 3],
+    ["MB", 1024 ** 2],
+    ["KB", 1024]
+  ])
+    if (n >= size) return `${+(n / size).toFixed(1)}${unit}`;
+  return `${n}B`;
+}
+
+// src/config/resources.ts
+var MB = 1024 ** 2;
+var UNITS = { "": 1, k: 1024, m: MB, g: 1024 ** 3, t: 1024 ** 4 };
+var MIN_CPUS = 0.01;
+var MAX_CPUS = 1024;
+var MIN_WORKER_MEMORY = 512 * MB;
+function parseCpus(field, value2) {
+  const text3 = typeof value2 === "number" || typeof value2 === "string" ? String(value2).trim() : "";
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text3)) {
+    const milli = /^(\d+)m$/i.exec(text3);
+    if (milli)
+      return fail(
+        field,
+        `${show(value2)} is not a number of CPUs; write ${Number(milli[1]) / 1e3} for ${milli[1]} millicores`
+      );
+    return fail(
+      field,
+      `${show(value2)} is not a number of CPUs; use e.g. 2 or 0.5 (as docker run --cpus takes them)`
+    );
+  }
+  const n = Number(text3);
+  if (n < MIN_CPUS)
+    return fail(field, `${text3} CPUs is too little for a JMeter JVM; use at least ${MIN_CPUS}, e.g. 0.5`);
+  if (n > MAX_CPUS) return fail(field, `${text3} CPUs is more than any node has; use at most ${MAX_CPUS}`);
+  return ok(n);
+}
+function parseMemory(field, value2) {
+  const text3 = typeof value2 === "number" || typeof value2 === "string" ? String(value2).trim() : "";
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmgt])i?b?|b)?$/i.exec(text3);
+  if (!m)
+    return fail(
+      field,
+      `${show(value2)} is not a memory size; use e.g. 512m, 2g or 1.5GB (as docker run --memory takes them)`
+    );
+  const unit = (m[2] ?? "").toLowerCase();
+  const bytes3 = Math.floor(Number(m[1]) * UNITS[unit]);
+  if (bytes3 >= MIN_WORKER_MEMORY) return ok(bytes3);
+  if (!m[2] && !/b$/i.test(text3) && Number(m[1]) * MB >= MIN_WORKER_MEMORY)
+    return fail(
+      field,
+      `${show(value2)} is ${bytes3} bytes (a number without a unit is bytes, as in Docker); write ${text3}m for megabytes`
+    );
+  return fail(
+    field,
+    `${show(value2)} is less than a JMeter JVM needs (its heap and the memory beside it); give 512m or more`
+  );
+}
+function roomBesideHeap(memoryBytes) {
+  return Math.max(memoryBytes / 4, 256 * MB);
+}
+function largestHeapMb(memoryBytes) {
+  return Math.floor((memoryBytes - roomBesideHeap(memoryBytes)) / MB);
+}
+function heapBytes(heap) {
+  const m = /^(\d+)([kmg])$/i.exec(heap);
+  return m ? Number(m[1]) * UNITS[m[2].toLowerCase()] : NaN;
+}
+function workerHeap(o) {
+  if (o.heap !== void 0 || o.workerMemoryBytes === void 0) return o.heap;
+  return `${largestHeapMb(o.workerMemoryBytes)}m`;
+}
+function heapFitProblems(o) {
+  if (o.heap === void 0 || o.workerMemoryBytes === void 0) return [];
+  const most = largestHeapMb(o.workerMemoryBytes);
+  if (heapBytes(o.heap) <= most * MB) return [];
+  return [
+    `heap: ${o.heap} does not fit in --worker-memory ${formatBytes(o.workerMemoryBytes)}: the JVM needs a quarter of it, and at least 256MB, beside its heap, or the container is killed when the heap fills; use --heap ${most}m or less (or leave --heap out and ATQ sets that), or raise --worker-memory`
+  ];
+}
+function memoryText(bytes3) {
+  for (const unit of ["g", "m", "k"]) {
+    const size = UNITS[unit];
+    if (bytes3 % size === 0) return `${bytes3 / size}${unit}`;
+  }
+  return bytes3;
+}
+
 // src/config/options.ts
 var DEFAULTS = {
   /**
@@ -39013,6 +39330,7 @@ var DEFAULTS = {
   timeout: "30m",
   readyTimeout: "2m",
   delay: "0s",
+  progressInterval: "10s",
   waitTimeout: "1m",
   maxBundleSize: "20MB",
   baselineRuns: 10,
@@ -39088,15 +39406,23 @@ function parseField(field, value2) {
     case "duration":
       return parseDurationField(field, value2);
     case "size": {
-      const bytes = parseSize(value2);
-      return bytes === void 0 ? fail(field, `${show(value2)} is not a size; use e.g. 500KB, 20MB`) : ok(bytes);
+      const bytes3 = parseSize(value2);
+      return bytes3 === void 0 ? fail(field, `${show(value2)} is not a size; use e.g. 500KB, 20MB`) : ok(bytes3);
     }
     case "props":
       return parseProps(field, value2);
     case "criteria":
       return parseCriteria(value2);
+    case "auto-stop": {
+      const { criteria, problems } = parseAutoStop(value2);
+      return problems.length ? { problems } : ok(criteria);
+    }
     case "wait":
       return parseWait(field, value2);
+    case "cpus":
+      return parseCpus(field, value2);
+    case "memory":
+      return parseMemory(field, value2);
   }
 }
 function parseProps(field, value2) {
@@ -39138,9 +39464,9 @@ import path2 from "node:path";
 var PREFIX = "auto:";
 function parseAutoBaseline(value2) {
   if (typeof value2 !== "string") return void 0;
-  const text = value2.trim();
-  if (text === "auto") return {};
-  return text.startsWith(PREFIX) ? { ref: text.slice(PREFIX.length) } : void 0;
+  const text3 = value2.trim();
+  if (text3 === "auto") return {};
+  return text3.startsWith(PREFIX) ? { ref: text3.slice(PREFIX.length) } : void 0;
 }
 var autoBaselineText = (a) => a.ref === void 0 ? "auto" : `${PREFIX}${a.ref}`;
 var REF_PATTERN = /^[^\s\x00-\x1f\x7f]{1,255}$/;
@@ -39149,8 +39475,8 @@ function autoBaselineProblem(a) {
   return `baseline: "auto:${a.ref.slice(0, 80)}" does not name a branch or ref after "auto:" (1 to 255 characters, no spaces); use auto for every earlier run, or e.g. auto:main for those of main`;
 }
 var LOCAL_AUTO = "baseline: auto is the history of earlier runs an ATQ server keeps (atq run --server URL --baseline auto), or GitHub's (the Action's baseline: auto); Jenkins' is baseline: 'lastSuccessful'. A run on the swarm from here has none: give the summary.json of an earlier run or a folder of earlier runs' results (e.g. --baseline atq-results), or run it through a server.";
-function localAutoProblem(options) {
-  return options.baselineAuto && !options.server ? LOCAL_AUTO : void 0;
+function localAutoProblem(options2) {
+  return options2.baselineAuto && !options2.server ? LOCAL_AUTO : void 0;
 }
 
 // src/config/fields.ts
@@ -39172,6 +39498,18 @@ var FIELDS = [
     kind: "string",
     arg: "SIZE",
     help: "JVM heap of every JMeter container, e.g. 512m or 2g (HEAP=-Xms -Xmx, as JMeter's launcher reads it; default the image's)"
+  },
+  {
+    name: "worker-cpus",
+    kind: "cpus",
+    arg: "CPUS",
+    help: "CPUs for each worker (or engine), e.g. 2 or 0.5: reserved, so Swarm places it only where they are free, and its limit, so no generator starves another on its node (default none)"
+  },
+  {
+    name: "worker-memory",
+    kind: "memory",
+    arg: "SIZE",
+    help: "memory for each worker (or engine), e.g. 2g or 512m (at least 512m): reserved and its limit, as --worker-cpus; without --heap their heap is set to fit (the memory less a quarter, at least 256MB) (default none)"
   },
   {
     name: "jit",
@@ -39255,6 +39593,17 @@ var FIELDS = [
     help: "wait this long after the workers are ready; a bare number is seconds (default 0s)"
   },
   {
+    name: "progress-interval",
+    kind: "duration",
+    arg: "DURATION",
+    help: "live statistics while the run goes: samples, throughput, errors, p95/p99, threads every this long (default 10s; at least 1s; 0 turns them off)"
+  },
+  {
+    name: "progress-labels",
+    kind: "bool",
+    help: "print each label's live statistics too, not only the whole run's (the Action always has them in a collapsed group)"
+  },
+  {
     name: "wait-command",
     kind: "wait",
     arg: "CMD",
@@ -39279,6 +39628,12 @@ var FIELDS = [
     kind: "criteria",
     arg: "GATE",
     help: 'performance gate, e.g. "p95 < 500ms", "error_rate < 1%" (times need ms or s); exit code 3 when one fails'
+  },
+  {
+    name: "auto-stop",
+    kind: "auto-stop",
+    arg: "CRITERION",
+    help: 'stop the run early, keeping every sample, when a criterion holds for its window, e.g. "error_rate > 50% for 30s", "p95 > 2s for 1m" (exit code 3); on by default: error_rate >= 90% for 60s; "off" turns it off'
   },
   {
     name: "baseline",
@@ -39318,6 +39673,12 @@ var FIELDS = [
     kind: "list",
     arg: "NAME",
     help: "also join master and workers to this attachable network"
+  },
+  {
+    name: "monitor",
+    kind: "list",
+    arg: "SERVICE",
+    help: "Swarm service (or glob, e.g. 'shop-*') whose containers' CPU and memory are sampled on every node during the run: charts, a table and gates such as monitor.shop.cpu < 80%"
   },
   {
     name: "network-encryption",
@@ -39385,6 +39746,10 @@ var FIELD_NAMES = new Set(FIELDS.map((f) => f.name));
 var FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 
 // src/config/server-option.ts
+var CLI_TOKEN_WORDS = {
+  give: "pass --token TOKEN or set ATQ_TOKEN",
+  check: "--token (or ATQ_TOKEN)"
+};
 var SERVER_ENV = { server: "ATQ_SERVER", token: "ATQ_TOKEN" };
 function serverEnvValues(env) {
   const values = {};
@@ -39395,7 +39760,7 @@ function serverEnvValues(env) {
   return values;
 }
 function parseServerUrl(value2) {
-  const fail2 = (text) => ({ problem: `server: ${text} (--server, atq.yml or ${SERVER_ENV.server})` });
+  const fail2 = (text3) => ({ problem: `server: ${text3} (--server, atq.yml or ${SERVER_ENV.server})` });
   if (typeof value2 !== "string" || !value2.trim())
     return fail2("expected the URL of an ATQ server, e.g. https://atq.example:8480");
   let url;
@@ -39415,10 +39780,10 @@ function parseServerUrl(value2) {
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
 }
 function tokenProblem(value2) {
-  const text = typeof value2 === "number" ? String(value2) : value2;
+  const text3 = typeof value2 === "number" ? String(value2) : value2;
   const where = `(--token, atq.yml or ${SERVER_ENV.token}; the value is not shown)`;
-  if (typeof text !== "string" || !text.trim()) return `token: expected a non-empty text ${where}`;
-  if (!/^[\x21-\x7e]+$/.test(text.trim()))
+  if (typeof text3 !== "string" || !text3.trim()) return `token: expected a non-empty text ${where}`;
+  if (!/^[\x21-\x7e]+$/.test(text3.trim()))
     return `token: holds spaces or characters an HTTP header cannot carry ${where}; copy the token again`;
   return void 0;
 }
@@ -39479,10 +39844,10 @@ function resolveOptions(file, flags, cwd, fileDir = cwd) {
   const problems = [];
   const given = mergeSources(file, flags, problems);
   const values = parseAll(given, problems);
-  const options = buildOptions(values, given, cwd, fileDir);
-  problems.push(...crossChecks(options, given));
-  problems.push(...globsInTestDir(options, given, cwd, fileDir));
-  return problems.length ? { problems } : { options, problems };
+  const options2 = buildOptions(values, given, cwd, fileDir);
+  problems.push(...crossChecks(options2, given));
+  problems.push(...globsInTestDir(options2, given, cwd, fileDir));
+  return problems.length ? { problems } : { options: options2, problems };
 }
 function mergeSources(file, flags, problems) {
   const given = { raw: /* @__PURE__ */ new Map(), fromFile: /* @__PURE__ */ new Set(), overridden: /* @__PURE__ */ new Map() };
@@ -39539,6 +39904,8 @@ function buildOptions(values, given, cwd, fileDir) {
     files: get("files", [...DEFAULTS.files]),
     mode: get("mode", "distributed") === "engines" ? "engines" : "distributed",
     heap: get("heap", void 0),
+    workerCpus: get("worker-cpus", void 0),
+    workerMemoryBytes: get("worker-memory", void 0),
     jit: get("jit", "default") === "ci" ? "ci" : "default",
     splitCsv: get("split-csv", []),
     jars: get("jar", []),
@@ -39552,8 +39919,13 @@ function buildOptions(values, given, cwd, fileDir) {
     timeoutMs: get("timeout", parseDuration(DEFAULTS.timeout)),
     readyTimeoutMs: get("ready-timeout", parseDuration(DEFAULTS.readyTimeout)),
     delayMs: get("delay", 0),
+    progressIntervalMs: get("progress-interval", parseDuration(DEFAULTS.progressInterval)),
+    progressLabels: get("progress-labels", false),
     waitCommand: waitCommandFrom(values),
     attachNetworks: get("attach-network", []),
+    monitor: get("monitor", []),
+    // Absent: the default criterion (auto-stop is on unless turned off).
+    autoStop: get("auto-stop", parseAutoStop(void 0).criteria),
     networkEncryption: get("network-encryption", false),
     rmiSsl: get("rmi-ssl", "on") !== "off",
     keep: get("keep", false),
@@ -39579,40 +39951,46 @@ function dockerOptions(get) {
     insecurePlaintext: get("insecure-plaintext", false)
   };
 }
-function crossChecks(options, given) {
+function crossChecks(options2, given) {
   const has2 = (name) => given.raw.has(name);
   const problems = [];
   problems.push(...waitDetailProblems(has2));
-  if (options.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options.heap))
-    problems.push(`heap: ${JSON.stringify(options.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  if (options2.heap !== void 0 && !/^[1-9]\d*[kmg]$/i.test(options2.heap))
+    problems.push(`heap: ${JSON.stringify(options2.heap)} is not a JVM heap size; use e.g. 512m or 2g`);
+  else problems.push(...heapFitProblems(options2));
+  problems.push(...monitorProblems(options2.monitor, options2.gates));
+  if (options2.progressIntervalMs > 0 && options2.progressIntervalMs < 1e3)
+    problems.push(
+      `progress-interval: ${formatDuration(options2.progressIntervalMs)} is too short for live statistics; use 1s or more, or 0 to turn them off`
+    );
   if (has2("confidence") && parseConfidence(given.raw.get("confidence")) === void 0)
     problems.push(
       `confidence: ${JSON.stringify(given.raw.get("confidence"))} is not a confidence from 80% to 99.9%; use e.g. 95% or 0.99`
     );
-  const both = Object.keys(options.secretProps).filter((k) => k in options.props);
+  const both = Object.keys(options2.secretProps).filter((k) => k in options2.props);
   if (both.length)
     problems.push(`secret-prop: ${both.join(", ")} also given with prop; give each property once`);
-  const auto = options.baselineAuto && autoBaselineProblem(options.baselineAuto);
+  const auto = options2.baselineAuto && autoBaselineProblem(options2.baselineAuto);
   if (auto) problems.push(auto);
-  if (!has2("baseline") && options.baselineMissing === "fail")
-    problems.push(...baselineProblems(options.gates));
+  if (!has2("baseline") && options2.baselineMissing === "fail")
+    problems.push(...baselineProblems(options2.gates));
   return problems;
 }
-function globsInTestDir(options, given, cwd, fileDir) {
+function globsInTestDir(options2, given, cwd, fileDir) {
   const base = (name) => given.fromFile.has(name) ? fileDir : cwd;
-  const plans = testDirGlobs("plan", options.plans, options.testDir, base("plan"));
-  const files = testDirGlobs("files", options.files, options.testDir, base("files"));
-  const split = testDirGlobs("split-csv", options.splitCsv, options.testDir, base("split-csv"));
-  const jars = testDirGlobs("jar", options.jars, options.testDir, base("jar"));
-  options.plans = plans.globs;
-  options.files = files.globs;
-  options.splitCsv = split.globs;
-  options.jars = jars.globs;
+  const plans = testDirGlobs("plan", options2.plans, options2.testDir, base("plan"));
+  const files = testDirGlobs("files", options2.files, options2.testDir, base("files"));
+  const split = testDirGlobs("split-csv", options2.splitCsv, options2.testDir, base("split-csv"));
+  const jars = testDirGlobs("jar", options2.jars, options2.testDir, base("jar"));
+  options2.plans = plans.globs;
+  options2.files = files.globs;
+  options2.splitCsv = split.globs;
+  options2.jars = jars.globs;
   return [...plans.problems, ...files.problems, ...split.problems, ...jars.problems];
 }
 function parseConfidence(value2) {
-  const text = String(value2 ?? "").trim();
-  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(text);
+  const text3 = String(value2 ?? "").trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(text3);
   if (!m) return void 0;
   const n = Number(m[1]);
   const fraction = m[2] || n > 1 ? n / 100 : n;
@@ -39639,6 +40017,13 @@ function outcome(report, error) {
       error: { code: error.code, message: error.message }
     };
   }
+  if (report.autoStop) {
+    return {
+      kind: "gates-failed",
+      exitCode: EXIT_CODES["gates-failed"],
+      headline: `${report.autoStop.message.replace(/^s/, "S")}; see summary.md in the results folder`
+    };
+  }
   if (report.verdict === "failed") {
     return {
       kind: "gates-failed",
@@ -39654,6 +40039,25 @@ function outcome(report, error) {
   };
 }
 
+// src/results/live-format.ts
+function liveLine(s) {
+  const behind = s.lag ? ` | ${seconds(s.lag.p50Ms)} behind (max ${seconds(s.lag.maxMs)})` : "";
+  return `live ${s.plan} ${formatDuration(s.elapsedMs)} | ${stats(s.total, s.intervalMs)} | ${s.threads} threads${behind}`;
+}
+function liveLabelLines(s) {
+  return Object.entries(s.labels).map(([label, st]) => `  ${label} | ${stats(st, s.intervalMs)}`);
+}
+function stats(st, intervalMs) {
+  return `last ${formatDuration(intervalMs)}: ${numbers(st.interval, false)} | total: ${numbers(st.cumulative, true)}`;
+}
+function numbers(n, withCount) {
+  const count2 = withCount ? `${n.samples} samples, ` : "";
+  if (!n.samples) return `${count2}no samples`;
+  return `${count2}${rate(n.throughput)}/s, ${(n.errorRate * 100).toFixed(2)}% errors, p95 ${n.p95Ms ?? 0} ms, p99 ${n.p99Ms ?? 0} ms`;
+}
+var rate = (v) => v >= 100 ? Math.round(v).toString() : v.toFixed(1);
+var seconds = (ms2) => `${(ms2 / 1e3).toFixed(1)} s`;
+
 // src/util/text.ts
 var CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]/gu;
 var CONTROLS_BUT_WHITESPACE = (
@@ -39664,8 +40068,8 @@ function escapeChar(c) {
   const code = c.charCodeAt(0);
   return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
-function visibleControls(text, opts = {}) {
-  return text.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
+function visibleControls(text3, opts = {}) {
+  return text3.replace(opts.keepWhitespace ? CONTROLS_BUT_WHITESPACE : CONTROLS, escapeChar);
 }
 function visibleLine(line) {
   return visibleControls(line, { keepWhitespace: true }).replace(
@@ -39682,23 +40086,23 @@ import path3 from "node:path";
 
 // src/bundle/split-csv.ts
 var SPLIT_DIR = ".atq-split";
-function csvRecords(text) {
+function csvRecords(text3) {
   const records = [];
   let start = 0;
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3[i];
     if (c === '"') quoted = !quoted;
     else if (c === "\n" && !quoted) {
-      records.push(text.slice(start, i + 1));
+      records.push(text3.slice(start, i + 1));
       start = i + 1;
     }
   }
-  if (start < text.length) records.push(text.slice(start));
+  if (start < text3.length) records.push(text3.slice(start));
   return records;
 }
-function sliceCsv(text, n, header) {
-  const records = csvRecords(text).map((r) => r.endsWith("\n") ? r : `${r}
+function sliceCsv(text3, n, header) {
+  const records = csvRecords(text3).map((r) => r.endsWith("\n") ? r : `${r}
 `);
   const head2 = header ? records.shift() ?? "" : "";
   const slices = Array.from({ length: n }, () => [head2]);
@@ -39710,16 +40114,82 @@ function splitEntries(files, n) {
   const warnings = [];
   for (const f of files) {
     const slices = sliceCsv(f.text, n, f.header);
-    const rows2 = csvRecords(f.text).length - (f.header ? 1 : 0);
-    if (rows2 < n)
+    const rows4 = csvRecords(f.text).length - (f.header ? 1 : 0);
+    if (rows4 < n)
       warnings.push(
-        `split-csv: ${f.rel} has ${rows2} row(s) for ${n} workers: ${n - rows2} worker(s) get none`
+        `split-csv: ${f.rel} has ${rows4} row(s) for ${n} workers: ${n - rows4} worker(s) get none`
       );
     slices.forEach(
-      (text, i) => entries.push({ name: `${SPLIT_DIR}/${i + 1}/${f.rel}`, content: Buffer.from(text) })
+      (text3, i) => entries.push({ name: `${SPLIT_DIR}/${i + 1}/${f.rel}`, content: Buffer.from(text3) })
     );
   }
   return { entries, warnings };
+}
+
+// src/jmeter/health-script.ts
+var HEALTH_PREFIX = "atq-health";
+var GC_PREFIX = "atq-gc";
+function isHealthLine(line) {
+  return line.startsWith(`${HEALTH_PREFIX} `) || line.startsWith(`${GC_PREFIX} `);
+}
+var HEALTH_INTERVAL_S = 2;
+var GC_LOG = "/atq/gc.log";
+var GC_LINE_CHARS = 200;
+var GC_LINES_PER_TICK = 500;
+var GC_LOG_ARGS = `ATQ_JAVA=$(readlink -f "$(command -v java 2>/dev/null)" 2>/dev/null || true)
+if [ -n "$ATQ_JAVA" ] && [ -f "\${ATQ_JAVA%/bin/java}/lib/modules" ]; then
+  JVM_ARGS="-Xlog:gc,gc+init:file=${GC_LOG}:uptime $JVM_ARGS"
+fi
+`;
+var AWK = `function rd(f,   v) { v = ""; if ((getline v < f) <= 0) v = ""; close(f); return v }
+function stat(f, k,   l, a, v) {
+  v = ""; while ((getline l < f) > 0) { split(l, a, " "); if (a[1] == k) { v = a[2]; break } }
+  close(f); return v
+}
+BEGIN {
+  cg = "/sys/fs/cgroup"; split(rd("/proc/uptime"), u, " ")
+  cpu = stat(cg "/cpu.stat", "usage_usec")
+  if (cpu == "") {
+    v = rd(cg "/cpuacct/cpuacct.usage"); if (v == "") v = rd(cg "/cpu,cpuacct/cpuacct.usage")
+    if (v != "") cpu = sprintf("%.0f", v / 1000)
+  }
+  lim = ""; m = rd(cg "/cpu.max")
+  if (m != "") { split(m, q, " "); if (q[1] != "max" && q[2] > 0) lim = q[1] / q[2] }
+  else {
+    qq = rd(cg "/cpu/cpu.cfs_quota_us"); pp = rd(cg "/cpu/cpu.cfs_period_us")
+    if (qq > 0 && pp > 0) lim = qq / pp
+  }
+  mem = rd(cg "/memory.current"); ina = ""
+  if (mem != "") ina = stat(cg "/memory.stat", "inactive_file")
+  else { mem = rd(cg "/memory/memory.usage_in_bytes"); ina = stat(cg "/memory/memory.stat", "total_inactive_file") }
+  if (mem != "" && ina != "" && ina + 0 < mem + 0) mem = sprintf("%.0f", mem - ina)
+  ml = rd(cg "/memory.max"); if (ml == "") ml = rd(cg "/memory/memory.limit_in_bytes")
+  bt = stat("/proc/stat", "btime"); at = bt != "" && u[1] != "" ? sprintf("%.0f", (bt + u[1]) * 1000) : ""
+  printf "${HEALTH_PREFIX} at=%s up=%s cpu=%s lim=%s cores=%s mem=%s memlim=%s\\n", at, u[1], cpu, lim, cores, mem, ml
+  fflush()
+  used = off; n = 0
+  while (n < ${GC_LINES_PER_TICK} && (getline l) > 0) {
+    used += length(l) + 1; n++
+    if (l !~ /Pause|Max Capacity/) continue
+    printf "${GC_PREFIX} %s\\n", substr(l, 1, ${GC_LINE_CHARS}); fflush()
+  }
+  printf "%.0f\\n", used > state
+}`;
+function healthSampler(pid, keep = false) {
+  const state = "/atq/health.state";
+  return `${keep ? "health=\n" : ""}(
+  cores=$(nproc 2>/dev/null || echo)
+  off=0 last=0
+  while :; do
+    kill -0 "${pid}" 2>/dev/null || last=1
+    { tail -c +$((off + 1)) ${GC_LOG} 2>/dev/null || true; } | LC_ALL=C awk -v cores="$cores" -v off="$off" \\
+      -v state=${state} '${AWK}' 2>/dev/null
+    read -r off 2>/dev/null < ${state} || off=0
+    [ "$last" -eq 0 ] || break
+    sleep ${HEALTH_INTERVAL_S}
+  done
+) &
+${keep ? "health=$!\n" : ""}`;
 }
 
 // src/jmeter/ports.ts
@@ -39742,6 +40212,72 @@ var PATHS = {
   /** The master's start gate: a FIFO JMeter reads as a property file (-q), written once the workers are ready. */
   masterGate: "/atq/start.properties"
 };
+
+// src/jmeter/live-script.ts
+var LIVE_PREFIX = "atq-live";
+var POLL = 0.5;
+var LIVE_BATCH_BYTES = 4e3;
+var AWK2 = `function out(kind, text) { print tag " " kind " " text; fflush() }
+function flush() { if (nb) out("b", batch); if (nq) out("q", raw); batch = raw = ""; nb = nq = 0 }
+function take(line) {
+  if (q || index(line, "\\"")) {
+    if (length(raw) + length(line) + 1 > max) flush()
+    raw = nq++ ? raw "\\036" line : line
+    if (gsub(/"/, "&", line) % 2) q = !q
+    return
+  }
+  $0 = line
+  row = $1 "," $el "," ($ok == "true" ? 1 : 0) "," $th "," $ho "," $lb
+  if (length(batch) + length(row) + 1 > max) flush()
+  batch = nb++ ? batch "\\036" row : row
+}
+function consume(line) {
+  if (off == 0 && !started) out("h", line); else take(line)
+  started = 1; used += length(line) + 1
+}
+BEGIN {
+  used = off
+  if ((getline hdr < file) <= 0 || length(hdr) + 1 > size) { wait = 1; exit }
+  if (index(hdr, "timeStamp") != 1) { out("off", "the results file has no CSV header"); stop = 1; exit }
+  d = substr(hdr, 10, 1); n = split(hdr, h, d)
+  for (i = 1; i <= n; i++) c[h[i]] = i
+  el = c["elapsed"]; lb = c["label"]; ok = c["success"]
+  th = c["allThreads"] ? c["allThreads"] : n + 1; ho = c["Hostname"] ? c["Hostname"] : n + 1
+  if (!el || !lb || !ok) { out("off", "the results file has no elapsed, label or success column"); stop = 1; exit }
+  FS = d
+}
+{ line = $0; if (have) consume(held); held = line; have = 1 }
+END {
+  if (stop) used = -1
+  else if (!wait) { if (have && used + length(held) + 1 <= size) consume(held); flush() }
+  printf "%.0f %d\\n", used, q > state
+}`;
+function liveFollower(tag, pid, keep = false) {
+  const file = `${PATHS.outDir}/results.jtl`;
+  const state = "/atq/live.state";
+  return `${keep ? "live=\n" : ""}(
+  off=0 q=0
+  while [ "$off" -ge 0 ]; do
+    kill -0 "${pid}" 2>/dev/null; up=$?
+    size=0; [ -f ${file} ] && size=$(wc -c < ${file})
+    if [ "$size" -gt "$off" ]; then
+      tail -c +$((off + 1)) ${file} | head -c $((size - off)) | LC_ALL=C awk -v tag="${tag}" -v off="$off" \\
+        -v q="$q" -v size="$size" -v max=${LIVE_BATCH_BYTES} -v file=${file} -v state=${state} '${AWK2}'
+      read -r off q 2>/dev/null < ${state} || {
+        off=-1; echo "${tag} off the image lacks awk, tail or head (coreutils) to read the results file live"
+      }
+    fi
+    [ "$up" -eq 0 ] || break
+    sleep ${POLL}
+  done
+) &
+${keep ? "live=$!\n" : ""}`;
+}
+function liveEnd(tag) {
+  return `if [ -n "$live" ]; then wait "$live"; fi
+echo "${tag} end"
+`;
+}
 
 // src/jmeter/commands.ts
 function shQuote(value2) {
@@ -39809,7 +40345,7 @@ function workerScript(rmi, jars = [], exitAfterTest = false, secretProps = false
     // Read here, not sent by the master with -G: JMeter logs the properties it sends and applies.
     ...secretProps ? ["-q", PATHS.secretProperties] : []
   ];
-  return `${PRELUDE}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
+  return `${PRELUDE}${GC_LOG_ARGS}${TAKE_SLICE}${ENGINE_PORT}echo "atq: worker $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT at $ATQ_IP starting JMeter server ($JM)"
 set +e
 ` + startServer(`"$JM" ${args.join(" ")}`) + SERVE_UNTIL_EXIT;
 }
@@ -39841,7 +40377,7 @@ function hex(port) {
   return port.toString(16).toUpperCase().padStart(4, "0");
 }
 var SERVE_UNTIL_EXIT = `pid=$!
-trap 'kill -TERM $pid 2>/dev/null' TERM INT
+${healthSampler("$pid")}trap 'kill -TERM $pid 2>/dev/null' TERM INT
 poll=0.2 need=1 seen=0
 if [ -n "$relay" ]; then poll=1 need=2; fi
 until [ -e ${PATHS.workerReady} ]; do
@@ -39868,6 +40404,9 @@ var JTL_PROPERTIES = {
   "jmeter.save.saveservice.thread_counts": "true",
   "jmeter.save.saveservice.timestamp_format": "ms"
 };
+function liveArgs(live) {
+  return live ? ["-Jjmeter.save.saveservice.autoflush=true"] : [];
+}
 function masterArgs(cmd) {
   const props = Object.entries(cmd.props);
   return [
@@ -39885,6 +40424,7 @@ function masterArgs(cmd) {
     // on the same fixed port and the second fails ("Listen failed on port"). The run network has no
     // firewall between master and workers, so ephemeral ports cost nothing.
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...liveArgs(cmd.live),
     ...rmiArgs(cmd.rmi, "-q"),
     ...classpathArgs(cmd.jars ?? []),
     ...cmd.gate ? ["-q", PATHS.masterGate] : [],
@@ -39909,7 +40449,8 @@ function masterScript(cmd) {
   const intro = cmd.gate ? `printf 'atq: master %s ready to run %s once they are up\\n' "$ATQ_IP" ${what}
 ${GATE}` : `printf 'atq: master %s running %s\\n' "$ATQ_IP" ${what}
 `;
-  return `${PRELUDE}${intro}exec "$JM" ${args.join(" ")}
+  const live = cmd.live ? liveFollower(LIVE_PREFIX, "$$") : "";
+  return `${PRELUDE}${intro}${live}exec "$JM" ${args.join(" ")}
 `;
 }
 function waitScript(command, expected) {
@@ -39923,10 +40464,15 @@ done
 `;
 }
 function resultsClosedScript() {
-  return `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${PATHS.outDir}/results.jtl ] && exit 1; done; [ -f ${PATHS.outDir}/results.jtl ]`;
+  const file = `${PATHS.outDir}/results.jtl`;
+  return `for f in /proc/[0-9]*/fd/*; do [ "$(readlink "$f" 2>/dev/null)" = ${file} ] || continue; p=\${f#/proc/}; [ "$(cat "/proc/\${p%%/*}/comm" 2>/dev/null)" = tail ] || exit 1; done; [ -f ${file} ] && wc -l < ${file}`;
 }
-function shutdownScript() {
-  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient Shutdown 2>&1 || bash -c 'printf Shutdown > /dev/udp/127.0.0.1/4445'`;
+function shutdownScript(command = "Shutdown") {
+  return `JM=$(${FIND_JMETER}); H=$(dirname "$(readlink -f "$JM")"); java -cp "$H/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient ${command} 2>&1 || bash -c 'printf ${command} > /dev/udp/127.0.0.1/${JMETER_UDP_PORT}'`;
+}
+var JMETER_UDP_PORT = 4445;
+function tellJmeter(command) {
+  return `if command -v bash >/dev/null 2>&1; then bash -c 'printf ${command} > /dev/udp/127.0.0.1/${JMETER_UDP_PORT}'; else java -cp "$(dirname "$(readlink -f "$JM")")/ApacheJMeter.jar" org.apache.jmeter.util.ShutdownClient ${command}; fi`;
 }
 
 // src/jmeter/log-check.ts
@@ -39953,8 +40499,8 @@ function findFatalLine(log) {
   }
   return void 0;
 }
-function tail(text, lines = 15) {
-  return text.split("\n").filter((l) => l.trim()).slice(-lines).join("\n");
+function tail(text3, lines = 15) {
+  return text3.split("\n").filter((l) => l.trim()).slice(-lines).join("\n");
 }
 
 // src/swarm/types.ts
@@ -39967,93 +40513,15 @@ var FINAL_STATES = /* @__PURE__ */ new Set([
   "orphaned"
 ]);
 
-// src/core/logs.ts
-import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
-import { createInterface } from "node:readline";
-var READ_LOGS_MS = 6e4;
-async function* logLines(client, kind, id, opts = {}) {
-  const limitMs = opts.limitMs ?? READ_LOGS_MS;
-  const signal = AbortSignal.timeout(limitMs);
-  const timedOut = new Promise(
-    (resolve2) => signal.addEventListener("abort", () => resolve2("timeout"), { once: true })
-  );
-  const lines = client.logs(kind, id, { follow: false, tail: opts.tail, signal })[Symbol.asyncIterator]();
-  try {
-    for (; ; ) {
-      const next = lines.next();
-      next.catch(() => {
-      });
-      const r = await Promise.race([next, timedOut]);
-      if (r === "timeout") break;
-      if (r.done) return;
-      yield r.value.stream === "stdout" ? r.value.line : `[${r.value.stream}] ${r.value.line}`;
-    }
-  } catch (e) {
-    if (!signal.aborted) {
-      yield `[atq] could not read logs: ${errorMessage(e)}`;
-      return;
-    }
-  }
-  void lines.return(void 0).catch(() => {
-  });
-  yield `[atq] stopped reading the logs after ${limitMs / 1e3} s`;
-}
-async function readLogs(client, kind, id, tail2, limitMs = READ_LOGS_MS) {
-  const lines = [];
-  for await (const line of logLines(client, kind, id, { tail: tail2, limitMs })) lines.push(line);
-  return lines.join("\n");
-}
-async function saveLogs(client, kind, id, file, maxBytes = Infinity) {
-  const out = createWriteStream(file);
-  const closed = once(out, "close");
-  let bytes = 0;
-  try {
-    for await (const line of logLines(client, kind, id)) {
-      const chunk = Buffer.from(line + "\n");
-      bytes += chunk.length;
-      if (bytes > maxBytes) {
-        out.write(`[atq] the rest of this output was not kept: it is larger than ${maxBytes} bytes
-`);
-        break;
-      }
-      if (!out.write(chunk)) await once(out, "drain");
-    }
-  } finally {
-    out.end();
-    await closed;
-  }
-}
-async function* fileLines(file) {
-  const input = createReadStream(file);
-  const failed = once(input, "error").then(() => true);
-  if (await Promise.race([once(input, "open").then(() => false), failed])) return;
-  yield* createInterface({ input, crlfDelay: Infinity });
-}
-async function scanLines(lines, keep = 20) {
-  let fatal;
-  const last = [];
-  for await (const line of lines) {
-    fatal ??= findFatalLine(line);
-    if (!line.trim()) continue;
-    last.push(line);
-    if (last.length > keep) last.shift();
-  }
-  return { fatal, last };
-}
-function indent(text, prefix = "    ") {
-  return text.split("\n").map((l) => prefix + l).join("\n");
-}
-
 // src/results/jtl/sample.ts
 var MESSAGE_MAX = 300;
 var CODE_MAX = 100;
-function cutText(text, max) {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
+function cutText(text3, max2) {
+  if (text3.length <= max2) return text3;
+  let end = max2 - 1;
+  const last = text3.charCodeAt(end - 1);
   if (last >= 55296 && last <= 56319) end--;
-  return text.slice(0, end) + "\u2026";
+  return text3.slice(0, end) + "\u2026";
 }
 function newSample() {
   return {
@@ -40085,9 +40553,10 @@ var JtlError = class extends Error {
   problem;
 };
 
-// src/results/jtl/read.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { open } from "node:fs/promises";
+// src/core/logs.ts
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { createInterface } from "node:readline";
 
 // src/results/jtl/columns.ts
 var DEFAULT_COLUMNS_5 = [
@@ -40281,15 +40750,15 @@ var CsvTokenizer = class {
 };
 function fieldText(r, i) {
   if (i >= r.count) return "";
-  const text = r.buf.toString("utf8", r.starts[i], r.ends[i]);
-  return r.quoted[i] ? text.replace(/""/g, '"') : text;
+  const text3 = r.buf.toString("utf8", r.starts[i], r.ends[i]);
+  return r.quoted[i] ? text3.replace(/""/g, '"') : text3;
 }
 function fieldTextCut(r, i, maxChars) {
   if (i < 0 || i >= r.count) return "";
   const start = r.starts[i];
   const end = Math.min(r.ends[i], start + 4 * (maxChars + 1));
-  const text = r.buf.toString("utf8", start, end);
-  return cutText(r.quoted[i] ? text.replace(/""/g, '"') : text, maxChars);
+  const text3 = r.buf.toString("utf8", start, end);
+  return cutText(r.quoted[i] ? text3.replace(/""/g, '"') : text3, maxChars);
 }
 function fieldInt(r, i) {
   if (i >= r.count) return NaN;
@@ -40338,16 +40807,460 @@ var FieldInterner = class {
         if (k === b.length) return c.text;
       }
     }
-    const text = buf.toString("utf8", s, e);
+    const text3 = buf.toString("utf8", s, e);
     if (this.size < this.limit) {
-      const entry = { bytes: Buffer.from(buf.subarray(s, e)), text };
+      const entry = { bytes: Buffer.from(buf.subarray(s, e)), text: text3 };
       if (bucket) bucket.push(entry);
       else this.table.set(h, [entry]);
       this.size++;
     }
-    return text;
+    return text3;
   }
 };
+
+// src/results/live-histogram.ts
+var EXACT = 256;
+var SUB_BITS = 7;
+var SUB = 1 << SUB_BITS;
+var MAX_VALUE = 2 ** 31 - 1;
+var BUCKETS = EXACT + (31 - 8) * SUB;
+var LIVE_PRECISION = 1 / (2 * SUB);
+function bucketOf(v) {
+  if (v < EXACT) return v;
+  const m = 31 - Math.clz32(v);
+  return EXACT + (m - 8) * SUB + ((v >>> m - SUB_BITS) - SUB);
+}
+function valueOf(b) {
+  if (b < EXACT) return b;
+  const m = 8 + Math.floor((b - EXACT) / SUB);
+  const width = 2 ** (m - SUB_BITS);
+  const low = (SUB + (b - EXACT) % SUB) * width;
+  return Math.round(low + (width - 1) / 2);
+}
+var LiveHistogram = class {
+  counts = new Float64Array(BUCKETS);
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  add(value2) {
+    const v = value2 <= 0 ? 0 : value2 >= MAX_VALUE ? MAX_VALUE : Math.round(value2);
+    this.counts[bucketOf(v)] += 1;
+    this.count++;
+    this.sum += v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+  reset() {
+    if (!this.count) return;
+    this.counts.fill(0);
+    this.count = 0;
+    this.sum = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+  }
+  mean() {
+    return this.count ? this.sum / this.count : 0;
+  }
+  /**
+   * Percentiles (p in [0, 1]) as JMeter's Aggregate Report defines them (the smallest value whose cumulative
+   * count reaches round(n·p); p = 1 is the max), each kept within the values seen. One pass for all.
+   */
+  percentiles(ps) {
+    const out = ps.map(() => 0);
+    if (!this.count) return out;
+    const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+    let k = 0;
+    let cumulative = 0;
+    for (let b = 0; b < BUCKETS && k < order.length; b++) {
+      const c = this.counts[b];
+      if (!c) continue;
+      cumulative += c;
+      while (k < order.length && order[k].p < 1 && cumulative >= Math.max(1, Math.round(this.count * order[k].p))) {
+        out[order[k].i] = Math.min(this.max, Math.max(this.min, valueOf(b)));
+        k++;
+      }
+    }
+    for (; k < order.length; k++) out[order[k].i] = this.max;
+    return out;
+  }
+};
+
+// src/results/live.ts
+var LIVE_LIMITS = {
+  labels: 50,
+  /** Workers/engines whose latest thread count is kept (a row names its own: untrusted, so bounded). */
+  sources: 1e3,
+  labelChars: 200
+};
+var Stretch = class {
+  hist = new LiveHistogram();
+  errors = 0;
+  /** First start and last end of its samples (epoch ms), for the cumulative throughput. */
+  first = Infinity;
+  last = -Infinity;
+  add(row3) {
+    this.hist.add(row3.elapsed);
+    if (!row3.success) this.errors++;
+    if (row3.ts < this.first) this.first = row3.ts;
+    if (row3.ts + row3.elapsed > this.last) this.last = row3.ts + row3.elapsed;
+  }
+  reset() {
+    this.hist.reset();
+    this.errors = 0;
+    this.first = Infinity;
+    this.last = -Infinity;
+  }
+  /** Throughput over `seconds`, or (undefined) over the samples' own window, as the final summary does. */
+  numbers(seconds3) {
+    const h = this.hist;
+    const samples = h.count;
+    const window2 = seconds3 ?? Math.max(this.last - this.first, 1) / 1e3;
+    const base = {
+      samples,
+      errors: this.errors,
+      errorRate: samples ? round(this.errors / samples, 6) : 0,
+      throughput: samples && window2 > 0 ? round(samples / window2, 2) : 0
+    };
+    if (!samples) return base;
+    const [p50, p90, p95, p99] = h.percentiles([0.5, 0.9, 0.95, 0.99]);
+    return { ...base, p50Ms: p50, p90Ms: p90, p95Ms: p95, p99Ms: p99, meanMs: round(h.mean(), 1) };
+  }
+};
+var Scope = class {
+  interval = new Stretch();
+  cumulative = new Stretch();
+  add(row3) {
+    this.interval.add(row3);
+    this.cumulative.add(row3);
+  }
+  stats(intervalSeconds) {
+    return { interval: this.interval.numbers(intervalSeconds), cumulative: this.cumulative.numbers() };
+  }
+};
+var LiveAggregator = class {
+  constructor(plan, limits = LIVE_LIMITS) {
+    this.plan = plan;
+    this.limits = limits;
+  }
+  plan;
+  limits;
+  total = new Scope();
+  labels = /* @__PURE__ */ new Map();
+  threads = /* @__PURE__ */ new Map();
+  /** How late rows arrive (arrival − the sample's end), this interval. */
+  lag = new LiveHistogram();
+  intervalStart;
+  firstTs = Infinity;
+  /** Labels seen after the bound was reached (counted in the total only). */
+  untrackedLabels = 0;
+  /** Samples fed so far. */
+  get samples() {
+    return this.total.cumulative.hist.count;
+  }
+  /** Feeds one row that arrived at `arrivedAt` (epoch ms, ATQ's clock). */
+  add(row3, arrivedAt) {
+    this.intervalStart ??= arrivedAt;
+    if (row3.ts < this.firstTs) this.firstTs = row3.ts;
+    this.total.add(row3);
+    this.scope(row3.label)?.add(row3);
+    this.lag.add(arrivedAt - (row3.ts + row3.elapsed));
+    const known = this.threads.get(row3.source);
+    if (known) {
+      if (row3.ts >= known.ts) Object.assign(known, { ts: row3.ts, threads: row3.threads });
+    } else if (this.threads.size < this.limits.sources) {
+      this.threads.set(row3.source, { ts: row3.ts, threads: row3.threads });
+    }
+  }
+  scope(label) {
+    const known = this.labels.get(label);
+    if (known) return known;
+    if (this.labels.size >= this.limits.labels) {
+      this.untrackedLabels++;
+      return void 0;
+    }
+    const scope = new Scope();
+    this.labels.set(label, scope);
+    return scope;
+  }
+  /**
+   * The numbers at `at` (epoch ms): the interval since the last snapshot (or since the first row), and
+   * everything so far. Starts the next interval.
+   */
+  snapshot(at) {
+    const start = this.intervalStart ?? at;
+    const intervalMs = Math.max(0, at - start);
+    const seconds3 = Math.max(intervalMs, 1) / 1e3;
+    const labels = {};
+    for (const [label, scope] of this.labels) labels[label] = scope.stats(seconds3);
+    let threads = 0;
+    for (const t of this.threads.values()) threads += t.threads;
+    const snap = {
+      plan: this.plan,
+      at,
+      intervalMs,
+      elapsedMs: Number.isFinite(this.firstTs) ? Math.max(0, at - this.firstTs) : 0,
+      threads,
+      total: this.total.stats(seconds3),
+      labels
+    };
+    if (this.lag.count) {
+      const [p50, max2] = this.lag.percentiles([0.5, 1]);
+      snap.lag = { p50Ms: p50, maxMs: max2 };
+    }
+    this.total.interval.reset();
+    for (const scope of this.labels.values()) scope.interval.reset();
+    this.lag.reset();
+    this.intervalStart = at;
+    return snap;
+  }
+};
+function liveLabel(text3) {
+  return cutText(text3.replace(new RegExp("\\p{Cc}", "gu"), "?"), LIVE_LIMITS.labelChars);
+}
+var round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+// src/jmeter/live-lines.ts
+var BAD = { kind: "rows", rows: [], bad: 1, lines: 1 };
+var STATE = { kind: "rows", rows: [], bad: 0, lines: 1 };
+var LIVE_LINE_LIMITS = {
+  /** A follower's line; longer ones are bad (a row's message can be long: it is in the JTL anyway). */
+  chars: 64 * 1024,
+  /** A quoted row spread over lines: past this, its lines are dropped as bad. */
+  recordBytes: 256 * 1024,
+  /** Followers (engine slots) told apart. */
+  followers: 1e3,
+  /** Characters of a row's host kept for telling the workers apart. */
+  hostChars: 200
+};
+var LINE = new RegExp(`^${LIVE_PREFIX}(?::(\\d{1,9}))? (h|b|q|off|end)(?: (.*))?$`, "s");
+var START = new RegExp(`^${LIVE_PREFIX}(?::\\d{1,9})? (?:h|b|q|off|end)(?: |$)`);
+function isLiveLine(line) {
+  return line.startsWith(LIVE_PREFIX) && START.test(line);
+}
+var Follower = class {
+  constructor(slot) {
+    this.slot = slot;
+  }
+  slot;
+  columns;
+  delimiter = 44;
+  tokenizer;
+  pendingBytes = 0;
+  /** Rows from the quoted path, handed out by quotedLine(). */
+  rows = [];
+  bad = 0;
+};
+var LiveLineReader = class {
+  followers = /* @__PURE__ */ new Map();
+  /** The line as the follower's, or undefined when it is not one of its lines (ordinary console output). */
+  read(line) {
+    if (!line.startsWith(LIVE_PREFIX)) return void 0;
+    if (line.length > LIVE_LINE_LIMITS.chars) return BAD;
+    const m = LINE.exec(line);
+    if (!m) return void 0;
+    const slot = m[1] ?? "";
+    const kind = m[2];
+    const payload = m[3] ?? "";
+    if (kind === "end") return { kind: "end", slot };
+    if (kind === "off") return { kind: "off", reason: payload.slice(0, 200) };
+    const f = this.follower(slot);
+    if (!f) return BAD;
+    if (kind === "h") return this.header(f, payload);
+    if (kind === "b") return batch(f, payload);
+    return this.quoted(f, payload);
+  }
+  follower(slot) {
+    let f = this.followers.get(slot);
+    if (!f && this.followers.size < LIVE_LINE_LIMITS.followers)
+      this.followers.set(slot, f = new Follower(slot));
+    return f;
+  }
+  header(f, header) {
+    const delimiter = header.charCodeAt(9);
+    const names = header.split(header.charAt(9));
+    const columns = indexColumns(names);
+    if (header.length < 10 || columns.elapsed < 0 || columns.label < 0 || columns.success < 0) return BAD;
+    f.columns = columns;
+    f.delimiter = delimiter;
+    f.tokenizer = void 0;
+    return STATE;
+  }
+  /** Lines of rows with quotes, joined by RS: the rows whose records they complete. */
+  quoted(f, payload) {
+    const out = { kind: "rows", rows: [], bad: 0, lines: 0 };
+    for (const text3 of payload.split("")) {
+      const part = this.quotedLine(f, text3);
+      out.rows.push(...part.rows);
+      out.bad += part.bad;
+      out.lines++;
+    }
+    return out;
+  }
+  quotedLine(f, text3) {
+    const columns = f.columns;
+    if (!columns) return { rows: [], bad: 1 };
+    f.tokenizer ??= new CsvTokenizer((r) => {
+      const row3 = quotedRow(f, r, columns);
+      if (row3) f.rows.push(row3);
+      else f.bad++;
+    }, f.delimiter);
+    f.pendingBytes += text3.length + 1;
+    try {
+      f.tokenizer.push(Buffer.from(text3 + "\n"));
+    } catch {
+      f.tokenizer = void 0;
+      f.pendingBytes = 0;
+      return { rows: [], bad: 1 };
+    }
+    const rows4 = f.rows.splice(0);
+    const bad = f.bad;
+    f.bad = 0;
+    if (rows4.length || bad) f.pendingBytes = 0;
+    else if (f.pendingBytes > LIVE_LINE_LIMITS.recordBytes) {
+      f.tokenizer = void 0;
+      f.pendingBytes = 0;
+      return { rows: [], bad: 1 };
+    }
+    return { rows: rows4, bad };
+  }
+};
+function batch(f, payload) {
+  const out = { kind: "rows", rows: [], bad: 0, lines: 0 };
+  for (const text3 of payload.split("")) {
+    const row3 = plainRow(f, text3);
+    if (row3) out.rows.push(row3);
+    else out.bad++;
+    out.lines++;
+  }
+  return out;
+}
+function plainRow(f, payload) {
+  const parts2 = [];
+  let from = 0;
+  for (let i = 0; i < 5; i++) {
+    const comma = payload.indexOf(",", from);
+    if (comma < 0) return void 0;
+    parts2.push(payload.slice(from, comma));
+    from = comma + 1;
+  }
+  const [ts, elapsed, ok2, threads, host] = parts2;
+  return liveRow({
+    ts: int(ts),
+    elapsed: int(elapsed),
+    success: ok2 === "1" ? true : ok2 === "0" ? false : void 0,
+    threads: threads === "" ? 0 : int(threads),
+    host,
+    label: payload.slice(from),
+    slot: f.slot
+  });
+}
+function quotedRow(f, r, c) {
+  const first = fieldFirstByte(r, c.success);
+  return liveRow({
+    ts: fieldInt(r, 0),
+    elapsed: fieldInt(r, c.elapsed),
+    success: first === 116 ? true : first === 102 ? false : void 0,
+    threads: c.allThreads < 0 ? 0 : fieldInt(r, c.allThreads),
+    host: c.hostname < 0 ? "" : fieldText(r, c.hostname).slice(0, LIVE_LINE_LIMITS.hostChars),
+    label: fieldText(r, c.label),
+    slot: f.slot
+  });
+}
+function liveRow(v) {
+  if (!(v.ts > 0) || !(v.elapsed >= 0) || v.success === void 0 || !(v.threads >= 0)) return void 0;
+  return {
+    ts: v.ts,
+    elapsed: v.elapsed,
+    success: v.success,
+    threads: v.threads,
+    label: liveLabel(v.label),
+    source: `${v.slot}/${v.host.slice(0, LIVE_LINE_LIMITS.hostChars)}`
+  };
+}
+function int(text3) {
+  return /^\d{1,15}$/.test(text3) ? Number(text3) : NaN;
+}
+
+// src/core/logs.ts
+var READ_LOGS_MS = 6e4;
+async function* logLines(client, kind, id, opts = {}) {
+  const limitMs = opts.limitMs ?? READ_LOGS_MS;
+  const signal = AbortSignal.timeout(limitMs);
+  const timedOut = new Promise(
+    (resolve2) => signal.addEventListener("abort", () => resolve2("timeout"), { once: true })
+  );
+  const lines = client.logs(kind, id, { follow: false, tail: opts.tail, signal })[Symbol.asyncIterator]();
+  try {
+    for (; ; ) {
+      const next = lines.next();
+      next.catch(() => {
+      });
+      const r = await Promise.race([next, timedOut]);
+      if (r === "timeout") break;
+      if (r.done) return;
+      yield r.value.stream === "stdout" ? r.value.line : `[${r.value.stream}] ${r.value.line}`;
+    }
+  } catch (e) {
+    if (!signal.aborted) {
+      yield `[atq] could not read logs: ${errorMessage(e)}`;
+      return;
+    }
+  }
+  void lines.return(void 0).catch(() => {
+  });
+  yield `[atq] stopped reading the logs after ${limitMs / 1e3} s`;
+}
+async function readLogs(client, kind, id, tail2, limitMs = READ_LOGS_MS) {
+  const lines = [];
+  for await (const line of logLines(client, kind, id, { tail: tail2, limitMs })) lines.push(line);
+  return lines.join("\n");
+}
+async function saveLogs(client, kind, id, file, maxBytes = Infinity) {
+  const out = createWriteStream(file);
+  const closed = once(out, "close");
+  let bytes3 = 0;
+  try {
+    for await (const line of logLines(client, kind, id)) {
+      if (isLiveLine(line)) continue;
+      const chunk = Buffer.from(line + "\n");
+      bytes3 += chunk.length;
+      if (bytes3 > maxBytes) {
+        out.write(`[atq] the rest of this output was not kept: it is larger than ${maxBytes} bytes
+`);
+        break;
+      }
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+  } finally {
+    out.end();
+    await closed;
+  }
+}
+async function* fileLines(file) {
+  const input = createReadStream(file);
+  const failed = once(input, "error").then(() => true);
+  if (await Promise.race([once(input, "open").then(() => false), failed])) return;
+  yield* createInterface({ input, crlfDelay: Infinity });
+}
+async function scanLines(lines, keep = 20) {
+  let fatal;
+  const last = [];
+  for await (const line of lines) {
+    fatal ??= findFatalLine(line);
+    if (!line.trim()) continue;
+    last.push(line);
+    if (last.length > keep) last.shift();
+  }
+  return { fatal, last };
+}
+function indent(text3, prefix = "    ") {
+  return text3.split("\n").map((l) => prefix + l).join("\n");
+}
+
+// src/results/jtl/read.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { open } from "node:fs/promises";
 
 // src/results/jtl/read-csv.ts
 async function readCsvJtl(source, file, onSample) {
@@ -40408,10 +41321,10 @@ async function readCsvJtl(source, file, onSample) {
     }
     let ts = fieldInt(r, c.timeStamp);
     if (Number.isNaN(ts)) {
-      const text = fieldText(r, c.timeStamp);
-      ts = Date.parse(text.replace(/\//g, "-").replace(" ", "T"));
+      const text3 = fieldText(r, c.timeStamp);
+      ts = Date.parse(text3.replace(/\//g, "-").replace(" ", "T"));
       if (Number.isNaN(ts))
-        throw new JtlError(file, r.line, `timeStamp "${text}" is neither epoch milliseconds nor a date`);
+        throw new JtlError(file, r.line, `timeStamp "${text3}" is neither epoch milliseconds nor a date`);
     }
     const elapsed = fieldInt(r, c.elapsed);
     if (Number.isNaN(elapsed)) {
@@ -40470,7 +41383,7 @@ async function readXmlJtl(source, file, onSample) {
   let depth = 0;
   let error;
   const sample = newSample();
-  const num3 = (v) => v === void 0 || v === "" ? 0 : Number(v);
+  const num5 = (v) => v === void 0 || v === "" ? 0 : Number(v);
   let open3 = false;
   const assertion = { inside: false, failed: false, message: "" };
   let capture;
@@ -40501,18 +41414,18 @@ async function readXmlJtl(source, file, onSample) {
     sample.label = a.lb ?? "";
     sample.success = a.s === void 0 ? true : a.s === "true";
     sample.responseCode = a.rc ?? "";
-    sample.bytes = num3(a.by);
-    sample.sentBytes = num3(a.sby);
+    sample.bytes = num5(a.by);
+    sample.sentBytes = num5(a.sby);
     sample.host = a.hn ?? "";
-    sample.allThreads = num3(a.na);
-    sample.count = num3(a.sc) || 1;
-    sample.errors = a.ec !== void 0 ? num3(a.ec) : sample.success ? 0 : 1;
+    sample.allThreads = num5(a.na);
+    sample.count = num5(a.sc) || 1;
+    sample.errors = a.ec !== void 0 ? num5(a.ec) : sample.success ? 0 : 1;
     sample.responseMessage = sample.errors > 0 ? cutText(a.rm ?? "", MESSAGE_MAX) : "";
     sample.failureMessage = "";
     open3 = true;
   });
-  const onText = (text) => {
-    if (capture && captured.length < 4 * MESSAGE_MAX) captured += text.slice(0, 4 * MESSAGE_MAX);
+  const onText = (text3) => {
+    if (capture && captured.length < 4 * MESSAGE_MAX) captured += text3.slice(0, 4 * MESSAGE_MAX);
   };
   parser.on("text", onText);
   parser.on("cdata", onText);
@@ -40608,20 +41521,20 @@ function deltas(before, now) {
 function baselineRef(s) {
   const run = s.run ?? {};
   const source = run.source ?? {};
-  const text = (v) => typeof v === "string" && v ? v : null;
+  const text3 = (v) => typeof v === "string" && v ? v : null;
   return {
-    runId: text(run.runId),
-    plan: text(run.plan),
-    commit: text(source.commit),
-    ciUrl: text(source.ciUrl),
-    startedAt: text(run.startedAt) ?? s.window?.start ?? null
+    runId: text3(run.runId),
+    plan: text3(run.plan),
+    commit: text3(source.commit),
+    ciUrl: text3(source.ciUrl),
+    startedAt: text3(run.startedAt) ?? s.window?.start ?? null
   };
 }
 
 // src/results/error-hints.ts
 var NON_HTTP_CODE = /^Non HTTP response code: (?:[\w$]+\.)*([\w$]+)$/;
 var NON_HTTP_MESSAGE = /^Non HTTP response message: ?/;
-var has = (text, ...words) => words.some((w) => text.includes(w));
+var has = (text3, ...words) => words.some((w) => text3.includes(w));
 var RULES = [
   {
     test: (e) => e.exception === "UnknownHostException",
@@ -40689,7 +41602,7 @@ function errorShort(code, message) {
   const host = e.message.split(/:\s/)[0]?.trim();
   return oneLine2(host ? `UnknownHostException for ${host}` : "UnknownHostException");
 }
-var oneLine2 = (text) => text.replace(/\s*[\r\n]+\s*/g, " ");
+var oneLine2 = (text3) => text3.replace(/\s*[\r\n]+\s*/g, " ");
 function lineText(e) {
   if (e.exception) return e.message ? `${e.exception}: ${e.message}` : e.exception;
   if (/^\d{3}$/.test(e.code)) return `HTTP ${e.code}${e.message ? `: ${e.message}` : ""}`;
@@ -40745,22 +41658,22 @@ function judge(input) {
   const y = (o) => input.scale === "log" ? Math.log(Math.max(o.value, input.floor)) : o.value;
   const ys = history.map(y);
   const k = ys.length;
-  const mean = ys.reduce((a, b) => a + b, 0) / k;
+  const mean2 = ys.reduce((a, b) => a + b, 0) / k;
   const withinBase = Math.sqrt(history.reduce((a, o) => a + o.within ** 2, 0) / k);
   let spread = null;
   let se;
   let df;
   if (k >= 2) {
-    spread = Math.sqrt(ys.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1));
+    spread = Math.sqrt(ys.reduce((a, v) => a + (v - mean2) ** 2, 0) / (k - 1));
     se = Math.sqrt(spread ** 2 * (1 + 1 / k) + Math.max(0, current.within ** 2 - withinBase ** 2));
     df = k - 1;
   } else {
-    const assumed = input.scale === "log" ? ASSUMED_SPREAD : ASSUMED_SPREAD * Math.abs(mean);
+    const assumed = input.scale === "log" ? ASSUMED_SPREAD : ASSUMED_SPREAD * Math.abs(mean2);
     se = Math.sqrt(2 * assumed ** 2 + current.within ** 2 + withinBase ** 2);
     df = Infinity;
   }
   const tolerance = input.scale === "log" ? direction * Math.log(Math.max(1 + input.offset, 1e-9)) : direction * input.offset;
-  const change = direction * (y(current) - mean);
+  const change = direction * (y(current) - mean2);
   const q = tQuantile(confidence, df);
   const lower = change - q * se;
   const upper = change + q * se;
@@ -40770,7 +41683,7 @@ function judge(input) {
   return {
     judgement,
     runs: k,
-    center: input.scale === "log" ? Math.exp(mean) : mean,
+    center: input.scale === "log" ? Math.exp(mean2) : mean2,
     spread,
     ...spread === null ? { assumed: ASSUMED_SPREAD } : {},
     change: back(change),
@@ -40873,17 +41786,17 @@ function incompleteBeta(x, a, b) {
   let f = d;
   for (let m = 1; m <= 300; m++) {
     const m2 = 2 * m;
-    let num3 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + num3 * d;
+    let num5 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + num5 * d;
     d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num3 / c;
+    c = 1 + num5 / c;
     c = Math.abs(c) < 1e-30 ? 1e-30 : c;
     d = 1 / d;
     f *= d * c;
-    num3 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + num3 * d;
+    num5 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + num5 * d;
     d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num3 / c;
+    c = 1 + num5 / c;
     c = Math.abs(c) < 1e-30 ? 1e-30 : c;
     d = 1 / d;
     const delta = d * c;
@@ -40894,18 +41807,18 @@ function incompleteBeta(x, a, b) {
 }
 
 // src/results/precision.ts
-function withinRunError(metric, value2, stats, dist, judged) {
-  const n = stats.samples;
+function withinRunError(metric, value2, stats3, dist, judged) {
+  const n = stats3.samples;
   if (n === 0) return 0;
   const { scale, floor } = judged;
   const onScale = (se) => scale === "log" ? se / Math.max(value2, floor) : se;
   switch (metric) {
     case "error_rate": {
-      const p = (stats.errors + 0.5) / (n + 1);
+      const p = (stats3.errors + 0.5) / (n + 1);
       return onScale(Math.sqrt(p * (1 - p) / n));
     }
     case "errors":
-      return onScale(Math.sqrt(stats.errors + 0.5));
+      return onScale(Math.sqrt(stats3.errors + 0.5));
     case "samples":
       return onScale(Math.sqrt(n));
     case "throughput":
@@ -40914,7 +41827,7 @@ function withinRunError(metric, value2, stats, dist, judged) {
     case "max":
       return 0;
     case "avg":
-      return dist ? onScale(sd(dist, stats.mean) / Math.sqrt(n)) : 0;
+      return dist ? onScale(sd(dist, stats3.mean) / Math.sqrt(n)) : 0;
     default: {
       if (!dist) return 0;
       const q = metric === "median" ? 0.5 : Number(metric.slice(1)) / 100;
@@ -40937,74 +41850,35 @@ function valueAtRank(dist, rank) {
   }
   return dist.at(-1)?.[0] ?? 0;
 }
-function sd(dist, mean) {
+function sd(dist, mean2) {
   let n = 0;
   let sum = 0;
   for (const [v, c] of dist) {
     n += c;
-    sum += c * (v - mean) ** 2;
+    sum += c * (v - mean2) ** 2;
   }
   return n > 1 ? Math.sqrt(sum / (n - 1)) : 0;
 }
 
-// src/util/closest.ts
-var MAX_CHARS = 100;
-function editDistance(a, b, limit = Math.max(a.length, b.length)) {
-  const over = limit + 1;
-  if (Math.abs(a.length - b.length) > limit) return over;
-  let prev = [];
-  for (let j = 0; j <= b.length; j++) prev.push(j <= limit ? j : over);
-  let row3 = new Array(b.length + 1).fill(over);
-  for (let i = 1; i <= a.length; i++) {
-    row3.fill(over);
-    row3[0] = i <= limit ? i : over;
-    let best = row3[0];
-    for (let j = Math.max(1, i - limit), to = Math.min(b.length, i + limit); j <= to; j++) {
-      const del = prev[j] + 1;
-      const ins = row3[j - 1] + 1;
-      const sub = prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
-      let d = del < ins ? del : ins;
-      if (sub < d) d = sub;
-      if (d > over) d = over;
-      row3[j] = d;
-      if (d < best) best = d;
-    }
-    if (best > limit) return over;
-    [prev, row3] = [row3, prev];
-  }
-  return prev[b.length];
-}
-function closestNames(wanted, names, max = 3) {
-  const w = wanted.toLowerCase().slice(0, MAX_CHARS);
-  const scored = [];
-  for (const name of names) {
-    const n = name.toLowerCase().slice(0, MAX_CHARS);
-    const limit = Math.max(2, Math.floor(Math.max(w.length, n.length) / 3));
-    const d = editDistance(w, n, limit);
-    if (d <= limit) scored.push({ name, d });
-  }
-  return scored.sort((a, b) => a.d - b.d).slice(0, max).map((s) => s.name);
-}
-
 // src/results/gates.ts
-function metricValue(stats, metric) {
+function metricValue(stats3, metric) {
   switch (metric) {
     case "avg":
-      return stats.mean;
+      return stats3.mean;
     case "min":
     case "max":
     case "median":
     case "samples":
     case "errors":
     case "throughput":
-      return stats[metric];
+      return stats3[metric];
     case "error_rate":
-      return stats.errorRate;
+      return stats3.errorRate;
     default: {
       const p = Number(metric.slice(1));
-      if (p === 50) return stats.median;
-      if (p === 90 || p === 95 || p === 99) return stats[`p${p}`];
-      return stats.percentiles[metric];
+      if (p === 50) return stats3.median;
+      if (p === 90 || p === 95 || p === 99) return stats3[`p${p}`];
+      return stats3.percentiles[metric];
     }
   }
 }
@@ -41038,11 +41912,11 @@ function evaluateGate(gate, current, history, missing = { mode: "fail" }, confid
   });
   const noBaseline = (actual2, reason) => missing.mode === "skip" ? unknown(actual2, `skipped: ${reason}`, "skipped") : unknown(actual2, reason);
   const where = gate.label === null ? "the run" : `label "${gate.label}"`;
-  const stats = run.stats(gate.label);
-  if (!stats) return unknown(null, `no samples for ${where}${otherLabels(gate.label, run)}`);
-  if (stats.samples === 0) return unknown(null, `no samples for ${where}`);
-  const actual = metricValue(stats, gate.metric);
-  if (!gate.baseline) return absoluteGate(gate, base, actual, stats, run, confidence);
+  const stats3 = run.stats(gate.label);
+  if (!stats3) return unknown(null, `no samples for ${where}${otherLabels(gate.label, run)}`);
+  if (stats3.samples === 0) return unknown(null, `no samples for ${where}`);
+  const actual = metricValue(stats3, gate.metric);
+  if (!gate.baseline) return absoluteGate(gate, base, actual, stats3, run, confidence);
   if (!history) return noBaseline(actual, missing.reason ?? "no baseline summary.json was given");
   const runs = (typeof history === "function" ? [viewOf(history)] : history).map((h) => ({ view: h, stats: h.stats(gate.label) })).filter((h) => Boolean(h.stats && h.stats.samples > 0));
   if (!runs.length) return noBaseline(actual, `${where} is not in the baseline`);
@@ -41053,7 +41927,7 @@ function evaluateGate(gate, current, history, missing = { mode: "fail" }, confid
   };
   const direction = worseDirection(gate.op);
   const evidence = judge({
-    current: observe(run, stats),
+    current: observe(run, stats3),
     history: runs.map((h) => observe(h.view, h.stats)),
     ...judged,
     offset: gate.baseline.offset,
@@ -41085,8 +41959,8 @@ function otherLabels(label, run) {
   const more = labels.length - LABELS_NAMED;
   return `; the run's labels are ${labels.slice(0, LABELS_NAMED).map(quote).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
 }
-function absoluteGate(gate, base, actual, stats, run, confidence) {
-  const se = withinRunError(gate.metric, actual, stats, run.distribution?.(gate.label), {
+function absoluteGate(gate, base, actual, stats3, run, confidence) {
+  const se = withinRunError(gate.metric, actual, stats3, run.distribution?.(gate.label), {
     scale: "raw",
     floor: 0
   });
@@ -41096,7 +41970,7 @@ function absoluteGate(gate, base, actual, stats, run, confidence) {
     ...se > 0 ? { within: { interval: [Math.max(0, actual - q * se), actual + q * se], confidence } } : {}
   };
 }
-function compared(base, actual, threshold) {
+function compared(base, actual, threshold, subject = base.metric) {
   const passed = COMPARE[base.op](actual, threshold);
   return {
     ...base,
@@ -41105,7 +41979,7 @@ function compared(base, actual, threshold) {
     actual,
     status: passed ? "passed" : "failed",
     passed,
-    reason: passed ? "ok" : `${base.metric} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`
+    reason: passed ? "ok" : `${subject} is ${format(actual, base.metric)}, expected ${base.op} ${format(threshold, base.metric)}`
   };
 }
 function worseDirection(op) {
@@ -41118,14 +41992,14 @@ function judgedScale(gate) {
 }
 function evidenceReason(gate, e, direction) {
   const own = (v) => asMoved(v, e, direction);
-  const amount2 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
+  const amount3 = (v) => e.scale === "log" ? `${v >= 0 ? "+" : ""}${+(v * 100).toFixed(1)}%` : signed(v, gate.metric);
   const [lo, hi] = movedInterval(e, direction);
-  const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount2(e.spread).replace("+", "\xB1")})`;
-  const change = `${amount2(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount2(lo)} \u2026 ${amount2(hi)})`;
-  const against = `against ${history}; tolerance ${amount2(own(e.tolerance))}`;
+  const history = e.spread === null ? `1 earlier run (run-to-run noise unknown: ${e.assumed * 100}% assumed)` : `${e.runs} earlier runs (run-to-run noise ${amount3(e.spread).replace("+", "\xB1")})`;
+  const change = `${amount3(own(e.change))} (${Math.round(e.confidence * 100)}% interval ${amount3(lo)} \u2026 ${amount3(hi)})`;
+  const against = `against ${history}; tolerance ${amount3(own(e.tolerance))}`;
   if (e.judgement === "failed") return `regression beyond the tolerance: ${change} ${against}`;
   if (e.judgement === "passed") return `within the tolerance: ${change} ${against}`;
-  return `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; the smallest regression it would catch is about ${amount2(own(e.detectable))}` + (e.runs < 5 ? " (more earlier runs narrow it: --baseline-runs)" : "");
+  return `inconclusive: ${change} ${against}. This history cannot tell a change that small from noise; the smallest regression it would catch is about ${amount3(own(e.detectable))}` + (e.runs < 5 ? " (more earlier runs narrow it: --baseline-runs)" : "");
 }
 function signed(v, metric) {
   return `${v >= 0 ? "+" : "\u2212"}${format(Math.abs(v), metric)}`;
@@ -41135,7 +42009,251 @@ function format(value2, metric) {
   if (kind === "time") return `${+value2.toFixed(2)} ms`;
   if (kind === "rate") return `${+(value2 * 100).toFixed(3)}%`;
   if (kind === "throughput") return `${+value2.toFixed(2)}/s`;
+  if (kind === "cpu") return `${+(value2 * 100).toFixed(1)}%`;
+  if (kind === "memory") return formatBytes(value2);
   return String(value2);
+}
+
+// src/results/monitor.ts
+function sliceMonitor(data, from, to) {
+  const slack = data.intervalSeconds * 1e3;
+  return {
+    ...data,
+    containers: data.containers.map((c) => ({
+      ...c,
+      points: c.points.filter((p) => p.t >= from - slack && p.t <= to + slack)
+    }))
+  };
+}
+function quantile(sorted, q) {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+function statsOf(values) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const sum = values.reduce((s, v) => s + v, 0);
+  return {
+    peak: sorted[sorted.length - 1],
+    p95: quantile(sorted, 0.95),
+    mean: sum / values.length
+  };
+}
+function pointsOf(data, services) {
+  return data.containers.filter((c) => services(c.service)).flatMap((c) => c.points);
+}
+function monitorSection(data, intervals, widthMs) {
+  return {
+    intervalSeconds: data.intervalSeconds,
+    notes: data.notes,
+    services: data.services.map((service) => {
+      const mine = data.containers.filter((c) => c.service === service);
+      const points = mine.flatMap((c) => c.points);
+      return {
+        service,
+        samples: points.length,
+        cpu: statsOf(points.map((p) => p.cpu)),
+        memory: statsOf(points.map((p) => p.memory)),
+        containers: mine.map((c) => ({
+          container: c.container,
+          node: c.node,
+          samples: c.points.length,
+          cpuPeak: c.points.reduce((m, p) => Math.max(m, p.cpu), 0),
+          memoryPeak: c.points.reduce((m, p) => Math.max(m, p.memory), 0)
+        })),
+        series: alignedSeries(mine, intervals, widthMs)
+      };
+    })
+  };
+}
+function alignedSeries(containers, intervals, widthMs) {
+  const out = intervals.map((t) => ({ t, cpu: null, memory: null }));
+  const t0 = intervals[0];
+  if (t0 === void 0) return out;
+  const slotOf = (t) => Math.floor((t - t0) / widthMs);
+  for (const c of containers) {
+    const own = /* @__PURE__ */ new Map();
+    for (const p of c.points) {
+      const known = own.get(slotOf(p.t));
+      own.set(slotOf(p.t), {
+        t: p.t,
+        cpu: Math.max(known?.cpu ?? 0, p.cpu),
+        memory: Math.max(known?.memory ?? 0, p.memory)
+      });
+    }
+    const last = c.points.length ? slotOf(c.points[c.points.length - 1].t) : -1;
+    let held2;
+    out.forEach((slot, i) => {
+      held2 = own.get(i) ?? held2;
+      if (!held2 || i > last) return;
+      slot.cpu = Math.max(slot.cpu ?? 0, held2.cpu);
+      slot.memory = Math.max(slot.memory ?? 0, held2.memory);
+    });
+  }
+  return out;
+}
+
+// src/results/monitor-gates.ts
+function evaluateMonitorGate(gate, data) {
+  const target = gate.monitor;
+  const base = { expression: gate.expression, label: null, metric: gate.metric, op: gate.op };
+  const failed = (reason) => ({
+    ...base,
+    threshold: gate.value ?? null,
+    baseline: null,
+    actual: null,
+    status: "failed",
+    passed: false,
+    reason
+  });
+  if (!data) return failed(`no samples: the run monitored no services (--monitor ${target.service})`);
+  const matches = (name) => name === target.service || globMatches(target.service, name);
+  const services = data.services.filter(matches);
+  if (!services.length) {
+    const found = data.services.length ? ` (monitored: ${data.services.join(", ")})` : "";
+    return failed(`no samples: no service "${target.service}" was running when the run started${found}`);
+  }
+  const values = pointsOf(data, matches).map((p) => p[target.resource]).sort((a, b) => a - b);
+  if (!values.length)
+    return failed(
+      `no samples of ${services.join(", ")} during this plan: its containers were not found in any node's cgroup tree (see the notes under "System under test")`
+    );
+  const actual = target.stat === "peak" ? values[values.length - 1] : target.stat === "mean" ? values.reduce((s, v) => s + v, 0) / values.length : quantile(values, Number(target.stat.slice(1)) / 100);
+  const what = `${target.resource === "cpu" ? "CPU" : "memory"} ${target.stat} of ${services.join(", ")}`;
+  return compared(base, actual, gate.value, `${what} over ${values.length} samples`);
+}
+
+// src/results/generators.ts
+var THRESHOLDS = {
+  /** A sample is CPU-saturated at this share of the generator's limit (or of the node's cores). */
+  cpuShare: 0.9,
+  /** Heap after a GC at this share of the maximum: the live data barely fits. */
+  heapShare: 0.9,
+  /** The part of the samples that must be saturated (CPU or heap) for the generator to count as saturated. */
+  samplesShare: 0.2,
+  /** GC pauses summing to more than this part of the generator's time. */
+  gcShare: 0.1,
+  /** Fewer samples than this say nothing (a run of a few seconds). */
+  minSamples: 3
+};
+var max = (v) => v.length ? Math.max(...v) : null;
+var mean = (v) => v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+var r3 = (v) => v === null ? null : Math.round(v * 1e3) / 1e3;
+function healthOf(s) {
+  const cpu = s.samples.filter((p) => p.cpu !== void 0 && p.limit);
+  const shares = cpu.map((p) => p.cpu / p.limit);
+  const limit = s.samples.find((p) => p.limit)?.limit ?? null;
+  const seconds3 = s.samples.length ? (s.samples.at(-1)?.t ?? 0) - (s.samples[0]?.t ?? 0) : 0;
+  const heap = heapAt(s);
+  const mem = s.samples.flatMap((p) => p.mem === void 0 ? [] : [p.mem]);
+  return {
+    name: s.name,
+    samples: s.samples.length,
+    seconds: seconds3,
+    cpuLimit: limit,
+    cpuLimitFrom: limit === null ? null : s.limited ? "container" : "node",
+    cpuPeak: r3(max(shares)),
+    cpuMean: r3(mean(shares)),
+    cpuSaturated: shares.length ? r3(shares.filter((v) => v >= THRESHOLDS.cpuShare).length / shares.length) : null,
+    memoryPeak: max(mem),
+    memoryLimit: s.memLimit ?? null,
+    heapMax: s.heapMax ?? null,
+    heapPeak: max(s.pauses.map((p) => p.after)),
+    heapSaturated: heap === null ? null : r3(heap),
+    gcPauses: s.gcCount,
+    gcTotalMs: Math.round(s.gcTotalMs * 10) / 10,
+    gcLongestMs: s.gcLongestMs,
+    gcShare: seconds3 > 0 ? r3(s.gcTotalMs / 1e3 / seconds3) : null
+  };
+}
+function heapAt(s) {
+  if (!s.heapMax || !s.samples.length || !s.pauses.length) return null;
+  let i = 0;
+  let after;
+  let full = 0;
+  for (const p of s.samples) {
+    while (i < s.pauses.length && s.pauses[i].t <= p.t) after = s.pauses[i++]?.after;
+    if (after !== void 0 && after >= THRESHOLDS.heapShare * s.heapMax) full++;
+  }
+  return full / s.samples.length;
+}
+var pct = (v) => `${Math.round(v * 100)}%`;
+function saturation(h) {
+  if (h.samples < THRESHOLDS.minSamples) return [];
+  const why = [];
+  const of = h.cpuLimitFrom === "container" ? `its CPU limit (${h.cpuLimit} cores)` : `the node's ${h.cpuLimit} cores`;
+  if (h.cpuSaturated !== null && h.cpuSaturated >= THRESHOLDS.samplesShare)
+    why.push(
+      `${h.name}: CPU at ${pct(THRESHOLDS.cpuShare)} or more of ${of} in ${pct(h.cpuSaturated)} of the samples`
+    );
+  if (h.heapSaturated !== null && h.heapSaturated >= THRESHOLDS.samplesShare)
+    why.push(
+      `${h.name}: heap after GC at ${pct(THRESHOLDS.heapShare)} or more of its maximum in ${pct(h.heapSaturated)} of the samples`
+    );
+  if (h.gcShare !== null && h.gcShare > THRESHOLDS.gcShare)
+    why.push(
+      `${h.name}: GC pauses took ${pct(h.gcShare)} of its time (longest ${Math.round(h.gcLongestMs)} ms)`
+    );
+  return why;
+}
+function sliceSeries(s, from, to, intervalMs) {
+  const first = s.samples.find((p) => p.at !== void 0);
+  if (!first) return s;
+  const inside = (at) => at >= from + intervalMs / 2 && at <= to + intervalMs / 2;
+  const t0 = first.at - first.t * 1e3;
+  const samples = s.samples.filter((p) => p.at === void 0 || inside(p.at));
+  const pauses = s.pauses.filter((p) => inside(t0 + p.t * 1e3));
+  const all = s.gcCount === s.pauses.length;
+  return {
+    ...s,
+    samples,
+    pauses,
+    gcCount: all ? pauses.length : s.gcCount,
+    gcTotalMs: all ? pauses.reduce((a, p) => a + p.ms, 0) : s.gcTotalMs,
+    gcLongestMs: all ? Math.max(0, ...pauses.map((p) => p.ms)) : s.gcLongestMs
+  };
+}
+function alignedCpu(s, intervals, widthMs) {
+  const t0 = intervals[0];
+  const own = /* @__PURE__ */ new Map();
+  let last = -1;
+  for (const p of s.samples) {
+    if (t0 === void 0 || p.at === void 0 || p.cpu === void 0 || !p.limit) continue;
+    const slot = Math.floor((p.at - t0) / widthMs);
+    own.set(slot, Math.max(own.get(slot) ?? 0, r3(p.cpu / p.limit)));
+    last = Math.max(last, slot);
+  }
+  let held2 = null;
+  return intervals.map((t, i) => {
+    held2 = own.get(i) ?? held2;
+    return { t, cpu: i > last ? null : held2 };
+  });
+}
+function generatorsSection(series, intervalSeconds, timeline) {
+  const generators = series.map((g) => ({
+    ...healthOf(g),
+    ...timeline ? { series: alignedCpu(g, timeline.intervals, timeline.widthMs) } : {}
+  })).sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
+  const reasons = generators.flatMap(saturation);
+  const workers = generators.filter((g) => saturation(g).length).map((g) => g.name);
+  return { intervalSeconds, generators, ...workers.length ? { unreliable: { reasons, workers } } : {} };
+}
+function unreliableWarning(u) {
+  return `Unreliable: the load generator was saturated (${u.workers.join(", ")}); the response times may measure the generator, not the system under test. ${u.reasons.join("; ")}. Give the generators more room (--worker-cpus, --worker-memory, --heap, more workers) or less load each.`;
+}
+
+// src/results/generators-gates.ts
+function withGenerator(gates, results, u) {
+  if (!u) return results;
+  const note2 = `the load generator was saturated (${u.workers.join(", ")}): this latency may reflect the generator, not the system under test`;
+  return results.map((r, i) => {
+    const gate = gates[i];
+    if (!gate || gate.monitor || metricKind(r.metric) !== "time") return r;
+    if (r.status !== "passed" && r.status !== "failed") return r;
+    if (gate.baseline && r.status === "failed")
+      return { ...r, status: "inconclusive", passed: false, reason: `inconclusive: ${note2}. ${r.reason}` };
+    return { ...r, reason: `${r.reason} (${note2})` };
+  });
 }
 
 // src/results/errors.ts
@@ -41288,7 +42406,7 @@ var LOG_BASE = Math.log(1.01);
 function binOf(ms2) {
   return ms2 < 100 ? ms2 : 100 + Math.floor(Math.log(ms2 / 100) / LOG_BASE);
 }
-function valueOf(bin) {
+function valueOf2(bin) {
   return bin < 100 ? bin : Math.round(100 * Math.exp((bin - 100 + 0.5) * LOG_BASE));
 }
 var Bucket = class {
@@ -41335,9 +42453,9 @@ var Bucket = class {
       let seen = 0;
       for (const [bin, n] of sorted) {
         seen += n;
-        if (seen >= target) return valueOf(bin);
+        if (seen >= target) return valueOf2(bin);
       }
-      return valueOf(sorted.at(-1)?.[0] ?? 0);
+      return valueOf2(sorted.at(-1)?.[0] ?? 0);
     });
   }
 };
@@ -41416,7 +42534,7 @@ var Accumulator = class {
     const n = h.count;
     const named = [0.5, 0.9, 0.95, 0.99];
     const values = h.percentiles([...named, ...extra]);
-    const seconds = Math.max(this.last - this.first, 1) / 1e3;
+    const seconds3 = Math.max(this.last - this.first, 1) / 1e3;
     const percentiles = {};
     extra.forEach((p, i) => percentiles[percentileName(p)] = values[named.length + i]);
     return {
@@ -41425,15 +42543,15 @@ var Accumulator = class {
       errorRate: n ? this.errors / n : 0,
       min: n ? h.min : 0,
       max: n ? h.max : 0,
-      mean: round(h.mean(), 2),
+      mean: round2(h.mean(), 2),
       median: values[0],
       p90: values[1],
       p95: values[2],
       p99: values[3],
       percentiles,
-      throughput: n ? round(n / seconds, 3) : 0,
-      receivedKBps: n ? round(this.bytes / 1024 / seconds, 2) : 0,
-      sentKBps: n ? round(this.sentBytes / 1024 / seconds, 2) : 0,
+      throughput: n ? round2(n / seconds3, 3) : 0,
+      receivedKBps: n ? round2(this.bytes / 1024 / seconds3, 2) : 0,
+      sentKBps: n ? round2(this.sentBytes / 1024 / seconds3, 2) : 0,
       firstTimestamp: n ? this.first : 0,
       lastTimestamp: n ? this.last : 0
     };
@@ -41442,7 +42560,7 @@ var Accumulator = class {
 function percentileName(p) {
   return `p${+(p * 100).toFixed(4)}`;
 }
-var round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
+var round2 = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
 var Analysis = class {
   total = new Accumulator();
   labels = /* @__PURE__ */ new Map();
@@ -41530,13 +42648,27 @@ function summarise(analysis, read, opts) {
   const confidence = opts.confidence ?? 0.95;
   const inconclusive = opts.inconclusive ?? "pass";
   const missing = opts.baselineMissing ?? { mode: "fail" };
-  const gates = opts.gates.map(
-    (g) => evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence)
+  const start = totals.samples ? totals.firstTimestamp : null;
+  const end = totals.samples ? totals.lastTimestamp : null;
+  const monitor = opts.monitor && start !== null && end !== null ? sliceMonitor(opts.monitor, start, end) : void 0;
+  const generators = opts.generators && start !== null && end !== null ? generatorsSection(
+    opts.generators.series.map(
+      (g) => sliceSeries(g, start, end, (opts.generators?.intervalSeconds ?? 0) * 1e3)
+    ),
+    opts.generators.intervalSeconds,
+    { intervals: analysis.points().map((p) => p.t), widthMs: analysis.series.widthMs }
+  ) : void 0;
+  const unreliable = generators?.unreliable;
+  const gates = withGenerator(
+    opts.gates,
+    opts.gates.map(
+      (g) => g.monitor ? evaluateMonitorGate(g, monitor) : evaluateGate(g, current, history?.map(viewOfSummary), missing, confidence)
+    ),
+    unreliable
   );
   const errors = analysis.errors();
   const base = history?.[0];
-  const start = totals.samples ? totals.firstTimestamp : null;
-  const end = totals.samples ? totals.lastTimestamp : null;
+  const points = analysis.points();
   return {
     schemaVersion: SCHEMA_VERSION,
     run: opts.run ?? null,
@@ -41550,12 +42682,22 @@ function summarise(analysis, read, opts) {
     labels,
     errors,
     workers: analysis.workers(),
+    ...monitor ? {
+      monitor: monitorSection(
+        monitor,
+        points.map((p) => p.t),
+        analysis.series.widthMs
+      )
+    } : {},
+    ...generators ? { generators } : {},
+    ...unreliable ? { unreliable } : {},
     gates,
     verdict: verdictOf(gates, inconclusive),
     ...base ? { comparison: compareWith(base, totals, labels) } : {},
-    timeSeries: { bucketSeconds: analysis.series.widthMs / 1e3, points: analysis.points() },
+    timeSeries: { bucketSeconds: analysis.series.widthMs / 1e3, points },
     distribution: analysis.distribution(),
     warnings: [
+      ...unreliable ? [unreliableWarning(unreliable)] : [],
       ...read.warnings,
       ...noSamplesWarning(file, totals.samples, read.warnings),
       ...errorRateWarning(errors.total),
@@ -41579,13 +42721,13 @@ function viewOfSummary(s) {
 function historyRun(s) {
   const run = s.run ?? {};
   const source = run.source ?? {};
-  const text = (v) => typeof v === "string" ? v : null;
+  const text3 = (v) => typeof v === "string" ? v : null;
   return {
-    runId: text(run.runId),
-    startedAt: text(run.startedAt) ?? s.window?.start ?? null,
-    commit: text(source.commit),
-    ref: text(source.ref),
-    ciUrl: text(source.ciUrl),
+    runId: text3(run.runId),
+    startedAt: text3(run.startedAt) ?? s.window?.start ?? null,
+    commit: text3(source.commit),
+    ref: text3(source.ref),
+    ciUrl: text3(source.ciUrl),
     samples: s.totals.samples,
     p95: s.totals.p95,
     errorRate: s.totals.errorRate,
@@ -41692,9 +42834,9 @@ function planBaseline(set, missing, plan, planCount, runs = 10) {
 }
 
 // src/core/baseline.ts
-async function readRunBaselines(options, logger) {
-  const mode = options.baselineMissing;
-  const from = options.baselineFile;
+async function readRunBaselines(options2, logger) {
+  const mode = options2.baselineMissing;
+  const from = options2.baselineFile;
   if (!from) return { missing: { mode, ...mode === "skip" ? { reason: "no --baseline was given" } : {} } };
   try {
     const set = await readBaselineSet(from);
@@ -41715,8 +42857,8 @@ function baselineOf(b, plan, planCount, runs = 10) {
 }
 
 // src/results/report/text.ts
-function escapeHtml(text) {
-  return visibleControls(text, { keepWhitespace: true }).replace(
+function escapeHtml(text3) {
+  return visibleControls(text3, { keepWhitespace: true }).replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]
   );
@@ -41724,12 +42866,12 @@ function escapeHtml(text) {
 function ms(v) {
   return v >= 1e4 ? `${(v / 1e3).toFixed(1)} s` : `${+v.toFixed(1)} ms`;
 }
-function pct(fraction) {
+function pct2(fraction) {
   return `${+(fraction * 100).toFixed(2)}%`;
 }
 var STAT_COLUMNS = [
   { title: "Samples", value: (s) => String(s.samples) },
-  { title: "Errors", value: (s) => `${s.errors} (${pct(s.errorRate)})` },
+  { title: "Errors", value: (s) => `${s.errors} (${pct2(s.errorRate)})` },
   { title: "Avg", value: (s) => ms(s.mean) },
   { title: "Min", value: (s) => ms(s.min) },
   { title: "Median", value: (s) => ms(s.median) },
@@ -41782,7 +42924,7 @@ function table(t, top) {
   return { samples: t.samples, errors: t.errors, kinds, other };
 }
 function errorsHeadline(t) {
-  return `${t.errors} of ${t.samples} samples failed (${pct(t.samples ? t.errors / t.samples : 0)})`;
+  return `${t.errors} of ${t.samples} samples failed (${pct2(t.samples ? t.errors / t.samples : 0)})`;
 }
 function otherCaption(other) {
   const n = `${other.complete ? "" : "at least "}${other.kinds} kind${other.kinds === 1 ? "" : "s"}`;
@@ -41796,11 +42938,11 @@ function topKinds(t, n) {
   return { ...t, kinds: t.kinds.slice(0, n), other: { count: count2, kinds, complete: t.other?.complete ?? true } };
 }
 function errorListLines(t) {
-  const rows2 = t.kinds.map((k) => [k.count, errorLine(k.code, k.message)]);
-  if (t.other) rows2.push([t.other.count, otherCaption(t.other)]);
-  const width = Math.max(0, ...rows2.map(([c]) => String(c).length));
-  return rows2.map(
-    ([c, text]) => `${String(c).padStart(width)} (${pct(t.samples ? c / t.samples : 0)}) ${text}`
+  const rows4 = t.kinds.map((k) => [k.count, errorLine(k.code, k.message)]);
+  if (t.other) rows4.push([t.other.count, otherCaption(t.other)]);
+  const width = Math.max(0, ...rows4.map(([c]) => String(c).length));
+  return rows4.map(
+    ([c, text3]) => `${String(c).padStart(width)} (${pct2(t.samples ? c / t.samples : 0)}) ${text3}`
   );
 }
 
@@ -41808,7 +42950,7 @@ function errorListLines(t) {
 function num2(v) {
   return typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 1e12 ? v : null;
 }
-var sign = (v, text) => v > 0 ? `+${text}` : v < 0 ? `\u2212${text}` : `\xB1${text}`;
+var sign = (v, text3) => v > 0 ? `+${text3}` : v < 0 ? `\u2212${text3}` : `\xB1${text3}`;
 function fmt(v, metric) {
   return format(metric === "samples" || metric === "errors" ? Math.round(v) : v, metric);
 }
@@ -41824,13 +42966,13 @@ function noise(e, metric) {
     const assumed = +((num2(e.assumed) ?? 0) * 100).toFixed(1);
     return `1 run, noise unknown (\xB1${assumed}%${e.scale === "raw" ? " of the centre" : ""} assumed)`;
   }
-  const text = e.scale === "log" ? `${+(spread * 100).toFixed(1)}%` : amount(spread, e, metric).slice(1);
-  return `${e.runs} runs, noise \xB1${text}`;
+  const text3 = e.scale === "log" ? `${+(spread * 100).toFixed(1)}%` : amount(spread, e, metric).slice(1);
+  return `${e.runs} runs, noise \xB1${text3}`;
 }
 function evidenceText(g) {
   const e = g.evidence;
-  const numbers = [e?.change, e?.tolerance, e?.detectable, ...Array.isArray(e?.interval) ? e.interval : []];
-  if (!e || numbers.length !== 5 || numbers.some((v) => num2(v) === null)) return null;
+  const numbers2 = [e?.change, e?.tolerance, e?.detectable, ...Array.isArray(e?.interval) ? e.interval : []];
+  if (!e || numbers2.length !== 5 || numbers2.some((v) => num2(v) === null)) return null;
   const worse = worseDirection(g.op);
   const [lo, hi] = movedInterval(e, worse);
   const at = (v) => amount(asMoved(v, e, worse), e, g.metric);
@@ -41843,11 +42985,11 @@ function inconclusiveAdvice(e, flag = (n) => n) {
   return "longer runs, a steadier swarm or a wider tolerance make it decide";
 }
 function gateNote(g, flag) {
-  const text = evidenceText(g);
-  if (text === null || !g.evidence) return g.status === "passed" ? "" : g.reason;
+  const text3 = evidenceText(g);
+  if (text3 === null || !g.evidence) return g.status === "passed" ? "" : g.reason;
   const verdict = g.status === "failed" ? "regression" : g.status === "inconclusive" ? "inconclusive" : "within";
   const advice = g.status === "inconclusive" ? `; ${inconclusiveAdvice(g.evidence, flag)}` : "";
-  return `${verdict}: ${text}${advice}`;
+  return `${verdict}: ${text3}${advice}`;
 }
 function withinText(g) {
   const actual = num2(g.actual);
@@ -41869,7 +43011,7 @@ function evidenceLegend(s) {
 // src/results/report/trend.ts
 var TREND_METRICS = [
   { key: "p95", title: "p95", gate: "p95", value: ms },
-  { key: "errorRate", title: "Error rate", gate: "error_rate", value: pct },
+  { key: "errorRate", title: "Error rate", gate: "error_rate", value: pct2 },
   { key: "throughput", title: "Throughput", gate: "throughput", value: (v) => `${+v.toFixed(2)}/s` }
 ];
 var TREND_CHART_UNITS = {
@@ -41877,9 +43019,9 @@ var TREND_CHART_UNITS = {
   errorRate: { unit: "%", scale: 100 },
   throughput: { unit: "samples/s", scale: 1 }
 };
-function clip(v, max) {
+function clip(v, max2) {
   if (typeof v !== "string" || !v) return null;
-  return v.length > max ? `${v.slice(0, max - 1)}\u2026` : v;
+  return v.length > max2 ? `${v.slice(0, max2 - 1)}\u2026` : v;
 }
 function shortCommit(v) {
   if (typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v)) return v.slice(0, 7).toLowerCase();
@@ -41968,9 +43110,9 @@ function verdictLines(s, title) {
   const width = Math.max(0, ...expressions.map((e) => e.length));
   s.gates.forEach((g, i) => {
     const within2 = withinText(g);
-    const note = [gateNote(g, (name) => `--${name}`), within2 ? `${within2} within the run` : ""].filter(Boolean).join("; ");
+    const note2 = [gateNote(g, (name) => `--${name}`), within2 ? `${within2} within the run` : ""].filter(Boolean).join("; ");
     lines.push(
-      `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (note ? `  (${note})` : "")
+      `  ${CONSOLE_STATUS[g.status]}  ${expressions[i].padEnd(width)}  actual ${gateValue(g.actual, g.metric)}` + (g.threshold === null ? "" : `, threshold ${g.op} ${gateValue(g.threshold, g.metric)}`) + (note2 ? `  (${note2})` : "")
     );
   });
   lines.push(...consoleErrors(s));
@@ -41990,7 +43132,7 @@ function consoleErrors(s) {
 function trendLines(s) {
   const t = trendOf(s);
   if (!t) return [];
-  const rows2 = [
+  const rows4 = [
     ["", "run", "commit", "started (UTC)", ...TREND_METRICS.map((m) => m.title.toLowerCase()), "CI run"],
     ...t.points.map((p) => [
       p.current ? ">" : p.position,
@@ -42001,19 +43143,19 @@ function trendLines(s) {
       p.url ?? ""
     ])
   ].map((cells) => cells.map((c) => visibleControls(c)));
-  const widths = rows2[0].map((_, i) => Math.max(...rows2.map((r) => r[i].length)));
+  const widths = rows4[0].map((_, i) => Math.max(...rows4.map((r) => r[i].length)));
   const numeric2 = (i) => i >= 4 && i < 4 + TREND_METRICS.length;
   return [
     `  trend of the whole run: the ${t.points.length - 1} earlier run(s) the baseline is made of, oldest first, then this run (>):`,
-    ...rows2.map(
+    ...rows4.map(
       (r) => "    " + r.map((c, i) => numeric2(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd()
     )
   ];
 }
 
 // src/results/report/md-escape.ts
-function mdText(text) {
-  return visibleControls(text.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
+function mdText(text3) {
+  return visibleControls(text3.replace(/\r\n|[\r\n]/g, " ")).replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/@/g, "@&#8288;");
 }
 
 // src/results/report/deltas.ts
@@ -42025,11 +43167,11 @@ var DELTA_COLUMNS = [
   { metric: "throughput", title: "Throughput" }
 ];
 function value(metric, v) {
-  if (metric === "errorRate") return pct(v);
+  if (metric === "errorRate") return pct2(v);
   if (metric === "throughput") return `${+v.toFixed(2)}/s`;
   return ms(v);
 }
-var signed2 = (text, n) => n > 0 ? `+${text}` : n < 0 ? `\u2212${text.replace(/^-/, "")}` : "\xB10";
+var signed2 = (text3, n) => n > 0 ? `+${text3}` : n < 0 ? `\u2212${text3.replace(/^-/, "")}` : "\xB10";
 function deltaCell(metric, d) {
   if (!d) return "new";
   const unit = metric === "errorRate" ? `${+(d.change * 100).toFixed(2)} pp` : value(metric, d.change);
@@ -42049,8 +43191,8 @@ function baselineCaption(ref) {
 
 // src/results/report/markdown-trend.ts
 function runCell(p) {
-  const text = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
-  return p.link ? `[${text}](${p.link})` : text;
+  const text3 = mdText(p.runId ?? (p.current ? "this run" : "earlier run"));
+  return p.link ? `[${text3}](${p.link})` : text3;
 }
 function row(p) {
   const strong = (t) => p.current ? `**${t}**` : t;
@@ -42096,210 +43238,6 @@ function markdownTrend(s, maxEarlier = Infinity) {
     ...t.left > 0 ? ["", `_${t.left} older run(s) not shown here: see summary.md in the results._`] : [],
     ...TREND_METRICS.filter((m) => gated(m.key)).flatMap((m) => chart(s, t.points, m.key))
   ];
-}
-
-// src/results/report/markdown.ts
-var VERDICT = {
-  passed: "\u2705 **Passed**",
-  failed: "\u274C **Failed**",
-  skipped: "\u23ED\uFE0F **Gates skipped**",
-  inconclusive: "\u26A0\uFE0F **Inconclusive**",
-  "no-gates": "\u2139\uFE0F **No gates set**"
-};
-function verdictHeading(v) {
-  return VERDICT[v];
-}
-var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", inconclusive: "\u2754" };
-function renderMarkdown(s) {
-  const lines = [];
-  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
-  lines.push("");
-  lines.push(
-    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
-  );
-  lines.push(...markdownGates(s));
-  lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
-  lines.push(...markdownTrend(s));
-  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
-  lines.push(...markdownDeltas(s));
-  const points = thin(s.timeSeries.points, 60);
-  if (points.length > 1) {
-    const t0 = points[0].t;
-    lines.push(
-      "",
-      "```mermaid",
-      "xychart-beta",
-      `  title "Response time p90 (ms) over time (s)"`,
-      `  x-axis [${points.map((p) => Math.round((p.t - t0) / 1e3)).join(", ")}]`,
-      `  y-axis "ms"`,
-      `  line [${points.map((p) => p.p90).join(", ")}]`,
-      "```"
-    );
-  }
-  if (s.workers.length > 1 || s.workers[0]?.host) {
-    lines.push(
-      "",
-      `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || "(none)")} ${w.samples}`).join(", ")}`
-    );
-  }
-  for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
-  return lines.join("\n") + "\n";
-}
-function markdownGates(s) {
-  if (!s.gates.length) return [];
-  const judged = s.gates.some((g) => g.evidence);
-  return [
-    "",
-    "| | Gate | Actual | Threshold | Baseline | |",
-    "|---|---|---:|---:|---:|---|",
-    ...s.gates.map(
-      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`
-    ),
-    ...judged ? ["", mdText(evidenceLegend(s))] : []
-  ];
-}
-var MD_ERROR_LABELS = 50;
-function markdownErrors(s, opts) {
-  const e = errorsOf(s);
-  if (!e) return [];
-  const t = topKinds(e.total, opts.kinds ?? Infinity);
-  const hints = t.kinds.some((k) => k.hint);
-  const lines = [
-    "",
-    `Errors: ${errorsHeadline(t)}, by response code and message:`,
-    "",
-    `| Response code | Message | Errors | % of errors | % of samples |${hints ? " Likely cause |" : ""}`,
-    `|---|---|---:|---:|---:|${hints ? "---|" : ""}`,
-    ...kindRows(t).map(
-      (r) => `| ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofErrors)} | ${pct(r.ofSamples)} |${hints ? ` ${r.hint} |` : ""}`
-    )
-  ];
-  const labels = e.labels.slice(0, opts.labels);
-  if (!labels.length) return lines;
-  lines.push(
-    "",
-    "Errors by label (most errors first):",
-    "",
-    "| Label | Response code | Message | Errors | % of the label's samples |",
-    "|---|---|---|---:|---:|",
-    ...labels.flatMap(
-      (l) => kindRows(l).map(
-        (r, i) => `| ${i ? "" : mdText(l.label)} | ${r.code} | ${r.message} | ${r.count} | ${pct(r.ofSamples)} |`
-      )
-    )
-  );
-  const left = e.labels.length - labels.length;
-  if (left > 0)
-    lines.push("", `_${left} more label(s) with errors not shown here: see report.html or summary.json._`);
-  return lines;
-}
-function kindRows(t) {
-  const rows2 = t.kinds.map((k) => ({
-    code: mdText(k.code) || "\u2013",
-    message: mdText(k.message) || "\u2013",
-    count: k.count,
-    ofErrors: k.ofErrors,
-    ofSamples: k.ofSamples,
-    hint: mdText(k.hint ?? "")
-  }));
-  if (t.other) {
-    const o = t.other;
-    const share = (of) => of ? o.count / of : 0;
-    rows2.push({
-      code: `_${mdText(otherCaption(o))}_`,
-      message: "",
-      count: o.count,
-      ofErrors: share(t.errors),
-      ofSamples: share(t.samples),
-      hint: ""
-    });
-  }
-  return rows2;
-}
-var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
-function markdownLabels(s, opts) {
-  const { columns } = opts;
-  const rows2 = s.labels.slice(0, opts.maxLabels ?? Infinity);
-  return [
-    "",
-    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
-    `|---|${columns.map(() => "---:").join("|")}|`,
-    ...rows2.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
-    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
-    ...cutNote(s.labels.length - rows2.length)
-  ];
-}
-function markdownDeltas(s, maxLabels = Infinity) {
-  const c = s.comparison;
-  if (!c) return [];
-  const rows2 = c.labels.slice(0, maxLabels + 1);
-  const cut = c.labels.length - rows2.length;
-  return [
-    "",
-    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
-    "",
-    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(" | ")} |`,
-    `|---|${DELTA_COLUMNS.map(() => "---:").join("|")}|`,
-    ...rows2.map(
-      (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
-    ),
-    ...cutNote(cut)
-  ];
-}
-function thin(points, n) {
-  if (points.length <= n) return points;
-  const step = points.length / n;
-  return Array.from({ length: n }, (_, i) => points[Math.floor(i * step)]);
-}
-
-// src/results/write.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import path5 from "node:path";
-
-// src/results/report/html-errors.ts
-function htmlErrors(s) {
-  const e = errorsOf(s);
-  if (!e) return "";
-  const hints = e.total.kinds.some((k) => k.hint);
-  const total = rows(e.total).map(
-    (r) => `<tr${r.cls}><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofErrors}</td><td>${r.ofSamples}</td>${hints ? `<td class="msg">${r.hint}</td>` : ""}</tr>`
-  );
-  const byLabel = e.labels.flatMap(
-    (l) => rows(l).map(
-      (r, i) => `<tr${r.cls}><td>${i ? "" : escapeHtml(l.label)}</td><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofSamples}</td></tr>`
-    )
-  );
-  return `<h2>Errors</h2><p class="meta">${escapeHtml(errorsHeadline(e.total))}, by response code and message</p>
-<div class="table-wrap"><table><thead><tr><th>Response code</th><th>Message</th><th>Errors</th><th>% of errors</th><th>% of samples</th>${hints ? "<th>Likely cause</th>" : ""}</tr></thead><tbody>
-${total.join("\n")}
-</tbody></table></div>
-<h2>Errors by label</h2><div class="table-wrap"><table><thead><tr><th>Label</th><th>Response code</th><th>Message</th><th>Errors</th><th>% of the label's samples</th></tr></thead><tbody>
-${byLabel.join("\n")}
-</tbody></table></div>`;
-}
-function rows(t) {
-  const cell = (text) => escapeHtml(text) || "\u2013";
-  const share = (n, of) => pct(of ? n / of : 0);
-  const out = t.kinds.map((k) => ({
-    cls: "",
-    code: cell(k.code),
-    message: cell(k.message),
-    count: k.count,
-    ofErrors: share(k.count, t.errors),
-    ofSamples: share(k.count, t.samples),
-    hint: escapeHtml(k.hint ?? "")
-  }));
-  if (t.other)
-    out.push({
-      cls: ' class="other"',
-      code: escapeHtml(otherCaption(t.other)),
-      message: "",
-      count: t.other.count,
-      ofErrors: share(t.other.count, t.errors),
-      ofSamples: share(t.other.count, t.samples),
-      hint: ""
-    });
-  return out;
 }
 
 // src/results/report/svg.ts
@@ -42402,10 +43340,459 @@ function trendChart(title, yUnit, dots, threshold) {
   );
 }
 
+// src/results/report/monitor-report.ts
+var LIMITS = { services: 50, containers: 100, notes: 20, text: 200, points: 1e4 };
+var num3 = (v) => typeof v === "number" && Number.isFinite(v);
+var text = (v) => typeof v === "string" ? v.slice(0, LIMITS.text) : void 0;
+var stats2 = (v) => {
+  const o = v;
+  return o && num3(o.peak) && num3(o.p95) && num3(o.mean) ? { peak: o.peak, p95: o.p95, mean: o.mean } : null;
+};
+var orNull = (v) => num3(v) ? v : null;
+function monitorOf(s) {
+  const m = s.monitor;
+  if (typeof m !== "object" || m === null || !Array.isArray(m.services)) return void 0;
+  const services = m.services.slice(0, LIMITS.services).flatMap((raw) => {
+    const service = text(raw?.service);
+    if (service === void 0 || !num3(raw.samples)) return [];
+    const containers = Array.isArray(raw.containers) ? raw.containers.slice(0, LIMITS.containers) : [];
+    const series = Array.isArray(raw.series) ? raw.series.slice(0, LIMITS.points) : [];
+    return [
+      {
+        service,
+        samples: raw.samples,
+        cpu: stats2(raw.cpu),
+        memory: stats2(raw.memory),
+        containers: containers.flatMap(
+          (c) => text(c?.container) !== void 0 && num3(c.samples) && num3(c.cpuPeak) && num3(c.memoryPeak) ? [{ ...c, container: text(c.container), node: text(c.node) ?? "" }] : []
+        ),
+        series: series.flatMap(
+          (p) => num3(p?.t) ? [{ t: p.t, cpu: orNull(p.cpu), memory: orNull(p.memory) }] : []
+        )
+      }
+    ];
+  });
+  const notes = Array.isArray(m.notes) ? m.notes.slice(0, LIMITS.notes).flatMap((n) => text(n) ?? []) : [];
+  return { intervalSeconds: num3(m.intervalSeconds) ? m.intervalSeconds : 0, services, notes };
+}
+var cpuText = (v) => `${+(v * 100).toFixed(1)}%`;
+var cell = (st, f) => st ? [f(st.peak), f(st.p95), f(st.mean)] : ["\u2013", "\u2013", "\u2013"];
+var COLUMNS = [
+  "Service",
+  "Containers",
+  "Samples",
+  "CPU peak",
+  "CPU p95",
+  "CPU mean",
+  "Memory peak",
+  "Memory p95",
+  "Memory mean"
+];
+function rows(m) {
+  return m.services.map((s) => [
+    s.service,
+    s.containers.map((c) => `${c.container}${c.node ? ` (${c.node})` : ""}`).join(", ") || "none found",
+    String(s.samples),
+    ...cell(s.cpu, cpuText),
+    ...cell(s.memory, formatBytes)
+  ]);
+}
+var CAPTION = "CPU as a share of one core (200% = two cores busy); memory as docker stats shows it (usage less inactive page cache). A service's numbers are its containers' samples together: peak is its busiest container at its busiest moment.";
+function markdownMonitor(s) {
+  const m = monitorOf(s);
+  if (!m) return [];
+  return [
+    "",
+    "### System under test",
+    "",
+    mdText(`Sampled every ${m.intervalSeconds} s on every node. ${CAPTION}`),
+    "",
+    `| ${COLUMNS.join(" | ")} |`,
+    `|${COLUMNS.map((_, i) => i < 2 ? " --- " : " ---: ").join("|")}|`,
+    ...rows(m).map((r) => `| ${r.map(mdText).join(" | ")} |`),
+    ...m.notes.map((n) => `
+${mdText(n)}`)
+  ];
+}
+function htmlMonitor(s) {
+  const m = monitorOf(s);
+  if (!m) return "";
+  const body = rows(m).map(
+    (r) => `<tr>${r.map((c, i) => `<td${i === 1 ? ' class="msg"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`
+  ).join("\n");
+  return `<h2>System under test</h2><p class="meta">${escapeHtml(`Sampled every ${m.intervalSeconds} s on every node. ${CAPTION}`)}</p>
+<div class="table-wrap"><table><thead><tr>${COLUMNS.map((c) => `<th>${c}</th>`).join("")}</tr></thead><tbody>
+${body}
+</tbody></table></div>
+${m.notes.map((n) => `<p class="warn">${escapeHtml(n)}</p>`).join("\n")}`;
+}
+var COLORS = ["#3b82c4", "#c2410c", "#2f855a", "#6b46c1", "#e0a31a", "#0f766e"];
+function monitorCharts(s, xs) {
+  const m = monitorOf(s);
+  if (!m || !xs.length) return [];
+  const shown = m.services.filter((v) => v.samples > 0).slice(0, COLORS.length);
+  if (!shown.length) return [];
+  const line = (pick2, scale) => shown.map((v, i) => ({
+    name: v.service,
+    className: `mon${i}`,
+    color: COLORS[i],
+    values: held(
+      v.series,
+      s.timeSeries.points.map((p) => p.t),
+      pick2
+    ).map((x) => +(x * scale).toFixed(2))
+  }));
+  return [
+    lineChart("System under test: CPU (busiest container)", "% of one core", xs, line("cpu", 100)),
+    lineChart("System under test: memory (largest container)", "MB", xs, line("memory", 1 / 1024 ** 2))
+  ];
+}
+function held(series, ts, pick2) {
+  const at = new Map(series.map((p) => [p.t, p[pick2]]));
+  let last = 0;
+  return ts.map((t) => last = at.get(t) ?? last);
+}
+
+// src/results/report/generators-report.ts
+var LIMITS2 = { generators: 200, reasons: 20, text: 300, points: 1e4 };
+var num4 = (v) => typeof v === "number" && Number.isFinite(v);
+var orNull2 = (v) => num4(v) ? v : null;
+var text2 = (v) => typeof v === "string" ? v.slice(0, LIMITS2.text) : void 0;
+var texts = (v, n) => Array.isArray(v) ? v.slice(0, n).flatMap((x) => text2(x) ?? []) : [];
+function unreliableOf(s) {
+  const u = s.unreliable;
+  if (typeof u !== "object" || u === null) return void 0;
+  const workers = texts(u.workers, LIMITS2.generators);
+  return workers.length ? { reasons: texts(u.reasons, LIMITS2.reasons), workers } : void 0;
+}
+function generatorsOf(s) {
+  const g = s.generators;
+  if (typeof g !== "object" || g === null || !Array.isArray(g.generators)) return void 0;
+  const generators = g.generators.slice(0, LIMITS2.generators).flatMap((raw) => {
+    const name = text2(raw?.name);
+    if (name === void 0 || !num4(raw.samples)) return [];
+    const from = raw.cpuLimitFrom === "container" || raw.cpuLimitFrom === "node" ? raw.cpuLimitFrom : null;
+    return [
+      {
+        name,
+        samples: raw.samples,
+        seconds: num4(raw.seconds) ? raw.seconds : 0,
+        cpuLimit: orNull2(raw.cpuLimit),
+        cpuLimitFrom: from,
+        cpuPeak: orNull2(raw.cpuPeak),
+        cpuMean: orNull2(raw.cpuMean),
+        cpuSaturated: orNull2(raw.cpuSaturated),
+        memoryPeak: orNull2(raw.memoryPeak),
+        memoryLimit: orNull2(raw.memoryLimit),
+        heapMax: orNull2(raw.heapMax),
+        heapPeak: orNull2(raw.heapPeak),
+        heapSaturated: orNull2(raw.heapSaturated),
+        gcPauses: num4(raw.gcPauses) ? raw.gcPauses : 0,
+        gcTotalMs: num4(raw.gcTotalMs) ? raw.gcTotalMs : 0,
+        gcLongestMs: num4(raw.gcLongestMs) ? raw.gcLongestMs : 0,
+        gcShare: orNull2(raw.gcShare),
+        ...Array.isArray(raw.series) ? {
+          series: raw.series.slice(0, LIMITS2.points).flatMap((p) => num4(p?.t) ? [{ t: p.t, cpu: orNull2(p.cpu) }] : [])
+        } : {}
+      }
+    ];
+  });
+  const unreliable = unreliableOf(g);
+  return {
+    intervalSeconds: num4(g.intervalSeconds) ? g.intervalSeconds : 0,
+    generators,
+    ...unreliable ? { unreliable } : {}
+  };
+}
+var pct3 = (v) => v === null ? "\u2013" : `${Math.round(v * 100)}%`;
+var bytes = (v) => v === null ? "\u2013" : formatBytes(v);
+var COLUMNS2 = [
+  "Generator",
+  "CPU limit",
+  "CPU peak",
+  "CPU mean",
+  "Saturated",
+  "Memory peak",
+  "Heap peak / max",
+  "GC total",
+  "GC longest"
+];
+function rows2(g, saturated) {
+  return g.generators.map((h) => [
+    `${h.name}${saturated.has(h.name) ? " \u26A0\uFE0F" : ""}`,
+    h.cpuLimit === null ? "\u2013" : `${h.cpuLimit} cores${h.cpuLimitFrom === "node" ? " (node)" : ""}`,
+    pct3(h.cpuPeak),
+    pct3(h.cpuMean),
+    `${pct3(h.cpuSaturated)} of samples`,
+    `${bytes(h.memoryPeak)}${h.memoryLimit === null ? "" : ` of ${formatBytes(h.memoryLimit)}`}`,
+    `${bytes(h.heapPeak)} / ${bytes(h.heapMax)}`,
+    `${Math.round(h.gcTotalMs)} ms (${pct3(h.gcShare)})`,
+    `${Math.round(h.gcLongestMs)} ms`
+  ]);
+}
+var CAPTION2 = "Each worker's or engine's own container (its cgroup) and JVM, sampled every 2 s: CPU as a share of its limit (else of the node's cores), heap as left after GC. Saturated: samples at 90% or more of the CPU limit. See docs/generator-health.md.";
+function markdownUnreliable(s) {
+  const u = unreliableOf(s);
+  if (!u) return [];
+  return [
+    "",
+    `> \u26A0\uFE0F **Unreliable:** the load generator was saturated (${mdText(u.workers.join(", "))}): the response times may measure the generator, not the system under test.`
+  ];
+}
+function markdownGenerators(s) {
+  const g = generatorsOf(s);
+  if (!g?.generators.length) return [];
+  const saturated = new Set(g.unreliable?.workers ?? []);
+  return [
+    "",
+    "### Load generators",
+    "",
+    mdText(CAPTION2),
+    "",
+    `| ${COLUMNS2.join(" | ")} |`,
+    `|${COLUMNS2.map((_, i) => i < 1 ? " --- " : " ---: ").join("|")}|`,
+    ...rows2(g, saturated).map((r) => `| ${r.map(mdText).join(" | ")} |`)
+  ];
+}
+function htmlGenerators(s) {
+  const g = generatorsOf(s);
+  if (!g?.generators.length) return "";
+  const saturated = new Set(g.unreliable?.workers ?? []);
+  const body = rows2(g, saturated).map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
+  return `<h2>Load generators</h2><p class="meta">${escapeHtml(CAPTION2)}</p>
+<div class="table-wrap"><table><thead><tr>${COLUMNS2.map((c) => `<th>${c}</th>`).join("")}</tr></thead><tbody>
+${body}
+</tbody></table></div>`;
+}
+var COLORS2 = ["#3b82c4", "#c2410c", "#2f855a", "#6b46c1", "#e0a31a", "#0f766e"];
+function generatorCharts(s, xs) {
+  const g = generatorsOf(s);
+  if (!g || !xs.length) return [];
+  const shown = g.generators.filter((h) => h.series?.length).sort((a, b) => (b.cpuMean ?? 0) - (a.cpuMean ?? 0)).slice(0, COLORS2.length);
+  if (!shown.length) return [];
+  const lines = shown.map((h, i) => {
+    const at = new Map((h.series ?? []).map((p) => [p.t, p.cpu]));
+    return {
+      name: h.name,
+      className: `mon${i}`,
+      color: COLORS2[i],
+      values: s.timeSeries.points.map((p) => +((at.get(p.t) ?? 0) * 100).toFixed(1))
+    };
+  });
+  return [lineChart("Load generators: CPU (% of each one's limit)", "%", xs, lines)];
+}
+
+// src/results/report/markdown.ts
+var VERDICT = {
+  passed: "\u2705 **Passed**",
+  failed: "\u274C **Failed**",
+  skipped: "\u23ED\uFE0F **Gates skipped**",
+  inconclusive: "\u26A0\uFE0F **Inconclusive**",
+  "no-gates": "\u2139\uFE0F **No gates set**"
+};
+function verdictHeading(v) {
+  return VERDICT[v];
+}
+var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", inconclusive: "\u2754" };
+function renderMarkdown(s) {
+  const lines = [];
+  lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
+  lines.push(...markdownUnreliable(s));
+  lines.push("");
+  lines.push(
+    `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
+  );
+  lines.push(...markdownGates(s));
+  lines.push(...markdownErrors(s, { labels: MD_ERROR_LABELS }));
+  lines.push(...markdownMonitor(s));
+  lines.push(...markdownGenerators(s));
+  lines.push(...markdownTrend(s));
+  lines.push(...markdownLabels(s, { columns: STAT_COLUMNS, total: "Total" }));
+  lines.push(...markdownDeltas(s));
+  const points = thin(s.timeSeries.points, 60);
+  if (points.length > 1) {
+    const t0 = points[0].t;
+    lines.push(
+      "",
+      "```mermaid",
+      "xychart-beta",
+      `  title "Response time p90 (ms) over time (s)"`,
+      `  x-axis [${points.map((p) => Math.round((p.t - t0) / 1e3)).join(", ")}]`,
+      `  y-axis "ms"`,
+      `  line [${points.map((p) => p.p90).join(", ")}]`,
+      "```"
+    );
+  }
+  if (s.workers.length > 1 || s.workers[0]?.host) {
+    lines.push(
+      "",
+      `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || "(none)")} ${w.samples}`).join(", ")}`
+    );
+  }
+  for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
+  return lines.join("\n") + "\n";
+}
+function markdownGates(s) {
+  if (!s.gates.length) return [];
+  const judged = s.gates.some((g) => g.evidence);
+  return [
+    "",
+    "| | Gate | Actual | Threshold | Baseline | |",
+    "|---|---|---:|---:|---:|---|",
+    ...s.gates.map(
+      (g) => `| ${GATE_ICON[g.status]} | ${mdText(g.expression)} | ${mdText(actualText(g))} | ${mdText(g.op)} ${gateValue(g.threshold, g.metric)} | ${gateValue(g.baseline, g.metric)} | ${mdText(gateNote(g))} |`
+    ),
+    ...judged ? ["", mdText(evidenceLegend(s))] : []
+  ];
+}
+var MD_ERROR_LABELS = 50;
+function markdownErrors(s, opts) {
+  const e = errorsOf(s);
+  if (!e) return [];
+  const t = topKinds(e.total, opts.kinds ?? Infinity);
+  const hints = t.kinds.some((k) => k.hint);
+  const lines = [
+    "",
+    `Errors: ${errorsHeadline(t)}, by response code and message:`,
+    "",
+    `| Response code | Message | Errors | % of errors | % of samples |${hints ? " Likely cause |" : ""}`,
+    `|---|---|---:|---:|---:|${hints ? "---|" : ""}`,
+    ...kindRows(t).map(
+      (r) => `| ${r.code} | ${r.message} | ${r.count} | ${pct2(r.ofErrors)} | ${pct2(r.ofSamples)} |${hints ? ` ${r.hint} |` : ""}`
+    )
+  ];
+  const labels = e.labels.slice(0, opts.labels);
+  if (!labels.length) return lines;
+  lines.push(
+    "",
+    "Errors by label (most errors first):",
+    "",
+    "| Label | Response code | Message | Errors | % of the label's samples |",
+    "|---|---|---|---:|---:|",
+    ...labels.flatMap(
+      (l) => kindRows(l).map(
+        (r, i) => `| ${i ? "" : mdText(l.label)} | ${r.code} | ${r.message} | ${r.count} | ${pct2(r.ofSamples)} |`
+      )
+    )
+  );
+  const left = e.labels.length - labels.length;
+  if (left > 0)
+    lines.push("", `_${left} more label(s) with errors not shown here: see report.html or summary.json._`);
+  return lines;
+}
+function kindRows(t) {
+  const rows4 = t.kinds.map((k) => ({
+    code: mdText(k.code) || "\u2013",
+    message: mdText(k.message) || "\u2013",
+    count: k.count,
+    ofErrors: k.ofErrors,
+    ofSamples: k.ofSamples,
+    hint: mdText(k.hint ?? "")
+  }));
+  if (t.other) {
+    const o = t.other;
+    const share = (of) => of ? o.count / of : 0;
+    rows4.push({
+      code: `_${mdText(otherCaption(o))}_`,
+      message: "",
+      count: o.count,
+      ofErrors: share(t.errors),
+      ofSamples: share(t.samples),
+      hint: ""
+    });
+  }
+  return rows4;
+}
+var cutNote = (left) => left > 0 ? ["", `_${left} more label(s) not shown here: see summary.md in the results._`] : [];
+function markdownLabels(s, opts) {
+  const { columns } = opts;
+  const rows4 = s.labels.slice(0, opts.maxLabels ?? Infinity);
+  return [
+    "",
+    `| Label | ${columns.map((c) => c.title).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...rows4.map((l) => `| ${mdText(l.label)} | ${columns.map((c) => c.value(l)).join(" | ")} |`),
+    `| **${opts.total}** | ${columns.map((c) => `**${c.value(s.totals)}**`).join(" | ")} |`,
+    ...cutNote(s.labels.length - rows4.length)
+  ];
+}
+function markdownDeltas(s, maxLabels = Infinity) {
+  const c = s.comparison;
+  if (!c) return [];
+  const rows4 = c.labels.slice(0, maxLabels + 1);
+  const cut = c.labels.length - rows4.length;
+  return [
+    "",
+    `Compared with ${mdText(baselineCaption(c.baseline))}:`,
+    "",
+    `| Label | ${DELTA_COLUMNS.map((d) => d.title).join(" | ")} |`,
+    `|---|${DELTA_COLUMNS.map(() => "---:").join("|")}|`,
+    ...rows4.map(
+      (r) => `| ${r.label === null ? "**All**" : mdText(r.label)} | ${DELTA_COLUMNS.map((d) => mdText(deltaCell(d.metric, r.deltas[d.metric]))).join(" | ")} |`
+    ),
+    ...cutNote(cut)
+  ];
+}
+function thin(points, n) {
+  if (points.length <= n) return points;
+  const step = points.length / n;
+  return Array.from({ length: n }, (_, i) => points[Math.floor(i * step)]);
+}
+
+// src/results/write.ts
+import { mkdir, writeFile } from "node:fs/promises";
+import path5 from "node:path";
+
+// src/results/report/html-errors.ts
+function htmlErrors(s) {
+  const e = errorsOf(s);
+  if (!e) return "";
+  const hints = e.total.kinds.some((k) => k.hint);
+  const total = rows3(e.total).map(
+    (r) => `<tr${r.cls}><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofErrors}</td><td>${r.ofSamples}</td>${hints ? `<td class="msg">${r.hint}</td>` : ""}</tr>`
+  );
+  const byLabel = e.labels.flatMap(
+    (l) => rows3(l).map(
+      (r, i) => `<tr${r.cls}><td>${i ? "" : escapeHtml(l.label)}</td><td class="msg">${r.code}</td><td class="msg">${r.message}</td><td>${r.count}</td><td>${r.ofSamples}</td></tr>`
+    )
+  );
+  return `<h2>Errors</h2><p class="meta">${escapeHtml(errorsHeadline(e.total))}, by response code and message</p>
+<div class="table-wrap"><table><thead><tr><th>Response code</th><th>Message</th><th>Errors</th><th>% of errors</th><th>% of samples</th>${hints ? "<th>Likely cause</th>" : ""}</tr></thead><tbody>
+${total.join("\n")}
+</tbody></table></div>
+<h2>Errors by label</h2><div class="table-wrap"><table><thead><tr><th>Label</th><th>Response code</th><th>Message</th><th>Errors</th><th>% of the label's samples</th></tr></thead><tbody>
+${byLabel.join("\n")}
+</tbody></table></div>`;
+}
+function rows3(t) {
+  const cell2 = (text3) => escapeHtml(text3) || "\u2013";
+  const share = (n, of) => pct2(of ? n / of : 0);
+  const out = t.kinds.map((k) => ({
+    cls: "",
+    code: cell2(k.code),
+    message: cell2(k.message),
+    count: k.count,
+    ofErrors: share(k.count, t.errors),
+    ofSamples: share(k.count, t.samples),
+    hint: escapeHtml(k.hint ?? "")
+  }));
+  if (t.other)
+    out.push({
+      cls: ' class="other"',
+      code: escapeHtml(otherCaption(t.other)),
+      message: "",
+      count: t.other.count,
+      ofErrors: share(t.other.count, t.errors),
+      ofSamples: share(t.other.count, t.samples),
+      hint: ""
+    });
+  return out;
+}
+
 // src/results/report/html-trend.ts
 function runCell2(p) {
-  const text = escapeHtml(p.runId ?? (p.current ? "this run" : "earlier run"));
-  return p.link ? `<a href="${escapeHtml(p.link)}" rel="noopener noreferrer">${text}</a>` : text;
+  const text3 = escapeHtml(p.runId ?? (p.current ? "this run" : "earlier run"));
+  return p.link ? `<a href="${escapeHtml(p.link)}" rel="noopener noreferrer">${text3}</a>` : text3;
 }
 function row2(p) {
   const cells = [
@@ -42481,6 +43868,8 @@ figcaption { font-weight: 600; margin-bottom: 6px; } .unit { color: #5b6570; fon
 .swatch.tput { background: #2f855a; } .line.tput { stroke: #2f855a; }
 .swatch.err, .bar.err { background: #c53030; } .bar.err { fill: #c53030; }
 .swatch.threads { background: #6b46c1; } .line.threads { stroke: #6b46c1; }
+.swatch.mon0 { background: #3b82c4; } .swatch.mon1 { background: #c2410c; } .swatch.mon2 { background: #2f855a; }
+.swatch.mon3 { background: #6b46c1; } .swatch.mon4 { background: #e0a31a; } .swatch.mon5 { background: #0f766e; }
 .swatch.dist { background: #3b82c4; } .bar.dist { fill: #3b82c4; }
 .swatch.trend { background: #3b82c4; } .line.trend { stroke: #3b82c4; } .dot.trend { fill: #3b82c4; }
 .swatch.now { background: #e0a31a; } .dot.now { fill: #e0a31a; stroke: #7a5200; }
@@ -42504,12 +43893,12 @@ var GATE_CLASS = {
 function htmlDeltas(s) {
   const c = s.comparison;
   if (!c) return "";
-  const rows2 = c.labels.map(
+  const rows4 = c.labels.map(
     (r) => `<tr${r.label === null ? ' class="total"' : ""}><td>${r.label === null ? "All" : escapeHtml(r.label)}</td>${DELTA_COLUMNS.map((d) => `<td>${escapeHtml(deltaCell(d.metric, r.deltas[d.metric]))}</td>`).join("")}</tr>`
   );
   return `<h2>Compared with the baseline</h2><p class="meta">${escapeHtml(baselineCaption(c.baseline))}</p>
 <div class="table-wrap"><table><thead><tr><th>Label</th>${DELTA_COLUMNS.map((d) => `<th>${d.title}</th>`).join("")}</tr></thead><tbody>
-${rows2.join("\n")}
+${rows4.join("\n")}
 </tbody></table></div>`;
 }
 function renderHtml(s) {
@@ -42561,6 +43950,8 @@ function renderHtml(s) {
     lineChart("Active threads", "threads", xs, [
       { name: "threads", className: "threads", color: "#6b46c1", values: pts.map((p) => p.threads) }
     ]),
+    ...monitorCharts(s, xs),
+    ...generatorCharts(s, xs),
     barChart(
       "Response time distribution",
       "samples",
@@ -42580,9 +43971,11 @@ function renderHtml(s) {
 <h1>${escapeHtml(title)} <span class="verdict ${s.verdict}">${verdictText}</span></h1>
 <p class="meta">${meta.map(escapeHtml).join(" \xB7 ")}</p>
 ${s.warnings.map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join("\n")}
-<div class="cards">${card(String(s.totals.samples), "samples")}${card(pct(s.totals.errorRate), "errors")}${card(ms(s.totals.median), "median")}${card(ms(s.totals.p95), "p95")}${card(ms(s.totals.p99), "p99")}${card(`${s.totals.throughput.toFixed(1)}/s`, "throughput")}</div>
+<div class="cards">${card(String(s.totals.samples), "samples")}${card(pct2(s.totals.errorRate), "errors")}${card(ms(s.totals.median), "median")}${card(ms(s.totals.p95), "p95")}${card(ms(s.totals.p99), "p99")}${card(`${s.totals.throughput.toFixed(1)}/s`, "throughput")}</div>
 ${gates}
 ${htmlErrors(s)}
+${htmlMonitor(s)}
+${htmlGenerators(s)}
 ${htmlTrend(s)}
 <h2>Charts</h2><div class="charts">
 ${charts}
@@ -42626,7 +44019,7 @@ function renderJunit(s, name = "atq performance gates") {
   const skipped = s.gates.filter(
     (g) => g.status === "skipped" || g.status === "inconclusive" && !failing(g)
   ).length;
-  const time2 = s.window.durationSeconds.toFixed(3);
+  const time3 = s.window.durationSeconds.toFixed(3);
   const cases = s.gates.map((g) => {
     const open3 = `    <testcase classname="atq.gates" name="${xml(g.expression)}" time="0">`;
     if (g.status === "passed") return `${open3}</testcase>`;
@@ -42641,8 +44034,8 @@ function renderJunit(s, name = "atq performance gates") {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="atq" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time2}">`,
-    `  <testsuite name="${xml(name)}" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time2}">`,
+    `<testsuites name="atq" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time3}">`,
+    `  <testsuite name="${xml(name)}" tests="${s.gates.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time3}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
@@ -42661,17 +44054,154 @@ async function writeReports(dir, summary) {
     "report.html": renderHtml(summary),
     "report.css": REPORT_CSS
   };
-  await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(path5.join(dir, name), text)));
+  await Promise.all(Object.entries(contents).map(([name, text3]) => writeFile(path5.join(dir, name), text3)));
   return REPORT_FILES.map((f) => path5.join(dir, f));
 }
 
-// src/core/finish.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import path9 from "node:path";
+// src/core/analyse.ts
+import path7 from "node:path";
+
+// src/results/auto-stop-report.ts
+function withAutoStop(summary, trigger) {
+  const gate = {
+    expression: `${trigger.criterion} (auto-stop)`,
+    label: trigger.label,
+    metric: trigger.metric,
+    op: trigger.op,
+    threshold: trigger.threshold,
+    baseline: null,
+    actual: trigger.observed,
+    status: "failed",
+    passed: false,
+    reason: trigger.message
+  };
+  return {
+    ...summary,
+    autoStop: trigger,
+    gates: [gate, ...summary.gates],
+    verdict: "failed",
+    warnings: [`Stopped early: ${trigger.message}`, ...summary.warnings]
+  };
+}
+
+// src/core/health.ts
+import { readdir, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
+
+// src/results/generators-parse.ts
+var MAX_SAMPLES = 2e4;
+var MAX_PAUSES = 2e4;
+var MAX_LINE = 400;
+var HEALTH = /^atq-health at=(\d{0,15}) up=(\d{1,12}(?:\.\d{1,3})?) cpu=(\d{0,20}) lim=(\d{0,6}(?:\.\d{1,12})?) cores=(\d{0,6}) mem=(\d{0,20}) memlim=(\d{0,20})$/;
+var PAUSE = /^atq-gc \[(\d{1,9}(?:\.\d{1,6})?)s\] GC\(\d{1,12}\) Pause ([A-Za-z ()0-9-]{1,120}?) (\d{1,9})([KMG])->(\d{1,9})([KMG])\(\d{1,9}[KMG]\) (\d{1,9}(?:\.\d{1,6})?)ms$/;
+var HEAP_MAX = /^atq-gc \[[\d.]{1,20}s\] Heap Max Capacity: (\d{1,9})([KMG])$/;
+var UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+var bytes2 = (n, unit) => Number(n) * (UNIT[unit] ?? 1);
+var realLimit = (v) => v && Number(v) < 2 ** 60 ? Number(v) : void 0;
+var SeriesReader = class {
+  series;
+  first;
+  prev;
+  constructor(name) {
+    this.series = {
+      name,
+      limited: false,
+      samples: [],
+      pauses: [],
+      gcCount: 0,
+      gcTotalMs: 0,
+      gcLongestMs: 0,
+      dropped: 0
+    };
+  }
+  line(raw) {
+    if (raw.length > MAX_LINE || !raw.startsWith("atq-")) return;
+    const line = raw.trimEnd();
+    if (line.startsWith("atq-health ")) this.health(line);
+    else if (line.startsWith("atq-gc ")) this.gc(line);
+  }
+  health(line) {
+    const m = HEALTH.exec(line);
+    if (!m) return;
+    const s = this.series;
+    const up = Number(m[2]);
+    const cpu = m[3] ? Number(m[3]) : void 0;
+    const lim = m[4] ? Number(m[4]) : void 0;
+    const cores = m[5] ? Number(m[5]) : void 0;
+    if (lim !== void 0 && lim > 0) s.limited = true;
+    s.memLimit ??= realLimit(m[7]);
+    this.first ??= up;
+    const sample = { t: round3(up - this.first, 2) };
+    const p = this.prev;
+    if (p && cpu !== void 0 && p.cpu !== void 0 && up > p.up && cpu >= p.cpu)
+      sample.cpu = round3((cpu - p.cpu) / 1e6 / (up - p.up), 3);
+    const limit = lim && lim > 0 ? lim : cores && cores > 0 ? cores : void 0;
+    if (limit !== void 0) sample.limit = limit;
+    if (m[6]) sample.mem = Number(m[6]);
+    if (m[1]) sample.at = Number(m[1]);
+    this.prev = { up, cpu };
+    if (s.samples.length < MAX_SAMPLES) s.samples.push(sample);
+    else s.dropped++;
+  }
+  gc(line) {
+    const s = this.series;
+    const max2 = HEAP_MAX.exec(line);
+    if (max2) {
+      s.heapMax ??= bytes2(max2[1], max2[2]);
+      return;
+    }
+    const m = PAUSE.exec(line);
+    if (!m) return;
+    const ms2 = Number(m[7]);
+    s.gcCount++;
+    s.gcTotalMs += ms2;
+    s.gcLongestMs = Math.max(s.gcLongestMs, ms2);
+    const pause = {
+      t: Number(m[1]),
+      ms: ms2,
+      before: bytes2(m[3], m[4]),
+      after: bytes2(m[5], m[6]),
+      full: m[2].startsWith("Full")
+    };
+    if (s.pauses.length < MAX_PAUSES) s.pauses.push(pause);
+    else s.dropped++;
+  }
+};
+function round3(v, digits) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+// src/core/health.ts
+var GENERATOR_LOG = /^((?:worker|engine)-\d{1,6})\.log$/;
+async function readGenerators(runDir, planDir, warn) {
+  try {
+    const dirs = [.../* @__PURE__ */ new Set([path6.join(runDir, "logs"), path6.join(planDir, "logs")])];
+    const series = [];
+    for (const dir of dirs) {
+      const names = await readdir(dir).catch(() => []);
+      for (const file of names) {
+        const m = GENERATOR_LOG.exec(file);
+        if (!m) continue;
+        const reader = new SeriesReader(m[1]);
+        for await (const line of fileLines(path6.join(dir, file))) reader.line(line);
+        if (reader.series.samples.length) series.push(reader.series);
+      }
+    }
+    if (!series.length) return void 0;
+    await writeFile2(
+      path6.join(planDir, "generators.json"),
+      JSON.stringify({ intervalSeconds: HEALTH_INTERVAL_S, generators: series }) + "\n"
+    );
+    return { intervalSeconds: HEALTH_INTERVAL_S, series };
+  } catch (e) {
+    warn(`generator health: could not read the generators' samples: ${errorMessage(e)}`);
+    return void 0;
+  }
+}
 
 // src/core/analyse.ts
-import path6 from "node:path";
-async function analysePlans(report, options, baselines, emit, partial) {
+async function analysePlans(report, options2, baselines, emit, partial, monitor) {
   const done = [];
   for (const plan of report.plans) {
     if (!plan.samples) {
@@ -42679,25 +44209,32 @@ async function analysePlans(report, options, baselines, emit, partial) {
       continue;
     }
     const { plans: _plans, ...run } = report;
-    const { history, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length, options.baselineRuns) : { history: void 0, missing: { mode: options.baselineMissing } };
-    if (options.gates.some((g) => g.baseline) || history)
+    const { history, missing } = baselines ? baselineOf(baselines, plan.plan, report.plans.length, options2.baselineRuns) : { history: void 0, missing: { mode: options2.baselineMissing } };
+    if (options2.gates.some((g) => g.baseline) || history)
       emit({
         type: "log",
         level: "info",
         message: `plan ${plan.plan}: baseline ${historyCaption(history, missing)}`
       });
-    const summary = await analyseJtl(path6.join(plan.outDir, "results.jtl"), {
-      gates: options.gates,
+    const warn = (message) => emit({ type: "log", level: "warn", message });
+    const generators = await readGenerators(report.outDir, plan.outDir, warn);
+    const analysed = await analyseJtl(path7.join(plan.outDir, "results.jtl"), {
+      gates: options2.gates,
       history,
       baselineMissing: missing,
       run: { ...run, plan: plan.plan },
-      confidence: options.confidence,
-      inconclusive: options.inconclusive
+      confidence: options2.confidence,
+      inconclusive: options2.inconclusive,
+      monitor,
+      generators
     });
+    const stop = report.autoStop;
+    const summary = stop?.plan === plan.plan ? withAutoStop(analysed, stop) : analysed;
     if (partial && plan.status !== "succeeded") summary.warnings.unshift(partial);
     plan.samples = summary.totals.samples;
     await writeReports(plan.outDir, summary);
     plan.verdict = summary.verdict;
+    if (summary.unreliable) report.unreliable = mergeUnreliable(report.unreliable, summary.unreliable);
     for (const line of [...verdictLines(summary, plan.plan), ...trendLines(summary)])
       emit({ type: "log", level: "info", message: line });
     emit({ type: "plan-finished", plan: plan.plan, status: plan.status, samples: plan.samples, summary });
@@ -42716,10 +44253,17 @@ function historyCaption(history, missing) {
   const caption = baselineCaption(baselineRef(newest));
   return history.length === 1 ? caption : `the last ${history.length} runs, the newest ${caption}`;
 }
+function mergeUnreliable(a, b) {
+  const once3 = (x) => [...new Set(x)];
+  return {
+    reasons: once3([...a?.reasons ?? [], ...b.reasons]),
+    workers: once3([...a?.workers ?? [], ...b.workers])
+  };
+}
 
 // src/core/collect.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/util/file-error.ts
 var WHY = {
@@ -42754,17 +44298,17 @@ function fileAccessError(e, doing2, hint) {
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 async function extractTar(archive, rule) {
   const written = [];
-  let bytes = 0;
+  let bytes3 = 0;
   const extract = import_tar_stream.default.extract();
   const counter = () => new Transform({
     transform(chunk, _enc, done) {
-      bytes += chunk.length;
-      if (rule.maxBytes !== void 0 && bytes > rule.maxBytes) return done(tooMuch(rule.maxBytes));
+      bytes3 += chunk.length;
+      if (rule.maxBytes !== void 0 && bytes3 > rule.maxBytes) return done(tooMuch(rule.maxBytes));
       done(null, chunk);
     }
   });
@@ -42783,7 +44327,7 @@ async function extractTar(archive, rule) {
       return;
     }
     if (header.type !== "file") return skip(`a ${header.type}, not a file`);
-    mkdir2(path7.dirname(target), { recursive: true }).then(() => pipeline(stream, counter(), createWriteStream2(target))).then(() => {
+    mkdir2(path8.dirname(target), { recursive: true }).then(() => pipeline(stream, counter(), createWriteStream2(target))).then(() => {
       written.push(target);
       next();
     }, next);
@@ -42806,21 +44350,21 @@ async function collectMasterFiles(ctx, task, dest) {
   if (!task.containerId) return [];
   await mkdir3(dest, { recursive: true });
   const archive = await ctx.client.getArchive(task.containerId, PATHS.outDir);
-  const root = path8.resolve(dest);
+  const root = path9.resolve(dest);
   const written = await extractTar(archive, {
     // Entries are "out/<file>"; plain files only, never outside dest.
     target: (name) => {
       const rel = name.split("/").slice(1).join("/");
-      const target = path8.resolve(root, MASTER_FILES.has(rel) ? "" : MASTER_EXTRA_DIR, rel);
-      return rel && target.startsWith(root + path8.sep) ? { path: target } : {};
+      const target = path9.resolve(root, MASTER_FILES.has(rel) ? "" : MASTER_EXTRA_DIR, rel);
+      return rel && target.startsWith(root + path9.sep) ? { path: target } : {};
     },
     maxBytes: ctx.options.limits?.resultBytes
   });
-  return written.map((w) => path8.relative(root, w).split(path8.sep).join("/"));
+  return written.map((w) => path9.relative(root, w).split(path9.sep).join("/"));
 }
 var LOGS_AT_ONCE = 4;
 async function collectLogs(ctx, dest, entries, maxBytes) {
-  const dir = path8.join(dest, "logs");
+  const dir = path9.join(dest, "logs");
   try {
     await mkdir3(dir, { recursive: true });
   } catch (e) {
@@ -42831,7 +44375,7 @@ async function collectLogs(ctx, dest, entries, maxBytes) {
   const worker = async () => {
     for (let e = queue2.shift(); e; e = queue2.shift()) {
       try {
-        await saveLogs(ctx.client, e.kind, e.id, path8.join(dir, `${e.name}.log`), maxBytes);
+        await saveLogs(ctx.client, e.kind, e.id, path9.join(dir, `${e.name}.log`), maxBytes);
       } catch (err) {
         ctx.logger.warn(`could not save the logs of ${e.name}: ${errorMessage(err)}`);
       }
@@ -42876,6 +44420,7 @@ var RunControl = class {
     };
     if (external?.aborted) onCancel();
     else external?.addEventListener("abort", onCancel, { once: true });
+    this.endsAt = Date.now() + timeoutMs;
     this.timer = setTimeout(() => this.fail(runTimeout(timeoutMs, doing(stage()))), timeoutMs);
   }
   pace;
@@ -42883,6 +44428,8 @@ var RunControl = class {
   timer;
   /** When the caller cancelled: what is left to do must fit in the CI runner's grace period. */
   cancelledAt;
+  /** When the timeout fires: the one clock of the run's deadline (stages wait at most until then). */
+  endsAt;
   get cancelled() {
     return this.cancelledAt !== void 0;
   }
@@ -42921,26 +44468,306 @@ function runTimeout(timeoutMs, during) {
   );
 }
 
+// src/core/monitor.ts
+import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import path10 from "node:path";
+
+// src/results/monitor-parse.ts
+var MONITOR_LIMITS = {
+  lineChars: 200,
+  /** Samples kept per container: 11 hours at the 2 s interval. */
+  pointsPerContainer: 2e4
+};
+var LINE2 = /^atqm (\d{1,12}) (\d{1,10}(?:\.\d{1,3})?) ([0-9a-f]{64}) (\d{1,19}) (-?\d{1,19})$/;
+function parseSamplerOutput(lines, targets) {
+  const raw = /* @__PURE__ */ new Map();
+  let dropped = 0;
+  let anchor = -Infinity;
+  for (const line of lines) {
+    const m = line.length <= MONITOR_LIMITS.lineChars ? LINE2.exec(line) : null;
+    const id = m?.[3];
+    const rows4 = id === void 0 ? void 0 : raw.get(id) ?? (targets.has(id) ? [] : void 0);
+    if (!m || id === void 0 || !rows4 || rows4.length >= MONITOR_LIMITS.pointsPerContainer + 1) {
+      dropped++;
+      continue;
+    }
+    const uptimeMs = Math.round(Number(m[2]) * 1e3);
+    anchor = Math.max(anchor, Number(m[1]) * 1e3 - uptimeMs);
+    rows4.push({ uptimeMs, cpuUs: Number(m[4]), memory: Math.max(0, Number(m[5])) });
+    raw.set(id, rows4);
+  }
+  const series = [];
+  for (const [id, rows4] of raw) {
+    const target = targets.get(id);
+    const points = [];
+    for (let i = 1; i < rows4.length; i++) {
+      const a = rows4[i - 1];
+      const b = rows4[i];
+      const ms2 = b.uptimeMs - a.uptimeMs;
+      if (ms2 <= 0 || b.cpuUs < a.cpuUs) continue;
+      points.push({ t: b.uptimeMs + anchor, cpu: (b.cpuUs - a.cpuUs) / (ms2 * 1e3), memory: b.memory });
+    }
+    series.push({ ...target, container: id.slice(0, 12), points });
+  }
+  return { series, dropped };
+}
+
+// src/jmeter/jit.ts
+var CI_JIT_FLAGS = [
+  "-XX:Tier4InvocationThreshold=50000",
+  "-XX:Tier4MinInvocationThreshold=6000",
+  "-XX:Tier4CompileThreshold=150000",
+  "-XX:Tier4BackEdgeThreshold=400000"
+];
+function jitEnv(mode) {
+  return mode === "ci" ? { ATQ_JVM_ARGS: CI_JIT_FLAGS.join(" ") } : {};
+}
+
+// src/core/context.ts
+function jvmEnv(options2, heap = options2.heap) {
+  return {
+    ...heap ? { HEAP: `-Xms${heap} -Xmx${heap}` } : {},
+    ...jitEnv(options2.jit)
+  };
+}
+function containerEnv(ctx, role, more = {}) {
+  const slot = role === "master" ? {} : { ATQ_WORKER_INDEX: "{{.Task.Slot}}", ATQ_WORKER_COUNT: String(ctx.options.workers) };
+  const heap = role === "master" ? ctx.options.heap : workerHeap(ctx.options);
+  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options, heap), ...slot, ...more };
+}
+function serviceName(runId, role) {
+  return `atq-${runId}-${role}`;
+}
+
+// src/core/monitor-script.ts
+var CGROUP_MOUNT = "/atq-cgroup";
+var SAMPLER_SCRIPT = `set -f
+trap 'exit 0' TERM INT
+c=${CGROUP_MOUNT}
+field() { v=; while read -r k n; do [ "$k" = "$2" ] && v=$n && break; done < "$1"; echo "\${v:-0}"; }
+first() { for d in "$@"; do [ -d "$d" ] && echo "$d" && return; done; }
+while :; do
+  read -r up _ < /proc/uptime
+  now=$(date +%s)
+  for pair in $ATQ_MONITOR_IDS; do
+    [ "\${pair%%:*}" = "$ATQ_MONITOR_NODE" ] || continue
+    id=\${pair#*:}
+    d=$(first "$c/system.slice/docker-$id.scope" "$c/docker/$id")
+    if [ -n "$d" ] && [ -r "$d/cpu.stat" ]; then
+      cpu=$(field "$d/cpu.stat" usage_usec)
+      read -r cur < "$d/memory.current" || cur=0
+      mem=$((cur - $(field "$d/memory.stat" inactive_file)))
+    else
+      a=$(first "$c/cpuacct/docker/$id" "$c/cpu,cpuacct/docker/$id" "$c/cpuacct/system.slice/docker-$id.scope" "$c/cpu,cpuacct/system.slice/docker-$id.scope")
+      m=$(first "$c/memory/docker/$id" "$c/memory/system.slice/docker-$id.scope")
+      [ -n "$a" ] && [ -n "$m" ] || continue
+      read -r ns < "$a/cpuacct.usage" || continue
+      read -r cur < "$m/memory.usage_in_bytes" || cur=0
+      cpu=$((ns / 1000))
+      mem=$((cur - $(field "$m/memory.stat" total_inactive_file)))
+    fi
+    echo "atqm $now $up $id $cpu $mem"
+  done
+  sleep "$ATQ_MONITOR_INTERVAL"
+done
+`;
+
+// src/core/monitor.ts
+var MONITOR_INTERVAL_SECONDS = 2;
+var MAX_MONITORED_CONTAINERS = 200;
+var CONTAINER_ID = /^[0-9a-f]{64}$/;
+async function startMonitor(ctx) {
+  const patterns = ctx.options.monitor;
+  if (!patterns.length) return void 0;
+  const monitor = { targets: /* @__PURE__ */ new Map(), services: [], serviceIds: [], notes: [] };
+  try {
+    await resolveTargets(ctx, patterns, monitor);
+    const ids = [...monitor.targets].flatMap(([node, m]) => [...m.keys()].map((id) => `${node}:${id}`));
+    if (!ids.length) return monitor;
+    const name = serviceName(ctx.runId, "monitor");
+    monitor.serviceId = await ctx.client.createService({
+      name,
+      image: ctx.options.workerImage,
+      labels: ctx.resources.labels("monitor"),
+      command: ["sh", "-c", SAMPLER_SCRIPT],
+      env: {
+        ATQ_MONITOR_IDS: ids.join(" "),
+        ATQ_MONITOR_NODE: "{{.Node.ID}}",
+        ATQ_MONITOR_INTERVAL: String(MONITOR_INTERVAL_SECONDS)
+      },
+      replicas: 0,
+      global: true,
+      networks: [],
+      configs: [],
+      secrets: [],
+      mounts: [{ source: "/sys/fs/cgroup", target: CGROUP_MOUNT, readOnly: true }]
+    });
+    ctx.resources.track("service", monitor.serviceId, name);
+    ctx.logger.info(
+      `monitor: sampling ${ids.length} container(s) of ${monitor.services.join(", ")} every ${MONITOR_INTERVAL_SECONDS} s on their nodes`
+    );
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    note(ctx, monitor, `could not start sampling the monitored services: ${errorMessage(e)}`);
+  }
+  return monitor;
+}
+function note(ctx, monitor, text3) {
+  ctx.logger.warn(`monitor: ${text3}`);
+  monitor.notes.push(text3);
+}
+async function resolveTargets(ctx, patterns, monitor) {
+  const ours = `atq-${ctx.runId}-`;
+  const all = (await ctx.client.listServices()).filter(
+    (s) => !s.name.startsWith(ours) && mayMonitor(s.name, ctx.options.limits?.monitorAllow)
+  );
+  for (const p of patterns.filter((p2) => !all.some((s) => globMatches(p2, s.name))))
+    note(ctx, monitor, `--monitor ${p}: no service of that name is on the swarm; nothing of it is sampled`);
+  const chosen = all.filter((s) => patterns.some((p) => globMatches(p, s.name)));
+  const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
+  let count2 = 0;
+  for (const s of chosen.sort((a, b) => a.name.localeCompare(b.name))) {
+    monitor.services.push(s.name);
+    monitor.serviceIds.push(s.id);
+    const running = (await ctx.client.tasks(s.id)).filter(
+      (t) => t.state === "running" && CONTAINER_ID.test(t.containerId ?? "")
+    );
+    if (!running.length) note(ctx, monitor, `service ${s.name} has no running container to sample`);
+    for (const t of running) {
+      if (++count2 > MAX_MONITORED_CONTAINERS) continue;
+      const node = monitor.targets.get(t.nodeId) ?? /* @__PURE__ */ new Map();
+      node.set(t.containerId, { service: s.name, node: nodeNames.get(t.nodeId) ?? t.nodeId });
+      monitor.targets.set(t.nodeId, node);
+    }
+  }
+  if (count2 > MAX_MONITORED_CONTAINERS)
+    note(ctx, monitor, `${count2} containers match; only the first ${MAX_MONITORED_CONTAINERS} are sampled`);
+}
+function mayMonitor(service, allowed) {
+  return !allowed || allowed.some((a) => globMatches(a, service));
+}
+async function collectMonitor(ctx, monitor, outDir) {
+  const containers = [];
+  if (monitor.serviceId) {
+    const read = /* @__PURE__ */ new Set();
+    for (const task of await ctx.client.tasks(monitor.serviceId).catch(() => [])) {
+      const mine = monitor.targets.get(task.nodeId);
+      if (!mine || read.has(task.nodeId)) continue;
+      read.add(task.nodeId);
+      const node = [...mine.values()][0]?.node ?? task.nodeId;
+      const { series, dropped, stderr } = await readSampler(ctx.client, task.id, mine);
+      containers.push(...series);
+      if (dropped)
+        note(
+          ctx,
+          monitor,
+          `node ${node}: ${dropped} line(s) of the sampler were not samples${stderr ? ` (${stderr})` : ""}`
+        );
+      if (!series.length && task.state !== "running")
+        note(
+          ctx,
+          monitor,
+          `node ${node}: the sampler ended (${task.state}${task.error ? `: ${task.error}` : ""})`
+        );
+    }
+    for (const [nodeId, mine] of monitor.targets) {
+      const node = [...mine.values()][0]?.node ?? nodeId;
+      if (!read.has(nodeId))
+        note(ctx, monitor, `node ${node}: no sampler ran there; its containers have no samples`);
+      const missing = [...mine].filter(([id]) => !containers.some((c) => id.startsWith(c.container)));
+      if (read.has(nodeId) && missing.length)
+        note(
+          ctx,
+          monitor,
+          `node ${node}: ${missing.map(([id, t]) => `${t.service} ${id.slice(0, 12)}`).join(", ")} not found under /sys/fs/cgroup (a container that ended, or a cgroup layout ATQ does not know)`
+        );
+    }
+  }
+  await lateContainers(ctx, monitor);
+  const data = {
+    intervalSeconds: MONITOR_INTERVAL_SECONDS,
+    services: monitor.services,
+    containers,
+    notes: monitor.notes
+  };
+  await mkdir4(outDir, { recursive: true });
+  await writeFile3(path10.join(outDir, "monitor.json"), JSON.stringify(data, null, 1) + "\n");
+  return data;
+}
+async function lateContainers(ctx, monitor) {
+  const known = new Set([...monitor.targets.values()].flatMap((m) => [...m.keys()]));
+  for (const [i, id] of monitor.serviceIds.entries()) {
+    const tasks = await ctx.client.tasks(id).catch(() => []);
+    const late = tasks.filter((t) => t.state === "running" && !known.has(t.containerId ?? "")).length;
+    if (late)
+      note(
+        ctx,
+        monitor,
+        `service ${monitor.services[i]}: ${late} container(s) started after the run started (a scale-up or a restart) were not sampled`
+      );
+  }
+}
+async function readSampler(client, taskId, targets) {
+  const lines = [];
+  let stderr;
+  let other = 0;
+  const most = targets.size * 20001 + 100;
+  for await (const line of logLines(client, "task", taskId, { limitMs: 3e4 })) {
+    if (line.startsWith("[stderr] ") || line.startsWith("[atq] ")) {
+      stderr ??= inertLine(line.slice(0, 160));
+      other++;
+    } else lines.push(line);
+    if (lines.length >= most) break;
+  }
+  const { series, dropped } = parseSamplerOutput(lines, targets);
+  return { series, dropped: dropped + other, stderr };
+}
+
+// src/core/monitor-run.ts
+async function collectRunMonitor(state) {
+  const { ctx, monitor, control, logger } = state;
+  if (!ctx || !monitor) return;
+  const reading = collectMonitor(ctx, monitor, state.report.outDir).catch((e) => {
+    logger.warn(`monitor: could not read the samples: ${errorMessage(e)}`);
+    return void 0;
+  });
+  const data = await until(control.deadline(4e4, 2e3), reading);
+  if (data === void 0) logger.warn("monitor: stopped reading the samples: no time left");
+  else state.monitorData = data.value;
+}
+
+// src/core/report.ts
+import { writeFile as writeFile4 } from "node:fs/promises";
+import path11 from "node:path";
+async function writeRunJson(report, logger) {
+  try {
+    await writeFile4(path11.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
+  } catch (e) {
+    logger.warn(fileAccessError(e, "write run.json").message);
+  }
+}
+
 // src/core/finish.ts
 var AFTER_CANCEL = { logsMs: 5500, cleanupMs: 9e3 };
 async function finishRun(state) {
-  const { report, logger, clock } = state;
+  const { report, logger, clock: clock2 } = state;
   let summaries = [];
-  let error = state.failure === void 0 ? void 0 : await classify(state, state.report.runId);
+  let error = state.failure === void 0 ? void 0 : await classify(state);
   if (error) {
     report.status = errorKind(error);
     report.error = { code: error.code, message: error.message };
   }
-  await clock.stage("collect", () => collectWorkerLogs(state));
+  await clock2.stage("collect", () => collectWorkerLogs(state));
+  if (state.monitor) await clock2.stage("collect", () => collectRunMonitor(state));
   await writeRunJson(report, logger);
-  if (state.resources) report.cleanup = await clock.stage("cleanup", () => cleanup(state));
+  if (state.resources) report.cleanup = await clock2.stage("cleanup", () => cleanup(state));
   report.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   report.partial = report.status !== "succeeded" && report.plans.some((p) => (p.samples ?? 0) > 0);
   try {
     const partial = report.partial ? partialNote(report, error) : void 0;
-    summaries = await clock.stage(
+    summaries = await clock2.stage(
       "analyse",
-      () => analysePlans(report, state.options, state.baselines, state.emit, partial)
+      () => analysePlans(report, state.options, state.baselines, state.emit, partial, state.monitorData)
     );
   } catch (e) {
     error ??= new AtqError(
@@ -42958,14 +44785,7 @@ async function finishRun(state) {
   await writeRunJson(report, logger);
   return { error, summaries };
 }
-async function writeRunJson(report, logger) {
-  try {
-    await writeFile2(path9.join(report.outDir, "run.json"), JSON.stringify(report, null, 2) + "\n");
-  } catch (e) {
-    logger.warn(fileAccessError(e, "write run.json").message);
-  }
-}
-async function classify(state, runId) {
+async function classify(state) {
   const e = state.control.reason ?? state.failure;
   if (isAtqError(e)) {
     const client = state.client;
@@ -42976,7 +44796,7 @@ async function classify(state, runId) {
       return lost;
     }
     if (e.code === "DOCKER_API" && e.details.status === 404 && await state.resources?.leasePresent() === false) {
-      return removedError(runId, `${e.message}; its lease is gone too`);
+      return removedError(state.runId, `${e.message}; its lease is gone too`);
     }
     return e;
   }
@@ -42998,32 +44818,33 @@ async function collectWorkerLogs(state) {
   }
 }
 async function cleanup(state) {
-  const { resources, options, logger, report } = state;
-  const res = resources;
-  if (options.keep) {
-    await res.keep();
-    const command = cleanupCommand(report.runId, state.client?.url, { force: false });
+  const { resources, options: options2, logger, report } = state;
+  if (options2.keep && resources) {
+    await resources.keep();
+    const command = cleanupHint(report.runId, state.client?.url, { force: false });
     logger.warn(`--keep: leaving run ${report.runId} on the swarm; remove it with: ${command}`);
     return { removed: 0, failed: [], kept: true };
   }
-  return disposeAll(
-    res,
-    state.control.deadline(12e4, AFTER_CANCEL.cleanupMs),
-    logger,
-    report.runId,
-    state.client?.url,
-    "run"
-  );
+  return disposeAll(state, "run");
 }
-async function disposeAll(res, deadline, logger, runId, dockerHost, noun) {
-  const swept = await res.dispose(deadline);
+async function disposeAll(state, noun) {
+  const { resources, control, logger, runId } = state;
+  if (!resources) return { removed: 0, failed: [], kept: false };
+  const swept = await resources.dispose(control.deadline(12e4, AFTER_CANCEL.cleanupMs));
   const failed = swept.failed.map((f) => ({ ...pick(f.object), error: f.error }));
   logger.info(
     `cleanup: removed ${swept.removed.length} object(s)${failed.length ? `, ${failed.length} left` : ""}`
   );
   const result = { removed: swept.removed.length, failed, kept: false };
+  if (swept.unlisted !== void 0 && !failed.length) {
+    result.unchecked = true;
+    result.command = cleanupHint(runId, state.client?.url);
+    logger.warn(
+      `could not check the swarm for what this ${noun} created (${swept.unlisted}); if anything is left, remove it once the engine answers with: ${result.command}`
+    );
+  }
   if (failed.length) {
-    result.command = cleanupCommand(runId, dockerHost);
+    result.command = cleanupHint(runId, state.client?.url);
     logger.warn(
       `${failed.length} object(s) of this ${noun} are still on the swarm: ${failed.map((f) => `${f.kind} ${f.name}`).join(", ")}. Remove them${swept.unreachableSince ? " once the engine answers again" : ""} with: ${result.command}`
     );
@@ -43036,7 +44857,7 @@ function partialNote(report, error) {
   return `Partial results: the run ${why} ${secs} s after it started; these are the samples measured until then.`;
 }
 var pick = (o) => ({ kind: o.kind, name: o.name, id: o.id });
-function cleanupCommand(runId, dockerHost, opts = { force: true }) {
+function cleanupHint(runId, dockerHost, opts = { force: true }) {
   const host = dockerHost && !dockerHost.startsWith("unix://") ? ` --docker-host ${dockerHost}` : "";
   return `atq cleanup --run ${runId}${opts.force ? " --force" : ""}${host}`;
 }
@@ -43050,6 +44871,10 @@ function withOutcome(error, report) {
     parts2.push(
       `${c.failed.length} object(s) could not be removed from the swarm; remove them with: ${c.command}`
     );
+  } else if (c?.unchecked) {
+    parts2.push(
+      `The swarm could not be checked for what the run created; if anything is left, remove it with: ${c.command}`
+    );
   } else if (c && !c.kept && error.code === "RUN_ABORTED") {
     parts2.push("Everything the run created was removed from the swarm.");
   }
@@ -43061,15 +44886,14 @@ ${parts2.join("\n")}`, error.details, {
 }
 
 // src/core/run.ts
-import { mkdir as mkdir5 } from "node:fs/promises";
-import path17 from "node:path";
+import path19 from "node:path";
 
 // src/bundle/pack.ts
 import { readFile as readFile2 } from "node:fs/promises";
 
 // src/bundle/plan-check.ts
 var import_saxes2 = __toESM(require_saxes(), 1);
-import path10 from "node:path/posix";
+import path12 from "node:path/posix";
 var CSV_PROPS = /* @__PURE__ */ new Set(["filename", "variableNames", "ignoreFirstLine"]);
 function checkPlan(planRel, xml2, bundled) {
   const problems = [];
@@ -43092,8 +44916,8 @@ function checkPlan(planRel, xml2, bundled) {
     const name = String(tag.attributes.name ?? "");
     prop = csv && stack.at(-2) === "CSVDataSet" && CSV_PROPS.has(name) ? name : void 0;
   });
-  parser.on("text", (text) => {
-    if (csv && prop) csv[prop] += text;
+  parser.on("text", (text3) => {
+    if (csv && prop) csv[prop] += text3;
   });
   parser.on("closetag", (tag) => {
     prop = void 0;
@@ -43112,7 +44936,7 @@ function checkPlan(planRel, xml2, bundled) {
       );
       return void 0;
     }
-    const rel = path10.normalize(path10.join(path10.dirname(planRel), file.replace(/\\/g, "/")));
+    const rel = path12.normalize(path12.join(path12.dirname(planRel), file.replace(/\\/g, "/")));
     if (rel.startsWith("../")) {
       problems.push(`${planRel}: CSV Data Set file "${file}" is outside the test directory; move it inside`);
     } else if (!bundled.has(rel)) {
@@ -43305,19 +45129,19 @@ function parseCommaParts(str, budget) {
 function bound(value2, fallback) {
   return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
-function expand(str, options = {}) {
+function expand(str, options2 = {}) {
   if (!str) {
     return [];
   }
-  const max = bound(options.max, EXPANSION_MAX);
-  const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+  const max2 = bound(options2.max, EXPANSION_MAX);
+  const maxLength = bound(options2.maxLength, EXPANSION_MAX_LENGTH);
+  const maxDepth = bound(options2.maxDepth, EXPANSION_MAX_DEPTH);
+  const maxRewrites = bound(options2.maxRewrites, EXPANSION_MAX_REWRITES);
+  const maxSteps = bound(options2.maxSteps, EXPANSION_MAX_STEPS);
   if (str.slice(0, 2) === "{}") {
     str = "\\{\\}" + str.slice(2);
   }
-  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+  return expand_(escapeBraces(str), max2, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
 }
 function embrace(str) {
   return "{" + str + "}";
@@ -43331,7 +45155,7 @@ function lte(i, y) {
 function gte(i, y) {
   return i >= y;
 }
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+function combine(acc, pre, values, max2, maxLength, dropEmpties, budget) {
   const out = [];
   let length = 0;
   let nonEmpty;
@@ -43344,7 +45168,7 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
       vs = nonEmpty;
     }
     for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
+      if (out.length >= max2)
         break outer;
       const expansion = prefix + vs[v];
       if (length + expansion.length > maxLength)
@@ -43356,7 +45180,7 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
   budget.remaining -= out.length;
   return out;
 }
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+function expandSequence(body, isAlphaSequence, max2, maxLength, budget) {
   const n = body.split(/\.\./);
   const N = [];
   if (n[0] === void 0 || n[1] === void 0) {
@@ -43375,7 +45199,7 @@ function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
   const pad = n.some(isPadded);
   const cost = pad ? width : 1;
   let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
+  for (let i = x; test(i, y) && N.length < max2; i += incr) {
     budget.remaining -= cost;
     if (budget.remaining < 0) {
       return void 0;
@@ -43407,7 +45231,7 @@ function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
   }
   return N;
 }
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+function expand_(str, max2, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
   budget.remaining -= CALL_STEPS;
   if (depth > maxDepth) {
     return [str];
@@ -43420,15 +45244,15 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
   for (; ; ) {
     const m = balancedWithBudget(str, masked, budget);
     if (!m) {
-      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
+      return combine(acc, str, [""], max2, maxLength, dropEmpties, budget);
     }
     if (m.unmatched) {
       masked = maskUnmatchedOpens(masked, budget);
     }
     const pre = m.pre;
-    const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+    const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max2, maxLength, dropEmpties, budget);
     if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
+      acc = combine(acc, pre + "{" + m.body + "}", [""], max2, maxLength, dropEmpties && !m.post.length, budget);
       firstGroup = false;
       if (!m.post.length)
         break;
@@ -43456,7 +45280,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     }
     let values;
     if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+      values = expandSequence(m.body, isAlphaSequence, max2, maxLength, budget);
       if (!values) {
         return literal();
       }
@@ -43466,12 +45290,12 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         return literal();
       }
       if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+        n = expand_(n[0], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
         if (budget.remaining < 0) {
           return literal();
         }
         if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
+          const next2 = combine(acc, pre + n[0], [""], max2, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal();
           }
@@ -43492,7 +45316,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       values = [];
       let valuesLength = 0;
       outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+        const expanded = expand_(n[j], max2, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
         if (budget.remaining < 0) {
           return literal();
         }
@@ -43500,7 +45324,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
           const v = expanded[k];
           if (dropsEmpties && !v)
             continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
+          if (values.length >= max2 || valuesLength + v.length > maxLength) {
             break outer;
           }
           values.push(v);
@@ -43508,7 +45332,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         }
       }
     }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+    const next = combine(acc, pre, values, max2, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
       return literal();
     }
@@ -43741,13 +45565,13 @@ var AST = class {
       parts: this.#parts
     };
   }
-  constructor(type, parent, options = {}) {
+  constructor(type, parent, options2 = {}) {
     this.type = type;
     if (type)
       this.#hasMagic = true;
     this.#parent = parent;
     this.#root = this.#parent ? this.#parent.#root : this;
-    this.#options = this.#root === this ? options : this.#root.#options;
+    this.#options = this.#root === this ? options2 : this.#root.#options;
     this.#negs = this.#root === this ? [] : this.#root.#negs;
     if (type === "!" && !this.#root.#filledNegs)
       this.#negs.push(this);
@@ -44027,9 +45851,9 @@ var AST = class {
     this.#toString = void 0;
     this.#emptyExt = false;
   }
-  static fromGlob(pattern, options = {}) {
-    const ast = new _a(null, void 0, options);
-    _a.#parseAST(pattern, ast, 0, options, 0);
+  static fromGlob(pattern, options2 = {}) {
+    const ast = new _a(null, void 0, options2);
+    _a.#parseAST(pattern, ast, 0, options2, 0);
     return ast;
   }
   // returns the regular expression if there's magic, or the unescaped
@@ -44302,12 +46126,12 @@ var escape2 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) 
 };
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch = (p, pattern, options = {}) => {
+var minimatch = (p, pattern, options2 = {}) => {
   assertValidPattern(pattern);
-  if (!options.nocomment && pattern.charAt(0) === "#") {
+  if (!options2.nocomment && pattern.charAt(0) === "#") {
     return false;
   }
-  return new Minimatch(pattern, options).match(p);
+  return new Minimatch(pattern, options2).match(p);
 };
 var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
 var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
@@ -44360,11 +46184,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path11 = {
+var path13 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep = defaultPlatform === "win32" ? path11.win32.sep : path11.posix.sep;
+var sep = defaultPlatform === "win32" ? path13.win32.sep : path13.posix.sep;
 minimatch.sep = sep;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -44372,7 +46196,7 @@ var qmark2 = "[^/]";
 var star2 = qmark2 + "*?";
 var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
 var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+var filter = (pattern, options2 = {}) => (p) => minimatch(p, pattern, options2);
 minimatch.filter = filter;
 var ext = (a, b = {}) => Object.assign({}, a, b);
 var defaults = (def) => {
@@ -44380,50 +46204,50 @@ var defaults = (def) => {
     return minimatch;
   }
   const orig = minimatch;
-  const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+  const m = (p, pattern, options2 = {}) => orig(p, pattern, ext(def, options2));
   return Object.assign(m, {
     Minimatch: class Minimatch extends orig.Minimatch {
-      constructor(pattern, options = {}) {
-        super(pattern, ext(def, options));
+      constructor(pattern, options2 = {}) {
+        super(pattern, ext(def, options2));
       }
-      static defaults(options) {
-        return orig.defaults(ext(def, options)).Minimatch;
+      static defaults(options2) {
+        return orig.defaults(ext(def, options2)).Minimatch;
       }
     },
     AST: class AST extends orig.AST {
       /* c8 ignore start */
-      constructor(type, parent, options = {}) {
-        super(type, parent, ext(def, options));
+      constructor(type, parent, options2 = {}) {
+        super(type, parent, ext(def, options2));
       }
       /* c8 ignore stop */
-      static fromGlob(pattern, options = {}) {
-        return orig.AST.fromGlob(pattern, ext(def, options));
+      static fromGlob(pattern, options2 = {}) {
+        return orig.AST.fromGlob(pattern, ext(def, options2));
       }
     },
-    unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-    escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-    filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-    defaults: (options) => orig.defaults(ext(def, options)),
-    makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-    braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-    match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+    unescape: (s, options2 = {}) => orig.unescape(s, ext(def, options2)),
+    escape: (s, options2 = {}) => orig.escape(s, ext(def, options2)),
+    filter: (pattern, options2 = {}) => orig.filter(pattern, ext(def, options2)),
+    defaults: (options2) => orig.defaults(ext(def, options2)),
+    makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
+    braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
+    match: (list, pattern, options2 = {}) => orig.match(list, pattern, ext(def, options2)),
     sep: orig.sep,
     GLOBSTAR
   });
 };
 minimatch.defaults = defaults;
-var braceExpand = (pattern, options = {}) => {
+var braceExpand = (pattern, options2 = {}) => {
   assertValidPattern(pattern);
-  if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+  if (options2.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
     return [pattern];
   }
-  return expand(pattern, { max: options.braceExpandMax });
+  return expand(pattern, { max: options2.braceExpandMax });
 };
 minimatch.braceExpand = braceExpand;
-var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
 minimatch.makeRe = makeRe;
-var match = (list, pattern, options = {}) => {
-  const mm = new Minimatch(pattern, options);
+var match = (list, pattern, options2 = {}) => {
+  const mm = new Minimatch(pattern, options2);
   list = list.filter((f) => mm.match(f));
   if (mm.options.nonull && !list.length) {
     list.push(pattern);
@@ -44452,28 +46276,28 @@ var Minimatch = class {
   windowsNoMagicRoot;
   maxGlobstarRecursion;
   regexp;
-  constructor(pattern, options = {}) {
+  constructor(pattern, options2 = {}) {
     assertValidPattern(pattern);
-    options = options || {};
-    this.options = options;
-    this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+    options2 = options2 || {};
+    this.options = options2;
+    this.maxGlobstarRecursion = options2.maxGlobstarRecursion ?? 200;
     this.pattern = pattern;
-    this.platform = options.platform || defaultPlatform;
+    this.platform = options2.platform || defaultPlatform;
     this.isWindows = this.platform === "win32";
     const awe = "allowWindowsEscape";
-    this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options[awe] === false;
+    this.windowsPathsNoEscape = !!options2.windowsPathsNoEscape || options2[awe] === false;
     if (this.windowsPathsNoEscape) {
       this.pattern = this.pattern.replace(/\\/g, "/");
     }
-    this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+    this.preserveMultipleSlashes = !!options2.preserveMultipleSlashes;
     this.regexp = null;
     this.negate = false;
-    this.nonegate = !!options.nonegate;
+    this.nonegate = !!options2.nonegate;
     this.comment = false;
     this.empty = false;
-    this.partial = !!options.partial;
+    this.partial = !!options2.partial;
     this.nocase = !!this.options.nocase;
-    this.windowsNoMagicRoot = options.windowsNoMagicRoot !== void 0 ? options.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
+    this.windowsNoMagicRoot = options2.windowsNoMagicRoot !== void 0 ? options2.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
     this.globSet = [];
     this.globParts = [];
     this.set = [];
@@ -44495,8 +46319,8 @@ var Minimatch = class {
   }
   make() {
     const pattern = this.pattern;
-    const options = this.options;
-    if (!options.nocomment && pattern.charAt(0) === "#") {
+    const options2 = this.options;
+    if (!options2.nocomment && pattern.charAt(0) === "#") {
       this.comment = true;
       return;
     }
@@ -44506,7 +46330,7 @@ var Minimatch = class {
     }
     this.parseNegate();
     this.globSet = [...new Set(this.braceExpand())];
-    if (options.debug) {
+    if (options2.debug) {
       this.debug = (...args) => console.error(...args);
     }
     this.debug(this.pattern, this.globSet);
@@ -44963,7 +46787,7 @@ var Minimatch = class {
   }
   parse(pattern) {
     assertValidPattern(pattern);
-    const options = this.options;
+    const options2 = this.options;
     if (pattern === "**")
       return GLOBSTAR;
     if (pattern === "")
@@ -44971,13 +46795,13 @@ var Minimatch = class {
     let m;
     let fastTest = null;
     if (m = pattern.match(starRE)) {
-      fastTest = options.dot ? starTestDot : starTest;
+      fastTest = options2.dot ? starTestDot : starTest;
     } else if (m = pattern.match(starDotExtRE)) {
-      fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
+      fastTest = (options2.nocase ? options2.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options2.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
     } else if (m = pattern.match(qmarksRE)) {
-      fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
+      fastTest = (options2.nocase ? options2.dot ? qmarksTestNocaseDot : qmarksTestNocase : options2.dot ? qmarksTestDot : qmarksTest)(m);
     } else if (m = pattern.match(starDotStarRE)) {
-      fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+      fastTest = options2.dot ? starDotStarTestDot : starDotStarTest;
     } else if (m = pattern.match(dotStarRE)) {
       fastTest = dotStarTest;
     }
@@ -44995,9 +46819,9 @@ var Minimatch = class {
       this.regexp = false;
       return this.regexp;
     }
-    const options = this.options;
-    const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
-    const flags = new Set(options.nocase ? ["i"] : []);
+    const options2 = this.options;
+    const twoStar = options2.noglobstar ? star2 : options2.dot ? twoStarDot : twoStarNoDot;
+    const flags = new Set(options2.nocase ? ["i"] : []);
     let re = set.map((pattern) => {
       const pp = pattern.map((p) => {
         if (p instanceof RegExp) {
@@ -45069,7 +46893,7 @@ var Minimatch = class {
     if (f === "/" && partial) {
       return true;
     }
-    const options = this.options;
+    const options2 = this.options;
     if (this.isWindows) {
       f = f.split("\\").join("/");
     }
@@ -45085,18 +46909,18 @@ var Minimatch = class {
     }
     for (const pattern of set) {
       let file = ff;
-      if (options.matchBase && pattern.length === 1) {
+      if (options2.matchBase && pattern.length === 1) {
         file = [filename];
       }
       const hit = this.matchOne(file, pattern, partial);
       if (hit) {
-        if (options.flipNegate) {
+        if (options2.flipNegate) {
           return true;
         }
         return !this.negate;
       }
     }
-    if (options.flipNegate) {
+    if (options2.flipNegate) {
       return false;
     }
     return this.negate;
@@ -45112,7 +46936,7 @@ minimatch.unescape = unescape2;
 
 // node_modules/readdir-glob/dist/index.mjs
 import { resolve } from "path";
-function readdir2(dir, strict) {
+function readdir3(dir, strict) {
   return new Promise((resolve$1, reject) => {
     fs.readdir(dir, { withFileTypes: true }, (err, files) => {
       if (err) switch (err.code) {
@@ -45138,7 +46962,7 @@ function readdir2(dir, strict) {
 function getStat(file, followSymlinks) {
   return new Promise((resolve$1) => {
     const statFunc = followSymlinks ? fs.stat : fs.lstat;
-    statFunc(file, (err, stats) => {
+    statFunc(file, (err, stats3) => {
       if (err) switch (err.code) {
         case "ENOENT":
           if (followSymlinks) resolve$1(getStat(file, false));
@@ -45148,17 +46972,17 @@ function getStat(file, followSymlinks) {
           resolve$1(null);
           break;
       }
-      else resolve$1(stats);
+      else resolve$1(stats3);
     });
   });
 }
-async function* exploreWalkAsync(dir, path18, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir2(path18 + dir, strict);
+async function* exploreWalkAsync(dir, path20, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir3(path20 + dir, strict);
   for (const file of files) {
     let name = file.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path18 + "/" + relative;
+    const absolute = path20 + "/" + relative;
     let stat5 = file;
     if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
     if (stat5.isDirectory()) {
@@ -45168,7 +46992,7 @@ async function* exploreWalkAsync(dir, path18, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat5
         };
-        yield* exploreWalkAsync(filename, path18, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path20, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -45177,24 +47001,24 @@ async function* exploreWalkAsync(dir, path18, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path18, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path18, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path20, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path20, followSymlinks, useStat, shouldSkip, true);
 }
-function readOptions(options) {
+function readOptions(options2) {
   return {
-    pattern: options.pattern,
-    dot: !!options.dot,
-    noglobstar: !!options.noglobstar,
-    matchBase: !!options.matchBase,
-    nocase: !!options.nocase,
-    ignore: options.ignore,
-    skip: options.skip,
-    follow: !!options.follow,
-    stat: !!options.stat,
-    nodir: !!options.nodir,
-    mark: !!options.mark,
-    silent: !!options.silent,
-    absolute: !!options.absolute
+    pattern: options2.pattern,
+    dot: !!options2.dot,
+    noglobstar: !!options2.noglobstar,
+    matchBase: !!options2.matchBase,
+    nocase: !!options2.nocase,
+    ignore: options2.ignore,
+    skip: options2.skip,
+    follow: !!options2.follow,
+    stat: !!options2.stat,
+    nodir: !!options2.nodir,
+    mark: !!options2.mark,
+    silent: !!options2.silent,
+    absolute: !!options2.absolute
   };
 }
 var ReaddirGlob = class extends EventEmitter {
@@ -45206,13 +47030,13 @@ var ReaddirGlob = class extends EventEmitter {
   aborted;
   inactive;
   iterator;
-  constructor(cwd, options, cb) {
+  constructor(cwd, options2, cb) {
     super();
-    if (typeof options === "function") {
-      cb = options;
-      options = void 0;
+    if (typeof options2 === "function") {
+      cb = options2;
+      options2 = void 0;
     }
-    this.options = readOptions(options || {});
+    this.options = readOptions(options2 || {});
     this.matchers = [];
     if (this.options.pattern) {
       const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
@@ -45297,7 +47121,7 @@ var ReaddirGlob = class extends EventEmitter {
     }
   }
 };
-var readdirGlob = (pattern, options, cb) => new ReaddirGlob(pattern, options, cb);
+var readdirGlob = (pattern, options2, cb) => new ReaddirGlob(pattern, options2, cb);
 readdirGlob.ReaddirGlob = ReaddirGlob;
 var src_default = readdirGlob;
 
@@ -45401,14 +47225,14 @@ var Archiver = class extends import_readable_stream2.Transform {
    * @param {String} format The archive format to use.
    * @param {(CoreOptions|TransformOptions)} options See also {@link ZipOptions} and {@link TarOptions}.
    */
-  constructor(options) {
-    options = {
+  constructor(options2) {
+    options2 = {
       highWaterMark: 1024 * 1024,
       statConcurrency: 4,
-      ...options
+      ...options2
     };
-    super(options);
-    this.options = options;
+    super(options2);
+    this.options = options2;
     this._format = false;
     this._module = false;
     this._pending = 0;
@@ -45421,7 +47245,7 @@ var Archiver = class extends import_readable_stream2.Transform {
     this._queue.drain(this._onQueueDrain.bind(this));
     this._statQueue = (0, import_async.queue)(
       this._onStatQueueTask.bind(this),
-      options.statConcurrency
+      options2.statConcurrency
     );
     this._statQueue.drain(this._onQueueDrain.bind(this));
     this._state = {
@@ -45602,7 +47426,7 @@ var Archiver = class extends import_readable_stream2.Transform {
    * @param  {fs.Stats} stats
    * @return {Object}
    */
-  _normalizeEntryData(data, stats) {
+  _normalizeEntryData(data, stats3) {
     data = {
       type: "file",
       name: null,
@@ -45613,8 +47437,8 @@ var Archiver = class extends import_readable_stream2.Transform {
       stats: false,
       ...data
     };
-    if (stats && data.stats === false) {
-      data.stats = stats;
+    if (stats3 && data.stats === false) {
+      data.stats = stats3;
     }
     let isDir = data.type === "directory";
     if (data.name) {
@@ -45717,7 +47541,7 @@ var Archiver = class extends import_readable_stream2.Transform {
     }
     lstat2(
       task.filepath,
-      function(err, stats) {
+      function(err, stats3) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -45728,10 +47552,10 @@ var Archiver = class extends import_readable_stream2.Transform {
           setImmediate(callback);
           return;
         }
-        task = this._updateQueueTaskWithStats(task, stats);
+        task = this._updateQueueTaskWithStats(task, stats3);
         if (task) {
-          if (stats.size) {
-            this._fsEntriesTotalBytes += stats.size;
+          if (stats3.size) {
+            this._fsEntriesTotalBytes += stats3.size;
           }
           this._queue.push(task);
         }
@@ -45772,20 +47596,20 @@ var Archiver = class extends import_readable_stream2.Transform {
    * @param  {Stats} stats
    * @return {Object}
    */
-  _updateQueueTaskWithStats(task, stats) {
-    if (stats.isFile()) {
+  _updateQueueTaskWithStats(task, stats3) {
+    if (stats3.isFile()) {
       task.data.type = "file";
       task.data.sourceType = "stream";
       task.source = new import_lazystream.Readable(function() {
         return createReadStream3(task.filepath);
       });
-    } else if (stats.isDirectory() && this._supportsDirectory) {
+    } else if (stats3.isDirectory() && this._supportsDirectory) {
       task.data.name = trailingSlashIt(task.data.name);
       task.data.type = "directory";
       task.data.sourcePath = trailingSlashIt(task.filepath);
       task.data.sourceType = "buffer";
       task.source = Buffer.concat([]);
-    } else if (stats.isSymbolicLink() && this._supportsSymlink) {
+    } else if (stats3.isSymbolicLink() && this._supportsSymlink) {
       const linkPath = readlinkSync(task.filepath);
       const dirName = dirname(task.filepath);
       task.data.type = "symlink";
@@ -45796,12 +47620,12 @@ var Archiver = class extends import_readable_stream2.Transform {
       task.data.sourceType = "buffer";
       task.source = Buffer.concat([]);
     } else {
-      if (stats.isDirectory()) {
+      if (stats3.isDirectory()) {
         this.emit(
           "warning",
           new ArchiverError("DIRECTORYNOTSUPPORTED", task.data)
         );
-      } else if (stats.isSymbolicLink()) {
+      } else if (stats3.isSymbolicLink()) {
         this.emit(
           "warning",
           new ArchiverError("SYMLINKNOTSUPPORTED", task.data)
@@ -45811,7 +47635,7 @@ var Archiver = class extends import_readable_stream2.Transform {
       }
       return null;
     }
-    task.data = this._normalizeEntryData(task.data, stats);
+    task.data = this._normalizeEntryData(task.data, stats3);
     return task;
   }
   /**
@@ -45991,12 +47815,12 @@ var Archiver = class extends import_readable_stream2.Transform {
    * [TarEntryData]{@link TarEntryData}.
    * @return {this}
    */
-  glob(pattern, options, data) {
+  glob(pattern, options2, data) {
     this._pending++;
-    options = {
+    options2 = {
       stat: true,
       pattern,
-      ...options
+      ...options2
     };
     function onGlobEnd() {
       this._pending--;
@@ -46013,7 +47837,7 @@ var Archiver = class extends import_readable_stream2.Transform {
       entryData.name = match2.relative;
       this._append(match2.absolute, entryData);
     }
-    const globber = new ReaddirGlob2(options.cwd || ".", options);
+    const globber = new ReaddirGlob2(options2.cwd || ".", options2);
     globber.on("error", onGlobError.bind(this));
     globber.on("match", onGlobMatch.bind(this));
     globber.on("end", onGlobEnd.bind(this));
@@ -46159,18 +47983,18 @@ var Tar = class {
    * @constructor
    * @param {TarOptions} options
    */
-  constructor(options) {
-    options = this.options = {
+  constructor(options2) {
+    options2 = this.options = {
       gzip: false,
-      ...options
+      ...options2
     };
-    if (typeof options.gzipOptions !== "object") {
-      options.gzipOptions = {};
+    if (typeof options2.gzipOptions !== "object") {
+      options2.gzipOptions = {};
     }
-    this.engine = import_tar_stream2.default.pack(options);
+    this.engine = import_tar_stream2.default.pack(options2);
     this.compressor = false;
-    if (options.gzip) {
-      this.compressor = zlib.createGzip(options.gzipOptions);
+    if (options2.gzip) {
+      this.compressor = zlib.createGzip(options2.gzipOptions);
       this.compressor.on("error", this._onCompressorError.bind(this));
     }
   }
@@ -46239,9 +48063,9 @@ var Tar = class {
    * @param  {Object} options
    * @return this.engine
    */
-  pipe(destination, options) {
+  pipe(destination, options2) {
     if (this.compressor) {
-      return this.engine.pipe.apply(this.engine, [this.compressor]).pipe(destination, options);
+      return this.engine.pipe.apply(this.engine, [this.compressor]).pipe(destination, options2);
     } else {
       return this.engine.pipe.apply(this.engine, arguments);
     }
@@ -46534,9 +48358,9 @@ function ensureBuffer(input) {
     throw new Error("input must be buffer, number, or string, received " + typeof input);
   }
 }
-function bufferizeInt(num3) {
+function bufferizeInt(num5) {
   const tmp = ensureBuffer(4);
-  tmp.writeInt32BE(num3, 0);
+  tmp.writeInt32BE(num5, 0);
   return tmp;
 }
 function _crc32(buf, previous) {
@@ -46562,10 +48386,10 @@ crc324.unsigned = function() {
 
 // node_modules/archiver/index.js
 var TarArchive = class extends Archiver {
-  constructor(options) {
-    super(options);
+  constructor(options2) {
+    super(options2);
     this._format = "tar";
-    this._module = new Tar(options);
+    this._module = new Tar(options2);
     this._supportsDirectory = true;
     this._supportsSymlink = true;
     this._modulePipe();
@@ -46641,12 +48465,12 @@ function jarAllowance(selection) {
     selection.jars.reduce((sum, f) => sum + f.size, 0)
   );
 }
-function tooLarge(selection, size, max, kind) {
+function tooLarge(selection, size, max2, kind) {
   const biggest = [...selection.files].sort((a, b) => b.size - a.size).slice(0, 5).map((f) => `${f.rel} (${mb(f.size)})`);
   return new AtqError(
     "BUNDLE_TOO_LARGE",
-    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max)}. Largest files: ${biggest.join(", ")}. Narrow --files (jars: up to ${mb(JAR_ALLOWANCE_BYTES)} of them come on top of the limit), or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
-    { size, max }
+    `The test bundle is ${mb(size)} ${kind}, above the limit of ${mb(max2)}. Largest files: ${biggest.join(", ")}. Narrow --files (jars: up to ${mb(JAR_ALLOWANCE_BYTES)} of them come on top of the limit), or raise --max-bundle-size (each MB becomes Swarm configs held by the managers).`,
+    { size, max: max2 }
   );
 }
 var mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
@@ -46654,11 +48478,11 @@ var mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 // src/bundle/select.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
 import { realpath, stat as stat4 } from "node:fs/promises";
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/bundle/earlier-results.ts
 import { lstat as lstat3, open as open2 } from "node:fs/promises";
-import path12 from "node:path";
+import path14 from "node:path";
 var MAX_RUN_JSON = 1024 * 1024;
 var SUMMARY_HEAD = 256;
 var SUMMARY_START = /^\s*\{\s*"schemaVersion"\s*:\s*\d+\s*,\s*"run"\s*:\s*(?:null|\{)/;
@@ -46683,9 +48507,9 @@ var EarlierResults = class {
   holdsResults(dir) {
     let known = this.seen.get(dir);
     if (!known) {
-      const abs = path12.join(this.root, dir);
-      known = isRunJson(path12.join(abs, "run.json")).then(
-        (yes) => yes || isSummaryJson(path12.join(abs, "summary.json"))
+      const abs = path14.join(this.root, dir);
+      known = isRunJson(path14.join(abs, "run.json")).then(
+        (yes) => yes || isSummaryJson(path14.join(abs, "summary.json"))
       );
       this.seen.set(dir, known);
     }
@@ -46693,26 +48517,26 @@ var EarlierResults = class {
   }
 };
 async function isRunJson(file) {
-  const text = await head(file, MAX_RUN_JSON, true);
-  if (text === void 0) return false;
+  const text3 = await head(file, MAX_RUN_JSON, true);
+  if (text3 === void 0) return false;
   try {
-    const doc = JSON.parse(text);
+    const doc = JSON.parse(text3);
     return typeof doc === "object" && doc !== null && typeof doc.runId === "string" && typeof doc.status === "string" && typeof doc.startedAt === "string" && typeof doc.stages === "object" && doc.stages !== null;
   } catch {
     return false;
   }
 }
 async function isSummaryJson(file) {
-  const text = await head(file, SUMMARY_HEAD, false);
-  return text !== void 0 && SUMMARY_START.test(text);
+  const text3 = await head(file, SUMMARY_HEAD, false);
+  return text3 !== void 0 && SUMMARY_START.test(text3);
 }
-async function head(file, max, whole) {
+async function head(file, max2, whole) {
   const st = await lstat3(file).catch(() => void 0);
-  if (!st?.isFile() || whole && st.size > max) return void 0;
+  if (!st?.isFile() || whole && st.size > max2) return void 0;
   const handle = await open2(file, "r").catch(() => void 0);
   if (!handle) return void 0;
   try {
-    const buf = Buffer.alloc(Math.min(max, st.size));
+    const buf = Buffer.alloc(Math.min(max2, st.size));
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead).toString("utf8");
   } finally {
@@ -46728,9 +48552,9 @@ var ResultsFilter = class {
   out;
   constructor(testDir, outDir) {
     this.folders = new EarlierResults(testDir);
-    const rel = outDir === void 0 ? "" : path12.relative(testDir, outDir);
-    if (rel && !path12.isAbsolute(rel) && rel.split(path12.sep)[0] !== "..")
-      this.out = rel.split(path12.sep).join("/");
+    const rel = outDir === void 0 ? "" : path14.relative(testDir, outDir);
+    if (rel && !path14.isAbsolute(rel) && rel.split(path14.sep)[0] !== "..")
+      this.out = rel.split(path14.sep).join("/");
   }
   async keep(paths) {
     const kept = [];
@@ -46784,9 +48608,9 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
     );
   }
   const root = await realpath(testDir);
-  const options = { cwd: testDir, onlyFiles: true, dot: false, ignore: ALWAYS_IGNORED, unique: true };
+  const options2 = { cwd: testDir, onlyFiles: true, dot: false, ignore: ALWAYS_IGNORED, unique: true };
   const filter2 = new ResultsFilter(testDir, extras.outDir);
-  const match2 = async (globs) => globs.length ? filter2.keep(await (0, import_fast_glob2.default)(globs, options)) : [];
+  const match2 = async (globs) => globs.length ? filter2.keep(await (0, import_fast_glob2.default)(globs, options2)) : [];
   const planPaths = (await match2(planGlobs)).sort();
   if (planPaths.length === 0) {
     throw new AtqError(
@@ -46809,13 +48633,13 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
   const problems = [];
   const files = [];
   for (const rel of all) {
-    const abs = path13.join(testDir, rel);
+    const abs = path15.join(testDir, rel);
     const real = await realpath(abs);
-    if (real !== root && !real.startsWith(root + path13.sep)) {
+    if (real !== root && !real.startsWith(root + path15.sep)) {
       problems.push(`${rel} resolves to ${real}, outside the test directory; copy the file into ${testDir}`);
       continue;
     }
-    files.push({ rel: rel.split(path13.sep).join("/"), abs, size: (await stat4(real)).size });
+    files.push({ rel: rel.split(path15.sep).join("/"), abs, size: (await stat4(real)).size });
   }
   if (problems.length) {
     throw new AtqError(
@@ -46827,7 +48651,7 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
       }
     );
   }
-  const slash = (ps) => new Set(ps.map((p) => p.split(path13.sep).join("/")));
+  const slash = (ps) => new Set(ps.map((p) => p.split(path15.sep).join("/")));
   const planSet = slash(planPaths);
   const splitSet = slash(splitPaths);
   const jarSet = slash(jarPaths);
@@ -46840,11 +48664,11 @@ async function select(testDir, planGlobs, fileGlobs, extras) {
     earlierResults: [...filter2.earlier]
   };
 }
-async function selectRunFiles(options, logger) {
-  const selection = await selectFiles(options.testDir, options.plans, options.files, {
-    outDir: options.outDir,
-    split: options.splitCsv,
-    jars: options.jars
+async function selectRunFiles(options2, logger) {
+  const selection = await selectFiles(options2.testDir, options2.plans, options2.files, {
+    outDir: options2.outDir,
+    split: options2.splitCsv,
+    jars: options2.jars
   });
   const earlier = selection.earlierResults;
   if (earlier.length) {
@@ -46855,171 +48679,9 @@ async function selectRunFiles(options, logger) {
   return selection;
 }
 
-// src/core/events.ts
-function eventLogger(emit) {
-  return {
-    info: (message) => emit({ type: "log", level: "info", message }),
-    warn: (message) => emit({ type: "log", level: "warn", message }),
-    output: (source, line) => emit({ type: "output", source, line }),
-    progress: (message) => emit({ type: "progress", message })
-  };
-}
-function safeListener(listener) {
-  return (event) => {
-    try {
-      listener(event);
-    } catch {
-    }
-  };
-}
-
-// src/core/network.ts
-import path14 from "node:path";
-
-// src/jmeter/keystore.ts
-var import_node_forge = __toESM(require_lib(), 1);
-import { randomBytes } from "node:crypto";
-function createRmiKeystore(runId) {
-  const keys = import_node_forge.default.pki.rsa.generateKeyPair({ bits: 2048, e: 65537 });
-  const cert = import_node_forge.default.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = "01" + randomBytes(8).toString("hex");
-  cert.validity.notBefore = new Date(Date.now() - 6e4);
-  cert.validity.notAfter = new Date(Date.now() + 7 * 24 * 36e5);
-  const subject = [{ name: "commonName", value: `atq-rmi-${runId}` }];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.sign(keys.privateKey, import_node_forge.default.md.sha256.create());
-  const password = randomBytes(18).toString("base64url");
-  const p12 = import_node_forge.default.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], password, {
-    friendlyName: "rmi",
-    algorithm: "3des"
-  });
-  const keystore = Buffer.from(import_node_forge.default.asn1.toDer(p12).getBytes(), "binary");
-  const properties = [
-    `server.rmi.ssl.keystore.type=PKCS12`,
-    `server.rmi.ssl.keystore.file=${PATHS.rmiKeystore}`,
-    `server.rmi.ssl.keystore.password=${password}`,
-    `server.rmi.ssl.keystore.alias=rmi`,
-    `server.rmi.ssl.truststore.type=PKCS12`,
-    `server.rmi.ssl.truststore.file=${PATHS.rmiKeystore}`,
-    `server.rmi.ssl.truststore.password=${password}`,
-    ""
-  ].join("\n");
-  return { keystore, properties };
-}
-
-// src/jmeter/properties-file.ts
-function propertiesFile(props) {
-  return Object.entries(props).map(([k, v]) => `${escape3(k, true)}=${escape3(v, false)}
-`).join("");
-}
-function escape3(text, key) {
-  let out = "";
-  for (const [i, c] of [...text].entries()) {
-    const code = c.codePointAt(0);
-    if (c === "\\") out += "\\\\";
-    else if (c === "\n") out += "\\n";
-    else if (c === "\r") out += "\\r";
-    else if (c === "	") out += "\\t";
-    else if (c === "\f") out += "\\f";
-    else if ("=:#!".includes(c) || c === " " && (key || i === 0)) out += `\\${c}`;
-    else if (code < 32 || code > 126) out += utf16(c);
-    else out += c;
-  }
-  return out;
-}
-var utf16 = (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
-
-// src/jmeter/jit.ts
-var CI_JIT_FLAGS = [
-  "-XX:Tier4InvocationThreshold=50000",
-  "-XX:Tier4MinInvocationThreshold=6000",
-  "-XX:Tier4CompileThreshold=150000",
-  "-XX:Tier4BackEdgeThreshold=400000"
-];
-function jitEnv(mode) {
-  return mode === "ci" ? { ATQ_JVM_ARGS: CI_JIT_FLAGS.join(" ") } : {};
-}
-
-// src/core/context.ts
-function jvmEnv(options) {
-  return {
-    ...options.heap ? { HEAP: `-Xms${options.heap} -Xmx${options.heap}` } : {},
-    ...jitEnv(options.jit)
-  };
-}
-function containerEnv(ctx, role, more = {}) {
-  const slot = role === "master" ? {} : { ATQ_WORKER_INDEX: "{{.Task.Slot}}", ATQ_WORKER_COUNT: String(ctx.options.workers) };
-  return { ATQ_SUBNET: ctx.network.subnet, ATQ_ROLE: role, ...jvmEnv(ctx.options), ...slot, ...more };
-}
-function serviceName(runId, role) {
-  return `atq-${runId}-${role}`;
-}
-
-// src/core/network.ts
-async function attachedNetworks(client, names) {
-  const ids = [];
-  for (const name of names) {
-    const n = await client.inspectNetwork(name);
-    if (!n || n.scope !== "swarm" || !n.attachable) {
-      throw new AtqError(
-        "CONFIG_INVALID",
-        n ? `--attach-network ${name} is a ${n.scope}-scoped ${n.driver} network${n.attachable ? "" : ", not attachable"}; it must be an attachable overlay network (docker network create -d overlay --attachable).` : `--attach-network ${name}: no such network on this swarm. Create it (overlay, --attachable) or fix the name.`,
-        { network: name }
-      );
-    }
-    ids.push(n.id);
-  }
-  return ids;
-}
-async function createRunNetwork(client, res, encrypted) {
-  const name = serviceName(res.runId, "net");
-  const n = await client.createNetwork(name, res.labels("network"), encrypted);
-  res.track("network", n.id, name);
-  if (!n.subnet) {
-    throw new AtqError(
-      "DOCKER_API",
-      `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`
-    );
-  }
-  return { ...n, subnet: n.subnet };
-}
-async function shipBundle(client, res, bundle, options) {
-  const configs = [];
-  for (const [i, chunk] of bundle.chunks.entries()) {
-    const part = `part-${String(i).padStart(3, "0")}`;
-    const name = serviceName(res.runId, `bundle-${part}`);
-    const id = await client.createConfig(name, chunk, res.labels("bundle"));
-    res.track("config", id, name, "bundle");
-    configs.push({ id, name, target: `${PATHS.bundleParts}/${part}` });
-  }
-  const secrets = [];
-  if (options.rmiSsl && options.mode === "distributed") {
-    const ks = createRmiKeystore(res.runId);
-    for (const [suffix, data, target] of [
-      ["rmi-keystore", ks.keystore, PATHS.rmiKeystore],
-      ["rmi-properties", Buffer.from(ks.properties), PATHS.rmiProperties]
-    ]) {
-      const name = serviceName(res.runId, suffix);
-      const id = await client.createSecret(name, data, res.labels("rmi"));
-      res.track("secret", id, name, "rmi");
-      secrets.push({ id, name, target: path14.posix.basename(target) });
-    }
-  }
-  if (Object.keys(options.secretProps).length) {
-    const name = serviceName(res.runId, "secret-props");
-    const data = Buffer.from(propertiesFile(options.secretProps));
-    const id = await client.createSecret(name, data, res.labels("secret-props"));
-    res.track("secret", id, name, "secret-props");
-    secrets.push({ id, name, target: path14.posix.basename(PATHS.secretProperties) });
-  }
-  return { configs, secrets };
-}
-
 // src/core/engines.ts
-import { mkdir as mkdir4 } from "node:fs/promises";
-import path15 from "node:path";
+import { mkdir as mkdir5 } from "node:fs/promises";
+import path17 from "node:path";
 
 // src/jmeter/engine-script.ts
 var FRAME = "atq-frame";
@@ -47034,6 +48696,7 @@ function engineArgs(cmd) {
     "-j",
     `${PATHS.outDir}/jmeter.log`,
     ...Object.entries(JTL_PROPERTIES).map(([k, v]) => `-J${k}=${v}`),
+    ...liveArgs(cmd.live),
     ...classpathArgs(cmd.jars),
     ...Object.entries(cmd.props).map(([k, v]) => `-J${k}=${v}`),
     ...cmd.secretProps ? ["-q", PATHS.secretProperties] : [],
@@ -47044,7 +48707,32 @@ var frame2 = (kind, file) => `echo "${FRAME} ${kind} begin"
 if [ -f ${file} ]; then gzip -c ${file} | base64 | sed 's/^/${FRAME}-data /'; fi
 echo "${FRAME} ${kind} end"
 `;
+var STOP_NOW_AFTER_S = 10;
+function stopWatch(stop) {
+  const name = shQuote(stop);
+  const said = (what) => `echo "atq: engine $ATQ_WORKER_INDEX ${what}"`;
+  return `{
+  while sleep 1 && kill -0 $jm 2>/dev/null; do
+    if getent hosts ${name} >/dev/null 2>&1 || nslookup ${name} >/dev/null 2>&1; then
+      ${said("asked to stop: ending the test (Shutdown)")}
+      ${tellJmeter("Shutdown")}
+      n=0
+      while sleep 1 && kill -0 $jm 2>/dev/null; do
+        n=$((n + 1))
+        if [ $n -eq ${STOP_NOW_AFTER_S} ]; then
+          ${said(`still running ${STOP_NOW_AFTER_S}s after Shutdown: StopTestNow`)}
+          ${tellJmeter("StopTestNow")}
+        fi
+      done
+      break
+    fi
+  done
+} &
+watch=$!
+`;
+}
 var BARRIER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 1; done';
+var LIVE_TAG = `${LIVE_PREFIX}:$ATQ_WORKER_INDEX`;
 function engineScript(cmd) {
   const args = [
     ...engineArgs(cmd).map(shQuote),
@@ -47052,13 +48740,14 @@ function engineScript(cmd) {
     '"-Jatq.workers=$ATQ_WORKER_COUNT"'
   ];
   const go = shQuote(cmd.go);
-  return PRELUDE + TAKE_SLICE + `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
+  return PRELUDE + GC_LOG_ARGS + TAKE_SLICE + `echo "atq: engine $ATQ_WORKER_INDEX of $ATQ_WORKER_COUNT ready"
 until getent hosts ${go} >/dev/null 2>&1 || nslookup ${go} >/dev/null 2>&1; do sleep 0.2; done
 printf 'atq: engine %s starting %s\\n' "$ATQ_WORKER_INDEX" ${shQuote(oneLine(cmd.plan))}
 set +e
-"$JM" ${args.join(" ")}
-rc=$?
-` + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
+"$JM" ${args.join(" ")} &
+jm=$!
+` + stopWatch(cmd.stop) + healthSampler("$jm", true) + (cmd.live ? liveFollower(LIVE_TAG, "$jm", true) : "") + "wait $jm; rc=$?\nkill $watch 2>/dev/null\nkill $health 2>/dev/null\n" + // The follower's last rows come before the frames (and its `end` line says so).
+  (cmd.live ? liveEnd(LIVE_TAG) : "") + frame2("jtl", `${PATHS.outDir}/results.jtl`) + frame2("log", `${PATHS.outDir}/jmeter.log`) + "exit $rc\n";
 }
 
 // src/results/count.ts
@@ -47102,162 +48791,97 @@ async function pollUntil(opts) {
   }
 }
 
-// src/core/engine-output.ts
-import { once as once2 } from "node:events";
-import { createReadStream as createReadStream5, createWriteStream as createWriteStream3 } from "node:fs";
-import { rm } from "node:fs/promises";
-import { Transform as Transform6 } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-import { StringDecoder as StringDecoder2 } from "node:string_decoder";
-
-// src/jmeter/frames.ts
-var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
-var DATA = `${FRAME}-data `;
-var FrameParser = class {
-  open;
-  /** Base64 characters of a line that did not end on a 4-character group: decoded with the next line's. */
-  carry = "";
-  /** The frame that began and has not ended (a killed container), if any. */
-  get unfinished() {
-    return this.open;
-  }
-  line(line) {
-    const m = FRAME_LINE.exec(line);
-    if (m && m[2] === "begin") {
-      this.open = m[1];
-      this.carry = "";
-      return { kind: "begin", frame: this.open };
-    }
-    if (m && this.open === m[1]) {
-      this.open = void 0;
-      return { kind: "end", frame: m[1] };
-    }
-    if (this.open && line.startsWith(DATA)) {
-      const text = this.carry + line.slice(DATA.length).trim();
-      const whole = text.length - text.length % 4;
-      this.carry = text.slice(whole);
-      return { kind: "data", frame: this.open, bytes: Buffer.from(text.slice(0, whole), "base64") };
-    }
-    return { kind: "console", line };
-  }
-};
-
-// src/core/engine-output.ts
-var LAST_LINES = 20;
-async function saveEngineOutput(lines, files, budget) {
-  const parser = new FrameParser();
-  const report = { lastLines: [], jtl: false, truncated: [] };
-  let consoleFatal;
-  const consoleOut = createWriteStream3(files.console);
-  const open3 = /* @__PURE__ */ new Map();
-  try {
-    for await (const line of lines) {
-      const part = parser.line(line);
-      if (part.kind === "console") {
-        await write(consoleOut, count(budget, Buffer.from(line + "\n")));
-        consoleFatal ??= findFatalLine(line);
-        report.lastLines.push(line);
-        if (report.lastLines.length > LAST_LINES) report.lastLines.shift();
-      } else if (part.kind === "begin" && (part.frame === "jtl" || part.frame === "log")) {
-        await open3.get(part.frame)?.close();
-        const onLine = part.frame === "log" ? (l) => report.fatal ??= findFatalLine(l) : void 0;
-        open3.set(part.frame, new InflatedFile(files[part.frame], budget, onLine));
-      } else if (part.kind === "data") {
-        await open3.get(part.frame)?.write(part.bytes);
-      } else if (part.kind === "end" && open3.has(part.frame)) {
-        await open3.get(part.frame).close();
-        open3.delete(part.frame);
-        if (part.frame === "jtl") report.jtl = true;
-      }
-    }
-  } finally {
-    for (const [frame3, file] of open3) {
-      report.truncated.push(frame3);
-      await file.close().catch(() => {
-      });
-    }
-    consoleOut.end();
-    await once2(consoleOut, "close").catch(() => {
-    });
-  }
-  report.fatal ??= consoleFatal;
-  return report;
+// src/core/graceful-stop.ts
+function stopServiceName(runId, planIndex) {
+  return serviceName(runId, `stop-${planIndex + 1}`);
 }
-var InflatedFile = class {
-  gunzip = createGunzip();
-  done;
-  constructor(file, budget, onLine) {
-    let rest = "";
-    const decoder = new StringDecoder2("utf8");
-    const meter = new Transform6({
-      transform(chunk, _enc, cb) {
-        try {
-          count(budget, chunk);
-        } catch (e) {
-          return cb(e);
-        }
-        if (onLine) {
-          const text = rest + decoder.write(chunk);
-          const parts2 = text.split("\n");
-          rest = parts2.pop().slice(-64 * 1024);
-          parts2.forEach(onLine);
-        }
-        cb(null, chunk);
-      }
-    });
-    this.done = pipeline2(this.gunzip, meter, createWriteStream3(file));
-    this.done.catch(() => {
-    });
-  }
-  async write(bytes) {
-    if (!this.gunzip.write(bytes)) await Promise.race([once2(this.gunzip, "drain"), this.done]);
-  }
-  async close() {
-    this.gunzip.end();
-    await this.done;
-  }
-};
-function count(budget, chunk) {
-  budget.used += chunk.length;
-  if (budget.max !== void 0 && budget.used > budget.max)
-    throw new AtqError(
-      "RESULTS_INVALID",
-      `The engines' results are larger than the ${Math.round(budget.max / 1024 / 1024)} MB this run may keep; the rest was not copied. Record fewer samples (a shorter run, fewer labels or sub-results), or ask the server's operator to raise --max-results.`,
-      { maxBytes: budget.max }
-    );
-  return chunk;
-}
-async function write(out, chunk) {
-  if (!out.write(chunk)) await once2(out, "drain");
-}
-async function mergeJtls(parts2, dest) {
-  const out = createWriteStream3(dest);
-  try {
-    for (const [i, part] of parts2.entries()) {
-      await pipeline2(createReadStream5(part), i === 0 ? passThrough() : withoutFirstLine(), out, {
-        end: false
-      });
-    }
-  } finally {
-    out.end();
-    await once2(out, "close").catch(() => {
-    });
-    await Promise.all(parts2.map((p) => rm(p, { force: true })));
-  }
-}
-var passThrough = () => new Transform6({ transform: (chunk, _enc, cb) => cb(null, chunk) });
-function withoutFirstLine() {
-  let skipping = true;
-  return new Transform6({
-    transform(chunk, _enc, cb) {
-      if (!skipping) return cb(null, chunk);
-      const nl = chunk.indexOf(10);
-      if (nl < 0) return cb();
-      skipping = false;
-      cb(null, chunk.subarray(nl + 1));
-    }
+async function stopEngines(client, p) {
+  return client.createService({
+    name: stopServiceName(p.runId, p.planIndex),
+    // The image every engine runs: it is on every node already.
+    image: p.image,
+    labels: p.labels,
+    command: ["sh", "-c", BARRIER_SCRIPT],
+    env: {},
+    replicas: 1,
+    networks: [p.networkId],
+    configs: [],
+    secrets: []
   });
+}
+async function endMasterTest(client, masterServiceId, opts = {}) {
+  const last = async () => (await client.tasks(masterServiceId).catch(() => [])).at(-1);
+  const running = async () => {
+    const task = await last();
+    return task?.state === "running" && task.containerId ? task.containerId : void 0;
+  };
+  const tell = async (command) => {
+    const id = await running();
+    return id ? tellMaster(client, id, command, 5e3) : false;
+  };
+  if (!await tell("Shutdown")) return { asked: false, stopNow: false };
+  const until2 = Date.now() + (opts.stopNowAfterMs ?? STOP_NOW_AFTER_S * 1e3);
+  while (Date.now() < until2) {
+    if (opts.ended?.()) return { asked: true, stopNow: false };
+    const task = await last();
+    if (!task || FINAL_STATES.has(task.state)) return { asked: true, stopNow: false };
+    await sleep(500 * (opts.pace ?? 1));
+  }
+  if (opts.ended?.()) return { asked: true, stopNow: false };
+  return { asked: true, stopNow: await tell("StopTestNow") };
+}
+async function tellMaster(client, containerId, command, timeoutMs) {
+  try {
+    const res = await client.exec(containerId, ["sh", "-c", shutdownScript(command)], timeoutMs);
+    return res.exitCode === 0;
+  } catch {
+    return false;
+  }
+}
+async function stopGracefully(ctx, target) {
+  ctx.logger.info("asking JMeter to end the test, keeping every sample so far...");
+  if (target.mode === "distributed") {
+    const res = await endMasterTest(ctx.client, target.masterServiceId, {
+      ended: target.ended,
+      pace: ctx.control.pace
+    });
+    if (res.stopNow)
+      ctx.logger.warn(
+        `JMeter had not ended the test ${STOP_NOW_AFTER_S}s after it was asked: told it to stop now (requests still waiting for an answer are recorded as errors)`
+      );
+    return res;
+  }
+  const name = stopServiceName(ctx.runId, target.planIndex);
+  const id = await stopEngines(ctx.client, {
+    runId: ctx.runId,
+    planIndex: target.planIndex,
+    networkId: ctx.network.id,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("stop")
+  });
+  ctx.resources.track("service", id, name, "stop");
+  return { asked: true, stopNow: false };
+}
+
+// src/core/plan.ts
+import path16 from "node:path";
+
+// src/jmeter/exit-codes.ts
+function exitCodeHint(code) {
+  switch (code) {
+    case 137:
+      return " = killed (SIGKILL: the OOM killer or docker kill)";
+    case 143:
+      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
+    case 96:
+    case 97:
+      return " = the image could not set up the run (see its output)";
+    default:
+      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+  }
+}
+function killedFromOutside(code) {
+  return code !== void 0 && code > 128 && code < 160;
 }
 
 // src/jmeter/noise.ts
@@ -47270,8 +48894,8 @@ var NOISE = [
   /^(INFO|WARNING|SEVERE): (.*\b(user|system) (prefs|preferences)\b|.*\bprefs root node\b)/i
 ];
 function isJmeterNoise(line) {
-  const text = line.trim();
-  return NOISE.some((re) => re.test(text));
+  const text3 = line.trim();
+  return NOISE.some((re) => re.test(text3));
 }
 
 // src/jmeter/summariser.ts
@@ -47293,23 +48917,73 @@ function formatProgress(p) {
   return `${p.samples} samples in ${p.elapsed}, ${p.rate}/s, ${p.errors} errors (${p.errorPct}%)${active}`;
 }
 
-// src/jmeter/exit-codes.ts
-function exitCodeHint(code) {
-  switch (code) {
-    case 137:
-      return " = killed (SIGKILL: the OOM killer or docker kill)";
-    case 143:
-      return " = terminated (SIGTERM: docker stop, or the node shutting down)";
-    case 96:
-    case 97:
-      return " = the image could not set up the run (see its output)";
-    default:
-      return code !== void 0 && code > 128 && code < 160 ? ` = killed by signal ${code - 128}` : "";
+// src/core/live-feed.ts
+var LiveFeed = class {
+  constructor(o) {
+    this.o = o;
+    this.aggregator = new LiveAggregator(o.plan);
+    this.now = o.now ?? Date.now;
   }
-}
-function killedFromOutside(code) {
-  return code !== void 0 && code > 128 && code < 160;
-}
+  o;
+  reader = new LiveLineReader();
+  aggregator;
+  now;
+  timer;
+  closed = false;
+  bad = 0;
+  saidOff = false;
+  /** Lines of the JTL received (header, rows, parts of quoted rows): the master's drain counts on them. */
+  lines = 0;
+  /** Followers (engine slots) that said they printed everything. */
+  ended = /* @__PURE__ */ new Set();
+  /** True when the line was the follower's (then it is no console output). */
+  line(text3) {
+    const part = this.reader.read(text3);
+    if (!part) return false;
+    if (this.closed) return true;
+    switch (part.kind) {
+      case "rows": {
+        this.lines += part.lines;
+        this.bad += part.bad;
+        const now = this.now();
+        for (const row3 of part.rows) this.aggregator.add(row3, now);
+        if (part.rows.length && !this.timer) {
+          this.timer = setInterval(() => this.tick(), this.o.intervalMs);
+          this.timer.unref?.();
+        }
+        break;
+      }
+      case "end":
+        this.ended.add(part.slot);
+        break;
+      case "off":
+        if (!this.saidOff) this.o.warn(`no live statistics for ${this.o.plan}: ${part.reason}`);
+        this.saidOff = true;
+        break;
+    }
+    return true;
+  }
+  tick() {
+    if (!this.closed) this.o.emit(this.aggregator.snapshot(this.now()));
+  }
+  /** Resolves once `done()` holds, or after `ms` (the caller then goes on with what arrived). */
+  async until(done, ms2, signal) {
+    const end = Date.now() + ms2;
+    while (!done() && Date.now() < end && !signal?.aborted) await sleep(50).catch(() => {
+    });
+  }
+  /** The last snapshot (when any row arrived); nothing is counted after this. */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    if (this.aggregator.samples) this.o.emit(this.aggregator.snapshot(this.now()));
+    if (this.bad)
+      this.o.warn(
+        `${this.bad} line(s) of live statistics for ${this.o.plan} could not be read and were left out`
+      );
+  }
+};
 
 // src/core/ready-lines.ts
 var READ_MS = 1500;
@@ -47356,6 +49030,54 @@ var ReadyLines = class {
   }
 };
 
+// src/core/room.ts
+function workerResources(o) {
+  if (o.workerCpus === void 0 && o.workerMemoryBytes === void 0) return void 0;
+  return {
+    ...o.workerCpus !== void 0 ? { cpus: o.workerCpus } : {},
+    ...o.workerMemoryBytes !== void 0 ? { memoryBytes: o.workerMemoryBytes } : {}
+  };
+}
+function amount2(r) {
+  const parts2 = [];
+  if (r.cpus) parts2.push(`${r.cpus} CPU${r.cpus === 1 ? "" : "s"}`);
+  if (r.memoryBytes) parts2.push(formatBytes(r.memoryBytes));
+  return parts2.join(" and ");
+}
+function options(r) {
+  return [r.cpus && "--worker-cpus", r.memoryBytes && "--worker-memory"].filter(Boolean).join(" or ");
+}
+function holds(n, r) {
+  const by = (has2, wants) => wants && has2 ? Math.floor(has2 / wants + 1e-9) : Infinity;
+  return Math.min(by(n.cpus, r.cpus), by(n.memoryBytes, r.memoryBytes));
+}
+async function checkRoom(ctx, role) {
+  const r = workerResources(ctx.options);
+  if (!r) return;
+  const nodes = (await ctx.client.nodes()).filter((n) => n.state === "ready" && n.availability === "active");
+  const want = ctx.options.workers;
+  const room = nodes.map((n) => holds(n, r)).reduce((a, b) => a + b, 0);
+  if (!nodes.length || room >= want) return;
+  const most = (pick2) => Math.max(...nodes.map(pick2));
+  const largest = [
+    r.cpus && `${most((n) => n.cpus)} CPUs`,
+    r.memoryBytes && `${formatBytes(most((n) => n.memoryBytes))} of memory`
+  ].filter(Boolean).join(", ");
+  const swarm = `the swarm's ${nodes.length} ready node${nodes.length === 1 ? " has" : "s have"} at most ${largest}`;
+  const message = room ? `The swarm has room for ${room} ${role}${room === 1 ? "" : "s"} of ${amount2(r)} each, not ${want} (${swarm}); lower ${options(r)} or --workers, or add nodes.` : `No node has ${amount2(r)} free for ${role} 1 of ${want} (${swarm}); lower ${options(r)}, or add nodes.`;
+  throw new AtqError("WORKERS_NOT_READY", message, { resources: r, room, workers: want });
+}
+function waitsForRoom(t) {
+  return t.state === "pending" && /insufficient resources/i.test(t.error);
+}
+function roomWait(o, tasks, role) {
+  const waiting = tasks.filter(waitsForRoom);
+  const r = workerResources(o);
+  if (!waiting.length || !r) return "";
+  const who = waiting.map((t) => t.slot).join(", ");
+  return `${role}${waiting.length === 1 ? "" : "s"} ${who} wait${waiting.length === 1 ? "s" : ""} for a node with ${amount2(r)} free (Docker: ${waiting[0]?.error}): other services hold the rest. Wait for them to end, or lower ${options(r)} or --workers, or add nodes.`;
+}
+
 // src/core/workers.ts
 async function startWorkers(ctx, plans) {
   const name = serviceName(ctx.runId, "workers");
@@ -47365,6 +49087,7 @@ async function startWorkers(ctx, plans) {
     workersExitThemselves(plans),
     Object.keys(ctx.options.secretProps).length > 0
   );
+  await checkRoom(ctx, "worker");
   const id = await ctx.client.createService({
     name,
     image: ctx.options.workerImage,
@@ -47376,7 +49099,8 @@ async function startWorkers(ctx, plans) {
     networks: ctx.networkIds,
     configs: ctx.configs,
     secrets: ctx.secrets,
-    hostname: "{{.Service.Name}}-{{.Task.Slot}}"
+    hostname: "{{.Service.Name}}-{{.Task.Slot}}",
+    resources: workerResources(ctx.options)
   });
   ctx.resources.track("service", id, name);
   return id;
@@ -47403,7 +49127,11 @@ function describeTask(t, role = "worker") {
 async function explainWorkers(ctx, tasks, role = "worker") {
   const parts2 = [];
   for (const t of tasks) {
-    const logs = t.containerId ? tail(await readLogs(ctx.client, "task", t.id, 40), 12) : "";
+    const out = t.containerId ? await readLogs(ctx.client, "task", t.id, 40) : "";
+    const logs = tail(
+      out.split("\n").filter((l) => !isHealthLine(l)).join("\n"),
+      12
+    );
     parts2.push(`  - ${describeTask(t, role)}${logs ? `
     last output:
 ${indent(logs, "      ")}` : ""}`);
@@ -47422,6 +49150,7 @@ async function waitForWorkers(ctx, serviceId, onAddresses) {
   const deadline = Math.min(started2 + ctx.options.readyTimeoutMs, ctx.deadline);
   let last = [];
   let reported = "";
+  let waiting = "";
   const lines = new ReadyLines(ctx, serviceId, WORKER_READY);
   const said = lines.slots;
   return pollUntil({
@@ -47441,6 +49170,8 @@ Check that the image exists on every node and runs jmeter-server.`,
           { tasks: dead }
         );
       }
+      const room = roomWait(ctx.options, last, "worker");
+      if (room && room !== waiting) ctx.logger.warn(waiting = room);
       const running = last.filter((t) => t.state === "running" && t.addresses[ctx.network.id]);
       if (onAddresses && running.length === want) {
         onAddresses(running.map((t) => t.addresses[ctx.network.id]));
@@ -47455,7 +49186,9 @@ Check that the image exists on every node and runs jmeter-server.`,
     },
     onTimeout: async () => {
       const unready = last.filter((t) => t.state !== "running" || !said.has(t.slot));
-      const why = await explainWorkers(ctx, unready.length ? unready : last) || NONE_SCHEDULED;
+      const room = roomWait(ctx.options, unready, "worker");
+      const why = (await explainWorkers(ctx, unready.length ? unready : last) || NONE_SCHEDULED) + (room ? `
+${room}` : "");
       if (Date.now() >= ctx.deadline) {
         const e = runTimeout(ctx.options.timeoutMs, "the workers were starting");
         return new AtqError(e.code, `${e.message}
@@ -47530,7 +49263,8 @@ async function startMaster(ctx, index2, plan, remotes, exitRemotes, gate = false
     rmi: { ssl: ctx.options.rmiSsl },
     jars: ctx.jars,
     gate,
-    secretProps: Object.keys(ctx.options.secretProps).length > 0
+    secretProps: Object.keys(ctx.options.secretProps).length > 0,
+    live: ctx.options.progressIntervalMs > 0
   });
   const id = await ctx.client.createService({
     name,
@@ -47575,13 +49309,15 @@ async function releaseMaster(ctx, serviceId) {
 }
 var END_OF_RUN = /^(Tidying up remote|\.\.\. end of run)/;
 function followMaster(ctx, serviceId, stop, onEnd = () => {
-}) {
+}, plan) {
+  const live = plan === void 0 ? void 0 : masterFeed(ctx, serviceId, plan);
   return (async () => {
     try {
       for await (const { stream, line } of ctx.client.logs("service", serviceId, {
         follow: true,
         signal: stop
       })) {
+        if (stream === "stdout" && live?.line(line)) continue;
         const progress = parseSummary(line);
         if (progress) ctx.logger.progress(formatProgress(progress));
         if (END_OF_RUN.test(line)) onEnd();
@@ -47590,9 +49326,31 @@ function followMaster(ctx, serviceId, stop, onEnd = () => {
       }
     } catch (e) {
       if (!stop.aborted) ctx.logger.warn(`stopped following the master's output: ${e.message}`);
+    } finally {
+      live?.close();
+      ctx.live?.delete(serviceId);
     }
   })();
 }
+function masterFeed(ctx, serviceId, plan) {
+  const { progressIntervalMs } = ctx.options;
+  if (!(progressIntervalMs > 0)) return void 0;
+  const feed = new LiveFeed({
+    plan,
+    intervalMs: progressIntervalMs,
+    emit: (s) => ctx.logger.live?.(s),
+    warn: (m) => ctx.logger.warn(m)
+  });
+  (ctx.live ??= /* @__PURE__ */ new Map()).set(serviceId, feed);
+  return feed;
+}
+async function liveCaughtUp(ctx, serviceId, output) {
+  const feed = ctx.live?.get(serviceId);
+  const lines = Number(output.trim().split("\n").at(-1));
+  if (!feed || !Number.isInteger(lines)) return;
+  await feed.until(() => feed.lines >= lines, ctx.control.ms(LIVE_DRAIN_MS), ctx.signal);
+}
+var LIVE_DRAIN_MS = 2e3;
 async function resultsClosed(ctx, serviceId, endLine) {
   await endLine;
   const until2 = Date.now() + 8e3;
@@ -47600,7 +49358,10 @@ async function resultsClosed(ctx, serviceId, endLine) {
     const task = (await ctx.client.tasks(serviceId)).at(-1);
     if (!task?.containerId || task.state !== "running") break;
     const res = await ctx.client.exec(task.containerId, ["sh", "-c", resultsClosedScript()], 3e3).catch(() => void 0);
-    if (res?.exitCode === 0) return task;
+    if (res?.exitCode === 0) {
+      await liveCaughtUp(ctx, serviceId, res.output);
+      return task;
+    }
     await sleep(ctx.control.ms(200), ctx.signal);
   }
   return new Promise(() => {
@@ -47669,210 +49430,16 @@ async function waitForMaster(ctx, serviceId, watch, onRunning, endLine) {
   }
   return task;
 }
-async function stopMaster(ctx, containerId, timeoutMs) {
-  try {
-    const res = await ctx.client.exec(containerId, ["sh", "-c", shutdownScript()], timeoutMs);
-    return res.exitCode === 0;
-  } catch {
-    return false;
-  }
-}
-
-// src/core/engines.ts
-async function runEnginePlan(ctx, index2, plan, clock) {
-  plan.status = "failed";
-  const go = serviceName(ctx.runId, `go-${index2 + 1}`);
-  const id = await clock.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
-  const ready = await clock.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
-  ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
-  await clock.next("go", () => startBarrier(ctx, go), ctx.signal);
-  let done = ready;
-  let logs;
-  try {
-    done = await clock.next("engines-run", () => waitForEngines(ctx, id, "done"), ctx.signal);
-  } finally {
-    logs = await clock.stage("collect", () => collectEngines(ctx, plan, done));
-  }
-  verifyEngines(plan, done, logs);
-  plan.status = "succeeded";
-  ctx.logger.info(
-    `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
-  );
-  return done;
-}
-async function startEngines(ctx, index2, plan, go) {
-  const name = serviceName(ctx.runId, `engines-${index2 + 1}`);
-  const script = engineScript({
-    plan,
-    props: ctx.options.props,
-    extraArgs: runnerArgs(ctx),
-    jars: ctx.jars,
-    go,
-    secretProps: Object.keys(ctx.options.secretProps).length > 0
-  });
-  const id = await ctx.client.createService({
-    name,
-    image: ctx.options.workerImage,
-    labels: ctx.resources.labels("engines"),
-    command: ["sh", "-c", script],
-    env: containerEnv(ctx, "engine"),
-    replicas: ctx.options.workers,
-    networks: ctx.networkIds,
-    configs: ctx.configs,
-    // Engines talk no RMI: the only secret a run ships them is its --secret-prop file.
-    secrets: ctx.secrets,
-    hostname: "{{.Service.Name}}-{{.Task.Slot}}"
-  });
-  ctx.resources.track("service", id, name);
-  return id;
-}
-async function startBarrier(ctx, name) {
-  const id = await ctx.client.createService({
-    name,
-    image: ctx.options.workerImage,
-    labels: ctx.resources.labels("go"),
-    command: ["sh", "-c", BARRIER_SCRIPT],
-    env: {},
-    replicas: 1,
-    networks: [ctx.network.id],
-    configs: [],
-    secrets: []
-  });
-  ctx.resources.track("service", id, name);
-}
-async function waitForEngines(ctx, serviceId, until2) {
-  const want = ctx.options.workers;
-  const started2 = Date.now();
-  const deadline = until2 === "ready" ? Math.min(started2 + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
-  let last = [];
-  let reported = "";
-  const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
-  const said = lines.slots;
-  return pollUntil({
-    deadline,
-    intervalMs: until2 === "ready" ? 300 : 1e3,
-    signal: ctx.signal,
-    check: async () => {
-      last = currentTasks(await ctx.client.tasks(serviceId));
-      if (until2 === "done") {
-        const ended = last.filter((t) => FINAL_STATES.has(t.state));
-        const dead2 = ended.filter((t) => t.state !== "complete" || t.exitCode !== 0);
-        if (dead2.length) {
-          const why = await explainWorkers(ctx, dead2, "engine");
-          throw new AtqError("WORKER_FAILED", `A JMeter engine stopped in the middle of the test:
-${why}`, {
-            tasks: dead2
-          });
-        }
-        const line2 = `engines finished: ${ended.length}/${want}`;
-        if (line2 !== reported) ctx.logger.progress(reported = line2);
-        return ended.length === want ? last : void 0;
-      }
-      const dead = last.filter((t) => FINAL_STATES.has(t.state));
-      if (dead.length) {
-        throw new AtqError(
-          "WORKERS_NOT_READY",
-          `${dead.length} of ${want} JMeter engine(s) could not start:
-${await explainWorkers(ctx, dead, "engine")}`,
-          { tasks: dead }
-        );
-      }
-      await lines.update(last);
-      const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
-      const line = `engines ready: ${ready.length}/${want}`;
-      if (line !== reported) ctx.logger.progress(reported = line);
-      return ready.length === want ? ready : void 0;
-    },
-    onTimeout: async () => {
-      const why = await explainWorkers(ctx, last, "engine") || "  - no task was scheduled";
-      if (until2 === "done" || Date.now() >= ctx.deadline) {
-        const e = runTimeout(
-          ctx.options.timeoutMs,
-          until2 === "done" ? "the engines were running" : "the engines were starting"
-        );
-        return new AtqError(e.code, `${e.message}
-${why}`, e.details);
-      }
-      return new AtqError(
-        "WORKERS_NOT_READY",
-        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
-${why}`,
-        { tasks: last }
-      );
-    },
-    engine: {
-      client: ctx.client,
-      during: until2 === "ready" ? "the engines were starting" : "the engines were running"
-    },
-    pace: ctx.control.pace
-  }).finally(() => lines.stop());
-}
-async function collectEngines(ctx, plan, tasks) {
-  const reports = /* @__PURE__ */ new Map();
-  const logs = path15.join(plan.outDir, "logs");
-  await mkdir4(logs, { recursive: true });
-  const budget = { used: 0, max: ctx.options.limits?.resultBytes };
-  const jtls = [];
-  try {
-    for (const t of tasks) {
-      const files = {
-        console: path15.join(logs, `engine-${t.slot}.log`),
-        log: path15.join(logs, `engine-${t.slot}.jmeter.log`),
-        jtl: path15.join(logs, `engine-${t.slot}.jtl.part`)
-      };
-      const report = await saveEngineOutput(logLines(ctx.client, "task", t.id), files, budget);
-      reports.set(t.slot, report);
-      for (const kind of report.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
-      if (report.jtl) jtls.push(files.jtl);
-    }
-  } finally {
-    if (jtls.length) await mergeJtls(jtls, path15.join(plan.outDir, "results.jtl"));
-    plan.samples = await countJtlRecords(path15.join(plan.outDir, "results.jtl")).catch(() => void 0);
-  }
-  return reports;
-}
-function verifyEngines(plan, tasks, reports) {
-  const where = `See ${path15.join(plan.outDir, "logs")}/.`;
-  const failed = tasks.filter((t) => t.state !== "complete" || t.exitCode !== 0);
-  if (failed.length) {
-    const last = (t) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
-    const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${last(t).join("\n")}`);
-    throw new AtqError(
-      "JMETER_PLAN_FAILED",
-      `${failed.length} JMeter engine(s) failed running ${plan.plan}:
-${lines.join("\n")}
-${where}`,
-      {
-        plan: plan.plan
-      }
-    );
-  }
-  for (const t of tasks) {
-    const fatal = reports.get(t.slot)?.fatal;
-    if (fatal)
-      throw new AtqError(
-        "JMETER_PLAN_FAILED",
-        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}
-${where}`,
-        { plan: plan.plan }
-      );
-  }
-  if (!plan.samples) {
-    throw new AtqError("RESULTS_MISSING", `The engines ran ${plan.plan} but recorded no samples. ${where}`, {
-      plan: plan.plan
-    });
-  }
-}
 
 // src/core/plan.ts
-import path16 from "node:path";
-async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early) {
+async function runPlan(ctx, step) {
+  const { index: index2, plan, plans, ready, workersId, clock: clock2 } = step;
   const { logger } = ctx;
   plan.status = "failed";
   const last = index2 === plans - 1;
-  const timer = clock.masterTimer();
+  const timer = clock2.masterTimer();
   const endTimer = timer.end;
-  const gated = await usableEarlyMaster(ctx, early, ready.addresses);
+  const gated = await step.early?.take(ready.addresses);
   logger.info(
     `plan ${plan.plan}: ${gated ? "starting the test on the waiting master" : "starting the master"}`
   );
@@ -47891,10 +49458,16 @@ async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early)
   let endLine = () => {
   };
   const endSeen = new Promise((resolve2) => endLine = resolve2);
-  const following = followMaster(ctx, masterId, stopFollowing.signal, () => {
-    ended = true;
-    endLine();
-  });
+  const following = followMaster(
+    ctx,
+    masterId,
+    stopFollowing.signal,
+    () => {
+      ended = true;
+      endLine();
+    },
+    plan.plan
+  );
   const watch = new WorkerWatch(
     ctx,
     workersId,
@@ -47902,36 +49475,66 @@ async function runPlan(ctx, index2, plan, ready, workersId, plans, clock, early)
     () => last
   );
   let task;
+  ctx.stopTarget = { mode: "distributed", masterServiceId: masterId, ended: () => ended };
   try {
     task = await waitForMaster(ctx, masterId, watch, gated ? () => {
     } : timer.running, endSeen);
     if ("endedEarly" in task)
       logger.info("the master's results file is complete: not waiting for JMeter's exit pause");
   } catch (e) {
-    clock.failedIn ??= clock.current;
+    clock2.failedIn ??= clock2.current;
     if (isAtqError(e)) ctx.control.fail(e);
     throw e;
   } finally {
+    ctx.stopTarget = void 0;
     endTimer();
     watch.stop();
     const master = { id: masterId, task, ended: () => ended, following, stopFollowing };
-    await clock.stage("collect", () => salvage(ctx, plan, master));
+    await clock2.stage("collect", () => salvage(ctx, plan, master));
   }
   plan.exitCode = task.exitCode;
   await verifyPlan(ctx, plan, task, ready.tasks);
   plan.status = "succeeded";
   logger.info(`plan ${plan.plan}: ${plan.samples} samples, results in ${plan.outDir}`);
 }
-async function usableEarlyMaster(ctx, early, addresses) {
-  const made = await early;
-  if (!made || "error" in made) return void 0;
-  const same = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-  if (same(made.addresses, addresses)) return made.id;
-  ctx.logger.warn("the workers changed while they started; starting a new master for them");
-  await ctx.resources.remove("service", made.id).catch(() => {
-  });
-  return void 0;
-}
+var EarlyMaster = class {
+  constructor(ctx, plan, plans) {
+    this.ctx = ctx;
+    this.plan = plan;
+    this.plans = plans;
+  }
+  ctx;
+  plan;
+  plans;
+  made;
+  /** For waitForWorkers: called once, with the workers' addresses. */
+  onAddresses = (addresses) => {
+    const exitWorkers = masterExitsWorkers(this.plans, this.plans === 1);
+    this.made = startMaster(this.ctx, 0, this.plan, addresses, exitWorkers, true).then(
+      (id) => ({ id, addresses }),
+      (error) => ({ error })
+    );
+  };
+  /** Waits for a creation under way: once created, the master is tracked and the cleanup removes it. */
+  async settled() {
+    await this.made;
+  }
+  /**
+   * The master's service when it can run the plan: created, and for the workers that are ready (a different
+   * set cannot happen with restart policy none, but would need a new master). Else undefined, after removing
+   * a master that does not fit; the plan then starts a master the usual way.
+   */
+  async take(addresses) {
+    const made = await this.made;
+    if (!made || "error" in made) return void 0;
+    const same = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    if (same(made.addresses, addresses)) return made.id;
+    this.ctx.logger.warn("the workers changed while they started; starting a new master for them");
+    await this.ctx.resources.remove("service", made.id).catch(() => {
+    });
+    return void 0;
+  }
+};
 var SALVAGE = {
   stop: { normalMs: 2e4, afterCancelMs: 2500 },
   copy: { normalMs: 12e4, afterCancelMs: 4500 }
@@ -47968,7 +49571,7 @@ async function stopEarly(ctx, master, containerId) {
   if (ctx.client.unreachableSince !== void 0) return;
   ctx.logger.info("asking JMeter to end the test and write what it measured...");
   const deadline = ctx.control.deadline(SALVAGE.stop.normalMs, SALVAGE.stop.afterCancelMs);
-  await until(deadline, stopMaster(ctx, containerId, 2e3));
+  await until(deadline, tellMaster(ctx.client, containerId, "Shutdown", 2e3));
   while (!master.ended() && Date.now() < deadline()) {
     const t = (await until(deadline, ctx.client.tasks(master.id)).catch(() => void 0))?.value.at(-1);
     if (!t || FINAL_STATES.has(t.state)) break;
@@ -47998,7 +49601,7 @@ async function verifyPlan(ctx, plan, task, workers) {
       { plan: plan.plan, exitCode: task.exitCode }
     );
   }
-  if (task.exitCode !== 0) {
+  if (task.exitCode !== 0 && !(ctx.autoStop && plan.samples)) {
     throw new AtqError(
       "JMETER_PLAN_FAILED",
       `JMeter failed running ${plan.plan} (exit code ${task.exitCode}${exitCodeHint(task.exitCode)}): ${fatal ?? masterOut.last.slice(-8).join("\n")}
@@ -48025,36 +49628,476 @@ ${where}`,
   }
 }
 
-// src/core/source.ts
-import { execFile } from "node:child_process";
-async function runSource(testDir, env = process.env) {
-  const ci = fromCi(env);
-  if (ci.commit) return ci;
-  const commit = await git(testDir, ["rev-parse", "HEAD"]);
-  const ref = ci.ref ?? await git(testDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
-  return { ...ci, ...commit ? { commit } : {}, ...ref && ref !== "HEAD" ? { ref } : {} };
+// src/core/engine-output.ts
+import { once as once2 } from "node:events";
+import { createReadStream as createReadStream5, createWriteStream as createWriteStream3 } from "node:fs";
+import { rm } from "node:fs/promises";
+import { Transform as Transform6 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+
+// src/jmeter/frames.ts
+var FRAME_LINE = new RegExp(`^${FRAME} (\\w+) (begin|end)$`);
+var DATA = `${FRAME}-data `;
+var FrameParser = class {
+  open;
+  /** Base64 characters of a line that did not end on a 4-character group: decoded with the next line's. */
+  carry = "";
+  /** The frame that began and has not ended (a killed container), if any. */
+  get unfinished() {
+    return this.open;
+  }
+  line(line) {
+    const m = FRAME_LINE.exec(line);
+    if (m && m[2] === "begin") {
+      this.open = m[1];
+      this.carry = "";
+      return { kind: "begin", frame: this.open };
+    }
+    if (m && this.open === m[1]) {
+      this.open = void 0;
+      return { kind: "end", frame: m[1] };
+    }
+    if (this.open && line.startsWith(DATA)) {
+      const text3 = this.carry + line.slice(DATA.length).trim();
+      const whole = text3.length - text3.length % 4;
+      this.carry = text3.slice(whole);
+      return { kind: "data", frame: this.open, bytes: Buffer.from(text3.slice(0, whole), "base64") };
+    }
+    return { kind: "console", line };
+  }
+};
+
+// src/core/engine-output.ts
+var LAST_LINES = 20;
+async function saveEngineOutput(lines, files, budget) {
+  const parser = new FrameParser();
+  const report = { lastLines: [], jtl: false, truncated: [] };
+  let consoleFatal;
+  const consoleOut = createWriteStream3(files.console);
+  const open3 = /* @__PURE__ */ new Map();
+  try {
+    for await (const line of lines) {
+      const part = parser.line(line);
+      if (part.kind === "console" && isLiveLine(line)) continue;
+      if (part.kind === "console") {
+        await write(consoleOut, count(budget, Buffer.from(line + "\n")));
+        consoleFatal ??= findFatalLine(line);
+        if (!isHealthLine(line)) report.lastLines.push(line);
+        if (report.lastLines.length > LAST_LINES) report.lastLines.shift();
+      } else if (part.kind === "begin" && (part.frame === "jtl" || part.frame === "log")) {
+        await open3.get(part.frame)?.close();
+        const onLine = part.frame === "log" ? (l) => report.fatal ??= findFatalLine(l) : void 0;
+        open3.set(part.frame, new InflatedFile(files[part.frame], budget, onLine));
+      } else if (part.kind === "data") {
+        await open3.get(part.frame)?.write(part.bytes);
+      } else if (part.kind === "end" && open3.has(part.frame)) {
+        await open3.get(part.frame).close();
+        open3.delete(part.frame);
+        if (part.frame === "jtl") report.jtl = true;
+      }
+    }
+  } finally {
+    for (const [frame3, file] of open3) {
+      report.truncated.push(frame3);
+      await file.close().catch(() => {
+      });
+    }
+    consoleOut.end();
+    await once2(consoleOut, "close").catch(() => {
+    });
+  }
+  report.fatal ??= consoleFatal;
+  return report;
 }
-function fromCi(env) {
-  const pick2 = (...names) => names.map((n) => env[n]).find((v) => v);
-  const github = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
-  const out = {};
-  const commit = pick2("GITHUB_SHA", "GIT_COMMIT", "CI_COMMIT_SHA");
-  const ref = pick2("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "BRANCH_NAME", "GIT_BRANCH", "CI_COMMIT_REF_NAME");
-  const ciUrl = github ?? pick2("BUILD_URL", "CI_JOB_URL");
-  if (commit) out.commit = commit;
-  if (ref) out.ref = ref;
-  if (ciUrl) out.ciUrl = ciUrl;
-  return out;
-}
-function git(cwd, args) {
-  return new Promise((resolve2) => {
-    execFile(
-      "git",
-      args,
-      { cwd, timeout: 3e3 },
-      (err, stdout) => resolve2(err ? void 0 : stdout.trim() || void 0)
+var InflatedFile = class {
+  gunzip = createGunzip();
+  done;
+  constructor(file, budget, onLine) {
+    let rest = "";
+    const decoder = new StringDecoder2("utf8");
+    const meter = new Transform6({
+      transform(chunk, _enc, cb) {
+        try {
+          count(budget, chunk);
+        } catch (e) {
+          return cb(e);
+        }
+        if (onLine) {
+          const text3 = rest + decoder.write(chunk);
+          const parts2 = text3.split("\n");
+          rest = parts2.pop().slice(-64 * 1024);
+          parts2.forEach(onLine);
+        }
+        cb(null, chunk);
+      }
+    });
+    this.done = pipeline2(this.gunzip, meter, createWriteStream3(file));
+    this.done.catch(() => {
+    });
+  }
+  async write(bytes3) {
+    if (!this.gunzip.write(bytes3)) await Promise.race([once2(this.gunzip, "drain"), this.done]);
+  }
+  async close() {
+    this.gunzip.end();
+    await this.done;
+  }
+};
+function count(budget, chunk) {
+  budget.used += chunk.length;
+  if (budget.max !== void 0 && budget.used > budget.max)
+    throw new AtqError(
+      "RESULTS_INVALID",
+      `The engines' results are larger than the ${Math.round(budget.max / 1024 / 1024)} MB this run may keep; the rest was not copied. Record fewer samples (a shorter run, fewer labels or sub-results), or ask the server's operator to raise --max-results.`,
+      { maxBytes: budget.max }
     );
+  return chunk;
+}
+async function write(out, chunk) {
+  if (!out.write(chunk)) await once2(out, "drain");
+}
+async function mergeJtls(parts2, dest) {
+  const out = createWriteStream3(dest);
+  try {
+    for (const [i, part] of parts2.entries()) {
+      await pipeline2(createReadStream5(part), i === 0 ? passThrough() : withoutFirstLine(), out, {
+        end: false
+      });
+    }
+  } finally {
+    out.end();
+    await once2(out, "close").catch(() => {
+    });
+    await Promise.all(parts2.map((p) => rm(p, { force: true })));
+  }
+}
+var passThrough = () => new Transform6({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+function withoutFirstLine() {
+  let skipping = true;
+  return new Transform6({
+    transform(chunk, _enc, cb) {
+      if (!skipping) return cb(null, chunk);
+      const nl = chunk.indexOf(10);
+      if (nl < 0) return cb();
+      skipping = false;
+      cb(null, chunk.subarray(nl + 1));
+    }
   });
+}
+
+// src/core/live-engines.ts
+var LIVE_DRAIN_MS2 = 2e3;
+function followEngines(ctx, serviceId, plan) {
+  const { progressIntervalMs } = ctx.options;
+  if (!(progressIntervalMs > 0)) return { stop: async () => {
+  } };
+  const feed = new LiveFeed({
+    plan,
+    intervalMs: progressIntervalMs,
+    emit: (s) => ctx.logger.live?.(s),
+    warn: (m) => ctx.logger.warn(m)
+  });
+  const stopper = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stopper.signal]);
+  const reading = (async () => {
+    try {
+      for await (const { stream, line } of ctx.client.logs("service", serviceId, { follow: true, signal })) {
+        if (stream === "stdout") feed.line(line);
+      }
+    } catch (e) {
+      if (!signal.aborted)
+        ctx.logger.warn(`live statistics stopped: could not follow the engines' output: ${errorMessage(e)}`);
+    }
+  })();
+  return {
+    async stop(engines) {
+      await feed.until(() => feed.ended.size >= engines, ctx.control.ms(LIVE_DRAIN_MS2), ctx.signal);
+      stopper.abort();
+      await reading;
+      feed.close();
+    }
+  };
+}
+
+// src/core/engines.ts
+async function runEnginePlan(ctx, index2, plan, clock2) {
+  plan.status = "failed";
+  const go = serviceName(ctx.runId, `go-${index2 + 1}`);
+  const id = await clock2.next("engines", () => startEngines(ctx, index2, plan.plan, go), ctx.signal);
+  const ready = await clock2.next("ready", () => waitForEngines(ctx, id, "ready"), ctx.signal);
+  ctx.logger.info(`engines ready: ${ready.length}; starting ${plan.plan} on all of them`);
+  await clock2.next("go", () => startBarrier(ctx, go), ctx.signal);
+  ctx.stopTarget = { mode: "engines", planIndex: index2 };
+  let done = ready;
+  let logs;
+  const live = followEngines(ctx, id, plan.plan);
+  let ran = false;
+  try {
+    done = await clock2.next("engines-run", () => waitForEngines(ctx, id, "done", plan), ctx.signal);
+    ran = true;
+  } catch (e) {
+    done = await endEnginesEarly(ctx, index2, id, done);
+    throw e;
+  } finally {
+    ctx.stopTarget = void 0;
+    await live.stop(ran ? done.length : 0);
+    logs = await clock2.stage("collect", () => collectEngines(ctx, plan, done));
+  }
+  verifyEngines(plan, done, logs, ctx.autoStop !== void 0);
+  plan.status = "succeeded";
+  ctx.logger.info(
+    `plan ${plan.plan}: ${plan.samples} samples from ${done.length} engines, results in ${plan.outDir}`
+  );
+  return done;
+}
+async function startEngines(ctx, index2, plan, go) {
+  const name = serviceName(ctx.runId, `engines-${index2 + 1}`);
+  const script = engineScript({
+    plan,
+    props: ctx.options.props,
+    extraArgs: runnerArgs(ctx),
+    jars: ctx.jars,
+    go,
+    stop: stopServiceName(ctx.runId, index2),
+    secretProps: Object.keys(ctx.options.secretProps).length > 0,
+    live: ctx.options.progressIntervalMs > 0
+  });
+  await checkRoom(ctx, "engine");
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("engines"),
+    command: ["sh", "-c", script],
+    env: containerEnv(ctx, "engine"),
+    replicas: ctx.options.workers,
+    networks: ctx.networkIds,
+    configs: ctx.configs,
+    // Engines talk no RMI: the only secret a run ships them is its --secret-prop file.
+    secrets: ctx.secrets,
+    hostname: "{{.Service.Name}}-{{.Task.Slot}}",
+    resources: workerResources(ctx.options)
+  });
+  ctx.resources.track("service", id, name);
+  return id;
+}
+async function startBarrier(ctx, name) {
+  const id = await ctx.client.createService({
+    name,
+    image: ctx.options.workerImage,
+    labels: ctx.resources.labels("go"),
+    command: ["sh", "-c", BARRIER_SCRIPT],
+    env: {},
+    replicas: 1,
+    networks: [ctx.network.id],
+    configs: [],
+    secrets: []
+  });
+  ctx.resources.track("service", id, name);
+}
+async function waitForEngines(ctx, serviceId, until2, plan) {
+  const want = ctx.options.workers;
+  const started2 = Date.now();
+  const deadline = until2 === "ready" ? Math.min(started2 + ctx.options.readyTimeoutMs, ctx.deadline) : ctx.deadline;
+  let last = [];
+  let reported = "";
+  let waiting = "";
+  const lines = new ReadyLines(ctx, serviceId, ENGINE_READY);
+  const said = lines.slots;
+  return pollUntil({
+    deadline,
+    intervalMs: until2 === "ready" ? 300 : 1e3,
+    signal: ctx.signal,
+    check: async () => {
+      last = currentTasks(await ctx.client.tasks(serviceId));
+      if (until2 === "done") {
+        const ended = last.filter((t) => FINAL_STATES.has(t.state));
+        const dead2 = ended.filter(
+          (t) => (t.state !== "complete" || t.exitCode !== 0) && !(ctx.autoStop && t.exitCode === 1)
+        );
+        if (dead2.length) throw await deadEngines(ctx, dead2, plan);
+        const line2 = `engines finished: ${ended.length}/${want}`;
+        if (line2 !== reported) ctx.logger.progress(reported = line2);
+        return ended.length === want ? last : void 0;
+      }
+      const dead = last.filter((t) => FINAL_STATES.has(t.state));
+      if (dead.length) {
+        throw new AtqError(
+          "WORKERS_NOT_READY",
+          `${dead.length} of ${want} JMeter engine(s) could not start:
+${await explainWorkers(ctx, dead, "engine")}`,
+          { tasks: dead }
+        );
+      }
+      const room = roomWait(ctx.options, last, "engine");
+      if (room && room !== waiting) ctx.logger.warn(waiting = room);
+      await lines.update(last);
+      const ready = last.filter((t) => t.state === "running" && said.has(t.slot));
+      const line = `engines ready: ${ready.length}/${want}`;
+      if (line !== reported) ctx.logger.progress(reported = line);
+      return ready.length === want ? ready : void 0;
+    },
+    onTimeout: async () => {
+      const room = roomWait(ctx.options, last, "engine");
+      const why = (await explainWorkers(ctx, last, "engine") || "  - no task was scheduled") + (room ? `
+${room}` : "");
+      if (until2 === "done" || Date.now() >= ctx.deadline) {
+        const e = runTimeout(
+          ctx.options.timeoutMs,
+          until2 === "done" ? "the engines were running" : "the engines were starting"
+        );
+        return new AtqError(e.code, `${e.message}
+${why}`, e.details);
+      }
+      return new AtqError(
+        "WORKERS_NOT_READY",
+        `Not every JMeter engine was ready after ${formatDuration(Date.now() - started2)} (--ready-timeout ${formatDuration(ctx.options.readyTimeoutMs)}):
+${why}`,
+        { tasks: last }
+      );
+    },
+    engine: {
+      client: ctx.client,
+      during: until2 === "ready" ? "the engines were starting" : "the engines were running"
+    },
+    pace: ctx.control.pace
+  }).finally(() => lines.stop());
+}
+async function deadEngines(ctx, dead, plan) {
+  for (const t of dead) {
+    const fatal = t.containerId ? (await scanLines(logLines(ctx.client, "task", t.id, { tail: 200 }))).fatal : void 0;
+    if (fatal)
+      return new AtqError(
+        "JMETER_PLAN_FAILED",
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}
+See ${path17.join(plan.outDir, "logs")}/.`,
+        { plan: plan.plan, tasks: dead }
+      );
+  }
+  const why = await explainWorkers(ctx, dead, "engine");
+  return new AtqError(
+    "WORKER_FAILED",
+    `A JMeter engine stopped in the middle of the test:
+${why}
+The other engines' results were kept.`,
+    { tasks: dead }
+  );
+}
+async function endEnginesEarly(ctx, index2, serviceId, known) {
+  const latest = async () => currentTasks((await within(2e3, ctx.client.tasks(serviceId)).catch(() => void 0))?.value ?? known);
+  if (ctx.client.unreachableSince !== void 0) return known;
+  let tasks = await latest();
+  if (!tasks.some((t) => t.state === "running")) return tasks;
+  const deadline = ctx.control.deadline(SALVAGE.stop.normalMs, SALVAGE.stop.afterCancelMs);
+  try {
+    await until(deadline, stopGracefully(ctx, { mode: "engines", planIndex: index2 }));
+  } catch (e) {
+    ctx.logger.warn(`could not ask the engines to end the test: ${errorMessage(e)}`);
+    return tasks;
+  }
+  while (tasks.some((t) => !FINAL_STATES.has(t.state)) && Date.now() < deadline()) {
+    await sleep(ctx.control.ms(300));
+    tasks = await latest();
+  }
+  if (tasks.some((t) => !FINAL_STATES.has(t.state)))
+    ctx.logger.warn("not every engine ended the test in time; keeping what the others measured");
+  return tasks;
+}
+async function collectEngines(ctx, plan, tasks) {
+  const reports = /* @__PURE__ */ new Map();
+  const logs = path17.join(plan.outDir, "logs");
+  await mkdir5(logs, { recursive: true });
+  const budget = { used: 0, max: ctx.options.limits?.resultBytes };
+  const jtls = [];
+  try {
+    for (const t of tasks) {
+      const files = {
+        console: path17.join(logs, `engine-${t.slot}.log`),
+        log: path17.join(logs, `engine-${t.slot}.jmeter.log`),
+        jtl: path17.join(logs, `engine-${t.slot}.jtl.part`)
+      };
+      const report = await saveEngineOutput(logLines(ctx.client, "task", t.id), files, budget);
+      reports.set(t.slot, report);
+      for (const kind of report.truncated) ctx.logger.warn(`engine ${t.slot}: its ${kind} was cut off`);
+      if (report.jtl) jtls.push(files.jtl);
+    }
+  } finally {
+    if (jtls.length) await mergeJtls(jtls, path17.join(plan.outDir, "results.jtl"));
+    plan.samples = await countJtlRecords(path17.join(plan.outDir, "results.jtl")).catch(() => void 0);
+  }
+  return reports;
+}
+function verifyEngines(plan, tasks, reports, autoStopped) {
+  const where = `See ${path17.join(plan.outDir, "logs")}/.`;
+  const failed = tasks.filter(
+    (t) => (t.state !== "complete" || t.exitCode !== 0) && !(autoStopped && plan.samples && t.exitCode === 1)
+  );
+  if (failed.length) {
+    const last = (t) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
+    const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${last(t).join("\n")}`);
+    throw new AtqError(
+      "JMETER_PLAN_FAILED",
+      `${failed.length} JMeter engine(s) failed running ${plan.plan}:
+${lines.join("\n")}
+${where}`,
+      {
+        plan: plan.plan
+      }
+    );
+  }
+  for (const t of tasks) {
+    const fatal = reports.get(t.slot)?.fatal;
+    if (fatal)
+      throw new AtqError(
+        "JMETER_PLAN_FAILED",
+        `JMeter could not run ${plan.plan} as written: engine ${t.slot}: ${fatal}
+${where}`,
+        { plan: plan.plan }
+      );
+  }
+  if (!plan.samples) {
+    throw new AtqError("RESULTS_MISSING", `The engines ran ${plan.plan} but recorded no samples. ${where}`, {
+      plan: plan.plan
+    });
+  }
+}
+
+// src/core/lifecycle.ts
+import { mkdir as mkdir6 } from "node:fs/promises";
+
+// src/core/connect.ts
+async function connectManager(deps, signal) {
+  const cut = (p) => signal ? orAbort(p, signal) : p;
+  const client = await cut(deps.connect());
+  const info = await cut(client.info());
+  if (info.localNodeState !== "active" || !info.isManager) {
+    throw new AtqError(
+      "NOT_SWARM_MANAGER",
+      `The engine at ${client.url} is not a swarm manager (swarm state: ${info.localNodeState}${info.localNodeState === "active" ? ", worker node" : ""}). Point DOCKER_HOST at a manager, or run \`docker swarm init\` on it.`,
+      { url: client.url, state: info.localNodeState }
+    );
+  }
+  return { client, info };
+}
+
+// src/core/events.ts
+function eventLogger(emit) {
+  return {
+    info: (message) => emit({ type: "log", level: "info", message }),
+    warn: (message) => emit({ type: "log", level: "warn", message }),
+    output: (source, line) => emit({ type: "output", source, line }),
+    progress: (message) => emit({ type: "progress", message }),
+    live: (snapshot) => emit({ type: "live", snapshot })
+  };
+}
+function safeListener(listener) {
+  return (event) => {
+    try {
+      listener(event);
+    } catch {
+    }
+  };
 }
 
 // src/core/stages.ts
@@ -48126,6 +50169,392 @@ var StageClock = class {
   }
 };
 
+// src/core/lifecycle.ts
+async function runLifecycle(kind, deps) {
+  const runId = deps.runId ?? newRunId();
+  const emit = safeListener(deps.onEvent);
+  const stages = {};
+  const clock2 = new StageClock({ stages }, emit, (e) => control.fail(e));
+  const control = new RunControl(deps.signal, kind.timeoutMs, () => clock2.current, deps.pace);
+  const state = kind.state({ runId, stages, logger: eventLogger(emit), emit, clock: clock2, control });
+  try {
+    try {
+      await mkdir6(kind.outDir(state), { recursive: true });
+    } catch (e) {
+      return kind.early(state, fileAccessError(e, "create the results folder", kind.outDirAdvice));
+    }
+    try {
+      await kind.execute(state);
+      throwIfAborted(control.signal);
+      kind.succeeded(state);
+    } catch (e) {
+      state.failure = e;
+      if (isAtqError(e)) control.fail(e);
+    }
+    return await kind.finish(state);
+  } finally {
+    control.dispose();
+  }
+}
+function statusOf(error) {
+  return error ? errorKind(error) : "succeeded";
+}
+async function connectAndLease(state, deps) {
+  const { clock: clock2, control, logger } = state;
+  const { client, info } = await clock2.next(
+    "connect",
+    () => connectManager(deps, control.signal),
+    control.signal
+  );
+  state.client = client;
+  logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
+  const resources = new RunResources(client, state.runId, logger, control.pace);
+  state.resources = resources;
+  await clock2.next("lease", () => resources.acquireLease((e) => control.fail(e)), control.signal);
+  return { client, info, resources };
+}
+
+// src/core/network.ts
+import path18 from "node:path";
+
+// src/jmeter/keystore.ts
+var import_node_forge = __toESM(require_lib(), 1);
+import { randomBytes } from "node:crypto";
+function createRmiKeystore(runId) {
+  const keys = import_node_forge.default.pki.rsa.generateKeyPair({ bits: 2048, e: 65537 });
+  const cert = import_node_forge.default.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = "01" + randomBytes(8).toString("hex");
+  cert.validity.notBefore = new Date(Date.now() - 6e4);
+  cert.validity.notAfter = new Date(Date.now() + 7 * 24 * 36e5);
+  const subject = [{ name: "commonName", value: `atq-rmi-${runId}` }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.sign(keys.privateKey, import_node_forge.default.md.sha256.create());
+  const password = randomBytes(18).toString("base64url");
+  const p12 = import_node_forge.default.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], password, {
+    friendlyName: "rmi",
+    algorithm: "3des"
+  });
+  const keystore = Buffer.from(import_node_forge.default.asn1.toDer(p12).getBytes(), "binary");
+  const properties = [
+    `server.rmi.ssl.keystore.type=PKCS12`,
+    `server.rmi.ssl.keystore.file=${PATHS.rmiKeystore}`,
+    `server.rmi.ssl.keystore.password=${password}`,
+    `server.rmi.ssl.keystore.alias=rmi`,
+    `server.rmi.ssl.truststore.type=PKCS12`,
+    `server.rmi.ssl.truststore.file=${PATHS.rmiKeystore}`,
+    `server.rmi.ssl.truststore.password=${password}`,
+    ""
+  ].join("\n");
+  return { keystore, properties };
+}
+
+// src/jmeter/properties-file.ts
+function propertiesFile(props) {
+  return Object.entries(props).map(([k, v]) => `${escape3(k, true)}=${escape3(v, false)}
+`).join("");
+}
+function escape3(text3, key) {
+  let out = "";
+  for (const [i, c] of [...text3].entries()) {
+    const code = c.codePointAt(0);
+    if (c === "\\") out += "\\\\";
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (c === "	") out += "\\t";
+    else if (c === "\f") out += "\\f";
+    else if ("=:#!".includes(c) || c === " " && (key || i === 0)) out += `\\${c}`;
+    else if (code < 32 || code > 126) out += utf16(c);
+    else out += c;
+  }
+  return out;
+}
+var utf16 = (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+
+// src/core/network.ts
+async function attachedNetworks(client, names) {
+  const ids = [];
+  for (const name of names) {
+    const n = await client.inspectNetwork(name);
+    if (!n || n.scope !== "swarm" || !n.attachable) {
+      throw new AtqError(
+        "CONFIG_INVALID",
+        n ? `--attach-network ${name} is a ${n.scope}-scoped ${n.driver} network${n.attachable ? "" : ", not attachable"}; it must be an attachable overlay network (docker network create -d overlay --attachable).` : `--attach-network ${name}: no such network on this swarm. Create it (overlay, --attachable) or fix the name.`,
+        { network: name }
+      );
+    }
+    ids.push(n.id);
+  }
+  return ids;
+}
+async function createRunNetwork(client, res, encrypted) {
+  const name = serviceName(res.runId, "net");
+  const n = await client.createNetwork(name, res.labels("network"), encrypted);
+  res.track("network", n.id, name);
+  if (!n.subnet) {
+    throw new AtqError(
+      "DOCKER_API",
+      `Swarm gave network ${name} no subnet within 15 s; is the manager healthy (docker node ls)?`
+    );
+  }
+  return { ...n, subnet: n.subnet };
+}
+async function shipBundle(client, res, bundle, options2) {
+  const configs = [];
+  for (const [i, chunk] of bundle.chunks.entries()) {
+    const part = `part-${String(i).padStart(3, "0")}`;
+    const name = serviceName(res.runId, `bundle-${part}`);
+    const id = await client.createConfig(name, chunk, res.labels("bundle"));
+    res.track("config", id, name, "bundle");
+    configs.push({ id, name, target: `${PATHS.bundleParts}/${part}` });
+  }
+  const secrets = [];
+  if (options2.rmiSsl && options2.mode === "distributed") {
+    const ks = createRmiKeystore(res.runId);
+    for (const [suffix, data, target] of [
+      ["rmi-keystore", ks.keystore, PATHS.rmiKeystore],
+      ["rmi-properties", Buffer.from(ks.properties), PATHS.rmiProperties]
+    ]) {
+      const name = serviceName(res.runId, suffix);
+      const id = await client.createSecret(name, data, res.labels("rmi"));
+      res.track("secret", id, name, "rmi");
+      secrets.push({ id, name, target: path18.posix.basename(target) });
+    }
+  }
+  if (Object.keys(options2.secretProps).length) {
+    const name = serviceName(res.runId, "secret-props");
+    const data = Buffer.from(propertiesFile(options2.secretProps));
+    const id = await client.createSecret(name, data, res.labels("secret-props"));
+    res.track("secret", id, name, "secret-props");
+    secrets.push({ id, name, target: path18.posix.basename(PATHS.secretProperties) });
+  }
+  return { configs, secrets };
+}
+
+// src/results/auto-stop.ts
+var SLACK_MS = 500;
+var MAX_SEEN_LABELS = 1e3;
+var AutoStopEvaluator = class {
+  constructor(criteria) {
+    this.criteria = criteria;
+  }
+  criteria;
+  plan;
+  held = /* @__PURE__ */ new Map();
+  triggered = false;
+  seenLabels = /* @__PURE__ */ new Set();
+  /**
+   * Judges the next snapshot. Returns the trigger of the first criterion (in the order given) that has now
+   * held for its window, once per run: after a trigger it returns undefined, as the run is being stopped.
+   * A snapshot of another plan starts every criterion afresh (plans run one after another).
+   */
+  feed(s) {
+    if (this.triggered) return void 0;
+    if (s.plan !== this.plan) {
+      this.plan = s.plan;
+      this.held.clear();
+    }
+    for (const name of Object.keys(s.labels))
+      if (this.seenLabels.size < MAX_SEEN_LABELS) this.seenLabels.add(name);
+    for (const c of this.criteria) {
+      const trigger = this.judge(c, s);
+      if (trigger) {
+        this.triggered = true;
+        return trigger;
+      }
+    }
+    return void 0;
+  }
+  judge(c, s) {
+    const numbers2 = c.label === null ? s.total.interval : s.labels[c.label]?.interval;
+    const value2 = numbers2 && metricOf(numbers2, c.metric);
+    if (value2 === void 0) return void 0;
+    if (!holds2(value2, c)) {
+      this.held.delete(c);
+      return void 0;
+    }
+    const n = numbers2;
+    const h = this.held.get(c) ?? {
+      since: Math.max(0, s.elapsedMs - s.intervalMs),
+      samples: 0,
+      errors: 0,
+      meanTotal: 0
+    };
+    this.held.set(c, h);
+    h.samples += n.samples;
+    h.errors += n.errors;
+    h.meanTotal += (n.meanMs ?? 0) * n.samples;
+    if (/^p\d/.test(c.metric)) h.mildest = h.mildest === void 0 ? value2 : mildest(c, h.mildest, value2);
+    const heldMs = s.elapsedMs - h.since;
+    if (heldMs + SLACK_MS < c.windowMs) return void 0;
+    const observed = observedOver(c, h, heldMs);
+    return {
+      criterion: c.text,
+      label: c.label,
+      metric: c.metric,
+      op: c.op,
+      threshold: c.value,
+      plan: s.plan,
+      observed,
+      windowMs: c.windowMs,
+      heldMs,
+      elapsedMs: s.elapsedMs,
+      at: s.at,
+      message: `stopped the run at ${clock(s.elapsedMs)}: ${describe(c, observed)} for ${seconds2(heldMs)} (auto-stop: ${c.text})`
+    };
+  }
+  /**
+   * Criteria whose label no snapshot has listed (a typo, or a label past the live statistics' bound), each
+   * with the seen labels it is a slip away from: for a warning in the reports when the run ends.
+   */
+  unseenLabels() {
+    return this.criteria.filter((c) => c.label !== null && !this.seenLabels.has(c.label)).map((c) => ({
+      criterion: c.text,
+      label: c.label,
+      didYouMean: closestNames(c.label, this.seenLabels)
+    }));
+  }
+};
+function metricOf(n, metric) {
+  if (metric === "throughput") return n.throughput;
+  if (n.samples === 0) return void 0;
+  switch (metric) {
+    case "error_rate":
+      return n.errorRate;
+    case "avg":
+      return n.meanMs;
+    case "p50":
+      return n.p50Ms;
+    case "p90":
+      return n.p90Ms;
+    case "p95":
+      return n.p95Ms;
+    case "p99":
+      return n.p99Ms;
+  }
+}
+function holds2(v, c) {
+  switch (c.op) {
+    case "<":
+      return v < c.value;
+    case "<=":
+      return v <= c.value;
+    case ">":
+      return v > c.value;
+    case ">=":
+      return v >= c.value;
+  }
+}
+function mildest(c, a, b) {
+  return c.op === ">" || c.op === ">=" ? Math.min(a, b) : Math.max(a, b);
+}
+function observedOver(c, h, heldMs) {
+  switch (c.metric) {
+    case "error_rate":
+      return h.samples ? h.errors / h.samples : 0;
+    case "avg":
+      return h.samples ? h.meanTotal / h.samples : 0;
+    case "throughput":
+      return heldMs > 0 ? h.samples / (heldMs / 1e3) : 0;
+    default:
+      return h.mildest;
+  }
+}
+function describe(c, v) {
+  const who = c.label === null ? "" : `${JSON.stringify(c.label)}: `;
+  switch (c.metric) {
+    case "error_rate":
+      return `${who}error rate ${+(v * 100).toFixed(1)}%`;
+    case "throughput":
+      return `${who}throughput ${+v.toFixed(2)}/s`;
+    case "avg":
+      return `${who}mean response time ${time2(v)}`;
+    default:
+      return `${who}${c.metric} ${c.op.startsWith(">") ? "at least" : "at most"} ${time2(v)}`;
+  }
+}
+function time2(ms2) {
+  return ms2 < 1e3 ? `${Math.round(ms2)}ms` : `${+(ms2 / 1e3).toFixed(2)}s`;
+}
+function seconds2(ms2) {
+  return `${Math.round(ms2 / 1e3)}s`;
+}
+function clock(ms2) {
+  const s = Math.round(ms2 / 1e3);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+// src/core/auto-stop-run.ts
+var AutoStopper = class {
+  judge;
+  ctx;
+  report;
+  constructor(criteria) {
+    this.judge = new AutoStopEvaluator(criteria);
+  }
+  /** The run as far as it is built: stops can happen once there is a plan running in it. */
+  attach(report, ctx) {
+    this.report = report;
+    this.ctx = ctx;
+  }
+  /** The run's listener, judging its live snapshots on the way. */
+  listener(next) {
+    return (event) => {
+      next(event);
+      if (event.type === "live") this.snapshot(event.snapshot);
+    };
+  }
+  /** Whether the run was stopped: no later plan starts. */
+  get stopped() {
+    return this.report?.autoStop;
+  }
+  snapshot(s) {
+    const ctx = this.ctx;
+    if (!ctx?.stopTarget || !this.report || this.report.autoStop) return;
+    const trigger = this.judge.feed(s);
+    if (!trigger) return;
+    this.report.autoStop = trigger;
+    ctx.autoStop = trigger;
+    ctx.logger.warn(`auto-stop: ${trigger.message}`);
+    stopGracefully(ctx, ctx.stopTarget).catch(
+      (e) => ctx.logger.warn(`auto-stop could not ask JMeter to end the test: ${errorMessage(e)}`)
+    );
+  }
+};
+
+// src/core/source.ts
+import { execFile } from "node:child_process";
+async function runSource(testDir, env = process.env) {
+  const ci = fromCi(env);
+  if (ci.commit) return ci;
+  const commit = await git(testDir, ["rev-parse", "HEAD"]);
+  const ref = ci.ref ?? await git(testDir, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  return { ...ci, ...commit ? { commit } : {}, ...ref && ref !== "HEAD" ? { ref } : {} };
+}
+function fromCi(env) {
+  const pick2 = (...names) => names.map((n) => env[n]).find((v) => v);
+  const github = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+  const out = {};
+  const commit = pick2("GITHUB_SHA", "GIT_COMMIT", "CI_COMMIT_SHA");
+  const ref = pick2("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "BRANCH_NAME", "GIT_BRANCH", "CI_COMMIT_REF_NAME");
+  const ciUrl = github ?? pick2("BUILD_URL", "CI_JOB_URL");
+  if (commit) out.commit = commit;
+  if (ref) out.ref = ref;
+  if (ciUrl) out.ciUrl = ciUrl;
+  return out;
+}
+function git(cwd, args) {
+  return new Promise((resolve2) => {
+    execFile(
+      "git",
+      args,
+      { cwd, timeout: 3e3 },
+      (err, stdout) => resolve2(err ? void 0 : stdout.trim() || void 0)
+    );
+  });
+}
+
 // src/core/wait-command.ts
 async function runWaitCommand(ctx, workers) {
   const wait = ctx.options.waitCommand;
@@ -48178,49 +50607,41 @@ ${tail(await readLogs(ctx.client, "service", id), 5) || `  (no output; task ${ta
 }
 
 // src/core/run.ts
-async function runLoadTest(options, deps) {
-  const runId = deps.runId ?? newRunId();
-  const report = newReport(runId, options);
-  const emit = safeListener(deps.onEvent);
-  const logger = eventLogger(emit);
-  const clock = new StageClock(report, emit, (e) => control.fail(e));
-  const control = new RunControl(deps.signal, options.timeoutMs, () => clock.current, deps.pace);
-  try {
-    await mkdir5(report.outDir, { recursive: true });
-  } catch (e) {
-    control.dispose();
-    const error2 = fileAccessError(
-      e,
-      "create the results folder",
-      "Give --out a folder you can write to (it is created if missing), not a file."
-    );
-    report.error = { code: error2.code, message: error2.message };
-    return { report, error: error2, summaries: [] };
-  }
-  logger.info(`run ${runId}: results go to ${report.outDir}`);
-  const state = { report, options, logger, emit, clock, control };
-  try {
-    await execute(state, deps);
-    report.status = "succeeded";
-  } catch (e) {
-    state.failure = e;
-    if (isAtqError(e)) control.fail(e);
-  }
-  const { error, summaries } = await finishRun(state);
-  control.dispose();
-  return { report, error, summaries };
+async function runLoadTest(options2, deps) {
+  const autoStop = new AutoStopper(options2.autoStop);
+  return runLifecycle(
+    {
+      timeoutMs: options2.timeoutMs,
+      state: (base) => {
+        const report = { ...newReport(base.runId, options2), stages: base.stages };
+        autoStop.attach(report);
+        return { ...base, report, options: options2, autoStop };
+      },
+      outDir: (state) => state.report.outDir,
+      outDirAdvice: "Give --out a folder you can write to (it is created if missing), not a file.",
+      execute: (state) => execute(state, deps),
+      succeeded: (state) => void (state.report.status = "succeeded"),
+      finish: async (state) => ({ report: state.report, ...await finishRun(state) }),
+      early: (state, error) => {
+        state.report.error = { code: error.code, message: error.message };
+        return { report: state.report, error, summaries: [] };
+      }
+    },
+    // Every live snapshot is judged on its way to the front.
+    { ...deps, onEvent: autoStop.listener(deps.onEvent) }
+  );
 }
-function newReport(runId, options) {
-  const outDir = path17.join(options.outDir, runId);
+function newReport(runId, options2) {
+  const outDir = path19.join(options2.outDir, runId);
   return {
     runId,
     status: "failed",
     outDir,
     plans: [],
-    masterImage: options.masterImage,
-    workerImage: options.workerImage,
-    workersRequested: options.workers,
-    mode: options.mode,
+    masterImage: options2.masterImage,
+    workerImage: options2.workerImage,
+    workersRequested: options2.workers,
+    mode: options2.mode,
     workerAddresses: [],
     workers: [],
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -48228,29 +50649,25 @@ function newReport(runId, options) {
   };
 }
 async function execute(state, deps) {
-  const { options, report, clock, control, logger } = state;
-  const next = (name, fn) => clock.next(name, fn, control.signal);
-  state.baselines = await readRunBaselines(options, logger);
+  const { options: options2, report, clock: clock2, control, logger } = state;
+  const next = (name, fn) => clock2.next(name, fn, control.signal);
+  logger.info(`run ${report.runId}: results go to ${report.outDir}`);
+  state.baselines = await readRunBaselines(options2, logger);
   if (deps.source) report.source = deps.source;
-  else if (deps.probeSource !== false) report.source = await runSource(options.testDir);
-  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options, report.outDir, logger));
+  else if (deps.probeSource !== false) report.source = await runSource(options2.testDir);
+  const { bundle, plans, jars } = await next("bundle", () => prepareBundle(options2, report.outDir, logger));
   for (const w of bundle.warnings) logger.warn(w);
   report.plans = plans;
   logger.info(
     `bundle: ${bundle.fileCount} file(s), ${(bundle.archive.length / 1024).toFixed(1)} KiB in ${bundle.chunks.length} config(s); plan(s): ${plans.map((p) => p.plan).join(", ")}`
   );
-  const { client, info } = await next("connect", () => connectManager(deps));
-  state.client = client;
-  logger.info(`connected to ${client.url}: Docker ${info.serverVersion}, swarm of ${info.nodes} node(s)`);
-  const res = new RunResources(client, report.runId, logger, control.pace);
-  state.resources = res;
-  await next("lease", () => res.acquireLease((e) => control.fail(e)));
-  const attached = await next("network", () => attachedNetworks(client, options.attachNetworks));
-  const network = await next("network", () => createRunNetwork(client, res, options.networkEncryption));
-  const { configs, secrets } = await next("ship", () => shipBundle(client, res, bundle, options));
+  const { client, info, resources: res } = await connectAndLease(state, deps);
+  const attached = await next("network", () => attachedNetworks(client, options2.attachNetworks));
+  const network = await next("network", () => createRunNetwork(client, res, options2.networkEncryption));
+  const { configs, secrets } = await next("ship", () => shipBundle(client, res, bundle, options2));
   const ctx = {
     runId: report.runId,
-    options,
+    options: options2,
     client,
     logger,
     signal: control.signal,
@@ -48262,28 +50679,22 @@ async function execute(state, deps) {
     configs,
     secrets,
     jars,
-    deadline: Date.parse(report.startedAt) + options.timeoutMs
+    deadline: control.endsAt
   };
   state.ctx = ctx;
-  if (options.mode === "engines") return runEngines(state, ctx);
+  state.autoStop?.attach(report, ctx);
+  state.monitor = await startMonitor(ctx);
+  if (options2.mode === "engines") return runEngines(state, ctx);
   const workersId = await next("workers", () => startWorkers(ctx, report.plans.length));
   state.workersId = workersId;
-  logger.info(`starting ${options.workers} worker(s) from ${options.workerImage}`);
-  let early;
-  const first = report.plans[0];
-  const ready = await next(
-    "ready",
-    () => waitForWorkers(ctx, workersId, (addresses) => {
-      const exitWorkers = masterExitsWorkers(report.plans.length, report.plans.length === 1);
-      early = startMaster(ctx, 0, first.plan, addresses, exitWorkers, true).then(
-        (id) => ({ id, addresses }),
-        (error) => ({ error })
-      );
-    })
-  ).catch(async (e) => {
-    await early;
-    throw e;
-  });
+  logger.info(`starting ${options2.workers} worker(s) from ${options2.workerImage}`);
+  const early = new EarlyMaster(ctx, report.plans[0].plan, report.plans.length);
+  const ready = await next("ready", () => waitForWorkers(ctx, workersId, early.onAddresses)).catch(
+    async (e) => {
+      await early.settled();
+      throw e;
+    }
+  );
   state.workerTasks = ready.tasks;
   report.workerAddresses = ready.addresses;
   const nodeNames = new Map((await client.nodes()).map((n) => [n.id, n.hostname]));
@@ -48295,25 +50706,27 @@ async function execute(state, deps) {
   logger.info(`workers ready: ${ready.addresses.join(", ")}`);
   state.emit({ type: "workers-ready", addresses: ready.addresses });
   await next("wait", () => runWaitCommand(ctx, ready.addresses));
-  if (options.delayMs > 0) {
-    logger.info(`waiting ${formatDuration(options.delayMs)} before starting the master (--delay)`);
-    await next("delay", () => sleep(options.delayMs, control.signal));
+  if (options2.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(options2.delayMs)} before starting the master (--delay)`);
+    await next("delay", () => sleep(options2.delayMs, control.signal));
   }
-  for (const [i, plan] of report.plans.entries()) {
+  for (const [index2, plan] of report.plans.entries()) {
     throwIfAborted(control.signal);
-    await runPlan(ctx, i, plan, ready, workersId, report.plans.length, clock, i === 0 ? early : void 0);
+    const step = { index: index2, plan, plans: report.plans.length, ready, workersId, clock: clock2 };
+    await runPlan(ctx, index2 === 0 ? { ...step, early } : step);
+    if (stoppedEarly(state)) break;
   }
 }
 async function runEngines(state, ctx) {
-  const { options, report, clock, control, logger } = state;
-  await clock.next("wait", () => runWaitCommand(ctx, []), control.signal);
-  if (options.delayMs > 0) {
-    logger.info(`waiting ${formatDuration(options.delayMs)} before starting the engines (--delay)`);
-    await clock.next("delay", () => sleep(options.delayMs, control.signal), control.signal);
+  const { options: options2, report, clock: clock2, control, logger } = state;
+  await clock2.next("wait", () => runWaitCommand(ctx, []), control.signal);
+  if (options2.delayMs > 0) {
+    logger.info(`waiting ${formatDuration(options2.delayMs)} before starting the engines (--delay)`);
+    await clock2.next("delay", () => sleep(options2.delayMs, control.signal), control.signal);
   }
   const nodeNames = new Map((await ctx.client.nodes()).map((n) => [n.id, n.hostname]));
   for (const [i, plan] of report.plans.entries()) {
-    const tasks = await runEnginePlan(ctx, i, plan, clock);
+    const tasks = await runEnginePlan(ctx, i, plan, clock2);
     report.workers.push(
       ...tasks.map((t) => ({
         slot: t.slot,
@@ -48322,29 +50735,24 @@ async function runEngines(state, ctx) {
         plan: plan.plan
       }))
     );
+    if (stoppedEarly(state)) break;
   }
 }
-async function prepareBundle(options, outDir, logger) {
-  const selection = await selectRunFiles(options, logger);
-  const bundle = await packBundle(selection, options.maxBundleBytes, options.workers);
+function stoppedEarly(state) {
+  if (!state.report.autoStop) return false;
+  const left = state.report.plans.filter((p) => p.status === "not-run").length;
+  if (left) state.logger.info(`auto-stop: the remaining ${left} plan(s) are not run`);
+  return true;
+}
+async function prepareBundle(options2, outDir, logger) {
+  const selection = await selectRunFiles(options2, logger);
+  const bundle = await packBundle(selection, options2.maxBundleBytes, options2.workers);
   const plans = selection.plans.map((p) => ({
     plan: p.rel,
-    outDir: selection.plans.length > 1 ? path17.join(outDir, planFolder(p.rel)) : outDir,
+    outDir: selection.plans.length > 1 ? path19.join(outDir, planFolder(p.rel)) : outDir,
     status: "not-run"
   }));
   return { bundle, plans, jars: selection.jars.map((j) => j.rel) };
-}
-async function connectManager(deps) {
-  const client = await deps.connect();
-  const info = await client.info();
-  if (info.localNodeState !== "active" || !info.isManager) {
-    throw new AtqError(
-      "NOT_SWARM_MANAGER",
-      `The engine at ${client.url} is not a swarm manager (swarm state: ${info.localNodeState}${info.localNodeState === "active" ? ", worker node" : ""}). Point DOCKER_HOST at a manager, or run \`docker swarm init\` on it.`,
-      { url: client.url, state: info.localNodeState }
-    );
-  }
-  return { client, info };
 }
 function planFolder(plan) {
   return plan.replace(/\.jmx$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -48399,25 +50807,32 @@ function sendableSource(source) {
 }
 
 export {
+  SERVICE_PATTERN,
+  globMatches,
+  GATE_FORMS,
+  criteriaProblems,
+  parseGates,
   parseAutoBaseline,
   autoBaselineText,
   REF_PATTERN,
   localAutoProblem,
-  GATE_FORMS,
-  criteriaProblems,
-  parseGates,
   parseSize,
   baselineProblems,
   FIELDS,
   FIELD_NAMES,
   FIELD_BY_NAME,
   DEFAULTS,
+  formatBytes,
+  memoryText,
   parseField,
+  CLI_TOKEN_WORDS,
   SERVER_ENV,
   serverEnvValues,
   plaintextProblem,
   resolveOptions,
   parseConfidence,
+  liveLine,
+  liveLabelLines,
   inertLine,
   EXIT_CODES,
   errorKind,
@@ -48425,10 +50840,11 @@ export {
   FIND_JMETER,
   tail,
   FINAL_STATES,
-  readLogs,
-  indent,
   cutText,
   JtlError,
+  LIVE_LIMITS,
+  readLogs,
+  indent,
   isErrorRateWarning,
   analyseJtl,
   VERDICT_ORDER,
@@ -48454,11 +50870,12 @@ export {
   require_tar_stream,
   extractTar,
   collectLogs,
-  RunControl,
   runTimeout,
+  serviceName,
+  writeRunJson,
   classify,
   disposeAll,
-  cleanupCommand,
+  cleanupHint,
   require_lazystream,
   require_async7 as require_async,
   require_ours,
@@ -48467,23 +50884,23 @@ export {
   tarGz,
   selectFiles,
   selectRunFiles,
-  eventLogger,
-  safeListener,
-  serviceName,
-  createRunNetwork,
   pollUntil,
   exitCodeHint,
   explainWorkers,
   currentTasks,
   pollMasterTask,
+  eventLogger,
+  safeListener,
+  runLifecycle,
+  statusOf,
+  connectAndLease,
+  createRunNetwork,
   runSource,
-  StageClock,
   runWaitCommand,
   runLoadTest,
   newReport,
-  connectManager,
   sourceProblems,
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-YLQC47OD.js.LEGAL.txt */
+/*! For license information please see atq-AQI332FT.js.LEGAL.txt */

@@ -5,6 +5,8 @@ const require = __atqCreateRequire(import.meta.url);
 const __atqFilename = __atqFileURLToPath(import.meta.url);
 const __atqDirname = __atqFilename.slice(0, __atqFilename.lastIndexOf('/'));
 import {
+  CLI_TOKEN_WORDS,
+  LIVE_LIMITS,
   SERVER_ENV,
   VERDICT_ORDER,
   autoBaselineText,
@@ -12,6 +14,7 @@ import {
   fileAccessError,
   inertLine,
   localAutoProblem,
+  memoryText,
   newReport,
   plaintextProblem,
   readRunBaselines,
@@ -23,7 +26,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-YLQC47OD.js";
+} from "./atq-AQI332FT.js";
 import {
   AbortedError,
   AtqError,
@@ -35,10 +38,63 @@ import {
   isAtqError,
   sleep,
   throwIfAborted
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 
 // src/remote/run.ts
 import path4 from "node:path";
+
+// src/remote/live-event.ts
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var num = (v) => typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : void 0;
+function checkLiveSnapshot(v) {
+  if (!isObject(v)) return void 0;
+  const total = stats(v.total);
+  const at = num(v.at);
+  const intervalMs = num(v.intervalMs);
+  const elapsedMs = num(v.elapsedMs);
+  const threads = num(v.threads);
+  if (!total || at === void 0 || intervalMs === void 0 || elapsedMs === void 0 || threads === void 0)
+    return void 0;
+  const labels = {};
+  const given = isObject(v.labels) ? Object.entries(v.labels).slice(0, LIVE_LIMITS.labels) : [];
+  for (const [label, value] of given) {
+    const s = stats(value);
+    if (s) labels[serverLine(label, LIVE_LIMITS.labelChars)] = s;
+  }
+  const snap = {
+    plan: serverLine(v.plan, 200),
+    at,
+    intervalMs,
+    elapsedMs,
+    threads,
+    total,
+    labels
+  };
+  const lag = isObject(v.lag) ? { p50Ms: num(v.lag.p50Ms), maxMs: num(v.lag.maxMs) } : void 0;
+  if (lag?.p50Ms !== void 0 && lag.maxMs !== void 0) snap.lag = { p50Ms: lag.p50Ms, maxMs: lag.maxMs };
+  return snap;
+}
+function stats(v) {
+  if (!isObject(v)) return void 0;
+  const interval = numbers(v.interval);
+  const cumulative = numbers(v.cumulative);
+  return interval && cumulative ? { interval, cumulative } : void 0;
+}
+function numbers(v) {
+  if (!isObject(v)) return void 0;
+  const samples = num(v.samples);
+  const errors = num(v.errors);
+  const errorRate = num(v.errorRate);
+  const throughput = num(v.throughput);
+  if (samples === void 0 || errors === void 0 || errorRate === void 0 || throughput === void 0)
+    return void 0;
+  const out = { samples, errors, errorRate, throughput };
+  for (const k of ["p50Ms", "p90Ms", "p95Ms", "p99Ms", "meanMs"]) {
+    const n = num(v[k]);
+    if (n !== void 0) out[k] = n;
+  }
+  return out;
+}
 
 // src/remote/answers.ts
 var RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
@@ -90,10 +146,10 @@ function errorCode(value) {
 }
 var VERDICTS = VERDICT_ORDER;
 var verdictOf = (v) => VERDICTS.includes(v) ? v : void 0;
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var finite = (v) => typeof v === "number" && Number.isFinite(v);
 function checkRunEvent(e) {
-  if (!isObject(e)) return void 0;
+  if (!isObject2(e)) return void 0;
   switch (e.type) {
     case "log":
       return { type: "log", level: e.level === "warn" ? "warn" : "info", message: serverText(e.message) };
@@ -111,6 +167,10 @@ function checkRunEvent(e) {
     }
     case "progress":
       return { type: "progress", message: serverLine(e.message) };
+    case "live": {
+      const snapshot = checkLiveSnapshot(e.snapshot);
+      return snapshot ? { type: "live", snapshot } : void 0;
+    }
     case "output":
       return { type: "output", source: serverLine(e.source, MAX_NAME), line: serverLine(e.line) };
     case "plan-finished":
@@ -144,14 +204,14 @@ function errorBody(body) {
     problems: Array.isArray(problems) ? listed : void 0
   };
 }
-function answerError(server, what, answer, hasToken) {
+function answerError(server, what, answer, hasToken, words = CLI_TOKEN_WORDS) {
   const body = errorBody(answer.body);
   const said = body?.message ?? "";
   const details = { server, status: answer.status, code: body?.code, problems: body?.problems };
   const fail = (text) => new AtqError("SERVER_ERROR", text, details);
   if (answer.status === 401) {
     return fail(
-      hasToken ? `The ATQ server at ${server} refused the token to ${what}: check --token (or ${SERVER_ENV.token}), or ask the server's operator for a token (atq serve --add-token NAME).` : `The ATQ server at ${server} needs a token to ${what}: pass --token TOKEN or set ${SERVER_ENV.token}.`
+      hasToken ? `The ATQ server at ${server} refused the token to ${what}: check ${words.check}, or ask the server's operator for a token (atq serve --add-token NAME).` : `The ATQ server at ${server} needs a token to ${what}: ${words.give}.`
     );
   }
   if (!body) {
@@ -251,7 +311,13 @@ var ServerApi = class {
       body = JSON.parse(text);
     } catch {
     }
-    throw answerError(this.url, what, { status: res.status, body }, Boolean(this.target.token));
+    throw answerError(
+      this.url,
+      what,
+      { status: res.status, body },
+      Boolean(this.target.token),
+      this.target.tokenWords
+    );
   }
   async json(method, route, what, init = {}) {
     const res = await this.call(method, route, what, init);
@@ -326,15 +392,15 @@ async function readJson(file) {
 }
 async function localReport(dir) {
   const report = await readJson(path.join(dir, "run.json"));
-  if (!isObject(report) || typeof report.outDir !== "string" || !Array.isArray(report.plans))
+  if (!isObject2(report) || typeof report.outDir !== "string" || !Array.isArray(report.plans))
     return void 0;
   const serverDir = report.outDir;
   const local = (p) => {
     const rel = typeof p === "string" ? path.posix.relative(serverDir, p) : "";
     return safeResultPath(rel) ? path.join(dir, ...rel.split("/")) : dir;
   };
-  const plans = report.plans.filter((p) => isObject(p) && typeof p.plan === "string").map((p) => ({ ...p, outDir: local(p.outDir), verdict: verdictOf(p.verdict) }));
-  const error = isObject(report.error) ? { code: errorCode(report.error.code), message: serverText(report.error.message) } : void 0;
+  const plans = report.plans.filter((p) => isObject2(p) && typeof p.plan === "string").map((p) => ({ ...p, outDir: local(p.outDir), verdict: verdictOf(p.verdict) }));
+  const error = isObject2(report.error) ? { code: errorCode(report.error.code), message: serverText(report.error.message) } : void 0;
   return {
     ...report,
     outDir: dir,
@@ -352,7 +418,7 @@ async function planSummaries(report) {
   return out;
 }
 function isSummary(s) {
-  return isObject(s) && isObject(s.totals) && Array.isArray(s.labels) && Array.isArray(s.gates) && verdictOf(s.verdict) !== void 0;
+  return isObject2(s) && isObject2(s.totals) && Array.isArray(s.labels) && Array.isArray(s.gates) && verdictOf(s.verdict) !== void 0;
 }
 
 // src/remote/write.ts
@@ -452,7 +518,7 @@ async function downloadResults(api, id, dir, limits = DOWNLOAD_LIMITS) {
 async function* emptyBody() {
 }
 function listedFiles(listing, server, id, limits) {
-  const raw = isObject(listing) && Array.isArray(listing.files) ? listing.files : void 0;
+  const raw = isObject2(listing) && Array.isArray(listing.files) ? listing.files : void 0;
   if (!raw)
     throw new AtqError(
       "SERVER_ERROR",
@@ -462,8 +528,8 @@ function listedFiles(listing, server, id, limits) {
   if (raw.length > limits.files)
     throw tooMuch(server, id, `it lists ${raw.length} files, more than ${limits.files}`, limits);
   const files = raw.map((f) => ({
-    path: isObject(f) && typeof f.path === "string" ? f.path : "",
-    size: isObject(f) && Number.isSafeInteger(f.size) && f.size >= 0 ? f.size : void 0
+    path: isObject2(f) && typeof f.path === "string" ? f.path : "",
+    size: isObject2(f) && Number.isSafeInteger(f.size) && f.size >= 0 ? f.size : void 0
   }));
   const total = files.reduce((sum, f) => sum + (f.size ?? 0), 0);
   if (total > limits.bytes)
@@ -595,7 +661,7 @@ var STATUSES = [
 ];
 var MAX_MESSAGE = 32 * 1024;
 function checkTask(raw, id) {
-  if (!isObject(raw) || !STATUSES.includes(raw.status)) return void 0;
+  if (!isObject2(raw) || !STATUSES.includes(raw.status)) return void 0;
   const position = Number.isSafeInteger(raw.position) && raw.position >= 0 ? raw.position : 0;
   const task = {
     id,
@@ -607,7 +673,7 @@ function checkTask(raw, id) {
   else if (raw.runId !== void 0 && raw.runId !== null) task.badRunId = shown(raw.runId);
   const verdict = verdictOf(raw.verdict);
   if (verdict) task.verdict = verdict;
-  if (isObject(raw.error))
+  if (isObject2(raw.error))
     task.error = {
       code: errorCode(raw.error.code),
       message: serverText(raw.error.message, MAX_MESSAGE) || "the server gave no message"
@@ -615,7 +681,7 @@ function checkTask(raw, id) {
   return task;
 }
 function stagesOf(value) {
-  if (!isObject(value)) return {};
+  if (!isObject2(value)) return {};
   const entries = Object.entries(value).filter(([, ms]) => typeof ms === "number" && Number.isFinite(ms));
   return Object.fromEntries(entries.slice(0, 100).map(([k, ms]) => [serverLine(k, 200), ms]));
 }
@@ -626,7 +692,7 @@ function checkTaskEvent(data, id) {
   } catch {
     return void 0;
   }
-  if (!isObject(e)) return void 0;
+  if (!isObject2(e)) return void 0;
   if (e.kind === "run") {
     const event = checkRunEvent(e.event);
     return event && { kind: "run", event };
@@ -745,6 +811,8 @@ function taskOptionValues(o) {
     plan: o.plans,
     files: o.files,
     heap: o.heap,
+    "worker-cpus": o.workerCpus,
+    "worker-memory": o.workerMemoryBytes === void 0 ? void 0 : memoryText(o.workerMemoryBytes),
     jit: o.jit,
     mode: o.mode,
     "split-csv": o.splitCsv,
@@ -758,6 +826,7 @@ function taskOptionValues(o) {
     timeout: durationText(o.timeoutMs),
     "ready-timeout": durationText(o.readyTimeoutMs),
     delay: durationText(o.delayMs),
+    "progress-interval": durationText(o.progressIntervalMs),
     "wait-command": wait?.command,
     "wait-expected": wait?.expectedResult,
     "wait-timeout": wait && durationText(wait.timeoutMs),
@@ -768,6 +837,9 @@ function taskOptionValues(o) {
     confidence: `${+(o.confidence * 100).toFixed(1)}%`,
     inconclusive: o.inconclusive,
     "attach-network": o.attachNetworks,
+    monitor: o.monitor,
+    // The texts, parsed again by the server; none is off (the default criterion is among them when on).
+    "auto-stop": o.autoStop.length ? o.autoStop.map((c) => c.text) : "off",
     "network-encryption": o.networkEncryption,
     "rmi-ssl": o.rmiSsl ? "on" : "off",
     "max-bundle-size": o.maxBundleBytes
@@ -3609,4 +3681,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-IMMVKKS2.js.LEGAL.txt */
+/*! For license information please see atq-SY2XXCFK.js.LEGAL.txt */

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-WSYZPXRU.js";
+} from "./atq-3BTVWYXA.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-IMMVKKS2.js";
+} from "./atq-SY2XXCFK.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -34,7 +34,7 @@ import {
   analyseJtl,
   baselineOf,
   baselineProblems,
-  cleanupCommand as cleanupCommand2,
+  cleanupHint,
   criteriaProblems,
   outcome,
   parseConfidence,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-YLQC47OD.js";
+} from "./atq-AQI332FT.js";
 import {
   AtqError,
   ConfigError,
@@ -61,7 +61,7 @@ import {
   runStates,
   silentLogger,
   sleep
-} from "./atq-NRLYJTON.js";
+} from "./atq-U6OLYAHZ.js";
 import "./atq-GPQQQQ6Q.js";
 
 // src/cli/doctor.ts
@@ -314,10 +314,10 @@ async function runCommand(argv, cwd, signals) {
   const values = { ...envValues(process.env), ...flags };
   const opts = await loadRunOptions({ values, configFile, cwd, untrusted: untrustedFromEnv(process.env) });
   const runId = newRunId();
-  signals.hint = () => opts.server ? "" : `Remove the leftovers with: ${cleanupCommand2(runId, opts.docker.host)}`;
+  signals.hint = () => opts.server ? "" : `Remove the leftovers with: ${cleanupHint(runId, opts.docker.host)}`;
   const auth = opts.server?.token ? ' -H "Authorization: Bearer $ATQ_TOKEN"' : "";
   const { report, error } = await runAnywhere(opts, {
-    onEvent: consoleListener(),
+    onEvent: consoleListener(process.stderr, { labels: opts.progressLabels }),
     signal: signals.signal,
     runId,
     onTask: (_id, url) => {
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-GPEPFZAV.js");
+        const { serveCommand } = await import("./atq-CNMWPQV5.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":
