@@ -394,7 +394,7 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     const msg = report.exception?.message ?? '';
     expect(msg).toContain("unknown parameter 'wrokers'");
     expect(msg).toContain(
-      'Allowed: attachNetwork, baseline, baselineMissing, baselineRuns, confidence, config, criteria,',
+      'Allowed: attachNetwork, autoStop, baseline, baselineMissing, baselineRuns, confidence, config, criteria,',
     );
     expect(msg).toContain('properties must be a map');
     expect(msg).toContain('criteria must be a string or a list of strings');
