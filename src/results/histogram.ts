@@ -49,24 +49,42 @@ export class Histogram {
 
   /** p in [0, 1]. Several at once cost one pass. */
   percentiles(ps: number[]): number[] {
-    const out = ps.map(() => 0);
-    if (!this.count) return out;
-    const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
-    let k = 0;
-    for (; k < order.length && order[k]!.p <= 0; k++) out[order[k]!.i] = this.min;
-    let cumulative = 0;
-    this.forEach((value, times) => {
-      cumulative += times;
-      while (k < order.length && order[k]!.p < 1 && cumulative >= Math.round(this.count * order[k]!.p)) {
-        out[order[k]!.i] = value;
-        k++;
-      }
-    });
-    for (; k < order.length; k++) out[order[k]!.i] = this.max;
-    return out;
+    return percentilesOf(this, ps, (visit) => this.forEach(visit));
   }
 
   percentile(p: number): number {
     return this.percentiles([p])[0] as number;
   }
+}
+
+/**
+ * Percentiles (p in [0, 1]) of counted values as JMeter's Aggregate Report defines them: the smallest value whose
+ * cumulative count reaches round(n·p) (at least the first value; p = 0 is the min, p = 1 the max), each kept within
+ * the values seen. `each` visits the values in ascending order with their counts; one pass for all. Shared by the
+ * exact Histogram and the live statistics' bucketed one (live-histogram.ts), whose values are bucket middles.
+ */
+export function percentilesOf(
+  seen: { count: number; min: number; max: number },
+  ps: number[],
+  each: (visit: (value: number, times: number) => void) => void,
+): number[] {
+  const out = ps.map(() => 0);
+  if (!seen.count) return out;
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  let k = 0;
+  for (; k < order.length && order[k]!.p <= 0; k++) out[order[k]!.i] = seen.min;
+  let cumulative = 0;
+  each((value, times) => {
+    cumulative += times;
+    while (
+      k < order.length &&
+      order[k]!.p < 1 &&
+      cumulative >= Math.max(1, Math.round(seen.count * order[k]!.p))
+    ) {
+      out[order[k]!.i] = Math.min(seen.max, Math.max(seen.min, value));
+      k++;
+    }
+  });
+  for (; k < order.length; k++) out[order[k]!.i] = seen.max;
+  return out;
 }

@@ -1,3 +1,5 @@
+import { percentilesOf } from './histogram.js';
+
 /**
  * Response times of a live interval (or of a plan so far) in a fixed 25 KB, whatever the sample count and
  * whatever the values: exact below 256 ms, above that 128 buckets per power of two, so a percentile is off
@@ -65,25 +67,8 @@ export class LiveHistogram {
    * count reaches round(n·p); p = 1 is the max), each kept within the values seen. One pass for all.
    */
   percentiles(ps: number[]): number[] {
-    const out = ps.map(() => 0);
-    if (!this.count) return out;
-    const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
-    let k = 0;
-    let cumulative = 0;
-    for (let b = 0; b < BUCKETS && k < order.length; b++) {
-      const c = this.counts[b] as number;
-      if (!c) continue;
-      cumulative += c;
-      while (
-        k < order.length &&
-        order[k]!.p < 1 &&
-        cumulative >= Math.max(1, Math.round(this.count * order[k]!.p))
-      ) {
-        out[order[k]!.i] = Math.min(this.max, Math.max(this.min, valueOf(b)));
-        k++;
-      }
-    }
-    for (; k < order.length; k++) out[order[k]!.i] = this.max;
-    return out;
+    return percentilesOf(this, ps, (visit) => {
+      for (let b = 0; b < BUCKETS; b++) if (this.counts[b]) visit(valueOf(b), this.counts[b] as number);
+    });
   }
 }
