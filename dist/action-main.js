@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-6BG6ZLSY.js");
+var { main } = await import("./atq-D4GTHINE.js");
 await main(signals.early, signals.release);
 process.exit();

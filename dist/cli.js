@@ -14,6 +14,6 @@ var signals = catchEarlySignals();
 process.stdout.on("error", (e) => {
   if (e.code !== "EPIPE") throw e;
 });
-var { main } = await import("./atq-VAMWON2J.js");
+var { main } = await import("./atq-LIE6MHBF.js");
 var code = await main(process.argv.slice(2), signals.early, signals.release);
 process.exit(code);

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-3BTVWYXA.js";
+} from "./atq-H36FFSHZ.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-SY2XXCFK.js";
+} from "./atq-7I7LN2K5.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-AQI332FT.js";
+} from "./atq-3QLJN2J5.js";
 import {
   AtqError,
   ConfigError,
@@ -382,7 +382,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-CNMWPQV5.js");
+        const { serveCommand } = await import("./atq-ZQOAGS24.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

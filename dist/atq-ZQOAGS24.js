@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-3BTVWYXA.js";
+} from "./atq-H36FFSHZ.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -53,7 +53,7 @@ import {
   statusOf,
   tail,
   writeRunJson
-} from "./atq-AQI332FT.js";
+} from "./atq-3QLJN2J5.js";
 import {
   AbortedError,
   AtqError,

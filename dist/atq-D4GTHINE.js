@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-SY2XXCFK.js";
+} from "./atq-7I7LN2K5.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -36,7 +36,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-AQI332FT.js";
+} from "./atq-3QLJN2J5.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72624,4 +72624,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-6BG6ZLSY.js.LEGAL.txt */
+/*! For license information please see atq-D4GTHINE.js.LEGAL.txt */

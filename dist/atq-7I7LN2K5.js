@@ -26,7 +26,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-AQI332FT.js";
+} from "./atq-3QLJN2J5.js";
 import {
   AbortedError,
   AtqError,
@@ -3681,4 +3681,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-SY2XXCFK.js.LEGAL.txt */
+/*! For license information please see atq-7I7LN2K5.js.LEGAL.txt */

@@ -12,7 +12,7 @@ import {
   liveLabelLines,
   liveLine,
   resolveOptions
-} from "./atq-AQI332FT.js";
+} from "./atq-3QLJN2J5.js";
 import {
   ConfigError,
   connector,

@@ -40818,6 +40818,70 @@ var FieldInterner = class {
   }
 };
 
+// src/results/histogram.ts
+var DENSE = 65536;
+var Histogram = class {
+  dense = new Float64Array(1024);
+  sparse = /* @__PURE__ */ new Map();
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  add(value2, times = 1) {
+    const v = value2 < 0 ? 0 : Math.round(value2);
+    if (v < DENSE) {
+      if (v >= this.dense.length) this.grow(v);
+      this.dense[v] = this.dense[v] + times;
+    } else {
+      this.sparse.set(v, (this.sparse.get(v) ?? 0) + times);
+    }
+    this.count += times;
+    this.sum += v * times;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+  grow(v) {
+    let size = this.dense.length;
+    while (size <= v) size *= 2;
+    const next = new Float64Array(Math.min(size, DENSE));
+    next.set(this.dense);
+    this.dense = next;
+  }
+  /** Values in ascending order with their counts. */
+  forEach(fn) {
+    const d = this.dense;
+    for (let v = 0; v < d.length; v++) if (d[v]) fn(v, d[v]);
+    for (const v of [...this.sparse.keys()].sort((a, b) => a - b)) fn(v, this.sparse.get(v));
+  }
+  mean() {
+    return this.count ? this.sum / this.count : 0;
+  }
+  /** p in [0, 1]. Several at once cost one pass. */
+  percentiles(ps) {
+    return percentilesOf(this, ps, (visit) => this.forEach(visit));
+  }
+  percentile(p) {
+    return this.percentiles([p])[0];
+  }
+};
+function percentilesOf(seen, ps, each) {
+  const out = ps.map(() => 0);
+  if (!seen.count) return out;
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  let k = 0;
+  for (; k < order.length && order[k].p <= 0; k++) out[order[k].i] = seen.min;
+  let cumulative = 0;
+  each((value2, times) => {
+    cumulative += times;
+    while (k < order.length && order[k].p < 1 && cumulative >= Math.max(1, Math.round(seen.count * order[k].p))) {
+      out[order[k].i] = Math.min(seen.max, Math.max(seen.min, value2));
+      k++;
+    }
+  });
+  for (; k < order.length; k++) out[order[k].i] = seen.max;
+  return out;
+}
+
 // src/results/live-histogram.ts
 var EXACT = 256;
 var SUB_BITS = 7;
@@ -40867,22 +40931,9 @@ var LiveHistogram = class {
    * count reaches round(n·p); p = 1 is the max), each kept within the values seen. One pass for all.
    */
   percentiles(ps) {
-    const out = ps.map(() => 0);
-    if (!this.count) return out;
-    const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
-    let k = 0;
-    let cumulative = 0;
-    for (let b = 0; b < BUCKETS && k < order.length; b++) {
-      const c = this.counts[b];
-      if (!c) continue;
-      cumulative += c;
-      while (k < order.length && order[k].p < 1 && cumulative >= Math.max(1, Math.round(this.count * order[k].p))) {
-        out[order[k].i] = Math.min(this.max, Math.max(this.min, valueOf(b)));
-        k++;
-      }
-    }
-    for (; k < order.length; k++) out[order[k].i] = this.max;
-    return out;
+    return percentilesOf(this, ps, (visit) => {
+      for (let b = 0; b < BUCKETS; b++) if (this.counts[b]) visit(valueOf(b), this.counts[b]);
+    });
   }
 };
 
@@ -42336,67 +42387,6 @@ var ErrorCounts = class {
     });
     labels.sort((a, b) => b.errors - a.errors || a.label.localeCompare(b.label));
     return { total: this.total.table(totals.samples, totals.errors, ERROR_LIMITS.top, true), labels };
-  }
-};
-
-// src/results/histogram.ts
-var DENSE = 65536;
-var Histogram = class {
-  dense = new Float64Array(1024);
-  sparse = /* @__PURE__ */ new Map();
-  count = 0;
-  sum = 0;
-  min = Infinity;
-  max = -Infinity;
-  add(value2, times = 1) {
-    const v = value2 < 0 ? 0 : Math.round(value2);
-    if (v < DENSE) {
-      if (v >= this.dense.length) this.grow(v);
-      this.dense[v] = this.dense[v] + times;
-    } else {
-      this.sparse.set(v, (this.sparse.get(v) ?? 0) + times);
-    }
-    this.count += times;
-    this.sum += v * times;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
-  }
-  grow(v) {
-    let size = this.dense.length;
-    while (size <= v) size *= 2;
-    const next = new Float64Array(Math.min(size, DENSE));
-    next.set(this.dense);
-    this.dense = next;
-  }
-  /** Values in ascending order with their counts. */
-  forEach(fn) {
-    const d = this.dense;
-    for (let v = 0; v < d.length; v++) if (d[v]) fn(v, d[v]);
-    for (const v of [...this.sparse.keys()].sort((a, b) => a - b)) fn(v, this.sparse.get(v));
-  }
-  mean() {
-    return this.count ? this.sum / this.count : 0;
-  }
-  /** p in [0, 1]. Several at once cost one pass. */
-  percentiles(ps) {
-    const out = ps.map(() => 0);
-    if (!this.count) return out;
-    const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
-    let k = 0;
-    for (; k < order.length && order[k].p <= 0; k++) out[order[k].i] = this.min;
-    let cumulative = 0;
-    this.forEach((value2, times) => {
-      cumulative += times;
-      while (k < order.length && order[k].p < 1 && cumulative >= Math.round(this.count * order[k].p)) {
-        out[order[k].i] = value2;
-        k++;
-      }
-    });
-    for (; k < order.length; k++) out[order[k].i] = this.max;
-    return out;
-  }
-  percentile(p) {
-    return this.percentiles([p])[0];
   }
 };
 
@@ -50903,4 +50893,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-AQI332FT.js.LEGAL.txt */
+/*! For license information please see atq-3QLJN2J5.js.LEGAL.txt */
