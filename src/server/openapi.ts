@@ -96,6 +96,18 @@ const TASK: Schema = object(
     },
     progress: { type: 'string', description: 'The latest progress line (JMeter summariser, workers ready).' },
     scheduleId: { ...text, description: 'The schedule that queued this task.' },
+    autoStop: object(
+      ['criterion', 'message'],
+      { criterion: text, message: text },
+      'Auto-stop ended the run early (its run.json autoStop): the criterion as written and what it saw. ' +
+        'The verdict is then failed.',
+    ),
+    unreliable: object(
+      ['reasons', 'workers'],
+      { reasons: { type: 'array', items: text }, workers: { type: 'array', items: text } },
+      'A load generator was saturated (its run.json unreliable; docs/generator-health.md): the response ' +
+        'times may measure the generator. The workers named, and why.',
+    ),
     position: { ...count, description: '1 for the next task to start; 0 once it has started or ended.' },
   },
   'A task and its place in the queue.',

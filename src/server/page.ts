@@ -89,10 +89,16 @@ function statusCell(t: TaskView): string {
   return `<span class="badge s-${status}">${e(t.status)}</span>${extra}`;
 }
 
+/** The verdict, and under it why it may not be what it seems: stopped early, a saturated generator. */
 function verdictCell(t: TaskView): string {
-  if (!t.verdict) return '';
+  const notes = [
+    t.autoStop && `<br><span class="muted">auto-stopped: ${e(t.autoStop.message)}</span>`,
+    t.unreliable &&
+      `<br><span class="muted">unreliable: generator saturated (${e(t.unreliable.workers.join(', '))})</span>`,
+  ].filter(Boolean);
+  if (!t.verdict) return notes.join('');
   const cls = VERDICTS.includes(t.verdict) ? ` v-${t.verdict}` : '';
-  return `<span class="badge${cls}">${e(t.verdict)}</span>`;
+  return `<span class="badge${cls}">${e(t.verdict)}</span>${notes.join('')}`;
 }
 
 /** The code and the first line; the rest of a long message folds away (no JavaScript needed). */

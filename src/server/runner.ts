@@ -41,6 +41,8 @@ export interface TaskEnd {
   verdict?: string;
   error?: { code: string; message: string };
   stages: Record<string, number>;
+  autoStop?: TaskRecord['autoStop'];
+  unreliable?: TaskRecord['unreliable'];
 }
 
 /** One mapping for both kinds of task: how a run on the swarm ended, as the queue shows it. */
@@ -122,6 +124,11 @@ function atqEnd(
     verdict: report.verdict,
     error: result.error && hidePaths(result.error, deps, task, folder),
     stages: report.stages,
+    // Why the verdict is what it is, for a client reading the task rather than its files.
+    ...(report.autoStop && {
+      autoStop: { criterion: report.autoStop.criterion, message: report.autoStop.message },
+    }),
+    ...(report.unreliable && { unreliable: report.unreliable }),
   };
 }
 

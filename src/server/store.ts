@@ -43,6 +43,10 @@ export interface TaskRecord {
   stages: Record<string, number>;
   progress?: string;
   scheduleId?: string;
+  /** Auto-stop ended the run early (run.json's autoStop): the criterion and what it saw. */
+  autoStop?: { criterion: string; message: string };
+  /** A load generator was saturated (run.json's unreliable): the latencies may be the generator's. */
+  unreliable?: { reasons: string[]; workers: string[] };
 }
 
 /**
@@ -75,6 +79,9 @@ CREATE TABLE IF NOT EXISTS schedules (
   created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
 `;
 
+/** Task columns added since the first release, with their types. */
+const ADDED_COLUMNS = { results_bytes: 'INTEGER', auto_stop: 'TEXT', unreliable: 'TEXT' };
+
 type Row = Record<string, string | number | null>;
 
 /** SQLITE_BUSY (5), also in its extended forms: node:sqlite's errors carry SQLite's code as errcode. */
@@ -101,6 +108,8 @@ function taskFrom(r: Row): TaskRecord {
     stages: JSON.parse(String(r.stages ?? '{}')) as Record<string, number>,
     progress: opt(r.progress),
     scheduleId: opt(r.schedule_id),
+    autoStop: r.auto_stop ? (JSON.parse(String(r.auto_stop)) as TaskRecord['autoStop']) : undefined,
+    unreliable: r.unreliable ? (JSON.parse(String(r.unreliable)) as TaskRecord['unreliable']) : undefined,
   };
 }
 
@@ -128,6 +137,8 @@ const COLUMNS: Partial<Record<keyof TaskRecord, string>> = {
   error: 'error',
   stages: 'stages',
   progress: 'progress',
+  autoStop: 'auto_stop',
+  unreliable: 'unreliable',
 };
 
 /** Which earlier tasks form a history (src/server/history.ts). */
@@ -162,10 +173,11 @@ export class Store {
     this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
     this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec(SCHEMA);
-    // Added after the first release: a data folder from before gets the column, its old tasks count 0 bytes.
-    const columns = this.db.prepare('PRAGMA table_info(tasks)').all() as Row[];
-    if (!columns.some((c) => c.name === 'results_bytes'))
-      this.db.exec('ALTER TABLE tasks ADD COLUMN results_bytes INTEGER');
+    // Added after the first release: a data folder from before gets the columns (its old tasks count 0 bytes
+    // and were neither auto-stopped nor judged unreliable).
+    const columns = new Set((this.db.prepare('PRAGMA table_info(tasks)').all() as Row[]).map((c) => c.name));
+    for (const [name, type] of Object.entries(ADDED_COLUMNS))
+      if (!columns.has(name)) this.db.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
   }
 
   static async open(dataDir: string): Promise<Store> {

@@ -7,6 +7,7 @@ import { EventHub, type Numbered } from '../../src/server/hub.js';
 import { HttpError } from '../../src/server/http.js';
 import { compile, match } from '../../src/server/router.js';
 import { cronProblem } from '../../src/server/schedules.js';
+import { loadSqlite } from '../../src/server/sqlite.js';
 import { Store } from '../../src/server/store.js';
 import { VERSION } from '../../src/version.js';
 import type { Json } from '../helpers/server.js';
@@ -38,6 +39,39 @@ describe('the store', () => {
     expect(b.tasks({ status: ['running'], limit: 10, offset: 0 }).tasks.map((t) => t.id)).toEqual(['t1']);
     expect(() => b.updateTask('t1', { id: 'x' } as Json)).toThrow(/cannot be updated/);
     b.close();
+  });
+
+  test("a data folder from the first release gets the new columns; a task's auto-stop and unreliable round-trip", async () => {
+    const dir = tmp();
+    const { DatabaseSync } = await loadSqlite();
+    const old = new DatabaseSync(path.join(dir, 'atq.sqlite'));
+    // The tasks table as the first release created it, with one task that ended then.
+    old.exec(`CREATE TABLE tasks (
+      id TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,
+      owner TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+      run_id TEXT, out_dir TEXT, verdict TEXT, error TEXT, stages TEXT NOT NULL DEFAULT '{}', progress TEXT,
+      schedule_id TEXT)`);
+    old.exec(`INSERT INTO tasks (id, seq, kind, status, owner, payload, created_at, verdict)
+      VALUES ('old', 1, 'atq', 'finished', 'ci', '{}', '2026-01-01T00:00:00.000Z', 'passed')`);
+    old.close();
+    const store = await Store.open(dir);
+    expect(store.task('old')).toMatchObject({
+      verdict: 'passed',
+      autoStop: undefined,
+      unreliable: undefined,
+    });
+    const autoStop = {
+      criterion: 'error_rate > 50% for 6s',
+      message: 'stopped the run at 7s: error rate 100% for 6s',
+    };
+    const unreliable = { reasons: ['worker-1: CPU at 90% or more'], workers: ['worker-1'] };
+    store.updateTask('old', { autoStop, unreliable });
+    store.setResultsBytes('old', 42);
+    store.close();
+    const again = await Store.open(dir);
+    expect(again.task('old')).toMatchObject({ autoStop, unreliable });
+    expect(again.storedBytes('ci')).toBe(42);
+    again.close();
   });
 });
 

@@ -301,6 +301,18 @@ describe('answers are checked strictly', () => {
     expect(matchesSchema('Task', { ...TASK, joinToken: 'SWMTKN-1' })).toBe(false);
     expect(matchesSchema('Task', { ...TASK, createdAt: 'yesterday' })).toBe(false);
     expect(matchesSchema('Task', { ...TASK, error: { code: 'X' } })).toBe(false);
+    const judged = {
+      ...TASK,
+      verdict: 'failed',
+      autoStop: {
+        criterion: 'error_rate > 50% for 6s',
+        message: 'stopped the run at 7s: error rate 100% for 6s',
+      },
+      unreliable: { reasons: ['worker-1: CPU at 90% or more'], workers: ['worker-1'] },
+    };
+    expect(matchesSchema('Task', judged)).toBe(true);
+    expect(matchesSchema('Task', { ...judged, autoStop: { criterion: 'x' } })).toBe(false);
+    expect(matchesSchema('Task', { ...judged, unreliable: { reasons: 'x', workers: [] } })).toBe(false);
   });
 
   test('lists, errors, events, and a status a route does not answer', () => {

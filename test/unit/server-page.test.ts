@@ -105,6 +105,24 @@ describe('renderPage', () => {
     expect(page([task()])).not.toContain('reloads every');
   });
 
+  test('under the verdict: why it may not be what it seems (auto-stopped, a saturated generator), escaped', () => {
+    const html = page([
+      task({
+        id: 'a',
+        verdict: 'failed',
+        autoStop: { criterion: 'error_rate > 50% for 6s', message: `stopped the run at 7s: ${HOSTILE}` },
+        unreliable: { reasons: ['worker-1: CPU'], workers: ['worker-1', HOSTILE] },
+      }),
+    ]);
+    expect(row(html, 'a')).toContain(
+      '<span class="badge v-failed">failed</span><br><span class="muted">auto-stopped: stopped the run at 7s: ' +
+        '&lt;script&gt;',
+    );
+    expect(row(html, 'a')).toContain('unreliable: generator saturated (worker-1, &lt;script&gt;');
+    expect(html).not.toContain('<script');
+    expect(row(page([task({ id: 'p', verdict: 'passed' })]), 'p')).not.toMatch(/auto-stopped|unreliable/);
+  });
+
   test('links the task, its events and the result files it is given, URL-encoded', () => {
     const html = page([
       task({ id: 'a/b', results: [{ label: 'report.html', href: '/api/task/x/results/report.html' }] }),
