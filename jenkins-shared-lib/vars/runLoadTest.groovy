@@ -128,6 +128,8 @@ def atqRun(Map p, String workspace, String runDir) {
     List<String> failed = []
     for (Map s : summaries) failed.addAll(AtqResults.failedGates(s))
     String msg = "runLoadTest: performance gates failed: ${failed ? failed.join('; ') : 'see summary.md'}"
+    // Auto-stop ended the run: what it saw comes first (its criterion is among the failed gates).
+    if (result.autoStop) msg = "runLoadTest: auto-stop ${result.autoStop}; ${msg.substring('runLoadTest: '.length())}"
     if (failOn == 'FAILURE') error(msg)
     unstable(msg)
     return result

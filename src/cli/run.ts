@@ -48,14 +48,17 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
       status: report.status,
       verdict: report.verdict ?? null,
       outDir: report.outDir,
+      // Only when they happened: why a verdict may not be what it seems.
+      ...(report.autoStop && { autoStop: report.autoStop.message }),
+      ...(report.unreliable && { unreliable: report.unreliable.workers }),
     }) + '\n',
   );
   const result = outcome(report, error);
   if (error) reportError(error, write);
   else if (result.kind === 'gates-failed') {
-    write(
-      `atq: performance gates failed (exit code ${result.exitCode}); see summary.md in the results folder.`,
-    );
+    // A stop says what auto-stop saw: its criterion is the failed gate, and the one a reader looks for.
+    const what = report.autoStop ? `auto-stop ${report.autoStop.message}` : 'performance gates failed';
+    write(`atq: ${what} (exit code ${result.exitCode}); see summary.md in the results folder.`);
   }
   return result.exitCode;
 }

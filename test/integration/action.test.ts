@@ -6,6 +6,7 @@ import { requireEnv, testClient } from '../helpers/env.js';
 import { startResultsService, unzipArtifact, type ResultsService } from '../helpers/results-service.js';
 import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
+import { expectWatchedResults, LIVE_LINE, WATCHED } from '../helpers/watched-run.js';
 
 /**
  * The GitHub Action as a runner runs it: act (host mode, Node 24) runs a workflow with `uses: ./` against
@@ -123,6 +124,52 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
     ).toBe(true);
     expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/fail-on-gates: false/)]));
     expect(warnings.some((w) => /artifact/i.test(w) && /results stay in/.test(w))).toBe(true);
+  });
+
+  test('live statistics, auto-stop, generator health, monitor: the step fails saying why, outputs tell', async () => {
+    const r = await run(
+      workflow({
+        'test-dir': path.relative('.', WATCHED.planDir),
+        workers: '1',
+        properties: Object.entries({ 'target.host': suite.target.host, ...WATCHED.props })
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+        'worker-cpus': WATCHED.workerCpus,
+        'auto-stop': WATCHED.autoStop,
+        'progress-interval': WATCHED.progressInterval,
+        timeout: WATCHED.timeout,
+        monitor: suite.target.host,
+      }),
+    );
+    expect(main(r)?.result).toBe('failure');
+    const out = r.outputs.atq ?? {};
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      verdict: 'failed',
+      'auto-stopped': 'true',
+      unreliable: 'true',
+    });
+    expect(out['auto-stop-reason']).toMatch(/^stopped the run at \S+/);
+    // The live line in the log, as the title of a collapsed group (each label's line inside).
+    expect(r.log).toMatch(new RegExp(`::group::\\[atq\\] ${LIVE_LINE.source}`));
+    // The step fails saying why; the criterion is a failed gate; the saturated worker is a warning.
+    const said = (level: string) => r.annotations.filter((a) => a.level === level).map((a) => a.message);
+    expect(said('error').pop()).toMatch(
+      /^Stopped the run at \S+: error rate (9\d(\.\d+)?|100)% for \d+s \(auto-stop: /,
+    );
+    expect(r.annotations.find((a) => a.level === 'error')?.title).toBe(
+      `Performance gate failed: ${WATCHED.autoStop} (auto-stop)`,
+    );
+    expect(said('warning')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^fail-after\.jmx: Unreliable: the load generator was saturated \(worker-1\)/),
+      ]),
+    );
+    expect(r.summary).toContain('Stopped early');
+    expect(r.summary).toContain('### System under test');
+    // The artifact holds all of it (the runner's workspace is gone with the job).
+    expectWatchedResults(unzipArtifact(artifactOf(out['run-id'] as string)!), suite.target.host);
+    expect(await leftovers(client, out['run-id'])).toEqual([]);
   });
 
   test('bad inputs: every problem listed at once, nothing created', async () => {

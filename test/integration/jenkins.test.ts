@@ -17,6 +17,7 @@ import { OLDEST_NODE } from '../../src/server/sqlite.js';
 import { jmeterImage, requireEnv, testClient } from '../helpers/env.js';
 import { ENGINES_STARTED, targetSuite } from '../helpers/suite.js';
 import { leftovers } from '../helpers/target.js';
+import { expectWatchedResults, LIVE_LINE, WATCHED } from '../helpers/watched-run.js';
 
 /**
  * The Jenkins shared library's step, vars/runLoadTest.groovy, on Jenkins' own Groovy (2.4, Debian's `groovy`)
@@ -64,10 +65,10 @@ interface Harness {
   workspace: string;
 }
 
-/** A workspace with the http plan under perf/, as a checkout would have it. */
-function workspace(): string {
+/** A workspace with the plan (the http one unless said) under perf/, as a checkout would have it. */
+function workspace(plan = path.resolve('test/fixtures/plans/http')): string {
   const ws = mkdtempSync(path.join(os.tmpdir(), 'atq-jenkins-ws-'));
-  cpSync(path.resolve('test/fixtures/plans/http'), path.join(ws, 'perf'), { recursive: true });
+  cpSync(plan, path.join(ws, 'perf'), { recursive: true });
   return ws;
 }
 
@@ -309,6 +310,40 @@ describe('Jenkins step runLoadTest (shared library on Groovy 2.4)', () => {
     expect(stepsOf(failure.report, 'archiveArtifacts')).toHaveLength(1);
     expect(firstStep(failure.report, 'junit')).toMatchObject({ failures: 1 });
     expect(await leftovers(client, runIdIn(failure.log))).toEqual([]);
+  });
+
+  test('live statistics, auto-stop, generator health, monitor: UNSTABLE saying why, the result tells', async () => {
+    const {
+      report,
+      log,
+      workspace: ws,
+    } = await runStep({
+      workspace: workspace(WATCHED.planDir),
+      params: params({
+        workers: 1,
+        // (params() sets loops: 2; the plan's own default loops until the run is stopped)
+        properties: { ...WATCHED.props, loops: 100_000 },
+        workerCpus: WATCHED.workerCpus,
+        autoStop: [WATCHED.autoStop],
+        progressInterval: WATCHED.progressInterval,
+        timeout: WATCHED.timeout,
+        monitor: [suite.target.host],
+      }),
+    });
+    expect(report.exception).toBeNull();
+    expect(report.result).toBe('UNSTABLE');
+    const ret = report.returned as Record<string, unknown>;
+    expect(ret).toMatchObject({ status: 'succeeded', verdict: 'failed', unreliable: true });
+    expect(ret.autoStop).toMatch(/^stopped the run at \S+: error rate/);
+    expect(firstStep(report, 'unstable').message).toMatch(
+      /^runLoadTest: auto-stop stopped the run at \S+: error rate .*; performance gates failed: error_rate > 50% for 6s \(auto-stop\)/,
+    );
+    // The build log shows the run while it goes.
+    expect(log).toMatch(LIVE_LINE);
+    // What Jenkins keeps of the build holds all of it.
+    const archived = archiveOf({ report, log, workspace: ws });
+    expectWatchedResults(path.join(archived, ret.resultsDir as string), suite.target.host);
+    expect(await leftovers(client, ret.runId as string)).toEqual([]);
   });
 
   test('an infrastructure error fails the build with the CLI message, its code first', async () => {

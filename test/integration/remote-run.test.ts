@@ -10,6 +10,8 @@ import { api, serveProcess, startTestServer, upload, waitTask } from '../helpers
 import { ENGINES_STARTED, LONG_RUN, targetSuite } from '../helpers/suite.js';
 import { startResultsService, unzipArtifact } from '../helpers/results-service.js';
 import { leftovers } from '../helpers/target.js';
+import { expectWatchedResults, LIVE_LINE, WATCHED } from '../helpers/watched-run.js';
+import { SERVER_DEFAULTS } from '../../src/server/context.js';
 
 /**
  * `atq run --server`: the CLI (a child process, as users run it) against the real `atq serve` (in this
@@ -38,7 +40,10 @@ async function taskOf(base: string, runId: string, token?: string) {
 describe('atq run --server', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The suite's target may be monitored (atq serve --allow-monitor 'atq-test-target-*').
+    server = await startTestServer({
+      limits: { ...SERVER_DEFAULTS.limits, allowMonitors: ['atq-test-target-*'] },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -163,6 +168,42 @@ describe('atq run --server', () => {
     const runId = runIdOf(res);
     expect(existsSync(path.join(suite.out, runId, 'summary.md'))).toBe(true);
     expect(await taskOf(server.url, runId)).toMatchObject({ status: 'finished', verdict: 'failed' });
+  });
+
+  test('live statistics, auto-stop, generator health and --monitor through the server: exit 3, said why', async () => {
+    const res = await runCli(
+      suite.runArgs(
+        ...['--server', server.url, '--test-dir', WATCHED.planDir, '--workers', '1'],
+        ...Object.entries(WATCHED.props).flatMap(([k, v]) => ['--prop', `${k}=${v}`]),
+        ...['--worker-cpus', WATCHED.workerCpus, '--auto-stop', WATCHED.autoStop],
+        ...['--progress-interval', WATCHED.progressInterval, '--timeout', WATCHED.timeout],
+        ...['--monitor', suite.target.host],
+      ),
+      { env: NO_DOCKER },
+    );
+    expect(res.code).toBe(3);
+    const runId = runIdOf(res);
+    const dir = path.join(suite.out, runId);
+    // The server's events, shown as a local run shows them.
+    expect(res.stderr).toMatch(LIVE_LINE);
+    expect(res.stderr).toMatch(/\[atq\] warning: auto-stop: stopped the run at /);
+    expect(res.stderr).toContain(`monitor: sampling 1 container(s) of ${suite.target.host}`);
+    expect(res.stderr).toContain('warning: Unreliable: the load generator was saturated (worker-1)');
+    expect(res.stderr).toMatch(/atq: auto-stop stopped the run at \S+: .* \(exit code 3\); see summary\.md/);
+    const run = expectWatchedResults(dir, suite.target.host);
+    expect(JSON.parse(res.stdout.trim().split('\n').pop() as string)).toMatchObject({
+      verdict: 'failed',
+      autoStop: run.autoStop?.message,
+      unreliable: ['worker-1'],
+    });
+    // The task says why too, for a client that reads the API rather than the files.
+    expect(await taskOf(server.url, runId)).toMatchObject({
+      status: 'finished',
+      verdict: 'failed',
+      autoStop: { criterion: WATCHED.autoStop, message: run.autoStop?.message },
+      unreliable: run.unreliable,
+    });
+    expect(await leftovers(client, runId)).toEqual([]);
   });
 
   test('behind another task: the CLI shows its place in the queue and runs when its turn comes', async () => {
