@@ -45,8 +45,8 @@ test.each(['distributed', 'engines'])(
     expect(summary.totals.samples).toBe(rows.length);
     expect(summary.verdict).toBe('failed');
     expect(summary.warnings[0]).toMatch(/^Stopped early: stopped the run at /);
-    // (summary.md escapes Markdown's punctuation: "Stopped early\\: stopped the run at …")
-    expect(read('summary.md')).toMatch(/Stopped early\\?: stopped the run at /);
+    // Under the heading, its name in bold (summary.md escapes the punctuation of the rest).
+    expect(read('summary.md')).toMatch(/^> ⚠️ \*\*Stopped early:\*\* stopped the run at /m);
     expect(read('report.html')).toContain('error_rate &gt; 50% for 10s (auto-stop)');
     expect(read('junit.xml')).toContain('error_rate &gt; 50% for 10s (auto-stop)');
     expect(await leftovers(client, runJson.runId)).toEqual([]);

@@ -73,6 +73,23 @@ describe('the pull-request comment', () => {
     );
   });
 
+  test('stopped early and a saturated generator lead the comment, under the verdict, before any number', async () => {
+    const s = await analyseJtl(jtl(1), { gates: [] });
+    s.warnings = [
+      'Unreliable: the load generator was saturated (worker-1); worker-1: CPU at 90% or more',
+      'Stopped early: stopped the run at 1m00s: error rate 100% for 60s (auto-stop: error_rate >= 90% for 60s)',
+      'something else',
+    ];
+    const lines = commentBody(s, outcome(report), ctx).split('\n');
+    expect(lines.slice(4, 8)).toEqual([
+      '',
+      '> ⚠️ **Unreliable:** the load generator was saturated \\(worker\\-1\\)\\; worker\\-1\\: CPU at 90\\% or more',
+      '',
+      '> ⚠️ **Stopped early:** stopped the run at 1m00s\\: error rate 100\\% for 60s \\(auto\\-stop\\: error\\_rate \\>\\= 90\\% for 60s\\)',
+    ]);
+    expect(lines.join('\n')).not.toContain('something else');
+  });
+
   test('a marker cannot be closed early by a job or plan name', () => {
     expect(commentMarker('a-->b', 'x\n-->')).toBe('<!-- atq-run-load-test job=a-b plan=x- -->');
   });

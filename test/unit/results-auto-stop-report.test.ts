@@ -64,7 +64,11 @@ test('a stopped plan: warning first, the criterion as a failed gate, verdict fai
   expect(s.gates[0]).toMatchObject({ status: 'failed', metric: 'error_rate', actual: 1, threshold: 0.9 });
   // As GitHub renders summary.md (cmark-gfm): the warning and the gate's row read as written.
   const md = plain(cmark(renderMarkdown(s)));
-  expect(md).toContain(`Stopped early: ${t.message}`);
+  // Under the heading, its name in bold, and only there.
+  expect(md.split('\n').slice(0, 4).join('\n')).toContain(
+    `<p>⚠️ <strong>Stopped early:</strong> ${t.message}</p>`,
+  );
+  expect(md.split('Stopped early')).toHaveLength(2);
   expect(md).toContain('error_rate >= 90% for 60s (auto-stop)');
   expect(renderHtml(s)).toContain('error_rate &gt;= 90% for 60s (auto-stop)');
   expect(renderJunit(s)).toContain('<failure');

@@ -215,9 +215,11 @@ describe('in the summary and the reports', () => {
     expect(s.gates[0]?.status).toBe('passed');
     expect(s.gates[0]?.reason).toMatch(/may reflect the generator/);
     const md = renderMarkdown(s);
+    // Under the heading with its reasons, and only there (it used to close the file a second time).
     expect(md.split('\n').slice(0, 4).join('\n')).toMatch(
-      /Unreliable:\*\* the load generator was saturated \(worker\\?-2\)/,
+      /> ⚠️ \*\*Unreliable:\*\* the load generator was saturated \\\(worker\\-2\\\).*worker\\-2\\: CPU at 90\\% or more/,
     );
+    expect(md.split('Unreliable')).toHaveLength(2);
     expect(md).toMatch(/### Load generators[\s\S]*\| worker\\-2 ⚠️ \| 0\\.5 cores \| 97\\% \|/);
     const html = renderHtml(s);
     expect(html).toContain('<h2>Load generators</h2>');

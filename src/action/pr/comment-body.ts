@@ -8,6 +8,7 @@ import {
   markdownErrors,
   markdownGates,
   markdownLabels,
+  markdownLeadingWarnings,
   verdictHeading,
 } from '../../results/report/markdown.js';
 import { markdownTrend } from '../../results/report/markdown-trend.js';
@@ -57,6 +58,8 @@ export function commentBody(
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary.verdict)}`,
     '',
     headline(summary, ctx),
+    // Stopped early, a saturated generator: how to read all that follows.
+    ...markdownLeadingWarnings(summary),
     // (a message listing several problems keeps its list, as in the job summary)
     ...(o.error ? ['', errorMarkdown(o.error.message, o.error.code).trimEnd()] : []),
     ...markdownGates(summary),

@@ -101,17 +101,6 @@ const CAPTION =
   "(else of the node's cores), heap as left after GC. Saturated: samples at 90% or more of the CPU limit. " +
   'See docs/generator-health.md.';
 
-/** summary.md: the warning that heads it when a generator was saturated. */
-export function markdownUnreliable(s: Pick<Summary, 'unreliable'>): string[] {
-  const u = unreliableOf(s);
-  if (!u) return [];
-  return [
-    '',
-    `> ⚠️ **Unreliable:** the load generator was saturated (${mdText(u.workers.join(', '))}): the response ` +
-      'times may measure the generator, not the system under test.',
-  ];
-}
-
 /** summary.md's table of the generators. */
 export function markdownGenerators(s: Pick<Summary, 'generators'>): string[] {
   const g = generatorsOf(s);

@@ -6,7 +6,7 @@ import { baselineCaption, DELTA_COLUMNS, deltaCell } from './deltas.js';
 import { actualText, evidenceLegend, gateNote } from './evidence.js';
 import { markdownTrend } from './markdown-trend.js';
 import { markdownMonitor } from './monitor-report.js';
-import { markdownGenerators, markdownUnreliable } from './generators-report.js';
+import { markdownGenerators } from './generators-report.js';
 import { gateCounts, gateValue, pct, STAT_COLUMNS } from './text.js';
 
 const VERDICT = {
@@ -30,7 +30,7 @@ export const GATE_ICON = { passed: '✅', failed: '❌', skipped: '⏭️', inco
 export function renderMarkdown(s: Summary): string {
   const lines: string[] = [];
   lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
-  lines.push(...markdownUnreliable(s));
+  lines.push(...markdownLeadingWarnings(s));
   lines.push('');
   lines.push(
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ` +
@@ -64,8 +64,23 @@ export function renderMarkdown(s: Summary): string {
       `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || '(none)')} ${w.samples}`).join(', ')}`,
     );
   }
-  for (const w of s.warnings) lines.push('', `> ⚠️ ${mdText(w)}`);
+  for (const w of s.warnings.filter((w) => !LEADING_WARNING.test(w))) lines.push('', `> ⚠️ ${mdText(w)}`);
   return lines.join('\n') + '\n';
+}
+
+/** Warnings that say how to read the verdict itself: the run stopped early, a generator was saturated. */
+const LEADING_WARNING = /^(Stopped early|Unreliable): ([\s\S]*)$/;
+
+/**
+ * The warnings that change how the verdict reads, to lead summary.md and the PR comment under their heading
+ * with their name in bold: a reader sees them before any number. summary.md closes with the others.
+ */
+export function markdownLeadingWarnings(s: Pick<Summary, 'warnings'>): string[] {
+  const warnings: unknown[] = Array.isArray(s.warnings) ? s.warnings : [];
+  return warnings.flatMap((w) => {
+    const m = typeof w === 'string' ? LEADING_WARNING.exec(w) : null;
+    return m ? ['', `> ⚠️ **${m[1]}:** ${mdText(m[2] ?? '')}`] : [];
+  });
 }
 
 /**
