@@ -66,6 +66,12 @@ export function actionListener(): RunListener {
       case 'live':
         live(e.snapshot);
         break;
+      case 'auto-stop':
+        // At the top level, not in the stage's collapsed group; the step's annotations say it at the end
+        // (a warning here as well would be a third annotation for one stop).
+        close();
+        core.info(`[atq] auto-stop: ${inert(e.message)}`);
+        break;
       default:
         break;
     }

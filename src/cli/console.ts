@@ -28,6 +28,8 @@ export function consoleListener(
     // Inert as well as visible: the CLI often runs inside a CI step whose log obeys workflow commands.
     else if (e.type === 'output') log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === 'progress') log.progress(e.message);
+    // The criterion may name a label of the plan's (a pull request's): inert too.
+    else if (e.type === 'auto-stop') log.warn(`auto-stop: ${inertLine(e.message)}`);
     else if (e.type === 'live') {
       // Labels and plan names come from the plan (a pull request's): inert like container output.
       stream.write(`[atq] ${inertLine(liveLine(e.snapshot))}\n`);

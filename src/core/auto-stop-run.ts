@@ -48,7 +48,9 @@ export class AutoStopper {
     if (!trigger) return;
     this.report.autoStop = trigger;
     ctx.autoStop = trigger;
-    ctx.logger.warn(`auto-stop: ${trigger.message}`);
+    const { plan, criterion, message, elapsedMs } = trigger;
+    if (ctx.logger.autoStop) ctx.logger.autoStop({ plan, criterion, message, elapsedMs });
+    else ctx.logger.warn(`auto-stop: ${message}`);
     stopGracefully(ctx, ctx.stopTarget).catch((e: unknown) =>
       ctx.logger.warn(`auto-stop could not ask JMeter to end the test: ${errorMessage(e)}`),
     );

@@ -1,6 +1,6 @@
 import type { LiveSnapshot } from '../results/live-types.js';
 import type { Summary } from '../results/summary.js';
-import type { Logger } from '../util/log.js';
+import type { AutoStopEvent, Logger } from '../util/log.js';
 
 /**
  * What a run tells its front while it goes: the console prints these, the GitHub Action turns stages into
@@ -15,6 +15,8 @@ export type RunEvent =
   | { type: 'progress'; message: string }
   /** Live statistics of the plan running, every --progress-interval (and once more when it ends). */
   | { type: 'live'; snapshot: LiveSnapshot }
+  /** Auto-stop ended the test: the run goes on to collect and analyse everything so far, then exits 3. */
+  | ({ type: 'auto-stop' } & AutoStopEvent)
   /** A line of a container's output. */
   | { type: 'output'; source: string; line: string }
   /** A plan's results are analysed (or it ended without results). */
@@ -32,6 +34,7 @@ export function eventLogger(emit: RunListener): Logger {
     output: (source, line) => emit({ type: 'output', source, line }),
     progress: (message) => emit({ type: 'progress', message }),
     live: (snapshot) => emit({ type: 'live', snapshot }),
+    autoStop: (stop) => emit({ type: 'auto-stop', ...stop }),
   };
 }
 

@@ -119,6 +119,14 @@ export function checkRunEvent(e: unknown): RunEvent | undefined {
       const snapshot = checkLiveSnapshot(e.snapshot);
       return snapshot ? { type: 'live', snapshot } : undefined;
     }
+    case 'auto-stop':
+      return {
+        type: 'auto-stop',
+        plan: serverLine(e.plan, MAX_NAME),
+        criterion: serverLine(e.criterion),
+        message: serverLine(e.message),
+        elapsedMs: finite(e.elapsedMs) && e.elapsedMs >= 0 ? e.elapsedMs : 0,
+      };
     case 'output':
       return { type: 'output', source: serverLine(e.source, MAX_NAME), line: serverLine(e.line) };
     case 'plan-finished':

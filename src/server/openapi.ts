@@ -285,6 +285,12 @@ const EVENTS: Record<string, Schema> = {
             'p95Ms, p99Ms, meanMs), and `lag` (p50Ms, maxMs: how late the samples arrived).',
         },
       }),
+      runEvent('auto-stop', ['plan', 'criterion', 'message', 'elapsedMs'], {
+        plan: text,
+        criterion: text,
+        message: { type: 'string', description: 'What auto-stop saw: "stopped the run at 1m42s: ...".' },
+        elapsedMs: { type: 'number', minimum: 0, description: "When, in ms since the plan's first sample." },
+      }),
       runEvent('output', ['source', 'line'], { source: text, line: { type: 'string' } }),
       runEvent('plan-finished', ['plan', 'status'], {
         plan: text,

@@ -203,6 +203,9 @@ export class TaskQueue {
       store.updateTask(id, { progress: liveLine(event.snapshot) });
     } else if (event.type === 'progress' && !this.live.has(id)) {
       store.updateTask(id, { progress: event.message });
+    } else if (event.type === 'auto-stop') {
+      // Shown on the page and in the task's answer while the run still collects.
+      store.updateTask(id, { autoStop: { criterion: event.criterion, message: event.message } });
     } else if (event.type === 'verdict') {
       store.updateTask(id, { verdict: event.verdict });
     }

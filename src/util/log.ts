@@ -10,6 +10,19 @@ export interface Logger {
   progress(message: string): void;
   /** Live statistics of the plan running (issue 24), every --progress-interval. */
   live?(snapshot: LiveSnapshot): void;
+  /** Auto-stop ended the test (issue 24): a front without this shows it as a warning. */
+  autoStop?(stop: AutoStopEvent): void;
+}
+
+/** What auto-stop saw when it ended the test, as the run tells its fronts. */
+export interface AutoStopEvent {
+  plan: string;
+  /** The criterion as written. */
+  criterion: string;
+  /** "stopped the run at 1m42s: error rate 97% for 60s (auto-stop: ...)". */
+  message: string;
+  /** When: ms since the plan's first sample. */
+  elapsedMs: number;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, output() {}, progress() {} };

@@ -160,6 +160,9 @@ describe('uses: ./ in a workflow (act, Node 24) against the real TLS swarm', () 
     expect(r.annotations.find((a) => a.level === 'error')?.title).toBe(
       `Performance gate failed: ${WATCHED.autoStop} (auto-stop)`,
     );
+    // Said once as it happened, in the log (not a third annotation for one stop).
+    expect(r.log).toMatch(/\[atq\] auto-stop: stopped the run at /);
+    expect(said('warning').filter((w) => w.startsWith('auto-stop:'))).toEqual([]);
     expect(said('warning')).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^fail-after\.jmx: Unreliable: the load generator was saturated \(worker-1\)/),

@@ -38,6 +38,16 @@ test.each(['distributed', 'engines'])(
       metric: 'error_rate',
     });
     expect(run.runJson.autoStop.message).toMatch(/^stopped the run at \d+ms|^stopped the run at \d/);
+    // The fronts hear of it as it happens, as one typed event.
+    expect(run.events.filter((e) => e.type === 'auto-stop')).toEqual([
+      {
+        type: 'auto-stop',
+        plan: 'basic.jmx',
+        criterion: 'error_rate > 50% for 300ms',
+        message: run.runJson.autoStop.message,
+        elapsedMs: run.runJson.autoStop.elapsedMs,
+      },
+    ]);
     expect(outcome(run.report, run.error)).toMatchObject({ kind: 'gates-failed', exitCode: 3 });
     expect(log.shutdowns).toBe(mode === 'engines' ? 2 : 1);
     const plan = run.report.plans[0];

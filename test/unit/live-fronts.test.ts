@@ -88,6 +88,49 @@ describe('live statistics on the fronts', () => {
     expect(lines).toHaveLength(6); // the stage's end closes nothing: its group is closed already
   });
 
+  test('auto-stop as it happens: a warning on the console, a plain top-level line in the Action (no annotation)', () => {
+    const stop = {
+      type: 'auto-stop' as const,
+      plan: 'checkout.jmx',
+      criterion: '"::warning::x": error_rate > 50% for 30s',
+      message:
+        'stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)',
+      elapsedMs: 42_000,
+    };
+    const console: string[] = [];
+    consoleListener({ write: (t: string) => console.push(t) } as unknown as NodeJS.WritableStream)(stop);
+    expect(console.join('')).toBe(
+      '[atq] warning: auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)\n',
+    );
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const emit = actionListener();
+      emit({ type: 'stage', stage: 'master-run', phase: 'start' });
+      emit(stop);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = written.join('').split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      '::group::atq: master-run',
+      '::endgroup::',
+      '[atq] auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)',
+    ]);
+    // From a server: taken with its texts bounded and inert; a wrong elapsedMs becomes 0.
+    expect(lines.filter(isCommand)).toHaveLength(2); // the stage group's own
+    expect(checkRunEvent(JSON.parse(JSON.stringify({ ...stop, elapsedMs: -1 })))).toEqual({
+      ...stop,
+      elapsedMs: 0,
+    });
+    const long = checkRunEvent({ ...stop, message: 'x'.repeat(100_000), plan: 7 }) as typeof stop;
+    expect(long.message.length).toBeLessThan(20_000);
+    expect(long.plan).toBe('7'); // shown as the server sent it, as text
+  });
+
   test("a server's live event is taken only when it reads as one; its texts are made inert and bounded", () => {
     const good = snapshot({ '::set-output name=x::y': 5 });
     const seen = checkRunEvent(JSON.parse(JSON.stringify({ type: 'live', snapshot: good })));

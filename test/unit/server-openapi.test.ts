@@ -337,6 +337,15 @@ describe('answers are checked strictly', () => {
     expect(matchesSchema('TaskEvent', { kind: 'run', event: { type: 'log', message: 'no level' } })).toBe(
       false,
     );
+    const stop = {
+      type: 'auto-stop',
+      plan: 'a.jmx',
+      criterion: 'error_rate > 50% for 30s',
+      message: 'x',
+      elapsedMs: 1,
+    };
+    expect(matchesSchema('TaskEvent', { kind: 'run', event: stop })).toBe(true);
+    expect(matchesSchema('TaskEvent', { kind: 'run', event: { ...stop, elapsedMs: -1 } })).toBe(false);
     expect(
       matchesSchema('Swarm', {
         engineVersion: '27.0',

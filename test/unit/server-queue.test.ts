@@ -94,6 +94,17 @@ describe('the task queue', () => {
     );
   });
 
+  test('a task auto-stop ended says so while it still runs, on the page and in its answer', async () => {
+    const stop = {
+      criterion: 'error_rate > 50% for 30s',
+      message: 'stopped the run at 42s: error rate 97% for 30s',
+    };
+    const q = await setup(1, undefined, [{ type: 'auto-stop', plan: 'a.jmx', elapsedMs: 42_000, ...stop }]);
+    await q.queue.recover();
+    q.add('a');
+    expect(q.store.task('a')).toMatchObject({ status: 'running', autoStop: stop });
+  });
+
   test('FIFO, one at a time: the next starts when the one before ends', async () => {
     const q = await setup();
     await q.queue.recover();
