@@ -1,3 +1,6 @@
+import { actionListener } from '../../src/action/log.js';
+import type { RunEvent } from '../../src/core/events.js';
+
 /**
  * @actions/core logs to stdout (::debug::, ::add-mask::, info lines): keep it out of the test output but hand it
  * back, and append it to the message of an error the call throws.
@@ -21,3 +24,26 @@ export async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; out
 
 /** The same, when only the value matters. */
 export const quiet = async <T>(fn: () => Promise<T>): Promise<T> => (await captured(fn)).value;
+
+/** What a synchronous call wrote to stdout (the Action's log), kept out of the test output. */
+export function stdoutOf(fn: () => void): string {
+  const write = process.stdout.write;
+  let output = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return output;
+}
+
+/** The Action's log of these run events, as the runner reads it (one listener, as a run has). */
+export const actionLogOf = (events: RunEvent[]): string =>
+  stdoutOf(() => {
+    const emit = actionListener();
+    for (const e of events) emit(e);
+  });

@@ -1,27 +1,19 @@
-import { jest } from '@jest/globals';
-import { actionListener } from '../../src/action/log.js';
 import { consoleListener } from '../../src/cli/console.js';
+import { actionLogOf } from '../helpers/stdout.js';
 
 /** What the runner would parse as a workflow command (actions/runner ActionCommand: v2 and legacy forms). */
 const isCommand = (line: string) => line.trimStart().startsWith('::') || line.includes('##[');
 
 test('container output and labels in log lines never act as workflow commands', () => {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    const emit = actionListener();
-    emit({ type: 'output', source: 'master', line: '::add-mask::secret' });
-    emit({ type: 'output', source: 'master', line: 'x ##[save-state name=finished]true' });
-    emit({ type: 'output', source: 'master', line: 'a\r::error::forged' });
-    emit({ type: 'log', level: 'info', message: '  FAIL  "##[group]label": p95 < 1s' });
-    emit({ type: 'progress', message: '::stop-commands::tok' });
-  } finally {
-    spy.mockRestore();
-  }
-  const lines = written.join('').split('\n').filter(Boolean);
+  const lines = actionLogOf([
+    { type: 'output', source: 'master', line: '::add-mask::secret' },
+    { type: 'output', source: 'master', line: 'x ##[save-state name=finished]true' },
+    { type: 'output', source: 'master', line: 'a\r::error::forged' },
+    { type: 'log', level: 'info', message: '  FAIL  "##[group]label": p95 < 1s' },
+    { type: 'progress', message: '::stop-commands::tok' },
+  ])
+    .split('\n')
+    .filter(Boolean);
   expect(lines).toHaveLength(5);
   expect(lines.filter(isCommand)).toEqual([]);
   // Nothing is lost: the text is there, only made inert.
@@ -46,27 +38,20 @@ function commandOf(line: string): { name: string; data: string } | undefined {
 }
 
 test("an ATQ server's stage names, sources, warnings and progress give the runner no command but the Action's own", () => {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    const emit = actionListener();
-    emit({ type: 'stage', stage: 'run ##[add-mask]x', phase: 'start' });
-    emit({ type: 'output', source: '::add-mask::x', line: 'y' });
-    emit({ type: 'output', source: ' ##[set-env name=A]b', line: 'y' });
-    emit({
+  const lines = actionLogOf([
+    { type: 'stage', stage: 'run ##[add-mask]x', phase: 'start' },
+    { type: 'output', source: '::add-mask::x', line: 'y' },
+    { type: 'output', source: ' ##[set-env name=A]b', line: 'y' },
+    {
       type: 'log',
       level: 'warn',
       message: 'lost\n::set-output name=verdict::passed\n##[stop-commands]tok',
-    });
-    emit({ type: 'progress', message: '\u001b[2K::error::forged' });
-    emit({ type: 'stage', stage: 'run ##[add-mask]x', phase: 'end' });
-  } finally {
-    spy.mockRestore();
-  }
-  const lines = written.join('').split(/\r?\n/).filter(Boolean);
+    },
+    { type: 'progress', message: '\u001b[2K::error::forged' },
+    { type: 'stage', stage: 'run ##[add-mask]x', phase: 'end' },
+  ])
+    .split(/\r?\n/)
+    .filter(Boolean);
   expect(lines.map(commandOf).filter(Boolean)).toEqual([
     { name: 'group', data: 'atq: run ##\u2060[add-mask]x' },
     // @actions/core escapes the line ends: one annotation with three lines, none a command of its own.

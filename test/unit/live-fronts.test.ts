@@ -1,9 +1,8 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { actionListener } from '../../src/action/log.js';
 import { consoleListener } from '../../src/cli/console.js';
+import { actionLogOf } from '../helpers/stdout.js';
 import { resolveOptions } from '../../src/config/resolve.js';
 import { saveEngineOutput } from '../../src/core/engine-output.js';
 import { checkRunEvent } from '../../src/remote/answers.js';
@@ -64,20 +63,13 @@ describe('live statistics on the fronts', () => {
   });
 
   test('the Action: the line is a collapsed group holding the labels, after closing the stage group', () => {
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const emit = actionListener();
-      emit({ type: 'stage', stage: 'master-run', phase: 'start' });
-      emit({ type: 'live', snapshot: snapshot({ a: 1, 'x ##[add-mask]y': 2 }) });
-      emit({ type: 'stage', stage: 'master-run', phase: 'end' });
-    } finally {
-      spy.mockRestore();
-    }
-    const lines = written.join('').split('\n').filter(Boolean);
+    const lines = actionLogOf([
+      { type: 'stage', stage: 'master-run', phase: 'start' },
+      { type: 'live', snapshot: snapshot({ a: 1, 'x ##[add-mask]y': 2 }) },
+      { type: 'stage', stage: 'master-run', phase: 'end' },
+    ])
+      .split('\n')
+      .filter(Boolean);
     expect(lines[0]).toBe('::group::atq: master-run');
     expect(lines[1]).toBe('::endgroup::');
     // (the runner decodes the %25 that @actions/core writes for %)
@@ -102,19 +94,9 @@ describe('live statistics on the fronts', () => {
     expect(console.join('')).toBe(
       '[atq] warning: auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)\n',
     );
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const emit = actionListener();
-      emit({ type: 'stage', stage: 'master-run', phase: 'start' });
-      emit(stop);
-    } finally {
-      spy.mockRestore();
-    }
-    const lines = written.join('').split('\n').filter(Boolean);
+    const lines = actionLogOf([{ type: 'stage', stage: 'master-run', phase: 'start' }, stop])
+      .split('\n')
+      .filter(Boolean);
     expect(lines).toEqual([
       '::group::atq: master-run',
       '::endgroup::',
