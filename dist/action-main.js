@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-D4GTHINE.js");
+var { main } = await import("./atq-C4JOTMIX.js");
 await main(signals.early, signals.release);
 process.exit();

@@ -14,6 +14,6 @@ var signals = catchEarlySignals();
 process.stdout.on("error", (e) => {
   if (e.code !== "EPIPE") throw e;
 });
-var { main } = await import("./atq-LIE6MHBF.js");
+var { main } = await import("./atq-MWZL6OUO.js");
 var code = await main(process.argv.slice(2), signals.early, signals.release);
 process.exit(code);

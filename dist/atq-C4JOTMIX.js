@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-7I7LN2K5.js";
+} from "./atq-3PVVFELE.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -25,6 +25,7 @@ import {
   markdownErrors,
   markdownGates,
   markdownLabels,
+  markdownLeadingWarnings,
   markdownTrend,
   mdText,
   outcome,
@@ -36,7 +37,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-3QLJN2J5.js";
+} from "./atq-G7MCMCHO.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -28987,6 +28988,10 @@ function actionListener() {
         break;
       case "live":
         live(e.snapshot);
+        break;
+      case "auto-stop":
+        close();
+        info(`[atq] auto-stop: ${inert(e.message)}`);
         break;
       default:
         break;
@@ -72164,6 +72169,8 @@ function commentBody(summary2, o, ctx, limit = COMMENT_LIMIT) {
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary2.verdict)}`,
     "",
     headline(summary2, ctx),
+    // Stopped early, a saturated generator: how to read all that follows.
+    ...markdownLeadingWarnings(summary2),
     // (a message listing several problems keeps its list, as in the job summary)
     ...o.error ? ["", errorMarkdown(o.error.message, o.error.code).trimEnd()] : [],
     ...markdownGates(summary2),
@@ -72624,4 +72631,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-D4GTHINE.js.LEGAL.txt */
+/*! For license information please see atq-C4JOTMIX.js.LEGAL.txt */

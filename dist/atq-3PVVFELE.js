@@ -26,7 +26,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-3QLJN2J5.js";
+} from "./atq-G7MCMCHO.js";
 import {
   AbortedError,
   AtqError,
@@ -171,6 +171,14 @@ function checkRunEvent(e) {
       const snapshot = checkLiveSnapshot(e.snapshot);
       return snapshot ? { type: "live", snapshot } : void 0;
     }
+    case "auto-stop":
+      return {
+        type: "auto-stop",
+        plan: serverLine(e.plan, MAX_NAME),
+        criterion: serverLine(e.criterion),
+        message: serverLine(e.message),
+        elapsedMs: finite(e.elapsedMs) && e.elapsedMs >= 0 ? e.elapsedMs : 0
+      };
     case "output":
       return { type: "output", source: serverLine(e.source, MAX_NAME), line: serverLine(e.line) };
     case "plan-finished":
@@ -3681,4 +3689,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-7I7LN2K5.js.LEGAL.txt */
+/*! For license information please see atq-3PVVFELE.js.LEGAL.txt */

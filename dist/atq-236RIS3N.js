@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-H36FFSHZ.js";
+} from "./atq-CAO5SCAU.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -53,7 +53,7 @@ import {
   statusOf,
   tail,
   writeRunJson
-} from "./atq-3QLJN2J5.js";
+} from "./atq-G7MCMCHO.js";
 import {
   AbortedError,
   AtqError,
@@ -6242,6 +6242,7 @@ CREATE TABLE IF NOT EXISTS schedules (
   id TEXT PRIMARY KEY, cron TEXT NOT NULL, name TEXT, owner TEXT NOT NULL, payload TEXT NOT NULL,
   created_at TEXT NOT NULL, next_run TEXT, last_task TEXT);
 `;
+var ADDED_COLUMNS = { results_bytes: "INTEGER", auto_stop: "TEXT", unreliable: "TEXT" };
 var isBusy = (e2) => (e2.errcode ?? 0) % 256 === 5;
 var opt = (v2) => v2 === null || v2 === void 0 ? void 0 : String(v2);
 function taskFrom(r) {
@@ -6262,7 +6263,9 @@ function taskFrom(r) {
     error: r.error ? JSON.parse(String(r.error)) : void 0,
     stages: JSON.parse(String(r.stages ?? "{}")),
     progress: opt(r.progress),
-    scheduleId: opt(r.schedule_id)
+    scheduleId: opt(r.schedule_id),
+    autoStop: r.auto_stop ? JSON.parse(String(r.auto_stop)) : void 0,
+    unreliable: r.unreliable ? JSON.parse(String(r.unreliable)) : void 0
   };
 }
 function scheduleFrom(r) {
@@ -6286,7 +6289,9 @@ var COLUMNS = {
   verdict: "verdict",
   error: "error",
   stages: "stages",
-  progress: "progress"
+  progress: "progress",
+  autoStop: "auto_stop",
+  unreliable: "unreliable"
 };
 var Store = class _Store {
   constructor(db) {
@@ -6295,9 +6300,9 @@ var Store = class _Store {
     this.db.exec("PRAGMA locking_mode = EXCLUSIVE");
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec(SCHEMA);
-    const columns = this.db.prepare("PRAGMA table_info(tasks)").all();
-    if (!columns.some((c) => c.name === "results_bytes"))
-      this.db.exec("ALTER TABLE tasks ADD COLUMN results_bytes INTEGER");
+    const columns = new Set(this.db.prepare("PRAGMA table_info(tasks)").all().map((c) => c.name));
+    for (const [name, type] of Object.entries(ADDED_COLUMNS))
+      if (!columns.has(name)) this.db.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
   }
   db;
   static async open(dataDir) {
@@ -6511,6 +6516,16 @@ var TASK = object(
     },
     progress: { type: "string", description: "The latest progress line (JMeter summariser, workers ready)." },
     scheduleId: { ...text, description: "The schedule that queued this task." },
+    autoStop: object(
+      ["criterion", "message"],
+      { criterion: text, message: text },
+      "Auto-stop ended the run early (its run.json autoStop): the criterion as written and what it saw. The verdict is then failed."
+    ),
+    unreliable: object(
+      ["reasons", "workers"],
+      { reasons: { type: "array", items: text }, workers: { type: "array", items: text } },
+      "A load generator was saturated (its run.json unreliable; docs/generator-health.md): the response times may measure the generator. The workers named, and why."
+    ),
     position: { ...count, description: "1 for the next task to start; 0 once it has started or ended." }
   },
   "A task and its place in the queue."
@@ -6671,6 +6686,12 @@ var EVENTS = {
           type: "object",
           description: "Live statistics of the plan running, every progress-interval and once more at the plan's end: `plan`, `at` (epoch ms), `intervalMs`, `elapsedMs`, `threads`, `total` and `labels` (by label), each with `interval` and `cumulative` numbers (samples, errors, errorRate, throughput, p50Ms, p90Ms, p95Ms, p99Ms, meanMs), and `lag` (p50Ms, maxMs: how late the samples arrived)."
         }
+      }),
+      runEvent("auto-stop", ["plan", "criterion", "message", "elapsedMs"], {
+        plan: text,
+        criterion: text,
+        message: { type: "string", description: 'What auto-stop saw: "stopped the run at 1m42s: ...".' },
+        elapsedMs: { type: "number", minimum: 0, description: "When, in ms since the plan's first sample." }
       }),
       runEvent("output", ["source", "line"], { source: text, line: { type: "string" } }),
       runEvent("plan-finished", ["plan", "status"], {
@@ -7345,9 +7366,13 @@ function statusCell(t) {
   return `<span class="badge s-${status}">${e(t.status)}</span>${extra}`;
 }
 function verdictCell(t) {
-  if (!t.verdict) return "";
+  const notes = [
+    t.autoStop && `<br><span class="muted">auto-stopped: ${e(t.autoStop.message)}</span>`,
+    t.unreliable && `<br><span class="muted">unreliable: generator saturated (${e(t.unreliable.workers.join(", "))})</span>`
+  ].filter(Boolean);
+  if (!t.verdict) return notes.join("");
   const cls = VERDICTS.includes(t.verdict) ? ` v-${t.verdict}` : "";
-  return `<span class="badge${cls}">${e(t.verdict)}</span>`;
+  return `<span class="badge${cls}">${e(t.verdict)}</span>${notes.join("")}`;
 }
 function errorCell(t) {
   if (!t.error) return "";
@@ -8370,7 +8395,12 @@ function atqEnd(report, error, deps, task, folder) {
     outDir: report.outDir,
     verdict: report.verdict,
     error: result.error && hidePaths(result.error, deps, task, folder),
-    stages: report.stages
+    stages: report.stages,
+    // Why the verdict is what it is, for a client reading the task rather than its files.
+    ...report.autoStop && {
+      autoStop: { criterion: report.autoStop.criterion, message: report.autoStop.message }
+    },
+    ...report.unreliable && { unreliable: report.unreliable }
   };
 }
 async function executeSeed(task, runId, deps, signal, onEvent) {
@@ -8680,6 +8710,8 @@ var TaskQueue = class {
       store.updateTask(id, { progress: liveLine(event.snapshot) });
     } else if (event.type === "progress" && !this.live.has(id)) {
       store.updateTask(id, { progress: event.message });
+    } else if (event.type === "auto-stop") {
+      store.updateTask(id, { autoStop: { criterion: event.criterion, message: event.message } });
     } else if (event.type === "verdict") {
       store.updateTask(id, { verdict: event.verdict });
     }

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-H36FFSHZ.js";
+} from "./atq-CAO5SCAU.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-7I7LN2K5.js";
+} from "./atq-3PVVFELE.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -46,7 +46,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-3QLJN2J5.js";
+} from "./atq-G7MCMCHO.js";
 import {
   AtqError,
   ConfigError,
@@ -333,15 +333,17 @@ async function runCommand(argv, cwd, signals) {
       runId: report.runId,
       status: report.status,
       verdict: report.verdict ?? null,
-      outDir: report.outDir
+      outDir: report.outDir,
+      // Only when they happened: why a verdict may not be what it seems.
+      ...report.autoStop && { autoStop: report.autoStop.message },
+      ...report.unreliable && { unreliable: report.unreliable.workers }
     }) + "\n"
   );
   const result = outcome(report, error);
   if (error) reportError(error, write);
   else if (result.kind === "gates-failed") {
-    write(
-      `atq: performance gates failed (exit code ${result.exitCode}); see summary.md in the results folder.`
-    );
+    const what = report.autoStop ? `auto-stop ${report.autoStop.message}` : "performance gates failed";
+    write(`atq: ${what} (exit code ${result.exitCode}); see summary.md in the results folder.`);
   }
   return result.exitCode;
 }
@@ -382,7 +384,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-ZQOAGS24.js");
+        const { serveCommand } = await import("./atq-236RIS3N.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

@@ -12,7 +12,7 @@ import {
   liveLabelLines,
   liveLine,
   resolveOptions
-} from "./atq-3QLJN2J5.js";
+} from "./atq-G7MCMCHO.js";
 import {
   ConfigError,
   connector,
@@ -117,6 +117,7 @@ function consoleListener(stream = process.stderr, opts = {}) {
     if (e.type === "log") (e.level === "warn" ? log.warn : log.info)(e.message);
     else if (e.type === "output") log.output(inertLine(e.source), inertLine(e.line));
     else if (e.type === "progress") log.progress(e.message);
+    else if (e.type === "auto-stop") log.warn(`auto-stop: ${inertLine(e.message)}`);
     else if (e.type === "live") {
       stream.write(`[atq] ${inertLine(liveLine(e.snapshot))}
 `);

@@ -43521,14 +43521,6 @@ function rows2(g, saturated) {
   ]);
 }
 var CAPTION2 = "Each worker's or engine's own container (its cgroup) and JVM, sampled every 2 s: CPU as a share of its limit (else of the node's cores), heap as left after GC. Saturated: samples at 90% or more of the CPU limit. See docs/generator-health.md.";
-function markdownUnreliable(s) {
-  const u = unreliableOf(s);
-  if (!u) return [];
-  return [
-    "",
-    `> \u26A0\uFE0F **Unreliable:** the load generator was saturated (${mdText(u.workers.join(", "))}): the response times may measure the generator, not the system under test.`
-  ];
-}
 function markdownGenerators(s) {
   const g = generatorsOf(s);
   if (!g?.generators.length) return [];
@@ -43587,7 +43579,7 @@ var GATE_ICON = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F", i
 function renderMarkdown(s) {
   const lines = [];
   lines.push(`## Load test: ${verdictHeading(s.verdict)}`);
-  lines.push(...markdownUnreliable(s));
+  lines.push(...markdownLeadingWarnings(s));
   lines.push("");
   lines.push(
     `${s.totals.samples} samples, ${(s.totals.errorRate * 100).toFixed(2)}% errors, p95 ${s.totals.p95} ms, ${s.totals.throughput.toFixed(1)}/s over ${s.window.durationSeconds.toFixed(1)} s` + (s.gates.length ? `; ${gateCounts(s.gates)}.` : ".")
@@ -43619,8 +43611,16 @@ function renderMarkdown(s) {
       `Samples per worker: ${s.workers.map((w) => `${mdText(w.host || "(none)")} ${w.samples}`).join(", ")}`
     );
   }
-  for (const w of s.warnings) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
+  for (const w of s.warnings.filter((w2) => !LEADING_WARNING.test(w2))) lines.push("", `> \u26A0\uFE0F ${mdText(w)}`);
   return lines.join("\n") + "\n";
+}
+var LEADING_WARNING = /^(Stopped early|Unreliable): ([\s\S]*)$/;
+function markdownLeadingWarnings(s) {
+  const warnings = Array.isArray(s.warnings) ? s.warnings : [];
+  return warnings.flatMap((w) => {
+    const m = typeof w === "string" ? LEADING_WARNING.exec(w) : null;
+    return m ? ["", `> \u26A0\uFE0F **${m[1]}:** ${mdText(m[2] ?? "")}`] : [];
+  });
 }
 function markdownGates(s) {
   if (!s.gates.length) return [];
@@ -50078,7 +50078,8 @@ function eventLogger(emit) {
     warn: (message) => emit({ type: "log", level: "warn", message }),
     output: (source, line) => emit({ type: "output", source, line }),
     progress: (message) => emit({ type: "progress", message }),
-    live: (snapshot) => emit({ type: "live", snapshot })
+    live: (snapshot) => emit({ type: "live", snapshot }),
+    autoStop: (stop) => emit({ type: "auto-stop", ...stop })
   };
 }
 function safeListener(listener) {
@@ -50506,7 +50507,9 @@ var AutoStopper = class {
     if (!trigger) return;
     this.report.autoStop = trigger;
     ctx.autoStop = trigger;
-    ctx.logger.warn(`auto-stop: ${trigger.message}`);
+    const { plan, criterion, message, elapsedMs } = trigger;
+    if (ctx.logger.autoStop) ctx.logger.autoStop({ plan, criterion, message, elapsedMs });
+    else ctx.logger.warn(`auto-stop: ${message}`);
     stopGracefully(ctx, ctx.stopTarget).catch(
       (e) => ctx.logger.warn(`auto-stop could not ask JMeter to end the test: ${errorMessage(e)}`)
     );
@@ -50851,6 +50854,7 @@ export {
   markdownTrend,
   verdictHeading,
   renderMarkdown,
+  markdownLeadingWarnings,
   markdownGates,
   markdownErrors,
   markdownLabels,
@@ -50893,4 +50897,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-3QLJN2J5.js.LEGAL.txt */
+/*! For license information please see atq-G7MCMCHO.js.LEGAL.txt */
