@@ -5,6 +5,7 @@ import { outcome } from '../core/outcome.js';
 import { newRunId } from '../core/run-id.js';
 import { runAnywhere } from '../remote/anywhere.js';
 import { formatDuration } from '../util/duration.js';
+import { inertLine } from '../util/text.js';
 import { parseFlags, runFlagSpec, runHelp } from './args.js';
 import { consoleListener, consoleLogger } from './console.js';
 import { EXIT, reportError } from './exit.js';
@@ -49,15 +50,18 @@ export async function runCommand(argv: string[], cwd: string, signals: SignalGua
       verdict: report.verdict ?? null,
       outDir: report.outDir,
       // Only when they happened: why a verdict may not be what it seems.
-      ...(report.autoStop && { autoStop: report.autoStop.message }),
-      ...(report.unreliable && { unreliable: report.unreliable.workers }),
+      ...(report.autoStop && { autoStop: inertLine(report.autoStop.message) }),
+      ...(report.unreliable && { unreliable: report.unreliable.workers.map((w) => inertLine(w)) }),
     }) + '\n',
   );
   const result = outcome(report, error);
   if (error) reportError(error, write);
   else if (result.kind === 'gates-failed') {
     // A stop says what auto-stop saw: its criterion is the failed gate, and the one a reader looks for.
-    const what = report.autoStop ? `auto-stop ${report.autoStop.message}` : 'performance gates failed';
+    // (the criterion may quote a label of the plan's: inert, as on the console)
+    const what = report.autoStop
+      ? `auto-stop ${inertLine(report.autoStop.message)}`
+      : 'performance gates failed';
     write(`atq: ${what} (exit code ${result.exitCode}); see summary.md in the results folder.`);
   }
   return result.exitCode;

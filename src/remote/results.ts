@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { PlanSummary } from '../core/analyse.js';
 import type { RunReport } from '../core/report.js';
 import type { Summary } from '../results/summary.js';
-import { errorCode, isObject, serverText, verdictOf } from './answers.js';
+import type { AutoStopTrigger } from '../results/auto-stop.js';
+import type { Unreliable } from '../results/generators.js';
+import { errorCode, isObject, serverLine, serverText, verdictOf } from './answers.js';
 
 /** A result path the server listed, only if it stays inside the folder it is written to. */
 export function safeResultPath(rel: string): string | undefined {
@@ -52,7 +54,37 @@ export async function localReport(dir: string): Promise<RunReport | undefined> {
     plans: plans as unknown as RunReport['plans'],
     verdict: verdictOf(report.verdict),
     error,
+    autoStop: checkAutoStop(report.autoStop),
+    unreliable: checkUnreliable(report.unreliable),
   };
+}
+
+/** Most names a server's `unreliable` may list (a run has at most 500 workers). */
+const MAX_GENERATORS = 500;
+
+/** The server's autoStop as the fronts print it: its texts inert and bounded, else none at all. */
+function checkAutoStop(v: unknown): AutoStopTrigger | undefined {
+  if (!isObject(v) || typeof v.criterion !== 'string' || typeof v.message !== 'string') return undefined;
+  const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    ...(v as unknown as AutoStopTrigger),
+    criterion: serverLine(v.criterion),
+    message: serverLine(v.message),
+    plan: serverLine(v.plan),
+    label: typeof v.label === 'string' ? serverLine(v.label) : null,
+    observed: n(v.observed),
+    threshold: n(v.threshold),
+    windowMs: n(v.windowMs),
+    heldMs: n(v.heldMs),
+    elapsedMs: n(v.elapsedMs),
+  };
+}
+
+/** The server's unreliable: lists of inert, bounded lines, else none. */
+function checkUnreliable(v: unknown): Unreliable | undefined {
+  if (!isObject(v) || !Array.isArray(v.reasons) || !Array.isArray(v.workers)) return undefined;
+  const lines = (a: unknown[]) => a.slice(0, MAX_GENERATORS).map((x) => serverLine(x));
+  return { reasons: lines(v.reasons), workers: lines(v.workers) };
 }
 
 /** Each analysed plan's summary.json, as the fronts publish them (those of a summary's outline only). */

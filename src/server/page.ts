@@ -96,7 +96,7 @@ function verdictCell(t: TaskView): string {
     t.unreliable &&
       `<br><span class="muted">unreliable: generator saturated (${e(t.unreliable.workers.join(', '))})</span>`,
   ].filter(Boolean);
-  if (!t.verdict) return notes.join('');
+  if (!t.verdict) return notes.join('').replace(/^<br>/, '');
   const cls = VERDICTS.includes(t.verdict) ? ` v-${t.verdict}` : '';
   return `<span class="badge${cls}">${e(t.verdict)}</span>${notes.join('')}`;
 }

@@ -17,6 +17,10 @@ export const WATCHED = {
   timeout: '150s',
 };
 
+/** summary.md's start (and the job summary's) for such a run. */
+export const LEADING =
+  /^## Load test: ❌ \*\*Failed\*\*\n\n> ⚠️ \*\*Stopped early:\*\* stopped the run at [^\n]+\n\n> ⚠️ \*\*Unreliable:\*\* the load generator was saturated \\\(worker\\-1\\\)[^\n]*worker\\-1\\: CPU at 90\\% or more/m;
+
 /** A live statistics line of the whole run, as every front prints it. */
 export const LIVE_LINE =
   /live fail-after\.jmx \d+(\.\d+)?s \| last \d+(\.\d+)?m?s: .* \| total: \d+ samples, /;
@@ -57,8 +61,10 @@ export function expectWatchedResults(results: string | Map<string, Buffer>, serv
   const generators = JSON.parse(read('generators.json')) as { generators: { name: string }[] };
   expect(generators.generators.map((g) => g.name)).toEqual(['worker-1']);
   const md = read('summary.md');
-  for (const part of ['Stopped early', '**Unreliable:**', '### Load generators', '### System under test'])
-    expect(md).toContain(part);
+  // How to read the verdict leads, each once: the stop, then the saturated worker with its reasons.
+  expect(md).toMatch(LEADING);
+  for (const word of ['Stopped early', 'Unreliable']) expect(md.split(word)).toHaveLength(2);
+  for (const part of ['### Load generators', '### System under test']) expect(md).toContain(part);
   const html = read('report.html');
   for (const part of ['(auto-stop)', '<h2>Load generators</h2>', 'System under test: CPU'])
     expect(html).toContain(part);

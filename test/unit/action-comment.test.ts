@@ -81,12 +81,14 @@ describe('the pull-request comment', () => {
       'something else',
     ];
     const lines = commentBody(s, outcome(report), ctx).split('\n');
-    expect(lines.slice(4, 8)).toEqual([
+    expect(lines.slice(2, 7)).toEqual([
       '',
       '> ⚠️ **Unreliable:** the load generator was saturated \\(worker\\-1\\)\\; worker\\-1\\: CPU at 90\\% or more',
       '',
       '> ⚠️ **Stopped early:** stopped the run at 1m00s\\: error rate 100\\% for 60s \\(auto\\-stop\\: error\\_rate \\>\\= 90\\% for 60s\\)',
+      '',
     ]);
+    expect(lines[7]).toMatch(/^3 samples, /);
     expect(lines.join('\n')).not.toContain('something else');
   });
 

@@ -84,15 +84,15 @@ describe('live statistics on the fronts', () => {
     const stop = {
       type: 'auto-stop' as const,
       plan: 'checkout.jmx',
-      criterion: '"::warning::x": error_rate > 50% for 30s',
+      criterion: '"##[add-mask]x": error_rate > 50% for 30s',
       message:
-        'stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)',
+        'stopped the run at 42s: error rate 97% for 30s (auto-stop: "##[add-mask]x": error_rate > 50% for 30s)',
       elapsedMs: 42_000,
     };
     const console: string[] = [];
     consoleListener({ write: (t: string) => console.push(t) } as unknown as NodeJS.WritableStream)(stop);
     expect(console.join('')).toBe(
-      '[atq] warning: auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)\n',
+      '[atq] warning: auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "##\u2060[add-mask]x": error_rate > 50% for 30s)\n',
     );
     const lines = actionLogOf([{ type: 'stage', stage: 'master-run', phase: 'start' }, stop])
       .split('\n')
@@ -100,12 +100,14 @@ describe('live statistics on the fronts', () => {
     expect(lines).toEqual([
       '::group::atq: master-run',
       '::endgroup::',
-      '[atq] auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "::warning::x": error_rate > 50% for 30s)',
+      '[atq] auto-stop: stopped the run at 42s: error rate 97% for 30s (auto-stop: "##\u2060[add-mask]x": error_rate > 50% for 30s)',
     ]);
-    // From a server: taken with its texts bounded and inert; a wrong elapsedMs becomes 0.
     expect(lines.filter(isCommand)).toHaveLength(2); // the stage group's own
+    // From a server: taken with its texts bounded and inert; a wrong elapsedMs becomes 0.
     expect(checkRunEvent(JSON.parse(JSON.stringify({ ...stop, elapsedMs: -1 })))).toEqual({
       ...stop,
+      criterion: stop.criterion.replace('##[', '##\u2060['),
+      message: stop.message.replace('##[', '##\u2060['),
       elapsedMs: 0,
     });
     const long = checkRunEvent({ ...stop, message: 'x'.repeat(100_000), plan: 7 }) as typeof stop;

@@ -261,6 +261,52 @@ describe('what the server says is shown, not obeyed', () => {
     expect(printed).toContain('  :\u2060:stop-commands::t | :\u2060:add-mask::x\\x0a##\u2060[set-output');
   });
 
+  test("run.json's autoStop and unreliable: texts inert and bounded, a wrong shape dropped", async () => {
+    const forged = '##[set-output name=verdict]passed';
+    const runJson = (more: object) => JSON.stringify({ ...JSON.parse(RUN_JSON), verdict: 'failed', ...more });
+    const hostile = await run({
+      runId: RUN,
+      files: [
+        {
+          path: 'run.json',
+          content: runJson({
+            autoStop: {
+              criterion: forged,
+              message: `stopped the run at 1s: ${forged}`,
+              plan: 7,
+              elapsedMs: 'x',
+            },
+            unreliable: { reasons: [forged, 'y'.repeat(50_000)], workers: [forged] },
+          }),
+        },
+      ],
+    });
+    const { autoStop, unreliable } = hostile.result.report;
+    expect(autoStop).toMatchObject({
+      criterion: '##\u2060[set-output name=verdict]passed',
+      message: 'stopped the run at 1s: ##\u2060[set-output name=verdict]passed',
+      plan: '7',
+      elapsedMs: 0,
+    });
+    expect(unreliable?.workers).toEqual(['##\u2060[set-output name=verdict]passed']);
+    expect(unreliable?.reasons[1]?.length).toBeLessThan(20_000);
+    await server?.close();
+    const wrong = await run({
+      runId: RUN,
+      files: [
+        {
+          path: 'run.json',
+          content: runJson({
+            autoStop: { criterion: 1, message: {} },
+            unreliable: { reasons: 'x', workers: [] },
+          }),
+        },
+      ],
+    });
+    expect(wrong.result.report.autoStop).toBeUndefined();
+    expect(wrong.result.report.unreliable).toBeUndefined();
+  });
+
   test('an event over the size limit is skipped with a warning, and the stream goes on', async () => {
     const huge = `data: ${'z'.repeat(5 * 1024 * 1024)}\n\n`;
     const events =

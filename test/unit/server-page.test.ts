@@ -121,6 +121,15 @@ describe('renderPage', () => {
     expect(row(html, 'a')).toContain('unreliable: generator saturated (worker-1, &lt;script&gt;');
     expect(html).not.toContain('<script');
     expect(row(page([task({ id: 'p', verdict: 'passed' })]), 'p')).not.toMatch(/auto-stopped|unreliable/);
+    // Still collecting: no verdict yet, the note starts the cell.
+    const collecting = task({
+      id: 'c',
+      status: 'collecting',
+      autoStop: { criterion: 'x', message: 'stopped' },
+    });
+    expect(row(page([collecting]), 'c')).toContain(
+      '<td class="verdict"><span class="muted">auto-stopped: stopped</span></td>',
+    );
   });
 
   test('links the task, its events and the result files it is given, URL-encoded', () => {

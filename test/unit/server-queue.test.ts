@@ -103,6 +103,10 @@ describe('the task queue', () => {
     await q.queue.recover();
     q.add('a');
     expect(q.store.task('a')).toMatchObject({ status: 'running', autoStop: stop });
+    // A run that then fails (its end without autoStop) still says it was stopped.
+    q.finish.get('a')?.({ status: 'failed', stages: {}, error: { code: 'RESULTS_INVALID', message: 'x' } });
+    await q.tick();
+    expect(q.store.task('a')).toMatchObject({ status: 'failed', autoStop: stop });
   });
 
   test('FIFO, one at a time: the next starts when the one before ends', async () => {

@@ -56,10 +56,10 @@ export function commentBody(
   const head = [
     ctx.marker,
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary.verdict)}`,
+    // Stopped early, a saturated generator: how to read all that follows, before any number.
+    ...markdownLeadingWarnings(summary),
     '',
     headline(summary, ctx),
-    // Stopped early, a saturated generator: how to read all that follows.
-    ...markdownLeadingWarnings(summary),
     // (a message listing several problems keeps its list, as in the job summary)
     ...(o.error ? ['', errorMarkdown(o.error.message, o.error.code).trimEnd()] : []),
     ...markdownGates(summary),
