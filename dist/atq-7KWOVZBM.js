@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-3PVVFELE.js";
+} from "./atq-NP77UBGC.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -72167,10 +72167,10 @@ function commentBody(summary2, o, ctx, limit = COMMENT_LIMIT) {
   const head = [
     ctx.marker,
     `### Load test ${mdText(ctx.plan)}: ${verdictHeading(summary2.verdict)}`,
+    // Stopped early, a saturated generator: how to read all that follows, before any number.
+    ...markdownLeadingWarnings(summary2),
     "",
     headline(summary2, ctx),
-    // Stopped early, a saturated generator: how to read all that follows.
-    ...markdownLeadingWarnings(summary2),
     // (a message listing several problems keeps its list, as in the job summary)
     ...o.error ? ["", errorMarkdown(o.error.message, o.error.code).trimEnd()] : [],
     ...markdownGates(summary2),
@@ -72631,4 +72631,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-C4JOTMIX.js.LEGAL.txt */
+/*! For license information please see atq-7KWOVZBM.js.LEGAL.txt */

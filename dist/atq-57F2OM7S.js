@@ -23,7 +23,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-3PVVFELE.js";
+} from "./atq-NP77UBGC.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -36,6 +36,7 @@ import {
   baselineProblems,
   cleanupHint,
   criteriaProblems,
+  inertLine,
   outcome,
   parseConfidence,
   parseField,
@@ -335,14 +336,14 @@ async function runCommand(argv, cwd, signals) {
       verdict: report.verdict ?? null,
       outDir: report.outDir,
       // Only when they happened: why a verdict may not be what it seems.
-      ...report.autoStop && { autoStop: report.autoStop.message },
-      ...report.unreliable && { unreliable: report.unreliable.workers }
+      ...report.autoStop && { autoStop: inertLine(report.autoStop.message) },
+      ...report.unreliable && { unreliable: report.unreliable.workers.map((w) => inertLine(w)) }
     }) + "\n"
   );
   const result = outcome(report, error);
   if (error) reportError(error, write);
   else if (result.kind === "gates-failed") {
-    const what = report.autoStop ? `auto-stop ${report.autoStop.message}` : "performance gates failed";
+    const what = report.autoStop ? `auto-stop ${inertLine(report.autoStop.message)}` : "performance gates failed";
     write(`atq: ${what} (exit code ${result.exitCode}); see summary.md in the results folder.`);
   }
   return result.exitCode;
@@ -384,7 +385,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-236RIS3N.js");
+        const { serveCommand } = await import("./atq-X2WTIB5K.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

@@ -7370,7 +7370,7 @@ function verdictCell(t) {
     t.autoStop && `<br><span class="muted">auto-stopped: ${e(t.autoStop.message)}</span>`,
     t.unreliable && `<br><span class="muted">unreliable: generator saturated (${e(t.unreliable.workers.join(", "))})</span>`
   ].filter(Boolean);
-  if (!t.verdict) return notes.join("");
+  if (!t.verdict) return notes.join("").replace(/^<br>/, "");
   const cls = VERDICTS.includes(t.verdict) ? ` v-${t.verdict}` : "";
   return `<span class="badge${cls}">${e(t.verdict)}</span>${notes.join("")}`;
 }

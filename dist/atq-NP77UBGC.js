@@ -414,8 +414,32 @@ async function localReport(dir) {
     outDir: dir,
     plans,
     verdict: verdictOf(report.verdict),
-    error
+    error,
+    autoStop: checkAutoStop(report.autoStop),
+    unreliable: checkUnreliable(report.unreliable)
   };
+}
+var MAX_GENERATORS = 500;
+function checkAutoStop(v) {
+  if (!isObject2(v) || typeof v.criterion !== "string" || typeof v.message !== "string") return void 0;
+  const n = (x) => typeof x === "number" && Number.isFinite(x) ? x : 0;
+  return {
+    ...v,
+    criterion: serverLine(v.criterion),
+    message: serverLine(v.message),
+    plan: serverLine(v.plan),
+    label: typeof v.label === "string" ? serverLine(v.label) : null,
+    observed: n(v.observed),
+    threshold: n(v.threshold),
+    windowMs: n(v.windowMs),
+    heldMs: n(v.heldMs),
+    elapsedMs: n(v.elapsedMs)
+  };
+}
+function checkUnreliable(v) {
+  if (!isObject2(v) || !Array.isArray(v.reasons) || !Array.isArray(v.workers)) return void 0;
+  const lines = (a) => a.slice(0, MAX_GENERATORS).map((x) => serverLine(x));
+  return { reasons: lines(v.reasons), workers: lines(v.workers) };
 }
 async function planSummaries(report) {
   const out = [];
@@ -3689,4 +3713,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-3PVVFELE.js.LEGAL.txt */
+/*! For license information please see atq-NP77UBGC.js.LEGAL.txt */
