@@ -7,6 +7,9 @@
 # loaded on both nodes. The single-node variables stay as they are.
 # Prints `export NAME=value` lines on stdout (progress goes to stderr):  eval "$(test/env/up.sh)"
 set -euo pipefail
+# These scripts drive the local dockerd through its unix socket: variables a caller's shell still holds (an
+# earlier checkout's DOCKER_CERT_PATH, say) must not send them elsewhere with other certificates.
+unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 mode=single
