@@ -139,10 +139,7 @@ async function waitForEngines(
       if (until === 'done') {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
         // A dead engine fails the run now, not when the others are done (a soak may have hours left).
-        // (Told StopTestNow by auto-stop, an engine may exit 1 with its samples: ended, not dead.)
-        const dead = ended.filter(
-          (t) => (t.state !== 'complete' || t.exitCode !== 0) && !(ctx.autoStop && t.exitCode === 1),
-        );
+        const dead = ended.filter((t) => engineFailed(t, ctx.autoStop !== undefined));
         if (dead.length) throw await deadEngines(ctx, dead, plan as PlanResult);
         const line = `engines finished: ${ended.length}/${want}`;
         if (line !== reported) ctx.logger.progress((reported = line));
@@ -285,6 +282,14 @@ async function collectEngines(
   return reports;
 }
 
+/**
+ * An engine that ended otherwise than complete with exit 0. Told StopTestNow by auto-stop (threads stuck in
+ * requests), an engine may exit 1 with its samples: ended, not failed, when `stopTolerated`.
+ */
+function engineFailed(t: TaskInfo, stopTolerated: boolean): boolean {
+  return (t.state !== 'complete' || t.exitCode !== 0) && !(stopTolerated && t.exitCode === 1);
+}
+
 /** A dead engine fails the run with its reason; JMeter's own fatal lines too (it may exit 0 without running). */
 function verifyEngines(
   plan: PlanResult,
@@ -293,10 +298,8 @@ function verifyEngines(
   autoStopped: boolean,
 ): void {
   const where = `See ${path.join(plan.outDir, 'logs')}/.`;
-  // Told StopTestNow by auto-stop (threads stuck in requests), an engine may exit non-zero: its samples stand.
-  const failed = tasks.filter(
-    (t) => (t.state !== 'complete' || t.exitCode !== 0) && !(autoStopped && plan.samples && t.exitCode === 1),
-  );
+  // Once collected, a stopped engine's exit 1 stands only if the plan has samples.
+  const failed = tasks.filter((t) => engineFailed(t, autoStopped && Boolean(plan.samples)));
   if (failed.length) {
     const last = (t: TaskInfo) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
     const lines = failed.map((t) => `  - ${describeTask(t, 'engine')}: ${last(t).join('\n')}`);
