@@ -90,7 +90,7 @@ export const verdictOf = (v: unknown): Verdict | undefined =>
 
 type Obj = Record<string, unknown>;
 export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
  * A run event of the server's as this client shows it, or undefined for one it does not know. Every text is

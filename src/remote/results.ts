@@ -5,7 +5,7 @@ import type { RunReport } from '../core/report.js';
 import type { Summary } from '../results/summary.js';
 import type { AutoStopTrigger } from '../results/auto-stop.js';
 import type { Unreliable } from '../results/generators.js';
-import { errorCode, isObject, serverLine, serverText, verdictOf } from './answers.js';
+import { errorCode, finite, isObject, serverLine, serverText, verdictOf } from './answers.js';
 
 /** A result path the server listed, only if it stays inside the folder it is written to. */
 export function safeResultPath(rel: string): string | undefined {
@@ -65,7 +65,7 @@ const MAX_GENERATORS = 500;
 /** The server's autoStop as the fronts print it: its texts inert and bounded, else none at all. */
 function checkAutoStop(v: unknown): AutoStopTrigger | undefined {
   if (!isObject(v) || typeof v.criterion !== 'string' || typeof v.message !== 'string') return undefined;
-  const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  const n = (x: unknown) => (finite(x) ? x : 0);
   return {
     ...(v as unknown as AutoStopTrigger),
     criterion: serverLine(v.criterion),
