@@ -3,6 +3,7 @@ import { ERROR_LIMITS, type ErrorsSection, type ErrorTable } from '../errors.js'
 import { CODE_MAX, cutText, MESSAGE_MAX } from '../jtl/sample.js';
 import type { Summary } from '../summary.js';
 import { pct } from './text.js';
+import { num } from './json-values.js';
 
 /** The words every format uses around an error table; each format escapes them (and the data) its own way. */
 
@@ -24,8 +25,6 @@ export function errorsOf(s: Pick<Summary, 'errors'>): ErrorsSection | undefined 
     }),
   };
 }
-
-const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 function table(t: Partial<ErrorTable> | undefined, top: number): ErrorTable | undefined {
   if (typeof t !== 'object' || t === null || !num(t.samples) || !num(t.errors) || !Array.isArray(t.kinds))

@@ -4,12 +4,11 @@ import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
 import { lineChart } from './svg.js';
 import { escapeHtml } from './text.js';
+import { num, orNull } from './json-values.js';
 
 /** What the reports show of generator health at most: a summary.json from elsewhere cannot flood them. */
 const LIMITS = { generators: 200, reasons: 20, text: 300, points: 10_000 };
 
-const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const orNull = (v: unknown) => (num(v) ? v : null);
 const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, LIMITS.text) : undefined);
 const texts = (v: unknown, n: number) =>
   Array.isArray(v) ? v.slice(0, n).flatMap((x) => text(x) ?? []) : [];

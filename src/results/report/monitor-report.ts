@@ -4,17 +4,16 @@ import type { Summary } from '../summary.js';
 import { mdText } from './md-escape.js';
 import { lineChart } from './svg.js';
 import { escapeHtml } from './text.js';
+import { num, orNull } from './json-values.js';
 
 /** What the reports show of --monitor at most: a summary.json from elsewhere cannot flood them. */
 const LIMITS = { services: 50, containers: 100, notes: 20, text: 200, points: 10_000 };
 
-const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, LIMITS.text) : undefined);
 const stats = (v: unknown): MonitorStats | null => {
   const o = v as Partial<MonitorStats> | null;
   return o && num(o.peak) && num(o.p95) && num(o.mean) ? { peak: o.peak, p95: o.p95, mean: o.mean } : null;
 };
-const orNull = (v: unknown) => (num(v) ? v : null);
 
 /**
  * A summary's monitor section in the shape and bounds the reports rely on (a summary.json may come from an
