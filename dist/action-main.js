@@ -11,6 +11,6 @@ import "./atq-GPQQQQ6Q.js";
 
 // src/action/entry-main.ts
 var signals = catchEarlySignals();
-var { main } = await import("./atq-7KWOVZBM.js");
+var { main } = await import("./atq-MBUWU43Q.js");
 await main(signals.early, signals.release);
 process.exit();

@@ -14,6 +14,6 @@ var signals = catchEarlySignals();
 process.stdout.on("error", (e) => {
   if (e.code !== "EPIPE") throw e;
 });
-var { main } = await import("./atq-57F2OM7S.js");
+var { main } = await import("./atq-GYC2M7G5.js");
 var code = await main(process.argv.slice(2), signals.early, signals.release);
 process.exit(code);

@@ -26,7 +26,7 @@ import {
   sendableSource,
   serverEnvValues,
   tarGz
-} from "./atq-G7MCMCHO.js";
+} from "./atq-MZDMUS7Q.js";
 import {
   AbortedError,
   AtqError,
@@ -422,7 +422,7 @@ async function localReport(dir) {
 var MAX_GENERATORS = 500;
 function checkAutoStop(v) {
   if (!isObject2(v) || typeof v.criterion !== "string" || typeof v.message !== "string") return void 0;
-  const n = (x) => typeof x === "number" && Number.isFinite(x) ? x : 0;
+  const n = (x) => finite(x) ? x : 0;
   return {
     ...v,
     criterion: serverLine(v.criterion),
@@ -3713,4 +3713,4 @@ export {
   runAnywhere,
   guardSignals
 };
-/*! For license information please see atq-NP77UBGC.js.LEGAL.txt */
+/*! For license information please see atq-KWEIST4D.js.LEGAL.txt */

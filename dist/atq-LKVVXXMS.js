@@ -10,7 +10,7 @@ import {
   consoleLogger,
   dockerOptionsFrom,
   parseFlags
-} from "./atq-CAO5SCAU.js";
+} from "./atq-IJ37RETO.js";
 import {
   FIELDS,
   FIELD_NAMES,
@@ -53,7 +53,7 @@ import {
   statusOf,
   tail,
   writeRunJson
-} from "./atq-G7MCMCHO.js";
+} from "./atq-MZDMUS7Q.js";
 import {
   AbortedError,
   AtqError,

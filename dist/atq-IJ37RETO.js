@@ -12,7 +12,7 @@ import {
   liveLabelLines,
   liveLine,
   resolveOptions
-} from "./atq-G7MCMCHO.js";
+} from "./atq-MZDMUS7Q.js";
 import {
   ConfigError,
   connector,

@@ -1924,17 +1924,17 @@ var require_saxes = __commonJS({
           this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
           return `&${entity};`;
         }
-        let num5 = NaN;
+        let num3 = NaN;
         if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num5 = parseInt(entity.slice(2), 16);
+          num3 = parseInt(entity.slice(2), 16);
         } else if (/^#[0-9]+$/.test(entity)) {
-          num5 = parseInt(entity.slice(1), 10);
+          num3 = parseInt(entity.slice(1), 10);
         }
-        if (!this.isChar(num5)) {
+        if (!this.isChar(num3)) {
           this.fail("malformed character entity.");
           return `&${entity};`;
         }
-        return String.fromCodePoint(num5);
+        return String.fromCodePoint(num3);
       }
     };
     exports.SaxesParser = SaxesParser3;
@@ -2240,12 +2240,12 @@ var require_glob_parent = __commonJS({
 var require_utils = __commonJS({
   "node_modules/braces/lib/utils.js"(exports) {
     "use strict";
-    exports.isInteger = (num5) => {
-      if (typeof num5 === "number") {
-        return Number.isInteger(num5);
+    exports.isInteger = (num3) => {
+      if (typeof num3 === "number") {
+        return Number.isInteger(num3);
       }
-      if (typeof num5 === "string" && num5.trim() !== "") {
-        return Number.isInteger(Number(num5));
+      if (typeof num3 === "string" && num3.trim() !== "") {
+        return Number.isInteger(Number(num3));
       }
       return false;
     };
@@ -2353,12 +2353,12 @@ var require_stringify = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/is-number/index.js"(exports, module) {
     "use strict";
-    module.exports = function(num5) {
-      if (typeof num5 === "number") {
-        return num5 - num5 === 0;
+    module.exports = function(num3) {
+      if (typeof num3 === "number") {
+        return num3 - num3 === 0;
       }
-      if (typeof num5 === "string" && num5.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num5) : isFinite(+num5);
+      if (typeof num3 === "string" && num3.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num3) : isFinite(+num3);
       }
       return false;
     };
@@ -2589,7 +2589,7 @@ var require_fill_range = __commonJS({
     var isValidValue = (value2) => {
       return typeof value2 === "number" || typeof value2 === "string" && value2 !== "";
     };
-    var isNumber = (num5) => Number.isInteger(+num5);
+    var isNumber = (num3) => Number.isInteger(+num3);
     var zeros = (input) => {
       let value2 = `${input}`;
       let index2 = -1;
@@ -2699,7 +2699,7 @@ var require_fill_range = __commonJS({
         return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options2);
       }
       let parts2 = { negatives: [], positives: [] };
-      let push = (num5) => parts2[num5 < 0 ? "negatives" : "positives"].push(Math.abs(num5));
+      let push = (num3) => parts2[num3 < 0 ? "negatives" : "positives"].push(Math.abs(num3));
       let range2 = [];
       let index2 = 0;
       while (descending ? a >= b : a <= b) {
@@ -4217,9 +4217,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num5 = 0) => {
+      const consume = (value3 = "", num3 = 0) => {
         state.consumed += value3;
-        state.index += num5;
+        state.index += num3;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -9432,9 +9432,9 @@ var require_headers = __commonJS({
       }
       return 0;
     }
-    function indexOf(block, num5, offset, end) {
+    function indexOf(block, num3, offset, end) {
       for (; offset < end; offset++) {
-        if (block[offset] === num5) return offset;
+        if (block[offset] === num3) return offset;
       }
       return end;
     }
@@ -9449,18 +9449,18 @@ var require_headers = __commonJS({
       if (val.length > n) return SEVENS.slice(0, n) + " ";
       return ZEROS.slice(0, n - val.length) + val + " ";
     }
-    function encodeSizeBin(num5, buf, off) {
+    function encodeSizeBin(num3, buf, off) {
       buf[off] = 128;
       for (let i = 11; i > 0; i--) {
-        buf[off + i] = num5 & 255;
-        num5 = Math.floor(num5 / 256);
+        buf[off + i] = num3 & 255;
+        num3 = Math.floor(num3 / 256);
       }
     }
-    function encodeSize(num5, buf, off) {
-      if (num5.toString(8).length > 11) {
-        encodeSizeBin(num5, buf, off);
+    function encodeSize(num3, buf, off) {
+      if (num3.toString(8).length > 11) {
+        encodeSizeBin(num3, buf, off);
       } else {
-        b4a.write(buf, encodeOct(num5, 11), off);
+        b4a.write(buf, encodeOct(num3, 11), off);
       }
     }
     function parse256(buf) {
@@ -21560,11 +21560,11 @@ var require_util3 = __commonJS({
       }
       var b = util3.createBuffer();
       for (var i = 0; i < ip.length; ++i) {
-        var num5 = parseInt(ip[i], 10);
-        if (isNaN(num5)) {
+        var num3 = parseInt(ip[i], 10);
+        if (isNaN(num3)) {
           return null;
         }
-        b.putByte(num5);
+        b.putByte(num3);
       }
       return b.getBytes();
     };
@@ -22520,8 +22520,8 @@ var require_cipherModes = __commonJS({
     function inc32(block) {
       block[block.length - 1] = block[block.length - 1] + 1 & 4294967295;
     }
-    function from64To32(num5) {
-      return [num5 / 4294967296 | 0, num5 & 4294967295];
+    function from64To32(num3) {
+      return [num3 / 4294967296 | 0, num3 & 4294967295];
     }
   }
 });
@@ -27431,9 +27431,9 @@ var require_prime = __commonJS({
         return primeincFindPrimeWithoutWorkers(bits, rng, options2, callback);
       }
       function primeincFindPrimeWithoutWorkers(bits, rng, options2, callback) {
-        var num5 = generateRandom(bits, rng);
+        var num3 = generateRandom(bits, rng);
         var deltaIdx = 0;
-        var mrTests = getMillerRabinTests(num5.bitLength());
+        var mrTests = getMillerRabinTests(num3.bitLength());
         if ("millerRabinTests" in options2) {
           mrTests = options2.millerRabinTests;
         }
@@ -27441,28 +27441,28 @@ var require_prime = __commonJS({
         if ("maxBlockTime" in options2) {
           maxBlockTime = options2.maxBlockTime;
         }
-        _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+        _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
       }
-      function _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
+      function _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback) {
         var start = +/* @__PURE__ */ new Date();
         do {
-          if (num5.bitLength() > bits) {
-            num5 = generateRandom(bits, rng);
+          if (num3.bitLength() > bits) {
+            num3 = generateRandom(bits, rng);
           }
-          if (num5.isProbablePrime(mrTests)) {
-            return callback(null, num5);
+          if (num3.isProbablePrime(mrTests)) {
+            return callback(null, num3);
           }
-          num5.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
+          num3.dAddOffset(GCD_30_DELTA[deltaIdx++ % 8], 0);
         } while (maxBlockTime < 0 || +/* @__PURE__ */ new Date() - start < maxBlockTime);
         forge2.util.setImmediate(function() {
-          _primeinc(num5, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
+          _primeinc(num3, bits, rng, deltaIdx, mrTests, maxBlockTime, callback);
         });
       }
       function primeincFindPrimeWithWorkers(bits, rng, options2, callback) {
         if (typeof Worker === "undefined") {
           return primeincFindPrimeWithoutWorkers(bits, rng, options2, callback);
         }
-        var num5 = generateRandom(bits, rng);
+        var num3 = generateRandom(bits, rng);
         var numWorkers = options2.workers;
         var workLoad = options2.workLoad || 100;
         var range2 = workLoad * 30 / 8;
@@ -27501,26 +27501,26 @@ var require_prime = __commonJS({
               found = true;
               return callback(null, new BigInteger(data.prime, 16));
             }
-            if (num5.bitLength() > bits) {
-              num5 = generateRandom(bits, rng);
+            if (num3.bitLength() > bits) {
+              num3 = generateRandom(bits, rng);
             }
-            var hex2 = num5.toString(16);
+            var hex2 = num3.toString(16);
             e.target.postMessage({
               hex: hex2,
               workLoad
             });
-            num5.dAddOffset(range2, 0);
+            num3.dAddOffset(range2, 0);
           }
         }
       }
       function generateRandom(bits, rng) {
-        var num5 = new BigInteger(bits, rng);
+        var num3 = new BigInteger(bits, rng);
         var bits1 = bits - 1;
-        if (!num5.testBit(bits1)) {
-          num5.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num5);
+        if (!num3.testBit(bits1)) {
+          num3.bitwiseTo(BigInteger.ONE.shiftLeft(bits1), op_or, num3);
         }
-        num5.dAddOffset(31 - num5.mod(THIRTY).byteValue(), 0);
-        return num5;
+        num3.dAddOffset(31 - num3.mod(THIRTY).byteValue(), 0);
+        return num3;
       }
       function getMillerRabinTests(bits) {
         if (bits <= 100) return 27;
@@ -28671,11 +28671,11 @@ var require_rsa = __commonJS({
       }
       generate();
       function generate() {
-        getPrime(state.pBits, function(err, num5) {
+        getPrime(state.pBits, function(err, num3) {
           if (err) {
             return callback(err);
           }
-          state.p = num5;
+          state.p = num3;
           if (state.q !== null) {
             return finish(err, state.q);
           }
@@ -28685,11 +28685,11 @@ var require_rsa = __commonJS({
       function getPrime(bits, callback2) {
         forge2.prime.generateProbablePrime(bits, opts, callback2);
       }
-      function finish(err, num5) {
+      function finish(err, num3) {
         if (err) {
           return callback(err);
         }
-        state.q = num5;
+        state.q = num3;
         if (state.p.compareTo(state.q) < 0) {
           var tmp = state.p;
           state.p = state.q;
@@ -36828,31 +36828,31 @@ var require_ed25519 = __commonJS({
       }
     }
     function unpackneg(r, p) {
-      var t = gf(), chk = gf(), num5 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+      var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
       set25519(r[2], gf1);
       unpack25519(r[1], p);
-      S(num5, r[1]);
-      M2(den, num5, D);
-      Z(num5, num5, r[2]);
+      S(num3, r[1]);
+      M2(den, num3, D);
+      Z(num3, num3, r[2]);
       A(den, r[2], den);
       S(den2, den);
       S(den4, den2);
       M2(den6, den4, den2);
-      M2(t, den6, num5);
+      M2(t, den6, num3);
       M2(t, t, den);
       pow2523(t, t);
-      M2(t, t, num5);
+      M2(t, t, num3);
       M2(t, t, den);
       M2(t, t, den);
       M2(r[0], t, den);
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num5)) {
+      if (neq25519(chk, num3)) {
         M2(r[0], r[0], I);
       }
       S(chk, r[0]);
       M2(chk, chk, den);
-      if (neq25519(chk, num5)) {
+      if (neq25519(chk, num3)) {
         return -1;
       }
       if (par25519(r[0]) === p[31] >> 7) {
@@ -38763,8 +38763,8 @@ var require_ssh = __commonJS({
     }
     function _sha1() {
       var sha = forge2.md.sha1.create();
-      var num5 = arguments.length;
-      for (var i = 0; i < num5; ++i) {
+      var num3 = arguments.length;
+      for (var i = 0; i < num3; ++i) {
         sha.update(arguments[i]);
       }
       return sha.digest();
@@ -41434,7 +41434,7 @@ async function readXmlJtl(source, file, onSample) {
   let depth = 0;
   let error;
   const sample = newSample();
-  const num5 = (v) => v === void 0 || v === "" ? 0 : Number(v);
+  const num3 = (v) => v === void 0 || v === "" ? 0 : Number(v);
   let open3 = false;
   const assertion = { inside: false, failed: false, message: "" };
   let capture;
@@ -41465,12 +41465,12 @@ async function readXmlJtl(source, file, onSample) {
     sample.label = a.lb ?? "";
     sample.success = a.s === void 0 ? true : a.s === "true";
     sample.responseCode = a.rc ?? "";
-    sample.bytes = num5(a.by);
-    sample.sentBytes = num5(a.sby);
+    sample.bytes = num3(a.by);
+    sample.sentBytes = num3(a.sby);
     sample.host = a.hn ?? "";
-    sample.allThreads = num5(a.na);
-    sample.count = num5(a.sc) || 1;
-    sample.errors = a.ec !== void 0 ? num5(a.ec) : sample.success ? 0 : 1;
+    sample.allThreads = num3(a.na);
+    sample.count = num3(a.sc) || 1;
+    sample.errors = a.ec !== void 0 ? num3(a.ec) : sample.success ? 0 : 1;
     sample.responseMessage = sample.errors > 0 ? cutText(a.rm ?? "", MESSAGE_MAX) : "";
     sample.failureMessage = "";
     open3 = true;
@@ -41837,17 +41837,17 @@ function incompleteBeta(x, a, b) {
   let f = d;
   for (let m = 1; m <= 300; m++) {
     const m2 = 2 * m;
-    let num5 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + num5 * d;
+    let num3 = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + num3 * d;
     d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num5 / c;
+    c = 1 + num3 / c;
     c = Math.abs(c) < 1e-30 ? 1e-30 : c;
     d = 1 / d;
     f *= d * c;
-    num5 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + num5 * d;
+    num3 = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + num3 * d;
     d = Math.abs(d) < 1e-30 ? 1e-30 : d;
-    c = 1 + num5 / c;
+    c = 1 + num3 / c;
     c = Math.abs(c) < 1e-30 ? 1e-30 : c;
     d = 1 / d;
     const delta = d * c;
@@ -42881,6 +42881,10 @@ function gateValue(v, metric) {
   return v === null ? "\u2013" : format(v, metric);
 }
 
+// src/results/report/json-values.ts
+var num = (v) => typeof v === "number" && Number.isFinite(v);
+var orNull = (v) => num(v) ? v : null;
+
 // src/results/report/errors-text.ts
 function errorsOf(s) {
   const e = s.errors;
@@ -42895,7 +42899,6 @@ function errorsOf(s) {
     })
   };
 }
-var num = (v) => typeof v === "number" && Number.isFinite(v);
 function table(t, top) {
   if (typeof t !== "object" || t === null || !num(t.samples) || !num(t.errors) || !Array.isArray(t.kinds))
     return void 0;
@@ -43332,19 +43335,17 @@ function trendChart(title, yUnit, dots, threshold) {
 
 // src/results/report/monitor-report.ts
 var LIMITS = { services: 50, containers: 100, notes: 20, text: 200, points: 1e4 };
-var num3 = (v) => typeof v === "number" && Number.isFinite(v);
 var text = (v) => typeof v === "string" ? v.slice(0, LIMITS.text) : void 0;
 var stats2 = (v) => {
   const o = v;
-  return o && num3(o.peak) && num3(o.p95) && num3(o.mean) ? { peak: o.peak, p95: o.p95, mean: o.mean } : null;
+  return o && num(o.peak) && num(o.p95) && num(o.mean) ? { peak: o.peak, p95: o.p95, mean: o.mean } : null;
 };
-var orNull = (v) => num3(v) ? v : null;
 function monitorOf(s) {
   const m = s.monitor;
   if (typeof m !== "object" || m === null || !Array.isArray(m.services)) return void 0;
   const services = m.services.slice(0, LIMITS.services).flatMap((raw) => {
     const service = text(raw?.service);
-    if (service === void 0 || !num3(raw.samples)) return [];
+    if (service === void 0 || !num(raw.samples)) return [];
     const containers = Array.isArray(raw.containers) ? raw.containers.slice(0, LIMITS.containers) : [];
     const series = Array.isArray(raw.series) ? raw.series.slice(0, LIMITS.points) : [];
     return [
@@ -43354,16 +43355,16 @@ function monitorOf(s) {
         cpu: stats2(raw.cpu),
         memory: stats2(raw.memory),
         containers: containers.flatMap(
-          (c) => text(c?.container) !== void 0 && num3(c.samples) && num3(c.cpuPeak) && num3(c.memoryPeak) ? [{ ...c, container: text(c.container), node: text(c.node) ?? "" }] : []
+          (c) => text(c?.container) !== void 0 && num(c.samples) && num(c.cpuPeak) && num(c.memoryPeak) ? [{ ...c, container: text(c.container), node: text(c.node) ?? "" }] : []
         ),
         series: series.flatMap(
-          (p) => num3(p?.t) ? [{ t: p.t, cpu: orNull(p.cpu), memory: orNull(p.memory) }] : []
+          (p) => num(p?.t) ? [{ t: p.t, cpu: orNull(p.cpu), memory: orNull(p.memory) }] : []
         )
       }
     ];
   });
   const notes = Array.isArray(m.notes) ? m.notes.slice(0, LIMITS.notes).flatMap((n) => text(n) ?? []) : [];
-  return { intervalSeconds: num3(m.intervalSeconds) ? m.intervalSeconds : 0, services, notes };
+  return { intervalSeconds: num(m.intervalSeconds) ? m.intervalSeconds : 0, services, notes };
 }
 var cpuText = (v) => `${+(v * 100).toFixed(1)}%`;
 var cell = (st, f) => st ? [f(st.peak), f(st.p95), f(st.mean)] : ["\u2013", "\u2013", "\u2013"];
@@ -43445,8 +43446,6 @@ function held(series, ts, pick2) {
 
 // src/results/report/generators-report.ts
 var LIMITS2 = { generators: 200, reasons: 20, text: 300, points: 1e4 };
-var num4 = (v) => typeof v === "number" && Number.isFinite(v);
-var orNull2 = (v) => num4(v) ? v : null;
 var text2 = (v) => typeof v === "string" ? v.slice(0, LIMITS2.text) : void 0;
 var texts = (v, n) => Array.isArray(v) ? v.slice(0, n).flatMap((x) => text2(x) ?? []) : [];
 function unreliableOf(s) {
@@ -43460,36 +43459,36 @@ function generatorsOf(s) {
   if (typeof g !== "object" || g === null || !Array.isArray(g.generators)) return void 0;
   const generators = g.generators.slice(0, LIMITS2.generators).flatMap((raw) => {
     const name = text2(raw?.name);
-    if (name === void 0 || !num4(raw.samples)) return [];
+    if (name === void 0 || !num(raw.samples)) return [];
     const from = raw.cpuLimitFrom === "container" || raw.cpuLimitFrom === "node" ? raw.cpuLimitFrom : null;
     return [
       {
         name,
         samples: raw.samples,
-        seconds: num4(raw.seconds) ? raw.seconds : 0,
-        cpuLimit: orNull2(raw.cpuLimit),
+        seconds: num(raw.seconds) ? raw.seconds : 0,
+        cpuLimit: orNull(raw.cpuLimit),
         cpuLimitFrom: from,
-        cpuPeak: orNull2(raw.cpuPeak),
-        cpuMean: orNull2(raw.cpuMean),
-        cpuSaturated: orNull2(raw.cpuSaturated),
-        memoryPeak: orNull2(raw.memoryPeak),
-        memoryLimit: orNull2(raw.memoryLimit),
-        heapMax: orNull2(raw.heapMax),
-        heapPeak: orNull2(raw.heapPeak),
-        heapSaturated: orNull2(raw.heapSaturated),
-        gcPauses: num4(raw.gcPauses) ? raw.gcPauses : 0,
-        gcTotalMs: num4(raw.gcTotalMs) ? raw.gcTotalMs : 0,
-        gcLongestMs: num4(raw.gcLongestMs) ? raw.gcLongestMs : 0,
-        gcShare: orNull2(raw.gcShare),
+        cpuPeak: orNull(raw.cpuPeak),
+        cpuMean: orNull(raw.cpuMean),
+        cpuSaturated: orNull(raw.cpuSaturated),
+        memoryPeak: orNull(raw.memoryPeak),
+        memoryLimit: orNull(raw.memoryLimit),
+        heapMax: orNull(raw.heapMax),
+        heapPeak: orNull(raw.heapPeak),
+        heapSaturated: orNull(raw.heapSaturated),
+        gcPauses: num(raw.gcPauses) ? raw.gcPauses : 0,
+        gcTotalMs: num(raw.gcTotalMs) ? raw.gcTotalMs : 0,
+        gcLongestMs: num(raw.gcLongestMs) ? raw.gcLongestMs : 0,
+        gcShare: orNull(raw.gcShare),
         ...Array.isArray(raw.series) ? {
-          series: raw.series.slice(0, LIMITS2.points).flatMap((p) => num4(p?.t) ? [{ t: p.t, cpu: orNull2(p.cpu) }] : [])
+          series: raw.series.slice(0, LIMITS2.points).flatMap((p) => num(p?.t) ? [{ t: p.t, cpu: orNull(p.cpu) }] : [])
         } : {}
       }
     ];
   });
   const unreliable = unreliableOf(g);
   return {
-    intervalSeconds: num4(g.intervalSeconds) ? g.intervalSeconds : 0,
+    intervalSeconds: num(g.intervalSeconds) ? g.intervalSeconds : 0,
     generators,
     ...unreliable ? { unreliable } : {}
   };
@@ -48348,9 +48347,9 @@ function ensureBuffer(input) {
     throw new Error("input must be buffer, number, or string, received " + typeof input);
   }
 }
-function bufferizeInt(num5) {
+function bufferizeInt(num3) {
   const tmp = ensureBuffer(4);
-  tmp.writeInt32BE(num5, 0);
+  tmp.writeInt32BE(num3, 0);
   return tmp;
 }
 function _crc32(buf, previous) {
@@ -49903,9 +49902,7 @@ async function waitForEngines(ctx, serviceId, until2, plan) {
       last = currentTasks(await ctx.client.tasks(serviceId));
       if (until2 === "done") {
         const ended = last.filter((t) => FINAL_STATES.has(t.state));
-        const dead2 = ended.filter(
-          (t) => (t.state !== "complete" || t.exitCode !== 0) && !(ctx.autoStop && t.exitCode === 1)
-        );
+        const dead2 = ended.filter((t) => engineFailed(t, ctx.autoStop !== void 0));
         if (dead2.length) throw await deadEngines(ctx, dead2, plan);
         const line2 = `engines finished: ${ended.length}/${want}`;
         if (line2 !== reported) ctx.logger.progress(reported = line2);
@@ -50018,11 +50015,12 @@ async function collectEngines(ctx, plan, tasks) {
   }
   return reports;
 }
+function engineFailed(t, stopTolerated) {
+  return (t.state !== "complete" || t.exitCode !== 0) && !(stopTolerated && t.exitCode === 1);
+}
 function verifyEngines(plan, tasks, reports, autoStopped) {
   const where = `See ${path17.join(plan.outDir, "logs")}/.`;
-  const failed = tasks.filter(
-    (t) => (t.state !== "complete" || t.exitCode !== 0) && !(autoStopped && plan.samples && t.exitCode === 1)
-  );
+  const failed = tasks.filter((t) => engineFailed(t, autoStopped && Boolean(plan.samples)));
   if (failed.length) {
     const last = (t) => (reports.get(t.slot)?.lastLines ?? []).filter((l) => l.trim()).slice(-3);
     const lines = failed.map((t) => `  - ${describeTask(t, "engine")}: ${last(t).join("\n")}`);
@@ -50897,4 +50895,4 @@ export {
   claimedSource,
   sendableSource
 };
-/*! For license information please see atq-G7MCMCHO.js.LEGAL.txt */
+/*! For license information please see atq-MZDMUS7Q.js.LEGAL.txt */

@@ -16,14 +16,14 @@ import {
   reportError,
   runFlagSpec,
   runHelp
-} from "./atq-CAO5SCAU.js";
+} from "./atq-IJ37RETO.js";
 import {
   UNTRUSTED_ENV,
   envValues,
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-NP77UBGC.js";
+} from "./atq-KWEIST4D.js";
 import {
   DEFAULTS,
   FIELD_BY_NAME,
@@ -47,7 +47,7 @@ import {
   trendLines,
   verdictLines,
   writeReports
-} from "./atq-G7MCMCHO.js";
+} from "./atq-MZDMUS7Q.js";
 import {
   AtqError,
   ConfigError,
@@ -385,7 +385,7 @@ async function main(argv, early = [], installed = () => {
       case "report":
         return await reportCommand(rest, cwd);
       case "serve": {
-        const { serveCommand } = await import("./atq-X2WTIB5K.js");
+        const { serveCommand } = await import("./atq-LKVVXXMS.js");
         return await serveCommand(rest, cwd, signals.signal, VERSION);
       }
       case "version":

@@ -9,7 +9,7 @@ import {
   guardSignals,
   loadRunOptions,
   runAnywhere
-} from "./atq-NP77UBGC.js";
+} from "./atq-KWEIST4D.js";
 import {
   FIELDS,
   STAT_COLUMNS,
@@ -37,7 +37,7 @@ import {
   require_ours,
   require_tar_stream,
   verdictHeading
-} from "./atq-G7MCMCHO.js";
+} from "./atq-MZDMUS7Q.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -72631,4 +72631,4 @@ function conclude(o, failOnGates) {
 export {
   main
 };
-/*! For license information please see atq-7KWOVZBM.js.LEGAL.txt */
+/*! For license information please see atq-MBUWU43Q.js.LEGAL.txt */
